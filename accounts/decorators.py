@@ -1,0 +1,40 @@
+"""Guards for staff views. The tenant itself is checked once, in PlatformMiddleware."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from accounts.models import Role
+
+View = Callable[..., HttpResponse]
+
+
+def role_required(*kinds: str) -> Callable[[View], View]:
+    """Allow only the given role kinds on the current platform (403 otherwise).
+
+    PlatformMiddleware has already answered 404 to users with no role here.
+    """
+    allowed: Iterable[str] = set(kinds)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+            role = getattr(request, "role", None)
+            if role is None or role.kind not in allowed:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = frozenset(allowed)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+ANY_STAFF = tuple(kind for kind, _label in Role.KINDS)
+SECRETARIAT = (Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_STAFF)
+SECRETARIAT_ADMIN = (Role.SECRETARIAT_ADMIN,)
+SECRETARIAT_OR_VIEWER = (*SECRETARIAT, Role.VIEWER)

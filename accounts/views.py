@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import services
+from accounts.decorators import SECRETARIAT_ADMIN, role_required
+from accounts.forms import EmailAuthenticationForm, TokenForm
+from accounts.models import Role
+from audit.models import AuditEntry
+from audit.services import log_action
+
+
+def _safe_next(request: HttpRequest, default: str = "accounts:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    from django.urls import reverse
+
+    return reverse(default)
+
+
+class EmailLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = False
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        user = form.get_user()
+        if user.requires_2fa:
+            nxt = self.get_success_url()
+            has_device = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+            target = "accounts:otp" if has_device else "accounts:otp_setup"
+            from django.urls import reverse
+
+            return redirect(f"{reverse(target)}?next={nxt}")
+        return response
+
+
+login_view = EmailLoginView.as_view()
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("ログアウトしました。"))
+    return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        return redirect(f"{_url('accounts:otp_setup')}?next={_safe_next(request)}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        log_action(AuditEntry.OTP_FAILED, actor=user, request=request)
+        form.add_error("token", _("確認コードが正しくないか、有効期限が切れています。"))
+    return render(request, "accounts/otp.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        return redirect(f"{_url('accounts:otp')}?next={_safe_next(request)}")
+    device = services.pending_totp_device(user)
+    form = TokenForm(request.POST or None)
+    backup_codes: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            backup_codes = services.do_confirm_totp(user, device, request=request)
+            otp_login(request, device)
+            return render(
+                request,
+                "accounts/otp_done.html",
+                {"backup_codes": backup_codes, "next": _safe_next(request)},
+            )
+        form.add_error("token", _("確認コードが一致しません。端末の時刻が正しいか確認してください。"))
+    qr = segno.make(device.config_url, error="m")
+    qr_data = base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"form": form, "qr_data": qr_data, "secret": secret, "next": _safe_next(request)},
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roles = request.user.roles.select_related("platform").order_by("platform__code")  # type: ignore[union-attr]
+    if roles.count() == 1:
+        return redirect("platforms:dashboard", roles.first().platform.slug)  # type: ignore[union-attr]
+    return render(request, "accounts/home.html", {"roles": roles})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT_ADMIN)
+def staff_users(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    from accounts.forms_staff import GrantRoleForm
+
+    platform = request.platform  # type: ignore[attr-defined]
+    form = GrantRoleForm(request.POST or None, platform=platform)
+    if request.method == "POST" and form.is_valid():
+        role, created = services.do_grant_role(platform=platform, request=request, **form.cleaned_data)
+        if created:
+            messages.success(request, _("%(email)s を登録し、パスワード設定の案内を送りました。") % {"email": role.user.email})
+        else:
+            messages.success(request, _("%(email)s に役割を付与しました。") % {"email": role.user.email})
+        return redirect("accounts:staff_users", platform.slug)
+    roles = Role.objects.filter(platform=platform).select_related("user", "organisation").order_by("kind", "user__email")
+    return render(request, "accounts/staff_users.html", {"form": form, "roles": roles})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT_ADMIN)
+def staff_role(request: HttpRequest, platform_slug: str, role_uuid: str) -> HttpResponse:
+    from accounts.forms_staff import ChangeRoleForm
+
+    platform = request.platform  # type: ignore[attr-defined]
+    target = get_object_or_404(Role.objects.select_related("user"), platform=platform, uuid=role_uuid)
+    form = ChangeRoleForm(request.POST or None, instance=target, platform=platform)
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            error = services.do_revoke_role(target, request=request)
+            if error:
+                messages.error(request, error)
+                return redirect("accounts:staff_role", platform.slug, target.uuid)
+            messages.success(request, _("役割を削除しました。"))
+            return redirect("accounts:staff_users", platform.slug)
+        if form.is_valid():
+            error = services.do_change_role(target, form.cleaned_data, request=request)
+            if error:
+                messages.error(request, error)
+            else:
+                messages.success(request, _("役割を変更しました。"))
+                return redirect("accounts:staff_users", platform.slug)
+    return render(request, "accounts/staff_role.html", {"form": form, "target": target})
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import SECRETARIAT, role_required
+from audit.forms import AuditFilterForm
+from audit.models import AuditEntry
+from audit.services import log_action
+
+
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
+    form = AuditFilterForm(request.GET or None)
+    entries = AuditEntry.objects.for_platform(request.platform).select_related("actor")  # type: ignore[attr-defined]
+    if form.is_valid():
+        entries = form.apply(entries)
+    return form, entries
+
+
+@require_GET
+@role_required(*SECRETARIAT)
+def entry_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    form, entries = _filtered(request)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+@role_required(*SECRETARIAT)
+def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    form, entries = _filtered(request)
+    log_action(AuditEntry.EXPORT, actor=request.user, request=request, data={"what": "audit_log", "filters": request.GET.dict()})
+    writer = csv.writer(_Echo())
+
+    def rows():  # type: ignore[no-untyped-def]
+        yield "\ufeff"  # BOM so that Excel opens the UTF-8 file correctly
+        yield writer.writerow(["日時", "操作", "操作コード", "実行者", "対象の種類", "対象", "詳細", "IPアドレス"])
+        for e in entries.iterator():  # type: ignore[attr-defined]
+            yield writer.writerow(
+                [
+                    timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                    e.action_label,
+                    e.action,
+                    e.actor.email if e.actor else e.actor_label,
+                    e.object_type,
+                    e.object_label,
+                    e.data,
+                    e.ip_address or "",
+                ]
+            )
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{platform_slug}-{stamp}.csv"'
+    return response

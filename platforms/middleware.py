@@ -1,0 +1,73 @@
+"""Resolve the tenant once per request and enter its query scope.
+
+Every URL under ``/p/<platform_slug>/`` is resolved here: an unknown slug is
+404, and the rest of the request runs inside ``django_scopes.scope`` so that
+tenant-scoped managers only ever return this platform's rows. Staff URLs
+(``/p/<slug>/staff/...``) additionally require a role on this platform:
+anonymous users go to the login page, users without a role get 404 (the
+same answer as for a platform that does not exist), and roles that require
+two-factor authentication are sent to verify their TOTP code first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django_scopes import scope, scopes_disabled
+
+from platforms.models import Platform
+
+
+class PlatformMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.platform = None  # type: ignore[attr-defined]
+        request.role = None  # type: ignore[attr-defined]
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        if match.namespaces and match.namespaces[0] == "admin":
+            # The operator's admin site works across platforms by design.
+            with scopes_disabled():
+                return self.get_response(request)
+        slug = match.kwargs.get("platform_slug")
+        if slug is None:
+            return self.get_response(request)
+        platform = Platform.objects.filter(slug=slug).first()
+        if platform is None:
+            raise Http404("platform")
+        request.platform = platform  # type: ignore[attr-defined]
+        with scope(platform=platform):
+            if request.path_info.startswith(f"/p/{slug}/staff/"):
+                denied = self._check_staff(request, platform)
+                if denied is not None:
+                    return denied
+            return self.get_response(request)
+
+    def _check_staff(self, request: HttpRequest, platform: Platform) -> HttpResponse | None:
+        from accounts.models import Role
+
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        role = Role.objects.filter(user=user, platform=platform).first()
+        if role is None:
+            raise Http404("platform")
+        request.role = role  # type: ignore[attr-defined]
+        if role.requires_2fa and not user.is_verified():  # type: ignore[attr-defined]
+            return redirect(f"{_otp_url()}?next={request.get_full_path()}")
+        return None
+
+
+def _otp_url() -> str:
+    from django.urls import reverse
+
+    return reverse("accounts:otp")

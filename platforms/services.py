@@ -1,0 +1,45 @@
+"""Writes on platforms: creation (operator) and rule changes (secretariat)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from audit.services import log_action
+from platforms.models import Platform
+from tsunagari.lib import jiscode
+
+
+@transaction.atomic
+def do_create_platform(*, slug: str, code: str, name: str, owner_name: str = "") -> Platform:
+    """Create a platform after validating slug and 団体コード; raises ValidationError."""
+    jiscode.validate_code(code)
+    if Platform.objects.filter(slug=slug).exists():
+        raise ValidationError(_("スラッグ「%(slug)s」は既に使われています。") % {"slug": slug})
+    if Platform.objects.filter(code=code).exists():
+        raise ValidationError(
+            _("団体コード %(code)s のプラットフォームは既にあります。") % {"code": code}
+        )
+    platform = Platform(slug=slug, code=code, name=name, owner_name=owner_name or name)
+    platform.full_clean()
+    platform.save()
+    from partnership.services.tiers import do_create_default_tiers
+
+    do_create_default_tiers(platform)
+    log_action("platform.created", platform=platform, obj=platform, label="operator")
+    return platform
+
+
+@transaction.atomic
+def do_update_rules(platform: Platform, changed: dict, *, request: HttpRequest) -> None:
+    platform.save()
+    log_action(
+        "platform.rules_changed",
+        actor=request.user,
+        platform=platform,
+        obj=platform,
+        data={"changed": sorted(changed)},
+        request=request,
+    )

@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import ANY_STAFF, SECRETARIAT_ADMIN, SECRETARIAT_OR_VIEWER, role_required
+from platforms.forms import PlatformRulesForm
+from platforms.rollup import rollup_rows
+from platforms.services import do_update_rules
+
+
+@require_GET
+def home(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    from partnership.models import MemberOrganisation
+
+    members = MemberOrganisation.objects.on_public_register().count()
+    return render(request, "platforms/home.html", {"member_count": members})
+
+
+@require_GET
+@role_required(*ANY_STAFF)
+def dashboard(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    from partnership.models import Application, ChangeRequest, MemberOrganisation, Withdrawal
+
+    counts = {
+        "members": MemberOrganisation.objects.active().count(),
+        "pending_applications": Application.objects.filter(status="pending").count(),
+        "pending_changes": ChangeRequest.objects.filter(status="pending").count(),
+        "pending_withdrawals": Withdrawal.objects.filter(status="pending").count(),
+    }
+    return render(request, "platforms/dashboard.html", {"counts": counts})
+
+
+@require_GET
+@role_required(*SECRETARIAT_OR_VIEWER)
+def rollup(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    if not platform.is_prefecture:
+        raise Http404
+    return render(request, "platforms/rollup.html", {"rows": rollup_rows(platform)})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT_ADMIN)
+def settings_view(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    form = PlatformRulesForm(request.POST or None, instance=platform)
+    if request.method == "POST" and form.is_valid():
+        do_update_rules(form.save(commit=False), form.changed_data, request=request)
+        messages.success(request, _("設定を保存しました。"))
+        return redirect("platforms:settings", platform.slug)
+    return render(request, "platforms/settings.html", {"form": form})

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class TsunagariConfig(AppConfig):
+    name = "tsunagari"
+    verbose_name = "tsunagari"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(_sqlite_pragmas)
+
+
+def _sqlite_pragmas(sender, connection, **kwargs):  # type: ignore[no-untyped-def]
+    """init_command covers new connections; this keeps WAL on for test databases too."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,1 @@
+"""Small shared helpers used by every app (settings, codes, text, decorators)."""

@@ -1,0 +1,91 @@
+"""Base test case: two platforms and a person in every role, plus an outsider.
+
+Every staff view is tested for the cross-tenant 404 with these fixtures
+(see platforms/tests/test_url_matrix.py for the full URL × role matrix).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.test import Client, TestCase
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_scopes import scopes_disabled
+
+from accounts.models import Role, User
+from partnership.models import ActivityField, MemberOrganisation, MemberTier, OrgType
+from platforms.models import Platform
+from platforms.services import do_create_platform
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_member(platform: Platform, name: str, **extra) -> MemberOrganisation:  # type: ignore[no-untyped-def]
+    """A complete, approved member organisation (all fields published unless told otherwise)."""
+    with scopes_disabled():
+        fields = extra.pop("fields", None)
+        defaults = dict(
+            name_kana="てすとだんたい",
+            org_type=OrgType.NPO,
+            representative="山田 太郎",
+            postal_code="500-8570",
+            address="岐阜県岐阜市薮田南2丁目1番1号",
+            phone="058-272-1111",
+            email=f"info{MemberOrganisation.objects.count()}@example.jp",
+            contact_person="佐藤 花子",
+            website="https://example.jp/",
+            area="岐阜市全域",
+            description="居場所づくりと相談支援を行っています。",
+            published_fields=["name", "fields", "area", "description", "website"],
+            joined_on=datetime.date(2024, 4, 1),
+            tier=MemberTier.objects.filter(platform=platform, is_default=True).first(),
+        )
+        defaults.update(extra)
+        member = MemberOrganisation.objects.create(platform=platform, name=name, **defaults)
+        member.fields.set(fields if fields is not None else ActivityField.objects.filter(code="poverty"))
+        return member
+
+
+class BaseTestCase(TestCase):
+    """Platform ``alpha`` (Gifu-like prefecture) with one user per role; ``beta`` is another tenant."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        with scopes_disabled():
+            cls.platform = do_create_platform(slug="alpha", code="210005", name="アルファ県PF")
+            cls.other_platform = do_create_platform(slug="beta", code="212016", name="ベータ市PF")
+            cls.member_org = make_member(cls.platform, "NPO法人アルファ支援ネット")
+            cls.other_member = make_member(cls.other_platform, "NPO法人ベータ支援ネット")
+            cls.users: dict[str, User] = {}
+            for kind, _label in Role.KINDS:
+                user = User.objects.create_user(f"{kind}@alpha.example.jp", PASSWORD, name=kind)
+                Role.objects.create(
+                    user=user,
+                    platform=cls.platform,
+                    kind=kind,
+                    organisation=cls.member_org if kind == Role.MEMBER_STAFF else None,
+                )
+                cls.users[kind] = user
+            cls.admin = cls.users[Role.SECRETARIAT_ADMIN]
+            cls.outsider = User.objects.create_user("admin@beta.example.jp", PASSWORD, name="outsider")
+            Role.objects.create(
+                user=cls.outsider, platform=cls.other_platform, kind=Role.SECRETARIAT_ADMIN
+            )
+
+    def login(self, user: User, client: Client | None = None) -> Client:
+        """Log in with a verified second factor (as after a successful TOTP check)."""
+        client = client or self.client
+        client.force_login(user)
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        return client
+
+    def url(self, name: str, *args, platform: Platform | None = None, **kwargs) -> str:  # type: ignore[no-untyped-def]
+        from django.urls import reverse
+
+        slug = (platform or self.platform).slug
+        return reverse(name, args=[slug, *args], kwargs=kwargs or None)

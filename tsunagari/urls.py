@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tsunagari import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("p/<slug:platform_slug>/", include("platforms.urls")),
+    path("p/<slug:platform_slug>/", include("partnership.urls")),
+    path("p/<slug:platform_slug>/staff/audit/", include("audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
