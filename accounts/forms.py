@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,3 +34,12 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """Also reaches invited staff who have not chosen a password yet."""
+
+    def get_users(self, email: str):  # type: ignore[no-untyped-def, override]
+        from accounts.models import User
+
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -68,14 +71,28 @@ def do_grant_role(
 
 
 def _send_set_password(user: User, request: HttpRequest) -> None:
-    form = PasswordResetForm({"email": user.email})
-    if form.is_valid():
-        form.save(
-            request=request,
-            use_https=request.is_secure(),
-            subject_template_name="accounts/email/welcome_subject.txt",
-            email_template_name="accounts/email/welcome.txt",
-        )
+    """Mail a new staff member a one-time link to choose a password.
+
+    PasswordResetForm.save() skips users without a usable password, which is
+    exactly what a newly invited user has, so the mail is composed here with
+    the same token generator and templates.
+    """
+    context = {
+        "email": user.email,
+        "domain": request.get_host(),
+        "site_name": "tsunagari",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if request.is_secure() else "http",
+    }
+    PasswordResetForm().send_mail(
+        "accounts/email/welcome_subject.txt",
+        "accounts/email/welcome.txt",
+        context,
+        None,
+        user.email,
+    )
 
 
 def _last_admin(role: Role) -> bool:

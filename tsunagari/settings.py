@@ -8,11 +8,15 @@ switch the whole product to PostgreSQL.
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
 
 from tsunagari.lib.env import envbool, envint, envlist, envstr
+
+# Running under pytest or `manage.py test` (static files are not collected there).
+TESTING = "pytest" in Path(sys.argv[0]).name or sys.argv[1:2] == ["test"]
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("TSUNAGARI_VAR_DIR", str(BASE_DIR / "var")))
@@ -169,7 +173,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if envbool("STATIC_MANIFEST", True)
+            if envbool("STATIC_MANIFEST", not TESTING)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -191,4 +195,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True
