@@ -52,3 +52,13 @@ class CouncilAdmin(admin.ModelAdmin):
     list_display = ["name", "platform", "field", "department"]
     list_filter = ["platform"]
     inlines = [SeatInline]
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        """Seats belong to their council's platform."""
+        seats = formset.save(commit=False)
+        for seat in formset.deleted_objects:
+            seat.delete()
+        for seat in seats:
+            seat.platform = form.instance.platform
+            seat.save()
+        formset.save_m2m()
