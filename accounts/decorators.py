@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from accounts.models import Role
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def role_required(*kinds: str) -> Callable[[View], View]:
@@ -22,7 +22,7 @@ def role_required(*kinds: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:  # type: ignore[no-untyped-def]
             role = getattr(request, "role", None)
             if role is None or role.kind not in allowed:
                 raise PermissionDenied

@@ -8,7 +8,7 @@ from platforms.models import Platform
 
 class _RoleFields(forms.Form):
     kind = forms.ChoiceField(label=_("役割"), choices=Role.KINDS)
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("所属会員団体"),
         queryset=MemberOrganisation.objects.none(),
         required=False,
@@ -17,9 +17,9 @@ class _RoleFields(forms.Form):
 
     def __init__(self, *args, platform: Platform, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = MemberOrganisation.objects.active().filter(
-            platform=platform
-        )
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = MemberOrganisation.objects.active().filter(platform=platform)
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()

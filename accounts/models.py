@@ -42,7 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012
 
     class Meta:
         verbose_name = _("ユーザー")
@@ -92,9 +92,7 @@ class Role(models.Model):
     class Meta:
         verbose_name = _("役割")
         verbose_name_plural = _("役割")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "platform"], name="one_role_per_platform")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "platform"], name="one_role_per_platform")]
 
     def __str__(self) -> str:
         return f"{self.user} / {self.platform} / {self.get_kind_display()}"

@@ -27,9 +27,7 @@ def on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwarg
 
     email = str(credentials.get("username") or credentials.get("email") or "")[:254]
     user = User.objects.filter(email=email.lower()).first()
-    log_action(
-        AuditEntry.LOGIN_FAILED, actor=user, request=request, platform=None, label=email
-    )
+    log_action(AuditEntry.LOGIN_FAILED, actor=user, request=request, platform=None, label=email)
 
 
 @receiver(user_locked_out)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from typing import cast
 
 import segno
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.decorators import SECRETARIAT_ADMIN, role_required
 from accounts.forms import EmailAuthenticationForm, TokenForm
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.models import AuditEntry
 from audit.services import log_action
 
@@ -81,7 +82,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)
     if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
         return redirect(f"{_url('accounts:otp')}?next={_safe_next(request)}")
     device = services.pending_totp_device(user)
@@ -125,11 +126,18 @@ def staff_users(request: HttpRequest, platform_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         role, created = services.do_grant_role(platform=platform, request=request, **form.cleaned_data)
         if created:
-            messages.success(request, _("%(email)s を登録し、パスワード設定の案内を送りました。") % {"email": role.user.email})
+            messages.success(
+                request,
+                _("%(email)s を登録し、パスワード設定の案内を送りました。") % {"email": role.user.email},
+            )
         else:
             messages.success(request, _("%(email)s に役割を付与しました。") % {"email": role.user.email})
         return redirect("accounts:staff_users", platform.slug)
-    roles = Role.objects.filter(platform=platform).select_related("user", "organisation").order_by("kind", "user__email")
+    roles = (
+        Role.objects.filter(platform=platform)
+        .select_related("user", "organisation")
+        .order_by("kind", "user__email")
+    )
     return render(request, "accounts/staff_users.html", {"form": form, "roles": roles})
 
 

@@ -16,8 +16,12 @@ class AuditFilterForm(forms.Form):
         choices=[("", _("すべて"))] + [(k, v) for k, v in AuditEntry.ACTION_LABELS.items()],
     )
     actor = forms.CharField(label=_("実行者（メール）"), required=False, max_length=254)
-    date_from = forms.DateField(label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()

@@ -16,9 +16,7 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def for_platform(self, platform: Platform) -> AuditQuerySet:
         """This platform's entries, plus sign-in events of people who hold a role on it."""
         staff_ids = platform.roles.values("user_id")
-        return self.filter(
-            Q(platform=platform) | Q(platform__isnull=True, actor_id__in=staff_ids)
-        )
+        return self.filter(Q(platform=platform) | Q(platform__isnull=True, actor_id__in=staff_ids))
 
 
 class AuditEntry(models.Model):
@@ -49,9 +47,7 @@ class AuditEntry(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
-    platform = models.ForeignKey(
-        Platform, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

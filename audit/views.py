@@ -3,18 +3,18 @@ from __future__ import annotations
 import csv
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import SECRETARIAT, role_required
 from audit.forms import AuditFilterForm
-from audit.models import AuditEntry
+from audit.models import AuditEntry, AuditQuerySet
 from audit.services import log_action
 
 
-def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, AuditQuerySet]:
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.for_platform(request.platform).select_related("actor")  # type: ignore[attr-defined]
     if form.is_valid():
@@ -29,9 +29,7 @@ def entry_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
 class _Echo:
@@ -41,14 +39,21 @@ class _Echo:
 
 @require_GET
 @role_required(*SECRETARIAT)
-def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponseBase:
     form, entries = _filtered(request)
-    log_action(AuditEntry.EXPORT, actor=request.user, request=request, data={"what": "audit_log", "filters": request.GET.dict()})
+    log_action(
+        AuditEntry.EXPORT,
+        actor=request.user,
+        request=request,
+        data={"what": "audit_log", "filters": request.GET.dict()},
+    )
     writer = csv.writer(_Echo())
 
     def rows():  # type: ignore[no-untyped-def]
         yield "\ufeff"  # BOM so that Excel opens the UTF-8 file correctly
-        yield writer.writerow(["日時", "操作", "操作コード", "実行者", "対象の種類", "対象", "詳細", "IPアドレス"])
+        yield writer.writerow(
+            ["日時", "操作", "操作コード", "実行者", "対象の種類", "対象", "詳細", "IPアドレス"]
+        )
         for e in entries.iterator():  # type: ignore[attr-defined]
             yield writer.writerow(
                 [

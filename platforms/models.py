@@ -22,9 +22,7 @@ class PlatformQuerySet(models.QuerySet["Platform"]):
 
 
 class Platform(models.Model):
-    slug = models.SlugField(
-        _("スラッグ"), max_length=40, unique=True, validators=[slug_validator]
-    )
+    slug = models.SlugField(_("スラッグ"), max_length=40, unique=True, validators=[slug_validator])
     code = models.CharField(
         _("全国地方公共団体コード"),
         max_length=6,
@@ -52,9 +50,7 @@ class Platform(models.Model):
         validators=[MaxValueValidator(20)],
         help_text=_("除名された団体が再入会できない期間。0で制限なし。"),
     )
-    ban_after_withdrawal = models.BooleanField(
-        _("任意退会にも再入会禁止期間を適用"), default=False
-    )
+    ban_after_withdrawal = models.BooleanField(_("任意退会にも再入会禁止期間を適用"), default=False)
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         _("年度開始月"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )

@@ -48,9 +48,7 @@ def rollup_rows(prefecture: Platform) -> list[RollupRow]:
         for p in platforms:
             fy = p.fiscal_year_of(today)
             start = today.replace(year=fy, month=p.fiscal_year_start_month, day=1)
-            joined[p.id] = MemberOrganisation.objects.filter(
-                platform_id=p.id, joined_on__gte=start
-            ).count()
+            joined[p.id] = MemberOrganisation.objects.filter(platform_id=p.id, joined_on__gte=start).count()
     labels = dict(OrgType.choices)
     return [
         RollupRow(

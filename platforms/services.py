@@ -19,9 +19,7 @@ def do_create_platform(*, slug: str, code: str, name: str, owner_name: str = "")
     if Platform.objects.filter(slug=slug).exists():
         raise ValidationError(_("スラッグ「%(slug)s」は既に使われています。") % {"slug": slug})
     if Platform.objects.filter(code=code).exists():
-        raise ValidationError(
-            _("団体コード %(code)s のプラットフォームは既にあります。") % {"code": code}
-        )
+        raise ValidationError(_("団体コード %(code)s のプラットフォームは既にあります。") % {"code": code})
     platform = Platform(slug=slug, code=code, name=name, owner_name=owner_name or name)
     platform.full_clean()
     platform.save()
@@ -33,7 +31,7 @@ def do_create_platform(*, slug: str, code: str, name: str, owner_name: str = "")
 
 
 @transaction.atomic
-def do_update_rules(platform: Platform, changed: dict, *, request: HttpRequest) -> None:
+def do_update_rules(platform: Platform, changed: list[str], *, request: HttpRequest) -> None:
     platform.save()
     log_action(
         "platform.rules_changed",

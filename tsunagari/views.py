@@ -29,6 +29,4 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"status": "error", "database": "ok", "pending_migrations": len(pending)}, status=503
         )
-    return JsonResponse(
-        {"status": "ok", "database": connection.vendor, "pending_migrations": 0}
-    )
+    return JsonResponse({"status": "ok", "database": connection.vendor, "pending_migrations": 0})

@@ -49,9 +49,7 @@ class LoginTestCase(BaseTestCase):
         device.refresh_from_db()
         self.assertTrue(device.confirmed)
         self.assertEqual(self.client.get("/p/alpha/staff/").status_code, 200)
-        self.assertTrue(
-            AuditEntry.objects.filter(action=AuditEntry.OTP_ENROLLED, actor=device.user).exists()
-        )
+        self.assertTrue(AuditEntry.objects.filter(action=AuditEntry.OTP_ENROLLED, actor=device.user).exists())
 
     def test_it_rejects_a_wrong_totp_code_and_audits_it(self) -> None:
         user = self.users[Role.SECRETARIAT_STAFF]

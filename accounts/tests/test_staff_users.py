@@ -68,7 +68,9 @@ class StaffUsersTestCase(BaseTestCase):
         role.refresh_from_db()
         self.assertEqual(role.kind, Role.SECRETARIAT_STAFF)
         entry = AuditEntry.objects.get(action=AuditEntry.ROLE_CHANGED)
-        self.assertEqual(entry.data, {"email": "viewer@alpha.example.jp", "from": "viewer", "to": "secretariat_staff"})
+        self.assertEqual(
+            entry.data, {"email": "viewer@alpha.example.jp", "from": "viewer", "to": "secretariat_staff"}
+        )
 
     def test_it_keeps_the_last_secretariat_admin(self) -> None:
         self.login(self.admin)

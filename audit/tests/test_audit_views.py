@@ -37,7 +37,9 @@ class AuditViewsTestCase(BaseTestCase):
 
     def test_it_validates_the_date_range(self) -> None:
         self.login(self.admin)
-        response = self.client.get(self.url("audit:list"), {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+        response = self.client.get(
+            self.url("audit:list"), {"date_from": "2026-02-01", "date_to": "2026-01-01"}
+        )
         self.assertContains(response, "終了日は開始日以降")
 
     def test_it_is_closed_to_non_secretariat_roles(self) -> None:

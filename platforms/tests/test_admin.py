@@ -13,8 +13,15 @@ class PlatformAdminTestCase(BaseTestCase):
         self.client.force_login(self.operator)
 
     def add(self, **data):  # type: ignore[no-untyped-def]
-        form = {"slug": "ise", "code": "242039", "name": "伊勢市PF", "owner_name": "伊勢市", "is_public": "on",
-                "rejoin_ban_years": "3", "fiscal_year_start_month": "4"}
+        form = {
+            "slug": "ise",
+            "code": "242039",
+            "name": "伊勢市PF",
+            "owner_name": "伊勢市",
+            "is_public": "on",
+            "rejoin_ban_years": "3",
+            "fiscal_year_start_month": "4",
+        }
         form.update(data)
         return self.client.post("/admin/platforms/platform/add/", form)
 

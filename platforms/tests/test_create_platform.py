@@ -15,7 +15,15 @@ class CreatePlatformCommandTestCase(TestCase):
         return out.getvalue()
 
     def test_it_creates_a_platform_with_default_tiers(self) -> None:
-        out = self.call("gifu", "--code", "210005", "--name", "岐阜県孤独・孤立対策官民連携プラットフォーム", "--owner", "岐阜県")
+        out = self.call(
+            "gifu",
+            "--code",
+            "210005",
+            "--name",
+            "岐阜県孤独・孤立対策官民連携プラットフォーム",
+            "--owner",
+            "岐阜県",
+        )
         self.assertIn("created platform gifu (210005)", out)
         platform = Platform.objects.get(slug="gifu")
         self.assertTrue(platform.is_prefecture)

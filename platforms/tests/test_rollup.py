@@ -36,9 +36,18 @@ class RollupTestCase(BaseTestCase):
     def test_it_counts_pending_applications(self) -> None:
         with scopes_disabled():
             Application.objects.create(
-                platform=self.ogaki, name="申込団体", name_kana="もうしこみ", org_type=OrgType.NPO,
-                representative="a", postal_code="5030000", address="a", phone="0584000000",
-                email="a@example.jp", contact_person="a", area="a", description="a",
+                platform=self.ogaki,
+                name="申込団体",
+                name_kana="もうしこみ",
+                org_type=OrgType.NPO,
+                representative="a",
+                postal_code="5030000",
+                address="a",
+                phone="0584000000",
+                email="a@example.jp",
+                contact_person="a",
+                area="a",
+                description="a",
             )
         self.login(self.admin)
         rows = {r.platform.slug: r for r in self.client.get(self.url("platforms:rollup")).context["rows"]}
@@ -46,7 +55,9 @@ class RollupTestCase(BaseTestCase):
 
     def test_it_is_not_available_to_municipal_platforms(self) -> None:
         self.login(self.outsider)  # admin of beta, a municipal platform
-        self.assertEqual(self.client.get(self.url("platforms:rollup", platform=self.other_platform)).status_code, 404)
+        self.assertEqual(
+            self.client.get(self.url("platforms:rollup", platform=self.other_platform)).status_code, 404
+        )
 
     def test_it_is_closed_to_counsellors_and_member_staff(self) -> None:
         for kind in (Role.COUNSELLOR, Role.MEMBER_STAFF):

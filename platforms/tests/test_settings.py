@@ -6,9 +6,14 @@ from tsunagari.lib.testing import BaseTestCase
 class SettingsViewTestCase(BaseTestCase):
     def data(self, **overrides):  # type: ignore[no-untyped-def]
         data = {
-            "name": "アルファ県PF", "secretariat_name": "地域福祉課", "contact_email": "pf@example.jp",
-            "contact_phone": "058-272-1111", "bylaws_url": "", "requires_recommendation": "on",
-            "rejoin_ban_years": "3", "fiscal_year_start_month": "4",
+            "name": "アルファ県PF",
+            "secretariat_name": "地域福祉課",
+            "contact_email": "pf@example.jp",
+            "contact_phone": "058-272-1111",
+            "bylaws_url": "",
+            "requires_recommendation": "on",
+            "rejoin_ban_years": "3",
+            "fiscal_year_start_month": "4",
         }
         data.update(overrides)
         return data

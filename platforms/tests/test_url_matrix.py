@@ -47,16 +47,27 @@ def staff_patterns() -> list[tuple[str, str, list[str]]]:
 
 def _application(platform: Platform) -> Application:
     return Application.objects.create(
-        platform=platform, name="申込団体", name_kana="もうしこみだんたい", org_type=OrgType.NPO,
-        representative="代表", postal_code="500-0000", address="岐阜県岐阜市", phone="058-000-0000",
-        email=f"apply-{platform.slug}@example.jp", contact_person="担当", area="岐阜市", description="活動",
+        platform=platform,
+        name="申込団体",
+        name_kana="もうしこみだんたい",
+        org_type=OrgType.NPO,
+        representative="代表",
+        postal_code="500-0000",
+        address="岐阜県岐阜市",
+        phone="058-000-0000",
+        email=f"apply-{platform.slug}@example.jp",
+        contact_person="担当",
+        area="岐阜市",
+        description="活動",
     )
 
 
 def objects_for(platform: Platform, member: MemberOrganisation) -> dict[str, object]:
     """One object of each kind addressed by a staff URL, keyed by URL name."""
     with scopes_disabled():
-        change = ChangeRequest.objects.create(platform=platform, organisation=member, changes={"area": "県内全域"})
+        change = ChangeRequest.objects.create(
+            platform=platform, organisation=member, changes={"area": "県内全域"}
+        )
         withdrawal = Withdrawal.objects.create(
             platform=platform, organisation=member, effective_on=datetime.date(2030, 3, 31)
         )

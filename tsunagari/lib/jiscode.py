@@ -43,9 +43,7 @@ def prefecture_of(code: str) -> str:
 
 def validate_code(value: str) -> None:
     if not (len(value) == 6 and value.isascii() and value.isdigit()):
-        raise ValidationError(
-            _("全国地方公共団体コードは半角数字6桁で入力してください。"), code="format"
-        )
+        raise ValidationError(_("全国地方公共団体コードは半角数字6桁で入力してください。"), code="format")
     if not 1 <= int(value[:2]) <= 47:
         raise ValidationError(
             _("全国地方公共団体コードの先頭2桁（都道府県）が01〜47ではありません。"),

@@ -49,6 +49,14 @@ def make_member(platform: Platform, name: str, **extra) -> MemberOrganisation:  
 class BaseTestCase(TestCase):
     """Platform ``alpha`` (Gifu-like prefecture) with one user per role; ``beta`` is another tenant."""
 
+    platform: Platform
+    other_platform: Platform
+    member_org: MemberOrganisation
+    other_member: MemberOrganisation
+    users: dict[str, User]
+    admin: User
+    outsider: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         with scopes_disabled():
@@ -56,7 +64,7 @@ class BaseTestCase(TestCase):
             cls.other_platform = do_create_platform(slug="beta", code="212016", name="ベータ市PF")
             cls.member_org = make_member(cls.platform, "NPO法人アルファ支援ネット")
             cls.other_member = make_member(cls.other_platform, "NPO法人ベータ支援ネット")
-            cls.users: dict[str, User] = {}
+            cls.users = {}
             for kind, _label in Role.KINDS:
                 user = User.objects.create_user(f"{kind}@alpha.example.jp", PASSWORD, name=kind)
                 Role.objects.create(
@@ -68,9 +76,7 @@ class BaseTestCase(TestCase):
                 cls.users[kind] = user
             cls.admin = cls.users[Role.SECRETARIAT_ADMIN]
             cls.outsider = User.objects.create_user("admin@beta.example.jp", PASSWORD, name="outsider")
-            Role.objects.create(
-                user=cls.outsider, platform=cls.other_platform, kind=Role.SECRETARIAT_ADMIN
-            )
+            Role.objects.create(user=cls.outsider, platform=cls.other_platform, kind=Role.SECRETARIAT_ADMIN)
 
     def login(self, user: User, client: Client | None = None) -> Client:
         """Log in with a verified second factor (as after a successful TOTP check)."""

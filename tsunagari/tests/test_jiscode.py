@@ -7,7 +7,18 @@ from tsunagari.lib import jiscode
 class JisCodeTestCase(SimpleTestCase):
     def test_it_accepts_real_codes(self) -> None:
         # Published codes of the seed places (総務省 全国地方公共団体コード).
-        for code in ["110001", "210005", "250007", "062014", "122190", "142042", "062031", "242039", "360007", "130001"]:
+        for code in [
+            "110001",
+            "210005",
+            "250007",
+            "062014",
+            "122190",
+            "142042",
+            "062031",
+            "242039",
+            "360007",
+            "130001",
+        ]:
             self.assertTrue(jiscode.is_valid(code), code)
             jiscode.validate_code(code)
 

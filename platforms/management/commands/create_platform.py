@@ -5,7 +5,9 @@ from platforms.services import do_create_platform
 
 
 class Command(BaseCommand):
-    help = "Create a platform (地方版プラットフォーム): create_platform <slug> --code <団体コード> --name <名称>"
+    help = (
+        "Create a platform (地方版プラットフォーム): create_platform <slug> --code <団体コード> --name <名称>"
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("slug")
