@@ -198,6 +198,10 @@ class Application(OrganisationDetails):
         REJECTED = "rejected", _("不承認")
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    # Idempotency: the public form carries this token, so a double submit stores one application.
+    submission_token = models.UUIDField(
+        _("送信トークン"), default=uuid.uuid4, unique=True, editable=False
+    )
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(
         _("状態"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True

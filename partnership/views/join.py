@@ -1,14 +1,36 @@
-"""PLACEHOLDER: being written (replace this whole module)."""
+"""The public membership application (no login): /p/<slug>/join/."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partnership.forms.application import ApplicationForm
+from partnership.services.membership import do_submit_application, submitted_application
 
 
-def _todo(*args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("todo", status=501)
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    form = ApplicationForm(request.POST or None, platform=platform)
+    if request.method == "POST":
+        # A repeated submit of a stored form, or a bot that filled in the honeypot:
+        # answer as for success and store nothing new.
+        token, name = request.POST.get("submission_token"), request.POST.get("name", "")
+        if form.is_spam() or submitted_application(token, name):
+            return redirect("partnership:join_done", platform.slug)
+        if form.is_valid():
+            try:
+                do_submit_application(platform, form.cleaned_data, request=request)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("partnership:join_done", platform.slug)
+    return render(request, "partnership/join.html", {"form": form})
 
 
-join = join_done = register = application_list = application_detail = _todo
-member_list = export_csv = export_xlsx = member_detail = expel = withdraw = _todo
-pending_changes = change_detail = withdrawal_detail = tiers = _todo
-my_organisation = change_request = withdrawal = _todo
-council_list = council_detail = core_partners = _todo
+@require_GET
+def join_done(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    return render(request, "partnership/join_done.html")

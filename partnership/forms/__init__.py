@@ -1,0 +1,1 @@
+"""Forms of the partnership capability, one module per topic."""

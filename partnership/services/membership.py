@@ -1,0 +1,449 @@
+"""Membership applications: submission, recommendation and the secretariat's decision.
+
+Rules come from seed 001: Saitama's application form and consent items,
+Gifu's 一般団体入会規則 (第2条 recommendation and screening, 第5条 rejoin with a
+reason and the ban after expulsion). Every write is one transaction with an
+audit entry; mail goes out only after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
+
+from audit.services import log_action
+from partnership.models import (
+    Application,
+    MemberOrganisation,
+    MemberTier,
+    OrgType,
+)
+from platforms.models import Platform
+from tsunagari.lib.text import normalise_name
+
+logger = logging.getLogger(__name__)
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+# The organisation details an application carries over to the member record.
+DETAIL_FIELDS = [
+    "name",
+    "name_kana",
+    "org_type",
+    "representative",
+    "postal_code",
+    "address",
+    "phone",
+    "email",
+    "contact_person",
+    "website",
+    "other_field",
+    "area",
+    "description",
+    "published_fields",
+]
+CONSENT_FIELDS = [
+    "consent_bylaws",
+    "consent_not_antisocial",
+    "consent_expulsion",
+    "consent_share_with_members",
+]
+# Members that may recommend an applicant besides tiers with can_recommend (Gifu 入会規則第2条).
+RECOMMENDING_ORG_TYPES = (OrgType.PREFECTURE, OrgType.MUNICIPALITY)
+
+
+class AlreadyDecided(Exception):
+    """The application was approved or rejected before; nothing may change."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+        super().__init__(
+            _("この申込は既に審査済みです（%(status)s）。結果は変更できません。")
+            % {"status": application.get_status_display()}
+        )
+
+
+def today_in_tokyo() -> datetime.date:
+    return timezone.localdate(timezone=TOKYO)
+
+
+def japanese_date(day: datetime.date) -> str:
+    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ApplicantCheck:
+    """What the platform already knows about an applicant (by normalised name and e-mail)."""
+
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    previous_member: MemberOrganisation | None = None
+
+    def refuse(self, field_name: str, message: str) -> None:
+        self.errors.setdefault(field_name, []).append(message)
+
+
+def check_applicant(platform: Platform, *, name: str, email: str, rejoin_reason: str = "") -> ApplicantCheck:
+    """Apply the membership rules to a would-be applicant; call inside the platform's scope.
+
+    Refuses an organisation that is already an active member, one with an
+    application still under screening, and a former member whose rejoin ban
+    has not ended; a former member outside the ban must give a reason.
+    """
+    check = ApplicantCheck()
+    norm = normalise_name(name)
+    email = (email or "").strip()
+    if not norm:
+        return check
+    if MemberOrganisation.objects.active().filter(normalised_name=norm).exists():
+        check.refuse("name", _("この団体名は既に会員として登録されています。"))
+        return check
+    same = Q(normalised_name=norm)
+    if email:
+        same |= Q(email__iexact=email)
+    pending = Application.objects.filter(same, status=Application.Status.PENDING).first()
+    if pending is not None:
+        target = "name" if pending.normalised_name == norm else "email"
+        check.refuse(
+            target,
+            _(
+                "同じ団体名またはメールアドレスの入会申込を審査中です。重ねて申し込む必要はありません。"
+                "内容を変更したい場合は事務局にご連絡ください。"
+            ),
+        )
+        return check
+    former = (
+        MemberOrganisation.objects.exclude(status=MemberOrganisation.Status.ACTIVE)
+        .filter(same)
+        .order_by("-rejoin_banned_until", "-left_on", "-id")
+    )
+    previous = former.first()
+    if previous is None:
+        return check
+    check.previous_member = previous
+    banned_until = previous.rejoin_banned_until
+    if banned_until is not None and banned_until > today_in_tokyo():
+        check.refuse("name", ban_message(platform, previous))
+    elif not (rejoin_reason or "").strip():
+        check.refuse(
+            "rejoin_reason",
+            _("以前に会員だった団体からの申込です。再入会の理由を記入してください（入会規則第5条）。"),
+        )
+    return check
+
+
+def ban_message(platform: Platform, member: MemberOrganisation) -> str:
+    until = member.rejoin_banned_until
+    assert until is not None
+    years = platform.rejoin_ban_years
+    if member.left_on is not None:
+        years = max(1, round((until - member.left_on).days / 365.25))
+    how = _("除名") if member.status == MemberOrganisation.Status.EXPELLED else _("退会")
+    return _("%(how)sから%(years)d年間は再入会できません。%(date)s以降に申し込んでください。") % {
+        "how": how,
+        "years": years,
+        "date": japanese_date(until),
+    }
+
+
+def submitted_application(token: Any, name: str) -> Application | None:
+    """The application stored from this very form before (same token, same organisation), if any.
+
+    A form page reused for another organisation (browser back) carries the same
+    token but another name: that is a new application, not a repeated submit.
+    """
+    try:
+        value = uuid.UUID(str(token))
+    except (TypeError, ValueError):
+        return None
+    application = Application.objects.filter(submission_token=value).first()
+    if application is None or application.normalised_name != normalise_name(name or ""):
+        return None
+    return application
+
+
+def recommenders() -> QuerySet[MemberOrganisation]:
+    """Active members who may recommend an applicant: can_recommend tiers, prefecture, municipalities."""
+    return (
+        MemberOrganisation.objects.active()
+        .filter(Q(tier__can_recommend=True) | Q(org_type__in=RECOMMENDING_ORG_TYPES))
+        .select_related("tier")
+        .order_by("name_kana", "id")
+    )
+
+
+@dataclass
+class Duplicates:
+    applications: list[Application]
+    members: list[MemberOrganisation]
+
+    def __bool__(self) -> bool:
+        return bool(self.applications or self.members)
+
+
+def possible_duplicates(application: Application) -> Duplicates:
+    """Other applications and members with the same normalised name, e-mail or phone."""
+    same = Q(normalised_name=application.normalised_name) | Q(email__iexact=application.email)
+    if application.phone:
+        same |= Q(phone=application.phone)
+    apps = Application.objects.filter(same).exclude(pk=application.pk).order_by("-submitted_at")[:20]
+    members = MemberOrganisation.objects.filter(same)
+    if application.previous_member_id:
+        members = members.exclude(pk=application.previous_member_id)
+    if application.organisation_id:
+        members = members.exclude(pk=application.organisation_id)
+    return Duplicates(applications=list(apps), members=list(members[:20]))
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_submit_application(
+    platform: Platform, cleaned: dict[str, Any], *, request: HttpRequest
+) -> tuple[Application, bool]:
+    """Store a public application once per form token; returns (application, created).
+
+    The rules are checked again inside the transaction; a breach raises
+    ValidationError keyed by field, and nothing is stored.
+    """
+    token = cleaned["submission_token"]
+    existing = submitted_application(token, cleaned["name"])
+    if existing is not None:
+        return existing, False
+    with scopes_disabled():
+        if Application.objects.filter(submission_token=token).exists():
+            token = uuid.uuid4()  # a reused form page: another organisation or another platform
+    check = check_applicant(
+        platform, name=cleaned["name"], email=cleaned["email"], rejoin_reason=cleaned.get("rejoin_reason", "")
+    )
+    if check.errors:
+        raise ValidationError(check.errors)
+    application = Application(
+        platform=platform,
+        submission_token=token,
+        previous_member=check.previous_member,
+        rejoin_reason=cleaned.get("rejoin_reason", "") if check.previous_member else "",
+        **{name: cleaned[name] for name in DETAIL_FIELDS + CONSENT_FIELDS},
+    )
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # The same form was submitted twice at the same moment: keep the first.
+        existing = submitted_application(token, cleaned["name"])
+        if existing is None:
+            raise
+        return existing, False
+    application.fields.set(cleaned["activity_fields"])
+    log_action(
+        "application.submitted",
+        platform=platform,
+        obj=application,
+        data={
+            "org_type": application.org_type,
+            "rejoin": application.previous_member_id is not None,
+            "previous_member": str(check.previous_member.uuid) if check.previous_member else None,
+        },
+        request=request,
+        label=_("入会申込フォーム"),
+    )
+    transaction.on_commit(lambda: _mail_submission(application))
+    return application, True
+
+
+@transaction.atomic
+def do_recommend_application(
+    application: Application,
+    *,
+    recommended_by: MemberOrganisation,
+    note: str,
+    request: HttpRequest,
+) -> Application:
+    """Record the recommendation by an active member allowed to recommend (Gifu 入会規則第2条)."""
+    application = _lock_pending(application)
+    if not recommenders().filter(pk=recommended_by.pk).exists():
+        raise ValidationError(
+            {
+                "recommended_by": _(
+                    "推薦できるのは、推薦できる会員区分の団体・都道府県・市町村の会員だけです。"
+                )
+            }
+        )
+    application.recommended_by = recommended_by
+    application.recommendation_note = note
+    application.recommended_at = timezone.now()
+    application.save(update_fields=["recommended_by", "recommendation_note", "recommended_at"])
+    log_action(
+        "application.recommended",
+        actor=request.user,
+        obj=application,
+        data={"recommended_by": str(recommended_by.uuid), "recommended_by_name": recommended_by.name},
+        request=request,
+    )
+    return application
+
+
+@transaction.atomic
+def do_approve_application(
+    application: Application, *, tier: MemberTier | None, request: HttpRequest
+) -> MemberOrganisation:
+    """Approve: create the member (or restore the former member's record) and notify the applicant."""
+    application = _lock_pending(application)
+    platform = application.platform
+    if platform.requires_recommendation and application.recommended_by_id is None:
+        raise ValidationError(
+            _("このプラットフォームでは、入会の承認に推薦が必要です。先に推薦団体を記録してください。")
+        )
+    today = today_in_tokyo()
+    member = _member_for(application, today)
+    for name in DETAIL_FIELDS:
+        setattr(member, name, getattr(application, name))
+    member.tier = tier
+    member.status = MemberOrganisation.Status.ACTIVE
+    member.joined_on = today
+    member.left_on = None
+    member.rejoin_banned_until = None
+    member.save()
+    member.fields.set(application.fields.all())
+    application.status = Application.Status.APPROVED
+    application.organisation = member
+    application.decided_at = timezone.now()
+    application.decided_by = request.user if request.user.is_authenticated else None
+    application.decision_reason = ""
+    application.save()
+    log_action(
+        "application.approved",
+        actor=request.user,
+        obj=application,
+        data={
+            "organisation": str(member.uuid),
+            "tier": tier.name if tier else None,
+            "rejoin": application.previous_member_id is not None,
+        },
+        request=request,
+    )
+    transaction.on_commit(lambda: _mail_decision(application))
+    return member
+
+
+@transaction.atomic
+def do_reject_application(application: Application, *, reason: str, request: HttpRequest) -> Application:
+    """Reject with a reason, which the applicant receives by e-mail."""
+    application = _lock_pending(application)
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("理由は5文字以上で入力してください。")})
+    application.status = Application.Status.REJECTED
+    application.decision_reason = reason
+    application.decided_at = timezone.now()
+    application.decided_by = request.user if request.user.is_authenticated else None
+    application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+    log_action("application.rejected", actor=request.user, obj=application, request=request)
+    transaction.on_commit(lambda: _mail_decision(application))
+    return application
+
+
+def _lock_pending(application: Application) -> Application:
+    """Re-read the application under a row lock; refuse if it has been decided meanwhile."""
+    fresh = (
+        Application.objects.select_for_update()
+        .select_related("platform", "previous_member")
+        .get(pk=application.pk)
+    )
+    if fresh.status != Application.Status.PENDING:
+        raise AlreadyDecided(fresh)
+    return fresh
+
+
+def _member_for(application: Application, today: datetime.date) -> MemberOrganisation:
+    """The record an approval writes to: the former member's (rejoin) or a new one."""
+    active = MemberOrganisation.objects.active().filter(normalised_name=application.normalised_name)
+    previous = application.previous_member
+    if previous is not None:
+        previous = MemberOrganisation.objects.select_for_update().get(pk=previous.pk)
+        active = active.exclude(pk=previous.pk)
+    if (previous is not None and previous.status == MemberOrganisation.Status.ACTIVE) or active.exists():
+        raise ValidationError(_("この団体名は既に会員として登録されています。"))
+    if previous is None:
+        return MemberOrganisation(platform=application.platform)
+    if previous.rejoin_banned_until is not None and previous.rejoin_banned_until > today:
+        raise ValidationError(ban_message(application.platform, previous))
+    return previous
+
+
+# --- mail ----------------------------------------------------------------------------------------
+
+
+def _send(subject_template: str, body_template: str, context: dict[str, Any], to: list[str]) -> None:
+    """Send one plain-text mail; a mail failure is logged and must not undo a committed write."""
+    subject = "".join(render_to_string(subject_template, context).splitlines()).strip()
+    body = render_to_string(body_template, context)
+    try:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+    except (smtplib.SMTPException, OSError):
+        logger.exception("could not send %s to %d recipient(s)", body_template, len(to))
+
+
+def _context(application: Application) -> dict[str, Any]:
+    platform = application.platform
+    return {
+        "application": application,
+        "platform": platform,
+        "fields": [f.name for f in application.fields.all()],
+        "submitted_on": japanese_date(timezone.localtime(application.submitted_at, TOKYO).date()),
+        "detail_url": settings.SITE_URL.rstrip("/")
+        + reverse("partnership:application", args=[platform.slug, application.uuid]),
+    }
+
+
+def _mail_submission(application: Application) -> None:
+    with scope(platform=application.platform):
+        context = _context(application)
+    _send(
+        "partnership/email/application_received_subject.txt",
+        "partnership/email/application_received.txt",
+        context,
+        [application.email],
+    )
+    if application.platform.contact_email:
+        _send(
+            "partnership/email/application_notify_subject.txt",
+            "partnership/email/application_notify.txt",
+            context,
+            [application.platform.contact_email],
+        )
+
+
+def _mail_decision(application: Application) -> None:
+    with scope(platform=application.platform):
+        context = _context(application)
+        if application.organisation is not None:
+            context["joined_on"] = japanese_date(application.organisation.joined_on)
+            context["tier"] = application.organisation.tier
+    kind = "approved" if application.status == Application.Status.APPROVED else "rejected"
+    _send(
+        f"partnership/email/application_{kind}_subject.txt",
+        f"partnership/email/application_{kind}.txt",
+        context,
+        [application.email],
+    )
