@@ -1,9 +1,14 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from platforms.models import Platform
 
 
 class PlatformRulesForm(forms.ModelForm):
+    bylaws_url = forms.URLField(
+        label=_("規約・設置要綱のURL"), required=False, assume_scheme="https", max_length=200
+    )
+
     class Meta:
         model = Platform
         fields = [

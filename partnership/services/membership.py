@@ -303,6 +303,9 @@ def do_recommend_application(
     return application
 
 
+RECOMMENDATION_EXEMPT_TYPES = frozenset({OrgType.PREFECTURE, OrgType.MUNICIPALITY, OrgType.SHAKYO})
+
+
 @transaction.atomic
 def do_approve_application(
     application: Application, *, tier: MemberTier | None, request: HttpRequest
@@ -310,7 +313,9 @@ def do_approve_application(
     """Approve: create the member (or restore the former member's record) and notify the applicant."""
     application = _lock_pending(application)
     platform = application.platform
-    if platform.requires_recommendation and application.recommended_by_id is None:
+    # Gifu 入会規則第1条: the recommendation rule is for 一般団体, not for 行政機関 and 社協.
+    exempt = application.org_type in RECOMMENDATION_EXEMPT_TYPES
+    if platform.requires_recommendation and not exempt and application.recommended_by_id is None:
         raise ValidationError(
             _("このプラットフォームでは、入会の承認に推薦が必要です。先に推薦団体を記録してください。")
         )

@@ -275,6 +275,16 @@ class ScreeningTestCase(BaseTestCase):
         self.assertRedirects(response, self.detail_url())
         self.assertEqual(self.reload().status, Application.Status.APPROVED)
 
+    def test_it_exempts_public_bodies_and_shakyo_from_the_recommendation_rule(self) -> None:
+        # Gifu 一般団体入会規則第1条: 行政機関 and 社協 are outside the recommendation rule.
+        self.platform.requires_recommendation = True
+        self.platform.save()
+        with scopes_disabled():
+            Application.objects.filter(pk=self.application.pk).update(org_type=OrgType.SHAKYO)
+        response = self.post("approve", tier=tier(self.platform, "一般団体").pk)
+        self.assertRedirects(response, self.detail_url())
+        self.assertEqual(self.reload().status, Application.Status.APPROVED)
+
     def test_it_restores_the_former_member_on_a_rejoin(self) -> None:
         previous = make_member(
             self.platform,
