@@ -8,6 +8,7 @@ core-partner selection from existing councils (seed 001).
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 
 from django.conf import settings
@@ -51,6 +52,7 @@ class MemberTier(models.Model):
     """Per-platform member tiers (Gifu: 幹事団体 / 一般団体; Ichihara: コアパートナー / パートナー)."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("区分名"), max_length=40)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     is_default = models.BooleanField(_("新規会員の既定区分"), default=False)
@@ -171,8 +173,12 @@ class MemberOrganisation(OrganisationDetails):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Denormalised from published_fields so the register can filter portably.
+    # Denormalised from published_fields so the register can filter portably
+    # (and never matches a member on a value it did not consent to publish).
     name_published = models.BooleanField(default=False, editable=False)
+    fields_published = models.BooleanField(default=False, editable=False)
+    # NFKC-normalised 活動地域 for the public register search; empty unless published.
+    register_area = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     objects = platform_manager(MemberQuerySet)
 
@@ -184,9 +190,27 @@ class MemberOrganisation(OrganisationDetails):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def normalise_area(text: str) -> str:
+        """NFKC, no spaces, case-folded: what the register's 活動地域 search compares."""
+        return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.name_published = self.is_published("name")
+        self.fields_published = self.is_published("fields")
+        self.register_area = self.normalise_area(self.area)[:200] if self.is_published("area") else ""
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "name_published",
+                "fields_published",
+                "register_area",
+            }
         super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
 
 
 class Application(OrganisationDetails):
@@ -277,6 +301,8 @@ class ChangeRequest(models.Model):
         MemberOrganisation, on_delete=models.CASCADE, related_name="change_requests"
     )
     changes = models.JSONField(_("変更内容"), default=dict)
+    # The values the changed fields had when the request was submitted (to spot later edits).
+    previous = models.JSONField(_("提出時の値"), default=dict, blank=True)
     status = models.CharField(
         _("状態"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
@@ -316,6 +342,9 @@ class Withdrawal(models.Model):
     )
     reason = models.TextField(_("退会理由"), max_length=2000, blank=True)
     effective_on = models.DateField(_("退会日"))
+    on_paper = models.BooleanField(
+        _("書面で受理"), default=False, help_text=_("事務局が紙の退会届を記録した場合")
+    )
     status = models.CharField(
         _("状態"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
@@ -370,6 +399,8 @@ class Expulsion(models.Model):
     hearing_record = models.TextField(
         _("弁明の内容"), blank=True, help_text=_("弁明がなかった場合はその旨を記録")
     )
+    no_hearing = models.BooleanField(_("弁明なし（期限までに弁明がなかった）"), default=False)
+    cancel_reason = models.TextField(_("取りやめの理由"), max_length=2000, blank=True)
     resolution = models.CharField(
         _("議決"), max_length=200, blank=True, help_text=_("例: 第3回プラットフォーム会議 議決")
     )

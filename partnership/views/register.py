@@ -1,14 +1,41 @@
-"""PLACEHOLDER: being written (replace this whole module)."""
+"""The public member register (会員名簿): only consented fields of active members."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from partnership.forms.register import RegisterFilterForm
+from partnership.queries import public_card, public_register, type_counts
+
+PAGE_SIZE = 50
 
 
-def _todo(*args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("todo", status=501)
-
-
-join = join_done = register = application_list = application_detail = _todo
-member_list = export_csv = export_xlsx = member_detail = expel = withdraw = _todo
-pending_changes = change_detail = withdrawal_detail = tiers = _todo
-my_organisation = change_request = withdrawal = _todo
-council_list = council_detail = core_partners = _todo
+@require_GET
+def register(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    if not request.platform.is_public:  # type: ignore[attr-defined]
+        raise Http404
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.filters()
+    members = public_register(**filters).prefetch_related("fields")
+    others = {k: v for k, v in filters.items() if k != "org_type"}
+    counts = type_counts(public_register(**others))
+    for row in counts:
+        row["query"] = urlencode({**others, "org_type": row["value"]})
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "cards": [public_card(m) for m in page.object_list],
+        "type_counts": counts,
+        "filtered": bool(filters),
+        "query": query.urlencode(),
+        "filters": filters,
+    }
+    return render(request, "partnership/register.html", context)

@@ -1,14 +1,100 @@
-"""PLACEHOLDER: being written (replace this whole module)."""
+"""Member staff keep their own organisation current: 変更届 and 退会届 (Gifu 入会規則第3条・第4条)."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import role_required
+from accounts.models import Role
+from partnership.forms.members import MemberDetailsForm, WithdrawalForm
+from partnership.models import ChangeRequest, MemberOrganisation, Withdrawal
+from partnership.queries import fiscal_year_label, organisation_of, public_card
+from partnership.services import lifecycle
 
 
-def _todo(*args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("todo", status=501)
+def _own_organisation(request: HttpRequest) -> MemberOrganisation:
+    """The caller's organisation on this platform (scoped lookup; 404 when there is none)."""
+    member = organisation_of(request.role)  # type: ignore[attr-defined]
+    if member is None:
+        raise Http404
+    return member
 
 
-join = join_done = register = application_list = application_detail = _todo
-member_list = export_csv = export_xlsx = member_detail = expel = withdraw = _todo
-pending_changes = change_detail = withdrawal_detail = tiers = _todo
-my_organisation = change_request = withdrawal = _todo
-council_list = council_detail = core_partners = _todo
+def _closed(request: HttpRequest, member: MemberOrganisation) -> HttpResponse | None:
+    if member.is_active:
+        return None
+    messages.error(
+        request,
+        _("%(name)s は現在「%(status)s」のため、届出はできません。")
+        % {"name": member.name, "status": member.get_status_display()},
+    )
+    return redirect("partnership:my_organisation", request.platform.slug)  # type: ignore[attr-defined]
+
+
+@require_GET
+@role_required(Role.MEMBER_STAFF)
+def my_organisation(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    member = _own_organisation(request)
+    context = {
+        "member": member,
+        "card": public_card(member),
+        "fiscal_year": fiscal_year_label(request.platform, member.joined_on),  # type: ignore[attr-defined]
+        "changes": member.change_requests.all()[:10],
+        "pending_change": member.change_requests.filter(status=ChangeRequest.Status.PENDING).first(),
+        "pending_withdrawal": member.withdrawals.filter(status=Withdrawal.Status.PENDING).first(),
+    }
+    return render(request, "partnership/my_organisation.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.MEMBER_STAFF)
+def change_request(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    member = _own_organisation(request)
+    if closed := _closed(request, member):
+        return closed
+    form = MemberDetailsForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        changes, previous = form.changes()
+        try:
+            lifecycle.do_submit_change(member, changes, previous, request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("変更届を提出しました。事務局が確認のうえ反映します。"))
+            return redirect("partnership:my_organisation", platform_slug)
+    pending = member.change_requests.filter(status=ChangeRequest.Status.PENDING).exists()
+    return render(
+        request,
+        "partnership/my_organisation_change.html",
+        {"member": member, "form": form, "pending": pending},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.MEMBER_STAFF)
+def withdrawal(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    member = _own_organisation(request)
+    if closed := _closed(request, member):
+        return closed
+    form = WithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.do_submit_withdrawal(member, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("退会届を提出しました。事務局が受理すると、会員名簿から削除されます。")
+            )
+            return redirect("partnership:my_organisation", platform_slug)
+    pending = member.withdrawals.filter(status=Withdrawal.Status.PENDING).first()
+    return render(
+        request,
+        "partnership/my_organisation_withdraw.html",
+        {"member": member, "form": form, "pending": pending},
+    )
