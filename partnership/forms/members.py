@@ -281,7 +281,7 @@ class ExpulsionProposeForm(forms.Form):
 
 
 class ExpulsionNotifyForm(forms.Form):
-    hearing_notified_on = forms.DateField(label=_("弁明の機会の通知日"), widget=DATE_INPUT)
+    hearing_notified_on = forms.DateField(label=_("弁明の機会の通知日"), widget=DATE_INPUT, initial=_today)
     hearing_deadline = forms.DateField(label=_("弁明の期限"), widget=DATE_INPUT)
 
     def clean_hearing_notified_on(self) -> datetime.date:
@@ -318,7 +318,7 @@ class ExpulsionDecideForm(forms.Form):
         max_length=200,
         help_text=_("例: 令和6年度第3回プラットフォーム会議 議決"),
     )
-    decided_on = forms.DateField(label=_("除名日"), widget=DATE_INPUT)
+    decided_on = forms.DateField(label=_("除名日"), widget=DATE_INPUT, initial=_today)
 
     def __init__(self, *args: Any, expulsion: Expulsion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

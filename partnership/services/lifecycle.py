@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import log_action
 from partnership.models import (
+    PUBLISHABLE_FIELD_NAMES,
     ActivityField,
     ChangeRequest,
     Expulsion,
@@ -183,6 +184,8 @@ def _apply_values(member: MemberOrganisation, changes: dict[str, Any]) -> list[A
     unknown = sorted(set(changes) - set(CHANGEABLE_FIELDS))
     if unknown:
         raise ValidationError(_("変更できない項目が含まれています: %(f)s") % {"f": "、".join(unknown)})
+    if not set(changes.get("published_fields", [])) <= set(PUBLISHABLE_FIELD_NAMES):
+        raise ValidationError(_("公開に同意した項目に、公開できない項目が含まれています。"))
     activity_fields = None
     for name, value in changes.items():
         if name == "fields":

@@ -115,11 +115,17 @@ class ChangeReviewTestCase(BaseTestCase):
             self.assertEqual([f.code for f in member.fields.all()], ["poverty"])
         self.assertEqual(refreshed(change).status, ChangeRequest.Status.PENDING)
 
-    def test_it_refuses_unknown_activity_fields(self) -> None:
+    def test_it_refuses_unknown_activity_fields_and_publishable_items(self) -> None:
         change = self.make_change({"fields": ["no-such-field"]})
         self.login(self.admin)
         response = self.client.post(self.url("partnership:change", change.uuid), {"action": "apply"})
         self.assertContains(response, "活動分野に存在しない分野が含まれています")
+        change = self.make_change({"published_fields": ["name", "rejoin_banned_until"]})
+        response = self.client.post(self.url("partnership:change", change.uuid), {"action": "apply"})
+        self.assertContains(response, "公開できない項目が含まれています")
+        self.assertEqual(
+            refreshed(self.member_org).published_fields, ["name", "fields", "area", "description", "website"]
+        )
 
     def test_it_sends_a_change_back_with_a_reason(self) -> None:
         change = self.make_change({"area": "県内全域"})
