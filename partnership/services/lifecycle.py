@@ -22,7 +22,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
+from audit.models import AuditEntry
 from audit.services import log_action
 from partnership.models import (
     PUBLISHABLE_FIELD_NAMES,
@@ -90,6 +91,16 @@ def _close_pending(member: MemberOrganisation, reason: str, user: Any) -> None:
     Withdrawal.objects.filter(organisation=member, status=Withdrawal.Status.PENDING).update(
         status=Withdrawal.Status.CANCELLED, processed_at=now, processed_by=user
     )
+    # Its staff lose their access to the platform with it.
+    for role in Role.objects.filter(organisation=member, kind=Role.MEMBER_STAFF).select_related("user"):
+        log_action(
+            AuditEntry.ROLE_REVOKED,
+            actor=user,
+            platform=member.platform,
+            obj=role,
+            data={"email": role.user.email, "kind": role.kind, "reason": reason},
+        )
+        role.delete()
 
 
 def _leave(

@@ -221,6 +221,10 @@ class WithdrawalTestCase(BaseTestCase):
         self.assertIn("2026-03-31", body_of(inbox[0]))
         entry = AuditEntry.objects.get(action="withdrawal.accepted")
         self.assertEqual(entry.data["left_on"], "2026-03-31")
+        # The organisation's staff lose their role with the membership.
+        self.assertFalse(Role.objects.filter(organisation=self.member_org).exists())
+        revoked = AuditEntry.objects.get(action=AuditEntry.ROLE_REVOKED)
+        self.assertEqual(revoked.data["email"], "member_staff@alpha.example.jp")
 
     def test_it_bans_rejoining_after_withdrawal_when_the_platform_says_so(self) -> None:
         self.platform.ban_after_withdrawal = True
