@@ -449,6 +449,7 @@ class CouncilSeat(models.Model):
     """One organisation sitting on one council; linked to a member when it is one."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="seats")
     organisation_name = models.CharField(_("団体名"), max_length=120)
     normalised_name = models.CharField(max_length=120, db_index=True, editable=False)
