@@ -1,0 +1,25 @@
+#!/bin/sh
+# make run: migrate, load the demo data, serve with gunicorn like production (DEBUG off,
+# static files from WhiteNoise) on http://127.0.0.1:${PORT:-8000}/.
+set -eu
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+export PORT="${PORT:-8000}"
+export DEBUG=0
+export TSUNAGARI_DEMO="${TSUNAGARI_DEMO:-1}"
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
+
+if "$PY" -c 'import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' "$PORT"; then
+    echo "run: port $PORT is already in use; choose another with: make run PORT=8001" >&2
+    exit 1
+fi
+
+"$PY" manage.py migrate --noinput -v 1
+if "$PY" manage.py help load_demo >/dev/null 2>&1; then
+    "$PY" manage.py load_demo
+else
+    echo "run: no load_demo command yet; create a platform with: $PY manage.py create_platform --help"
+fi
+
+exec .venv/bin/gunicorn -c scripts/gunicorn.conf.py tsunagari.wsgi:application

@@ -1,0 +1,140 @@
+#!/bin/sh
+# make test: lint, type check, deploy check, migrations check, then the whole pytest suite on
+# SQLite and again on a throwaway PostgreSQL 15 server. Every step runs even when an earlier
+# one failed, so one run shows everything that is wrong; the exit code is non-zero if any
+# fatal step failed. A summary with the time of each step is printed at the end.
+#
+#   scripts/test.sh [all|lint|mypy|deploy|migrations|sqlite|pg]   (default: all)
+#
+# Environment: PYTEST_WORKERS (default 2; 0 = no xdist), PYTEST_ARGS (extra pytest arguments),
+# MYPY_FATAL (default 1; 0 reports mypy errors without failing the run).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+BIN=.venv/bin
+PY=$BIN/python
+WORKERS=${PYTEST_WORKERS:-2}
+MYPY_FATAL=${MYPY_FATAL:-1}
+# Deploy-check warnings accepted on purpose (see README, "Checks in make test").
+DEPLOY_ALLOWED_WARNINGS="security.W005 security.W021"
+
+summary=""
+rc=0
+
+step() {  # step NAME FATAL COMMAND...
+    name=$1 fatal=$2
+    shift 2
+    printf '\n=== %s\n' "$name"
+    t0=$(date +%s)
+    if "$@"; then
+        status=ok
+    elif [ "$fatal" = 1 ]; then
+        status=FAILED
+        rc=1
+    else
+        status="FAILED (non-fatal)"
+    fi
+    summary="$summary$(printf '\n  %-28s %-20s %4ss' "$name" "$status" $(($(date +%s) - t0)))"
+}
+
+pytest_cmd() {
+    if [ "$WORKERS" -gt 0 ] 2>/dev/null; then
+        set -- -n "$WORKERS" --dist loadscope "$@"
+    fi
+    # shellcheck disable=SC2086
+    "$BIN/pytest" -q -r fE --durations=10 "$@" ${PYTEST_ARGS:-}
+}
+
+lint() {
+    ok=0
+    "$BIN/ruff" check . || ok=1
+    "$BIN/ruff" format --check . || ok=1
+    return "$ok"
+}
+
+types() {
+    "$BIN/mypy" --cache-dir var/cache/mypy .
+}
+
+deploy_check() {
+    out=$(env SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+        DEBUG=0 ALLOWED_HOSTS=tsunagari.example.jp CSRF_TRUSTED_ORIGINS=https://tsunagari.example.jp \
+        SECURE_COOKIES=1 SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 BEHIND_TLS_PROXY=1 \
+        "$PY" manage.py check --deploy --fail-level ERROR 2>&1)
+    status=$?
+    echo "$out"
+    [ "$status" = 0 ] || return 1
+    unexpected=""
+    for id in $(echo "$out" | grep -oE '\([a-z_.]+\.W[0-9]+\)' | tr -d '()' | sort -u); do
+        case " $DEPLOY_ALLOWED_WARNINGS " in
+            *" $id "*) ;;
+            *) unexpected="$unexpected $id" ;;
+        esac
+    done
+    if [ -n "$unexpected" ]; then
+        echo "check --deploy: unexpected warnings:$unexpected"
+        return 1
+    fi
+    echo "check --deploy: no errors; accepted warnings: $DEPLOY_ALLOWED_WARNINGS"
+}
+
+migrations_check() {
+    "$PY" manage.py makemigrations --check --dry-run
+}
+
+suite_sqlite() {
+    pytest_cmd
+}
+
+PG_STARTED=0
+stop_pg() {
+    if [ "$PG_STARTED" = 1 ]; then
+        sh scripts/pgtest.sh stop
+        PG_STARTED=0
+    fi
+}
+
+suite_pg() {
+    if ! sh scripts/pgtest.sh status; then
+        sh scripts/pgtest.sh start || return 1
+        PG_STARTED=1
+    fi
+    DATABASE_URL=$(sh scripts/pgtest.sh url) pytest_cmd
+    status=$?
+    stop_pg
+    return "$status"
+}
+
+trap 'stop_pg' EXIT
+trap 'stop_pg; exit 130' INT TERM
+
+what=${1:-all}
+case "$what" in
+    all | lint) step "ruff check + format" 1 lint ;;
+esac
+case "$what" in
+    all | mypy) step "mypy (django-stubs)" "$MYPY_FATAL" types ;;
+esac
+case "$what" in
+    all | deploy) step "check --deploy" 1 deploy_check ;;
+esac
+case "$what" in
+    all | migrations) step "makemigrations --check" 1 migrations_check ;;
+esac
+case "$what" in
+    all | sqlite) step "pytest on SQLite" 1 suite_sqlite ;;
+esac
+case "$what" in
+    all | pg) step "pytest on PostgreSQL 15" 1 suite_pg ;;
+esac
+case "$what" in
+    all | lint | mypy | deploy | migrations | sqlite | pg) ;;
+    *)
+        echo "usage: $0 [all|lint|mypy|deploy|migrations|sqlite|pg]" >&2
+        exit 2
+        ;;
+esac
+
+printf '\n=== summary%s\n' "$summary"
+[ $rc = 0 ] && echo "make test: all fatal steps passed" || echo "make test: FAILED"
+exit $rc
