@@ -136,5 +136,5 @@ case "$what" in
 esac
 
 printf '\n=== summary%s\n' "$summary"
-[ $rc = 0 ] && echo "make test: all fatal steps passed" || echo "make test: FAILED"
+if [ $rc = 0 ]; then echo "test ($what): passed"; else echo "test ($what): FAILED"; fi
 exit $rc
