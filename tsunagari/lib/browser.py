@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -134,10 +135,21 @@ class BrowserMixin:
         cls._previous_async_unsafe = os.environ.get(_ASYNC_UNSAFE)
         os.environ[_ASYNC_UNSAFE] = "true"
         super().setUpClass()  # type: ignore[misc]
+        serialized = {
+            alias: connections[alias].__dict__.get("_test_serialized_contents") for alias in connections
+        }
         cls.playwright = sync_playwright().start()
+        # With Playwright's event loop running in this thread, Django keeps this thread's
+        # database connections in a separate (context-local) store, so the test code gets new
+        # connection objects. Give them the test database's serialized contents, which
+        # ``serialized_rollback`` needs to restore the rows of data migrations after a flush.
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents  # type: ignore[attr-defined]
         try:
             cls.browser = launch_chromium(cls.playwright)
         except Exception:
+            connections.close_all()
             cls.playwright.stop()
             raise
 
@@ -145,6 +157,8 @@ class BrowserMixin:
     def tearDownClass(cls) -> None:
         try:
             cls.browser.close()
+            # Close the connections opened while the loop ran, before they become unreachable.
+            connections.close_all()
             cls.playwright.stop()
             super().tearDownClass()  # type: ignore[misc]
         finally:

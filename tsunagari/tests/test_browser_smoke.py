@@ -7,7 +7,9 @@ import struct
 from pathlib import Path
 
 import pytest
+from django_scopes import scopes_disabled
 
+from partnership.models import ActivityField
 from tsunagari.lib.browser import BrowserTestCase
 
 
@@ -56,3 +58,15 @@ class BrowserSmokeTestCase(BrowserTestCase):
         self.assertEqual(page.url, self.live_url("platforms:dashboard", "alpha"))
         self.assertIn(self.admin.email, page.locator("header").inner_text())
         self.screenshot(page, "smoke-staff-dashboard-mobile")
+
+    def test_it_restores_the_rows_of_data_migrations_after_the_flush_of_earlier_tests(self) -> None:
+        # Runs after other tests of this class (alphabetical order), whose flush emptied every
+        # table; serialized_rollback must have put the 19 activity fields back, with the
+        # database connection Django uses while Playwright's event loop runs.
+        with scopes_disabled():
+            codes = set(ActivityField.objects.values_list("code", flat=True))
+        self.assertEqual(len(codes), 19)
+        self.assertIn("poverty", codes)
+        page = self.new_page("desktop")
+        page.goto(self.live_url("partnership:join", "alpha"))
+        self.assertEqual(page.get_by_label("高齢者支援").count(), 1)
