@@ -20,6 +20,6 @@ def when_ready(server) -> None:  # type: ignore[no-untyped-def]  # gunicorn hook
         "\n"
         f"  tsunagari is running at {url}  ({workers} workers, DEBUG off)\n"
         f"  Staff login: {url}accounts/login/  (demo e-mails and passwords: printed by load_demo above)\n"
-        "  Second factor of a demo account: .venv/bin/python manage.py demo_totp <email>\n"
+        "  TOTP code of a demo account: TSUNAGARI_DEMO=1 .venv/bin/python manage.py demo_totp <email>\n"
         "  Health: " + url + "healthz   Stop: Ctrl-C\n"
     )
