@@ -161,11 +161,26 @@ class BrowserMixin:
             connections.close_all()
             cls.playwright.stop()
             super().tearDownClass()  # type: ignore[misc]
+            if getattr(cls, "serialized_rollback", False):
+                cls._restore_serialized_contents()
         finally:
             if cls._previous_async_unsafe is None:
                 os.environ.pop(_ASYNC_UNSAFE, None)
             else:
                 os.environ[_ASYNC_UNSAFE] = cls._previous_async_unsafe
+
+    @classmethod
+    def _restore_serialized_contents(cls) -> None:
+        """Leave the database as this class found it: the last test's flush emptied it.
+
+        Django runs live-server tests after the others, but pytest-xdist may not (it schedules
+        the largest classes first), and a TestCase that runs later in this process expects the
+        rows of data migrations.
+        """
+        for alias in connections:
+            contents = connections[alias].__dict__.get("_test_serialized_contents")
+            if contents is not None and alias in cls.databases:  # type: ignore[attr-defined]
+                connections[alias].creation.deserialize_db_from_string(contents)
 
     def setUp(self) -> None:
         super().setUp()  # type: ignore[misc]
