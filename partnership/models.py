@@ -66,9 +66,7 @@ class MemberTier(models.Model):
         verbose_name = _("会員区分")
         verbose_name_plural = _("会員区分")
         ordering = ["order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["platform", "name"], name="unique_tier_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["platform", "name"], name="unique_tier_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -121,13 +119,9 @@ class OrganisationDetails(models.Model):
     other_field = models.CharField(
         _("その他の分野"), max_length=100, blank=True, help_text=_("「その他」を選んだ場合に記入")
     )
-    area = models.CharField(
-        _("活動地域"), max_length=200, help_text=_("例: 岐阜市全域、県内全域、西濃圏域")
-    )
+    area = models.CharField(_("活動地域"), max_length=200, help_text=_("例: 岐阜市全域、県内全域、西濃圏域"))
     description = models.TextField(_("活動内容"), max_length=2000)
-    published_fields = models.JSONField(
-        _("公開に同意した項目"), default=list, blank=True
-    )
+    published_fields = models.JSONField(_("公開に同意した項目"), default=list, blank=True)
     normalised_name = models.CharField(max_length=120, db_index=True, editable=False)
 
     class Meta:
@@ -161,9 +155,7 @@ class MemberOrganisation(OrganisationDetails):
     tier = models.ForeignKey(
         MemberTier, verbose_name=_("会員区分"), on_delete=models.PROTECT, null=True, blank=True
     )
-    municipality_code = models.CharField(
-        _("団体コード（自治体の場合）"), max_length=6, blank=True
-    )
+    municipality_code = models.CharField(_("団体コード（自治体の場合）"), max_length=6, blank=True)
     status = models.CharField(
         _("状態"), max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
@@ -190,11 +182,6 @@ class MemberOrganisation(OrganisationDetails):
     def __str__(self) -> str:
         return self.name
 
-    @staticmethod
-    def normalise_area(text: str) -> str:
-        """NFKC, no spaces, case-folded: what the register's 活動地域 search compares."""
-        return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
-
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.name_published = self.is_published("name")
         self.fields_published = self.is_published("fields")
@@ -207,6 +194,11 @@ class MemberOrganisation(OrganisationDetails):
                 "register_area",
             }
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def normalise_area(text: str) -> str:
+        """NFKC, no spaces, case-folded: what the register's 活動地域 search compares."""
+        return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
 
     @property
     def is_active(self) -> bool:
@@ -223,9 +215,7 @@ class Application(OrganisationDetails):
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     # Idempotency: the public form carries this token, so a double submit stores one application.
-    submission_token = models.UUIDField(
-        _("送信トークン"), default=uuid.uuid4, unique=True, editable=False
-    )
+    submission_token = models.UUIDField(_("送信トークン"), default=uuid.uuid4, unique=True, editable=False)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(
         _("状態"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -233,9 +223,7 @@ class Application(OrganisationDetails):
     # Saitama's consent items (4-1-7).
     consent_bylaws = models.BooleanField(_("目的に賛同し規約を遵守する"), default=False)
     consent_not_antisocial = models.BooleanField(_("反社会的勢力に該当しない"), default=False)
-    consent_expulsion = models.BooleanField(
-        _("反社会的勢力と判明した場合の除名に同意する"), default=False
-    )
+    consent_expulsion = models.BooleanField(_("反社会的勢力と判明した場合の除名に同意する"), default=False)
     consent_share_with_members = models.BooleanField(
         _("会員名簿での会員間の情報共有に同意する"), default=False
     )
@@ -303,9 +291,7 @@ class ChangeRequest(models.Model):
     changes = models.JSONField(_("変更内容"), default=dict)
     # The values the changed fields had when the request was submitted (to spot later edits).
     previous = models.JSONField(_("提出時の値"), default=dict, blank=True)
-    status = models.CharField(
-        _("状態"), max_length=12, choices=Status.choices, default=Status.PENDING
-    )
+    status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.PENDING)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -337,17 +323,13 @@ class Withdrawal(models.Model):
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        MemberOrganisation, on_delete=models.CASCADE, related_name="withdrawals"
-    )
+    organisation = models.ForeignKey(MemberOrganisation, on_delete=models.CASCADE, related_name="withdrawals")
     reason = models.TextField(_("退会理由"), max_length=2000, blank=True)
     effective_on = models.DateField(_("退会日"))
     on_paper = models.BooleanField(
         _("書面で受理"), default=False, help_text=_("事務局が紙の退会届を記録した場合")
     )
-    status = models.CharField(
-        _("状態"), max_length=12, choices=Status.choices, default=Status.PENDING
-    )
+    status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.PENDING)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -386,14 +368,10 @@ class Expulsion(models.Model):
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        MemberOrganisation, on_delete=models.CASCADE, related_name="expulsions"
-    )
+    organisation = models.ForeignKey(MemberOrganisation, on_delete=models.CASCADE, related_name="expulsions")
     ground = models.CharField(_("除名事由"), max_length=20, choices=Ground.choices)
     reason = models.TextField(_("事実関係"), max_length=4000)
-    status = models.CharField(
-        _("状態"), max_length=12, choices=Status.choices, default=Status.PROPOSED
-    )
+    status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
     hearing_notified_on = models.DateField(_("弁明の機会の通知日"), null=True, blank=True)
     hearing_deadline = models.DateField(_("弁明の期限"), null=True, blank=True)
     hearing_record = models.TextField(
@@ -437,9 +415,7 @@ class Council(models.Model):
         verbose_name = _("既存会議体")
         verbose_name_plural = _("既存会議体")
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["platform", "name"], name="unique_council_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["platform", "name"], name="unique_council_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -468,14 +444,12 @@ class CouncilSeat(models.Model):
         verbose_name = _("会議体の構成団体")
         verbose_name_plural = _("会議体の構成団体")
         constraints = [
-            models.UniqueConstraint(
-                fields=["council", "normalised_name"], name="unique_seat_per_council"
-            )
+            models.UniqueConstraint(fields=["council", "normalised_name"], name="unique_seat_per_council")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.council} / {self.organisation_name}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.normalised_name = normalise_name(self.organisation_name)[:120]
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"{self.council} / {self.organisation_name}"

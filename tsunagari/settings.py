@@ -7,6 +7,7 @@ switch the whole product to PostgreSQL.
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -16,7 +17,9 @@ import dj_database_url
 from tsunagari.lib.env import envbool, envint, envlist, envstr
 
 # Running under pytest or `manage.py test` (static files are not collected there).
-TESTING = "pytest" in Path(sys.argv[0]).name or sys.argv[1:2] == ["test"]
+TESTING = (
+    "pytest" in Path(sys.argv[0]).name or sys.argv[1:2] == ["test"] or "PYTEST_XDIST_WORKER" in os.environ
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("TSUNAGARI_VAR_DIR", str(BASE_DIR / "var")))
@@ -115,7 +118,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Tests hash hundreds of fixture passwords: cheaper argon2 parameters there, same algorithm.
+    "tsunagari.lib.hashers.TestArgon2PasswordHasher"
+    if TESTING
+    else "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -152,6 +158,8 @@ SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

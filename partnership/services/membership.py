@@ -371,7 +371,7 @@ def do_reject_application(application: Application, *, reason: str, request: Htt
 def _lock_pending(application: Application) -> Application:
     """Re-read the application under a row lock; refuse if it has been decided meanwhile."""
     fresh = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("platform", "previous_member")
         .get(pk=application.pk)
     )
