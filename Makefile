@@ -1,7 +1,7 @@
 # tsunagari — see README.md. Quick start on a fresh Debian 12 machine: `make run`.
 .DEFAULT_GOAL := help
 .PHONY: help setup run test lint fmt mypy deploy-check migrations-check pytest pytest-pg \
-	pg-start pg-stop clean
+	pg-start pg-stop bench clean
 
 PORT ?= 8000
 export PORT
@@ -13,6 +13,7 @@ help:
 	@echo "make lint / fmt   ruff check + format --check / apply ruff fixes and formatting"
 	@echo "make mypy | deploy-check | migrations-check | pytest | pytest-pg   one step of make test"
 	@echo "make pg-start / pg-stop   throwaway PostgreSQL 15 for manual use (scripts/pgtest.sh url)"
+	@echo "make bench        benchmarks under bench/ (BENCH=bench_name for one), ratios to a same-run baseline"
 	@echo "make clean        remove .venv, collected static files, screenshots and caches (keeps the database)"
 
 setup:
@@ -45,6 +46,9 @@ pytest: setup
 
 pytest-pg: setup
 	@sh scripts/test.sh pg
+
+bench: setup
+	@sh scripts/bench.sh
 
 pg-start:
 	@sh scripts/pgtest.sh start

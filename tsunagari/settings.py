@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "partnership",
+    "directory",
+    "surveys",
+    "consultations",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,10 @@ urlpatterns = [
     path("p/<slug:platform_slug>/", include("platforms.urls")),
     path("p/<slug:platform_slug>/", include("partnership.urls")),
     path("p/<slug:platform_slug>/staff/audit/", include("audit.urls")),
+    # Resource directory: public HSDS API, navigator, support list (directory/urls.py routes both
+    # the per-platform paths under /p/<slug>/ and the all-platform /hsds/ aggregate).
+    path("", include("directory.urls")),
+    path("", include("surveys.urls")),
+    path("", include("consultations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

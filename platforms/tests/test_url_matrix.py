@@ -8,8 +8,10 @@ and a guard that lets the wrong role in fails the matrix.
 from __future__ import annotations
 
 import datetime
+import importlib
 import uuid
 
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
@@ -75,7 +77,7 @@ def objects_for(platform: Platform, member: MemberOrganisation) -> dict[str, obj
         council = Council.objects.create(platform=platform, name=f"会議体-{platform.slug}")
         role = Role.objects.filter(platform=platform).first()
         application = _application(platform)
-    return {
+    found: dict[str, object] = {
         "partnership:application": application,
         "partnership:member": member,
         "partnership:expel": member,
@@ -85,6 +87,18 @@ def objects_for(platform: Platform, member: MemberOrganisation) -> dict[str, obj
         "partnership:council": council,
         "accounts:staff_role": role,
     }
+    # Other apps add their own: a module <app>/tests/matrix.py with
+    # ``objects(platform, member) -> {url name: object with a uuid}``.
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.tests.matrix")
+        except ModuleNotFoundError as error:
+            if error.name not in (f"{config.name}.tests", f"{config.name}.tests.matrix"):
+                raise
+            continue
+        with scopes_disabled():
+            found.update(module.objects(platform, member))
+    return found
 
 
 class UrlMatrixTestCase(BaseTestCase):

@@ -9,9 +9,12 @@ nothing. Each platform is loaded in one transaction, inside its tenant scope.
 from __future__ import annotations
 
 import datetime
+import importlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone, translation
@@ -86,6 +89,26 @@ def load_demo(slugs: list[str] | None = None) -> list[PlatformResult]:
         return [load_platform(spec, password_hash=password, fields=fields) for spec in specs]
 
 
+def app_demo_loaders() -> list[Callable[[Platform, str, Counter[str]], None]]:
+    """``load(platform, slug, created)`` of every app with a ``demo`` module, in INSTALLED_APPS order.
+
+    Each runs inside the platform's scope and transaction, must be idempotent (a second run
+    creates nothing) and counts what it creates in ``created`` (e.g. ``created["services"] += 1``).
+    """
+    loaders = []
+    for config in apps.get_app_configs():
+        if config.name == "tsunagari":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        loaders.append(module.load)
+    return loaders
+
+
 def load_platform(
     spec: PlatformSpec, *, password_hash: str, fields: dict[str, ActivityField]
 ) -> PlatformResult:
@@ -104,6 +127,8 @@ def load_platform(
             _applications(platform, data.applications, members, fields, result.created)
             _councils(platform, data.councils, result.created)
             result.member_staff_of = _staff(platform, spec, data, members, password_hash, result.created)
+            for load_app_demo in app_demo_loaders():
+                load_app_demo(platform, spec.slug, result.created)
             if any(result.created.values()):
                 log_action(
                     "demo.loaded",

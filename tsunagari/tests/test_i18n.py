@@ -20,6 +20,12 @@ from django.utils.translation import ngettext
 from tsunagari.lib.testing import BaseTestCase
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+# The project catalogue and every app's own (see ``manage.py update_messages``).
+CATALOGUES = [LOCALE_DIR / "django.po"] + sorted(
+    p
+    for p in Path(settings.BASE_DIR).glob("*/locale/en/LC_MESSAGES/django.po")
+    if not p.is_relative_to(Path(settings.BASE_DIR) / ".venv")
+)
 PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdf]")
 
 
@@ -73,10 +79,10 @@ def read_po(path: Path) -> list[dict[str, object]]:
 
 class CatalogueTestCase(BaseTestCase):
     def test_it_translates_every_message_without_fuzzy_guesses(self) -> None:
-        entries = [e for e in read_po(LOCALE_DIR / "django.po") if e["msgid"]]
+        entries = [(po, e) for po in CATALOGUES for e in read_po(po) if e["msgid"]]
         self.assertGreater(len(entries), 500)
-        for e in entries:
-            with self.subTest(msgid=e["msgid"]):
+        for po, e in entries:
+            with self.subTest(catalogue=str(po), msgid=e["msgid"]):
                 self.assertFalse(e.get("fuzzy"), "fuzzy entry")
                 if "msgid_plural" in e:
                     forms = e["msgstr_plural"]
@@ -87,7 +93,7 @@ class CatalogueTestCase(BaseTestCase):
                     self.assertTrue(e["msgstr"], "untranslated")
 
     def test_it_keeps_every_placeholder(self) -> None:
-        for e in read_po(LOCALE_DIR / "django.po"):
+        for e in (e for po in CATALOGUES for e in read_po(po)):
             if not e["msgid"]:
                 continue
             wanted = sorted(set(PLACEHOLDER.findall(str(e["msgid"]))))
@@ -105,9 +111,13 @@ class CatalogueTestCase(BaseTestCase):
                     self.assertEqual(got, wanted)
 
     def test_it_ships_a_compiled_catalogue_that_matches_the_po_file(self) -> None:
-        with (LOCALE_DIR / "django.mo").open("rb") as fh:
+        for po in CATALOGUES:
+            self.assert_compiled(po)
+
+    def assert_compiled(self, po: Path) -> None:
+        with po.with_suffix(".mo").open("rb") as fh:
             catalog = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
-        for e in read_po(LOCALE_DIR / "django.po"):
+        for e in read_po(po):
             if not e["msgid"]:
                 continue
             msgid = str(e["msgid"])

@@ -1,0 +1,1 @@
+"""Models of the consultation desk: conversations, messages, referrals, case conferences."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "directory"
+    verbose_name = "支援・相談窓口の情報（HSDS）"
