@@ -1,6 +1,6 @@
 #!/bin/sh
 # make run: migrate, load the demo data, serve with gunicorn like production (DEBUG off,
-# static files from WhiteNoise) on http://127.0.0.1:${PORT:-8000}/.
+# static files from WhiteNoise) on http://127.0.0.1:${PORT:-8000}/, with a background-task worker.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -22,4 +22,10 @@ else
     echo "run: no load_demo command yet; create a platform with: $PY manage.py create_platform --help"
 fi
 
-exec .venv/bin/gunicorn -c scripts/gunicorn.conf.py tsunagari.wsgi:application
+# Background tasks (django-tasks, database backend): one worker beside the web server, for
+# every queue (LINE webhook events, message delivery). It stops when the server stops.
+"$PY" manage.py db_worker --queue-name '*' --no-reload &
+WORKER=$!
+trap 'kill "$WORKER" 2>/dev/null' EXIT INT TERM
+
+.venv/bin/gunicorn -c scripts/gunicorn.conf.py tsunagari.wsgi:application

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "tsunagari",
     "platforms",
     "accounts",
@@ -205,3 +207,45 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+
+# Background work (django-tasks): the database backend, so that an enqueued task commits with
+# the rows it works on; `manage.py db_worker` runs them (scripts/run.sh starts one beside gunicorn).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "consultations"],
+    }
+}
+
+
+def _generated_key(name: str, make) -> str:  # type: ignore[no-untyped-def]
+    """A key generated once and kept in var/ (like SECRET_KEY) when the environment gives none."""
+    key_file = VAR_DIR / name
+    if not key_file.exists():
+        key_file.write_text(make())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _fernet_key() -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+# Consultation content at rest (consultations/crypto.py): Fernet keys, newest first. Rotate by
+# putting a new key in front, running `manage.py reencrypt_consultations`, then dropping the old.
+CONSULTATION_KEYS = envlist("CONSULTATION_KEYS", []) or [_generated_key("consultation_key", _fernet_key)]
+# Keyed hash for looking up channel identities (LINE userId) without storing them in clear.
+CONSULTATION_INDEX_KEY = envstr("CONSULTATION_INDEX_KEY", "") or _generated_key(
+    "consultation_index_key", lambda: secrets.token_urlsafe(32)
+)
+# LINE Messaging API endpoints; tests and the local simulator point these at a local fake server.
+LINE_API_BASE = envstr("LINE_API_BASE", "https://api.line.me")
+LINE_API_DATA_BASE = envstr("LINE_API_DATA_BASE", "https://api-data.line.me")
+LINE_API_TIMEOUT = envint("LINE_API_TIMEOUT", 10)
+# Largest image accepted from LINE or the web chat; larger ones are recorded as "too large".
+CONSULTATION_MAX_IMAGE_BYTES = envint("CONSULTATION_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
+# Longest text message kept whole; LINE itself caps text at 5,000 characters.
+CONSULTATION_MAX_TEXT_CHARS = envint("CONSULTATION_MAX_TEXT_CHARS", 5000)
