@@ -16,6 +16,7 @@ if "$PY" -c 'import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(("12
 fi
 
 "$PY" manage.py migrate --noinput -v 1
+"$PY" manage.py createcachetable
 if "$PY" manage.py help load_demo >/dev/null 2>&1; then
     "$PY" manage.py load_demo
 else

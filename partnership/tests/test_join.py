@@ -320,3 +320,32 @@ class JoinFormTestCase(BaseTestCase):
     def test_it_answers_404_for_an_unknown_platform(self) -> None:
         self.assertEqual(self.client.get("/p/gamma/join/").status_code, 404)
         self.assertEqual(self.client.post("/p/gamma/join/", application_data()).status_code, 404)
+
+    def test_it_refuses_more_than_five_applications_an_hour_from_one_client_and_mails_nothing(self) -> None:
+        names = ["一", "二", "三", "四", "五", "六"]
+        with smtp_server() as inbox:
+            for i, name in enumerate(names):
+                with self.captureOnCommitCallbacks(execute=True):
+                    response = self.post(
+                        name=f"NPO法人{name}の会",
+                        email=f"info{i}@example.jp",
+                        submission_token=f"0b0c6a52-62a4-4c71-9d43-5a1f7b1d2c{i:02d}",
+                    )
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "しばらくしてからお申し込みください", status_code=429)
+        self.assertEqual(len(applications()), 5)
+        self.assertNotIn("info5@example.jp", " ".join(str(m["To"]) for m in inbox))
+        # Another client is not affected.
+        other = self.client_class(REMOTE_ADDR="192.0.2.7")
+        response = other.post(
+            self.url("partnership:join"), application_data(name="NPO法人七の会", email="info7@example.jp")
+        )
+        self.assertRedirects(response, "/p/alpha/join/done/")
+
+    def test_it_answers_404_while_the_platform_is_not_public(self) -> None:
+        self.platform.is_public = False
+        self.platform.save()
+        self.assertEqual(self.client.get(self.url("partnership:join")).status_code, 404)
+        self.assertEqual(self.client.post(self.url("partnership:join"), application_data()).status_code, 404)
+        self.assertEqual(self.client.get("/p/alpha/join/done/").status_code, 404)
+        self.assertEqual(applications(), [])

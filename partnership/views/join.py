@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.forms.application import ApplicationForm
 from partnership.services.membership import do_submit_application, submitted_application
+from tsunagari.lib.throttle import throttled
+
+# Each application sends a receipt mail to the address typed in: cap submissions per client
+# so that the form cannot be used to flood someone's mailbox.
+SUBMISSIONS_PER_HOUR = 5
 
 
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, platform_slug: str) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
+    if not platform.is_public:
+        raise Http404
     form = ApplicationForm(request.POST or None, platform=platform)
     if request.method == "POST":
         # A repeated submit of a stored form, or a bot that filled in the honeypot:
@@ -22,6 +29,8 @@ def join(request: HttpRequest, platform_slug: str) -> HttpResponse:
         if form.is_spam() or submitted_application(token, name):
             return redirect("partnership:join_done", platform.slug)
         if form.is_valid():
+            if throttled(request, f"join:{platform.pk}", limit=SUBMISSIONS_PER_HOUR, window=3600):
+                return render(request, "partnership/join_throttled.html", status=429)
             try:
                 do_submit_application(platform, form.cleaned_data, request=request)
             except ValidationError as error:
@@ -33,4 +42,6 @@ def join(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_GET
 def join_done(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    if not request.platform.is_public:  # type: ignore[attr-defined]
+        raise Http404
     return render(request, "partnership/join_done.html")
