@@ -1,1 +1,494 @@
-"""Models of the surveys capability."""
+"""Surveys: questionnaires with versions, responses, invitations, samples and paper entry.
+
+Sources: the national 人々のつながりに関する基礎調査 (direct loneliness question, UCLA 3-item
+short form, isolation items), Saitama's random mail sample with a web option by district,
+Tsuruoka's random mail plus open web, Kamakura's hikikomori survey (広義のひきこもり), Shiga's
+organisation survey (86/88 organisations answering items that fed the portal) — seeds 001, 002.
+
+Answer storage: one ``Response`` row per respondent with ``answers`` as a JSON object keyed by
+answer code (a question code, or a row code of a matrix). A million responses import with one
+bulk insert and read back as one column per code through ``surveys.data.responses_frame``, which
+keeps a Parquet snapshot per survey (``FrameSnapshot``) so estimation never re-parses JSON twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnership.models import MemberOrganisation
+from platforms.models import Platform, platform_manager
+
+code_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{0,39}$",
+    _("設問コードは半角英小文字で始まり、半角英小文字・数字・_ の40文字以内で入力してください。"),
+)
+# Columns that a data file may carry besides answer codes.
+RESERVED_CODES = frozenset({"weight", "stratum", "mode", "invitation", "submitted_at", "organisation"})
+
+
+class Audience(models.TextChoices):
+    RESIDENTS = "residents", _("住民")
+    ORGANISATIONS = "organisations", _("会員団体")
+
+
+class Survey(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("準備中")
+        OPEN = "open", _("回答受付中")
+        CLOSED = "closed", _("終了")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(
+        _("調査の識別名"),
+        max_length=60,
+        help_text=_("回答ページのURLに使います（半角英数字とハイフン）。例: kodoku-2025"),
+    )
+    title = models.CharField(_("調査名"), max_length=200)
+    description = models.TextField(_("調査の説明（回答者向け）"), blank=True)
+    audience = models.CharField(
+        _("対象"), max_length=20, choices=Audience.choices, default=Audience.RESIDENTS
+    )
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    allow_open_web = models.BooleanField(
+        _("招待コードなしの回答（オープン調査）を受け付ける"),
+        default=False,
+        help_text=_(
+            "鶴岡市方式: 無作為抽出の郵送調査と別に、誰でも回答できるWeb調査。回答は区別して集計します。"
+        ),
+    )
+    template = models.CharField(_("ひな形"), max_length=30, blank=True)
+    modules = models.JSONField(_("追加モジュール"), default=list, blank=True)
+    # Bumped on every write to responses; FrameSnapshot compares against it.
+    data_revision = models.PositiveIntegerField(default=0, editable=False)
+    opened_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("調査")
+        verbose_name_plural = _("調査")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["platform", "slug"], name="unique_survey_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def for_organisations(self) -> bool:
+        return self.audience == Audience.ORGANISATIONS
+
+    def current_version(self) -> QuestionnaireVersion:
+        """The newest version (a draft while being edited, otherwise the one in the field)."""
+        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+
+    def fielded_version(self) -> QuestionnaireVersion | None:
+        """The newest frozen version: the one residents answer."""
+        return self.versions.filter(frozen_at__isnull=False).order_by("-number").first()
+
+
+class QuestionnaireVersion(models.Model):
+    """One version of a questionnaire. Frozen once in the field: edits make a new version."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("版"), default=1)
+    note = models.CharField(_("変更内容"), max_length=200, blank=True)
+    frozen_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("調査票の版")
+        verbose_name_plural = _("調査票の版")
+        ordering = ["survey", "number"]
+        constraints = [models.UniqueConstraint(fields=["survey", "number"], name="unique_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} 第{self.number}版"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class Section(models.Model):
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    title = models.CharField(_("見出し"), max_length=200)
+    title_easy = models.CharField(_("見出し（やさしい日本語）"), max_length=200, blank=True)
+    module = models.CharField(max_length=30, blank=True, editable=False)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("セクション")
+        verbose_name_plural = _("セクション")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", _("単一回答")
+    MULTIPLE = "multiple", _("複数回答")
+    SCALE = "scale", _("尺度（数値の段階）")
+    MATRIX = "matrix", _("マトリクス（複数項目を同じ選択肢で）")
+    NUMBER = "number", _("数値")
+    DATE = "date", _("日付")
+    TEXT = "text", _("自由記述")
+
+
+CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.MATRIX)
+
+
+class Question(models.Model):
+    """A question. ``options`` = [{"code": int, "label": str, "label_easy": str, "exclusive": bool}];
+    ``rows`` (matrix only) = [{"code": answer code, "label": str, "label_easy": str}];
+    ``conditions`` = [{"code": answer code, "op": "in"|"not_in"|"answered"|"gte"|"lte", "values": [...]}],
+    all of which must hold for the question to be shown (and answered).
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    code = models.CharField(_("設問コード"), max_length=40, validators=[code_validator])
+    type = models.CharField(_("回答形式"), max_length=10, choices=QuestionType.choices)
+    text = models.TextField(_("設問文"), max_length=1000)
+    text_easy = models.TextField(_("設問文（やさしい日本語）"), max_length=1000, blank=True)
+    help_text = models.CharField(_("補足"), max_length=300, blank=True)
+    required = models.BooleanField(_("回答必須"), default=False)
+    options = models.JSONField(_("選択肢"), default=list, blank=True)
+    rows = models.JSONField(_("項目（マトリクス）"), default=list, blank=True)
+    min_value = models.DecimalField(_("最小値"), max_digits=12, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(_("最大値"), max_digits=12, decimal_places=2, null=True, blank=True)
+    min_label = models.CharField(_("最小値の説明"), max_length=40, blank=True)
+    max_label = models.CharField(_("最大値の説明"), max_length=40, blank=True)
+    max_choices = models.PositiveSmallIntegerField(_("選択できる数の上限"), null=True, blank=True)
+    conditions = models.JSONField(_("表示条件"), default=list, blank=True)
+    # Template questions are locked for comparability with the national survey.
+    locked = models.BooleanField(default=False, editable=False)
+    options_editable = models.BooleanField(default=True, editable=False)
+    module = models.CharField(max_length=30, blank=True, editable=False)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("設問")
+        verbose_name_plural = _("設問")
+        ordering = ["section__order", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_question_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def answer_codes(self) -> list[str]:
+        """The keys this question writes into ``Response.answers``."""
+        if self.type == QuestionType.MATRIX:
+            return [row["code"] for row in self.rows]
+        return [self.code]
+
+    def option_codes(self) -> list[int]:
+        return [int(o["code"]) for o in self.options]
+
+    def option_label(self, code: int) -> str:
+        for option in self.options:
+            if int(option["code"]) == int(code):
+                return str(option["label"])
+        return str(code)
+
+
+class Benchmark(models.Model):
+    """Reference distribution of a question, e.g. the national survey of a year.
+
+    Shipped national figures have no platform (global reference data, like ActivityField);
+    figures that a platform's staff add carry that platform.
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    question_code = models.CharField(_("設問コード"), max_length=40, validators=[code_validator])
+    source = models.CharField(_("出典"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("調査年"))
+    n = models.PositiveIntegerField(_("回答者数"), validators=[MinValueValidator(1)])
+    # {"1": 4.8, "2": 14.8, ...} percent of all respondents, by option code.
+    percentages = models.JSONField(_("選択肢別の割合（%）"))
+    no_answer = models.DecimalField(_("無回答（%）"), max_digits=5, decimal_places=1, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("比較基準")
+        verbose_name_plural = _("比較基準")
+        ordering = ["question_code", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "question_code", "year", "source"], name="unique_benchmark"
+            ),
+            models.UniqueConstraint(
+                fields=["question_code", "year", "source"],
+                condition=Q(platform__isnull=True),
+                name="unique_shipped_benchmark",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.year} {self.question_code}"
+
+
+class Mode(models.TextChoices):
+    WEB = "web", _("Web（招待コード）")
+    MAIL = "mail", _("郵送")
+    PAPER = "paper", _("紙（事務局入力）")
+    OPEN_WEB = "open_web", _("オープンWeb")
+
+
+# Modes that belong to the random sample (open web is kept apart).
+SAMPLE_MODES = (Mode.WEB, Mode.MAIL, Mode.PAPER)
+
+
+class Sample(models.Model):
+    """A stratified random draw from an uploaded frame, reproducible from its seed."""
+
+    class Allocation(models.TextChoices):
+        PROPORTIONAL = "proportional", _("比例配分")
+        FIXED = "fixed", _("層ごとに同数")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="samples")
+    frame_name = models.CharField(_("名簿ファイル"), max_length=200)
+    frame_size = models.PositiveIntegerField(_("名簿の人数"))
+    strata_columns = models.JSONField(_("層の列"), default=list)
+    allocation = models.CharField(_("配分"), max_length=20, choices=Allocation.choices)
+    size = models.PositiveIntegerField(_("標本の大きさ"))
+    seed = models.BigIntegerField(_("乱数の種"))
+    # {stratum: {"population": N_h, "sample": n_h}}: design weights are N_h / n_h.
+    strata = models.JSONField(_("層別の母集団と標本"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("標本")
+        verbose_name_plural = _("標本")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.survey} 標本 {self.size}"
+
+    def design_weight(self, stratum: str) -> float | None:
+        cell = self.strata.get(stratum)
+        if not cell or not cell.get("sample"):
+            return None
+        return float(cell["population"]) / float(cell["sample"])
+
+
+INVITATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_invitation_code() -> str:
+    raw = "".join(secrets.choice(INVITATION_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+class Invitation(models.Model):
+    """A code printed on a mailed letter: one web answer per sampled resident.
+
+    ``address`` holds the mail-merge fields of the frame row (name, address) until staff purge
+    them after mailing; responses are never linked to it, so answers stay anonymous.
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    sample = models.ForeignKey(
+        Sample, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    code = models.CharField(_("招待コード"), max_length=9, default=new_invitation_code)
+    stratum = models.CharField(_("層"), max_length=100, blank=True)
+    address = models.JSONField(_("宛名情報"), default=dict, blank=True)
+    used_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+    used_mode = models.CharField(_("回答方法"), max_length=10, choices=Mode.choices, blank=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("招待コード")
+        verbose_name_plural = _("招待コード")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="unique_invitation_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ImportBatch(models.Model):
+    """One imported data file (idempotent by content hash per survey)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="imports")
+    filename = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["survey", "sha256"], name="unique_import_file")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def submitted(self) -> ResponseQuerySet:
+        return self.filter(submitted_at__isnull=False)
+
+    def random_sample(self) -> ResponseQuerySet:
+        return self.submitted().filter(mode__in=SAMPLE_MODES)
+
+    def open_web(self) -> ResponseQuerySet:
+        return self.submitted().filter(mode=Mode.OPEN_WEB)
+
+
+class Response(models.Model):
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="responses")
+    mode = models.CharField(_("回答方法"), max_length=10, choices=Mode.choices)
+    stratum = models.CharField(_("層"), max_length=100, blank=True)
+    weight = models.FloatField(_("ウェイト"), null=True, blank=True)
+    answers = models.JSONField(_("回答"), default=dict)
+    # Organisation surveys: one answer per member organisation.
+    organisation = models.ForeignKey(
+        MemberOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    paper_sheet = models.CharField(_("調査票番号"), max_length=40, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("回答完了日時"), null=True, blank=True)
+
+    objects = platform_manager(ResponseQuerySet)
+
+    class Meta:
+        verbose_name = _("回答")
+        verbose_name_plural = _("回答")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="one_response_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "paper_sheet"], condition=~Q(paper_sheet=""), name="unique_paper_sheet"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+
+class PaperEntry(models.Model):
+    """One keying of a paper questionnaire; two independent keyings are compared (double entry)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="paper_entries")
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="+")
+    sheet = models.CharField(_("調査票番号"), max_length=40)
+    invitation_code = models.CharField(_("招待コード"), max_length=9, blank=True)
+    stratum = models.CharField(_("層"), max_length=100, blank=True)
+    answers = models.JSONField(default=dict)
+    pass_number = models.PositiveSmallIntegerField(_("入力回"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("紙の調査票の入力")
+        verbose_name_plural = _("紙の調査票の入力")
+        ordering = ["sheet", "pass_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "sheet", "pass_number"], name="unique_paper_pass")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} ({self.pass_number})"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent to a member organisation that had not answered."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="reminders")
+    organisation = models.ForeignKey(MemberOrganisation, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = platform_manager()
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.sent_at:%Y-%m-%d}"
+
+
+class FrameSnapshot(models.Model):
+    """Parquet copy of a survey's submitted responses (one column per answer code).
+
+    Valid while ``revision == survey.data_revision``; rebuilt from ``Response.answers`` otherwise.
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="snapshot")
+    revision = models.PositiveIntegerField()
+    parquet = models.BinaryField()
+    rows = models.PositiveIntegerField(default=0)
+    built_at = models.DateTimeField(auto_now=True)
+
+    objects = platform_manager()
+
+    def __str__(self) -> str:
+        return f"{self.survey} r{self.revision}"

@@ -1,0 +1,125 @@
+"""Demo surveys: national-template resident surveys shaped like the seeds' 実態調査 (synthetic answers).
+
+Saitama: 1,500 residents drawn at random, equal numbers in 5 districts, by post with a web option
+(about half answered). Gifu: 5,000 web answers by region. Shiga: a 3,600-person panel by 圏域.
+Yamagata: 2,583 web answers with the 外出頻度 and duration items. Kamakura: 2,000 residents by
+post with the hikikomori module, 1,017 answers. Tsuruoka: random mail plus an open web survey.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from platforms.models import Platform
+from surveys.generate import national_answers, to_csv
+from surveys.models import Survey
+from surveys.national import MODULE_HIKIKOMORI
+from surveys.services.imports import do_import_responses
+from surveys.services.questionnaire import do_close_survey, do_create_survey, do_open_survey
+
+
+@dataclass(frozen=True)
+class DemoSurvey:
+    title: str
+    n: int
+    regions: tuple[str, ...]
+    population: dict[str, int] = field(default_factory=dict)
+    modes: tuple[str, ...] = ("mail",)
+    mode_p: tuple[float, ...] | None = None
+    modules: tuple[str, ...] = ()
+    open_web: bool = False
+    status: str = Survey.Status.CLOSED
+
+
+CITY = ("中央", "北部", "南部", "東部", "西部")
+
+SURVEYS = {
+    "saitama": DemoSurvey(
+        "埼玉県 孤独・孤立に関する実態調査（令和4年度）",
+        780,
+        ("中央", "西部", "東部", "北部", "秩父"),
+        {"中央": 2310000, "西部": 1640000, "東部": 1920000, "北部": 820000, "秩父": 85000},
+        modes=("mail", "web"),
+        mode_p=(0.68, 0.32),
+    ),
+    "gifu": DemoSurvey(
+        "岐阜県 孤独・孤立実態把握調査（令和4年度）",
+        5000,
+        ("岐阜", "西濃", "中濃", "東濃", "飛騨"),
+        {"岐阜": 690000, "西濃": 310000, "中濃": 320000, "東濃": 280000, "飛騨": 120000},
+        modes=("web",),
+    ),
+    "shiga": DemoSurvey(
+        "滋賀県民向け孤独・孤立実態調査（令和4年度）",
+        3600,
+        ("大津", "湖南", "甲賀", "東近江", "湖東", "湖北", "湖西"),
+        {
+            "大津": 290000,
+            "湖南": 290000,
+            "甲賀": 120000,
+            "東近江": 190000,
+            "湖東": 130000,
+            "湖北": 130000,
+            "湖西": 40000,
+        },
+        modes=("web",),
+    ),
+    "yamagata": DemoSurvey(
+        "山形市 孤独・孤立に関するWEBアンケート",
+        2583,
+        CITY,
+        modes=("open_web",),
+        modules=(MODULE_HIKIKOMORI,),
+        open_web=True,
+    ),
+    "kamakura": DemoSurvey(
+        "鎌倉市 ひきこもりに関するアンケート調査",
+        1017,
+        ("鎌倉", "腰越", "深沢", "大船", "玉縄"),
+        {"鎌倉": 30000, "腰越": 18000, "深沢": 28000, "大船": 32000, "玉縄": 15000},
+        modules=(MODULE_HIKIKOMORI,),
+    ),
+    "tsuruoka": DemoSurvey(
+        "鶴岡市 孤独・孤立に関する市民アンケート",
+        1200,
+        ("鶴岡", "藤島", "羽黒", "櫛引", "朝日", "温海"),
+        modes=("mail", "open_web"),
+        mode_p=(0.7, 0.3),
+        open_web=True,
+        status=Survey.Status.OPEN,
+    ),
+}
+SLUG = "kodoku-jittai"
+
+
+def load(platform: Platform, slug: str, created: Counter[str]) -> None:
+    spec = SURVEYS.get(slug)
+    if spec is None or Survey.objects.filter(slug=SLUG).exists():
+        return
+    survey = do_create_survey(
+        platform,
+        slug=SLUG,
+        title=spec.title,
+        template="national",
+        modules=list(spec.modules),
+        regions=list(spec.regions),
+        allow_open_web=spec.open_web,
+        description="この調査は、皆さんの日ごろの暮らしや人とのつながりについてお聞きするものです。回答は統計的に処理し、個人が特定されることはありません。",
+    )
+    do_open_survey(survey)
+    seed = sum(ord(c) for c in slug)
+    frame = national_answers(
+        spec.n,
+        seed=seed,
+        regions=spec.regions,
+        hikikomori=MODULE_HIKIKOMORI in spec.modules,
+        modes=spec.modes,
+        mode_p=spec.mode_p,
+        population=spec.population or None,
+    )
+    do_import_responses(survey, to_csv(frame), f"demo-{slug}.csv")
+    if spec.status == Survey.Status.CLOSED:
+        do_close_survey(survey)
+    created["surveys"] += 1
+    created["survey responses"] += spec.n
