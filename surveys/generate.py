@@ -48,9 +48,17 @@ def national_answers(
     talk = np.clip(np.rint(2.2 + 0.5 * (5 - lonely) + rng.normal(0, 1.3, n)), 1, 7).astype(np.int64)
     confidant = np.where(rng.random(n) < 0.06 + 0.06 * (5 - lonely), 2, 1)
     rely = np.where(rng.random(n) < 0.05 + 0.05 * (5 - lonely), 2, 1)
-    participation_pick = rng.random((n, 5)) < np.array([0.35, 0.12, 0.22, 0.08, 0.05])
-    codes = np.arange(1, 6)
-    participation = [";".join(map(str, codes[row])) if row.any() else "6" for row in participation_pick]
+    picks = rng.random((n, 5)) < np.array([0.35, 0.12, 0.22, 0.08, 0.05])
+    chosen = pl.DataFrame({str(k): np.where(picks[:, k - 1], k, 0) for k in range(1, 6)})
+    participation = (
+        chosen.select(
+            pl.concat_list(pl.all())
+            .list.eval(pl.element().filter(pl.element() > 0).cast(pl.String))
+            .alias("p")
+        )["p"]
+        .list.join(";")
+        .replace("", "6")
+    )
 
     def column(values: np.ndarray, missing: float = 0.01) -> pl.Series:
         mask = rng.random(n) < missing
@@ -65,7 +73,7 @@ def national_answers(
         "talk_freq": column(talk),
         "has_confidant": column(confidant),
         "can_rely": column(rely),
-        "social_participation": pl.Series(participation, dtype=pl.String),
+        "social_participation": participation,
         "age_band": column(age, 0.005),
         "sex": column(sex, 0.005),
         "household": column(household),
