@@ -1,0 +1,285 @@
+"""棚卸し・ギャップ分析: how many services cover each taxonomy term × target group × area.
+
+Rows are taxonomy terms; the columns are one of three dimensions (対象者, 対象年齢層 or
+地域 = municipality by 全国地方公共団体コード); the other two are filters. An empty cell
+is a gap: nothing in the directory serves that need for that group or place.
+
+Which areas a service covers, from its HSDS service areas:
+- a municipality code covers that municipality;
+- a prefecture code covers every municipality of the prefecture ("広域", on by default);
+- a service with no service area is taken to cover the platform's own area (the city for a
+  municipal platform, the whole prefecture for a prefectural one);
+- national services (``is_national``) cover everywhere, only when asked for: otherwise the
+  national hotlines would fill every cell and hide the local gaps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from audit.models import AuditEntry
+from audit.services import log_action
+from directory import taxonomy
+from directory.models import AgeBand, Attribute, Service, ServiceArea, TargetGroup, TaxonomyTerm
+from partnership.models import MemberOrganisation
+from platforms.models import Platform
+from tsunagari.lib import jiscode
+
+TARGET, AGE, AREA = "target", "age", "area"
+UNSPECIFIED = ""  # the column of services that do not say (対象者の指定なし)
+CATEGORIES = "categories"
+TOPICS = "topics"
+OWN = "own"
+TAXONOMIES = {CATEGORIES: taxonomy.CATEGORIES_ID, TOPICS: taxonomy.TOPICS_ID}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    is_gap_column: bool = True  # 指定なし columns are shown but never flagged as gaps
+
+
+@dataclass
+class Row:
+    term: TaxonomyTerm
+    columns: list[Column]
+    counts: list[int]
+    total: int
+
+    @property
+    def cells(self) -> list[tuple[Column, int]]:
+        return list(zip(self.columns, self.counts, strict=True))
+
+    @property
+    def gaps(self) -> list[Column]:
+        return [column for column, n in self.cells if column.is_gap_column and n == 0]
+
+
+@dataclass
+class Matrix:
+    dimension: str
+    columns: list[Column]
+    rows: list[Row]
+    services: int
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gap_count(self) -> int:
+        return sum(len(row.gaps) for row in self.rows)
+
+    @property
+    def cell_count(self) -> int:
+        return len(self.rows) * sum(1 for c in self.columns if c.is_gap_column)
+
+
+@dataclass(frozen=True)
+class Options:
+    dimension: str = TARGET
+    terms: str = CATEGORIES  # CATEGORIES, TOPICS, OWN (the platform's imported taxonomies) or "" for all
+    area: str = ""  # a municipality code, or "" for every area
+    target: str = ""
+    age: str = ""
+    include_wide: bool = True
+    include_national: bool = False
+    published_only: bool = True
+
+
+# --- areas --------------------------------------------------------------------------------------
+
+
+def areas(platform: Platform) -> list[Column]:
+    """The municipalities of this platform: itself, or for a prefecture every municipality named
+    by a service area or a member organisation, named after the service areas where possible."""
+    if not platform.is_prefecture:
+        return [Column(platform.code, platform.owner_name)]
+    prefix = platform.code[:2]
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for code, name in ServiceArea.objects.filter(municipality_code__startswith=prefix).values_list(
+        "municipality_code", "name"
+    ):
+        names[code][name] += 1 if name else 0
+    for code in MemberOrganisation.objects.filter(municipality_code__startswith=prefix).values_list(
+        "municipality_code", flat=True
+    ):
+        names[code]  # noqa: B018 -- make sure the municipality has a column
+    columns = []
+    for code in sorted(names):
+        if jiscode.is_prefecture(code) or not jiscode.is_valid(code):
+            continue
+        common = [n for n, count in names[code].most_common() if n and count]
+        columns.append(Column(code, common[0] if common else code))
+    return columns
+
+
+def _covered_areas(
+    codes: set[str], is_national: bool, platform: Platform, all_areas: list[str], options: Options
+) -> set[str]:
+    if is_national:
+        return set(all_areas) if options.include_national else set()
+    if not codes:
+        codes = {platform.code}
+    covered = {c for c in codes if c in all_areas}
+    if options.include_wide:
+        for code in codes:
+            if jiscode.is_prefecture(code):
+                covered.update(a for a in all_areas if a[:2] == code[:2])
+    return covered
+
+
+# --- the matrix -----------------------------------------------------------------------------------
+
+
+def row_terms(platform: Platform, which: str) -> QuerySet[TaxonomyTerm]:
+    terms = TaxonomyTerm.objects.available_to(platform)
+    if which in TAXONOMIES:
+        terms = terms.filter(platform=None, taxonomy_ref=TAXONOMIES[which])
+    elif which == OWN:
+        terms = terms.filter(platform=platform)
+    return terms.order_by("platform_id", "taxonomy", "order", "name", "id")
+
+
+def _columns(platform: Platform, dimension: str) -> list[Column]:
+    if dimension == AREA:
+        return areas(platform)
+    choices = TargetGroup.choices if dimension == TARGET else AgeBand.choices
+    none = _("対象者の指定なし") if dimension == TARGET else _("年齢層の指定なし")
+    return [Column(value, str(label)) for value, label in choices] + [Column(UNSPECIFIED, none, False)]
+
+
+def coverage(platform: Platform, options: Options) -> Matrix:
+    """Count distinct services per (term, column) after the filters; call inside the platform scope."""
+    services = Service.objects.exclude(status=Service.Status.DEFUNCT)
+    if options.published_only:
+        services = services.public()
+    if not options.include_national:
+        services = services.filter(is_national=False)
+    rows = list(row_terms(platform, options.terms))
+    columns = _columns(platform, options.dimension)
+    area_codes = [c.key for c in (columns if options.dimension == AREA else areas(platform))]
+    info = {
+        pk: (set(targets or []), set(ages or []), national)
+        for pk, targets, ages, national in services.values_list("pk", "target_groups", "age_bands", "is_national")
+    }
+    service_areas: dict[int, set[str]] = defaultdict(set)
+    for service_id, code in ServiceArea.objects.filter(service_id__in=info).values_list(
+        "service_id", "municipality_code"
+    ):
+        if code:
+            service_areas[service_id].add(code)
+    by_term: dict[int, set[int]] = defaultdict(set)
+    for service_id, term_id in Attribute.objects.filter(
+        service_id__in=info, taxonomy_term__in=rows
+    ).values_list("service_id", "taxonomy_term_id"):
+        by_term[term_id].add(service_id)
+
+    def column_keys(service_id: int) -> set[str]:
+        targets, ages, national = info[service_id]
+        covered = _covered_areas(service_areas[service_id], national, platform, area_codes, options)
+        if options.area and options.area not in covered:
+            return set()
+        if options.target and options.target not in targets:
+            return set()
+        if options.age and options.age not in ages:
+            return set()
+        if options.dimension == AREA:
+            return covered
+        values = targets if options.dimension == TARGET else ages
+        return set(values) or {UNSPECIFIED}
+
+    keys = {service_id: column_keys(service_id) for service_id in info}
+    result = []
+    counted: set[int] = set()
+    for term in rows:
+        members = [s for s in by_term.get(term.pk, ()) if keys[s]]
+        counted.update(members)
+        counts = [sum(1 for s in members if column.key in keys[s]) for column in columns]
+        result.append(Row(term, columns, counts, len(members)))
+    return Matrix(options.dimension, columns, result, len(counted))
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def _table(matrix: Matrix) -> list[list[object]]:
+    header: list[object] = [_("分類体系"), _("分類"), *[c.label for c in matrix.columns], _("合計（窓口数）")]
+    body = [[row.term.taxonomy, row.term.name, *row.counts, row.total] for row in matrix.rows]
+    return [header, *body]
+
+
+def _log(request: HttpRequest, fmt: str, matrix: Matrix, filters: dict[str, str]) -> None:
+    log_action(
+        AuditEntry.EXPORT,
+        actor=request.user,
+        request=request,
+        data={"what": "coverage", "format": fmt, "rows": len(matrix.rows), "filters": filters},
+    )
+
+
+def filename(platform: Platform, ext: str) -> str:
+    return f"coverage-{platform.slug}-{timezone.localdate():%Y%m%d}.{ext}"
+
+
+def do_export_csv(matrix: Matrix, conditions: Iterable[tuple[str, str]], *, request: HttpRequest) -> bytes:
+    """UTF-8 CSV with BOM (opens in Excel): the matrix as shown, zeros for gaps."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in _table(matrix):
+        writer.writerow(row)
+    _log(request, "csv", matrix, dict(conditions))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+GAP_FILL = PatternFill("solid", fgColor="FDE2E1")
+
+
+def do_export_xlsx(matrix: Matrix, conditions: Iterable[tuple[str, str]], *, request: HttpRequest) -> bytes:
+    """Excel: the matrix (gaps filled and marked 「空白」 in a comment column) and the conditions."""
+    conditions = list(conditions)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("ギャップ分析")
+    table = _table(matrix)
+    bold = Font(bold=True)
+    for r, values in enumerate(table, start=1):
+        for c, value in enumerate(values, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            if r == 1:
+                cell.font = bold
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    gap_columns = [i for i, col in enumerate(matrix.columns) if col.is_gap_column]
+    note_col = len(table[0]) + 1
+    sheet.cell(row=1, column=note_col, value=_("空白（該当する窓口がない）")).font = bold
+    for r, row in enumerate(matrix.rows, start=2):
+        for i in gap_columns:
+            if row.counts[i] == 0:
+                sheet.cell(row=r, column=3 + i).fill = GAP_FILL
+        sheet.cell(row=r, column=note_col, value="、".join(c.label for c in row.gaps))
+    sheet.column_dimensions["A"].width = 20
+    sheet.column_dimensions["B"].width = 22
+    for c in range(3, note_col):
+        sheet.column_dimensions[get_column_letter(c)].width = 12
+    sheet.column_dimensions[get_column_letter(note_col)].width = 40
+    sheet.freeze_panes = "C2"
+    info = book.create_sheet(_("条件"))
+    for r, (label, value) in enumerate(conditions, start=1):
+        info.cell(row=r, column=1, value=label).font = bold
+        info.cell(row=r, column=2, value=value)
+    info.column_dimensions["A"].width = 28
+    info.column_dimensions["B"].width = 40
+    out = io.BytesIO()
+    book.save(out)
+    _log(request, "xlsx", matrix, dict(conditions))
+    return out.getvalue()

@@ -1,0 +1,188 @@
+"""Opening hours in words, as a printed サポートリスト shows them (「月〜金 9:00〜17:00」).
+
+Schedules follow HSDS 3.0 (RRULE-style): ``freq`` (WEEKLY, MONTHLY, DAILY), ``byday``
+("MO,TU" or with an ordinal for monthly rules: "3TH", "-1FR"), ``opens_at``/``closes_at``
+and a free ``description``. Weekly rules with the same hours are merged and consecutive
+days become ranges: MO–FR 9:00–12:00 and 13:00–16:00 →「月〜金 9:00〜12:00、13:00〜16:00」.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.utils.translation import gettext as _
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+DASH = "〜"
+
+
+class ScheduleLike(Protocol):
+    freq: str
+    byday: str
+    opens_at: datetime.time | None
+    closes_at: datetime.time | None
+    description: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    opens: datetime.time | None
+    closes: datetime.time | None
+
+
+def day_name(code: str) -> str:
+    return {
+        "MO": _("月"),
+        "TU": _("火"),
+        "WE": _("水"),
+        "TH": _("木"),
+        "FR": _("金"),
+        "SA": _("土"),
+        "SU": _("日"),
+    }[code]
+
+
+def parse_byday(byday: str) -> list[tuple[int | None, str]]:
+    """"MO,3TH" → [(None, "MO"), (3, "TH")]; raises ValueError naming the bad part."""
+    parts: list[tuple[int | None, str]] = []
+    for raw in (byday or "").replace(" ", "").upper().split(","):
+        if not raw:
+            continue
+        match = _BYDAY.match(raw)
+        if match is None:
+            raise ValueError(raw)
+        parts.append((int(match.group(1)) if match.group(1) else None, match.group(2)))
+    return parts
+
+
+def format_time(value: datetime.time) -> str:
+    return f"{value.hour}:{value.minute:02d}"
+
+
+def _is_all_day(slot: Slot) -> bool:
+    opens, closes = slot.opens, slot.closes
+    if opens is None or closes is None:
+        return False
+    return opens == closes or (opens == datetime.time(0, 0) and closes == datetime.time(23, 59))
+
+
+def format_slots(slots: Sequence[Slot]) -> str:
+    """"9:00〜12:00、13:00〜16:00"; "24時間" for a whole day; "" when no time is known."""
+    texts = []
+    for slot in slots:
+        if _is_all_day(slot):
+            texts.append(_("24時間"))
+        elif slot.opens and slot.closes:
+            texts.append(f"{format_time(slot.opens)}{DASH}{format_time(slot.closes)}")
+        elif slot.opens:
+            texts.append(_("%(time)s から") % {"time": format_time(slot.opens)})
+    return "、".join(texts)
+
+
+def format_days(days: Iterable[str]) -> str:
+    """Weekday codes → 「月〜金」「月・火・木・金」「月・火・木〜土」「毎日」."""
+    indices = sorted({WEEKDAYS.index(d) for d in days})
+    if len(indices) == 7:
+        return _("毎日")
+    runs: list[list[int]] = []
+    for index in indices:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    parts = []
+    for run in runs:
+        names = [day_name(WEEKDAYS[i]) for i in run]
+        parts.append(f"{names[0]}{DASH}{names[-1]}" if len(run) >= 3 else "・".join(names))
+    return "・".join(parts)
+
+
+def _ordinal(n: int) -> str:
+    return _("最終") if n == -1 else _("第%(n)d") % {"n": n}
+
+
+def _weekly_lines(by_day: dict[str, list[Slot]]) -> list[str]:
+    """Group weekdays that have identical hours, in weekday order of their first day."""
+    groups: dict[tuple[Slot, ...], list[str]] = {}
+    for day in WEEKDAYS:
+        if day in by_day:
+            slots = tuple(sorted(set(by_day[day]), key=lambda s: (s.opens or datetime.time(0), s.closes)))
+            groups.setdefault(slots, []).append(day)
+    lines = []
+    for slots, days in groups.items():
+        hours = format_slots(slots)
+        lines.append(f"{format_days(days)} {hours}".strip())
+    return lines
+
+
+@dataclass
+class Hours:
+    """受付日時 of one service: rule lines, free-text notes, and whether holidays are closed."""
+
+    lines: list[str]
+    notes: list[str]
+    closed_on_holidays: bool
+
+    @property
+    def holiday_note(self) -> str:
+        return _("（祝日・年末年始を除く）") if self.lines and self.closed_on_holidays else ""
+
+    def inline(self) -> list[str]:
+        """Lines with the holiday note on the last rule line: 「月〜金 9:00〜17:00（祝日・年末年始を除く）」."""
+        lines = list(self.lines)
+        if lines:
+            lines[-1] += self.holiday_note
+        return lines + self.notes
+
+
+def describe(schedules: Iterable[ScheduleLike], *, closed_on_holidays: bool = True) -> Hours:
+    """Read HSDS schedules into ``Hours``.
+
+    Schedules that cannot be read as rules (no freq or an unreadable byday) are shown by
+    their description, so that nothing a member typed is silently dropped. A service open
+    24 hours every day is never marked as closed on holidays.
+    """
+    by_day: dict[str, list[Slot]] = {}
+    monthly: dict[tuple[Slot, ...], list[tuple[int, str]]] = {}
+    notes: list[str] = []
+    for schedule in schedules:
+        freq = (schedule.freq or "").upper()
+        slot = Slot(schedule.opens_at, schedule.closes_at)
+        try:
+            days = parse_byday(schedule.byday)
+        except ValueError:
+            days = []
+            freq = ""
+        if freq == "WEEKLY" and days:
+            for _n, day in days:
+                by_day.setdefault(day, []).append(slot)
+        elif freq == "MONTHLY" and days and all(n is not None for n, _d in days):
+            monthly.setdefault((slot,), []).extend((n, d) for n, d in days if n is not None)
+        elif freq == "DAILY":
+            for day in WEEKDAYS:
+                by_day.setdefault(day, []).append(slot)
+        if schedule.description and schedule.description.strip():
+            notes.append(schedule.description.strip())
+    lines = _weekly_lines(by_day)
+    for (slot,), days in monthly.items():
+        ordinals = "・".join(
+            f"{_ordinal(n)}{day_name(d)}" for n, d in sorted(days, key=lambda x: (x[0] % 100, x[1]))
+        )
+        lines.append(_("毎月%(days)s曜日 %(hours)s") % {"days": ordinals, "hours": format_slots([slot])})
+    lines = [line.strip() for line in lines]
+    closed = closed_on_holidays and not _always_open(by_day)
+    return Hours(lines, [n for n in dict.fromkeys(notes) if n not in lines], closed)
+
+
+def humanise(schedules: Iterable[ScheduleLike], *, closed_on_holidays: bool = True) -> list[str]:
+    """The 受付日時 as lines of text, holiday note included."""
+    return describe(schedules, closed_on_holidays=closed_on_holidays).inline()
+
+
+def _always_open(by_day: dict[str, list[Slot]]) -> bool:
+    return len(by_day) == 7 and all(any(_is_all_day(s) for s in slots) for slots in by_day.values())

@@ -1,0 +1,300 @@
+"""The サポートリスト from the directory data: settings, the document, and a cached PDF.
+
+The public ``/p/<slug>/support-list.pdf`` must not let anyone make the server render PDFs
+at will. The PDF is therefore cached in the database under a key that is a hash of
+everything printed (the document is built from a handful of queries in milliseconds;
+laying it out takes seconds). A request renders only when the printed content changed,
+and only one request renders a given key at a time: it claims the key by inserting an
+empty row; the others meanwhile get the previous PDF of the same size, or 503 with
+Retry-After when there is none yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit.services import log_action
+from directory import taxonomy
+from directory.hours import describe
+from directory.models import (
+    Attribute,
+    Reservation,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    SupportListCategory,
+    SupportListRendering,
+    SupportListSettings,
+    TaxonomyTerm,
+)
+from directory.support_list_pdf import SIZES, Document, Entry, Fallback, Mark, Phone, Section, render_pdf
+from platforms.models import Platform
+
+# A claim (an empty row) older than this is taken to belong to a process that died.
+STALE_CLAIM = datetime.timedelta(minutes=5)
+HOLIDAY_WORDS = ("祝", "年末年始", "365日")
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def default_terms() -> list[TaxonomyTerm]:
+    """Ise's eight categories in their booklet order."""
+    terms = {t.code: t for t in TaxonomyTerm.objects.filter(platform=None, taxonomy_ref=taxonomy.CATEGORIES_ID)}
+    return [terms[code] for code, _n, _d in taxonomy.CATEGORIES if code in terms]
+
+
+def settings_for(platform: Platform) -> SupportListSettings:
+    """This platform's settings; unsaved defaults (the eight categories) when none are stored."""
+    stored = SupportListSettings.objects.filter(platform=platform).first()
+    if stored is not None:
+        return stored
+    return SupportListSettings(
+        platform=platform,
+        fallback_name=platform.secretariat_name or platform.owner_name,
+        fallback_phone=platform.contact_phone,
+    )
+
+
+def chosen_terms(settings: SupportListSettings) -> list[TaxonomyTerm]:
+    if settings.pk is None:
+        return default_terms()
+    rows = SupportListCategory.objects.filter(settings=settings).select_related("term")
+    return [row.term for row in rows]
+
+
+def available_terms(platform: Platform) -> list[TaxonomyTerm]:
+    """Terms a category can be made of: the shared categories and topics, then the platform's own."""
+    return list(TaxonomyTerm.objects.available_to(platform).order_by("platform_id", "taxonomy", "order", "name"))
+
+
+def do_save_settings(
+    platform: Platform, values: dict[str, Any], terms: Sequence[TaxonomyTerm], *, request: HttpRequest
+) -> SupportListSettings:
+    """Store the settings and the chosen categories in their order (all or nothing)."""
+    if not terms:
+        raise ValidationError(_("掲載する分類を1つ以上選んでください。"))
+    if len({t.pk for t in terms}) != len(terms):
+        raise ValidationError(_("同じ分類が2回選ばれています。"))
+    with transaction.atomic():
+        settings, _created = SupportListSettings.objects.update_or_create(platform=platform, defaults=values)
+        SupportListCategory.objects.filter(settings=settings).delete()
+        SupportListCategory.objects.bulk_create(
+            SupportListCategory(platform=platform, settings=settings, term=term, position=i)
+            for i, term in enumerate(terms, start=1)
+        )
+        log_action(
+            "directory.support_list_settings",
+            actor=request.user,
+            platform=platform,
+            obj=settings,
+            request=request,
+            data={"categories": [str(t.uuid) for t in terms], "size": settings.size},
+        )
+    return settings
+
+
+# --- the document --------------------------------------------------------------------------------
+
+
+def _phones(service: Service, sals: Iterable[ServiceAtLocation]) -> list[Phone]:
+    """The service's own numbers; else its locations'; else its organisation's."""
+    rows = list(service.phones.all())
+    if not rows:
+        rows = [p for sal in sals for p in sal.location.phones.all()]
+    if not rows:
+        rows = list(service.organization.phones.all())
+    seen: dict[str, Phone] = {}
+    for row in rows:
+        seen.setdefault(row.number, Phone(row.number, (row.description or "").strip()[:20]))
+    return list(seen.values())
+
+
+def _schedules(service: Service, sals: Sequence[ServiceAtLocation]) -> list[Schedule]:
+    own = list(service.schedules.all())
+    if own:
+        return own
+    return [s for sal in sals for s in sal.schedules.all()] or [
+        s for sal in sals for s in sal.location.schedules.all()
+    ]
+
+
+def _address(sals: Sequence[ServiceAtLocation]) -> list[str]:
+    lines: list[str] = []
+    for sal in sals[:2]:
+        for address in sal.location.addresses.all()[:1]:
+            lines.append(f"{address.city}{address.address_1}")
+            if address.address_2:
+                lines.append(address.address_2)
+        if not sal.location.addresses.all() and sal.location.name:
+            lines.append(sal.location.name)
+    return lines
+
+
+def _closed_on_holidays(service: Service, schedules: Sequence[Schedule]) -> bool:
+    """Closed on holidays unless open around the clock or a schedule states its own holiday rule."""
+    if service.is_24h:
+        return False
+    texts = " ".join(f"{s.description} {s.notes}" for s in schedules)
+    return not any(word in texts for word in HOLIDAY_WORDS)
+
+
+def _services(terms: Sequence[TaxonomyTerm]) -> list[Service]:
+    return list(
+        Service.objects.public()
+        .filter(attributes__taxonomy_term__in=terms)
+        .distinct()
+        .select_related("organization")
+        .prefetch_related(
+            "phones",
+            "schedules",
+            "organization__phones",
+            Prefetch("attributes", queryset=Attribute.objects.filter(taxonomy_term__in=terms)),
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    "schedules", "location__addresses", "location__phones", "location__schedules"
+                ),
+            ),
+        )
+        .order_by("name_kana", "name", "id")
+    )
+
+
+def _entry(service: Service, marks: list[Mark]) -> Entry:
+    sals = list(service.service_at_locations.all())
+    schedules = _schedules(service, sals)
+    phones = _phones(service, sals)
+    provider = service.organization.name
+    if service.department and service.department not in provider:
+        provider = f"{provider} {service.department}"
+    return Entry(
+        topic=service.name,
+        summary=(service.description or "").strip().splitlines()[0][:60] if service.description else "",
+        provider=provider,
+        marks=marks,
+        reservation=service.reservation == Reservation.REQUIRED,
+        phones=phones,
+        hours=describe(schedules, closed_on_holidays=_closed_on_holidays(service, schedules)),
+        address=_address(sals),
+        url="" if phones else service.url,
+    )
+
+
+def build_document(
+    platform: Platform, settings: SupportListSettings, size: str, *, terms: Sequence[TaxonomyTerm] | None = None
+) -> Document:
+    """The whole booklet as plain data (no rendering); ``terms`` overrides the stored categories."""
+    terms = list(terms) if terms is not None else chosen_terms(settings)
+    colour = {term.pk: i % 8 for i, term in enumerate(terms)}
+    sections = {term.pk: Section(f"cat-{i}", term.name, colour[term.pk], []) for i, term in enumerate(terms)}
+    for service in _services(terms):
+        term_ids = [a.taxonomy_term_id for a in service.attributes.all()]
+        ordered = [t for t in terms if t.pk in term_ids]
+        marks = [Mark(t.name, colour[t.pk]) for t in ordered]
+        entry = _entry(service, marks)
+        for term in ordered:
+            sections[term.pk].entries.append(entry)
+    owner = platform.owner_name
+    today = timezone.localdate()
+    return Document(
+        title=settings.title or _("%(owner)sつながりサポートリスト") % {"owner": owner},
+        subtitle=settings.subtitle,
+        intro=settings.intro,
+        issuer=platform.secretariat_name or owner,
+        issuer_contact=_("電話 %(phone)s") % {"phone": platform.contact_phone} if platform.contact_phone else "",
+        as_of=date_format(today, "DATE_FORMAT"),
+        howto=_("%(owner)sにお住まいの方が利用できる相談機関を、内容ごとに一覧にまとめました。相談先をさがすときの参考にしてください。")
+        % {"owner": owner},
+        fallback=Fallback(
+            settings.fallback_lead,
+            settings.fallback_name or platform.secretariat_name or owner,
+            settings.fallback_phone,
+            settings.fallback_hours,
+        ),
+        sections=[sections[t.pk] for t in terms],
+        size=SIZES[size],
+        lang=translation.get_language() or "ja",
+    )
+
+
+def document_key(doc: Document) -> str:
+    """A hash of everything the PDF shows (and of the layout code's version)."""
+    payload = dataclasses.asdict(doc)
+    payload["layout"] = LAYOUT_VERSION
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+LAYOUT_VERSION = 1  # bump when pdf.html or support_list_pdf.py changes what a PDF looks like
+
+
+# --- the cached PDF -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pdf:
+    content: bytes
+    key: str
+    pages: int
+    stale: bool = False  # an older version, served while the current one is being made
+
+
+class PdfBusy(Exception):
+    """Another request is rendering this PDF and there is no earlier one to serve."""
+
+
+def _claim(platform: Platform, key: str, size: str, language: str) -> bool:
+    """Insert the empty row that marks ``key`` as being rendered; False if someone else has it."""
+    try:
+        with transaction.atomic():
+            SupportListRendering.objects.filter(
+                key=key, pages=0, created_at__lt=timezone.now() - STALE_CLAIM
+            ).delete()
+            SupportListRendering.objects.create(
+                platform=platform, key=key, size=size, language=language, pdf=b"", pages=0
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def support_list_pdf(platform: Platform, size: str) -> Pdf:
+    """The current PDF, rendering it at most once per version of the data."""
+    settings = settings_for(platform)
+    doc = build_document(platform, settings, size)
+    key = document_key(doc)
+    done = SupportListRendering.objects.filter(key=key, pages__gt=0).first()
+    if done is not None:
+        return Pdf(bytes(done.pdf), key, done.pages)
+    if not _claim(platform, key, size, doc.lang):
+        previous = (
+            SupportListRendering.objects.filter(size=size, language=doc.lang, pages__gt=0)
+            .order_by("-created_at")
+            .first()
+        )
+        if previous is None:
+            raise PdfBusy
+        return Pdf(bytes(previous.pdf), previous.key, previous.pages, stale=True)
+    try:
+        content, pages = render_pdf(doc)
+    except BaseException:
+        SupportListRendering.objects.filter(key=key, pages=0).delete()
+        raise
+    with transaction.atomic():
+        SupportListRendering.objects.filter(key=key).update(pdf=content, pages=pages)
+        SupportListRendering.objects.filter(size=size, language=doc.lang, pages__gt=0).exclude(key=key).delete()
+    return Pdf(content, key, pages)

@@ -1,0 +1,198 @@
+"""棚卸し・ギャップ分析: the coverage matrix and Ichihara's department touch-point matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from directory import coverage, touch_points
+from directory.forms_gaps import CoverageForm, DeleteForm, DepartmentForm, SignalForm, TouchPointForm
+from directory.models import Department, IsolationSignal, TouchPoint
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- coverage ------------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*SECRETARIAT_OR_VIEWER)
+def coverage_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    form = CoverageForm(request.GET, platform=platform)
+    options = form.options()
+    matrix = coverage.coverage(platform, options)
+    context = {"form": form, "options": options, "matrix": matrix, "query": request.GET.urlencode()}
+    return render(request, "directory/gaps/coverage.html", context)
+
+
+def _coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    form = CoverageForm(request.GET, platform=platform)
+    matrix = coverage.coverage(platform, form.options())
+    if fmt == "csv":
+        content = coverage.do_export_csv(matrix, form.conditions(), request=request)
+        return _download(content, coverage.filename(platform, "csv"), "text/csv; charset=utf-8")
+    content = coverage.do_export_xlsx(matrix, form.conditions(), request=request)
+    return _download(content, coverage.filename(platform, "xlsx"), XLSX)
+
+
+@require_GET
+@role_required(*SECRETARIAT_OR_VIEWER)
+def coverage_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    return _coverage_export(request, "csv")
+
+
+@require_GET
+@role_required(*SECRETARIAT_OR_VIEWER)
+def coverage_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    return _coverage_export(request, "xlsx")
+
+
+# --- touch points --------------------------------------------------------------------------------
+
+
+def _secretariat_post(request: HttpRequest) -> str:
+    """The submitted action; only the secretariat may change anything."""
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action and not request.role.is_secretariat:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    return action
+
+
+def _add_department(request: HttpRequest, form: Any) -> str:
+    d = touch_points.do_add_department(request.platform, request=request, **form.cleaned_data)  # type: ignore[attr-defined]
+    return _("部局「%(name)s」を追加しました。") % {"name": d.name}
+
+
+def _add_signal(request: HttpRequest, form: Any) -> str:
+    s = touch_points.do_add_signal(request.platform, request=request, **form.cleaned_data)  # type: ignore[attr-defined]
+    return _("孤立のサイン「%(name)s」を追加しました。") % {"name": s.name}
+
+
+def _save_point(request: HttpRequest, form: Any) -> str:
+    data = form.cleaned_data
+    point = touch_points.do_save_touch_point(
+        request.platform,  # type: ignore[attr-defined]
+        data["department"],
+        data["signal"],
+        situation=data["situation"],
+        handover=data["handover"],
+        services=list(data["services"]),
+        request=request,
+    )
+    return _("「%(cell)s」を保存しました。") % {"cell": str(point)}
+
+
+MATRIX_ACTIONS: dict[str, tuple[Callable[[Any], Form], Callable[[HttpRequest, Any], str]]] = {
+    "department": (lambda data: DepartmentForm(data, prefix="d"), _add_department),
+    "signal": (lambda data: SignalForm(data, prefix="s"), _add_signal),
+    "point": (lambda data: TouchPointForm(data, prefix="p"), _save_point),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT_OR_VIEWER)
+def touch_point_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    action = _secretariat_post(request)
+    forms = {name: make(request.POST if name == action else None) for name, (make, _s) in MATRIX_ACTIONS.items()}
+    if action in MATRIX_ACTIONS and forms[action].is_valid():
+        try:
+            done = MATRIX_ACTIONS[action][1](request, forms[action])
+        except ValidationError as error:
+            forms[action].add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("directory:touch_points", platform_slug)
+    status = 400 if action and action not in MATRIX_ACTIONS else 200
+    context = {"matrix": touch_points.matrix(), **{f"{name}_form": form for name, form in forms.items()}}
+    return render(request, "directory/gaps/touch_points.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def touch_point_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    point: TouchPoint = get_object_or_404(TouchPoint.objects.select_related("department", "signal"), uuid=uuid)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = TouchPointForm(request.POST if action == "save" else None, point=point)
+    delete_form = DeleteForm(request.POST if action == "delete" else None)
+    if action == "save" and form.is_valid():
+        messages.success(request, _save_point(request, form))
+        return redirect("directory:touch_points", platform_slug)
+    if action == "delete" and delete_form.is_valid():
+        touch_points.do_delete_touch_point(point, request=request)
+        messages.success(request, _("「%(cell)s」を削除しました。") % {"cell": str(point)})
+        return redirect("directory:touch_points", platform_slug)
+    context = {"point": point, "form": form, "delete_form": delete_form}
+    return render(request, "directory/gaps/touch_point.html", context)
+
+
+def _named_detail(request: HttpRequest, obj: Department | IsolationSignal, form_class: Any) -> HttpResponse:
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = form_class(request.POST if action == "save" else None, instance=obj)
+    delete_form = DeleteForm(request.POST if action == "delete" else None)
+    if action == "save" and form.is_valid():
+        try:
+            touch_points.do_update_named(obj, form.cleaned_data, request=request)
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, _("「%(name)s」を保存しました。") % {"name": obj.name})
+            return redirect("directory:touch_points", request.platform.slug)  # type: ignore[attr-defined]
+    if action == "delete" and delete_form.is_valid():
+        touch_points.do_delete_named(obj, request=request)
+        messages.success(request, _("「%(name)s」を削除しました。") % {"name": obj.name})
+        return redirect("directory:touch_points", request.platform.slug)  # type: ignore[attr-defined]
+    context = {"obj": obj, "form": form, "delete_form": delete_form, "is_department": isinstance(obj, Department)}
+    return render(request, "directory/gaps/named.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def department_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    return _named_detail(request, get_object_or_404(Department.objects, uuid=uuid), DepartmentForm)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def signal_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    return _named_detail(request, get_object_or_404(IsolationSignal.objects, uuid=uuid), SignalForm)
+
+
+def _touch_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    if fmt == "csv":
+        content = touch_points.do_export_csv(request=request)
+        return _download(content, touch_points.filename(platform, "csv"), "text/csv; charset=utf-8")
+    content = touch_points.do_export_xlsx(request=request)
+    return _download(content, touch_points.filename(platform, "xlsx"), XLSX)
+
+
+@require_GET
+@role_required(*SECRETARIAT_OR_VIEWER)
+def touch_points_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    return _touch_export(request, "csv")
+
+
+@require_GET
+@role_required(*SECRETARIAT_OR_VIEWER)
+def touch_points_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    return _touch_export(request, "xlsx")
+
+

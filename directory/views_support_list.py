@@ -1,0 +1,74 @@
+"""The サポートリスト: the public PDF and the secretariat's settings page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import SECRETARIAT, role_required
+from directory import support_list
+from directory.forms_support_list import CategoriesForm, SizeForm, SupportListSettingsForm
+from directory.support_list_pdf import render_pdf
+
+FRESH_SECONDS = 300
+
+
+def _pdf_response(content: bytes, filename: str, *, disposition: str = "inline") -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@require_GET
+def support_list_pdf(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    """Public. Rendered once per version of the printed data (see ``directory.support_list``)."""
+    platform = request.platform  # type: ignore[attr-defined]
+    if not platform.is_public:
+        raise Http404
+    form = SizeForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("用紙の大きさは a4 または a5 を指定してください。"), content_type="text/plain")
+    size = form.cleaned_data["size"] or support_list.settings_for(platform).size
+    try:
+        pdf = support_list.support_list_pdf(platform, size)
+    except support_list.PdfBusy:
+        response = HttpResponse(_("サポートリストを作成中です。しばらくしてからもう一度お試しください。"), status=503)
+        response["Retry-After"] = "10"
+        return response
+    etag = f'"{pdf.key}"'
+    if not pdf.stale and request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = _pdf_response(pdf.content, f"support-list-{platform.slug}-{size}.pdf")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=10" if pdf.stale else f"public, max-age={FRESH_SECONDS}"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def support_list_settings(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    """Choose categories, their order, the size and the fallback window; preview without saving."""
+    platform = request.platform  # type: ignore[attr-defined]
+    settings = support_list.settings_for(platform)
+    form = SupportListSettingsForm(request.POST or None, instance=settings)
+    categories = CategoriesForm(
+        request.POST or None,
+        prefix="c",
+        terms=support_list.available_terms(platform),
+        chosen=support_list.chosen_terms(settings),
+    )
+    if request.method == "POST" and form.is_valid() and categories.is_valid():
+        terms = categories.cleaned_data["terms"]
+        if request.POST.get("action") == "preview":
+            draft = form.save(commit=False)
+            content, _pages = render_pdf(support_list.build_document(platform, draft, draft.size, terms=terms))
+            return _pdf_response(content, f"support-list-{platform.slug}-preview.pdf")
+        support_list.do_save_settings(platform, form.values(), terms, request=request)
+        messages.success(request, _("サポートリストの設定を保存しました。"))
+        return redirect("directory:support_list_settings", platform_slug)
+    context = {"form": form, "categories": categories, "settings": settings}
+    return render(request, "directory/support_list/settings.html", context)
