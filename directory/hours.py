@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 DASH = "〜"
+# Notes that only say holidays are closed (the holiday note covers them), and notes saying open.
+_HOLIDAY_CLOSED = re.compile(r"[（(]?(土日)?・?祝日?[・、]?(年末年始)?(等|など)?[はもを]?(休み?|休業|休館|閉庁|除く)[）)]?。?")
+_HOLIDAY_OPEN = re.compile(r"祝日も|祝日を含|祝日含|年中無休|365日|土日祝.*対応")
 
 
 class ScheduleLike(Protocol):
@@ -27,6 +30,7 @@ class ScheduleLike(Protocol):
     opens_at: datetime.time | None
     closes_at: datetime.time | None
     description: str
+    notes: str
 
 
 @dataclass(frozen=True)
@@ -140,24 +144,26 @@ class Hours:
         return lines + self.notes
 
 
-def describe(schedules: Iterable[ScheduleLike], *, closed_on_holidays: bool = True) -> Hours:
+def describe(schedules: Iterable[ScheduleLike], *, open_on_holidays: bool = False) -> Hours:
     """Read HSDS schedules into ``Hours``.
 
-    Schedules that cannot be read as rules (no freq or an unreadable byday) are shown by
-    their description, so that nothing a member typed is silently dropped. A service open
-    24 hours every day is never marked as closed on holidays.
+    Rules (freq/byday/opens_at/closes_at) are put in words; the schedules' free-text
+    ``description`` usually says the same and is shown only when no rule can be read, so
+    that nothing a member typed is lost. ``notes`` are kept, except those that only repeat
+    that holidays are closed (the holiday note says that). Holidays count as closed unless
+    ``open_on_holidays`` (e.g. a 24-hour line), the rules cover every day around the clock,
+    or a note says the service is open then (「祝日も」「年中無休」「365日」).
     """
+    schedules = list(schedules)
     by_day: dict[str, list[Slot]] = {}
     monthly: dict[tuple[Slot, ...], list[tuple[int, str]]] = {}
-    notes: list[str] = []
     for schedule in schedules:
         freq = (schedule.freq or "").upper()
         slot = Slot(schedule.opens_at, schedule.closes_at)
         try:
             days = parse_byday(schedule.byday)
         except ValueError:
-            days = []
-            freq = ""
+            continue
         if freq == "WEEKLY" and days:
             for _n, day in days:
                 by_day.setdefault(day, []).append(slot)
@@ -166,22 +172,26 @@ def describe(schedules: Iterable[ScheduleLike], *, closed_on_holidays: bool = Tr
         elif freq == "DAILY":
             for day in WEEKDAYS:
                 by_day.setdefault(day, []).append(slot)
-        if schedule.description and schedule.description.strip():
-            notes.append(schedule.description.strip())
     lines = _weekly_lines(by_day)
     for (slot,), days in monthly.items():
         ordinals = "・".join(
             f"{_ordinal(n)}{day_name(d)}" for n, d in sorted(days, key=lambda x: (x[0] % 100, x[1]))
         )
         lines.append(_("毎月%(days)s曜日 %(hours)s") % {"days": ordinals, "hours": format_slots([slot])})
-    lines = [line.strip() for line in lines]
-    closed = closed_on_holidays and not _always_open(by_day)
-    return Hours(lines, [n for n in dict.fromkeys(notes) if n not in lines], closed)
+    texts = [getattr(s, "notes", "") or "" for s in schedules]
+    if not lines:
+        texts = [s.description or "" for s in schedules] + texts
+    notes = [t.strip() for t in dict.fromkeys(texts) if t and t.strip()]
+    open_on_holidays = (
+        open_on_holidays or _always_open(by_day) or any(_HOLIDAY_OPEN.search(n) for n in notes)
+    )
+    notes = [n for n in notes if not _HOLIDAY_CLOSED.fullmatch(n)]
+    return Hours([line.strip() for line in lines], notes, not open_on_holidays)
 
 
-def humanise(schedules: Iterable[ScheduleLike], *, closed_on_holidays: bool = True) -> list[str]:
+def humanise(schedules: Iterable[ScheduleLike], *, open_on_holidays: bool = False) -> list[str]:
     """The 受付日時 as lines of text, holiday note included."""
-    return describe(schedules, closed_on_holidays=closed_on_holidays).inline()
+    return describe(schedules, open_on_holidays=open_on_holidays).inline()
 
 
 def _always_open(by_day: dict[str, list[Slot]]) -> bool:

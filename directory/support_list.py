@@ -46,7 +46,6 @@ from platforms.models import Platform
 
 # A claim (an empty row) older than this is taken to belong to a process that died.
 STALE_CLAIM = datetime.timedelta(minutes=5)
-HOLIDAY_WORDS = ("祝", "年末年始", "365日")
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -145,14 +144,6 @@ def _address(sals: Sequence[ServiceAtLocation]) -> list[str]:
     return lines
 
 
-def _closed_on_holidays(service: Service, schedules: Sequence[Schedule]) -> bool:
-    """Closed on holidays unless open around the clock or a schedule states its own holiday rule."""
-    if service.is_24h:
-        return False
-    texts = " ".join(f"{s.description} {s.notes}" for s in schedules)
-    return not any(word in texts for word in HOLIDAY_WORDS)
-
-
 def _services(terms: Sequence[TaxonomyTerm]) -> list[Service]:
     return list(
         Service.objects.public()
@@ -189,7 +180,7 @@ def _entry(service: Service, marks: list[Mark]) -> Entry:
         marks=marks,
         reservation=service.reservation == Reservation.REQUIRED,
         phones=phones,
-        hours=describe(schedules, closed_on_holidays=_closed_on_holidays(service, schedules)),
+        hours=describe(schedules, open_on_holidays=service.is_24h),
         address=_address(sals),
         url="" if phones else service.url,
     )
