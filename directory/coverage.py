@@ -171,7 +171,9 @@ def coverage(platform: Platform, options: Options) -> Matrix:
     area_codes = [c.key for c in (columns if options.dimension == AREA else areas(platform))]
     info = {
         pk: (set(targets or []), set(ages or []), national)
-        for pk, targets, ages, national in services.values_list("pk", "target_groups", "age_bands", "is_national")
+        for pk, targets, ages, national in services.values_list(
+            "pk", "target_groups", "age_bands", "is_national"
+        )
     }
     service_areas: dict[int, set[str]] = defaultdict(set)
     for service_id, code in ServiceArea.objects.filter(service_id__in=info).values_list(

@@ -35,6 +35,7 @@ from .models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from . import demo_touch_points
 from .national import Hours, do_import_national
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://tsunagari.example.jp/hsds/demo")
@@ -573,6 +574,7 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
         build_entry(platform, site, entry, fiction, created)
     national = do_import_national(platform)
     created["national services"] += national["services"]
+    demo_touch_points.load(platform, slug, created)
 
 
 OWNER_KANA = {

@@ -17,7 +17,11 @@ class CoverageForm(forms.Form):
 
     dimension = forms.ChoiceField(
         label=_("列"),
-        choices=[(coverage.TARGET, _("対象者")), (coverage.AGE, _("対象年齢層")), (coverage.AREA, _("地域（市区町村）"))],
+        choices=[
+            (coverage.TARGET, _("対象者")),
+            (coverage.AGE, _("対象年齢層")),
+            (coverage.AREA, _("地域（市区町村）")),
+        ],
         required=False,
     )
     terms = forms.ChoiceField(
@@ -31,18 +35,22 @@ class CoverageForm(forms.Form):
         required=False,
     )
     area = forms.ChoiceField(label=_("地域"), required=False)
-    target = forms.ChoiceField(label=_("対象者"), choices=[("", _("すべて")), *TargetGroup.choices], required=False)
-    age = forms.ChoiceField(label=_("対象年齢層"), choices=[("", _("すべて")), *AgeBand.choices], required=False)
-    include_wide = forms.BooleanField(
-        label=_("県域の窓口を各市町村に含める"), required=False, initial=True
+    target = forms.ChoiceField(
+        label=_("対象者"), choices=[("", _("すべて")), *TargetGroup.choices], required=False
     )
+    age = forms.ChoiceField(
+        label=_("対象年齢層"), choices=[("", _("すべて")), *AgeBand.choices], required=False
+    )
+    include_wide = forms.BooleanField(label=_("県域の窓口を各市町村に含める"), required=False, initial=True)
     include_national = forms.BooleanField(label=_("全国の窓口を含める"), required=False)
     all_services = forms.BooleanField(label=_("未公開の窓口も数える"), required=False)
 
     def __init__(self, data: Any, *, platform: Platform) -> None:
         # A first visit (no query) takes the defaults, including the checked 県域 box.
         super().__init__(data if data else None)
-        self.fields["area"].choices = [("", _("すべての地域"))] + [(c.key, c.label) for c in coverage.areas(platform)]
+        self.fields["area"].choices = [("", _("すべての地域"))] + [
+            (c.key, c.label) for c in coverage.areas(platform)
+        ]
 
     def options(self) -> coverage.Options:
         if not self.is_bound:
@@ -95,7 +103,10 @@ class ServicesField(forms.ModelMultipleChoiceField):
 
 class TouchPointForm(forms.Form):
     department = forms.ModelChoiceField(
-        label=_("部局"), queryset=Department.objects.none(), to_field_name="uuid", empty_label=_("選んでください")
+        label=_("部局"),
+        queryset=Department.objects.none(),
+        to_field_name="uuid",
+        empty_label=_("選んでください"),
     )
     signal = forms.ModelChoiceField(
         label=_("孤立のサイン"),
@@ -104,7 +115,10 @@ class TouchPointForm(forms.Form):
         empty_label=_("選んでください"),
     )
     situation = forms.CharField(
-        label=_("接点となる場面"), max_length=300, required=False, help_text=_("例: 納付相談の窓口、督促の電話")
+        label=_("接点となる場面"),
+        max_length=300,
+        required=False,
+        help_text=_("例: 納付相談の窓口、督促の電話"),
     )
     services = ServicesField(
         label=_("つなぐ先の窓口"),

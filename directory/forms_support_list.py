@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import SupportListSettings, TaxonomyTerm
 
-TEXT_FIELDS = ("title", "subtitle", "intro", "size", "fallback_lead", "fallback_name", "fallback_phone", "fallback_hours")
+TEXT_FIELDS = (
+    "title",
+    "subtitle",
+    "intro",
+    "size",
+    "fallback_lead",
+    "fallback_name",
+    "fallback_phone",
+    "fallback_hours",
+)
 
 
 @dataclass
@@ -41,7 +50,9 @@ class SupportListSettingsForm(forms.ModelForm):
 class CategoriesForm(forms.Form):
     """A 「掲載する」 checkbox and a 「順番」 number per available term; ``cleaned_data["terms"]`` in order."""
 
-    def __init__(self, *args: Any, terms: list[TaxonomyTerm], chosen: list[TaxonomyTerm], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, terms: list[TaxonomyTerm], chosen: list[TaxonomyTerm], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.terms = terms
         position = {t.pk: i for i, t in enumerate(chosen, start=1)}

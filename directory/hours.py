@@ -20,7 +20,9 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 DASH = "〜"
 # Notes that only say holidays are closed (the holiday note covers them), and notes saying open.
-_HOLIDAY_CLOSED = re.compile(r"[（(]?(土日)?・?祝日?[・、]?(年末年始)?(等|など)?[はもを]?(休み?|休業|休館|閉庁|除く)[）)]?。?")
+_HOLIDAY_CLOSED = re.compile(
+    r"[（(]?(土日)?・?祝日?[・、]?(年末年始)?(等|など)?[はもを]?(休み?|休業|休館|閉庁|除く)[）)]?。?"
+)
 _HOLIDAY_OPEN = re.compile(r"祝日も|祝日を含|祝日含|年中無休|365日|土日祝.*対応")
 
 
@@ -52,7 +54,7 @@ def day_name(code: str) -> str:
 
 
 def parse_byday(byday: str) -> list[tuple[int | None, str]]:
-    """"MO,3TH" → [(None, "MO"), (3, "TH")]; raises ValueError naming the bad part."""
+    """ "MO,3TH" → [(None, "MO"), (3, "TH")]; raises ValueError naming the bad part."""
     parts: list[tuple[int | None, str]] = []
     for raw in (byday or "").replace(" ", "").upper().split(","):
         if not raw:
@@ -76,13 +78,16 @@ def _is_all_day(slot: Slot) -> bool:
 
 
 def format_slots(slots: Sequence[Slot]) -> str:
-    """"9:00〜12:00、13:00〜16:00"; "24時間" for a whole day; "" when no time is known."""
+    """ "9:00〜12:00、13:00〜16:00"; "24時間" for a whole day; "" when no time is known."""
     texts = []
     for slot in slots:
         if _is_all_day(slot):
             texts.append(_("24時間"))
         elif slot.opens and slot.closes:
-            texts.append(f"{format_time(slot.opens)}{DASH}{format_time(slot.closes)}")
+            closes = format_time(slot.closes)
+            if slot.closes < slot.opens:  # overnight, e.g. 19:00〜翌2:00
+                closes = _("翌%(time)s") % {"time": closes}
+            texts.append(f"{format_time(slot.opens)}{DASH}{closes}")
         elif slot.opens:
             texts.append(_("%(time)s から") % {"time": format_time(slot.opens)})
     return "、".join(texts)
@@ -108,6 +113,18 @@ def format_days(days: Iterable[str]) -> str:
 
 def _ordinal(n: int) -> str:
     return _("最終") if n == -1 else _("第%(n)d") % {"n": n}
+
+
+def _monthly_days(days: list[tuple[int, str]]) -> str:
+    """[(2, "SA"), (4, "SA"), (1, "MO")] → 「第1月曜日・第2・第4土曜日」."""
+    by_weekday: dict[str, list[int]] = {}
+    for n, day in days:
+        by_weekday.setdefault(day, []).append(n)
+    parts = []
+    for day in sorted(by_weekday, key=lambda d: min(n % 100 for n in by_weekday[d])):
+        ordinals = "・".join(_ordinal(n) for n in sorted(set(by_weekday[day]), key=lambda n: n % 100))
+        parts.append(_("%(ordinals)s%(day)s曜日") % {"ordinals": ordinals, "day": day_name(day)})
+    return "・".join(parts)
 
 
 def _weekly_lines(by_day: dict[str, list[Slot]]) -> list[str]:
@@ -174,17 +191,14 @@ def describe(schedules: Iterable[ScheduleLike], *, open_on_holidays: bool = Fals
                 by_day.setdefault(day, []).append(slot)
     lines = _weekly_lines(by_day)
     for (slot,), days in monthly.items():
-        ordinals = "・".join(
-            f"{_ordinal(n)}{day_name(d)}" for n, d in sorted(days, key=lambda x: (x[0] % 100, x[1]))
+        lines.append(
+            _("毎月%(days)s %(hours)s") % {"days": _monthly_days(days), "hours": format_slots([slot])}
         )
-        lines.append(_("毎月%(days)s曜日 %(hours)s") % {"days": ordinals, "hours": format_slots([slot])})
     texts = [getattr(s, "notes", "") or "" for s in schedules]
     if not lines:
         texts = [s.description or "" for s in schedules] + texts
     notes = [t.strip() for t in dict.fromkeys(texts) if t and t.strip()]
-    open_on_holidays = (
-        open_on_holidays or _always_open(by_day) or any(_HOLIDAY_OPEN.search(n) for n in notes)
-    )
+    open_on_holidays = open_on_holidays or _always_open(by_day) or any(_HOLIDAY_OPEN.search(n) for n in notes)
     notes = [n for n in notes if not _HOLIDAY_CLOSED.fullmatch(n)]
     return Hours([line.strip() for line in lines], notes, not open_on_holidays)
 
@@ -195,4 +209,5 @@ def humanise(schedules: Iterable[ScheduleLike], *, open_on_holidays: bool = Fals
 
 
 def _always_open(by_day: dict[str, list[Slot]]) -> bool:
-    return len(by_day) == 7 and all(any(_is_all_day(s) for s in slots) for slots in by_day.values())
+    """Open on every day of the week: such windows (24-hour lines, 毎日 chat) do not close on holidays."""
+    return len(by_day) == 7

@@ -810,3 +810,159 @@ class ServiceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} 変更申請"
+
+
+# --- サポートリスト (printed booklet) and gap analysis -------------------------------------------------
+
+
+class SupportListSettings(models.Model):
+    """How this platform prints its サポートリスト: title, categories and order, size, fallback window."""
+
+    class Size(models.TextChoices):
+        A4 = "a4", _("A4（冊子・一覧表）")
+        A5 = "a5", _("A5（小冊子）")
+
+    platform = models.OneToOneField(Platform, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(
+        _("表紙の題名"),
+        max_length=100,
+        blank=True,
+        help_text=_("空欄なら「（設置団体）つながりサポートリスト」"),
+    )
+    subtitle = models.CharField(
+        _("副題"), max_length=100, blank=True, default="ひとりで悩まず、ご相談ください"
+    )
+    intro = models.TextField(_("表紙のことば"), max_length=400, blank=True)
+    size = models.CharField(_("既定の用紙"), max_length=2, choices=Size.choices, default=Size.A4)
+    fallback_lead = models.CharField(
+        _("案内の文"),
+        max_length=60,
+        default="どこに相談したらよいか迷ったら",
+        help_text=_("全ページの下に表示します"),
+    )
+    fallback_name = models.CharField(
+        _("迷ったときの相談先"), max_length=100, blank=True, help_text=_("例: 伊勢市福祉生活相談センター")
+    )
+    fallback_phone = models.CharField(_("その電話番号"), max_length=30, blank=True)
+    fallback_hours = models.CharField(
+        _("その受付日時"), max_length=60, blank=True, help_text=_("例: 月〜金 8:30〜17:15")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("サポートリストの設定")
+        verbose_name_plural = _("サポートリストの設定")
+
+    def __str__(self) -> str:
+        return str(self.platform)
+
+
+class SupportListCategory(models.Model):
+    """One category (a taxonomy term) printed in the サポートリスト, at ``position``."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    settings = models.ForeignKey(SupportListSettings, on_delete=models.CASCADE, related_name="categories")
+    term = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("順番"))
+
+    objects = platform_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["settings", "term"], name="support_list_category_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.term}"
+
+
+class SupportListRendering(models.Model):
+    """A rendered PDF, kept until the data it was made from changes (``key`` = data version)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    size = models.CharField(max_length=2)
+    language = models.CharField(max_length=10)
+    pdf = models.BinaryField()
+    pages = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "key"], name="support_list_rendering_key")]
+
+
+class Department(models.Model):
+    """A department (部局) of the local government, for Ichihara's touch-point matrix (seed 001, 4-5-13)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("部局名"), max_length=100)
+    duties = models.CharField(_("関連する業務の例"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("順番"), default=0)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("部局")
+        verbose_name_plural = _("部局")
+        ordering = ["position", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["platform", "name"], name="department_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IsolationSignal(models.Model):
+    """A sign of isolation that a department meets in its ordinary work (税・水道料金の滞納, 繰り返す救急要請 …)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("孤立のサイン"), max_length=100)
+    description = models.CharField(_("説明"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("順番"), default=0)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("孤立のサイン")
+        verbose_name_plural = _("孤立のサイン")
+        ordering = ["position", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "name"], name="isolation_signal_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TouchPoint(models.Model):
+    """Department × signal: the department meets this signal and hands the person over to ``services``."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="touch_points")
+    signal = models.ForeignKey(IsolationSignal, on_delete=models.CASCADE, related_name="touch_points")
+    situation = models.CharField(
+        _("接点となる場面"), max_length=300, blank=True, help_text=_("例: 納付相談の窓口、督促の電話")
+    )
+    services = models.ManyToManyField(Service, verbose_name=_("つなぐ先の窓口"), blank=True, related_name="+")
+    handover = models.TextField(
+        _("つなぎ方"), max_length=1000, blank=True, help_text=_("例: 本人の同意を得て、電話で担当者につなぐ")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("部局の接点")
+        verbose_name_plural = _("部局の接点")
+        ordering = ["department__position", "signal__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["department", "signal"], name="touch_point_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.department} × {self.signal}"

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
+import inspect
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +27,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.template.loader import get_template
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
@@ -41,7 +45,20 @@ from directory.models import (
     SupportListSettings,
     TaxonomyTerm,
 )
-from directory.support_list_pdf import SIZES, Document, Entry, Fallback, Mark, Phone, Section, render_pdf
+from directory import support_list_pdf
+from directory.support_list_pdf import (
+    PDF_TEMPLATE,
+    SIZES,
+    PageSize,
+    Document,
+    Entry,
+    Fallback,
+    Mark,
+    Phone,
+    Section,
+    render_pdf,
+)
+from partnership.queries import wareki_year
 from platforms.models import Platform
 
 # A claim (an empty row) older than this is taken to belong to a process that died.
@@ -53,7 +70,9 @@ STALE_CLAIM = datetime.timedelta(minutes=5)
 
 def default_terms() -> list[TaxonomyTerm]:
     """Ise's eight categories in their booklet order."""
-    terms = {t.code: t for t in TaxonomyTerm.objects.filter(platform=None, taxonomy_ref=taxonomy.CATEGORIES_ID)}
+    terms = {
+        t.code: t for t in TaxonomyTerm.objects.filter(platform=None, taxonomy_ref=taxonomy.CATEGORIES_ID)
+    }
     return [terms[code] for code, _n, _d in taxonomy.CATEGORIES if code in terms]
 
 
@@ -78,7 +97,9 @@ def chosen_terms(settings: SupportListSettings) -> list[TaxonomyTerm]:
 
 def available_terms(platform: Platform) -> list[TaxonomyTerm]:
     """Terms a category can be made of: the shared categories and topics, then the platform's own."""
-    return list(TaxonomyTerm.objects.available_to(platform).order_by("platform_id", "taxonomy", "order", "name"))
+    return list(
+        TaxonomyTerm.objects.available_to(platform).order_by("platform_id", "taxonomy", "order", "name")
+    )
 
 
 def do_save_settings(
@@ -110,7 +131,7 @@ def do_save_settings(
 # --- the document --------------------------------------------------------------------------------
 
 
-def _phones(service: Service, sals: Iterable[ServiceAtLocation]) -> list[Phone]:
+def _phones(service: Service, sals: Iterable[ServiceAtLocation], provider: str) -> list[Phone]:
     """The service's own numbers; else its locations'; else its organisation's."""
     rows = list(service.phones.all())
     if not rows:
@@ -119,8 +140,28 @@ def _phones(service: Service, sals: Iterable[ServiceAtLocation]) -> list[Phone]:
         rows = list(service.organization.phones.all())
     seen: dict[str, Phone] = {}
     for row in rows:
-        seen.setdefault(row.number, Phone(row.number, (row.description or "").strip()[:20]))
+        label = (row.description or "").strip()
+        if len(label) > 12 or _squash(label) in _squash(provider):
+            label = ""  # long descriptions and the provider's own name do not fit beside a number
+        seen.setdefault(row.number, Phone(row.number, label))
     return list(seen.values())
+
+
+def _squash(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "").replace("\u3000", "")
+
+
+def _topic(name: str, provider: str) -> str:
+    """「生活保護の相談（伊勢市生活支援課）」 → 「生活保護の相談」 when the brackets only repeat the provider."""
+    match = re.fullmatch(r"(.+?)[（(]([^（()）]+)[)）]", name.strip())
+    if match and _squash(match.group(2)) in _squash(provider):
+        return match.group(1)
+    return name
+
+
+def _summary(description: str, limit: int) -> str:
+    text = (description or "").strip().splitlines()[0] if (description or "").strip() else ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _schedules(service: Service, sals: Sequence[ServiceAtLocation]) -> list[Schedule]:
@@ -132,15 +173,22 @@ def _schedules(service: Service, sals: Sequence[ServiceAtLocation]) -> list[Sche
     ]
 
 
-def _address(sals: Sequence[ServiceAtLocation]) -> list[str]:
+def _address(sals: Sequence[ServiceAtLocation], provider: str) -> list[str]:
+    """City and street, then the building or the location's name (「市役所東館2階」「中部支所」)."""
     lines: list[str] = []
     for sal in sals[:2]:
-        for address in sal.location.addresses.all()[:1]:
+        location = sal.location
+        for address in location.addresses.all()[:1]:
             lines.append(f"{address.city}{address.address_1}")
             if address.address_2:
                 lines.append(address.address_2)
-        if not sal.location.addresses.all() and sal.location.name:
-            lines.append(sal.location.name)
+        name = location.name
+        if (
+            name
+            and _squash(name) not in _squash(provider)
+            and not any(_squash(name) in _squash(x) for x in lines)
+        ):
+            lines.append(name)
     return lines
 
 
@@ -166,28 +214,32 @@ def _services(terms: Sequence[TaxonomyTerm]) -> list[Service]:
     )
 
 
-def _entry(service: Service, marks: list[Mark]) -> Entry:
+def _entry(service: Service, marks: list[Mark], size: PageSize) -> Entry:
     sals = list(service.service_at_locations.all())
     schedules = _schedules(service, sals)
-    phones = _phones(service, sals)
     provider = service.organization.name
     if service.department and service.department not in provider:
         provider = f"{provider} {service.department}"
+    phones = _phones(service, sals, provider)
     return Entry(
-        topic=service.name,
-        summary=(service.description or "").strip().splitlines()[0][:60] if service.description else "",
+        topic=_topic(service.name, provider),
+        summary=_summary(service.description, size.summary_chars),
         provider=provider,
         marks=marks,
         reservation=service.reservation == Reservation.REQUIRED,
         phones=phones,
         hours=describe(schedules, open_on_holidays=service.is_24h),
-        address=_address(sals),
+        address=_address(sals, provider),
         url="" if phones else service.url,
     )
 
 
 def build_document(
-    platform: Platform, settings: SupportListSettings, size: str, *, terms: Sequence[TaxonomyTerm] | None = None
+    platform: Platform,
+    settings: SupportListSettings,
+    size: str,
+    *,
+    terms: Sequence[TaxonomyTerm] | None = None,
 ) -> Document:
     """The whole booklet as plain data (no rendering); ``terms`` overrides the stored categories."""
     terms = list(terms) if terms is not None else chosen_terms(settings)
@@ -197,7 +249,7 @@ def build_document(
         term_ids = [a.taxonomy_term_id for a in service.attributes.all()]
         ordered = [t for t in terms if t.pk in term_ids]
         marks = [Mark(t.name, colour[t.pk]) for t in ordered]
-        entry = _entry(service, marks)
+        entry = _entry(service, marks, SIZES[size])
         for term in ordered:
             sections[term.pk].entries.append(entry)
     owner = platform.owner_name
@@ -207,9 +259,14 @@ def build_document(
         subtitle=settings.subtitle,
         intro=settings.intro,
         issuer=platform.secretariat_name or owner,
-        issuer_contact=_("電話 %(phone)s") % {"phone": platform.contact_phone} if platform.contact_phone else "",
-        as_of=date_format(today, "DATE_FORMAT"),
-        howto=_("%(owner)sにお住まいの方が利用できる相談機関を、内容ごとに一覧にまとめました。相談先をさがすときの参考にしてください。")
+        issuer_contact=_("電話 %(phone)s") % {"phone": platform.contact_phone}
+        if platform.contact_phone
+        else "",
+        as_of=_("%(wareki)s年%(month)s月%(day)s日")
+        % {"wareki": wareki_year(today.year), "year": today.year, "month": today.month, "day": today.day},
+        howto=_(
+            "%(owner)sにお住まいの方が利用できる相談機関を、内容ごとに一覧にまとめました。相談先をさがすときの参考にしてください。"
+        )
         % {"owner": owner},
         fallback=Fallback(
             settings.fallback_lead,
@@ -223,14 +280,19 @@ def build_document(
     )
 
 
+@functools.cache
+def layout_version() -> str:
+    """A hash of the layout (template and layout module): a new release re-renders the PDFs."""
+    template = get_template(PDF_TEMPLATE).template.source  # type: ignore[attr-defined]
+    module = inspect.getsource(support_list_pdf)
+    return hashlib.sha256((template + module).encode()).hexdigest()
+
+
 def document_key(doc: Document) -> str:
-    """A hash of everything the PDF shows (and of the layout code's version)."""
+    """A hash of everything the PDF shows and of the layout it is shown in."""
     payload = dataclasses.asdict(doc)
-    payload["layout"] = LAYOUT_VERSION
+    payload["layout"] = layout_version()
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-LAYOUT_VERSION = 1  # bump when pdf.html or support_list_pdf.py changes what a PDF looks like
 
 
 # --- the cached PDF -------------------------------------------------------------------------------
@@ -287,5 +349,7 @@ def support_list_pdf(platform: Platform, size: str) -> Pdf:
         raise
     with transaction.atomic():
         SupportListRendering.objects.filter(key=key).update(pdf=content, pages=pages)
-        SupportListRendering.objects.filter(size=size, language=doc.lang, pages__gt=0).exclude(key=key).delete()
+        SupportListRendering.objects.filter(size=size, language=doc.lang, pages__gt=0).exclude(
+            key=key
+        ).delete()
     return Pdf(content, key, pages)

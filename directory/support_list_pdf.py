@@ -31,11 +31,12 @@ class PageSize:
     base_pt: float
     widths: tuple[int, int, int, int]  # 相談内容, 相談・連絡先, 受付日時, 所在地 (percent)
     memo_lines: int
+    summary_chars: int  # a service's description is cut to this length under its name
 
 
 SIZES = {
-    "a4": PageSize("a4", "A4", "20mm 13mm 27mm 13mm", 11.5, (26, 29, 25, 20), 18),
-    "a5": PageSize("a5", "A5", "16mm 9mm 23mm 9mm", 9.5, (25, 30, 25, 20), 12),
+    "a4": PageSize("a4", "A4", "20mm 13mm 27mm 13mm", 11.5, (26, 29, 25, 20), 18, 60),
+    "a5": PageSize("a5", "A5", "15mm 8mm 22mm 8mm", 10, (25, 30, 25, 20), 12, 36),
 }
 
 
@@ -129,8 +130,11 @@ class Document:
         return range(self.memo_pages)
 
 
+PDF_TEMPLATE = "directory/support_list/pdf.html"
+
+
 def _html(doc: Document) -> str:
-    return render_to_string("directory/support_list/pdf.html", {"doc": doc})
+    return render_to_string(PDF_TEMPLATE, {"doc": doc})
 
 
 def render_pdf(doc: Document) -> tuple[bytes, int]:

@@ -58,7 +58,9 @@ class TouchMatrix:
     @property
     def unreferred(self) -> list[TouchPoint]:
         """Touch points without a service to hand over to."""
-        return [cell for row in self.rows for cell in row.cells if cell is not None and not cell.services.all()]
+        return [
+            cell for row in self.rows for cell in row.cells if cell is not None and not cell.services.all()
+        ]
 
 
 def touch_points() -> list[TouchPoint]:
@@ -81,8 +83,10 @@ def matrix() -> TouchMatrix:
 
 def handover_choices() -> Any:
     """Services a touch point can hand over to: every service of the platform that is not defunct."""
-    return Service.objects.exclude(status=Service.Status.DEFUNCT).select_related("organization").order_by(
-        "name_kana", "name"
+    return (
+        Service.objects.exclude(status=Service.Status.DEFUNCT)
+        .select_related("organization")
+        .order_by("name_kana", "name")
     )
 
 
@@ -112,7 +116,9 @@ def do_add_department(platform: Platform, name: str, duties: str, *, request: Ht
     return department
 
 
-def do_add_signal(platform: Platform, name: str, description: str, *, request: HttpRequest) -> IsolationSignal:
+def do_add_signal(
+    platform: Platform, name: str, description: str, *, request: HttpRequest
+) -> IsolationSignal:
     signal = IsolationSignal(
         platform=platform, name=name, description=description, position=_next_position(IsolationSignal)
     )
@@ -120,7 +126,9 @@ def do_add_signal(platform: Platform, name: str, description: str, *, request: H
     return signal
 
 
-def do_update_named(obj: Department | IsolationSignal, values: dict[str, Any], *, request: HttpRequest) -> None:
+def do_update_named(
+    obj: Department | IsolationSignal, values: dict[str, Any], *, request: HttpRequest
+) -> None:
     for key, value in values.items():
         setattr(obj, key, value)
     action = "directory.department_changed" if isinstance(obj, Department) else "directory.signal_changed"
@@ -173,7 +181,14 @@ def do_delete_touch_point(point: TouchPoint, *, request: HttpRequest) -> None:
 
 
 def _rows() -> list[list[str]]:
-    header = [_("部局"), _("関連する業務の例"), _("孤立のサイン"), _("接点となる場面"), _("つなぐ先の窓口"), _("つなぎ方")]
+    header = [
+        _("部局"),
+        _("関連する業務の例"),
+        _("孤立のサイン"),
+        _("接点となる場面"),
+        _("つなぐ先の窓口"),
+        _("つなぎ方"),
+    ]
     rows = [header]
     for point in touch_points():
         services = "、".join(f"{s.name}（{s.organization.name}）" for s in point.services.all())
@@ -203,7 +218,10 @@ def filename(platform: Platform, ext: str) -> str:
 
 def _log_export(request: HttpRequest, fmt: str, count: int) -> None:
     log_action(
-        AuditEntry.EXPORT, actor=request.user, request=request, data={"what": "touch_points", "format": fmt, "rows": count}
+        AuditEntry.EXPORT,
+        actor=request.user,
+        request=request,
+        data={"what": "touch_points", "format": fmt, "rows": count},
     )
 
 

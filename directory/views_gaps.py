@@ -111,7 +111,9 @@ MATRIX_ACTIONS: dict[str, tuple[Callable[[Any], Form], Callable[[HttpRequest, An
 @role_required(*SECRETARIAT_OR_VIEWER)
 def touch_point_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse:
     action = _secretariat_post(request)
-    forms = {name: make(request.POST if name == action else None) for name, (make, _s) in MATRIX_ACTIONS.items()}
+    forms = {
+        name: make(request.POST if name == action else None) for name, (make, _s) in MATRIX_ACTIONS.items()
+    }
     if action in MATRIX_ACTIONS and forms[action].is_valid():
         try:
             done = MATRIX_ACTIONS[action][1](request, forms[action])
@@ -128,7 +130,9 @@ def touch_point_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
 def touch_point_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
-    point: TouchPoint = get_object_or_404(TouchPoint.objects.select_related("department", "signal"), uuid=uuid)
+    point: TouchPoint = get_object_or_404(
+        TouchPoint.objects.select_related("department", "signal"), uuid=uuid
+    )
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form = TouchPointForm(request.POST if action == "save" else None, point=point)
     delete_form = DeleteForm(request.POST if action == "delete" else None)
@@ -159,7 +163,12 @@ def _named_detail(request: HttpRequest, obj: Department | IsolationSignal, form_
         touch_points.do_delete_named(obj, request=request)
         messages.success(request, _("「%(name)s」を削除しました。") % {"name": obj.name})
         return redirect("directory:touch_points", request.platform.slug)  # type: ignore[attr-defined]
-    context = {"obj": obj, "form": form, "delete_form": delete_form, "is_department": isinstance(obj, Department)}
+    context = {
+        "obj": obj,
+        "form": form,
+        "delete_form": delete_form,
+        "is_department": isinstance(obj, Department),
+    }
     return render(request, "directory/gaps/named.html", context)
 
 
@@ -194,5 +203,3 @@ def touch_points_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
 @role_required(*SECRETARIAT_OR_VIEWER)
 def touch_points_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
     return _touch_export(request, "xlsx")
-
-

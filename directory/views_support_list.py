@@ -30,12 +30,16 @@ def support_list_pdf(request: HttpRequest, platform_slug: str) -> HttpResponse:
         raise Http404
     form = SizeForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(_("用紙の大きさは a4 または a5 を指定してください。"), content_type="text/plain")
+        return HttpResponseBadRequest(
+            _("用紙の大きさは a4 または a5 を指定してください。"), content_type="text/plain"
+        )
     size = form.cleaned_data["size"] or support_list.settings_for(platform).size
     try:
         pdf = support_list.support_list_pdf(platform, size)
     except support_list.PdfBusy:
-        response = HttpResponse(_("サポートリストを作成中です。しばらくしてからもう一度お試しください。"), status=503)
+        response = HttpResponse(
+            _("サポートリストを作成中です。しばらくしてからもう一度お試しください。"), status=503
+        )
         response["Retry-After"] = "10"
         return response
     etag = f'"{pdf.key}"'
@@ -65,7 +69,9 @@ def support_list_settings(request: HttpRequest, platform_slug: str) -> HttpRespo
         terms = categories.cleaned_data["terms"]
         if request.POST.get("action") == "preview":
             draft = form.save(commit=False)
-            content, _pages = render_pdf(support_list.build_document(platform, draft, draft.size, terms=terms))
+            content, _pages = render_pdf(
+                support_list.build_document(platform, draft, draft.size, terms=terms)
+            )
             return _pdf_response(content, f"support-list-{platform.slug}-preview.pdf")
         support_list.do_save_settings(platform, form.values(), terms, request=request)
         messages.success(request, _("サポートリストの設定を保存しました。"))

@@ -13,7 +13,9 @@ t = datetime.time
 
 
 def rule(byday, opens, closes, freq="WEEKLY", text="", notes=""):  # type: ignore[no-untyped-def]
-    return SimpleNamespace(freq=freq, byday=byday, opens_at=opens, closes_at=closes, description=text, notes=notes)
+    return SimpleNamespace(
+        freq=freq, byday=byday, opens_at=opens, closes_at=closes, description=text, notes=notes
+    )
 
 
 class HoursTestCase(SimpleTestCase):
@@ -38,18 +40,37 @@ class HoursTestCase(SimpleTestCase):
 
     def test_it_reads_monthly_rules_with_ordinals_and_keeps_notes(self) -> None:
         hours = describe(
-            [rule("3TH", t(9, 30), t(11, 30), freq="MONTHLY", text="原則、第3木曜日", notes="認定司法書士による")]
+            [
+                rule(
+                    "3TH",
+                    t(9, 30),
+                    t(11, 30),
+                    freq="MONTHLY",
+                    text="原則、第3木曜日",
+                    notes="認定司法書士による",
+                )
+            ]
         )
         self.assertEqual(hours.lines, ["毎月第3木曜日 9:30〜11:30"])
         self.assertEqual(hours.notes, ["認定司法書士による"])
-        self.assertEqual(humanise([rule("-1FR", t(10), t(12), freq="MONTHLY")])[0], "毎月最終金曜日 10:00〜12:00（祝日・年末年始を除く）")
+        self.assertEqual(
+            humanise([rule("-1FR", t(10), t(12), freq="MONTHLY")])[0],
+            "毎月最終金曜日 10:00〜12:00（祝日・年末年始を除く）",
+        )
+        self.assertEqual(
+            describe([rule("4SA,2SA", t(13), t(16), freq="MONTHLY")]).lines,
+            ["毎月第2・第4土曜日 13:00〜16:00"],
+        )
 
     def test_it_says_every_day_24_hours_without_a_holiday_note(self) -> None:
         every_day = "MO,TU,WE,TH,FR,SA,SU"
         self.assertEqual(humanise([rule(every_day, t(0), t(0))]), ["毎日 24時間"])
+        self.assertEqual(humanise([rule(every_day, t(19), t(2))]), ["毎日 19:00〜翌2:00"])
 
     def test_it_drops_notes_that_only_repeat_the_holiday_closure(self) -> None:
-        hours = describe([rule("MO,WE", t(10), t(15), text="月・水 10時〜15時", notes="祝日・年末年始は休み")])
+        hours = describe(
+            [rule("MO,WE", t(10), t(15), text="月・水 10時〜15時", notes="祝日・年末年始は休み")]
+        )
         self.assertEqual(hours.inline(), ["月・水 10:00〜15:00（祝日・年末年始を除く）"])
 
     def test_it_knows_from_a_note_that_holidays_are_open(self) -> None:

@@ -1,0 +1,236 @@
+"""The public サポートリスト PDF: /p/<slug>/support-list.pdf (read back with poppler's pdftotext/pdffonts)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+
+from django.utils import translation
+from django_scopes import scope, scopes_disabled
+
+from directory import support_list
+from directory.models import (
+    Phone,
+    Reservation,
+    SupportListCategory,
+    SupportListRendering,
+    SupportListSettings,
+)
+from directory.tests.support_data import make_entry, term
+from tsunagari.lib.testing import BaseTestCase
+
+FALLBACK = "アルファ県ふくし総合相談窓口"
+
+
+def poppler(tool: str, pdf: bytes, *args: str) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        return subprocess.run(
+            [tool, *args, f.name, "-"] if tool == "pdftotext" else [tool, f.name],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
+def pages_text(pdf: bytes, *options: str) -> list[str]:
+    """Text of each page (pdftotext separates pages with a form feed); cells come out as blocks."""
+    return [page for page in poppler("pdftotext", pdf, *options).split("\f") if page.strip()]
+
+
+HEADINGS = re.compile(r"^\s*相談内容\s+相談・連絡先\s+受付日時\s+所在地\s*$")
+
+
+def section_bands(lines: list[str]) -> list[str]:
+    """Category bands: a line with only the category name, followed by the four column headings."""
+    bands = []
+    for i, line in enumerate(lines[:-1]):
+        following = next((x for x in lines[i + 1 :] if x.strip()), "")
+        if line.strip() and HEADINGS.match(following):
+            bands.append(line.strip())
+    return bands
+
+
+def section_texts(lines: list[str]) -> dict[str, str]:
+    """The layout text under each category band (continuation pages appended)."""
+    bands = set(section_bands(lines))
+    found: dict[str, str] = {}
+    current = ""
+    for i, line in enumerate(lines):
+        following = next((x for x in lines[i + 1 :] if x.strip()), "")
+        if line.strip() in bands and HEADINGS.match(following):
+            current = line.strip()
+        elif current:
+            found[current] = found.get(current, "") + line + "\n"
+    return found
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class SupportListPdfTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        p = cls.platform
+        cls.debt = make_entry(
+            p,
+            "多重債務の相談",
+            organization="アルファ県消費生活センター",
+            categories=("cat-money",),
+            phone="058-272-5717",
+            address="薮田南2-1-1",
+            reservation=Reservation.REQUIRED,
+        )
+        cls.job = make_entry(
+            p,
+            "仕事と暮らしの相談",
+            organization="くらし・しごとサポートセンターわかば",
+            categories=("cat-work", "cat-money"),
+            phone="058-214-0001",
+            hours=(("MO,TU,TH,FR", "10:00", "16:00"),),
+        )
+        # Many rows in one category, so that the list runs over several pages.
+        for i in range(14):
+            make_entry(
+                p,
+                f"こころの健康相談{i:02d}",
+                organization=f"保健所{i:02d}",
+                categories=("cat-health",),
+                phone=f"058-380-{i:04d}",
+            )
+        make_entry(p, "非公開の相談", categories=("cat-money",), is_published=False)
+        make_entry(cls.other_platform, "ベータ市の相談", categories=("cat-money",))
+        with scopes_disabled():
+            settings = SupportListSettings.objects.create(
+                platform=p,
+                fallback_name=FALLBACK,
+                fallback_phone="058-272-0000",
+                fallback_hours="月〜金 8:30〜17:15",
+            )
+            for position, code in enumerate(("cat-work", "cat-money", "cat-health"), start=1):
+                SupportListCategory.objects.create(
+                    platform=p, settings=settings, term=term(code), position=position
+                )
+        with scope(platform=p):
+            cls.a4 = support_list.support_list_pdf(
+                p, "a4"
+            )  # rendered once for the class, kept in the database
+
+    def get(self, query: str = "", **headers: str):  # type: ignore[no-untyped-def]
+        return self.client.get(self.url("directory:support_list_pdf") + query, headers=headers)
+
+    def test_it_prints_the_chosen_categories_in_order_with_the_four_columns(self) -> None:
+        response = self.get()
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        lines = "".join(pages_text(response.content, "-layout")[2:]).splitlines()  # after cover and contents
+        self.assertEqual(section_bands(lines), ["仕事", "お金・住まい", "健康", "健康"])  # 健康 runs onto a 2nd page
+        sections = section_texts(lines)
+        text = squash("".join(pages_text(response.content)[2:]))
+        self.assertIn("多重債務の相談", sections["お金・住まい"])
+        self.assertNotIn("多重債務の相談", sections["仕事"])
+        # A service in two categories is listed under both.
+        self.assertIn("仕事と暮らしの相談", sections["仕事"])
+        self.assertIn("仕事と暮らしの相談", sections["お金・住まい"])
+        self.assertIn("月・火・木・金10:00〜16:00", text)
+        self.assertIn("（祝日・年末年始を除く）", text)
+        self.assertIn("☎058-272-5717", text)
+        self.assertIn("岐阜市薮田南2-1-1", text)
+        self.assertNotIn("非公開の相談", text)
+        self.assertNotIn("ベータ市の相談", text)
+        self.assertNotIn("子ども・子育て", text)  # not chosen
+
+    def test_it_marks_services_that_need_a_reservation(self) -> None:
+        pages = pages_text(self.get().content)
+        legend = squash(pages[1])
+        self.assertIn("予約のマークのある相談先へは、事前に電話で予約が必要です。", legend)
+        body = "".join(pages_text(self.get().content, "-layout")[2:])
+        marks = len(re.findall(r"予約(?!\s*[＝が])", body))  # not the legend in the running header
+        self.assertEqual(marks, 1)  # only 多重債務の相談 needs a reservation
+        lines = body.splitlines()
+        row = next(i for i, line in enumerate(lines) if "多重債務の相談" in line)
+        self.assertTrue(any(re.search(r"予約(?!\s*[＝が])", line) for line in lines[row - 2 : row + 1]))
+
+    def test_it_has_a_cover_contents_and_the_fallback_window_with_a_page_number_on_every_page(self) -> None:
+        pages = pages_text(self.get().content)
+        self.assertGreaterEqual(len(pages), 4)
+        self.assertIn("つながりサポートリスト", squash(pages[0]))
+        self.assertIn("もくじ", pages[1])
+        for number, page in enumerate(pages, start=1):
+            flat = squash(page)
+            self.assertIn(f"どこに相談したらよいか迷ったら{FALLBACK}☎058-272-0000", flat, f"page {number}")
+            self.assertRegex(page, rf"(?m)^\s*(.*\s)?{number}\s*$", f"page {number} has no page number")
+        contents = squash(pages[1])
+        health_page = next(i for i, p in enumerate(pages, start=1) if "こころの健康相談00" in p)
+        self.assertIn(f"健康（14件）{health_page}ページ", contents)
+        # The health table runs over a page break and repeats its category band and column headings.
+        layout = pages_text(self.get().content, "-layout")
+        self.assertEqual(section_bands(layout[health_page].splitlines()), ["健康"])
+        self.assertIn("こころの健康相談13", layout[health_page])
+
+    def test_it_embeds_subsets_of_the_japanese_fonts(self) -> None:
+        fonts = poppler("pdffonts", self.get().content).splitlines()[2:]
+        self.assertTrue(fonts)
+        for line in fonts:
+            self.assertIn("Noto-Sans-CJK-JP", line)
+            name, *_rest = line.split()
+            self.assertRegex(name, r"^[A-Z]{6}\+")  # subset
+            self.assertIn(" yes yes yes ", line)  # embedded, subset, unicode map
+
+    def test_it_renders_an_a5_booklet_in_multiples_of_four_pages(self) -> None:
+        response = self.get("?size=a5")
+        info = poppler("pdfinfo", response.content)
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+        self.assertEqual(pages % 4, 0)
+        self.assertRegex(info, r"Page size:\s+419\.5\d* x 595\.2\d* pts")  # A5
+        self.assertRegex(poppler("pdfinfo", self.get().content), r"Page size:\s+595\.2\d* x 841\.8\d* pts")
+
+    def test_it_renders_once_per_version_of_the_data(self) -> None:
+        first = self.get()
+        second = self.get()
+        self.assertEqual(first["ETag"], second["ETag"])
+        self.assertEqual(first.content, second.content)
+        self.assertEqual(self.get(**{"If-None-Match": first["ETag"]}).status_code, 304)
+        with scopes_disabled():
+            self.assertEqual(SupportListRendering.objects.filter(size="a4").count(), 1)
+            Phone.objects.filter(service=self.debt).update(number="058-272-9999")
+        changed = self.get()
+        self.assertNotEqual(changed["ETag"], first["ETag"])
+        self.assertIn("☎058-272-9999", squash("".join(pages_text(changed.content))))
+        with scopes_disabled():
+            self.assertEqual(SupportListRendering.objects.filter(size="a4").count(), 1)  # the old one is gone
+
+    def test_it_serves_the_previous_pdf_while_another_request_renders_the_new_one(self) -> None:
+        with scopes_disabled():
+            Phone.objects.filter(service=self.debt).update(number="058-272-8888")
+        with scope(platform=self.platform):
+            key = support_list.document_key(
+                support_list.build_document(self.platform, support_list.settings_for(self.platform), "a4")
+            )
+            SupportListRendering.objects.create(
+                platform=self.platform, key=key, size="a4", language="ja", pdf=b"", pages=0
+            )
+        response = self.get()
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["ETag"], f'"{self.a4.key}"')
+        self.assertEqual(response["Cache-Control"], "public, max-age=10")
+        with scope(platform=self.platform):  # nothing was ever rendered in A5
+            a5_key = support_list.document_key(
+                support_list.build_document(self.platform, support_list.settings_for(self.platform), "a5")
+            )
+            SupportListRendering.objects.create(
+                platform=self.platform, key=a5_key, size="a5", language="ja", pdf=b"", pages=0
+            )
+        waiting = self.get("?size=a5")
+        self.assertEqual(waiting.status_code, 503)
+        self.assertEqual(waiting["Retry-After"], "10")
+
+    def test_it_rejects_an_unknown_size_and_hides_private_platforms(self) -> None:
+        self.assertEqual(self.get("?size=b4").status_code, 400)
+        self.platform.is_public = False
+        self.platform.save()
+        self.assertEqual(self.get().status_code, 404)
+        self.assertEqual(self.client.get("/p/nowhere/support-list.pdf").status_code, 404)
