@@ -22,6 +22,7 @@ from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.demo.fiction import Fiction
 
+from . import demo_touch_points
 from .models import (
     Address,
     Attribute,
@@ -35,7 +36,6 @@ from .models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from . import demo_touch_points
 from .national import Hours, do_import_national
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://tsunagari.example.jp/hsds/demo")

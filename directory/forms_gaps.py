@@ -48,9 +48,8 @@ class CoverageForm(forms.Form):
     def __init__(self, data: Any, *, platform: Platform) -> None:
         # A first visit (no query) takes the defaults, including the checked 県域 box.
         super().__init__(data if data else None)
-        self.fields["area"].choices = [("", _("すべての地域"))] + [
-            (c.key, c.label) for c in coverage.areas(platform)
-        ]
+        areas = [(c.key, c.label) for c in coverage.areas(platform)]
+        self.fields["area"].choices = [("", _("すべての地域")), *areas]  # type: ignore[attr-defined]
 
     def options(self) -> coverage.Options:
         if not self.is_bound:
@@ -102,13 +101,13 @@ class ServicesField(forms.ModelMultipleChoiceField):
 
 
 class TouchPointForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("部局"),
         queryset=Department.objects.none(),
         to_field_name="uuid",
         empty_label=_("選んでください"),
     )
-    signal = forms.ModelChoiceField(
+    signal: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("孤立のサイン"),
         queryset=IsolationSignal.objects.none(),
         to_field_name="uuid",

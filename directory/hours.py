@@ -190,9 +190,9 @@ def describe(schedules: Iterable[ScheduleLike], *, open_on_holidays: bool = Fals
             for day in WEEKDAYS:
                 by_day.setdefault(day, []).append(slot)
     lines = _weekly_lines(by_day)
-    for (slot,), days in monthly.items():
+    for (slot,), ordinal_days in monthly.items():
         lines.append(
-            _("毎月%(days)s %(hours)s") % {"days": _monthly_days(days), "hours": format_slots([slot])}
+            _("毎月%(days)s %(hours)s") % {"days": _monthly_days(ordinal_days), "hours": format_slots([slot])}
         )
     texts = [getattr(s, "notes", "") or "" for s in schedules]
     if not lines:

@@ -895,6 +895,9 @@ class SupportListRendering(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "key"], name="support_list_rendering_key")]
 
+    def __str__(self) -> str:
+        return f"{self.size} {self.key[:12]}"
+
 
 class Department(models.Model):
     """A department (部局) of the local government, for Ichihara's touch-point matrix (seed 001, 4-5-13)."""

@@ -29,10 +29,11 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
-from directory import taxonomy
+from directory import support_list_pdf, taxonomy
 from directory.hours import describe
 from directory.models import (
     Attribute,
@@ -45,15 +46,14 @@ from directory.models import (
     SupportListSettings,
     TaxonomyTerm,
 )
-from directory import support_list_pdf
 from directory.support_list_pdf import (
     PDF_TEMPLATE,
     SIZES,
-    PageSize,
     Document,
     Entry,
     Fallback,
     Mark,
+    PageSize,
     Phone,
     Section,
     render_pdf,
@@ -234,6 +234,13 @@ def _entry(service: Service, marks: list[Mark], size: PageSize) -> Entry:
     )
 
 
+def _as_of(day: datetime.date) -> str:
+    """令和8年11月26日 in Japanese (as a city prints it), the locale's date format otherwise."""
+    if (translation.get_language() or "ja").startswith("ja"):
+        return f"{wareki_year(day.year)}年{day.month}月{day.day}日"
+    return date_format(day, "DATE_FORMAT")
+
+
 def build_document(
     platform: Platform,
     settings: SupportListSettings,
@@ -262,8 +269,7 @@ def build_document(
         issuer_contact=_("電話 %(phone)s") % {"phone": platform.contact_phone}
         if platform.contact_phone
         else "",
-        as_of=_("%(wareki)s年%(month)s月%(day)s日")
-        % {"wareki": wareki_year(today.year), "year": today.year, "month": today.month, "day": today.day},
+        as_of=_as_of(today),
         howto=_(
             "%(owner)sにお住まいの方が利用できる相談機関を、内容ごとに一覧にまとめました。相談先をさがすときの参考にしてください。"
         )
@@ -325,7 +331,7 @@ def _claim(platform: Platform, key: str, size: str, language: str) -> bool:
     return True
 
 
-def support_list_pdf(platform: Platform, size: str) -> Pdf:
+def current_pdf(platform: Platform, size: str) -> Pdf:
     """The current PDF, rendering it at most once per version of the data."""
     settings = settings_for(platform)
     doc = build_document(platform, settings, size)

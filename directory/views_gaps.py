@@ -8,7 +8,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -100,7 +99,7 @@ def _save_point(request: HttpRequest, form: Any) -> str:
     return _("「%(cell)s」を保存しました。") % {"cell": str(point)}
 
 
-MATRIX_ACTIONS: dict[str, tuple[Callable[[Any], Form], Callable[[HttpRequest, Any], str]]] = {
+MATRIX_ACTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[HttpRequest, Any], str]]] = {
     "department": (lambda data: DepartmentForm(data, prefix="d"), _add_department),
     "signal": (lambda data: SignalForm(data, prefix="s"), _add_signal),
     "point": (lambda data: TouchPointForm(data, prefix="p"), _save_point),

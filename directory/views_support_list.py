@@ -35,7 +35,7 @@ def support_list_pdf(request: HttpRequest, platform_slug: str) -> HttpResponse:
         )
     size = form.cleaned_data["size"] or support_list.settings_for(platform).size
     try:
-        pdf = support_list.support_list_pdf(platform, size)
+        pdf = support_list.current_pdf(platform, size)
     except support_list.PdfBusy:
         response = HttpResponse(
             _("サポートリストを作成中です。しばらくしてからもう一度お試しください。"), status=503

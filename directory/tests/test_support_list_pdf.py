@@ -6,7 +6,6 @@ import re
 import subprocess
 import tempfile
 
-from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from directory import support_list
@@ -116,9 +115,7 @@ class SupportListPdfTestCase(BaseTestCase):
                     platform=p, settings=settings, term=term(code), position=position
                 )
         with scope(platform=p):
-            cls.a4 = support_list.support_list_pdf(
-                p, "a4"
-            )  # rendered once for the class, kept in the database
+            cls.a4 = support_list.current_pdf(p, "a4")  # rendered once for the class, kept in the database
 
     def get(self, query: str = "", **headers: str):  # type: ignore[no-untyped-def]
         return self.client.get(self.url("directory:support_list_pdf") + query, headers=headers)
@@ -127,7 +124,9 @@ class SupportListPdfTestCase(BaseTestCase):
         response = self.get()
         self.assertEqual(response["Content-Type"], "application/pdf")
         lines = "".join(pages_text(response.content, "-layout")[2:]).splitlines()  # after cover and contents
-        self.assertEqual(section_bands(lines), ["仕事", "お金・住まい", "健康", "健康"])  # 健康 runs onto a 2nd page
+        self.assertEqual(
+            section_bands(lines), ["仕事", "お金・住まい", "健康", "健康"]
+        )  # 健康 runs onto a 2nd page
         sections = section_texts(lines)
         text = squash("".join(pages_text(response.content)[2:]))
         self.assertIn("多重債務の相談", sections["お金・住まい"])
