@@ -33,7 +33,7 @@ from audit.models import AuditEntry
 from audit.services import log_action
 from directory import taxonomy
 from directory.models import AgeBand, Attribute, Service, ServiceArea, TargetGroup, TaxonomyTerm
-from partnership.models import MemberOrganisation
+from partnership.models import MemberOrganisation, OrgType
 from platforms.models import Platform
 from tsunagari.lib import jiscode
 
@@ -102,7 +102,8 @@ class Options:
 
 def areas(platform: Platform) -> list[Column]:
     """The municipalities of this platform: itself, or for a prefecture every municipality named
-    by a service area or a member organisation, named after the service areas where possible."""
+    by a service area or a member organisation; named after the service areas, else after the
+    municipality's own member entry, else shown by code."""
     if not platform.is_prefecture:
         return [Column(platform.code, platform.owner_name)]
     prefix = platform.code[:2]
@@ -111,16 +112,19 @@ def areas(platform: Platform) -> list[Column]:
         "municipality_code", "name"
     ):
         names[code][name] += 1 if name else 0
-    for code in MemberOrganisation.objects.filter(municipality_code__startswith=prefix).values_list(
-        "municipality_code", flat=True
-    ):
+    members: dict[str, str] = {}
+    for code, org_type, name in MemberOrganisation.objects.filter(
+        municipality_code__startswith=prefix
+    ).values_list("municipality_code", "org_type", "name"):
         names[code]  # noqa: B018 -- make sure the municipality has a column
+        if org_type == OrgType.MUNICIPALITY:
+            members.setdefault(code, name)  # the municipality itself is a member: 大垣市
     columns = []
     for code in sorted(names):
         if jiscode.is_prefecture(code) or not jiscode.is_valid(code):
             continue
         common = [n for n, count in names[code].most_common() if n and count]
-        columns.append(Column(code, common[0] if common else code))
+        columns.append(Column(code, common[0] if common else members.get(code, code)))
     return columns
 
 

@@ -12,7 +12,8 @@ from accounts.models import Role
 from audit.models import AuditEntry
 from directory import coverage
 from directory.tests.support_data import make_entry
-from tsunagari.lib.testing import BaseTestCase
+from partnership.models import OrgType
+from tsunagari.lib.testing import BaseTestCase, make_member
 
 GIFU_CITY, OGAKI, GIFU_PREF = "212016", "212024", "210005"
 
@@ -60,6 +61,13 @@ class CoverageTestCase(BaseTestCase):
             self.matrix(dimension="area", include_national=True)["お金・住まい"], {"岐阜市": 3, "大垣市": 2}
         )
         self.assertEqual(self.matrix(dimension="area")["仕事"], {"岐阜市": 0, "大垣市": 1})
+
+    def test_it_gives_member_municipalities_a_column_even_without_services(self) -> None:
+        make_member(self.platform, "各務原市", org_type=OrgType.MUNICIPALITY, municipality_code="212130")
+        self.assertEqual(
+            self.matrix(dimension="area")["お金・住まい"], {"岐阜市": 2, "大垣市": 1, "各務原市": 1}
+        )
+        self.assertEqual(self.matrix(dimension="area", include_wide=False)["お金・住まい"]["各務原市"], 0)
 
     def test_it_filters_by_area_target_and_publication(self) -> None:
         self.assertEqual(self.matrix(area=OGAKI)["お金・住まい"]["家族"], 1)
