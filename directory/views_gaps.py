@@ -18,11 +18,14 @@ from directory import coverage, touch_points
 from directory.forms_gaps import CoverageForm, DeleteForm, DepartmentForm, SignalForm, TouchPointForm
 from directory.models import Department, IsolationSignal, TouchPoint
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -45,11 +48,9 @@ def _coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
     form = CoverageForm(request.GET, platform=platform)
     matrix = coverage.coverage(platform, form.options())
-    if fmt == "csv":
-        content = coverage.do_export_csv(matrix, form.conditions(), request=request)
-        return _download(content, coverage.filename(platform, "csv"), "text/csv; charset=utf-8")
-    content = coverage.do_export_xlsx(matrix, form.conditions(), request=request)
-    return _download(content, coverage.filename(platform, "xlsx"), XLSX)
+    export = coverage.do_export_csv if fmt == "csv" else coverage.do_export_xlsx
+    content = export(matrix, form.conditions(), request=request)
+    return _download(content, coverage.filename(platform, fmt), fmt)
 
 
 @require_GET
@@ -184,12 +185,9 @@ def signal_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 
 
 def _touch_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
-    if fmt == "csv":
-        content = touch_points.do_export_csv(request=request)
-        return _download(content, touch_points.filename(platform, "csv"), "text/csv; charset=utf-8")
-    content = touch_points.do_export_xlsx(request=request)
-    return _download(content, touch_points.filename(platform, "xlsx"), XLSX)
+    export = touch_points.do_export_csv if fmt == "csv" else touch_points.do_export_xlsx
+    content = export(request=request)
+    return _download(content, touch_points.filename(request.platform, fmt), fmt)  # type: ignore[attr-defined]
 
 
 @require_GET
