@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from directory.models import SupportListCategory
-from directory.tests.support_data import make_entry
+from directory.tests.support_data import make_entry, term
 from directory.tests.test_touch_points import make_matrix
 from tsunagari.lib.browser import BrowserTestCase
 
@@ -48,9 +48,8 @@ class GapsBrowserTestCase(BrowserTestCase):
             viewport="mobile", user=self.users[Role.SECRETARIAT_ADMIN], java_script_enabled=False
         )
         page.goto(self.live_url("directory:support_list_settings", "alpha"))
-        rows = page.locator("tbody tr")
-        rows.nth(0).locator("input[type=number]").fill("2")  # お金・住まい second
-        rows.nth(1).locator("input[type=number]").fill("1")  # 仕事 first
+        page.fill(f"#id_c-pos_{term('cat-money').uuid.hex}", "2")
+        page.fill(f"#id_c-pos_{term('cat-work').uuid.hex}", "1")
         page.fill("#id_fallback_name", "アルファ県ふくし総合相談窓口")
         self.screenshot(page, "directory-support-list-settings-mobile")
         page.click("button[value=save]")
