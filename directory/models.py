@@ -46,7 +46,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -377,11 +377,9 @@ class Location(HSDSModel):
     description = models.TextField(_("説明"), blank=True)
     transportation = models.TextField(_("交通"), blank=True)
     latitude = models.FloatField(
-        _("緯度"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
-    )
-    longitude = models.FloatField(
-        _("経度"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
-    )
+        _("緯度"), null=True, blank=True
+    )  # range checked by the staff form (HSDS data may be loose)
+    longitude = models.FloatField(_("経度"), null=True, blank=True)
     external_identifier = models.CharField(max_length=200, blank=True)
     external_identifier_type = models.CharField(max_length=200, blank=True)
 

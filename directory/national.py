@@ -283,8 +283,9 @@ SERVICES: list[NationalService] = [
 ]
 
 
-def _id(*parts: str) -> uuid.UUID:
-    return uuid.uuid5(NAMESPACE, ":".join(parts))
+def _id(platform: Platform, *parts: str) -> uuid.UUID:
+    """HSDS ids unique across platforms (the ``/hsds/`` aggregate is one data set)."""
+    return uuid.uuid5(NAMESPACE, ":".join([platform.slug, *parts]))
 
 
 def _time(value: str) -> datetime.time:
@@ -301,7 +302,7 @@ def do_import_national(platform: Platform, *, actor=None, keys: list[str] | None
             continue
         org, made = Organization.objects.update_or_create(
             platform=platform,
-            uuid=_id(entry.key, "organization"),
+            uuid=_id(platform, entry.key, "organization"),
             defaults={
                 "name": entry.organization,
                 "name_kana": entry.organization_kana,
@@ -312,7 +313,7 @@ def do_import_national(platform: Platform, *, actor=None, keys: list[str] | None
         created["organizations"] += made
         service, made = Service.objects.update_or_create(
             platform=platform,
-            uuid=_id(entry.key, "service"),
+            uuid=_id(platform, entry.key, "service"),
             defaults={
                 "organization": org,
                 "name": entry.name,
@@ -336,14 +337,14 @@ def do_import_national(platform: Platform, *, actor=None, keys: list[str] | None
         created["services"] += made
         ServiceArea.objects.update_or_create(
             platform=platform,
-            uuid=_id(entry.key, "area"),
+            uuid=_id(platform, entry.key, "area"),
             defaults={"service": service, "name": "全国", "description": "全国どこからでも利用できます。"},
         )
         keep_phones = []
         for index, (number, description) in enumerate(entry.phones):
             phone, made = Phone.objects.update_or_create(
                 platform=platform,
-                uuid=_id(entry.key, "phone", str(index)),
+                uuid=_id(platform, entry.key, "phone", str(index)),
                 defaults={"service": service, "number": number, "type": "voice", "description": description},
             )
             keep_phones.append(phone.pk)
@@ -362,7 +363,7 @@ def do_import_national(platform: Platform, *, actor=None, keys: list[str] | None
                     timezone=9,
                 )
             schedule, made = Schedule.objects.update_or_create(
-                platform=platform, uuid=_id(entry.key, "schedule", str(index)), defaults=defaults
+                platform=platform, uuid=_id(platform, entry.key, "schedule", str(index)), defaults=defaults
             )
             keep_schedules.append(schedule.pk)
             created["schedules"] += made
@@ -371,7 +372,7 @@ def do_import_national(platform: Platform, *, actor=None, keys: list[str] | None
         for code in entry.terms:
             attribute, made = Attribute.objects.update_or_create(
                 platform=platform,
-                uuid=_id(entry.key, "attribute", code),
+                uuid=_id(platform, entry.key, "attribute", code),
                 defaults={
                     "link_id": service.uuid,
                     "link_entity": "service",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directory import views_gaps, views_support_list
+from directory import api, views_gaps, views_support_list
 
 app_name = "directory"
 
@@ -8,6 +8,9 @@ P = "p/<slug:platform_slug>/"
 STAFF = P + "staff/directory/"
 
 urlpatterns = [
+    # HSDS 3.0 API: one platform, and every public platform together
+    path(P + "hsds/", api.platform_api.urls),
+    path("hsds/", api.aggregate_api.urls),
     # サポートリスト (public PDF; the secretariat chooses categories, order, size and fallback window)
     path(P + "support-list.pdf", views_support_list.support_list_pdf, name="support_list_pdf"),
     path(STAFF + "support-list/", views_support_list.support_list_settings, name="support_list_settings"),

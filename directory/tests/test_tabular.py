@@ -1,0 +1,179 @@
+import csv
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_scopes import scope, scopes_disabled
+
+from directory import hsds
+from directory.models import Attribute, Schedule, Service
+from directory.tabular import ImportFailed, do_export_hsds, do_import_hsds
+from directory.tests.hsds_fixtures import EXAMPLE, EXAMPLE_SERVICE
+from tsunagari.lib.testing import BaseTestCase
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+class TabularTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def copy_example(self) -> Path:
+        folder = self.tmp / "input"
+        shutil.copytree(EXAMPLE, folder)
+        return folder
+
+    def edit(self, folder: Path, file: str, column: str, value: str) -> None:
+        rows = read_csv(folder / file)
+        rows[0][column] = value
+        with (folder / file).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+    def import_(self, platform, path: Path):  # type: ignore[no-untyped-def]
+        with scope(platform=platform):
+            return do_import_hsds(platform, path)
+
+    def export(self, platform, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        with scope(platform=platform):
+            do_export_hsds(platform, folder)
+
+    def count(self) -> int:
+        with scopes_disabled():
+            return sum(table.model.objects.count() for table in hsds.TABLES)
+
+    def test_it_round_trips_the_hsds_example_byte_for_byte(self) -> None:
+        self.import_(self.platform, EXAMPLE)
+        self.export(self.platform, self.tmp / "first")
+        self.import_(self.other_platform, self.tmp / "first" / "datapackage.json")
+        self.export(self.other_platform, self.tmp / "second")
+        first = sorted(p.name for p in (self.tmp / "first").iterdir())
+        self.assertEqual(first, sorted(p.name for p in (self.tmp / "second").iterdir()))
+        self.assertIn("datapackage.json", first)
+        for name in first:
+            with self.subTest(file=name):
+                self.assertEqual(
+                    (self.tmp / "first" / name).read_bytes(), (self.tmp / "second" / name).read_bytes()
+                )
+
+    def test_it_keeps_every_value_of_the_example_record_for_record(self) -> None:
+        self.import_(self.platform, EXAMPLE)
+        self.export(self.platform, self.tmp / "out")
+        compared = cells = 0
+        for table in hsds.TABLES:
+            source = EXAMPLE / table.file
+            if not source.exists():
+                continue
+            exported = {row["id"]: row for row in read_csv(self.tmp / "out" / table.file)}
+            for row in read_csv(source):
+                cells += len(row)
+                for column in table.columns:
+                    if column.name not in row:
+                        continue
+                    with self.subTest(file=table.file, column=column.name):
+                        original = hsds.parse_value(row[column.name], column.kind)
+                        again = hsds.parse_value(exported[row["id"]][column.name], column.kind)
+                        self.assertEqual(original, again)
+                        compared += 1
+        self.assertEqual(compared, cells)  # every cell of every example file
+
+    def test_it_imports_the_same_data_twice_without_duplicates(self) -> None:
+        self.import_(self.platform, EXAMPLE)
+        before = self.count()
+        counts = self.import_(self.platform, EXAMPLE)
+        self.assertEqual(self.count(), before)
+        self.assertFalse([k for k in counts if k.endswith("created")])
+        with scope(platform=self.platform):
+            service = Service.objects.get(uuid=EXAMPLE_SERVICE)
+            self.assertEqual(service.last_modified.isoformat()[:10], "2023-03-15")
+
+    def test_it_links_attributes_to_the_shared_taxonomy(self) -> None:
+        self.import_(self.platform, EXAMPLE)
+        self.export(self.platform, self.tmp / "out")
+        terms = read_csv(self.tmp / "out" / "taxonomy_terms.csv")
+        self.assertIn("お金・住まい", {t["name"] for t in terms})
+        with scope(platform=self.other_platform):
+            self.assertEqual(Service.objects.count(), 0)
+
+    def assert_rejected(self, path: Path, *fragments: str) -> None:
+        before = self.count()
+        with self.assertRaises(ImportFailed) as raised:
+            self.import_(self.platform, path)
+        message = "\n".join(str(e) for e in raised.exception.errors)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+        self.assertEqual(self.count(), before, "nothing may be stored")
+
+    def test_it_rejects_a_broken_row_naming_file_row_and_field(self) -> None:
+        folder = self.copy_example()
+        self.edit(folder, "services.csv", "minimum_age", "twelve")
+        self.assert_rejected(folder, "services.csv", "2行目", "minimum_age")
+
+    def test_it_rejects_a_row_with_too_many_cells(self) -> None:
+        folder = self.copy_example()
+        with (folder / "phones.csv").open("a", encoding="utf-8") as handle:
+            handle.write("1554f2e2-a373-45db-a3fa-9fc48a61c15f,,,,,,,0596,,,,extra\n")
+        self.assert_rejected(folder, "phones.csv", "3行目")
+
+    def test_it_rejects_an_unknown_taxonomy_term(self) -> None:
+        folder = self.copy_example()
+        self.edit(folder, "attributes.csv", "taxonomy_term_id", "11111111-2222-3333-4444-555555555555")
+        self.assert_rejected(
+            folder, "attributes.csv", "2行目", "taxonomy_term_id", "11111111-2222-3333-4444-555555555555"
+        )
+
+    def test_it_rejects_an_unknown_service_reference(self) -> None:
+        folder = self.copy_example()
+        self.edit(folder, "schedules.csv", "service_id", "11111111-2222-3333-4444-555555555555")
+        self.assert_rejected(folder, "schedules.csv", "service_id")
+
+    def test_it_rejects_schedules_that_cannot_be_parsed(self) -> None:
+        for column, value in (
+            ("opens_at", "25:00"),
+            ("byday", "MONDAY"),
+            ("freq", "DAILY"),
+            ("valid_from", "2024/04/01"),
+        ):
+            with self.subTest(column=column):
+                folder = self.copy_example()
+                self.edit(folder, "schedules.csv", column, value)
+                self.assert_rejected(folder, "schedules.csv", "2行目", column)
+                shutil.rmtree(folder)
+        with scopes_disabled():
+            self.assertFalse(Schedule.objects.exists())
+            self.assertFalse(Attribute.objects.exists())
+
+    def test_it_rejects_unknown_columns_and_missing_files(self) -> None:
+        folder = self.copy_example()
+        text = (folder / "services.csv").read_text().replace("wait_time", "waiting", 1)
+        (folder / "services.csv").write_text(text)
+        self.assert_rejected(folder, "services.csv", "1行目", "waiting")
+        package = self.tmp / "package"
+        package.mkdir()
+        (package / "datapackage.json").write_text(
+            '{"resources": [{"name": "services", "path": "services.csv"}]}'
+        )
+        self.assert_rejected(package / "datapackage.json", "services.csv")
+        (package / "datapackage.json").write_text("not json")
+        self.assert_rejected(package / "datapackage.json", "datapackage.json")
+
+    def test_it_reports_errors_from_the_command_and_stores_nothing(self) -> None:
+        folder = self.copy_example()
+        self.edit(folder, "schedules.csv", "closes_at", "late")
+        err = io.StringIO()
+        with self.assertRaises(CommandError):
+            call_command("import_hsds", "alpha", str(folder), stderr=err)
+        self.assertIn("schedules.csv 2行目 closes_at", err.getvalue())
+        out = io.StringIO()
+        call_command("import_hsds", "alpha", str(EXAMPLE), stdout=out)
+        self.assertIn("services created: 1", out.getvalue())
+        call_command("export_hsds", "alpha", str(self.tmp / "cmd"), stdout=io.StringIO())
+        self.assertEqual(len(read_csv(self.tmp / "cmd" / "services.csv")), 1)
