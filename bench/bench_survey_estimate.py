@@ -1,0 +1,170 @@
+"""Benchmark: weighted estimate by region with CI on 1,000,000 responses to the national template.
+
+The responses are generated directly as a polars frame with the national template's question
+codes (loneliness_direct, ucla_1..3, ucla_score, demographics and region), not read from the
+database: this measures the estimation engine (surveys.estimation on svy). Timed, best of 3:
+
+  estimate  share of each loneliness_direct answer by region, design weights population/sample
+            per region (stratum = region), Taylor SEs and 95 % logit CIs (svy)
+  raked     the same after raking to age band × sex × region margins (weights recomputed)
+  baseline  a bare polars aggregation of the same data: weighted share of each answer by region
+  baseline+ the same in bare polars plus the linearised SE of each share (a hand-written formula;
+            a baseline only, never used by the application)
+
+Targets (issue 6): estimate under 1 s; within 3× of the bare aggregation.
+Run: make bench BENCH=bench_survey_estimate  (N=… to change the number of responses)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagari.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from surveys.estimation import KIND_PROP, estimate  # noqa: E402
+from surveys.weighting import METHOD_RAKE, MarginTable, WeightingPlan, prepare  # noqa: E402
+
+N = int(os.environ.get("N", "1000000"))
+REGIONS = ["中央", "北部", "南部", "東部", "西部", "山間"]
+AGES = ["16-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80+"]
+SEXES = ["1", "2", "3"]
+
+
+def generate(n: int, seed: int = 6) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    lonely = rng.choice([1, 2, 3, 4, 5, 0], n, p=[0.048, 0.148, 0.197, 0.414, 0.178, 0.015])
+    ucla = rng.integers(1, 5, (3, n))
+    frame = pl.DataFrame(
+        {
+            "loneliness_direct": lonely,
+            "ucla_1": ucla[0],
+            "ucla_2": ucla[1],
+            "ucla_3": ucla[2],
+            "age_band": rng.choice(AGES, n),
+            "sex": rng.choice(SEXES, n, p=[0.48, 0.5, 0.02]),
+            "household": rng.choice(["1", "2", "3", "4"], n),
+            "going_out": rng.integers(1, 8, n),
+            "conversation": rng.integers(1, 7, n),
+            "confidant": rng.integers(1, 3, n),
+            "region": rng.choice(REGIONS, n, p=[0.3, 0.2, 0.2, 0.1, 0.15, 0.05]),
+        }
+    )
+    return frame.with_columns(
+        pl.when(pl.col("loneliness_direct") == 0)
+        .then(None)
+        .otherwise(pl.col("loneliness_direct"))
+        .alias("loneliness_direct"),
+        (pl.col("ucla_1") + pl.col("ucla_2") + pl.col("ucla_3")).alias("ucla_score"),
+    )
+
+
+def best(fn, repeat: int = 3) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def baseline(frame: pl.DataFrame, population: dict[str, float]) -> pl.DataFrame:
+    w = pl.col("region").replace_strict(population, return_dtype=pl.Float64) / pl.len().over("region")
+    return (
+        frame.lazy()
+        .with_columns(w.alias("w"), pl.col("loneliness_direct").cast(pl.Utf8).fill_null("NA").alias("y"))
+        .group_by("region", "y")
+        .agg(pl.col("w").sum())
+        .with_columns((pl.col("w") / pl.col("w").sum().over("region")).alias("share"))
+        .collect()
+    )
+
+
+def baseline_with_se(frame: pl.DataFrame, population: dict[str, float]) -> pl.DataFrame:
+    """Domain share by region with its linearised SE (each respondent a PSU, strata = region)."""
+    w = pl.col("region").replace_strict(population, return_dtype=pl.Float64) / pl.len().over("region")
+    data = frame.lazy().with_columns(
+        w.alias("w"), pl.col("loneliness_direct").cast(pl.Utf8).fill_null("NA").alias("y")
+    )
+    cats = ["1", "2", "3", "4", "5", "NA"]
+    outs = []
+    for c in cats:
+        indicator = (pl.col("y") == c).cast(pl.Float64)
+        share = (pl.col("w") * indicator).sum().over("region") / pl.col("w").sum().over("region")
+        z = pl.col("w") * (indicator - share) / pl.col("w").sum().over("region")
+        outs.append(
+            data.with_columns(z.alias("z"), share.alias("p"))
+            .group_by("region")
+            .agg(pl.col("p").first(), (pl.col("z").var() * pl.len()).alias("v"))
+            .with_columns(pl.lit(c).alias("y"), pl.col("v").sqrt().alias("se"))
+        )
+    return pl.concat(pl.collect_all(outs))
+
+
+def main() -> None:
+    print(f"generating {N:,} responses × national template …", flush=True)
+    frame = generate(N)
+    population = {r: float(frame.filter(pl.col("region") == r).height * 40) for r in REGIONS}
+    plan = WeightingPlan(stratum="region", stratum_population=population)
+    rake_tables = (
+        MarginTable(("age_band",), {(a,): 40.0 * N / len(AGES) for a in AGES}),
+        MarginTable(("sex",), {("1",): 40.0 * N * 0.49, ("2",): 40.0 * N * 0.5, ("3",): 40.0 * N * 0.01}),
+        MarginTable(("region",), {(r,): p for r, p in population.items()}),
+    )
+    raked_plan = WeightingPlan(
+        stratum="region", stratum_population=population, method=METHOD_RAKE, tables=rake_tables
+    )
+    categories = ["1", "2", "3", "4", "5"]
+
+    def run() -> object:
+        return estimate(
+            frame, "loneliness_direct", by="region", plan=plan, kind=KIND_PROP, categories=categories
+        )
+
+    def run_raked() -> object:
+        return estimate(
+            frame, "loneliness_direct", by="region", plan=raked_plan, kind=KIND_PROP, categories=categories
+        )
+
+    weighted = prepare(frame, plan=raked_plan)
+
+    def run_prepared() -> object:
+        return estimate(weighted, "loneliness_direct", by="region", kind=KIND_PROP, categories=categories)
+
+    t_base, base = best(lambda: baseline(frame, population))
+    t_base_se, base_se = best(lambda: baseline_with_se(frame, population))
+    t_est, table = best(run)
+    t_raked, _ = best(run_raked, repeat=2)
+    t_prepared, _ = best(run_prepared)
+    # The engine and the baselines agree (guards against timing two different computations).
+    check = {(r.group, r.category): (r.estimate, r.se) for r in table.rows}  # type: ignore[attr-defined]
+    for region, y, share, se in base_se.select("region", "y", "p", "se").iter_rows():  # type: ignore[attr-defined]
+        est, est_se = check[(region, y)]
+        assert abs(est - share) < 1e-9 and abs(est_se - se) / se < 1e-6, (region, y, est, share, est_se, se)
+    assert base.height == len(REGIONS) * 6  # type: ignore[attr-defined]
+    print(f"responses                        {N:>12,}")
+    print(f"baseline: bare polars shares     {t_base:10.3f} s")
+    print(f"baseline+: polars shares + SE    {t_base_se:10.3f} s")
+    print(
+        f"estimate by region (design wts)  {t_est:10.3f} s   target < 1 s   ratio {t_est / t_base:6.1f}× bare, "
+        f"{t_est / t_base_se:5.1f}× bare+SE   (target ≤ 3×)"
+    )
+    print(
+        f"estimate by region, raked        {t_raked:10.3f} s   (weights recomputed: rake age × sex × region)"
+    )
+    print(f"estimate by region, raked sample {t_prepared:10.3f} s   (weights already computed)")
+
+
+if __name__ == "__main__":
+    main()

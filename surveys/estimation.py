@@ -1,0 +1,386 @@
+"""Design-based estimates of proportions and means, overall and by group, with svy.
+
+The design is R's ``svydesign(ids=~1, strata=~<stratum>, weights=~<weight>)`` (see
+:mod:`surveys.weighting` for how weights are built); proportions are ``svymean`` of a factor and
+means ``svymean`` of a number, by group as ``svyby``. Standard errors are Taylor linearisation
+(svy), confidence intervals 95 % by default: logit intervals for proportions (R's
+``svyciprop(method="logit")``), t intervals for means, both with the design's degrees of freedom.
+Unweighted counts are kept beside every weighted figure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import polars as pl
+import svy
+from django.utils.translation import gettext as _
+
+from surveys.weighting import WeightedSample, WeightingError, WeightingPlan, frame_of, prepare
+
+MISSING = "NA"  # category / group code of "no answer"
+KIND_PROP = "prop"
+KIND_MEAN = "mean"
+KIND_MULTI = "multi"
+
+
+class EstimationError(ValueError):
+    """A request that cannot be estimated (unknown column, unusable data); the message says which."""
+
+
+@dataclass(frozen=True)
+class EstimateRow:
+    group: str | None
+    category: str | None
+    n: int  # unweighted respondents in the cell (category within group); for means, in the group
+    n_group: int  # unweighted respondents in the group
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    df: int
+    weighted: float  # sum of weights of the cell
+    suppressed: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.suppressed:
+            for key in ("n", "estimate", "se", "ci_low", "ci_high", "weighted"):
+                data[key] = None
+        return data
+
+
+@dataclass
+class EstimateTable:
+    question: str
+    kind: str
+    by: str | None
+    weight: str | None
+    strata: str | None
+    rows: list[EstimateRow]
+    categories: list[str] = field(default_factory=list)
+    groups: list[str | None] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "kind": self.kind,
+            "by": self.by,
+            "weight": self.weight,
+            "strata": self.strata,
+            "estimates": [row.as_json() for row in self.rows],
+        }
+
+    def row(self, group: str | None, category: str | None) -> EstimateRow | None:
+        for row in self.rows:
+            if row.group == group and row.category == category:
+                return row
+        return None
+
+    def group_rows(self, group: str | None) -> list[EstimateRow]:
+        return [row for row in self.rows if row.group == group]
+
+
+def estimate(
+    data: pl.DataFrame | WeightedSample,
+    question: str,
+    *,
+    by: str | None = None,
+    weight: str | None = None,
+    strata: str | None = None,
+    plan: WeightingPlan | None = None,
+    kind: str | None = None,
+    categories: Sequence[str] | None = None,
+    alpha: float = 0.05,
+) -> EstimateTable:
+    """Estimate ``question`` overall (``by=None``) or by the groups of ``by``.
+
+    ``kind`` is ``prop`` (share of each category; no answer is the category ``NA``, as in the
+    national survey's 無回答), ``mean`` (mean of a number; no answers leave the estimate, not the
+    design) or ``multi`` (multiple choice, a list column: share of respondents choosing each
+    option). Without ``kind`` numbers with more than 12 distinct values are means, the rest shares.
+    """
+    if isinstance(data, WeightedSample):
+        weighted = data
+    else:
+        try:
+            weighted = prepare(data, weight=weight, strata=strata, plan=plan)
+        except WeightingError as error:
+            raise EstimationError(str(error)) from error
+    frame = weighted.data
+    for name, label in ((question, _("設問")), (by, _("グループ"))):
+        if name is not None and name not in frame.columns:
+            raise EstimationError(
+                _("%(label)s「%(name)s」がデータにありません（あるもの: %(known)s）。")
+                % {
+                    "label": label,
+                    "name": name,
+                    "known": ", ".join(c for c in frame.columns if not c.startswith("_")),
+                }
+            )
+    if by == question:
+        raise EstimationError(_("設問とグループに同じ「%(name)s」は使えません。") % {"name": question})
+    kind = kind or _guess_kind(frame[question])
+    if by is not None:
+        weighted = replace(
+            weighted,
+            sample=weighted.sample.wrangling.mutate({"_group": pl.col(by).cast(pl.Utf8).fill_null(MISSING)}),
+        )
+    group_column = "_group" if by is not None else None
+    if kind == KIND_PROP:
+        table = _prop(weighted, question, group_column, categories, alpha)
+    elif kind == KIND_MEAN:
+        table = _mean(weighted, question, group_column, alpha)
+    elif kind == KIND_MULTI:
+        table = _multi(weighted, question, group_column, categories, alpha)
+    else:
+        raise EstimationError(_("推定の種類「%(kind)s」は使えません。") % {"kind": kind})
+    table.by = by
+    table.weight = weight
+    table.strata = weighted.strata
+    return table
+
+
+def _guess_kind(series: pl.Series) -> str:
+    if isinstance(series.dtype, pl.List):
+        return KIND_MULTI
+    if series.dtype.is_numeric() and series.n_unique() > 12:
+        return KIND_MEAN
+    return KIND_PROP
+
+
+def _sort_key(value: str) -> tuple[int, float, str]:
+    if value == MISSING:
+        return (2, 0.0, value)
+    try:
+        return (0, float(value), value)
+    except ValueError:
+        return (1, 0.0, value)
+
+
+def _groups(frame: pl.DataFrame, group_column: str | None) -> list[str | None]:
+    if group_column is None:
+        return [None]
+    return sorted(frame[group_column].unique().to_list(), key=_sort_key)
+
+
+def _svy_call(call: Any) -> pl.DataFrame:
+    try:
+        return call().to_polars()  # type: ignore[no-any-return]
+    except svy.SvyError as error:
+        raise EstimationError(_("推定できませんでした: %(error)s") % {"error": error}) from error
+
+
+def _prop(
+    weighted: WeightedSample,
+    question: str,
+    group_column: str | None,
+    categories: Sequence[str] | None,
+    alpha: float,
+) -> EstimateTable:
+    sample = weighted.sample.wrangling.mutate({"_y": pl.col(question).cast(pl.Utf8).fill_null(MISSING)})
+    frame = frame_of(sample)
+    result = _svy_call(lambda: sample.estimation.prop("_y", by=group_column, alpha=alpha))
+    present = sorted(frame["_y"].unique().to_list(), key=_sort_key)
+    cats = [str(c) for c in categories] if categories is not None else [c for c in present if c != MISSING]
+    if MISSING in present and MISSING not in cats:
+        cats.append(MISSING)
+    unknown = sorted(set(present) - set(cats), key=_sort_key)
+    if unknown:
+        raise EstimationError(
+            _("設問「%(name)s」に選択肢にない値があります: %(values)s")
+            % {"name": question, "values": ", ".join(unknown)}
+        )
+    keys = [group_column, "_y"] if group_column else ["_y"]
+    counts = frame.group_by(keys).agg(pl.len().alias("n"), pl.col(weighted.weight).sum().alias("w"))
+    cell = {_key(r, group_column): (r["n"], r["w"]) for r in counts.iter_rows(named=True)}
+    found = {_key(r, group_column): r for r in result.iter_rows(named=True)}
+    groups = _groups(frame, group_column)
+    rows: list[EstimateRow] = []
+    for group in groups:
+        n_group = sum(cell.get((group, c), (0, 0.0))[0] for c in present)
+        df = next((r["df"] for (g, _c), r in found.items() if g == group), 0)
+        for category in cats:
+            n, w = cell.get((group, category), (0, 0.0))
+            r = found.get((group, category))
+            if r is None:  # a category nobody in this group chose: R gives 0 with SE 0
+                rows.append(EstimateRow(group, category, 0, n_group, 0.0, 0.0, 0.0, 0.0, int(df), 0.0))
+                continue
+            rows.append(
+                EstimateRow(
+                    group,
+                    category,
+                    int(n),
+                    int(n_group),
+                    r["est"],
+                    r["se"],
+                    r["lci"],
+                    r["uci"],
+                    int(r["df"]),
+                    w,
+                )
+            )
+    return EstimateTable(question, KIND_PROP, None, None, None, rows, cats, groups)
+
+
+def _key(row: Mapping[str, Any], group_column: str | None) -> tuple[str | None, str]:
+    return (row[group_column] if group_column else None, row["_y"])
+
+
+def _mean(weighted: WeightedSample, question: str, group_column: str | None, alpha: float) -> EstimateTable:
+    frame = weighted.data
+    if not frame[question].dtype.is_numeric():
+        raise EstimationError(_("設問「%(name)s」は数値ではないので平均を出せません。") % {"name": question})
+    sample = weighted.sample
+    if frame[question].null_count() == frame.height:
+        raise EstimationError(_("設問「%(name)s」に回答がありません。") % {"name": question})
+    result = _svy_call(
+        lambda: sample.estimation.mean(question, by=group_column, alpha=alpha, drop_nulls=True)
+    )
+    answered = frame.filter(pl.col(question).is_not_null())
+    keys = [group_column] if group_column else []
+    counts = (
+        answered.group_by(keys).agg(pl.len().alias("n"), pl.col(weighted.weight).sum().alias("w"))
+        if keys
+        else pl.DataFrame({"n": [answered.height], "w": [float(answered[weighted.weight].sum())]})
+    )
+    cell = {
+        (r[group_column] if group_column else None): (r["n"], r["w"]) for r in counts.iter_rows(named=True)
+    }
+    rows = []
+    for r in result.iter_rows(named=True):
+        group = r[group_column] if group_column else None
+        n, w = cell.get(group, (0, 0.0))
+        rows.append(
+            EstimateRow(group, None, int(n), int(n), r["est"], r["se"], r["lci"], r["uci"], int(r["df"]), w)
+        )
+    rows.sort(key=lambda row: _sort_key(row.group or ""))
+    return EstimateTable(question, KIND_MEAN, None, None, None, rows, [], [row.group for row in rows])
+
+
+def _multi(
+    weighted: WeightedSample,
+    question: str,
+    group_column: str | None,
+    categories: Sequence[str] | None,
+    alpha: float,
+) -> EstimateTable:
+    frame = weighted.data
+    if not isinstance(frame[question].dtype, pl.List):
+        raise EstimationError(_("設問「%(name)s」は複数回答ではありません。") % {"name": question})
+    chosen = frame[question].explode().drop_nulls().cast(pl.Utf8).unique().to_list()
+    cats = [str(c) for c in categories] if categories is not None else sorted(chosen, key=_sort_key)
+    answered = pl.col(question).is_not_null()
+    columns = {
+        f"_m{i}": pl.when(answered)
+        .then(
+            pl.col(question).list.eval(pl.element().cast(pl.Utf8)).list.contains(pl.lit(c)).cast(pl.Float64)
+        )
+        .otherwise(None)
+        for i, c in enumerate(cats)
+    }
+    weighted = replace(weighted, sample=weighted.sample.wrangling.mutate(columns))
+    rows: list[EstimateRow] = []
+    for i, category in enumerate(cats):
+        part = _mean(weighted, f"_m{i}", group_column, alpha)
+        data = weighted.data
+        keys = [group_column] if group_column else []
+        hits = data.filter(pl.col(f"_m{i}") == 1.0)
+        counted: dict[str | None, tuple[int, float]] = (
+            {
+                r["_group"]: (r["n"], r["w"])
+                for r in hits.group_by(keys)
+                .agg(pl.len().alias("n"), pl.col(weighted.weight).sum().alias("w"))
+                .iter_rows(named=True)
+            }
+            if keys
+            else {None: (hits.height, float(hits[weighted.weight].sum()))}
+        )
+        for row in part.rows:
+            n, w = counted.get(row.group, (0, 0.0))
+            rows.append(
+                EstimateRow(
+                    row.group,
+                    category,
+                    int(n),
+                    row.n_group,
+                    row.estimate,
+                    row.se,
+                    row.ci_low,
+                    row.ci_high,
+                    row.df,
+                    w,
+                )
+            )
+    rows.sort(key=lambda row: (_sort_key(row.group or ""), cats.index(row.category or "")))
+    groups = list(dict.fromkeys(row.group for row in rows))
+    return EstimateTable(question, KIND_MULTI, None, None, None, rows, cats, groups)
+
+
+# --- small-cell suppression -------------------------------------------------------------------
+
+
+def suppress(table: EstimateTable, threshold: int = 10) -> EstimateTable:
+    """Hide cells of fewer than ``threshold`` respondents (and whole groups below it) for publication.
+
+    Within a group of shares, when exactly one cell is hidden the next smallest is hidden as well,
+    so that the hidden count cannot be recovered by subtraction from the group's total.
+    """
+    rows: list[EstimateRow] = []
+    for group in table.groups:
+        part = table.group_rows(group)
+        hide = {id(r) for r in part if r.n_group < threshold or (0 < r.n < threshold)}
+        if table.kind == KIND_PROP and len(hide) == 1:
+            rest = sorted((r for r in part if id(r) not in hide and r.n > 0), key=lambda r: r.n)
+            if rest:
+                hide.add(id(rest[0]))
+        rows.extend(EstimateRow(**{**asdict(r), "suppressed": id(r) in hide}) for r in part)
+    return EstimateTable(
+        table.question, table.kind, table.by, table.weight, table.strata, rows, table.categories, table.groups
+    )
+
+
+# --- comparison with the national benchmark -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    category: str
+    local: float
+    local_se: float
+    national: float
+    national_se: float
+    difference: float
+    z: float
+    p_value: float
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value < 0.05
+
+
+def compare_with_benchmark(
+    table: EstimateTable, national: Mapping[str, float], national_n: int, group: str | None = None
+) -> list[Comparison]:
+    """Two-sided z-test of local share minus national share, category by category.
+
+    The local SE is the design-based SE above; the national SE is that of a simple random sample
+    of the national survey's size, sqrt(p(1-p)/n) (the national survey publishes no design SE).
+    The two samples are independent, so the SE of the difference is sqrt(se_local² + se_national²).
+    ``national`` holds shares (0–1) by category code.
+    """
+    out = []
+    for category, p in national.items():
+        row = table.row(group, category)
+        if row is None or row.suppressed:
+            continue
+        national_se = math.sqrt(p * (1 - p) / national_n)
+        se = math.hypot(row.se, national_se)
+        diff = row.estimate - p
+        z = diff / se if se > 0 else math.nan
+        p_value = math.erfc(abs(z) / math.sqrt(2)) if se > 0 else math.nan
+        out.append(Comparison(category, row.estimate, row.se, p, national_se, diff, z, p_value))
+    return out

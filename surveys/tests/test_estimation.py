@@ -1,0 +1,102 @@
+"""Estimation helpers: categories, no answer, multiple choice, suppression, the national comparison."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+from django.test import SimpleTestCase
+
+from surveys.estimation import (
+    KIND_MEAN,
+    KIND_MULTI,
+    KIND_PROP,
+    EstimationError,
+    compare_with_benchmark,
+    estimate,
+    suppress,
+)
+
+
+def small_frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "q": [1, 2, 2, 3, None, 4, 4, 4, 5, 5] * 3,
+            "region": ["北部"] * 12 + ["南部"] * 15 + ["西部"] * 3,
+            "helps": [["1", "3"], ["2"], None, ["3"], ["1"], [], ["2", "3"], ["1"], ["3"], ["2"]] * 3,
+        }
+    )
+
+
+class EstimateTestCase(SimpleTestCase):
+    def test_it_keeps_no_answer_as_a_category_and_lists_unchosen_options(self) -> None:
+        table = estimate(small_frame(), "q", kind=KIND_PROP, categories=["1", "2", "3", "4", "5", "6"])
+        self.assertEqual(table.categories, ["1", "2", "3", "4", "5", "6", "NA"])
+        self.assertEqual([r.n for r in table.rows], [3, 6, 3, 9, 6, 0, 3])
+        self.assertAlmostEqual(sum(r.estimate for r in table.rows), 1.0)
+        none = table.row(None, "6")
+        assert none is not None
+        self.assertEqual((none.estimate, none.se), (0.0, 0.0))
+
+    def test_it_refuses_values_outside_the_options(self) -> None:
+        with self.assertRaisesMessage(EstimationError, "選択肢にない値があります: 5"):
+            estimate(small_frame(), "q", kind=KIND_PROP, categories=["1", "2", "3", "4"])
+
+    def test_it_names_unknown_columns(self) -> None:
+        with self.assertRaisesMessage(EstimationError, "設問「nope」がデータにありません"):
+            estimate(small_frame(), "nope")
+        with self.assertRaisesMessage(EstimationError, "グループ「nada」がデータにありません"):
+            estimate(small_frame(), "q", by="nada")
+        with self.assertRaisesMessage(EstimationError, "数値ではない"):
+            estimate(small_frame(), "region", kind=KIND_MEAN)
+
+    def test_it_estimates_means_by_group_with_counts_of_those_who_answered(self) -> None:
+        table = estimate(small_frame(), "q", by="region", kind=KIND_MEAN)
+        self.assertEqual(table.groups, ["北部", "南部", "西部"])
+        south = table.row("南部", None)
+        assert south is not None
+        values = [v for v in (small_frame()["q"][12:27]).to_list() if v is not None]
+        self.assertEqual(south.n, len(values))
+        self.assertAlmostEqual(south.estimate, sum(values) / len(values))
+        self.assertLess(south.ci_low, south.estimate)
+
+    def test_it_estimates_multiple_choice_as_shares_of_those_who_answered(self) -> None:
+        table = estimate(small_frame(), "helps", kind=KIND_MULTI)
+        self.assertEqual(table.categories, ["1", "2", "3"])
+        three = table.row(None, "3")
+        assert three is not None
+        self.assertEqual((three.n, three.n_group), (12, 27))
+        self.assertAlmostEqual(three.estimate, 12 / 27)
+
+
+class SuppressTestCase(SimpleTestCase):
+    def test_it_hides_small_cells_small_groups_and_one_more_cell_against_subtraction(self) -> None:
+        table = suppress(estimate(small_frame(), "q", by="region", kind=KIND_PROP), threshold=4)
+        west = table.group_rows("西部")
+        self.assertTrue(all(r.suppressed for r in west))  # 3 respondents in all
+        south = {r.category: r for r in table.group_rows("南部")}
+        # 南部: 1 ×1, 2 ×2, 3 ×1, 4 ×4, 5 ×4, NA ×1 (wrapping rows 12-26)
+        hidden = {c for c, r in south.items() if r.suppressed}
+        self.assertTrue({c for c, r in south.items() if 0 < r.n < 4} <= hidden)
+        self.assertIsNone(south["1"].as_json()["estimate"])
+        shown = [r for r in south.values() if not r.suppressed]
+        self.assertTrue(all(r.n >= 4 or r.n == 0 for r in shown))
+
+    def test_it_adds_a_second_cell_when_only_one_is_hidden(self) -> None:
+        frame = pl.DataFrame({"q": [1] * 20 + [2] * 15 + [3] * 2})
+        table = suppress(estimate(frame, "q", kind=KIND_PROP), threshold=10)
+        self.assertEqual({r.category for r in table.rows if r.suppressed}, {"3", "2"})
+
+
+class BenchmarkComparisonTestCase(SimpleTestCase):
+    def test_it_runs_a_two_sided_z_test_against_the_national_share(self) -> None:
+        frame = pl.DataFrame({"q": [1] * 30 + [2] * 70})
+        table = estimate(frame, "q", kind=KIND_PROP)
+        (result,) = compare_with_benchmark(table, {"1": 0.2}, national_n=10000)
+        local_se = math.sqrt(0.3 * 0.7 / 99)  # each respondent a PSU: n-1 in the denominator
+        national_se = math.sqrt(0.2 * 0.8 / 10000)
+        z = 0.1 / math.hypot(local_se, national_se)
+        self.assertAlmostEqual(result.local_se, local_se, places=10)
+        self.assertAlmostEqual(result.z, z, places=8)
+        self.assertAlmostEqual(result.p_value, math.erfc(z / math.sqrt(2)), places=12)
+        self.assertTrue(result.significant)

@@ -1,0 +1,463 @@
+"""Survey weights: design weights, post-stratification, raking and trimming.
+
+Everything statistical is done by ``svy`` (pinned): this module turns staff input (population
+tables typed in or imported as CSV) into validated :class:`MarginTable` objects and a
+:class:`WeightingPlan`, and applies the plan to a polars frame of responses. The result is an
+``svy.Sample`` that remembers the calibration, so the variances computed from it account for
+post-stratification and raking (as R's ``postStratify``/``rake`` do); weights read back from a
+column would be treated as fixed and give larger standard errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+import svy
+from django.utils.translation import gettext as _
+
+WEIGHT_COLUMN = "_weight"
+POPULATION_HEADERS = ("population", "人口", "母集団")
+METHOD_NONE = "none"
+METHOD_POSTSTRATIFY = "poststratify"
+METHOD_RAKE = "rake"
+METHODS = (METHOD_NONE, METHOD_POSTSTRATIFY, METHOD_RAKE)
+
+
+class WeightingError(ValueError):
+    """Staff input or data that cannot be weighted; the message names the row, column or cell."""
+
+
+@dataclass(frozen=True)
+class MarginTable:
+    """Population counts over one or more classification variables (question codes)."""
+
+    variables: tuple[str, ...]
+    cells: dict[tuple[str, ...], float]
+
+    def total(self) -> float:
+        return sum(self.cells.values())
+
+    def margin(self, variable: str) -> dict[str, float]:
+        """The one-way margin of ``variable`` (summing over the other variables)."""
+        index = self.variables.index(variable)
+        out: dict[str, float] = {}
+        for key, value in self.cells.items():
+            out[key[index]] = out.get(key[index], 0.0) + value
+        return out
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([*self.variables, "population"])
+        for key, value in self.cells.items():
+            writer.writerow([*key, _format_number(value)])
+        return buffer.getvalue()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"variables": list(self.variables), "cells": [[*k, v] for k, v in self.cells.items()]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MarginTable:
+        variables = tuple(data["variables"])
+        cells = {tuple(str(x) for x in row[:-1]): float(row[-1]) for row in data["cells"]}
+        return cls(variables, cells)
+
+
+def _format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def parse_margin_csv(
+    text: str,
+    *,
+    known_levels: Mapping[str, Iterable[str]] | None = None,
+) -> MarginTable:
+    """Parse a population table: one column per variable (question code) and a ``population`` column.
+
+    ``known_levels`` maps each allowed variable to its allowed levels; unknown variables or levels,
+    missing or non-positive populations and duplicated cells are reported with row and column.
+    """
+    text = text.lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise WeightingError(
+            _("母集団の表が空です。1行目に列名（設問コードと population）を書いてください。")
+        )
+    header = [cell.strip() for cell in rows[0]]
+    population_index = next((i for i, name in enumerate(header) if name.lower() in POPULATION_HEADERS), None)
+    if population_index is None:
+        raise WeightingError(
+            _("1行目に人口の列（population）がありません。列名: %(header)s") % {"header": ", ".join(header)}
+        )
+    variables = [name for i, name in enumerate(header) if i != population_index]
+    if not variables:
+        raise WeightingError(_("1行目に分類の列（設問コード）がありません。"))
+    for column, name in enumerate(header, start=1):
+        if column - 1 == population_index:
+            continue
+        if not name:
+            raise WeightingError(_("1行目 %(column)d 列目: 列名が空です。") % {"column": column})
+        if known_levels is not None and name not in known_levels:
+            raise WeightingError(
+                _(
+                    "1行目 %(column)d 列目: 「%(name)s」は調整に使える設問コードではありません（使えるもの: %(known)s）。"
+                )
+                % {"column": column, "name": name, "known": ", ".join(sorted(known_levels))}
+            )
+    if len(set(variables)) != len(variables):
+        raise WeightingError(_("1行目: 同じ列名が2回あります。"))
+    allowed = (
+        {name: {str(level) for level in known_levels[name]} for name in variables} if known_levels else {}
+    )
+    cells: dict[tuple[str, ...], float] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise WeightingError(
+                _("%(line)d 行目: 列の数が %(got)d です（1行目は %(want)d 列）。")
+                % {"line": line, "got": len(row), "want": len(header)}
+            )
+        key: list[str] = []
+        for column, (name, cell) in enumerate(zip(header, row, strict=True), start=1):
+            if column - 1 == population_index:
+                continue
+            level = cell.strip()
+            if not level:
+                raise WeightingError(
+                    _("%(line)d 行目 %(column)d 列目（%(name)s）: 値が空です。")
+                    % {"line": line, "column": column, "name": name}
+                )
+            if allowed and level not in allowed[name]:
+                raise WeightingError(
+                    _(
+                        "%(line)d 行目 %(column)d 列目（%(name)s）: 「%(level)s」は選択肢にありません（%(known)s）。"
+                    )
+                    % {
+                        "line": line,
+                        "column": column,
+                        "name": name,
+                        "level": level,
+                        "known": ", ".join(sorted(allowed[name])),
+                    }
+                )
+            key.append(level)
+        raw = row[population_index].strip().replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value <= 0:
+            raise WeightingError(
+                _("%(line)d 行目 %(column)d 列目（population）: 「%(value)s」は正の数ではありません。")
+                % {"line": line, "column": population_index + 1, "value": row[population_index]}
+            )
+        if tuple(key) in cells:
+            raise WeightingError(
+                _("%(line)d 行目: %(cell)s の行が重複しています。") % {"line": line, "cell": " × ".join(key)}
+            )
+        cells[tuple(key)] = value
+    if not cells:
+        raise WeightingError(_("母集団の表にデータ行がありません。"))
+    return MarginTable(tuple(variables), cells)
+
+
+@dataclass(frozen=True)
+class TrimBounds:
+    """Bounds on the final weights as multiples of their median (e.g. 0.3 and 3.5)."""
+
+    lower: float | None = None
+    upper: float | None = None
+
+    def __post_init__(self) -> None:
+        for name, value in (("lower", self.lower), ("upper", self.upper)):
+            if value is not None and (not math.isfinite(value) or value <= 0):
+                raise WeightingError(
+                    _("トリミングの%(name)s限は正の数にしてください。") % {"name": _bound_name(name)}
+                )
+        if self.lower is not None and self.upper is not None and self.lower >= self.upper:
+            raise WeightingError(_("トリミングの下限は上限より小さくしてください。"))
+        if self.lower is not None and self.lower >= 1:
+            raise WeightingError(_("トリミングの下限は中央値の1倍未満にしてください。"))
+        if self.upper is not None and self.upper <= 1:
+            raise WeightingError(_("トリミングの上限は中央値の1倍より大きくしてください。"))
+
+    @property
+    def active(self) -> bool:
+        return self.lower is not None or self.upper is not None
+
+    def config(self) -> svy.TrimConfig:
+        return svy.TrimConfig(
+            upper=svy.Threshold("median", self.upper) if self.upper is not None else None,
+            lower=svy.Threshold("median", self.lower) if self.lower is not None else None,
+            min_cell_size=1,
+            max_iter=50,
+        )
+
+
+def _bound_name(name: str) -> str:
+    return _("下") if name == "lower" else _("上")
+
+
+@dataclass(frozen=True)
+class WeightingPlan:
+    """How to weight a survey: design weights per stratum, then post-stratify or rake, then trim."""
+
+    stratum: str | None = None
+    stratum_population: Mapping[str, float] | None = None
+    method: str = METHOD_NONE
+    tables: Sequence[MarginTable] = field(default_factory=tuple)
+    trim: TrimBounds = field(default_factory=TrimBounds)
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise WeightingError(_("調整の方法「%(method)s」は使えません。") % {"method": self.method})
+        if self.method == METHOD_POSTSTRATIFY and len(self.tables) != 1:
+            raise WeightingError(_("事後層化には母集団の表が1つ必要です（年齢×性別×地域などの組合せ）。"))
+        if self.method == METHOD_RAKE and not self.tables:
+            raise WeightingError(_("レーキングには母集団の表が1つ以上必要です。"))
+        if self.stratum_population is not None and not self.stratum:
+            raise WeightingError(_("層ごとの母集団を使うには層の設問を選んでください。"))
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for table in self.tables:
+            for name in table.variables:
+                seen[name] = None
+        return tuple(seen)
+
+    def rake_controls(self) -> dict[str, dict[str, float]]:
+        """One-way margins of every variable across the tables; tables must agree where they overlap."""
+        controls: dict[str, dict[str, float]] = {}
+        for table in self.tables:
+            for name in table.variables:
+                margin = table.margin(name)
+                if name in controls and not _same_margin(controls[name], margin):
+                    raise WeightingError(
+                        _("「%(name)s」の母集団が表によって違います。同じ数にしてください。") % {"name": name}
+                    )
+                controls[name] = margin
+        totals = {name: sum(m.values()) for name, m in controls.items()}
+        first = next(iter(totals.values()))
+        for name, total in totals.items():
+            if not math.isclose(total, first, rel_tol=1e-6):
+                raise WeightingError(
+                    _("母集団の合計が表によって違います（%(name)s: %(total)s、ほか: %(first)s）。")
+                    % {"name": name, "total": _format_number(total), "first": _format_number(first)}
+                )
+        return controls
+
+
+def _same_margin(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    return a.keys() == b.keys() and all(math.isclose(a[k], b[k], rel_tol=1e-9) for k in a)
+
+
+@dataclass(frozen=True)
+class WeightDiagnostics:
+    n: int
+    total: float
+    minimum: float
+    maximum: float
+    mean: float
+    kish_deff: float
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "n": self.n,
+            "total": self.total,
+            "min": self.minimum,
+            "max": self.maximum,
+            "mean": self.mean,
+            "kish_deff": self.kish_deff,
+        }
+
+
+def diagnostics(weights: pl.Series) -> WeightDiagnostics:
+    """Range of the weights and Kish's design effect due to weighting, n·Σw²/(Σw)²."""
+    n = weights.len()
+    total = float(weights.sum())
+    squares = float((weights * weights).sum())
+    return WeightDiagnostics(
+        n=n,
+        total=total,
+        minimum=float(weights.min()),  # type: ignore[arg-type]
+        maximum=float(weights.max()),  # type: ignore[arg-type]
+        mean=total / n if n else math.nan,
+        kish_deff=n * squares / (total * total) if total else math.nan,
+    )
+
+
+@dataclass
+class WeightedSample:
+    """An ``svy.Sample`` ready for estimation, with the weight column it uses and its diagnostics."""
+
+    sample: svy.Sample
+    weight: str
+    strata: str | None
+    diagnostics: WeightDiagnostics
+    base_diagnostics: WeightDiagnostics
+
+    @property
+    def data(self) -> pl.DataFrame:
+        return frame_of(self.sample)
+
+
+def frame_of(sample: svy.Sample) -> pl.DataFrame:
+    data = sample.data
+    return data.collect() if isinstance(data, pl.LazyFrame) else data
+
+
+def prepare(
+    frame: pl.DataFrame,
+    *,
+    weight: str | None = None,
+    strata: str | None = None,
+    plan: WeightingPlan | None = None,
+) -> WeightedSample:
+    """Bind ``frame`` to its design (``ids=~1, strata=~strata, weights=~weight``) and apply ``plan``.
+
+    The base weight is ``weight`` (a column of the frame) if given, else population/sample per
+    stratum from the plan, else 1. Post-stratification or raking and trimming follow, by svy.
+    """
+    plan = plan or WeightingPlan()
+    strata = strata or plan.stratum
+    for name in (weight, strata, *plan.variables):
+        if name is not None and name not in frame.columns:
+            raise WeightingError(_("列「%(name)s」がデータにありません。") % {"name": name})
+    frame = frame.with_columns(_base_weight(frame, weight, plan))
+    if strata is not None:
+        if frame[strata].null_count():
+            raise WeightingError(
+                _("層の列「%(name)s」が空の回答が %(count)d 件あります。")
+                % {"name": strata, "count": frame[strata].null_count()}
+            )
+        frame = frame.with_columns(pl.col(strata).cast(pl.Utf8))
+    base = diagnostics(frame[WEIGHT_COLUMN])
+    for name in plan.variables:
+        missing = frame[name].null_count()
+        if missing:
+            raise WeightingError(
+                _(
+                    "調整に使う「%(name)s」が無回答の回答が %(count)d 件あります。表に「無回答」の行を加えるか、回答を補ってください。"
+                )
+                % {"name": name, "count": missing}
+            )
+    frame = frame.with_columns([pl.col(name).cast(pl.Utf8) for name in plan.variables])
+    sample = svy.Sample(frame, svy.Design(stratum=strata, wgt=WEIGHT_COLUMN))
+    weight_column = WEIGHT_COLUMN
+    trimming = plan.trim.config() if plan.trim.active else None
+    try:
+        if plan.method == METHOD_POSTSTRATIFY:
+            sample, weight_column = _poststratify(sample, frame, plan.tables[0], trimming)
+        elif plan.method == METHOD_RAKE:
+            controls = plan.rake_controls()
+            _check_levels(frame, controls)
+            sample = sample.weighting.rake(
+                controls=controls,  # type: ignore[arg-type]
+                wgt_name="_rk_weight",
+                trimming=trimming,
+            )
+            weight_column = "_rk_weight"
+        elif trimming is not None:
+            sample = sample.weighting.trim(
+                upper=trimming.upper,
+                lower=trimming.lower,
+                min_cell_size=1,
+                max_iter=50,
+                wgt_name="_tr_weight",
+            )
+            weight_column = "_tr_weight"
+    except svy.SvyError as error:
+        raise WeightingError(_("ウェイトを計算できませんでした: %(error)s") % {"error": error}) from error
+    return WeightedSample(
+        sample=sample,
+        weight=weight_column,
+        strata=strata,
+        diagnostics=diagnostics(frame_of(sample)[weight_column]),
+        base_diagnostics=base,
+    )
+
+
+def _base_weight(frame: pl.DataFrame, weight: str | None, plan: WeightingPlan) -> pl.Expr:
+    if weight is not None:
+        series = frame[weight]
+        if not series.dtype.is_numeric():
+            raise WeightingError(_("ウェイトの列「%(name)s」が数値ではありません。") % {"name": weight})
+        bad = frame.with_row_index("_row").filter(pl.col(weight).is_null() | (pl.col(weight) <= 0))
+        if bad.height:
+            row = int(bad["_row"][0]) + 1
+            raise WeightingError(
+                _(
+                    "ウェイトの列「%(name)s」に0以下または空の値が %(count)d 件あります（最初は %(row)d 件目）。"
+                )
+                % {"name": weight, "count": bad.height, "row": row}
+            )
+        return pl.col(weight).cast(pl.Float64).alias(WEIGHT_COLUMN)
+    if plan.stratum_population is not None and plan.stratum:
+        counts = frame.group_by(pl.col(plan.stratum).cast(pl.Utf8)).len()
+        population = {str(k): float(v) for k, v in plan.stratum_population.items()}
+        design: dict[str, float] = {}
+        for level, n in counts.iter_rows():
+            if level is None:
+                continue
+            if level not in population:
+                raise WeightingError(
+                    _("層「%(level)s」の母集団がありません。") % {"level": level},
+                )
+            if population[level] < n:
+                raise WeightingError(
+                    _("層「%(level)s」の母集団 %(population)s が回答数 %(n)d より少なくなっています。")
+                    % {"level": level, "population": _format_number(population[level]), "n": n}
+                )
+            design[level] = population[level] / n
+        return (
+            pl.col(plan.stratum)
+            .cast(pl.Utf8)
+            .replace_strict(design, return_dtype=pl.Float64)
+            .alias(WEIGHT_COLUMN)
+        )
+    return pl.lit(1.0, dtype=pl.Float64).alias(WEIGHT_COLUMN)
+
+
+def _check_levels(frame: pl.DataFrame, controls: Mapping[str, Mapping[str, float]]) -> None:
+    for name, margin in controls.items():
+        present = {str(v) for v in frame[name].unique().to_list()}
+        missing = sorted(present - set(margin))
+        if missing:
+            raise WeightingError(
+                _("「%(name)s」の回答 %(levels)s に母集団がありません。表に加えてください。")
+                % {"name": name, "levels": ", ".join(missing)}
+            )
+        empty = sorted(set(margin) - present)
+        if empty:
+            raise WeightingError(
+                _("「%(name)s」の %(levels)s に回答がありません。区分をまとめてください。")
+                % {"name": name, "levels": ", ".join(empty)}
+            )
+
+
+def _poststratify(
+    sample: svy.Sample, frame: pl.DataFrame, table: MarginTable, trimming: svy.TrimConfig | None
+) -> tuple[svy.Sample, str]:
+    cells = table.variables
+    if len(cells) == 1:
+        cell_column = cells[0]
+        controls: dict[Any, float] = {key[0]: value for key, value in table.cells.items()}
+        _check_levels(frame, {cell_column: controls})
+    else:
+        cell_column = "_cell"
+        sample = sample.wrangling.mutate(
+            {cell_column: pl.concat_str([pl.col(c) for c in cells], separator=" × ")}
+        )
+        controls = {" × ".join(key): value for key, value in table.cells.items()}
+        _check_levels(frame_of(sample), {cell_column: controls})
+    sample = sample.weighting.poststratify(
+        controls=controls, cells=cell_column, wgt_name="_ps_weight", trimming=trimming
+    )
+    return sample, "_ps_weight"
