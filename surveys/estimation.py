@@ -111,6 +111,8 @@ def estimate(
         except WeightingError as error:
             raise EstimationError(str(error)) from error
     frame = weighted.data
+    if frame.height == 0:
+        raise EstimationError(_("集計できる回答がありません。"))
     for name, label in ((question, _("設問")), (by, _("グループ"))):
         if name is not None and name not in frame.columns:
             raise EstimationError(
@@ -226,6 +228,17 @@ def _prop(
     return EstimateTable(question, KIND_PROP, None, None, None, rows, cats, groups)
 
 
+def _row(
+    group: str | None, category: str | None, n: int, n_group: int, r: Mapping[str, Any], w: float
+) -> EstimateRow:
+    """An estimate row; an interval svy leaves undefined (a share of 0 or 1, one respondent) is the point."""
+    est = float(r["est"])
+    se = float(r["se"]) if r["se"] is not None and math.isfinite(r["se"]) else 0.0
+    low = float(r["lci"]) if r["lci"] is not None and math.isfinite(r["lci"]) else est
+    high = float(r["uci"]) if r["uci"] is not None and math.isfinite(r["uci"]) else est
+    return EstimateRow(group, category, n, n_group, est, se, low, high, int(r["df"]), float(w))
+
+
 def _key(row: Mapping[str, Any], group_column: str | None) -> tuple[str | None, str]:
     return (row[group_column] if group_column else None, row["_y"])
 
@@ -326,15 +339,20 @@ def _multi(
 def suppress(table: EstimateTable, threshold: int = 10) -> EstimateTable:
     """Hide cells of fewer than ``threshold`` respondents (and whole groups below it) for publication.
 
-    Within a group of shares, when exactly one cell is hidden the next smallest is hidden as well,
-    so that the hidden count cannot be recovered by subtraction from the group's total.
+    Within a group of shares, when exactly one cell is hidden a second one is hidden as well, so that
+    the hidden count cannot be recovered by subtraction from the group's total: the 無回答 cell if it
+    has respondents, else the smallest. 無回答 itself is never hidden for being small (it says
+    nothing about a respondent's answers), only as that second cell.
     """
     rows: list[EstimateRow] = []
     for group in table.groups:
         part = table.group_rows(group)
-        hide = {id(r) for r in part if r.n_group < threshold or (0 < r.n < threshold)}
+        hide = {
+            id(r) for r in part if r.n_group < threshold or (0 < r.n < threshold and r.category != MISSING)
+        }
         if table.kind == KIND_PROP and len(hide) == 1:
-            rest = sorted((r for r in part if id(r) not in hide and r.n > 0), key=lambda r: r.n)
+            rest = [r for r in part if id(r) not in hide and r.n > 0]
+            rest.sort(key=lambda r: (r.category != MISSING, r.n))
             if rest:
                 hide.add(id(rest[0]))
         rows.extend(EstimateRow(**{**asdict(r), "suppressed": id(r) in hide}) for r in part)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -24,6 +25,11 @@ from django.utils.translation import gettext_lazy as _
 
 from partnership.models import MemberOrganisation
 from platforms.models import Platform, platform_manager
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from surveys.weighting import MarginTable, WeightingPlan
 
 code_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,39}$",
@@ -492,3 +498,127 @@ class FrameSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} r{self.revision}"
+
+
+class WeightingSettings(models.Model):
+    """How a survey's responses are weighted and published (one per survey, edited by the secretariat).
+
+    Base weights: population/respondents per stratum when ``stratum_population`` is filled (by
+    default from the survey's drawn sample), else the imported ``weight`` column, else 1. Then
+    post-stratification or raking to ``tables`` (population tables typed in or imported as CSV,
+    stored as ``surveys.weighting.MarginTable.to_json()``), then trimming to bounds given as
+    multiples of the median weight.
+    """
+
+    class Scope(models.TextChoices):
+        AUTO = "auto", _("無作為抽出の回答があればそれだけ、なければすべて")
+        SAMPLE = "sample", _("無作為抽出の回答（Web・郵送・紙）")
+        OPEN_WEB = "open_web", _("オープンWebの回答")
+        ALL = "all", _("すべての回答")
+
+    class Method(models.TextChoices):
+        NONE = "none", _("調整しない")
+        POSTSTRATIFY = "poststratify", _("事後層化（組合せの表に合わせる）")
+        RAKE = "rake", _("レーキング（各周辺分布に合わせる）")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="weighting")
+    scope = models.CharField(_("集計する回答"), max_length=10, choices=Scope.choices, default=Scope.AUTO)
+    stratum_code = models.CharField(
+        _("層の設問コード"),
+        max_length=40,
+        blank=True,
+        help_text=_("空欄なら標本抽出の層（回答に記録された層）を使います。"),
+    )
+    stratum_population = models.JSONField(_("層ごとの母集団"), default=dict, blank=True)
+    method = models.CharField(_("母集団への調整"), max_length=15, choices=Method.choices, default=Method.NONE)
+    tables = models.JSONField(_("母集団の表"), default=list, blank=True)
+    trim_lower = models.FloatField(_("トリミングの下限（中央値の倍数）"), null=True, blank=True)
+    trim_upper = models.FloatField(_("トリミングの上限（中央値の倍数）"), null=True, blank=True)
+    small_cell = models.PositiveSmallIntegerField(
+        _("公開時に隠す少数セル（人未満）"), default=10, validators=[MinValueValidator(1)]
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("ウェイト設定")
+        verbose_name_plural = _("ウェイト設定")
+
+    def __str__(self) -> str:
+        return f"{self.survey} ウェイト設定"
+
+    @classmethod
+    def for_survey(cls, survey: Survey) -> WeightingSettings:
+        """The saved settings, or the defaults (unsaved) for a survey that has none yet."""
+        found = cls.objects.filter(survey=survey).first()
+        return found if found is not None else cls(platform=survey.platform, survey=survey)
+
+    def margin_tables(self) -> list[MarginTable]:
+        from surveys.weighting import MarginTable
+
+        return [MarginTable.from_json(table) for table in self.tables]
+
+    def modes(self) -> list[str] | None:
+        """Response modes to analyse (None: all); open-web answers stay apart from the random sample."""
+        if self.scope == self.Scope.SAMPLE:
+            return list(SAMPLE_MODES)
+        if self.scope == self.Scope.OPEN_WEB:
+            return [Mode.OPEN_WEB]
+        if (
+            self.scope == self.Scope.AUTO
+            and Response.objects.filter(survey=self.survey).random_sample().exists()
+        ):
+            return list(SAMPLE_MODES)
+        return None
+
+    def needed_codes(self) -> list[str]:
+        codes = [self.stratum_code] if self.stratum_code else []
+        for table in self.margin_tables():
+            codes.extend(table.variables)
+        return list(dict.fromkeys(codes))
+
+    def strata_column(self, frame: pl.DataFrame) -> str | None:
+        """The stratum question, else the sampling stratum recorded on the responses, else none."""
+        if self.stratum_code:
+            return self.stratum_code
+        import polars as pl
+
+        if "stratum" in frame.columns and frame.filter(pl.col("stratum").fill_null("") != "").height:
+            return "stratum"
+        return None
+
+    def population_by_stratum(self) -> dict[str, float]:
+        """Typed-in populations per stratum, else those of the survey's newest drawn sample."""
+        if self.stratum_population:
+            return {str(k): float(v) for k, v in self.stratum_population.items()}
+        if self.stratum_code:
+            return {}
+        sample = Sample.objects.filter(survey=self.survey).order_by("-created_at").first()
+        if sample is None:
+            return {}
+        return {str(k): float(v["population"]) for k, v in sample.strata.items() if v.get("population")}
+
+    def plan(self, frame: pl.DataFrame) -> WeightingPlan:
+        from surveys.weighting import TrimBounds, WeightingPlan
+
+        stratum = self.strata_column(frame)
+        population = self.population_by_stratum() if stratum else {}
+        return WeightingPlan(
+            stratum=stratum,
+            stratum_population=population or None,
+            method=self.method,
+            tables=tuple(self.margin_tables()) if self.method != self.Method.NONE else (),
+            trim=TrimBounds(lower=self.trim_lower, upper=self.trim_upper),
+        )
+
+    def uses_imported_weight(self, frame: pl.DataFrame) -> bool:
+        """Imported weights (a ``weight`` column) are the base weights unless populations per stratum are set."""
+        if self.strata_column(frame) and self.population_by_stratum():
+            return False
+        return "weight" in frame.columns and frame["weight"].null_count() < frame.height

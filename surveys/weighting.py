@@ -76,12 +76,13 @@ def _format_number(value: float) -> str:
 def parse_margin_csv(
     text: str,
     *,
-    known_levels: Mapping[str, Iterable[str]] | None = None,
+    known_levels: Mapping[str, Iterable[str] | Mapping[str, str]] | None = None,
 ) -> MarginTable:
     """Parse a population table: one column per variable (question code) and a ``population`` column.
 
-    ``known_levels`` maps each allowed variable to its allowed levels; unknown variables or levels,
-    missing or non-positive populations and duplicated cells are reported with row and column.
+    ``known_levels`` maps each allowed variable to its allowed levels (or to {level: label}, and
+    then a label may be written instead of its level); unknown variables or levels, missing or
+    non-positive populations and duplicated cells are reported with row and column.
     """
     text = text.lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
@@ -116,6 +117,11 @@ def parse_margin_csv(
     allowed = (
         {name: {str(level) for level in known_levels[name]} for name in variables} if known_levels else {}
     )
+    aliases: dict[str, dict[str, str]] = {}
+    for name in variables:
+        levels = known_levels[name] if known_levels else None
+        if isinstance(levels, Mapping):
+            aliases[name] = {str(label): str(level) for level, label in levels.items()}
     cells: dict[tuple[str, ...], float] = {}
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
@@ -128,6 +134,7 @@ def parse_margin_csv(
             if column - 1 == population_index:
                 continue
             level = cell.strip()
+            level = aliases.get(name, {}).get(level, level) if level not in allowed.get(name, ()) else level
             if not level:
                 raise WeightingError(
                     _("%(line)d 行目 %(column)d 列目（%(name)s）: 値が空です。")
@@ -175,11 +182,9 @@ class TrimBounds:
     upper: float | None = None
 
     def __post_init__(self) -> None:
-        for name, value in (("lower", self.lower), ("upper", self.upper)):
+        for value in (self.lower, self.upper):
             if value is not None and (not math.isfinite(value) or value <= 0):
-                raise WeightingError(
-                    _("トリミングの%(name)s限は正の数にしてください。") % {"name": _bound_name(name)}
-                )
+                raise WeightingError(_("トリミングの下限と上限は正の数にしてください。"))
         if self.lower is not None and self.upper is not None and self.lower >= self.upper:
             raise WeightingError(_("トリミングの下限は上限より小さくしてください。"))
         if self.lower is not None and self.lower >= 1:
@@ -198,10 +203,6 @@ class TrimBounds:
             min_cell_size=1,
             max_iter=50,
         )
-
-
-def _bound_name(name: str) -> str:
-    return _("下") if name == "lower" else _("上")
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,8 @@ class WeightDiagnostics:
 def diagnostics(weights: pl.Series) -> WeightDiagnostics:
     """Range of the weights and Kish's design effect due to weighting, n·Σw²/(Σw)²."""
     n = weights.len()
+    if n == 0:
+        return WeightDiagnostics(0, 0.0, 0.0, 0.0, 0.0, 1.0)
     total = float(weights.sum())
     squares = float((weights * weights).sum())
     return WeightDiagnostics(
@@ -344,7 +347,7 @@ def prepare(
         if missing:
             raise WeightingError(
                 _(
-                    "調整に使う「%(name)s」が無回答の回答が %(count)d 件あります。表に「無回答」の行を加えるか、回答を補ってください。"
+                    "調整に使う「%(name)s」が無回答の回答が %(count)d 件あります。回答を補うか、その設問を調整に使わないでください。"
                 )
                 % {"name": name, "count": missing}
             )

@@ -77,15 +77,23 @@ class SuppressTestCase(SimpleTestCase):
         south = {r.category: r for r in table.group_rows("南部")}
         # 南部: 1 ×1, 2 ×2, 3 ×1, 4 ×4, 5 ×4, NA ×1 (wrapping rows 12-26)
         hidden = {c for c, r in south.items() if r.suppressed}
-        self.assertTrue({c for c, r in south.items() if 0 < r.n < 4} <= hidden)
+        self.assertTrue({c for c, r in south.items() if 0 < r.n < 4 and c != "NA"} <= hidden)
         self.assertIsNone(south["1"].as_json()["estimate"])
         shown = [r for r in south.values() if not r.suppressed]
-        self.assertTrue(all(r.n >= 4 or r.n == 0 for r in shown))
+        self.assertTrue(all(r.n >= 4 or r.n == 0 or r.category == "NA" for r in shown))
 
     def test_it_adds_a_second_cell_when_only_one_is_hidden(self) -> None:
         frame = pl.DataFrame({"q": [1] * 20 + [2] * 15 + [3] * 2})
         table = suppress(estimate(frame, "q", kind=KIND_PROP), threshold=10)
         self.assertEqual({r.category for r in table.rows if r.suppressed}, {"3", "2"})
+
+    def test_it_hides_no_answer_as_the_second_cell_but_never_for_being_small(self) -> None:
+        frame = pl.DataFrame({"q": [1] * 20 + [2] * 15 + [3] * 2 + [None] * 3})
+        table = suppress(estimate(frame, "q", kind=KIND_PROP), threshold=10)
+        self.assertEqual({r.category for r in table.rows if r.suppressed}, {"3", "NA"})
+        frame = pl.DataFrame({"q": [1] * 20 + [2] * 15 + [None] * 3})
+        table = suppress(estimate(frame, "q", kind=KIND_PROP), threshold=10)
+        self.assertEqual({r.category for r in table.rows if r.suppressed}, set())
 
 
 class BenchmarkComparisonTestCase(SimpleTestCase):

@@ -1,0 +1,50 @@
+"""Exports of survey results (audited) and the audit of free-text reads."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import log_action
+from surveys import exports
+from surveys.reports import Analysis
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def export(analysis: Analysis, fmt: str, request: HttpRequest) -> HttpResponse:
+    """Build the published (suppressed) results in ``fmt`` and answer them as a download."""
+    builders = {"csv": exports.csv_bytes, "xlsx": exports.xlsx_bytes, "pdf": exports.pdf_bytes}
+    body = builders[fmt](analysis)
+    survey = analysis.survey
+    log_action(
+        AuditEntry.EXPORT,
+        actor=request.user,
+        request=request,
+        obj=survey,
+        data={
+            "format": fmt,
+            "kind": "survey_results",
+            "responses": analysis.n,
+            "small_cell": analysis.threshold,
+        },
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-results-{stamp}.{fmt}"'
+    return response
+
+
+def log_free_text_read(survey: object, request: HttpRequest) -> None:
+    log_action(
+        AuditEntry.READ_SENSITIVE,
+        actor=request.user,
+        request=request,
+        obj=survey,  # type: ignore[arg-type]
+        data={"kind": "survey_free_text"},
+    )

@@ -1,0 +1,137 @@
+"""Staff results of a survey: charts and tables, cross-tabulation, free text, and the exports.
+
+Staff pages show every figure and mark what publication would hide (cells under the small-cell
+threshold); the PDF, Excel and CSV exports are built with suppression applied.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from surveys.estimation import EstimationError, suppress
+from surveys.keywords import group_answers
+from surveys.models import Survey
+from surveys.reports import Analysis, crosstab, lines
+from surveys.services import results as services
+
+
+class _NotAllowed(Exception):
+    pass
+
+
+def _analysis(request: HttpRequest, uuid: UUID, *, published: bool = False) -> Analysis:
+    """The survey (404 when it is not this platform's, whatever the method), then GET only."""
+    survey = get_object_or_404(Survey, uuid=uuid)
+    if request.method not in ("GET", "HEAD"):
+        raise _NotAllowed
+    return Analysis(survey, published=published)
+
+
+def get_only(view):  # type: ignore[no-untyped-def]
+    """405 for other methods, but only after the survey lookup has answered 404 to outsiders."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        try:
+            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+        except _NotAllowed:
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+
+    return wrapper
+
+
+@role_required(*SECRETARIAT_OR_VIEWER)
+@get_only
+def results(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    analysis = _analysis(request, uuid)
+    context: dict[str, Any] = {"survey": analysis.survey, "analysis": analysis}
+    choices = analysis.estimable
+    code = request.GET.get("q") or ("loneliness_direct" if "loneliness_direct" in analysis.variables else "")
+    variable = analysis.variables.get(code) or (choices[0] if choices else None)
+    context.update(variables=choices, variable=variable)
+    if analysis.n and variable is not None and variable in choices:
+        try:
+            result = analysis.result(variable)
+        except EstimationError as error:
+            context["error"] = str(error)
+        else:
+            marked = suppress(result.overall, analysis.threshold)
+            context.update(
+                result=result,
+                chart=mark_safe(result.chart()),  # noqa: S308 - built by surveys.charts, every text escaped
+                lines=lines(
+                    variable, result.overall, result.comparisons, result.benchmark_shares(), marked=marked
+                ),
+                groups=[
+                    crosstab(analysis, variable, g, mark_threshold=analysis.threshold) for g, _t in result.by
+                ],
+            )
+    return render(request, "surveys/results.html", context)
+
+
+@role_required(*SECRETARIAT_OR_VIEWER)
+@get_only
+def crosstab_view(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    analysis = _analysis(request, uuid)
+    choices = analysis.estimable
+    row = analysis.variables.get(request.GET.get("row", ""))
+    column = analysis.variables.get(request.GET.get("col", ""))
+    context: dict[str, Any] = {
+        "survey": analysis.survey,
+        "analysis": analysis,
+        "variables": choices,
+        "row": row,
+        "col": column,
+    }
+    if row is not None and column is not None and analysis.n:
+        if row.code == column.code:
+            context["error"] = _("行と列に同じ設問は選べません。")
+        else:
+            try:
+                context["table"] = crosstab(analysis, row, column, mark_threshold=analysis.threshold)
+            except EstimationError as error:
+                context["error"] = str(error)
+    return render(request, "surveys/crosstab.html", context)
+
+
+@role_required(*SECRETARIAT)
+@get_only
+def free_text(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    analysis = _analysis(request, uuid)
+    sections = []
+    for variable in analysis.texts:
+        answers = [a for a in analysis.frame[variable.code].drop_nulls().to_list() if a.strip()]
+        groups, rest = group_answers(answers)
+        sections.append({"variable": variable, "count": len(answers), "groups": groups, "rest": rest})
+    services.log_free_text_read(analysis.survey, request)
+    return render(
+        request,
+        "surveys/free_text.html",
+        {"survey": analysis.survey, "analysis": analysis, "sections": sections},
+    )
+
+
+@role_required(*SECRETARIAT_OR_VIEWER)
+@get_only
+def export_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    return services.export(_analysis(request, uuid, published=True), "csv", request)
+
+
+@role_required(*SECRETARIAT_OR_VIEWER)
+@get_only
+def export_xlsx(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    return services.export(_analysis(request, uuid, published=True), "xlsx", request)
+
+
+@role_required(*SECRETARIAT_OR_VIEWER)
+@get_only
+def export_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    return services.export(_analysis(request, uuid, published=True), "pdf", request)
