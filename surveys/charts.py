@@ -1,6 +1,6 @@
 """Server-rendered SVG bar charts with confidence-interval whiskers and a benchmark bar beside.
 
-Horizontal bars (long Japanese labels read left to right on a phone); no JavaScript. The SVG
+Horizontal bars with the label above each bar (long Japanese labels fit a phone); no JavaScript. The SVG
 carries ``role="img"``, a ``<title>`` and a ``<desc>`` that spells every value out for screen
 readers, and uses only the page's colours (local: dark blue, national: grey, both AA on white).
 """
@@ -44,17 +44,20 @@ def bar_chart(
     percent: bool = True,
     maximum: float | None = None,
     benchmark_label: str | None = None,
-    width: int = 640,
+    width: int = 360,
 ) -> str:
-    """An SVG string; ``maximum`` is the axis end (default: the largest value or CI bound)."""
-    label_width = 168
-    value_width = 64
-    plot = width - label_width - value_width - 8
+    """An SVG string; ``maximum`` is the axis end (default: the largest value or CI bound).
+
+    Each row is the label on its own line, then this survey's bar with its CI whisker and value,
+    then the benchmark's thinner grey bar: narrow enough (360 units) to read on a phone unscaled.
+    """
+    value_width = 58
+    plot = width - value_width - 4
     has_benchmark = any(b.benchmark is not None for b in bars)
-    bar_h = 14
-    row_h = bar_h * (2 if has_benchmark else 1) + 14
-    legend_h = 24 if has_benchmark else 0
-    height = 8 + legend_h + row_h * len(bars) + 24
+    label_h, bar_h, bench_h, gap = 16, 14, 9 if has_benchmark else 0, 10
+    row_h = label_h + bar_h + bench_h + gap
+    legend_h = 22 if has_benchmark else 0
+    height = 4 + legend_h + row_h * len(bars) + 16
     top = max(
         [b.ci_high or 0 for b in bars]
         + [b.value or 0 for b in bars]
@@ -65,70 +68,63 @@ def bar_chart(
     scale = plot / axis_max
 
     def x(value: float) -> float:
-        return label_width + max(0.0, min(value, axis_max)) * scale
+        return max(0.0, min(value, axis_max)) * scale
 
     desc = []
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" class="chart" aria-labelledby="t d">',
+        f'width="100%" style="max-width:520px" class="chart" aria-labelledby="t d">',
         f'<title id="t">{escape(title)}</title>',
     ]
-    y = 8
+    y = 4
     if has_benchmark:
-        parts.append(f'<rect x="{label_width}" y="{y}" width="12" height="12" fill="{LOCAL}"/>')
+        parts.append(f'<rect x="0" y="{y}" width="12" height="12" fill="{LOCAL}"/>')
+        parts.append(f'<text x="16" y="{y + 11}" font-size="12" fill="{TEXT}">{escape(_("本調査"))}</text>')
+        parts.append(f'<rect x="96" y="{y}" width="12" height="12" fill="{NATIONAL}"/>')
         parts.append(
-            f'<text x="{label_width + 16}" y="{y + 11}" font-size="12" fill="{TEXT}">{escape(_("本調査"))}</text>'
-        )
-        parts.append(f'<rect x="{label_width + 96}" y="{y}" width="12" height="12" fill="{NATIONAL}"/>')
-        parts.append(
-            f'<text x="{label_width + 112}" y="{y + 11}" font-size="12" fill="{TEXT}">'
-            f"{escape(benchmark_label or _('全国'))}</text>"
+            f'<text x="112" y="{y + 11}" font-size="12" fill="{TEXT}">{escape(benchmark_label or _("全国"))}</text>'
         )
         y += legend_h
     for bar in bars:
-        label = escape(bar.label)
-        parts.append(
-            f'<text x="{label_width - 6}" y="{y + bar_h - 2}" font-size="12" text-anchor="end" fill="{TEXT}">{label}</text>'
-        )
+        parts.append(f'<text x="0" y="{y + 12}" font-size="13" fill="{TEXT}">{escape(bar.label)}</text>')
+        by = y + label_h
         if bar.value is None:
             parts.append(
-                f'<text x="{label_width + 4}" y="{y + bar_h - 2}" font-size="12" fill="{TEXT}">{escape(_("非表示（少数）"))}</text>'
+                f'<text x="0" y="{by + 11}" font-size="12" fill="{TEXT}">{escape(_("非表示（少数）"))}</text>'
             )
             desc.append(f"{bar.label}: {_('非表示（少数）')}")
         else:
-            parts.append(
-                f'<rect x="{label_width}" y="{y}" width="{x(bar.value) - label_width:.1f}" height="{bar_h}" fill="{LOCAL}"/>'
-            )
+            parts.append(f'<rect x="0" y="{by}" width="{x(bar.value):.1f}" height="{bar_h}" fill="{LOCAL}"/>')
             text = _number(bar.value, percent)
             if bar.ci_low is not None and bar.ci_high is not None:
-                lo, hi, mid = x(bar.ci_low), x(bar.ci_high), y + bar_h / 2
+                lo, hi, mid = x(bar.ci_low), x(bar.ci_high), by + bar_h / 2
                 parts.append(
-                    f'<path d="M{lo:.1f} {mid}H{hi:.1f}M{lo:.1f} {y + 2}V{y + bar_h - 2}M{hi:.1f} {y + 2}V{y + bar_h - 2}" '
+                    f'<path d="M{lo:.1f} {mid}H{hi:.1f}M{lo:.1f} {by + 2}V{by + bar_h - 2}M{hi:.1f} {by + 2}V{by + bar_h - 2}" '
                     f'stroke="{WHISKER}" stroke-width="1.5" fill="none"/>'
                 )
                 text_ci = f"{text} ({_number(bar.ci_low, percent)}–{_number(bar.ci_high, percent)})"
             else:
                 text_ci = text
             parts.append(
-                f'<text x="{width - 4}" y="{y + bar_h - 2}" font-size="12" text-anchor="end" fill="{TEXT}">{escape(text)}</text>'
+                f'<text x="{width}" y="{by + 11}" font-size="13" font-weight="bold" text-anchor="end" fill="{TEXT}">'
+                f"{escape(text)}</text>"
             )
             desc.append(f"{bar.label}: {text_ci}")
         if bar.benchmark is not None:
-            by = y + bar_h
+            ny = by + bar_h
             parts.append(
-                f'<rect x="{label_width}" y="{by}" width="{x(bar.benchmark) - label_width:.1f}" height="{bar_h - 2}" '
-                f'fill="{NATIONAL}"/>'
+                f'<rect x="0" y="{ny}" width="{x(bar.benchmark):.1f}" height="{bench_h - 1}" fill="{NATIONAL}"/>'
             )
             parts.append(
-                f'<text x="{width - 4}" y="{by + bar_h - 3}" font-size="11" text-anchor="end" fill="{TEXT}">'
+                f'<text x="{width}" y="{ny + 9}" font-size="11" text-anchor="end" fill="{TEXT}">'
                 f"{escape(_number(bar.benchmark, percent))}</text>"
             )
             desc[-1] += f" / {benchmark_label or _('全国')} {_number(bar.benchmark, percent)}"
         y += row_h
-    parts.append(f'<path d="M{label_width} 4V{y}" stroke="{TEXT}" stroke-width="1"/>')
+    parts.append(f'<path d="M0 {4 + legend_h}V{y}M0 {y}H{plot}" stroke="{TEXT}" stroke-width="1"/>')
     parts.append(
-        f'<text x="{label_width}" y="{y + 14}" font-size="11" fill="{TEXT}">0</text>'
-        f'<text x="{label_width + plot}" y="{y + 14}" font-size="11" text-anchor="end" fill="{TEXT}">'
+        f'<text x="0" y="{y + 13}" font-size="11" fill="{TEXT}">0</text>'
+        f'<text x="{plot}" y="{y + 13}" font-size="11" text-anchor="end" fill="{TEXT}">'
         f"{escape(_number(axis_max, percent))}</text>"
     )
     parts.insert(2, f'<desc id="d">{escape("; ".join(desc))}</desc>')

@@ -131,8 +131,8 @@ def xlsx_bytes(analysis: Analysis) -> bytes:
             if result.benchmark:
                 values += [_round(line.national_value), _round(line.difference_value), _round(line.p, 4)]
             sheet.append([_safe(v) for v in values])
-        for group, _table in result.by:
-            table = crosstab(analysis, result.variable, group)
+        for group, by_table in result.by:
+            table = crosstab(analysis, result.variable, group, table=by_table)
             sheet.append([])
             sheet.append([_safe(_("%(group)s別") % {"group": group.short})])
             sheet[f"A{sheet.max_row}"].font = bold
@@ -187,7 +187,7 @@ def pdf_bytes(analysis: Analysis) -> bytes:
     assert analysis.published
     results: list[tuple[QuestionResult, Any, list[Any], list[Any]]] = []
     for result in analysis.results():
-        groups = [crosstab(analysis, result.variable, g) for g, _t in result.by]
+        groups = [crosstab(analysis, result.variable, g, table=t) for g, t in result.by]
         results.append(
             (
                 result,

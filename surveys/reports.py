@@ -374,10 +374,18 @@ class Crosstab:
 
 
 def crosstab(
-    analysis: Analysis, variable: Variable, group: Variable, *, mark_threshold: int | None = None
+    analysis: Analysis,
+    variable: Variable,
+    group: Variable,
+    *,
+    mark_threshold: int | None = None,
+    table: EstimateTable | None = None,
 ) -> Crosstab:
-    """``variable`` by the groups of ``group``. ``mark_threshold`` marks (staff pages) what publishing would hide."""
-    table = analysis.table(variable, group)
+    """``variable`` by the groups of ``group`` (``table`` if already estimated).
+
+    ``mark_threshold`` marks (staff pages) what publishing would hide.
+    """
+    table = table if table is not None else analysis.table(variable, group)
     marked = suppress(table, mark_threshold) if mark_threshold else table
     if table.kind == KIND_MEAN:
         headers = [_("平均"), _("標準誤差"), _("95%信頼区間")]

@@ -71,7 +71,8 @@ def results(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespons
                     variable, result.overall, result.comparisons, result.benchmark_shares(), marked=marked
                 ),
                 groups=[
-                    crosstab(analysis, variable, g, mark_threshold=analysis.threshold) for g, _t in result.by
+                    crosstab(analysis, variable, g, mark_threshold=analysis.threshold, table=t)
+                    for g, t in result.by
                 ],
             )
     return render(request, "surveys/results.html", context)
