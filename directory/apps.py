@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = "支援・相談窓口の情報（HSDS）"
+
+    def ready(self) -> None:
+        from directory.search import index
+
+        index.connect()

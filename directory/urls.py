@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from directory import api, views_gaps, views_support_list
 
@@ -26,4 +26,6 @@ urlpatterns = [
         STAFF + "touch-points/departments/<uuid:uuid>/", views_gaps.department_detail, name="touch_department"
     ),
     path(STAFF + "touch-points/signals/<uuid:uuid>/", views_gaps.signal_detail, name="touch_signal"),
+    # Resident navigator: /p/<slug>/ (home), search, services/<uuid>/, guide/, map/.
+    path(P, include("directory.navigator.urls")),
 ]

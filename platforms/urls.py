@@ -4,7 +4,6 @@ from platforms import views
 
 app_name = "platforms"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("staff/", views.dashboard, name="dashboard"),
     path("staff/rollup/", views.rollup, name="rollup"),
     path("staff/settings/", views.settings_view, name="settings"),

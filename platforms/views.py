@@ -11,14 +11,6 @@ from platforms.services import do_update_rules
 
 
 @require_GET
-def home(request: HttpRequest, platform_slug: str) -> HttpResponse:
-    from partnership.models import MemberOrganisation
-
-    members = MemberOrganisation.objects.on_public_register().count()
-    return render(request, "platforms/home.html", {"member_count": members})
-
-
-@require_GET
 @role_required(*ANY_STAFF)
 def dashboard(request: HttpRequest, platform_slug: str) -> HttpResponse:
     from partnership.models import Application, ChangeRequest, MemberOrganisation, Withdrawal

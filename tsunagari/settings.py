@@ -263,3 +263,8 @@ LINE_API_TIMEOUT = envint("LINE_API_TIMEOUT", 10)
 CONSULTATION_MAX_IMAGE_BYTES = envint("CONSULTATION_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 # Longest text message kept whole; LINE itself caps text at 5,000 characters.
 CONSULTATION_MAX_TEXT_CHARS = envint("CONSULTATION_MAX_TEXT_CHARS", 5000)
+
+# Resident navigator map (directory): tile server URL template and its attribution. The map
+# page lists every location without tiles or JavaScript too.
+DIRECTORY_MAP_TILES = envstr("DIRECTORY_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+DIRECTORY_MAP_ATTRIBUTION = envstr("DIRECTORY_MAP_ATTRIBUTION", "© OpenStreetMap contributors")

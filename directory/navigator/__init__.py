@@ -1,0 +1,1 @@
+"""The resident navigator: /p/<slug>/ (home), search, service pages, guided questions, map."""

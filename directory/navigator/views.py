@@ -1,0 +1,150 @@
+"""Resident pages: home, search, service page, guided questions, map. GET only, no login."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from directory.models import Service
+from directory.navigator import queries
+from directory.navigator.easy import easy_japanese
+from directory.navigator.forms import GuideForm, SearchForm
+from directory.search import Near, search_services
+from directory.taxonomy import CATEGORIES
+
+PAGE_SIZE = 20
+GUIDE_STEPS = ("who", "category", "how", "when")
+
+
+def _public_platform(request: HttpRequest):  # type: ignore[no-untyped-def]
+    platform = request.platform  # type: ignore[attr-defined]
+    if not platform.is_public:
+        raise Http404
+    return platform
+
+
+@require_GET
+@easy_japanese
+def home(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    from partnership.models import MemberOrganisation
+
+    platform = request.platform  # type: ignore[attr-defined]
+    context = {
+        "form": SearchForm(),
+        "categories": CATEGORIES,
+        "member_count": MemberOrganisation.objects.on_public_register().count(),
+        "crisis_lines": list(Service.objects.crisis_lines()[:3]) if platform.is_public else [],
+    }
+    return render(request, "directory/navigator/home.html", context)
+
+
+@require_GET
+@easy_japanese
+def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = _public_platform(request)
+    form = SearchForm(request.GET)
+    results = page = None
+    if form.is_valid():
+        data = form.cleaned_data
+        within = queries.filtered_services(
+            category=data["category"], who=data["who"], how=data["how"], free=data["free"]
+        )
+        now = timezone.now()
+        if data["open_now"]:
+            within = Service.objects.filter(pk__in=queries.open_now_ids(within, now))
+        area = data["postcode"]
+        page = data["page"] or 1
+        results = search_services(
+            data["q"],
+            platform=platform,
+            within=within,
+            near=Near(area_code=area.code) if area else None,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+        )
+        services = results.services(queries.with_schedules(Service.objects.select_related("organization")).prefetch_related("phones"))
+        for service in services:
+            service.open_now = queries.service_is_open(service, now)
+    else:
+        services = []
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "results": results,
+        "services": services,
+        "page": page,
+        "has_next": bool(results and page and results.total > page * PAGE_SIZE),
+        "query": query.urlencode(),
+        "categories": CATEGORIES,
+    }
+    return render(request, "directory/navigator/search.html", context)
+
+
+@require_GET
+@easy_japanese
+def service_page(request: HttpRequest, platform_slug: str, uuid: str) -> HttpResponse:
+    _public_platform(request)
+    qs = queries.with_schedules(Service.objects.public().select_related("organization")).prefetch_related(
+        "phones", "service_areas", "service_at_locations__location__addresses"
+    )
+    service = get_object_or_404(qs, uuid=uuid)
+    now = timezone.now()
+    context = {
+        "service": service,
+        "open_now": queries.service_is_open(service, now),
+        "schedules": queries.schedules_of(service),
+        "locations": [sal.location for sal in service.service_at_locations.all()],
+        "terms": service.terms(),
+    }
+    return render(request, "directory/navigator/service.html", context)
+
+
+@require_GET
+@easy_japanese
+def guide(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    """The guided questions, one per page, as plain GET forms (works without JavaScript)."""
+    _public_platform(request)
+    form = GuideForm(request.GET)
+    form.is_valid()
+    answers = {name: form.cleaned_data.get(name, "") for name in GUIDE_STEPS}
+    asked = [name for name in GUIDE_STEPS if name in request.GET]
+    step = len(asked)
+    if step >= len(GUIDE_STEPS):
+        params = {name: answers[name] for name in ("who", "category", "how") if answers[name]}
+        if answers["when"] == "now":
+            params["open_now"] = "on"
+        params["guided"] = "1"
+        return redirect(f"{reverse('directory:search', args=[platform_slug])}?{urlencode(params)}")
+    field = form[GUIDE_STEPS[step]]
+    context = {
+        "form": form,
+        "field": field,
+        "step": step + 1,
+        "steps": len(GUIDE_STEPS),
+        "hidden": [(name, request.GET.get(name, "")) for name in asked],
+    }
+    return render(request, "directory/navigator/guide.html", context)
+
+
+@require_GET
+@easy_japanese
+def service_map(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    """Every public location on a Leaflet map, and the same list as text (no JS or tiles needed)."""
+    _public_platform(request)
+    from directory.navigator.queries import map_locations
+
+    locations = map_locations()
+    context = {
+        "locations": locations,
+        "with_coordinates": [loc for loc in locations if loc["latitude"] is not None],
+        "tile_url": settings.DIRECTORY_MAP_TILES,
+        "tile_attribution": settings.DIRECTORY_MAP_ATTRIBUTION,
+    }
+    return render(request, "directory/navigator/map.html", context)

@@ -1,0 +1,192 @@
+"""Japanese search over the directory: one entry point for every caller.
+
+    from directory.search import Near, search_services
+    results = search_services("こどく", platform=platform, near=Near(area_code="142042"))
+    for hit in results.hits: ...            # service ids with scores, best first
+    services = results.services()           # the Service rows in that order
+
+Used by the resident navigator, by the HSDS API's ``search`` parameter and by anyone else who
+needs to find services by free text. What matches what is decided in ``analysis`` (SudachiPy
+normalised forms, readings, synonym groups, romaji trigrams), the SQL in ``backends``
+(SQLite FTS5 or PostgreSQL tsvector + pg_trgm, by database vendor), the index in ``index``.
+
+Order of results:
+1. when the query suggests a risk to life (死にたい, 消えたい, 自殺 …), every public crisis
+   line first (24-hour and anonymous ones before others), whatever else matches;
+2. services matching the words, readings or synonyms, by relevance × proximity;
+3. if fewer than ``FUZZY_BELOW`` services matched, similar-sounding ones (typos).
+An empty query lists every service, nearest first, then by ふりがな.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django_scopes import scopes_disabled
+
+from directory.search.analysis import Analysis, analyse_query
+from directory.search.backends import Constraint, Near, backend, proximity_sql
+
+if TYPE_CHECKING:
+    from platforms.models import Platform
+
+__all__ = ["Hit", "Near", "SearchResults", "search_services"]
+
+FUZZY_BELOW = 5
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Hit:
+    service_id: int
+    score: float
+    reason: str  # "crisis", "match", "similar" or "all"
+
+
+@dataclass
+class SearchResults:
+    query: str
+    analysis: Analysis
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def crisis(self) -> bool:
+        return self.analysis.crisis
+
+    @property
+    def similar_only(self) -> bool:
+        """Nothing matched exactly; what is listed only sounds similar."""
+        return bool(self.hits) and all(hit.reason == "similar" for hit in self.hits if hit.reason != "crisis")
+
+    def services(self, queryset: QuerySet | None = None) -> list[Any]:
+        """The services of ``hits`` in order (``queryset`` may add select/prefetch_related)."""
+        from directory.models import Service
+
+        with scopes_disabled():
+            qs = queryset if queryset is not None else Service.objects.select_related("organization")
+            by_id = {s.pk: s for s in qs.filter(pk__in=[h.service_id for h in self.hits])}
+        ordered = []
+        for hit in self.hits:
+            service = by_id.get(hit.service_id)
+            if service is not None:
+                service.search_hit = hit
+                ordered.append(service)
+        return ordered
+
+
+def _constraint(platforms: Iterable[int] | None, within: QuerySet | None, public_only: bool) -> Constraint:
+    parts: list[str] = []
+    params: list = []
+    if public_only:
+        parts.append("e.is_public = %s")
+        params.append(True)
+    if platforms is not None:
+        ids = [int(p) for p in platforms]
+        if not ids:
+            parts.append("1 = 0")
+        else:
+            parts.append(f"e.platform_id IN ({', '.join(['%s'] * len(ids))})")
+            params.extend(ids)
+    if within is not None:
+        sql, sub_params = within.values("pk").query.sql_with_params()
+        parts.append(f"e.service_id IN ({sql})")
+        params.extend(sub_params)
+    return Constraint(
+        " AND ".join(parts) or "1 = 1",
+        tuple(params),
+        platform_ids=tuple(int(p) for p in platforms) if platforms is not None else None,
+        public_only=public_only,
+    )
+
+
+def _crisis_hits(constraint: Constraint) -> list[Hit]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.service_id, e.crisis_rank FROM directory_searchentry e "
+            f"WHERE e.crisis_rank >= 4 AND ({constraint.sql}) ORDER BY e.crisis_rank DESC, e.sort_key, e.service_id",
+            list(constraint.params),
+        )
+        return [Hit(sid, float(rank), "crisis") for sid, rank in cursor.fetchall()]
+
+
+def _all_hits(constraint: Constraint, near: Near | None, limit: int, offset: int) -> tuple[int, list[Hit]]:
+    prox, prox_params = proximity_sql(near)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM directory_searchentry e WHERE {constraint.sql}", list(constraint.params))
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT e.service_id, {prox} AS score FROM directory_searchentry e WHERE {constraint.sql} "
+            "ORDER BY score DESC, e.sort_key, e.service_id LIMIT %s OFFSET %s",
+            [*prox_params, *constraint.params, limit, offset],
+        )
+        return total, [Hit(sid, float(score), "all") for sid, score in cursor.fetchall()]
+
+
+def search_services(
+    query: str = "",
+    *,
+    platform: Platform | None = None,
+    platforms: Iterable[Any] | None = None,
+    within: QuerySet | None = None,
+    near: Near | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    public_only: bool = True,
+) -> SearchResults:
+    """Services matching ``query``, best first, ``limit`` from ``offset``.
+
+    Restrict with ``platform`` (one), ``platforms`` (several, e.g. every public platform for
+    ``/hsds/``) and/or ``within`` (any Service queryset: filters such as free of charge,
+    target group, taxonomy term). ``near`` ranks nearer services higher. Only public services
+    unless ``public_only=False``. Works inside or outside a platform scope (the caller has
+    already decided which platforms may be searched).
+    """
+    limit = max(0, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+    platform_ids: list[int] | None = None
+    if platform is not None:
+        platform_ids = [platform.pk]
+    if platforms is not None:
+        wanted = [getattr(p, "pk", p) for p in platforms]
+        platform_ids = [p for p in wanted if platform_ids is None or p in platform_ids]
+    constraint = _constraint(platform_ids, within, public_only)
+    analysis = analyse_query(query or "")
+    results = SearchResults(query=query, analysis=analysis, total=0)
+
+    crisis: list[Hit] = _crisis_hits(constraint) if analysis.crisis else []
+    crisis_ids = {hit.service_id for hit in crisis}
+    if crisis_ids:
+        constraint = replace(
+            constraint,
+            sql=f"{constraint.sql} AND e.service_id NOT IN ({', '.join(['%s'] * len(crisis_ids))})",
+            params=(*constraint.params, *sorted(crisis_ids)),
+        )
+    # The crisis lines come first on the first page; the rest continues after them.
+    head = crisis[offset : offset + limit]
+    rest_offset = max(0, offset - len(crisis))
+    rest_limit = limit - len(head)
+
+    if analysis.is_empty:
+        total, rest = _all_hits(constraint, near, rest_limit, rest_offset)
+        results.total, results.hits = len(crisis) + total, head + rest
+        return results
+
+    engine = backend()
+    total, rows = engine.ranked(analysis, constraint, near, rest_limit, rest_offset)
+    rest = [Hit(sid, score, "match") for sid, score in rows]
+    if total < FUZZY_BELOW:
+        matched = set(crisis_ids)
+        if total:
+            _all_total, all_rows = engine.ranked(analysis, constraint, near, FUZZY_BELOW, 0)
+            matched |= {sid for sid, _score in all_rows}
+        similar = [Hit(sid, score, "similar") for sid, score in engine.fuzzy(analysis, constraint, near, matched)]
+        similar_offset = max(0, rest_offset - total)
+        rest += similar[similar_offset : similar_offset + max(0, rest_limit - len(rest))]
+        total += len(similar)
+    results.total, results.hits = len(crisis) + total, head + rest
+    return results

@@ -1,0 +1,274 @@
+"""The two full-text backends behind search_services(), chosen by the database vendor.
+
+Both read the same table, ``directory_searchentry`` (one row per searchable service, written
+by index.py): space-separated terms in ``words`` (normalised forms), ``synonyms`` (group
+tags), ``readings`` (katakana), ``grams`` (romaji trigrams) and ``romaji`` (romaji readings).
+
+- SQLite: an FTS5 external-content table ``directory_search_fts`` over those columns, kept in
+  step by triggers (migration 'search' creates both only on SQLite); relevance is FTS5's
+  bm25 with per-column weights. Typo tolerance: candidates by shared trigrams, then the
+  trigram similarity of the best word (analysis.similarity).
+- PostgreSQL: a GIN index on a weighted tsvector built straight from the term arrays
+  (``array_to_tsvector``: no text-search parser, so no dependence on the server's locale),
+  ranked by ``ts_rank``; typo tolerance with pg_trgm's ``<%`` (word similarity) on
+  ``romaji`` through a GIN trigram index.
+
+Each backend returns (service_id, score) pairs, best first, already multiplied by the
+proximity factor (see proximity_sql).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.db import connection
+
+from directory.search.analysis import Analysis, similarity
+from tsunagari.lib import jiscode
+
+TABLE = "directory_searchentry"
+FTS = "directory_search_fts"
+# bm25 column weights, in column order: title, words, synonyms, readings, grams, scope. FTS5
+# scales term frequencies by them and then saturates, which flattens moderate ratios; the
+# title's weight is therefore far above the others so that a word in a service's name still
+# ranks it above a service that only mentions the word in its description.
+SQLITE_WEIGHTS = (40.0, 4.0, 1.0, 3.0, 0.0, 0.0)
+
+
+def _sqlite_relevance() -> str:
+    return f"-bm25({FTS}, {', '.join(str(w) for w in SQLITE_WEIGHTS)})"
+
+
+def _scope_match(constraint: Constraint) -> str:
+    return "".join(
+        f" AND scope : ({' OR '.join(terms)})" for terms in constraint.scope_groups()
+    )
+FUZZY_MIN_SIMILARITY = 0.6  # as pg_trgm.word_similarity_threshold
+FUZZY_CANDIDATES = 300
+
+
+@dataclass(frozen=True)
+class Near:
+    """Where the resident is: coordinates (if known) and the municipality code of the area."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+    area_code: str = ""
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """Which entries may match: SQL over ``e`` (the entry table alias) with its parameters.
+
+    ``scope_terms`` say the same for the platform and publication part as index terms
+    (``pf<id>``, ``pub`` in the ``scope`` column), so that the full-text index itself narrows
+    the candidates before any row is ranked or joined.
+    """
+
+    sql: str
+    params: tuple
+    platform_ids: tuple[int, ...] | None = None
+    public_only: bool = False
+
+    def scope_groups(self) -> list[list[str]]:
+        groups = []
+        if self.platform_ids is not None:
+            groups.append([f"pf{pid}" for pid in self.platform_ids] or ["pfnone"])
+        if self.public_only:
+            groups.append(["pub"])
+        return groups
+
+
+def scope_terms(platform_id: int, is_public: bool) -> str:
+    return f"pf{platform_id} pub" if is_public else f"pf{platform_id}"
+
+
+def proximity_sql(near: Near | None) -> tuple[str, list]:
+    """A factor in (0, 1]: 1 at the resident's point or in their area, lower further away.
+
+    With coordinates: equirectangular distance (exact enough within a prefecture), entering
+    squared so that SQL needs no square root; the factor halves at 20 km, and a service
+    without coordinates (a phone line, a national service) gets 0.6. With an area code (from
+    a postal code): 1.0 for services serving that municipality, 0.8 for the prefecture or
+    all of Japan, 0.5 otherwise. With both, coordinates decide where a service has them.
+    """
+    if near is None:
+        return "1.0", []
+    point = area = None
+    point_params: list = []
+    area_params: list = []
+    if near.has_point:
+        kx = 111.32 * math.cos(math.radians(near.latitude or 0.0))
+        point = (
+            "(CASE WHEN e.latitude IS NULL THEN 0.6 ELSE 1.0 / (1.0 + "
+            "(((e.latitude - %s) * 111.32) * ((e.latitude - %s) * 111.32) + "
+            "((e.longitude - %s) * %s) * ((e.longitude - %s) * %s)) / 400.0) END)"
+        )
+        point_params = [near.latitude, near.latitude, near.longitude, kx, near.longitude, kx]
+    if near.area_code:
+        # area_codes is " <code> <code> " (municipality codes, prefecture codes, 000000 for Japan).
+        area = (
+            "(CASE WHEN e.area_codes LIKE %s THEN 1.0 WHEN e.area_codes LIKE %s "
+            "OR e.area_codes LIKE '%% 000000 %%' THEN 0.8 ELSE 0.5 END)"
+        )
+        area_params = [f"% {near.area_code} %", f"% {jiscode.prefecture_of(near.area_code)} %"]
+    if point and area:
+        return f"(CASE WHEN e.latitude IS NULL THEN {area} ELSE {point} END)", area_params + point_params
+    if point:
+        return point, point_params
+    if area:
+        return area, area_params
+    return "1.0", []
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+class SQLiteBackend:
+    vendor = "sqlite"
+
+    def _match_expression(self, analysis: Analysis) -> str:
+        groups = []
+        for column, terms in (
+            ("{title words}", analysis.words),
+            ("synonyms", analysis.synonyms),
+            ("readings", analysis.readings),
+        ):
+            if terms:
+                groups.append(f"{column} : ({' OR '.join(_fts_phrase(t) for t in terms)})")
+        return " OR ".join(groups)
+
+    def ranked(
+        self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int
+    ) -> tuple[int, list[tuple[int, float]]]:
+        match = self._match_expression(analysis)
+        if not match:
+            return 0, []
+        match = f"({match}){_scope_match(constraint)}"
+        prox, prox_params = proximity_sql(near)
+        base = (
+            f"FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
+            f"WHERE {FTS} MATCH %s AND ({constraint.sql})"
+        )
+        params = [match, *constraint.params]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {base}", params)
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT e.service_id, {_sqlite_relevance()} * {prox} AS score {base} "
+                "ORDER BY score DESC, e.service_id LIMIT %s OFFSET %s",
+                [*prox_params, *params, limit, offset],
+            )
+            rows = [(row[0], float(row[1])) for row in cursor.fetchall()]
+        return total, rows
+
+    def fuzzy(
+        self, analysis: Analysis, constraint: Constraint, near: Near | None, exclude: set[int]
+    ) -> list[tuple[int, float]]:
+        grams = analysis.query_grams
+        if not grams:
+            return []
+        prox, prox_params = proximity_sql(near)
+        match = "grams : (" + " OR ".join(_fts_phrase(g) for g in grams) + ")" + _scope_match(constraint)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.service_id, e.grams, {prox} FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
+                f"WHERE {FTS} MATCH %s AND ({constraint.sql}) "
+                f"ORDER BY bm25({FTS}, 0, 0, 0, 0, 1.0, 0) LIMIT %s",
+                [*prox_params, match, *constraint.params, FUZZY_CANDIDATES],
+            )
+            rows = cursor.fetchall()
+        hits = []
+        for service_id, entry_grams, factor in rows:
+            if service_id in exclude:
+                continue
+            score = similarity(analysis, set(entry_grams.split()))
+            if score >= FUZZY_MIN_SIMILARITY:
+                hits.append((service_id, score * float(factor)))
+        return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsquery(analysis: Analysis, constraint: Constraint) -> str:
+    """words must match the title or body (A, B), readings the readings (C), synonyms and
+    the scope terms (platform, publication) weight D."""
+    parts = []
+    for terms, weights in ((analysis.words, "AB"), (analysis.readings, "C"), (analysis.synonyms, "D")):
+        parts += [f"{_lexeme(t)}:{weights}" for t in terms]
+    if not parts:
+        return ""
+    query = "(" + " | ".join(parts) + ")"
+    for group in constraint.scope_groups():
+        query += " & (" + " | ".join(f"{_lexeme(t)}:D" for t in group) + ")"
+    return query
+
+
+def pg_vector(prefix: str = "e.") -> str:
+    """The weighted tsvector of an entry; migration 'search' indexes exactly this (prefix "")."""
+    return (
+        f"(setweight(array_to_tsvector(string_to_array({prefix}title, ' ')), 'A') || "
+        f"setweight(array_to_tsvector(string_to_array({prefix}words, ' ')), 'B') || "
+        f"setweight(array_to_tsvector(string_to_array({prefix}readings, ' ')), 'C') || "
+        f"setweight(array_to_tsvector(string_to_array({prefix}synonyms || ' ' || {prefix}scope, ' ')), 'D'))"
+    )
+
+
+PG_VECTOR = pg_vector()
+
+
+class PostgreSQLBackend:
+    vendor = "postgresql"
+
+    def ranked(
+        self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int
+    ) -> tuple[int, list[tuple[int, float]]]:
+        query = _tsquery(analysis, constraint)
+        if not query:
+            return 0, []
+        prox, prox_params = proximity_sql(near)
+        base = f"FROM {TABLE} e WHERE {PG_VECTOR} @@ %s::tsquery AND ({constraint.sql})"
+        params = [query, *constraint.params]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {base}", params)
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT e.service_id, ts_rank('{{0.2, 0.4, 0.6, 1.0}}', {PG_VECTOR}, %s::tsquery) * {prox} "
+                f"AS score {base} ORDER BY score DESC, e.service_id LIMIT %s OFFSET %s",
+                [query, *prox_params, *params, limit, offset],
+            )
+            rows = [(row[0], float(row[1])) for row in cursor.fetchall()]
+        return total, rows
+
+    def fuzzy(
+        self, analysis: Analysis, constraint: Constraint, near: Near | None, exclude: set[int]
+    ) -> list[tuple[int, float]]:
+        text = analysis.spoken or "".join(analysis.romaji)
+        if not text:
+            return []
+        prox, prox_params = proximity_sql(near)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.service_id, word_similarity(%s, e.romaji) * {prox} AS score "
+                f"FROM {TABLE} e WHERE %s <%% e.romaji AND ({constraint.sql}) "
+                "ORDER BY score DESC, e.service_id LIMIT %s",
+                [text, *prox_params, text, *constraint.params, FUZZY_CANDIDATES],
+            )
+            rows = cursor.fetchall()
+        return [(sid, float(score)) for sid, score in rows if sid not in exclude]
+
+
+def backend() -> SQLiteBackend | PostgreSQLBackend:
+    if connection.vendor == "postgresql":
+        return PostgreSQLBackend()
+    if connection.vendor == "sqlite":
+        return SQLiteBackend()
+    raise NotImplementedError(f"no search backend for {connection.vendor}")

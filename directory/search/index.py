@@ -1,0 +1,192 @@
+"""Keep the search index in step with the directory.
+
+``index_service(service)`` (re)writes one service's SearchEntry; the signal handlers below
+call it whenever a service or anything its text comes from changes (organisation, locations
+and addresses, service areas, taxonomy terms and the attributes that link them);
+``rebuild(platform)`` redoes a whole platform (``manage.py rebuild_search_index``).
+Everything runs in the caller's transaction, so the index never disagrees with committed data.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django_scopes import scopes_disabled
+
+import jaconv
+
+from directory.search.backends import scope_terms
+from directory.search.analysis import Analysis, analyse, normalise, token, trigrams
+
+NATIONAL = "000000"
+
+
+@functools.lru_cache(maxsize=20_000)
+def _analyse_cached(text: str) -> Analysis:
+    return analyse(text)
+
+
+def _join(items: Iterable[str]) -> str:
+    return " ".join(dict.fromkeys(item for item in items if item))
+
+
+def _merge(texts: Iterable[str]) -> Analysis:
+    """The analyses of several fields, each cached (names and terms repeat across services)."""
+    parts = [_analyse_cached(text) for text in texts if text]
+    return Analysis(
+        words=tuple(dict.fromkeys(w for a in parts for w in a.words)),
+        synonyms=tuple(dict.fromkeys(w for a in parts for w in a.synonyms)),
+        readings=tuple(dict.fromkeys(w for a in parts for w in a.readings)),
+        romaji=tuple(dict.fromkeys(w for a in parts for w in a.romaji)),
+        lemmas=(),
+    )
+
+
+def _kana_readings(kana: str) -> tuple[str, str]:
+    """ふりがな as a katakana reading and its romaji."""
+    reading = token(jaconv.hira2kata(normalise(kana)))
+    return reading, token(jaconv.kata2alphabet(reading)).lower()
+
+
+def entry_fields(service, *, terms: list[str], locations: list, area_codes: list[str]) -> dict:  # type: ignore[no-untyped-def]
+    """The SearchEntry columns of ``service`` given its related rows (no queries here)."""
+    organization = service.organization
+    title = _merge([service.name, service.alternate_name, organization.name, *terms])
+    body = _merge(
+        [
+            service.description,
+            service.eligibility_description,
+            service.application_process,
+            service.fees_description,
+            service.department,
+            organization.alternate_name,
+            *(part for loc in locations for part in (loc.name, loc.city)),
+        ]
+    )
+    kana = [_kana_readings(k) for k in (service.name_kana, organization.name_kana) if k]
+    romaji = list(dict.fromkeys([*title.romaji, *body.romaji, *(r for _k, r in kana)]))
+    point = next(((loc.latitude, loc.longitude) for loc in locations if loc.latitude is not None), (None, None))
+    is_public = bool(service.is_published and service.status != service.Status.DEFUNCT)
+    return {
+        "platform_id": service.platform_id,
+        "title": _join(title.words),
+        "words": _join(body.words),
+        "synonyms": _join([*title.synonyms, *body.synonyms]),
+        "readings": _join([*title.readings, *body.readings, *(k for k, _r in kana)]),
+        "romaji": _join(romaji),
+        "grams": _join(trigrams(romaji)),
+        "is_public": is_public,
+        "scope": scope_terms(service.platform_id, is_public),
+        "crisis_rank": 4 * service.is_crisis_line + 2 * service.is_24h + service.is_anonymous,
+        "area_codes": f" {_join(area_codes)} " if area_codes else "",
+        "latitude": point[0],
+        "longitude": point[1],
+        "sort_key": (service.name_kana or service.name)[:300],
+    }
+
+
+class _Place:
+    """A location's name, city and coordinates, as the index needs them."""
+
+    def __init__(self, name: str, city: str, latitude: float | None, longitude: float | None):
+        self.name, self.city, self.latitude, self.longitude = name, city, latitude, longitude
+
+
+def related_rows(service) -> dict:  # type: ignore[no-untyped-def]
+    """Terms, places and area codes of one service (a few small queries)."""
+    from directory.models import Attribute, ServiceArea, ServiceAtLocation
+
+    terms = list(
+        Attribute.objects.filter(service=service).values_list("taxonomy_term__name", flat=True).distinct()
+    )
+    places = []
+    for sal in ServiceAtLocation.objects.filter(service=service).select_related("location"):
+        loc = sal.location
+        cities = [a.city for a in loc.addresses.all()] if loc.location_type == loc.Type.PHYSICAL else []
+        places.append(_Place(loc.name, " ".join(cities), loc.latitude, loc.longitude))
+    codes = [code or NATIONAL for code in ServiceArea.objects.filter(service=service).values_list("municipality_code", flat=True)]
+    if service.is_national or service.organization.is_national:
+        codes.append(NATIONAL)
+    if not codes:
+        codes.append(service.platform.code)
+    return {"terms": terms, "locations": places, "area_codes": codes}
+
+
+def index_service(service) -> None:  # type: ignore[no-untyped-def]
+    from directory.search.models import SearchEntry
+
+    with scopes_disabled():
+        fields = entry_fields(service, **related_rows(service))
+        SearchEntry.objects.update_or_create(service_id=service.pk, defaults=fields)
+
+
+def index_services(service_ids: Iterable[int]) -> int:
+    from directory.models import Service
+
+    count = 0
+    with scopes_disabled():
+        for service in Service.objects.filter(pk__in=list(service_ids)).select_related("organization", "platform"):
+            index_service(service)
+            count += 1
+    return count
+
+
+def rebuild(platform) -> int:  # type: ignore[no-untyped-def]
+    """Reindex every service of ``platform`` and drop entries of services that are gone."""
+    from directory.models import Service
+    from directory.search.models import SearchEntry
+
+    with transaction.atomic(), scopes_disabled():
+        ids = list(Service.objects.filter(platform=platform).values_list("pk", flat=True))
+        SearchEntry.objects.filter(platform=platform).exclude(service_id__in=ids).delete()
+        return index_services(ids)
+
+
+# --- signals ---------------------------------------------------------------------------------
+
+
+def _services_of(instance) -> list[int]:  # type: ignore[no-untyped-def]
+    """Ids of the services whose index text depends on ``instance``."""
+    from directory import models as m
+
+    with scopes_disabled():
+        if isinstance(instance, m.Service):
+            return [instance.pk]
+        if isinstance(instance, m.Organization):
+            return list(instance.services.values_list("pk", flat=True))
+        if isinstance(instance, (m.ServiceArea, m.ServiceAtLocation)):
+            return [instance.service_id]
+        if isinstance(instance, m.Attribute):
+            return [instance.service_id] if instance.service_id else []
+        if isinstance(instance, m.Location):
+            return list(m.ServiceAtLocation.objects.filter(location=instance).values_list("service_id", flat=True))
+        if isinstance(instance, m.Address):
+            return list(
+                m.ServiceAtLocation.objects.filter(location_id=instance.location_id).values_list("service_id", flat=True)
+            )
+        if isinstance(instance, m.TaxonomyTerm):
+            return list(
+                m.Attribute.objects.filter(taxonomy_term=instance, service__isnull=False).values_list("service_id", flat=True)
+            )
+    return []
+
+
+def _on_change(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    if kwargs.get("raw"):
+        return
+    from directory.models import Service
+
+    if isinstance(instance, Service) and kwargs.get("signal") is post_delete:
+        return  # its entry goes with it (CASCADE)
+    index_services(_services_of(instance))
+
+
+def connect() -> None:
+    from directory import models as m
+
+    for model in (m.Service, m.Organization, m.ServiceArea, m.ServiceAtLocation, m.Attribute, m.Location, m.Address, m.TaxonomyTerm):
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"search-save-{model.__name__}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"search-delete-{model.__name__}")

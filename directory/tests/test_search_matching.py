@@ -1,0 +1,174 @@
+"""Every matching case of the Japanese search, through the real index and database.
+
+The suite runs on SQLite (FTS5 backend) and again on PostgreSQL (tsvector + pg_trgm), so each
+case here is checked on both backends.
+"""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.db import connection
+from django_scopes import scope, scopes_disabled
+
+from directory.models import Organization, Service
+from directory.search import Near, search_services
+from directory.search.models import SearchEntry
+from directory.tests.search_helpers import make_service
+from tsunagari.lib.testing import BaseTestCase
+
+
+class SearchMatchingTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        p = cls.platform
+        cls.kodoku = make_service(p, "孤独・孤立の相談窓口", "ひとりで悩んでいる方のお話を聞きます。")
+        cls.hikikomori = make_service(p, "引きこもり地域支援センター", "ご本人やご家族からの相談に応じます。")
+        cls.hoken = make_service(p, "国民健康保険の窓口", "保険料の納付や減免について。")
+        cls.line = make_service(p, "LINEで相談", "ＬＩＮＥアプリでやりとりできます。")
+        cls.harassment = make_service(p, "職場の嫌がらせ相談", "ハラスメントや人間関係の悩みに。")
+        cls.living = make_service(p, "生活費の緊急貸付", "一時的に生活費が足りないときの貸付制度です。")
+        cls.childcare = make_service(p, "育児の電話相談", "赤ちゃんの世話や発達の心配に保健師が答えます。")
+        cls.work = make_service(p, "若者の就労支援", "仕事探しを一緒に考えます。")
+        cls.hidden = make_service(p, "非公開の孤独相談", "公開前の窓口です。", is_published=False)
+        cls.elsewhere = make_service(cls.other_platform, "ベータ市の孤独相談", "別のプラットフォームの窓口です。")
+
+    def names(self, query: str, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("platform", self.platform)
+        return [s.name for s in search_services(query, **kwargs).services()]
+
+    def test_it_uses_the_backend_of_the_database(self) -> None:
+        from directory.search.backends import backend
+
+        self.assertEqual(backend().vendor, connection.vendor)
+
+    def test_it_finds_kanji_from_hiragana_readings(self) -> None:
+        self.assertEqual(self.names("こどく")[0], "孤独・孤立の相談窓口")
+
+    def test_it_finds_kanji_from_half_width_katakana(self) -> None:
+        names = self.names("ｿｳﾀﾞﾝ")
+        self.assertIn("孤独・孤立の相談窓口", names)
+        self.assertIn("育児の電話相談", names)
+
+    def test_it_finds_spelling_variants(self) -> None:
+        self.assertEqual(self.names("ひきこもり")[0], "引きこもり地域支援センター")
+        self.assertEqual(self.names("ヒキコモリ")[0], "引きこもり地域支援センター")
+
+    def test_it_finds_new_kanji_from_old_forms(self) -> None:
+        self.assertEqual(self.names("國民健康保險")[0], "国民健康保険の窓口")
+
+    def test_it_finds_full_width_and_half_width_latin_alike(self) -> None:
+        self.assertEqual(self.names("ｌｉｎｅ")[0], "LINEで相談")
+        self.assertEqual(self.names("line")[0], "LINEで相談")
+
+    def test_it_finds_synonyms(self) -> None:
+        self.assertEqual(self.names("いじめ")[0], "職場の嫌がらせ相談")
+        self.assertEqual(self.names("お金")[0], "生活費の緊急貸付")
+        self.assertEqual(self.names("子育て")[0], "育児の電話相談")  # SudachiDict's own group
+        self.assertEqual(self.names("しごと")[0], "若者の就労支援")
+
+    def test_it_tolerates_typos_by_sound(self) -> None:
+        results = search_services("こどこ", platform=self.platform)
+        self.assertEqual(results.services()[0].name, "孤独・孤立の相談窓口")
+        self.assertTrue(results.similar_only)
+        self.assertEqual(self.names("ひきこもる")[0], "引きこもり地域支援センター")
+
+    def test_it_finds_nothing_for_unrelated_words(self) -> None:
+        self.assertEqual(self.names("宇宙ロケット"), [])
+
+    def test_it_ranks_title_matches_above_description_matches(self) -> None:
+        make_service(self.platform, "ふれあいサロン", "孤独を感じる方も気軽にどうぞ。")
+        names = self.names("孤独")
+        self.assertLess(names.index("孤独・孤立の相談窓口"), names.index("ふれあいサロン"))
+
+    def test_it_never_returns_unpublished_or_other_platforms_services(self) -> None:
+        names = self.names("孤独")
+        self.assertNotIn("非公開の孤独相談", names)
+        self.assertNotIn("ベータ市の孤独相談", names)
+        everywhere = self.names("孤独", platform=None, platforms=[self.platform, self.other_platform])
+        self.assertIn("ベータ市の孤独相談", everywhere)
+
+    def test_it_ranks_services_of_the_residents_area_first(self) -> None:
+        far = make_service(self.platform, "居場所カフェ（遠く）", "", area="212016")
+        near = make_service(self.platform, "居場所カフェ（近く）", "", area="212041")
+        names = self.names("居場所", near=Near(area_code="212041"))
+        self.assertEqual(names[:2], [near.name, far.name])
+
+    def test_it_ranks_nearer_locations_first(self) -> None:
+        make_service(self.platform, "フードバンク大垣", "", point=(35.3594, 136.6129))
+        make_service(self.platform, "フードバンク岐阜", "", point=(35.4233, 136.7606))
+        gifu_station = Near(latitude=35.4094, longitude=136.7566)
+        self.assertEqual(self.names("フードバンク", near=gifu_station)[0], "フードバンク岐阜")
+        ogaki_station = Near(latitude=35.3668, longitude=136.6178)
+        self.assertEqual(self.names("フードバンク", near=ogaki_station)[0], "フードバンク大垣")
+
+    def test_it_puts_crisis_lines_first_for_crisis_queries(self) -> None:
+        day = make_service(self.platform, "こころの電話（平日）", "気持ちを聞きます。", is_crisis_line=True)
+        night = make_service(
+            self.platform, "いのちの相談24時間", "夜間も対応。", is_crisis_line=True, is_24h=True, is_anonymous=True
+        )
+        for query in ("死にたい", "消えたい", "自殺", "もう生きるのがつらい"):
+            with self.subTest(query=query):
+                results = search_services(query, platform=self.platform)
+                self.assertTrue(results.crisis)
+                self.assertEqual([s.name for s in results.services()][:2], [night.name, day.name])
+                self.assertEqual({h.reason for h in results.hits[:2]}, {"crisis"})
+        self.assertNotIn(day.name, self.names("孤独")[:1])
+
+    def test_it_keeps_crisis_lines_first_whatever_the_filters_match(self) -> None:
+        line = make_service(self.platform, "よりそい電話", "", is_crisis_line=True, is_24h=True)
+        with scope(platform=self.platform):
+            within = Service.objects.filter(pk__in=[self.kodoku.pk, line.pk])
+            names = [s.name for s in search_services("死にたい 孤独", platform=self.platform, within=within).services()]
+        self.assertEqual(names, ["よりそい電話", "孤独・孤立の相談窓口"])
+
+    def test_it_lists_everything_for_an_empty_query(self) -> None:
+        results = search_services("", platform=self.platform, limit=100)
+        self.assertEqual(results.total, 8)
+        self.assertEqual({h.reason for h in results.hits}, {"all"})
+
+    def test_it_pages_through_results(self) -> None:
+        first = search_services("相談", platform=self.platform, limit=2)
+        second = search_services("相談", platform=self.platform, limit=2, offset=2)
+        self.assertEqual(first.total, second.total)
+        self.assertGreaterEqual(first.total, 4)
+        self.assertFalse({h.service_id for h in first.hits} & {h.service_id for h in second.hits})
+
+
+class SearchIndexSyncTestCase(BaseTestCase):
+    def test_it_reindexes_a_service_when_it_changes(self) -> None:
+        service = make_service(self.platform, "相談窓口", "")
+        self.assertEqual(search_services("ひきこもり", platform=self.platform).total, 0)
+        with scopes_disabled():
+            service.description = "ひきこもりの相談に応じます。"
+            service.save()
+        self.assertEqual(search_services("ひきこもり", platform=self.platform).hits[0].service_id, service.pk)
+        with scopes_disabled():
+            service.is_published = False
+            service.save()
+        self.assertEqual(search_services("ひきこもり", platform=self.platform).total, 0)
+
+    def test_it_reindexes_when_the_organisation_or_terms_change(self) -> None:
+        service = make_service(self.platform, "はなしてみよう", "", org="旧名")
+        with scopes_disabled():
+            org = Organization.objects.get(pk=service.organization_id)
+            org.name = "ひまわり社会福祉協議会"
+            org.save()
+        self.assertEqual(search_services("社会福祉協議会", platform=self.platform).hits[0].service_id, service.pk)
+        other = make_service(self.platform, "まちの保健室", "", terms=["topic-isolation"])
+        self.assertEqual(search_services("孤立", platform=self.platform).hits[0].service_id, other.pk)
+
+    def test_it_drops_the_entry_with_the_service(self) -> None:
+        service = make_service(self.platform, "消える窓口", "")
+        with scopes_disabled():
+            service.delete()
+            self.assertFalse(SearchEntry.objects.filter(service_id=service.pk).exists())
+        self.assertEqual(search_services("窓口", platform=self.platform).total, 0)
+
+    def test_the_rebuild_command_restores_a_lost_index(self) -> None:
+        service = make_service(self.platform, "孤独の相談", "")
+        with scopes_disabled():
+            SearchEntry.objects.all().delete()
+        self.assertEqual(search_services("孤独", platform=self.platform).total, 0)
+        call_command("rebuild_search_index", "alpha", verbosity=0)
+        self.assertEqual(search_services("孤独", platform=self.platform).hits[0].service_id, service.pk)
