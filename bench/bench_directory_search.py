@@ -74,18 +74,64 @@ TOPICS = [
     ("妊娠", "予期しない妊娠や出産の不安について助産師が相談に応じます。"),
 ]
 KINDS = [
-    "相談窓口", "電話相談", "支援センター", "居場所カフェ", "サロン", "相談会", "訪問支援", "LINE相談",
-    "支援事業", "家族会", "ネットワーク", "相談室", "ひろば", "サポート事業", "ホットライン", "交流会",
+    "相談窓口",
+    "電話相談",
+    "支援センター",
+    "居場所カフェ",
+    "サロン",
+    "相談会",
+    "訪問支援",
+    "LINE相談",
+    "支援事業",
+    "家族会",
+    "ネットワーク",
+    "相談室",
+    "ひろば",
+    "サポート事業",
+    "ホットライン",
+    "交流会",
 ]
 ORG_KINDS = [
-    "社会福祉協議会", "健康福祉部", "こども家庭課", "NPO法人つながりネット", "NPO法人よりそい",
-    "一般社団法人ささえあい", "地域包括支援センター", "保健所", "精神保健福祉センター", "弁護士会",
-    "司法書士会", "生活協同組合", "NPO法人フードバンク", "民生委員児童委員協議会", "ボランティアセンター",
-    "NPO法人こども食堂ネットワーク", "教育委員会", "消費生活センター", "国際交流協会", "NPO法人居場所の会",
+    "社会福祉協議会",
+    "健康福祉部",
+    "こども家庭課",
+    "NPO法人つながりネット",
+    "NPO法人よりそい",
+    "一般社団法人ささえあい",
+    "地域包括支援センター",
+    "保健所",
+    "精神保健福祉センター",
+    "弁護士会",
+    "司法書士会",
+    "生活協同組合",
+    "NPO法人フードバンク",
+    "民生委員児童委員協議会",
+    "ボランティアセンター",
+    "NPO法人こども食堂ネットワーク",
+    "教育委員会",
+    "消費生活センター",
+    "国際交流協会",
+    "NPO法人居場所の会",
 ]
 QUERIES = [
-    "こどく", "ｿｳﾀﾞﾝ", "ひきこもり", "いじめ", "お金", "死にたい", "子育て 相談", "こどこ", "しごと",
-    "居場所", "介護", "借金", "DV", "ヤングケアラー", "LINE", "消えたい", "フードバンク", "不登校",
+    "こどく",
+    "ｿｳﾀﾞﾝ",
+    "ひきこもり",
+    "いじめ",
+    "お金",
+    "死にたい",
+    "子育て 相談",
+    "こどこ",
+    "しごと",
+    "居場所",
+    "介護",
+    "借金",
+    "DV",
+    "ヤングケアラー",
+    "LINE",
+    "消えたい",
+    "フードバンク",
+    "不登校",
 ]
 
 
@@ -107,7 +153,8 @@ def generate(platforms: list) -> None:  # type: ignore[type-arg]
     from directory.models import Organization, Service
     from directory.search.index import _Place, entry_fields
     from directory.search.models import SearchEntry
-    from directory.taxonomy import CATEGORIES, TOPICS as TERM_TOPICS
+    from directory.taxonomy import CATEGORIES
+    from directory.taxonomy import TOPICS as TERM_TOPICS
 
     rng = random.Random(SEED)
     term_names = [name for _c, name, _d in CATEGORIES] + [name for _c, name, _d in TERM_TOPICS]
@@ -153,7 +200,9 @@ def generate(platforms: list) -> None:  # type: ignore[type-arg]
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO directory_search_fts(directory_search_fts) VALUES ('optimize')")
         cursor.execute("ANALYZE")
-    print(f"generated and indexed {N:,} services on {len(platforms)} platforms in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated and indexed {N:,} services on {len(platforms)} platforms in {time.perf_counter() - started:.1f} s"
+    )
 
 
 def in_process(platforms: list) -> None:  # type: ignore[type-arg]
@@ -169,7 +218,7 @@ def in_process(platforms: list) -> None:  # type: ignore[type-arg]
         ("one platform (navigator)", lambda: {"platform": rng.choice(platforms)}),
         (
             "one platform, near a point",
-            lambda: {"platform": (p := rng.choice(platforms)), "near": Near(latitude=35.0, longitude=136.0)},
+            lambda: {"platform": rng.choice(platforms), "near": Near(latitude=35.0, longitude=136.0)},
         ),
         ("all 47 platforms (/hsds/)", lambda: {"platforms": platforms}),
     ):
@@ -259,9 +308,12 @@ def over_http(tmp: Path, platforms: list) -> None:  # type: ignore[type-arg]
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "tsunagari.wsgi:application",
-            "--workers", "2",
-            "--bind", f"127.0.0.1:{port}",
-            "--log-level", "warning",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
         ],
         cwd=ROOT,
         env=env,
@@ -307,7 +359,9 @@ def over_http(tmp: Path, platforms: list) -> None:  # type: ignore[type-arg]
         print(f"  trivial JSON view       {t_rate:8.1f} req/s")
         print(f"  {search[0].split('?')[0]:<22}  {s_rate:8.1f} req/s   (queries: {', '.join(QUERIES[:6])} …)")
         ratio = s_rate / t_rate if t_rate else 0.0
-        print(f"  ratio search / trivial  {ratio:8.2f}   (target ≥ 0.4): {'OK' if ratio >= 0.4 else 'MISSED'}")
+        print(
+            f"  ratio search / trivial  {ratio:8.2f}   (target ≥ 0.4): {'OK' if ratio >= 0.4 else 'MISSED'}"
+        )
         if errors:
             print(f"  non-200 answers: {errors}")
     finally:
@@ -334,7 +388,9 @@ def main() -> None:
     with scopes_disabled():
         platforms = [
             do_create_platform(
-                slug=f"pref{n:02d}", code=jiscode.with_check_digit(f"{n:02d}000"), name=f"{name}孤独・孤立対策PF"
+                slug=f"pref{n:02d}",
+                code=jiscode.with_check_digit(f"{n:02d}000"),
+                name=f"{name}孤独・孤立対策PF",
             )
             for n, name in enumerate(PREFECTURES, start=1)
         ]

@@ -967,3 +967,7 @@ class TouchPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} × {self.signal}"
+
+
+# The search index table lives with the search code (directory/search/models.py).
+from directory.search.models import SearchEntry  # noqa: E402,F401

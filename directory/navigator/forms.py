@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from directory import postcode
+from directory.postcode import Area, lookup
 from directory.models import TargetGroup
 from directory.taxonomy import CATEGORIES
 
@@ -36,12 +36,12 @@ class SearchForm(forms.Form):
     open_now = forms.BooleanField(label=_("今開いている窓口だけ"), required=False)
     page = forms.IntegerField(min_value=1, max_value=500, required=False)
 
-    def clean_postcode(self) -> postcode.Area | None:
+    def clean_postcode(self) -> Area | None:
         value = self.cleaned_data.get("postcode", "").strip()
         if not value:
             return None
         try:
-            return postcode.lookup(value)
+            return lookup(value)
         except ValidationError as error:
             raise ValidationError(error.messages) from None
 
@@ -49,11 +49,21 @@ class SearchForm(forms.Form):
 class GuideForm(forms.Form):
     """The guided questions; every step posts (GET) the earlier answers as hidden fields."""
 
-    who = forms.ChoiceField(label=_("相談したいのは誰のことですか"), choices=list(TargetGroup.choices), required=False, widget=forms.RadioSelect)
-    category = forms.ChoiceField(
-        label=_("どんなことで困っていますか"), choices=CATEGORY_CHOICES[1:], required=False, widget=forms.RadioSelect
+    who = forms.ChoiceField(
+        label=_("相談したいのは誰のことですか"),
+        choices=list(TargetGroup.choices),
+        required=False,
+        widget=forms.RadioSelect,
     )
-    how = forms.ChoiceField(label=_("どのように相談したいですか"), choices=HOW_CHOICES, required=False, widget=forms.RadioSelect)
+    category = forms.ChoiceField(
+        label=_("どんなことで困っていますか"),
+        choices=CATEGORY_CHOICES[1:],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    how = forms.ChoiceField(
+        label=_("どのように相談したいですか"), choices=HOW_CHOICES, required=False, widget=forms.RadioSelect
+    )
     when = forms.ChoiceField(
         label=_("いつ相談したいですか"),
         choices=[("now", _("今すぐ話したい")), ("later", _("あとで・日を決めて"))],

@@ -68,7 +68,9 @@ def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
         )
-        services = results.services(queries.with_schedules(Service.objects.select_related("organization")).prefetch_related("phones"))
+        services = results.services(
+            queries.with_schedules(Service.objects.select_related("organization")).prefetch_related("phones")
+        )
         for service in services:
             service.open_now = queries.service_is_open(service, now)
     else:

@@ -74,7 +74,7 @@ class SearchResults:
         for hit in self.hits:
             service = by_id.get(hit.service_id)
             if service is not None:
-                service.search_hit = hit
+                service.search_hit = hit  # type: ignore[union-attr]
                 ordered.append(service)
         return ordered
 
@@ -117,7 +117,10 @@ def _crisis_hits(constraint: Constraint) -> list[Hit]:
 def _all_hits(constraint: Constraint, near: Near | None, limit: int, offset: int) -> tuple[int, list[Hit]]:
     prox, prox_params = proximity_sql(near)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM directory_searchentry e WHERE {constraint.sql}", list(constraint.params))
+        cursor.execute(
+            f"SELECT count(*) FROM directory_searchentry e WHERE {constraint.sql}",
+            list(constraint.params),
+        )
         total = cursor.fetchone()[0]
         cursor.execute(
             f"SELECT e.service_id, {prox} AS score FROM directory_searchentry e WHERE {constraint.sql} "
@@ -184,7 +187,9 @@ def search_services(
         if total:
             _all_total, all_rows = engine.ranked(analysis, constraint, near, FUZZY_BELOW, 0)
             matched |= {sid for sid, _score in all_rows}
-        similar = [Hit(sid, score, "similar") for sid, score in engine.fuzzy(analysis, constraint, near, matched)]
+        similar = [
+            Hit(sid, score, "similar") for sid, score in engine.fuzzy(analysis, constraint, near, matched)
+        ]
         similar_offset = max(0, rest_offset - total)
         rest += similar[similar_offset : similar_offset + max(0, rest_limit - len(rest))]
         total += len(similar)

@@ -101,7 +101,9 @@ def _crisis_patterns() -> tuple[tuple[str, ...], ...]:
     for pattern in synonyms.CRISIS_PATTERNS:
         lemmas: list[str] = []
         for word in pattern:
-            lemmas.extend(m.normalized_form().lower() for m in _tokenizer().tokenize(normalise(word), SplitMode.C))
+            lemmas.extend(
+                m.normalized_form().lower() for m in _tokenizer().tokenize(normalise(word), SplitMode.C)
+            )
         patterns.append(tuple(lemmas))
     return tuple(patterns)
 
@@ -168,7 +170,9 @@ def analyse(text: str, *, query: bool = False) -> Analysis:
         readings=_unique(readings),
         romaji=_unique(romaji),
         lemmas=tuple(lemmas),
-        spoken=token(jaconv.kata2alphabet("".join(spoken))).lower() if _KATAKANA.match("".join(spoken)) else "",
+        spoken=token(jaconv.kata2alphabet("".join(spoken))).lower()
+        if _KATAKANA.match("".join(spoken))
+        else "",
     )
 
 

@@ -41,9 +41,9 @@ def _sqlite_relevance() -> str:
 
 
 def _scope_match(constraint: Constraint) -> str:
-    return "".join(
-        f" AND scope : ({' OR '.join(terms)})" for terms in constraint.scope_groups()
-    )
+    return "".join(f" AND scope : ({' OR '.join(terms)})" for terms in constraint.scope_groups())
+
+
 FUZZY_MIN_SIMILARITY = 0.6  # as pg_trgm.word_similarity_threshold
 FUZZY_CANDIDATES = 300
 
@@ -152,10 +152,7 @@ class SQLiteBackend:
             return 0, []
         match = f"({match}){_scope_match(constraint)}"
         prox, prox_params = proximity_sql(near)
-        base = (
-            f"FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s AND ({constraint.sql})"
-        )
+        base = f"FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH %s AND ({constraint.sql})"
         params = [match, *constraint.params]
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) {base}", params)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+import jaconv
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django_scopes import scopes_disabled
 
-import jaconv
-
-from directory.search.backends import scope_terms
 from directory.search.analysis import Analysis, analyse, normalise, token, trigrams
+from directory.search.backends import scope_terms
 
 NATIONAL = "000000"
 
@@ -68,7 +67,9 @@ def entry_fields(service, *, terms: list[str], locations: list, area_codes: list
     )
     kana = [_kana_readings(k) for k in (service.name_kana, organization.name_kana) if k]
     romaji = list(dict.fromkeys([*title.romaji, *body.romaji, *(r for _k, r in kana)]))
-    point = next(((loc.latitude, loc.longitude) for loc in locations if loc.latitude is not None), (None, None))
+    point = next(
+        ((loc.latitude, loc.longitude) for loc in locations if loc.latitude is not None), (None, None)
+    )
     is_public = bool(service.is_published and service.status != service.Status.DEFUNCT)
     return {
         "platform_id": service.platform_id,
@@ -107,7 +108,10 @@ def related_rows(service) -> dict:  # type: ignore[no-untyped-def]
         loc = sal.location
         cities = [a.city for a in loc.addresses.all()] if loc.location_type == loc.Type.PHYSICAL else []
         places.append(_Place(loc.name, " ".join(cities), loc.latitude, loc.longitude))
-    codes = [code or NATIONAL for code in ServiceArea.objects.filter(service=service).values_list("municipality_code", flat=True)]
+    codes = [
+        code or NATIONAL
+        for code in ServiceArea.objects.filter(service=service).values_list("municipality_code", flat=True)
+    ]
     if service.is_national or service.organization.is_national:
         codes.append(NATIONAL)
     if not codes:
@@ -128,7 +132,9 @@ def index_services(service_ids: Iterable[int]) -> int:
 
     count = 0
     with scopes_disabled():
-        for service in Service.objects.filter(pk__in=list(service_ids)).select_related("organization", "platform"):
+        for service in Service.objects.filter(pk__in=list(service_ids)).select_related(
+            "organization", "platform"
+        ):
             index_service(service)
             count += 1
     return count
@@ -162,14 +168,20 @@ def _services_of(instance) -> list[int]:  # type: ignore[no-untyped-def]
         if isinstance(instance, m.Attribute):
             return [instance.service_id] if instance.service_id else []
         if isinstance(instance, m.Location):
-            return list(m.ServiceAtLocation.objects.filter(location=instance).values_list("service_id", flat=True))
+            return list(
+                m.ServiceAtLocation.objects.filter(location=instance).values_list("service_id", flat=True)
+            )
         if isinstance(instance, m.Address):
             return list(
-                m.ServiceAtLocation.objects.filter(location_id=instance.location_id).values_list("service_id", flat=True)
+                m.ServiceAtLocation.objects.filter(location_id=instance.location_id).values_list(
+                    "service_id", flat=True
+                )
             )
         if isinstance(instance, m.TaxonomyTerm):
             return list(
-                m.Attribute.objects.filter(taxonomy_term=instance, service__isnull=False).values_list("service_id", flat=True)
+                m.Attribute.objects.filter(taxonomy_term=instance, service__isnull=False).values_list(
+                    "service_id", flat=True
+                )
             )
     return []
 
@@ -187,6 +199,15 @@ def _on_change(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-d
 def connect() -> None:
     from directory import models as m
 
-    for model in (m.Service, m.Organization, m.ServiceArea, m.ServiceAtLocation, m.Attribute, m.Location, m.Address, m.TaxonomyTerm):
+    for model in (
+        m.Service,
+        m.Organization,
+        m.ServiceArea,
+        m.ServiceAtLocation,
+        m.Attribute,
+        m.Location,
+        m.Address,
+        m.TaxonomyTerm,
+    ):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"search-save-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"search-delete-{model.__name__}")

@@ -61,7 +61,7 @@ def tags_for(lemmas: list[str]) -> list[str]:
     """
     tags: list[str] = []
     for i in range(len(lemmas)):
-        for word, parts, word_tags in _split_words():
+        for _word, parts, word_tags in _split_words():
             if tuple(lemmas[i : i + len(parts)]) == parts:
                 tags.extend(word_tags)
     return tags

@@ -39,7 +39,11 @@ def make_service(platform: Platform, name: str, description: str = "", **extra) 
         for code in terms:
             term = TaxonomyTerm.objects.get(platform=None, code=code)
             Attribute.objects.create(
-                platform=platform, link_id=service.uuid, link_entity="service", taxonomy_term=term, service=service
+                platform=platform,
+                link_id=service.uuid,
+                link_entity="service",
+                taxonomy_term=term,
+                service=service,
             )
         if area is not None:
             ServiceArea.objects.create(platform=platform, service=service, name=area, municipality_code=area)

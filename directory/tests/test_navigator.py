@@ -24,13 +24,25 @@ class NavigatorTestCase(BaseTestCase):
             is_free=True,
             target_groups=["self"],
             point=(35.4233, 136.7606),
-            address={"address_1": "薮田南2-1-1", "city": "岐阜市", "state_province": "岐阜県", "postal_code": "500-8570"},
+            address={
+                "address_1": "薮田南2-1-1",
+                "city": "岐阜市",
+                "state_province": "岐阜県",
+                "postal_code": "500-8570",
+            },
             hours=[("MO,TU,WE,TH,FR", "09:00", "17:00")],
         )
         cls.crisis = make_service(
-            p, "いのちの電話（テスト）", "気持ちを聞きます。", is_crisis_line=True, is_24h=True, phone="0120-000-000"
+            p,
+            "いのちの電話（テスト）",
+            "気持ちを聞きます。",
+            is_crisis_line=True,
+            is_24h=True,
+            phone="0120-000-000",
         )
-        cls.paid = make_service(p, "家計相談（有料）", "お金の相談。", terms=["cat-money"], target_groups=["family"])
+        cls.paid = make_service(
+            p, "家計相談（有料）", "お金の相談。", terms=["cat-money"], target_groups=["family"]
+        )
         cls.other = make_service(cls.other_platform, "ベータ市の孤独相談", "")
 
     def test_it_shows_the_navigator_and_the_partnership_on_the_home_page(self) -> None:
@@ -81,7 +93,9 @@ class NavigatorTestCase(BaseTestCase):
         self.assertNotContains(response, "家計相談（有料）")  # no schedule: not known to be open
 
     def test_it_looks_up_the_postal_code_and_explains_bad_ones(self) -> None:
-        response = self.client.get(self.url("directory:search"), {"q": "相談", "postcode": "５００－８５７０"})
+        response = self.client.get(
+            self.url("directory:search"), {"q": "相談", "postcode": "５００－８５７０"}
+        )
         self.assertContains(response, "岐阜県岐阜市薮田南に近い窓口を先に表示しています。")
         response = self.client.get(self.url("directory:search"), {"q": "相談", "postcode": "12"})
         self.assertContains(response, "郵便番号は7桁の数字で入力してください")
@@ -98,7 +112,9 @@ class NavigatorTestCase(BaseTestCase):
     def test_it_answers_404_for_unpublished_and_other_platforms_services(self) -> None:
         hidden = make_service(self.platform, "非公開", "", is_published=False)
         self.assertEqual(self.client.get(self.url("directory:service_page", hidden.uuid)).status_code, 404)
-        self.assertEqual(self.client.get(self.url("directory:service_page", self.other.uuid)).status_code, 404)
+        self.assertEqual(
+            self.client.get(self.url("directory:service_page", self.other.uuid)).status_code, 404
+        )
 
     def test_it_answers_404_on_a_platform_that_is_not_public(self) -> None:
         with scopes_disabled():
@@ -119,7 +135,9 @@ class NavigatorTestCase(BaseTestCase):
         self.assertContains(third, "どのように相談したいですか")
         fourth = self.client.get(guide, {"who": "self", "category": "cat-relations", "how": ""})
         self.assertContains(fourth, "いつ相談したいですか")
-        done = self.client.get(guide, {"who": "self", "category": "cat-relations", "how": "", "when": "later"})
+        done = self.client.get(
+            guide, {"who": "self", "category": "cat-relations", "how": "", "when": "later"}
+        )
         self.assertRedirects(done, "/p/alpha/search?who=self&category=cat-relations&guided=1")
         results = self.client.get(done["Location"])
         self.assertContains(results, "孤独・孤立の相談窓口")

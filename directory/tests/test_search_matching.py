@@ -31,7 +31,9 @@ class SearchMatchingTestCase(BaseTestCase):
         cls.childcare = make_service(p, "育児の電話相談", "赤ちゃんの世話や発達の心配に保健師が答えます。")
         cls.work = make_service(p, "若者の就労支援", "仕事探しを一緒に考えます。")
         cls.hidden = make_service(p, "非公開の孤独相談", "公開前の窓口です。", is_published=False)
-        cls.elsewhere = make_service(cls.other_platform, "ベータ市の孤独相談", "別のプラットフォームの窓口です。")
+        cls.elsewhere = make_service(
+            cls.other_platform, "ベータ市の孤独相談", "別のプラットフォームの窓口です。"
+        )
 
     def names(self, query: str, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
         kwargs.setdefault("platform", self.platform)
@@ -105,7 +107,12 @@ class SearchMatchingTestCase(BaseTestCase):
     def test_it_puts_crisis_lines_first_for_crisis_queries(self) -> None:
         day = make_service(self.platform, "こころの電話（平日）", "気持ちを聞きます。", is_crisis_line=True)
         night = make_service(
-            self.platform, "いのちの相談24時間", "夜間も対応。", is_crisis_line=True, is_24h=True, is_anonymous=True
+            self.platform,
+            "いのちの相談24時間",
+            "夜間も対応。",
+            is_crisis_line=True,
+            is_24h=True,
+            is_anonymous=True,
         )
         for query in ("死にたい", "消えたい", "自殺", "もう生きるのがつらい"):
             with self.subTest(query=query):
@@ -119,7 +126,10 @@ class SearchMatchingTestCase(BaseTestCase):
         line = make_service(self.platform, "よりそい電話", "", is_crisis_line=True, is_24h=True)
         with scope(platform=self.platform):
             within = Service.objects.filter(pk__in=[self.kodoku.pk, line.pk])
-            names = [s.name for s in search_services("死にたい 孤独", platform=self.platform, within=within).services()]
+            names = [
+                s.name
+                for s in search_services("死にたい 孤独", platform=self.platform, within=within).services()
+            ]
         self.assertEqual(names, ["よりそい電話", "孤独・孤立の相談窓口"])
 
     def test_it_lists_everything_for_an_empty_query(self) -> None:
@@ -154,7 +164,9 @@ class SearchIndexSyncTestCase(BaseTestCase):
             org = Organization.objects.get(pk=service.organization_id)
             org.name = "ひまわり社会福祉協議会"
             org.save()
-        self.assertEqual(search_services("社会福祉協議会", platform=self.platform).hits[0].service_id, service.pk)
+        self.assertEqual(
+            search_services("社会福祉協議会", platform=self.platform).hits[0].service_id, service.pk
+        )
         other = make_service(self.platform, "まちの保健室", "", terms=["topic-isolation"])
         self.assertEqual(search_services("孤立", platform=self.platform).hits[0].service_id, other.pk)
 
