@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from directory.postcode import Area, lookup
 from directory.models import TargetGroup
+from directory.postcode import Area, lookup
 from directory.taxonomy import CATEGORIES
 
 CATEGORY_CHOICES = [("", _("すべての分類"))] + [(code, name) for code, name, _description in CATEGORIES]
