@@ -28,7 +28,12 @@ class NavigatorBrowserTestCase(BrowserTestCase):
             phone="058-272-1111",
             is_free=True,
             point=(35.4233, 136.7606),
-            address={"address_1": "薮田南2-1-1", "city": "岐阜市", "state_province": "岐阜県", "postal_code": "500-8570"},
+            address={
+                "address_1": "薮田南2-1-1",
+                "city": "岐阜市",
+                "state_province": "岐阜県",
+                "postal_code": "500-8570",
+            },
             hours=[("MO,TU,WE,TH,FR", "08:30", "17:15")],
         )
         make_service(
@@ -47,7 +52,12 @@ class NavigatorBrowserTestCase(BrowserTestCase):
             terms=["cat-children"],
             is_free=True,
             point=(35.41, 136.75),
-            address={"address_1": "長住町1-1", "city": "岐阜市", "state_province": "岐阜県", "postal_code": "500-8833"},
+            address={
+                "address_1": "長住町1-1",
+                "city": "岐阜市",
+                "state_province": "岐阜県",
+                "postal_code": "500-8833",
+            },
         )
 
     def check(self, page, name: str) -> None:  # type: ignore[no-untyped-def]
