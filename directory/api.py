@@ -438,7 +438,9 @@ def build_router() -> Router:
             modified_after=modified_after,
             postcode=postcode,
             proximity=proximity,
-        ).order_by("name_kana", "name", "pk")
+        )
+        if not search:  # with a search, directory.search orders by relevance (crisis lines first)
+            queryset = queryset.order_by("name_kana", "name", "pk")
         if minimal:
             return listing(
                 request,

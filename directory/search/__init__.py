@@ -25,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django_scopes import scopes_disabled
 
 from directory.search.analysis import Analysis, analyse_query
@@ -34,7 +35,7 @@ from directory.search.backends import Constraint, Near, backend, proximity_sql
 if TYPE_CHECKING:
     from platforms.models import Platform
 
-__all__ = ["Hit", "Near", "SearchResults", "search_services"]
+__all__ = ["Hit", "Near", "SearchResults", "filter_services", "search_services"]
 
 FUZZY_BELOW = 5
 MAX_LIMIT = 200
@@ -195,3 +196,29 @@ def search_services(
         total += len(similar)
     results.total, results.hits = len(crisis) + total, head + rest
     return results
+
+
+RANKED_FIRST = 100
+
+
+def filter_services(services: QuerySet, text: str) -> QuerySet:
+    """``services`` narrowed to those matching ``text``, best first (for the HSDS API).
+
+    Every service that matches the words, readings or synonyms stays in (so counts and pages
+    are exact); the best ``RANKED_FIRST`` by search_services() (crisis lines first for crisis
+    words, then relevance, then similar-sounding ones when few matched) come first in that
+    order, the rest follow by ふりがな.
+    """
+    ranked = search_services(text, within=services, public_only=False, limit=RANKED_FIRST)
+    ids = [hit.service_id for hit in ranked.hits]
+    constraint = _constraint(None, services, public_only=False)
+    matching = backend().matching_sql(ranked.analysis, constraint)
+    wanted = Q(pk__in=ids)
+    if matching is not None:
+        wanted |= Q(pk__in=RawSQL(*matching))
+    order = Case(
+        *(When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)),
+        default=Value(len(ids)),
+        output_field=IntegerField(),
+    )
+    return services.filter(wanted).annotate(search_rank=order).order_by("search_rank", "name_kana", "pk")

@@ -164,6 +164,19 @@ def analyse(text: str, *, query: bool = False) -> Analysis:
                     romaji.append(token(jaconv.kata2alphabet(reading)).lower())
         syns.extend(synonyms.tags_for(chunk_lemmas))
         spoken_done = True
+    if query:
+        # Each typed word also as a whole, written and read: Sudachi may cut a short query
+        # where the indexed text was cut otherwise (よりそい → より + そい, but
+        # よりそいホットライン → よりそい + ホットライン).
+        for part in text.splitlines()[0].split() if text.strip() else []:
+            words.append(token(part))
+            reading = "".join(
+                m.reading_form()
+                for m in tokenizer.tokenize(part, SplitMode.C)
+                if m.part_of_speech()[0] not in ("補助記号", "空白")
+            )
+            if len(reading) > 1 and _KATAKANA.match(reading):
+                readings.append(token(reading))
     return Analysis(
         words=_unique(words),
         synonyms=_unique(syns),

@@ -144,6 +144,18 @@ class SQLiteBackend:
                 groups.append(f"{column} : ({' OR '.join(_fts_phrase(t) for t in terms)})")
         return " OR ".join(groups)
 
+    def matching_sql(self, analysis: Analysis, constraint: Constraint) -> tuple[str, list] | None:
+        """SQL selecting the service ids of every match (no ranking), or None without terms."""
+        match = self._match_expression(analysis)
+        if not match:
+            return None
+        match = f"({match}){_scope_match(constraint)}"
+        sql = (
+            f"SELECT e.service_id FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
+            f"WHERE {FTS} MATCH %s AND ({constraint.sql})"
+        )
+        return sql, [match, *constraint.params]
+
     def ranked(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int
     ) -> tuple[int, list[tuple[int, float]]]:
@@ -224,6 +236,14 @@ PG_VECTOR = pg_vector()
 
 class PostgreSQLBackend:
     vendor = "postgresql"
+
+    def matching_sql(self, analysis: Analysis, constraint: Constraint) -> tuple[str, list] | None:
+        """SQL selecting the service ids of every match (no ranking), or None without terms."""
+        query = _tsquery(analysis, constraint)
+        if not query:
+            return None
+        sql = f"SELECT e.service_id FROM {TABLE} e WHERE {PG_VECTOR} @@ %s::tsquery AND ({constraint.sql})"
+        return sql, [query, *constraint.params]
 
     def ranked(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int

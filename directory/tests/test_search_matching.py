@@ -184,3 +184,21 @@ class SearchIndexSyncTestCase(BaseTestCase):
         self.assertEqual(search_services("孤独", platform=self.platform).total, 0)
         call_command("rebuild_search_index", "alpha", verbosity=0)
         self.assertEqual(search_services("孤独", platform=self.platform).hits[0].service_id, service.pk)
+
+
+class FilterServicesTestCase(BaseTestCase):
+    """filter_services(): the queryset form used by the HSDS API's ``search`` parameter."""
+
+    def test_it_keeps_every_match_in_relevance_order_with_crisis_lines_first(self) -> None:
+        from directory.search import filter_services
+
+        title = make_service(self.platform, "孤独の相談", "")
+        body = make_service(self.platform, "ふれあいサロン", "孤独を感じる方もどうぞ。")
+        line = make_service(self.platform, "いのちの電話", "", is_crisis_line=True, is_24h=True)
+        make_service(self.platform, "就労支援", "")
+        with scope(platform=self.platform):
+            names = [s.name for s in filter_services(Service.objects.public(), "孤独")]
+            self.assertEqual(names, [title.name, body.name])
+            crisis = [s.name for s in filter_services(Service.objects.public(), "死にたい 孤独")]
+            self.assertEqual(crisis, [line.name, title.name, body.name])
+            self.assertEqual(filter_services(Service.objects.public(), "こどく").count(), 2)

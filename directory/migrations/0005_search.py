@@ -9,7 +9,7 @@ from directory.search import schema
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0003_support_list_and_gaps'),
+        ('directory', '0004_location_coordinates'),
         ('platforms', '0001_initial'),
     ]
 
