@@ -165,6 +165,14 @@ def _notes(analysis: Analysis) -> list[str]:
     return [
         analysis.survey.title,
         _("回答数: %(n)d（%(scope)s）") % {"n": analysis.n, "scope": settings.get_scope_display()},
+        *(
+            [
+                _("母集団への調整に使う設問が無回答の %(n)d件は集計から除いています。")
+                % {"n": analysis.excluded}
+            ]
+            if analysis.excluded
+            else []
+        ),
         _("ウェイト: %(method)s。層: %(strata)s。")
         % {"method": settings.get_method_display(), "strata": analysis.weighted.strata or _("なし")},
         _("ウェイトの範囲 %(min)s〜%(max)s、ウェイトによる設計効果（Kish）%(deff).2f")

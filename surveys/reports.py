@@ -175,6 +175,14 @@ class Analysis:
         codes = [*self.variables, *(c for c in self.settings.needed_codes() if c not in self.variables)]
         self.frame: pl.DataFrame = responses_frame(survey, codes, modes=self.settings.modes())
         self.weighting_error: str | None = None
+        # Responses that leave a question of the population tables unanswered cannot be adjusted:
+        # they are left out of the weighted estimates, and the pages and reports say how many.
+        self.excluded = 0
+        adjusted = [c for c in self.settings.needed_codes() if c != self.settings.stratum_code]
+        if self.settings.method != "none" and adjusted and all(c in self.frame.columns for c in adjusted):
+            complete = self.frame.drop_nulls(adjusted)
+            self.excluded = self.frame.height - complete.height
+            self.frame = complete
         weight = "weight" if self.settings.uses_imported_weight(self.frame) else None
         strata = self.settings.strata_column(self.frame)
         try:
