@@ -327,6 +327,8 @@ class Service(HSDSModel):
         related_name="hsds_services",
     )
     is_published = models.BooleanField(_("公開"), default=False)
+    # The 情報交換・共有シート columns that have no HSDS field (新・既, 種別, 形態, 委託先).
+    inventory = models.JSONField(_("共有シートの項目"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = platform_manager(ServiceQuerySet)  # type: ignore[misc]
@@ -808,6 +810,34 @@ class ServiceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} 変更申請"
+
+
+class SheetUpload(models.Model):
+    """An uploaded 情報交換・共有シート, kept for its preview; applied once (idempotent)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result = models.JSONField(default=dict, blank=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("共有シートのアップロード")
+        verbose_name_plural = _("共有シートのアップロード")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 # --- サポートリスト (printed booklet) and gap analysis -------------------------------------------------

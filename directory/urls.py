@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from directory import api, views_gaps, views_support_list
+from directory import api, views_gaps, views_services, views_sheet, views_support_list
 
 app_name = "directory"
 
@@ -11,6 +11,16 @@ urlpatterns = [
     # HSDS 3.0 API: one platform, and every public platform together
     path(P + "hsds/", api.platform_api.urls),
     path("hsds/", api.aggregate_api.urls),
+    # 支援・相談窓口 (staff): list, detail, edit or propose, review, 情報交換・共有シート
+    path(STAFF + "services/", views_services.service_list, name="services"),
+    path(STAFF + "services/new/", views_services.service_new, name="service_new"),
+    path(STAFF + "services/<uuid:uuid>/", views_services.service_detail, name="service"),
+    path(STAFF + "services/<uuid:uuid>/edit/", views_services.service_edit, name="service_edit"),
+    path(STAFF + "changes/", views_services.change_list, name="changes"),
+    path(STAFF + "changes/<uuid:uuid>/", views_services.change_detail, name="change"),
+    path(STAFF + "sheet/", views_sheet.sheet_upload, name="sheet"),
+    path(STAFF + "sheet/template.xlsx", views_sheet.sheet_template, name="sheet_template"),
+    path(STAFF + "sheet/<uuid:uuid>/", views_sheet.sheet_preview, name="sheet_preview"),
     # サポートリスト (public PDF; the secretariat chooses categories, order, size and fallback window)
     path(P + "support-list.pdf", views_support_list.support_list_pdf, name="support_list_pdf"),
     path(STAFF + "support-list/", views_support_list.support_list_settings, name="support_list_settings"),

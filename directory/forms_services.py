@@ -1,0 +1,164 @@
+"""Forms of the directory's staff pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from . import taxonomy
+from .models import AgeBand, Organization, Reservation, Service, TargetGroup, TaxonomyTerm, kana_validator
+
+WEEKDAY_CHOICES = [
+    ("MO", _("月")),
+    ("TU", _("火")),
+    ("WE", _("水")),
+    ("TH", _("木")),
+    ("FR", _("金")),
+    ("SA", _("土")),
+    ("SU", _("日")),
+]
+phone_validator = RegexValidator(
+    r"^(#?[0-9０-９\-－ー()（） ]{3,20})$",
+    _("電話番号は数字とハイフンで入力してください（例: 0596-21-5556）。"),
+)
+
+
+def term_choices(taxonomy_id: Any) -> list[tuple[str, str]]:
+    terms = TaxonomyTerm.objects.available_to(None).filter(taxonomy_ref=taxonomy_id).order_by("order")
+    return [(t.code, t.name) for t in terms]
+
+
+class ServiceFilterForm(forms.Form):
+    q = forms.CharField(label=_("名称・内容"), required=False)
+    category = forms.ChoiceField(label=_("分類"), required=False)
+    state = forms.ChoiceField(
+        label=_("公開"),
+        required=False,
+        choices=[
+            ("", _("すべて")),
+            ("published", _("公開中")),
+            ("draft", _("非公開")),
+            ("pending", _("確認待ちあり")),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        category: Any = self.fields["category"]
+        category.choices = [("", _("すべて"))] + term_choices(taxonomy.CATEGORIES_ID)
+
+
+class ServiceForm(forms.Form):
+    """The fields staff edit; member staff do not see the secretariat-only ones."""
+
+    name = forms.CharField(label=_("名称"), max_length=300)
+    name_kana = forms.CharField(
+        label=_("ふりがな"), max_length=300, required=False, validators=[kana_validator]
+    )
+    department = forms.CharField(label=_("担当課"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("相談内容・事業内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    status = forms.ChoiceField(label=_("状態"), choices=Service.Status.choices)
+    url = forms.URLField(label=_("URL"), max_length=500, required=False, assume_scheme="https")
+    email = forms.EmailField(label=_("メールアドレス"), required=False)
+    application_process = forms.CharField(
+        label=_("利用方法"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    eligibility_description = forms.CharField(
+        label=_("対象者の説明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    fees_description = forms.CharField(label=_("費用"), max_length=500, required=False)
+    alert = forms.CharField(label=_("お知らせ"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reservation = forms.ChoiceField(label=_("予約"), choices=Reservation.choices, required=False)
+    target_groups = forms.MultipleChoiceField(
+        label=_("対象者"), choices=TargetGroup.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    age_bands = forms.MultipleChoiceField(
+        label=_("対象年齢層"),
+        choices=AgeBand.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("選ばなければ全年齢"),
+    )
+    is_free = forms.BooleanField(label=_("無料"), required=False)
+    is_24h = forms.BooleanField(label=_("24時間対応"), required=False)
+    is_anonymous = forms.BooleanField(label=_("匿名で相談できる"), required=False)
+    is_crisis_line = forms.BooleanField(
+        label=_("緊急・自殺予防の相談窓口"),
+        required=False,
+        help_text=_("「死にたい」などの検索で最初に表示します"),
+    )
+    terms = forms.MultipleChoiceField(
+        label=_("分類・相談テーマ"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    phone = forms.CharField(label=_("電話番号"), max_length=30, required=False, validators=[phone_validator])
+    hours = forms.CharField(
+        label=_("受付日時（表示用）"),
+        max_length=300,
+        required=False,
+        help_text=_("例: 月曜日〜金曜日 8:30〜17:15"),
+    )
+    byday = forms.MultipleChoiceField(
+        label=_("受付曜日"), choices=WEEKDAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    opens_at = forms.TimeField(
+        label=_("開始時刻"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    closes_at = forms.TimeField(
+        label=_("終了時刻"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("開始と同じ時刻なら24時間、開始より前なら翌日まで"),
+    )
+
+    def __init__(self, *args: Any, secretariat: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        terms: Any = self.fields["terms"]
+        terms.choices = term_choices(taxonomy.CATEGORIES_ID) + term_choices(taxonomy.TOPICS_ID)
+        if not secretariat:
+            del self.fields["is_crisis_line"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("opens_at")) != bool(data.get("closes_at")):
+            self.add_error("closes_at", _("開始時刻と終了時刻は両方入力してください。"))
+        if data.get("opens_at") and not data.get("byday"):
+            self.add_error("byday", _("受付曜日を選んでください。"))
+        return data
+
+
+class NewServiceForm(ServiceForm):
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label=_("運営団体"), queryset=Organization.objects.none()
+    )
+    publish = forms.BooleanField(label=_("すぐに公開する"), required=False)
+
+    field_order = ["organization", "publish"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organization: Any = self.fields["organization"]
+        organization.queryset = Organization.objects.order_by("name_kana", "name")
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("差し戻す理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("差し戻すときは必ず書いてください。会員団体に表示されます。"),
+    )
+
+
+class SheetUploadForm(forms.Form):
+    file = forms.FileField(label=_("情報交換・共有シート（.xlsx）"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("ファイルが大きすぎます（5MBまで）。"))
+        return upload

@@ -1,0 +1,325 @@
+"""Ise's 情報交換・共有シート as an Excel template, and its upload (validate every row, then apply).
+
+Seed 003: the secretariat asked every department for the programmes that could help people
+who find it hard to work (事業名等・担当課・新・既・種別・対象者・形態・委託先・事業内容) and for the
+NPOs they work with (NPO法人名・NPO法人の概要・担当課・形態・事業名・事業内容). The template has
+those two sheets with the same columns, plus 分類 (the サポートリスト category) and 電話番号 so
+that a row can become a directory entry. Blank 担当課・新・既・種別・対象者 cells repeat the row
+above, as in the merged cells of Ise's sheet. Rows become unpublished services (the
+inventory is internal until the secretariat publishes an entry); uploading the same sheet
+again updates the same services.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from audit.services import log_action
+from partnership.models import MemberOrganisation
+from platforms.models import Platform
+from tsunagari.lib.text import normalise_name
+
+from . import taxonomy
+from .models import Attribute, Organization, Phone, Service, SheetUpload, TaxonomyTerm
+
+TITLE = "「地方版孤独・孤立対策官民連携プラットフォーム」情報交換・共有シート"
+PROGRAMMES = "事業"
+NPOS = "NPO法人"
+HEADER_ROW = 3
+PROGRAMME_COLUMNS = [
+    "事業名等",
+    "担当課",
+    "新・既",
+    "種別",
+    "対象者",
+    "形態",
+    "委託先",
+    "事業内容",
+    "分類",
+    "電話番号",
+]
+NPO_COLUMNS = ["NPO法人名", "NPO法人の概要", "担当課", "形態", "事業名", "事業内容", "分類", "電話番号"]
+NEW_OR_EXISTING = ["新規", "既存"]
+KINDS = ["周知・啓発", "社会参加", "就労支援", "その他"]
+FORMS = ["直営", "委託", "補助", "共催・連携", "その他"]
+FILL_DOWN = {"担当課", "新・既", "種別", "対象者"}
+PHONE = re.compile(r"^#?[0-9\-()]{3,20}$")
+NOTES = {
+    PROGRAMMES: "※「働きづらさを抱えた人」などに対して「周知・啓発」「社会参加」「就労支援」「その他」で、"
+    "既存事業の活用や新規事業として実施できそうな取組みを記載してください。"
+    "担当課・新・既・種別・対象者が上の行と同じときは空欄で構いません。",
+    NPOS: "※各課で事業委託等で関わりのあるNPO法人を記載してください。"
+    "事業でない場合でも、NPO法人と関わりがある場合はその内容を記載してください。",
+}
+
+
+def category_names() -> list[str]:
+    return [name for _code, name, _d in taxonomy.CATEGORIES]
+
+
+def build_template() -> bytes:
+    """The downloadable template (two sheets, header on row 3, drop-down lists)."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    lists = {
+        "新・既": NEW_OR_EXISTING,
+        "種別": KINDS,
+        "形態": FORMS,
+        "分類": category_names(),
+    }
+    for title, columns in ((PROGRAMMES, PROGRAMME_COLUMNS), (NPOS, NPO_COLUMNS)):
+        sheet = book.create_sheet(title)
+        sheet["A1"] = TITLE
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet["A2"] = NOTES[title]
+        sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
+        sheet.row_dimensions[2].height = 48
+        for index, name in enumerate(columns, start=1):
+            cell = sheet.cell(row=HEADER_ROW, column=index, value=name)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            width = 40 if name in ("事業内容", "NPO法人の概要") else 16
+            sheet.column_dimensions[get_column_letter(index)].width = width
+            if name in lists:
+                validation = DataValidation(
+                    type="list",
+                    formula1='"' + ",".join(lists[name]) + '"',
+                    allow_blank=True,
+                    showErrorMessage=name != "分類",
+                    errorTitle=name,
+                    error=_("一覧から選んでください。"),
+                )
+                letter = get_column_letter(index)
+                validation.add(f"{letter}{HEADER_ROW + 1}:{letter}1000")
+                sheet.add_data_validation(validation)
+        sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.values.get("事業名等") or self.values.get("事業名", "")
+
+    @property
+    def organisation(self) -> str:
+        return self.values.get("NPO法人名", "")
+
+    @property
+    def department(self) -> str:
+        return self.values.get("担当課", "")
+
+
+@dataclass
+class Parsed:
+    rows: list[Row]
+    problem: str = ""  # the file is not the template at all
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem and bool(self.rows) and not any(r.errors for r in self.rows)
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(r.errors) for r in self.rows)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse(content: bytes) -> Parsed:
+    """Every row of both sheets with its problems; ``problem`` if this is not the template."""
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a non-workbook)
+        return Parsed(
+            [],
+            _("Excel（.xlsx）ファイルとして読めません。情報交換・共有シートのテンプレートを使ってください。"),
+        )
+    rows: list[Row] = []
+    for title, columns in ((PROGRAMMES, PROGRAMME_COLUMNS), (NPOS, NPO_COLUMNS)):
+        if title not in book.sheetnames:
+            return Parsed(
+                [],
+                _("シート「%(sheet)s」がありません。情報交換・共有シートのテンプレートを使ってください。")
+                % {"sheet": title},
+            )
+        sheet = book[title]
+        cells = list(sheet.iter_rows(values_only=True))
+        header = [_text(v) for v in (cells[HEADER_ROW - 1] if len(cells) >= HEADER_ROW else [])]
+        if header[: len(columns)] != columns:
+            return Parsed(
+                [],
+                _(
+                    "シート「%(sheet)s」の3行目が見出し（%(columns)s）になっていません。テンプレートの列を変えずに記入してください。"
+                )
+                % {"sheet": title, "columns": "・".join(columns)},
+            )
+        above: dict[str, str] = {}
+        for number, raw in enumerate(cells[HEADER_ROW:], start=HEADER_ROW + 1):
+            values = {name: _text(raw[i]) if i < len(raw) else "" for i, name in enumerate(columns)}
+            if not any(values.values()):
+                continue
+            for name in FILL_DOWN & set(columns):
+                if values[name]:
+                    above[name] = values[name]
+                else:
+                    values[name] = above.get(name, "")
+            rows.append(Row(title, number, values, check(title, values)))
+    return Parsed(rows)
+
+
+def check(sheet: str, values: dict[str, str]) -> list[str]:
+    errors = []
+
+    def need(name: str) -> None:
+        if not values.get(name):
+            errors.append(_("「%(column)s」が空です。") % {"column": name})
+
+    def choice(name: str, options: list[str]) -> None:
+        if values.get(name) and values[name] not in options:
+            errors.append(
+                _("「%(column)s」は %(options)s のどれかにしてください（「%(value)s」）。")
+                % {"column": name, "options": "・".join(options), "value": values[name]}
+            )
+
+    if sheet == PROGRAMMES:
+        need("事業名等")
+        need("担当課")
+        choice("新・既", NEW_OR_EXISTING)
+        choice("種別", KINDS)
+    else:
+        need("NPO法人名")
+        need("事業名")
+    choice("形態", FORMS)
+    for name in split_categories(values.get("分類", "")):
+        if name not in category_names():
+            errors.append(
+                _("「分類」の「%(value)s」はサポートリストの分類にありません（%(options)s）。")
+                % {"value": name, "options": "・".join(category_names())}
+            )
+    phone = values.get("電話番号", "").replace("－", "-").replace("ー", "-")
+    if phone and not PHONE.match(phone):
+        errors.append(
+            _("「電話番号」は数字とハイフンで入力してください（「%(value)s」）。")
+            % {"value": values["電話番号"]}
+        )
+    for name, value in values.items():
+        if len(value) > (2000 if name in ("事業内容", "NPO法人の概要") else 300):
+            errors.append(_("「%(column)s」が長すぎます。") % {"column": name})
+    return errors
+
+
+def split_categories(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[、,，;；/\n]", text) if part.strip()]
+
+
+def _own_organization(platform: Platform) -> Organization:
+    name = platform.owner_name or platform.name
+    org = Organization.objects.filter(name=name, member__isnull=True).order_by("id").first()
+    return org or Organization.objects.create(platform=platform, name=name, description=name)
+
+
+def _npo_organization(platform: Platform, name: str, description: str) -> Organization:
+    org = Organization.objects.filter(name=name).order_by("id").first()
+    if org is None:
+        member = MemberOrganisation.objects.filter(normalised_name=normalise_name(name)[:120]).first()
+        org = Organization.objects.create(
+            platform=platform, name=name, description=description, member=member
+        )
+    elif description and org.description != description:
+        org.description = description
+        org.save()
+    return org
+
+
+def _store(platform: Platform, org: Organization, name: str, department: str, values: dict[str, Any]) -> bool:
+    service = Service.objects.filter(organization=org, name=name, department=department).first()
+    created = service is None
+    if service is None:
+        service = Service(
+            platform=platform, organization=org, name=name, department=department, member=org.member
+        )
+    for key, value in values.items():
+        setattr(service, key, value)
+    service.save()
+    return created
+
+
+@transaction.atomic
+def do_apply_upload(upload: SheetUpload, *, request: Any) -> dict[str, int]:
+    """Apply every row, or nothing (the file is parsed again; any error refuses it)."""
+    upload = SheetUpload.objects.select_for_update().get(pk=upload.pk)
+    if upload.applied_at is not None:
+        return upload.result  # applied once already (a double submit)
+    parsed = parse(bytes(upload.content))
+    if not parsed.ok:
+        raise ValueError("the upload has errors")
+    platform = upload.platform
+    terms = {
+        t.name: t for t in TaxonomyTerm.objects.available_to(None).filter(taxonomy_ref=taxonomy.CATEGORIES_ID)
+    }
+    result = {"created": 0, "updated": 0}
+    for row in parsed.rows:
+        v = row.values
+        if row.sheet == PROGRAMMES:
+            org = _own_organization(platform)
+            name, department = v["事業名等"], v["担当課"]
+            inventory = {k: v[k] for k in ("新・既", "種別", "形態", "委託先") if v.get(k)}
+            fields = {
+                "description": v["事業内容"],
+                "eligibility_description": v["対象者"],
+                "inventory": inventory,
+            }
+        else:
+            org = _npo_organization(platform, v["NPO法人名"], v["NPO法人の概要"])
+            name, department = v["事業名"], v["担当課"]
+            inventory = {k: v[k] for k in ("形態",) if v.get(k)}
+            fields = {"description": v["事業内容"], "inventory": inventory}
+        created = _store(platform, org, name, department, fields)
+        service = Service.objects.get(organization=org, name=name, department=department)
+        for category in split_categories(v.get("分類", "")):
+            Attribute.objects.get_or_create(
+                platform=platform,
+                service=service,
+                taxonomy_term=terms[category],
+                defaults={"link_id": service.uuid, "link_entity": "service", "link_type": "category"},
+            )
+        phone = v.get("電話番号", "")
+        if phone and not service.phones.filter(number=phone).exists():
+            Phone.objects.create(platform=platform, service=service, number=phone, type="voice")
+        result["created" if created else "updated"] += 1
+    from django.utils import timezone
+
+    upload.applied_at = timezone.now()
+    upload.applied_by = request.user
+    upload.result = result
+    upload.save()
+    log_action("directory.sheet_applied", obj=upload, request=request, data=result)
+    return result

@@ -1,0 +1,164 @@
+from django_scopes import scope, scopes_disabled
+
+from accounts.models import Role
+from directory import taxonomy
+from directory.models import Metadata, Organization, Service, ServiceChange
+from directory.tests.hsds_fixtures import make_local_service
+from tsunagari.lib.testing import BaseTestCase
+
+FORM = {
+    "name": "子育てひろば相談",
+    "name_kana": "こそだてひろばそうだん",
+    "status": "active",
+    "description": "子育ての悩みを気軽に相談できます。",
+    "reservation": "not_required",
+    "target_groups": ["self", "family"],
+    "age_bands": ["perinatal"],
+    "is_free": "on",
+    "terms": ["cat-children", "topic-parenting"],
+    "phone": "0596-00-1234",
+    "hours": "火曜日・木曜日 10:00〜15:00",
+    "byday": ["TU", "TH"],
+    "opens_at": "10:00",
+    "closes_at": "15:00",
+}
+
+
+class StaffDirectoryTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.own = make_local_service(cls.platform, "アルファ支援ネットの居場所", name_kana="いばしょ")
+        cls.other = make_local_service(cls.platform, "市の福祉相談")
+        with scopes_disabled():
+            cls.own.member = cls.member_org
+            cls.own.save()
+
+    def url_of(self, name: str, *args) -> str:  # type: ignore[no-untyped-def]
+        return self.url(f"directory:{name}", *args)
+
+    def test_it_lists_and_shows_services_to_every_staff_role(self) -> None:
+        for kind in ("secretariat_admin", "counsellor", "viewer", "member_staff"):
+            self.login(self.users[kind])
+            response = self.client.get(self.url_of("services"))
+            self.assertContains(response, "アルファ支援ネットの居場所")
+            response = self.client.get(self.url_of("service", self.own.uuid))
+            self.assertContains(response, "岩渕1-7-29")
+
+    def test_it_lets_the_secretariat_edit_and_records_the_history(self) -> None:
+        self.login(self.admin)
+        response = self.client.post(self.url_of("service_edit", self.other.uuid), FORM)
+        self.assertRedirects(response, self.url_of("service", self.other.uuid))
+        with scope(platform=self.platform):
+            service = Service.objects.get(pk=self.other.pk)
+            self.assertEqual(service.name, "子育てひろば相談")
+            self.assertEqual(service.phones.get().number, "0596-00-1234")
+            schedule = service.schedules.order_by("id").first()
+            self.assertEqual((schedule.byday, schedule.opens_at.hour), ("TU,TH", 10))
+            self.assertEqual({t.code for t in service.terms()}, {"cat-children", "topic-parenting"})
+            names = Metadata.objects.filter(resource_id=service.uuid).values_list("field_name", flat=True)
+            self.assertIn("name", names)
+            change = Metadata.objects.get(resource_id=service.uuid, field_name="name")
+            self.assertEqual(
+                (change.previous_value, change.replacement_value), ("市の福祉相談", "子育てひろば相談")
+            )
+            self.assertEqual(change.user, self.admin)
+        page = self.client.get(self.url_of("service", self.other.uuid))
+        self.assertContains(page, "市の福祉相談")  # the history shows the previous value
+
+    def test_it_turns_a_member_edit_into_a_proposal_the_secretariat_approves(self) -> None:
+        self.login(self.users[Role.MEMBER_STAFF])
+        response = self.client.post(
+            self.url_of("service_edit", self.own.uuid), {**FORM, "name": "居場所カフェ"}
+        )
+        self.assertRedirects(response, self.url_of("service", self.own.uuid))
+        with scope(platform=self.platform):
+            self.assertEqual(Service.objects.get(pk=self.own.pk).name, "アルファ支援ネットの居場所")
+            change = ServiceChange.objects.get(service=self.own)
+        again = self.client.post(self.url_of("service_edit", self.own.uuid), FORM)
+        self.assertContains(again, "確認待ち")
+        self.login(self.admin)
+        review = self.client.get(self.url_of("change", change.uuid))
+        self.assertContains(review, "居場所カフェ")
+        self.client.post(self.url_of("change", change.uuid), {"action": "approve"})
+        with scope(platform=self.platform):
+            self.assertEqual(Service.objects.get(pk=self.own.pk).name, "居場所カフェ")
+            record = Metadata.objects.get(resource_id=self.own.uuid, field_name="name")
+            self.assertEqual(record.updated_by, self.member_org.name)
+            self.assertEqual(record.user, self.users[Role.MEMBER_STAFF])
+        api = self.client.get(f"/p/alpha/hsds/services/{self.own.uuid}").json()
+        self.assertIn("居場所カフェ", [m["replacement_value"] for m in api["metadata"]])
+
+    def test_it_returns_a_proposal_only_with_a_reason(self) -> None:
+        with scopes_disabled():
+            change = ServiceChange.objects.create(
+                platform=self.platform, service=self.own, changes={"name": "x"}
+            )
+        self.login(self.admin)
+        response = self.client.post(self.url_of("change", change.uuid), {"action": "reject", "reason": ""})
+        self.assertContains(response, "理由")
+        self.client.post(
+            self.url_of("change", change.uuid), {"action": "reject", "reason": "名称が正式名と違います"}
+        )
+        with scopes_disabled():
+            change.refresh_from_db()
+        self.assertEqual(change.status, ServiceChange.Status.REJECTED)
+
+    def test_it_forbids_members_to_edit_other_organisations_services(self) -> None:
+        self.login(self.users[Role.MEMBER_STAFF])
+        self.assertEqual(self.client.get(self.url_of("service_edit", self.other.uuid)).status_code, 403)
+        self.assertEqual(
+            self.client.post(self.url_of("service_edit", self.other.uuid), FORM).status_code, 403
+        )
+        self.login(self.users[Role.VIEWER])
+        self.assertEqual(self.client.get(self.url_of("service_edit", self.own.uuid)).status_code, 403)
+
+    def test_it_keeps_a_members_new_service_private_until_approved(self) -> None:
+        self.login(self.users[Role.MEMBER_STAFF])
+        self.client.post(self.url_of("service_new"), FORM)
+        with scope(platform=self.platform):
+            service = Service.objects.get(name="子育てひろば相談")
+            self.assertFalse(service.is_published)
+            self.assertEqual(service.member, self.member_org)
+            change = ServiceChange.objects.get(service=service)
+        self.assertNotIn(
+            str(service.uuid), {s["id"] for s in self.client.get("/p/alpha/hsds/services").json()["contents"]}
+        )
+        self.login(self.admin)
+        self.client.post(self.url_of("change", change.uuid), {"action": "approve"})
+        listed = {s["id"] for s in self.client.get("/p/alpha/hsds/services").json()["contents"]}
+        self.assertIn(str(service.uuid), listed)
+
+    def test_it_lets_the_secretariat_add_a_published_service(self) -> None:
+        with scopes_disabled():
+            org = Organization.objects.create(platform=self.platform, name="アルファ県")
+        self.login(self.admin)
+        response = self.client.post(
+            self.url_of("service_new"), {**FORM, "organization": org.pk, "publish": "on"}
+        )
+        with scope(platform=self.platform):
+            service = Service.objects.get(name="子育てひろば相談")
+        self.assertRedirects(response, self.url_of("service", service.uuid))
+        self.assertTrue(service.is_published)
+        with scope(platform=self.platform):
+            self.assertIn(service, Service.objects.in_category("cat-children"))
+
+    def test_it_validates_the_form(self) -> None:
+        self.login(self.admin)
+        bad = {**FORM, "name_kana": "Kosodate!", "opens_at": "10:00", "closes_at": "", "phone": "電話"}
+        response = self.client.post(self.url_of("service_edit", self.other.uuid), bad)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "error-summary")
+        for field in ("name_kana", "closes_at", "phone"):
+            self.assertIn(field, response.context["form"].errors)
+
+    def test_it_gives_404_to_another_platforms_staff(self) -> None:
+        self.login(self.outsider)
+        for url in (self.url_of("services"), self.url_of("service", self.own.uuid), self.url_of("sheet")):
+            self.assertEqual(self.client.get(url).status_code, 404)
+        beta = make_local_service(self.other_platform, "ベータの窓口")
+        self.login(self.admin)
+        self.assertEqual(self.client.get(self.url_of("service", beta.uuid)).status_code, 404)
+        self.assertIn(
+            str(taxonomy.CATEGORIES_ID), self.client.get("/p/alpha/hsds/taxonomies").content.decode()
+        )

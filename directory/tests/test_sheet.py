@@ -1,0 +1,160 @@
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_scopes import scope
+from openpyxl import load_workbook
+
+from directory import sheet
+from directory.models import Service, SheetUpload
+from tsunagari.lib.testing import BaseTestCase
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def filled(programmes: list[list[str]], npos: list[list[str]] | None = None) -> bytes:
+    book = load_workbook(io.BytesIO(sheet.build_template()))
+    for title, rows in ((sheet.PROGRAMMES, programmes), (sheet.NPOS, npos or [])):
+        for offset, row in enumerate(rows):
+            for column, value in enumerate(row, start=1):
+                book[title].cell(row=sheet.HEADER_ROW + 1 + offset, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+ISE_ROWS = [
+    [
+        "広報いせ 発行事業",
+        "広報広聴課",
+        "既存",
+        "周知・啓発",
+        "市民",
+        "直営",
+        "千巻印刷産業",
+        "行政情報や市民活動情報などの発信",
+        "",
+        "",
+    ],
+    ["CATV 広報いせ 放送事業", "", "", "", "", "委託", "ZTV", "行政情報や市民活動情報などの発信", "", ""],
+    [
+        "産前・産後サポート事業",
+        "健康課",
+        "既存",
+        "周知・啓発",
+        "市民（産前産後の母親）",
+        "直営",
+        "—",
+        "ママ☆ほっとテラス",
+        "子ども・子育て",
+        "0596-00-0000",
+    ],
+]
+NPO_ROWS = [
+    [
+        "NPO法人いせコンビネット",
+        "就労支援",
+        "生活支援課",
+        "委託",
+        "就労準備支援",
+        "働きづらさを抱えた人の就労準備",
+        "仕事",
+        "",
+    ]
+]
+
+
+class SheetTestCase(BaseTestCase):
+    def upload(self, content: bytes, name: str = "sheet.xlsx"):  # type: ignore[no-untyped-def]
+        self.login(self.admin)
+        response = self.client.post(
+            self.url("directory:sheet"), {"file": SimpleUploadedFile(name, content, content_type=XLSX)}
+        )
+        with scope(platform=self.platform):
+            upload = SheetUpload.objects.latest("created_at")
+        self.assertRedirects(response, self.url("directory:sheet_preview", upload.uuid))
+        return upload
+
+    def test_it_offers_the_template_with_iseʼs_columns_and_lists(self) -> None:
+        self.login(self.admin)
+        response = self.client.get(self.url("directory:sheet_template"))
+        self.assertEqual(response["Content-Type"], XLSX)
+        book = load_workbook(io.BytesIO(response.content))
+        self.assertEqual(book.sheetnames, ["事業", "NPO法人"])
+        header = [c.value for c in book["事業"][sheet.HEADER_ROW]][:8]
+        self.assertEqual(
+            header, ["事業名等", "担当課", "新・既", "種別", "対象者", "形態", "委託先", "事業内容"]
+        )
+        npo = [c.value for c in book["NPO法人"][sheet.HEADER_ROW]][:6]
+        self.assertEqual(npo, ["NPO法人名", "NPO法人の概要", "担当課", "形態", "事業名", "事業内容"])
+        formulas = {v.formula1 for v in book["事業"].data_validations.dataValidation}
+        self.assertIn('"新規,既存"', formulas)
+        self.assertIn('"周知・啓発,社会参加,就労支援,その他"', formulas)
+
+    def test_it_previews_then_applies_every_row_once(self) -> None:
+        upload = self.upload(filled(ISE_ROWS, NPO_ROWS))
+        preview = self.client.get(self.url("directory:sheet_preview", upload.uuid))
+        self.assertContains(preview, "4 行すべて問題ありません")
+        self.client.post(self.url("directory:sheet_preview", upload.uuid))
+        self.client.post(self.url("directory:sheet_preview", upload.uuid))  # a double submit
+        with scope(platform=self.platform):
+            self.assertEqual(Service.objects.count(), 4)
+            catv = Service.objects.get(name="CATV 広報いせ 放送事業")
+            self.assertEqual(catv.department, "広報広聴課")  # repeated from the row above
+            self.assertEqual(
+                catv.inventory, {"新・既": "既存", "種別": "周知・啓発", "形態": "委託", "委託先": "ZTV"}
+            )
+            self.assertFalse(catv.is_published)
+            mama = Service.objects.get(name="産前・産後サポート事業")
+            self.assertEqual([t.name for t in mama.terms()], ["子ども・子育て"])
+            self.assertEqual(mama.phones.get().number, "0596-00-0000")
+            npo = Service.objects.get(name="就労準備支援")
+            self.assertEqual(npo.organization.name, "NPO法人いせコンビネット")
+        again = self.upload(filled(ISE_ROWS, NPO_ROWS))
+        self.client.post(self.url("directory:sheet_preview", again.uuid))
+        with scope(platform=self.platform):
+            self.assertEqual(Service.objects.count(), 4)
+
+    def test_it_shows_every_row_error_and_applies_nothing(self) -> None:
+        rows = [
+            ["", "健康課", "既存", "周知・啓発", "", "直営", "", "名前のない事業", "", ""],
+            ["相談事業", "福祉課", "たぶん", "相談", "", "外注", "", "", "お金", "でんわ"],
+            ISE_ROWS[0],
+        ]
+        upload = self.upload(filled(rows))
+        preview = self.client.get(self.url("directory:sheet_preview", upload.uuid))
+        for text in (
+            "「事業名等」が空です",
+            "「新・既」は",
+            "「種別」は",
+            "「形態」は",
+            "「分類」の「お金」",
+            "「電話番号」",
+        ):
+            self.assertContains(preview, text)
+        self.assertNotContains(preview, "すべての行を反映する")
+        self.client.post(self.url("directory:sheet_preview", upload.uuid))
+        with scope(platform=self.platform):
+            self.assertEqual(Service.objects.count(), 0)
+
+    def test_it_says_clearly_when_a_file_is_not_the_template(self) -> None:
+        upload = self.upload(b"name,phone\n", name="members.csv")
+        self.assertContains(
+            self.client.get(self.url("directory:sheet_preview", upload.uuid)),
+            "Excel（.xlsx）ファイルとして読めません",
+        )
+        from openpyxl import Workbook
+
+        other = io.BytesIO()
+        Workbook().save(other)
+        upload = self.upload(other.getvalue())
+        self.assertContains(
+            self.client.get(self.url("directory:sheet_preview", upload.uuid)), "シート「事業」がありません"
+        )
+        book = load_workbook(io.BytesIO(sheet.build_template()))
+        book["NPO法人"].cell(row=sheet.HEADER_ROW, column=1, value="団体名")
+        changed = io.BytesIO()
+        book.save(changed)
+        upload = self.upload(changed.getvalue())
+        self.assertContains(
+            self.client.get(self.url("directory:sheet_preview", upload.uuid)), "3行目が見出し"
+        )

@@ -1,0 +1,174 @@
+"""Staff pages of the resource directory: services, member proposals and their review.
+
+Public pages (navigator, search) are the search package's; the 情報交換・共有シート pages are in
+``views_sheet``."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import ANY_STAFF, SECRETARIAT, role_required
+from accounts.models import Role
+from partnership.queries import organisation_of
+
+from . import editing
+from .forms_services import DecisionForm, NewServiceForm, ServiceFilterForm, ServiceForm
+from .models import Metadata, Service, ServiceChange
+
+EDITORS = (*SECRETARIAT, Role.MEMBER_STAFF)
+
+
+def _pending() -> Exists:
+    return Exists(ServiceChange.objects.filter(service=OuterRef("pk"), status=ServiceChange.Status.PENDING))
+
+
+def _field_labels() -> dict[str, str]:
+    return {name: str(f.label) for name, f in ServiceForm().fields.items()}
+
+
+@require_GET
+@role_required(*ANY_STAFF)
+def service_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    form = ServiceFilterForm(request.GET or None)
+    services = Service.objects.select_related("organization").annotate(has_pending=_pending())
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            services = services.filter(Q(name__icontains=data["q"]) | Q(description__icontains=data["q"]))
+        if data["category"]:
+            services = services.in_category(data["category"])
+        state = data["state"]
+        if state == "published":
+            services = services.filter(is_published=True)
+        elif state == "draft":
+            services = services.filter(is_published=False)
+        elif state == "pending":
+            services = services.filter(has_pending=True)
+    page = Paginator(services.order_by("-has_pending", "name_kana", "name", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    own = organisation_of(request.role)  # type: ignore[attr-defined]
+    context = {"form": form, "page": page, "own": own, "query": _query_without_page(request)}
+    return render(request, "directory/services/service_list.html", context)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*ANY_STAFF)
+def service_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    service: Service = get_object_or_404(Service.objects.select_related("organization", "member"), uuid=uuid)
+    if request.method == "POST":  # looked up first: another platform's service is 404, not 405
+        return HttpResponseNotAllowed(["GET"])
+    context = {
+        "service": service,
+        "values": editing.current_values(service),
+        "locations": service.service_at_locations.select_related("location").prefetch_related(
+            "location__addresses"
+        ),
+        "history": editing.history_rows(
+            Metadata.objects.filter(resource_id=service.uuid).select_related("user")[:50], _field_labels()
+        ),
+        "changes": service.changes.select_related("submitted_by")[:10],
+        "can_edit": editing.can_edit(request.role, service),  # type: ignore[attr-defined]
+    }
+    return render(request, "directory/services/service_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def service_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    service: Service = get_object_or_404(Service.objects, uuid=uuid)
+    if not editing.can_edit(request.role, service):  # type: ignore[attr-defined]
+        raise PermissionDenied
+    secretariat = request.role.is_secretariat  # type: ignore[attr-defined]
+    form = ServiceForm(request.POST or None, initial=editing.current_values(service), secretariat=secretariat)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if secretariat:
+                changed = editing.do_update_service(service, form.cleaned_data, request=request)
+                messages.success(request, _("%(count)s 項目を更新しました。") % {"count": len(changed)})
+            else:
+                editing.do_propose_change(service, form.cleaned_data, request=request)
+                messages.success(request, _("変更を申請しました。事務局が確認すると公開されます。"))
+            return redirect("directory:service", platform_slug, service.uuid)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "directory/services/service_form.html", {"form": form, "service": service})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def service_new(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    secretariat = request.role.is_secretariat  # type: ignore[attr-defined]
+    member = None if secretariat else organisation_of(request.role)  # type: ignore[attr-defined]
+    if not secretariat and (member is None or not member.is_active):
+        raise PermissionDenied
+    form_class = NewServiceForm if secretariat else ServiceForm
+    form = form_class(
+        request.POST or None, initial={"status": Service.Status.ACTIVE}, secretariat=secretariat
+    )
+    if request.method == "POST" and form.is_valid():
+        if member is None:
+            data = form.cleaned_data
+            service = editing.do_create_service(
+                request.platform,  # type: ignore[attr-defined]
+                data["organization"],
+                data,
+                request=request,
+                publish=data["publish"],
+            )
+            messages.success(request, _("窓口を登録しました。"))
+        else:
+            service = editing.do_create_member_service(member, form.cleaned_data, request=request).service
+            messages.success(request, _("窓口の掲載を申請しました。事務局が確認すると公開されます。"))
+        return redirect("directory:service", platform_slug, service.uuid)
+    return render(request, "directory/services/service_form.html", {"form": form, "service": None})
+
+
+@require_GET
+@role_required(*SECRETARIAT)
+def change_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    changes = ServiceChange.objects.select_related("service__organization", "submitted_by")
+    context = {
+        "pending": changes.filter(status=ServiceChange.Status.PENDING).order_by("submitted_at"),
+        "decided": changes.exclude(status=ServiceChange.Status.PENDING)[:30],
+    }
+    return render(request, "directory/services/change_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def change_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    change: ServiceChange = get_object_or_404(
+        ServiceChange.objects.select_related("service", "submitted_by"), uuid=uuid
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("action") == "approve":
+                editing.do_approve_change(change, request=request)
+                messages.success(request, _("変更を承認し、公開しました。"))
+            else:
+                editing.do_reject_change(change, form.cleaned_data["reason"], request=request)
+                messages.success(request, _("変更申請を差し戻しました。"))
+            return redirect("directory:changes", platform_slug)
+        except ValidationError as error:
+            form.add_error("reason", error)
+    rows = editing.change_rows(change, _field_labels())
+    return render(
+        request, "directory/services/change_detail.html", {"change": change, "rows": rows, "form": form}
+    )

@@ -1,0 +1,55 @@
+"""The 情報交換・共有シート (Ise's inventory sheet): template download, upload, preview, apply."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import SECRETARIAT, role_required
+
+from . import sheet
+from .forms_services import SheetUploadForm
+from .models import SheetUpload
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def sheet_upload(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = SheetUpload.objects.create(
+            platform=request.platform,  # type: ignore[attr-defined]
+            filename=form.cleaned_data["file"].name[:200],
+            content=form.cleaned_data["file"].read(),
+            uploaded_by=request.user,  # type: ignore[misc]
+        )
+        return redirect("directory:sheet_preview", platform_slug, upload.uuid)
+    uploads = SheetUpload.objects.select_related("uploaded_by")[:10]
+    return render(request, "directory/services/sheet_upload.html", {"form": form, "uploads": uploads})
+
+
+@require_GET
+@role_required(*SECRETARIAT)
+def sheet_template(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    response = HttpResponse(sheet.build_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="joho-kokan-kyoyu-sheet.xlsx"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def sheet_preview(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    upload: SheetUpload = get_object_or_404(SheetUpload.objects, uuid=uuid)
+    parsed = sheet.parse(bytes(upload.content))
+    if request.method == "POST" and parsed.ok:
+        result = sheet.do_apply_upload(upload, request=request)
+        messages.success(request, _("反映しました（新規 %(created)s 件、更新 %(updated)s 件）。") % result)
+        return redirect("directory:services", platform_slug)
+    return render(request, "directory/services/sheet_preview.html", {"upload": upload, "parsed": parsed})
