@@ -134,7 +134,7 @@ def xlsx_bytes(analysis: Analysis) -> bytes:
         for group, by_table in result.by:
             table = crosstab(analysis, result.variable, group, table=by_table)
             sheet.append([])
-            sheet.append([_safe(_("%(group)s別") % {"group": group.short})])
+            sheet.append([_safe(group.by_label)])
             sheet[f"A{sheet.max_row}"].font = bold
             if table.kind == KIND_MEAN:
                 sheet.append([group.short, _("回答数"), *table.headers])

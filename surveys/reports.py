@@ -58,6 +58,12 @@ class Variable:
         return str(names.get(self.code, self.text))
 
     @property
+    def by_label(self) -> str:
+        """The heading of a table by this variable: 地域別, 年齢別, 性別 (not 性別別)."""
+        short = self.short
+        return short if short.endswith("別") else _("%(group)s別") % {"group": short}
+
+    @property
     def categories(self) -> list[str]:
         return [code for code, _label in self.options]
 
