@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -66,7 +67,7 @@ def responses_frame(
     """
     frame = _snapshot_frame(survey)
     available = set(frame.columns) - set(META_COLUMNS)
-    wanted = list(codes) if codes is not None else sorted(available)
+    wanted = list(codes) if codes is not None else [c for c in frame.columns if c in available]
     derived = [c for c in wanted if c in DERIVED]
     unknown = [c for c in wanted if c not in available and c not in DERIVED]
     if unknown:
@@ -117,11 +118,43 @@ def derive(name: str, frame: pl.DataFrame) -> pl.Expr:
 def _snapshot_frame(survey: Survey) -> pl.DataFrame:
     revision = Survey.objects.filter(pk=survey.pk).values_list("data_revision", flat=True).get()
     snapshot = FrameSnapshot.objects.filter(survey=survey).first()
-    if snapshot is not None and snapshot.revision == revision:
-        return pl.read_parquet(io.BytesIO(bytes(snapshot.parquet)))
+    if snapshot is not None:
+        frame = pl.read_parquet(io.BytesIO(bytes(snapshot.parquet)))
+        if snapshot.revision == revision:
+            return frame
+        extended = _append_new(survey, frame)
+        if extended is not None:
+            store_snapshot(survey, extended, revision)
+            return extended
     frame = build_frame(survey)
     store_snapshot(survey, frame, revision)
     return frame
+
+
+def _append_new(survey: Survey, frame: pl.DataFrame) -> pl.DataFrame | None:
+    """The snapshot plus the responses submitted since it was built, or None when a full rebuild
+    is needed (the questionnaire's codes changed, or a response in the snapshot was removed).
+
+    Submitted responses are never edited, so comparing response ids is exact: the new ones are
+    read from the database, the rest come from the snapshot.
+    """
+    schema = answer_schema(survey)
+    if frame.columns != [*META_COLUMNS, *schema.keys()]:
+        return None
+    current = {
+        u.hex if hasattr(u, "hex") else str(u).replace("-", "")
+        for u in Response.objects.filter(survey=survey, submitted_at__isnull=False).values_list(
+            "uuid", flat=True
+        )
+    }
+    known = set(frame["response"].to_list())
+    if not known <= current:
+        return None
+    missing = sorted(current - known)
+    if not missing:
+        return frame
+    new = build_frame(survey, only=missing)
+    return pl.concat([frame, new.select(frame.columns)], how="vertical")
 
 
 def store_snapshot(survey: Survey, frame: pl.DataFrame, revision: int) -> None:
@@ -139,8 +172,8 @@ def store_snapshot(survey: Survey, frame: pl.DataFrame, revision: int) -> None:
         )
 
 
-def build_frame(survey: Survey) -> pl.DataFrame:
-    """Decode every submitted response of the survey from the database."""
+def build_frame(survey: Survey, only: list[str] | None = None) -> pl.DataFrame:
+    """Decode every submitted response of the survey (or those with the given uuids) from the database."""
     schema = answer_schema(survey)
     table = Response._meta.db_table
     answers_sql = "answers::text" if connection.vendor == "postgresql" else "answers"
@@ -150,9 +183,21 @@ def build_frame(survey: Survey) -> pl.DataFrame:
         f"FROM {table} r JOIN {version_table} v ON v.id = r.version_id "
         "WHERE r.survey_id = %s AND r.submitted_at IS NOT NULL ORDER BY r.id"
     )
+    rows: list[Any] = []
+    uuid_field = Response._meta.get_field("uuid")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [survey.pk])
-        rows = cursor.fetchall()
+        if only is None:
+            cursor.execute(sql, [survey.pk])
+            rows = cursor.fetchall()
+        else:
+            for start in range(0, len(only), 500):
+                chunk = [uuid.UUID(hex=h) for h in only[start : start + 500]]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    sql.replace(" ORDER BY r.id", f" AND r.uuid IN ({placeholders}) ORDER BY r.id"),
+                    [survey.pk, *[uuid_field.get_db_prep_value(c, connection) for c in chunk]],
+                )
+                rows.extend(cursor.fetchall())
     columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in range(6)]
     meta = pl.DataFrame(
         {

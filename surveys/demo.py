@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from platforms.models import Platform
 from surveys.generate import national_answers, to_csv
-from surveys.models import Survey
-from surveys.national import MODULE_HIKIKOMORI
+from surveys.models import Audience, Invitation, Mode, Response, Survey
+from surveys.national import MODULE_HIKIKOMORI, ORGANISATION
 from surveys.services.imports import do_import_responses
-from surveys.services.questionnaire import do_close_survey, do_create_survey, do_open_survey
+from surveys.services.organisations import do_invite_members
+from surveys.services.questionnaire import bump_revision, do_close_survey, do_create_survey, do_open_survey
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ SLUG = "kodoku-jittai"
 
 
 def load(platform: Platform, slug: str, created: Counter[str]) -> None:
+    if slug == "shiga":
+        _organisation_survey(platform, created)
     spec = SURVEYS.get(slug)
     if spec is None or Survey.objects.filter(slug=SLUG).exists():
         return
@@ -123,3 +128,65 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
         do_close_survey(survey)
     created["surveys"] += 1
     created["survey responses"] += spec.n
+
+
+ORG_SLUG = "dantai-jittai"
+ACTIVITIES = [
+    ("居場所づくりと食事会", "誰でも立ち寄れる居場所を週に一度開いています。"),
+    ("電話・LINEでの相談", "孤独や悩みについて匿名で相談できます。"),
+    ("ひきこもりの家族会", "ひきこもりの方のご家族が集まり、情報交換しています。"),
+    ("子ども食堂", "地域の子どもと保護者に食事と学習の場を提供しています。"),
+    ("高齢者の見守り訪問", "一人暮らしの高齢者を定期的に訪問しています。"),
+]
+
+
+def _organisation_survey(platform: Platform, created: Counter[str]) -> None:
+    """Shiga: the organisation survey that fed the portal; all but two members answered (cf. 86/88)."""
+    if Survey.objects.filter(slug=ORG_SLUG).exists():
+        return
+    survey = do_create_survey(
+        platform,
+        slug=ORG_SLUG,
+        title="支援団体向け活動実態調査（令和4年度）",
+        template=ORGANISATION,
+        audience=Audience.ORGANISATIONS,
+    )
+    do_open_survey(survey)
+    do_invite_members(survey)
+    version = survey.fielded_version()
+    invitations = list(Invitation.objects.filter(survey=survey).select_related("organisation").order_by("id"))
+    answering = invitations[: max(0, len(invitations) - 2)]
+    now = timezone.now()
+    responses = []
+    for index, invitation in enumerate(answering):
+        title, text = ACTIVITIES[index % len(ACTIVITIES)]
+        portal = index % 3 != 2
+        answers: dict[str, object] = {
+            "activity_content": text,
+            "kodoku_work": 1 if index % 4 else 2,
+            "activity_freq": 1 + index % 5,
+            "support_problems": sorted({1 + index % 8, 1 + (index * 3) % 8}),
+            "need": 1 + (index % 7 == 0),
+            "join_intent": 1 + (index % 5 == 4),
+            "portal_consent": 1 if portal else 2,
+        }
+        member = invitation.organisation
+        if portal and member is not None:
+            answers.update({"service_name": f"{member.name} {title}", "service_description": text})
+        responses.append(
+            Response(
+                platform=platform,
+                survey=survey,
+                version=version,
+                mode=Mode.WEB,
+                answers=answers,
+                organisation=invitation.organisation,
+                stratum=invitation.stratum,
+                submitted_at=now,
+            )
+        )
+    Response.objects.bulk_create(responses)
+    Invitation.objects.filter(pk__in=[i.pk for i in answering]).update(used_at=now, used_mode=Mode.WEB)
+    bump_revision(survey)
+    created["surveys"] += 1
+    created["organisation survey responses"] += len(responses)

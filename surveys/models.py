@@ -227,6 +227,12 @@ class Question(models.Model):
         return str(code)
 
 
+class BenchmarkQuerySet(models.QuerySet["Benchmark"]):
+    def available_to(self, platform: Platform) -> BenchmarkQuerySet:
+        """The shipped national figures plus those this platform's staff added."""
+        return self.filter(Q(platform__isnull=True) | Q(platform=platform))
+
+
 class Benchmark(models.Model):
     """Reference distribution of a question, e.g. the national survey of a year.
 
@@ -244,6 +250,8 @@ class Benchmark(models.Model):
     percentages = models.JSONField(_("選択肢別の割合（%）"))
     no_answer = models.DecimalField(_("無回答（%）"), max_digits=5, decimal_places=1, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BenchmarkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("比較基準")
@@ -288,6 +296,8 @@ class Sample(models.Model):
     frame_name = models.CharField(_("名簿ファイル"), max_length=200)
     frame_size = models.PositiveIntegerField(_("名簿の人数"))
     strata_columns = models.JSONField(_("層の列"), default=list)
+    # The frame's columns in file order (mail-merge fields keep this order; JSON objects may not).
+    columns = models.JSONField(_("名簿の列"), default=list)
     allocation = models.CharField(_("配分"), max_length=20, choices=Allocation.choices)
     size = models.PositiveIntegerField(_("標本の大きさ"))
     seed = models.BigIntegerField(_("乱数の種"))
@@ -341,6 +351,15 @@ class Invitation(models.Model):
     address = models.JSONField(_("宛名情報"), default=dict, blank=True)
     used_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
     used_mode = models.CharField(_("回答方法"), max_length=10, choices=Mode.choices, blank=True)
+    # Organisation surveys: the member organisation this code was sent to (answers name it).
+    organisation = models.ForeignKey(
+        MemberOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The unfinished web answer started with this code (resumable on any device); cleared on
+    # submission so that a resident's submitted answers are not linked to the mailing list.
+    draft = models.OneToOneField(
+        "Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="draft_of"
+    )
 
     objects = platform_manager()
 
@@ -348,7 +367,14 @@ class Invitation(models.Model):
         verbose_name = _("招待コード")
         verbose_name_plural = _("招待コード")
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="unique_invitation_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="unique_invitation_code"),
+            models.UniqueConstraint(
+                fields=["survey", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="one_invitation_per_organisation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -406,6 +432,9 @@ class Response(models.Model):
         ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     paper_sheet = models.CharField(_("調査票番号"), max_length=40, blank=True)
+    # Organisation surveys: the unpublished directory service made from these answers for review.
+    exported_service_uuid = models.UUIDField(null=True, blank=True, editable=False)
+    exported_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("回答完了日時"), null=True, blank=True)
 

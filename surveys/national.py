@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 NATIONAL = "national"
+ORGANISATION = "organisation"
 MODULE_HIKIKOMORI = "hikikomori"
 MODULE_YOUNG_CARER = "young_carer"
 MODULES = (MODULE_HIKIKOMORI, MODULE_YOUNG_CARER)
@@ -233,7 +234,6 @@ NATIONAL_SECTIONS = [
                 "あなたが住んでいる地域をえらんでください。",
                 _opts("地域1", "地域2", "地域3"),
                 options_editable=True,
-                help_text="地域の選択肢はプラットフォームごとに設定します。",
             ),
         ],
     ),
@@ -338,10 +338,137 @@ NATIONAL_BENCHMARK_R5: dict[str, Any] = {
 }
 
 
+PORTAL_ONLY = [{"code": "portal_consent", "op": "in", "values": [1]}]
+
+# Shiga's 支援団体向け活動実態調査 (seed 001, table 4-3-8): 15 items whose answers fed the portal.
+ORGANISATION_SECTIONS = [
+    SectionSpec(
+        "団体の活動について",
+        "",
+        [
+            QuestionSpec("activity_area", "text", "主な活動範囲（市町名など）をお答えください。"),
+            QuestionSpec("activity_content", "text", "主な活動内容をお答えください。", required=True),
+            QuestionSpec(
+                "kodoku_work",
+                "single",
+                "孤独・孤立に関連する取組を行っていますか。",
+                options=_opts("行っている", "行っていない"),
+                required=True,
+            ),
+            QuestionSpec(
+                "has_window",
+                "single",
+                "相談窓口を開設していますか。",
+                options=_opts("開設している", "開設していない"),
+            ),
+            QuestionSpec(
+                "activity_freq",
+                "single",
+                "活動の頻度をお答えください。",
+                options=_opts("ほぼ毎日", "週に数回", "月に数回", "年に数回", "不定期"),
+            ),
+            QuestionSpec(
+                "supported_count", "number", "この1年間に支援を行った孤独・孤立状態の方は、およそ何人ですか。"
+            ),
+            QuestionSpec(
+                "support_problems",
+                "multiple",
+                "支援を行った方が抱えていた問題をお答えください。（あてはまるものすべて）",
+                options=_opts(
+                    "経済的な困窮",
+                    "健康・障害",
+                    "家族関係",
+                    "仕事・就労",
+                    "ひきこもり",
+                    "介護・育児などのケア",
+                    "人間関係",
+                    "その他",
+                ),
+            ),
+            QuestionSpec(
+                "support_case", "text", "孤独・孤立状態の方に対する支援の具体的なケースをお書きください。"
+            ),
+            QuestionSpec("support_results", "text", "支援の成果と課題をお書きください。"),
+            QuestionSpec(
+                "need",
+                "single",
+                "孤独・孤立対策に取り組む必要性を感じますか。",
+                options=_opts("感じる", "どちらともいえない", "感じない"),
+            ),
+            QuestionSpec(
+                "issues",
+                "multiple",
+                "孤独・孤立対策を行う上での課題をお答えください。（あてはまるものすべて）",
+                options=_opts(
+                    "担い手・人材の不足",
+                    "資金の不足",
+                    "情報の不足",
+                    "連携先がない",
+                    "支援が必要な人につながれない",
+                    "その他",
+                ),
+            ),
+            QuestionSpec(
+                "expectation", "text", "孤独・孤立対策にあたって、県（市）に期待することをお書きください。"
+            ),
+        ],
+        module=ORGANISATION,
+    ),
+    SectionSpec(
+        "プラットフォームへの参画とポータルサイトへの掲載",
+        "",
+        [
+            QuestionSpec(
+                "join_intent",
+                "single",
+                "官民連携プラットフォームへの参画を希望しますか。",
+                options=_opts("参画を希望する", "検討中", "希望しない"),
+                required=True,
+            ),
+            QuestionSpec(
+                "portal_consent",
+                "single",
+                "ポータルサイト（相談窓口・支援団体の一覧）への掲載を希望しますか。",
+                options=_opts("掲載を希望する", "希望しない"),
+                required=True,
+            ),
+            QuestionSpec(
+                "service_name", "text", "掲載する窓口・活動の名称", conditions=PORTAL_ONLY, required=True
+            ),
+            QuestionSpec(
+                "service_description",
+                "text",
+                "掲載する紹介文（活動内容・相談できること）",
+                conditions=PORTAL_ONLY,
+                required=True,
+            ),
+            QuestionSpec("service_target", "text", "対象となる方", conditions=PORTAL_ONLY),
+            QuestionSpec("service_hours", "text", "受付日時・利用方法", conditions=PORTAL_ONLY),
+            QuestionSpec("service_url", "text", "ホームページのURL", conditions=PORTAL_ONLY),
+        ],
+        module=ORGANISATION,
+    ),
+]
+
+
 def sections_for(template: str, modules: list[str]) -> list[SectionSpec]:
+    if template == ORGANISATION:
+        return list(ORGANISATION_SECTIONS)
     sections: list[SectionSpec] = list(NATIONAL_SECTIONS) if template == NATIONAL else []
     if MODULE_HIKIKOMORI in modules:
-        sections.append(HIKIKOMORI_SECTION)
+        if template != NATIONAL:
+            # The duration item needs 外出頻度 before it (from the national template otherwise).
+            outing = next(q for q in NATIONAL_SECTIONS[1].questions if q.code == "outing_freq")
+            sections.append(
+                SectionSpec(
+                    HIKIKOMORI_SECTION.title,
+                    HIKIKOMORI_SECTION.title_easy,
+                    [outing, *HIKIKOMORI_SECTION.questions],
+                    MODULE_HIKIKOMORI,
+                )
+            )
+        else:
+            sections.append(HIKIKOMORI_SECTION)
     if MODULE_YOUNG_CARER in modules:
         sections.append(YOUNG_CARER_SECTION)
     return sections

@@ -1,38 +1,42 @@
 from django.urls import path
 
-from surveys.views import results, weighting
+from surveys.views import answer, builder, fieldwork, results, weighting
 
 app_name = "surveys"
+P = "p/<slug:platform_slug>/"
+S = P + "staff/surveys/"
 urlpatterns = [
+    # Public answering
+    path(P + "s/<slug:survey_slug>/", answer.start, name="start"),
+    path(P + "s/<slug:survey_slug>/<int:number>/", answer.page, name="page"),
+    path(P + "s/<slug:survey_slug>/done/", answer.done, name="done"),
+    # Staff: questionnaire builder
+    path(S, builder.survey_list, name="list"),
+    path(S + "new/", builder.survey_create, name="create"),
+    path(S + "benchmarks/", builder.benchmarks, name="benchmarks"),
+    path(S + "<uuid:uuid>/", builder.survey_detail, name="survey"),
+    path(S + "<uuid:uuid>/action/", builder.survey_action, name="action"),
+    path(S + "<uuid:uuid>/questions/new/", builder.question_new, name="question_new"),
+    path(S + "questions/<uuid:uuid>/", builder.question_edit, name="question"),
+    path(S + "questions/<uuid:uuid>/action/", builder.question_action, name="question_action"),
+    path(S + "<uuid:uuid>/preview/", builder.preview, name="preview"),
+    path(S + "<uuid:uuid>/questionnaire.pdf", builder.paper_pdf, name="paper_pdf"),
+    path(S + "<uuid:uuid>/import/", builder.import_upload, name="import"),
+    # Staff: fieldwork
+    path(S + "<uuid:uuid>/samples/", fieldwork.samples, name="samples"),
+    path(S + "samples/<uuid:uuid>/mail-merge/", fieldwork.sample_mail_merge, name="sample_mail_merge"),
+    path(S + "samples/<uuid:uuid>/letters.pdf", fieldwork.sample_letters, name="sample_letters"),
+    path(S + "samples/<uuid:uuid>/purge/", fieldwork.sample_purge, name="sample_purge"),
+    path(S + "<uuid:uuid>/paper/", fieldwork.paper_entry, name="paper"),
+    path(S + "paper/<uuid:uuid>/", fieldwork.paper_review, name="paper_review"),
+    path(S + "<uuid:uuid>/organisations/", fieldwork.organisation_tracking, name="organisations"),
     # Staff: results and exports (issue 6, item 5)
-    path("p/<slug:platform_slug>/staff/surveys/<uuid:uuid>/results/", results.results, name="results"),
-    path(
-        "p/<slug:platform_slug>/staff/surveys/<uuid:uuid>/results/crosstab/",
-        results.crosstab_view,
-        name="crosstab",
-    ),
-    path(
-        "p/<slug:platform_slug>/staff/surveys/<uuid:uuid>/results/free-text/",
-        results.free_text,
-        name="free_text",
-    ),
-    path(
-        "p/<slug:platform_slug>/staff/surveys/<uuid:uuid>/results/aggregates.csv",
-        results.export_csv,
-        name="results_csv",
-    ),
-    path(
-        "p/<slug:platform_slug>/staff/surveys/<uuid:uuid>/results/tables.xlsx",
-        results.export_xlsx,
-        name="results_xlsx",
-    ),
-    path(
-        "p/<slug:platform_slug>/staff/surveys/<uuid:uuid>/results/report.pdf",
-        results.export_pdf,
-        name="results_pdf",
-    ),
+    path(S + "<uuid:uuid>/results/", results.results, name="results"),
+    path(S + "<uuid:uuid>/results/crosstab/", results.crosstab_view, name="crosstab"),
+    path(S + "<uuid:uuid>/results/free-text/", results.free_text, name="free_text"),
+    path(S + "<uuid:uuid>/results/aggregates.csv", results.export_csv, name="results_csv"),
+    path(S + "<uuid:uuid>/results/tables.xlsx", results.export_xlsx, name="results_xlsx"),
+    path(S + "<uuid:uuid>/results/report.pdf", results.export_pdf, name="results_pdf"),
     # Staff: weighting (issue 6, item 4)
-    path(
-        "p/<slug:platform_slug>/staff/surveys/<uuid:uuid>/weighting/", weighting.weighting, name="weighting"
-    ),
+    path(S + "<uuid:uuid>/weighting/", weighting.weighting, name="weighting"),
 ]

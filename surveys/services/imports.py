@@ -281,6 +281,14 @@ def check_table(survey: Survey, frame: pl.DataFrame) -> Checked:
         bad.add(Problem(None, column, _("この調査票にない設問コードです。") + hint))
     if frame.height == 0:
         bad.add(Problem(None, "", _("データの行がありません。")))
+    if not any(column in questions for column in frame.columns):
+        bad.add(
+            Problem(
+                1,
+                "",
+                _("設問コードの列がありません。1行目に設問コード（例: loneliness_direct）を並べてください。"),
+            )
+        )
     typed: dict[str, pl.Series] = {}
     for code, question in questions.items():
         if code in frame.columns:
@@ -345,7 +353,7 @@ def _check_answers(frame: pl.DataFrame, code: str, question: Question, bad: _Col
                 code,
                 _("「{value}」: 「%(labels)s」はほかの選択肢と同時に選べません。") % {"labels": labels},
             )
-        duplicate = values.list.len() != values.list.unique().list.len()
+        duplicate = values.list.len() != values.list.n_unique()
         bad.add_rows(frame, present & duplicate, code, _("「{value}」: 同じ選択肢が重複しています。"))
         if question.max_choices:
             too_many = values.list.len() > question.max_choices
@@ -355,7 +363,7 @@ def _check_answers(frame: pl.DataFrame, code: str, question: Question, bad: _Col
                 code,
                 _("「{value}」: 選べるのは%(n)d個までです。") % {"n": question.max_choices},
             )
-        return values.list.sort().alias(code)
+        return values.list.eval(pl.element().sort()).alias(code)
     if qtype == QuestionType.NUMBER:
         values = text.str.replace_all(",", "").cast(pl.Float64, strict=False)
         invalid = present & (values.is_null() | values.is_nan() | values.is_infinite())
@@ -501,10 +509,6 @@ def _insert(
     n = checked.mode.len()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     answers = checked.answers
-    if answers.width:
-        json_texts = answers.select(pl.struct(pl.all()).struct.json_encode().alias("a"))["a"]
-    else:
-        json_texts = pl.Series("a", ["{}"] * n)
     meta = pl.DataFrame(
         {
             "response": pl.Series(_uuid_hexes(n), dtype=pl.String),
@@ -524,6 +528,7 @@ def _insert(
         "import_batch_id, paper_sheet, started_at, submitted_at"
     )
     if connection.vendor == "postgresql":
+        json_texts = answers.select(pl.struct(pl.all()).struct.json_encode().alias("a"))["a"]
         out = pl.DataFrame(
             {
                 "platform_id": [survey.platform_id] * n,
@@ -546,26 +551,30 @@ def _insert(
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
                 copy.write(buffer)
     else:
-        rows = list(
-            zip(
-                [survey.platform_id] * n,
-                meta["response"].to_list(),
-                [survey.pk] * n,
-                [version_id] * n,
-                meta["mode"].to_list(),
-                meta["stratum"].to_list(),
-                meta["weight"].to_list(),
-                json_texts.to_list(),
-                [batch_id] * n,
-                [""] * n,
-                [now] * n,
-                [now] * n,
-                strict=True,
-            )
+        # SQLite: values that are the same for every row are written into the statement (integers
+        # from the database and our own timestamp), so only five parameters are bound per row.
+        json_texts = answers.select(pl.struct(pl.all()).struct.json_encode().alias("a"))["a"]
+        stamp = str(now).replace("'", "")
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names from _meta, integers, our timestamp)
+            f"({int(survey.platform_id)}, %s, {int(survey.pk)}, {int(version_id)}, %s, %s, %s, %s, "
+            f"{int(batch_id)}, '', '{stamp}', '{stamp}')"
         )
-        placeholders = ", ".join(["%s"] * 12)
+        chunk = 100_000
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+            for offset in range(0, n, chunk):
+                part = meta.slice(offset, chunk)
+                rows = list(
+                    zip(
+                        part["response"].to_list(),
+                        part["mode"].to_list(),
+                        part["stratum"].to_list(),
+                        part["weight"].to_list(),
+                        json_texts.slice(offset, chunk).to_list(),
+                        strict=True,
+                    )
+                )
+                cursor.executemany(sql, rows)
     return meta
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from surveys.models import (
     Section,
     Survey,
 )
-from surveys.national import MODULES, NATIONAL, NATIONAL_BENCHMARK_R5, sections_for
+from surveys.national import MODULES, NATIONAL, NATIONAL_BENCHMARK_R5, ORGANISATION, sections_for
 
 
 def _region_options(regions: list[str]) -> list[dict[str, Any]]:
@@ -46,7 +47,7 @@ def do_create_survey(
     """A survey with its first (draft) version, built from the template and modules if given."""
     modules = list(modules or [])
     unknown = [m for m in modules if m not in MODULES]
-    if template not in ("", NATIONAL) or unknown:
+    if template not in ("", NATIONAL, ORGANISATION) or unknown:
         raise ValidationError(
             _("不明なひな形またはモジュールです: %(name)s") % {"name": template or ", ".join(unknown)}
         )
@@ -66,7 +67,6 @@ def do_create_survey(
     survey.full_clean()
     survey.save()
     version = QuestionnaireVersion.objects.create(platform=platform, survey=survey, number=1)
-    have_codes: set[str] = set()
     for s_order, spec in enumerate(sections_for(template, modules), start=1):
         section = Section.objects.create(
             platform=platform,
@@ -94,12 +94,11 @@ def do_create_survey(
                 options=options,
                 rows=q.rows,
                 conditions=q.conditions,
-                locked=True,
+                locked=spec.module != ORGANISATION,
                 options_editable=q.options_editable,
                 module=spec.module,
             )
-            have_codes.add(q.code)
-    if template:
+    if template == NATIONAL:
         ensure_national_benchmark()
     log_action(
         "survey.created",
@@ -360,3 +359,49 @@ def _new_uuid() -> uuid.UUID:
 
 def bump_revision(survey: Survey) -> None:
     Survey.objects.filter(pk=survey.pk).update(data_revision=F("data_revision") + 1)
+
+
+@transaction.atomic
+def do_add_benchmark(
+    platform: Platform,
+    *,
+    question_code: str,
+    source: str,
+    year: int,
+    n: int,
+    percentages: dict[str, float],
+    no_answer: Decimal,
+    actor: Any = None,
+) -> Benchmark:
+    """A reference distribution this platform compares with (e.g. another year of the national survey)."""
+    total = sum(percentages.values()) + float(no_answer)
+    if not 98.5 <= total <= 101.5:
+        raise ValidationError(
+            _(
+                "割合の合計（無回答を含む）が%(total).1f%%です。100%%前後（丸め誤差の範囲）になるようにしてください。"
+            )
+            % {"total": total}
+        )
+    if Benchmark.objects.filter(
+        Q(platform=platform) | Q(platform__isnull=True), question_code=question_code, year=year, source=source
+    ).exists():
+        raise ValidationError(_("同じ設問・調査年・出典の比較基準はすでにあります。"))
+    benchmark = Benchmark(
+        platform=platform,
+        question_code=question_code,
+        source=source,
+        year=year,
+        n=n,
+        percentages=percentages,
+        no_answer=no_answer,
+    )
+    benchmark.full_clean()
+    benchmark.save()
+    log_action(
+        "survey.benchmark_added",
+        actor=actor,
+        platform=platform,
+        obj=benchmark,
+        data={"code": question_code, "year": year},
+    )
+    return benchmark

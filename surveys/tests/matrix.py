@@ -1,11 +1,23 @@
-"""Objects for the URL matrix (platforms/tests/test_url_matrix.py): one survey per platform."""
+"""Objects for the URL matrix (platforms/tests/test_url_matrix.py): one survey per platform, with a
+question, a sample and a paper keying for the builder and fieldwork URLs."""
 
 from __future__ import annotations
 
-from surveys.models import Survey
+from partnership.models import MemberOrganisation
+from platforms.models import Platform
+from surveys.models import PaperEntry, Sample, Survey
 from surveys.services.questionnaire import do_create_survey
 
-RESULT_URLS = (
+SURVEY_URLS = (
+    "surveys:survey",
+    "surveys:action",
+    "surveys:question_new",
+    "surveys:preview",
+    "surveys:paper_pdf",
+    "surveys:import",
+    "surveys:samples",
+    "surveys:paper",
+    "surveys:organisations",
     "surveys:results",
     "surveys:crosstab",
     "surveys:free_text",
@@ -16,7 +28,7 @@ RESULT_URLS = (
 )
 
 
-def objects(platform, member) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]:
     survey = Survey.objects.filter(
         platform=platform, slug=f"matrix-{platform.slug}"
     ).first() or do_create_survey(
@@ -26,4 +38,29 @@ def objects(platform, member) -> dict[str, object]:  # type: ignore[no-untyped-d
         template="national",
         regions=["中央", "北部"],
     )
-    return dict.fromkeys(RESULT_URLS, survey)
+    version = survey.current_version()
+    question = version.questions.get(code="region")
+    sample = Sample.objects.filter(survey=survey).first() or Sample.objects.create(
+        platform=platform,
+        survey=survey,
+        frame_name="frame.csv",
+        frame_size=10,
+        allocation="fixed",
+        size=1,
+        seed=1,
+    )
+    entry = PaperEntry.objects.filter(survey=survey).first() or PaperEntry.objects.create(
+        platform=platform, survey=survey, version=version, sheet="1", pass_number=1
+    )
+    found: dict[str, object] = dict.fromkeys(SURVEY_URLS, survey)
+    found.update(
+        {
+            "surveys:question": question,
+            "surveys:question_action": question,
+            "surveys:sample_mail_merge": sample,
+            "surveys:sample_letters": sample,
+            "surveys:sample_purge": sample,
+            "surveys:paper_review": entry,
+        }
+    )
+    return found

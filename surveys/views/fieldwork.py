@@ -1,0 +1,251 @@
+"""Staff fieldwork pages: samples and letters, paper entry with double keying, organisation surveys."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.decorators import SECRETARIAT, role_required
+from surveys import logic, printing
+from surveys.forms import SampleForm
+from surveys.models import Invitation, PaperEntry, Response, Sample, Survey
+from surveys.services import organisations, paper, sampling
+from surveys.services.imports import ImportRejected
+from surveys.views.builder import _download, allow
+
+
+def survey_url(request: HttpRequest, survey: Survey) -> str:
+    return request.build_absolute_uri(reverse("surveys:start", args=[survey.platform.slug, survey.slug]))
+
+
+@role_required(*SECRETARIAT)
+def samples(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    survey = get_object_or_404(Survey, uuid=uuid)
+    if (refused := allow(request, "GET", "POST")) is not None:
+        return refused
+    form = SampleForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            sample = sampling.do_draw_sample(
+                survey,
+                upload.read(),
+                upload.name,
+                strata=form.strata_columns(),
+                allocation=form.cleaned_data["allocation"],
+                size=form.cleaned_data["size"],
+                seed=form.cleaned_data["seed"],
+                actor=request.user,
+            )
+        except ImportRejected as exc:
+            problems = [str(p) for p in exc.problems]
+        else:
+            messages.success(
+                request,
+                _("%(n)d人を抽出し、招待コードを発行しました（乱数の種 %(seed)d）。")
+                % {"n": sample.size, "seed": sample.seed},
+            )
+            return redirect("surveys:samples", platform_slug, survey.uuid)
+    context = {"survey": survey, "form": form, "problems": problems, "samples": survey.samples.all()}
+    return render(request, "surveys/samples.html", context, status=400 if problems or form.errors else 200)
+
+
+@role_required(*SECRETARIAT)
+def sample_mail_merge(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
+    if (refused := allow(request, "GET")) is not None:
+        return refused
+    url = survey_url(request, sample.survey)
+    name = f"{sample.survey.slug}-sample-{sample.created_at:%Y%m%d}"
+    if request.GET.get("format") == "xlsx":
+        content = sampling.mail_merge_xlsx(sample, url)
+        return _download(
+            content, f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    return _download(sampling.mail_merge_csv(sample, url), f"{name}.csv", "text/csv; charset=utf-8")
+
+
+@role_required(*SECRETARIAT)
+def sample_letters(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
+    if (refused := allow(request, "GET")) is not None:
+        return refused
+    pdf = printing.letters_pdf(sample, survey_url(request, sample.survey))
+    return _download(pdf, f"{sample.survey.slug}-letters.pdf", "application/pdf", inline=True)
+
+
+@role_required(*SECRETARIAT)
+def sample_purge(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
+    if (refused := allow(request, "POST")) is not None:
+        return refused
+    count = sampling.do_purge_addresses(sample, actor=request.user)
+    messages.success(request, _("%(n)d人分の宛名情報を消去しました。") % {"n": count})
+    return redirect("surveys:samples", platform_slug, sample.survey.uuid)
+
+
+def _sheets(survey: Survey) -> list[dict[str, Any]]:
+    stored = set(
+        Response.objects.filter(survey=survey).exclude(paper_sheet="").values_list("paper_sheet", flat=True)
+    )
+    by_sheet: dict[str, list[PaperEntry]] = {}
+    for entry in PaperEntry.objects.filter(survey=survey).order_by("sheet", "pass_number"):
+        by_sheet.setdefault(entry.sheet, []).append(entry)
+    rows = []
+    for sheet, entries in sorted(by_sheet.items()):
+        if sheet in stored:
+            status = "stored"
+        elif len(entries) == 1:
+            status = "once"
+        else:
+            status = "differs"
+        rows.append({"sheet": sheet, "entries": entries, "status": status})
+    return rows
+
+
+@role_required(*SECRETARIAT)
+def paper_entry(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    survey = get_object_or_404(Survey, uuid=uuid)
+    if (refused := allow(request, "GET", "POST")) is not None:
+        return refused
+    version = survey.fielded_version() or survey.current_version()
+    errors: list[tuple[str, str]] = []
+    answers: dict = {}
+    if request.method == "POST":
+        answers, errors = paper.parse_sheet(survey, request.POST)
+        if not errors:
+            try:
+                entry, response = paper.do_enter_sheet(
+                    survey,
+                    sheet=request.POST.get("sheet", ""),
+                    invitation_code=request.POST.get("invitation_code", ""),
+                    stratum=request.POST.get("stratum", ""),
+                    answers=answers,
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                errors = [("sheet", m) for m in exc.messages]
+            else:
+                if response is not None:
+                    messages.success(
+                        request,
+                        _("調査票「%(s)s」: 2回の入力が一致したため、回答として登録しました。")
+                        % {"s": entry.sheet},
+                    )
+                elif entry.pass_number == 1:
+                    messages.success(
+                        request,
+                        _("調査票「%(s)s」の1回目の入力を保存しました。別の人が2回目を入力してください。")
+                        % {"s": entry.sheet},
+                    )
+                else:
+                    messages.error(
+                        request,
+                        _("調査票「%(s)s」: 1回目と2回目の入力が異なります。相違を確認してください。")
+                        % {"s": entry.sheet},
+                    )
+                return redirect("surveys:paper", platform_slug, survey.uuid)
+    context = {
+        "survey": survey,
+        "outline": logic.outline(version),
+        "numbers": logic.number_of(version),
+        "answers": answers,
+        "errors": errors,
+        "error_codes": {c for c, _m in errors},
+        "sheets": _sheets(survey),
+        "posted": request.POST if errors else {},
+        "easy": False,
+    }
+    return render(request, "surveys/paper.html", context, status=400 if errors else 200)
+
+
+@role_required(*SECRETARIAT)
+def paper_review(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    first: PaperEntry = get_object_or_404(
+        PaperEntry.objects.select_related("survey"), uuid=uuid, pass_number=1
+    )
+    if (refused := allow(request, "GET", "POST")) is not None:
+        return refused
+    survey = first.survey
+    second = PaperEntry.objects.filter(survey=survey, sheet=first.sheet, pass_number=2).first()
+    if request.method == "POST":
+        choices = {k[len("pick_") :]: str(v) for k, v in request.POST.items() if k.startswith("pick_")}
+        try:
+            paper.do_resolve_sheet(survey, first, choices, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("調査票「%(s)s」を回答として登録しました。") % {"s": first.sheet})
+            return redirect("surveys:paper", platform_slug, survey.uuid)
+    numbers = logic.number_of(first.version)
+    rows = [
+        {"code": code, "number": numbers.get(code), "first": a, "second": b}
+        for code, a, b in (paper.differences(first, second) if second else [])
+    ]
+    return render(
+        request,
+        "surveys/paper_review.html",
+        {"survey": survey, "first": first, "second": second, "rows": rows},
+    )
+
+
+@role_required(*SECRETARIAT)
+def organisation_tracking(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    survey = get_object_or_404(Survey, uuid=uuid)
+    if (refused := allow(request, "GET", "POST")) is not None:
+        return refused
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "invite":
+            count = organisations.do_invite_members(survey, actor=request.user)
+            sent = (
+                organisations.do_remind(
+                    survey, survey_url=survey_url(request, survey), actor=request.user, first=True
+                )
+                if survey.is_open
+                else 0
+            )
+            messages.success(
+                request,
+                _("%(n)d団体に招待コードを発行し、%(m)d通の依頼メールを送りました。")
+                % {"n": count, "m": sent},
+            )
+        elif action == "remind":
+            sent = organisations.do_remind(survey, survey_url=survey_url(request, survey), actor=request.user)
+            messages.success(request, _("未回答の%(n)d団体に督促メールを送りました。") % {"n": sent})
+        elif action == "export":
+            response = get_object_or_404(Response, uuid=request.POST.get("response"), survey=survey)
+            service = organisations.do_export_to_directory(response, actor=request.user)
+            messages.success(
+                request,
+                _(
+                    "「%(name)s」を非公開の下書きとして支援・相談窓口に登録しました。内容を確認して公開してください。"
+                )
+                % {"name": service.name},
+            )
+        return redirect("surveys:organisations", platform_slug, survey.uuid)
+    answered, invited = organisations.response_rate(survey)
+    responses = {
+        r.organisation_id: r
+        for r in Response.objects.submitted().filter(survey=survey, organisation__isnull=False)
+    }
+    rows = organisations.tracking(survey)
+    for row in rows:
+        row["response"] = responses.get(row["member"].pk)
+    context = {
+        "survey": survey,
+        "rows": rows,
+        "answered": answered,
+        "invited": invited,
+        "rate": 100 * answered / invited if invited else None,
+        "has_codes": Invitation.objects.filter(survey=survey).exists(),
+    }
+    return render(request, "surveys/organisations.html", context)
