@@ -28,7 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django_scopes import scopes_disabled
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
@@ -166,24 +166,10 @@ def normalise_query(text: str) -> str:
 
 
 def search_services(services: QuerySet[Service], text: str) -> QuerySet[Service]:
-    """Free-text filter. Uses ``directory.search`` when that package is installed."""
-    try:
-        from directory import search as engine  # type: ignore[attr-defined]
+    """Free-text filter through the Japanese search engine (``directory.search``), best first."""
+    from directory import search as engine
 
-        return engine.filter_services(services, text)  # type: ignore[no-any-return]
-    except (ImportError, AttributeError):
-        pass
-    query = Q()
-    for word in normalise_query(text).split():
-        hira = jaconv.kata2hira(word)
-        query &= (
-            Q(name__icontains=word)
-            | Q(alternate_name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(name_kana__icontains=hira)
-            | Q(organization__name__icontains=word)
-        )
-    return services.filter(query)
+    return engine.filter_services(services, text)
 
 
 @dataclass
@@ -271,17 +257,22 @@ def near(services: QuerySet[Service], ctx: Context, area: Area, metres: float) -
     return services.filter(pk__in=ids)
 
 
-def filter_services(
-    ctx: Context,
-    *,
-    search: str | None,
-    taxonomy_term_id: str | None,
-    taxonomy_id: str | None,
-    organization_id: str | None,
-    modified_after: str | None,
-    postcode: str | None,
-    proximity: str | None,
-) -> QuerySet[Service]:
+class ServiceFilters(Schema):
+    """The HSDS query parameters that select services (shared by /services and /service_at_locations)."""
+
+    search: str | None = None
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    organization_id: str | None = None
+    modified_after: str | None = None
+    postcode: str | None = None
+    proximity: str | None = None
+
+
+def filter_services(ctx: Context, filters: ServiceFilters) -> QuerySet[Service]:
+    search, postcode, proximity = filters.search, filters.postcode, filters.proximity
+    taxonomy_term_id, taxonomy_id = filters.taxonomy_term_id, filters.taxonomy_id
+    organization_id, modified_after = filters.organization_id, filters.modified_after
     errors: list[ApiError] = []
     services = ctx.services()
 
@@ -415,31 +406,16 @@ def build_router() -> Router:
     @hsds_view
     def services(
         request: HttpRequest,
-        search: str | None = None,
+        filters: Query[ServiceFilters],
         page: int | None = None,
         per_page: int | None = None,
         format: str | None = None,  # noqa: A002 (HSDS parameter name)
-        taxonomy_term_id: str | None = None,
-        taxonomy_id: str | None = None,
-        organization_id: str | None = None,
-        modified_after: str | None = None,
         minimal: bool = False,
         full: bool = False,
-        postcode: str | None = None,
-        proximity: str | None = None,
     ) -> Any:
         ctx = Context.of(request)
-        queryset = filter_services(
-            ctx,
-            search=search,
-            taxonomy_term_id=taxonomy_term_id,
-            taxonomy_id=taxonomy_id,
-            organization_id=organization_id,
-            modified_after=modified_after,
-            postcode=postcode,
-            proximity=proximity,
-        )
-        if not search:  # with a search, directory.search orders by relevance (crisis lines first)
+        queryset = filter_services(ctx, filters)
+        if not filters.search:  # with a search, directory.search orders by relevance (crisis lines first)
             queryset = queryset.order_by("name_kana", "name", "pk")
         if minimal:
             return listing(
@@ -542,29 +518,14 @@ def build_router() -> Router:
     @hsds_view
     def service_at_locations(
         request: HttpRequest,
-        search: str | None = None,
-        taxonomy_term_id: str | None = None,
-        taxonomy_id: str | None = None,
-        organization_id: str | None = None,
-        modified_after: str | None = None,
+        filters: Query[ServiceFilters],
         full: bool = False,
         page: int | None = None,
         per_page: int | None = None,
         format: str | None = None,  # noqa: A002
-        postcode: str | None = None,
-        proximity: str | None = None,
     ) -> Any:
         ctx = Context.of(request)
-        services = filter_services(
-            ctx,
-            search=search,
-            taxonomy_term_id=taxonomy_term_id,
-            taxonomy_id=taxonomy_id,
-            organization_id=organization_id,
-            modified_after=modified_after,
-            postcode=postcode,
-            proximity=proximity,
-        )
+        services = filter_services(ctx, filters)
         queryset = ServiceAtLocation.objects.filter(service__in=services).order_by(
             "service__name_kana", "service__name", "pk"
         )

@@ -18,11 +18,13 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
+from accounts.models import Role
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.demo.fiction import Fiction
 
 from . import demo_touch_points
+from .editing import organization_for_member
 from .models import (
     Address,
     Attribute,
@@ -34,6 +36,7 @@ from .models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
+    ServiceChange,
     TaxonomyTerm,
 )
 from .national import Hours, do_import_national
@@ -572,6 +575,7 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
         entries.append(YAMAGATA_LINE)
     for entry in entries:
         build_entry(platform, site, entry, fiction, created)
+    _member_staff_entry(platform, site, fiction, created)
     national = do_import_national(platform)
     created["national services"] += national["services"]
     demo_touch_points.load(platform, slug, created)
@@ -592,3 +596,42 @@ OWNER_KANA = {
 
 def _owner_kana(platform: Platform) -> str:
     return OWNER_KANA.get(platform.owner_name, "")
+
+
+def _member_staff_entry(platform: Platform, site: Site, fiction: Fiction, created: Counter[str]) -> None:
+    """The demo member-staff account's organisation runs a service, with a change awaiting review."""
+    role = Role.objects.filter(platform=platform, kind=Role.MEMBER_STAFF, organisation__isnull=False).first()
+    if role is None or role.organisation is None:
+        return
+    member = role.organisation
+    service = Service.objects.filter(member=member).order_by("id").first()
+    if service is None:
+        org = organization_for_member(member)
+        service, made = Service.objects.update_or_create(
+            platform=platform,
+            uuid=_id(platform, "service", "member-staff"),
+            defaults={
+                "organization": org,
+                "member": member,
+                "name": f"{member.name}の相談会",
+                "name_kana": member.name_kana + "のそうだんかい",
+                "description": member.description,
+                "reservation": Reservation.RECOMMENDED,
+                "target_groups": ["self", "family"],
+                "is_free": True,
+                "fees_description": "無料",
+                "is_published": True,
+            },
+        )
+        created["services"] += made
+    change, made = ServiceChange.objects.get_or_create(
+        platform=platform,
+        service=service,
+        status=ServiceChange.Status.PENDING,
+        defaults={
+            "changes": {"alert": "年末年始（12月29日〜1月3日）はお休みします。"},
+            "previous": {"alert": service.alert},
+            "submitted_by": role.user,
+        },
+    )
+    created["service changes"] += made

@@ -348,7 +348,8 @@ def do_reject_change(change: ServiceChange, reason: str, *, request: Any) -> Non
 
 def human(name: str, value: Any) -> str:
     """A form value as staff read it (labels instead of codes)."""
-    from .models import AgeBand, Reservation, TargetGroup
+    from .hours import day_name
+    from .models import WEEKDAYS, AgeBand, Reservation, TargetGroup
 
     if isinstance(value, bool):
         return _("はい") if value else _("いいえ")
@@ -364,15 +365,7 @@ def human(name: str, value: Any) -> str:
     elif name == "status":
         labels = {k: str(v) for k, v in Service.Status.choices}
     elif name == "byday":
-        labels = {
-            "MO": _("月"),
-            "TU": _("火"),
-            "WE": _("水"),
-            "TH": _("木"),
-            "FR": _("金"),
-            "SA": _("土"),
-            "SU": _("日"),
-        }
+        labels = {code: day_name(code) for code in WEEKDAYS}
     if isinstance(value, list):
         return "、".join(str(labels.get(v, v)) for v in value)
     return str(labels.get(value, value)) if labels else display(value)
