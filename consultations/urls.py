@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from consultations.views import line
 
 app_name = "consultations"
-urlpatterns: list = []
+urlpatterns = [
+    path("line/<slug:platform_slug>/webhook", line.webhook, name="line_webhook"),
+]

@@ -1,0 +1,103 @@
+"""Crisis words (希死念慮・自傷) in a message, whatever the width, kana or spacing.
+
+A message that contains one is answered at once, day or night, with 24-hour crisis lines
+and flagged urgent for counsellors. Matching is deliberately broad: a false alarm costs a
+counsellor a look, a miss can cost a life.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import jaconv
+
+from platforms.models import Platform
+
+CRISIS_WORDS = [
+    "死にたい",
+    "しにたい",
+    "死んでしまいたい",
+    "死のう",
+    "死ぬしかない",
+    "消えたい",
+    "きえたい",
+    "いなくなりたい",
+    "自殺",
+    "じさつ",
+    "生きていたくない",
+    "生きているのがつらい",
+    "生きるのがつらい",
+    "生きる意味がない",
+    "自傷",
+    "リストカット",
+    "リスカ",
+    "首をつ",
+    "首吊",
+    "飛び降り",
+    "とびおり",
+    "オーバードーズ",
+    "楽になりたい",
+]
+
+_SEPARATORS = re.compile(r"[\s\u3000・.,、。…‥~〜ー\-_*!！?？「」『』()（）]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width ASCII and half-width kana), katakana → hiragana, no spaces or marks."""
+    text = unicodedata.normalize("NFKC", jaconv.h2z(text, kana=True, ascii=False, digit=False))
+    text = jaconv.kata2hira(text).lower()
+    return _SEPARATORS.sub("", text)
+
+
+_NORMALISED = sorted({normalise(word) for word in CRISIS_WORDS}, key=len, reverse=True)
+
+
+def crisis_words_in(text: str) -> list[str]:
+    body = normalise(text)
+    return [word for word in _NORMALISED if word in body]
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    name: str
+    phone: str
+    hours: str
+
+
+# Shipped fallback when the platform's directory lists no 24-hour crisis line.
+NATIONAL_CRISIS_LINES = [
+    CrisisLine("よりそいホットライン", "0120-279-338", "24時間・通話無料"),
+    CrisisLine("救急（命の危険があるとき）", "119", "24時間"),
+]
+
+
+def crisis_lines(platform: Platform) -> list[CrisisLine]:
+    """The platform's 24-hour crisis lines from its directory, else the national list."""
+    from directory import models as directory
+
+    service_model = getattr(directory, "Service", None)
+    finder = getattr(getattr(service_model, "objects", None), "crisis_lines", None)
+    if finder is None:
+        return NATIONAL_CRISIS_LINES
+    return _from_directory(finder()) or NATIONAL_CRISIS_LINES
+
+
+def _from_directory(services) -> list[CrisisLine]:  # type: ignore[no-untyped-def]
+    found = []
+    for service in services:
+        phone = getattr(service, "crisis_phone", "") or getattr(service, "phone", "")
+        if phone:
+            found.append(CrisisLine(str(service), str(phone), "24時間"))
+    return found
+
+
+def crisis_reply(platform: Platform) -> str:
+    lines = "\n".join(f"・{line.name} {line.phone}（{line.hours}）" for line in crisis_lines(platform))
+    return (
+        "メッセージを受け取りました。つらい気持ちを伝えてくださってありがとうございます。\n"
+        "今すぐ誰かと話したいときは、次の窓口に24時間つながります。\n"
+        f"{lines}\n"
+        "このチャットの相談員も、できるだけ早くお返事します。"
+    )

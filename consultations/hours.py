@@ -1,0 +1,135 @@
+"""Business hours of a platform's desk: is a counsellor answering now, and if not, when next.
+
+Rules, in order, for one calendar day (Asia/Tokyo):
+1. a special period covering the day decides: closed, or its own window every day (only on
+   working days unless it includes weekends and holidays; e.g. May's 自殺対策強化月間 with
+   longer evening hours);
+2. otherwise 年末年始 (12/29–1/3) and national holidays (jpholiday) are closed when the desk
+   says so;
+3. otherwise the weekday's windows (several a day; an end at or before the start runs past
+   midnight into the next day, e.g. 22:00–02:00).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import jpholiday
+from django.utils import timezone
+
+from consultations.models import BusinessHours, DeskSettings, SpecialPeriod
+from platforms.models import Platform
+
+WEEKDAY_JA = "月火水木金土日"
+SEARCH_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime.datetime
+    end: datetime.datetime
+
+
+def is_year_end(day: datetime.date) -> bool:
+    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+
+
+def is_day_off(day: datetime.date) -> bool:
+    return day.weekday() >= 5 or jpholiday.is_holiday(day) or is_year_end(day)
+
+
+class Schedule:
+    """A platform's hours loaded once; answers for any moment."""
+
+    def __init__(
+        self,
+        weekly: list[tuple[int, datetime.time, datetime.time]],
+        periods: list[SpecialPeriod],
+        *,
+        closed_on_holidays: bool = True,
+        closed_year_end: bool = True,
+    ) -> None:
+        self.weekly = sorted(weekly)
+        self.periods = periods
+        self.closed_on_holidays = closed_on_holidays
+        self.closed_year_end = closed_year_end
+
+    @classmethod
+    def for_platform(cls, platform: Platform) -> Schedule:
+        desk = DeskSettings.objects.filter(platform=platform).first()
+        return cls(
+            [(h.weekday, h.start, h.end) for h in BusinessHours.objects.filter(platform=platform)],
+            list(SpecialPeriod.objects.filter(platform=platform)),
+            closed_on_holidays=desk.closed_on_holidays if desk else True,
+            closed_year_end=desk.closed_year_end if desk else True,
+        )
+
+    def _times_for(self, day: datetime.date) -> list[tuple[datetime.time, datetime.time]]:
+        for period in self.periods:
+            if period.covers(day):
+                if period.closed or period.start is None or period.end is None:
+                    return []
+                if not period.include_weekends and is_day_off(day):
+                    return []
+                return [(period.start, period.end)]
+        if self.closed_year_end and is_year_end(day):
+            return []
+        if self.closed_on_holidays and jpholiday.is_holiday(day):
+            return []
+        return [(start, end) for weekday, start, end in self.weekly if weekday == day.weekday()]
+
+    def windows_starting(self, day: datetime.date) -> list[Window]:
+        tz = timezone.get_default_timezone()
+        found = []
+        for start, end in self._times_for(day):
+            begin = datetime.datetime.combine(day, start, tzinfo=tz)
+            finish_day = day if end > start else day + datetime.timedelta(days=1)
+            found.append(Window(begin, datetime.datetime.combine(finish_day, end, tzinfo=tz)))
+        return sorted(found, key=lambda w: w.start)
+
+    def current_window(self, at: datetime.datetime) -> Window | None:
+        local = timezone.localtime(at)
+        for day in (local.date() - datetime.timedelta(days=1), local.date()):
+            for window in self.windows_starting(day):
+                if window.start <= local < window.end:
+                    return window
+        return None
+
+    def is_open(self, at: datetime.datetime) -> bool:
+        return self.current_window(at) is not None
+
+    def next_open(self, at: datetime.datetime) -> datetime.datetime | None:
+        """``at`` itself when open, else the start of the next window (None if none in 60 days)."""
+        if self.is_open(at):
+            return at
+        local = timezone.localtime(at)
+        for offset in range(SEARCH_DAYS):
+            for window in self.windows_starting(local.date() + datetime.timedelta(days=offset)):
+                if window.start > local:
+                    return window.start
+        return None
+
+    def weekly_summary(self) -> list[tuple[str, str]]:
+        """[("月〜金", "18:00〜21:00"), ...] for the public pages."""
+        by_times: dict[tuple[tuple[datetime.time, datetime.time], ...], list[int]] = {}
+        for weekday in range(7):
+            times = tuple((s, e) for d, s, e in self.weekly if d == weekday)
+            if times:
+                by_times.setdefault(times, []).append(weekday)
+        rows = []
+        for times, days in by_times.items():
+            rows.append((_day_range(days), "、".join(f"{s:%H:%M}〜{e:%H:%M}" for s, e in times)))
+        return rows
+
+
+def _day_range(days: list[int]) -> str:
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{WEEKDAY_JA[days[0]]}〜{WEEKDAY_JA[days[-1]]}"
+    return "・".join(WEEKDAY_JA[d] for d in days)
+
+
+def format_slot(moment: datetime.datetime) -> str:
+    """2月17日（金）18:00 — how the auto-reply names the next answering time."""
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日（{WEEKDAY_JA[local.weekday()]}）{local:%H:%M}"

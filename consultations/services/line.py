@@ -1,0 +1,342 @@
+"""The LINE channel: store webhook events durably, process them, deliver answers.
+
+The webhook view only checks the signature, validates the body's shape and calls
+``do_store_events``: one transaction inserts every event (encrypted) keyed by its
+``webhookEventId`` (a redelivered event hits the unique constraint and is skipped) together
+with the django-tasks row that will process them. Only then does LINE get its 200. The
+worker (``process_events``) claims each event, downloads image content outside any
+transaction, and writes the message; ``deliver`` answers with the reply token while it is
+fresh and pushes (with ``X-Line-Retry-Key``) only after that.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from linebot.v3.webhooks import (
+    Event,
+    FollowEvent,
+    ImageMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    StickerMessageContent,
+    TextMessageContent,
+    UnfollowEvent,
+    UnsendEvent,
+    UserSource,
+)
+
+from audit.services import log_action
+from consultations import line_api
+from consultations.crypto import blind_index
+from consultations.models import (
+    Channel,
+    Consulter,
+    Conversation,
+    Delivery,
+    EventState,
+    InboundEvent,
+    Message,
+    MessageKind,
+    TrackedLink,
+    new_label,
+)
+from consultations.services.conversations import do_hide_unsent, do_receive
+
+log = logging.getLogger(__name__)
+
+MAX_EVENT_ATTEMPTS = 5
+MAX_DELIVERY_ATTEMPTS = 5
+# Tracked-link reference carried by a LINE link's prefilled first message (see links.py).
+REF_PATTERN = re.compile(r"[#＃]([a-z0-9]{3,16})\b")
+
+
+class BadWebhook(Exception):
+    """A webhook body that is not what LINE sends; the message names the field."""
+
+
+def parse_events(body: bytes) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadWebhook(f"body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        raise BadWebhook("body must be an object with an 'events' array")
+    events = data["events"]
+    for index, event in enumerate(events):
+        if not isinstance(event, dict):
+            raise BadWebhook(f"events[{index}] must be an object")
+        event_id = event.get("webhookEventId")
+        if not isinstance(event_id, str) or not 1 <= len(event_id) <= 64:
+            raise BadWebhook(f"events[{index}].webhookEventId must be a string of 1-64 characters")
+        if not isinstance(event.get("type"), str) or not event["type"]:
+            raise BadWebhook(f"events[{index}].type is missing")
+        if not isinstance(event.get("timestamp", 0), int):
+            raise BadWebhook(f"events[{index}].timestamp must be an integer")
+    return events
+
+
+def do_store_events(channel: Channel, events: list[dict[str, Any]]) -> int:
+    """Store the events and enqueue their processing in one transaction. Returns how many were new."""
+    from consultations.tasks import process_line_events
+
+    now = timezone.now()
+    rows = [
+        InboundEvent(
+            platform_id=channel.platform_id,
+            channel=channel,
+            webhook_event_id=event["webhookEventId"],
+            event_type=event["type"][:30],
+            event_timestamp=event.get("timestamp", 0),
+            payload=json.dumps(event, ensure_ascii=False),
+            is_redelivery=bool((event.get("deliveryContext") or {}).get("isRedelivery", False)),
+            received_at=now,
+        )
+        for event in events
+    ]
+    ids = [row.webhook_event_id for row in rows]
+    with transaction.atomic():
+        existing = set(
+            InboundEvent.objects.filter(channel=channel, webhook_event_id__in=ids).values_list(
+                "webhook_event_id", flat=True
+            )
+        )
+        new = [row for row in rows if row.webhook_event_id not in existing]
+        # ignore_conflicts: a redelivery racing this request cannot double a row either.
+        InboundEvent.objects.bulk_create(new, ignore_conflicts=True)
+        if new:
+            process_line_events.enqueue(channel.pk, [row.webhook_event_id for row in new])
+    return len(new)
+
+
+# --- processing (worker) ---------------------------------------------------------------------
+
+
+def process_events(channel: Channel, event_ids: list[str]) -> None:
+    for event_id in event_ids:
+        process_event(channel, event_id)
+
+
+def process_event(channel: Channel, event_id: str) -> None:
+    claimed = InboundEvent.objects.filter(
+        channel=channel, webhook_event_id=event_id, state__in=[EventState.PENDING, EventState.FAILED]
+    ).update(state=EventState.PROCESSING, attempts=F("attempts") + 1)
+    if not claimed:
+        return  # done already, or another worker has it
+    row = InboundEvent.objects.get(channel=channel, webhook_event_id=event_id)
+    try:
+        _handle(channel, row)
+    except Exception as exc:  # noqa: BLE001 (recorded on the row, retried by the sweeper)
+        failed = row.attempts >= MAX_EVENT_ATTEMPTS
+        InboundEvent.objects.filter(pk=row.pk).update(
+            state=EventState.FAILED if failed else EventState.PENDING, error=type(exc).__name__[:200]
+        )
+        log.warning("LINE event %s failed (%s, attempt %s)", row.pk, type(exc).__name__, row.attempts)
+        return
+    InboundEvent.objects.filter(pk=row.pk).update(
+        state=EventState.DONE, processed_at=timezone.now(), error=""
+    )
+
+
+@dataclass
+class Prepared:
+    kind: str
+    text: str = ""
+    image: bytes | None = None
+    image_type: str = ""
+    meta: dict[str, Any] | None = None
+
+
+def _handle(channel: Channel, row: InboundEvent) -> None:
+    payload = json.loads(row.payload)
+    try:
+        event = Event.from_dict(payload)
+    except ValueError:
+        event = None  # a type this SDK version does not know: stored, nothing to do
+    if event is None or not isinstance(getattr(event, "source", None), UserSource):
+        return  # group/room events and unknown types are kept but not consultations
+    user_id = event.source.user_id  # type: ignore[union-attr]
+    at = (
+        datetime.datetime.fromtimestamp(row.event_timestamp / 1000, tz=datetime.UTC)
+        if row.event_timestamp
+        else None
+    )
+    prepared = _prepare(channel, event)  # network (image download) outside any transaction
+    with transaction.atomic():
+        consulter = _consulter(channel, user_id, at)
+        token = getattr(event, "reply_token", None)
+        if token:
+            consulter.reply_token = token
+            consulter.reply_token_at = timezone.now()
+            consulter.save(update_fields=["reply_token", "reply_token_at"])
+        if isinstance(event, FollowEvent):
+            Consulter.objects.filter(pk=consulter.pk).update(following=True, unfollowed_at=None)
+        elif isinstance(event, UnfollowEvent):
+            Consulter.objects.filter(pk=consulter.pk).update(following=False, unfollowed_at=timezone.now())
+        elif isinstance(event, UnsendEvent):
+            do_hide_unsent(consulter, event.unsend.message_id)
+        elif prepared is not None:
+            _attribute(consulter, prepared)
+            do_receive(
+                consulter,
+                kind=prepared.kind,
+                text=prepared.text,
+                image=prepared.image,
+                image_type=prepared.image_type,
+                meta=prepared.meta,
+                line_message_id=getattr(getattr(event, "message", None), "id", "") or "",
+                at=at,
+            )
+
+
+def _prepare(channel: Channel, event: Event) -> Prepared | None:
+    if isinstance(event, PostbackEvent):
+        return Prepared(MessageKind.POSTBACK, text=event.postback.data or "")
+    if not isinstance(event, MessageEvent):
+        return None
+    content = event.message
+    if isinstance(content, TextMessageContent):
+        return Prepared(MessageKind.TEXT, text=content.text)
+    if isinstance(content, StickerMessageContent):
+        keywords = list(content.keywords or [])[:5]
+        return Prepared(
+            MessageKind.STICKER,
+            meta={"package_id": content.package_id, "sticker_id": content.sticker_id, "keywords": keywords},
+        )
+    if isinstance(content, ImageMessageContent):
+        return _image(channel, content)
+    return Prepared(MessageKind.SYSTEM, meta={"unsupported": getattr(content, "type", "unknown")})
+
+
+def _image(channel: Channel, content: ImageMessageContent) -> Prepared:
+    limit = settings.CONSULTATION_MAX_IMAGE_BYTES
+    provider = getattr(content.content_provider, "type", "line")
+    if provider != "line":
+        return Prepared(MessageKind.IMAGE, meta={"external": True})
+    try:
+        fetched = line_api.fetch_content(channel, content.id, limit)
+    except line_api.ContentTooLarge as exc:
+        return Prepared(MessageKind.IMAGE, meta={"too_large": int(exc.args[0]), "limit": limit})
+    return Prepared(
+        MessageKind.IMAGE,
+        image=fetched.data,
+        image_type=fetched.content_type[:40],
+        meta={"bytes": len(fetched.data)},
+    )
+
+
+def _consulter(channel: Channel, user_id: str, at: datetime.datetime | None) -> Consulter:
+    digest = blind_index(user_id, "line")
+    found = Consulter.objects.filter(channel=channel, identity_hash=digest).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Consulter.objects.create(
+                platform_id=channel.platform_id,
+                channel=channel,
+                identity_hash=digest,
+                line_user_id=user_id,
+                label=new_label(),
+                first_contact_at=at or timezone.now(),
+            )
+    except IntegrityError:
+        return Consulter.objects.get(channel=channel, identity_hash=digest)
+
+
+def _attribute(consulter: Consulter, prepared: Prepared) -> None:
+    """First contact from a tracked link: ``#code`` in the first text or ``ref=code`` postback."""
+    if consulter.source_id is not None or consulter.conversations.exists():
+        return
+    code = ""
+    if prepared.kind == MessageKind.POSTBACK and prepared.text.startswith("ref="):
+        code = prepared.text[4:20]
+    elif prepared.kind == MessageKind.TEXT:
+        match = REF_PATTERN.search(prepared.text.lower())
+        code = match.group(1) if match else ""
+    if code:
+        link = TrackedLink.objects.filter(platform_id=consulter.platform_id, code=code).first()
+        if link is not None:
+            Consulter.objects.filter(pk=consulter.pk).update(source=link)
+            consulter.source = link
+
+
+# --- delivery (worker) -----------------------------------------------------------------------
+
+
+def deliver(conversation: Conversation) -> bool:
+    """Send the conversation's pending LINE messages. True when something is left to retry."""
+    channel = conversation.channel
+    consulter = Consulter.objects.get(pk=conversation.consulter_id)
+    pending = list(
+        Message.objects.filter(conversation=conversation, delivery=Delivery.PENDING).order_by(
+            "created_at", "id"
+        )
+    )
+    if not pending:
+        return False
+    token = _take_reply_token(consulter)
+    if token:
+        batch = pending[: line_api.MAX_MESSAGES_PER_CALL]
+        try:
+            line_api.reply(channel, token, [m.text for m in batch])
+        except line_api.LineApiError as exc:
+            log.info("reply token refused (%s); pushing instead", exc.status)
+        else:
+            Message.objects.filter(pk__in=[m.pk for m in batch]).update(delivery=Delivery.REPLIED)
+            pending = pending[len(batch) :]
+    retry = False
+    for message in pending:
+        retry = _push(channel, consulter, message) or retry
+    return retry
+
+
+def _take_reply_token(consulter: Consulter) -> str:
+    """Claim the single-use reply token if it is still fresh (clears it either way)."""
+    if not consulter.reply_token or consulter.reply_token_at is None:
+        return ""
+    claimed = Consulter.objects.filter(pk=consulter.pk, reply_token_at=consulter.reply_token_at).update(
+        reply_token="", reply_token_at=None
+    )
+    fresh = timezone.now() - consulter.reply_token_at < datetime.timedelta(
+        seconds=line_api.REPLY_TOKEN_TTL_SECONDS
+    )
+    return consulter.reply_token if claimed and fresh else ""
+
+
+def _push(channel: Channel, consulter: Consulter, message: Message) -> bool:
+    if not consulter.following:
+        Message.objects.filter(pk=message.pk).update(delivery=Delivery.FAILED, delivery_error="unfollowed")
+        return False
+    try:
+        line_api.push(channel, consulter.line_user_id, message.text, str(message.retry_key))
+    except line_api.LineApiError as exc:
+        attempts = message.delivery_attempts + 1
+        final = attempts >= MAX_DELIVERY_ATTEMPTS or 400 <= exc.status < 500 and exc.status != 429
+        Message.objects.filter(pk=message.pk).update(
+            delivery_attempts=attempts,
+            delivery_error=f"{exc.status} {exc.reason}"[:200],
+            delivery=Delivery.FAILED if final else Delivery.PENDING,
+        )
+        if final:
+            log_action(
+                "consultation.delivery_failed",
+                platform=message.platform,
+                obj=message.conversation,
+                label="line",
+            )
+        return not final
+    # Sent now, or LINE had already accepted this retry key (409): delivered exactly once.
+    Message.objects.filter(pk=message.pk).update(
+        delivery=Delivery.PUSHED, delivery_attempts=F("delivery_attempts") + 1
+    )
+    return False

@@ -1,0 +1,326 @@
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.test import override_settings
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+from django_tasks_db.models import DBTaskResult
+
+from consultations.line_api import signature
+from consultations.line_fake import body_of, make_event
+from consultations.models import (
+    BusinessHours,
+    Consulter,
+    Conversation,
+    ConversationState,
+    Delivery,
+    Direction,
+    EventState,
+    InboundEvent,
+    Message,
+    MessageKind,
+)
+from consultations.services.conversations import do_close, do_send
+from consultations.tests.helpers import SECRET, LineTestCase, run_worker
+
+USER = "U" + "1" * 32
+
+
+def at(y: int, m: int, d: int, hh: int, mm: int = 0) -> int:
+    """Epoch milliseconds of a Tokyo wall-clock time."""
+    moment = datetime.datetime(y, m, d, hh, mm, tzinfo=timezone.get_default_timezone())
+    return int(moment.timestamp() * 1000)
+
+
+class WebhookRejectsBadInputTestCase(LineTestCase):
+    def assert_nothing_stored(self) -> None:
+        with scopes_disabled():
+            self.assertEqual(InboundEvent.objects.count(), 0)
+        self.assertEqual(DBTaskResult.objects.count(), 0)
+
+    def test_it_answers_400_to_a_bad_signature_and_stores_nothing(self) -> None:
+        response = self.post_events(make_event("text", USER, text="こんにちは"), secret="f" * 32)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("X-Line-Signature", response.json()["error"])
+        self.assert_nothing_stored()
+
+    def test_it_answers_400_without_a_signature(self) -> None:
+        body = body_of(make_event("text", USER, text="x"))
+        response = self.client.post("/line/alpha/webhook", body, content_type="application/json")
+        self.assertEqual(response.status_code, 400)
+        self.assert_nothing_stored()
+
+    def test_it_answers_400_to_malformed_json_even_when_signed(self) -> None:
+        body = b'{"events": [{"type": "message",'
+        response = self.post_body(body, signature(SECRET, body))
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("not valid JSON", response.json()["error"])
+        self.assert_nothing_stored()
+
+    def test_it_names_the_event_without_an_id_and_stores_none_of_the_batch(self) -> None:
+        good = make_event("text", USER, text="ok")
+        bad = make_event("text", USER, text="no id")
+        del bad["webhookEventId"]
+        body = body_of(good, bad)
+        response = self.post_body(body, signature(SECRET, body))
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("events[1].webhookEventId", response.json()["error"])
+        self.assert_nothing_stored()
+
+    def test_it_answers_404_for_an_unknown_platform(self) -> None:
+        response = self.post_events(make_event("text", USER, text="x"), slug="nowhere")
+        self.assertEqual(response.status_code, 404)
+        self.assert_nothing_stored()
+
+    def test_it_answers_404_for_a_platform_without_a_line_channel(self) -> None:
+        response = self.post_events(make_event("text", USER, text="x"), slug="beta")
+        self.assertEqual(response.status_code, 404)
+        self.assert_nothing_stored()
+
+    def test_it_refuses_get(self) -> None:
+        self.assertEqual(self.client.get("/line/alpha/webhook").status_code, 405)
+
+    def test_it_accepts_lines_url_verification_with_no_events(self) -> None:
+        response = self.post_body(
+            b'{"destination":"U0","events":[]}', signature(SECRET, b'{"destination":"U0","events":[]}')
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assert_nothing_stored()
+
+    def test_it_refuses_a_body_over_a_megabyte(self) -> None:
+        event = make_event("text", USER, text="あ" * 400_000)
+        response = self.post_events(event)
+        self.assertEqual(response.status_code, 413)
+        self.assert_nothing_stored()
+
+
+class WebhookStoresThenProcessesTestCase(LineTestCase):
+    def test_it_stores_the_event_encrypted_before_answering_and_processes_it_in_the_worker(self) -> None:
+        event = make_event(
+            "text",
+            USER,
+            text="家族のことで相談したいです",
+            reply_token=self.fake.state.issue_reply_token(USER),
+        )
+        response = self.post_events(event)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"received": 1, "stored": 1})
+        with scope(platform=self.platform):
+            stored = InboundEvent.objects.get()
+            self.assertEqual(stored.state, EventState.PENDING)
+            self.assertEqual(Message.objects.count(), 0)  # not processed inside the request
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT payload FROM consultations_inboundevent")
+            self.assertNotIn("家族", cursor.fetchone()[0])
+        run_worker()
+        with scope(platform=self.platform):
+            stored.refresh_from_db()
+            self.assertEqual(stored.state, EventState.DONE)
+            message = Message.objects.get(direction=Direction.INBOUND)
+            self.assertEqual(message.text, "家族のことで相談したいです")
+            consulter = Consulter.objects.get()
+            self.assertEqual(consulter.line_user_id, USER)
+            self.assertNotEqual(consulter.identity_hash, USER)
+            auto = Message.objects.get(direction=Direction.AUTO)
+            self.assertEqual(auto.delivery, Delivery.REPLIED)
+        # The automatic answer went out through the reply API, with the decrypted access token.
+        self.assertEqual(self.fake.state.sent_to(USER), [(auto.text, "reply")])
+
+    def test_it_never_doubles_a_redelivered_event(self) -> None:
+        event = make_event("text", USER, text="はじめまして")
+        self.assertEqual(self.post_events(event).json()["stored"], 1)
+        run_worker()
+        again = json.loads(json.dumps(event))
+        again["deliveryContext"]["isRedelivery"] = True
+        self.assertEqual(self.post_events(again).json(), {"received": 1, "stored": 0})
+        self.assertEqual(self.post_events(again).status_code, 200)
+        run_worker()
+        with scope(platform=self.platform):
+            self.assertEqual(InboundEvent.objects.count(), 1)
+            self.assertEqual(Message.objects.filter(direction=Direction.INBOUND).count(), 1)
+
+    def test_it_keeps_a_redelivery_that_arrives_before_the_first_was_processed_once(self) -> None:
+        event = make_event("text", USER, text="一度だけ")
+        self.post_events(event)
+        event["deliveryContext"]["isRedelivery"] = True
+        self.post_events(event)
+        run_worker()
+        with scope(platform=self.platform):
+            self.assertEqual(Message.objects.filter(direction=Direction.INBOUND).count(), 1)
+
+    def test_it_keeps_a_20000_character_message_whole(self) -> None:
+        text = "長" * 20_000
+        self.assertEqual(self.post_events(make_event("text", USER, text=text)).status_code, 200)
+        run_worker()
+        with scope(platform=self.platform):
+            self.assertEqual(Message.objects.get(direction=Direction.INBOUND).text, text)
+
+    def test_it_handles_follow_sticker_postback_unfollow(self) -> None:
+        self.post_events(make_event("follow", USER))
+        self.post_events(make_event("sticker", USER))
+        self.post_events(make_event("postback", USER, data="action=hours"))
+        self.post_events(make_event("unfollow", USER))
+        run_worker()
+        with scope(platform=self.platform):
+            consulter = Consulter.objects.get()
+            self.assertFalse(consulter.following)
+            kinds = list(
+                Message.objects.filter(direction=Direction.INBOUND)
+                .order_by("id")
+                .values_list("kind", flat=True)
+            )
+            self.assertEqual(kinds, [MessageKind.STICKER, MessageKind.POSTBACK])
+            sticker = Message.objects.get(kind=MessageKind.STICKER)
+            self.assertEqual(sticker.meta["sticker_id"], "1988")
+            self.assertEqual(Message.objects.get(kind=MessageKind.POSTBACK).text, "action=hours")
+            # One consultation: the follow did not open one, the sticker did.
+            self.assertEqual(Conversation.objects.count(), 1)
+
+    def test_it_hides_and_erases_an_unsent_message(self) -> None:
+        self.post_events(make_event("text", USER, text="やっぱり消したい内容", message_id="555"))
+        run_worker()
+        self.post_events(make_event("unsend", USER, message_id="555"))
+        run_worker()
+        with scope(platform=self.platform):
+            message = Message.objects.get(line_message_id="555")
+            self.assertTrue(message.is_hidden)
+            self.assertEqual(message.text, "")
+
+    def test_it_fetches_and_stores_an_image(self) -> None:
+        self.fake.state.add_content("777", b"\xff\xd8\xff" + b"x" * 2000, "image/jpeg")
+        self.post_events(make_event("image", USER, message_id="777"))
+        run_worker()
+        with scope(platform=self.platform):
+            message = Message.objects.get(kind=MessageKind.IMAGE)
+            self.assertEqual(bytes(message.image)[:3], b"\xff\xd8\xff")
+            self.assertEqual(message.image_type, "image/jpeg")
+        self.assertIn("GET /v2/bot/message/777/content", self.fake.state.paths())
+
+    def test_it_records_a_50_mb_image_as_too_large_without_keeping_it(self) -> None:
+        self.fake.state.add_content("888", b"\0" * (50 * 1024 * 1024), "image/png")
+        self.post_events(make_event("image", USER, message_id="888"))
+        run_worker()
+        with scope(platform=self.platform):
+            message = Message.objects.get(kind=MessageKind.IMAGE)
+            self.assertIsNone(message.image)
+            self.assertEqual(message.meta["too_large"], 50 * 1024 * 1024)
+            self.assertEqual(InboundEvent.objects.get().state, EventState.DONE)
+
+    @override_settings(CONSULTATION_MAX_IMAGE_BYTES=1000)
+    def test_it_applies_the_configured_image_limit(self) -> None:
+        self.fake.state.add_content("999", b"y" * 1001, "image/png")
+        self.post_events(make_event("image", USER, message_id="999"))
+        run_worker()
+        with scope(platform=self.platform):
+            self.assertIn("too_large", Message.objects.get(kind=MessageKind.IMAGE).meta)
+
+
+class RepliesAndPushesTestCase(LineTestCase):
+    def _conversation(self) -> Conversation:
+        self.post_events(
+            make_event(
+                "text", USER, text="話を聞いてほしい", reply_token=self.fake.state.issue_reply_token(USER)
+            )
+        )
+        run_worker()
+        with scope(platform=self.platform):
+            return Conversation.objects.get()
+
+    def test_it_replies_with_a_fresh_token_and_pushes_once_it_has_expired(self) -> None:
+        conversation = self._conversation()
+        self.assertEqual([how for _t, how in self.fake.state.sent_to(USER)], ["reply"])
+        with scope(platform=self.platform):
+            do_send(conversation, "お話を聞かせてください。", user=self.users["counsellor"])
+        run_worker()
+        with scope(platform=self.platform):
+            sent = Message.objects.get(direction=Direction.OUTBOUND)
+            self.assertEqual(sent.delivery, Delivery.PUSHED)
+        push = [r for r in self.fake.state.requests if r.path == "/v2/bot/message/push"]
+        self.assertEqual(len(push), 1)
+        self.assertEqual(push[0].headers["X-Line-Retry-Key"], str(sent.retry_key))
+        self.assertEqual(push[0].body["to"], USER)
+
+    def test_it_uses_a_new_reply_token_for_a_counsellor_answer_within_the_minute(self) -> None:
+        conversation = self._conversation()
+        self.post_events(
+            make_event("text", USER, text="続きです", reply_token=self.fake.state.issue_reply_token(USER))
+        )
+        run_worker()
+        with scope(platform=self.platform):
+            do_send(conversation, "ありがとうございます。", user=self.users["counsellor"])
+        run_worker()
+        self.assertEqual(self.fake.state.sent_to(USER)[-1], ("ありがとうございます。", "reply"))
+
+    def test_it_never_delivers_a_retried_push_twice(self) -> None:
+        conversation = self._conversation()
+        with scope(platform=self.platform):
+            message = do_send(conversation, "一度だけ届くはず", user=self.users["counsellor"])
+        run_worker()
+        # A crash after LINE accepted the push but before we recorded it: the task runs again.
+        with scope(platform=self.platform):
+            Message.objects.filter(pk=message.pk).update(delivery=Delivery.PENDING)
+        from consultations.tasks import deliver_line_messages
+
+        deliver_line_messages.enqueue(str(conversation.uuid))
+        run_worker()
+        self.assertEqual([t for t, _h in self.fake.state.sent_to(USER)].count("一度だけ届くはず"), 1)
+        pushes = [r for r in self.fake.state.requests if r.path == "/v2/bot/message/push"]
+        self.assertEqual(len(pushes), 2)
+        with scope(platform=self.platform):
+            self.assertEqual(Message.objects.get(pk=message.pk).delivery, Delivery.PUSHED)
+
+
+class CrisisAndHoursOverLineTestCase(LineTestCase):
+    def test_it_flags_crisis_words_urgent_and_answers_with_24_hour_lines_at_once(self) -> None:
+        self.post_events(
+            make_event(
+                "text", USER, text="もう ｼﾆﾀｲ です", reply_token=self.fake.state.issue_reply_token(USER)
+            )
+        )
+        run_worker()
+        with scope(platform=self.platform):
+            conversation = Conversation.objects.get()
+            self.assertTrue(conversation.urgent)
+        texts = [t for t, _h in self.fake.state.sent_to(USER)]
+        self.assertTrue(any("0120-279-338" in t and "24時間" in t for t in texts))
+
+    def test_it_tells_when_a_counsellor_will_answer_outside_hours(self) -> None:
+        with scope(platform=self.platform):
+            for weekday in range(5):
+                BusinessHours.objects.create(
+                    platform=self.platform, weekday=weekday, start=datetime.time(18), end=datetime.time(21)
+                )
+        # Friday 2023-02-17 22:30: next answer Monday 2/20 18:00 (Yamagata's weekday evenings).
+        self.post_events(
+            make_event(
+                "text",
+                USER,
+                text="眠れません",
+                reply_token=self.fake.state.issue_reply_token(USER),
+                timestamp_ms=at(2023, 2, 17, 22, 30),
+            )
+        )
+        run_worker()
+        texts = [t for t, _h in self.fake.state.sent_to(USER)]
+        self.assertEqual(len(texts), 1)
+        self.assertIn("2月20日（月）18:00", texts[0])
+        with scope(platform=self.platform):
+            self.assertFalse(Conversation.objects.get().arrived_in_hours)
+
+    def test_it_opens_a_new_consultation_for_a_message_after_closing(self) -> None:
+        self.post_events(make_event("text", USER, text="一件目"))
+        run_worker()
+        with scope(platform=self.platform):
+            first = Conversation.objects.get()
+            do_close(first, user=self.users["counsellor"])
+        self.post_events(make_event("text", USER, text="また相談です"))
+        run_worker()
+        with scope(platform=self.platform):
+            self.assertEqual(Conversation.objects.count(), 2)
+            self.assertEqual(Consulter.objects.count(), 1)
+            newest = Conversation.objects.exclude(pk=first.pk).get()
+            self.assertEqual(newest.state, ConversationState.NEW)
