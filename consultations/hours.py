@@ -133,3 +133,30 @@ def format_slot(moment: datetime.datetime) -> str:
     """2月17日（金）18:00 — how the auto-reply names the next answering time."""
     local = timezone.localtime(moment)
     return f"{local.month}月{local.day}日（{WEEKDAY_JA[local.weekday()]}）{local:%H:%M}"
+
+
+@dataclass
+class DeskStatus:
+    open_now: bool
+    next_slot: str
+    weekly: list[tuple[str, str]]
+    periods: list[SpecialPeriod]
+    closed_on_holidays: bool
+    closed_year_end: bool
+
+
+def desk_status(platform: Platform, at: datetime.datetime | None = None) -> DeskStatus:
+    """What the public pages say about the hours right now."""
+    at = at or timezone.now()
+    schedule = Schedule.for_platform(platform)
+    slot = schedule.next_open(at)
+    today = timezone.localdate(at)
+    soon = today + datetime.timedelta(days=SEARCH_DAYS)
+    return DeskStatus(
+        open_now=schedule.is_open(at),
+        next_slot=format_slot(slot) if slot else "",
+        weekly=schedule.weekly_summary(),
+        periods=[p for p in schedule.periods if p.end_date >= today and p.start_date <= soon],
+        closed_on_holidays=schedule.closed_on_holidays,
+        closed_year_end=schedule.closed_year_end,
+    )

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.test import Client
+from django_scopes import scope
+
+from consultations.models import BusinessHours, Consulter, Conversation, Direction, Message
+from consultations.services.channels import desk_settings
+from consultations.services.conversations import do_close
+from tsunagari.lib.testing import BaseTestCase
+
+CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+class WebChatTestCase(BaseTestCase):
+    def start(self, text: str = "家族のことで悩んでいます", client: Client | None = None):  # type: ignore[no-untyped-def]
+        return (client or self.client).post("/p/alpha/chat/", {"text": text})
+
+    def code_from(self, response) -> str:  # type: ignore[no-untyped-def]
+        match = CODE.search(response.content.decode())
+        assert match is not None
+        return match.group(0)
+
+    def test_it_shows_the_hours_and_what_happens_outside_them(self) -> None:
+        with scope(platform=self.platform):
+            for weekday in range(5):
+                BusinessHours.objects.create(
+                    platform=self.platform, weekday=weekday, start=datetime.time(18), end=datetime.time(21)
+                )
+        response = self.client.get("/p/alpha/chat/")
+        self.assertContains(response, "月〜金 18:00〜21:00")
+        self.assertContains(response, "メッセージは24時間受け付けています")
+        self.assertContains(response, "0120-279-338")
+        self.assertContains(response, 'name="csrfmiddlewaretoken"')
+
+    def test_it_starts_a_consultation_and_shows_the_code_once_never_in_the_url(self) -> None:
+        response = self.start()
+        self.assertRedirects(response, "/p/alpha/chat/room/", fetch_redirect_response=False)
+        self.assertNotIn("-", response["Location"].replace("/p/alpha/chat/room/", ""))
+        page = self.client.get("/p/alpha/chat/room/")
+        code = self.code_from(page)
+        self.assertContains(page, "家族のことで悩んでいます")
+        self.assertContains(page, "自動応答")
+        self.assertNotContains(self.client.get("/p/alpha/chat/room/"), code)
+        with scope(platform=self.platform):
+            consulter = Consulter.objects.get()
+            self.assertNotIn(code, consulter.identity_hash)
+            self.assertEqual(Message.objects.filter(direction=Direction.INBOUND).count(), 1)
+
+    def test_it_resumes_on_another_device_with_the_code_in_any_width_or_case(self) -> None:
+        self.start()
+        code = self.code_from(self.client.get("/p/alpha/chat/room/"))
+        other = Client()
+        typed = code.lower().replace("-", " ")
+        typed = typed[:4] + typed[4:].translate(str.maketrans("abcdefghjklmnpqrstuvwxyz23456789", "ａｂｃｄｅｆｇｈｊｋｌｍｎｐｑｒｓｔｕｖｗｘｙｚ２３４５６７８９"))
+        response = other.post("/p/alpha/chat/resume/", {"code": typed})
+        self.assertRedirects(response, "/p/alpha/chat/room/")
+        other.post("/p/alpha/chat/room/", {"text": "続きです"})
+        page = other.get("/p/alpha/chat/room/")
+        self.assertContains(page, "家族のことで悩んでいます")
+        self.assertContains(page, "続きです")
+        with scope(platform=self.platform):
+            self.assertEqual(Conversation.objects.count(), 1)
+
+    def test_it_says_clearly_when_a_code_is_wrong(self) -> None:
+        response = Client().post("/p/alpha/chat/resume/", {"code": "AAAA-BBBB-CCCC-DDDD"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "このコードの相談は見つかりませんでした", status_code=400)
+
+    def test_it_refuses_a_20000_character_message_with_a_clear_message_and_keeps_the_text(self) -> None:
+        text = "あ" * 20_000
+        response = self.start(text)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "5000文字以内")
+        self.assertContains(response, text)  # still in the text area, nothing lost on screen
+        with scope(platform=self.platform):
+            self.assertFalse(Consulter.objects.exists())
+
+    def test_it_refuses_an_empty_message(self) -> None:
+        response = self.start("   ")
+        self.assertContains(response, "メッセージを入力してください")
+        with scope(platform=self.platform):
+            self.assertFalse(Message.objects.exists())
+
+    def test_it_requires_the_csrf_token(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        self.assertEqual(self.start(client=client).status_code, 403)
+
+    def test_it_answers_404_for_an_unknown_platform(self) -> None:
+        self.assertEqual(self.client.get("/p/nowhere/chat/").status_code, 404)
+
+    def test_it_forgets_the_consultation_on_this_device_on_request(self) -> None:
+        self.start()
+        self.client.post("/p/alpha/chat/leave/")
+        self.assertRedirects(self.client.get("/p/alpha/chat/room/"), "/p/alpha/chat/")
+
+    def test_it_keeps_platforms_apart(self) -> None:
+        self.start()
+        self.assertRedirects(self.client.get("/p/beta/chat/room/"), "/p/beta/chat/")
+
+    def test_it_shows_no_form_when_web_chat_is_off(self) -> None:
+        with scope(platform=self.platform):
+            desk = desk_settings(self.platform)
+            desk.web_chat_enabled = False
+            desk.save()
+        self.assertContains(self.client.get("/p/alpha/chat/"), "受け付けていません")
+        self.start()
+        with scope(platform=self.platform):
+            self.assertFalse(Message.objects.exists())
+
+    def test_it_opens_a_new_consultation_after_the_counsellor_closed_the_last(self) -> None:
+        self.start()
+        with scope(platform=self.platform):
+            do_close(Conversation.objects.get(), user=self.users["counsellor"])
+        self.client.post("/p/alpha/chat/room/", {"text": "また話したい"})
+        with scope(platform=self.platform):
+            self.assertEqual(Conversation.objects.count(), 2)

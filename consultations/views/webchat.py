@@ -1,0 +1,102 @@
+"""/p/<slug>/chat/ — anonymous web chat; works as plain forms on a phone without JavaScript.
+
+The consultation is found from the browser session (never from the URL); the resumable
+code is shown once and entered in a POST form on another device. All forms carry CSRF
+tokens; the session key is cycled when a person starts or resumes.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consultations.crisis import crisis_lines
+from consultations.forms import ChatMessageForm, ResumeForm
+from consultations.hours import desk_status
+from consultations.models import Consulter, Conversation, Message, TrackedLink
+from consultations.services.channels import desk_settings
+from consultations.services.webchat import do_start, do_write, find_by_code
+
+MAX_RESUME_FAILURES = 10
+
+
+def _key(request: HttpRequest) -> str:
+    return f"webchat:{request.platform.slug}"  # type: ignore[attr-defined]
+
+
+def _consulter(request: HttpRequest) -> Consulter | None:
+    uuid = request.session.get(_key(request))
+    return Consulter.objects.filter(uuid=uuid).first() if uuid else None
+
+
+def _context(request: HttpRequest, **extra):  # type: ignore[no-untyped-def]
+    platform = request.platform  # type: ignore[attr-defined]
+    return {"desk": desk_settings(platform), "status": desk_status(platform), "crisis_lines": crisis_lines(platform), **extra}
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    if _consulter(request) is not None:
+        return redirect("consultations:chat_room", platform_slug)
+    desk = desk_settings(request.platform)  # type: ignore[attr-defined]
+    form = ChatMessageForm(request.POST or None)
+    if request.method == "POST" and desk.web_chat_enabled and form.is_valid():
+        code = request.session.get("consult_src", {}).get(platform_slug, "")
+        source = TrackedLink.objects.filter(code=code).first() if code else None
+        consulter, _received, chat_code = do_start(request.platform, form.cleaned_data["text"], source=source)  # type: ignore[attr-defined]
+        request.session.cycle_key()
+        request.session[_key(request)] = str(consulter.uuid)
+        request.session["webchat_new_code"] = chat_code
+        return redirect("consultations:chat_room", platform_slug)
+    return render(request, "consultations/chat_start.html", _context(request, form=form, resume_form=ResumeForm()))
+
+
+@require_http_methods(["GET", "POST"])
+def room(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    consulter = _consulter(request)
+    if consulter is None:
+        return redirect("consultations:chat", platform_slug)
+    form = ChatMessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        do_write(consulter, form.cleaned_data["text"])
+        return redirect("consultations:chat_room", platform_slug)
+    conversations = Conversation.objects.filter(consulter=consulter)
+    shown = Message.objects.filter(conversation__in=conversations, hidden_at__isnull=True).order_by("created_at", "id")
+    new_code = request.session.pop("webchat_new_code", "")
+    return render(
+        request,
+        "consultations/chat_room.html",
+        _context(request, form=form, chat_messages=shown, new_code=new_code, consulter=consulter),
+    )
+
+
+@require_POST
+def resume(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    failures = request.session.get("webchat_failures", 0)
+    form = ResumeForm(request.POST)
+    consulter = None
+    if failures < MAX_RESUME_FAILURES and form.is_valid():
+        consulter = find_by_code(request.platform, form.cleaned_data["code"])  # type: ignore[attr-defined]
+    if consulter is None:
+        request.session["webchat_failures"] = failures + 1
+        if failures + 1 >= MAX_RESUME_FAILURES:
+            form.add_error(None, _("コードの入力に続けて失敗したため、しばらく受け付けません。新しく相談を始めることはできます。"))
+        elif form.is_valid():
+            form.add_error("code", _("このコードの相談は見つかりませんでした。16文字を確かめてください。"))
+        context = _context(request, form=ChatMessageForm(), resume_form=form)
+        return render(request, "consultations/chat_start.html", context, status=400)
+    request.session.cycle_key()
+    request.session[_key(request)] = str(consulter.uuid)
+    request.session["webchat_failures"] = 0
+    return redirect("consultations:chat_room", platform_slug)
+
+
+@require_POST
+def leave(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    """Forget the consultation on this device (the code still resumes it)."""
+    request.session.pop(_key(request), None)
+    messages.info(request, _("この端末から相談の表示を消しました。続きは相談コードで再開できます。"))
+    return redirect("consultations:chat", platform_slug)
