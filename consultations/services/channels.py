@@ -63,3 +63,31 @@ def do_configure_line(
             data={"changed": changed, "created": created},
         )
     return channel
+
+
+def do_save_desk(form: Any, *, actor: Any, request: Any = None) -> DeskSettings:
+    with transaction.atomic():
+        desk = form.save()
+        log_action(
+            "consultation.desk_changed",
+            actor=actor,
+            obj=desk,
+            request=request,
+            data={"fields": form.changed_data},
+        )
+    return desk
+
+
+def do_add_schedule_item(form: Any, platform: Platform, *, actor: Any, request: Any = None) -> Any:
+    with transaction.atomic():
+        item = form.save(commit=False)
+        item.platform = platform
+        item.save()
+        log_action("consultation.schedule_added", actor=actor, obj=item, request=request)
+    return item
+
+
+def do_delete_schedule_item(item: Any, *, actor: Any, request: Any = None) -> None:
+    with transaction.atomic():
+        log_action("consultation.schedule_deleted", actor=actor, obj=item, request=request)
+        item.delete()

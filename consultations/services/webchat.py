@@ -46,7 +46,9 @@ def find_by_code(platform: Platform, code: str) -> Consulter | None:
     return Consulter.objects.filter(channel=web_channel(platform), identity_hash=code_hash(code)).first()
 
 
-def do_start(platform: Platform, text: str, *, source: TrackedLink | None = None) -> tuple[Consulter, Received, str]:
+def do_start(
+    platform: Platform, text: str, *, source: TrackedLink | None = None
+) -> tuple[Consulter, Received, str]:
     """A new person writes their first message. Returns the code to show them once."""
     code = new_code()
     with transaction.atomic():
@@ -67,5 +69,7 @@ def do_write(consulter: Consulter, text: str) -> Received:
     with transaction.atomic():
         received = do_receive(consulter, text=text)
         if received.opened:
-            Conversation.objects.filter(pk=received.conversation.pk).update(web_code_hash=consulter.identity_hash)
+            Conversation.objects.filter(pk=received.conversation.pk).update(
+                web_code_hash=consulter.identity_hash
+            )
     return received

@@ -54,7 +54,12 @@ class WebChatTestCase(BaseTestCase):
         code = self.code_from(self.client.get("/p/alpha/chat/room/"))
         other = Client()
         typed = code.lower().replace("-", " ")
-        typed = typed[:4] + typed[4:].translate(str.maketrans("abcdefghjklmnpqrstuvwxyz23456789", "ａｂｃｄｅｆｇｈｊｋｌｍｎｐｑｒｓｔｕｖｗｘｙｚ２３４５６７８９"))
+        typed = typed[:4] + typed[4:].translate(
+            str.maketrans(
+                "abcdefghjklmnpqrstuvwxyz23456789",
+                "ａｂｃｄｅｆｇｈｊｋｌｍｎｐｑｒｓｔｕｖｗｘｙｚ２３４５６７８９",
+            )
+        )
         response = other.post("/p/alpha/chat/resume/", {"code": typed})
         self.assertRedirects(response, "/p/alpha/chat/room/")
         other.post("/p/alpha/chat/room/", {"text": "続きです"})

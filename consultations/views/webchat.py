@@ -34,7 +34,12 @@ def _consulter(request: HttpRequest) -> Consulter | None:
 
 def _context(request: HttpRequest, **extra):  # type: ignore[no-untyped-def]
     platform = request.platform  # type: ignore[attr-defined]
-    return {"desk": desk_settings(platform), "status": desk_status(platform), "crisis_lines": crisis_lines(platform), **extra}
+    return {
+        "desk": desk_settings(platform),
+        "status": desk_status(platform),
+        "crisis_lines": crisis_lines(platform),
+        **extra,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,7 +56,9 @@ def start(request: HttpRequest, platform_slug: str) -> HttpResponse:
         request.session[_key(request)] = str(consulter.uuid)
         request.session["webchat_new_code"] = chat_code
         return redirect("consultations:chat_room", platform_slug)
-    return render(request, "consultations/chat_start.html", _context(request, form=form, resume_form=ResumeForm()))
+    return render(
+        request, "consultations/chat_start.html", _context(request, form=form, resume_form=ResumeForm())
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,7 +71,9 @@ def room(request: HttpRequest, platform_slug: str) -> HttpResponse:
         do_write(consulter, form.cleaned_data["text"])
         return redirect("consultations:chat_room", platform_slug)
     conversations = Conversation.objects.filter(consulter=consulter)
-    shown = Message.objects.filter(conversation__in=conversations, hidden_at__isnull=True).order_by("created_at", "id")
+    shown = Message.objects.filter(conversation__in=conversations, hidden_at__isnull=True).order_by(
+        "created_at", "id"
+    )
     new_code = request.session.pop("webchat_new_code", "")
     return render(
         request,
@@ -83,7 +92,12 @@ def resume(request: HttpRequest, platform_slug: str) -> HttpResponse:
     if consulter is None:
         request.session["webchat_failures"] = failures + 1
         if failures + 1 >= MAX_RESUME_FAILURES:
-            form.add_error(None, _("コードの入力に続けて失敗したため、しばらく受け付けません。新しく相談を始めることはできます。"))
+            form.add_error(
+                None,
+                _(
+                    "コードの入力に続けて失敗したため、しばらく受け付けません。新しく相談を始めることはできます。"
+                ),
+            )
         elif form.is_valid():
             form.add_error("code", _("このコードの相談は見つかりませんでした。16文字を確かめてください。"))
         context = _context(request, form=ChatMessageForm(), resume_form=form)

@@ -1,0 +1,137 @@
+"""Staff pages of the desk: settings and LINE credentials, hours, tracked links with QR codes."""
+
+from __future__ import annotations
+
+import io
+from uuid import UUID
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import SECRETARIAT, SECRETARIAT_ADMIN, SECRETARIAT_OR_VIEWER, role_required
+from consultations.forms import (
+    BusinessHoursForm,
+    DeskSettingsForm,
+    LineChannelForm,
+    SpecialPeriodForm,
+    TrackedLinkForm,
+)
+from consultations.hours import desk_status
+from consultations.models import BusinessHours, Channel, ChannelKind, SpecialPeriod, TrackedLink
+from consultations.services import channels as services
+from consultations.services.links import do_create_link, link_stats
+
+
+@role_required(*SECRETARIAT_ADMIN)
+@require_http_methods(["GET", "POST"])
+def desk(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    settings_obj = services.desk_settings(platform)
+    which = request.POST.get("form") if request.method == "POST" else None
+    desk_form = DeskSettingsForm(
+        request.POST if which == "desk" else None, instance=settings_obj, prefix="desk"
+    )
+    line_form = LineChannelForm(request.POST if which == "line" else None, prefix="line")
+    if which == "desk" and desk_form.is_valid():
+        services.do_save_desk(desk_form, actor=request.user, request=request)
+        messages.success(request, _("相談窓口の設定を保存しました。"))
+        return redirect("consultations:desk", platform_slug)
+    if which == "line" and line_form.is_valid():
+        data = line_form.cleaned_data
+        services.do_configure_line(
+            platform,
+            secret=data["secret"],
+            token=data["token"],
+            basic_id=data["basic_id"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(
+            request,
+            _("LINE の設定を保存しました（シークレットとトークンは暗号化して保存し、再表示しません）。"),
+        )
+        return redirect("consultations:desk", platform_slug)
+    line = Channel.objects.filter(kind=ChannelKind.LINE).first()
+    webhook_url = request.build_absolute_uri(reverse("consultations:line_webhook", args=[platform_slug]))
+    context = {"desk_form": desk_form, "line_form": line_form, "line": line, "webhook_url": webhook_url}
+    return render(request, "consultations/staff/desk.html", context)
+
+
+@role_required(*SECRETARIAT)
+@require_http_methods(["GET", "POST"])
+def hours(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    which = request.POST.get("form") if request.method == "POST" else None
+    hours_form = BusinessHoursForm(request.POST if which == "hours" else None, prefix="hours")
+    period_form = SpecialPeriodForm(request.POST if which == "period" else None, prefix="period")
+    form = {"hours": hours_form, "period": period_form}.get(which or "")
+    if form is not None and form.is_valid():
+        services.do_add_schedule_item(form, platform, actor=request.user, request=request)
+        messages.success(request, _("追加しました。"))
+        return redirect("consultations:hours", platform_slug)
+    context = {
+        "hours_form": hours_form,
+        "period_form": period_form,
+        "hours": BusinessHours.objects.all(),
+        "periods": SpecialPeriod.objects.all(),
+        "status": desk_status(platform),
+    }
+    return render(request, "consultations/staff/hours.html", context)
+
+
+@role_required(*SECRETARIAT)
+def hours_delete(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    item = get_object_or_404(BusinessHours, uuid=uuid)  # 404 for another platform's item, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.do_delete_schedule_item(item, actor=request.user, request=request)
+    messages.success(request, _("削除しました。"))
+    return redirect("consultations:hours", platform_slug)
+
+
+@role_required(*SECRETARIAT)
+def period_delete(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    item = get_object_or_404(SpecialPeriod, uuid=uuid)  # 404 for another platform's item, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.do_delete_schedule_item(item, actor=request.user, request=request)
+    messages.success(request, _("削除しました。"))
+    return redirect("consultations:hours", platform_slug)
+
+
+@role_required(*SECRETARIAT_OR_VIEWER)
+@require_http_methods(["GET", "POST"])
+def links(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    can_edit = request.role.is_secretariat  # type: ignore[attr-defined]
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    form = TrackedLinkForm(request.POST or None, platform=platform)
+    if request.method == "POST" and form.is_valid():
+        do_create_link(platform, actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("計測リンクを作成しました。"))
+        return redirect("consultations:links", platform_slug)
+    rows = list(link_stats(platform))
+    base = request.build_absolute_uri(f"/p/{platform_slug}/go/")
+    totals = {k: sum(getattr(r, k) for r in rows) for k in ("clicks", "people", "consultations")}
+    context = {"form": form, "rows": rows, "base": base, "totals": totals, "can_edit": can_edit}
+    return render(request, "consultations/staff/links.html", context)
+
+
+@role_required(*SECRETARIAT_OR_VIEWER)
+def link_qr(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    link = get_object_or_404(TrackedLink, uuid=uuid)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    url = request.build_absolute_uri(reverse("consultations:go", args=[platform_slug, link.code]))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=4, title=link.label)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="qr-{link.code}.svg"'
+    return response
