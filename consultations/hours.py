@@ -2,7 +2,7 @@
 
 Rules, in order, for one calendar day (Asia/Tokyo):
 1. a special period covering the day decides: closed, or its own window every day (only on
-   working days unless it includes weekends and holidays; e.g. May's 自殺対策強化月間 with
+   working days unless it includes weekends and holidays; e.g. May's 孤独・孤立対策強化月間 with
    longer evening hours);
 2. otherwise 年末年始 (12/29–1/3) and national holidays (jpholiday) are closed when the desk
    says so;

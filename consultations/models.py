@@ -344,7 +344,7 @@ class BusinessHours(models.Model):
 
 class SpecialPeriod(models.Model):
     """Days that differ from the week: closed (お盆), or answered in their own window every day
-    (May 自殺対策強化月間 with extended evening hours)."""
+    (May 孤独・孤立対策強化月間 with extended evening hours)."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False)

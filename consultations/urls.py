@@ -26,4 +26,9 @@ urlpatterns = [
     path(
         "p/<slug:platform_slug>/staff/consultations/links/<uuid:uuid>/qr.svg", staff.link_qr, name="link_qr"
     ),
+    path(
+        "p/<slug:platform_slug>/staff/consultations/people/<uuid:uuid>/export.json",
+        staff.person_export,
+        name="person_export",
+    ),
 ]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime
 
-from consultations.models import BusinessHours, Medium, SpecialPeriod, TrackedLink
+from consultations.models import (
+    BusinessHours,
+    Channel,
+    ChannelKind,
+    Consulter,
+    Medium,
+    SpecialPeriod,
+    TrackedLink,
+)
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 
@@ -23,7 +31,12 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
     link = TrackedLink.objects.create(
         platform=platform, code=f"m{platform.slug}", medium=Medium.FLYER, label="チラシ"
     )
+    channel = Channel.objects.create(platform=platform, kind=ChannelKind.WEB, name="Web")
+    person = Consulter.objects.create(
+        platform=platform, channel=channel, identity_hash=f"m{platform.slug}", label="MTRX"
+    )
     return {
+        "consultations:person_export": person,
         "consultations:hours_delete": hours,
         "consultations:period_delete": period,
         "consultations:link_qr": link,

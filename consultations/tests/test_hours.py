@@ -59,7 +59,7 @@ class ScheduleTestCase(SimpleTestCase):
 
     def test_it_extends_hours_in_a_special_period_like_mays_campaign_month(self) -> None:
         may = SpecialPeriod(
-            name="自殺対策強化月間",
+            name="孤独・孤立対策強化月間",
             start_date=datetime.date(2024, 5, 1),
             end_date=datetime.date(2024, 5, 31),
             start=T(17),

@@ -91,7 +91,7 @@ class HoursPageTestCase(BaseTestCase):
             url,
             {
                 "form": "period",
-                "period-name": "自殺対策強化月間",
+                "period-name": "孤独・孤立対策強化月間",
                 "period-start_date": "2030-05-01",
                 "period-end_date": "2030-05-31",
                 "period-start": "17:00",
@@ -100,7 +100,7 @@ class HoursPageTestCase(BaseTestCase):
         )
         page = self.client.get(url)
         self.assertContains(page, "18:00〜21:00")
-        self.assertContains(page, "自殺対策強化月間")
+        self.assertContains(page, "孤独・孤立対策強化月間")
         with scope(platform=self.platform):
             hours = BusinessHours.objects.get()
             self.assertEqual(SpecialPeriod.objects.count(), 1)

@@ -8,7 +8,7 @@ from uuid import UUID
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,9 +23,10 @@ from consultations.forms import (
     TrackedLinkForm,
 )
 from consultations.hours import desk_status
-from consultations.models import BusinessHours, Channel, ChannelKind, SpecialPeriod, TrackedLink
+from consultations.models import BusinessHours, Channel, ChannelKind, Consulter, SpecialPeriod, TrackedLink
 from consultations.services import channels as services
 from consultations.services.links import do_create_link, link_stats
+from consultations.services.privacy import export_person
 
 
 @role_required(*SECRETARIAT_ADMIN)
@@ -134,4 +135,17 @@ def link_qr(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespons
     segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=4, title=link.label)
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="qr-{link.code}.svg"'
+    return response
+
+
+@role_required(*SECRETARIAT_ADMIN)
+def person_export(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    """One person's data as a JSON download (disclosure request); the export is audited."""
+    consulter = get_object_or_404(Consulter, uuid=uuid)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    data = export_person(consulter, user=request.user, request=request)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="person-{consulter.label}.json"'
+    response["Cache-Control"] = "no-store"
     return response
