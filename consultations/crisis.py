@@ -74,23 +74,18 @@ NATIONAL_CRISIS_LINES = [
 
 
 def crisis_lines(platform: Platform) -> list[CrisisLine]:
-    """The platform's 24-hour crisis lines from its directory, else the national list."""
-    from directory import models as directory
+    """The platform's 24-hour crisis lines from its directory, else the shipped national list."""
+    from directory.models import Service
 
-    service_model = getattr(directory, "Service", None)
-    finder = getattr(getattr(service_model, "objects", None), "crisis_lines", None)
-    if finder is None:
-        return NATIONAL_CRISIS_LINES
-    return _from_directory(finder()) or NATIONAL_CRISIS_LINES
-
-
-def _from_directory(services) -> list[CrisisLine]:  # type: ignore[no-untyped-def]
+    services = (
+        Service.objects.crisis_lines().filter(platform=platform, is_24h=True).prefetch_related("phones")
+    )
     found = []
     for service in services:
-        phone = getattr(service, "crisis_phone", "") or getattr(service, "phone", "")
-        if phone:
-            found.append(CrisisLine(str(service), str(phone), "24時間"))
-    return found
+        phones = list(service.phones.all())
+        if phones:
+            found.append(CrisisLine(service.name, phones[0].number, "24時間"))
+    return found[:3] or NATIONAL_CRISIS_LINES
 
 
 def crisis_reply(platform: Platform) -> str:

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.test import SimpleTestCase
+from django_scopes import scope
 
-from consultations.crisis import crisis_words_in
+from consultations.crisis import NATIONAL_CRISIS_LINES, crisis_lines, crisis_words_in
+from directory.national import do_import_national
+from tsunagari.lib.testing import BaseTestCase
 
 
 class CrisisWordsTestCase(SimpleTestCase):
@@ -23,3 +26,16 @@ class CrisisWordsTestCase(SimpleTestCase):
         for text in ("仕事が忙しくて眠れない", "家族と話せていません", "死角になる場所", "電気を消した"):
             with self.subTest(text=text):
                 self.assertEqual(crisis_words_in(text), [])
+
+
+class CrisisLinesFromTheDirectoryTestCase(BaseTestCase):
+    def test_it_answers_with_the_platforms_24_hour_lines_from_the_directory(self) -> None:
+        with scope(platform=self.platform):
+            do_import_national(self.platform, keys=["yorisoi-hotline", "inochi-no-denwa"])
+            lines = crisis_lines(self.platform)
+        self.assertEqual([line.name for line in lines], ["よりそいホットライン"])  # いのちの電話 is not 24 h
+        self.assertEqual(lines[0].phone, "0120-279-338")
+
+    def test_it_falls_back_to_the_shipped_list_when_the_directory_has_none(self) -> None:
+        with scope(platform=self.other_platform):
+            self.assertEqual(crisis_lines(self.other_platform), NATIONAL_CRISIS_LINES)
