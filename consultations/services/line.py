@@ -135,12 +135,18 @@ def process_event(channel: Channel, event_id: str) -> None:
     row = InboundEvent.objects.get(channel=channel, webhook_event_id=event_id)
     try:
         _handle(channel, row)
-    except Exception as exc:  # noqa: BLE001 (recorded on the row, retried by the sweeper)
+    except Exception as exc:  # noqa: BLE001 (recorded on the row and retried later)
         failed = row.attempts >= MAX_EVENT_ATTEMPTS
         InboundEvent.objects.filter(pk=row.pk).update(
             state=EventState.FAILED if failed else EventState.PENDING, error=type(exc).__name__[:200]
         )
+        # Only the exception's type is logged: its message could quote the content.
         log.warning("LINE event %s failed (%s, attempt %s)", row.pk, type(exc).__name__, row.attempts)
+        if not failed:
+            from consultations.tasks import process_line_events
+
+            later = timezone.now() + datetime.timedelta(seconds=30 * 2**row.attempts)
+            process_line_events.using(run_after=later).enqueue(channel.pk, [event_id])
         return
     InboundEvent.objects.filter(pk=row.pk).update(
         state=EventState.DONE, processed_at=timezone.now(), error=""
@@ -174,9 +180,10 @@ def _handle(channel: Channel, row: InboundEvent) -> None:
     with transaction.atomic():
         consulter = _consulter(channel, user_id, at)
         token = getattr(event, "reply_token", None)
-        if token:
+        # The token's minute runs from LINE's delivery, i.e. when the webhook stored the event.
+        if token and (consulter.reply_token_at is None or consulter.reply_token_at < row.received_at):
             consulter.reply_token = token
-            consulter.reply_token_at = timezone.now()
+            consulter.reply_token_at = row.received_at
             consulter.save(update_fields=["reply_token", "reply_token_at"])
         if isinstance(event, FollowEvent):
             Consulter.objects.filter(pk=consulter.pk).update(following=True, unfollowed_at=None)

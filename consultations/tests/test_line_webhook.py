@@ -210,6 +210,23 @@ class WebhookStoresThenProcessesTestCase(LineTestCase):
             self.assertEqual(message.meta["too_large"], 50 * 1024 * 1024)
             self.assertEqual(InboundEvent.objects.get().state, EventState.DONE)
 
+    def test_it_keeps_an_event_whose_processing_failed_and_retries_it_later(self) -> None:
+        # The content API does not know the image yet: processing fails, nothing is lost.
+        self.post_events(make_event("image", USER, message_id="4040"))
+        run_worker()
+        with scope(platform=self.platform):
+            event = InboundEvent.objects.get()
+            self.assertEqual((event.state, event.attempts, event.error), (EventState.PENDING, 1, "LineApiError"))
+            self.assertFalse(Message.objects.exists())
+        retry = DBTaskResult.objects.filter(status="READY").get()
+        self.assertGreater(retry.run_after, timezone.now())
+        self.fake.state.add_content("4040", b"\x89PNG" + b"z" * 100, "image/png")
+        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+        run_worker()
+        with scope(platform=self.platform):
+            self.assertEqual(InboundEvent.objects.get().state, EventState.DONE)
+            self.assertEqual(Message.objects.get(kind=MessageKind.IMAGE).image_type, "image/png")
+
     @override_settings(CONSULTATION_MAX_IMAGE_BYTES=1000)
     def test_it_applies_the_configured_image_limit(self) -> None:
         self.fake.state.add_content("999", b"y" * 1001, "image/png")
