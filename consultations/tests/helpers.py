@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.client import Client
 from django_scopes import scope
+from django_tasks_db.management.commands import db_worker
 
 from consultations.line_api import signature
 from consultations.line_fake import FakeLine, body_of
@@ -30,7 +32,11 @@ def run_worker() -> str:
     mode = getattr(connection, "transaction_mode", None)
     if connection.vendor == "sqlite":
         connection.transaction_mode = "EXCLUSIVE"  # type: ignore[attr-defined]
+    # Between tasks the worker closes "old" connections, which inside a test case's transaction
+    # would close the test's own connection (Django's test client disconnects the same hook).
+    keep_connection = mock.patch.object(db_worker, "close_old_connections", lambda: None)
     try:
+        keep_connection.start()
         call_command(
             "db_worker",
             "--batch",
@@ -43,6 +49,7 @@ def run_worker() -> str:
             verbosity=0,
         )
     finally:
+        keep_connection.stop()
         if connection.vendor == "sqlite":
             connection.transaction_mode = mode  # type: ignore[attr-defined]
     return out.getvalue()

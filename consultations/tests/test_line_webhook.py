@@ -216,7 +216,9 @@ class WebhookStoresThenProcessesTestCase(LineTestCase):
         run_worker()
         with scope(platform=self.platform):
             event = InboundEvent.objects.get()
-            self.assertEqual((event.state, event.attempts, event.error), (EventState.PENDING, 1, "LineApiError"))
+            self.assertEqual(
+                (event.state, event.attempts, event.error), (EventState.PENDING, 1, "LineApiError")
+            )
             self.assertFalse(Message.objects.exists())
         retry = DBTaskResult.objects.filter(status="READY").get()
         self.assertGreater(retry.run_after, timezone.now())

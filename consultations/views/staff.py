@@ -86,24 +86,25 @@ def hours(request: HttpRequest, platform_slug: str) -> HttpResponse:
     return render(request, "consultations/staff/hours.html", context)
 
 
-@role_required(*SECRETARIAT)
-def hours_delete(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
-    item = get_object_or_404(BusinessHours, uuid=uuid)  # 404 for another platform's item, whatever the method
+def _delete_schedule_item(
+    request: HttpRequest, model: type[BusinessHours | SpecialPeriod], uuid: UUID
+) -> HttpResponse:
+    item = get_object_or_404(model, uuid=uuid)  # 404 for another platform's item, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.do_delete_schedule_item(item, actor=request.user, request=request)
     messages.success(request, _("削除しました。"))
-    return redirect("consultations:hours", platform_slug)
+    return redirect("consultations:hours", request.platform.slug)  # type: ignore[attr-defined]
+
+
+@role_required(*SECRETARIAT)
+def hours_delete(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    return _delete_schedule_item(request, BusinessHours, uuid)
 
 
 @role_required(*SECRETARIAT)
 def period_delete(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
-    item = get_object_or_404(SpecialPeriod, uuid=uuid)  # 404 for another platform's item, whatever the method
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    services.do_delete_schedule_item(item, actor=request.user, request=request)
-    messages.success(request, _("削除しました。"))
-    return redirect("consultations:hours", platform_slug)
+    return _delete_schedule_item(request, SpecialPeriod, uuid)
 
 
 @role_required(*SECRETARIAT_OR_VIEWER)
