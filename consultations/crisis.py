@@ -66,6 +66,9 @@ class CrisisLine:
     hours: str
 
 
+SUICIDAL_TOPIC = "topic-suicidal"
+CHILDREN_CATEGORY = "cat-children"
+
 # Shipped fallback when the platform's directory lists no 24-hour crisis line.
 NATIONAL_CRISIS_LINES = [
     CrisisLine("よりそいホットライン", "0120-279-338", "24時間・通話無料"),
@@ -80,8 +83,12 @@ def crisis_lines(platform: Platform) -> list[CrisisLine]:
     services = (
         Service.objects.crisis_lines().filter(platform=platform, is_24h=True).prefetch_related("phones")
     )
+    # Lines for suicidal thoughts first and lines only for children last (most people who write
+    # are adults: Yamagata's 10代 were 5 of 85), otherwise in the directory's order.
+    suicidal = set(services.in_category(SUICIDAL_TOPIC).values_list("pk", flat=True))
+    children = set(services.in_category(CHILDREN_CATEGORY).values_list("pk", flat=True))
     found = []
-    for service in services:
+    for service in sorted(services, key=lambda s: (s.pk in children, s.pk not in suicidal)):
         phones = list(service.phones.all())
         if phones:
             found.append(CrisisLine(service.name, phones[0].number, "24時間"))

@@ -31,9 +31,10 @@ class CrisisWordsTestCase(SimpleTestCase):
 class CrisisLinesFromTheDirectoryTestCase(BaseTestCase):
     def test_it_answers_with_the_platforms_24_hour_lines_from_the_directory(self) -> None:
         with scope(platform=self.platform):
-            do_import_national(self.platform, keys=["yorisoi-hotline", "inochi-no-denwa"])
+            do_import_national(self.platform, keys=["kodomo-sos-dial", "yorisoi-hotline", "inochi-no-denwa"])
             lines = crisis_lines(self.platform)
-        self.assertEqual([line.name for line in lines], ["よりそいホットライン"])  # いのちの電話 is not 24 h
+        # いのちの電話 is not 24 h; the children's line comes after the line for suicidal thoughts.
+        self.assertEqual([line.name for line in lines], ["よりそいホットライン", "24時間子供SOSダイヤル"])
         self.assertEqual(lines[0].phone, "0120-279-338")
 
     def test_it_falls_back_to_the_shipped_list_when_the_directory_has_none(self) -> None:

@@ -37,7 +37,7 @@ def _call(url: str, data: bytes | None = None, headers: dict[str, str] | None = 
     method = "POST" if data is not None else "GET"
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local URLs from settings)
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local URLs from settings)
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
