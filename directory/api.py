@@ -390,6 +390,39 @@ def found(queryset: QuerySet[Any], parameter: str, value: str) -> Any:
     return obj
 
 
+SCHEMA_BASE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
+PAGE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "total_items": {"type": "integer"},
+        "total_pages": {"type": "integer"},
+        "page_number": {"type": "integer"},
+        "size": {"type": "integer"},
+        "first_page": {"type": "boolean"},
+        "last_page": {"type": "boolean"},
+        "empty": {"type": "boolean"},
+    },
+}
+
+
+def documented(schema: str, *, paged: bool) -> dict[str, Any]:
+    """OpenAPI responses pointing at the HSDS 3.0 schema the answer validates against."""
+    ref = {"$ref": SCHEMA_BASE + schema}
+    body = (
+        {"allOf": [PAGE_SCHEMA, {"properties": {"contents": {"type": "array", "items": ref}}}]}
+        if paged
+        else ref
+    )
+    error = {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}
+    return {
+        "responses": {
+            "200": {"description": "HSDS 3.0 " + schema, "content": {"application/json": {"schema": body}}},
+            "400": {"description": "Bad parameters (the errors name each parameter)", "content": error},
+            "404": {"description": "Not found (or not public)", "content": error},
+        }
+    }
+
+
 def build_router() -> Router:
     router = Router(tags=["HSDS"])
 
@@ -402,7 +435,11 @@ def build_router() -> Router:
             "openapi_url": request.build_absolute_uri("openapi.json"),
         }
 
-    @router.get("/services", summary="Paginated list of services")
+    @router.get(
+        "/services",
+        summary="Paginated list of services",
+        openapi_extra=documented("compiled/service_list.json", paged=True),
+    )
     @hsds_view
     def services(
         request: HttpRequest,
@@ -451,7 +488,11 @@ def build_router() -> Router:
             fmt=format,
         )
 
-    @router.get("/services/{id}", summary="A fully nested service")
+    @router.get(
+        "/services/{id}",
+        summary="A fully nested service",
+        openapi_extra=documented("compiled/service.json", paged=False),
+    )
     @hsds_view
     def service(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)
@@ -461,7 +502,11 @@ def build_router() -> Router:
         writer.finish({obj.platform_id})
         return data
 
-    @router.get("/organizations", summary="Paginated list of organizations")
+    @router.get(
+        "/organizations",
+        summary="Paginated list of organizations",
+        openapi_extra=documented("compiled/organization_list.json", paged=True),
+    )
     @hsds_view
     def organizations(
         request: HttpRequest,
@@ -504,7 +549,11 @@ def build_router() -> Router:
             fmt=format,
         )
 
-    @router.get("/organizations/{id}", summary="A fully nested organization")
+    @router.get(
+        "/organizations/{id}",
+        summary="A fully nested organization",
+        openapi_extra=documented("compiled/organization.json", paged=False),
+    )
     @hsds_view
     def organization(request: HttpRequest, id: str, full_service: bool = False) -> Any:  # noqa: A002
         ctx = Context.of(request)
@@ -514,7 +563,11 @@ def build_router() -> Router:
         writer.finish({obj.platform_id})
         return data
 
-    @router.get("/service_at_locations", summary="Paginated list of services at locations")
+    @router.get(
+        "/service_at_locations",
+        summary="Paginated list of services at locations",
+        openapi_extra=documented("compiled/service_at_location_list.json", paged=True),
+    )
     @hsds_view
     def service_at_locations(
         request: HttpRequest,
@@ -550,7 +603,11 @@ def build_router() -> Router:
             fmt=format,
         )
 
-    @router.get("/service_at_locations/{id}", summary="A fully nested service at a location")
+    @router.get(
+        "/service_at_locations/{id}",
+        summary="A fully nested service at a location",
+        openapi_extra=documented("compiled/service_at_location.json", paged=False),
+    )
     @hsds_view
     def service_at_location(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)
@@ -561,7 +618,11 @@ def build_router() -> Router:
         writer.finish({obj.platform_id})
         return data
 
-    @router.get("/taxonomies", summary="Paginated list of taxonomies")
+    @router.get(
+        "/taxonomies",
+        summary="Paginated list of taxonomies",
+        openapi_extra=documented("taxonomy.json", paged=True),
+    )
     @hsds_view
     def taxonomies(
         request: HttpRequest,
@@ -584,13 +645,19 @@ def build_router() -> Router:
             fmt=format,
         )
 
-    @router.get("/taxonomies/{id}", summary="A taxonomy")
+    @router.get(
+        "/taxonomies/{id}", summary="A taxonomy", openapi_extra=documented("taxonomy.json", paged=False)
+    )
     @hsds_view
     def taxonomy(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)
         return hsds.to_json(found(ctx.taxonomies(), "id", id), hsds.BY_NAME["taxonomies"])
 
-    @router.get("/taxonomy_terms", summary="Paginated list of taxonomy terms")
+    @router.get(
+        "/taxonomy_terms",
+        summary="Paginated list of taxonomy terms",
+        openapi_extra=documented("taxonomy_term.json", paged=True),
+    )
     @hsds_view
     def taxonomy_terms(
         request: HttpRequest,
@@ -624,7 +691,11 @@ def build_router() -> Router:
             fmt=format,
         )
 
-    @router.get("/taxonomy_terms/{id}", summary="A taxonomy term")
+    @router.get(
+        "/taxonomy_terms/{id}",
+        summary="A taxonomy term",
+        openapi_extra=documented("taxonomy_term.json", paged=False),
+    )
     @hsds_view
     def taxonomy_term(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)

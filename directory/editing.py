@@ -24,12 +24,15 @@ from partnership.models import MemberOrganisation
 from platforms.models import Platform
 
 from .models import (
+    Address,
     Attribute,
+    Location,
     Metadata,
     Organization,
     Phone,
     Schedule,
     Service,
+    ServiceAtLocation,
     ServiceChange,
     TaxonomyTerm,
 )
@@ -57,7 +60,17 @@ SERVICE_FIELDS = [
     "is_crisis_line",
 ]
 EXTRA_FIELDS = ["terms", "phone", "hours", "byday", "opens_at", "closes_at"]
-ALL_FIELDS = SERVICE_FIELDS + EXTRA_FIELDS
+LOCATION_FIELDS = [
+    "location_name",
+    "postal_code",
+    "state_province",
+    "city",
+    "address_1",
+    "address_2",
+    "latitude",
+    "longitude",
+]
+ALL_FIELDS = SERVICE_FIELDS + EXTRA_FIELDS + LOCATION_FIELDS
 SECRETARIAT_ONLY = {"is_crisis_line"}
 
 
@@ -67,6 +80,15 @@ def _main_phone(service: Service) -> Phone | None:
 
 def _main_schedule(service: Service) -> Schedule | None:
     return service.schedules.order_by("id").first() if service.pk else None
+
+
+def _main_location(service: Service) -> tuple[Location | None, Address | None]:
+    if not service.pk:
+        return None, None
+    sal = service.service_at_locations.select_related("location").order_by("id").first()
+    if sal is None:
+        return None, None
+    return sal.location, sal.location.addresses.order_by("id").first()
 
 
 def current_values(service: Service) -> dict[str, Any]:
@@ -92,6 +114,12 @@ def current_values(service: Service) -> dict[str, Any]:
     )
     values["opens_at"] = schedule.opens_at.strftime("%H:%M") if schedule and schedule.opens_at else ""
     values["closes_at"] = schedule.closes_at.strftime("%H:%M") if schedule and schedule.closes_at else ""
+    location, address = _main_location(service)
+    values["location_name"] = location.name if location else ""
+    values["latitude"] = location.latitude if location else None
+    values["longitude"] = location.longitude if location else None
+    for name in ("postal_code", "state_province", "city", "address_1", "address_2"):
+        values[name] = getattr(address, name) if address else ""
     return values
 
 
@@ -113,6 +141,8 @@ def normalise(values: dict[str, Any]) -> dict[str, Any]:
             value = sorted(value or [], key=_weekday_order)
         elif name in ("opens_at", "closes_at"):
             value = value.strftime("%H:%M") if isinstance(value, datetime.time) else (value or "")
+        elif name in ("latitude", "longitude"):
+            value = None if value in (None, "") else float(value)
         elif value is None:
             value = ""
         out[name] = value
@@ -182,6 +212,32 @@ def _apply(service: Service, values: dict[str, Any]) -> None:
             schedule.save()
         elif schedule.pk:
             schedule.delete()
+    _apply_location(service, values)
+
+
+def _apply_location(service: Service, values: dict[str, Any]) -> None:
+    if not any(k in values for k in LOCATION_FIELDS):
+        return
+    merged = {**current_values(service), **values}
+    location, address = _main_location(service)
+    if location is None:
+        if not (merged["address_1"] or merged["location_name"]):
+            return
+        location = Location.objects.create(
+            platform=service.platform, organization_ref=service.organization.uuid
+        )
+        ServiceAtLocation.objects.create(platform=service.platform, service=service, location=location)
+    location.name = merged["location_name"]
+    location.latitude = merged["latitude"]
+    location.longitude = merged["longitude"]
+    location.save()
+    if merged["address_1"]:
+        address = address or Address(platform=service.platform, location=location, country="JP")
+        for name in ("postal_code", "state_province", "city", "address_1", "address_2"):
+            setattr(address, name, merged[name])
+        address.save()
+    elif address is not None:
+        address.delete()
 
 
 def _record(

