@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from directory.hours import humanise
 from directory.models import Service
 from directory.navigator import queries
 from directory.navigator.easy import easy_japanese
 from directory.navigator.forms import GuideForm, SearchForm
+from directory.opening import runs_every_day
 from directory.search import Near, search_services
 from directory.taxonomy import CATEGORIES
 
@@ -85,6 +87,7 @@ def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
         "has_next": bool(results and page and results.total > page * PAGE_SIZE),
         "query": query.urlencode(),
         "categories": CATEGORIES,
+        "guided": request.GET.get("guided") == "1",
     }
     return render(request, "directory/navigator/search.html", context)
 
@@ -98,10 +101,11 @@ def service_page(request: HttpRequest, platform_slug: str, uuid: str) -> HttpRes
     )
     service = get_object_or_404(qs, uuid=uuid)
     now = timezone.now()
+    schedules = queries.schedules_of(service)
     context = {
         "service": service,
         "open_now": queries.service_is_open(service, now),
-        "schedules": queries.schedules_of(service),
+        "hours": humanise(schedules, open_on_holidays=runs_every_day(schedules)),
         "locations": [sal.location for sal in service.service_at_locations.all()],
         "terms": service.terms(),
     }

@@ -62,7 +62,8 @@ class SearchResults:
     @property
     def similar_only(self) -> bool:
         """Nothing matched exactly; what is listed only sounds similar."""
-        return bool(self.hits) and all(hit.reason == "similar" for hit in self.hits if hit.reason != "crisis")
+        others = [hit for hit in self.hits if hit.reason != "crisis"]
+        return bool(others) and all(hit.reason == "similar" for hit in others)
 
     def services(self, queryset: QuerySet | None = None) -> list[Any]:
         """The services of ``hits`` in order (``queryset`` may add select/prefetch_related)."""

@@ -67,6 +67,7 @@ class NavigatorTestCase(BaseTestCase):
         response = self.client.get(self.url("directory:search"), {"q": "死にたい"})
         page = response.content.decode()
         self.assertIn("あなたの気持ちを聞かせてください", page)
+        self.assertNotIn("似た言葉の窓口を表示しています", page)
         first_card = page[page.index('class="card service-card') :]
         self.assertIn("is-crisis", first_card[:60])
         self.assertLess(first_card.index("いのちの電話（テスト）"), first_card.index("</li>"))
@@ -106,7 +107,7 @@ class NavigatorTestCase(BaseTestCase):
         self.assertContains(response, "孤独・孤立の相談窓口")
         self.assertContains(response, "058-111-2222")
         self.assertContains(response, "岐阜県岐阜市薮田南2-1-1")
-        self.assertContains(response, "09:00〜17:00")
+        self.assertContains(response, "月〜金 9:00〜17:00")
         self.assertContains(response, "孤独・孤立")  # its topic
 
     def test_it_answers_404_for_unpublished_and_other_platforms_services(self) -> None:
@@ -140,6 +141,7 @@ class NavigatorTestCase(BaseTestCase):
         )
         self.assertRedirects(done, "/p/alpha/search?who=self&category=cat-relations&guided=1")
         results = self.client.get(done["Location"])
+        self.assertContains(results, "<h1>あなたに合いそうな窓口</h1>", html=True)
         self.assertContains(results, "孤独・孤立の相談窓口")
         self.assertNotContains(results, "家計相談（有料）")
 
