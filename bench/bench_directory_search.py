@@ -220,7 +220,7 @@ def in_process(platforms: list) -> None:  # type: ignore[type-arg]
             "one platform, near a point",
             lambda: {"platform": rng.choice(platforms), "near": Near(latitude=35.0, longitude=136.0)},
         ),
-        ("all 47 platforms (/hsds/)", lambda: {"platforms": platforms}),
+        ("all 47 platforms (/hsds/)", lambda: {"public_platforms_only": True}),
     ):
         for load in (False, True):
             times = []

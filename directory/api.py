@@ -165,11 +165,16 @@ def normalise_query(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def search_services(services: QuerySet[Service], text: str) -> QuerySet[Service]:
-    """Free-text filter through the Japanese search engine (``directory.search``), best first."""
+def search_services(
+    services: QuerySet[Service], text: str, platform: Platform | None = None
+) -> QuerySet[Service]:
+    """Free-text filter through the Japanese search engine (``directory.search``), best first.
+
+    ``platform``: the platform of a per-platform API; None for the all-platform aggregate.
+    """
     from directory import search as engine
 
-    return engine.filter_services(services, text)
+    return engine.filter_services(services, text, platform=platform)
 
 
 @dataclass
@@ -302,7 +307,7 @@ def filter_services(ctx: Context, filters: ServiceFilters) -> QuerySet[Service]:
     if since is not None:
         services = services.filter(last_modified__gte=since)
     if search:
-        services = search_services(services, search)
+        services = search_services(services, search, ctx.platform)
     if area is not None:
         services = in_area(services, area)
         if metres is not None:

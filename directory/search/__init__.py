@@ -81,53 +81,43 @@ class SearchResults:
         return ordered
 
 
-def _constraint(platforms: Iterable[int] | None, within: QuerySet | None, public_only: bool) -> Constraint:
-    parts: list[str] = []
-    params: list = []
-    if public_only:
-        parts.append("e.is_public = %s")
-        params.append(True)
-    if platforms is not None:
-        ids = [int(p) for p in platforms]
-        if not ids:
-            parts.append("1 = 0")
-        else:
-            parts.append(f"e.platform_id IN ({', '.join(['%s'] * len(ids))})")
-            params.extend(ids)
+def _constraint(
+    platforms: Iterable[int] | None, within: QuerySet | None, public_only: bool, open_only: bool = False
+) -> Constraint:
+    sql, params = "", ()
     if within is not None:
-        sql, sub_params = within.values("pk").query.sql_with_params()
-        parts.append(f"e.service_id IN ({sql})")
-        params.extend(sub_params)
+        sub_sql, sub_params = within.values("pk").query.sql_with_params()
+        sql, params = f"e.service_id IN ({sub_sql})", tuple(sub_params)
     return Constraint(
-        " AND ".join(parts) or "1 = 1",
-        tuple(params),
+        sql,
+        params,
         platform_ids=tuple(int(p) for p in platforms) if platforms is not None else None,
         public_only=public_only,
+        open_only=open_only,
     )
 
 
 def _crisis_hits(constraint: Constraint) -> list[Hit]:
+    where, params = constraint.where()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT e.service_id, e.crisis_rank FROM directory_searchentry e "
-            f"WHERE e.crisis_rank >= 4 AND ({constraint.sql}) ORDER BY e.crisis_rank DESC, e.sort_key, e.service_id",
-            list(constraint.params),
+            f"WHERE e.crisis_rank >= 4 AND {where} ORDER BY e.crisis_rank DESC, e.sort_key, e.service_id",
+            params,
         )
         return [Hit(sid, float(rank), "crisis") for sid, rank in cursor.fetchall()]
 
 
 def _all_hits(constraint: Constraint, near: Near | None, limit: int, offset: int) -> tuple[int, list[Hit]]:
     prox, prox_params = proximity_sql(near)
+    where, params = constraint.where()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM directory_searchentry e WHERE {constraint.sql}",
-            list(constraint.params),
-        )
+        cursor.execute(f"SELECT count(*) FROM directory_searchentry e WHERE {where}", params)
         total = cursor.fetchone()[0]
         cursor.execute(
-            f"SELECT e.service_id, {prox} AS score FROM directory_searchentry e WHERE {constraint.sql} "
+            f"SELECT e.service_id, {prox} AS score FROM directory_searchentry e WHERE {where} "
             "ORDER BY score DESC, e.sort_key, e.service_id LIMIT %s OFFSET %s",
-            [*prox_params, *constraint.params, limit, offset],
+            [*prox_params, *params, limit, offset],
         )
         return total, [Hit(sid, float(score), "all") for sid, score in cursor.fetchall()]
 
@@ -142,6 +132,7 @@ def search_services(
     limit: int = 20,
     offset: int = 0,
     public_only: bool = True,
+    public_platforms_only: bool = False,
 ) -> SearchResults:
     """Services matching ``query``, best first, ``limit`` from ``offset``.
 
@@ -159,16 +150,17 @@ def search_services(
     if platforms is not None:
         wanted = [getattr(p, "pk", p) for p in platforms]
         platform_ids = [p for p in wanted if platform_ids is None or p in platform_ids]
-    constraint = _constraint(platform_ids, within, public_only)
+    constraint = _constraint(platform_ids, within, public_only, public_platforms_only)
     analysis = analyse_query(query or "")
     results = SearchResults(query=query, analysis=analysis, total=0)
 
     crisis: list[Hit] = _crisis_hits(constraint) if analysis.crisis else []
     crisis_ids = {hit.service_id for hit in crisis}
     if crisis_ids:
+        not_crisis = f"e.service_id NOT IN ({', '.join(['%s'] * len(crisis_ids))})"
         constraint = replace(
             constraint,
-            sql=f"{constraint.sql} AND e.service_id NOT IN ({', '.join(['%s'] * len(crisis_ids))})",
+            sql=f"{constraint.sql} AND {not_crisis}" if constraint.sql else not_crisis,
             params=(*constraint.params, *sorted(crisis_ids)),
         )
     # The crisis lines come first on the first page; the rest continues after them.
@@ -202,17 +194,23 @@ def search_services(
 RANKED_FIRST = 100
 
 
-def filter_services(services: QuerySet, text: str) -> QuerySet:
+def filter_services(services: QuerySet, text: str, *, platform: Platform | None = None) -> QuerySet:
     """``services`` narrowed to those matching ``text``, best first (for the HSDS API).
 
-    Every service that matches the words, readings or synonyms stays in (so counts and pages
-    are exact); the best ``RANKED_FIRST`` by search_services() (crisis lines first for crisis
-    words, then relevance, then similar-sounding ones when few matched) come first in that
-    order, the rest follow by ふりがな.
+    ``services`` are public services of ``platform``, or of every public platform when
+    ``platform`` is None (the aggregate ``/hsds/``); further filters on ``services`` still
+    apply. Every service that matches the words, readings or synonyms stays in (so counts and
+    pages are exact); the best ``RANKED_FIRST`` by search_services() (crisis lines first for
+    crisis words, then relevance, then similar-sounding ones when few matched) come first in
+    that order, the rest follow by ふりがな.
     """
-    ranked = search_services(text, within=services, public_only=False, limit=RANKED_FIRST)
+    ranked = search_services(
+        text, platform=platform, public_platforms_only=platform is None, limit=RANKED_FIRST
+    )
     ids = [hit.service_id for hit in ranked.hits]
-    constraint = _constraint(None, services, public_only=False)
+    constraint = _constraint(
+        [platform.pk] if platform is not None else None, None, True, open_only=platform is None
+    )
     matching = backend().matching_sql(ranked.analysis, constraint)
     wanted = Q(pk__in=ids)
     if matching is not None:

@@ -46,6 +46,9 @@ def _scope_match(constraint: Constraint) -> str:
 
 FUZZY_MIN_SIMILARITY = 0.6  # as pg_trgm.word_similarity_threshold
 FUZZY_CANDIDATES = 300
+# Above this many matches the SQLite backend stops scoring every row (see _large_page).
+LARGE_RESULT = 3000
+FTS_NOTHING = 'scope : "nothing"'
 
 
 @dataclass(frozen=True)
@@ -63,17 +66,20 @@ class Near:
 
 @dataclass(frozen=True)
 class Constraint:
-    """Which entries may match: SQL over ``e`` (the entry table alias) with its parameters.
+    """Which entries may match.
 
-    ``scope_terms`` say the same for the platform and publication part as index terms
-    (``pf<id>``, ``pub`` in the ``scope`` column), so that the full-text index itself narrows
-    the candidates before any row is ranked or joined.
+    Platform and publication are index terms in the ``scope`` column (``pf<platform id>``;
+    ``pub`` for a public service; ``open`` for a public service on a public platform), so
+    the full-text index itself narrows the candidates before anything is ranked or joined.
+    ``sql``/``params`` add any other condition over ``e`` (the entry table), such as
+    ``service_id IN (<a Service queryset>)``; empty when there is none.
     """
 
-    sql: str
-    params: tuple
+    sql: str = ""
+    params: tuple = ()
     platform_ids: tuple[int, ...] | None = None
     public_only: bool = False
+    open_only: bool = False
 
     def scope_groups(self) -> list[list[str]]:
         groups = []
@@ -81,11 +87,38 @@ class Constraint:
             groups.append([f"pf{pid}" for pid in self.platform_ids] or ["pfnone"])
         if self.public_only:
             groups.append(["pub"])
+        if self.open_only:
+            groups.append(["open"])
         return groups
 
+    def extra(self) -> tuple[str, list]:
+        """The ``sql`` condition (or a true one) for queries that join the entry table."""
+        return (self.sql or "1 = 1"), list(self.params)
 
-def scope_terms(platform_id: int, is_public: bool) -> str:
-    return f"pf{platform_id} pub" if is_public else f"pf{platform_id}"
+    def where(self) -> tuple[str, list]:
+        """Every condition over ``e`` in SQL, for queries that read the entry table alone."""
+        parts: list[str] = []
+        params: list = []
+        if self.platform_ids is not None:
+            ids = list(self.platform_ids) or [0]
+            parts.append(f"e.platform_id IN ({', '.join(['%s'] * len(ids))})")
+            params += ids
+        if self.public_only:
+            parts.append("e.is_public = %s")
+            params.append(True)
+        if self.open_only:
+            parts.append("e.scope LIKE %s")
+            params.append("% open%")
+        if self.sql:
+            parts.append(f"({self.sql})")
+            params += list(self.params)
+        return " AND ".join(parts) or "1 = 1", params
+
+
+def scope_terms(platform_id: int, is_public: bool, platform_is_public: bool) -> str:
+    if not is_public:
+        return f"pf{platform_id}"
+    return f"pf{platform_id} pub open" if platform_is_public else f"pf{platform_id} pub"
 
 
 def proximity_sql(near: Near | None) -> tuple[str, list]:
@@ -126,6 +159,16 @@ def proximity_sql(near: Near | None) -> tuple[str, list]:
     return "1.0", []
 
 
+def _services_of_rows(cursor, page: list) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+    """(entry rowid, score) pairs → (service id, score) pairs, in the same order."""
+    if not page:
+        return []
+    ids = [row[0] for row in page]
+    cursor.execute(f"SELECT id, service_id FROM {TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
+    service_of = dict(cursor.fetchall())
+    return [(service_of[rowid], float(score)) for rowid, score in page if rowid in service_of]
+
+
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -149,23 +192,75 @@ class SQLiteBackend:
         match = self._match_expression(analysis)
         if not match:
             return None
-        match = f"({match}){_scope_match(constraint)}"
+        extra, extra_params = constraint.extra()
         sql = (
             f"SELECT e.service_id FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s AND ({constraint.sql})"
+            f"WHERE {FTS} MATCH %s AND ({extra})"
         )
-        return sql, [match, *constraint.params]
+        return sql, [f"({match}){_scope_match(constraint)}", *extra_params]
 
     def ranked(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int
     ) -> tuple[int, list[tuple[int, float]]]:
-        match = self._match_expression(analysis)
-        if not match:
+        terms = self._match_expression(analysis)
+        if not terms:
             return 0, []
-        match = f"({match}){_scope_match(constraint)}"
+        match = f"({terms}){_scope_match(constraint)}"
+        if constraint.sql or near is not None:
+            return self._ranked_joined(match, constraint, near, limit, offset)
+        # Only index terms constrain the match: rank inside FTS5, join just the page.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match])
+            total = cursor.fetchone()[0]
+            if total <= LARGE_RESULT:
+                cursor.execute(
+                    f"SELECT rowid, {_sqlite_relevance()} AS score FROM {FTS} WHERE {FTS} MATCH %s "
+                    "ORDER BY score DESC, rowid LIMIT %s OFFSET %s",
+                    [match, limit, offset],
+                )
+                page = cursor.fetchall()
+            else:
+                page = self._large_page(cursor, analysis, constraint, match, limit, offset)
+            return total, _services_of_rows(cursor, page)
+
+    def _large_page(
+        self, cursor, analysis: Analysis, constraint: Constraint, match: str, limit: int, offset: int
+    ):  # type: ignore[no-untyped-def]
+        """A page of a very large match (a word in most services: 相談, 支援).
+
+        bm25 tells such services hardly apart (the word's weight is near zero) and scoring
+        tens of thousands of rows would cost more than the whole request may take; so the
+        services with a query word in their name or taxonomy terms come first, then the
+        others, each in index order.
+        """
+        title = f"(title : ({' OR '.join(_fts_phrase(t) for t in analysis.words)})){_scope_match(constraint)}"
+        if not analysis.words:
+            title = f"({FTS_NOTHING})"
+        cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [title])
+        in_title = cursor.fetchone()[0]
+        rows: list = []
+        if offset < in_title:
+            cursor.execute(
+                f"SELECT rowid, 2.0 FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid LIMIT %s OFFSET %s",
+                [title, limit, offset],
+            )
+            rows = cursor.fetchall()
+        if len(rows) < limit:
+            rest = f"({match}) NOT ({title})" if analysis.words else match
+            cursor.execute(
+                f"SELECT rowid, 1.0 FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid LIMIT %s OFFSET %s",
+                [rest, limit - len(rows), max(0, offset - in_title)],
+            )
+            rows += cursor.fetchall()
+        return rows
+
+    def _ranked_joined(
+        self, match: str, constraint: Constraint, near: Near | None, limit: int, offset: int
+    ) -> tuple[int, list[tuple[int, float]]]:
         prox, prox_params = proximity_sql(near)
-        base = f"FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH %s AND ({constraint.sql})"
-        params = [match, *constraint.params]
+        extra, extra_params = constraint.extra()
+        base = f"FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH %s AND ({extra})"
+        params = [match, *extra_params]
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) {base}", params)
             total = cursor.fetchone()[0]
@@ -184,13 +279,14 @@ class SQLiteBackend:
         if not grams:
             return []
         prox, prox_params = proximity_sql(near)
+        extra, extra_params = constraint.extra()
         match = "grams : (" + " OR ".join(_fts_phrase(g) for g in grams) + ")" + _scope_match(constraint)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT e.service_id, e.grams, {prox} FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
-                f"WHERE {FTS} MATCH %s AND ({constraint.sql}) "
+                f"WHERE {FTS} MATCH %s AND ({extra}) "
                 f"ORDER BY bm25({FTS}, 0, 0, 0, 0, 1.0, 0) LIMIT %s",
-                [*prox_params, match, *constraint.params, FUZZY_CANDIDATES],
+                [*prox_params, match, *extra_params, FUZZY_CANDIDATES],
             )
             rows = cursor.fetchall()
         hits = []
@@ -223,11 +319,16 @@ def _tsquery(analysis: Analysis, constraint: Constraint) -> str:
 
 def pg_vector(prefix: str = "e.") -> str:
     """The weighted tsvector of an entry; migration 'search' indexes exactly this (prefix "")."""
+
+    def lexemes(text: str) -> str:
+        # array_remove: an empty column would give an empty lexeme, which tsvector refuses.
+        return f"array_to_tsvector(array_remove(string_to_array({text}, ' '), ''))"
+
     return (
-        f"(setweight(array_to_tsvector(string_to_array({prefix}title, ' ')), 'A') || "
-        f"setweight(array_to_tsvector(string_to_array({prefix}words, ' ')), 'B') || "
-        f"setweight(array_to_tsvector(string_to_array({prefix}readings, ' ')), 'C') || "
-        f"setweight(array_to_tsvector(string_to_array({prefix}synonyms || ' ' || {prefix}scope, ' ')), 'D'))"
+        f"(setweight({lexemes(prefix + 'title')}, 'A') || "
+        f"setweight({lexemes(prefix + 'words')}, 'B') || "
+        f"setweight({lexemes(prefix + 'readings')}, 'C') || "
+        f"setweight({lexemes(f'{prefix}synonyms || {chr(39)} {chr(39)} || {prefix}scope')}, 'D'))"
     )
 
 
@@ -242,8 +343,9 @@ class PostgreSQLBackend:
         query = _tsquery(analysis, constraint)
         if not query:
             return None
-        sql = f"SELECT e.service_id FROM {TABLE} e WHERE {PG_VECTOR} @@ %s::tsquery AND ({constraint.sql})"
-        return sql, [query, *constraint.params]
+        extra, extra_params = constraint.extra()
+        sql = f"SELECT e.service_id FROM {TABLE} e WHERE {PG_VECTOR} @@ %s::tsquery AND ({extra})"
+        return sql, [query, *extra_params]
 
     def ranked(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int
@@ -252,8 +354,9 @@ class PostgreSQLBackend:
         if not query:
             return 0, []
         prox, prox_params = proximity_sql(near)
-        base = f"FROM {TABLE} e WHERE {PG_VECTOR} @@ %s::tsquery AND ({constraint.sql})"
-        params = [query, *constraint.params]
+        extra, extra_params = constraint.extra()
+        base = f"FROM {TABLE} e WHERE {PG_VECTOR} @@ %s::tsquery AND ({extra})"
+        params = [query, *extra_params]
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) {base}", params)
             total = cursor.fetchone()[0]
@@ -272,12 +375,13 @@ class PostgreSQLBackend:
         if not text:
             return []
         prox, prox_params = proximity_sql(near)
+        where, where_params = constraint.where()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT e.service_id, word_similarity(%s, e.romaji) * {prox} AS score "
-                f"FROM {TABLE} e WHERE %s <%% e.romaji AND ({constraint.sql}) "
+                f"FROM {TABLE} e WHERE %s <%% e.romaji AND ({where}) "
                 "ORDER BY score DESC, e.service_id LIMIT %s",
-                [text, *prox_params, text, *constraint.params, FUZZY_CANDIDATES],
+                [text, *prox_params, text, *where_params, FUZZY_CANDIDATES],
             )
             rows = cursor.fetchall()
         return [(sid, float(score)) for sid, score in rows if sid not in exclude]

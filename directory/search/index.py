@@ -80,7 +80,7 @@ def entry_fields(service, *, terms: list[str], locations: list, area_codes: list
         "romaji": _join(romaji),
         "grams": _join(trigrams(romaji)),
         "is_public": is_public,
-        "scope": scope_terms(service.platform_id, is_public),
+        "scope": scope_terms(service.platform_id, is_public, service.platform.is_public),
         "crisis_rank": 4 * service.is_crisis_line + 2 * service.is_24h + service.is_anonymous,
         "area_codes": f" {_join(area_codes)} " if area_codes else "",
         "latitude": point[0],
@@ -196,8 +196,24 @@ def _on_change(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-d
     index_services(_services_of(instance))
 
 
+def _on_platform_change(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A platform made public or private: its services' ``open`` scope term follows."""
+    if kwargs.get("raw"):
+        return
+    from directory.search.models import SearchEntry
+
+    with scopes_disabled():
+        for public in (True, False):
+            SearchEntry.objects.filter(platform=instance, is_public=public).exclude(
+                scope=scope_terms(instance.pk, public, instance.is_public)
+            ).update(scope=scope_terms(instance.pk, public, instance.is_public))
+
+
 def connect() -> None:
     from directory import models as m
+    from platforms.models import Platform
+
+    post_save.connect(_on_platform_change, sender=Platform, dispatch_uid="search-platform")
 
     for model in (
         m.Service,

@@ -202,3 +202,33 @@ class FilterServicesTestCase(BaseTestCase):
             crisis = [s.name for s in filter_services(Service.objects.public(), "死にたい 孤独")]
             self.assertEqual(crisis, [line.name, title.name, body.name])
             self.assertEqual(filter_services(Service.objects.public(), "こどく").count(), 2)
+
+
+class LargeResultTestCase(BaseTestCase):
+    """Across every public platform, and the page of a match too large to score row by row."""
+
+    def test_it_searches_public_platforms_only_and_follows_their_publicity(self) -> None:
+        here = make_service(self.platform, "孤独の相談（アルファ）", "")
+        there = make_service(self.other_platform, "孤独の相談（ベータ）", "")
+        found = {h.service_id for h in search_services("孤独", public_platforms_only=True).hits}
+        self.assertEqual(found, {here.pk, there.pk})
+        with scopes_disabled():
+            self.other_platform.is_public = False
+            self.other_platform.save()
+        found = {h.service_id for h in search_services("孤独", public_platforms_only=True).hits}
+        self.assertEqual(found, {here.pk})
+
+    def test_it_pages_a_large_match_names_first_without_scoring_every_row(self) -> None:
+        from unittest import mock
+
+        from directory.search import backends
+
+        named = [make_service(self.platform, f"相談窓口{i}", "") for i in range(3)]
+        described = [make_service(self.platform, f"窓口{i}", "困りごとの相談に応じます。") for i in range(3)]
+        with mock.patch.object(backends, "LARGE_RESULT", 2):
+            first = search_services("相談", platform=self.platform, limit=4)
+            second = search_services("相談", platform=self.platform, limit=4, offset=4)
+        self.assertEqual(first.total, 6)
+        ids = [h.service_id for h in first.hits + second.hits]
+        self.assertEqual(sorted(ids[:3]), sorted(s.pk for s in named))
+        self.assertEqual(sorted(ids[3:]), sorted(s.pk for s in described))
