@@ -13,6 +13,6 @@ def rebuild_vector_index(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0005_search")]
+    dependencies = [("directory", "0006_service_editing_and_sheet")]
 
     operations = [migrations.RunPython(rebuild_vector_index, migrations.RunPython.noop)]
