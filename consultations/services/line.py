@@ -103,19 +103,40 @@ def do_store_events(channel: Channel, events: list[dict[str, Any]]) -> int:
         )
         for event in events
     ]
-    ids = [row.webhook_event_id for row in rows]
     with transaction.atomic():
-        existing = set(
-            InboundEvent.objects.filter(channel=channel, webhook_event_id__in=ids).values_list(
-                "webhook_event_id", flat=True
-            )
-        )
-        new = [row for row in rows if row.webhook_event_id not in existing]
-        # ignore_conflicts: a redelivery racing this request cannot double a row either.
-        InboundEvent.objects.bulk_create(new, ignore_conflicts=True)
+        new = _insert_new(channel, rows)
         if new:
-            process_line_events.enqueue(channel.pk, [row.webhook_event_id for row in new])
+            process_line_events.enqueue(channel.pk, new)
     return len(new)
+
+
+def _insert_new(channel: Channel, rows: list[InboundEvent]) -> list[str]:
+    """Insert the events not stored yet; the unique (channel, webhookEventId) constraint decides.
+
+    One event (LINE's usual body): insert it in a savepoint and treat a unique violation as
+    "already stored". Several: one query for the ids already stored, then one bulk insert
+    (ignore_conflicts covers a concurrent redelivery of the same events).
+    """
+    if len(rows) == 1:
+        try:
+            with transaction.atomic():
+                rows[0].save(force_insert=True)
+        except IntegrityError:
+            return []
+        return [rows[0].webhook_event_id]
+    ids = [row.webhook_event_id for row in rows]
+    seen = set(
+        InboundEvent.objects.filter(channel=channel, webhook_event_id__in=ids).values_list(
+            "webhook_event_id", flat=True
+        )
+    )
+    fresh = []
+    for row in rows:
+        if row.webhook_event_id not in seen:
+            seen.add(row.webhook_event_id)
+            fresh.append(row)
+    InboundEvent.objects.bulk_create(fresh, ignore_conflicts=True)
+    return [row.webhook_event_id for row in fresh]
 
 
 # --- processing (worker) ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django_tasks_db.management.commands import db_worker
 from consultations.line_api import signature
 from consultations.line_fake import FakeLine, body_of
 from consultations.services.channels import do_configure_line
+from consultations.views import line as line_views
 from tsunagari.lib.testing import BaseTestCase
 
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -79,6 +80,7 @@ class LineTestCase(BaseTestCase):
 
     def setUp(self) -> None:
         super().setUp()
+        line_views._channels.clear()  # rows of earlier test classes were rolled back, not saved
         state = self.fake.state
         with state.lock:
             state.requests.clear()

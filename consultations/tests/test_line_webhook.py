@@ -152,6 +152,16 @@ class WebhookStoresThenProcessesTestCase(LineTestCase):
         with scope(platform=self.platform):
             self.assertEqual(Message.objects.filter(direction=Direction.INBOUND).count(), 1)
 
+    def test_it_stores_each_event_of_a_batch_once(self) -> None:
+        a, b, c = (make_event("text", USER, text=t) for t in ("一", "二", "三"))
+        self.assertEqual(self.post_events(a, b).json(), {"received": 2, "stored": 2})
+        b["deliveryContext"]["isRedelivery"] = True
+        self.assertEqual(self.post_events(b, c, c).json(), {"received": 3, "stored": 1})
+        run_worker()
+        with scope(platform=self.platform):
+            texts = list(Message.objects.filter(direction=Direction.INBOUND).values_list("text", flat=True))
+        self.assertEqual(sorted(texts), sorted(["一", "二", "三"]))
+
     def test_it_keeps_a_20000_character_message_whole(self) -> None:
         text = "長" * 20_000
         self.assertEqual(self.post_events(make_event("text", USER, text=text)).status_code, 200)
