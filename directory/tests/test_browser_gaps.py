@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
-from directory.models import SupportListCategory
+from directory import demo_touch_points
+from directory.models import Department, IsolationSignal, SupportListCategory, TouchPoint
 from directory.tests.support_data import make_entry, term
 from directory.tests.test_touch_points import make_matrix
 from tsunagari.lib.browser import BrowserTestCase
@@ -57,3 +60,17 @@ class GapsBrowserTestCase(BrowserTestCase):
         with scopes_disabled():
             names = [c.term.name for c in SupportListCategory.objects.filter(platform=self.platform)]
         self.assertEqual(names[:2], ["仕事", "お金・住まい"])
+
+    def test_it_shows_ichiharas_whole_touch_point_matrix(self) -> None:
+        with scopes_disabled():
+            TouchPoint.objects.all().delete()
+            Department.objects.all().delete()
+            IsolationSignal.objects.all().delete()
+        with scope(platform=self.platform):
+            demo_touch_points.load(self.platform, "ichihara", Counter())
+        page = self.new_page(viewport="desktop", user=self.users[Role.VIEWER])
+        page.goto(self.live_url("directory:touch_points", "alpha"))
+        self.assertEqual(page.locator("tbody tr").count(), 15)
+        self.assertEqual(page.locator("td.meet").count(), 14)
+        self.assertEqual(page.locator("button[name=action]").count(), 0)  # viewers read, they do not edit
+        self.screenshot(page, "directory-touch-points-ichihara-desktop")
