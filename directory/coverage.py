@@ -56,12 +56,20 @@ class Column:
 class Row:
     term: TaxonomyTerm
     columns: list[Column]
-    counts: list[int]
+    service_ids: list[list[int]]  # per column, the services counted there
     total: int
+
+    @property
+    def counts(self) -> list[int]:
+        return [len(ids) for ids in self.service_ids]
 
     @property
     def cells(self) -> list[tuple[Column, int]]:
         return list(zip(self.columns, self.counts, strict=True))
+
+    def cell_key(self, column: Column) -> str:
+        """The ``cell`` query value that opens the list of services of one cell."""
+        return f"{self.term.uuid.hex}:{column.key}"
 
     @property
     def gaps(self) -> list[Column]:
@@ -211,9 +219,21 @@ def coverage(platform: Platform, options: Options) -> Matrix:
     for term in rows:
         members = [s for s in by_term.get(term.pk, ()) if keys[s]]
         counted.update(members)
-        counts = [sum(1 for s in members if column.key in keys[s]) for column in columns]
-        result.append(Row(term, columns, counts, len(members)))
+        ids = [[s for s in members if column.key in keys[s]] for column in columns]
+        result.append(Row(term, columns, ids, len(members)))
     return Matrix(options.dimension, columns, result, len(counted))
+
+
+def cell_services(matrix: Matrix, cell: str) -> tuple[Row, Column, QuerySet[Service]] | None:
+    """The services counted in one cell (``term-uuid-hex:column-key``), or None if there is no such cell."""
+    term_hex, _sep, key = cell.partition(":")
+    for row in matrix.rows:
+        if row.term.uuid.hex == term_hex:
+            for column, ids in zip(row.columns, row.service_ids, strict=True):
+                if column.key == key:
+                    services = Service.objects.filter(pk__in=ids).select_related("organization")
+                    return row, column, services.order_by("name_kana", "name", "id")
+    return None
 
 
 # --- export ---------------------------------------------------------------------------------------

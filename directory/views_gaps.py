@@ -40,7 +40,9 @@ def coverage_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse:
     form = CoverageForm(request.GET, platform=platform)
     options = form.options()
     matrix = coverage.coverage(platform, options)
-    context = {"form": form, "options": options, "matrix": matrix, "query": request.GET.urlencode()}
+    query = request.GET.copy()
+    cell = coverage.cell_services(matrix, query.pop("cell", [""])[-1])
+    context = {"form": form, "options": options, "matrix": matrix, "query": query.urlencode(), "cell": cell}
     return render(request, "directory/gaps/coverage.html", context)
 
 

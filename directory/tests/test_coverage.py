@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from audit.models import AuditEntry
 from directory import coverage
-from directory.tests.support_data import make_entry
+from directory.tests.support_data import make_entry, term
 from partnership.models import OrgType
 from tsunagari.lib.testing import BaseTestCase, make_member
 
@@ -93,6 +93,20 @@ class CoverageTestCase(BaseTestCase):
         )
         self.assertContains(response, "空白のセル 13 / 16")
         self.assertNotContains(response, "ベータ市の相談")
+
+    def test_it_lists_the_services_counted_in_a_cell(self) -> None:
+        money = term("cat-money").uuid.hex
+        url = self.url("directory:coverage")
+        response = self.client.get(
+            url, {"dimension": "area", "include_wide": "on", "cell": f"{money}:{GIFU_CITY}"}
+        )
+        row, column, services = response.context["cell"]
+        self.assertEqual((row.term.name, column.label), ("お金・住まい", "岐阜市"))
+        self.assertEqual(sorted(s.name for s in services), ["家族の生活相談", "本人の生活相談"])
+        self.assertContains(response, "お金・住まい × 岐阜市")
+        self.assertContains(response, f"cell={money}:{OGAKI}#cell")  # the count links to its list
+        unknown = self.client.get(url, {"cell": "nonsense"})
+        self.assertIsNone(unknown.context["cell"])
 
     def test_it_takes_the_defaults_on_a_first_visit_and_on_bad_filters(self) -> None:
         first = self.client.get(self.url("directory:coverage"))
