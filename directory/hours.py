@@ -9,11 +9,13 @@ days become ranges: MO–FR 9:00–12:00 and 13:00–16:00 →「月〜金 9:00�
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -41,16 +43,23 @@ class Slot:
     closes: datetime.time | None
 
 
-def day_name(code: str) -> str:
-    return {
-        "MO": _("月"),
-        "TU": _("火"),
-        "WE": _("水"),
-        "TH": _("木"),
-        "FR": _("金"),
-        "SA": _("土"),
-        "SU": _("日"),
-    }[code]
+@functools.lru_cache(maxsize=8)
+def _day_names(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {
+            "MO": _("月"),
+            "TU": _("火"),
+            "WE": _("水"),
+            "TH": _("木"),
+            "FR": _("金"),
+            "SA": _("土"),
+            "SU": _("日"),
+        }
+
+
+def day_names() -> dict[str, str]:
+    """Weekday code → short name in the active language (looked up once per language)."""
+    return _day_names(translation.get_language() or "ja")
 
 
 def parse_byday(byday: str) -> list[tuple[int | None, str]]:
@@ -93,8 +102,9 @@ def format_slots(slots: Sequence[Slot]) -> str:
     return "、".join(texts)
 
 
-def format_days(days: Iterable[str]) -> str:
+def format_days(days: Iterable[str], names: dict[str, str] | None = None) -> str:
     """Weekday codes → 「月〜金」「月・火・木・金」「月・火・木〜土」「毎日」."""
+    names = names or day_names()
     indices = sorted({WEEKDAYS.index(d) for d in days})
     if len(indices) == 7:
         return _("毎日")
@@ -106,8 +116,8 @@ def format_days(days: Iterable[str]) -> str:
             runs.append([index])
     parts = []
     for run in runs:
-        names = [day_name(WEEKDAYS[i]) for i in run]
-        parts.append(f"{names[0]}{DASH}{names[-1]}" if len(run) >= 3 else "・".join(names))
+        shown = [names[WEEKDAYS[i]] for i in run]
+        parts.append(f"{shown[0]}{DASH}{shown[-1]}" if len(run) >= 3 else "・".join(shown))
     return "・".join(parts)
 
 
@@ -115,7 +125,7 @@ def _ordinal(n: int) -> str:
     return _("最終") if n == -1 else _("第%(n)d") % {"n": n}
 
 
-def _monthly_days(days: list[tuple[int, str]]) -> str:
+def _monthly_days(days: list[tuple[int, str]], names: dict[str, str]) -> str:
     """[(2, "SA"), (4, "SA"), (1, "MO")] → 「第1月曜日・第2・第4土曜日」."""
     by_weekday: dict[str, list[int]] = {}
     for n, day in days:
@@ -123,11 +133,11 @@ def _monthly_days(days: list[tuple[int, str]]) -> str:
     parts = []
     for day in sorted(by_weekday, key=lambda d: min(n % 100 for n in by_weekday[d])):
         ordinals = "・".join(_ordinal(n) for n in sorted(set(by_weekday[day]), key=lambda n: n % 100))
-        parts.append(_("%(ordinals)s%(day)s曜日") % {"ordinals": ordinals, "day": day_name(day)})
+        parts.append(_("%(ordinals)s%(day)s曜日") % {"ordinals": ordinals, "day": names[day]})
     return "・".join(parts)
 
 
-def _weekly_lines(by_day: dict[str, list[Slot]]) -> list[str]:
+def _weekly_lines(by_day: dict[str, list[Slot]], names: dict[str, str]) -> list[str]:
     """Group weekdays that have identical hours, in weekday order of their first day."""
     groups: dict[tuple[Slot, ...], list[str]] = {}
     for day in WEEKDAYS:
@@ -137,7 +147,7 @@ def _weekly_lines(by_day: dict[str, list[Slot]]) -> list[str]:
     lines = []
     for slots, days in groups.items():
         hours = format_slots(slots)
-        lines.append(f"{format_days(days)} {hours}".strip())
+        lines.append(f"{format_days(days, names)} {hours}".strip())
     return lines
 
 
@@ -161,15 +171,18 @@ class Hours:
         return lines + self.notes
 
 
-def describe(schedules: Iterable[ScheduleLike], *, open_on_holidays: bool = False) -> Hours:
+def describe(
+    schedules: Iterable[ScheduleLike], *, open_on_holidays: bool = False, names: dict[str, str] | None = None
+) -> Hours:
     """Read HSDS schedules into ``Hours``.
 
     Rules (freq/byday/opens_at/closes_at) are put in words; the schedules' free-text
     ``description`` usually says the same and is shown only when no rule can be read, so
     that nothing a member typed is lost. ``notes`` are kept, except those that only repeat
     that holidays are closed (the holiday note says that). Holidays count as closed unless
-    ``open_on_holidays`` (e.g. a 24-hour line), the rules cover every day around the clock,
-    or a note says the service is open then (「祝日も」「年中無休」「365日」).
+    ``open_on_holidays`` (e.g. a 24-hour line), the rules cover every day of the week,
+    or a note says the service is open then (「祝日も」「年中無休」「365日」). ``names``
+    (weekday names, ``day_names()``) saves looking them up again for every service of a list.
     """
     schedules = list(schedules)
     by_day: dict[str, list[Slot]] = {}
@@ -189,10 +202,12 @@ def describe(schedules: Iterable[ScheduleLike], *, open_on_holidays: bool = Fals
         elif freq == "DAILY":
             for day in WEEKDAYS:
                 by_day.setdefault(day, []).append(slot)
-    lines = _weekly_lines(by_day)
+    names = names or day_names()
+    lines = _weekly_lines(by_day, names)
     for (slot,), ordinal_days in monthly.items():
         lines.append(
-            _("毎月%(days)s %(hours)s") % {"days": _monthly_days(ordinal_days), "hours": format_slots([slot])}
+            _("毎月%(days)s %(hours)s")
+            % {"days": _monthly_days(ordinal_days, names), "hours": format_slots([slot])}
         )
     texts = [getattr(s, "notes", "") or "" for s in schedules]
     if not lines:

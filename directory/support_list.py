@@ -23,9 +23,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -34,9 +36,12 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from directory import support_list_pdf, taxonomy
-from directory.hours import describe
+from directory.hours import day_names, describe
 from directory.models import (
+    Address,
     Attribute,
+    Location,
+    Organization,
     Reservation,
     Schedule,
     Service,
@@ -46,6 +51,7 @@ from directory.models import (
     SupportListSettings,
     TaxonomyTerm,
 )
+from directory.models import Phone as PhoneRow
 from directory.support_list_pdf import (
     PDF_TEMPLATE,
     SIZES,
@@ -63,6 +69,7 @@ from platforms.models import Platform
 
 # A claim (an empty row) older than this is taken to belong to a process that died.
 STALE_CLAIM = datetime.timedelta(minutes=5)
+MEMO_SECONDS = 60
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -125,6 +132,7 @@ def do_save_settings(
             request=request,
             data={"categories": [str(t.uuid) for t in terms], "size": settings.size},
         )
+        transaction.on_commit(lambda: forget_current(platform))
     return settings
 
 
@@ -133,11 +141,11 @@ def do_save_settings(
 
 def _phones(service: Service, sals: Iterable[ServiceAtLocation], provider: str) -> list[Phone]:
     """The service's own numbers; else its locations'; else its organisation's."""
-    rows = list(service.phones.all())
+    rows = service.printed_phones  # type: ignore[attr-defined]
     if not rows:
-        rows = [p for sal in sals for p in sal.location.phones.all()]
+        rows = [p for sal in sals for p in sal.location.printed_phones]  # type: ignore[attr-defined]
     if not rows:
-        rows = list(service.organization.phones.all())
+        rows = service.organization.printed_phones  # type: ignore[attr-defined]
     seen: dict[str, Phone] = {}
     for row in rows:
         label = (row.description or "").strip()
@@ -165,11 +173,13 @@ def _summary(description: str, limit: int) -> str:
 
 
 def _schedules(service: Service, sals: Sequence[ServiceAtLocation]) -> list[Schedule]:
-    own = list(service.schedules.all())
+    own = service.printed_schedules  # type: ignore[attr-defined]
     if own:
         return own
-    return [s for sal in sals for s in sal.schedules.all()] or [
-        s for sal in sals for s in sal.location.schedules.all()
+    return [s for sal in sals for s in sal.printed_schedules] or [  # type: ignore[attr-defined]
+        s
+        for sal in sals
+        for s in sal.location.printed_schedules  # type: ignore[attr-defined]
     ]
 
 
@@ -178,7 +188,7 @@ def _address(sals: Sequence[ServiceAtLocation], provider: str) -> list[str]:
     lines: list[str] = []
     for sal in sals[:2]:
         location = sal.location
-        for address in location.addresses.all()[:1]:
+        for address in location.printed_addresses[:1]:  # type: ignore[attr-defined]
             lines.append(f"{address.city}{address.address_1}")
             if address.address_2:
                 lines.append(address.address_2)
@@ -193,29 +203,47 @@ def _address(sals: Sequence[ServiceAtLocation], provider: str) -> list[str]:
 
 
 def _services(terms: Sequence[TaxonomyTerm]) -> list[Service]:
+    """Public services in these categories with everything printed, in a fixed number of queries.
+
+    Related rows are prefetched into plain lists (``printed_*``): going through related managers
+    would build a scoped queryset per row, which costs more than the whole query at 1,000 services.
+    """
+
+    def rows(lookup: str, model: type[Model], name: str) -> Prefetch:
+        return Prefetch(lookup, queryset=model.objects.order_by("id"), to_attr=f"printed_{name}")  # type: ignore[attr-defined]
+
+    locations = Location.objects.order_by("id").prefetch_related(
+        rows("phones", PhoneRow, "phones"),
+        rows("addresses", Address, "addresses"),
+        rows("schedules", Schedule, "schedules"),
+    )
+    sals = ServiceAtLocation.objects.order_by("id").prefetch_related(
+        rows("schedules", Schedule, "schedules"), Prefetch("location", queryset=locations)
+    )
     return list(
         Service.objects.public()
         .filter(attributes__taxonomy_term__in=terms)
         .distinct()
-        .select_related("organization")
         .prefetch_related(
-            "phones",
-            "schedules",
-            "organization__phones",
-            Prefetch("attributes", queryset=Attribute.objects.filter(taxonomy_term__in=terms)),
+            rows("phones", PhoneRow, "phones"),
+            rows("schedules", Schedule, "schedules"),
             Prefetch(
-                "service_at_locations",
-                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
-                    "schedules", "location__addresses", "location__phones", "location__schedules"
-                ),
+                "organization",
+                queryset=Organization.objects.prefetch_related(rows("phones", PhoneRow, "phones")),
             ),
+            Prefetch(
+                "attributes",
+                queryset=Attribute.objects.filter(taxonomy_term__in=terms),
+                to_attr="printed_attributes",
+            ),
+            Prefetch("service_at_locations", queryset=sals, to_attr="printed_sals"),
         )
         .order_by("name_kana", "name", "id")
     )
 
 
-def _entry(service: Service, marks: list[Mark], size: PageSize) -> Entry:
-    sals = list(service.service_at_locations.all())
+def _entry(service: Service, marks: list[Mark], size: PageSize, days: dict[str, str]) -> Entry:
+    sals = service.printed_sals  # type: ignore[attr-defined]
     schedules = _schedules(service, sals)
     provider = service.organization.name
     if service.department and service.department not in provider:
@@ -228,7 +256,7 @@ def _entry(service: Service, marks: list[Mark], size: PageSize) -> Entry:
         marks=marks,
         reservation=service.reservation == Reservation.REQUIRED,
         phones=phones,
-        hours=describe(schedules, open_on_holidays=service.is_24h),
+        hours=describe(schedules, open_on_holidays=service.is_24h, names=days),
         address=_address(sals, provider),
         url="" if phones else service.url,
     )
@@ -252,11 +280,12 @@ def build_document(
     terms = list(terms) if terms is not None else chosen_terms(settings)
     colour = {term.pk: i % 8 for i, term in enumerate(terms)}
     sections = {term.pk: Section(f"cat-{i}", term.name, colour[term.pk], []) for i, term in enumerate(terms)}
+    days = day_names()
     for service in _services(terms):
-        term_ids = [a.taxonomy_term_id for a in service.attributes.all()]
+        term_ids = [a.taxonomy_term_id for a in service.printed_attributes]  # type: ignore[attr-defined]
         ordered = [t for t in terms if t.pk in term_ids]
         marks = [Mark(t.name, colour[t.pk]) for t in ordered]
-        entry = _entry(service, marks, SIZES[size])
+        entry = _entry(service, marks, SIZES[size], days)
         for term in ordered:
             sections[term.pk].entries.append(entry)
     owner = platform.owner_name
@@ -331,13 +360,37 @@ def _claim(platform: Platform, key: str, size: str, language: str) -> bool:
     return True
 
 
+def _memo_key(platform: Platform, size: str, language: str) -> str:
+    return f"support-list:{platform.pk}:{size}:{language}"
+
+
+def forget_current(platform: Platform) -> None:
+    """Drop the remembered current keys, so that the next request sees a change at once."""
+    keys = [_memo_key(platform, size, lang) for size in SIZES for lang, _n in django_settings.LANGUAGES]
+    cache.delete_many(keys)
+
+
 def current_pdf(platform: Platform, size: str) -> Pdf:
-    """The current PDF, rendering it at most once per version of the data."""
+    """The current PDF, rendering it at most once per version of the data.
+
+    Which version is current is remembered for ``MEMO_SECONDS`` in the shared cache, so that a
+    burst of requests does not build the document each time (about a millisecond a service);
+    an edit of the directory therefore shows in the PDF within that time (saving the settings
+    forgets it at once).
+    """
+    language = translation.get_language() or "ja"
+    memo = _memo_key(platform, size, language)
+    remembered = cache.get(memo)
+    if remembered:
+        done = SupportListRendering.objects.filter(key=remembered, pages__gt=0).first()
+        if done is not None:
+            return Pdf(bytes(done.pdf), remembered, done.pages)
     settings = settings_for(platform)
     doc = build_document(platform, settings, size)
     key = document_key(doc)
     done = SupportListRendering.objects.filter(key=key, pages__gt=0).first()
     if done is not None:
+        cache.set(memo, key, MEMO_SECONDS)
         return Pdf(bytes(done.pdf), key, done.pages)
     if not _claim(platform, key, size, doc.lang):
         previous = (
@@ -358,4 +411,5 @@ def current_pdf(platform: Platform, size: str) -> Pdf:
         SupportListRendering.objects.filter(size=size, language=doc.lang, pages__gt=0).exclude(
             key=key
         ).delete()
+    cache.set(memo, key, MEMO_SECONDS)
     return Pdf(content, key, pages)

@@ -74,6 +74,14 @@ class SupportListSettingsTestCase(BaseTestCase):
         with scopes_disabled():
             self.assertFalse(SupportListSettings.objects.filter(platform=self.platform).exists())
 
+    def test_it_shows_saved_settings_in_the_public_pdf_at_once(self) -> None:
+        make_entry(self.platform, "健康相談", categories=("cat-health",), phone="058-000-0001")
+        pdf = self.url("directory:support_list_pdf")
+        before = self.client.get(pdf)["ETag"]
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.page, form_data({"cat-health": 1}, size="a4"))
+        self.assertNotEqual(self.client.get(pdf)["ETag"], before)
+
     def test_it_previews_the_pdf_without_saving(self) -> None:
         make_entry(self.platform, "健康相談", categories=("cat-health",), phone="058-000-0001")
         response = self.client.post(self.page, form_data({"cat-health": 1}, action="preview"))
