@@ -62,6 +62,11 @@ def day_names() -> dict[str, str]:
     return _day_names(translation.get_language() or "ja")
 
 
+def day_name(code: str) -> str:
+    """「月」 for "MO" (in the active language)."""
+    return day_names()[code]
+
+
 def parse_byday(byday: str) -> list[tuple[int | None, str]]:
     """ "MO,3TH" → [(None, "MO"), (3, "TH")]; raises ValueError naming the bad part."""
     parts: list[tuple[int | None, str]] = []
