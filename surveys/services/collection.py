@@ -10,12 +10,32 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from surveys import logic
-from surveys.models import Invitation, Mode, QuestionnaireVersion, Response, Section, Survey
+from surveys.models import (
+    Invitation,
+    Mode,
+    QuestionnaireVersion,
+    Response,
+    Section,
+    Survey,
+    new_invitation_code,
+)
 from surveys.services.questionnaire import bump_revision
 
 
 class AnswerRefused(Exception):
     """A polite refusal shown to the respondent (closed survey, code already used, …)."""
+
+
+def unused_codes(survey: Survey, count: int) -> list[str]:
+    """``count`` new invitation codes, none already used in this survey (the unique constraint backs this)."""
+    taken = set(Invitation.objects.filter(survey=survey).values_list("code", flat=True))
+    codes: list[str] = []
+    while len(codes) < count:
+        code = new_invitation_code()
+        if code not in taken:
+            taken.add(code)
+            codes.append(code)
+    return codes
 
 
 def normalise_code(code: str) -> str:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from partnership.models import MemberOrganisation
-from surveys.models import Invitation, Reminder, Response, Survey, new_invitation_code
+from surveys.models import Invitation, Reminder, Response, Survey
+from surveys.services.collection import unused_codes
 
 
 def tracking(survey: Survey) -> list[dict[str, Any]]:
@@ -59,22 +60,17 @@ def do_invite_members(survey: Survey, *, actor: Any = None) -> int:
             "organisation_id", flat=True
         )
     )
-    taken = set(Invitation.objects.filter(survey=survey).values_list("code", flat=True))
-    created = []
-    for member in MemberOrganisation.objects.active().exclude(pk__in=have):
-        code = new_invitation_code()
-        while code in taken:
-            code = new_invitation_code()
-        taken.add(code)
-        created.append(
-            Invitation(
-                platform=survey.platform,
-                survey=survey,
-                organisation=member,
-                code=code,
-                stratum=member.get_org_type_display(),
-            )
+    members = list(MemberOrganisation.objects.active().exclude(pk__in=have))
+    created = [
+        Invitation(
+            platform=survey.platform,
+            survey=survey,
+            organisation=member,
+            code=code,
+            stratum=member.get_org_type_display(),
         )
+        for member, code in zip(members, unused_codes(survey, len(members)), strict=True)
+    ]
     Invitation.objects.bulk_create(created)
     log_action(
         "survey.members_invited",

@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
-from surveys.models import Invitation, Sample, Survey, new_invitation_code
+from surveys.models import Invitation, Sample, Survey
+from surveys.services.collection import unused_codes
 from surveys.services.imports import ImportRejected, Problem, read_table
 
 MAX_FRAME = 2_000_000
@@ -136,24 +137,18 @@ def do_draw_sample(
         strata={s: {"population": populations[s], "sample": counts[s]} for s in sorted(counts)},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    taken = set(Invitation.objects.filter(survey=survey).values_list("code", flat=True))
-    invitations = []
     address_columns = [c for c in sampled.columns if c != "stratum"]
-    for row in sampled.iter_rows(named=True):
-        code = new_invitation_code()
-        while code in taken:
-            code = new_invitation_code()
-        taken.add(code)
-        invitations.append(
-            Invitation(
-                platform=survey.platform,
-                survey=survey,
-                sample=sample,
-                code=code,
-                stratum=row["stratum"],
-                address={c: row[c] for c in address_columns if row[c] is not None},
-            )
+    invitations = [
+        Invitation(
+            platform=survey.platform,
+            survey=survey,
+            sample=sample,
+            code=code,
+            stratum=row["stratum"],
+            address={c: row[c] for c in address_columns if row[c] is not None},
         )
+        for code, row in zip(unused_codes(survey, sampled.height), sampled.iter_rows(named=True), strict=True)
+    ]
     Invitation.objects.bulk_create(invitations, batch_size=2000)
     log_action(
         "survey.sample_drawn",
