@@ -25,8 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django_scopes import scopes_disabled
 
 from directory.search.analysis import Analysis, analyse_query
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "Near", "SearchResults", "filter_services", "search_services"]
 
 FUZZY_BELOW = 5
-MAX_LIMIT = 200
+MAX_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -191,33 +190,27 @@ def search_services(
     return results
 
 
-RANKED_FIRST = 100
+API_RESULTS = 500
 
 
 def filter_services(services: QuerySet, text: str, *, platform: Platform | None = None) -> QuerySet:
-    """``services`` narrowed to those matching ``text``, best first (for the HSDS API).
+    """``services`` narrowed to the best ``API_RESULTS`` matches of ``text``, best first.
 
-    ``services`` are public services of ``platform``, or of every public platform when
-    ``platform`` is None (the aggregate ``/hsds/``); further filters on ``services`` still
-    apply. Every service that matches the words, readings or synonyms stays in (so counts and
-    pages are exact); the best ``RANKED_FIRST`` by search_services() (crisis lines first for
-    crisis words, then relevance, then similar-sounding ones when few matched) come first in
-    that order, the rest follow by ふりがな.
+    For the HSDS API's ``search`` parameter. ``services`` are public services of ``platform``,
+    or of every public platform when ``platform`` is None (the aggregate ``/hsds/``); further
+    filters on ``services`` still apply. The order is search_services()'s: crisis lines first
+    for crisis words, then relevance × proximity, then similar-sounding services when few
+    matched. A query matching more than ``API_RESULTS`` services (相談 matches most of them)
+    gives its best ``API_RESULTS``: ordering and counting every match of such a word on each
+    request would cost more than the request may take, and no one pages that far.
     """
     ranked = search_services(
-        text, platform=platform, public_platforms_only=platform is None, limit=RANKED_FIRST
+        text, platform=platform, public_platforms_only=platform is None, limit=API_RESULTS
     )
     ids = [hit.service_id for hit in ranked.hits]
-    constraint = _constraint(
-        [platform.pk] if platform is not None else None, None, True, open_only=platform is None
-    )
-    matching = backend().matching_sql(ranked.analysis, constraint)
-    wanted = Q(pk__in=ids)
-    if matching is not None:
-        wanted |= Q(pk__in=RawSQL(*matching))
     order = Case(
         *(When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)),
         default=Value(len(ids)),
         output_field=IntegerField(),
     )
-    return services.filter(wanted).annotate(search_rank=order).order_by("search_rank", "name_kana", "pk")
+    return services.filter(pk__in=ids).annotate(search_rank=order).order_by("search_rank", "pk")

@@ -187,18 +187,6 @@ class SQLiteBackend:
                 groups.append(f"{column} : ({' OR '.join(_fts_phrase(t) for t in terms)})")
         return " OR ".join(groups)
 
-    def matching_sql(self, analysis: Analysis, constraint: Constraint) -> tuple[str, list] | None:
-        """SQL selecting the service ids of every match (no ranking), or None without terms."""
-        match = self._match_expression(analysis)
-        if not match:
-            return None
-        extra, extra_params = constraint.extra()
-        sql = (
-            f"SELECT e.service_id FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s AND ({extra})"
-        )
-        return sql, [f"({match}){_scope_match(constraint)}", *extra_params]
-
     def ranked(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int
     ) -> tuple[int, list[tuple[int, float]]]:
@@ -337,15 +325,6 @@ PG_VECTOR = pg_vector()
 
 class PostgreSQLBackend:
     vendor = "postgresql"
-
-    def matching_sql(self, analysis: Analysis, constraint: Constraint) -> tuple[str, list] | None:
-        """SQL selecting the service ids of every match (no ranking), or None without terms."""
-        query = _tsquery(analysis, constraint)
-        if not query:
-            return None
-        extra, extra_params = constraint.extra()
-        sql = f"SELECT e.service_id FROM {TABLE} e WHERE {PG_VECTOR} @@ %s::tsquery AND ({extra})"
-        return sql, [query, *extra_params]
 
     def ranked(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int

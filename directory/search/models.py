@@ -37,7 +37,11 @@ class SearchEntry(models.Model):
     objects = platform_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["platform", "is_public", "sort_key"], name="directory_search_list")]
+        indexes = [
+            models.Index(fields=["platform", "is_public", "sort_key"], name="directory_search_list"),
+            # Crisis lines are few; search_services() looks them up for every crisis query.
+            models.Index(fields=["crisis_rank"], name="directory_search_crisis"),
+        ]
 
     def __str__(self) -> str:
         return f"search entry of service {self.service_id}"

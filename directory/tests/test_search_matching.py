@@ -189,7 +189,7 @@ class SearchIndexSyncTestCase(BaseTestCase):
 class FilterServicesTestCase(BaseTestCase):
     """filter_services(): the queryset form used by the HSDS API's ``search`` parameter."""
 
-    def test_it_keeps_every_match_in_relevance_order_with_crisis_lines_first(self) -> None:
+    def test_it_keeps_the_best_matches_in_relevance_order_with_crisis_lines_first(self) -> None:
         from directory.search import filter_services
 
         title = make_service(self.platform, "孤独の相談", "")
@@ -232,3 +232,16 @@ class LargeResultTestCase(BaseTestCase):
         ids = [h.service_id for h in first.hits + second.hits]
         self.assertEqual(sorted(ids[:3]), sorted(s.pk for s in named))
         self.assertEqual(sorted(ids[3:]), sorted(s.pk for s in described))
+
+    def test_it_caps_a_very_common_word_at_the_best_results(self) -> None:
+        from unittest import mock
+
+        from directory import search
+        from directory.search import filter_services
+
+        for i in range(4):
+            make_service(self.platform, f"相談{i}", "")
+        with scope(platform=self.platform), mock.patch.object(search, "API_RESULTS", 3):
+            self.assertEqual(
+                filter_services(Service.objects.public(), "相談", platform=self.platform).count(), 3
+            )
