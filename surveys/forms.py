@@ -18,7 +18,6 @@ from surveys.models import (
     QuestionType,
     Sample,
     Section,
-    Survey,
     WeightingSettings,
     code_validator,
 )
@@ -425,12 +424,6 @@ class SampleForm(UploadForm):
 
     def strata_columns(self) -> list[str]:
         return [c.strip() for c in self.cleaned_data["strata"].replace("、", ",").split(",") if c.strip()]
-
-
-class SurveyEditForm(forms.ModelForm):
-    class Meta:
-        model = Survey
-        fields = ["title", "description", "allow_open_web"]
 
 
 class BenchmarkForm(forms.Form):

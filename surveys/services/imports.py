@@ -19,7 +19,7 @@ import hashlib
 import io
 import os
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,6 @@ class Problem:
 class ImportRejected(Exception):
     problems: list[Problem]
     total: int = 0
-    extra: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.total = max(self.total, len(self.problems))
