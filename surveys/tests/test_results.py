@@ -220,6 +220,12 @@ class ResultsTestCase(ImportedSurveyTestCase):
             self.assertEqual(WeightingSettings.objects.get(survey=self.survey).tables, [])
             self.assertTrue(AuditEntry.objects.filter(action="survey.weighting_table_removed").exists())
 
+    def test_it_is_linked_from_the_survey_page(self) -> None:
+        self.login(self.admin)
+        page = self.client.get(reverse("surveys:survey", args=[self.platform.slug, self.survey.uuid]))
+        self.assertContains(page, self.url("results"))
+        self.assertContains(page, self.url("weighting"))
+
     def test_it_is_for_the_secretariat_only(self) -> None:
         self.login(self.users["viewer"])
         self.assertEqual(self.client.get(self.url("weighting")).status_code, 403)
