@@ -104,6 +104,10 @@ class CoverageTestCase(BaseTestCase):
         self.assertEqual((row.term.name, column.label), ("お金・住まい", "岐阜市"))
         self.assertEqual(sorted(s.name for s in services), ["家族の生活相談", "本人の生活相談"])
         self.assertContains(response, "お金・住まい × 岐阜市")
+        first = min(services, key=lambda s: s.name)
+        self.assertContains(
+            response, f'<a href="{self.url("directory:service", first.uuid)}">{first.name}</a>'
+        )
         self.assertContains(response, f"cell={money}:{OGAKI}#cell")  # the count links to its list
         unknown = self.client.get(url, {"cell": "nonsense"})
         self.assertIsNone(unknown.context["cell"])

@@ -55,7 +55,9 @@ class TouchPointTestCase(BaseTestCase):
         self.assertEqual([row.count for row in matrix.rows], [1, 0])
         self.assertEqual([s.name for s in matrix.uncovered_signals], ["繰り返す救急要請"])
         self.assertEqual(matrix.unreferred, [])
-        self.assertContains(response, "→ 生活困窮の相談")
+        self.assertContains(
+            response, f'→ <a href="{self.url("directory:service", self.service.uuid)}">生活困窮の相談</a>'
+        )
         self.assertContains(response, "どの部局も出会っていないサイン:")
         self.assertContains(response, '<span class="sr-only">接点なし</span>', count=3)
 
