@@ -16,6 +16,7 @@ from collections import Counter
 
 from django.utils import timezone
 
+from consultations import demo_casework
 from consultations.crypto import blind_index
 from consultations.models import (
     BusinessHours,
@@ -84,6 +85,11 @@ def demo_secret(slug: str) -> str:
 
 
 def load(platform: Platform, slug: str, created: Counter[str]) -> None:
+    _load_desk(platform, slug, created)
+    demo_casework.load(platform, slug, created)  # Yamagata's generated month: 85 people, 203 consultations
+
+
+def _load_desk(platform: Platform, slug: str, created: Counter[str]) -> None:
     if DeskSettings.objects.filter(platform=platform).exists():
         return
     yamagata = slug == YAMAGATA

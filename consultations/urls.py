@@ -1,6 +1,10 @@
 from django.urls import path
 
+from consultations.views import cases as views_cases
+from consultations.views import inbox as views_inbox
 from consultations.views import line, links, staff, webchat
+from consultations.views import referrals as views_referrals
+from consultations.views import report as views_report
 
 app_name = "consultations"
 urlpatterns = [
@@ -30,5 +34,44 @@ urlpatterns = [
         "p/<slug:platform_slug>/staff/consultations/people/<uuid:uuid>/export.json",
         staff.person_export,
         name="person_export",
+    ),
+    # Counsellors' inbox
+    path("p/<slug:platform_slug>/staff/inbox/", views_inbox.inbox_list, name="inbox"),
+    path("p/<slug:platform_slug>/staff/inbox/canned/", views_inbox.canned_list, name="canned"),
+    path(
+        "p/<slug:platform_slug>/staff/inbox/canned/<uuid:uuid>/", views_inbox.canned_edit, name="canned_edit"
+    ),
+    path(
+        "p/<slug:platform_slug>/staff/inbox/<uuid:uuid>/",
+        views_inbox.conversation_detail,
+        name="conversation",
+    ),
+    path(
+        "p/<slug:platform_slug>/staff/inbox/<uuid:uuid>/consent/",
+        views_referrals.consent_new,
+        name="consent_new",
+    ),
+    path(
+        "p/<slug:platform_slug>/staff/inbox/<uuid:uuid>/refer/",
+        views_referrals.referral_new,
+        name="referral_new",
+    ),
+    path("p/<slug:platform_slug>/staff/inbox/<uuid:uuid>/case/", views_cases.case_new, name="case_new"),
+    # Referrals (desk, secretariat, receiving members)
+    path("p/<slug:platform_slug>/staff/referrals/", views_referrals.referral_list, name="referrals"),
+    path(
+        "p/<slug:platform_slug>/staff/referrals/<uuid:uuid>/",
+        views_referrals.referral_detail,
+        name="referral",
+    ),
+    # Multi-agency case conferences
+    path("p/<slug:platform_slug>/staff/cases/", views_cases.case_list, name="cases"),
+    path("p/<slug:platform_slug>/staff/cases/<uuid:uuid>/", views_cases.case_detail, name="case"),
+    # Statistics and settings
+    path("p/<slug:platform_slug>/staff/consultations/report/", views_report.report, name="report"),
+    path(
+        "p/<slug:platform_slug>/staff/consultations/casework-settings/",
+        views_report.casework_settings,
+        name="casework_settings",
     ),
 ]

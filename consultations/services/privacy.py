@@ -27,6 +27,7 @@ from consultations.models import (
     InboundEvent,
     Message,
 )
+from consultations.services.cases import erase_casework_content
 from consultations.services.channels import desk_settings
 from platforms.models import Platform
 
@@ -72,6 +73,7 @@ def do_apply_retention(platform: Platform, *, now: datetime.datetime | None = No
             text="", image=None, meta={}, line_message_id=""
         )
         Conversation.objects.filter(pk__in=ids).update(content_deleted_at=now, urgent_reason="")
+        casework = erase_casework_content(ids)  # notes, consent wording, referral and case texts
         # People with nothing left but erased consultations and no contact within the period:
         # forget how to reach them (the keyed hash stays, so a returning person is counted once).
         idle = (
@@ -88,7 +90,13 @@ def do_apply_retention(platform: Platform, *, now: datetime.datetime | None = No
             received_at__lt=now - datetime.timedelta(days=RAW_EVENT_DAYS),
         ).exclude(payload="")
         payloads = raw.update(payload="")
-        counts = {"consultations": len(ids), "messages": erased, "people": people, "raw_events": payloads}
+        counts = {
+            "consultations": len(ids),
+            "messages": erased,
+            "casework": casework,
+            "people": people,
+            "raw_events": payloads,
+        }
         log_action(
             "consultation.retention_applied",
             platform=platform,

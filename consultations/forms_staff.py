@@ -1,0 +1,322 @@
+"""Forms of the staff side of the desk: inbox, consent, referrals, case conferences."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from directory.models import Service
+from partnership.models import MemberOrganisation
+
+from .casework_models import (
+    AgeBand,
+    CannedReply,
+    CaseEntry,
+    CaseworkSettings,
+    Consent,
+    DeclineReason,
+    Outcome,
+    ReferralOutcome,
+    RiskLevel,
+    ShareItem,
+    Topic,
+)
+from .models import ChannelKind, ConversationState
+from .services.referrals import city_windows
+
+TEXT_MAX = 5000
+
+
+class InboxFilterForm(forms.Form):
+    STATES = [("active", _("対応中のすべて（終了以外）")), ("all", _("すべて")), *ConversationState.choices]
+    ASSIGNED = [("", _("全員")), ("me", _("自分の担当")), ("none", _("未割当"))]
+
+    state = forms.ChoiceField(label=_("状態"), choices=STATES, required=False)
+    channel = forms.ChoiceField(
+        label=_("チャネル"), choices=[("", _("すべて")), *ChannelKind.choices], required=False
+    )
+    assigned = forms.ChoiceField(label=_("担当"), choices=ASSIGNED, required=False)
+    urgent = forms.BooleanField(label=_("緊急のみ"), required=False)
+    q = forms.CharField(
+        label=_("検索"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "相談者の表示名・相談内容の種類・年代・リスク・結果で探せます（本文は暗号化しているため検索できません）"
+        ),
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("返信"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("内部メモ（相談者には送られません）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
+    )
+
+
+class AssignForm(forms.Form):
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("担当者"), queryset=User.objects.none(), required=False, empty_label=_("未割当")
+    )
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users  # type: ignore[attr-defined]
+
+
+class StateForm(forms.Form):
+    state = forms.ChoiceField(label=_("状態"), choices=ConversationState.choices)
+
+
+class RecordForm(forms.Form):
+    age_band = forms.ChoiceField(label=_("年代"), choices=[("", _("不明")), *AgeBand.choices], required=False)
+    topics = forms.MultipleChoiceField(
+        label=_("相談内容の種類（複数選択可）"),
+        choices=Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    risk_level = forms.ChoiceField(label=_("リスク"), choices=RiskLevel.choices)
+    outcome = forms.ChoiceField(
+        label=_("対応結果"), choices=[("", _("未記録")), *Outcome.choices], required=False
+    )
+
+
+class CannedReplyForm(forms.ModelForm):
+    class Meta:
+        model = CannedReply
+        fields = ["title", "body", "order"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+
+class ConsentForm(forms.Form):
+    items = forms.MultipleChoiceField(
+        label=_("共有してよい情報"), choices=ShareItem.choices, widget=forms.CheckboxSelectMultiple
+    )
+    organisations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("共有してよい団体"),
+        queryset=MemberOrganisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    city_divisions = forms.BooleanField(label=_("市役所内の関係課（事務局を通じて）"), required=False)
+    valid_until = forms.DateField(
+        label=_("同意の期限"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("この日を過ぎると共有できなくなります"),
+    )
+    statement = forms.CharField(
+        label=_("同意の記録"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("本人に何を説明し、どう答えたか（例: 「市の担当課に伝えてよい」と返信あり）"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = MemberOrganisation.objects.active().order_by("name_kana")  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("valid_until", timezone.localdate() + datetime.timedelta(days=90))
+
+
+class ReceiverForm(forms.Form):
+    receiver_member: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("紹介先の会員団体"), queryset=MemberOrganisation.objects.none(), required=False
+    )
+    receiver_service: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("または市の窓口（事務局が応答を記録）"), queryset=Service.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, consent: Consent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["receiver_member"]
+        field.queryset = consent.organisations.filter(status="active").order_by("name_kana")  # type: ignore[attr-defined]
+        if consent.city_divisions:
+            self.fields["receiver_service"].queryset = city_windows(consent.platform)  # type: ignore[attr-defined]
+        else:
+            del self.fields["receiver_service"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("receiver_service", None)
+        if data.get("receiver_member") and data.get("receiver_service"):
+            self.add_error("receiver_service", _("紹介先は会員団体か市の窓口のどちらか一方にしてください。"))
+        return data
+
+
+class ReferralForm(ReceiverForm):
+    summary = forms.CharField(
+        label=_("紹介先に伝える要約"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX,
+        required=False,
+        help_text=_("本人が同意した範囲だけを書いてください"),
+    )
+
+    def __init__(self, *args: Any, consent: Consent, via_secretariat: bool, **kwargs: Any) -> None:
+        super().__init__(*args, consent=consent, **kwargs)
+        if via_secretariat:
+            self.fields["receiver_member"].help_text = _("空欄にすると事務局が紹介先を選びます")
+        if ShareItem.SUMMARY not in consent.items:
+            del self.fields["summary"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data.setdefault("summary", "")
+        return data
+
+
+class ForwardForm(ReceiverForm):
+    note = forms.CharField(
+        label=_("紹介先へのメモ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class RespondForm(forms.Form):
+    DECISIONS = [("accept", _("受諾する")), ("hold", _("待機（順番待ち）にする")), ("decline", _("辞退する"))]
+
+    decision = forms.ChoiceField(label=_("応答"), choices=DECISIONS, widget=forms.RadioSelect)
+    decline_reason = forms.ChoiceField(
+        label=_("辞退の理由"), choices=[("", "—"), *DeclineReason.choices], required=False
+    )
+    answer = forms.CharField(
+        label=_("相談者への回答（相談員が本人に伝えます）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("相談員へのメモ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "decline" and not data.get("decline_reason"):
+            self.add_error("decline_reason", _("辞退の理由を選んでください。"))
+        return data
+
+
+class ContactForm(forms.Form):
+    contacted_at = forms.DateTimeField(
+        label=_("本人と連絡した日時"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    note = forms.CharField(
+        label=_("メモ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("結果"), choices=ReferralOutcome.choices)
+    answer = forms.CharField(
+        label=_("相談者への回答（相談員が本人に伝えます）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("メモ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class RelayForm(forms.Form):
+    text = forms.CharField(
+        label=_("相談者へ送る内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX
+    )
+
+
+class CancelForm(forms.Form):
+    note = forms.CharField(label=_("取消の理由"), max_length=2000, required=False)
+
+
+class CaseOpenForm(forms.Form):
+    organisations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("招待する団体"),
+        queryset=MemberOrganisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    assessment = forms.CharField(
+        label=_("見立て（アセスメント）"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX
+    )
+    plan = forms.CharField(label=_("支援方針"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX)
+
+    def __init__(self, *args: Any, consent: Consent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = consent.organisations.order_by("name_kana")  # type: ignore[attr-defined]
+
+
+class PlanForm(forms.Form):
+    assessment = forms.CharField(
+        label=_("見立て（アセスメント）"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX
+    )
+    plan = forms.CharField(label=_("支援方針"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX)
+
+
+class TaskForm(forms.Form):
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("担当団体"), queryset=MemberOrganisation.objects.none()
+    )
+    description = forms.CharField(label=_("課題"), max_length=1000)
+    due_on = forms.DateField(label=_("期限"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("種類"), choices=CaseEntry.KINDS)
+    occurred_on = forms.DateField(label=_("日付"), widget=forms.DateInput(attrs={"type": "date"}))
+    body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX)
+
+    def __init__(self, *args: Any, secretariat: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not secretariat:
+            self.fields["kind"].choices = [(CaseEntry.ACTION, _("対応記録"))]  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("occurred_on", timezone.localdate())
+
+
+class InviteForm(forms.Form):
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("招待する団体"), queryset=MemberOrganisation.objects.none()
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class CaseworkSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CaseworkSettings
+        fields = [
+            "referrals_via_secretariat",
+            "secretariat_label",
+            "response_business_days",
+            "small_count_threshold",
+        ]
+
+
+class ReportForm(forms.Form):
+    date_from = forms.DateField(label=_("開始日"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("終了日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("終了日は開始日以降にしてください。"))
+        if start and end and (end - start).days > 366 * 3:
+            self.add_error("date_to", _("期間は3年以内にしてください。"))
+        return data

@@ -1,0 +1,324 @@
+"""The counsellors' shared inbox: reads (list, unread counts, search) and writes (do_*).
+
+Search: message text is encrypted at rest (Fernet tokens differ for equal text),
+so SQL cannot search it, and decrypting every message per query does not scale
+and would turn a search into a read of everyone's consultations. The inbox
+searches the metadata counsellors record instead: the person's pseudonym
+(相談者 A7K2), topics, age band, risk level, outcome, state, channel and
+assignee. Content stays unsearchable by design.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from audit.services import log_action
+from consultations.casework_models import (
+    AgeBand,
+    CannedReply,
+    ConversationRecord,
+    ConversationTopic,
+    InternalNote,
+    Outcome,
+    ReadMarker,
+    RiskLevel,
+    Topic,
+)
+from consultations.models import Conversation, ConversationState, Direction, Message
+from consultations.services.conversations import do_send
+from consultations.services.privacy import read_conversation
+from platforms.models import Platform
+
+INBOX_ROLES = (Role.COUNSELLOR, Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_STAFF)
+URGENT_RISKS = (RiskLevel.HIGH, RiskLevel.EMERGENCY)
+
+
+def _actor(request: HttpRequest | None) -> User | None:
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) else None
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class InboxFilters:
+    state: str = "active"  # "active" (not closed), "all", or a ConversationState
+    channel: str = ""
+    assigned: str = ""  # "", "me", "none"
+    urgent: bool = False
+    q: str = ""
+
+
+def with_unread(queryset: QuerySet[Conversation], user: User) -> QuerySet[Conversation]:
+    """Annotate ``unread``: the person's visible messages since this user last read the conversation."""
+    read_at = ReadMarker.objects.filter(conversation=OuterRef("pk"), user=user).values("read_at")[:1]
+    inbound = Q(messages__direction=Direction.INBOUND, messages__hidden_at__isnull=True)
+    since = Q(last_read_at__isnull=True) | Q(messages__created_at__gt=F("last_read_at"))
+    return queryset.annotate(last_read_at=Subquery(read_at)).annotate(
+        unread=Count("messages", filter=inbound & since)
+    )
+
+
+def _search(queryset: QuerySet[Conversation], q: str) -> QuerySet[Conversation]:
+    """Match the pseudonym, or any recorded label (topic, age band, risk, outcome, state)."""
+    words = q.replace("相談者", " ").split()
+    for word in words:
+        folded = word.casefold()
+        condition = Q(consulter__label__iexact=word)
+        topics = [value for value, label in Topic.choices if folded in str(label).casefold()]
+        if topics:
+            condition |= Q(record__topic_rows__topic__in=topics)
+        bands = [value for value, label in AgeBand.choices if folded in str(label).casefold()]
+        if bands:
+            condition |= Q(record__age_band__in=bands)
+        risks = [value for value, label in RiskLevel.choices if folded in str(label).casefold()]
+        if risks:
+            condition |= Q(record__risk_level__in=risks)
+        outcomes = [value for value, label in Outcome.choices if folded in str(label).casefold()]
+        if outcomes:
+            condition |= Q(record__outcome__in=outcomes)
+        states = [value for value, label in ConversationState.choices if folded in str(label).casefold()]
+        if states:
+            condition |= Q(state__in=states)
+        queryset = queryset.filter(condition)
+    return queryset.distinct() if words else queryset
+
+
+def inbox(user: User, filters: InboxFilters) -> QuerySet[Conversation]:
+    conversations = Conversation.objects.select_related("consulter", "channel", "assigned_to", "record")
+    if filters.state == "active":
+        conversations = conversations.active()
+    elif filters.state in ConversationState.values:
+        conversations = conversations.filter(state=filters.state)
+    if filters.channel:
+        conversations = conversations.filter(channel__kind=filters.channel)
+    if filters.assigned == "me":
+        conversations = conversations.filter(assigned_to=user)
+    elif filters.assigned == "none":
+        conversations = conversations.filter(assigned_to__isnull=True)
+    if filters.urgent:
+        conversations = conversations.filter(urgent=True)
+    if filters.q.strip():
+        matching = _search(Conversation.objects.all(), filters.q.strip()).values("pk")
+        conversations = conversations.filter(pk__in=matching)
+    return with_unread(conversations, user).order_by(
+        "-urgent", F("last_inbound_at").desc(nulls_last=True), "-opened_at"
+    )
+
+
+def unread_summary(user: User) -> dict[str, int]:
+    """Totals for the live badge: unread messages, conversations with unread, urgent open ones."""
+    rows = with_unread(Conversation.objects.active(), user).values("unread", "urgent")  # type: ignore[misc]
+    unread = [row["unread"] for row in rows]
+    return {
+        "messages": sum(unread),
+        "conversations": sum(1 for n in unread if n),
+        "urgent": sum(1 for row in rows if row["urgent"]),
+    }
+
+
+def staff_users(platform: Platform) -> QuerySet[User]:
+    return User.objects.filter(
+        roles__platform=platform, roles__kind__in=INBOX_ROLES, is_active=True
+    ).order_by("name", "email")
+
+
+def record_of(conversation: Conversation) -> ConversationRecord:
+    found = (
+        ConversationRecord.objects.filter(conversation=conversation).prefetch_related("topic_rows").first()
+    )
+    return found or ConversationRecord(platform=conversation.platform, conversation=conversation)
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+def do_open_conversation(conversation: Conversation, *, request: HttpRequest) -> list[Message]:
+    """A staff read: audited (READ_SENSITIVE, through privacy.read_conversation), unsent messages
+    left out, and the conversation marked read for this user."""
+    user = _actor(request)
+    with transaction.atomic():
+        messages = list(read_conversation(conversation, user=user, request=request).select_related("sent_by"))
+        if user is not None:
+            ReadMarker.objects.update_or_create(
+                platform=conversation.platform,
+                conversation=conversation,
+                user=user,
+                defaults={"read_at": timezone.now()},
+            )
+    return messages
+
+
+def do_assign(
+    conversation: Conversation, assignee: User | None, *, request: HttpRequest | None = None
+) -> None:
+    with transaction.atomic():
+        conversation.assigned_to = assignee
+        fields = ["assigned_to"]
+        if assignee is not None and conversation.state == ConversationState.NEW:
+            conversation.state = ConversationState.OPEN
+            fields.append("state")
+        conversation.save(update_fields=fields)
+        log_action(
+            "conversation.assigned",
+            actor=_actor(request),
+            platform=conversation.platform,
+            obj=conversation,
+            data={"assignee": assignee.email if assignee else None},
+            request=request,
+        )
+
+
+def do_set_state(conversation: Conversation, state: str, *, request: HttpRequest | None = None) -> None:
+    if state not in ConversationState.values:
+        raise ValidationError(_("状態を選んでください。"))
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conversation.is_closed and state != ConversationState.CLOSED:
+            newer = Conversation.objects.active().filter(consulter_id=conversation.consulter_id).exists()
+            if newer:
+                raise ValidationError(_("この相談者には新しい相談があります。終了した相談は再開できません。"))
+        previous = conversation.state
+        conversation.state = state
+        conversation.closed_at = timezone.now() if state == ConversationState.CLOSED else None
+        conversation.save(update_fields=["state", "closed_at"])
+        log_action(
+            "conversation.state",
+            actor=_actor(request),
+            platform=conversation.platform,
+            obj=conversation,
+            data={"from": previous, "to": state},
+            request=request,
+        )
+
+
+def do_add_note(conversation: Conversation, body: str, *, request: HttpRequest | None = None) -> InternalNote:
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("メモを入力してください。"))
+    with transaction.atomic():
+        note = InternalNote.objects.create(
+            platform=conversation.platform, conversation=conversation, author=_actor(request), body=body
+        )
+        log_action(
+            "conversation.note",
+            actor=_actor(request),
+            platform=conversation.platform,
+            obj=conversation,
+            request=request,
+        )
+    return note
+
+
+def do_update_record(
+    conversation: Conversation,
+    *,
+    age_band: str,
+    topics: Iterable[str],
+    risk_level: str,
+    outcome: str,
+    request: HttpRequest | None = None,
+) -> ConversationRecord:
+    """Save the counsellor's record; a high risk level flags the conversation urgent."""
+    wanted = [topic for topic in Topic.values if topic in set(topics)]
+    with transaction.atomic():
+        record, _created = ConversationRecord.objects.get_or_create(
+            conversation=conversation, defaults={"platform": conversation.platform}
+        )
+        record.age_band = age_band
+        record.risk_level = risk_level
+        record.outcome = outcome
+        record.full_clean(exclude=["conversation", "platform"])
+        record.save()
+        ConversationTopic.objects.filter(record=record).exclude(topic__in=wanted).delete()
+        have = set(ConversationTopic.objects.filter(record=record).values_list("topic", flat=True))
+        ConversationTopic.objects.bulk_create(
+            [
+                ConversationTopic(platform=conversation.platform, record=record, topic=t)
+                for t in wanted
+                if t not in have
+            ]
+        )
+        if risk_level in URGENT_RISKS and not conversation.urgent:
+            conversation.urgent = True
+            conversation.urgent_reason = str(_("相談員がリスク「高」以上を記録"))[:120]
+            conversation.save(update_fields=["urgent", "urgent_reason"])
+        log_action(
+            "conversation.record",
+            actor=_actor(request),
+            platform=conversation.platform,
+            obj=conversation,
+            data={"age_band": age_band, "topics": wanted, "risk": risk_level, "outcome": outcome},
+            request=request,
+        )
+    return record
+
+
+def do_clear_urgent(conversation: Conversation, *, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        conversation.urgent = False
+        conversation.save(update_fields=["urgent"])
+        log_action(
+            "conversation.urgent_cleared",
+            actor=_actor(request),
+            platform=conversation.platform,
+            obj=conversation,
+            request=request,
+        )
+
+
+def do_reply(conversation: Conversation, text: str, *, request: HttpRequest | None = None) -> Message:
+    """Send a counsellor's reply back through the conversation's own channel."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("返信を入力してください。"))
+    if conversation.is_closed:
+        raise ValidationError(_("終了した相談には返信できません。"))
+    return do_send(conversation, text, user=_actor(request), request=request)
+
+
+# --- canned replies ------------------------------------------------------------------------------
+
+
+def do_save_canned(
+    platform: Platform,
+    data: dict[str, Any],
+    *,
+    canned: CannedReply | None = None,
+    request: HttpRequest | None = None,
+) -> CannedReply:
+    duplicate = CannedReply.objects.filter(title=data["title"]).exclude(pk=canned.pk if canned else 0)
+    if duplicate.exists():
+        raise ValidationError(_("同じ見出しの定型文が既にあります。"))
+    with transaction.atomic():
+        canned = canned or CannedReply(platform=platform)
+        for field in ("title", "body", "order"):
+            setattr(canned, field, data[field])
+        canned.save()
+        log_action(
+            "canned_reply.saved", actor=_actor(request), platform=platform, obj=canned, request=request
+        )
+    return canned
+
+
+def do_delete_canned(canned: CannedReply, *, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        log_action(
+            "canned_reply.deleted",
+            actor=_actor(request),
+            platform=canned.platform,
+            obj=canned,
+            request=request,
+        )
+        canned.delete()

@@ -1,0 +1,527 @@
+"""Consent and closed-loop referrals: every write is one transaction with an audit entry.
+
+The path (Yamagata, seed 000): the counsellor records the person's consent →
+sends a referral (through the secretariat when the platform says so, as
+Yamagata routes every case through 生活福祉課) → the receiver accepts, declines
+or wait-lists within N business days → records contact made and a required
+outcome, with an answer for the person → the counsellor relays the answer
+through the channel the person used. Statuses are FHIR Task.status values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from audit.services import log_action
+from consultations.business_days import add_business_days
+from consultations.casework_models import (
+    CaseworkSettings,
+    Consent,
+    ConversationRecord,
+    DeclineReason,
+    Referral,
+    ReferralEvent,
+    ReferralOutcome,
+    ReferralStatus,
+    ShareItem,
+)
+from consultations.models import Conversation, ConversationState
+from consultations.services.conversations import do_send
+from directory.models import Service
+from partnership.models import MemberOrganisation
+from platforms.models import Platform
+
+logger = logging.getLogger(__name__)
+
+
+def _actor(request: HttpRequest | None) -> User | None:
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) else None
+
+
+def _locked(referral: Referral) -> Referral:
+    # Lock only the referral row: the receiver joins are outer joins, which PostgreSQL cannot lock.
+    locked = Referral.objects.select_for_update(of=("self",))
+    return locked.select_related("consent", "receiver_member", "receiver_service").get(pk=referral.pk)
+
+
+def _event(referral: Referral, kind: str, request: HttpRequest | None, note: str = "") -> ReferralEvent:
+    actor = _actor(request)
+    role = getattr(request, "role", None)
+    organisation = role.organisation.name if role is not None and role.organisation_id else ""
+    event = ReferralEvent(
+        platform=referral.platform,
+        referral=referral,
+        actor=actor,
+        actor_organisation=organisation,
+        kind=kind,
+        status=referral.status,
+    )
+    event.note = note
+    event.save()
+    log_action(
+        f"referral.{kind}",
+        actor=actor,
+        platform=referral.platform,
+        obj=referral,
+        data={"status": referral.status},
+        request=request,
+    )
+    return event
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+def referral_for(request: HttpRequest, uuid: Any) -> Referral:
+    """The referral if this role may see it; the same 404 for missing and forbidden."""
+    role = request.role  # type: ignore[attr-defined]
+    queryset = Referral.objects.select_related("consent", "receiver_member", "conversation")
+    if role.kind == Role.MEMBER_STAFF:
+        if not role.organisation_id:
+            raise Http404
+        queryset = queryset.for_member(role.organisation_id)
+    referral = queryset.filter(uuid=uuid).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def referrals_visible_to(request: HttpRequest):  # type: ignore[no-untyped-def]
+    role = request.role  # type: ignore[attr-defined]
+    queryset = Referral.objects.select_related("receiver_member", "conversation")
+    if role.kind == Role.MEMBER_STAFF:
+        return queryset.for_member(role.organisation_id or 0)
+    return queryset
+
+
+def can_respond(request: HttpRequest, referral: Referral) -> bool:
+    """The receiver's staff answer; for a city division (no accounts here) the secretariat does."""
+    role = request.role  # type: ignore[attr-defined]
+    if referral.at_secretariat:
+        return False
+    if referral.receiver_member_id:
+        return role.kind == Role.MEMBER_STAFF and role.organisation_id == referral.receiver_member_id
+    return role.is_secretariat
+
+
+# --- consent -------------------------------------------------------------------------------------
+
+
+def do_record_consent(
+    conversation: Conversation,
+    *,
+    items: Iterable[str],
+    organisations: Iterable[MemberOrganisation],
+    city_divisions: bool,
+    valid_until: datetime.date,
+    statement: str,
+    request: HttpRequest | None = None,
+) -> Consent:
+    items = [item for item in ShareItem.values if item in set(items)]
+    organisations = list(organisations)
+    if not items:
+        raise ValidationError(_("共有してよい情報を1つ以上選んでください。"))
+    if not organisations and not city_divisions:
+        raise ValidationError(_("共有してよい団体か市役所内の関係課を選んでください。"))
+    if valid_until < timezone.localdate():
+        raise ValidationError(_("同意の期限は今日以降の日付にしてください。"))
+    with transaction.atomic():
+        consent = Consent(
+            platform=conversation.platform,
+            conversation=conversation,
+            items=items,
+            city_divisions=city_divisions,
+            valid_until=valid_until,
+            recorded_by=_actor(request),
+        )
+        consent.statement = statement
+        consent.save()
+        consent.organisations.set(organisations)
+        log_action(
+            "consent.recorded",
+            actor=_actor(request),
+            platform=conversation.platform,
+            obj=consent,
+            data={"items": items, "organisations": len(organisations), "until": valid_until.isoformat()},
+            request=request,
+        )
+    return consent
+
+
+def do_withdraw_consent(consent: Consent, *, request: HttpRequest | None = None) -> int:
+    """Withdraw: sharing stops at once (receivers lose the shared content); open referrals are cancelled."""
+    with transaction.atomic():
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)
+        if consent.withdrawn_at is not None:
+            raise ValidationError(_("この同意は既に撤回されています。"))
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_by = _actor(request)
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        cancelled = 0
+        for referral in Referral.objects.filter(consent=consent).select_for_update().open():
+            referral.status = ReferralStatus.CANCELLED
+            referral.save(update_fields=["status"])
+            _event(referral, "consent_withdrawn", request)
+            cancelled += 1
+        log_action(
+            "consent.withdrawn",
+            actor=_actor(request),
+            platform=consent.platform,
+            obj=consent,
+            data={"referrals_cancelled": cancelled},
+            request=request,
+        )
+    return cancelled
+
+
+# --- referrals -----------------------------------------------------------------------------------
+
+
+def city_windows(platform: Platform) -> QuerySet[Service]:
+    """The platform owner's own public windows in the directory (its divisions), not run by a member."""
+    return (
+        Service.objects.public()
+        .filter(is_national=False, member__isnull=True, organization__name=platform.owner_name)
+        .order_by("name_kana", "name", "id")
+    )
+
+
+def _check_receiver(consent: Consent, member: MemberOrganisation | None, division: Service | None) -> None:
+    if member is not None and division is not None:
+        raise ValidationError(_("紹介先は会員団体か市の窓口のどちらか一方にしてください。"))
+    if member is not None and not consent.organisations.filter(pk=member.pk).exists():
+        raise ValidationError(
+            _("「%(name)s」への共有には本人の同意がありません。同意を記録し直してください。")
+            % {"name": member.name}
+        )
+    if division is not None and not consent.city_divisions:
+        raise ValidationError(_("市役所内の関係課への共有には本人の同意がありません。"))
+    if member is not None and member.status != MemberOrganisation.Status.ACTIVE:
+        raise ValidationError(_("「%(name)s」は現在会員ではありません。") % {"name": member.name})
+
+
+def _due(platform: Platform, start: datetime.datetime) -> datetime.date:
+    days = CaseworkSettings.for_platform(platform).response_business_days
+    return add_business_days(timezone.localtime(start).date(), days)
+
+
+def do_create_referral(
+    conversation: Conversation,
+    consent: Consent,
+    *,
+    receiver_member: MemberOrganisation | None,
+    receiver_service: Service | None,
+    summary: str,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Send a referral. No consent (or a withdrawn/expired one, or one not naming the receiver) → refused."""
+    platform = conversation.platform
+    rules = CaseworkSettings.for_platform(platform)
+    with transaction.atomic():
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)
+        if consent.conversation_id != conversation.pk:
+            raise ValidationError(_("この相談の同意ではありません。"))
+        if not consent.is_active():
+            raise ValidationError(_("同意が撤回されたか期限が切れています。紹介はできません。"))
+        via = rules.referrals_via_secretariat
+        if not via and receiver_member is None and receiver_service is None:
+            raise ValidationError(_("紹介先を選んでください。"))
+        _check_receiver(consent, receiver_member, receiver_service)
+        if summary.strip() and ShareItem.SUMMARY not in consent.items:
+            raise ValidationError(_("本人は相談内容の要約の共有に同意していません。要約は空にしてください。"))
+        now = timezone.now()
+        record = ConversationRecord.objects.filter(conversation=conversation).first()
+        referral = Referral(
+            platform=platform,
+            conversation=conversation,
+            consent=consent,
+            receiver_member=receiver_member,
+            receiver_service=receiver_service,
+            via_secretariat=via,
+            topics=record.topics if record is not None else [],
+            created_by=_actor(request),
+            created_at=now,
+            sent_to_receiver_at=None if via else now,
+            due_on=_due(platform, now),
+        )
+        referral.summary = summary.strip()
+        referral.save()
+        _event(referral, "created", request)
+        _mark_conversation_referred(conversation)
+    _notify(referral, "new")
+    return referral
+
+
+def _mark_conversation_referred(conversation: Conversation) -> None:
+    state = ConversationState.REFERRED
+    if conversation.state != state:
+        conversation.state = state
+        conversation.save(update_fields=["state"])
+
+
+def do_forward_referral(
+    referral: Referral,
+    *,
+    receiver_member: MemberOrganisation | None,
+    receiver_service: Service | None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """The secretariat passes a referral on to the receiver it chose (within the consent)."""
+    with transaction.atomic():
+        referral = _locked(referral)
+        if not referral.at_secretariat:
+            raise ValidationError(_("この紹介は既に紹介先へ送付されています。"))
+        if not referral.consent.is_active():
+            raise ValidationError(_("同意が撤回されたか期限が切れています。紹介はできません。"))
+        if receiver_member is None and receiver_service is None:
+            raise ValidationError(_("紹介先を選んでください。"))
+        _check_receiver(referral.consent, receiver_member, receiver_service)
+        now = timezone.now()
+        referral.receiver_member = receiver_member
+        referral.receiver_service = receiver_service
+        referral.sent_to_receiver_at = now
+        referral.due_on = _due(referral.platform, now)
+        referral.overdue_flagged_at = None
+        referral.save()
+        _event(referral, "forwarded", request, note)
+    _notify(referral, "new")
+    return referral
+
+
+def do_mark_received(referral: Referral, *, request: HttpRequest | None = None) -> None:
+    """The receiver opened it (FHIR ``received``); idempotent."""
+    if referral.status != ReferralStatus.REQUESTED or referral.at_secretariat:
+        return
+    with transaction.atomic():
+        referral = _locked(referral)
+        if referral.status != ReferralStatus.REQUESTED:
+            return
+        referral.status = ReferralStatus.RECEIVED
+        referral.received_at = timezone.now()
+        referral.save(update_fields=["status", "received_at"])
+        _event(referral, "received", request)
+
+
+RESPONSES = {
+    "accept": (ReferralStatus.ACCEPTED, "accepted"),
+    "decline": (ReferralStatus.REJECTED, "rejected"),
+    "hold": (ReferralStatus.ON_HOLD, "on_hold"),
+}
+
+
+def do_respond(
+    referral: Referral,
+    decision: str,
+    *,
+    decline_reason: str = "",
+    answer: str = "",
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Accept, decline (with a reason) or wait-list a referral awaiting a response."""
+    status, kind = RESPONSES[decision]
+    with transaction.atomic():
+        referral = _locked(referral)
+        allowed = (ReferralStatus.REQUESTED, ReferralStatus.RECEIVED, ReferralStatus.ON_HOLD)
+        if referral.status not in allowed or referral.at_secretariat:
+            raise ValidationError(
+                _("この紹介には今は応答できません（状態: %(s)s）。") % {"s": referral.get_status_display()}
+            )
+        if decision == "decline" and decline_reason not in DeclineReason.values:
+            raise ValidationError(_("辞退の理由を選んでください。"))
+        if decision == "hold" and referral.status == ReferralStatus.ON_HOLD:
+            raise ValidationError(_("この紹介は既に待機中です。"))
+        now = timezone.now()
+        referral.status = status
+        referral.responded_at = referral.responded_at or now
+        referral.received_at = referral.received_at or now
+        referral.decline_reason = decline_reason if decision == "decline" else ""
+        if answer.strip():
+            referral.answer = answer.strip()
+            referral.answered_at = now
+        referral.save()
+        _event(referral, kind, request, note)
+        if answer.strip():
+            _event(referral, "answered", request)
+    _notify(referral, "answered" if answer.strip() else "status")
+    return referral
+
+
+def do_record_contact(
+    referral: Referral, *, contacted_at: datetime.datetime, note: str = "", request: HttpRequest | None = None
+) -> Referral:
+    with transaction.atomic():
+        referral = _locked(referral)
+        if referral.status not in (
+            ReferralStatus.ACCEPTED,
+            ReferralStatus.ON_HOLD,
+            ReferralStatus.IN_PROGRESS,
+        ):
+            raise ValidationError(_("受諾または待機中の紹介にだけ連絡を記録できます。"))
+        if contacted_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError(_("連絡した日時に未来の日時は入力できません。"))
+        referral.status = ReferralStatus.IN_PROGRESS
+        referral.contact_made_at = contacted_at
+        referral.save(update_fields=["status", "contact_made_at"])
+        _event(referral, "contacted", request, note)
+    return referral
+
+
+def do_complete(
+    referral: Referral, *, outcome: str, answer: str, note: str = "", request: HttpRequest | None = None
+) -> Referral:
+    """Close the loop: an outcome is required, and so is an answer the counsellor can relay."""
+    if outcome not in ReferralOutcome.values:
+        raise ValidationError(_("結果を選んでください。"))
+    with transaction.atomic():
+        referral = _locked(referral)
+        if referral.status not in (
+            ReferralStatus.ACCEPTED,
+            ReferralStatus.IN_PROGRESS,
+            ReferralStatus.ON_HOLD,
+        ):
+            raise ValidationError(_("受諾した紹介だけを完了にできます。"))
+        if not answer.strip() and not referral.answer:
+            raise ValidationError(_("相談員が本人へ伝える回答を入力してください。"))
+        now = timezone.now()
+        referral.status = ReferralStatus.COMPLETED
+        referral.outcome = outcome
+        if answer.strip():
+            referral.answer = answer.strip()
+            referral.answered_at = now
+        referral.save()
+        _event(referral, "completed", request, note)
+    _notify(referral, "answered")
+    return referral
+
+
+def do_cancel(referral: Referral, *, note: str = "", request: HttpRequest | None = None) -> Referral:
+    with transaction.atomic():
+        referral = _locked(referral)
+        if not referral.is_open:
+            raise ValidationError(_("この紹介は既に終了しています。"))
+        referral.status = ReferralStatus.CANCELLED
+        referral.save(update_fields=["status"])
+        _event(referral, "cancelled", request, note)
+    return referral
+
+
+def do_relay_answer(referral: Referral, text: str, *, request: HttpRequest | None = None) -> Referral:
+    """Send the receiver's answer to the person through the channel of the conversation."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("返信する内容を入力してください。"))
+    with transaction.atomic():
+        referral = _locked(referral)
+        if not referral.answer:
+            raise ValidationError(_("紹介先からの回答がまだありません。"))
+        do_send(_reachable(referral.conversation), text, user=_actor(request), request=request)
+        referral.answer_relayed_at = timezone.now()
+        referral.save(update_fields=["answer_relayed_at"])
+        _event(referral, "relayed", request)
+    return referral
+
+
+def _reachable(conversation: Conversation) -> Conversation:
+    """Where an answer reaches the person: this consultation, or their current one if it was closed.
+
+    With no other consultation open, the closed one is reopened (waiting), so the answer still
+    goes out through the same channel.
+    """
+    if not conversation.is_closed:
+        return conversation
+    current = Conversation.objects.active().filter(consulter_id=conversation.consulter_id).first()
+    if current is not None:
+        return current
+    conversation.state = ConversationState.WAITING
+    conversation.closed_at = None
+    conversation.save(update_fields=["state", "closed_at"])
+    return conversation
+
+
+# --- overdue referrals ---------------------------------------------------------------------------
+
+
+def do_chase_overdue(platform: Platform, *, today: datetime.date | None = None) -> int:
+    """Flag every overdue referral and mail its receiver (or the secretariat) once a day."""
+    day = today or timezone.localdate()
+    chased = 0
+    for referral in Referral.objects.overdue(day).select_related("receiver_member"):
+        if referral.last_reminded_on == day:
+            continue
+        with transaction.atomic():
+            referral = _locked(referral)
+            if not referral.is_overdue(day) or referral.last_reminded_on == day:
+                continue
+            referral.overdue_flagged_at = referral.overdue_flagged_at or timezone.now()
+            referral.reminders_sent += 1
+            referral.last_reminded_on = day
+            referral.save(update_fields=["overdue_flagged_at", "reminders_sent", "last_reminded_on"])
+            _event(referral, "reminded", None)
+        _notify(referral, "overdue")
+        chased += 1
+    return chased
+
+
+# --- mail ----------------------------------------------------------------------------------------
+
+
+def _recipients(referral: Referral, event: str) -> list[str]:
+    """Who hears about it: the receiver's staff for new/overdue, the desk for answers."""
+    roles = Role.objects.filter(platform=referral.platform).select_related("user")
+    if event in ("new", "overdue") and referral.receiver_member_id and not referral.at_secretariat:
+        staff = roles.filter(kind=Role.MEMBER_STAFF, organisation_id=referral.receiver_member_id)
+        emails = [role.user.email for role in staff if role.user.is_active]
+        return emails or [referral.receiver_member.email]  # type: ignore[union-attr]
+    if event in ("new", "overdue"):
+        staff = roles.filter(kind__in=sorted(Role.SECRETARIAT))
+    else:
+        staff = roles.filter(kind=Role.COUNSELLOR)
+    emails = [role.user.email for role in staff if role.user.is_active]
+    if not emails and referral.platform.contact_email:
+        emails = [referral.platform.contact_email]
+    return emails
+
+
+def _notify(referral: Referral, event: str) -> None:
+    """Mail without any consultation content: only that something needs attention, and the link."""
+    to = _recipients(referral, event)
+    if not to:
+        return
+    platform = referral.platform
+    context = {
+        "platform": platform,
+        "referral": referral,
+        "event": event,
+        "url": settings.SITE_URL.rstrip("/")
+        + reverse("consultations:referral", args=[platform.slug, referral.uuid]),
+    }
+    subject = " ".join(render_to_string("consultations/email/referral_subject.txt", context).split())
+    body = render_to_string("consultations/email/referral.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=to)
+
+    def send() -> None:
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError):
+            logger.exception("could not send referral %s mail to %d recipient(s)", event, len(to))
+
+    transaction.on_commit(send)

@@ -1,0 +1,120 @@
+"""The counsellor inbox in Debian's Chromium: phone and desktop, keyboard, live unread counts."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from accounts.models import Role
+from consultations import demo_casework
+from consultations.casework_models import ConversationRecord, ConversationTopic, RiskLevel
+from consultations.models import ChannelKind, Direction, Message
+from consultations.tests.casework import make_conversation
+from platforms.services import do_create_platform
+from tsunagari.lib.browser import BrowserTestCase
+
+
+@pytest.mark.browser
+class InboxBrowserTestCase(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        now = timezone.now()
+        self.urgent = make_conversation(
+            self.platform, "もう消えたいです", label="K7QX", urgent=True, at=now - datetime.timedelta(hours=4)
+        )
+        self.line = make_conversation(
+            self.platform,
+            "こんばんは",
+            "職場の人間関係で悩んでいます",
+            label="A7K2",
+            at=now - datetime.timedelta(minutes=30),
+        )
+        self.web = make_conversation(
+            self.platform,
+            "はじめて相談します",
+            kind=ChannelKind.WEB,
+            label="W3PD",
+            at=now - datetime.timedelta(hours=2),
+        )
+        with scopes_disabled():
+            self.urgent.urgent_reason = "危機的な言葉（消えたい）"
+            self.urgent.save()
+            record = ConversationRecord.objects.create(
+                platform=self.platform, conversation=self.line, age_band="30s", risk_level=RiskLevel.LOW
+            )
+            ConversationTopic.objects.create(platform=self.platform, record=record, topic="work")
+        self.counsellor = self.users[Role.COUNSELLOR]
+
+    def test_it_shows_the_inbox_on_a_phone_and_a_desktop(self) -> None:
+        url = self.live_url("consultations:inbox", "alpha")
+        paths = self.screenshots(url, "consultations-inbox", user=self.counsellor)
+        self.assertTrue(all(path.exists() for path in paths.values()))
+        page = self.new_page("mobile", user=self.counsellor)
+        page.goto(url)
+        items = page.locator("[data-inbox-item]")
+        self.assertEqual(items.count(), 3)
+        self.assertIn("K7QX", items.first.inner_text())  # urgent first
+        self.assertEqual(page.locator("html").get_attribute("lang"), "ja")
+
+    def test_it_moves_through_conversations_with_j_and_k_and_opens_one_with_enter(self) -> None:
+        page = self.new_page("desktop", user=self.counsellor)
+        page.goto(self.live_url("consultations:inbox", "alpha"))
+        page.keyboard.press("j")
+        self.assertEqual(page.evaluate("document.activeElement.id"), f"conv-{self.urgent.uuid}")
+        page.keyboard.press("j")
+        page.keyboard.press("j")
+        page.keyboard.press("k")
+        second = page.evaluate("document.activeElement.id")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/inbox/{second.removeprefix('conv-')}/")
+        self.assertEqual(page.locator("h1").count(), 1)
+        self.screenshot(page, "consultations-conversation-desktop")
+
+    def test_it_updates_unread_counts_in_place(self) -> None:
+        page = self.new_page("desktop", user=self.counsellor)
+        page.goto(self.live_url("consultations:inbox", "alpha"))
+        self.assertIn("未読 4件", page.locator("#inbox-summary").inner_text())
+        with scopes_disabled():
+            Message.objects.create(
+                platform=self.platform,
+                conversation=self.web,
+                direction=Direction.INBOUND,
+                text="追加です",
+                created_at=timezone.now(),
+            )
+        # What the 15-second poll does, run now: the rows and the summary are swapped in place.
+        page.evaluate(
+            "htmx.ajax('GET', location.href, {target: '#inbox-rows', headers: {'HX-Request': 'true'}})"
+        )
+        page.wait_for_function("document.getElementById('inbox-summary').innerText.includes('未読 5件')")
+        self.assertEqual(page.locator("#inbox-summary").count(), 1)
+
+    def test_it_shows_a_conversation_on_a_phone(self) -> None:
+        url = self.live_url("consultations:conversation", "alpha", self.line.uuid)
+        paths = self.screenshots(url, "consultations-conversation", user=self.counsellor)
+        self.assertTrue(paths["mobile"].exists())
+
+
+@pytest.mark.browser
+class ReportBrowserTestCase(BrowserTestCase):
+    def test_it_charts_yamagatas_demo_month(self) -> None:
+        with scopes_disabled():
+            platform = do_create_platform(
+                slug="yamagata-shi", code="062014", name="山形市つながりよりそうプラットフォーム"
+            )
+            Role.objects.create(user=self.admin, platform=platform, kind=Role.SECRETARIAT_ADMIN)
+            with scope(platform=platform):
+                demo_casework.load(platform, "yamagata-shi", Counter())
+        url = (
+            self.live_url("consultations:report", "yamagata-shi") + "?date_from=2023-02-01&date_to=2023-02-28"
+        )
+        page = self.new_page("desktop", user=self.admin)
+        page.goto(url)
+        stats = page.locator(".stat").all_inner_texts()
+        self.assertEqual(stats[:2], ["85", "203"])
+        self.screenshot(page, "consultations-report-desktop")
+        self.screenshots(url, "consultations-report", user=self.admin)

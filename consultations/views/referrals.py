@@ -1,0 +1,205 @@
+"""Consent and referrals: record consent, send, forward, respond, close the loop, relay the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import role_required
+from accounts.models import Role
+from audit.models import AuditEntry
+from audit.services import log_action
+from consultations.casework_models import CaseworkSettings, Consent, Referral, ShareItem
+from consultations.forms_staff import (
+    CancelForm,
+    CompleteForm,
+    ConsentForm,
+    ContactForm,
+    ForwardForm,
+    ReferralForm,
+    RelayForm,
+    RespondForm,
+)
+from consultations.models import Conversation
+from consultations.services import referrals as services
+from consultations.services.inbox import INBOX_ROLES, record_of
+from consultations.services.privacy import read_conversation
+
+REFERRAL_ROLES = (*INBOX_ROLES, Role.MEMBER_STAFF)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*INBOX_ROLES)
+def consent_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    conversation: Conversation = get_object_or_404(Conversation.objects, uuid=uuid)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_record_consent(conversation, **form.cleaned_data, request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("本人の同意を記録しました。"))
+            return redirect("consultations:conversation", platform_slug, conversation.uuid)
+    return render(
+        request, "consultations/staff/consent_form.html", {"conversation": conversation, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*INBOX_ROLES)
+def referral_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    """No consent, no referral: without an active consent the page says so and offers to record one."""
+    conversation: Conversation = get_object_or_404(Conversation.objects, uuid=uuid)
+    consent = Consent.objects.filter(conversation=conversation).active().first()
+    rules = CaseworkSettings.for_platform(request.platform)  # type: ignore[attr-defined]
+    form = None
+    if consent is not None:
+        form = ReferralForm(
+            request.POST or None, consent=consent, via_secretariat=rules.referrals_via_secretariat
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                referral = services.do_create_referral(
+                    conversation, consent, **form.cleaned_data, request=request
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("紹介を送りました。"))
+                return redirect("consultations:referral", platform_slug, referral.uuid)
+    context = {"conversation": conversation, "consent": consent, "form": form, "rules": rules}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "consultations/staff/referral_form.html", context, status=status)
+
+
+@require_GET
+@role_required(*REFERRAL_ROLES)
+def referral_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    referrals = services.referrals_visible_to(request)
+    show = request.GET.get("show", "open")
+    if show == "open":
+        referrals = referrals.open()
+    elif show == "overdue":
+        referrals = referrals.overdue()
+    return render(
+        request, "consultations/staff/referral_list.html", {"referrals": referrals[:300], "show": show}
+    )
+
+
+def _forward(referral: Referral, form: Any, request: HttpRequest) -> str:
+    services.do_forward_referral(referral, **form.cleaned_data, request=request)
+    return _("紹介先へ送付しました。")
+
+
+def _respond(referral: Referral, form: Any, request: HttpRequest) -> str:
+    data = form.cleaned_data
+    services.do_respond(
+        referral,
+        data["decision"],
+        decline_reason=data.get("decline_reason") or "",
+        answer=data["answer"],
+        note=data["note"],
+        request=request,
+    )
+    return _("応答を記録しました。")
+
+
+def _contact(referral: Referral, form: Any, request: HttpRequest) -> str:
+    services.do_record_contact(referral, **form.cleaned_data, request=request)
+    return _("本人との連絡を記録しました。")
+
+
+def _complete(referral: Referral, form: Any, request: HttpRequest) -> str:
+    services.do_complete(referral, **form.cleaned_data, request=request)
+    return _("結果を記録し、紹介を完了しました。")
+
+
+def _relay(referral: Referral, form: Any, request: HttpRequest) -> str:
+    services.do_relay_answer(referral, form.cleaned_data["text"], request=request)
+    return _("相談者へ返信しました。")
+
+
+def _cancel(referral: Referral, form: Any, request: HttpRequest) -> str:
+    services.do_cancel(referral, note=form.cleaned_data["note"], request=request)
+    return _("紹介を取り消しました。")
+
+
+Permitted = Callable[[HttpRequest, Referral], bool]
+
+
+def _desk(request: HttpRequest, referral: Referral) -> bool:
+    return request.role.kind in INBOX_ROLES  # type: ignore[attr-defined]
+
+
+def _relays(request: HttpRequest, referral: Referral) -> bool:
+    return _desk(request, referral) and bool(referral.answer) and referral.consent is not None
+
+
+def _cancels(request: HttpRequest, referral: Referral) -> bool:
+    return _desk(request, referral) and referral.is_open
+
+
+def _secretariat_forwards(request: HttpRequest, referral: Referral) -> bool:
+    return request.role.is_secretariat and referral.at_secretariat  # type: ignore[attr-defined]
+
+
+# action → (who may, form factory, service call returning the success message)
+ACTIONS: dict[
+    str, tuple[Permitted, Callable[[Referral, Any], Form], Callable[[Referral, Any, HttpRequest], str]]
+] = {
+    "forward": (_secretariat_forwards, lambda r, d: ForwardForm(d, consent=r.consent, prefix="f"), _forward),
+    "respond": (services.can_respond, lambda r, d: RespondForm(d, prefix="p"), _respond),
+    "contact": (services.can_respond, lambda r, d: ContactForm(d, prefix="c"), _contact),
+    "complete": (services.can_respond, lambda r, d: CompleteForm(d, prefix="o"), _complete),
+    "relay": (_relays, lambda r, d: RelayForm(d, prefix="y", initial={"text": r.answer}), _relay),
+    "cancel": (_cancels, lambda r, d: CancelForm(d, prefix="x"), _cancel),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*REFERRAL_ROLES)
+def referral_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    referral = services.referral_for(request, uuid)
+    allowed = {name for name, (may, _f, _s) in ACTIONS.items() if may(request, referral)}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action and action not in allowed:
+        return HttpResponse(status=403)
+    forms = {name: ACTIONS[name][1](referral, request.POST if name == action else None) for name in allowed}
+    if action and forms[action].is_valid():
+        try:
+            done = ACTIONS[action][2](referral, forms[action], request)
+        except ValidationError as error:
+            forms[action].add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("consultations:referral", platform_slug, referral.uuid)
+    if services.can_respond(request, referral):
+        services.do_mark_received(referral, request=request)
+        referral.refresh_from_db()
+    log_action(AuditEntry.READ_SENSITIVE, actor=request.user, obj=referral, request=request)
+    shares = {item: referral.shares(item) for item in ShareItem.values}
+    is_desk = _desk(request, referral) or request.role.is_secretariat  # type: ignore[attr-defined]
+    context = {
+        "referral": referral,
+        "events": referral.events.select_related("actor"),
+        "shares": shares,
+        "is_desk": is_desk,
+        "consent_active": referral.consent.is_active(),
+        "record": record_of(referral.conversation) if (is_desk or shares[ShareItem.PROFILE]) else None,
+        "transcript": read_conversation(referral.conversation, user=request.user, request=request)
+        if (not is_desk and shares[ShareItem.TRANSCRIPT])
+        else None,
+        "forms": forms,
+        **{f"{name}_form": form for name, form in forms.items()},
+    }
+    return render(request, "consultations/staff/referral_detail.html", context, status=400 if action else 200)

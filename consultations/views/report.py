@@ -1,0 +1,68 @@
+"""Consultation statistics page (charts as server-rendered SVG) and the desk's casework settings."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import SECRETARIAT, SECRETARIAT_ADMIN, role_required
+from accounts.models import Role
+from audit.services import log_action
+from consultations.casework_models import CaseworkSettings
+from consultations.forms_staff import CaseworkSettingsForm, ReportForm
+from consultations.services import report as services
+
+REPORT_ROLES = (*SECRETARIAT, Role.COUNSELLOR, Role.VIEWER)
+
+
+def _default_period() -> dict[str, datetime.date]:
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    last_month_end = first - datetime.timedelta(days=1)
+    return {"date_from": last_month_end.replace(day=1), "date_to": last_month_end}
+
+
+@require_GET
+@role_required(*REPORT_ROLES)
+def report(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    form = ReportForm(request.GET or _default_period())
+    if not form.is_valid():
+        return render(request, "consultations/staff/report.html", {"form": form}, status=400)
+    platform = request.platform  # type: ignore[attr-defined]
+    data = services.build_report(platform, form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+    if not request.role.is_secretariat:  # type: ignore[attr-defined]
+        data = services.suppress(data, services.threshold_for(platform))
+    charts = {
+        key: services.bars(data[key])
+        for key in ("by_age_band", "by_topic", "by_channel", "by_hour", "response")
+    }
+    charts["referral_outcomes"] = services.bars(data["referrals"]["by_outcome"])
+    return render(
+        request, "consultations/staff/report.html", {"form": form, "report": data, "charts": charts}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT_ADMIN)
+def casework_settings(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    instance = CaseworkSettings.for_platform(request.platform)  # type: ignore[attr-defined]
+    form = CaseworkSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        log_action(
+            "casework.settings", actor=request.user, obj=saved, request=request, data=form.cleaned_data
+        )
+        messages.success(request, _("設定を保存しました。"))
+        return redirect("consultations:casework_settings", platform_slug)
+    return render(
+        request,
+        "consultations/staff/casework_settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
