@@ -11,6 +11,7 @@ suppressed (shown as "<3") everywhere outside the secretariat.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections import Counter
 from typing import Any
 
@@ -249,14 +250,30 @@ def threshold_for(platform: Platform) -> int:
 # --- charts --------------------------------------------------------------------------------------
 
 
+BAR_MAX = 200  # pixels for the largest bar; with short labels a chart fits a phone (360 px)
+
+
+def _text_width(text: str) -> float:
+    """Approximate width at 13 px: full-width (Japanese) characters 13 px, others 7.5 px."""
+    return sum(13 if unicodedata.east_asian_width(ch) in "WF" else 7.5 for ch in text)
+
+
 def bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Geometry for a server-rendered horizontal SVG bar chart (suppressed values draw no bar)."""
     numbers = [row["count"] for row in rows if isinstance(row["count"], int)]
+    label_right = round(max((_text_width(str(row["label"])) for row in rows), default=0)) + 6
+    bar_x = label_right + 6
     top = max(numbers, default=0) or 1
     row_height = 26
     items = []
     for index, row in enumerate(rows):
         value = row["count"]
-        width = round(300 * value / top, 1) if isinstance(value, int) else 0
-        items.append({**row, "y": index * row_height, "width": width, "text_x": 150 + width + 6})
-    return {"items": items, "height": len(rows) * row_height + 4}
+        width = round(BAR_MAX * value / top, 1) if isinstance(value, int) else 0
+        items.append({**row, "y": index * row_height, "width": width, "text_x": bar_x + width + 6})
+    return {
+        "items": items,
+        "height": len(rows) * row_height + 4,
+        "width": bar_x + BAR_MAX + 42,
+        "label_right": label_right,
+        "bar_x": bar_x,
+    }
