@@ -176,10 +176,24 @@ class ReferralForm(ReceiverForm):
         return data
 
 
-class ForwardForm(ReceiverForm):
-    note = forms.CharField(
-        label=_("紹介先へのメモ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+def answer_field() -> forms.CharField:
+    """What the receiver says back; the counsellor relays it to the person."""
+    return forms.CharField(
+        label=_("相談者への回答（相談員が本人に伝えます）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
+        required=False,
     )
+
+
+def note_field(label: Any = None) -> forms.CharField:
+    return forms.CharField(
+        label=label, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class ForwardForm(ReceiverForm):
+    note = note_field(_("紹介先へのメモ"))
 
 
 class RespondForm(forms.Form):
@@ -189,15 +203,8 @@ class RespondForm(forms.Form):
     decline_reason = forms.ChoiceField(
         label=_("辞退の理由"), choices=[("", "—"), *DeclineReason.choices], required=False
     )
-    answer = forms.CharField(
-        label=_("相談者への回答（相談員が本人に伝えます）"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=TEXT_MAX,
-        required=False,
-    )
-    note = forms.CharField(
-        label=_("相談員へのメモ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
-    )
+    answer = answer_field()
+    note = note_field(_("相談員へのメモ"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -211,22 +218,13 @@ class ContactForm(forms.Form):
         label=_("本人と連絡した日時"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    note = forms.CharField(
-        label=_("メモ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
-    )
+    note = note_field()
 
 
 class CompleteForm(forms.Form):
     outcome = forms.ChoiceField(label=_("結果"), choices=ReferralOutcome.choices)
-    answer = forms.CharField(
-        label=_("相談者への回答（相談員が本人に伝えます）"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=TEXT_MAX,
-        required=False,
-    )
-    note = forms.CharField(
-        label=_("メモ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
-    )
+    answer = answer_field()
+    note = note_field()
 
 
 class RelayForm(forms.Form):

@@ -70,27 +70,26 @@ def with_unread(queryset: QuerySet[Conversation], user: User) -> QuerySet[Conver
     )
 
 
+# (lookup, choices): a word matching a recorded label finds the consultations with that value.
+SEARCHED_LABELS = [
+    ("record__topic_rows__topic__in", Topic.choices),
+    ("record__age_band__in", AgeBand.choices),
+    ("record__risk_level__in", RiskLevel.choices),
+    ("record__outcome__in", Outcome.choices),
+    ("state__in", ConversationState.choices),
+]
+
+
 def _search(queryset: QuerySet[Conversation], q: str) -> QuerySet[Conversation]:
     """Match the pseudonym, or any recorded label (topic, age band, risk, outcome, state)."""
     words = q.replace("相談者", " ").split()
     for word in words:
         folded = word.casefold()
         condition = Q(consulter__label__iexact=word)
-        topics = [value for value, label in Topic.choices if folded in str(label).casefold()]
-        if topics:
-            condition |= Q(record__topic_rows__topic__in=topics)
-        bands = [value for value, label in AgeBand.choices if folded in str(label).casefold()]
-        if bands:
-            condition |= Q(record__age_band__in=bands)
-        risks = [value for value, label in RiskLevel.choices if folded in str(label).casefold()]
-        if risks:
-            condition |= Q(record__risk_level__in=risks)
-        outcomes = [value for value, label in Outcome.choices if folded in str(label).casefold()]
-        if outcomes:
-            condition |= Q(record__outcome__in=outcomes)
-        states = [value for value, label in ConversationState.choices if folded in str(label).casefold()]
-        if states:
-            condition |= Q(state__in=states)
+        for lookup, choices in SEARCHED_LABELS:
+            values = [value for value, label in choices if folded in str(label).casefold()]
+            if values:
+                condition |= Q(**{lookup: values})
         queryset = queryset.filter(condition)
     return queryset.distinct() if words else queryset
 

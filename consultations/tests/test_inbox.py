@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -233,6 +234,17 @@ class InboxTestCase(BaseTestCase):
             self.url("consultations:conversation", self.closed.uuid), {"action": "reply", "r-text": "x"}
         )
         self.assertContains(refused, "終了した相談には返信できません。")
+
+    def test_it_lists_the_inbox_in_a_fixed_number_of_queries(self) -> None:
+        self.inbox()  # warm up (session, role, platform caches)
+        with CaptureQueriesContext(connection) as few:
+            self.inbox()
+        for index in range(5):
+            make_conversation(self.platform, "追加", "もう一つ", label=f"QC{index:02d}")
+        with CaptureQueriesContext(connection) as many:
+            response = self.inbox()
+        self.assertEqual(len(response.context["conversations"]), 8)
+        self.assertEqual(len(many), len(few))  # no query per conversation
 
     def test_it_answers_404_for_another_platforms_conversation(self) -> None:
         response = self.client.get(self.url("consultations:conversation", self.beta.uuid))
