@@ -11,9 +11,15 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from consultations import demo_casework
-from consultations.casework_models import ConversationRecord, ConversationTopic, RiskLevel
+from consultations.casework_models import (
+    ConversationRecord,
+    ConversationTopic,
+    Referral,
+    ReferralEvent,
+    RiskLevel,
+)
 from consultations.models import ChannelKind, Direction, Message
-from consultations.tests.casework import make_conversation
+from consultations.tests.casework import make_consent, make_conversation
 from platforms.services import do_create_platform
 from tsunagari.lib.browser import BrowserTestCase
 
@@ -118,3 +124,32 @@ class ReportBrowserTestCase(BrowserTestCase):
         self.assertEqual(stats[:2], ["85", "203"])
         self.screenshot(page, "consultations-report-desktop")
         self.screenshots(url, "consultations-report", user=self.admin)
+
+
+@pytest.mark.browser
+class ReferralBrowserTestCase(BrowserTestCase):
+    def test_it_shows_a_referral_to_the_receiving_organisation_on_a_phone(self) -> None:
+        conversation = make_conversation(self.platform, "家賃が払えません", label="RF9K")
+        consent = make_consent(conversation, self.member_org)
+        with scopes_disabled():
+            referral = Referral.objects.create(
+                platform=self.platform,
+                conversation=conversation,
+                consent=consent,
+                receiver_member=self.member_org,
+                summary="40代。失職し家賃の支払いに困っている。平日夜なら電話可。",
+                sent_to_receiver_at=timezone.now(),
+                due_on=timezone.localdate() + datetime.timedelta(days=2),
+            )
+            ReferralEvent.objects.create(
+                platform=self.platform, referral=referral, kind="created", status="requested"
+            )
+        url = self.live_url("consultations:referral", "alpha", referral.uuid)
+        page = self.new_page("mobile", user=self.users[Role.MEMBER_STAFF])
+        page.goto(url)
+        self.assertIn("受付済み", page.locator("h1").inner_text())  # opening it is FHIR "received"
+        self.screenshot(page, "consultations-referral-member-mobile")
+        page.check("#id_p-decision_0")
+        page.click("button[value=respond]")
+        page.wait_for_selector(".messages")
+        self.assertIn("受諾", page.locator("h1").inner_text())
