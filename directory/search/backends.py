@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from directory.search.analysis import Analysis, similarity
+from directory.search.analysis import Analysis, similarity, trigrams
 from tsunagari.lib import jiscode
 
 TABLE = "directory_searchentry"
@@ -268,7 +268,19 @@ class SQLiteBackend:
             return []
         prox, prox_params = proximity_sql(near)
         extra, extra_params = constraint.extra()
-        match = "grams : (" + " OR ".join(_fts_phrase(g) for g in grams) + ")" + _scope_match(constraint)
+        # Candidates share two consecutive trigrams of a query piece: one mistyped character
+        # breaks at most three trigrams, so a pair survives elsewhere, while single common
+        # trigrams ("kod") would bring in a large part of the index.
+        pairs = []
+        for piece in analysis.pieces:
+            piece_grams = [g for g in trigrams((piece,)) if "0" not in g]  # inner trigrams only
+            pairs += [
+                f"({_fts_phrase(a)} AND {_fts_phrase(b)})"
+                for a, b in zip(piece_grams, piece_grams[1:], strict=False)
+            ]
+        if not pairs:
+            return []
+        match = "grams : (" + " OR ".join(dict.fromkeys(pairs)) + ")" + _scope_match(constraint)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT e.service_id, e.grams, {prox} FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
