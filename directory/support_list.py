@@ -64,7 +64,7 @@ from directory.support_list_pdf import (
     Section,
     render_pdf,
 )
-from partnership.queries import wareki_year
+from partnership.queries import wareki_date
 from platforms.models import Platform
 
 # A claim (an empty row) older than this is taken to belong to a process that died.
@@ -265,7 +265,7 @@ def _entry(service: Service, marks: list[Mark], size: PageSize, days: dict[str, 
 def _as_of(day: datetime.date) -> str:
     """令和8年11月26日 in Japanese (as a city prints it), the locale's date format otherwise."""
     if (translation.get_language() or "ja").startswith("ja"):
-        return f"{wareki_year(day.year)}年{day.month}月{day.day}日"
+        return wareki_date(day)
     return date_format(day, "DATE_FORMAT")
 
 

@@ -253,6 +253,15 @@ def wareki_year(year: int) -> str:
     return str(year)
 
 
+def wareki_date(day: datetime.date) -> str:
+    """和暦 of a calendar day: 2019-04-30 → 平成31年4月30日, 2019-05-01 → 令和元年5月1日."""
+    for start, era in _ERAS:
+        if day >= start:
+            n = day.year - start.year + 1
+            return f"{era}{'元' if n == 1 else n}年{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def fiscal_year_label(platform: Platform, day: datetime.date) -> str:
     """E.g. 令和6年度（2024年度） for a day in the fiscal year that starts in April 2024."""
     year = platform.fiscal_year_of(day)

@@ -8,6 +8,9 @@ PY=.venv/bin/python
 export PORT="${PORT:-8000}"
 export DEBUG=0
 export TSUNAGARI_DEMO="${TSUNAGARI_DEMO:-1}"
+# Keep database connections between requests: with SQLite, closing the last connection after
+# every request checkpoints the WAL each time (measured in bench/bench_line_webhook.py).
+export DB_CONN_MAX_AGE="${DB_CONN_MAX_AGE:-60}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 
 if "$PY" -c 'import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' "$PORT"; then

@@ -6,7 +6,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import Role
 from audit.models import AuditEntry
 from partnership.models import ChangeRequest, Expulsion, MemberOrganisation, Withdrawal
-from partnership.queries import add_years, fiscal_year_label, wareki_year
+from partnership.queries import add_years, fiscal_year_label, wareki_date, wareki_year
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase, make_member
 
@@ -498,6 +498,12 @@ class DateHelpersTestCase(BaseTestCase):
         self.assertEqual(
             fiscal_year_label(self.platform, datetime.date(2024, 3, 31)), "令和5年度（2023年度）"
         )
+
+    def test_it_names_calendar_days_in_the_era_of_that_day(self) -> None:
+        self.assertEqual(wareki_date(datetime.date(2019, 4, 30)), "平成31年4月30日")
+        self.assertEqual(wareki_date(datetime.date(2019, 5, 1)), "令和元年5月1日")
+        self.assertEqual(wareki_date(datetime.date(2026, 11, 26)), "令和8年11月26日")
+        self.assertEqual(wareki_date(datetime.date(1989, 1, 7)), "昭和64年1月7日")
 
     def test_it_adds_years_across_a_leap_day(self) -> None:
         self.assertEqual(add_years(datetime.date(2024, 2, 29), 3), datetime.date(2027, 2, 28))
