@@ -67,15 +67,6 @@ class Analysis:
     spoken: str = ""  # romaji of the whole text as read (first line), short words included
 
     @property
-    def grams(self) -> tuple[str, ...]:
-        return trigrams(self.romaji)
-
-    @property
-    def query_grams(self) -> tuple[str, ...]:
-        """Trigrams of the whole query read as one word (typos may split it differently)."""
-        return trigrams(self.pieces)
-
-    @property
     def pieces(self) -> tuple[str, ...]:
         """What the typo-tolerant step compares: the whole text as read, and each word."""
         return _unique([self.spoken, *self.romaji])

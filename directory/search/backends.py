@@ -6,8 +6,9 @@ tags), ``readings`` (katakana), ``grams`` (romaji trigrams) and ``romaji`` (roma
 
 - SQLite: an FTS5 external-content table ``directory_search_fts`` over those columns, kept in
   step by triggers (migration 'search' creates both only on SQLite); relevance is FTS5's
-  bm25 with per-column weights. Typo tolerance: candidates by shared trigrams, then the
-  trigram similarity of the best word (analysis.similarity).
+  bm25 with per-column weights. Typo tolerance like a spelling corrector: similar-sounding
+  words from the vocabulary of romaji readings (``directory_search_word``, FTS5 trigram
+  index), then the services whose trigrams contain one of those words.
 - PostgreSQL: a GIN index on a weighted tsvector built straight from the term arrays
   (``array_to_tsvector``: no text-search parser, so no dependence on the server's locale),
   ranked by ``ts_rank``; typo tolerance with pg_trgm's ``<%`` (word similarity) on
@@ -29,6 +30,8 @@ from tsunagari.lib import jiscode
 
 TABLE = "directory_searchentry"
 FTS = "directory_search_fts"
+WORDS = "directory_search_word"
+WORDS_FTS = "directory_search_word_fts"
 # bm25 column weights, in column order: title, words, synonyms, readings, grams, scope. FTS5
 # scales term frequencies by them and then saturates, which flattens moderate ratios; the
 # title's weight is therefore far above the others so that a word in a service's name still
@@ -46,6 +49,8 @@ def _scope_match(constraint: Constraint) -> str:
 
 FUZZY_MIN_SIMILARITY = 0.6  # as pg_trgm.word_similarity_threshold
 FUZZY_CANDIDATES = 300
+FUZZY_WORDS = 8  # similar words the SQLite typo step searches services for, best first
+FUZZY_VOCABULARY = 2000  # vocabulary rows it scores at most
 # Above this many matches the SQLite backend stops scoring every row (see _large_page).
 LARGE_RESULT = 3000
 FTS_NOTHING = 'scope : "nothing"'
@@ -260,43 +265,62 @@ class SQLiteBackend:
             rows = [(row[0], float(row[1])) for row in cursor.fetchall()]
         return total, rows
 
+    def similar_words(self, analysis: Analysis) -> list[tuple[str, float]]:
+        """Romaji words of the index that sound like the query, with their similarity, best first.
+
+        Candidates share four consecutive letters (two consecutive trigrams) with a piece of
+        the query: one mistyped character breaks at most three trigrams, so such a run
+        survives elsewhere in a word of five letters or more; then trigram similarity
+        (analysis.similarity's measure) decides.
+        """
+        runs = []
+        for piece in analysis.pieces:
+            runs += [piece[i : i + 4] for i in range(len(piece) - 3)]
+        if not runs:
+            return []
+        match = " OR ".join(_fts_phrase(run) for run in dict.fromkeys(runs))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT word FROM {WORDS_FTS} WHERE {WORDS_FTS} MATCH %s LIMIT %s",
+                [match, FUZZY_VOCABULARY],
+            )
+            words = [row[0] for row in cursor.fetchall()]
+        scored = [(word, similarity(analysis, set(trigrams((word,))))) for word in words]
+        scored = [(word, score) for word, score in scored if score >= FUZZY_MIN_SIMILARITY]
+        return sorted(scored, key=lambda item: (-item[1], item[0]))[:FUZZY_WORDS]
+
     def fuzzy(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, exclude: set[int]
     ) -> list[tuple[int, float]]:
-        grams = analysis.query_grams
-        if not grams:
+        words = self.similar_words(analysis)
+        if not words:
             return []
         prox, prox_params = proximity_sql(near)
         extra, extra_params = constraint.extra()
-        # Candidates share two consecutive trigrams of a query piece: one mistyped character
-        # breaks at most three trigrams, so a pair survives elsewhere, while single common
-        # trigrams ("kod") would bring in a large part of the index.
-        pairs = []
-        for piece in analysis.pieces:
-            piece_grams = [g for g in trigrams((piece,)) if "0" not in g]  # inner trigrams only
-            pairs += [
-                f"({_fts_phrase(a)} AND {_fts_phrase(b)})"
-                for a, b in zip(piece_grams, piece_grams[1:], strict=False)
-            ]
-        if not pairs:
-            return []
-        match = "grams : (" + " OR ".join(dict.fromkeys(pairs)) + ")" + _scope_match(constraint)
+        # Without a point or area every service of a word scores alike: take them in index
+        # order instead of computing a score for each.
+        order = "score DESC, e.service_id" if near is not None else f"{FTS}.rowid"
+        best: dict[int, float] = {}
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT e.service_id, e.grams, {prox} FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
-                f"WHERE {FTS} MATCH %s AND ({extra}) "
-                f"ORDER BY bm25({FTS}, 0, 0, 0, 0, 1.0, 0) LIMIT %s",
-                [*prox_params, match, *extra_params, FUZZY_CANDIDATES],
-            )
-            rows = cursor.fetchall()
-        hits = []
-        for service_id, entry_grams, factor in rows:
-            if service_id in exclude:
-                continue
-            score = similarity(analysis, set(entry_grams.split()))
-            if score >= FUZZY_MIN_SIMILARITY:
-                hits.append((service_id, score * float(factor)))
-        return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
+            for word, word_score in words:
+                # Every trigram of the word (implicit AND): the entry has the word's sound.
+                grams = " ".join(_fts_phrase(g) for g in trigrams((word,)))
+                cursor.execute(
+                    f"SELECT e.service_id, {prox} AS score FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
+                    f"WHERE {FTS} MATCH %s AND ({extra}) ORDER BY {order} LIMIT %s",
+                    [
+                        *prox_params,
+                        f"grams : ({grams}){_scope_match(constraint)}",
+                        *extra_params,
+                        FUZZY_CANDIDATES,
+                    ],
+                )
+                for service_id, factor in cursor.fetchall():
+                    if service_id not in exclude:
+                        score = word_score * float(factor)
+                        best[service_id] = max(score, best.get(service_id, 0.0))
+        hits = sorted(best.items(), key=lambda hit: (-hit[1], hit[0]))
+        return hits[:FUZZY_CANDIDATES]
 
 
 def _lexeme(term: str) -> str:

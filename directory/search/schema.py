@@ -1,14 +1,16 @@
 """Vendor-specific parts of the search index, created by a migration (RunPython).
 
 SQLite: an FTS5 external-content table over SearchEntry's term columns, kept in step with
-it by triggers. PostgreSQL: pg_trgm (a trusted extension: the database owner may create it)
+it by triggers; and the vocabulary of romaji readings (``WORDS``, one row per distinct word of
+any entry, filled by a trigger) with an FTS5 trigram index over it, where the typo-tolerant
+step looks up similar-sounding words before it looks for services. PostgreSQL: pg_trgm (a trusted extension: the database owner may create it)
 and two GIN indexes, one on the weighted tsvector expression that backends.PG_VECTOR
 queries, one trigram index on the romaji readings. Other vendors: nothing (search raises).
 """
 
 from __future__ import annotations
 
-from directory.search.backends import FTS, TABLE, pg_vector
+from directory.search.backends import FTS, TABLE, WORDS, WORDS_FTS, pg_vector
 
 COLUMNS = ("title", "words", "synonyms", "readings", "grams", "scope")
 _cols = ", ".join(COLUMNS)
@@ -26,6 +28,36 @@ SQLITE_CREATE = [
     f"INSERT INTO {FTS}({FTS}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); "
     f"INSERT INTO {FTS}(rowid, {_cols}) VALUES (new.id, {_new}); END",
 ]
+# Every romaji word of an entry, once (romaji holds letters and digits only: no quoting needed
+# to read its words as a JSON array). Words of deleted entries stay: a stale word only leads
+# the typo step to a search that finds nothing, and rebuild_words() drops them.
+_NEW_WORDS = (
+    f"INSERT OR IGNORE INTO {WORDS}(word) SELECT j.value FROM "
+    "json_each('[\"' || replace(new.romaji, ' ', '\",\"') || '\"]') j WHERE j.value <> ''; "
+)
+SQLITE_WORDS_CREATE = [
+    f"CREATE TABLE {WORDS} (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE)",
+    f"CREATE VIRTUAL TABLE {WORDS_FTS} USING fts5(word, content='{WORDS}', content_rowid='id', "
+    "tokenize='trigram')",
+    f"CREATE TRIGGER {WORDS}_ai AFTER INSERT ON {WORDS} BEGIN "
+    f"INSERT INTO {WORDS_FTS}(rowid, word) VALUES (new.id, new.word); END",
+    f"CREATE TRIGGER {WORDS}_ad AFTER DELETE ON {WORDS} BEGIN "
+    f"INSERT INTO {WORDS_FTS}({WORDS_FTS}, rowid, word) VALUES ('delete', old.id, old.word); END",
+    f"CREATE TRIGGER {TABLE}_words_ai AFTER INSERT ON {TABLE} BEGIN {_NEW_WORDS}END",
+    f"CREATE TRIGGER {TABLE}_words_au AFTER UPDATE OF romaji ON {TABLE} BEGIN {_NEW_WORDS}END",
+]
+SQLITE_WORDS_DROP = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_words_au",
+    f"DROP TRIGGER IF EXISTS {TABLE}_words_ai",
+    f"DROP TRIGGER IF EXISTS {WORDS}_ad",
+    f"DROP TRIGGER IF EXISTS {WORDS}_ai",
+    f"DROP TABLE IF EXISTS {WORDS_FTS}",
+    f"DROP TABLE IF EXISTS {WORDS}",
+]
+SQLITE_WORDS_FILL = (
+    f"INSERT OR IGNORE INTO {WORDS}(word) SELECT j.value FROM {TABLE} e, "
+    "json_each('[\"' || replace(e.romaji, ' ', '\",\"') || '\"]') j WHERE j.value <> ''"
+)
 SQLITE_DROP = [
     f"DROP TRIGGER IF EXISTS {FTS}_au",
     f"DROP TRIGGER IF EXISTS {FTS}_ad",
@@ -59,3 +91,19 @@ def drop(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
         _run(schema_editor, SQLITE_DROP)
     elif vendor == "postgresql":
         _run(schema_editor, PG_DROP)
+
+
+def create_words(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "sqlite":
+        _run(schema_editor, [*SQLITE_WORDS_CREATE, SQLITE_WORDS_FILL])
+
+
+def drop_words(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "sqlite":
+        _run(schema_editor, SQLITE_WORDS_DROP)
+
+
+def rebuild_words(cursor) -> None:  # type: ignore[no-untyped-def]
+    """SQLite: the vocabulary again from the entries as they are (drops stale words)."""
+    cursor.execute(f"DELETE FROM {WORDS}")
+    cursor.execute(SQLITE_WORDS_FILL)

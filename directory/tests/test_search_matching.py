@@ -75,6 +75,17 @@ class SearchMatchingTestCase(BaseTestCase):
         self.assertTrue(results.similar_only)
         self.assertEqual(self.names("ひきこもる")[0], "引きこもり地域支援センター")
 
+    def test_it_tolerates_typos_in_words_indexed_later_and_keeps_to_the_platform(self) -> None:
+        self.assertEqual(self.names("ぼらんてぃや"), [])
+        service = make_service(self.platform, "ボランティアセンター", "活動を紹介します。")
+        make_service(self.other_platform, "ベータ市のボランティア", "別のプラットフォームです。")
+        self.assertEqual(self.names("ぼらんてぃや"), ["ボランティアセンター"])
+        with scope(platform=self.platform):
+            service.name = "ささえあいセンター"
+            service.save()
+        self.assertEqual(self.names("ぼらんてぃや"), [])
+        self.assertEqual(self.names("ささえああい")[0], "ささえあいセンター")
+
     def test_it_finds_nothing_for_unrelated_words(self) -> None:
         self.assertEqual(self.names("宇宙ロケット"), [])
 

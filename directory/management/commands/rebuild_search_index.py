@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
-from directory.search import index
+from directory.search import index, schema
 from platforms.models import Platform
 
 
@@ -27,3 +28,6 @@ class Command(BaseCommand):
         for platform in platforms:
             count = index.rebuild(platform)
             self.stdout.write(f"{platform.slug}: {count} services indexed")
+        if connection.vendor == "sqlite":
+            with transaction.atomic(), connection.cursor() as cursor:
+                schema.rebuild_words(cursor)
