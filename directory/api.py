@@ -35,8 +35,9 @@ from ninja.renderers import JSONRenderer
 from platforms.models import Platform
 from tsunagari.lib import jiscode
 
-from . import hsds
+from . import api_cache, hsds
 from .models import Location, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from .search import Near, RankedServices
 from .serialize import Writer, service_prefetch, term_json
 
 HSDS_VERSION = "3.0"
@@ -83,20 +84,30 @@ class Context:
 
 
 def hsds_view(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Resolve the context; run the aggregate outside any tenant scope; turn ApiError into 400."""
+    """Resolve the context; run the aggregate outside any tenant scope; turn ApiError into 400;
+    answer from the cache while the directory has not changed (api_cache)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         platform = getattr(request, "platform", None)
         if platform is not None and not platform.is_public:
             raise Http404("platform")
-        with scopes_disabled() if platform is None else nullcontext():
-            try:
-                return view(request, *args, **kwargs)
-            except ApiError as error:
-                return bad_request([error])
+
+        def compute() -> Any:
+            with scopes_disabled() if platform is None else nullcontext():
+                try:
+                    return view(request, *args, **kwargs)
+                except ApiError as error:
+                    return bad_request([error])
+
+        return api_cache.cached(request, compute, render_json)
 
     return wrapper
+
+
+def render_json(request: HttpRequest, data: Any) -> bytes:
+    body = Renderer().render(request, data, response_status=200)
+    return body.encode() if isinstance(body, str) else body
 
 
 def bad_request(errors: list[ApiError]) -> JsonResponse:
@@ -275,7 +286,29 @@ class ServiceFilters(Schema):
 
 
 def filter_services(ctx: Context, filters: ServiceFilters) -> QuerySet[Service]:
-    search, postcode, proximity = filters.search, filters.postcode, filters.proximity
+    """Services of ``ctx`` that pass every filter, ``search`` included (its best matches first)."""
+    services, _narrowed, _area = narrow_services(ctx, filters)
+    if filters.search:
+        services = search_services(services, filters.search, ctx.platform)
+    return services
+
+
+def ranked_services(ctx: Context, filters: ServiceFilters) -> RankedServices:
+    """Services matching ``filters.search`` that pass the other filters, as a page source:
+    ranked by relevance, and by nearness to the postcode's municipality when one is given."""
+    services, narrowed, area = narrow_services(ctx, filters)
+    return RankedServices(
+        normalise_query(filters.search or ""),
+        platform=ctx.platform,
+        within=services if narrowed else None,
+        near=Near(area_code=area.municipality) if area is not None else None,
+    )
+
+
+def narrow_services(ctx: Context, filters: ServiceFilters) -> tuple[QuerySet[Service], bool, Area | None]:
+    """Public services of ``ctx`` through every filter but ``search``; whether any filter
+    applied; the postcode's area. Every bad parameter is reported at once (MultipleErrors)."""
+    postcode, proximity = filters.postcode, filters.proximity
     taxonomy_term_id, taxonomy_id = filters.taxonomy_term_id, filters.taxonomy_id
     organization_id, modified_after = filters.organization_id, filters.modified_after
     errors: list[ApiError] = []
@@ -306,15 +339,14 @@ def filter_services(ctx: Context, filters: ServiceFilters) -> QuerySet[Service]:
         services = services.filter(organization__uuid=organization)
     if since is not None:
         services = services.filter(last_modified__gte=since)
-    if search:
-        services = search_services(services, search, ctx.platform)
     if area is not None:
         services = in_area(services, area)
         if metres is not None:
             services = near(services, ctx, area, metres)
     if term is not None or taxonomy is not None:
         services = services.distinct()
-    return services
+    narrowed = any(x is not None for x in (term, taxonomy, organization, since, area))
+    return services, narrowed, area
 
 
 class MultipleErrors(Exception):
@@ -326,10 +358,14 @@ class MultipleErrors(Exception):
 # --- pages -----------------------------------------------------------------------------------
 
 
-def page_of(queryset: QuerySet[Any], page: int, per_page: int) -> tuple[list[Any], dict[str, Any]]:
+Pageable = QuerySet[Any] | RankedServices
+
+
+def page_of(queryset: Pageable, page: int, per_page: int) -> tuple[list[Any], dict[str, Any]]:
+    # The page first: a RankedServices learns the total while finding it.
+    items = list(queryset[(page - 1) * per_page : page * per_page])
     total = queryset.count()
     pages = max(1, math.ceil(total / per_page))
-    items = list(queryset[(page - 1) * per_page : page * per_page])
     envelope = {
         "total_items": total,
         "total_pages": pages,
@@ -351,13 +387,13 @@ def ndjson(items: Iterator[dict[str, Any]]) -> StreamingHttpResponse:
 def listing(
     request: HttpRequest,
     ctx: Context,
-    queryset: QuerySet[Any],
+    queryset: Pageable,
     render: Callable[[Writer, Any], dict[str, Any]],
     *,
     page: int | None,
     per_page: int | None,
     fmt: str | None,
-    chunk_prefetch: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None,
+    chunk_prefetch: Callable[[Any], Pageable] | None = None,
 ) -> Any:
     output = parse_format(fmt)
     page_number, size = parse_page(page, per_page)
@@ -456,9 +492,11 @@ def build_router() -> Router:
         full: bool = False,
     ) -> Any:
         ctx = Context.of(request)
-        queryset = filter_services(ctx, filters)
-        if not filters.search:  # with a search, directory.search orders by relevance (crisis lines first)
-            queryset = queryset.order_by("name_kana", "name", "pk")
+        queryset: Any
+        if filters.search:  # directory.search orders by relevance (crisis lines first), page by page
+            queryset = ranked_services(ctx, filters)
+        else:
+            queryset = filter_services(ctx, filters).order_by("name_kana", "name", "pk")
         if minimal:
             return listing(
                 request,

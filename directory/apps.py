@@ -6,6 +6,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = "支援・相談窓口の情報（HSDS）"
 
     def ready(self) -> None:
+        from directory import api_cache
         from directory.search import index
 
         index.connect()
+        api_cache.connect()

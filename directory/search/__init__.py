@@ -34,7 +34,7 @@ from directory.search.backends import Constraint, Near, backend, proximity_sql
 if TYPE_CHECKING:
     from platforms.models import Platform
 
-__all__ = ["Hit", "Near", "SearchResults", "filter_services", "search_services"]
+__all__ = ["Hit", "Near", "RankedServices", "SearchResults", "filter_services", "search_services"]
 
 FUZZY_BELOW = 5
 MAX_LIMIT = 500
@@ -85,7 +85,7 @@ def _constraint(
 ) -> Constraint:
     sql, params = "", ()
     if within is not None:
-        sub_sql, sub_params = within.values("pk").query.sql_with_params()
+        sub_sql, sub_params = within.order_by().values("pk").query.sql_with_params()
         sql, params = f"e.service_id IN ({sub_sql})", tuple(sub_params)
     return Constraint(
         sql,
@@ -190,13 +190,75 @@ def search_services(
     return results
 
 
+@dataclass
+class RankedServices:
+    """The services matching ``text`` as a page source: ``count()`` and slices, best first.
+
+    For a paged listing (the HSDS API's ``/services?search=…``): a slice asks the engine for
+    exactly that page (``limit``/``offset``) and loads just those rows, so a page costs the
+    same whether the query matches ten services or all of them, and every match can be paged
+    to. ``rows`` says how to load the Service rows (``only``, ``select_related`` and
+    ``prefetch_related`` return a copy that loads them so); ``within`` narrows the matches
+    to a Service queryset (other filters), ``near`` ranks nearer services higher.
+    """
+
+    text: str
+    platform: Platform | None = None
+    within: QuerySet | None = None
+    near: Near | None = None
+    rows: QuerySet | None = None
+    _total: int | None = field(default=None, repr=False)
+
+    def _search(self, limit: int, offset: int) -> SearchResults:
+        results = search_services(
+            self.text,
+            platform=self.platform,
+            public_platforms_only=self.platform is None,
+            within=self.within,
+            near=self.near,
+            limit=limit,
+            offset=offset,
+        )
+        self._total = results.total
+        return results
+
+    def count(self) -> int:
+        if self._total is None:
+            self._search(0, 0)
+        return self._total or 0
+
+    def __getitem__(self, page: slice) -> list[Any]:
+        if not isinstance(page, slice) or page.step not in (None, 1):
+            raise TypeError("RankedServices supports slices only")
+        start = page.start or 0
+        stop = page.stop if page.stop is not None else start + MAX_LIMIT
+        if stop <= start:
+            return []
+        return self._search(stop - start, start).services(self.rows)
+
+    def _rows(self) -> QuerySet:
+        from directory.models import Service
+
+        return self.rows if self.rows is not None else Service.objects.all()
+
+    def only(self, *fields: str) -> RankedServices:
+        return replace(self, rows=self._rows().only(*fields), _total=None)
+
+    def select_related(self, *fields: str) -> RankedServices:
+        return replace(self, rows=self._rows().select_related(*fields), _total=None)
+
+    def prefetch_related(self, *lookups: Any) -> RankedServices:
+        return replace(self, rows=self._rows().prefetch_related(*lookups), _total=None)
+
+
 API_RESULTS = 500
 
 
 def filter_services(services: QuerySet, text: str, *, platform: Platform | None = None) -> QuerySet:
     """``services`` narrowed to the best ``API_RESULTS`` matches of ``text``, best first.
 
-    For the HSDS API's ``search`` parameter. ``services`` are public services of ``platform``,
+    For the HSDS API's ``search`` parameter where the result must be a Service queryset
+    (``/service_at_locations``); ``/services`` pages through RankedServices instead. ``services`` are public services of ``platform``,
     or of every public platform when ``platform`` is None (the aggregate ``/hsds/``); further
     filters on ``services`` still apply. The order is search_services()'s: crisis lines first
     for crisis words, then relevance × proximity, then similar-sounding services when few

@@ -161,9 +161,37 @@ class HSDSApiTestCase(BaseTestCase):
         beyond = self.get("/p/alpha/hsds/services?per_page=2&page=9")
         self.assertTrue(beyond["empty"])
 
+    def test_it_pages_through_search_results_with_the_other_filters(self) -> None:
+        made = {str(make_local_service(self.platform, f"孤独の相談{i}").uuid) for i in range(3)}
+        everything = self.get("/p/alpha/hsds/services?search=こどく")
+        total = everything["total_items"]  # with the national lines that mention 孤独
+        self.assertEqual(len(everything["contents"]), total)
+        self.assertLessEqual(made, {i["id"] for i in everything["contents"]})
+        paged = []
+        for number in range(1, total + 1):
+            page = self.get(f"/p/alpha/hsds/services?search=こどく&per_page=1&page={number}")
+            self.assertEqual((page["total_items"], page["total_pages"], page["size"]), (total, total, 1))
+            paged += [i["id"] for i in page["contents"]]
+        self.assertEqual(paged, [i["id"] for i in everything["contents"]])
+        money = str(taxonomy.term_id("cat-money"))
+        for word in ("サポート", "こどく"):
+            both = self.ids(f"/p/alpha/hsds/services?search={word}&taxonomy_term_id={money}")
+            search_only = self.ids(f"/p/alpha/hsds/services?search={word}")
+            self.assertEqual(both, search_only & self.ids(f"/p/alpha/hsds/services?taxonomy_term_id={money}"))
+        self.assertIn(
+            str(self.local.uuid), self.ids(f"/p/alpha/hsds/services?search=サポート&taxonomy_term_id={money}")
+        )
+        self.assertLessEqual(made, self.ids("/p/alpha/hsds/services?search=こどく&postcode=516-8601"))
+        minimal = self.get("/hsds/services?search=こどく&minimal=true&per_page=1")
+        self.assertEqual(
+            (set(minimal["contents"][0]), minimal["total_items"]), ({"id", "last_modified"}, total)
+        )
+
     def test_it_does_not_query_per_service(self) -> None:
         for index in range(6):
             make_local_service(self.platform, f"追加の窓口{index}")
+
+        self.get("/p/alpha/hsds/")  # the cache's generation exists from here on
 
         def count(url: str) -> int:
             with CaptureQueriesContext(connection) as queries:
