@@ -16,12 +16,13 @@ import datetime
 from dataclasses import dataclass
 
 import jpholiday
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext, pgettext
 
 from consultations.models import BusinessHours, DeskSettings, SpecialPeriod
 from platforms.models import Platform
 
-WEEKDAY_JA = "月火水木金土日"
 SEARCH_DAYS = 60
 
 
@@ -111,7 +112,8 @@ class Schedule:
         return None
 
     def weekly_summary(self) -> list[tuple[str, str]]:
-        """[("月〜金", "18:00〜21:00"), ...] for the public pages."""
+        """[("月〜金", "18:00〜21:00"), ...] for the public pages, in the active language
+        (English: [("Mon–Fri", "18:00–21:00"), ...])."""
         by_times: dict[tuple[tuple[datetime.time, datetime.time], ...], list[int]] = {}
         for weekday in range(7):
             times = tuple((s, e) for d, s, e in self.weekly if d == weekday)
@@ -119,20 +121,29 @@ class Schedule:
                 by_times.setdefault(times, []).append(weekday)
         rows = []
         for times, days in by_times.items():
-            rows.append((_day_range(days), "、".join(f"{s:%H:%M}〜{e:%H:%M}" for s, e in times)))
+            spans = [_range(f"{s:%H:%M}", f"{e:%H:%M}") for s, e in times]
+            rows.append((_day_range(days), pgettext("list of opening times", "、").join(spans)))
         return rows
 
 
+def _range(first: str, last: str) -> str:
+    return pgettext("range", "%(first)s〜%(last)s") % {"first": first, "last": last}
+
+
 def _day_range(days: list[int]) -> str:
+    names = [str(WEEKDAYS_ABBR[d]) for d in days]
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-        return f"{WEEKDAY_JA[days[0]]}〜{WEEKDAY_JA[days[-1]]}"
-    return "・".join(WEEKDAY_JA[d] for d in days)
+        return _range(names[0], names[-1])
+    return pgettext("list of weekdays", "・").join(names)
 
 
-def format_slot(moment: datetime.datetime) -> str:
-    """2月17日（金）18:00 — how the auto-reply names the next answering time."""
-    local = timezone.localtime(moment)
-    return f"{local.month}月{local.day}日（{WEEKDAY_JA[local.weekday()]}）{local:%H:%M}"
+def format_slot(moment: datetime.datetime, *, language: str | None = None) -> str:
+    """2月17日（金）18:00 — the next answering time, in ``language`` or the active language
+    (English: Fri 17 Feb, 18:00). Auto-replies, which are Japanese, ask for "ja"."""
+    if language:
+        with translation.override(language):
+            return format_slot(moment)
+    return formats.date_format(timezone.localtime(moment), gettext("n月j日（D）H:i"))
 
 
 @dataclass

@@ -130,7 +130,7 @@ def _hours_reply(conversation: Conversation, opened: bool, at: datetime.datetime
     if _said_recently(conversation, "out_of_hours", AUTO_REPLY_QUIET, at):
         return None
     slot = schedule.next_open(at)
-    text = OUT_OF_HOURS.format(slot=format_slot(slot)) if slot else NO_HOURS
+    text = OUT_OF_HOURS.format(slot=format_slot(slot, language="ja")) if slot else NO_HOURS
     return _auto(conversation, text, "out_of_hours", at)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.test import SimpleTestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from consultations.hours import Schedule, format_slot
 from consultations.models import SpecialPeriod
@@ -29,6 +29,19 @@ class ScheduleTestCase(SimpleTestCase):
         s = Schedule(WEEKDAY_EVENINGS, [])
         self.assertEqual(s.next_open(tokyo(2023, 2, 17, 22, 30)), tokyo(2023, 2, 20, 18))
         self.assertEqual(format_slot(tokyo(2023, 2, 20, 18)), "2月20日（月）18:00")
+
+    def test_it_names_days_and_times_in_the_active_language(self) -> None:
+        s = Schedule([*WEEKDAY_EVENINGS, (5, T(10), T(12)), (5, T(13), T(15))], [])
+        slot = tokyo(2023, 2, 20, 18)
+        with translation.override("en"):
+            self.assertEqual(format_slot(slot), "Mon 20 Feb, 18:00")
+            self.assertEqual(
+                s.weekly_summary(), [("Mon–Fri", "18:00–21:00"), ("Sat", "10:00–12:00, 13:00–15:00")]
+            )
+            self.assertEqual(format_slot(slot, language="ja"), "2月20日（月）18:00")  # the auto-reply's
+        self.assertEqual(
+            s.weekly_summary(), [("月〜金", "18:00〜21:00"), ("土", "10:00〜12:00、13:00〜15:00")]
+        )
 
     def test_it_skips_national_holidays(self) -> None:
         s = Schedule(WEEKDAY_EVENINGS, [])
