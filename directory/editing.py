@@ -13,8 +13,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -340,6 +344,7 @@ def do_propose_change(service: Service, values: dict[str, Any], *, request: Any)
         submitted_by=request.user,
     )
     log_action("directory.change_proposed", obj=change, request=request, data={"fields": sorted(changes)})
+    mail_change(change, "proposed")
     return change
 
 
@@ -355,6 +360,7 @@ def do_create_member_service(
         platform=member.platform, service=service, changes=values, previous={}, submitted_by=request.user
     )
     log_action("directory.service_proposed", obj=change, request=request, data={"fields": sorted(values)})
+    mail_change(change, "proposed")
     return change
 
 
@@ -385,6 +391,7 @@ def do_approve_change(change: ServiceChange, *, request: Any) -> None:
     log_action(
         "directory.change_approved", obj=change, request=request, data={"fields": sorted(change.changes)}
     )
+    mail_change(change, "approved")
 
 
 @transaction.atomic
@@ -400,6 +407,41 @@ def do_reject_change(change: ServiceChange, reason: str, *, request: Any) -> Non
     change.decided_at = timezone.now()
     change.save()
     log_action("directory.change_rejected", obj=change, request=request)
+    mail_change(change, "rejected")
+
+
+def mail_change(change: ServiceChange, event: str) -> None:
+    """Tell the other side of a review, once the transaction commits: a proposal goes to the
+    secretariat's address, a decision to the member staff who proposed it. No address, no mail."""
+    from .forms_services import field_labels
+
+    platform = change.platform
+    service = change.service
+    if event == "proposed":
+        to = [platform.contact_email] if platform.contact_email else []
+    else:
+        to = [change.submitted_by.email] if change.submitted_by and change.submitted_by.email else []
+    if not to:
+        return
+    labels = field_labels()
+    url = reverse("directory:change", kwargs={"platform_slug": platform.slug, "uuid": change.uuid})
+    context = {
+        "change": change,
+        "service": service,
+        "platform": platform,
+        "member_name": service.member.name if service.member else service.organization.name,
+        "is_new": not change.previous,
+        "fields": [labels.get(name, name) for name in change.changes],
+        "url": settings.SITE_URL.rstrip("/") + url,
+    }
+    subject = render_to_string(f"directory/email/change_{event}_subject.txt", context)
+    message = EmailMessage(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"directory/email/change_{event}.txt", context),
+        to=to,
+        reply_to=[platform.contact_email] if platform.contact_email and event != "proposed" else None,
+    )
+    transaction.on_commit(message.send, robust=True)
 
 
 def human(name: str, value: Any) -> str:

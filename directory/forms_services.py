@@ -200,3 +200,8 @@ class SheetUploadForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("ファイルが大きすぎます（5MBまで）。"))
         return upload
+
+
+def field_labels() -> dict[str, str]:
+    """Service form field names → their labels, for change lists and mails."""
+    return {name: str(f.label) for name, f in ServiceForm().fields.items()}

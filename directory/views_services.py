@@ -21,7 +21,7 @@ from accounts.models import Role
 from partnership.queries import organisation_of
 
 from . import editing
-from .forms_services import DecisionForm, NewServiceForm, ServiceFilterForm, ServiceForm
+from .forms_services import DecisionForm, NewServiceForm, ServiceFilterForm, ServiceForm, field_labels
 from .models import Metadata, Service, ServiceChange
 
 EDITORS = (*SECRETARIAT, Role.MEMBER_STAFF)
@@ -29,10 +29,6 @@ EDITORS = (*SECRETARIAT, Role.MEMBER_STAFF)
 
 def _pending() -> Exists:
     return Exists(ServiceChange.objects.filter(service=OuterRef("pk"), status=ServiceChange.Status.PENDING))
-
-
-def _field_labels() -> dict[str, str]:
-    return {name: str(f.label) for name, f in ServiceForm().fields.items()}
 
 
 @require_GET
@@ -80,7 +76,7 @@ def service_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
             "location__addresses"
         ),
         "history": editing.history_rows(
-            Metadata.objects.filter(resource_id=service.uuid).select_related("user")[:50], _field_labels()
+            Metadata.objects.filter(resource_id=service.uuid).select_related("user")[:50], field_labels()
         ),
         "changes": service.changes.select_related("submitted_by")[:10],
         "can_edit": editing.can_edit(request.role, service),  # type: ignore[attr-defined]
@@ -168,7 +164,7 @@ def change_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
             return redirect("directory:changes", platform_slug)
         except ValidationError as error:
             form.add_error("reason", error)
-    rows = editing.change_rows(change, _field_labels())
+    rows = editing.change_rows(change, field_labels())
     return render(
         request, "directory/services/change_detail.html", {"change": change, "rows": rows, "form": form}
     )

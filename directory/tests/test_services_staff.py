@@ -4,6 +4,7 @@ from accounts.models import Role
 from directory import taxonomy
 from directory.models import Metadata, Organization, Service, ServiceChange
 from directory.tests.hsds_fixtures import make_local_service
+from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
 
 FORM = {
@@ -88,6 +89,44 @@ class StaffDirectoryTestCase(BaseTestCase):
             self.assertEqual(record.user, self.users[Role.MEMBER_STAFF])
         api = self.client.get(f"/p/alpha/hsds/services/{self.own.uuid}").json()
         self.assertIn("居場所カフェ", [m["replacement_value"] for m in api["metadata"]])
+
+    def test_it_mails_the_secretariat_a_proposal_and_the_member_the_decisions(self) -> None:
+        with scopes_disabled():
+            self.platform.contact_email = "jimukyoku@alpha.example.jp"
+            self.platform.save()
+        member_staff = self.users[Role.MEMBER_STAFF]
+        with smtp_server() as inbox:
+            self.login(member_staff)
+            with self.captureOnCommitCallbacks(execute=True):
+                self.client.post(self.url_of("service_edit", self.own.uuid), {**FORM, "name": "居場所カフェ"})
+            self.assertEqual(len(inbox), 1)
+            self.assertEqual(inbox[0]["To"], "jimukyoku@alpha.example.jp")
+            self.assertIn("変更申請が届きました", inbox[0]["Subject"])
+            proposal = body_of(inbox[0])
+            self.assertIn("名称", proposal)
+            with scopes_disabled():
+                change = ServiceChange.objects.get(service=self.own, status=ServiceChange.Status.PENDING)
+            self.assertIn(f"/staff/directory/changes/{change.uuid}/", proposal.replace("\n", ""))
+            self.login(self.admin)
+            with self.captureOnCommitCallbacks(execute=True):
+                self.client.post(
+                    self.url_of("change", change.uuid), {"action": "reject", "reason": "正式名で書いてください"}
+                )
+            self.assertEqual(inbox[1]["To"], member_staff.email)
+            self.assertIn("差し戻されました", inbox[1]["Subject"])
+            self.assertIn("正式名で書いてください", body_of(inbox[1]))
+            self.login(member_staff)
+            with self.captureOnCommitCallbacks(execute=True):
+                self.client.post(self.url_of("service_edit", self.own.uuid), {**FORM, "name": "居場所カフェ"})
+            with scopes_disabled():
+                change = ServiceChange.objects.get(service=self.own, status=ServiceChange.Status.PENDING)
+            self.login(self.admin)
+            with self.captureOnCommitCallbacks(execute=True):
+                self.client.post(self.url_of("change", change.uuid), {"action": "approve"})
+            self.assertEqual(len(inbox), 4)
+            self.assertEqual(inbox[3]["To"], member_staff.email)
+            self.assertIn("承認されました", inbox[3]["Subject"])
+            self.assertIn("居場所カフェ", body_of(inbox[3]))
 
     def test_it_returns_a_proposal_only_with_a_reason(self) -> None:
         with scopes_disabled():
