@@ -258,8 +258,9 @@ def filter_services(services: QuerySet, text: str, *, platform: Platform | None 
     """``services`` narrowed to the best ``API_RESULTS`` matches of ``text``, best first.
 
     For the HSDS API's ``search`` parameter where the result must be a Service queryset
-    (``/service_at_locations``); ``/services`` pages through RankedServices instead. ``services`` are public services of ``platform``,
-    or of every public platform when ``platform`` is None (the aggregate ``/hsds/``); further
+    (``/service_at_locations``); ``/services`` pages through RankedServices instead.
+    ``services`` are public services of ``platform``, or of every public platform when
+    ``platform`` is None (the aggregate ``/hsds/``); further
     filters on ``services`` still apply. The order is search_services()'s: crisis lines first
     for crisis words, then relevance × proximity, then similar-sounding services when few
     matched. A query matching more than ``API_RESULTS`` services (相談 matches most of them)
