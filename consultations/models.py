@@ -312,6 +312,27 @@ class InboundEvent(models.Model):
         return f"{self.event_type} {self.webhook_event_id}"
 
 
+class EventDrain(models.Model):
+    """Per LINE channel: when the webhook must queue a processing task.
+
+    ``stored`` counts the webhook requests that stored new events; a processing run sets
+    ``drained`` to ``stored`` when it starts and then takes every pending event. The request
+    that brings ``stored`` to ``drained + 1`` (the first new events since the last run began)
+    queues a run in the same transaction; the later ones find that run still to start, and it
+    will see their events. So a busy channel costs one task per run, not one per request.
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="+")
+    stored = models.PositiveBigIntegerField(default=0)
+    drained = models.PositiveBigIntegerField(default=0)
+
+    objects = platform_manager()
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}: {self.drained}/{self.stored}"
+
+
 class BusinessHours(models.Model):
     """One answering window on a weekday; an end at or before the start runs past midnight."""
 

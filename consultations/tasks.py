@@ -14,7 +14,19 @@ QUEUE = "consultations"
 
 
 @task(queue_name=QUEUE)
+def drain_line_events(channel_id: int) -> None:
+    """Process every stored LINE event of the channel not tried yet (queued by the webhook)."""
+    from consultations.services.line import drain_events
+
+    with scopes_disabled():
+        channel = Channel.objects.select_related("platform").get(pk=channel_id)
+    with scope(platform=channel.platform):
+        drain_events(channel)
+
+
+@task(queue_name=QUEUE)
 def process_line_events(channel_id: int, event_ids: list[str]) -> None:
+    """Process the named events (retries after a failure, ``manage.py line_events --retry``)."""
     from consultations.services.line import process_events
 
     with scopes_disabled():

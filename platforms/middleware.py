@@ -7,6 +7,11 @@ tenant-scoped managers only ever return this platform's rows. Staff URLs
 anonymous users go to the login page, users without a role get 404 (the
 same answer as for a platform that does not exist), and roles that require
 two-factor authentication are sent to verify their TOTP code first.
+
+A public, non-staff view may look its platform up itself (``resolves_own_platform``): the
+LINE webhook, which answers many small machine requests and keeps the platform and its
+channel in a per-process cache. Such a view must answer 404 to an unknown slug and enter
+the platform's scope itself; ``request.platform`` stays None for it here.
 """
 
 from __future__ import annotations
@@ -21,6 +26,14 @@ from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 
 from platforms.models import Platform
+
+View = Callable[..., HttpResponse]
+
+
+def resolves_own_platform(view: View) -> View:
+    """Mark a public view that resolves ``platform_slug`` (404, scope) by itself."""
+    view.resolves_own_platform = True  # type: ignore[attr-defined]
+    return view
 
 
 class PlatformMiddleware:
@@ -41,12 +54,15 @@ class PlatformMiddleware:
         slug = match.kwargs.get("platform_slug")
         if slug is None:
             return self.get_response(request)
+        staff = request.path_info.startswith(f"/p/{slug}/staff/")
+        if not staff and getattr(match.func, "resolves_own_platform", False):
+            return self.get_response(request)
         platform = Platform.objects.filter(slug=slug).first()
         if platform is None:
             raise Http404("platform")
         request.platform = platform  # type: ignore[attr-defined]
         with scope(platform=platform):
-            if request.path_info.startswith(f"/p/{slug}/staff/"):
+            if staff:
                 denied = self._check_staff(request, platform)
                 if denied is not None:
                     return denied

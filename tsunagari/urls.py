@@ -6,6 +6,9 @@ from tsunagari import views
 urlpatterns = [
     path("", views.index, name="index"),
     path("healthz", views.healthz, name="healthz"),
+    # First of the apps: LINE's webhook (/line/<slug>/webhook) is the busiest machine URL, and
+    # each include tried before it slows both resolves of every one of its requests.
+    path("", include("consultations.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("p/<slug:platform_slug>/", include("platforms.urls")),
@@ -15,6 +18,5 @@ urlpatterns = [
     # the per-platform paths under /p/<slug>/ and the all-platform /hsds/ aggregate).
     path("", include("directory.urls")),
     path("", include("surveys.urls")),
-    path("", include("consultations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -2,10 +2,11 @@
 
 The webhook view only checks the signature, validates the body's shape and calls
 ``do_store_events``: one transaction inserts every event (encrypted) keyed by its
-``webhookEventId`` (a redelivered event hits the unique constraint and is skipped) together
-with the django-tasks row that will process them. Only then does LINE get its 200. The
-worker (``process_events``) claims each event, downloads image content outside any
-transaction, and writes the message; ``deliver`` answers with the reply token while it is
+``webhookEventId`` (a redelivered event hits the unique constraint and is skipped) and
+makes sure a processing run will see them (``EventDrain``: the first new events after a run
+began queue the next django-tasks run in the same transaction). Only then does LINE get its
+200. The worker (``drain_events``, ``process_events``) claims each event, downloads image
+content outside any transaction, and writes the message; ``deliver`` answers with the reply token while it is
 fresh and pushes (with ``X-Line-Retry-Key``) only after that.
 """
 
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.utils import timezone
 from linebot.v3.webhooks import (
@@ -43,6 +45,7 @@ from consultations.models import (
     Consulter,
     Conversation,
     Delivery,
+    EventDrain,
     EventState,
     InboundEvent,
     Message,
@@ -86,60 +89,119 @@ def parse_events(body: bytes) -> list[dict[str, Any]]:
 
 
 def do_store_events(channel: Channel, events: list[dict[str, Any]]) -> int:
-    """Store the events and enqueue their processing in one transaction. Returns how many were new."""
-    from consultations.tasks import process_line_events
+    """Store the events durably, and make sure a processing run will see them. Returns how many were new.
 
-    now = timezone.now()
-    rows = [
-        InboundEvent(
-            platform_id=channel.platform_id,
-            channel=channel,
-            webhook_event_id=event["webhookEventId"],
-            event_type=event["type"][:30],
-            event_timestamp=event.get("timestamp", 0),
-            payload=json.dumps(event, ensure_ascii=False),
-            is_redelivery=bool((event.get("deliveryContext") or {}).get("isRedelivery", False)),
-            received_at=now,
-        )
-        for event in events
-    ]
-    with transaction.atomic():
-        new = _insert_new(channel, rows)
-        if new:
-            process_line_events.enqueue(channel.pk, new)
+    Every value (the payload encrypted) is prepared before the transaction, so that the
+    database's write lock is held only for two statements and the commit:
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` stores the events whose webhookEventId is
+    not stored yet (the unique (channel, webhook_event_id) constraint decides, also against a
+    concurrent redelivery) and names them; if any, the channel's ``EventDrain`` counter is
+    bumped and, when no queued run is still to start, a run is queued (see EventDrain).
+    """
+    from consultations.tasks import drain_line_events
+
+    connection = connections[router.db_for_write(InboundEvent)]
+    statements = _insert_statements(channel, events, connection)
+    new: set[str] = set()
+    queue_run = False
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                new.update(row[0] for row in cursor.fetchall())
+            if new:
+                cursor.execute(_bump_sql(connection), [channel.platform_id, channel.pk])
+                stored, drained = cursor.fetchone()
+                queue_run = stored == drained + 1
+        if queue_run:
+            drain_line_events.enqueue(channel.pk)
     return len(new)
 
 
-def _insert_new(channel: Channel, rows: list[InboundEvent]) -> list[str]:
-    """Insert the events not stored yet; the unique (channel, webhookEventId) constraint decides.
-
-    One event (LINE's usual body): insert it in a savepoint and treat a unique violation as
-    "already stored". Several: one query for the ids already stored, then one bulk insert
-    (ignore_conflicts covers a concurrent redelivery of the same events).
-    """
-    if len(rows) == 1:
-        try:
-            with transaction.atomic():
-                rows[0].save(force_insert=True)
-        except IntegrityError:
-            return []
-        return [rows[0].webhook_event_id]
-    ids = [row.webhook_event_id for row in rows]
-    seen = set(
-        InboundEvent.objects.filter(channel=channel, webhook_event_id__in=ids).values_list(
-            "webhook_event_id", flat=True
+def _insert_statements(
+    channel: Channel, events: list[dict[str, Any]], connection: BaseDatabaseWrapper
+) -> list[tuple[str, list[Any]]]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING statements for the events (each id once),
+    with the values prepared by the fields as the ORM would (the payload encrypted)."""
+    now = timezone.now()
+    fields = [f for f in InboundEvent._meta.concrete_fields if not f.primary_key]
+    rows, seen = [], set()
+    for event in events:
+        event_id = event["webhookEventId"]
+        if event_id in seen:
+            continue  # the same event twice in one body: stored once
+        seen.add(event_id)
+        values = {
+            "platform": channel.platform_id,
+            "channel": channel.pk,
+            "webhook_event_id": event_id,
+            "event_type": event["type"][:30],
+            "event_timestamp": event.get("timestamp", 0),
+            "payload": json.dumps(event, ensure_ascii=False),
+            "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery", False)),
+            "received_at": now,
+        }
+        rows.append(
+            [
+                f.get_db_prep_save(values[f.name] if f.name in values else f.get_default(), connection)
+                for f in fields
+            ]
         )
+    qn = connection.ops.quote_name
+    column = _columns(InboundEvent, [f.name for f in fields], connection)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, connection.ops.bulk_batch_size(fields, rows))
+    statements = []
+    for start in range(0, len(rows), size):
+        batch = rows[start : start + size]
+        sql = (
+            f"INSERT INTO {qn(InboundEvent._meta.db_table)} ({', '.join(column.values())}) "  # noqa: S608 (names from _meta; values are params)
+            f"VALUES {', '.join([one] * len(batch))} "
+            f"ON CONFLICT ({column['channel']}, {column['webhook_event_id']}) DO NOTHING "
+            f"RETURNING {column['webhook_event_id']}"
+        )
+        statements.append((sql, [value for row in batch for value in row]))
+    return statements
+
+
+def _columns(model: type[models.Model], names: list[str], connection: BaseDatabaseWrapper) -> dict[str, str]:
+    """The quoted column names of the model's fields ``names``."""
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    return {name: connection.ops.quote_name(str(fields[name].column)) for name in names}
+
+
+def _bump_sql(connection: BaseDatabaseWrapper) -> str:
+    """Count one more request with new events for the channel; returns (stored, drained)."""
+    table = connection.ops.quote_name(EventDrain._meta.db_table)
+    platform, channel, stored, drained = _columns(
+        EventDrain, ["platform", "channel", "stored", "drained"], connection
+    ).values()
+    return (
+        f"INSERT INTO {table} ({platform}, {channel}, {stored}, {drained}) VALUES (%s, %s, 1, 0) "  # noqa: S608 (names from _meta; values are params)
+        f"ON CONFLICT ({channel}) DO UPDATE SET {stored} = {table}.{stored} + 1 "
+        f"RETURNING {stored}, {drained}"
     )
-    fresh = []
-    for row in rows:
-        if row.webhook_event_id not in seen:
-            seen.add(row.webhook_event_id)
-            fresh.append(row)
-    InboundEvent.objects.bulk_create(fresh, ignore_conflicts=True)
-    return [row.webhook_event_id for row in fresh]
 
 
 # --- processing (worker) ---------------------------------------------------------------------
+
+
+def drain_events(channel: Channel) -> None:
+    """One processing run: every event of the channel stored and never tried yet, in order.
+
+    ``drained`` is set first, in its own transaction (on PostgreSQL it waits for a webhook
+    transaction that holds the counter row), so that an event committed after the query
+    below belongs to a request that saw this run started and queued the next one. Events
+    that failed (attempts > 0) wait for their own retry task, with its backoff.
+    """
+    with transaction.atomic():
+        EventDrain.objects.filter(channel=channel).update(drained=F("stored"))
+    event_ids = list(
+        InboundEvent.objects.filter(channel=channel, state=EventState.PENDING, attempts=0)
+        .order_by("event_timestamp", "id")
+        .values_list("webhook_event_id", flat=True)
+    )
+    process_events(channel, event_ids)
 
 
 def process_events(channel: Channel, event_ids: list[str]) -> None:

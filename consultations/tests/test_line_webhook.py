@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -17,12 +18,14 @@ from consultations.models import (
     ConversationState,
     Delivery,
     Direction,
+    EventDrain,
     EventState,
     InboundEvent,
     Message,
     MessageKind,
 )
 from consultations.services.conversations import do_close, do_send
+from consultations.tasks import drain_line_events
 from consultations.tests.helpers import SECRET, LineTestCase, run_worker
 
 USER = "U" + "1" * 32
@@ -38,6 +41,7 @@ class WebhookRejectsBadInputTestCase(LineTestCase):
     def assert_nothing_stored(self) -> None:
         with scopes_disabled():
             self.assertEqual(InboundEvent.objects.count(), 0)
+            self.assertEqual(EventDrain.objects.count(), 0)
         self.assertEqual(DBTaskResult.objects.count(), 0)
 
     def test_it_answers_400_to_a_bad_signature_and_stores_nothing(self) -> None:
@@ -94,6 +98,62 @@ class WebhookRejectsBadInputTestCase(LineTestCase):
         response = self.post_events(event)
         self.assertEqual(response.status_code, 413)
         self.assert_nothing_stored()
+
+
+class WebhookQueuesProcessingRunsTestCase(LineTestCase):
+    """One queued run serves every event stored before it starts; later events queue the next."""
+
+    def waiting_runs(self) -> int:
+        return DBTaskResult.objects.filter(status="READY", task_path=drain_line_events.module_path).count()
+
+    def inbound_texts(self) -> list[str]:
+        with scope(platform=self.platform):
+            return sorted(Message.objects.filter(direction=Direction.INBOUND).values_list("text", flat=True))
+
+    def test_it_queues_one_run_for_all_events_stored_before_it_starts(self) -> None:
+        for text in ("一", "二", "三"):
+            self.assertEqual(self.post_events(make_event("text", USER, text=text)).json()["stored"], 1)
+        self.assertEqual(self.waiting_runs(), 1)
+        self.assertEqual(DBTaskResult.objects.count(), 1)
+        run_worker()
+        with scope(platform=self.platform):
+            self.assertEqual(set(InboundEvent.objects.values_list("state", flat=True)), {EventState.DONE})
+        self.assertEqual(self.inbound_texts(), sorted(["一", "二", "三"]))
+
+    def test_it_queues_the_next_run_for_events_stored_after_a_run_began(self) -> None:
+        self.post_events(make_event("text", USER, text="一"))
+        run_worker()
+        self.assertEqual(self.waiting_runs(), 0)
+        self.post_events(make_event("text", USER, text="二"))
+        self.assertEqual(self.waiting_runs(), 1)
+        # A run that has begun (its counter mark set) is no longer waiting: the next request queues one.
+        with scope(platform=self.platform):
+            EventDrain.objects.update(drained=F("stored"))
+        self.post_events(make_event("text", USER, text="三"))
+        self.assertEqual(self.waiting_runs(), 2)
+        run_worker()
+        self.assertEqual(self.inbound_texts(), sorted(["一", "二", "三"]))
+
+    def test_it_queues_nothing_for_a_body_whose_events_are_stored_already(self) -> None:
+        event = make_event("text", USER, text="一度だけ")
+        self.post_events(event)
+        run_worker()
+        event["deliveryContext"]["isRedelivery"] = True
+        self.assertEqual(self.post_events(event).json(), {"received": 1, "stored": 0})
+        self.assertEqual(self.waiting_runs(), 0)
+        with scope(platform=self.platform):
+            self.assertEqual(EventDrain.objects.get().stored, 1)
+
+    def test_it_leaves_a_failed_event_to_its_retry_with_backoff_not_to_the_next_run(self) -> None:
+        self.post_events(make_event("image", USER, message_id="4040"))
+        run_worker()
+        self.post_events(make_event("text", USER, text="あとから"))
+        run_worker()
+        with scope(platform=self.platform):
+            failed = InboundEvent.objects.get(state=EventState.PENDING)  # waits for its retry task
+            self.assertEqual((failed.attempts, failed.error), (1, "LineApiError"))
+            self.assertEqual(InboundEvent.objects.filter(state=EventState.DONE).count(), 1)
+        self.assertEqual(self.inbound_texts(), ["あとから"])
 
 
 class WebhookStoresThenProcessesTestCase(LineTestCase):

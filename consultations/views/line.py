@@ -4,43 +4,58 @@ from __future__ import annotations
 
 import time
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_scopes import scope
 
 from consultations.line_api import signature_is_valid
 from consultations.models import Channel, ChannelKind
 from consultations.services.line import BadWebhook, do_store_events, parse_events
+from platforms.middleware import resolves_own_platform
+from platforms.models import Platform
 
 # LINE's webhook bodies are small (a few events); anything this large is not from LINE.
 MAX_BODY_BYTES = 1024 * 1024
-# Each web process keeps the channel (with its decrypted secret) this long, to spare the
-# webhook a query per event; a saved channel clears it at once in the saving process.
+# Each web process keeps a platform's LINE channel (with its decrypted secret) this long, by
+# slug, to spare the webhook two queries per request; a saved or deleted platform or channel
+# clears it at once in the saving process. Unknown slugs are not kept.
 CHANNEL_CACHE_SECONDS = 10.0
-_channels: dict[int, tuple[float, Channel | None]] = {}
+_channels: dict[str, tuple[float, Platform, Channel | None]] = {}
 
 
 @receiver(post_save, sender=Channel)
+@receiver(post_delete, sender=Channel)
+@receiver(post_save, sender=Platform)
+@receiver(post_delete, sender=Platform)
 def _forget_channels(**kwargs: object) -> None:
     _channels.clear()
 
 
-def _line_channel(platform_id: int) -> Channel | None:
+def _line_channel(slug: str) -> tuple[Platform | None, Channel | None]:
     now = time.monotonic()
-    cached = _channels.get(platform_id)
+    cached = _channels.get(slug)
     if cached is not None and cached[0] > now:
-        return cached[1]
-    channel = Channel.objects.filter(kind=ChannelKind.LINE, is_active=True).first()
-    _channels[platform_id] = (now + CHANNEL_CACHE_SECONDS, channel)
-    return channel
+        return cached[1], cached[2]
+    platform = Platform.objects.filter(slug=slug).first()
+    if platform is None:
+        return None, None
+    with scope(platform=platform):
+        channel = Channel.objects.filter(kind=ChannelKind.LINE, is_active=True).first()
+    _channels[slug] = (now + CHANNEL_CACHE_SECONDS, platform, channel)
+    return platform, channel
 
 
+# The platform comes from the cache above instead of PlatformMiddleware's query per request.
+@resolves_own_platform
 @csrf_exempt
 @require_POST
 def webhook(request: HttpRequest, platform_slug: str) -> JsonResponse:
-    channel = _line_channel(request.platform.pk)  # type: ignore[attr-defined]
+    platform, channel = _line_channel(platform_slug)
+    if platform is None:
+        raise Http404("platform")
     if channel is None or not channel.line_configured:
         return JsonResponse({"error": "no LINE channel is configured for this platform"}, status=404)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
@@ -52,5 +67,6 @@ def webhook(request: HttpRequest, platform_slug: str) -> JsonResponse:
         events = parse_events(body)
     except BadWebhook as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    stored = do_store_events(channel, events) if events else 0
+    with scope(platform=platform):
+        stored = do_store_events(channel, events) if events else 0
     return JsonResponse({"received": len(events), "stored": stored})
