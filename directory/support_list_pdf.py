@@ -147,4 +147,4 @@ def render_pdf(doc: Document) -> tuple[bytes, int]:
         doc.memo_pages = 4 - pages % 4
         document = HTML(string=_html(doc)).render()
         pages = len(document.pages)
-    return document.write_pdf(), pages
+    return document.write_pdf(pdf_tags=True), pages  # tagged: readable by screen readers

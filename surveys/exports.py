@@ -208,4 +208,4 @@ def pdf_bytes(analysis: Analysis) -> bytes:
         "surveys/report_pdf.html",
         {"analysis": analysis, "survey": analysis.survey, "notes": _notes(analysis), "results": results},
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf(pdf_tags=True)  # type: ignore[no-any-return]  # tagged (accessible)

@@ -14,7 +14,7 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf(pdf_tags=True)  # type: ignore[no-any-return]  # tagged (accessible)
 
 
 def questionnaire_pdf(survey: Survey, version: QuestionnaireVersion, *, easy: bool = False) -> bytes:

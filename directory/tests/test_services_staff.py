@@ -110,7 +110,8 @@ class StaffDirectoryTestCase(BaseTestCase):
             self.login(self.admin)
             with self.captureOnCommitCallbacks(execute=True):
                 self.client.post(
-                    self.url_of("change", change.uuid), {"action": "reject", "reason": "正式名で書いてください"}
+                    self.url_of("change", change.uuid),
+                    {"action": "reject", "reason": "正式名で書いてください"},
                 )
             self.assertEqual(inbox[1]["To"], member_staff.email)
             self.assertIn("差し戻されました", inbox[1]["Subject"])

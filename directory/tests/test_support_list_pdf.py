@@ -186,6 +186,7 @@ class SupportListPdfTestCase(BaseTestCase):
         self.assertEqual(pages % 4, 0)
         self.assertRegex(info, r"Page size:\s+419\.5\d* x 595\.2\d* pts")  # A5
         self.assertRegex(poppler("pdfinfo", self.get().content), r"Page size:\s+595\.2\d* x 841\.8\d* pts")
+        self.assertRegex(info, r"Tagged:\s+yes")  # structure for screen readers
 
     def test_it_renders_once_per_version_of_the_data(self) -> None:
         first = self.get()

@@ -143,6 +143,8 @@ class BuilderTestCase(SurveyTestCase):
             text = subprocess.run(
                 ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
             ).stdout
+            info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        self.assertRegex(info, r"Tagged:\s+yes")  # structure for screen readers
         self.assertIn("問1", text)
         self.assertIn("問12", text)
         self.assertIn("問3で「5, 6, 7, 8」と答えた方のみお答えください。", text)
