@@ -18,6 +18,7 @@ triggers). Then, in the same run:
                directory changes: the query mix repeats, so after the first round they are hits)
 
     make bench BENCH=bench_directory_search          (N=20000 for a quicker run)
+    BENCH_DATABASE_URL=postgres://… make bench BENCH=bench_directory_search   (an empty PG database)
 """
 
 from __future__ import annotations
@@ -200,7 +201,8 @@ def generate(platforms: list) -> None:  # type: ignore[type-arg]
                 entries.append(SearchEntry(service_id=service.pk, **fields))
             SearchEntry.objects.bulk_create(entries, batch_size=2000)
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO directory_search_fts(directory_search_fts) VALUES ('optimize')")
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO directory_search_fts(directory_search_fts) VALUES ('optimize')")
         cursor.execute("ANALYZE")
     print(
         f"generated and indexed {N:,} services on {len(platforms)} platforms in {time.perf_counter() - started:.1f} s"
@@ -380,7 +382,8 @@ def over_http(tmp: Path, platforms: list, *, cache: bool) -> None:  # type: igno
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-directory-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    # BENCH_DATABASE_URL: an EMPTY PostgreSQL database to measure that backend instead.
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
     os.environ["TSUNAGARI_VAR_DIR"] = str(tmp)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagari.settings")
     import django
