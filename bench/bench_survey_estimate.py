@@ -1,24 +1,41 @@
 """Benchmark: weighted estimate by region with CI on 1,000,000 responses to the national template.
 
-The responses are generated directly as a polars frame with the national template's question
-codes (loneliness_direct, ucla_1..3, ucla_score, demographics and region), not read from the
-database: this measures the estimation engine (surveys.estimation on svy). Timed, best of 3:
+Two parts, each against a bare polars baseline timed in the same run (best of 3):
 
-  estimate  share of each loneliness_direct answer by region, design weights population/sample
-            per region (stratum = region), Taylor SEs and 95 % logit CIs (svy)
-  raked     the same after raking to age band × sex × region margins (weights recomputed)
-  baseline  a bare polars aggregation of the same data: weighted share of each answer by region
-  baseline+ the same in bare polars plus the linearised SE of each share (a hand-written formula;
-            a baseline only, never used by the application)
+1. In memory. The responses are generated directly as a polars frame with the national
+   template's question codes (loneliness_direct, ucla_1..3, ucla_score, demographics, region);
+   nothing is read from the database. This times the estimation engine alone
+   (surveys.estimation on svy: weights, svy design, Taylor SEs, CIs, counts):
+
+     baseline   a bare polars aggregation of the same data: weighted share of each answer by region
+     baseline+  the same plus the linearised SE of each share (a hand-written formula; a baseline
+                only, never used by the application)
+     estimate   share of each loneliness_direct answer by region, design weights population/sample
+                per region (stratum = region), Taylor SEs and 95 % logit CIs (svy)
+     raked      the same after raking to age band × sex × region margins (weights recomputed), and
+                on a sample already raked
+
+2. The staff command, end to end. A throwaway SQLite database gets a national-template survey and
+   1,000,000 responses imported by do_import_responses (setup, not timed here: bench_survey_import
+   times it), then:
+
+     baseline   read the survey's stored Parquet snapshot from the database and aggregate the
+                weighted shares by region in bare polars
+     command    manage.py survey_estimate … --question loneliness_direct --by region --weight weight
+                --strata stratum --json: everything the command does (look-ups, reading the
+                responses from the database, the estimate, JSON to a buffer)
 
 Targets (issue 6): estimate under 1 s; within 3× of the bare aggregation.
-Run: make bench BENCH=bench_survey_estimate  (N=… to change the number of responses)
+Run: make bench BENCH=bench_survey_estimate  (N=… to change the number of responses; COMMAND=0
+skips part 2, which spends about a minute importing; PROFILE=1 prints a profile of the command)
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +45,8 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagari.settings")
+# Part 2 writes to a throwaway database, never to the project's.
+os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-estimate-')) / 'bench.sqlite3'}"
 
 import django  # noqa: E402
 
@@ -164,6 +183,97 @@ def main() -> None:
         f"estimate by region, raked        {t_raked:10.3f} s   (weights recomputed: rake age × sex × region)"
     )
     print(f"estimate by region, raked sample {t_prepared:10.3f} s   (weights already computed)")
+    if os.environ.get("COMMAND", "1") != "0":
+        command_path()
+
+
+def command_path() -> None:
+    """Part 2: the survey_estimate command on responses stored in the database."""
+    import json
+
+    from django.core.management import call_command
+    from django_scopes import scope
+
+    from platforms.services import do_create_platform
+    from surveys.generate import national_answers, to_csv
+    from surveys.models import FrameSnapshot
+    from surveys.services.imports import do_import_responses
+    from surveys.services.questionnaire import do_create_survey, do_open_survey
+
+    call_command("migrate", verbosity=0)
+    platform = do_create_platform(slug="bench", code="110001", name="ベンチマーク県PF")
+    population = {
+        "中央": 2310000,
+        "北部": 820000,
+        "南部": 1640000,
+        "東部": 1920000,
+        "西部": 1500000,
+        "山間": 85000,
+    }
+    answers = national_answers(N, seed=6, regions=list(population), population=population)
+    with scope(platform=platform):
+        survey = do_create_survey(
+            platform, slug="bench", title="bench", template="national", regions=list(population)
+        )
+        do_open_survey(survey)
+        started = time.perf_counter()
+        do_import_responses(survey, to_csv(answers), "responses.csv")
+        print(f"\n(setup: {N:,} responses imported into SQLite in {time.perf_counter() - started:.1f} s)")
+
+        def bare_from_db() -> pl.DataFrame:
+            snapshot = FrameSnapshot.objects.get(survey=survey)
+            data = pl.read_parquet(
+                io.BytesIO(bytes(snapshot.parquet)),
+                columns=["stratum", "weight", "region", "loneliness_direct"],
+            )
+            return (
+                data.lazy()
+                .with_columns(pl.col("loneliness_direct").cast(pl.Utf8).fill_null("NA").alias("y"))
+                .group_by("region", "y")
+                .agg(pl.col("weight").sum().alias("w"))
+                .with_columns((pl.col("w") / pl.col("w").sum().over("region")).alias("share"))
+                .collect()
+            )
+
+    def command() -> dict:  # type: ignore[type-arg]
+        out = io.StringIO()
+        call_command(
+            "survey_estimate",
+            "bench",
+            "bench",
+            "--question",
+            "loneliness_direct",
+            "--by",
+            "region",
+            "--weight",
+            "weight",
+            "--strata",
+            "stratum",
+            "--json",
+            stdout=out,
+        )
+        return json.loads(out.getvalue())  # type: ignore[no-any-return]
+
+    with scope(platform=platform):
+        t_bare, bare = best(bare_from_db)
+    t_command, result = best(command)
+    if os.environ.get("PROFILE"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.runcall(command)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+    shares = {(str(r), y): w for r, y, w in bare.select("region", "y", "share").iter_rows()}  # type: ignore[attr-defined]
+    rows = result["estimates"]  # type: ignore[index]
+    assert len(rows) == len(population) * 6, len(rows)
+    for row in rows:
+        assert abs(row["estimate"] - shares[(row["group"], row["category"])]) < 1e-9, row
+    print(f"baseline: snapshot from DB + bare polars shares {t_bare:8.3f} s")
+    print(
+        f"survey_estimate command (DB → JSON)            {t_command:8.3f} s   target < 1 s   "
+        f"ratio {t_command / t_bare:6.1f}× (target ≤ 3×)"
+    )
 
 
 if __name__ == "__main__":

@@ -65,9 +65,15 @@ def responses_frame(
     ``codes`` None means every answer code. ``modes`` filters on Response.mode (e.g. only the
     random sample: ``surveys.models.SAMPLE_MODES``). Unknown codes raise KeyError.
     """
-    frame = _snapshot_frame(survey)
+    wanted = list(codes) if codes is not None else None
+    columns = None
+    if wanted is not None:
+        inputs = [c for name in wanted for c in DERIVED.get(name, ())]
+        columns = list(dict.fromkeys([*META_COLUMNS, *wanted, *inputs]))
+    frame = _snapshot_frame(survey, columns)
     available = set(frame.columns) - set(META_COLUMNS)
-    wanted = list(codes) if codes is not None else [c for c in frame.columns if c in available]
+    if wanted is None:
+        wanted = [c for c in frame.columns if c in available]
     derived = [c for c in wanted if c in DERIVED]
     unknown = [c for c in wanted if c not in available and c not in DERIVED]
     if unknown:
@@ -115,13 +121,20 @@ def derive(name: str, frame: pl.DataFrame) -> pl.Expr:
     raise KeyError(name)
 
 
-def _snapshot_frame(survey: Survey) -> pl.DataFrame:
+def _snapshot_frame(survey: Survey, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """The survey's response frame; a current snapshot is read for ``columns`` only (those of
+    them it has), a stale one is brought up to date (whole) first."""
     revision = Survey.objects.filter(pk=survey.pk).values_list("data_revision", flat=True).get()
     snapshot = FrameSnapshot.objects.filter(survey=survey).first()
     if snapshot is not None:
-        frame = pl.read_parquet(io.BytesIO(bytes(snapshot.parquet)))
+        content = io.BytesIO(bytes(snapshot.parquet))
         if snapshot.revision == revision:
-            return frame
+            if columns is not None:
+                present = pl.read_parquet_schema(content)
+                content.seek(0)
+                return pl.read_parquet(content, columns=[c for c in present if c in set(columns)])
+            return pl.read_parquet(content)
+        frame = pl.read_parquet(content)
         extended = _append_new(survey, frame)
         if extended is not None:
             store_snapshot(survey, extended, revision)

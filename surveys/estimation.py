@@ -11,20 +11,22 @@ Unweighted counts are kept beside every weighted figure.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
 import svy
 from django.utils.translation import gettext as _
 
-from surveys.weighting import WeightedSample, WeightingError, WeightingPlan, frame_of, prepare
+from surveys.weighting import STRATUM_COLUMN, WeightedSample, WeightingError, WeightingPlan, prepare
 
 MISSING = "NA"  # category / group code of "no answer"
 KIND_PROP = "prop"
 KIND_MEAN = "mean"
 KIND_MULTI = "multi"
+GROUP = "_group"  # the group column svy estimates by (the ``by`` question as text, no answer = NA)
+ANSWER = "_y"  # the answer column of a share (the question as text, no answer = NA)
 
 
 class EstimationError(ValueError):
@@ -104,13 +106,46 @@ def estimate(
     option). Without ``kind`` numbers with more than 12 distinct values are means, the rest shares.
     """
     if isinstance(data, WeightedSample):
-        weighted = data
+        frame = data.data
+        _check_columns(frame, question, by)
+        kind = kind or _guess_kind(frame[question])
+        columns = _analysis_columns(frame, question, by, kind, categories)
+        # One rebind of the sample's data for all the columns this estimate needs: every rebind
+        # makes svy re-derive its design codes and singleton state over the whole frame.
+        weighted = data.with_columns(columns)
     else:
+        _check_columns(data, question, by)
+        kind = kind or _guess_kind(data[question])
+        # Only the columns this estimate reads go into the svy sample (svy copies its frame and
+        # infers metadata for every column), with the estimation columns added before the sample
+        # is built, so that svy derives its design once.
+        plan = plan or WeightingPlan()
+        needed = dict.fromkeys(
+            c
+            for c in (question, by, weight, strata or plan.stratum, *plan.variables)
+            if c is not None and c in data.columns
+        )
+        narrow = data.select(list(needed)).with_columns(
+            **_analysis_columns(data, question, by, kind, categories)
+        )
         try:
-            weighted = prepare(data, weight=weight, strata=strata, plan=plan)
+            weighted = prepare(narrow, weight=weight, strata=strata, plan=plan)
         except WeightingError as error:
             raise EstimationError(str(error)) from error
-    frame = weighted.data
+    group_column = GROUP if by is not None else None
+    if kind == KIND_PROP:
+        table = _prop(weighted, question, group_column, categories, alpha)
+    elif kind == KIND_MEAN:
+        table = _mean(weighted, question, group_column, alpha)
+    else:
+        table = _multi(weighted, question, group_column, categories, alpha)
+    table.by = by
+    table.weight = weight
+    table.strata = weighted.strata
+    return table
+
+
+def _check_columns(frame: pl.DataFrame, question: str, by: str | None) -> None:
     if frame.height == 0:
         raise EstimationError(_("集計できる回答がありません。"))
     for name, label in ((question, _("設問")), (by, _("グループ"))):
@@ -125,25 +160,36 @@ def estimate(
             )
     if by == question:
         raise EstimationError(_("設問とグループに同じ「%(name)s」は使えません。") % {"name": question})
-    kind = kind or _guess_kind(frame[question])
+
+
+def _analysis_columns(
+    frame: pl.DataFrame, question: str, by: str | None, kind: str, categories: Sequence[str] | None
+) -> dict[str, pl.Expr]:
+    """The columns svy estimates on: the group (no answer = ``NA``) and, by kind, the answer."""
+    columns: dict[str, pl.Expr] = {}
     if by is not None:
-        weighted = replace(
-            weighted,
-            sample=weighted.sample.wrangling.mutate({"_group": pl.col(by).cast(pl.Utf8).fill_null(MISSING)}),
-        )
-    group_column = "_group" if by is not None else None
+        columns[GROUP] = pl.col(by).cast(pl.Utf8).fill_null(MISSING)
     if kind == KIND_PROP:
-        table = _prop(weighted, question, group_column, categories, alpha)
-    elif kind == KIND_MEAN:
-        table = _mean(weighted, question, group_column, alpha)
+        columns[ANSWER] = pl.col(question).cast(pl.Utf8).fill_null(MISSING)
     elif kind == KIND_MULTI:
-        table = _multi(weighted, question, group_column, categories, alpha)
-    else:
+        if not isinstance(frame[question].dtype, pl.List):
+            raise EstimationError(_("設問「%(name)s」は複数回答ではありません。") % {"name": question})
+        answered = pl.col(question).is_not_null()
+        chosen = pl.col(question).list.eval(pl.element().cast(pl.Utf8))
+        for i, c in enumerate(_multi_categories(frame, question, categories)):
+            columns[f"_m{i}"] = (
+                pl.when(answered).then(chosen.list.contains(pl.lit(c)).cast(pl.Float64)).otherwise(None)
+            )
+    elif kind != KIND_MEAN:
         raise EstimationError(_("推定の種類「%(kind)s」は使えません。") % {"kind": kind})
-    table.by = by
-    table.weight = weight
-    table.strata = weighted.strata
-    return table
+    return columns
+
+
+def _multi_categories(frame: pl.DataFrame, question: str, categories: Sequence[str] | None) -> list[str]:
+    if categories is not None:
+        return [str(c) for c in categories]
+    chosen = frame[question].explode().drop_nulls().cast(pl.Utf8).unique().to_list()
+    return sorted(chosen, key=_sort_key)
 
 
 def _guess_kind(series: pl.Series) -> str:
@@ -163,17 +209,67 @@ def _sort_key(value: str) -> tuple[int, float, str]:
         return (1, 0.0, value)
 
 
-def _groups(frame: pl.DataFrame, group_column: str | None) -> list[str | None]:
-    if group_column is None:
-        return [None]
-    return sorted(frame[group_column].unique().to_list(), key=_sort_key)
-
-
-def _svy_call(call: Any) -> pl.DataFrame:
+def _svy_call(call: Callable[[], Any]) -> pl.DataFrame:
     try:
         return call().to_polars()  # type: ignore[no-any-return]
     except svy.SvyError as error:
         raise EstimationError(_("推定できませんでした: %(error)s") % {"error": error}) from error
+
+
+def _grouped(
+    weighted: WeightedSample,
+    group_column: str | None,
+    columns: Sequence[str],
+    call: Callable[[svy.Sample, str | None], Any],
+) -> pl.DataFrame:
+    """svy's estimates by ``group_column``: ``call(sample, by)`` once with ``by``, or, when every
+    group is a union of whole strata of an unadjusted design, once per group on its own rows.
+
+    svy's grouped Taylor kernel passes over the whole sample for every group (and, for shares,
+    every category). When each stratum lies in one group (estimates by region in a survey
+    stratified by region, the usual case) and the weights are design weights, a group's rows are
+    a stratified sample on their own: its estimate, standard error, interval and degrees of
+    freedom are exactly those of the grouped call (R's ``svyby`` on ``subset()`` gives the same),
+    and the passes over the data shrink from one per group to one in all. Adjusted weights are
+    centred on cells of the whole sample, so they always take the grouped call.
+    """
+    if group_column is None:
+        return _svy_call(lambda: call(weighted.sample, None))
+    if weighted.adjusted or weighted.strata is None:
+        return _svy_call(lambda: call(weighted.sample, group_column))
+    parts = strata_groups(weighted, group_column, columns)
+    if parts is None:
+        return _svy_call(lambda: call(weighted.sample, group_column))
+    design = svy.Design(stratum=STRATUM_COLUMN, wgt=weighted.weight)
+    results = []
+    for name, part in parts.items():
+        sample = svy.Sample(part, design)
+        result = _svy_call(lambda sample=sample: call(sample, None))  # type: ignore[misc]
+        results.append(result.with_columns(pl.lit(name, dtype=pl.Utf8).alias(group_column)))
+    return pl.concat(results, how="diagonal_relaxed")
+
+
+def strata_groups(
+    weighted: WeightedSample, group_column: str, columns: Sequence[str]
+) -> dict[str, pl.DataFrame] | None:
+    """Each group's rows (``columns``, the stratum code and the weight) when every group is a
+    union of whole strata of at least two respondents and the weights are design weights; else
+    None (the groups are then estimated together, as domains of the whole sample)."""
+    if weighted.adjusted or weighted.strata is None:
+        return None
+    frame = weighted.data
+    group = pl.col(group_column)
+    strata = frame.group_by(STRATUM_COLUMN).agg(
+        group.first().alias("group"), (group != group.first()).any().alias("mixed"), pl.len().alias("n")
+    )
+    if strata["mixed"].any() or strata["n"].min() < 2:  # type: ignore[operator]
+        return None
+    group_of = dict(zip(strata[STRATUM_COLUMN].to_list(), strata["group"].to_list(), strict=True))
+    pieces: dict[str, list[pl.DataFrame]] = {}
+    keep = list(dict.fromkeys([*columns, STRATUM_COLUMN, weighted.weight]))
+    for (code,), piece in frame.select(keep).partition_by(STRATUM_COLUMN, as_dict=True).items():
+        pieces.setdefault(group_of[code], []).append(piece)
+    return {name: parts[0] if len(parts) == 1 else pl.concat(parts) for name, parts in pieces.items()}
 
 
 def _prop(
@@ -183,10 +279,11 @@ def _prop(
     categories: Sequence[str] | None,
     alpha: float,
 ) -> EstimateTable:
-    sample = weighted.sample.wrangling.mutate({"_y": pl.col(question).cast(pl.Utf8).fill_null(MISSING)})
-    frame = frame_of(sample)
-    result = _svy_call(lambda: sample.estimation.prop("_y", by=group_column, alpha=alpha))
-    present = sorted(frame["_y"].unique().to_list(), key=_sort_key)
+    keys = [group_column, ANSWER] if group_column else [ANSWER]
+    # Unweighted counts and weight sums of every cell in one pass; the categories and groups
+    # present are read off this small table rather than the whole frame.
+    counts = weighted.data.group_by(keys).agg(pl.len().alias("n"), pl.col(weighted.weight).sum().alias("w"))
+    present = sorted(counts[ANSWER].unique().to_list(), key=_sort_key)
     cats = [str(c) for c in categories] if categories is not None else [c for c in present if c != MISSING]
     if MISSING in present and MISSING not in cats:
         cats.append(MISSING)
@@ -196,11 +293,17 @@ def _prop(
             _("設問「%(name)s」に選択肢にない値があります: %(values)s")
             % {"name": question, "values": ", ".join(unknown)}
         )
-    keys = [group_column, "_y"] if group_column else ["_y"]
-    counts = frame.group_by(keys).agg(pl.len().alias("n"), pl.col(weighted.weight).sum().alias("w"))
+    # svyby of svymean on a factor: every category of every group.
+    result = _grouped(
+        weighted,
+        group_column,
+        [ANSWER],
+        lambda sample, by: sample.estimation.prop(ANSWER, by=by, alpha=alpha),
+    )
     cell = {_key(r, group_column): (r["n"], r["w"]) for r in counts.iter_rows(named=True)}
     found = {_key(r, group_column): r for r in result.iter_rows(named=True)}
-    groups = _groups(frame, group_column)
+    names: list[str] = sorted(counts[group_column].unique().to_list(), key=_sort_key) if group_column else []
+    groups: list[str | None] = [*names] if group_column else [None]
     rows: list[EstimateRow] = []
     for group in groups:
         n_group = sum(cell.get((group, c), (0, 0.0))[0] for c in present)
@@ -240,18 +343,20 @@ def _row(
 
 
 def _key(row: Mapping[str, Any], group_column: str | None) -> tuple[str | None, str]:
-    return (row[group_column] if group_column else None, row["_y"])
+    return (row[group_column] if group_column else None, row[ANSWER])
 
 
 def _mean(weighted: WeightedSample, question: str, group_column: str | None, alpha: float) -> EstimateTable:
     frame = weighted.data
     if not frame[question].dtype.is_numeric():
         raise EstimationError(_("設問「%(name)s」は数値ではないので平均を出せません。") % {"name": question})
-    sample = weighted.sample
     if frame[question].null_count() == frame.height:
         raise EstimationError(_("設問「%(name)s」に回答がありません。") % {"name": question})
-    result = _svy_call(
-        lambda: sample.estimation.mean(question, by=group_column, alpha=alpha, drop_nulls=True)
+    result = _grouped(
+        weighted,
+        group_column,
+        [question],
+        lambda sample, by: sample.estimation.mean(question, by=by, alpha=alpha, drop_nulls=True),
     )
     answered = frame.filter(pl.col(question).is_not_null())
     keys = [group_column] if group_column else []
@@ -281,21 +386,8 @@ def _multi(
     categories: Sequence[str] | None,
     alpha: float,
 ) -> EstimateTable:
-    frame = weighted.data
-    if not isinstance(frame[question].dtype, pl.List):
-        raise EstimationError(_("設問「%(name)s」は複数回答ではありません。") % {"name": question})
-    chosen = frame[question].explode().drop_nulls().cast(pl.Utf8).unique().to_list()
-    cats = [str(c) for c in categories] if categories is not None else sorted(chosen, key=_sort_key)
-    answered = pl.col(question).is_not_null()
-    columns = {
-        f"_m{i}": pl.when(answered)
-        .then(
-            pl.col(question).list.eval(pl.element().cast(pl.Utf8)).list.contains(pl.lit(c)).cast(pl.Float64)
-        )
-        .otherwise(None)
-        for i, c in enumerate(cats)
-    }
-    weighted = replace(weighted, sample=weighted.sample.wrangling.mutate(columns))
+    """Each option is the mean of its 0/1 column ``_m<i>`` (added by :func:`_analysis_columns`)."""
+    cats = _multi_categories(weighted.data, question, categories)
     rows: list[EstimateRow] = []
     for i, category in enumerate(cats):
         part = _mean(weighted, f"_m{i}", group_column, alpha)
@@ -304,7 +396,7 @@ def _multi(
         hits = data.filter(pl.col(f"_m{i}") == 1.0)
         counted: dict[str | None, tuple[int, float]] = (
             {
-                r["_group"]: (r["n"], r["w"])
+                r[keys[0]]: (r["n"], r["w"])
                 for r in hits.group_by(keys)
                 .agg(pl.len().alias("n"), pl.col(weighted.weight).sum().alias("w"))
                 .iter_rows(named=True)

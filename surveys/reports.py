@@ -169,7 +169,18 @@ def chart_for(variable: Variable, table: EstimateTable, national: dict[str, floa
 class Analysis:
     """The responses of one survey under its weighting settings, ready for any number of estimates."""
 
-    def __init__(self, survey: Any, *, published: bool = False) -> None:
+    def __init__(
+        self,
+        survey: Any,
+        *,
+        published: bool = False,
+        codes: Iterable[str] | None = None,
+        weight: str | None = None,
+        strata: str | None = None,
+    ) -> None:
+        """``codes`` limits the variables read (default: all); ``weight`` and ``strata`` (columns)
+        give the design ``ids=~1, strata=~strata, weights=~weight`` instead of the weighting
+        settings, and then a design that cannot be built raises WeightingError."""
         from surveys.data import responses_frame
         from surveys.models import WeightingSettings
 
@@ -178,12 +189,18 @@ class Analysis:
         self.settings = WeightingSettings.for_survey(survey)
         self.variables = variables(survey)
         self.threshold = self.settings.small_cell
-        codes = [*self.variables, *(c for c in self.settings.needed_codes() if c not in self.variables)]
+        explicit = weight is not None or strata is not None
+        wanted = list(self.variables) if codes is None else [c for c in codes if c in self.variables]
+        needed = [] if explicit else self.settings.needed_codes()
+        codes = list(dict.fromkeys([*wanted, *needed]))
         self.frame: pl.DataFrame = responses_frame(survey, codes, modes=self.settings.modes())
         self.weighting_error: str | None = None
         # Responses that leave a question of the population tables unanswered cannot be adjusted:
         # they are left out of the weighted estimates, and the pages and reports say how many.
         self.excluded = 0
+        if explicit:
+            self.weighted = prepare(self.frame, weight=weight, strata=strata)
+            return
         adjusted = [c for c in self.settings.needed_codes() if c != self.settings.stratum_code]
         if self.settings.method != "none" and adjusted and all(c in self.frame.columns for c in adjusted):
             complete = self.frame.drop_nulls(adjusted)

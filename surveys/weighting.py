@@ -14,7 +14,7 @@ import csv
 import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -22,6 +22,7 @@ import svy
 from django.utils.translation import gettext as _
 
 WEIGHT_COLUMN = "_weight"
+STRATUM_COLUMN = "_stratum"  # integer code of the stratum, the design's stratum column
 POPULATION_HEADERS = ("population", "人口", "母集団")
 METHOD_NONE = "none"
 METHOD_POSTSTRATIFY = "poststratify"
@@ -298,17 +299,43 @@ def diagnostics(weights: pl.Series) -> WeightDiagnostics:
 
 @dataclass
 class WeightedSample:
-    """An ``svy.Sample`` ready for estimation, with the weight column it uses and its diagnostics."""
+    """Responses with the weights they are estimated with, and the ``svy.Sample`` bound to them.
 
-    sample: svy.Sample
+    ``data`` holds the responses, the weight column ``weight`` and the stratum code. Weights that
+    were post-stratified, raked or trimmed come from an svy sample, which remembers the adjustment
+    for the variance. Design weights alone need none of that, and their sample is only built when
+    an estimate asks for it: an estimate by groups that are unions of strata runs svy on each
+    group's rows and never needs the whole one (see :func:`surveys.estimation._grouped`).
+    """
+
+    data: pl.DataFrame
     weight: str
     strata: str | None
     diagnostics: WeightDiagnostics
     base_diagnostics: WeightDiagnostics
+    # True when the weights were post-stratified, raked or trimmed: svy then centres the scores
+    # on the adjustment's cells over the whole sample, so no part of it can be estimated alone.
+    adjusted: bool = False
+    _sample: svy.Sample | None = field(default=None, repr=False)
 
     @property
-    def data(self) -> pl.DataFrame:
-        return frame_of(self.sample)
+    def design(self) -> svy.Design:
+        return svy.Design(stratum=STRATUM_COLUMN if self.strata else None, wgt=self.weight)
+
+    @property
+    def sample(self) -> svy.Sample:
+        if self._sample is None:
+            self._sample = svy.Sample(self.data, self.design)
+        return self._sample
+
+    def with_columns(self, columns: Mapping[str, pl.Expr]) -> WeightedSample:
+        """The same design with more columns (one rebind of svy's data, if it has a sample)."""
+        if not columns:
+            return self
+        if self.adjusted:
+            sample = self.sample.wrangling.mutate(dict(columns))
+            return replace(self, data=frame_of(sample), _sample=sample)
+        return replace(self, data=self.data.with_columns(**columns), _sample=None)
 
 
 def frame_of(sample: svy.Sample) -> pl.DataFrame:
@@ -340,7 +367,12 @@ def prepare(
                 _("層の列「%(name)s」が空の回答が %(count)d 件あります。")
                 % {"name": strata, "count": frame[strata].null_count()}
             )
-        frame = frame.with_columns(pl.col(strata).cast(pl.Utf8))
+        # svy factorises the design's stratum column again for every new version of its data
+        # (each estimate adds its columns): small integer codes, one per stratum, make that an
+        # integer pass instead of a sort of a million strings. The labels stay in ``strata``.
+        frame = frame.with_columns(pl.col(strata).cast(pl.Utf8)).with_columns(
+            pl.col(strata).cast(pl.Categorical).to_physical().alias(STRATUM_COLUMN)
+        )
     base = diagnostics(frame[WEIGHT_COLUMN])
     for name in plan.variables:
         missing = frame[name].null_count()
@@ -351,10 +383,12 @@ def prepare(
                 )
                 % {"name": name, "count": missing}
             )
-    frame = frame.with_columns([pl.col(name).cast(pl.Utf8) for name in plan.variables])
-    sample = svy.Sample(frame, svy.Design(stratum=strata, wgt=WEIGHT_COLUMN))
-    weight_column = WEIGHT_COLUMN
+    # svy reads NaN as no answer; so do the counts beside its estimates.
+    frame = frame.with_columns([pl.col(name).cast(pl.Utf8) for name in plan.variables]).fill_nan(None)
     trimming = plan.trim.config() if plan.trim.active else None
+    if plan.method == METHOD_NONE and trimming is None:
+        return WeightedSample(frame, WEIGHT_COLUMN, strata, base, base)
+    sample = svy.Sample(frame, svy.Design(stratum=STRATUM_COLUMN if strata else None, wgt=WEIGHT_COLUMN))
     try:
         if plan.method == METHOD_POSTSTRATIFY:
             sample, weight_column = _poststratify(sample, frame, plan.tables[0], trimming)
@@ -367,7 +401,8 @@ def prepare(
                 trimming=trimming,
             )
             weight_column = "_rk_weight"
-        elif trimming is not None:
+        else:
+            assert trimming is not None  # noqa: S101 (the unadjusted case returned above)
             sample = sample.weighting.trim(
                 upper=trimming.upper,
                 lower=trimming.lower,
@@ -378,12 +413,9 @@ def prepare(
             weight_column = "_tr_weight"
     except svy.SvyError as error:
         raise WeightingError(_("ウェイトを計算できませんでした: %(error)s") % {"error": error}) from error
+    data = frame_of(sample)
     return WeightedSample(
-        sample=sample,
-        weight=weight_column,
-        strata=strata,
-        diagnostics=diagnostics(frame_of(sample)[weight_column]),
-        base_diagnostics=base,
+        data, weight_column, strata, diagnostics(data[weight_column]), base, adjusted=True, _sample=sample
     )
 
 

@@ -20,8 +20,8 @@ import numpy as np
 import polars as pl
 from django.test import SimpleTestCase
 
-from surveys.estimation import KIND_MEAN, KIND_PROP, estimate
-from surveys.weighting import METHOD_POSTSTRATIFY, METHOD_RAKE, MarginTable, WeightingPlan
+from surveys.estimation import GROUP, KIND_MEAN, KIND_PROP, estimate, strata_groups
+from surveys.weighting import METHOD_POSTSTRATIFY, METHOD_RAKE, MarginTable, WeightingPlan, prepare
 
 R_SCRIPT = r"""
 suppressMessages(library(survey))
@@ -68,6 +68,21 @@ for (name in c("base", "ps", "rk")) {
     add(name, "mean", g, "", bm[g, "score"], bm[g, "se"], ci[g, 1], ci[g, 2])
   }
 }
+# Groups that are whole strata (by stratum) or unions of strata (area): svy runs on each group's rows.
+for (by in c("stratum", "area")) {
+  b <- svyby(as.formula(paste0("~q")), as.formula(paste0("~", by)), base, svymean)
+  bm <- svyby(~score, as.formula(paste0("~", by)), base, svymean, na.rm = TRUE)
+  for (g in sort(unique(d[[by]]))) {
+    sub <- subset(base, d[[by]] == g)
+    for (lev in levels(d$q)) {
+      ci <- svyciprop(as.formula(paste0("~I(q == '", lev, "')")), sub, method = "logit", df = degf(sub))
+      add("base", "prop", g, lev, b[g, paste0("q", lev)], b[g, paste0("se.q", lev)],
+          attr(ci, "ci")[[1]], attr(ci, "ci")[[2]])
+    }
+    ci <- confint(bm, df = degf(subset(base, d[[by]] == g & !is.na(d$score))))
+    add("base", "mean", g, "", bm[g, "score"], bm[g, "se"], ci[g, 1], ci[g, 2])
+  }
+}
 write.csv(out, args[2], row.names = FALSE)
 """
 
@@ -96,6 +111,7 @@ def make_frame(n: int = 900, seed: int = 20231) -> pl.DataFrame:
             "q": q,
             "score": score,
             "w": [weights[s] for s in stratum],
+            "area": ["east" if s in ("A", "B") else "west" for s in stratum],
         }
     ).with_columns(
         pl.col("score").fill_nan(None),
@@ -189,6 +205,23 @@ class RSurveyCrossCheckTestCase(SimpleTestCase):
         # Unweighted counts sit beside the weighted figures.
         self.assertEqual(sum(r.n for r in overall.rows), self.frame.height)
         self.assertEqual(mean.rows[0].n, self.frame["score"].drop_nulls().len())
+
+    def test_it_matches_r_by_groups_that_are_whole_strata(self) -> None:
+        # Groups made of whole strata are estimated on their own rows (one svy call per group).
+        weighted = prepare(self.frame, weight="w", strata="stratum")
+        for by, groups in (("stratum", 4), ("area", 2)):
+            with self.subTest(by=by):
+                parts = strata_groups(weighted.with_columns({GROUP: pl.col(by)}), GROUP, ["q"])
+                assert parts is not None
+                self.assertEqual(len(parts), groups)
+                prop = estimate(self.frame, "q", by=by, weight="w", strata="stratum", kind=KIND_PROP)
+                mean = estimate(self.frame, "score", by=by, weight="w", strata="stratum", kind=KIND_MEAN)
+                self.assertEqual(self.assert_matches("base", KIND_PROP, prop), 5 * groups)
+                self.assertEqual(self.assert_matches("base", KIND_MEAN, mean), groups)
+        # Groups that cut across strata, and adjusted weights, are domains of the whole sample.
+        self.assertIsNone(strata_groups(weighted.with_columns({GROUP: pl.col("region")}), GROUP, ["q"]))
+        raked = prepare(self.frame, weight="w", strata="stratum", plan=PLANS["rk"])
+        self.assertIsNone(strata_groups(raked.with_columns({GROUP: pl.col("stratum")}), GROUP, ["q"]))
 
     def test_it_changes_estimates_when_weighting(self) -> None:
         # Guards the comparison above against a plan that silently does nothing.

@@ -17,9 +17,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scope
 
 from platforms.models import Platform
+from surveys.data import META_COLUMNS
 from surveys.estimation import EstimationError, suppress
-from surveys.reports import KIND_TEXT, Analysis
-from surveys.weighting import WeightingError, prepare
+from surveys.reports import KIND_TEXT, Analysis, variables
+from surveys.weighting import WeightingError
 
 
 class Command(BaseCommand):
@@ -66,26 +67,33 @@ class Command(BaseCommand):
             )
 
     def estimate(self, survey: Any, options: dict[str, Any]) -> dict[str, Any]:
-        analysis = Analysis(survey, published=options["published"])
         question, by = options["question"], options["by"]
-        known = ", ".join(sorted(analysis.variables))
+        weight, strata = options["weight"], options["strata"]
+        known_variables = variables(survey)
+        known = ", ".join(sorted(known_variables))
         for code in (question, by):
-            if code is not None and code not in analysis.variables:
+            if code is not None and code not in known_variables:
                 raise CommandError(f"unknown question code {code!r} (codes: {known})")
-        variable = analysis.variables[question]
-        group = analysis.variables[by] if by else None
+        for column in (weight, strata):
+            if column is not None and column not in META_COLUMNS and column not in known_variables:
+                columns = ", ".join([*META_COLUMNS, *known_variables])
+                raise CommandError(f"unknown column {column!r} (columns: {columns})")
+        variable = known_variables[question]
+        group = known_variables[by] if by else None
         if variable.kind == KIND_TEXT:
             raise CommandError(f"{question!r} is a free-text question; it has no estimate")
         try:
-            if options["weight"] or options["strata"]:
-                for column in (options["weight"], options["strata"]):
-                    if column is not None and column not in analysis.frame.columns:
-                        columns = ", ".join(analysis.frame.columns)
-                        raise CommandError(f"unknown column {column!r} (columns: {columns})")
-                analysis.weighted = prepare(
-                    analysis.frame, weight=options["weight"], strata=options["strata"]
-                )
-                weighting = {"weight": options["weight"], "strata": options["strata"], "settings": False}
+            # Only the columns this estimate reads are loaded; --weight/--strata replace the
+            # survey's weighting settings (which are then not applied at all).
+            analysis = Analysis(
+                survey,
+                published=options["published"],
+                codes=[c for c in (question, by, weight, strata) if c is not None],
+                weight=weight,
+                strata=strata,
+            )
+            if weight or strata:
+                weighting = {"weight": weight, "strata": strata, "settings": False}
             else:
                 if analysis.weighting_error:
                     raise CommandError(f"weighting settings cannot be applied: {analysis.weighting_error}")
