@@ -4,7 +4,9 @@ The data are written to a CSV; R reads it, builds ``svydesign(ids=~1, strata=~st
 weights=~w)`` (and its ``postStratify`` and ``rake`` versions), and writes ``svymean``/``svyby``
 results and ``svyciprop`` logit intervals (t intervals for means, with the degrees of freedom of
 the answering part of the design, as svy counts them) to another CSV, which is compared with
-:func:`surveys.estimation.estimate`. A closed-form stratified proportion is checked separately.
+:func:`surveys.estimation.estimate`, also by groups that are whole strata or unions of strata
+(which our code estimates group by group). A closed-form stratified proportion is checked
+separately.
 """
 
 from __future__ import annotations
