@@ -235,14 +235,14 @@ def _grouped(
     """
     if group_column is None:
         return _svy_call(lambda: call(weighted.sample, None))
-    if weighted.adjusted or weighted.strata is None:
-        return _svy_call(lambda: call(weighted.sample, group_column))
     parts = strata_groups(weighted, group_column, columns)
     if parts is None:
         return _svy_call(lambda: call(weighted.sample, group_column))
     design = svy.Design(stratum=STRATUM_COLUMN, wgt=weighted.weight)
     results = []
     for name, part in parts.items():
+        if part[columns[0]].null_count() == part.height:
+            continue  # nobody in the group answered: the grouped call has no row for it either
         sample = svy.Sample(part, design)
         result = _svy_call(lambda sample=sample: call(sample, None))  # type: ignore[misc]
         results.append(result.with_columns(pl.lit(name, dtype=pl.Utf8).alias(group_column)))

@@ -8,14 +8,18 @@ import polars as pl
 from django.test import SimpleTestCase
 
 from surveys.estimation import (
+    ANSWER,
+    GROUP,
     KIND_MEAN,
     KIND_MULTI,
     KIND_PROP,
     EstimationError,
     compare_with_benchmark,
     estimate,
+    strata_groups,
     suppress,
 )
+from surveys.weighting import prepare
 
 
 def small_frame() -> pl.DataFrame:
@@ -59,6 +63,47 @@ class EstimateTestCase(SimpleTestCase):
         self.assertEqual(south.n, len(values))
         self.assertAlmostEqual(south.estimate, sum(values) / len(values))
         self.assertLess(south.ci_low, south.estimate)
+
+    def test_it_estimates_groups_of_whole_strata_like_domains_of_the_whole_sample(self) -> None:
+        # Groups that are whole strata are estimated on their own rows: same figures as svy's
+        # grouped call, and a group where nobody answered is left out as the grouped call does.
+        frame = pl.DataFrame(
+            {
+                "stratum": ["A"] * 5 + ["B"] * 5 + ["C"] * 4,
+                "score": [1.0, 2.0, 3.0, 4.0, 6.0, None, None, None, None, None, 2.0, 3.0, None, 5.0],
+                "q": [1, 2, 1, 2, 1, 1, 1, 2, 2, None, 1, 2, 2, 2],
+                "w": [2.0, 3.0, 2.0, 4.0, 2.0, 1.0, 1.0, 5.0, 1.0, 1.0, 7.0, 1.0, 2.0, 1.0],
+            }
+        )
+        weighted = prepare(frame.with_columns(pl.col("stratum").alias(GROUP)), weight="w", strata="stratum")
+        self.assertIsNotNone(strata_groups(weighted, GROUP, ["score"]))
+        for kind, column in ((KIND_MEAN, "score"), (KIND_PROP, ANSWER)):
+            with self.subTest(kind=kind):
+                table = estimate(
+                    frame,
+                    "score" if kind == KIND_MEAN else "q",
+                    by="stratum",
+                    weight="w",
+                    strata="stratum",
+                    kind=kind,
+                )
+                sample = weighted.with_columns({ANSWER: pl.col("q").cast(pl.Utf8).fill_null("NA")}).sample
+                grouped = (
+                    sample.estimation.mean(column, by=GROUP, drop_nulls=True)
+                    if kind == KIND_MEAN
+                    else sample.estimation.prop(column, by=GROUP)
+                ).to_polars()
+                self.assertEqual(set(table.groups), set(grouped[GROUP].to_list()))
+                for row in grouped.iter_rows(named=True):
+                    ours = table.row(row[GROUP], row.get(ANSWER))
+                    assert ours is not None
+                    self.assertAlmostEqual(ours.estimate, row["est"], places=12)
+                    self.assertAlmostEqual(ours.se, row["se"], places=12)
+                    self.assertEqual(ours.df, row["df"])
+        self.assertEqual(
+            estimate(frame, "score", by="stratum", weight="w", strata="stratum", kind=KIND_MEAN).groups,
+            ["A", "C"],
+        )
 
     def test_it_estimates_multiple_choice_as_shares_of_those_who_answered(self) -> None:
         table = estimate(small_frame(), "helps", kind=KIND_MULTI)
