@@ -92,7 +92,7 @@ class EstimateTestCase(SimpleTestCase):
                     sample.estimation.mean(column, by=GROUP, drop_nulls=True)
                     if kind == KIND_MEAN
                     else sample.estimation.prop(column, by=GROUP)
-                ).to_polars()
+                ).to_polars()  # type: ignore[union-attr]
                 self.assertEqual(set(table.groups), set(grouped[GROUP].to_list()))
                 for row in grouped.iter_rows(named=True):
                     ours = table.row(row[GROUP], row.get(ANSWER))
