@@ -201,6 +201,7 @@ def command_path() -> None:
     from surveys.services.questionnaire import do_create_survey, do_open_survey
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     platform = do_create_platform(slug="bench", code="110001", name="ベンチマーク県PF")
     population = {
         "中央": 2310000,
