@@ -193,6 +193,7 @@ def main() -> None:
     from platforms.services import do_create_platform
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # as in production (the database cache)
     platform = do_create_platform(slug="bench", code="062014", name="ベンチ市PF")
     with scope(platform=platform):
         do_configure_line(platform, secret=SECRET, token="bench-token")
