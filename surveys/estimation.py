@@ -132,13 +132,12 @@ def estimate(
             weighted = prepare(narrow, weight=weight, strata=strata, plan=plan)
         except WeightingError as error:
             raise EstimationError(str(error)) from error
-    group_column = GROUP if by is not None else None
     if kind == KIND_PROP:
-        table = _prop(weighted, question, group_column, categories, alpha)
+        table = _prop(weighted, question, by, categories, alpha)
     elif kind == KIND_MEAN:
-        table = _mean(weighted, question, group_column, alpha)
+        table = _mean(weighted, question, by, alpha)
     else:
-        table = _multi(weighted, question, group_column, categories, alpha)
+        table = _multi(weighted, question, by, categories, alpha)
     table.by = by
     table.weight = weight
     table.strata = weighted.strata
@@ -218,11 +217,11 @@ def _svy_call(call: Callable[[], Any]) -> pl.DataFrame:
 
 def _grouped(
     weighted: WeightedSample,
-    group_column: str | None,
+    by: str | None,
     columns: Sequence[str],
     call: Callable[[svy.Sample, str | None], Any],
 ) -> pl.DataFrame:
-    """svy's estimates by ``group_column``: ``call(sample, by)`` once with ``by``, or, when every
+    """svy's estimates by the groups of ``by``: ``call(sample, GROUP)`` once, or, when every
     group is a union of whole strata of an unadjusted design, once per group on its own rows.
 
     svy's grouped Taylor kernel passes over the whole sample for every group (and, for shares,
@@ -233,11 +232,11 @@ def _grouped(
     and the passes over the data shrink from one per group to one in all. Adjusted weights are
     centred on cells of the whole sample, so they always take the grouped call.
     """
-    if group_column is None:
+    if by is None:
         return _svy_call(lambda: call(weighted.sample, None))
-    parts = strata_groups(weighted, group_column, columns)
+    parts = strata_groups(weighted, by, columns)
     if parts is None:
-        return _svy_call(lambda: call(weighted.sample, group_column))
+        return _svy_call(lambda: call(weighted.sample, GROUP))
     design = svy.Design(stratum=STRATUM_COLUMN, wgt=weighted.weight)
     results = []
     for name, part in parts.items():
@@ -245,25 +244,29 @@ def _grouped(
             continue  # nobody in the group answered: the grouped call has no row for it either
         sample = svy.Sample(part, design)
         result = _svy_call(lambda sample=sample: call(sample, None))  # type: ignore[misc]
-        results.append(result.with_columns(pl.lit(name, dtype=pl.Utf8).alias(group_column)))
+        results.append(result.with_columns(pl.lit(name, dtype=pl.Utf8).alias(GROUP)))
     return pl.concat(results, how="diagonal_relaxed")
 
 
 def strata_groups(
-    weighted: WeightedSample, group_column: str, columns: Sequence[str]
+    weighted: WeightedSample, by: str, columns: Sequence[str]
 ) -> dict[str, pl.DataFrame] | None:
-    """Each group's rows (``columns``, the stratum code and the weight) when every group is a
-    union of whole strata of at least two respondents and the weights are design weights; else
-    None (the groups are then estimated together, as domains of the whole sample)."""
+    """Each group of ``by`` (named as text, no answer = NA) with its rows (``columns``, the
+    stratum code and the weight) when every group is a union of whole strata of at least two
+    respondents and the weights are design weights; else None (the groups are then estimated
+    together, as domains of the whole sample)."""
     if weighted.adjusted or weighted.strata is None:
         return None
     frame = weighted.data
-    group = pl.col(group_column)
+    group = pl.col(by)
     strata = frame.group_by(STRATUM_COLUMN).agg(
-        group.first().alias("group"), (group != group.first()).any().alias("mixed"), pl.len().alias("n")
+        group.first().alias("group"),
+        (group.ne_missing(group.first())).any().alias("mixed"),
+        pl.len().alias("n"),
     )
     if strata["mixed"].any() or strata["n"].min() < 2:  # type: ignore[operator]
         return None
+    strata = strata.with_columns(pl.col("group").cast(pl.Utf8).fill_null(MISSING))
     group_of = dict(zip(strata[STRATUM_COLUMN].to_list(), strata["group"].to_list(), strict=True))
     pieces: dict[str, list[pl.DataFrame]] = {}
     keep = list(dict.fromkeys([*columns, STRATUM_COLUMN, weighted.weight]))
@@ -272,17 +275,27 @@ def strata_groups(
     return {name: parts[0] if len(parts) == 1 else pl.concat(parts) for name, parts in pieces.items()}
 
 
+def _cells(frame: pl.DataFrame, keys: Mapping[str, str], weight: str) -> pl.DataFrame:
+    """Unweighted count ``n`` and weight sum ``w`` of every cell of ``keys`` (name: source column),
+    the cells named as svy's results name them (text, no answer = NA). The grouping is on the
+    source columns, whose integer codes hash faster than their text; the small result is named."""
+    counts = frame.group_by(list(keys.values())).agg(pl.len().alias("n"), pl.col(weight).sum().alias("w"))
+    named = [pl.col(source).cast(pl.Utf8).fill_null(MISSING).alias(name) for name, source in keys.items()]
+    return counts.select(*named, "n", "w").group_by(list(keys)).agg(pl.col("n").sum(), pl.col("w").sum())
+
+
 def _prop(
     weighted: WeightedSample,
     question: str,
-    group_column: str | None,
+    by: str | None,
     categories: Sequence[str] | None,
     alpha: float,
 ) -> EstimateTable:
-    keys = [group_column, ANSWER] if group_column else [ANSWER]
+    group_column = GROUP if by is not None else None
     # Unweighted counts and weight sums of every cell in one pass; the categories and groups
     # present are read off this small table rather than the whole frame.
-    counts = weighted.data.group_by(keys).agg(pl.len().alias("n"), pl.col(weighted.weight).sum().alias("w"))
+    keys = {GROUP: by, ANSWER: question} if by is not None else {ANSWER: question}
+    counts = _cells(weighted.data, keys, weighted.weight)
     present = sorted(counts[ANSWER].unique().to_list(), key=_sort_key)
     cats = [str(c) for c in categories] if categories is not None else [c for c in present if c != MISSING]
     if MISSING in present and MISSING not in cats:
@@ -296,7 +309,7 @@ def _prop(
     # svyby of svymean on a factor: every category of every group.
     result = _grouped(
         weighted,
-        group_column,
+        by,
         [ANSWER],
         lambda sample, by: sample.estimation.prop(ANSWER, by=by, alpha=alpha),
     )
@@ -346,7 +359,8 @@ def _key(row: Mapping[str, Any], group_column: str | None) -> tuple[str | None, 
     return (row[group_column] if group_column else None, row[ANSWER])
 
 
-def _mean(weighted: WeightedSample, question: str, group_column: str | None, alpha: float) -> EstimateTable:
+def _mean(weighted: WeightedSample, question: str, by: str | None, alpha: float) -> EstimateTable:
+    group_column = GROUP if by is not None else None
     frame = weighted.data
     if not frame[question].dtype.is_numeric():
         raise EstimationError(_("設問「%(name)s」は数値ではないので平均を出せません。") % {"name": question})
@@ -354,15 +368,14 @@ def _mean(weighted: WeightedSample, question: str, group_column: str | None, alp
         raise EstimationError(_("設問「%(name)s」に回答がありません。") % {"name": question})
     result = _grouped(
         weighted,
-        group_column,
+        by,
         [question],
         lambda sample, by: sample.estimation.mean(question, by=by, alpha=alpha, drop_nulls=True),
     )
     answered = frame.filter(pl.col(question).is_not_null())
-    keys = [group_column] if group_column else []
     counts = (
-        answered.group_by(keys).agg(pl.len().alias("n"), pl.col(weighted.weight).sum().alias("w"))
-        if keys
+        _cells(answered, {GROUP: by}, weighted.weight)
+        if by is not None
         else pl.DataFrame({"n": [answered.height], "w": [float(answered[weighted.weight].sum())]})
     )
     cell = {
@@ -382,7 +395,7 @@ def _mean(weighted: WeightedSample, question: str, group_column: str | None, alp
 def _multi(
     weighted: WeightedSample,
     question: str,
-    group_column: str | None,
+    by: str | None,
     categories: Sequence[str] | None,
     alpha: float,
 ) -> EstimateTable:
@@ -390,18 +403,14 @@ def _multi(
     cats = _multi_categories(weighted.data, question, categories)
     rows: list[EstimateRow] = []
     for i, category in enumerate(cats):
-        part = _mean(weighted, f"_m{i}", group_column, alpha)
-        data = weighted.data
-        keys = [group_column] if group_column else []
-        hits = data.filter(pl.col(f"_m{i}") == 1.0)
+        part = _mean(weighted, f"_m{i}", by, alpha)
+        hits = weighted.data.filter(pl.col(f"_m{i}") == 1.0)
         counted: dict[str | None, tuple[int, float]] = (
             {
-                r[keys[0]]: (r["n"], r["w"])
-                for r in hits.group_by(keys)
-                .agg(pl.len().alias("n"), pl.col(weighted.weight).sum().alias("w"))
-                .iter_rows(named=True)
+                r[GROUP]: (r["n"], r["w"])
+                for r in _cells(hits, {GROUP: by}, weighted.weight).iter_rows(named=True)
             }
-            if keys
+            if by is not None
             else {None: (hits.height, float(hits[weighted.weight].sum()))}
         )
         for row in part.rows:
