@@ -318,3 +318,26 @@ class ReportForm(forms.Form):
         if start and end and (end - start).days > 366 * 3:
             self.add_error("date_to", _("期間は3年以内にしてください。"))
         return data
+
+
+class ErasureForm(forms.Form):
+    """The secretariat confirms a person's erasure request (個人情報保護法 利用停止・消去等の請求)."""
+
+    reason = forms.CharField(
+        label=_("消去の理由"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "例: 本人から電話で消去の請求（受付番号 2026-014）。監査記録に残ります。相談の内容は書かないでください。"
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("消去した記録は元に戻せないことを確認しました"),
+        error_messages={"required": _("確認の欄にチェックを入れてください。")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("消去の理由を入力してください。"))
+        return reason

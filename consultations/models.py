@@ -121,6 +121,9 @@ class Consulter(models.Model):
     reply_token = EncryptedTextField(blank=True)
     reply_token_at = models.DateTimeField(null=True, blank=True)
     content_deleted_at = models.DateTimeField(null=True, blank=True)
+    # Erased on the person's request: no way to reach or recognise them is left
+    # (privacy.do_erase_person); their web chat session and code no longer open anything.
+    erased_at = models.DateTimeField(_("消去日時"), null=True, blank=True)
 
     objects = platform_manager()
 

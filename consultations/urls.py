@@ -35,6 +35,11 @@ urlpatterns = [
         staff.person_export,
         name="person_export",
     ),
+    path(
+        "p/<slug:platform_slug>/staff/consultations/people/<uuid:uuid>/erase/",
+        staff.person_erase,
+        name="person_erase",
+    ),
     # Counsellors' inbox
     path("p/<slug:platform_slug>/staff/inbox/", views_inbox.inbox_list, name="inbox"),
     path("p/<slug:platform_slug>/staff/inbox/canned/", views_inbox.canned_list, name="canned"),

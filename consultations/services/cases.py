@@ -299,10 +299,12 @@ def _require_open(case: Case) -> None:
 
 
 def erase_casework_content(conversation_ids: list[int]) -> int:
-    """Retention: erase the casework text of these (expired) consultations; counts and states stay.
+    """Erase the casework text of these consultations; counts, states and codes stay.
 
-    Called by ``privacy.do_apply_retention`` with the consultations whose messages it erases.
-    Cases still open are left alone (their organisations are still working on them).
+    Called by ``privacy.erase_conversations`` (retention and a person's erasure request) with
+    the consultations whose messages it erases. Cases still open are left alone (their
+    organisations are still working on them; an erasure request closes them first).
+    Returns how many rows still had text, so a second run says nothing was left.
     """
     if not conversation_ids:
         return 0
@@ -315,10 +317,10 @@ def erase_casework_content(conversation_ids: list[int]) -> int:
         .update(statement="")
     )
     referrals = Referral.objects.filter(conversation_id__in=conversation_ids)
-    erased += referrals.update(summary="", answer="")
-    ReferralEvent.objects.filter(referral__in=referrals).exclude(note="").update(note="")
+    erased += referrals.exclude(summary="", answer="").update(summary="", answer="")
+    erased += ReferralEvent.objects.filter(referral__in=referrals).exclude(note="").update(note="")
     cases = Case.objects.filter(conversation_id__in=conversation_ids, status=CaseStatus.CLOSED)
-    erased += cases.update(assessment="", plan="")
-    CaseTask.objects.filter(case__in=cases).update(description="")
-    CaseEntry.objects.filter(case__in=cases).update(body="")
+    erased += cases.exclude(assessment="", plan="").update(assessment="", plan="")
+    erased += CaseTask.objects.filter(case__in=cases).exclude(description="").update(description="")
+    erased += CaseEntry.objects.filter(case__in=cases).exclude(body="").update(body="")
     return erased

@@ -1,34 +1,46 @@
-"""Privacy of consultation content: audited reads, retention, export of one person's data.
+"""Privacy of consultation content: audited reads, retention, export and erasure of one person's data.
 
 Every read of a conversation's content by staff goes through ``read_conversation`` (an
 audit entry of kind READ_SENSITIVE per read). Retention erases the content of consultations
 closed longer ago than the platform's ``retention_months`` and keeps only what the
 statistics need (who-less counts: channel, times, kinds, states). Export gives one person
-everything stored about them, as JSON, for a disclosure request (個人情報保護法).
+everything stored about them, as JSON, for a disclosure request (個人情報保護法); erasure
+removes it on their request (利用停止・消去等の請求) with the same erase step as retention.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import json
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import log_action
+from consultations.casework_models import Case, CaseStatus, Consent, Referral
+from consultations.crypto import blind_index
 from consultations.models import (
+    ChannelKind,
     Consulter,
     Conversation,
     ConversationState,
+    Delivery,
     EventState,
     InboundEvent,
     Message,
 )
-from consultations.services.cases import erase_casework_content
+from consultations.services.cases import do_close_case, erase_casework_content
 from consultations.services.channels import desk_settings
+from consultations.services.referrals import do_withdraw_consent
 from platforms.models import Platform
 
 # Raw webhook payloads are needed only to process (and, rarely, re-process) an event.
@@ -68,12 +80,7 @@ def do_apply_retention(platform: Platform, *, now: datetime.datetime | None = No
             closed_at__lt=cutoff,
             content_deleted_at__isnull=True,
         )
-        ids = list(expired.values_list("pk", flat=True))
-        erased = Message.objects.filter(conversation_id__in=ids).update(
-            text="", image=None, meta={}, line_message_id=""
-        )
-        Conversation.objects.filter(pk__in=ids).update(content_deleted_at=now, urgent_reason="")
-        casework = erase_casework_content(ids)  # notes, consent wording, referral and case texts
+        erased = erase_conversations(list(expired.values_list("pk", flat=True)), now)
         # People with nothing left but erased consultations and no contact within the period:
         # forget how to reach them (the keyed hash stays, so a returning person is counted once).
         idle = (
@@ -83,25 +90,197 @@ def do_apply_retention(platform: Platform, *, now: datetime.datetime | None = No
             .exclude(conversations__content_deleted_at__isnull=True)
             .exclude(conversations__last_message_at__gte=cutoff)
         )
-        people = idle.update(line_user_id="", reply_token="", reply_token_at=None, content_deleted_at=now)
+        people = _forget_contact(idle, now)
         raw = InboundEvent.objects.filter(
             platform=platform,
             state=EventState.DONE,
             received_at__lt=now - datetime.timedelta(days=RAW_EVENT_DAYS),
         ).exclude(payload="")
         payloads = raw.update(payload="")
-        counts = {
-            "consultations": len(ids),
-            "messages": erased,
-            "casework": casework,
-            "people": people,
-            "raw_events": payloads,
-        }
+        counts = {**erased, "people": people, "raw_events": payloads}
         log_action(
             "consultation.retention_applied",
             platform=platform,
             label="retention",
             data={"months": months, **counts},
+        )
+    return counts
+
+
+def _with_content(messages: QuerySet[Message]) -> QuerySet[Message]:
+    return messages.filter(~Q(text="") | Q(image__isnull=False) | ~Q(line_message_id="") | ~Q(meta={}))
+
+
+def erase_conversations(ids: list[int], now: datetime.datetime) -> dict[str, int]:
+    """The one erase step of retention and of a person's erasure request.
+
+    Message text, images, sticker/size facts and LINE message ids, the urgent reason, and the
+    casework texts (notes, consent wording, referral and case texts) of these consultations
+    are erased; the rows stay, with their times, directions, kinds, channel and the
+    counsellor's codes (age band, topics, risk, outcome), so the statistics do not change.
+    Answers not yet delivered are not sent any more. Returns what still had content.
+    """
+    if not ids:
+        return {"consultations": 0, "messages": 0, "casework": 0}
+    messages = _with_content(Message.objects.filter(conversation_id__in=ids)).update(
+        text="", image=None, meta={}, line_message_id=""
+    )
+    Message.objects.filter(conversation_id__in=ids, delivery=Delivery.PENDING).update(
+        delivery=Delivery.FAILED, delivery_error="erased"
+    )
+    Conversation.objects.filter(pk__in=ids).exclude(urgent_reason="").update(urgent_reason="")
+    consultations = Conversation.objects.filter(pk__in=ids, content_deleted_at__isnull=True).update(
+        content_deleted_at=now
+    )
+    casework = erase_casework_content(ids)  # notes, consent wording, referral and case texts
+    return {"consultations": consultations, "messages": messages, "casework": casework}
+
+
+def _forget_contact(people: QuerySet[Consulter], now: datetime.datetime, **also: Any) -> int:
+    """Forget how to reach these people: the LINE user id and the latest reply token."""
+    return people.update(
+        line_user_id="",
+        reply_token="",
+        reply_token_at=None,
+        content_deleted_at=Coalesce("content_deleted_at", Value(now)),
+        **also,
+    )
+
+
+# --- erasure on request (個人情報保護法 利用停止・消去等の請求) -----------------------------------
+
+
+@dataclass
+class ErasurePreview:
+    """What erasing one person would touch (shown before confirming; no content)."""
+
+    consultations: int
+    open_consultations: int
+    messages: int
+    referrals: int
+    referrals_sent: int
+    open_referrals: int
+    active_consents: int
+    cases: int
+    open_cases: int
+    raw_events: int
+    erased_at: datetime.datetime | None
+
+    @property
+    def nothing_left(self) -> bool:
+        return not (
+            self.open_consultations
+            or self.messages
+            or self.active_consents
+            or self.open_cases
+            or self.raw_events
+            or self.erased_at is None
+        )
+
+
+def erasure_preview(consulter: Consulter) -> ErasurePreview:
+    conversations = Conversation.objects.filter(consulter=consulter)
+    referrals = Referral.objects.filter(conversation__consulter=consulter)
+    cases = Case.objects.filter(conversation__consulter=consulter)
+    return ErasurePreview(
+        consultations=conversations.count(),
+        open_consultations=conversations.active().count(),
+        messages=_with_content(Message.objects.filter(conversation__consulter=consulter)).count(),
+        referrals=referrals.count(),
+        referrals_sent=referrals.filter(sent_to_receiver_at__isnull=False).count(),
+        open_referrals=referrals.open().count(),
+        active_consents=Consent.objects.filter(
+            conversation__consulter=consulter, withdrawn_at__isnull=True
+        ).count(),
+        cases=cases.count(),
+        open_cases=cases.filter(status=CaseStatus.OPEN).count(),
+        raw_events=len(_raw_events_of(consulter)),
+        erased_at=consulter.erased_at,
+    )
+
+
+def _raw_events_of(consulter: Consulter) -> list[int]:
+    """The stored LINE webhook events that came from this person (whose payload is still kept).
+
+    An event is tied to nobody in the schema; its (encrypted) payload names the LINE user, and
+    the person's keyed hash of that user id identifies them exactly. Web chat has no events.
+    """
+    if consulter.channel.kind != ChannelKind.LINE or consulter.erased_at is not None:
+        return []
+    found = []
+    events = InboundEvent.objects.filter(channel_id=consulter.channel_id).exclude(payload="")
+    for pk, payload in events.values_list("pk", "payload").iterator(chunk_size=500):
+        try:
+            user_id = (json.loads(payload).get("source") or {}).get("userId")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(user_id, str) and blind_index(user_id, "line") == consulter.identity_hash:
+            found.append(pk)
+    return found
+
+
+def do_erase_person(consulter: Consulter, *, user: Any, request: Any = None, reason: str) -> dict[str, int]:
+    """Erase one person's data on their request, keeping only what the statistics need.
+
+    In one transaction: open consultations are closed (a later message opens a new one),
+    consents are withdrawn (receivers stop seeing anything shared, open referrals are
+    cancelled), open case conferences are closed (leaving their anonymous record), every
+    consultation's content is erased exactly as retention does, the person's raw LINE events
+    lose their payload, and the ways to reach or recognise them are forgotten: the LINE user
+    id, the reply token, and the keyed hash of the LINE id or web chat code (so the code no
+    longer resumes anything, and a returning LINE user is a new person). Counts, channel,
+    times, age band, topics and outcome codes stay. Erasing again erases nothing and says so.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("消去の理由を入力してください。"))
+    now = timezone.now()
+    with transaction.atomic():
+        consulter = Consulter.objects.select_for_update().select_related("channel").get(pk=consulter.pk)
+        conversations = Conversation.objects.filter(consulter=consulter)
+        ids = list(conversations.values_list("pk", flat=True))
+        closed = conversations.active().update(state=ConversationState.CLOSED, closed_at=now)
+        consents = Consent.objects.filter(conversation_id__in=ids, withdrawn_at__isnull=True)
+        withdrawn = cancelled = 0
+        for consent in consents:
+            cancelled += do_withdraw_consent(consent, request=request)
+            withdrawn += 1
+        open_cases = Case.objects.filter(conversation_id__in=ids, status=CaseStatus.OPEN)
+        cases = 0
+        for case in open_cases:
+            do_close_case(case, request=request)
+            cases += 1
+        erased = erase_conversations(ids, now)
+        events = _raw_events_of(consulter)
+        InboundEvent.objects.filter(pk__in=events).update(payload="")
+        # An identified event not processed yet never will be: nothing of it is left to process.
+        InboundEvent.objects.filter(pk__in=events, state__in=[EventState.PENDING, EventState.FAILED]).update(
+            state=EventState.DONE, processed_at=now, error="erased"
+        )
+        conversations.exclude(web_code_hash="").update(web_code_hash="")
+        forgotten = _forget_contact(
+            Consulter.objects.filter(pk=consulter.pk, erased_at__isnull=True),
+            now,
+            identity_hash="erased:" + secrets.token_hex(24),
+            erased_at=now,
+        )
+        counts = {
+            **erased,
+            "closed": closed,
+            "consents_withdrawn": withdrawn,
+            "referrals_cancelled": cancelled,
+            "cases_closed": cases,
+            "raw_events": len(events),
+            "contact": forgotten,
+        }
+        log_action(
+            "consultation.person_erased",
+            actor=user,
+            platform=consulter.platform,
+            obj=consulter,
+            request=request,
+            label="" if user else "command",
+            data={"reason": reason[:200], "nothing_left": not any(counts.values()), **counts},
         )
     return counts
 
@@ -119,6 +298,7 @@ def export_person(consulter: Consulter, *, user: Any = None, request: Any = None
             "content_deleted_at": consulter.content_deleted_at.isoformat()
             if consulter.content_deleted_at
             else None,
+            "erased_at": consulter.erased_at.isoformat() if consulter.erased_at else None,
         },
         "consultations": [
             {

@@ -44,6 +44,7 @@ def _desk_objects(platform: Platform) -> dict[str, object]:
     )
     return {
         "consultations:person_export": person,
+        "consultations:person_erase": person,
         "consultations:hours_delete": hours,
         "consultations:period_delete": period,
         "consultations:link_qr": link,

@@ -22,11 +22,20 @@ from consultations.forms import (
     SpecialPeriodForm,
     TrackedLinkForm,
 )
+from consultations.forms_staff import ErasureForm
 from consultations.hours import desk_status
-from consultations.models import BusinessHours, Channel, ChannelKind, Consulter, SpecialPeriod, TrackedLink
+from consultations.models import (
+    BusinessHours,
+    Channel,
+    ChannelKind,
+    Consulter,
+    Conversation,
+    SpecialPeriod,
+    TrackedLink,
+)
 from consultations.services import channels as services
 from consultations.services.links import do_create_link, link_stats
-from consultations.services.privacy import export_person
+from consultations.services.privacy import do_erase_person, erasure_preview, export_person
 
 
 @role_required(*SECRETARIAT_ADMIN)
@@ -150,3 +159,35 @@ def person_export(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
     response["Content-Disposition"] = f'attachment; filename="person-{consulter.label}.json"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@role_required(*SECRETARIAT_ADMIN)
+@require_http_methods(["GET", "POST"])
+def person_erase(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    """Erase one person's data on their request: what will go, a reason, a confirmation, POST."""
+    consulter: Consulter = get_object_or_404(Consulter.objects.select_related("channel"), uuid=uuid)
+    latest = Conversation.objects.filter(consulter=consulter).order_by("-opened_at").first()
+    form = ErasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        counts = do_erase_person(
+            consulter, user=request.user, request=request, reason=form.cleaned_data["reason"]
+        )
+        if any(counts.values()):
+            messages.success(
+                request,
+                _("%(person)s の記録を消去しました（相談 %(c)d件、メッセージ %(m)d件）。")
+                % {"person": consulter, "c": counts["consultations"], "m": counts["messages"]},
+            )
+        else:
+            messages.info(
+                request,
+                _("%(person)s の記録は既に消去されています。消去するものはありませんでした。")
+                % {"person": consulter},
+            )
+        if latest is None:
+            return redirect("consultations:inbox", platform_slug)
+        return redirect("consultations:conversation", platform_slug, latest.uuid)
+    context = {"person": consulter, "preview": erasure_preview(consulter), "form": form, "latest": latest}
+    return render(
+        request, "consultations/staff/person_erase.html", context, status=400 if form.errors else 200
+    )

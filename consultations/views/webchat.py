@@ -29,7 +29,8 @@ def _key(request: HttpRequest) -> str:
 
 def _consulter(request: HttpRequest) -> Consulter | None:
     uuid = request.session.get(_key(request))
-    return Consulter.objects.filter(uuid=uuid).first() if uuid else None
+    # A person erased on request is gone for this session too (the code already no longer matches).
+    return Consulter.objects.filter(uuid=uuid, erased_at__isnull=True).first() if uuid else None
 
 
 def _context(request: HttpRequest, **extra):  # type: ignore[no-untyped-def]
