@@ -97,7 +97,7 @@ def bump() -> None:
         _new_generation()
         _thread.stored = False
     if not any(func is _new_generation for _ids, func, _robust in connection.run_on_commit):
-        transaction.on_commit(_new_generation)
+        transaction.on_commit(_new_generation, robust=True)
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:
