@@ -74,6 +74,23 @@ class WebChatBrowserTestCase(BrowserTestCase):
         self.assertIn("誰とも話していません", other.content())
         self.screenshot(other, "chat-resumed-desktop")
 
+    def test_it_shows_a_counsellors_answer_without_reloading_when_javascript_runs(self) -> None:
+        page = self.new_page("mobile")
+        page.goto(self.live_url("/p/alpha/chat/"))
+        page.fill("#id_text", "眠れない日が続いています。")
+        page.click("text=送信して相談を始める")
+        page.fill("#id_text", "書きかけのメッセージ")
+        with scope(platform=self.platform):
+            do_send(
+                Conversation.objects.get(),
+                "お返事が遅くなりました。眠れないのはつらいですね。",
+                user=self.users["counsellor"],
+            )
+        page.wait_for_selector("#chat-log >> text=眠れないのはつらいですね", timeout=15_000)
+        self.assertEqual(page.input_value("#id_text"), "書きかけのメッセージ")  # the form was left alone
+        self.assertEqual(page.get_attribute("#chat-log", "aria-live"), "polite")
+        self.screenshot(page, "chat-live-mobile")
+
     def test_it_shows_the_desk_pages_to_the_secretariat(self) -> None:
         with scope(platform=self.platform):
             do_configure_line(self.platform, secret=SECRET, token=TOKEN, basic_id="@733gquft")
