@@ -59,8 +59,9 @@ def responses_frame(
     codes: Iterable[str] | None = None,
     *,
     modes: Iterable[str] | None = None,
+    meta: Sequence[str] = META_COLUMNS,
 ) -> pl.DataFrame:
-    """Submitted responses of ``survey`` with the meta columns and the given answer/derived codes.
+    """Submitted responses of ``survey`` with the ``meta`` columns and the given answer/derived codes.
 
     ``codes`` None means every answer code. ``modes`` filters on Response.mode (e.g. only the
     random sample: ``surveys.models.SAMPLE_MODES``). Unknown codes raise KeyError.
@@ -69,7 +70,7 @@ def responses_frame(
     columns = None
     if wanted is not None:
         inputs = [c for name in wanted for c in DERIVED.get(name, ())]
-        columns = list(dict.fromkeys([*META_COLUMNS, *wanted, *inputs]))
+        columns = list(dict.fromkeys([*meta, *(["mode"] if modes is not None else []), *wanted, *inputs]))
     frame = _snapshot_frame(survey, columns)
     available = set(frame.columns) - set(META_COLUMNS)
     if wanted is None:
@@ -82,7 +83,7 @@ def responses_frame(
         frame = frame.with_columns(derive(name, frame).alias(name))
     if modes is not None:
         frame = frame.filter(pl.col("mode").is_in(list(modes)))
-    return frame.select([*META_COLUMNS, *wanted])
+    return frame.select([*meta, *wanted])
 
 
 def derive(name: str, frame: pl.DataFrame) -> pl.Expr:

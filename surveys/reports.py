@@ -181,7 +181,7 @@ class Analysis:
         """``codes`` limits the variables read (default: all); ``weight`` and ``strata`` (columns)
         give the design ``ids=~1, strata=~strata, weights=~weight`` instead of the weighting
         settings, and then a design that cannot be built raises WeightingError."""
-        from surveys.data import responses_frame
+        from surveys.data import META_COLUMNS, responses_frame
         from surveys.models import WeightingSettings
 
         self.survey = survey
@@ -193,7 +193,10 @@ class Analysis:
         wanted = list(self.variables) if codes is None else [c for c in codes if c in self.variables]
         needed = [] if explicit else self.settings.needed_codes()
         codes = list(dict.fromkeys([*wanted, *needed]))
-        self.frame: pl.DataFrame = responses_frame(survey, codes, modes=self.settings.modes())
+        # A limited read leaves out the response ids and questionnaire versions (estimates need
+        # neither; the ids are the widest column of all).
+        meta = META_COLUMNS if wanted == list(self.variables) else ("mode", "stratum", "weight")
+        self.frame: pl.DataFrame = responses_frame(survey, codes, modes=self.settings.modes(), meta=meta)
         self.weighting_error: str | None = None
         # Responses that leave a question of the population tables unanswered cannot be adjusted:
         # they are left out of the weighted estimates, and the pages and reports say how many.
