@@ -190,13 +190,17 @@ class Analysis:
         self.variables = variables(survey)
         self.threshold = self.settings.small_cell
         explicit = weight is not None or strata is not None
+        # A limited read leaves out the response ids and questionnaire versions unless they are
+        # the design's columns (the ids are the widest column of all).
+        meta = (
+            META_COLUMNS
+            if codes is None
+            else [c for c in META_COLUMNS if c in ("mode", "stratum", "weight", weight, strata)]
+        )
         wanted = list(self.variables) if codes is None else [c for c in codes if c in self.variables]
         needed = [] if explicit else self.settings.needed_codes()
-        codes = list(dict.fromkeys([*wanted, *needed]))
-        # A limited read leaves out the response ids and questionnaire versions (estimates need
-        # neither; the ids are the widest column of all).
-        meta = META_COLUMNS if wanted == list(self.variables) else ("mode", "stratum", "weight")
-        self.frame: pl.DataFrame = responses_frame(survey, codes, modes=self.settings.modes(), meta=meta)
+        load = list(dict.fromkeys([*wanted, *needed]))
+        self.frame: pl.DataFrame = responses_frame(survey, load, modes=self.settings.modes(), meta=meta)
         self.weighting_error: str | None = None
         # Responses that leave a question of the population tables unanswered cannot be adjusted:
         # they are left out of the weighted estimates, and the pages and reports say how many.
