@@ -356,7 +356,8 @@ def pg_vector(prefix: str = "e.") -> str:
     )
 
 
-PG_VECTOR = pg_vector()
+# The stored generated column holding pg_vector(prefix="") (migration 0011_search_stored_vector).
+PG_VECTOR = "e.vector"
 
 
 class PostgreSQLBackend:
@@ -375,6 +376,8 @@ class PostgreSQLBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) {base}", params)
             total = cursor.fetchone()[0]
+            if total > LARGE_RESULT and near is None:
+                return total, self._large_page(cursor, analysis, constraint, base, params, limit, offset)
             cursor.execute(
                 f"SELECT e.service_id, ts_rank('{{0.2, 0.4, 0.6, 1.0}}', {PG_VECTOR}, %s::tsquery) * {prox} "
                 f"AS score {base} ORDER BY score DESC, e.service_id LIMIT %s OFFSET %s",
@@ -382,6 +385,31 @@ class PostgreSQLBackend:
             )
             rows = [(row[0], float(row[1])) for row in cursor.fetchall()]
         return total, rows
+
+    def _large_page(
+        self,
+        cursor,
+        analysis: Analysis,
+        constraint: Constraint,
+        base: str,
+        params: list,
+        limit: int,
+        offset: int,
+    ) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+        """A page of a very large match, as the SQLite backend does (see its _large_page):
+        services with a query word in their name or terms (weight A) first, then the others,
+        each in index order; ts_rank of every matching row would cost seconds."""
+        in_title = "FALSE"
+        title_params: list = []
+        if analysis.words:
+            in_title = f"{PG_VECTOR} @@ %s::tsquery"
+            title_params = ["(" + " | ".join(f"{_lexeme(t)}:A" for t in analysis.words) + ")"]
+        cursor.execute(
+            f"SELECT e.service_id, CASE WHEN {in_title} THEN 2.0 ELSE 1.0 END AS score {base} "
+            "ORDER BY score DESC, e.service_id LIMIT %s OFFSET %s",
+            [*title_params, *params, limit, offset],
+        )
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
     def fuzzy(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, exclude: set[int]

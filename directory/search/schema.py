@@ -3,9 +3,12 @@
 SQLite: an FTS5 external-content table over SearchEntry's term columns, kept in step with
 it by triggers; and the vocabulary of romaji readings (``WORDS``, one row per distinct word of
 any entry, filled by a trigger) with an FTS5 trigram index over it, where the typo-tolerant
-step looks up similar-sounding words before it looks for services. PostgreSQL: pg_trgm (a trusted extension: the database owner may create it)
-and two GIN indexes, one on the weighted tsvector expression that backends.PG_VECTOR
-queries, one trigram index on the romaji readings. Other vendors: nothing (search raises).
+step looks up similar-sounding words before it looks for services.
+
+PostgreSQL: pg_trgm (a trusted extension: the database owner may create it) and two GIN
+indexes, one on the weighted tsvector (an expression at first; since migration 0011 a stored
+generated column ``vector``, which backends.PG_VECTOR names), one trigram index on the romaji
+readings. Other vendors: nothing (search raises).
 """
 
 from __future__ import annotations
@@ -107,3 +110,28 @@ def rebuild_words(cursor) -> None:  # type: ignore[no-untyped-def]
     """SQLite: the vocabulary again from the entries as they are (drops stale words)."""
     cursor.execute(f"DELETE FROM {WORDS}")
     cursor.execute(SQLITE_WORDS_FILL)
+
+
+# PostgreSQL: the weighted tsvector stored in a generated column (computed by the server on
+# every insert and update), so that ranking reads it instead of rebuilding it for every
+# matching row; the GIN index moves from the expression to the column.
+PG_STORED_VECTOR = [
+    "DROP INDEX IF EXISTS directory_search_vector",
+    f"ALTER TABLE {TABLE} ADD COLUMN vector tsvector GENERATED ALWAYS AS ({pg_vector(prefix='')}) STORED",
+    f"CREATE INDEX directory_search_vector ON {TABLE} USING gin (vector)",
+]
+PG_EXPRESSION_VECTOR = [
+    "DROP INDEX IF EXISTS directory_search_vector",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS vector",
+    PG_CREATE[1],
+]
+
+
+def store_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, PG_STORED_VECTOR)
+
+
+def unstore_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, PG_EXPRESSION_VECTOR)
