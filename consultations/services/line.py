@@ -328,6 +328,12 @@ def _consulter(channel: Channel, user_id: str, at: datetime.datetime | None) -> 
     digest = blind_index(user_id, "line")
     found = Consulter.objects.filter(channel=channel, identity_hash=digest).first()
     if found is not None:
+        if not found.line_user_id:
+            # Retention forgot how to reach this person (content_deleted_at); they wrote again,
+            # so answers can be pushed to them again, and retention may forget them later again.
+            found.line_user_id = user_id
+            found.content_deleted_at = None
+            found.save(update_fields=["line_user_id", "content_deleted_at"])
         return found
     try:
         with transaction.atomic():

@@ -344,6 +344,27 @@ class RepliesAndPushesTestCase(LineTestCase):
         run_worker()
         self.assertEqual(self.fake.state.sent_to(USER)[-1], ("ありがとうございます。", "reply"))
 
+    def test_it_reaches_a_person_again_who_writes_after_retention_forgot_them(self) -> None:
+        conversation = self._conversation()
+        with scope(platform=self.platform):
+            consulter = conversation.consulter
+            Consulter.objects.filter(pk=consulter.pk).update(
+                line_user_id="", reply_token="", reply_token_at=None, content_deleted_at=timezone.now()
+            )
+        self.post_events(make_event("text", USER, text="また相談させてください"))
+        run_worker()
+        with scope(platform=self.platform):
+            again = Consulter.objects.get(pk=consulter.pk)
+            self.assertEqual((again.line_user_id, again.content_deleted_at), (USER, None))
+            self.assertEqual(Consulter.objects.count(), 1)
+            do_send(
+                Conversation.objects.get(pk=conversation.pk),
+                "お待ちしていました。",
+                user=self.users["counsellor"],
+            )
+        run_worker()
+        self.assertEqual(self.fake.state.sent_to(USER)[-1], ("お待ちしていました。", "push"))
+
     def test_it_never_delivers_a_retried_push_twice(self) -> None:
         conversation = self._conversation()
         with scope(platform=self.platform):
