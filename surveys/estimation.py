@@ -440,23 +440,34 @@ def _multi(
 def suppress(table: EstimateTable, threshold: int = 10) -> EstimateTable:
     """Hide cells of fewer than ``threshold`` respondents (and whole groups below it) for publication.
 
-    Within a group of shares, when exactly one cell is hidden a second one is hidden as well, so that
-    the hidden count cannot be recovered by subtraction from the group's total: the 無回答 cell if it
-    has respondents, else the smallest. 無回答 itself is never hidden for being small (it says
-    nothing about a respondent's answers), only as that second cell.
+    Shares also get complementary suppression, so that no hidden count can be recovered by
+    subtraction: within a group (from the group's total) and, when there are several groups,
+    within a category across the groups (from the overall table, which is published beside
+    them). Wherever exactly one cell of a group or of a category is hidden, a second one is
+    hidden too: in a group the 無回答 cell if it has respondents, else the smallest; across
+    groups the smallest. Repeated until no group and no category has a single hidden cell.
+    無回答 itself is never hidden for being small (it says nothing about a respondent's
+    answers), only as such a second cell.
     """
-    rows: list[EstimateRow] = []
-    for group in table.groups:
-        part = table.group_rows(group)
-        hide = {
-            id(r) for r in part if r.n_group < threshold or (0 < r.n < threshold and r.category != MISSING)
-        }
-        if table.kind == KIND_PROP and len(hide) == 1:
-            rest = [r for r in part if id(r) not in hide and r.n > 0]
-            rest.sort(key=lambda r: (r.category != MISSING, r.n))
-            if rest:
-                hide.add(id(rest[0]))
-        rows.extend(EstimateRow(**{**asdict(r), "suppressed": id(r) in hide}) for r in part)
+    hide = {
+        id(r) for r in table.rows if r.n_group < threshold or (0 < r.n < threshold and r.category != MISSING)
+    }
+    if table.kind == KIND_PROP:
+        lines = [(table.group_rows(group), True) for group in table.groups]
+        if len(table.groups) > 1:
+            lines += [([r for r in table.rows if r.category == c], False) for c in table.categories]
+        changed = True
+        while changed:
+            changed = False
+            for cells, in_group in lines:
+                if sum(id(r) in hide for r in cells) != 1:
+                    continue
+                rest = [r for r in cells if id(r) not in hide and r.n > 0]
+                rest.sort(key=lambda r: (in_group and r.category != MISSING, r.n))
+                if rest:
+                    hide.add(id(rest[0]))
+                    changed = True
+    rows = [EstimateRow(**{**asdict(r), "suppressed": id(r) in hide}) for r in table.rows]
     return EstimateTable(
         table.question, table.kind, table.by, table.weight, table.strata, rows, table.categories, table.groups
     )

@@ -127,6 +127,34 @@ class SuppressTestCase(SimpleTestCase):
         shown = [r for r in south.values() if not r.suppressed]
         self.assertTrue(all(r.n >= 4 or r.n == 0 or r.category == "NA" for r in shown))
 
+    def test_it_hides_a_second_group_s_cell_so_the_overall_table_gives_nothing_away(self) -> None:
+        # Only 北部 has a small 3 (2 answers): 南部's and 東部's 3 are large, so without a second
+        # hidden 3 the overall count of 3 minus theirs would give 北部's away.
+        frame = pl.DataFrame(
+            {
+                "region": ["北部"] * 40 + ["南部"] * 44 + ["東部"] * 50,
+                "q": [1] * 20
+                + [2] * 18
+                + [3] * 2
+                + [1] * 20
+                + [2] * 12
+                + [3] * 12
+                + [1] * 20
+                + [2] * 15
+                + [3] * 15,
+            }
+        )
+        table = suppress(estimate(frame, "q", by="region", kind=KIND_PROP), threshold=10)
+        hidden = {(r.group, r.category) for r in table.rows if r.suppressed}
+        self.assertIn(("北部", "3"), hidden)
+        self.assertIn(("南部", "3"), hidden)  # the smaller of the other 3s
+        for group in table.groups:
+            self.assertNotEqual(sum(r.suppressed for r in table.group_rows(group)), 1, group)
+        for category in table.categories:
+            cells = [r for r in table.rows if r.category == category]
+            self.assertNotEqual(sum(r.suppressed for r in cells), 1, category)
+        self.assertNotIn("東部", {g for g, _c in hidden})  # no more than needed
+
     def test_it_adds_a_second_cell_when_only_one_is_hidden(self) -> None:
         frame = pl.DataFrame({"q": [1] * 20 + [2] * 15 + [3] * 2})
         table = suppress(estimate(frame, "q", kind=KIND_PROP), threshold=10)
