@@ -4,13 +4,13 @@ The API serves public, read-only data that changes a few times a day and is read
 often (navigators of other systems, open-data harvesters, the same popular searches). Each
 successful JSON answer is stored under its host and full path (query string included) together
 with the directory's current *generation*; any save or delete of a directory row or of a
-platform sets a new generation (at once, and again when its transaction commits), which retires every stored answer
-at once. Both are read in one cache round trip (``get_many``). Answers carry an ETag, and a
-request with a matching ``If-None-Match`` gets 304 without a body.
+platform sets a new generation when its transaction commits (see ``bump``), which retires every
+stored answer at once. Generation and answer are read in one cache round trip (``get_many``).
+Answers carry an ETag, and a request with a matching ``If-None-Match`` gets 304 without a body.
 
-Not cached: errors (400/404), streamed NDJSON, answers larger than ``MAX_BYTES``; nothing when
-``DIRECTORY_API_CACHE_SECONDS`` is 0. Data changed
-by a bulk SQL statement that sends no signals must call ``bump()`` itself.
+Not cached: errors (400/404), streamed NDJSON, answers larger than ``MAX_BYTES``; nothing at
+all when ``DIRECTORY_API_CACHE_SECONDS`` is 0. Data changed by a bulk SQL statement that sends
+no signals must call ``bump()`` itself.
 """
 
 from __future__ import annotations
