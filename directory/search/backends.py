@@ -328,36 +328,48 @@ def _lexeme(term: str) -> str:
 
 
 def _tsquery(analysis: Analysis, constraint: Constraint) -> str:
-    """words must match the title or body (A, B), readings the readings (C), synonyms and
-    the scope terms (platform, publication) weight D."""
-    parts = []
-    for terms, weights in ((analysis.words, "AB"), (analysis.readings, "C"), (analysis.synonyms, "D")):
-        parts += [f"{_lexeme(t)}:{weights}" for t in terms]
+    """Any word, reading or synonym tag, and every scope group (platform, publication).
+
+    No weight restrictions: GIN answers an unweighted query exactly, while a weighted one makes
+    PostgreSQL re-read and re-check every candidate row. The lexeme kinds cannot be confused
+    anyway: scope terms carry a "_" prefix in the vector (pg_vector), which no word can have
+    (analysis.token drops "_"); synonym tags are "sg…"/"sx…" codes; readings are katakana. The
+    weights still rank (ts_rank) and single out names (``title_vector``)."""
+    parts = [_lexeme(t) for t in (*analysis.words, *analysis.readings, *analysis.synonyms)]
     if not parts:
         return ""
     query = "(" + " | ".join(parts) + ")"
     for group in constraint.scope_groups():
-        query += " & (" + " | ".join(f"{_lexeme(t)}:D" for t in group) + ")"
+        query += " & (" + " | ".join(_lexeme(f"_{t}") for t in group) + ")"
     return query
 
 
 def pg_vector(prefix: str = "e.") -> str:
-    """The weighted tsvector of an entry; migration 'search' indexes exactly this (prefix "")."""
+    """The weighted tsvector of an entry: title A, words B, readings C, synonyms and the
+    "_"-prefixed scope terms D (migration 0012 stores exactly this, prefix "")."""
 
     def lexemes(text: str) -> str:
         # array_remove: an empty column would give an empty lexeme, which tsvector refuses.
         return f"array_to_tsvector(array_remove(string_to_array({text}, ' '), ''))"
 
+    scope = f"replace({chr(39)} {chr(39)} || {prefix}scope, {chr(39)} {chr(39)}, {chr(39)} _{chr(39)})"
     return (
         f"(setweight({lexemes(prefix + 'title')}, 'A') || "
         f"setweight({lexemes(prefix + 'words')}, 'B') || "
         f"setweight({lexemes(prefix + 'readings')}, 'C') || "
-        f"setweight({lexemes(f'{prefix}synonyms || {chr(39)} {chr(39)} || {prefix}scope')}, 'D'))"
+        f"setweight({lexemes(f'{prefix}synonyms || {chr(39)} {chr(39)} || {scope}')}, 'D'))"
     )
 
 
-# The stored generated column holding pg_vector(prefix="") (migration 0011_search_stored_vector).
+def pg_title_vector(prefix: str = "e.") -> str:
+    """The names and taxonomy terms of an entry alone (migration 0012 stores it, prefix "")."""
+    return f"array_to_tsvector(array_remove(string_to_array({prefix}title, ' '), ''))"
+
+
+# The stored generated columns holding pg_vector(prefix="") and pg_title_vector(prefix="")
+# (migrations 0011_search_stored_vector and 0012_search_exact_vectors).
 PG_VECTOR = "e.vector"
+PG_TITLE_VECTOR = "e.title_vector"
 
 
 class PostgreSQLBackend:
@@ -397,19 +409,32 @@ class PostgreSQLBackend:
         offset: int,
     ) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
         """A page of a very large match, as the SQLite backend does (see its _large_page):
-        services with a query word in their name or terms (weight A) first, then the others,
-        each in index order; ts_rank of every matching row would cost seconds."""
-        in_title = "FALSE"
+        services with a query word in their name or terms first, then the others, each in
+        index order; ts_rank of every matching row would cost more than the request may."""
+        title = ""
         title_params: list = []
         if analysis.words:
-            in_title = f"{PG_VECTOR} @@ %s::tsquery"
-            title_params = ["(" + " | ".join(f"{_lexeme(t)}:A" for t in analysis.words) + ")"]
-        cursor.execute(
-            f"SELECT e.service_id, CASE WHEN {in_title} THEN 2.0 ELSE 1.0 END AS score {base} "
-            "ORDER BY score DESC, e.service_id LIMIT %s OFFSET %s",
-            [*title_params, *params, limit, offset],
-        )
-        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+            title = f" AND {PG_TITLE_VECTOR} @@ %s::tsquery"
+            title_params = ["(" + " | ".join(_lexeme(t) for t in analysis.words) + ")"]
+        rows: list = []
+        in_title = 0
+        if title:
+            cursor.execute(f"SELECT count(*) {base}{title}", [*params, *title_params])
+            in_title = cursor.fetchone()[0]
+        if offset < in_title:
+            cursor.execute(
+                f"SELECT e.service_id, 2.0 {base}{title} ORDER BY e.service_id LIMIT %s OFFSET %s",
+                [*params, *title_params, limit, offset],
+            )
+            rows = cursor.fetchall()
+        if len(rows) < limit:
+            rest = f" AND NOT ({PG_TITLE_VECTOR} @@ %s::tsquery)" if title else ""
+            cursor.execute(
+                f"SELECT e.service_id, 1.0 {base}{rest} ORDER BY e.service_id LIMIT %s OFFSET %s",
+                [*params, *title_params, limit - len(rows), max(0, offset - in_title)],
+            )
+            rows += cursor.fetchall()
+        return [(row[0], float(row[1])) for row in rows]
 
     def fuzzy(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, exclude: set[int]

@@ -13,7 +13,7 @@ readings. Other vendors: nothing (search raises).
 
 from __future__ import annotations
 
-from directory.search.backends import FTS, TABLE, WORDS, WORDS_FTS, pg_vector
+from directory.search.backends import FTS, TABLE, WORDS, WORDS_FTS, pg_title_vector, pg_vector
 
 COLUMNS = ("title", "words", "synonyms", "readings", "grams", "scope")
 _cols = ", ".join(COLUMNS)
@@ -135,3 +135,31 @@ def store_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
 def unstore_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         _run(schema_editor, PG_EXPRESSION_VECTOR)
+
+
+# PostgreSQL: vectors that GIN answers exactly (no weight restrictions in queries, see
+# backends._tsquery): scope terms "_"-prefixed in ``vector``, names alone in ``title_vector``.
+PG_EXACT_VECTORS = [
+    "DROP INDEX IF EXISTS directory_search_vector",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS vector",
+    f"ALTER TABLE {TABLE} ADD COLUMN vector tsvector GENERATED ALWAYS AS ({pg_vector(prefix='')}) STORED",
+    f"ALTER TABLE {TABLE} ADD COLUMN title_vector tsvector "
+    f"GENERATED ALWAYS AS ({pg_title_vector(prefix='')}) STORED",
+    f"CREATE INDEX directory_search_vector ON {TABLE} USING gin (vector)",
+    f"CREATE INDEX directory_search_title_vector ON {TABLE} USING gin (title_vector)",
+    f"ANALYZE {TABLE}",
+]
+PG_EXACT_VECTORS_UNDO = [
+    "DROP INDEX IF EXISTS directory_search_title_vector",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS title_vector",
+]
+
+
+def exact_vectors(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, PG_EXACT_VECTORS)
+
+
+def no_title_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, PG_EXACT_VECTORS_UNDO)
