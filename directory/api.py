@@ -420,6 +420,14 @@ def listing(
     return envelope
 
 
+def document(obj: Any, render: Callable[[Writer, Any], dict[str, Any]]) -> dict[str, Any]:
+    """One object's full document; its metadata and shared terms are gathered for its platform."""
+    writer = Writer()
+    data = render(writer, obj)
+    writer.finish({obj.platform_id})
+    return data
+
+
 # --- routes ------------------------------------------------------------------------------------
 
 
@@ -540,10 +548,7 @@ def build_router() -> Router:
     def service(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)
         obj = found(ctx.services().prefetch_related(*service_prefetch()), "id", id)
-        writer = Writer()
-        data = writer.service(obj)
-        writer.finish({obj.platform_id})
-        return data
+        return document(obj, lambda w, o: w.service(o))
 
     @router.get(
         "/organizations",
@@ -601,10 +606,8 @@ def build_router() -> Router:
     def organization(request: HttpRequest, id: str, full_service: bool = False) -> Any:  # noqa: A002
         ctx = Context.of(request)
         obj = found(organizations_of(ctx), "id", id)
-        writer = Writer()
-        data = writer.organization(obj, ctx.services().filter(organization=obj), full_service=full_service)
-        writer.finish({obj.platform_id})
-        return data
+        services = ctx.services().filter(organization=obj)
+        return document(obj, lambda w, o: w.organization(o, services, full_service=full_service))
 
     @router.get(
         "/service_at_locations",
@@ -655,11 +658,7 @@ def build_router() -> Router:
     def service_at_location(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)
         queryset = sal_prefetch(ServiceAtLocation.objects.filter(service__in=ctx.services()))
-        obj = found(queryset, "id", id)
-        writer = Writer()
-        data = writer.service_at_location(obj)
-        writer.finish({obj.platform_id})
-        return data
+        return document(found(queryset, "id", id), lambda w, o: w.service_at_location(o))
 
     @router.get(
         "/taxonomies",
