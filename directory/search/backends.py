@@ -11,8 +11,10 @@ tags), ``readings`` (katakana), ``grams`` (romaji trigrams) and ``romaji`` (roma
   index), then the services whose trigrams contain one of those words.
 - PostgreSQL: a GIN index on a weighted tsvector built straight from the term arrays
   (``array_to_tsvector``: no text-search parser, so no dependence on the server's locale),
-  ranked by ``ts_rank``; typo tolerance with pg_trgm's ``<%`` (word similarity) on
-  ``romaji`` through a GIN trigram index.
+  kept with the names' own vector in a narrow table beside the entries (``VECTORS``, filled by
+  triggers), ranked by ``ts_rank``; typo tolerance as on SQLite, from the same vocabulary
+  (``directory_search_word``, pg_trgm GIN index), then the services whose ``romaji`` has one
+  of those words (pg_trgm GIN index on ``romaji``).
 
 Each backend returns (service_id, score) pairs, best first, already multiplied by the
 proximity factor (see proximity_sql).
@@ -21,9 +23,10 @@ proximity factor (see proximity_sql).
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from directory.search.analysis import Analysis, similarity, trigrams
 from tsunagari.lib import jiscode
@@ -47,9 +50,9 @@ def _scope_match(constraint: Constraint) -> str:
     return "".join(f" AND scope : ({' OR '.join(terms)})" for terms in constraint.scope_groups())
 
 
-FUZZY_MIN_SIMILARITY = 0.6  # as pg_trgm.word_similarity_threshold
+FUZZY_MIN_SIMILARITY = 0.6
 FUZZY_CANDIDATES = 300
-FUZZY_WORDS = 8  # similar words the SQLite typo step searches services for, best first
+FUZZY_WORDS = 8  # similar words the typo step searches services for, best first
 FUZZY_VOCABULARY = 2000  # vocabulary rows it scores at most
 # Above this many matches the SQLite backend stops scoring every row (see _large_page).
 LARGE_RESULT = 3000
@@ -76,8 +79,9 @@ class Constraint:
     Platform and publication are index terms in the ``scope`` column (``pf<platform id>``;
     ``pub`` for a public service; ``open`` for a public service on a public platform), so
     the full-text index itself narrows the candidates before anything is ranked or joined.
-    ``sql``/``params`` add any other condition over ``e`` (the entry table), such as
-    ``service_id IN (<a Service queryset>)``; empty when there is none.
+    ``sql``/``params`` add any other condition on ``e.service_id`` (the entry's service), such
+    as ``e.service_id IN (<a Service queryset>)``; empty when there is none. (PostgreSQL reads
+    the service id from its vectors table, which it names ``e`` unless it joins the entries.)
     """
 
     sql: str = ""
@@ -178,6 +182,46 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _runs(analysis: Analysis) -> list[str]:
+    """Every four consecutive letters of the query's romaji pieces, once each."""
+    runs = []
+    for piece in analysis.pieces:
+        runs += [piece[i : i + 4] for i in range(len(piece) - 3)]
+    return list(dict.fromkeys(runs))
+
+
+def _similar_words(analysis: Analysis, candidates: list[str]) -> list[tuple[str, float]]:
+    """The candidates that sound like the query, with their similarity, best first.
+
+    Like a spelling corrector: candidates are the vocabulary's romaji words that share four
+    consecutive letters (two consecutive trigrams, see _runs) with a piece of the query: one
+    mistyped character breaks at most three trigrams, so such a run survives elsewhere in a
+    word of five letters or more; then trigram similarity (analysis.similarity's measure)
+    decides, at least FUZZY_MIN_SIMILARITY, the FUZZY_WORDS best.
+    """
+    scored = [(word, similarity(analysis, set(trigrams((word,))))) for word in candidates]
+    scored = [(word, score) for word, score in scored if score >= FUZZY_MIN_SIMILARITY]
+    return sorted(scored, key=lambda item: (-item[1], item[0]))[:FUZZY_WORDS]
+
+
+def _services_of_words(
+    words: list[tuple[str, float]], sql: str, params, exclude: set[int]
+) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+    """Services having one of the similar ``words``: ``sql`` with ``params(word)`` gives
+    (service id, proximity factor) rows of one word; a service scores its best word's
+    similarity × that factor. Best first, at most FUZZY_CANDIDATES."""
+    best: dict[int, float] = {}
+    with connection.cursor() as cursor:
+        for word, word_score in words:
+            cursor.execute(sql, params(word))
+            for service_id, factor in cursor.fetchall():
+                if service_id not in exclude:
+                    score = word_score * float(factor)
+                    best[service_id] = max(score, best.get(service_id, 0.0))
+    hits = sorted(best.items(), key=lambda hit: (-hit[1], hit[0]))
+    return hits[:FUZZY_CANDIDATES]
+
+
 class SQLiteBackend:
     vendor = "sqlite"
 
@@ -266,61 +310,42 @@ class SQLiteBackend:
         return total, rows
 
     def similar_words(self, analysis: Analysis) -> list[tuple[str, float]]:
-        """Romaji words of the index that sound like the query, with their similarity, best first.
-
-        Candidates share four consecutive letters (two consecutive trigrams) with a piece of
-        the query: one mistyped character breaks at most three trigrams, so such a run
-        survives elsewhere in a word of five letters or more; then trigram similarity
-        (analysis.similarity's measure) decides.
-        """
-        runs = []
-        for piece in analysis.pieces:
-            runs += [piece[i : i + 4] for i in range(len(piece) - 3)]
+        """Romaji words of the index that sound like the query (see _similar_words)."""
+        runs = _runs(analysis)
         if not runs:
             return []
-        match = " OR ".join(_fts_phrase(run) for run in dict.fromkeys(runs))
+        match = " OR ".join(_fts_phrase(run) for run in runs)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT word FROM {WORDS_FTS} WHERE {WORDS_FTS} MATCH %s LIMIT %s",
                 [match, FUZZY_VOCABULARY],
             )
-            words = [row[0] for row in cursor.fetchall()]
-        scored = [(word, similarity(analysis, set(trigrams((word,))))) for word in words]
-        scored = [(word, score) for word, score in scored if score >= FUZZY_MIN_SIMILARITY]
-        return sorted(scored, key=lambda item: (-item[1], item[0]))[:FUZZY_WORDS]
+            return _similar_words(analysis, [row[0] for row in cursor.fetchall()])
 
     def fuzzy(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, exclude: set[int]
     ) -> list[tuple[int, float]]:
-        words = self.similar_words(analysis)
-        if not words:
-            return []
         prox, prox_params = proximity_sql(near)
         extra, extra_params = constraint.extra()
         # Without a point or area every service of a word scores alike: take them in index
         # order instead of computing a score for each.
         order = "score DESC, e.service_id" if near is not None else f"{FTS}.rowid"
-        best: dict[int, float] = {}
-        with connection.cursor() as cursor:
-            for word, word_score in words:
-                # Every trigram of the word (implicit AND): the entry has the word's sound.
-                grams = " ".join(_fts_phrase(g) for g in trigrams((word,)))
-                cursor.execute(
-                    f"SELECT e.service_id, {prox} AS score FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
-                    f"WHERE {FTS} MATCH %s AND ({extra}) ORDER BY {order} LIMIT %s",
-                    [
-                        *prox_params,
-                        f"grams : ({grams}){_scope_match(constraint)}",
-                        *extra_params,
-                        FUZZY_CANDIDATES,
-                    ],
-                )
-                for service_id, factor in cursor.fetchall():
-                    if service_id not in exclude:
-                        score = word_score * float(factor)
-                        best[service_id] = max(score, best.get(service_id, 0.0))
-        hits = sorted(best.items(), key=lambda hit: (-hit[1], hit[0]))
-        return hits[:FUZZY_CANDIDATES]
+        sql = (
+            f"SELECT e.service_id, {prox} AS score FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid "
+            f"WHERE {FTS} MATCH %s AND ({extra}) ORDER BY {order} LIMIT %s"
+        )
+
+        def params(word: str) -> list:
+            # Every trigram of the word (implicit AND): the entry has the word's sound.
+            grams = " ".join(_fts_phrase(g) for g in trigrams((word,)))
+            return [
+                *prox_params,
+                f"grams : ({grams}){_scope_match(constraint)}",
+                *extra_params,
+                FUZZY_CANDIDATES,
+            ]
+
+        return _services_of_words(self.similar_words(analysis), sql, params, exclude)
 
 
 def _lexeme(term: str) -> str:
@@ -333,8 +358,7 @@ def _tsquery(analysis: Analysis, constraint: Constraint) -> str:
     No weight restrictions: GIN answers an unweighted query exactly, while a weighted one makes
     PostgreSQL re-read and re-check every candidate row. The lexeme kinds cannot be confused
     anyway: scope terms carry a "_" prefix in the vector (pg_vector), which no word can have
-    (analysis.token drops "_"); synonym tags are "sg…"/"sx…" codes; readings are katakana. The
-    weights still rank (ts_rank) and single out names (``title_vector``)."""
+    (analysis.token drops "_"); synonym tags are "sg…"/"sx…" codes; readings are katakana."""
     parts = [_lexeme(t) for t in (*analysis.words, *analysis.readings, *analysis.synonyms)]
     if not parts:
         return ""
@@ -344,9 +368,16 @@ def _tsquery(analysis: Analysis, constraint: Constraint) -> str:
     return query
 
 
+def _title_tsquery(analysis: Analysis) -> str:
+    """Any of the query's words, for ``title_vector`` (a query of readings alone matches none)."""
+    return "(" + " | ".join(_lexeme(t) for t in analysis.words) + ")" if analysis.words else "'_none'"
+
+
 def pg_vector(prefix: str = "e.") -> str:
-    """The weighted tsvector of an entry: title A, words B, readings C, synonyms and the
-    "_"-prefixed scope terms D (migration 0012 stores exactly this, prefix "")."""
+    """The tsvector of an entry: title, words, readings, synonyms and the "_"-prefixed scope
+    terms (the VECTORS table holds exactly this, see schema). The weights it sets are lost:
+    array_to_tsvector gives lexemes without positions, and PostgreSQL keeps a weight only on a
+    position; ranking singles out names with ``title_vector`` instead (PostgreSQLBackend)."""
 
     def lexemes(text: str) -> str:
         # array_remove: an empty column would give an empty lexeme, which tsvector refuses.
@@ -362,14 +393,29 @@ def pg_vector(prefix: str = "e.") -> str:
 
 
 def pg_title_vector(prefix: str = "e.") -> str:
-    """The names and taxonomy terms of an entry alone (migration 0012 stores it, prefix "")."""
+    """The names and taxonomy terms of an entry alone (the VECTORS table holds it)."""
     return f"array_to_tsvector(array_remove(string_to_array({prefix}title, ' '), ''))"
 
 
-# The stored generated columns holding pg_vector(prefix="") and pg_title_vector(prefix="")
-# (migrations 0011_search_stored_vector and 0012_search_exact_vectors).
-PG_VECTOR = "e.vector"
-PG_TITLE_VECTOR = "e.title_vector"
+# The vectors table (migration 0013: one row per entry, same id, kept in step by triggers) with
+# pg_vector(prefix="NEW.") and pg_title_vector(prefix="NEW.") of each entry.
+VECTORS = "directory_search_vectors"
+
+
+@contextmanager
+def _gin_scans():  # type: ignore[no-untyped-def]
+    """A cursor whose queries find matches through the GIN index, never by reading every row.
+
+    PostgreSQL's cost model does not count reading each row's vector out of line (TOAST) when it
+    prices a sequential scan, so for a word found in most services (相談) it picks a scan of the
+    whole table that tests every vector (~200 ms for 100,000 services) over the GIN index (~20
+    ms). ``enable_seqscan`` is switched off for these queries only: SET LOCAL inside a
+    transaction (or savepoint), set back before it ends, and undone with it on an error."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+        before = cursor.fetchone()[0]
+        yield cursor
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
 class PostgreSQLBackend:
@@ -383,76 +429,93 @@ class PostgreSQLBackend:
             return 0, []
         prox, prox_params = proximity_sql(near)
         extra, extra_params = constraint.extra()
-        base = f"FROM {TABLE} e WHERE {PG_VECTOR} @@ %s::tsquery AND ({extra})"
+        # The vectors table has the entry's id and service id: constraint.sql (a condition on
+        # e.service_id) reads it alone; proximity needs the entry's place, so the entry joins.
+        source = f"{VECTORS} e" if near is None else f"{VECTORS} v JOIN {TABLE} e ON e.id = v.id"
+        vectors = "e" if near is None else "v"
+        base = f"FROM {source} WHERE {vectors}.vector @@ %s::tsquery AND ({extra})"
         params = [query, *extra_params]
-        with connection.cursor() as cursor:
+        with _gin_scans() as cursor:
             cursor.execute(f"SELECT count(*) {base}", params)
             total = cursor.fetchone()[0]
             if total > LARGE_RESULT and near is None:
-                return total, self._large_page(cursor, analysis, constraint, base, params, limit, offset)
+                return total, self._large_page(cursor, analysis, base, params, limit, offset)
+            # ts_rank counts the matching terms (the vector keeps no weights, see pg_vector);
+            # a query word in the service's name or taxonomy terms adds 1, so that such
+            # services come first, as SQLite's column weights make them.
+            in_title = f"CASE WHEN {vectors}.title_vector @@ %s::tsquery THEN 1.0 ELSE 0.0 END"
             cursor.execute(
-                f"SELECT e.service_id, ts_rank('{{0.2, 0.4, 0.6, 1.0}}', {PG_VECTOR}, %s::tsquery) * {prox} "
+                f"SELECT e.service_id, (ts_rank({vectors}.vector, %s::tsquery) + {in_title}) * {prox} "
                 f"AS score {base} ORDER BY score DESC, e.service_id LIMIT %s OFFSET %s",
-                [query, *prox_params, *params, limit, offset],
+                [query, _title_tsquery(analysis), *prox_params, *params, limit, offset],
             )
             rows = [(row[0], float(row[1])) for row in cursor.fetchall()]
         return total, rows
 
     def _large_page(
-        self,
-        cursor,
-        analysis: Analysis,
-        constraint: Constraint,
-        base: str,
-        params: list,
-        limit: int,
-        offset: int,
+        self, cursor, analysis: Analysis, base: str, params: list, limit: int, offset: int
     ) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
         """A page of a very large match, as the SQLite backend does (see its _large_page):
         services with a query word in their name or terms first, then the others, each in
-        index order; ts_rank of every matching row would cost more than the request may."""
-        title = ""
-        title_params: list = []
-        if analysis.words:
-            title = f" AND {PG_TITLE_VECTOR} @@ %s::tsquery"
-            title_params = ["(" + " | ".join(_lexeme(t) for t in analysis.words) + ")"]
+        entry order; ts_rank of every matching row would cost more than the request may.
+        The names-first part is counted only when the page reaches past its end."""
         rows: list = []
         in_title = 0
-        if title:
-            cursor.execute(f"SELECT count(*) {base}{title}", [*params, *title_params])
-            in_title = cursor.fetchone()[0]
-        if offset < in_title:
+        title, title_params = "", []
+        if analysis.words:
+            title = " AND e.title_vector @@ %s::tsquery"
+            title_params = [_title_tsquery(analysis)]
             cursor.execute(
-                f"SELECT e.service_id, 2.0 {base}{title} ORDER BY e.service_id LIMIT %s OFFSET %s",
+                f"SELECT e.service_id, 2.0 {base}{title} ORDER BY e.id LIMIT %s OFFSET %s",
                 [*params, *title_params, limit, offset],
             )
             rows = cursor.fetchall()
-        if len(rows) < limit:
-            rest = f" AND NOT ({PG_TITLE_VECTOR} @@ %s::tsquery)" if title else ""
-            cursor.execute(
-                f"SELECT e.service_id, 1.0 {base}{rest} ORDER BY e.service_id LIMIT %s OFFSET %s",
-                [*params, *title_params, limit - len(rows), max(0, offset - in_title)],
-            )
-            rows += cursor.fetchall()
+            if len(rows) == limit:
+                return [(row[0], float(row[1])) for row in rows]
+            if rows or offset == 0:
+                in_title = offset + len(rows)
+            else:
+                cursor.execute(f"SELECT count(*) {base}{title}", [*params, *title_params])
+                in_title = cursor.fetchone()[0]
+        rest = " AND NOT (e.title_vector @@ %s::tsquery)" if title else ""
+        cursor.execute(
+            f"SELECT e.service_id, 1.0 {base}{rest} ORDER BY e.id LIMIT %s OFFSET %s",
+            [*params, *title_params, limit - len(rows), max(0, offset - in_title)],
+        )
+        rows += cursor.fetchall()
         return [(row[0], float(row[1])) for row in rows]
+
+    def similar_words(self, analysis: Analysis) -> list[tuple[str, float]]:
+        """Romaji words of the index that sound like the query (see _similar_words); the
+        vocabulary's trigram index (pg_trgm) finds the words containing a run."""
+        runs = _runs(analysis)
+        if not runs:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT word FROM {WORDS} WHERE word LIKE ANY(%s) LIMIT %s",
+                [[f"%{run}%" for run in runs], FUZZY_VOCABULARY],
+            )
+            return _similar_words(analysis, [row[0] for row in cursor.fetchall()])
 
     def fuzzy(
         self, analysis: Analysis, constraint: Constraint, near: Near | None, exclude: set[int]
     ) -> list[tuple[int, float]]:
-        text = analysis.spoken or "".join(analysis.romaji)
-        if not text:
-            return []
         prox, prox_params = proximity_sql(near)
         where, where_params = constraint.where()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT e.service_id, word_similarity(%s, e.romaji) * {prox} AS score "
-                f"FROM {TABLE} e WHERE %s <%% e.romaji AND ({where}) "
-                "ORDER BY score DESC, e.service_id LIMIT %s",
-                [text, *prox_params, text, *where_params, FUZZY_CANDIDATES],
-            )
-            rows = cursor.fetchall()
-        return [(sid, float(score)) for sid, score in rows if sid not in exclude]
+        # The word among the entry's romaji words, found through the trigram index on romaji;
+        # without a point or area in entry order (every service of a word scores alike).
+        order = "score DESC, e.service_id" if near is not None else "e.id"
+        sql = (
+            f"SELECT e.service_id, {prox} AS score FROM {TABLE} e WHERE e.romaji ~ %s AND ({where}) "
+            f"ORDER BY {order} LIMIT %s"
+        )
+
+        def params(word: str) -> list:
+            # Romaji words hold letters and digits only: nothing to escape in the pattern.
+            return [*prox_params, f"(^| ){word}( |$)", *where_params, FUZZY_CANDIDATES]
+
+        return _services_of_words(self.similar_words(analysis), sql, params, exclude)
 
 
 def backend() -> SQLiteBackend | PostgreSQLBackend:

@@ -5,15 +5,25 @@ it by triggers; and the vocabulary of romaji readings (``WORDS``, one row per di
 any entry, filled by a trigger) with an FTS5 trigram index over it, where the typo-tolerant
 step looks up similar-sounding words before it looks for services.
 
-PostgreSQL: pg_trgm (a trusted extension: the database owner may create it) and two GIN
-indexes, one on the weighted tsvector (an expression at first; since migration 0011 a stored
-generated column ``vector``, which backends.PG_VECTOR names), one trigram index on the romaji
-readings. Other vendors: nothing (search raises).
+PostgreSQL: pg_trgm (a trusted extension: the database owner may create it), a trigram index
+on the romaji readings, and since migration 0013 a narrow table of the search vectors
+(``VECTORS``: the tsvector and the names' own, GIN indexes) and the romaji vocabulary (``WORDS``,
+trigram index), both filled by triggers on the entries as SQLite's FTS5 tables are (before: a
+GIN index on the tsvector expression, then stored generated columns of the entry table).
+Other vendors: nothing (search raises).
 """
 
 from __future__ import annotations
 
-from directory.search.backends import FTS, TABLE, WORDS, WORDS_FTS, pg_title_vector, pg_vector
+from directory.search.backends import (
+    FTS,
+    TABLE,
+    VECTORS,
+    WORDS,
+    WORDS_FTS,
+    pg_title_vector,
+    pg_vector,
+)
 
 COLUMNS = ("title", "words", "synonyms", "readings", "grams", "scope")
 _cols = ", ".join(COLUMNS)
@@ -107,9 +117,9 @@ def drop_words(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
 
 
 def rebuild_words(cursor) -> None:  # type: ignore[no-untyped-def]
-    """SQLite: the vocabulary again from the entries as they are (drops stale words)."""
+    """The vocabulary again from the entries as they are (drops stale words)."""
     cursor.execute(f"DELETE FROM {WORDS}")
-    cursor.execute(SQLITE_WORDS_FILL)
+    cursor.execute(PG_WORDS_FILL if cursor.db.vendor == "postgresql" else SQLITE_WORDS_FILL)
 
 
 # PostgreSQL: the weighted tsvector stored in a generated column (computed by the server on
@@ -163,3 +173,74 @@ def exact_vectors(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
 def no_title_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         _run(schema_editor, PG_EXACT_VECTORS_UNDO)
+
+
+# PostgreSQL: the two vectors move to a narrow table of their own, ``VECTORS`` (entry id, service
+# id, vector, title_vector), kept in step with the entries by triggers as SQLite's FTS5 table is.
+# An entry row holds every term column (~1.6 kB: five or six rows a page), so counting a word
+# found in most services visited nearly every page of the entry table (~20,000 pages, ~140 ms
+# for 相談 in 100,000 services); the vectors are stored out of line (TOAST, EXTERNAL) in rows of
+# ~80 bytes, so the same count visits ~2,600 small pages (~20 ms) and needs no vector, the GIN
+# index having answered exactly (see backends._tsquery). Ranking a page still reads the vectors.
+# The typo step's vocabulary of romaji words (as on SQLite, see SQLITE_WORDS_CREATE) with a
+# pg_trgm index, filled by the same trigger.
+_SYNC = f"{VECTORS}_sync"
+_PG_NEW_WORDS = (
+    f"INSERT INTO {WORDS} (word) SELECT DISTINCT w FROM unnest(string_to_array(NEW.romaji, ' ')) w "
+    "WHERE w <> '' ON CONFLICT (word) DO NOTHING"
+)
+PG_WORDS_FILL = (
+    f"INSERT INTO {WORDS} (word) SELECT DISTINCT w FROM {TABLE} e, "
+    "unnest(string_to_array(e.romaji, ' ')) w WHERE w <> '' ON CONFLICT (word) DO NOTHING"
+)
+PG_VECTORS_TABLE = [
+    "DROP INDEX IF EXISTS directory_search_title_vector",
+    "DROP INDEX IF EXISTS directory_search_vector",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS title_vector",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS vector",
+    f"CREATE TABLE {VECTORS} (id bigint PRIMARY KEY, service_id bigint NOT NULL, "
+    "vector tsvector NOT NULL, title_vector tsvector NOT NULL) WITH (toast_tuple_target = 128)",
+    f"ALTER TABLE {VECTORS} ALTER COLUMN vector SET STORAGE EXTERNAL, "
+    "ALTER COLUMN title_vector SET STORAGE EXTERNAL",
+    f"CREATE FUNCTION {_SYNC}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"IF TG_OP = 'DELETE' THEN DELETE FROM {VECTORS} WHERE id = OLD.id; RETURN NULL; END IF; "
+    f"INSERT INTO {VECTORS} (id, service_id, vector, title_vector) VALUES "
+    f"(NEW.id, NEW.service_id, {pg_vector(prefix='NEW.')}, {pg_title_vector(prefix='NEW.')}) "
+    "ON CONFLICT (id) DO UPDATE SET service_id = EXCLUDED.service_id, vector = EXCLUDED.vector, "
+    "title_vector = EXCLUDED.title_vector; "
+    f"{_PG_NEW_WORDS}; RETURN NULL; END $$",
+    f"CREATE FUNCTION {_SYNC}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"TRUNCATE {VECTORS}; RETURN NULL; END $$",
+    f"CREATE TABLE {WORDS} (id bigserial PRIMARY KEY, word text NOT NULL UNIQUE)",
+    f"CREATE INDEX {WORDS}_trgm ON {WORDS} USING gin (word gin_trgm_ops)",
+    f"CREATE TRIGGER {_SYNC} AFTER INSERT OR DELETE OR UPDATE OF title, words, readings, synonyms, scope, "
+    f"romaji, service_id ON {TABLE} FOR EACH ROW EXECUTE FUNCTION {_SYNC}()",
+    f"CREATE TRIGGER {_SYNC}_truncate AFTER TRUNCATE ON {TABLE} FOR EACH STATEMENT "
+    f"EXECUTE FUNCTION {_SYNC}_truncate()",
+    f"INSERT INTO {VECTORS} (id, service_id, vector, title_vector) SELECT id, service_id, "
+    f"{pg_vector(prefix='')}, {pg_title_vector(prefix='')} FROM {TABLE}",
+    PG_WORDS_FILL,
+    f"CREATE INDEX {VECTORS}_vector ON {VECTORS} USING gin (vector)",
+    f"CREATE INDEX {VECTORS}_title ON {VECTORS} USING gin (title_vector)",
+    f"ANALYZE {VECTORS}",
+    f"ANALYZE {WORDS}",
+]
+PG_VECTORS_TABLE_UNDO = [
+    f"DROP TRIGGER IF EXISTS {_SYNC}_truncate ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS {_SYNC} ON {TABLE}",
+    f"DROP FUNCTION IF EXISTS {_SYNC}_truncate()",
+    f"DROP FUNCTION IF EXISTS {_SYNC}()",
+    f"DROP TABLE IF EXISTS {VECTORS}",
+    f"DROP TABLE IF EXISTS {WORDS}",
+    *PG_EXACT_VECTORS,
+]
+
+
+def vectors_table(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, PG_VECTORS_TABLE)
+
+
+def vectors_in_entries(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, PG_VECTORS_TABLE_UNDO)

@@ -6,6 +6,8 @@ case here is checked on both backends.
 
 from __future__ import annotations
 
+from unittest import skipUnless
+
 from django.core.management import call_command
 from django.db import connection
 from django_scopes import scope, scopes_disabled
@@ -93,6 +95,14 @@ class SearchMatchingTestCase(BaseTestCase):
         make_service(self.platform, "ふれあいサロン", "孤独を感じる方も気軽にどうぞ。")
         names = self.names("孤独")
         self.assertLess(names.index("孤独・孤立の相談窓口"), names.index("ふれあいサロン"))
+
+    def test_it_ranks_a_name_match_first_whatever_else_the_description_matches(self) -> None:
+        # Created first (the lower id wins ties) and matching the word, its reading and its
+        # synonyms in the description: the name match still comes first, on both backends.
+        body = make_service(self.platform, "ふれあいサロン", "孤独、こどく、孤立、寂しさを感じる方も。")
+        title = make_service(self.platform, "孤独の茶話会", "")
+        ids = [h.service_id for h in search_services("孤独", platform=self.platform).hits]
+        self.assertLess(ids.index(title.pk), ids.index(body.pk))
 
     def test_it_never_returns_unpublished_or_other_platforms_services(self) -> None:
         names = self.names("孤独")
@@ -244,6 +254,26 @@ class LargeResultTestCase(BaseTestCase):
         self.assertEqual(sorted(ids[:3]), sorted(s.pk for s in named))
         self.assertEqual(sorted(ids[3:]), sorted(s.pk for s in described))
 
+    def test_every_page_size_gives_the_same_large_match_names_first(self) -> None:
+        from unittest import mock
+
+        from directory.search import backends
+
+        named = {make_service(self.platform, f"相談窓口{i}", "").pk for i in range(3)}
+        described = {
+            make_service(self.platform, f"窓口{i}", "困りごとの相談に応じます。").pk for i in range(3)
+        }
+        for limit in (1, 2, 3, 4, 5, 7):
+            with self.subTest(limit=limit), mock.patch.object(backends, "LARGE_RESULT", 2):
+                ids: list[int] = []
+                for offset in range(0, 8, limit):
+                    page = search_services("相談", platform=self.platform, limit=limit, offset=offset)
+                    self.assertEqual(page.total, 6)
+                    ids += [h.service_id for h in page.hits]
+                self.assertEqual(len(ids), 6)
+                self.assertEqual(set(ids[:3]), named)
+                self.assertEqual(set(ids[3:]), described)
+
     def test_it_caps_a_very_common_word_at_the_best_results(self) -> None:
         from unittest import mock
 
@@ -256,3 +286,48 @@ class LargeResultTestCase(BaseTestCase):
             self.assertEqual(
                 filter_services(Service.objects.public(), "相談", platform=self.platform).count(), 3
             )
+
+
+@skipUnless(connection.vendor == "postgresql", "PostgreSQL's vectors table and vocabulary")
+class PostgreSQLIndexTablesTestCase(BaseTestCase):
+    """The tables that triggers keep in step with the entries, and the planner setting."""
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params or [])
+            return cursor.fetchall()
+
+    def test_triggers_keep_the_vectors_and_the_vocabulary_in_step(self) -> None:
+        from directory.search.backends import VECTORS, WORDS
+
+        service = make_service(self.platform, "孤独の相談", "")
+        with scopes_disabled():
+            entry = SearchEntry.objects.get(service_id=service.pk)
+        self.assertEqual(
+            self.rows(f"SELECT service_id FROM {VECTORS} WHERE id = %s", [entry.pk]), [(service.pk,)]
+        )
+        self.assertIn(("kodoku",), self.rows(f"SELECT word FROM {WORDS}"))
+        with scopes_disabled():
+            service.name = "若者の就労支援"
+            service.save()
+        self.assertEqual(search_services("孤独", platform=self.platform).total, 0)
+        self.assertEqual(search_services("就労", platform=self.platform).total, 1)
+        self.assertIn(("shuurou",), self.rows(f"SELECT word FROM {WORDS}"))
+        with scopes_disabled():
+            SearchEntry.objects.filter(pk=entry.pk).delete()
+        self.assertEqual(self.rows(f"SELECT count(*) FROM {VECTORS}"), [(0,)])
+        make_service(self.platform, "居場所カフェ", "")
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE waits for no deferred check
+            cursor.execute(f"TRUNCATE {SearchEntry._meta.db_table}")
+        self.assertEqual(self.rows(f"SELECT count(*) FROM {VECTORS}"), [(0,)])
+
+    def test_a_search_leaves_the_planner_settings_as_they_were(self) -> None:
+        from django.db import transaction
+
+        make_service(self.platform, "孤独の相談", "")
+        search_services("孤独", public_platforms_only=True)
+        self.assertEqual(self.rows("SHOW enable_seqscan"), [("on",)])
+        with transaction.atomic():
+            search_services("孤独", platform=self.platform)
+            self.assertEqual(self.rows("SHOW enable_seqscan"), [("on",)])

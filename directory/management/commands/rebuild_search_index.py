@@ -28,6 +28,6 @@ class Command(BaseCommand):
         for platform in platforms:
             count = index.rebuild(platform)
             self.stdout.write(f"{platform.slug}: {count} services indexed")
-        if connection.vendor == "sqlite":
+        if connection.vendor in ("sqlite", "postgresql"):
             with transaction.atomic(), connection.cursor() as cursor:
                 schema.rebuild_words(cursor)
