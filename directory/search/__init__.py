@@ -53,6 +53,7 @@ class SearchResults:
     analysis: Analysis
     total: int
     hits: list[Hit] = field(default_factory=list)
+    matched: int = 0  # the engine's count of exact matches (no crisis lines, no similar ones)
 
     @property
     def crisis(self) -> bool:
@@ -132,6 +133,7 @@ def search_services(
     offset: int = 0,
     public_only: bool = True,
     public_platforms_only: bool = False,
+    matched: int | None = None,
 ) -> SearchResults:
     """Services matching ``query``, best first, ``limit`` from ``offset``.
 
@@ -139,7 +141,8 @@ def search_services(
     ``/hsds/``) and/or ``within`` (any Service queryset: filters such as free of charge,
     target group, taxonomy term). ``near`` ranks nearer services higher. Only public services
     unless ``public_only=False``. Works inside or outside a platform scope (the caller has
-    already decided which platforms may be searched).
+    already decided which platforms may be searched). ``matched``: the ``matched`` of an
+    earlier page of the same search, so that this page does not count the matches again.
     """
     limit = max(0, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
@@ -173,15 +176,16 @@ def search_services(
         return results
 
     engine = backend()
-    total, rows = engine.ranked(analysis, constraint, near, rest_limit, rest_offset)
+    total, rows = engine.ranked(analysis, constraint, near, rest_limit, rest_offset, total=matched)
+    results.matched = total
     rest = [Hit(sid, score, "match") for sid, score in rows]
     if total < FUZZY_BELOW:
-        matched = set(crisis_ids)
+        seen = set(crisis_ids)
         if total:
-            _all_total, all_rows = engine.ranked(analysis, constraint, near, FUZZY_BELOW, 0)
-            matched |= {sid for sid, _score in all_rows}
+            _all_total, all_rows = engine.ranked(analysis, constraint, near, FUZZY_BELOW, 0, total=total)
+            seen |= {sid for sid, _score in all_rows}
         similar = [
-            Hit(sid, score, "similar") for sid, score in engine.fuzzy(analysis, constraint, near, matched)
+            Hit(sid, score, "similar") for sid, score in engine.fuzzy(analysis, constraint, near, seen)
         ]
         similar_offset = max(0, rest_offset - total)
         rest += similar[similar_offset : similar_offset + max(0, rest_limit - len(rest))]
@@ -208,6 +212,7 @@ class RankedServices:
     near: Near | None = None
     rows: QuerySet | None = None
     _total: int | None = field(default=None, repr=False)
+    _matched: int | None = field(default=None, repr=False)
 
     def _search(self, limit: int, offset: int) -> SearchResults:
         results = search_services(
@@ -218,8 +223,9 @@ class RankedServices:
             near=self.near,
             limit=limit,
             offset=offset,
+            matched=self._matched,  # count() counted them: a page need not count again
         )
-        self._total = results.total
+        self._total, self._matched = results.total, results.matched
         return results
 
     def count(self) -> int:
@@ -242,13 +248,13 @@ class RankedServices:
         return self.rows if self.rows is not None else Service.objects.all()
 
     def only(self, *fields: str) -> RankedServices:
-        return replace(self, rows=self._rows().only(*fields), _total=None)
+        return replace(self, rows=self._rows().only(*fields), _total=None, _matched=None)
 
     def select_related(self, *fields: str) -> RankedServices:
-        return replace(self, rows=self._rows().select_related(*fields), _total=None)
+        return replace(self, rows=self._rows().select_related(*fields), _total=None, _matched=None)
 
     def prefetch_related(self, *lookups: Any) -> RankedServices:
-        return replace(self, rows=self._rows().prefetch_related(*lookups), _total=None)
+        return replace(self, rows=self._rows().prefetch_related(*lookups), _total=None, _matched=None)
 
 
 API_RESULTS = 500

@@ -94,7 +94,8 @@ class Constraint:
         groups = []
         if self.platform_ids is not None:
             groups.append([f"pf{pid}" for pid in self.platform_ids] or ["pfnone"])
-        if self.public_only:
+        # "open" implies "pub" (see scope_terms): one posting list fewer to intersect.
+        if self.public_only and not self.open_only:
             groups.append(["pub"])
         if self.open_only:
             groups.append(["open"])
@@ -182,6 +183,15 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _count(cursor, sql: str, params: list, known: int | None) -> int:  # type: ignore[no-untyped-def]
+    """The number of matches: ``known`` when the caller counted this match already (the page
+    after the first of the same query), else ``sql``'s count."""
+    if known is not None:
+        return known
+    cursor.execute(sql, params)
+    return int(cursor.fetchone()[0])
+
+
 def _runs(analysis: Analysis) -> list[str]:
     """Every four consecutive letters of the query's romaji pieces, once each."""
     runs = []
@@ -237,18 +247,23 @@ class SQLiteBackend:
         return " OR ".join(groups)
 
     def ranked(
-        self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int
+        self,
+        analysis: Analysis,
+        constraint: Constraint,
+        near: Near | None,
+        limit: int,
+        offset: int,
+        total: int | None = None,
     ) -> tuple[int, list[tuple[int, float]]]:
         terms = self._match_expression(analysis)
         if not terms:
             return 0, []
         match = f"({terms}){_scope_match(constraint)}"
         if constraint.sql or near is not None:
-            return self._ranked_joined(match, constraint, near, limit, offset)
+            return self._ranked_joined(match, constraint, near, limit, offset, total)
         # Only index terms constrain the match: rank inside FTS5, join just the page.
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match])
-            total = cursor.fetchone()[0]
+            total = _count(cursor, f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match], total)
             if total <= LARGE_RESULT:
                 cursor.execute(
                     f"SELECT rowid, {_sqlite_relevance()} AS score FROM {FTS} WHERE {FTS} MATCH %s "
@@ -292,15 +307,20 @@ class SQLiteBackend:
         return rows
 
     def _ranked_joined(
-        self, match: str, constraint: Constraint, near: Near | None, limit: int, offset: int
+        self,
+        match: str,
+        constraint: Constraint,
+        near: Near | None,
+        limit: int,
+        offset: int,
+        total: int | None,
     ) -> tuple[int, list[tuple[int, float]]]:
         prox, prox_params = proximity_sql(near)
         extra, extra_params = constraint.extra()
         base = f"FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH %s AND ({extra})"
         params = [match, *extra_params]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {base}", params)
-            total = cursor.fetchone()[0]
+            total = _count(cursor, f"SELECT count(*) {base}", params, total)
             cursor.execute(
                 f"SELECT e.service_id, {_sqlite_relevance()} * {prox} AS score {base} "
                 "ORDER BY score DESC, e.service_id LIMIT %s OFFSET %s",
@@ -422,7 +442,13 @@ class PostgreSQLBackend:
     vendor = "postgresql"
 
     def ranked(
-        self, analysis: Analysis, constraint: Constraint, near: Near | None, limit: int, offset: int
+        self,
+        analysis: Analysis,
+        constraint: Constraint,
+        near: Near | None,
+        limit: int,
+        offset: int,
+        total: int | None = None,
     ) -> tuple[int, list[tuple[int, float]]]:
         query = _tsquery(analysis, constraint)
         if not query:
@@ -436,8 +462,7 @@ class PostgreSQLBackend:
         base = f"FROM {source} WHERE {vectors}.vector @@ %s::tsquery AND ({extra})"
         params = [query, *extra_params]
         with _gin_scans() as cursor:
-            cursor.execute(f"SELECT count(*) {base}", params)
-            total = cursor.fetchone()[0]
+            total = _count(cursor, f"SELECT count(*) {base}", params, total)
             if total > LARGE_RESULT and near is None:
                 return total, self._large_page(cursor, analysis, base, params, limit, offset)
             # ts_rank counts the matching terms (the vector keeps no weights, see pg_vector);

@@ -274,6 +274,21 @@ class LargeResultTestCase(BaseTestCase):
                 self.assertEqual(set(ids[:3]), named)
                 self.assertEqual(set(ids[3:]), described)
 
+    def test_a_paged_listing_counts_the_matches_once(self) -> None:
+        from django.test.utils import CaptureQueriesContext
+
+        from directory.search import RankedServices
+
+        made = [make_service(self.platform, f"相談窓口{i}", "") for i in range(5)]
+        ranked = RankedServices("相談", platform=self.platform)
+        with CaptureQueriesContext(connection) as queries:
+            total = ranked.count()
+            pages = ranked[0:2] + ranked[2:4] + ranked[4:6]
+        self.assertEqual(total, 5)
+        self.assertEqual(sorted(s.pk for s in pages), sorted(s.pk for s in made))
+        counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT count(*)")]
+        self.assertEqual(len(counts), 1, counts)
+
     def test_it_caps_a_very_common_word_at_the_best_results(self) -> None:
         from unittest import mock
 
