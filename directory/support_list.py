@@ -151,7 +151,7 @@ def _phones(service: Service, sals: Iterable[ServiceAtLocation], provider: str) 
         label = (row.description or "").strip()
         if len(label) > 12 or _squash(label) in _squash(provider):
             label = ""  # long descriptions and the provider's own name do not fit beside a number
-        seen.setdefault(row.number, Phone(row.number, label))
+        seen.setdefault(row.number, Phone(row.number, label, fax=row.type == "fax"))
     return list(seen.values())
 
 
@@ -184,7 +184,8 @@ def _schedules(service: Service, sals: Sequence[ServiceAtLocation]) -> list[Sche
 
 
 def _address(sals: Sequence[ServiceAtLocation], provider: str) -> list[str]:
-    """City and street, then the building or the location's name (「市役所東館2階」「中部支所」)."""
+    """City and street, then the building or the location's name (「市役所東館2階」「中部支所」),
+    of the first two places; more places are counted (「ほか1か所」)."""
     lines: list[str] = []
     for sal in sals[:2]:
         location = sal.location
@@ -199,6 +200,8 @@ def _address(sals: Sequence[ServiceAtLocation], provider: str) -> list[str]:
             and not any(_squash(name) in _squash(x) for x in lines)
         ):
             lines.append(name)
+    if len(sals) > 2:
+        lines.append(_("ほか%(count)sか所") % {"count": len(sals) - 2})
     return lines
 
 

@@ -50,6 +50,7 @@ class Mark:
 class Phone:
     number: str
     label: str = ""
+    fax: bool = False
 
 
 @dataclass

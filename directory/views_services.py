@@ -91,7 +91,12 @@ def service_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
     if not editing.can_edit(request.role, service):  # type: ignore[attr-defined]
         raise PermissionDenied
     secretariat = request.role.is_secretariat  # type: ignore[attr-defined]
-    form = ServiceForm(request.POST or None, initial=editing.current_values(service), secretariat=secretariat)
+    form = ServiceForm(
+        request.POST or None,
+        initial=editing.current_values(service),
+        secretariat=secretariat,
+        shared=editing.shared_places(service),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if secretariat:

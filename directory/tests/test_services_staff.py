@@ -1,11 +1,25 @@
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
-from directory import taxonomy
+from directory import editing, taxonomy
 from directory.models import Metadata, Organization, Service, ServiceChange
 from directory.tests.hsds_fixtures import make_local_service
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
+
+
+def rows(prefix: str, *items: dict, initial: int = 0) -> dict[str, str]:
+    """A formset's POST data: management form and one dict per row."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(items)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, item in enumerate(items):
+        data.update({f"{prefix}-{i}-{key}": value for key, value in item.items()})
+    return data
+
 
 FORM = {
     "name": "子育てひろば相談",
@@ -17,7 +31,7 @@ FORM = {
     "age_bands": ["perinatal"],
     "is_free": "on",
     "terms": ["cat-children", "topic-parenting"],
-    "phone": "0596-00-1234",
+    **rows("phones", {"number": "0596-00-1234", "type": "voice"}),
     "hours": "火曜日・木曜日 10:00〜15:00",
     "byday": ["TU", "TH"],
     "opens_at": "10:00",
@@ -185,12 +199,19 @@ class StaffDirectoryTestCase(BaseTestCase):
 
     def test_it_validates_the_form(self) -> None:
         self.login(self.admin)
-        bad = {**FORM, "name_kana": "Kosodate!", "opens_at": "10:00", "closes_at": "", "phone": "電話"}
+        bad = {
+            **FORM,
+            "name_kana": "Kosodate!",
+            "opens_at": "10:00",
+            "closes_at": "",
+            **rows("phones", {"number": "電話", "type": "voice"}),
+        }
         response = self.client.post(self.url_of("service_edit", self.other.uuid), bad)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "error-summary")
-        for field in ("name_kana", "closes_at", "phone"):
+        for field in ("name_kana", "closes_at"):
             self.assertIn(field, response.context["form"].errors)
+        self.assertContains(response, "電話番号 1: 電話番号は数字とハイフンで入力してください")
 
     def test_it_gives_404_to_another_platforms_staff(self) -> None:
         self.login(self.outsider)
@@ -207,9 +228,11 @@ class StaffDirectoryTestCase(BaseTestCase):
 class LocationEditTestCase(BaseTestCase):
     def test_it_fills_prefecture_and_city_from_the_postal_code_and_moves_the_location(self) -> None:
         service = make_local_service(self.platform, "移転する窓口")
+        with scope(platform=self.platform):
+            place = editing.current_values(service)["places"][0]
         self.login(self.admin)
-        form = {
-            **FORM,
+        moved = {
+            "id": place["id"],
             "location_name": "いせ市民活動センター北館 1階",
             "postal_code": "516-0037",
             "state_province": "",
@@ -218,25 +241,27 @@ class LocationEditTestCase(BaseTestCase):
             "latitude": "34.4889",
             "longitude": "136.7081",
         }
+        form = {**FORM, **rows("places", moved, initial=1)}
         response = self.client.post(self.url("directory:service_edit", service.uuid), form)
         self.assertRedirects(response, self.url("directory:service", service.uuid))
         with scope(platform=self.platform):
             location = service.service_at_locations.get().location
+            self.assertEqual(str(location.uuid), place["id"])
             address = location.addresses.get()
             self.assertEqual(
                 (address.state_province, address.city, address.address_1), ("三重県", "伊勢市", "岩渕1-2-29")
             )
             self.assertEqual((location.name, location.latitude), ("いせ市民活動センター北館 1階", 34.4889))
-            fields = set(
-                Metadata.objects.filter(resource_id=service.uuid).values_list("field_name", flat=True)
-            )
-            self.assertTrue({"address_1", "postal_code", "latitude"} <= fields)
+            record = Metadata.objects.get(resource_id=service.uuid, field_name="places")
+            self.assertIn("〒516-0037 三重県伊勢市岩渕1-2-29", record.replacement_value)
+            self.assertIn("移転する窓口の窓口", record.previous_value)
 
     def test_it_rejects_an_unknown_postal_code_and_half_a_coordinate(self) -> None:
         service = make_local_service(self.platform, "窓口")
         self.login(self.admin)
-        bad = {**FORM, "postal_code": "999-9999", "city": "", "address_1": "1-1", "latitude": "34.5"}
-        response = self.client.post(self.url("directory:service_edit", service.uuid), bad)
-        errors = response.context["form"].errors
-        self.assertIn("postal_code", errors)
-        self.assertIn("longitude", errors)
+        bad = {"postal_code": "999-9999", "city": "", "address_1": "1-1", "latitude": "34.5"}
+        response = self.client.post(
+            self.url("directory:service_edit", service.uuid), {**FORM, **rows("places", bad)}
+        )
+        self.assertContains(response, "相談先 1 の郵便番号: この郵便番号は見つかりません。")
+        self.assertContains(response, "相談先 1 の経度: 緯度と経度は両方入力してください。")
