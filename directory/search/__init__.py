@@ -94,6 +94,7 @@ def _constraint(
         platform_ids=tuple(int(p) for p in platforms) if platforms is not None else None,
         public_only=public_only,
         open_only=open_only,
+        subquery=within is not None,
     )
 
 

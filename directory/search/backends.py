@@ -89,6 +89,7 @@ class Constraint:
     platform_ids: tuple[int, ...] | None = None
     public_only: bool = False
     open_only: bool = False
+    subquery: bool = False  # ``sql`` reads other tables (a Service queryset)
 
     def scope_groups(self) -> list[list[str]]:
         groups = []
@@ -423,15 +424,20 @@ VECTORS = "directory_search_vectors"
 
 
 @contextmanager
-def _gin_scans():  # type: ignore[no-untyped-def]
+def _gin_scans(constraint: Constraint):  # type: ignore[no-untyped-def]
     """A cursor whose queries find matches through the GIN index, never by reading every row.
 
     PostgreSQL's cost model does not count reading each row's vector out of line (TOAST) when it
     prices a sequential scan, so for a word found in most services (相談) it picks a scan of the
-    whole table that tests every vector (~200 ms for 100,000 services) over the GIN index (~20
+    whole table that tests every vector (~200 ms for 100,000 services) over the GIN index (~30
     ms). ``enable_seqscan`` is switched off for these queries only: SET LOCAL inside a
-    transaction (or savepoint), set back before it ends, and undone with it on an error."""
+    transaction (or savepoint), set back before it ends, and undone with it on an error. Not
+    when the constraint brings a subquery over other tables (a filter such as free of charge):
+    there a scan of that table may well be the best plan, and the planner decides."""
     with transaction.atomic(), connection.cursor() as cursor:
+        if constraint.subquery:
+            yield cursor
+            return
         cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
         before = cursor.fetchone()[0]
         yield cursor
@@ -461,7 +467,7 @@ class PostgreSQLBackend:
         vectors = "e" if near is None else "v"
         base = f"FROM {source} WHERE {vectors}.vector @@ %s::tsquery AND ({extra})"
         params = [query, *extra_params]
-        with _gin_scans() as cursor:
+        with _gin_scans(constraint) as cursor:
             total = _count(cursor, f"SELECT count(*) {base}", params, total)
             if total > LARGE_RESULT and near is None:
                 return total, self._large_page(cursor, analysis, base, params, limit, offset)

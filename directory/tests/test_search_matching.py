@@ -346,3 +346,7 @@ class PostgreSQLIndexTablesTestCase(BaseTestCase):
         with transaction.atomic():
             search_services("孤独", platform=self.platform)
             self.assertEqual(self.rows("SHOW enable_seqscan"), [("on",)])
+        with scopes_disabled():
+            free = Service.objects.filter(is_free=True)
+        self.assertEqual(search_services("孤独", platform=self.platform, within=free).total, 0)
+        self.assertEqual(self.rows("SHOW enable_seqscan"), [("on",)])
