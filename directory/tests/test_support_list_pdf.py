@@ -10,8 +10,11 @@ from django_scopes import scope, scopes_disabled
 
 from directory import support_list
 from directory.models import (
+    Address,
+    Location,
     Phone,
     Reservation,
+    ServiceAtLocation,
     SupportListCategory,
     SupportListRendering,
     SupportListSettings,
@@ -92,6 +95,21 @@ class SupportListPdfTestCase(BaseTestCase):
             phone="058-214-0001",
             hours=(("MO,TU,TH,FR", "10:00", "16:00"),),
         )
+        with scopes_disabled():
+            # A FAX line is printed as FAX, not with the telephone mark.
+            Phone.objects.create(platform=p, service=cls.job, number="058-214-0002", type="fax")
+            # Of three places, two are printed and the third counted.
+            for name, street in (("北部窓口", "長良福光1"), ("南部窓口", "茜部本郷2")):
+                location = Location.objects.create(platform=p, name=name)
+                Address.objects.create(
+                    platform=p,
+                    location=location,
+                    address_1=street,
+                    city="岐阜市",
+                    state_province="岐阜県",
+                    postal_code="500-8570",
+                )
+                ServiceAtLocation.objects.create(platform=p, service=cls.debt, location=location)
         # Many rows in one category, so that the list runs over several pages.
         for i in range(14):
             make_entry(
@@ -138,6 +156,11 @@ class SupportListPdfTestCase(BaseTestCase):
         self.assertIn("（祝日・年末年始を除く）", text)
         self.assertIn("☎058-272-5717", text)
         self.assertIn("岐阜市薮田南2-1-1", text)
+        self.assertIn("☎058-214-0001", text)
+        self.assertIn("FAX058-214-0002", text)
+        self.assertNotIn("☎058-214-0002", text)
+        self.assertIn("岐阜市長良福光1北部窓口ほか1か所", text)
+        self.assertNotIn("茜部本郷", text)
         self.assertNotIn("非公開の相談", text)
         self.assertNotIn("ベータ市の相談", text)
         self.assertNotIn("子ども・子育て", text)  # not chosen
