@@ -2,7 +2,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from directory import editing, taxonomy
-from directory.models import Metadata, Organization, Service, ServiceChange
+from directory.models import Location, Metadata, Organization, Service, ServiceChange
 from directory.tests.hsds_fixtures import make_local_service
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
@@ -169,12 +169,14 @@ class StaffDirectoryTestCase(BaseTestCase):
 
     def test_it_keeps_a_members_new_service_private_until_approved(self) -> None:
         self.login(self.users[Role.MEMBER_STAFF])
-        self.client.post(self.url_of("service_new"), FORM)
+        place = {"location_name": "子育て支援センター", "postal_code": "516-0037", "address_1": "岩渕1-7-29"}
+        self.client.post(self.url_of("service_new"), {**FORM, **rows("places", place)})
         with scope(platform=self.platform):
             service = Service.objects.get(name="子育てひろば相談")
             self.assertFalse(service.is_published)
             self.assertEqual(service.member, self.member_org)
             change = ServiceChange.objects.get(service=service)
+            phone, location = service.phones.get(), service.service_at_locations.get().location
         self.assertNotIn(
             str(service.uuid), {s["id"] for s in self.client.get("/p/alpha/hsds/services").json()["contents"]}
         )
@@ -182,6 +184,10 @@ class StaffDirectoryTestCase(BaseTestCase):
         self.client.post(self.url_of("change", change.uuid), {"action": "approve"})
         listed = {s["id"] for s in self.client.get("/p/alpha/hsds/services").json()["contents"]}
         self.assertIn(str(service.uuid), listed)
+        with scope(platform=self.platform):  # approval updates the rows stored with the proposal
+            self.assertEqual(service.phones.get().uuid, phone.uuid)
+            self.assertEqual(service.service_at_locations.get().location.uuid, location.uuid)
+            self.assertEqual(Location.objects.filter(name="子育て支援センター").count(), 1)
 
     def test_it_lets_the_secretariat_add_a_published_service(self) -> None:
         with scopes_disabled():
