@@ -11,8 +11,8 @@ tags), ``readings`` (katakana), ``grams`` (romaji trigrams) and ``romaji`` (roma
   index), then the services whose trigrams contain one of those words.
 - PostgreSQL: a GIN index on a weighted tsvector built straight from the term arrays
   (``array_to_tsvector``: no text-search parser, so no dependence on the server's locale),
-  kept with the names' own vector in a narrow table beside the entries (``VECTORS``, filled by
-  triggers), ranked by ``ts_rank``; typo tolerance as on SQLite, from the same vocabulary
+  kept with the names' own vector in a table of their own beside the entries (``VECTORS``,
+  filled by triggers), ranked by ``ts_rank``; typo tolerance as on SQLite, from the same vocabulary
   (``directory_search_word``, pg_trgm GIN index), then the services whose ``romaji`` has one
   of those words (pg_trgm GIN index on ``romaji``).
 
@@ -380,7 +380,8 @@ def _tsquery(analysis: Analysis, constraint: Constraint) -> str:
     PostgreSQL re-read and re-check every candidate row. The lexeme kinds cannot be confused
     anyway: scope terms carry a "_" prefix in the vector (pg_vector), which no word can have
     (analysis.token drops "_"); synonym tags are "sg…"/"sx…" codes; readings are katakana."""
-    parts = [_lexeme(t) for t in (*analysis.words, *analysis.readings, *analysis.synonyms)]
+    # Once each: a katakana word is its own reading.
+    parts = [_lexeme(t) for t in dict.fromkeys((*analysis.words, *analysis.readings, *analysis.synonyms))]
     if not parts:
         return ""
     query = "(" + " | ".join(parts) + ")"
@@ -427,10 +428,10 @@ VECTORS = "directory_search_vectors"
 def _gin_scans(constraint: Constraint):  # type: ignore[no-untyped-def]
     """A cursor whose queries find matches through the GIN index, never by reading every row.
 
-    PostgreSQL's cost model does not count reading each row's vector out of line (TOAST) when it
-    prices a sequential scan, so for a word found in most services (相談) it picks a scan of the
-    whole table that tests every vector (~200 ms for 100,000 services) over the GIN index (~30
-    ms). ``enable_seqscan`` is switched off for these queries only: SET LOCAL inside a
+    PostgreSQL prices testing a vector like any cheap operator when it prices a sequential
+    scan, so for a word found in most services (相談) it picks a scan of the whole table that
+    tests every vector (~200 ms for 100,000 services) over the GIN index (~30 ms).
+    ``enable_seqscan`` is switched off for these queries only: SET LOCAL inside a
     transaction (or savepoint), set back before it ends, and undone with it on an error. Not
     when the constraint brings a subquery over other tables (a filter such as free of charge):
     there a scan of that table may well be the best plan, and the planner decides."""

@@ -6,10 +6,10 @@ any entry, filled by a trigger) with an FTS5 trigram index over it, where the ty
 step looks up similar-sounding words before it looks for services.
 
 PostgreSQL: pg_trgm (a trusted extension: the database owner may create it), a trigram index
-on the romaji readings, and since migration 0013 a narrow table of the search vectors
-(``VECTORS``: the tsvector and the names' own, GIN indexes) and the romaji vocabulary (``WORDS``,
-trigram index), both filled by triggers on the entries as SQLite's FTS5 tables are (before: a
-GIN index on the tsvector expression, then stored generated columns of the entry table).
+on the romaji readings, and since migration 0013 a table of the search vectors (``VECTORS``: the
+tsvector and the names' own, GIN indexes) and the romaji vocabulary (``WORDS``, trigram index),
+both filled by triggers on the entries as SQLite's FTS5 tables are (before: a GIN index on the
+tsvector expression, then stored generated columns of the entry table).
 Other vendors: nothing (search raises).
 """
 
@@ -175,13 +175,13 @@ def no_title_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def
         _run(schema_editor, PG_EXACT_VECTORS_UNDO)
 
 
-# PostgreSQL: the two vectors move to a narrow table of their own, ``VECTORS`` (entry id, service
-# id, vector, title_vector), kept in step with the entries by triggers as SQLite's FTS5 table is.
-# An entry row holds every term column (~1.6 kB: five or six rows a page), so counting a word
-# found in most services visited nearly every page of the entry table (~20,000 pages, ~140 ms
-# for 相談 in 100,000 services); the vectors are stored out of line (TOAST, EXTERNAL) in rows of
-# ~80 bytes, so the same count visits ~2,600 small pages (~20 ms) and needs no vector, the GIN
-# index having answered exactly (see backends._tsquery). Ranking a page still reads the vectors.
+# PostgreSQL: the two vectors move to a table of their own, ``VECTORS`` (entry id, service id,
+# vector, title_vector), kept in step with the entries by triggers as SQLite's FTS5 table is. An
+# entry row holds every term column (~1.6 kB: five rows a page, its vector out of line), so
+# counting a word found in most services visited every page of the entry table and its TOAST
+# (~140 ms for 相談 in 100,000 services); a VECTORS row is ~1 kB with the vector inline (~13,500
+# pages), and the count needs no vector, the GIN index having answered exactly (see
+# backends._tsquery): ~30 ms. Ranking a page reads the vectors.
 # The typo step's vocabulary of romaji words (as on SQLite, see SQLITE_WORDS_CREATE) with a
 # pg_trgm index, filled by the same trigger.
 _SYNC = f"{VECTORS}_sync"
@@ -199,9 +199,7 @@ PG_VECTORS_TABLE = [
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS title_vector",
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS vector",
     f"CREATE TABLE {VECTORS} (id bigint PRIMARY KEY, service_id bigint NOT NULL, "
-    "vector tsvector NOT NULL, title_vector tsvector NOT NULL) WITH (toast_tuple_target = 128)",
-    f"ALTER TABLE {VECTORS} ALTER COLUMN vector SET STORAGE EXTERNAL, "
-    "ALTER COLUMN title_vector SET STORAGE EXTERNAL",
+    "vector tsvector NOT NULL, title_vector tsvector NOT NULL)",
     f"CREATE FUNCTION {_SYNC}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     f"IF TG_OP = 'DELETE' THEN DELETE FROM {VECTORS} WHERE id = OLD.id; RETURN NULL; END IF; "
     f"INSERT INTO {VECTORS} (id, service_id, vector, title_vector) VALUES "
