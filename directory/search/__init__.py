@@ -20,6 +20,7 @@ An empty query lists every service, nearest first, then by ふりがな.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -123,6 +124,40 @@ def _all_hits(constraint: Constraint, near: Near | None, limit: int, offset: int
         return total, [Hit(sid, float(score), "all") for sid, score in cursor.fetchall()]
 
 
+# Counts above this many matches are kept until the directory changes (see _count_memo).
+MEMO_ABOVE = 3000
+
+
+@dataclass
+class _CountMemo:
+    key: str
+    generation: str
+    known: int | None
+
+    def keep(self, total: int) -> None:
+        from directory import api_cache
+
+        api_cache.store(self.key, self.generation, total)
+
+
+def _count_memo(analysis: Analysis, constraint: Constraint) -> _CountMemo | None:
+    """The kept count of this search's matches, as Elasticsearch's request cache keeps hit
+    counts per index generation: a very common word (相談 in 70,000 of 100,000 services) costs
+    PostgreSQL ~30 ms to count, every page of the same search needs the count, and it changes
+    only with the directory, whose generation (directory.api_cache) retires every kept count at
+    once. None when the cache is off (DIRECTORY_API_CACHE_SECONDS = 0)."""
+    from django.conf import settings
+
+    from directory import api_cache
+
+    if settings.DIRECTORY_API_CACHE_SECONDS <= 0:
+        return None
+    what = repr((connection.vendor, analysis.words, analysis.readings, analysis.synonyms, constraint))
+    key = "search-count:" + hashlib.sha256(what.encode()).hexdigest()
+    generation, known = api_cache.lookup(key)
+    return _CountMemo(key, generation, known if isinstance(known, int) else None)
+
+
 def search_services(
     query: str = "",
     *,
@@ -177,8 +212,13 @@ def search_services(
         return results
 
     engine = backend()
+    memo = _count_memo(analysis, constraint) if matched is None else None
+    if memo is not None:
+        matched = memo.known
     total, rows = engine.ranked(analysis, constraint, near, rest_limit, rest_offset, total=matched)
     results.matched = total
+    if memo is not None and memo.known is None and total > MEMO_ABOVE:
+        memo.keep(total)
     rest = [Hit(sid, score, "match") for sid, score in rows]
     if total < FUZZY_BELOW:
         seen = set(crisis_ids)

@@ -289,6 +289,35 @@ class LargeResultTestCase(BaseTestCase):
         counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT count(*)")]
         self.assertEqual(len(counts), 1, counts)
 
+    def test_it_keeps_the_count_of_a_large_match_until_the_directory_changes(self) -> None:
+        from unittest import mock
+
+        from django.test import override_settings
+        from django.test.utils import CaptureQueriesContext
+
+        from directory import search
+
+        def counted(query: str, **kwargs) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+            with CaptureQueriesContext(connection) as queries:
+                total = search_services(query, public_platforms_only=True, **kwargs).total
+            return total, sum(q["sql"].startswith("SELECT count(*)") for q in queries.captured_queries)
+
+        for i in range(3):
+            make_service(self.platform, f"相談窓口{i}", "")
+        with mock.patch.object(search, "MEMO_ABOVE", 2):
+            self.assertEqual(counted("相談"), (3, 1))
+            self.assertEqual(counted("相談"), (3, 0))  # kept
+            self.assertEqual(counted("孤独"), (0, 1))  # another search is counted,
+            self.assertEqual(counted("孤独"), (0, 1))  # and not kept: too small to matter
+            with scope(platform=self.platform):
+                free = Service.objects.filter(is_free=True)
+            self.assertEqual(counted("相談", within=free), (0, 1))  # so is another filter
+            make_service(self.other_platform, "ベータの相談窓口", "")
+            self.assertEqual(counted("相談"), (4, 1))  # the directory changed: counted again
+            with override_settings(DIRECTORY_API_CACHE_SECONDS=0):
+                self.assertEqual(counted("相談"), (4, 1))  # nothing kept when the cache is off
+                self.assertEqual(counted("相談"), (4, 1))
+
     def test_it_caps_a_very_common_word_at_the_best_results(self) -> None:
         from unittest import mock
 
