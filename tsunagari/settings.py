@@ -276,6 +276,7 @@ CONSULTATION_MAX_TEXT_CHARS = envint("CONSULTATION_MAX_TEXT_CHARS", 5000)
 # page lists every location without tiles or JavaScript too.
 DIRECTORY_MAP_TILES = envstr("DIRECTORY_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 DIRECTORY_MAP_ATTRIBUTION = envstr("DIRECTORY_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
-# Seconds the public HSDS API keeps an answer in the cache (directory.api_cache); any change
-# of the directory retires answers at once anyway. 0 turns the cache off.
+# Seconds the public HSDS API keeps an answer in the cache (directory.api_cache), and search
+# the count of a large match (directory.search); any change of the directory retires both at
+# once anyway. 0 turns both off.
 DIRECTORY_API_CACHE_SECONDS = envint("DIRECTORY_API_CACHE_SECONDS", 600)
