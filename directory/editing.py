@@ -392,7 +392,7 @@ def _apply_location(service: Service, values: dict[str, Any]) -> None:
     if not any(k in values for k in LOCATION_FIELDS):
         return
     merged = {**current_values(service), **values}
-    location, address = _main_location(service)
+    location, _address = _main_location(service)
     if location is None:
         if not (merged["address_1"] or merged["location_name"]):
             return
@@ -400,17 +400,7 @@ def _apply_location(service: Service, values: dict[str, Any]) -> None:
             platform=service.platform, organization_ref=service.organization.uuid
         )
         ServiceAtLocation.objects.create(platform=service.platform, service=service, location=location)
-    location.name = merged["location_name"]
-    location.latitude = merged["latitude"]
-    location.longitude = merged["longitude"]
-    location.save()
-    if merged["address_1"]:
-        address = address or Address(platform=service.platform, location=location, country="JP")
-        for name in ("postal_code", "state_province", "city", "address_1", "address_2"):
-            setattr(address, name, merged[name])
-        address.save()
-    elif address is not None:
-        address.delete()
+    _write_place(service, location, merged)
 
 
 def _record(

@@ -435,10 +435,11 @@ def _gin_scans(constraint: Constraint):  # type: ignore[no-untyped-def]
     transaction (or savepoint), set back before it ends, and undone with it on an error. Not
     when the constraint brings a subquery over other tables (a filter such as free of charge):
     there a scan of that table may well be the best plan, and the planner decides."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if constraint.subquery:
+    if constraint.subquery:
+        with connection.cursor() as cursor:
             yield cursor
-            return
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
         before = cursor.fetchone()[0]
         yield cursor
