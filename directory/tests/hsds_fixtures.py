@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from django.conf import settings
 from django_scopes import scope
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -16,7 +17,8 @@ from referencing.jsonschema import DRAFT202012
 from directory.models import Address, Location, Organization, Schedule, Service, ServiceAtLocation
 from directory.tabular import do_import_hsds
 
-HSDS = Path("/work/shared/hsds")
+# The HSDS 3.0 schemas and examples vendored in the repository (CC BY-SA 4.0, see vendor/hsds/README.md).
+HSDS = Path(settings.BASE_DIR) / "vendor" / "hsds"
 EXAMPLE = HSDS / "examples" / "csv"
 SCHEMA = HSDS / "schema"
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
