@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django_scopes import scopes_disabled
@@ -85,17 +86,26 @@ class SearchResults:
 def _constraint(
     platforms: Iterable[int] | None, within: QuerySet | None, public_only: bool, open_only: bool = False
 ) -> Constraint:
-    sql, params = "", ()
+    """The entries ``search_services`` may return. A ``within`` that can match nothing (Django
+    raises EmptyResultSet compiling ``pk__in=[]``, e.g. no service open now) is an empty
+    constraint, an empty result: the predicate is a false one and ``empty`` says so, so that
+    callers skip the queries; it is never an exception."""
+    sql, params, empty = "", (), False
     if within is not None:
-        sub_sql, sub_params = within.order_by().values("pk").query.sql_with_params()
-        sql, params = f"e.service_id IN ({sub_sql})", tuple(sub_params)
+        try:
+            sub_sql, sub_params = within.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            sql, empty = "1 = 0", True
+        else:
+            sql, params = f"e.service_id IN ({sub_sql})", tuple(sub_params)
     return Constraint(
         sql,
         params,
         platform_ids=tuple(int(p) for p in platforms) if platforms is not None else None,
         public_only=public_only,
         open_only=open_only,
-        subquery=within is not None,
+        subquery=within is not None and not empty,
+        empty=empty,
     )
 
 
@@ -191,6 +201,8 @@ def search_services(
     constraint = _constraint(platform_ids, within, public_only, public_platforms_only)
     analysis = analyse_query(query or "")
     results = SearchResults(query=query, analysis=analysis, total=0)
+    if constraint.empty:
+        return results
 
     crisis: list[Hit] = _crisis_hits(constraint) if analysis.crisis else []
     crisis_ids = {hit.service_id for hit in crisis}

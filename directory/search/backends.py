@@ -90,6 +90,7 @@ class Constraint:
     public_only: bool = False
     open_only: bool = False
     subquery: bool = False  # ``sql`` reads other tables (a Service queryset)
+    empty: bool = False  # the condition can match nothing (e.g. ``pk__in=[]``): an empty result
 
     def scope_groups(self) -> list[list[str]]:
         groups = []
