@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "directory",
     "surveys",
     "consultations",
+    "governance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,164 @@
+"""Reads of the governance app: bodies, seats on a day, meetings and their evaluation input."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from governance import rules
+from governance.models import (
+    AgendaItem,
+    Ballot,
+    Body,
+    LaunchPlan,
+    Meeting,
+    Minutes,
+    Response,
+    Seat,
+    Vote,
+    WrittenResolution,
+)
+
+
+def body_by_code(code: str) -> Body | None:
+    return Body.objects.filter(code=code).first()
+
+
+def bodies() -> QuerySet[Body]:
+    return Body.objects.select_related("parent", "bylaws").order_by("kind", "name")
+
+
+def seats_on(body: Body, day: datetime.date | None = None) -> list[Seat]:
+    """The seats of ``body`` on ``day`` (today by default), voting members first."""
+    day = day or timezone.localdate()
+    seats = (
+        Seat.objects.filter(body=body, starts_on__lte=day).exclude(ends_on__lt=day).select_related("member")
+    )
+    return sorted(seats, key=lambda s: (s.role != Seat.Role.VOTING, s.office == "", s.name))
+
+
+def voting_seats(body: Body, day: datetime.date | None = None) -> list[Seat]:
+    return [s for s in seats_on(body, day) if s.role == Seat.Role.VOTING]
+
+
+def voting_seat_ids(body: Body, day: datetime.date | None = None) -> list[str]:
+    return [s.ref for s in voting_seats(body, day)]
+
+
+def meeting_items(meeting: Meeting) -> list[AgendaItem]:
+    return list(
+        meeting.items.prefetch_related(Prefetch("votes", queryset=Vote.objects.select_related("seat")))
+    )
+
+
+def responses_by_seat(meeting: Meeting) -> dict[int, Response]:
+    return {r.seat_id: r for r in meeting.responses.select_related("seat", "proxy_to")}
+
+
+def meeting_input(meeting: Meeting, *, with_votes: bool = True, expected: bool = False) -> dict[str, Any]:
+    """The rule engine's input for ``meeting`` from what is recorded (seat uuids as ids).
+
+    Attendees are the voting seats checked in on the day; with ``expected``, before the day,
+    those who answered that they attend (in person or online) stand in for them.
+    """
+    seats = voting_seats(meeting.body, meeting.day)
+    responses = responses_by_seat(meeting)
+    items = [i for i in meeting_items(meeting) if i.needs_vote]
+    attending = (Response.Mode.IN_PERSON, Response.Mode.ONLINE)
+
+    def attends(r: Response | None) -> bool:
+        if r is None:
+            return False
+        return r.checked_in_at is not None or (expected and r.mode in attending)
+
+    attendees = [s.ref for s in seats if attends(responses.get(s.pk))]
+    absent = {r.seat_id for r in responses.values() if not attends(r)}
+    proxies = [
+        {"from": r.seat.ref, "to": r.proxy_to.ref, "items": list(r.proxy_items)}
+        for r in responses.values()
+        if r.mode == Response.Mode.PROXY and r.proxy_to is not None and r.seat_id in absent
+    ]
+    email_votes = {
+        r.seat.ref: dict(r.email_votes)
+        for r in responses.values()
+        if r.mode == Response.Mode.EMAIL and r.email_votes and r.seat_id in absent
+    }
+    votes: dict[str, Any] = {}
+    if with_votes:
+        for item in items:
+            if item.counted:
+                if item.counted_yes is not None:
+                    votes[item.code] = {
+                        rules.YES: item.counted_yes,
+                        rules.NO: item.counted_no or 0,
+                        rules.ABSTAIN: item.counted_abstain or 0,
+                    }
+                continue
+            named: dict[str, list[str]] = {rules.YES: [], rules.NO: [], rules.ABSTAIN: []}
+            for vote in item.votes.all():
+                named[vote.choice].append(vote.seat.ref)
+            if any(named.values()):
+                votes[item.code] = named
+    chair = meeting.chair.ref if meeting.chair is not None else None
+    return {
+        "members": [s.ref for s in seats],
+        "chair": chair,
+        "items": [{"code": i.code, "notified": i.notified} for i in items],
+        "attendees": attendees,
+        "proxies": proxies,
+        "email_votes": email_votes,
+        "votes": votes,
+    }
+
+
+def evaluate_meeting(meeting: Meeting) -> dict[str, Any]:
+    return rules.simulate(meeting.body.ruleset(), meeting_input(meeting))
+
+
+def seat_names(body: Body) -> dict[str, str]:
+    """uuid -> name of every seat the body ever had (to show refusals by name)."""
+    return {str(s.uuid): s.name for s in Seat.objects.filter(body=body)}
+
+
+def meetings(body: Body | None = None) -> QuerySet[Meeting]:
+    qs = Meeting.objects.select_related("body")
+    return qs.filter(body=body) if body is not None else qs
+
+
+def written_resolutions(body: Body | None = None) -> QuerySet[WrittenResolution]:
+    qs = WrittenResolution.objects.select_related("body")
+    return qs.filter(body=body) if body is not None else qs
+
+
+def ballots(resolution: WrittenResolution) -> list[Ballot]:
+    return list(resolution.ballots.select_related("seat").order_by("seat__name"))
+
+
+def written_input(resolution: WrittenResolution) -> dict[str, Any]:
+    seats = voting_seats(resolution.body, timezone.localdate(resolution.opened_at or timezone.now()))
+    valid = {s.pk for s in seats}
+    cast = [b for b in resolution.ballots.select_related("seat") if b.choice and b.seat_id in valid]
+    return {
+        "members": [s.ref for s in seats],
+        "written_resolution": {
+            "approve": [b.seat.ref for b in cast if b.choice == Ballot.Choice.APPROVE],
+            "reject": [b.seat.ref for b in cast if b.choice == Ballot.Choice.REJECT],
+        },
+    }
+
+
+def public_minutes() -> QuerySet[Minutes]:
+    return (
+        Minutes.objects.filter(
+            published=True, status=Minutes.Status.FINAL, meeting__body__public_archive=True
+        )
+        .select_related("meeting", "meeting__body")
+        .order_by("-meeting__starts_at")
+    )
+
+
+def plans() -> QuerySet[LaunchPlan]:
+    return LaunchPlan.objects.prefetch_related("steps")
