@@ -13,7 +13,9 @@ normalised forms, readings, synonym groups, romaji trigrams), the SQL in ``backe
 Order of results:
 1. when the query suggests a risk to life (死にたい, 消えたい, 自殺 …), every public crisis
    line first (24-hour and anonymous ones before others), whatever else matches;
-2. services matching the words, readings or synonyms, by relevance × proximity;
+2. services matching the words, readings or synonyms: first those whose name (or its
+   reading) has what was typed (いばしょ: 「よりそいカフェ（居場所）」), then the others, each
+   by relevance × proximity;
 3. if fewer than ``FUZZY_BELOW`` services matched, similar-sounding ones (typos).
 An empty query lists every service, nearest first, then by ふりがな.
 """

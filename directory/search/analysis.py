@@ -65,6 +65,9 @@ class Analysis:
     romaji: tuple[str, ...]
     lemmas: tuple[str, ...]  # every normalised form in order, particles included
     spoken: str = ""  # romaji of the whole text as read (first line), short words included
+    # A query's typed words, each read as a whole (いばしょ → イバショ, while Sudachi cuts the
+    # short query into 居る + ば + しょ): what a service's name must contain to rank first.
+    typed_readings: tuple[str, ...] = ()
 
     @property
     def pieces(self) -> tuple[str, ...]:
@@ -124,6 +127,7 @@ def analyse(text: str, *, query: bool = False) -> Analysis:
     romaji: list[str] = []
     lemmas: list[str] = []
     spoken: list[str] = []
+    typed_readings: list[str] = []
     tokenizer = _tokenizer()
     spoken_done = False
     # Sudachi limits its input size; services' texts are split at line breaks.
@@ -168,6 +172,7 @@ def analyse(text: str, *, query: bool = False) -> Analysis:
             )
             if len(reading) > 1 and _KATAKANA.match(reading):
                 readings.append(token(reading))
+                typed_readings.append(token(reading))
     return Analysis(
         words=_unique(words),
         synonyms=_unique(syns),
@@ -177,6 +182,7 @@ def analyse(text: str, *, query: bool = False) -> Analysis:
         spoken=token(jaconv.kata2alphabet("".join(spoken))).lower()
         if _KATAKANA.match("".join(spoken))
         else "",
+        typed_readings=_unique(typed_readings),
     )
 
 

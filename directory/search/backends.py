@@ -42,8 +42,22 @@ WORDS_FTS = "directory_search_word_fts"
 SQLITE_WEIGHTS = (40.0, 4.0, 1.0, 3.0, 0.0, 0.0)
 
 
+# A service whose name (or its reading) has what the resident typed ranks above every service
+# found only through its description, synonyms or related words, whatever their relevance or
+# distance: results are ordered by the name tier first, then by relevance × proximity (the
+# score reported is NAME_TIER + that product).
+NAME_TIER = 1000.0
+
+
 def _sqlite_relevance() -> str:
     return f"-bm25({FTS}, {', '.join(str(w) for w in SQLITE_WEIGHTS)})"
+
+
+def _sqlite_name_tier() -> str:
+    """NAME_TIER when a query term matched the title column: bm25 over the title alone is
+    negative exactly then (FTS5 keeps every term's idf above zero), zero otherwise."""
+    weights = ", ".join(["1.0"] + ["0.0"] * (len(SQLITE_WEIGHTS) - 1))
+    return f"(CASE WHEN bm25({FTS}, {weights}) < 0 THEN {NAME_TIER} ELSE 0.0 END)"
 
 
 def _scope_match(constraint: Constraint) -> str:
@@ -241,6 +255,7 @@ class SQLiteBackend:
         groups = []
         for column, terms in (
             ("{title words}", analysis.words),
+            ("title", analysis.typed_readings),
             ("synonyms", analysis.synonyms),
             ("readings", analysis.readings),
         ):
@@ -268,11 +283,12 @@ class SQLiteBackend:
             total = _count(cursor, f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match], total)
             if total <= LARGE_RESULT:
                 cursor.execute(
-                    f"SELECT rowid, {_sqlite_relevance()} AS score FROM {FTS} WHERE {FTS} MATCH %s "
-                    "ORDER BY score DESC, rowid LIMIT %s OFFSET %s",
+                    f"SELECT rowid, {_sqlite_name_tier()} AS tier, {_sqlite_relevance()} AS score "
+                    f"FROM {FTS} WHERE {FTS} MATCH %s "
+                    "ORDER BY tier DESC, score DESC, rowid LIMIT %s OFFSET %s",
                     [match, limit, offset],
                 )
-                page = cursor.fetchall()
+                page = [(rowid, tier + score) for rowid, tier, score in cursor.fetchall()]
             else:
                 page = self._large_page(cursor, analysis, constraint, match, limit, offset)
             return total, _services_of_rows(cursor, page)
@@ -287,8 +303,9 @@ class SQLiteBackend:
         services with a query word in their name or taxonomy terms come first, then the
         others, each in index order.
         """
-        title = f"(title : ({' OR '.join(_fts_phrase(t) for t in analysis.words)})){_scope_match(constraint)}"
-        if not analysis.words:
+        named = (*analysis.words, *analysis.typed_readings)
+        title = f"(title : ({' OR '.join(_fts_phrase(t) for t in named)})){_scope_match(constraint)}"
+        if not named:
             title = f"({FTS_NOTHING})"
         cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [title])
         in_title = cursor.fetchone()[0]
@@ -300,7 +317,7 @@ class SQLiteBackend:
             )
             rows = cursor.fetchall()
         if len(rows) < limit:
-            rest = f"({match}) NOT ({title})" if analysis.words else match
+            rest = f"({match}) NOT ({title})" if named else match
             cursor.execute(
                 f"SELECT rowid, 1.0 FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid LIMIT %s OFFSET %s",
                 [rest, limit - len(rows), max(0, offset - in_title)],
@@ -324,11 +341,11 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             total = _count(cursor, f"SELECT count(*) {base}", params, total)
             cursor.execute(
-                f"SELECT e.service_id, {_sqlite_relevance()} * {prox} AS score {base} "
-                "ORDER BY score DESC, e.service_id LIMIT %s OFFSET %s",
+                f"SELECT e.service_id, {_sqlite_name_tier()} AS tier, {_sqlite_relevance()} * {prox} AS score "
+                f"{base} ORDER BY tier DESC, score DESC, e.service_id LIMIT %s OFFSET %s",
                 [*prox_params, *params, limit, offset],
             )
-            rows = [(row[0], float(row[1])) for row in cursor.fetchall()]
+            rows = [(row[0], float(row[1]) + float(row[2])) for row in cursor.fetchall()]
         return total, rows
 
     def similar_words(self, analysis: Analysis) -> list[tuple[str, float]]:
@@ -392,8 +409,10 @@ def _tsquery(analysis: Analysis, constraint: Constraint) -> str:
 
 
 def _title_tsquery(analysis: Analysis) -> str:
-    """Any of the query's words, for ``title_vector`` (a query of readings alone matches none)."""
-    return "(" + " | ".join(_lexeme(t) for t in analysis.words) + ")" if analysis.words else "'_none'"
+    """Any of the query's words or typed words' readings, for ``title_vector`` (names are
+    indexed with their readings: いばしょ finds 居場所 in a name)."""
+    named = dict.fromkeys((*analysis.words, *analysis.typed_readings))
+    return "(" + " | ".join(_lexeme(t) for t in named) + ")" if named else "'_none'"
 
 
 def pg_vector(prefix: str = "e.") -> str:
@@ -475,15 +494,15 @@ class PostgreSQLBackend:
             if total > LARGE_RESULT and near is None:
                 return total, self._large_page(cursor, analysis, base, params, limit, offset)
             # ts_rank counts the matching terms (the vector keeps no weights, see pg_vector);
-            # a query word in the service's name or taxonomy terms adds 1, so that such
-            # services come first, as SQLite's column weights make them.
-            in_title = f"CASE WHEN {vectors}.title_vector @@ %s::tsquery THEN 1.0 ELSE 0.0 END"
+            # a query word (or typed word's reading) in the service's name or taxonomy terms
+            # adds NAME_TIER, so that such services come first, as on SQLite.
+            in_title = f"CASE WHEN {vectors}.title_vector @@ %s::tsquery THEN {NAME_TIER} ELSE 0.0 END"
             cursor.execute(
-                f"SELECT e.service_id, (ts_rank({vectors}.vector, %s::tsquery) + {in_title}) * {prox} "
-                f"AS score {base} ORDER BY score DESC, e.service_id LIMIT %s OFFSET %s",
-                [query, _title_tsquery(analysis), *prox_params, *params, limit, offset],
+                f"SELECT e.service_id, {in_title} AS tier, ts_rank({vectors}.vector, %s::tsquery) * {prox} "
+                f"AS score {base} ORDER BY tier DESC, score DESC, e.service_id LIMIT %s OFFSET %s",
+                [_title_tsquery(analysis), query, *prox_params, *params, limit, offset],
             )
-            rows = [(row[0], float(row[1])) for row in cursor.fetchall()]
+            rows = [(row[0], float(row[1]) + float(row[2])) for row in cursor.fetchall()]
         return total, rows
 
     def _large_page(
@@ -496,7 +515,7 @@ class PostgreSQLBackend:
         rows: list = []
         in_title = 0
         title, title_params = "", []
-        if analysis.words:
+        if analysis.words or analysis.typed_readings:
             title = " AND e.title_vector @@ %s::tsquery"
             title_params = [_title_tsquery(analysis)]
             cursor.execute(

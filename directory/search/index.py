@@ -73,7 +73,9 @@ def entry_fields(service, *, terms: list[str], locations: list, area_codes: list
     is_public = bool(service.is_published and service.status != service.Status.DEFUNCT)
     return {
         "platform_id": service.platform_id,
-        "title": _join(title.words),
+        # Names are also indexed by their readings, so that a name read as the resident typed
+        # it (いばしょ: 居場所) is a name match (ranked first), not only a reading match.
+        "title": _join([*title.words, *title.readings, *(k for k, _r in kana)]),
         "words": _join(body.words),
         "synonyms": _join([*title.synonyms, *body.synonyms]),
         "readings": _join([*title.readings, *body.readings, *(k for k, _r in kana)]),

@@ -104,6 +104,29 @@ class SearchMatchingTestCase(BaseTestCase):
         ids = [h.service_id for h in search_services("孤独", platform=self.platform).hits]
         self.assertLess(ids.index(title.pk), ids.index(body.pk))
 
+    def test_it_ranks_a_name_read_as_typed_above_services_that_only_relate_to_the_word(self) -> None:
+        # いばしょ is cut into 居る + ば + しょ by Sudachi; 居る (いる) is in the lonely
+        # services' descriptions, and 居場所 in their readings, but only the cafe has it in
+        # its name, and it comes first even when the others are nearer.
+        cafe = make_service(
+            self.platform, "よりそいカフェ（居場所）", "お茶を飲みながら話せます。", area="212016"
+        )
+        make_service(
+            self.platform,
+            "ひとりぼっち電話",
+            "ひとりでいる時間が長く寂しい方、地域の居場所もご紹介します。",
+            area="212041",
+        )
+        make_service(
+            self.platform, "ふれあいサロン", "地域の居場所です。孤立しがちな方もどうぞ。", area="212041"
+        )
+        for query in ("いばしょ", "イバショ", "ｲﾊﾞｼｮ", "居場所"):
+            with self.subTest(query=query):
+                self.assertEqual(self.names(query)[0], cafe.name)
+                self.assertEqual(self.names(query, near=Near(area_code="212041"))[0], cafe.name)
+        hits = search_services("いばしょ", platform=self.platform).hits
+        self.assertGreater(len(hits), 1)  # the related services are still found, after the name
+
     def test_it_never_returns_unpublished_or_other_platforms_services(self) -> None:
         names = self.names("孤独")
         self.assertNotIn("非公開の孤独相談", names)
