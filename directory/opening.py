@@ -75,3 +75,31 @@ def is_open(
             if now < closes:
                 return True
     return False
+
+
+def next_opening(
+    schedules: Sequence[Schedule],
+    at: dt.datetime,
+    *,
+    open_on_holidays: bool | None = None,
+    within_days: int = 14,
+) -> dt.datetime | None:
+    """The first moment after ``at`` at which a window of ``schedules`` opens (Tokyo time),
+    skipping holidays and 年末年始 like ``is_open``; None when none opens ``within_days``."""
+    if open_on_holidays is None:
+        open_on_holidays = runs_every_day(schedules)
+    local = at.astimezone(TOKYO)
+    best: dt.datetime | None = None
+    for offset in range(within_days + 1):
+        day = local.date() + dt.timedelta(days=offset)
+        if not open_on_holidays and is_holiday(day):
+            continue
+        for schedule in schedules:
+            if schedule.opens_at is None or schedule.closes_at is None or not schedule.occurs_on(day):
+                continue
+            opens = dt.datetime.combine(day, schedule.opens_at, tzinfo=TOKYO)
+            if opens > local and (best is None or opens < best):
+                best = opens
+        if best is not None:
+            return best
+    return None

@@ -41,6 +41,17 @@ def filtered_services(
     return qs
 
 
+def national_24h_lines() -> QuerySet[Service]:
+    """Public national 24-hour lines (crisis lines first): open whatever the hour."""
+    return (
+        Service.objects.public()
+        .filter(is_national=True, is_24h=True)
+        .select_related("organization")
+        .prefetch_related("phones")
+        .order_by("-is_crisis_line", "name_kana", "id")
+    )
+
+
 def with_schedules(qs: QuerySet[Service]) -> QuerySet[Service]:
     """Services with every schedule that applies to them (own, and of their locations)."""
     return qs.prefetch_related(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from directory.fallback import fallback_window
 from directory.hours import humanise
 from directory.models import Service
 from directory.navigator import queries
@@ -51,7 +52,7 @@ def home(request: HttpRequest, platform_slug: str) -> HttpResponse:
 def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
     platform = _public_platform(request)
     form = SearchForm(request.GET)
-    results = page = None
+    results = page = after_hours = None
     if form.is_valid():
         data = form.cleaned_data
         within = queries.filtered_services(
@@ -75,6 +76,13 @@ def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
         )
         for service in services:
             service.open_now = queries.service_is_open(service, now)
+        if data["open_now"] and page == 1 and not any(not s.is_national for s in services):
+            # Nothing local is open (at night, on a Sunday): the national 24-hour lines first,
+            # then where to turn when the local windows open again.
+            lines = list(queries.national_24h_lines())
+            after_hours = {"lines": lines, "fallback": fallback_window(platform, now)}
+            shown = {line.pk for line in lines}
+            services = [s for s in services if s.pk not in shown]
     else:
         services = []
     query = request.GET.copy()
@@ -88,6 +96,7 @@ def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
         "query": query.urlencode(),
         "categories": CATEGORIES,
         "guided": request.GET.get("guided") == "1",
+        "after_hours": after_hours,
     }
     return render(request, "directory/navigator/search.html", context)
 
