@@ -128,7 +128,7 @@ def main() -> None:
     assert first.status_code == 200, first.status_code
     cached = median_ms(lambda: client.get(url))
 
-    from directory import support_list
+    from directory.services import support_list
 
     def rebuilt() -> None:
         support_list.forget_current(platform)

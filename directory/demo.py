@@ -6,7 +6,7 @@ of windows their seed portals list (Saitama's 相談窓口を探す / 支援団�
 organisation survey, Yamagata's LINE consultation run by an NPO), with fictitious addresses
 and numbers built like the rest of the demo (tsunagari.demo.fiction), some run by the
 platform's demo member organisations. Every platform also gets the national lines
-(``directory.national``). HSDS ids derive from the platform and entry key, so loading twice
+(``directory.services.national``). HSDS ids derive from the platform and entry key, so loading twice
 changes nothing.
 """
 
@@ -19,13 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from accounts.models import Role
-from partnership.models import MemberOrganisation
-from platforms.models import Platform
-from tsunagari.demo.fiction import Fiction
-
-from . import demo_touch_points
-from .editing import organization_for_member
-from .models import (
+from directory import demo_touch_points
+from directory.models import (
     Address,
     Attribute,
     Location,
@@ -39,7 +34,11 @@ from .models import (
     ServiceChange,
     TaxonomyTerm,
 )
-from .national import Hours, do_import_national
+from directory.services.editing import organization_for_member
+from directory.services.national import Hours, do_import_national
+from partnership.models import MemberOrganisation
+from platforms.models import Platform
+from tsunagari.demo.fiction import Fiction
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://tsunagari.example.jp/hsds/demo")
 WEEKDAYS = "MO,TU,WE,TH,FR"

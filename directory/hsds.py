@@ -21,7 +21,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import models as m
+from directory import models as m
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

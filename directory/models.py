@@ -242,7 +242,7 @@ class ServiceQuerySet(models.QuerySet):
 
         Used by the navigator (crisis queries always show these first) and by the
         consultation desk (risk flags). Call inside a platform scope; it includes the
-        national lines imported into that platform (``directory.national``).
+        national lines imported into that platform (``directory.services.national``).
         """
         return (
             self.public().filter(is_crisis_line=True).order_by("-is_24h", "-is_national", "name_kana", "id")

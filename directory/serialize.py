@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from . import hsds
-from .models import (
+from directory import hsds
+from directory.models import (
     Attribute,
     Contact,
     Location,

@@ -8,7 +8,7 @@ window (「迷ったら…」) and the page number. A5 is a booklet: the page co
 with メモ pages to a multiple of four for saddle stitching.
 
 This module only lays out a ``Document``; building it from the directory data and
-caching the bytes live in ``directory.support_list``.
+caching the bytes live in ``directory.services.support_list``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from directory import api, views_gaps, views_services, views_sheet, views_support_list
+from directory import api, views_gaps
+from directory.views import services, sheet, support_list
 
 app_name = "directory"
 
@@ -12,18 +13,18 @@ urlpatterns = [
     path(P + "hsds/", api.platform_api.urls),
     path("hsds/", api.aggregate_api.urls),
     # 支援・相談窓口 (staff): list, detail, edit or propose, review, 情報交換・共有シート
-    path(STAFF + "services/", views_services.service_list, name="services"),
-    path(STAFF + "services/new/", views_services.service_new, name="service_new"),
-    path(STAFF + "services/<uuid:uuid>/", views_services.service_detail, name="service"),
-    path(STAFF + "services/<uuid:uuid>/edit/", views_services.service_edit, name="service_edit"),
-    path(STAFF + "changes/", views_services.change_list, name="changes"),
-    path(STAFF + "changes/<uuid:uuid>/", views_services.change_detail, name="change"),
-    path(STAFF + "sheet/", views_sheet.sheet_upload, name="sheet"),
-    path(STAFF + "sheet/template.xlsx", views_sheet.sheet_template, name="sheet_template"),
-    path(STAFF + "sheet/<uuid:uuid>/", views_sheet.sheet_preview, name="sheet_preview"),
+    path(STAFF + "services/", services.service_list, name="services"),
+    path(STAFF + "services/new/", services.service_new, name="service_new"),
+    path(STAFF + "services/<uuid:uuid>/", services.service_detail, name="service"),
+    path(STAFF + "services/<uuid:uuid>/edit/", services.service_edit, name="service_edit"),
+    path(STAFF + "changes/", services.change_list, name="changes"),
+    path(STAFF + "changes/<uuid:uuid>/", services.change_detail, name="change"),
+    path(STAFF + "sheet/", sheet.sheet_upload, name="sheet"),
+    path(STAFF + "sheet/template.xlsx", sheet.sheet_template, name="sheet_template"),
+    path(STAFF + "sheet/<uuid:uuid>/", sheet.sheet_preview, name="sheet_preview"),
     # サポートリスト (public PDF; the secretariat chooses categories, order, size and fallback window)
-    path(P + "support-list.pdf", views_support_list.support_list_pdf, name="support_list_pdf"),
-    path(STAFF + "support-list/", views_support_list.support_list_settings, name="support_list_settings"),
+    path(P + "support-list.pdf", support_list.support_list_pdf, name="support_list_pdf"),
+    path(STAFF + "support-list/", support_list.support_list_settings, name="support_list_settings"),
     # 棚卸し・ギャップ分析
     path(STAFF + "coverage/", views_gaps.coverage_matrix, name="coverage"),
     path(STAFF + "coverage/export.csv", views_gaps.coverage_csv, name="coverage_csv"),

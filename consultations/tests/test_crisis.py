@@ -4,7 +4,7 @@ from django.test import SimpleTestCase
 from django_scopes import scope
 
 from consultations.crisis import NATIONAL_CRISIS_LINES, crisis_lines, crisis_words_in
-from directory.national import do_import_national
+from directory.services.national import do_import_national
 from tsunagari.lib.testing import BaseTestCase
 
 

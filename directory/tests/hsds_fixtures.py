@@ -15,7 +15,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from directory.models import Address, Location, Organization, Schedule, Service, ServiceAtLocation
-from directory.tabular import do_import_hsds
+from directory.services.tabular import do_import_hsds
 
 # The HSDS 3.0 schemas and examples vendored in the repository (CC BY-SA 4.0, see vendor/hsds/README.md).
 HSDS = Path(settings.BASE_DIR) / "vendor" / "hsds"

@@ -4,8 +4,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
-from directory import national, taxonomy
+from directory import taxonomy
 from directory.models import Attribute, Service, TaxonomyTerm
+from directory.services import national
 from directory.tests.hsds_fixtures import (
     EXAMPLE_ORGANIZATION,
     EXAMPLE_SAL,

@@ -11,8 +11,8 @@ from django_scopes import scope, scopes_disabled
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from directory import sheet
 from directory.models import Phone, Service, ServiceChange
+from directory.services import sheet
 from directory.tests.hsds_fixtures import make_local_service
 from tsunagari.lib.browser import BrowserTestCase
 

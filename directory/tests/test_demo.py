@@ -3,8 +3,9 @@ from collections import Counter
 
 from django_scopes import scope, scopes_disabled
 
-from directory import demo, national
+from directory import demo
 from directory.models import Location, Service
+from directory.services import national
 from partnership.models import ActivityField
 from platforms.services import do_create_platform
 from tsunagari.lib.testing import BaseTestCase, make_member

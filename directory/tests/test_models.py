@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
 
-from directory import national, taxonomy
+from directory import taxonomy
 from directory.models import Organization, Schedule, Service, ServiceArea, TaxonomyTerm
+from directory.services import national
 from tsunagari.lib.testing import BaseTestCase
 
 

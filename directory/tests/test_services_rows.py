@@ -7,7 +7,6 @@ from typing import Any
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
-from directory import editing, support_list
 from directory.models import (
     Address,
     Location,
@@ -17,6 +16,7 @@ from directory.models import (
     ServiceAtLocation,
     ServiceChange,
 )
+from directory.services import editing, support_list
 from directory.tests.hsds_fixtures import make_local_service
 from directory.tests.test_services_staff import FORM, rows
 from tsunagari.lib.testing import BaseTestCase

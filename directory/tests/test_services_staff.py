@@ -1,8 +1,9 @@
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
-from directory import editing, taxonomy
+from directory import taxonomy
 from directory.models import Location, Metadata, Organization, Service, ServiceChange
+from directory.services import editing
 from directory.tests.hsds_fixtures import make_local_service
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase

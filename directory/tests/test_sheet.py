@@ -4,8 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 from openpyxl import load_workbook
 
-from directory import sheet
 from directory.models import Service, SheetUpload
+from directory.services import sheet
 from tsunagari.lib.testing import BaseTestCase
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

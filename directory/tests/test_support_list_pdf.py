@@ -8,7 +8,6 @@ import tempfile
 
 from django_scopes import scope, scopes_disabled
 
-from directory import support_list
 from directory.models import (
     Address,
     Location,
@@ -19,6 +18,7 @@ from directory.models import (
     SupportListRendering,
     SupportListSettings,
 )
+from directory.services import support_list
 from directory.tests.support_data import make_entry, term
 from tsunagari.lib.testing import BaseTestCase
 

@@ -10,7 +10,7 @@ from django_scopes import scope, scopes_disabled
 
 from directory import hsds
 from directory.models import Attribute, Schedule, Service
-from directory.tabular import ImportFailed, do_export_hsds, do_import_hsds
+from directory.services.tabular import ImportFailed, do_export_hsds, do_import_hsds
 from directory.tests.hsds_fixtures import EXAMPLE, EXAMPLE_SERVICE
 from tsunagari.lib.testing import BaseTestCase
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
-from directory.tabular import ImportFailed, do_import_hsds
+from directory.services.tabular import ImportFailed, do_import_hsds
 from platforms.models import Platform
 
 

@@ -26,10 +26,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
+from directory import hsds
+from directory.models import Taxonomy, TaxonomyTerm
 from platforms.models import Platform
-
-from . import hsds
-from .models import Taxonomy, TaxonomyTerm
 
 MAX_ERRORS = 200
 SHARED = (Taxonomy, TaxonomyTerm)  # may be platform=None (the shared tsunagari taxonomy)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, role_required
-from directory import support_list
-from directory.forms_support_list import CategoriesForm, SizeForm, SupportListSettingsForm
+from directory.forms.support_list import CategoriesForm, SizeForm, SupportListSettingsForm
+from directory.services import support_list
 from directory.support_list_pdf import render_pdf
 
 FRESH_SECONDS = 300
@@ -24,7 +24,7 @@ def _pdf_response(content: bytes, filename: str, *, disposition: str = "inline")
 
 @require_GET
 def support_list_pdf(request: HttpRequest, platform_slug: str) -> HttpResponse:
-    """Public. Rendered once per version of the printed data (see ``directory.support_list``)."""
+    """Public. Rendered once per version of the printed data (see ``directory.services.support_list``)."""
     platform = request.platform  # type: ignore[attr-defined]
     if not platform.is_public:
         raise Http404

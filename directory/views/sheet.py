@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, role_required
-
-from . import sheet
-from .forms_services import SheetUploadForm
-from .models import SheetUpload
+from directory.forms.services import SheetUploadForm
+from directory.models import SheetUpload
+from directory.services import sheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -25,12 +25,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from audit.services import log_action
+from directory import taxonomy
+from directory.models import Attribute, Organization, Phone, Service, SheetUpload, TaxonomyTerm
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib.text import normalise_name
-
-from . import taxonomy
-from .models import Attribute, Organization, Phone, Service, SheetUpload, TaxonomyTerm
 
 TITLE = "「地方版孤独・孤立対策官民連携プラットフォーム」情報交換・共有シート"
 PROGRAMMES = "事業"

@@ -21,9 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import log_action
+from directory.models import Attribute, Organization, Phone, Schedule, Service, ServiceArea, TaxonomyTerm
 from platforms.models import Platform
-
-from .models import Attribute, Organization, Phone, Schedule, Service, ServiceArea, TaxonomyTerm
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://tsunagari.example.jp/hsds/national")
 EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"

@@ -1,7 +1,7 @@
 """Staff pages of the resource directory: services, member proposals and their review.
 
 Public pages (navigator, search) are the search package's; the 情報交換・共有シート pages are in
-``views_sheet``."""
+``directory.views.sheet``."""
 
 from __future__ import annotations
 
@@ -18,11 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import ANY_STAFF, SECRETARIAT, role_required
 from accounts.models import Role
+from directory.forms.services import (
+    DecisionForm,
+    NewServiceForm,
+    ServiceFilterForm,
+    ServiceForm,
+    field_labels,
+)
+from directory.models import Metadata, Service, ServiceChange
+from directory.services import editing
 from partnership.queries import organisation_of
-
-from . import editing
-from .forms_services import DecisionForm, NewServiceForm, ServiceFilterForm, ServiceForm, field_labels
-from .models import Metadata, Service, ServiceChange
 
 EDITORS = (*SECRETARIAT, Role.MEMBER_STAFF)
 

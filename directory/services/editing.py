@@ -24,10 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from audit.services import log_action
-from partnership.models import MemberOrganisation
-from platforms.models import Platform
-
-from .models import (
+from directory.models import (
     Address,
     Attribute,
     Location,
@@ -41,6 +38,8 @@ from .models import (
     ServiceChange,
     TaxonomyTerm,
 )
+from partnership.models import MemberOrganisation
+from platforms.models import Platform
 
 # Fields of the staff form, in display order. Pseudo-fields: terms (shared term codes),
 # phone (the main number), hours (displayed hours), byday/opens_at/closes_at (weekly rule).
@@ -576,7 +575,7 @@ def do_reject_change(change: ServiceChange, reason: str, *, request: Any) -> Non
 def mail_change(change: ServiceChange, event: str) -> None:
     """Tell the other side of a review, once the transaction commits: a proposal goes to the
     secretariat's address, a decision to the member staff who proposed it. No address, no mail."""
-    from .forms_services import field_labels
+    from directory.forms.services import field_labels
 
     platform = change.platform
     service = change.service
@@ -609,8 +608,8 @@ def mail_change(change: ServiceChange, event: str) -> None:
 
 def human(name: str, value: Any) -> str:
     """A form value as staff read it (labels instead of codes)."""
-    from .hours import day_name
-    from .models import WEEKDAYS, AgeBand, Reservation, TargetGroup
+    from directory.hours import day_name
+    from directory.models import WEEKDAYS, AgeBand, Reservation, TargetGroup
 
     if isinstance(value, bool):
         return _("はい") if value else _("いいえ")

