@@ -8,6 +8,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from directory.models import Location, Schedule, Service
 from directory.opening import is_open
+from directory.search.analysis import analyse_query
+from platforms.desks import Desk
 
 # HSDS has no field for the channel; text and e-mail say whether one can write instead of call.
 WRITTEN_CHANNEL_WORDS = ("チャット", "LINE", "ライン", "SNS", "メール")
@@ -103,3 +105,18 @@ def map_locations() -> list[dict]:
         )
         row["services"].append({"name": sal.service.name, "uuid": str(sal.service.uuid)})
     return list(rows.values())
+
+
+def _terms(text: str) -> set[str]:
+    analysis = analyse_query(text)
+    # One-letter fragments (い, しょ's ショ) match too much to mean anything.
+    return {t for t in (*analysis.words, *analysis.typed_readings, *analysis.readings) if len(t) > 1}
+
+
+def desks_matching(desks: list[Desk], query: str) -> list[Desk]:
+    """The platform's own desks that a search for ``query`` should show first: the query shares
+    a word or a reading with the desk's name or keywords (チャット, らいん, 相談, アンケート)."""
+    wanted = _terms(query)
+    if not wanted:
+        return []
+    return [desk for desk in desks if wanted & _terms(" ".join((desk.title, *desk.keywords)))]

@@ -20,6 +20,7 @@ from directory.navigator.forms import GuideForm, SearchForm
 from directory.opening import runs_every_day
 from directory.search import Near, search_services
 from directory.taxonomy import CATEGORIES
+from platforms.desks import desks_of
 
 PAGE_SIZE = 20
 GUIDE_STEPS = ("who", "category", "how", "when")
@@ -39,6 +40,7 @@ def home(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
     platform = request.platform  # type: ignore[attr-defined]
     context = {
+        "desks": desks_of(platform),
         "form": SearchForm(),
         "categories": CATEGORIES,
         "member_count": MemberOrganisation.objects.on_public_register().count(),
@@ -87,7 +89,13 @@ def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
         services = []
     query = request.GET.copy()
     query.pop("page", None)
+    desks = desks_of(platform) if results is not None and (page or 1) == 1 else []
+    q = form.cleaned_data.get("q", "") if form.is_valid() else ""
     context = {
+        # The platform's own desks that the words typed ask for (チャット, LINE, 相談) come
+        # first; a search that finds nothing still shows the window to call when in doubt.
+        "desks": (matching := queries.desks_matching(desks, q) if q else []),
+        "fallback_desks": [d for d in desks if d.kind == "fallback" and d not in matching],
         "form": form,
         "results": results,
         "services": services,
