@@ -89,13 +89,12 @@ def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
         services = []
     query = request.GET.copy()
     query.pop("page", None)
-    desks = desks_of(platform) if results is not None and (page or 1) == 1 else []
-    q = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    q = form.cleaned_data["q"] if results is not None and page == 1 else ""
     context = {
-        # The platform's own desks that the words typed ask for (チャット, LINE, 相談) come
-        # first; a search that finds nothing still shows the window to call when in doubt.
-        "desks": (matching := queries.desks_matching(desks, q) if q else []),
-        "fallback_desks": [d for d in desks if d.kind == "fallback" and d not in matching],
+        # The platform's own desks that the words typed ask for (チャット, LINE, 相談) come first.
+        "desks": queries.desks_matching(desks_of(platform), q) if q else [],
+        # A search that finds nothing shows where to turn instead of a bare 0 results.
+        "fallback": fallback_window(platform, timezone.now()) if results and not services else None,
         "form": form,
         "results": results,
         "services": services,

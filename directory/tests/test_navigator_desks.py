@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+
+import time_machine
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -32,15 +35,26 @@ class NavigatorDesksTestCase(BaseTestCase):
         self.assertIn('href="tel:0596215555"', html)
         self.assertIn("月〜金 8:30〜17:15", html)
 
+    def test_it_says_whether_the_fallback_window_is_open_now(self) -> None:
+        jst = datetime.timezone(datetime.timedelta(hours=9))
+        url = reverse("directory:home", args=["alpha"])
+        with time_machine.travel(datetime.datetime(2026, 2, 17, 10, 0, tzinfo=jst), tick=False):
+            self.assertIn("今開いています", self.client.get(url).content.decode())
+        # Saturday night before a Monday: it opens next on Monday morning.
+        with time_machine.travel(datetime.datetime(2026, 2, 28, 23, 0, tzinfo=jst), tick=False):
+            html = self.client.get(url).content.decode()
+        self.assertNotIn("今開いています", html)
+        self.assertIn("次に開くのは 3月2日（月） 8:30 からです。", html)
+
     def test_it_leads_an_empty_category_to_the_fallback_window(self) -> None:
         url = reverse("directory:search", args=["alpha"])
         html = self.client.get(url, {"category": "cat-school"}).content.decode()
         self.assertIn("条件に合う窓口が見つかりませんでした", html)
         self.assertIn("アルファ市福祉生活相談センター", html)
-        self.assertIn('id="fallback"', html)
+        self.assertIn('id="fallback-title"', html)
         html = self.client.get(url, {"category": "cat-money"}).content.decode()
         self.assertIn("生活費の相談", html)
-        self.assertNotIn('id="fallback"', html)
+        self.assertNotIn('id="fallback-title"', html)
 
     def test_it_falls_back_to_the_secretariat_without_settings(self) -> None:
         self.other_platform.secretariat_name = "ベータ市 福祉課"
