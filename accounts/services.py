@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpRequest
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.forms import StaffPasswordResetForm
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from audit.services import log_action
@@ -66,11 +66,11 @@ def do_grant_role(
         data={"email": user.email, "kind": kind},
     )
     if created:
-        transaction.on_commit(lambda: _send_set_password(user, request))
+        _send_set_password(user, request, platform)
     return role, created
 
 
-def _send_set_password(user: User, request: HttpRequest) -> None:
+def _send_set_password(user: User, request: HttpRequest, platform: Platform) -> None:
     """Mail a new staff member a one-time link to choose a password.
 
     PasswordResetForm.save() skips users without a usable password, which is
@@ -86,7 +86,10 @@ def _send_set_password(user: User, request: HttpRequest) -> None:
         "token": default_token_generator.make_token(user),
         "protocol": "https" if request.is_secure() else "http",
     }
-    PasswordResetForm().send_mail(
+    form = StaffPasswordResetForm()
+    form.platform = platform
+    form.kind = "account.welcome"
+    form.send_mail(
         "accounts/email/welcome_subject.txt",
         "accounts/email/welcome.txt",
         context,

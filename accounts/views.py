@@ -128,7 +128,8 @@ def staff_users(request: HttpRequest, platform_slug: str) -> HttpResponse:
         if created:
             messages.success(
                 request,
-                _("%(email)s を登録し、パスワード設定の案内を送りました。") % {"email": role.user.email},
+                _("%(email)s を登録し、パスワード設定の案内メールの送信を予約しました。")
+                % {"email": role.user.email},
             )
         else:
             messages.success(request, _("%(email)s に役割を付与しました。") % {"email": role.user.email})

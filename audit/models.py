@@ -31,6 +31,7 @@ class AuditEntry(models.Model):
     ROLE_REVOKED = "role.revoked"
     EXPORT = "data.export"
     READ_SENSITIVE = "data.read_sensitive"
+    MAIL_REQUEUED = "mail.requeued"
     ACTION_LABELS = {
         LOGIN: _("ログイン"),
         LOGIN_FAILED: _("ログイン失敗"),
@@ -43,6 +44,7 @@ class AuditEntry(models.Model):
         ROLE_REVOKED: _("役割の削除"),
         EXPORT: _("データの出力"),
         READ_SENSITIVE: _("要配慮情報の閲覧"),
+        MAIL_REQUEUED: _("メールの再送"),
     }
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from audit.models import AuditEntry
 from platforms.models import Platform
+from tsunagari.lib import mail
+from tsunagari.lib.outbox.models import OutboxMail
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -43,3 +45,17 @@ def log_action(
         data=data or {},
         ip_address=client_ip(request),
     )
+
+
+@transaction.atomic
+def do_requeue_mail(outbox_mail: OutboxMail, *, request: HttpRequest) -> bool:
+    """The secretariat sends a failed mail again (False when it is not failed)."""
+    if not mail.requeue(outbox_mail):
+        return False
+    log_action(
+        AuditEntry.MAIL_REQUEUED,
+        actor=getattr(request, "user", None),
+        obj=outbox_mail,
+        request=request,
+    )
+    return True

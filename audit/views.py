@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 import csv
+from uuid import UUID
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, role_required
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry, AuditQuerySet
-from audit.services import log_action
+from audit.services import do_requeue_mail, log_action
+from tsunagari.lib.outbox.models import OutboxMail
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, AuditQuerySet]:
@@ -72,3 +77,43 @@ def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponseBase:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{platform_slug}-{stamp}.csv"'
     return response
+
+
+# --- the mail outbox (tsunagari.lib.mail): what was sent, what waits, what failed and why -----
+
+MAIL_STATES = dict(OutboxMail.State.choices)
+
+
+@require_GET
+@role_required(*SECRETARIAT)
+def mail_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    state = request.GET.get("state", "")
+    mails = OutboxMail.objects.all()
+    if state in MAIL_STATES:
+        mails = mails.filter(state=state)
+    page = Paginator(mails.only(*MAIL_LIST_FIELDS), 50).get_page(request.GET.get("page"))
+    counts = dict(OutboxMail.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    states = [(code, label, counts.get(code, 0)) for code, label in MAIL_STATES.items()]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/mail_list.html",
+        {"page": page, "states": states, "state": state, "query": query.urlencode()},
+    )
+
+
+MAIL_LIST_FIELDS = ("uuid", "to", "subject", "state", "attempts", "created_at", "sent_at", "last_error")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def mail_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    outbox_mail = get_object_or_404(OutboxMail.objects.all(), uuid=uuid)
+    if request.method == "POST":
+        if do_requeue_mail(outbox_mail, request=request):
+            messages.success(request, _("再送を予約しました。"))
+        else:
+            messages.error(request, _("送信失敗のメールだけを再送できます。"))
+        return redirect("audit:mail_detail", request.platform.slug, outbox_mail.uuid)  # type: ignore[attr-defined]
+    return render(request, "audit/mail_detail.html", {"mail": outbox_mail})

@@ -26,10 +26,21 @@ else
     echo "run: no load_demo command yet; create a platform with: $PY manage.py create_platform --help"
 fi
 
+# Mail: unless EMAIL_HOST is set, a local catcher on loopback receives every mail the demo sends
+# and keeps it as a file in var/mail/ (the staff page 送信メール shows the same mails).
+if [ -z "${EMAIL_HOST:-}" ]; then
+    MAIL_PORT="${MAIL_PORT:-$((PORT + 25))}"
+    export EMAIL_HOST=127.0.0.1 EMAIL_PORT="$MAIL_PORT" EMAIL_USE_TLS=0 EMAIL_HOST_USER= EMAIL_HOST_PASSWORD=
+    "$PY" manage.py mail_catcher --port "$MAIL_PORT" --dir var/mail &
+    CATCHER=$!
+else
+    CATCHER=
+fi
+
 # Background tasks (django-tasks, database backend): one worker beside the web server, for
 # every queue (LINE webhook events, message delivery). It stops when the server stops.
 "$PY" manage.py db_worker --queue-name '*' --no-reload &
 WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null' EXIT INT TERM
+trap 'kill "$WORKER" $CATCHER 2>/dev/null' EXIT INT TERM
 
 .venv/bin/gunicorn -c scripts/gunicorn.conf.py tsunagari.wsgi:application

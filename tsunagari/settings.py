@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tsunagari",
+    "tsunagari.lib.outbox",
     "platforms",
     "accounts",
     "audit",
@@ -216,6 +217,9 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_TIMEOUT = 10
+# The outbox (tsunagari/lib/mail.py): tries per mail and the first retry delay (then doubling).
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 8)
+MAIL_RETRY_BASE_SECONDS = envint("MAIL_RETRY_BASE_SECONDS", 60)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "tsunagari <noreply@tsunagari.example.jp>")
 
 LOGGING = {
@@ -237,7 +241,7 @@ LOGGING = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "consultations"],
+        "QUEUES": ["default", "consultations", "mail"],
     }
 }
 

@@ -113,7 +113,10 @@ class PasswordResetTestCase(BaseTestCase):
 
         User.objects.create_user("invited@example.jp", None)
         with smtp_server() as inbox:
-            response = self.client.post(reverse("accounts:password_reset"), {"email": "Invited@example.jp"})
+            with self.mail_sent():
+                response = self.client.post(
+                    reverse("accounts:password_reset"), {"email": "Invited@example.jp"}
+                )
         self.assertRedirects(response, reverse("accounts:password_reset_done"))
         self.assertEqual(len(inbox), 1)
         self.assertIn("/accounts/password/reset/", body_of(inbox[0]))
@@ -122,6 +125,9 @@ class PasswordResetTestCase(BaseTestCase):
         from tsunagari.lib.smtp import smtp_server
 
         with smtp_server() as inbox:
-            response = self.client.post(reverse("accounts:password_reset"), {"email": "nobody@example.jp"})
+            with self.mail_sent():
+                response = self.client.post(
+                    reverse("accounts:password_reset"), {"email": "nobody@example.jp"}
+                )
         self.assertRedirects(response, reverse("accounts:password_reset_done"))
         self.assertEqual(inbox, [])

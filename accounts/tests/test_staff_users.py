@@ -15,7 +15,7 @@ class StaffUsersTestCase(BaseTestCase):
 
     def test_it_grants_a_role_to_a_new_person_and_mails_a_password_link(self) -> None:
         self.login(self.admin)
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             response = self.client.post(
                 self.url("accounts:staff_users"),
                 {"email": "New.Person@Example.jp", "name": "新 太郎", "kind": Role.COUNSELLOR},

@@ -11,14 +11,11 @@ through the channel the person used. Statuses are FHIR Task.status values.
 from __future__ import annotations
 
 import datetime
-import logging
-import smtplib
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -46,8 +43,7 @@ from consultations.services.conversations import do_send
 from directory.models import Service
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
-
-logger = logging.getLogger(__name__)
+from tsunagari.lib import mail
 
 
 def _actor(request: HttpRequest | None) -> User | None:
@@ -265,7 +261,7 @@ def do_create_referral(
         referral.save()
         _event(referral, "created", request)
         _mark_conversation_referred(conversation)
-    _notify(referral, "new")
+        _notify(referral, "new")
     return referral
 
 
@@ -302,7 +298,7 @@ def do_forward_referral(
         referral.overdue_flagged_at = None
         referral.save()
         _event(referral, "forwarded", request, note)
-    _notify(referral, "new")
+        _notify(referral, "new")
     return referral
 
 
@@ -361,7 +357,7 @@ def do_respond(
         _event(referral, kind, request, note)
         if answer.strip():
             _event(referral, "answered", request)
-    _notify(referral, "answered" if answer.strip() else "status")
+        _notify(referral, "answered" if answer.strip() else "status")
     return referral
 
 
@@ -409,7 +405,7 @@ def do_complete(
             referral.answered_at = now
         referral.save()
         _event(referral, "completed", request, note)
-    _notify(referral, "answered")
+        _notify(referral, "answered")
     return referral
 
 
@@ -476,7 +472,7 @@ def do_chase_overdue(platform: Platform, *, today: datetime.date | None = None) 
             referral.last_reminded_on = day
             referral.save(update_fields=["overdue_flagged_at", "reminders_sent", "last_reminded_on"])
             _event(referral, "reminded", None)
-        _notify(referral, "overdue")
+            _notify(referral, "overdue")
         chased += 1
     return chased
 
@@ -516,12 +512,13 @@ def _notify(referral: Referral, event: str) -> None:
     }
     subject = " ".join(render_to_string("consultations/email/referral_subject.txt", context).split())
     body = render_to_string("consultations/email/referral.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=to)
-
-    def send() -> None:
-        try:
-            message.send()
-        except (smtplib.SMTPException, OSError):
-            logger.exception("could not send referral %s mail to %d recipient(s)", event, len(to))
-
-    transaction.on_commit(send)
+    # One mail per step of the referral: the key names the event row the step wrote.
+    step = referral.events.order_by("-pk").values_list("pk", flat=True).first()
+    mail.queue(
+        to=to,
+        subject=subject,
+        body=body,
+        platform=platform,
+        key=f"referral.{event}:{referral.uuid}:{step}",
+        kind=f"referral.{event}",
+    )

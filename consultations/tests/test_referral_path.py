@@ -70,7 +70,7 @@ class ReferralPathTestCase(LineTestCase):
             },
         )
         # 3. The referral goes to the secretariat (Yamagata's 生活福祉課), which forwards it.
-        with smtp_server() as mail, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as mail, self.mail_sent():
             self.client.post(
                 self.url("consultations:referral_new", conversation.uuid),
                 {"summary": "失職し家賃滞納の恐れ。40代。"},

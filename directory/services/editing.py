@@ -15,9 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -40,6 +38,7 @@ from directory.models import (
 )
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
+from tsunagari.lib import mail
 
 # Fields of the staff form, in display order. Pseudo-fields: terms (shared term codes),
 # phone (the main number), hours (displayed hours), byday/opens_at/closes_at (weekly rule).
@@ -573,7 +572,7 @@ def do_reject_change(change: ServiceChange, reason: str, *, request: Any) -> Non
 
 
 def mail_change(change: ServiceChange, event: str) -> None:
-    """Tell the other side of a review, once the transaction commits: a proposal goes to the
+    """Tell the other side of a review (the outbox sends it once the transaction commits): a proposal goes to the
     secretariat's address, a decision to the member staff who proposed it. No address, no mail."""
     from directory.forms.services import field_labels
 
@@ -596,14 +595,15 @@ def mail_change(change: ServiceChange, event: str) -> None:
         "fields": [labels.get(name, name) for name in change.changes],
         "url": settings.SITE_URL.rstrip("/") + url,
     }
-    subject = render_to_string(f"directory/email/change_{event}_subject.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=render_to_string(f"directory/email/change_{event}.txt", context),
+    mail.queue_template(
+        f"directory/email/change_{event}",
+        context,
         to=to,
         reply_to=[platform.contact_email] if platform.contact_email and event != "proposed" else None,
+        platform=platform,
+        key=f"service_change.{event}:{change.uuid}",
+        kind=f"service_change.{event}",
     )
-    transaction.on_commit(message.send, robust=True)
 
 
 def human(name: str, value: Any) -> str:

@@ -112,7 +112,7 @@ class StaffDirectoryTestCase(BaseTestCase):
         member_staff = self.users[Role.MEMBER_STAFF]
         with smtp_server() as inbox:
             self.login(member_staff)
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 self.client.post(self.url_of("service_edit", self.own.uuid), {**FORM, "name": "居場所カフェ"})
             self.assertEqual(len(inbox), 1)
             self.assertEqual(inbox[0]["To"], "jimukyoku@alpha.example.jp")
@@ -123,7 +123,7 @@ class StaffDirectoryTestCase(BaseTestCase):
                 change = ServiceChange.objects.get(service=self.own, status=ServiceChange.Status.PENDING)
             self.assertIn(f"/staff/directory/changes/{change.uuid}/", proposal.replace("\n", ""))
             self.login(self.admin)
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 self.client.post(
                     self.url_of("change", change.uuid),
                     {"action": "reject", "reason": "正式名で書いてください"},
@@ -132,12 +132,12 @@ class StaffDirectoryTestCase(BaseTestCase):
             self.assertIn("差し戻されました", inbox[1]["Subject"])
             self.assertIn("正式名で書いてください", body_of(inbox[1]))
             self.login(member_staff)
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 self.client.post(self.url_of("service_edit", self.own.uuid), {**FORM, "name": "居場所カフェ"})
             with scopes_disabled():
                 change = ServiceChange.objects.get(service=self.own, status=ServiceChange.Status.PENDING)
             self.login(self.admin)
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 self.client.post(self.url_of("change", change.uuid), {"action": "approve"})
             self.assertEqual(len(inbox), 4)
             self.assertEqual(inbox[3]["To"], member_staff.email)

@@ -10,15 +10,12 @@ the organisation goes out only after the commit.
 from __future__ import annotations
 
 import datetime
-import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,27 +33,31 @@ from partnership.models import (
 )
 from partnership.queries import CHANGEABLE_FIELDS, add_years, field_label, open_expulsion
 from platforms.models import Platform
-
-logger = logging.getLogger(__name__)
-
+from tsunagari.lib import mail
 
 # ---------------------------------------------------------------------------
 # Helpers
 
 
 def _mail(member: MemberOrganisation, event: str, context: dict[str, Any]) -> None:
-    """Send ``email/lifecycle_<event>`` to the organisation once the transaction commits."""
+    """Queue ``email/lifecycle_<event>`` to the organisation (the outbox sends it after commit).
+
+    The idempotency key is the event and the change, withdrawal or expulsion it is about.
+    """
+    if not member.email:
+        return
     platform = member.platform
+    about = next(value for value in context.values() if hasattr(value, "uuid"))
     context = {"member": member, "platform": platform, "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"partnership/email/lifecycle_{event}_subject.txt", context)
-    body = render_to_string(f"partnership/email/lifecycle_{event}.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
+    mail.queue_template(
+        f"partnership/email/lifecycle_{event}",
+        context,
         to=[member.email],
         reply_to=[platform.contact_email] if platform.contact_email else None,
+        platform=platform,
+        key=f"member.{event}:{about.uuid}",
+        kind=f"member.{event}",
     )
-    transaction.on_commit(message.send, robust=True)
 
 
 def _actor(request: HttpRequest) -> User | None:

@@ -9,8 +9,6 @@ audit entry; mail goes out only after the commit.
 from __future__ import annotations
 
 import datetime
-import logging
-import smtplib
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,11 +16,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,9 +32,8 @@ from partnership.models import (
     OrgType,
 )
 from platforms.models import Platform
+from tsunagari.lib import mail
 from tsunagari.lib.text import normalise_name
-
-logger = logging.getLogger(__name__)
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -218,6 +213,7 @@ def possible_duplicates(application: Application) -> Duplicates:
 
 
 @transaction.atomic
+@transaction.atomic
 def do_submit_application(
     platform: Platform, cleaned: dict[str, Any], *, request: HttpRequest
 ) -> tuple[Application, bool]:
@@ -267,7 +263,7 @@ def do_submit_application(
         request=request,
         label=_("入会申込フォーム"),
     )
-    transaction.on_commit(lambda: _mail_submission(application))
+    _mail_submission(application)
     return application, True
 
 
@@ -347,7 +343,7 @@ def do_approve_application(
         },
         request=request,
     )
-    transaction.on_commit(lambda: _mail_decision(application))
+    _mail_decision(application)
     return member
 
 
@@ -364,7 +360,7 @@ def do_reject_application(application: Application, *, reason: str, request: Htt
     application.decided_by = request.user if request.user.is_authenticated else None
     application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
     log_action("application.rejected", actor=request.user, obj=application, request=request)
-    transaction.on_commit(lambda: _mail_decision(application))
+    _mail_decision(application)
     return application
 
 
@@ -399,14 +395,9 @@ def _member_for(application: Application, today: datetime.date) -> MemberOrganis
 # --- mail ----------------------------------------------------------------------------------------
 
 
-def _send(subject_template: str, body_template: str, context: dict[str, Any], to: list[str]) -> None:
-    """Send one plain-text mail; a mail failure is logged and must not undo a committed write."""
-    subject = "".join(render_to_string(subject_template, context).splitlines()).strip()
-    body = render_to_string(body_template, context)
-    try:
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("could not send %s to %d recipient(s)", body_template, len(to))
+def _send(name: str, context: dict[str, Any], to: list[str], *, key: str, platform: Platform) -> None:
+    """Queue one plain-text mail in the outbox (sent by the worker once the transaction commits)."""
+    mail.queue_template(name, context, to=to, platform=platform, key=key, kind=key.split(":")[0])
 
 
 def _context(application: Application) -> dict[str, Any]:
@@ -424,18 +415,21 @@ def _context(application: Application) -> dict[str, Any]:
 def _mail_submission(application: Application) -> None:
     with scope(platform=application.platform):
         context = _context(application)
+    platform = application.platform
     _send(
-        "partnership/email/application_received_subject.txt",
-        "partnership/email/application_received.txt",
+        "partnership/email/application_received",
         context,
         [application.email],
+        key=f"application.received:{application.uuid}",
+        platform=platform,
     )
-    if application.platform.contact_email:
+    if platform.contact_email:
         _send(
-            "partnership/email/application_notify_subject.txt",
-            "partnership/email/application_notify.txt",
+            "partnership/email/application_notify",
             context,
-            [application.platform.contact_email],
+            [platform.contact_email],
+            key=f"application.notify:{application.uuid}",
+            platform=platform,
         )
 
 
@@ -447,8 +441,9 @@ def _mail_decision(application: Application) -> None:
             context["tier"] = application.organisation.tier
     kind = "approved" if application.status == Application.Status.APPROVED else "rejected"
     _send(
-        f"partnership/email/application_{kind}_subject.txt",
-        f"partnership/email/application_{kind}.txt",
+        f"partnership/email/application_{kind}",
         context,
         [application.email],
+        key=f"application.{kind}:{application.uuid}",
+        platform=application.platform,
     )

@@ -100,7 +100,7 @@ class JoinFormTestCase(BaseTestCase):
         self.platform.contact_email = "pf@alpha.example.jp"
         self.platform.save()
         with smtp_server() as inbox:
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 response = self.post()
         self.assertRedirects(response, "/p/alpha/join/done/")
         [application] = applications()
@@ -133,7 +133,7 @@ class JoinFormTestCase(BaseTestCase):
 
     def test_it_mails_only_the_applicant_when_the_platform_has_no_contact_address(self) -> None:
         with smtp_server() as inbox:
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 self.post()
         self.assertEqual([m["To"] for m in inbox], ["info@hidamari.example.jp"])
 
@@ -266,7 +266,7 @@ class JoinFormTestCase(BaseTestCase):
         self.assertContains(response, "以前に会員だった団体からの申込です。再入会の理由を記入してください")
         self.assertEqual(applications(), [])
         with smtp_server() as inbox:
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 response = self.post(rejoin_reason="理事会を刷新し、規約を遵守する体制を整えました。")
         self.assertEqual(response.status_code, 302)
         [application] = applications()
@@ -277,9 +277,9 @@ class JoinFormTestCase(BaseTestCase):
 
     def test_it_stores_one_application_when_the_form_is_sent_twice(self) -> None:
         with smtp_server() as inbox:
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 first = self.post()
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 second = self.post()
         self.assertRedirects(first, "/p/alpha/join/done/")
         self.assertRedirects(second, "/p/alpha/join/done/")
@@ -300,7 +300,7 @@ class JoinFormTestCase(BaseTestCase):
 
     def test_it_quietly_drops_what_a_bot_fills_into_the_honeypot(self) -> None:
         with smtp_server() as inbox:
-            with self.captureOnCommitCallbacks(execute=True):
+            with self.mail_sent():
                 response = self.post(extra_note="http://spam.example/")
         self.assertRedirects(response, "/p/alpha/join/done/")
         self.assertEqual(applications(), [])
@@ -325,7 +325,7 @@ class JoinFormTestCase(BaseTestCase):
         names = ["一", "二", "三", "四", "五", "六"]
         with smtp_server() as inbox:
             for i, name in enumerate(names):
-                with self.captureOnCommitCallbacks(execute=True):
+                with self.mail_sent():
                     response = self.post(
                         name=f"NPO法人{name}の会",
                         email=f"info{i}@example.jp",

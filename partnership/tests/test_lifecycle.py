@@ -83,7 +83,7 @@ class ChangeReviewTestCase(BaseTestCase):
             }
         )
         self.login(self.admin)
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             response = self.client.post(self.url("partnership:change", change.uuid), {"action": "apply"})
         self.assertRedirects(response, self.url("partnership:changes"))
         member = refreshed(self.member_org)
@@ -132,7 +132,7 @@ class ChangeReviewTestCase(BaseTestCase):
         self.login(self.users[Role.SECRETARIAT_STAFF])
         response = self.client.post(self.url("partnership:change", change.uuid), {"action": "return"})
         self.assertContains(response, "差戻しの理由を入力してください")
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             response = self.client.post(
                 self.url("partnership:change", change.uuid),
                 {"action": "return", "reason": "根拠資料を添付してください"},
@@ -197,7 +197,7 @@ class WithdrawalTestCase(BaseTestCase):
 
     def accept(self, withdrawal: Withdrawal):  # type: ignore[no-untyped-def]
         self.login(self.admin)
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             response = self.client.post(
                 self.url("partnership:withdrawal", withdrawal.uuid), {"action": "accept"}
             )
@@ -269,7 +269,7 @@ class WithdrawalTestCase(BaseTestCase):
         url = self.url("partnership:withdraw", self.member_org.uuid)
         response = self.client.post(url, {"effective_on": "2024-03-01"})
         self.assertContains(response, "退会日: 退会日は入会日（2024-04-01）以降にしてください")
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             response = self.client.post(url, {"effective_on": "2025-06-30", "reason": "書面で提出"})
         self.assertRedirects(response, self.url("partnership:member", self.member_org.uuid))
         with scopes_disabled():
@@ -318,7 +318,7 @@ class ExpulsionTestCase(BaseTestCase):
         self.expel_url = self.url("partnership:expel", self.member_org.uuid)
 
     def post(self, step: str, **data):  # type: ignore[no-untyped-def]
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             response = self.client.post(self.expel_url, {"step": step, **data})
         return response, inbox
 

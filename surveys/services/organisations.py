@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,6 +15,7 @@ from audit.services import log_action
 from partnership.models import MemberOrganisation
 from surveys.models import Invitation, Reminder, Response, Survey
 from surveys.services.collection import unused_codes
+from tsunagari.lib import mail
 
 
 def tracking(survey: Survey) -> list[dict[str, Any]]:
@@ -82,8 +81,11 @@ def do_invite_members(survey: Survey, *, actor: Any = None) -> int:
     return len(created)
 
 
-def do_remind(survey: Survey, *, survey_url: str, actor: Any = None, first: bool = False) -> int:
-    """E-mail every invited member that has not answered (one message each, recorded as sent)."""
+@transaction.atomic
+def do_remind(
+    survey: Survey, *, survey_url: str, actor: Any = None, first: bool = False
+) -> list[mail.OutboxMail]:
+    """Queue a mail to every invited member that has not answered (one each, recorded as a reminder)."""
     answered = set(
         Response.objects.submitted()
         .filter(survey=survey, organisation__isnull=False)
@@ -94,7 +96,7 @@ def do_remind(survey: Survey, *, survey_url: str, actor: Any = None, first: bool
         .exclude(organisation_id__in=answered)
         .select_related("organisation")
     )
-    sent = 0
+    mails: list[mail.OutboxMail] = []
     for invitation in pending:
         member = invitation.organisation
         assert member is not None
@@ -110,25 +112,27 @@ def do_remind(survey: Survey, *, survey_url: str, actor: Any = None, first: bool
         }
         subject = render_to_string("surveys/email/reminder_subject.txt", context).strip()
         body = render_to_string("surveys/email/reminder.txt", context)
-        EmailMessage(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [member.email],
-            reply_to=[survey.platform.contact_email] if survey.platform.contact_email else None,
-        ).send()
-        with transaction.atomic():
-            Reminder.objects.create(
+        reminder = Reminder.objects.create(
+            platform=survey.platform,
+            survey=survey,
+            organisation=member,
+            sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        mails.append(
+            mail.queue(
+                to=[member.email],
+                subject=subject,
+                body=body,
+                reply_to=[survey.platform.contact_email] if survey.platform.contact_email else None,
                 platform=survey.platform,
-                survey=survey,
-                organisation=member,
-                sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+                key=f"survey.reminder:{survey.uuid}:{member.uuid}:{reminder.pk}",
+                kind="survey.invitation" if first else "survey.reminder",
             )
-        sent += 1
+        )
     log_action(
-        "survey.reminders_sent", actor=actor, platform=survey.platform, obj=survey, data={"count": sent}
+        "survey.reminders_sent", actor=actor, platform=survey.platform, obj=survey, data={"count": len(mails)}
     )
-    return sent
+    return mails
 
 
 # Answer codes of the organisation template that describe a service for the directory.

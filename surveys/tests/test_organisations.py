@@ -48,7 +48,8 @@ class OrganisationSurveyTestCase(BaseTestCase):
     def test_it_invites_every_member_reminds_non_respondents_and_tracks_the_rate(self) -> None:
         url = self.url("surveys:organisations", self.survey.uuid)
         with smtp_server() as inbox:
-            self.client.post(url, {"action": "invite"})
+            with self.mail_sent():
+                self.client.post(url, {"action": "invite"})
             self.assertEqual(
                 sorted(m["To"] for m in inbox), sorted([self.member_org.email, "hidamari@example.jp"])
             )
@@ -60,7 +61,8 @@ class OrganisationSurveyTestCase(BaseTestCase):
             page = self.client.get(url)
             self.assertContains(page, "回答 1 / 依頼 2 団体")
             inbox.clear()
-            self.client.post(url, {"action": "remind"})
+            with self.mail_sent():
+                self.client.post(url, {"action": "remind"})
             self.assertEqual([m["To"] for m in inbox], [self.member_org.email])
             self.assertIn("【再送・ご回答のお願い】", inbox[0]["Subject"])
         with scope(platform=self.platform):

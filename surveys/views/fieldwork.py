@@ -19,6 +19,7 @@ from surveys.models import Invitation, PaperEntry, Response, Sample, Survey
 from surveys.services import organisations, paper, sampling
 from surveys.services.imports import ImportRejected
 from surveys.views.builder import _download, allow
+from tsunagari.lib import mail
 
 
 def survey_url(request: HttpRequest, survey: Survey) -> str:
@@ -206,21 +207,25 @@ def organisation_tracking(request: HttpRequest, platform_slug: str, uuid: UUID) 
         action = request.POST.get("action")
         if action == "invite":
             count = organisations.do_invite_members(survey, actor=request.user)
-            sent = (
+            queued = (
                 organisations.do_remind(
                     survey, survey_url=survey_url(request, survey), actor=request.user, first=True
                 )
                 if survey.is_open
-                else 0
+                else []
             )
             messages.success(
                 request,
-                _("%(n)d団体に招待コードを発行し、%(m)d通の依頼メールを送りました。")
-                % {"n": count, "m": sent},
+                _("%(n)d団体に招待コードを発行しました。") % {"n": count}
+                + mail.notice(queued, _("%(m)d通の依頼メール") % {"m": len(queued)}),
             )
         elif action == "remind":
-            sent = organisations.do_remind(survey, survey_url=survey_url(request, survey), actor=request.user)
-            messages.success(request, _("未回答の%(n)d団体に督促メールを送りました。") % {"n": sent})
+            queued = organisations.do_remind(
+                survey, survey_url=survey_url(request, survey), actor=request.user
+            )
+            messages.success(
+                request, mail.notice(queued, _("未回答の%(n)d団体への督促メール") % {"n": len(queued)})
+            )
         elif action == "export":
             response = get_object_or_404(Response, uuid=request.POST.get("response"), survey=survey)
             service = organisations.do_export_to_directory(response, actor=request.user)

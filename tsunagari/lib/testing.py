@@ -7,15 +7,23 @@ Every staff view is tested for the cross-tenant 404 with these fixtures
 from __future__ import annotations
 
 import datetime
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
 
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client, TestCase
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
+from django_tasks_db.management.commands import db_worker
 
 from accounts.models import Role, User
 from partnership.models import ActivityField, MemberOrganisation, MemberTier, OrgType
 from platforms.models import Platform
 from platforms.services import do_create_platform
+from tsunagari.lib import mail
 
 PASSWORD = "correct horse battery staple"
 
@@ -44,6 +52,40 @@ def make_member(platform: Platform, name: str, **extra) -> MemberOrganisation:  
         member = MemberOrganisation.objects.create(platform=platform, name=name, **defaults)
         member.fields.set(fields if fields is not None else ActivityField.objects.filter(code="poverty"))
         return member
+
+
+def run_tasks() -> str:
+    """Run the real django-tasks database worker until its queues are empty; returns its output.
+
+    On SQLite with transaction_mode IMMEDIATE the worker opens its own ``BEGIN EXCLUSIVE``,
+    which cannot nest in the test case's transaction; saying EXCLUSIVE (the same as IMMEDIATE
+    in WAL mode) makes it use ``transaction.atomic`` instead, i.e. a savepoint here. Between
+    tasks the worker closes "old" connections, which inside a test case would close the test's
+    own connection, so that hook is kept from running (Django's test client does the same).
+    """
+    out = io.StringIO()
+    mode = getattr(connection, "transaction_mode", None)
+    if connection.vendor == "sqlite":
+        connection.transaction_mode = "EXCLUSIVE"  # type: ignore[attr-defined]
+    keep_connection = mock.patch.object(db_worker, "close_old_connections", lambda: None)
+    try:
+        keep_connection.start()
+        call_command(
+            "db_worker",
+            "--batch",
+            "--queue-name",
+            "*",
+            "--no-startup-delay",
+            "--no-reload",
+            stdout=out,
+            stderr=out,
+            verbosity=0,
+        )
+    finally:
+        keep_connection.stop()
+        if connection.vendor == "sqlite":
+            connection.transaction_mode = mode  # type: ignore[attr-defined]
+    return out.getvalue()
 
 
 class BaseTestCase(TestCase):
@@ -95,3 +137,10 @@ class BaseTestCase(TestCase):
 
         slug = (platform or self.platform).slug
         return reverse(name, args=[slug, *args], kwargs=kwargs or None)
+
+    @contextmanager
+    def mail_sent(self) -> Iterator[None]:
+        """Run the block's commit hooks, then send the mail it queued (as the worker does)."""
+        with self.captureOnCommitCallbacks(execute=True):
+            yield
+        mail.send_due()
