@@ -109,7 +109,7 @@ MAIL_LIST_FIELDS = ("uuid", "to", "subject", "state", "attempts", "created_at", 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
 def mail_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
-    outbox_mail = get_object_or_404(OutboxMail.objects.all(), uuid=uuid)
+    outbox_mail: OutboxMail = get_object_or_404(OutboxMail.objects.all(), uuid=uuid)
     if request.method == "POST":
         if do_requeue_mail(outbox_mail, request=request):
             messages.success(request, _("再送を予約しました。"))
