@@ -1,62 +1,66 @@
-"""Crisis words (希死念慮・自傷) in a message, whatever the width, kana or spacing.
+"""Crisis expressions (希死念慮・自傷) in a message, and the 24-hour lines to answer them with.
 
-A message that contains one is answered at once, day or night, with 24-hour crisis lines
-and flagged urgent for counsellors. Matching is deliberately broad: a false alarm costs a
+A message that carries one is answered at once, day or night, with 24-hour crisis lines and
+flagged urgent for counsellors. Recognition is by meaning (``consultations.crisis_rules``:
+SudachiPy's normalised forms and patterns over them, so 消えてしまいたい, 死にたくなる,
+死ねたらいいのに, ｼﾆﾀｲ and 生まれてこなければよかった are found) plus the words the platform's
+secretariat added (``CrisisWord``). It stays deliberately broad: a false alarm costs a
 counsellor a look, a miss can cost a life.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
-import jaconv
-
+from consultations.crisis_models import CrisisWord
+from consultations.crisis_rules import CATEGORY_LABELS, Match, PlatformWord, platform_word, recognise_text
 from platforms.models import Platform
 
-CRISIS_WORDS = [
-    "死にたい",
-    "しにたい",
-    "死んでしまいたい",
-    "死のう",
-    "死ぬしかない",
-    "消えたい",
-    "きえたい",
-    "いなくなりたい",
-    "自殺",
-    "じさつ",
-    "生きていたくない",
-    "生きているのがつらい",
-    "生きるのがつらい",
-    "生きる意味がない",
-    "自傷",
-    "リストカット",
-    "リスカ",
-    "首をつ",
-    "首吊",
-    "飛び降り",
-    "とびおり",
-    "オーバードーズ",
-    "楽になりたい",
-]
-
-_SEPARATORS = re.compile(r"[\s\u3000・.,、。…‥~〜ー\-_*!！?？「」『』()（）]+")
+# The category stored in clear on an urgent consultation; the matched words are encrypted.
+URGENT_REASON = "希死念慮・自傷の表現"
 
 
-def normalise(text: str) -> str:
-    """NFKC (full-width ASCII and half-width kana), katakana → hiragana, no spaces or marks."""
-    text = unicodedata.normalize("NFKC", jaconv.h2z(text, kana=True, ascii=False, digit=False))
-    text = jaconv.kata2hira(text).lower()
-    return _SEPARATORS.sub("", text)
+@dataclass(frozen=True)
+class Recognition:
+    matches: tuple[Match, ...]
+
+    @property
+    def crisis(self) -> bool:
+        return bool(self.matches)
+
+    @property
+    def matched(self) -> list[str]:
+        return list(dict.fromkeys(match.text for match in self.matches))
+
+    @property
+    def categories(self) -> list[str]:
+        return list(dict.fromkeys(CATEGORY_LABELS[match.category] for match in self.matches))
 
 
-_NORMALISED = sorted({normalise(word) for word in CRISIS_WORDS}, key=len, reverse=True)
+def platform_words(platform: Platform | None) -> list[PlatformWord]:
+    """The platform's own words (the caller is inside the platform's scope)."""
+    if platform is None:
+        return []
+    return [
+        platform_word(word)
+        for word in CrisisWord.objects.filter(platform=platform).values_list("word", flat=True)
+    ]
 
 
-def crisis_words_in(text: str) -> list[str]:
-    body = normalise(text)
-    return [word for word in _NORMALISED if word in body]
+def recognise(
+    text: str, platform: Platform | None = None, *, words: list[PlatformWord] | None = None
+) -> Recognition:
+    """Crisis expressions in ``text``: the built-in rules and ``platform``'s own words
+    (pass ``words`` from ``platform_words`` to read them once for many messages)."""
+    if not text or not text.strip():
+        return Recognition(())
+    extra = words if words is not None else platform_words(platform)
+    return Recognition(tuple(recognise_text(text, extra)))
+
+
+def crisis_words_in(text: str, platform: Platform | None = None) -> list[str]:
+    """The crisis expressions of ``text`` as written (empty: no crisis)."""
+    return recognise(text, platform).matched
 
 
 @dataclass(frozen=True)
@@ -103,3 +107,54 @@ def crisis_reply(platform: Platform) -> str:
         f"{lines}\n"
         "このチャットの相談員も、できるだけ早くお返事します。"
     )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    crisis_total: int
+    ordinary_total: int
+    found: int
+    misses: list[str]
+    false_alarms: list[tuple[str, list[str]]]
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.crisis_total if self.crisis_total else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return len(self.false_alarms) / self.ordinary_total if self.ordinary_total else 0.0
+
+
+LABELS = ("crisis", "ordinary")
+
+
+def read_corpus(content: str) -> list[tuple[str, str]]:
+    """``label<TAB>text`` lines (``#`` comments and blank lines skipped) as (label, text)."""
+    rows = []
+    for number, line in enumerate(content.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, tab, text = line.partition("\t")
+        if not tab or label not in LABELS or not text.strip():
+            raise ValueError(
+                f"line {number}: expected 'crisis<TAB>text' or 'ordinary<TAB>text', got {line!r}"
+            )
+        rows.append((label, text))
+    return rows
+
+
+def evaluate(rows: list[tuple[str, str]], *, words: list[PlatformWord] | None = None) -> Evaluation:
+    misses: list[str] = []
+    false_alarms: list[tuple[str, list[str]]] = []
+    crisis_total = found = 0
+    for label, text in rows:
+        result = recognise(text, words=words or [])
+        if label == "crisis":
+            crisis_total += 1
+            found += result.crisis
+            if not result.crisis:
+                misses.append(text)
+        elif result.crisis:
+            false_alarms.append((text, result.matched))
+    return Evaluation(crisis_total, len(rows) - crisis_total, found, misses, false_alarms)

@@ -17,6 +17,7 @@ from collections import Counter
 from django.utils import timezone
 
 from consultations import demo_casework
+from consultations.crisis import URGENT_REASON
 from consultations.crypto import blind_index
 from consultations.models import (
     BusinessHours,
@@ -159,7 +160,8 @@ def _conversations(platform: Platform, created: Counter[str]) -> None:
             channel=channel,
             state=state,
             urgent=urgent,
-            urgent_reason="希死念慮・自傷の語: 消えたい" if urgent else "",
+            urgent_reason=URGENT_REASON if urgent else "",
+            urgent_words="消えたい" if urgent else "",
             opened_at=opened,
             arrived_in_hours=False,
         )

@@ -171,7 +171,10 @@ class Conversation(models.Model):
         _("状態"), max_length=10, choices=ConversationState.choices, default=ConversationState.NEW
     )
     urgent = models.BooleanField(_("緊急"), default=False)
+    # Why it is urgent, as a category only (希死念慮・自傷の表現, 相談員がリスク「高」以上を記録);
+    # the words that made it urgent are consultation content and kept encrypted beside it.
     urgent_reason = models.CharField(_("緊急の理由"), max_length=120, blank=True)
+    urgent_words = EncryptedTextField(_("緊急と判断した表現"), blank=True)
     opened_at = models.DateTimeField(_("開始"), default=timezone.now)
     closed_at = models.DateTimeField(_("終了"), null=True, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -460,3 +463,4 @@ class LinkClickDay(models.Model):
 
 # Casework (the counsellor's record, consent, referrals, case conferences) lives beside these.
 from consultations.casework_models import *  # noqa: E402, F403
+from consultations.crisis_models import *  # noqa: E402, F403

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from sudachipy import Dictionary, SplitMode
+from sudachipy import SplitMode
+
+from tsunagari.lib.japanese import tokenizer
 
 # Parts of speech that carry content; 非自立可能 verbs (いる, ある, する, なる…) are left out.
 CONTENT = {"名詞", "動詞", "形容詞"}
@@ -15,15 +16,10 @@ SKIP_SUBCLASSES = {"非自立可能", "数詞", "代名詞"}
 STOPWORDS = {"こと", "もの", "ため", "よう", "方", "時", "人", "思う", "特に", "ない"}
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():  # type: ignore[no-untyped-def]
-    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
-
-
 def keywords_of(text: str) -> set[str]:
     """The distinct content words of ``text`` in Sudachi's normalised form (寂しい, 淋しい → 寂しい)."""
     words = set()
-    for morpheme in _tokenizer().tokenize(text):
+    for morpheme in tokenizer().tokenize(text, SplitMode.C):
         pos = morpheme.part_of_speech()
         if pos[0] not in CONTENT or pos[1] in SKIP_SUBCLASSES:
             continue

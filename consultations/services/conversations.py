@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import log_action
-from consultations.crisis import crisis_reply, crisis_words_in
+from consultations.crisis import URGENT_REASON, crisis_reply, recognise
 from consultations.hours import Schedule, format_slot
 from consultations.models import (
     ChannelKind,
@@ -100,17 +100,21 @@ def do_receive(
         if conversation.state == ConversationState.WAITING:
             conversation.state = ConversationState.OPEN
         received = Received(message, conversation, opened)
-        words = crisis_words_in(text) if kind in (MessageKind.TEXT, MessageKind.POSTBACK) else []
-        if words:
+        found = (
+            recognise(text, consulter.platform) if kind in (MessageKind.TEXT, MessageKind.POSTBACK) else None
+        )
+        if found is not None and found.crisis:
             if not conversation.urgent:
                 conversation.urgent = True
-                conversation.urgent_reason = "希死念慮・自傷の語: " + "、".join(words[:3])
+                # The category in clear, the words as written only encrypted (urgent_words).
+                conversation.urgent_reason = URGENT_REASON
+                conversation.urgent_words = "、".join(found.matched[:3])
                 log_action(
                     "consultation.flagged_urgent",
                     platform=consulter.platform,
                     obj=conversation,
                     label="auto",
-                    data={"words": len(words)},
+                    data={"words": len(found.matched)},
                 )
             if not _said_recently(conversation, "crisis", CRISIS_REPLY_QUIET, at):
                 received.auto_replies.append(

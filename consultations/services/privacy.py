@@ -128,7 +128,9 @@ def erase_conversations(ids: list[int], now: datetime.datetime) -> dict[str, int
     Message.objects.filter(conversation_id__in=ids, delivery=Delivery.PENDING).update(
         delivery=Delivery.FAILED, delivery_error="erased"
     )
-    Conversation.objects.filter(pk__in=ids).exclude(urgent_reason="").update(urgent_reason="")
+    Conversation.objects.filter(pk__in=ids).exclude(urgent_reason="", urgent_words="").update(
+        urgent_reason="", urgent_words=""
+    )
     consultations = Conversation.objects.filter(pk__in=ids, content_deleted_at__isnull=True).update(
         content_deleted_at=now
     )

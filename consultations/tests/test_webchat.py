@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.db import connection
 from django.test import Client
 from django_scopes import scope
 
+from consultations.crisis_models import CrisisWord
 from consultations.models import BusinessHours, Consulter, Conversation, Direction, Message
 from consultations.services.channels import desk_settings
 from consultations.services.conversations import do_close
@@ -122,3 +124,33 @@ class WebChatTestCase(BaseTestCase):
         self.client.post("/p/alpha/chat/room/", {"text": "また話したい"})
         with scope(platform=self.platform):
             self.assertEqual(Conversation.objects.count(), 2)
+
+    def test_it_answers_a_conjugated_crisis_message_at_once_and_flags_it_urgent(self) -> None:
+        # Issue 19: this message got no crisis reply and no 緊急 flag from the substring list.
+        self.start("もう消えてしまいたいと思うこともあります")
+        page = self.client.get("/p/alpha/chat/room/")
+        self.assertContains(page, "24時間つながります")
+        self.assertContains(page, "0120-279-338")
+        with scope(platform=self.platform):
+            conversation = Conversation.objects.get()
+            self.assertTrue(conversation.urgent)
+            self.assertEqual(conversation.urgent_reason, "希死念慮・自傷の表現")
+            self.assertEqual(conversation.urgent_words, "消えてしまいたい")
+            # Issue 16: the matched words are stored encrypted, not in clear beside the content.
+            raw = (
+                Conversation.objects.filter(pk=conversation.pk).values_list("urgent_reason", flat=True).get()
+            )
+            self.assertNotIn("消え", raw)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT urgent_words FROM consultations_conversation WHERE id = %s", [conversation.pk]
+                )
+                stored = cursor.fetchone()[0]
+            self.assertNotIn("消え", stored)
+            self.assertTrue(stored.startswith("gAAAA"))  # a Fernet token
+
+    def test_it_answers_a_crisis_word_the_secretariat_added(self) -> None:
+        with scope(platform=self.platform):
+            CrisisWord.objects.create(platform=self.platform, word="〇〇大橋", folded="〇〇大橋")
+        self.start("今から〇〇大橋に行きます")
+        self.assertContains(self.client.get("/p/alpha/chat/room/"), "0120-279-338")

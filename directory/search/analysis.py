@@ -19,37 +19,18 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
-import unicodedata
 from dataclasses import dataclass
 
 import jaconv
-from sudachipy import Dictionary, SplitMode
+from sudachipy import SplitMode
 
 from directory.search import synonyms
+from tsunagari.lib.japanese import normalise
+from tsunagari.lib.japanese import tokenizer as _tokenizer
 
 _SKIP_POS = frozenset({"補助記号", "空白", "助詞", "助動詞"})
 _NON_TOKEN = re.compile(r"[^\w]+")
 _KATAKANA = re.compile(r"^[\u30a0-\u30ffー]+$")
-_local = threading.local()
-
-
-@functools.cache
-def _dictionary() -> Dictionary:
-    return Dictionary(dict="core")
-
-
-def _tokenizer():  # type: ignore[no-untyped-def]
-    # Sudachi tokenizers are not shareable between threads; one per thread.
-    tokenizer = getattr(_local, "tokenizer", None)
-    if tokenizer is None:
-        tokenizer = _local.tokenizer = _dictionary().tokenizer()
-    return tokenizer
-
-
-def normalise(text: str) -> str:
-    """Width-fold and lower-case: the form every other step starts from."""
-    return jaconv.normalize(unicodedata.normalize("NFKC", text or "")).lower()
 
 
 def token(text: str) -> str:
