@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory.models import Service
 from partnership.models import MemberOrganisation
+from platforms.models import Platform
 
 from .casework_models import (
     AgeBand,
@@ -26,6 +27,8 @@ from .casework_models import (
     ShareItem,
     Topic,
 )
+from .crisis_models import CrisisWord
+from .crisis_rules import fold
 from .models import ChannelKind, ConversationState
 from .services.referrals import city_windows
 
@@ -341,3 +344,38 @@ class ErasureForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("消去の理由を入力してください。"))
         return reason
+
+
+class CrisisWordForm(forms.Form):
+    word = forms.CharField(
+        label=_("追加する語"),
+        max_length=40,
+        help_text=_(
+            "メッセージの中にこの語があれば、緊急として扱い24時間の相談先をすぐ返信します。"
+            "全角・半角、ひらがな・カタカナ、空白の違いは区別しません（例: 地域の橋の名前、若い人の言い方）。"
+        ),
+    )
+
+    def __init__(self, *args: Any, platform: Platform, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.platform = platform
+
+    def clean_word(self) -> str:
+        word = self.cleaned_data["word"].strip()
+        folded = fold(word)
+        if not folded:
+            raise forms.ValidationError(_("文字か数字を含む語を入力してください。"))
+        if CrisisWord.objects.filter(platform=self.platform, folded=folded).exists():
+            raise forms.ValidationError(
+                _("この語はもう登録されています（全角・半角やかなの違いは同じ語として扱います）。")
+            )
+        return word
+
+
+class CrisisTryForm(forms.Form):
+    messages = forms.CharField(
+        label=_("試すメッセージ（1行に1件）"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("判定を試すだけで、保存も記録もしません。"),
+    )

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from consultations.views import cases as views_cases
+from consultations.views import crisis, line, links, staff, webchat
 from consultations.views import inbox as views_inbox
-from consultations.views import line, links, staff, webchat
 from consultations.views import referrals as views_referrals
 from consultations.views import report as views_report
 
@@ -27,6 +27,14 @@ urlpatterns = [
         name="period_delete",
     ),
     path("p/<slug:platform_slug>/staff/consultations/links/", staff.links, name="links"),
+    path(
+        "p/<slug:platform_slug>/staff/consultations/crisis-words/", crisis.crisis_words, name="crisis_words"
+    ),
+    path(
+        "p/<slug:platform_slug>/staff/consultations/crisis-words/<uuid:uuid>/delete",
+        crisis.crisis_word_delete,
+        name="crisis_word_delete",
+    ),
     path(
         "p/<slug:platform_slug>/staff/consultations/links/<uuid:uuid>/qr.svg", staff.link_qr, name="link_qr"
     ),

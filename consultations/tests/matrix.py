@@ -10,6 +10,7 @@ import datetime
 
 from accounts.models import Role
 from consultations.casework_models import CannedReply, Case, CaseParticipant, Referral
+from consultations.crisis_models import CrisisWord
 from consultations.models import (
     BusinessHours,
     Channel,
@@ -42,7 +43,9 @@ def _desk_objects(platform: Platform) -> dict[str, object]:
     person = Consulter.objects.create(
         platform=platform, channel=channel, identity_hash=f"m{platform.slug}", label="MTRX"
     )
+    word = CrisisWord.objects.create(platform=platform, word="matrix", folded="matrix")
     return {
+        "consultations:crisis_word_delete": word,
         "consultations:person_export": person,
         "consultations:person_erase": person,
         "consultations:hours_delete": hours,

@@ -6,9 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from consultations.queries import public_help
 from surveys import logic
 from surveys.models import Response, Survey
 from surveys.services.collection import AnswerRefused, do_save_page, do_start_response, do_submit, pages
+from surveys.wellbeing import help_signal
 
 
 def _key(survey: Survey) -> str:
@@ -24,6 +26,10 @@ def _draft(request: HttpRequest, survey: Survey) -> Response | None:
     if not uuid:
         return None
     return Response.objects.filter(survey=survey, uuid=uuid, submitted_at__isnull=True).first()
+
+
+def _help_key(survey: Survey) -> str:
+    return f"surveys:help:{survey.uuid}"
 
 
 def _easy(request: HttpRequest) -> bool:
@@ -83,8 +89,11 @@ def page(request: HttpRequest, platform_slug: str, survey_slug: str, number: int
                     return redirect("surveys:page", platform_slug, survey.slug, max(1, index))
                 if index + 1 < len(sections):
                     return redirect("surveys:page", platform_slug, survey.slug, index + 2)
-                do_submit(response)
+                response = do_submit(response)
                 request.session.pop(_key(survey), None)
+                # Strong loneliness or a crisis expression: the done page shows where to turn.
+                if help_signal(response.answers, request.platform).show:  # type: ignore[attr-defined]
+                    request.session[_help_key(survey)] = True
                 return redirect("surveys:done", platform_slug, survey.slug)
         except AnswerRefused as exc:
             return render(
@@ -125,4 +134,10 @@ def _posted(section, data) -> dict:  # type: ignore[no-untyped-def]
 
 def done(request: HttpRequest, platform_slug: str, survey_slug: str) -> HttpResponse:
     survey = _survey(survey_slug)
-    return render(request, "surveys/answer_done.html", {"survey": survey, "easy": _easy(request)})
+    show_help = bool(request.session.get(_help_key(survey)))
+    context = {
+        "survey": survey,
+        "easy": _easy(request),
+        "help": public_help(request.platform) if show_help else None,  # type: ignore[attr-defined]
+    }
+    return render(request, "surveys/answer_done.html", context)

@@ -1,0 +1,52 @@
+"""A platform's own crisis words: added and removed by its secretariat, each change audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from audit.services import log_action
+from consultations.crisis_models import CrisisWord
+from consultations.crisis_rules import fold
+from platforms.models import Platform
+
+
+class DuplicateCrisisWord(ValueError):
+    pass
+
+
+def do_add_crisis_word(platform: Platform, word: str, *, actor: Any, request: Any = None) -> CrisisWord:
+    """Add ``word`` (stored as written, compared folded: width, case, kana, blanks)."""
+    word = word.strip()
+    folded = fold(word)
+    if not folded:
+        raise ValueError("a crisis word needs a letter or digit")
+    try:
+        with transaction.atomic():
+            item = CrisisWord.objects.create(platform=platform, word=word, folded=folded, added_by=actor)
+            # The word is configuration, not anyone's message: it is kept in the log.
+            log_action(
+                "consultation.crisis_word_added",
+                actor=actor,
+                platform=platform,
+                obj=item,
+                data={"word": word},
+                request=request,
+            )
+    except IntegrityError as error:
+        raise DuplicateCrisisWord(word) from error
+    return item
+
+
+def do_remove_crisis_word(item: CrisisWord, *, actor: Any, request: Any = None) -> None:
+    with transaction.atomic():
+        log_action(
+            "consultation.crisis_word_removed",
+            actor=actor,
+            platform=item.platform,
+            obj=item,
+            data={"word": item.word},
+            request=request,
+        )
+        item.delete()
