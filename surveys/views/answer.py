@@ -6,7 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from consultations.queries import public_help
+from consultations.crisis import crisis_lines
+from platforms.desks import desks_of
 from surveys import logic
 from surveys.models import Response, Survey
 from surveys.services.collection import AnswerRefused, do_save_page, do_start_response, do_submit, pages
@@ -26,6 +27,9 @@ def _draft(request: HttpRequest, survey: Survey) -> Response | None:
     if not uuid:
         return None
     return Response.objects.filter(survey=survey, uuid=uuid, submitted_at__isnull=True).first()
+
+
+HELP_DESKS = ("chat", "line", "fallback")
 
 
 def _help_key(survey: Survey) -> str:
@@ -134,10 +138,14 @@ def _posted(section, data) -> dict:  # type: ignore[no-untyped-def]
 
 def done(request: HttpRequest, platform_slug: str, survey_slug: str) -> HttpResponse:
     survey = _survey(survey_slug)
+    platform = request.platform  # type: ignore[attr-defined]
     show_help = bool(request.session.get(_help_key(survey)))
     context = {
         "survey": survey,
         "easy": _easy(request),
-        "help": public_help(request.platform) if show_help else None,  # type: ignore[attr-defined]
+        "show_help": show_help,
+        "crisis_lines": crisis_lines(platform) if show_help else [],
+        # The platform's own ways in: web chat, LINE, the window for when in doubt.
+        "help_desks": [d for d in desks_of(platform) if d.kind in HELP_DESKS] if show_help else [],
     }
     return render(request, "surveys/answer_done.html", context)
