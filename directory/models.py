@@ -908,6 +908,23 @@ class SupportListSettings(models.Model):
     fallback_hours = models.CharField(
         _("その受付日時"), max_length=60, blank=True, help_text=_("例: 月〜金 8:30〜17:15")
     )
+    # Services in none of the chosen categories (an imported directory often has none): printed
+    # under 「その他」 at the end, or under the category chosen here, or not at all.
+    print_others = models.BooleanField(
+        _("分類のない窓口も載せる"),
+        default=True,
+        help_text=_(
+            "掲載する分類のどれにも当てはまらない公開中の窓口を、下の分類（空欄なら「その他」）に載せます。"
+        ),
+    )
+    others_term = models.ForeignKey(
+        TaxonomyTerm,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("分類のない窓口を載せる分類"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = platform_manager()

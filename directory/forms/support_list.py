@@ -23,6 +23,8 @@ TEXT_FIELDS = (
     "fallback_name",
     "fallback_phone",
     "fallback_hours",
+    "print_others",
+    "others_term",
 )
 
 
@@ -39,9 +41,12 @@ class SupportListSettingsForm(forms.ModelForm):
         fields = TEXT_FIELDS
         widgets = {"intro": forms.Textarea(attrs={"rows": 3}), "size": forms.RadioSelect}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, terms: list[TaxonomyTerm] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["fallback_name"].required = True
+        others = self.fields["others_term"]
+        others.queryset = TaxonomyTerm.objects.filter(pk__in=[t.pk for t in terms or []])  # type: ignore[attr-defined]
+        others.empty_label = _("「その他」として最後にまとめて載せる")  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in TEXT_FIELDS}

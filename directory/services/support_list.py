@@ -46,6 +46,7 @@ from directory.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceQuerySet,
     SupportListCategory,
     SupportListRendering,
     SupportListSettings,
@@ -205,8 +206,16 @@ def _address(sals: Sequence[ServiceAtLocation], provider: str) -> list[str]:
     return lines
 
 
-def _services(terms: Sequence[TaxonomyTerm]) -> list[Service]:
-    """Public services in these categories with everything printed, in a fixed number of queries.
+def uncategorised(terms: Sequence[TaxonomyTerm]) -> ServiceQuerySet:
+    """Public services in none of ``terms`` (an imported directory often assigns none)."""
+    return Service.objects.public().exclude(
+        pk__in=Attribute.objects.filter(taxonomy_term__in=terms, service__isnull=False).values("service_id")
+    )
+
+
+def _services(terms: Sequence[TaxonomyTerm], *, others: bool = False) -> list[Service]:
+    """Public services in these categories (``others``: in none of them) with everything
+    printed, in a fixed number of queries.
 
     Related rows are prefetched into plain lists (``printed_*``): going through related managers
     would build a scoped queryset per row, which costs more than the whole query at 1,000 services.
@@ -223,10 +232,13 @@ def _services(terms: Sequence[TaxonomyTerm]) -> list[Service]:
     sals = ServiceAtLocation.objects.order_by("id").prefetch_related(
         rows("schedules", Schedule, "schedules"), Prefetch("location", queryset=locations)
     )
+    chosen = (
+        uncategorised(terms)
+        if others
+        else Service.objects.public().filter(attributes__taxonomy_term__in=terms)
+    )
     return list(
-        Service.objects.public()
-        .filter(attributes__taxonomy_term__in=terms)
-        .distinct()
+        chosen.distinct()
         .prefetch_related(
             rows("phones", PhoneRow, "phones"),
             rows("schedules", Schedule, "schedules"),
@@ -291,6 +303,20 @@ def build_document(
         entry = _entry(service, marks, SIZES[size], days)
         for term in ordered:
             sections[term.pk].entries.append(entry)
+    order = [sections[t.pk] for t in terms]
+    others = _services(terms, others=True) if settings.print_others else []
+    if others:
+        # Every published service reaches the booklet: those in no chosen category under the
+        # category the secretariat chose for them (after its own entries), or under 「その他」
+        # at the end.
+        target = settings.others_term
+        if target is not None and target.pk in sections:
+            section = sections[target.pk]
+        else:
+            section = Section("cat-others", target.name if target else _("その他"), len(terms) % 8, [])
+            order.append(section)
+        for service in others:
+            section.entries.append(_entry(service, [Mark(section.name, section.colour)], SIZES[size], days))
     owner = platform.owner_name
     today = timezone.localdate()
     return Document(
@@ -312,9 +338,45 @@ def build_document(
             settings.fallback_phone,
             settings.fallback_hours,
         ),
-        sections=[sections[t.pk] for t in terms],
+        sections=order,
         size=SIZES[size],
         lang=translation.get_language() or "ja",
+    )
+
+
+@dataclass(frozen=True)
+class PrintSummary:
+    """What the stored settings print: entries per section, and the services they leave out."""
+
+    sections: list[tuple[str, int]]
+    others_count: int  # public services in none of the chosen categories
+    others_section: str  # where they print ("" when they do not)
+    unprinted: list[Service]  # the first UNPRINTED_SHOWN of them, when they do not print
+    unprinted_count: int
+
+
+UNPRINTED_SHOWN = 50
+
+
+def print_summary(platform: Platform, settings: SupportListSettings) -> PrintSummary:
+    """For the staff page: the booklet's sections with their counts as printed, and a warning
+    list of published services that would not print."""
+    terms = chosen_terms(settings)
+    doc = build_document(platform, settings, settings.size, terms=terms)
+    others = uncategorised(terms).order_by("name_kana", "name", "id")
+    count = others.count()
+    printed = settings.print_others and count > 0
+    names = {t.pk: t.name for t in terms}
+    where = ""
+    if printed:
+        target = settings.others_term
+        where = names.get(target.pk, target.name) if target is not None else _("その他")
+    return PrintSummary(
+        sections=[(section.name, len(section.entries)) for section in doc.sections],
+        others_count=count,
+        others_section=where,
+        unprinted=[] if printed else list(others[:UNPRINTED_SHOWN]),
+        unprinted_count=0 if printed else count,
     )
 
 

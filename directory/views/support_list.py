@@ -58,12 +58,10 @@ def support_list_settings(request: HttpRequest, platform_slug: str) -> HttpRespo
     """Choose categories, their order, the size and the fallback window; preview without saving."""
     platform = request.platform  # type: ignore[attr-defined]
     settings = support_list.settings_for(platform)
-    form = SupportListSettingsForm(request.POST or None, instance=settings)
+    terms = support_list.available_terms(platform)
+    form = SupportListSettingsForm(request.POST or None, instance=settings, terms=terms)
     categories = CategoriesForm(
-        request.POST or None,
-        prefix="c",
-        terms=support_list.available_terms(platform),
-        chosen=support_list.chosen_terms(settings),
+        request.POST or None, prefix="c", terms=terms, chosen=support_list.chosen_terms(settings)
     )
     if request.method == "POST" and form.is_valid() and categories.is_valid():
         terms = categories.cleaned_data["terms"]
@@ -76,5 +74,10 @@ def support_list_settings(request: HttpRequest, platform_slug: str) -> HttpRespo
         support_list.do_save_settings(platform, form.values(), terms, request=request)
         messages.success(request, _("サポートリストの設定を保存しました。"))
         return redirect("directory:support_list_settings", platform_slug)
-    context = {"form": form, "categories": categories, "settings": settings}
+    context = {
+        "form": form,
+        "categories": categories,
+        "settings": settings,
+        "printed": support_list.print_summary(platform, settings),
+    }
     return render(request, "directory/support_list/settings.html", context)
