@@ -10,11 +10,26 @@ counsellor a look, a miss can cost a life.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from consultations.crisis_models import CrisisWord
-from consultations.crisis_rules import CATEGORY_LABELS, Match, PlatformWord, platform_word, recognise_text
+from consultations.crisis_rules import (
+    CATEGORY_LABELS,
+    SUICIDAL,
+    Match,
+    PlatformWord,
+    fold,
+    platform_word,
+    recognise_text,
+)
 from platforms.models import Platform
+
+logger = logging.getLogger(__name__)
+
+# Should recognition itself ever fail, a message is still checked against these words (folded
+# like platform words): the crisis answer must go out whatever happens.
+FALLBACK_WORDS = ("死にたい", "しにたい", "消えたい", "きえたい", "自殺", "死のう", "リスカ", "自傷", "遺書")
 
 # The category stored in clear on an urgent consultation; the matched words are encrypted.
 URGENT_REASON = "希死念慮・自傷の表現"
@@ -55,7 +70,14 @@ def recognise(
     if not text or not text.strip():
         return Recognition(())
     extra = words if words is not None else platform_words(platform)
-    return Recognition(tuple(recognise_text(text, extra)))
+    try:
+        return Recognition(tuple(recognise_text(text, extra)))
+    except Exception:  # never let the recogniser keep a message or its crisis answer back
+        logger.exception("crisis recognition failed; falling back to the word list")
+        folded = fold(text)
+        found = [Match(SUICIDAL, w, "fallback") for w in FALLBACK_WORDS if fold(w) in folded]
+        found += [Match(SUICIDAL, w.word, "fallback") for w in extra if w.folded and w.folded in folded]
+        return Recognition(tuple(found))
 
 
 def crisis_words_in(text: str, platform: Platform | None = None) -> list[str]:

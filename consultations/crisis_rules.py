@@ -146,7 +146,7 @@ OPENERS = frozenset({"副詞", "接続詞", "感動詞", "フィラー", "補助
 SKIPPED = frozenset({"補助記号", "空白"})
 WIDE_GAP = 6
 
-_SENTENCE_END = re.compile(r"[。．.！!？?\n]+")
+_SENTENCE = re.compile(r"[^。．.！!？?\n]+")
 # Colloquial endings evened out before Sudachi reads them.
 _COLLOQUIAL = (
     (re.compile(r"て[ぇェ]+"), "てえ"),  # 死にてぇ → 死にてえ (Sudachi: てえ = たい)
@@ -215,6 +215,8 @@ class Morpheme:
     form: str  # Sudachi's normalised form, lower-cased
     pos: str
     conjugation: str
+    start: int = 0  # offsets in the reading
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -229,31 +231,43 @@ def fold(text: str) -> str:
     return _NOT_LETTER.sub("", jaconv.kata2hira(normalise(text)))
 
 
-def readings(text: str) -> list[str]:
+def readings(text: str) -> list[tuple[str, bool]]:
     """The message as read by the rules: folded, colloquial endings evened out, plus the
-    all-hiragana and the joined-letters readings when the message needs them."""
+    all-hiragana and the joined-letters readings when the message needs them. Each comes with
+    whether it is as written (True) or a hiragana rereading, whose word cuts are Sudachi's
+    guesses over kana (ブロンド read as ぶろんど is cut ぶろん + ど)."""
     base = normalise(text)
     for pattern, replacement in _COLLOQUIAL:
         base = pattern.sub(replacement, base)
-    found = [base]
+    found = {base: True}
     if _KATAKANA_RUN.search(base):
-        found.append(jaconv.kata2hira(base))
+        found.setdefault(jaconv.kata2hira(base), False)
     if _SPACED.search(base):
         joined = _NOT_LETTER.sub("", base)
-        found.extend([joined, jaconv.kata2hira(joined)])
-    return list(dict.fromkeys(found))
+        found.setdefault(joined, True)
+        found.setdefault(jaconv.kata2hira(joined), False)
+    return list(found.items())
 
 
 def sentences(text: str) -> list[list[Morpheme]]:
+    """Morphemes of each sentence (offsets into ``text``); Sudachi limits its input, so a
+    sentence is read up to 2,000 characters."""
     tok = tokenizer()
     result = []
-    for sentence in _SENTENCE_END.split(text):
+    for found in _SENTENCE.finditer(text):
+        sentence = found.group()
         if not sentence.strip():
             continue
+        offset = found.start()
         result.append(
             [
                 Morpheme(
-                    m.surface(), m.normalized_form().lower(), m.part_of_speech()[0], m.part_of_speech()[5]
+                    m.surface(),
+                    m.normalized_form().lower(),
+                    m.part_of_speech()[0],
+                    m.part_of_speech()[5],
+                    offset + m.begin(),
+                    offset + m.end(),
                 )
                 for m in tok.tokenize(sentence[:2000], SplitMode.C)
             ]
@@ -336,31 +350,61 @@ def platform_word(word: str) -> PlatformWord:
     return PlatformWord(word, fold(word), forms)
 
 
-def _contains_run(forms: list[str], run: tuple[str, ...]) -> bool:
+def _contains_run(forms: list[str], starts: dict[str, list[int]], run: tuple[str, ...]) -> bool:
+    if not run or run[0] not in starts:
+        return False
     n = len(run)
-    return n > 0 and any(tuple(forms[i : i + n]) == run for i in range(len(forms) - n + 1))
+    return any(tuple(forms[i : i + n]) == run for i in starts[run[0]])
+
+
+def _written_at_boundaries(reading: str, boundaries: set[int], folded_word: str) -> bool:
+    """Whether ``folded_word`` is in ``reading`` (folded: kana, blanks and marks) starting and
+    ending where Sudachi cut words: ブロン in ﾌﾞﾛﾝを, ぶ ろ ん, but not in ブロンドの髪."""
+    hiragana = jaconv.kata2hira(reading)
+    if len(hiragana) != len(reading):  # folding must keep offsets; otherwise any occurrence counts
+        return folded_word in fold(reading)
+    index = [i for i, char in enumerate(hiragana) if not _NOT_LETTER.fullmatch(char)]
+    compact = "".join(hiragana[i] for i in index)
+    at = compact.find(folded_word)
+    while at >= 0:
+        if index[at] in boundaries and index[at + len(folded_word) - 1] + 1 in boundaries:
+            return True
+        at = compact.find(folded_word, at + 1)
+    return False
 
 
 def recognise_text(text: str, extra: Iterable[PlatformWord] = ()) -> list[Match]:
     """Every crisis expression in ``text``: the built-in rules, then the platform's words
-    (a word matches written in any width or kana, or inflected: 飛び込む finds 飛び込みたい)."""
+    (a word matches written in any width or kana, spaced, or inflected: 飛び込む finds
+    飛び込みたい; always as whole words: ブロン is not found in ブロンド)."""
     matches: list[Match] = []
     seen: set[str] = set()
     all_forms: list[str] = []
-    for reading in readings(text):
+    extra = list(extra)
+    cuts: list[tuple[str, set[int]]] = []
+    for reading, as_written in readings(text):
+        boundaries: set[int] = set()
         for words in sentences(reading):
             all_forms.extend(w.form for w in words if w.pos not in SKIPPED)
+            if extra:
+                boundaries.update(w.start for w in words)
+                boundaries.update(w.end for w in words)
             for match in match_rules(words):
                 if match.rule not in seen:
                     seen.add(match.rule)
                     matches.append(match)
+        if as_written:
+            cuts.append((reading, boundaries))
     # A phrase inside another one found by a second rule is shown once (楽になりたい in
     # もう楽になりたい).
     matches = [m for m in matches if not any(m.text in o.text and m.text != o.text for o in matches)]
-    extra = list(extra)
     if extra:
-        folded = fold(text)
+        starts: dict[str, list[int]] = {}
+        for i, form in enumerate(all_forms):
+            starts.setdefault(form, []).append(i)
         for word in extra:
-            if (word.folded and word.folded in folded) or _contains_run(all_forms, word.forms):
+            if (word.forms and word.forms[0] in starts and _contains_run(all_forms, starts, word.forms)) or (
+                word.folded and any(_written_at_boundaries(r, b, word.folded) for r, b in cuts)
+            ):
                 matches.append(Match(PLATFORM, word.word, f"platform:{word.folded}"))
     return matches

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from consultations import demo_casework
 from consultations.crisis import URGENT_REASON
+from consultations.crisis_models import CrisisWord
+from consultations.crisis_rules import fold
 from consultations.crypto import blind_index
 from consultations.models import (
     BusinessHours,
@@ -80,6 +82,9 @@ CONVERSATIONS = [
 ]
 
 
+YAMAGATA_CRISIS_WORDS = ("ブロン", "金パブ", "咳止めをまとめ飲み")
+
+
 def demo_secret(slug: str) -> str:
     """Demo-only LINE channel secret, derived from the slug (the simulator signs with it)."""
     return hashlib.sha256(f"tsunagari-demo-line:{slug}".encode()).hexdigest()[:32]
@@ -134,6 +139,11 @@ def _load_desk(platform: Platform, slug: str, created: Counter[str]) -> None:
             platform=platform, code=code, medium=medium, label=label, clicks=clicks, target=LinkTarget.LINE
         )
     created["tracked_links"] += len(YAMAGATA_LINKS)
+    # The secretariat's own crisis words, on top of the built-in rules: over-the-counter cough
+    # and cold medicines that young people take in overdoses (名前は一般的な俗称).
+    for word in YAMAGATA_CRISIS_WORDS:
+        CrisisWord.objects.create(platform=platform, word=word, folded=fold(word))
+    created["crisis_words"] += len(YAMAGATA_CRISIS_WORDS)
     _conversations(platform, created)
 
 

@@ -4,6 +4,7 @@ import importlib
 import io
 import json
 from pathlib import Path
+from unittest import mock
 
 from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
@@ -105,6 +106,8 @@ class PlatformCrisisWordsTestCase(BaseTestCase):
             self.assertEqual(recognise("橋から飛び込みたい", self.platform).matched, ["飛び込む"])
             self.assertEqual(recognise("ﾌﾞﾛﾝを買った", self.platform).matched, ["ブロン"])
             self.assertEqual(recognise("ぶろん ためてる", self.platform).matched, ["ブロン"])
+            # Whole words only: not inside ブロンド or ブロンズ.
+            self.assertFalse(recognise("ブロンドの髪とブロンズ像", self.platform).crisis)
         with scope(platform=self.other_platform):
             self.assertFalse(recognise("橋から飛び込みたい", self.other_platform).crisis)
 
@@ -191,3 +194,16 @@ class CrisisWordsMigrationTestCase(BaseTestCase):
             )
             reason, words = cursor.fetchone()
         self.assertNotIn("消えたい", reason + words)
+
+
+class CrisisRecognitionFailureTestCase(SimpleTestCase):
+    def test_it_still_recognises_plain_crisis_words_when_the_recogniser_fails(self) -> None:
+        def broken(*args: object) -> list[object]:
+            raise RuntimeError("tokenizer gone")
+
+        with (
+            mock.patch("consultations.crisis.recognise_text", broken),
+            self.assertLogs("consultations.crisis", "ERROR"),
+        ):
+            self.assertEqual(recognise("ｼﾆﾀｲ…", words=[]).matched, ["しにたい"])
+            self.assertFalse(recognise("画面が消えた", words=[]).crisis)
