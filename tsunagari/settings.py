@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "surveys",
     "consultations",
     "governance",
+    "events",
 ]
 
 MIDDLEWARE = [

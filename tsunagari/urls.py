@@ -18,5 +18,6 @@ urlpatterns = [
     # the per-platform paths under /p/<slug>/ and the all-platform /hsds/ aggregate).
     path("", include("directory.urls")),
     path("", include("surveys.urls")),
+    path("p/<slug:platform_slug>/", include("events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

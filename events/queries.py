@@ -1,0 +1,146 @@
+"""Reads of the events app: lists, figures per event, feedback results, course attendance."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from events.models import Course, Event, Feedback, Registration
+
+
+def public_events(*, upcoming: bool = True) -> QuerySet[Event]:
+    events = Event.objects.filter(status=Event.Status.PUBLISHED)
+    now = timezone.now()
+    if upcoming:
+        return events.filter(starts_at__gte=now - datetime.timedelta(hours=12)).order_by("starts_at", "id")
+    return events.filter(starts_at__lt=now - datetime.timedelta(hours=12)).order_by("-starts_at", "-id")
+
+
+def staff_events() -> QuerySet[Event]:
+    return Event.objects.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+        waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        attended=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+    ).order_by("-starts_at", "-id")
+
+
+def roster(event: Event) -> dict[str, list[str]]:
+    """E-mails (or names of phone sign-ups without one) by state, in order of registration.
+
+    A waiting person who has been offered a freed seat holds it and is counted as confirmed;
+    ``offered`` lists those who have not yet clicked their confirm link.
+    """
+    found: dict[str, list[str]] = {
+        "confirmed": [],
+        "waitlisted": [],
+        "cancelled": [],
+        "applied": [],
+        "offered": [],
+    }
+    people = Registration.objects.filter(event=event).order_by("created_at", "id")
+    for person in people:
+        label = person.email or person.name
+        if person.status in (Registration.Status.CONFIRMED, Registration.Status.OFFERED):
+            found["confirmed"].append(label)
+            if person.status == Registration.Status.OFFERED:
+                found["offered"].append(label)
+        elif person.status == Registration.Status.WAITLISTED:
+            found["waitlisted"].append(label)
+        elif person.status == Registration.Status.APPLIED:
+            found["applied"].append(label)
+        else:
+            found["cancelled"].append(label)
+    return found
+
+
+@dataclass
+class Figures:
+    registered: int
+    confirmed: int
+    waiting: int
+    attended: int
+    walk_ins: int
+    capacity: int
+    answers: int
+    satisfied: int
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.attended / self.confirmed if self.confirmed else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.answers if self.answers else None
+
+
+def figures(event: Event) -> Figures:
+    people = Registration.objects.filter(event=event)
+    counts = people.aggregate(
+        registered=Count("id", filter=~Q(status=Registration.Status.CANCELLED)),
+        confirmed=Count("id", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count(
+            "id", filter=Q(status__in=[Registration.Status.WAITLISTED, Registration.Status.OFFERED])
+        ),
+        attended=Count("id", filter=Q(checked_in_at__isnull=False)),
+        walk_ins=Count("id", filter=Q(source=Registration.Source.WALK_IN)),
+    )
+    answers = Feedback.objects.filter(event=event)
+    satisfied = answers.filter(
+        satisfaction__in=[Feedback.Satisfaction.SATISFIED, Feedback.Satisfaction.RATHER_SATISFIED]
+    ).count()
+    return Figures(
+        capacity=event.capacity_venue + event.capacity_online,
+        answers=answers.count(),
+        satisfied=satisfied,
+        **counts,
+    )
+
+
+@dataclass
+class Share:
+    code: str
+    label: str
+    count: int
+    percent: int
+
+
+def satisfaction_shares(event: Event) -> tuple[list[Share], int]:
+    """Each answer's count and share of all answers, rounded to whole per cent as Shiga reports."""
+    counts = Counter(Feedback.objects.filter(event=event).values_list("satisfaction", flat=True))
+    total = sum(counts.values())
+    shares = [
+        Share(code, str(label), counts.get(code, 0), round(100 * counts.get(code, 0) / total) if total else 0)
+        for code, label in Feedback.Satisfaction.choices
+    ]
+    return shares, total
+
+
+def comments(event: Event) -> list[Feedback]:
+    return list(Feedback.objects.filter(event=event).exclude(comment="").order_by("created_at"))
+
+
+@dataclass
+class CourseLine:
+    name: str
+    email: str
+    organisation: str
+    attended: int
+    completed: bool
+
+
+def course_attendance(course: Course) -> list[CourseLine]:
+    """Everyone registered to a session, keyed by e-mail (or name), with sessions attended."""
+    people: dict[str, CourseLine] = {}
+    rows = Registration.objects.filter(event__course=course).exclude(status=Registration.Status.CANCELLED)
+    for person in rows.order_by("created_at"):
+        key = person.email_key or f"name:{person.name}"
+        line = people.setdefault(key, CourseLine(person.name, person.email, person.organisation, 0, False))
+        if person.checked_in_at:
+            line.attended += 1
+    for line in people.values():
+        line.completed = line.attended >= course.min_sessions
+    return sorted(people.values(), key=lambda line: (-line.attended, line.name))

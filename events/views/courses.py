@@ -1,0 +1,66 @@
+"""Training courses (Gifu's つながりサポーター養成): sessions, attendance across them, certificates."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from events.forms.events import CourseForm
+from events.models import Course
+from events.queries import course_attendance
+from events.services import certificates
+from events.services import events as event_services
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT_OR_VIEWER)
+def course_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    form = CourseForm(request.POST or None)
+    if request.method == "POST":
+        if not request.role.is_secretariat:  # type: ignore[attr-defined]
+            return HttpResponse(status=403)
+        if form.is_valid():
+            course = event_services.do_create_course(
+                request.platform,  # type: ignore[attr-defined]
+                form.cleaned_data,
+                actor=request.user,
+                request=request,  # type: ignore[attr-defined]
+            )
+            messages.success(
+                request,
+                _("研修「%(title)s」を作成しました。各回のイベントでこの研修を選んでください。")
+                % {"title": course.title},
+            )
+            return redirect("events:course", platform_slug, course.uuid)
+    return render(request, "events/staff/courses.html", {"courses": list(Course.objects.all()), "form": form})
+
+
+@role_required(*SECRETARIAT_OR_VIEWER)
+def course_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    course = get_object_or_404(Course, uuid=uuid)
+    lines = course_attendance(course)
+    return render(
+        request,
+        "events/staff/course.html",
+        {
+            "course": course,
+            "sessions": list(course.sessions.order_by("starts_at")),
+            "lines": lines,
+            "completed": sum(1 for line in lines if line.completed),
+        },
+    )
+
+
+@role_required(*SECRETARIAT)
+def course_certificates(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    course = get_object_or_404(Course, uuid=uuid)
+    body, _count = certificates.do_render_certificates(course, actor=request.user, request=request)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="certificates.pdf"'
+    return response

@@ -1,0 +1,175 @@
+"""On the day: seating chart and name cards, QR check-in from a phone, walk-ins, feedback results."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from events import pdf
+from events.forms.events import MoveSeatForm, SeatingForm
+from events.forms.registration import FeedbackForm
+from events.models import Event, Registration
+from events.queries import comments, figures, satisfaction_shares
+from events.services import certificates, seating
+from events.services import feedback as feedback_services
+from events.services import registration as services
+
+
+def _event(uuid: UUID) -> Event:
+    return get_object_or_404(Event, uuid=uuid)
+
+
+def _posted_uuid(request: HttpRequest) -> UUID:
+    try:
+        return UUID(request.POST.get("registration", ""))
+    except ValueError:
+        raise Http404("registration") from None
+
+
+def _seating_action(request: HttpRequest, event: Event) -> None:
+    if request.POST.get("action") == "move":
+        move = MoveSeatForm(request.POST)
+        if not move.is_valid():
+            raise ValidationError(_("テーブル番号は1から999の数字で入力してください。"))
+        person = get_object_or_404(Registration, event=event, uuid=move.cleaned_data["registration"])
+        seating.do_move_to_table(person, move.cleaned_data["table"], actor=request.user, request=request)
+        messages.success(request, _("%(name)s さんの席を変更しました。") % {"name": person.name})
+        return
+    form = SeatingForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("グループ分けの項目と1テーブルの人数（2〜30）を入力してください。"))
+    tables = seating.do_assign_tables(event, actor=request.user, request=request, **form.cleaned_data)
+    messages.success(request, _("%(n)d卓に席を割り当てました。") % {"n": len(tables)})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def seating_chart(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    event = _event(uuid)
+    if request.method == "POST":
+        try:
+            _seating_action(request, event)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        return redirect("events:seating", platform_slug, event.uuid)
+    return render(
+        request,
+        "events/staff/seating.html",
+        {
+            "event": event,
+            "tables": seating.tables_of(event),
+            "form": SeatingForm(initial={"table_size": event.table_size}),
+        },
+    )
+
+
+@role_required(*SECRETARIAT)
+def seating_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    """The seating chart for the wall and the reception, then name cards (tent cards, 2 per page)."""
+    event = _event(uuid)
+    tables = [(number, people) for number, people in seating.tables_of(event) if number]
+    body = pdf.render(
+        "events/print/seating.html", {"event": event, "tables": tables, "platform": event.platform}
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{event.slug}-seating.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def checkin_list(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    """Reception desk: search by name or kana, one button per person; undo a mistaken check-in."""
+    event = _event(uuid)
+    if request.method == "POST":
+        person = get_object_or_404(Registration, event=event, uuid=_posted_uuid(request))
+        try:
+            services.do_check_in(
+                person, actor=request.user, request=request, undo=request.POST.get("action") == "undo"
+            )
+        except services.RegistrationError as error:
+            messages.error(request, error.messages[0])
+        q = request.POST.get("q", "")
+        return redirect(request.path + (f"?q={q}" if q else ""))
+    q = request.GET.get("q", "").strip()[:40]
+    people = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
+    if q:
+        people = (
+            people.filter(name__icontains=q)
+            | people.filter(name_kana__icontains=q)
+            | people.filter(organisation__icontains=q)
+        )
+    return render(
+        request,
+        "events/staff/checkin_list.html",
+        {
+            "event": event,
+            "people": list(people.order_by("name_kana", "name")[:500]),
+            "q": q,
+            "figures": figures(event),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def checkin(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    """The page a registrant's QR code opens on a staff phone: who it is, and one button."""
+    person: Registration = get_object_or_404(Registration.objects.select_related("event"), uuid=uuid)
+    if request.method == "POST":
+        try:
+            services.do_check_in(
+                person, actor=request.user, request=request, undo=request.POST.get("action") == "undo"
+            )
+        except services.RegistrationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("%(name)s さんを受け付けました。") % {"name": person.name})
+        return redirect(request.path)
+    return render(request, "events/staff/checkin.html", {"person": person, "event": person.event})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT_OR_VIEWER)
+def feedback_results(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    """Shiga's result table (shares with counts, free text); the secretariat types in paper answers."""
+    event = _event(uuid)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST":
+        if not request.role.is_secretariat:  # type: ignore[attr-defined]
+            return HttpResponse(status=403)
+        if form.is_valid():
+            feedback_services.do_submit_feedback(
+                event, actor=request.user, request=request, **form.cleaned_data
+            )
+            messages.success(request, _("紙のアンケート1件を入力しました。"))
+            return redirect("events:feedback_results", platform_slug, event.uuid)
+    shares, total = satisfaction_shares(event)
+    return render(
+        request,
+        "events/staff/feedback.html",
+        {
+            "event": event,
+            "shares": shares,
+            "total": total,
+            "comments": comments(event),
+            "form": form,
+            "figures": figures(event),
+        },
+    )
+
+
+@role_required(*SECRETARIAT)
+def event_certificates(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    event = _event(uuid)
+    body, _count = certificates.do_render_certificates(event, actor=request.user, request=request)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{event.slug}-certificates.pdf"'
+    return response
