@@ -1,24 +1,17 @@
-"""Mail of the events app, in one place.
+"""Mail of the events app, through the shared outbox (``tsunagari.lib.mail``).
 
-The project's outbox (``tsunagari.lib.mail``) is being landed by another part of the team; until
-it is on main this adapter sends after the commit, as the other apps do today (a failed send is
-logged, never breaks the registration). Every mail of the events app goes through ``queue``, so
-adopting the outbox changes this one function.
+One key per registration and kind of mail, so a step repeated (a retried request, a second
+worker) never mails the same person twice.
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from events.models import Registration
 from platforms.models import Platform
-
-logger = logging.getLogger(__name__)
+from tsunagari.lib import mail
 
 
 def absolute(path: str) -> str:
@@ -29,17 +22,16 @@ def platform_url(name: str, platform: Platform, *args: object) -> str:
     return absolute(reverse(name, args=[platform.slug, *args]))
 
 
-def queue(platform: Platform, to: str, template: str, context: dict[str, object]) -> None:
-    """Render ``events/email/<template>_subject.txt`` and ``.txt`` and send after the commit."""
-    if not to:
+def queue(platform: Platform, registration: Registration, template: str, context: dict[str, object]) -> None:
+    """Queue ``events/email/<template>`` to the registrant (phone sign-ups without e-mail get none)."""
+    if not registration.email:
         return
-    context = {"platform": platform, **context}
-    subject = " ".join(render_to_string(f"events/email/{template}_subject.txt", context).split())
-    body = render_to_string(f"events/email/{template}.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[to],
+    mail.queue_template(
+        f"events/email/{template}",
+        {"platform": platform, **context},
+        to=[registration.email],
+        platform=platform,
+        key=f"events.{template}:{registration.uuid}",
+        kind=f"events.{template}",
         reply_to=[platform.contact_email] if platform.contact_email else None,
     )
-    transaction.on_commit(message.send, robust=True)

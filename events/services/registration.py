@@ -190,7 +190,7 @@ def do_register(
                 request=request,
                 label="" if actor else "registrant",
             )
-            mail.queue(event.platform, registration.email, "registered", _mail_context(registration))
+            mail.queue(event.platform, registration, "registered", _mail_context(registration))
             return registration
     except IntegrityError:
         # The constraint caught a duplicate that raced past the check above.
@@ -245,7 +245,7 @@ def do_cancel(
             request=request,
             label="" if actor else reason,
         )
-        mail.queue(event.platform, registration.email, "cancelled", _mail_context(registration))
+        mail.queue(event.platform, registration, "cancelled", _mail_context(registration))
         promoted = _release_expired_offers(event, now)
         if freed:
             promoted += _fill_free_seats(event, registration.mode, now)
@@ -277,7 +277,7 @@ def _fill_free_seats(event: Event, mode: str, now: datetime.datetime) -> list[Re
             data={"expires": expires.isoformat()},
             label="waiting list",
         )
-        mail.queue(event.platform, person.email, "offered", _mail_context(person))
+        mail.queue(event.platform, person, "offered", _mail_context(person))
         promoted.append(person)
     return promoted
 
@@ -294,7 +294,7 @@ def _release_expired_offers(event: Event, now: datetime.datetime) -> list[Regist
         person.cancelled_at = now
         person.save(update_fields=["status", "cancelled_at"])
         log_action("events.offer_expired", platform=event.platform, obj=person, label="waiting list")
-        mail.queue(event.platform, person.email, "offer_expired", _mail_context(person))
+        mail.queue(event.platform, person, "offer_expired", _mail_context(person))
         modes.add(person.mode)
     promoted: list[Registration] = []
     for mode in sorted(modes):
@@ -331,7 +331,7 @@ def do_confirm_offer(
             request=request,
             label="registrant",
         )
-        mail.queue(event.platform, registration.email, "confirmed", _mail_context(registration))
+        mail.queue(event.platform, registration, "confirmed", _mail_context(registration))
         return registration
 
 
@@ -368,7 +368,7 @@ def do_draw_lottery(event: Event, *, actor: Any = None, request: Any = None) -> 
                 # created_at keeps the waiting order = the drawn order.
                 person.created_at = now + datetime.timedelta(microseconds=index)
                 person.save(update_fields=["status", "confirmed_at", "cancelled_at", "created_at"])
-                mail.queue(event.platform, person.email, template, _mail_context(person))
+                mail.queue(event.platform, person, template, _mail_context(person))
         event.lottery_drawn_at = now
         event.save(update_fields=["lottery_drawn_at"])
         log_action(

@@ -42,7 +42,7 @@ class PublicPagesTestCase(BaseTestCase):
 
     def test_it_registers_from_the_form_and_mails_the_link(self) -> None:
         url = reverse("events:register", args=["alpha", "forum"])
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             response = self.client.post(url, self.form(q0="居場所づくり", email="ＨＡＮＡＫＯ＠example.jp"))
         self.assertEqual(response.status_code, 302)
         with scopes_disabled():

@@ -22,7 +22,8 @@ from events.services.registration import (
     seats_left,
 )
 from events.tests.helpers import make_event, register, statuses
-from tsunagari.lib.smtp import body_of, smtp_server
+from tsunagari.lib.mail import OutboxMail
+from tsunagari.lib.smtp import SmtpServer, body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
 
 C, W, OFFERED, X = "confirmed", "waitlisted", "offered", "cancelled"
@@ -57,7 +58,7 @@ class RegistrationTestCase(BaseTestCase):
 
     def test_it_promotes_the_first_waiting_person_when_a_seat_frees(self) -> None:
         people = [register(self.event, f"{n}@example.jp") for n in "abcde"]
-        with scopes_disabled(), smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with scopes_disabled(), smtp_server() as inbox, self.mail_sent():
             promoted = do_cancel(people[1])
         self.assertEqual([p.email for p in promoted], ["d@example.jp"])
         self.assertEqual(
@@ -193,9 +194,9 @@ class RegistrationTestCase(BaseTestCase):
             capacity_online=1,
             online_url="https://meet.example.jp/secret",
         )
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             register(event, "a@example.jp", mode="online")
-        with smtp_server() as waiting, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as waiting, self.mail_sent():
             register(event, "b@example.jp", mode="online")
         self.assertIn("https://meet.example.jp/secret", body_of(inbox[0]))
         self.assertIn("キャンセル待ち", body_of(waiting[0]))
@@ -244,7 +245,11 @@ class RegistrationTestCase(BaseTestCase):
         self.assertIn("events.cancel", actions)
 
     def test_it_keeps_registrations_when_smtp_is_down(self) -> None:
-        with self.settings(EMAIL_HOST="127.0.0.1", EMAIL_PORT=9), self.captureOnCommitCallbacks(execute=True):
+        with SmtpServer().settings(), self.mail_sent():  # configured, never started: refused
             person = register(self.event, "a@example.jp")
         self.assertEqual(person.status, C)
         self.assertEqual(statuses(self.event), [("a@example.jp", C)])
+        with scopes_disabled():
+            stored = OutboxMail.objects.get(key=f"events.registered:{person.uuid}")
+        self.assertEqual(stored.state, OutboxMail.State.QUEUED)  # kept for the next try, not lost
+        self.assertTrue(stored.last_error)
