@@ -19,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from accounts.models import Role
-from directory import demo_touch_points
 from directory.models import (
     Address,
     Attribute,
@@ -577,7 +576,6 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
     _member_staff_entry(platform, site, fiction, created)
     national = do_import_national(platform)
     created["national services"] += national["services"]
-    demo_touch_points.load(platform, slug, created)
 
 
 OWNER_KANA = {

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from directory import api, views_gaps
+from directory import api
 from directory.views import services, sheet, support_list
 
 app_name = "directory"
@@ -25,18 +25,6 @@ urlpatterns = [
     # サポートリスト (public PDF; the secretariat chooses categories, order, size and fallback window)
     path(P + "support-list.pdf", support_list.support_list_pdf, name="support_list_pdf"),
     path(STAFF + "support-list/", support_list.support_list_settings, name="support_list_settings"),
-    # 棚卸し・ギャップ分析
-    path(STAFF + "coverage/", views_gaps.coverage_matrix, name="coverage"),
-    path(STAFF + "coverage/export.csv", views_gaps.coverage_csv, name="coverage_csv"),
-    path(STAFF + "coverage/export.xlsx", views_gaps.coverage_xlsx, name="coverage_xlsx"),
-    path(STAFF + "touch-points/", views_gaps.touch_point_matrix, name="touch_points"),
-    path(STAFF + "touch-points/export.csv", views_gaps.touch_points_csv, name="touch_points_csv"),
-    path(STAFF + "touch-points/export.xlsx", views_gaps.touch_points_xlsx, name="touch_points_xlsx"),
-    path(STAFF + "touch-points/<uuid:uuid>/", views_gaps.touch_point_detail, name="touch_point"),
-    path(
-        STAFF + "touch-points/departments/<uuid:uuid>/", views_gaps.department_detail, name="touch_department"
-    ),
-    path(STAFF + "touch-points/signals/<uuid:uuid>/", views_gaps.signal_detail, name="touch_signal"),
     # Resident navigator: /p/<slug>/ (home), search, services/<uuid>/, guide/, map/.
     path(P, include("directory.navigator.urls")),
 ]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "audit",
     "partnership",
     "directory",
+    "gaps",
     "surveys",
     "consultations",
     "governance",

@@ -17,6 +17,7 @@ urlpatterns = [
     # Resource directory: public HSDS API, navigator, support list (directory/urls.py routes both
     # the per-platform paths under /p/<slug>/ and the all-platform /hsds/ aggregate).
     path("", include("directory.urls")),
+    path("", include("gaps.urls")),
     path("", include("surveys.urls")),
     path("p/<slug:platform_slug>/", include("events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

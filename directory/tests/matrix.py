@@ -5,24 +5,13 @@ from __future__ import annotations
 from django_scopes import scopes_disabled
 
 from accounts.models import Role
-from directory.models import (
-    Department,
-    IsolationSignal,
-    Organization,
-    Service,
-    ServiceChange,
-    SheetUpload,
-    TouchPoint,
-)
+from directory.models import Organization, Service, ServiceChange, SheetUpload
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 
 
 def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]:
     with scopes_disabled():
-        department = Department.objects.create(platform=platform, name=f"財政部-{platform.slug}")
-        signal = IsolationSignal.objects.create(platform=platform, name=f"税の滞納-{platform.slug}")
-        point = TouchPoint.objects.create(platform=platform, department=department, signal=signal)
         # The service is run by the member_staff user's organisation, so that role may edit it.
         role = Role.objects.filter(platform=platform, kind=Role.MEMBER_STAFF).first()
         runner = role.organisation if role is not None and role.organisation is not None else member
@@ -39,7 +28,4 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
         "directory:service_edit": service,
         "directory:change": change,
         "directory:sheet_preview": upload,
-        "directory:touch_point": point,
-        "directory:touch_department": department,
-        "directory:touch_signal": signal,
     }

@@ -1,4 +1,4 @@
-"""棚卸し・ギャップ分析: the coverage matrix and Ichihara's department touch-point matrix."""
+"""Ichihara's department touch-point matrix: departments × signs of isolation, and where each hands over."""
 
 from __future__ import annotations
 
@@ -14,60 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
-from directory import coverage, touch_points
-from directory.forms_gaps import CoverageForm, DeleteForm, DepartmentForm, SignalForm, TouchPointForm
-from directory.models import Department, IsolationSignal, TouchPoint
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-# --- coverage ------------------------------------------------------------------------------------
-
-
-@require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
-def coverage_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
-    form = CoverageForm(request.GET, platform=platform)
-    options = form.options()
-    matrix = coverage.coverage(platform, options)
-    query = request.GET.copy()
-    cell = coverage.cell_services(matrix, query.pop("cell", [""])[-1])
-    context = {"form": form, "options": options, "matrix": matrix, "query": query.urlencode(), "cell": cell}
-    return render(request, "directory/gaps/coverage.html", context)
-
-
-def _coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
-    form = CoverageForm(request.GET, platform=platform)
-    matrix = coverage.coverage(platform, form.options())
-    export = coverage.do_export_csv if fmt == "csv" else coverage.do_export_xlsx
-    content = export(matrix, form.conditions(), request=request)
-    return _download(content, coverage.filename(platform, fmt), fmt)
-
-
-@require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
-def coverage_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
-    return _coverage_export(request, "csv")
-
-
-@require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
-def coverage_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
-    return _coverage_export(request, "xlsx")
-
-
-# --- touch points --------------------------------------------------------------------------------
+from gaps.forms.touch_points import DeleteForm, DepartmentForm, SignalForm, TouchPointForm
+from gaps.models import Department, IsolationSignal, TouchPoint
+from gaps.services import touch_points
+from gaps.views.coverage import _download
 
 
 def _secretariat_post(request: HttpRequest) -> str:
@@ -123,10 +73,10 @@ def touch_point_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse
             forms[action].add_error(None, error)
         else:
             messages.success(request, done)
-            return redirect("directory:touch_points", platform_slug)
+            return redirect("gaps:touch_points", platform_slug)
     status = 400 if action and action not in MATRIX_ACTIONS else 200
     context = {"matrix": touch_points.matrix(), **{f"{name}_form": form for name, form in forms.items()}}
-    return render(request, "directory/gaps/touch_points.html", context, status=status)
+    return render(request, "gaps/touch_points.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,13 +90,13 @@ def touch_point_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> 
     delete_form = DeleteForm(request.POST if action == "delete" else None)
     if action == "save" and form.is_valid():
         messages.success(request, _save_point(request, form))
-        return redirect("directory:touch_points", platform_slug)
+        return redirect("gaps:touch_points", platform_slug)
     if action == "delete" and delete_form.is_valid():
         touch_points.do_delete_touch_point(point, request=request)
         messages.success(request, _("「%(cell)s」を削除しました。") % {"cell": str(point)})
-        return redirect("directory:touch_points", platform_slug)
+        return redirect("gaps:touch_points", platform_slug)
     context = {"point": point, "form": form, "delete_form": delete_form}
-    return render(request, "directory/gaps/touch_point.html", context)
+    return render(request, "gaps/touch_point.html", context)
 
 
 def _named_detail(request: HttpRequest, obj: Department | IsolationSignal, form_class: Any) -> HttpResponse:
@@ -160,18 +110,18 @@ def _named_detail(request: HttpRequest, obj: Department | IsolationSignal, form_
             form.add_error("name", error)
         else:
             messages.success(request, _("「%(name)s」を保存しました。") % {"name": obj.name})
-            return redirect("directory:touch_points", request.platform.slug)  # type: ignore[attr-defined]
+            return redirect("gaps:touch_points", request.platform.slug)  # type: ignore[attr-defined]
     if action == "delete" and delete_form.is_valid():
         touch_points.do_delete_named(obj, request=request)
         messages.success(request, _("「%(name)s」を削除しました。") % {"name": obj.name})
-        return redirect("directory:touch_points", request.platform.slug)  # type: ignore[attr-defined]
+        return redirect("gaps:touch_points", request.platform.slug)  # type: ignore[attr-defined]
     context = {
         "obj": obj,
         "form": form,
         "delete_form": delete_form,
         "is_department": isinstance(obj, Department),
     }
-    return render(request, "directory/gaps/named.html", context)
+    return render(request, "gaps/named.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from audit.models import AuditEntry
-from directory import demo_touch_points
-from directory.models import Department, IsolationSignal, TouchPoint
 from directory.tests.support_data import make_entry
+from gaps import demo
+from gaps.models import Department, IsolationSignal, TouchPoint
 from platforms.models import Platform
 from tsunagari.lib.testing import BaseTestCase
 
@@ -45,7 +45,7 @@ class TouchPointTestCase(BaseTestCase):
 
     def setUp(self) -> None:
         self.login(self.users[Role.SECRETARIAT_STAFF])
-        self.page = self.url("directory:touch_points")
+        self.page = self.url("gaps:touch_points")
 
     def test_it_shows_departments_by_signals_with_the_service_to_hand_over_to(self) -> None:
         response = self.client.get(self.page)
@@ -103,7 +103,7 @@ class TouchPointTestCase(BaseTestCase):
             self.assertEqual(TouchPoint.objects.filter(platform=self.platform).count(), 1)
 
     def test_it_edits_and_deletes_a_touch_point(self) -> None:
-        url = self.url("directory:touch_point", self.point.uuid)
+        url = self.url("gaps:touch_point", self.point.uuid)
         self.client.post(url, {"action": "save", "situation": "督促の電話", "handover": "同意を得てつなぐ"})
         with scopes_disabled():
             self.point.refresh_from_db()
@@ -116,7 +116,7 @@ class TouchPointTestCase(BaseTestCase):
             self.assertFalse(TouchPoint.objects.filter(pk=self.point.pk).exists())
 
     def test_it_renames_and_deletes_a_signal_with_its_touch_points(self) -> None:
-        url = self.url("directory:touch_signal", self.arrears.uuid)
+        url = self.url("gaps:touch_signal", self.arrears.uuid)
         self.client.post(url, {"action": "save", "name": "税・水道料金などの滞納", "description": ""})
         with scopes_disabled():
             self.arrears.refresh_from_db()
@@ -131,19 +131,17 @@ class TouchPointTestCase(BaseTestCase):
         self.assertEqual(
             self.client.post(self.page, {"action": "department", "d-name": "経済部"}).status_code, 403
         )
-        self.assertEqual(self.client.get(self.url("directory:touch_point", self.point.uuid)).status_code, 403)
+        self.assertEqual(self.client.get(self.url("gaps:touch_point", self.point.uuid)).status_code, 403)
 
     def test_it_answers_404_for_another_platforms_touch_point(self) -> None:
         self.assertEqual(
-            self.client.get(self.url("directory:touch_point", self.other_point.uuid)).status_code, 404
+            self.client.get(self.url("gaps:touch_point", self.other_point.uuid)).status_code, 404
         )
 
     def test_it_exports_csv_and_excel(self) -> None:
         rows = list(
             csv.reader(
-                io.StringIO(
-                    self.client.get(self.url("directory:touch_points_csv")).content.decode("utf-8-sig")
-                )
+                io.StringIO(self.client.get(self.url("gaps:touch_points_csv")).content.decode("utf-8-sig"))
             )
         )
         self.assertEqual(
@@ -160,7 +158,7 @@ class TouchPointTestCase(BaseTestCase):
                 "生活困窮の相談（アルファ県生活相談センター）",
             ],
         )
-        book = load_workbook(io.BytesIO(self.client.get(self.url("directory:touch_points_xlsx")).content))
+        book = load_workbook(io.BytesIO(self.client.get(self.url("gaps:touch_points_xlsx")).content))
         grid = book["接点マトリクス"]
         self.assertEqual(
             [c.value for c in grid[1]], ["部局 ＼ 孤立のサイン", "税・水道料金の滞納", "繰り返す救急要請"]
@@ -175,9 +173,9 @@ class IchiharaDemoTestCase(BaseTestCase):
         make_entry(self.platform, "生活困窮の相談", categories=("cat-money",))
         created: Counter[str] = Counter()
         with scope(platform=self.platform):
-            demo_touch_points.load(self.platform, "ichihara", created)
-            demo_touch_points.load(self.platform, "ichihara", created)
-            demo_touch_points.load(self.platform, "ise", created)
+            demo.load(self.platform, "ichihara", created)
+            demo.load(self.platform, "ichihara", created)
+            demo.load(self.platform, "ise", created)
             self.assertEqual(Department.objects.count(), 15)
             self.assertEqual(IsolationSignal.objects.count(), 11)
             fire = TouchPoint.objects.get(department__name="消防局")

@@ -8,10 +8,11 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
-from directory import demo_touch_points
-from directory.models import Department, IsolationSignal, SupportListCategory, TouchPoint
+from directory.models import SupportListCategory
 from directory.tests.support_data import make_entry, term
-from directory.tests.test_touch_points import make_matrix
+from gaps import demo
+from gaps.models import Department, IsolationSignal, TouchPoint
+from gaps.tests.test_touch_points import make_matrix
 from tsunagari.lib.browser import BrowserTestCase
 
 
@@ -32,17 +33,17 @@ class GapsBrowserTestCase(BrowserTestCase):
     def test_it_shows_gaps_on_a_phone_and_a_desktop(self) -> None:
         user = self.users[Role.SECRETARIAT_STAFF]
         page = self.new_page(viewport="mobile", user=user)
-        page.goto(self.live_url("directory:coverage", "alpha"))
+        page.goto(self.live_url("gaps:coverage", "alpha"))
         self.assertEqual(page.locator("h1").inner_text(), "棚卸し・ギャップ分析")
         self.assertIn("空白", page.locator("td.gap").first.inner_text())
         self.screenshot(page, "directory-coverage-mobile")
         desktop = self.new_page(viewport="desktop", user=user)
-        desktop.goto(self.live_url("directory:coverage", "alpha"))
+        desktop.goto(self.live_url("gaps:coverage", "alpha"))
         desktop.select_option("#id_dimension", "area")
         desktop.click("button:has-text('集計する')")
         self.assertEqual(desktop.locator("thead th").nth(1).inner_text(), "岐阜市")
         self.screenshot(desktop, "directory-coverage-desktop")
-        desktop.goto(self.live_url("directory:touch_points", "alpha"))
+        desktop.goto(self.live_url("gaps:touch_points", "alpha"))
         self.assertIn("接点あり", desktop.locator("td.meet").first.inner_text())
         self.screenshot(desktop, "directory-touch-points-desktop")
 
@@ -67,9 +68,9 @@ class GapsBrowserTestCase(BrowserTestCase):
             Department.objects.all().delete()
             IsolationSignal.objects.all().delete()
         with scope(platform=self.platform):
-            demo_touch_points.load(self.platform, "ichihara", Counter())
+            demo.load(self.platform, "ichihara", Counter())
         page = self.new_page(viewport="desktop", user=self.users[Role.VIEWER])
-        page.goto(self.live_url("directory:touch_points", "alpha"))
+        page.goto(self.live_url("gaps:touch_points", "alpha"))
         self.assertEqual(page.locator("tbody tr").count(), 15)
         self.assertEqual(page.locator("td.meet").count(), 14)
         self.assertEqual(page.locator("button[name=action]").count(), 0)  # viewers read, they do not edit

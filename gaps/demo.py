@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from directory.models import Department, IsolationSignal, Service, TouchPoint
+from directory.models import Service
+from gaps.models import Department, IsolationSignal, TouchPoint
 from platforms.models import Platform
 
 DEPARTMENTS = [

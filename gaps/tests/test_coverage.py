@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from audit.models import AuditEntry
-from directory import coverage
 from directory.tests.support_data import make_entry, term
+from gaps.services import coverage
 from partnership.models import OrgType
 from tsunagari.lib.testing import BaseTestCase, make_member
 
@@ -79,9 +79,7 @@ class CoverageTestCase(BaseTestCase):
         self.assertIn("孤独・孤立", self.matrix(terms=coverage.TOPICS))
 
     def test_it_marks_empty_cells_in_words_not_only_colour(self) -> None:
-        response = self.client.get(
-            self.url("directory:coverage"), {"dimension": "area", "include_wide": "on"}
-        )
+        response = self.client.get(self.url("gaps:coverage"), {"dimension": "area", "include_wide": "on"})
         self.assertEqual(response.status_code, 200)
         matrix = response.context["matrix"]
         self.assertEqual(matrix.cell_count, 16)
@@ -96,7 +94,7 @@ class CoverageTestCase(BaseTestCase):
 
     def test_it_lists_the_services_counted_in_a_cell(self) -> None:
         money = term("cat-money").uuid.hex
-        url = self.url("directory:coverage")
+        url = self.url("gaps:coverage")
         response = self.client.get(
             url, {"dimension": "area", "include_wide": "on", "cell": f"{money}:{GIFU_CITY}"}
         )
@@ -113,17 +111,15 @@ class CoverageTestCase(BaseTestCase):
         self.assertIsNone(unknown.context["cell"])
 
     def test_it_takes_the_defaults_on_a_first_visit_and_on_bad_filters(self) -> None:
-        first = self.client.get(self.url("directory:coverage"))
+        first = self.client.get(self.url("gaps:coverage"))
         self.assertTrue(first.context["options"].include_wide)
-        bad = self.client.get(self.url("directory:coverage"), {"dimension": "colour", "area": "999999"})
+        bad = self.client.get(self.url("gaps:coverage"), {"dimension": "colour", "area": "999999"})
         self.assertEqual(bad.status_code, 200)
         self.assertEqual(bad.context["options"].dimension, "target")
         self.assertContains(bad, "既定の条件で集計しています")
 
     def test_it_exports_the_matrix_as_csv(self) -> None:
-        response = self.client.get(
-            self.url("directory:coverage_csv"), {"dimension": "area", "include_wide": "on"}
-        )
+        response = self.client.get(self.url("gaps:coverage_csv"), {"dimension": "area", "include_wide": "on"})
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(rows[0], ["分類体系", "分類", "岐阜市", "大垣市", "合計（窓口数）"])
@@ -132,7 +128,7 @@ class CoverageTestCase(BaseTestCase):
 
     def test_it_exports_the_matrix_to_excel_with_gaps_filled_and_named(self) -> None:
         response = self.client.get(
-            self.url("directory:coverage_xlsx"), {"dimension": "area", "include_wide": "on"}
+            self.url("gaps:coverage_xlsx"), {"dimension": "area", "include_wide": "on"}
         )
         book = load_workbook(io.BytesIO(response.content))
         sheet = book["ギャップ分析"]
@@ -147,7 +143,7 @@ class CoverageTestCase(BaseTestCase):
 
     def test_it_lets_viewers_read_and_keeps_member_staff_out(self) -> None:
         self.login(self.users[Role.VIEWER])
-        self.assertEqual(self.client.get(self.url("directory:coverage")).status_code, 200)
+        self.assertEqual(self.client.get(self.url("gaps:coverage")).status_code, 200)
         self.login(self.users[Role.MEMBER_STAFF])
-        self.assertEqual(self.client.get(self.url("directory:coverage")).status_code, 403)
-        self.assertEqual(self.client.get(self.url("directory:coverage_csv")).status_code, 403)
+        self.assertEqual(self.client.get(self.url("gaps:coverage")).status_code, 403)
+        self.assertEqual(self.client.get(self.url("gaps:coverage_csv")).status_code, 403)

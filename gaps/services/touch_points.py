@@ -28,7 +28,8 @@ from openpyxl.utils import get_column_letter
 
 from audit.models import AuditEntry
 from audit.services import log_action
-from directory.models import Department, IsolationSignal, Service, TouchPoint
+from directory.models import Service
+from gaps.models import Department, IsolationSignal, TouchPoint
 from platforms.models import Platform
 
 

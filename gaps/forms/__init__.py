@@ -1,0 +1,1 @@
+"""Forms of the gap analysis, one module per topic."""

@@ -1,0 +1,1 @@
+"""Views of the gap analysis, one module per topic."""

@@ -1,0 +1,56 @@
+"""棚卸し・ギャップ分析: the coverage matrix (services by category × target, age or area) and its exports."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import SECRETARIAT_OR_VIEWER, role_required
+from gaps.forms.coverage import CoverageForm
+from gaps.services import coverage
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@role_required(*SECRETARIAT_OR_VIEWER)
+def coverage_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    form = CoverageForm(request.GET, platform=platform)
+    options = form.options()
+    matrix = coverage.coverage(platform, options)
+    query = request.GET.copy()
+    cell = coverage.cell_services(matrix, query.pop("cell", [""])[-1])
+    context = {"form": form, "options": options, "matrix": matrix, "query": query.urlencode(), "cell": cell}
+    return render(request, "gaps/coverage.html", context)
+
+
+def _coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    platform = request.platform  # type: ignore[attr-defined]
+    form = CoverageForm(request.GET, platform=platform)
+    matrix = coverage.coverage(platform, form.options())
+    export = coverage.do_export_csv if fmt == "csv" else coverage.do_export_xlsx
+    content = export(matrix, form.conditions(), request=request)
+    return _download(content, coverage.filename(platform, fmt), fmt)
+
+
+@require_GET
+@role_required(*SECRETARIAT_OR_VIEWER)
+def coverage_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    return _coverage_export(request, "csv")
+
+
+@require_GET
+@role_required(*SECRETARIAT_OR_VIEWER)
+def coverage_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    return _coverage_export(request, "xlsx")
