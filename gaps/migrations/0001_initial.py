@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("directory", "0014_move_gaps_models_to_gaps"),
+        ("directory", "0015_move_gaps_models_to_gaps"),
         ("platforms", "0001_initial"),
     ]
 

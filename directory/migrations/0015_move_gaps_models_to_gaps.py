@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0013_search_vectors_and_words"),
+        ("directory", "0014_support_list_others"),
     ]
 
     operations = [
