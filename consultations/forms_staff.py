@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -361,7 +362,7 @@ class CrisisWordForm(forms.Form):
         self.platform = platform
 
     def clean_word(self) -> str:
-        word = self.cleaned_data["word"].strip()
+        word = unicodedata.normalize("NFKC", self.cleaned_data["word"]).strip()
         folded = fold(word)
         if not folded:
             raise forms.ValidationError(_("文字か数字を含む語を入力してください。"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,8 +18,9 @@ class DuplicateCrisisWord(ValueError):
 
 
 def do_add_crisis_word(platform: Platform, word: str, *, actor: Any, request: Any = None) -> CrisisWord:
-    """Add ``word`` (stored as written, compared folded: width, case, kana, blanks)."""
-    word = word.strip()
+    """Add ``word`` (stored width-normalised, ﾌﾞﾛﾝ as ブロン; compared folded: width, case,
+    kana, blanks)."""
+    word = unicodedata.normalize("NFKC", word).strip()
     folded = fold(word)
     if not folded:
         raise ValueError("a crisis word needs a letter or digit")

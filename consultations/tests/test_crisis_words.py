@@ -18,14 +18,15 @@ class CrisisWordsPageTestCase(BaseTestCase):
         self.login(self.users["secretariat_staff"])
         response = self.client.post(URL, {"form": "add", "word": "ｵｵﾊｼ大橋"})
         self.assertRedirects(response, URL)
-        self.assertContains(self.client.get(URL), "ｵｵﾊｼ大橋")
+        # Stored width-normalised (as the list shows it), compared folded.
+        self.assertContains(self.client.get(URL), "オオハシ大橋")
         entry = AuditEntry.objects.get(action="consultation.crisis_word_added")
         self.assertEqual(entry.platform, self.platform)
-        self.assertEqual(entry.data, {"word": "ｵｵﾊｼ大橋"})
+        self.assertEqual(entry.data, {"word": "オオハシ大橋"})
         with scope(platform=self.platform):
             self.assertEqual(CrisisWord.objects.get().folded, "おおはし大橋")
             # Full-width katakana, with a blank: the same word.
-            self.assertEqual(recognise("これから オオハシ 大橋 へ", self.platform).matched, ["ｵｵﾊｼ大橋"])
+            self.assertEqual(recognise("これから ｵｵﾊｼ 大橋 へ", self.platform).matched, ["オオハシ大橋"])
             # The built-in rules still apply beside it.
             self.assertTrue(recognise("消えてしまいたい", self.platform).crisis)
 
@@ -38,6 +39,10 @@ class CrisisWordsPageTestCase(BaseTestCase):
         self.assertTrue(conversation.urgent)
         self.assertEqual(conversation.urgent_words, "ブロン")
         self.assertTrue(any(m.meta.get("auto") == "crisis" for m in received.auto_replies))
+        # The counsellor sees the category and, decrypted, what matched.
+        self.login(self.users["counsellor"])
+        page = self.client.get(f"/p/alpha/staff/inbox/{conversation.uuid}/")
+        self.assertContains(page, "希死念慮・自傷の表現（ブロン）")
 
     def test_it_names_a_word_already_there_in_another_width_or_kana(self) -> None:
         self.login(self.admin)
