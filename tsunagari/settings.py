@@ -82,10 +82,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "platforms.middleware.PlatformMiddleware",
+    "tsunagari.errors.HelpMemoMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tsunagari.urls"
+CSRF_FAILURE_VIEW = "tsunagari.errors.csrf_failure"
 WSGI_APPLICATION = "tsunagari.wsgi.application"
 
 TEMPLATES = [

@@ -22,3 +22,8 @@ urlpatterns = [
     path("p/<slug:platform_slug>/", include("events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler400 = "tsunagari.errors.bad_request"
+handler403 = "tsunagari.errors.permission_denied"
+handler404 = "tsunagari.errors.page_not_found"
+handler500 = "tsunagari.errors.server_error"
