@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -7,3 +8,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import signals  # noqa: F401
+        from platforms import staffnav
+
+        staffnav.register(
+            staffnav.NavItem(
+                "admin",
+                _("スタッフと役割"),
+                "accounts:staff_users",
+                order=10,
+                active=("accounts:staff_role",),
+            )
+        )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsultationsConfig(AppConfig):
@@ -7,6 +8,50 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from consultations import desks
+        from consultations.home import consultations_home
+        from platforms import homes, staffnav
         from platforms.desks import register
 
         register(self.label, desks.platform_desks)
+        staffnav.register(
+            staffnav.NavItem(
+                "consultations",
+                _("相談受付箱"),
+                "consultations:inbox",
+                order=10,
+                active=(
+                    "consultations:conversation",
+                    "consultations:canned",
+                    "consultations:consent_new",
+                    "consultations:referral_new",
+                    "consultations:case_new",
+                ),
+            ),
+            staffnav.NavItem(
+                "consultations",
+                _("紹介"),
+                "consultations:referrals",
+                order=20,
+                active=("consultations:referral",),
+            ),
+            staffnav.NavItem(
+                "consultations", _("ケース"), "consultations:cases", order=30, active=("consultations:case",)
+            ),
+            staffnav.NavItem("consultations", _("相談の統計"), "consultations:report", order=40),
+            staffnav.NavItem(
+                "consultations",
+                _("相談窓口の設定"),
+                "consultations:hours",
+                order=50,
+                active=(
+                    "consultations:desk",
+                    "consultations:hours_",
+                    "consultations:period_",
+                    "consultations:links",
+                    "consultations:link_",
+                    "consultations:person_",
+                    "consultations:casework_settings",
+                ),
+            ),
+        )
+        homes.register(self.label, consultations_home)

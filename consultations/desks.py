@@ -42,7 +42,7 @@ def line_friend_url(basic_id: str) -> str:
     return f"https://line.me/R/ti/p/{quote(basic_id)}"
 
 
-def _today(schedule: Schedule, at: datetime.datetime) -> str:
+def today_hours(schedule: Schedule, at: datetime.datetime) -> str:
     windows = schedule.windows_starting(timezone.localdate(at))
     if not windows:
         return _("今日は相談員の対応はありません")
@@ -71,7 +71,7 @@ def platform_desks(platform: Platform, at: datetime.datetime) -> Iterable[Desk]:
         return []
     schedule = Schedule.for_platform(platform)
     open_now, status = _status(schedule, at)
-    today = _today(schedule, at)
+    today = today_hours(schedule, at)
     found = []
     if desk.web_chat_enabled:
         found.append(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DirectoryConfig(AppConfig):
@@ -7,9 +8,28 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from directory import api_cache, desks
+        from directory.home import directory_home
         from directory.search import index
+        from platforms import homes, staffnav
         from platforms.desks import register
 
         index.connect()
         api_cache.connect()
         register(self.label, desks.platform_desks)
+        staffnav.register(
+            staffnav.NavItem(
+                "directory",
+                _("支援・相談窓口"),
+                "directory:services",
+                order=10,
+                active=(
+                    "directory:service_",
+                    "directory:service",
+                    "directory:changes",
+                    "directory:change",
+                    "directory:sheet",
+                ),
+            ),
+            staffnav.NavItem("directory", _("サポートリスト"), "directory:support_list_settings", order=30),
+        )
+        homes.register(self.label, directory_home)

@@ -2,26 +2,35 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import ANY_STAFF, SECRETARIAT_ADMIN, SECRETARIAT_OR_VIEWER, role_required
+from platforms import homes
 from platforms.forms import PlatformRulesForm
 from platforms.rollup import rollup_rows
 from platforms.services import do_update_rules
+
+HOME_TITLES = {
+    "secretariat_admin": gettext_lazy("事務局ホーム"),
+    "secretariat_staff": gettext_lazy("事務局ホーム"),
+    "counsellor": gettext_lazy("相談員ホーム"),
+    "member_staff": gettext_lazy("会員団体ホーム"),
+    "viewer": gettext_lazy("閲覧者ホーム"),
+}
 
 
 @require_GET
 @role_required(*ANY_STAFF)
 def dashboard(request: HttpRequest, platform_slug: str) -> HttpResponse:
-    from partnership.models import Application, ChangeRequest, MemberOrganisation, Withdrawal
-
-    counts = {
-        "members": MemberOrganisation.objects.active().count(),
-        "pending_applications": Application.objects.filter(status="pending").count(),
-        "pending_changes": ChangeRequest.objects.filter(status="pending").count(),
-        "pending_withdrawals": Withdrawal.objects.filter(status="pending").count(),
-    }
-    return render(request, "platforms/dashboard.html", {"counts": counts})
+    """Each role's home: the blocks of work the apps give for it (platforms.homes)."""
+    role = request.role  # type: ignore[attr-defined]
+    blocks = homes.blocks_for(request.platform, role)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "platforms/dashboard.html",
+        {"blocks": blocks, "title": HOME_TITLES.get(role.kind, gettext_lazy("ホーム"))},
+    )
 
 
 @require_GET

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
@@ -6,7 +7,13 @@ class SurveysConfig(AppConfig):
     verbose_name = "実態調査"
 
     def ready(self) -> None:
+        from platforms import homes, staffnav
         from platforms.desks import register
         from surveys import desks
+        from surveys.home import surveys_home
 
         register(self.label, desks.platform_desks)
+        staffnav.register(
+            staffnav.NavItem("surveys", _("実態調査"), "surveys:list", order=10, active=("surveys:",))
+        )
+        homes.register(self.label, surveys_home)
