@@ -51,6 +51,7 @@ class ConsultationsConfig(AppConfig):
                     "consultations:link_",
                     "consultations:person_",
                     "consultations:casework_settings",
+                    "consultations:crisis_",
                 ),
             ),
         )
