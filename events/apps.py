@@ -26,5 +26,7 @@ class EventsConfig(AppConfig):
                     "events:checkin",
                 ),
             ),
-            staffnav.NavItem("events", _("研修コース"), "events:courses", order=20, active=("events:course",)),
+            staffnav.NavItem(
+                "events", _("研修コース"), "events:courses", order=20, active=("events:course",)
+            ),
         )
