@@ -11,6 +11,10 @@ class GapsConfig(AppConfig):
 
         staffnav.register(
             staffnav.NavItem(
-                "directory", _("ギャップ分析"), "gaps:coverage", order=20, active=("gaps:coverage_", "gaps:touch_")
+                "directory",
+                _("ギャップ分析"),
+                "gaps:coverage",
+                order=20,
+                active=("gaps:coverage_", "gaps:touch_"),
             )
         )
