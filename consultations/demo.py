@@ -104,6 +104,7 @@ def _load_desk(platform: Platform, slug: str, created: Counter[str]) -> None:
         name="つながりよりそいチャット" if yamagata else "チャット相談",
         operator_name="認定NPO法人（委託先・架空）" if yamagata else "",
         retention_months=36,
+        **_notice(platform, yamagata),
     )
     web_channel(platform)
     created["consultation_desks"] += 1
@@ -145,6 +146,27 @@ def _load_desk(platform: Platform, slug: str, created: Counter[str]) -> None:
         CrisisWord.objects.create(platform=platform, word=word, folded=fold(word))
     created["crisis_words"] += len(YAMAGATA_CRISIS_WORDS)
     _conversations(platform, created)
+
+
+def _notice(platform: Platform, yamagata: bool) -> dict[str, str]:
+    """Who reads the chat and how to ask for erasure, as each demo place would say it."""
+    office = platform.secretariat_name or platform.owner_name
+    if yamagata:
+        readers = (
+            f"{platform.owner_name}から委託を受けた認定NPO法人の相談員（守秘義務があります）が読みます。"
+            f"命に関わるときと、あなたが同意したつなぎ先を紹介するときだけ、{office}の担当職員と共有します。"
+        )
+    else:
+        readers = (
+            f"{office}の相談員（保健師・社会福祉士など。守秘義務があります）が読みます。"
+            "あなたが同意したときだけ、つなぎ先の支援機関にお伝えします。"
+        )
+    erasure = (
+        "記録を消してほしいときは、このチャットで「記録を消してください」と書くか、"
+        f"{office}（電話 {platform.contact_phone}、平日8:30〜17:15）へ相談コードを添えてご連絡ください。"
+        "本文と画像を消去し、件数などの統計だけを残します。"
+    )
+    return {"notice_readers": readers, "notice_erasure": erasure}
 
 
 def _conversations(platform: Platform, created: Counter[str]) -> None:

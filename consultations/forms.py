@@ -56,7 +56,13 @@ class DeskSettingsForm(forms.ModelForm):
             "closed_on_holidays",
             "closed_year_end",
             "retention_months",
+            "notice_readers",
+            "notice_erasure",
         ]
+        widgets = {
+            "notice_readers": forms.Textarea(attrs={"rows": 3}),
+            "notice_erasure": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class LineChannelForm(forms.Form):

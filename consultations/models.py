@@ -47,6 +47,20 @@ class DeskSettings(models.Model):
         help_text=_("終了した相談の本文・画像をこの期間の後に削除します（件数などの統計は残ります）。"),
     )
     web_chat_enabled = models.BooleanField(_("Webチャットを受け付ける"), default=True)
+    # The notice a person reads before writing the first message (with the retention above,
+    # encryption and the crisis lines, see chat_start.html).
+    notice_readers = models.TextField(
+        _("相談内容を読む人"),
+        max_length=500,
+        default="相談員（守秘義務があります）が読みます。必要なときは、事務局の担当職員とだけ共有します。",
+        help_text=_("Webチャットの最初のメッセージの前に表示します。"),
+    )
+    notice_erasure = models.TextField(
+        _("記録の消去の頼み方"),
+        max_length=500,
+        default="記録を消してほしいときは、チャットでそう書くか、事務局へ相談コードを添えてご連絡ください。内容を消し、件数などの統計だけを残します。",
+        help_text=_("Webチャットの最初のメッセージの前に表示します。"),
+    )
 
     objects = platform_manager()
 

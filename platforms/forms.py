@@ -11,12 +11,18 @@ class PlatformRulesForm(forms.ModelForm):
 
     class Meta:
         model = Platform
+        widgets = {
+            "terms_text": forms.Textarea(attrs={"rows": 8}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 8}),
+        }
         fields = [
             "name",
             "secretariat_name",
             "contact_email",
             "contact_phone",
             "bylaws_url",
+            "terms_text",
+            "privacy_notice",
             "requires_recommendation",
             "rejoin_ban_years",
             "ban_after_withdrawal",

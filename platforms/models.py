@@ -55,6 +55,22 @@ class Platform(models.Model):
         _("年度開始月"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     bylaws_url = models.URLField(_("規約・設置要綱のURL"), blank=True)
+    # Published at /p/<slug>/terms/ and /p/<slug>/privacy/, linked from the join form and the
+    # web chat; the secretariat edits both on the settings page.
+    terms_text = models.TextField(
+        _("規約（本文）"),
+        blank=True,
+        max_length=20000,
+        help_text=_(
+            "「規約」のページに載せる本文です。規約・設置要綱のURLがあるときはそちらへも案内します。"
+        ),
+    )
+    privacy_notice = models.TextField(
+        _("個人情報の取扱い"),
+        blank=True,
+        max_length=20000,
+        help_text=_("入会申込やチャット相談で受け取る情報の使い方です。空欄なら標準の文を載せます。"),
+    )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     objects = PlatformQuerySet.as_manager()

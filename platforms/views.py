@@ -52,3 +52,18 @@ def settings_view(request: HttpRequest, platform_slug: str) -> HttpResponse:
         messages.success(request, _("設定を保存しました。"))
         return redirect("platforms:settings", platform.slug)
     return render(request, "platforms/settings.html", {"form": form})
+
+
+@require_GET
+def terms(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    """The platform's 規約 (text and/or the URL of the official one); public."""
+    platform = request.platform  # type: ignore[attr-defined]
+    if not (platform.terms_text or platform.bylaws_url):
+        raise Http404
+    return render(request, "platforms/terms.html")
+
+
+@require_GET
+def privacy(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    """How the platform handles personal information (its own text, else the standard one); public."""
+    return render(request, "platforms/privacy.html")

@@ -71,6 +71,8 @@ class DeskSettingsTestCase(BaseTestCase):
                 "desk-web_chat_enabled": "on",
                 "desk-closed_on_holidays": "on",
                 "desk-retention_months": "24",
+                "desk-notice_readers": "委託先のNPOの相談員が読みます。",
+                "desk-notice_erasure": "事務局へ電話で伝えてください。",
             },
         )
         self.assertContains(self.client.get("/p/alpha/chat/"), "つながりよりそいチャット")

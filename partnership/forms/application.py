@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -182,10 +183,13 @@ class ApplicationForm(forms.ModelForm):
         consent.label = _("「%(name)s」の目的に賛同し、規約（設置要綱）を遵守し活動に参加します。") % {
             "name": platform.name
         }
-        if platform.bylaws_url:
+        bylaws = (
+            reverse("platforms:terms", args=[platform.slug]) if platform.terms_text else platform.bylaws_url
+        )
+        if bylaws:
             consent.help_text = format_html(
                 '<a href="{}" target="_blank" rel="noopener">{}</a>',
-                platform.bylaws_url,
+                bylaws,
                 _("規約（設置要綱）を読む（新しいウィンドウで開きます）"),
             )
         _set_messages(self.fields)

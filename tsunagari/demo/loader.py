@@ -36,7 +36,7 @@ from partnership.models import (
 from partnership.services.councils import active_members_by_name
 from platforms.models import Platform
 from platforms.services import do_create_platform
-from tsunagari.demo import totp
+from tsunagari.demo import notices, totp
 from tsunagari.demo.platforms import PLATFORMS
 from tsunagari.demo.specs import (
     DEMO_PASSWORD,
@@ -151,6 +151,8 @@ def _platform(spec: PlatformSpec) -> tuple[Platform, bool]:
     platform.contact_phone = spec.contact_phone
     platform.requires_recommendation = spec.requires_recommendation
     platform.rejoin_ban_years = spec.rejoin_ban_years
+    platform.terms_text = notices.terms_text(spec)
+    platform.privacy_notice = notices.privacy_notice(spec)
     platform.full_clean()
     platform.save()
     return platform, True

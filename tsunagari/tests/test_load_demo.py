@@ -160,6 +160,25 @@ class LoadDemoTestCase(BaseTestCase):
         self.assertEqual((gifu.requires_recommendation, gifu.rejoin_ban_years), (True, 3))
         self.assertFalse(self.platform("saitama").requires_recommendation)
 
+    def test_it_gives_every_place_its_terms_privacy_notice_and_chat_notice(self) -> None:
+        from consultations.models import DeskSettings
+
+        for slug in EXPECTED_PLATFORMS:
+            with self.subTest(slug=slug):
+                platform = self.platform(slug)
+                self.assertIn(
+                    f"第7条（事務局）\nプラットフォームの事務局は、{platform.secretariat_name}に置く。",
+                    platform.terms_text,
+                )
+                self.assertIn(f"電話 {platform.contact_phone}", platform.privacy_notice)
+                with scopes_disabled():
+                    desk = DeskSettings.objects.get(platform=platform)
+                self.assertIn("守秘義務", desk.notice_readers)
+                self.assertIn(platform.contact_phone, desk.notice_erasure)
+        with scopes_disabled():
+            yamagata = DeskSettings.objects.get(platform=self.platform("yamagata-shi"))
+        self.assertIn("山形市から委託を受けた認定NPO法人の相談員", yamagata.notice_readers)
+
     def test_it_shapes_gifu_like_the_seed(self) -> None:
         gifu = self.platform("gifu")
         with scope(platform=gifu):
