@@ -6,7 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from accounts.decorators import SECRETARIAT, role_required
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry, AuditQuerySet
 from audit.services import do_requeue_mail, log_action
+from tsunagari.lib.downloads import CSV, streaming_attachment
 from tsunagari.lib.outbox.models import OutboxMail
 
 
@@ -74,9 +75,7 @@ def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponseBase:
             )
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-{platform_slug}-{stamp}.csv"'
-    return response
+    return streaming_attachment(rows(), f"audit-{platform_slug}-{stamp}.csv", CSV)
 
 
 # --- the mail outbox (tsunagari.lib.mail): what was sent, what waits, what failed and why -----
@@ -94,13 +93,7 @@ def mail_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
     page = Paginator(mails.only(*MAIL_LIST_FIELDS), 50).get_page(request.GET.get("page"))
     counts = dict(OutboxMail.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     states = [(code, label, counts.get(code, 0)) for code, label in MAIL_STATES.items()]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "audit/mail_list.html",
-        {"page": page, "states": states, "state": state, "query": query.urlencode()},
-    )
+    return render(request, "audit/mail_list.html", {"page": page, "states": states, "state": state})
 
 
 MAIL_LIST_FIELDS = ("uuid", "to", "subject", "state", "attempts", "created_at", "sent_at", "last_error")

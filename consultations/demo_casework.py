@@ -18,7 +18,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from consultations.business_days import add_business_days, is_business_day
 from consultations.casework_models import (
     CaseworkSettings,
     Consent,
@@ -43,6 +42,7 @@ from consultations.models import (
 )
 from partnership.models import MemberOrganisation, OrgType
 from platforms.models import Platform
+from tsunagari.lib.jpcalendar import add_business_days, is_business_day
 
 SLUG = "yamagata-shi"
 MONTH_FROM = datetime.date(2023, 2, 1)

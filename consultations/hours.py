@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-import jpholiday
 from django.utils import formats, timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext, pgettext
 
 from consultations.models import BusinessHours, DeskSettings, SpecialPeriod
 from platforms.models import Platform
+from tsunagari.lib.jpcalendar import is_day_off, is_national_holiday, is_year_end
 
 SEARCH_DAYS = 60
 
@@ -30,14 +30,6 @@ SEARCH_DAYS = 60
 class Window:
     start: datetime.datetime
     end: datetime.datetime
-
-
-def is_year_end(day: datetime.date) -> bool:
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-
-
-def is_day_off(day: datetime.date) -> bool:
-    return day.weekday() >= 5 or jpholiday.is_holiday(day) or is_year_end(day)
 
 
 class Schedule:
@@ -76,7 +68,7 @@ class Schedule:
                 return [(period.start, period.end)]
         if self.closed_year_end and is_year_end(day):
             return []
-        if self.closed_on_holidays and jpholiday.is_holiday(day):
+        if self.closed_on_holidays and is_national_holiday(day):
             return []
         return [(start, end) for weekday, start, end in self.weekly if weekday == day.weekday()]
 

@@ -17,23 +17,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import jpholiday
+from tsunagari.lib.jpcalendar import is_holiday
 
 if TYPE_CHECKING:
     from directory.models import Schedule
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 EVERY_DAY = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
-
-
-def is_year_end(day: dt.date) -> bool:
-    """年末年始: 12/29–1/3."""
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-
-
-def is_holiday(day: dt.date) -> bool:
-    """A national holiday (including substitute holidays) or 年末年始."""
-    return is_year_end(day) or jpholiday.is_holiday(day)
 
 
 def runs_every_day(schedules: Sequence[Schedule]) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 
 from directory.hours import Hours
+from tsunagari.lib import pdf
 
 # Eight colours, white text on each has a contrast ratio of at least 4.5:1.
 PALETTE = ("#b3261e", "#8a5000", "#1b6e3a", "#0b5cad", "#6a1b9a", "#00696b", "#9c2c6b", "#4a4a4a")
@@ -140,12 +141,10 @@ def _html(doc: Document) -> str:
 
 def render_pdf(doc: Document) -> tuple[bytes, int]:
     """(PDF bytes, page count). A5 booklets are padded to a multiple of four pages."""
-    from weasyprint import HTML  # imported here: loading WeasyPrint costs ~0.5 s
-
-    document = HTML(string=_html(doc)).render()
+    document = pdf.render(_html(doc))
     pages = len(document.pages)
     if doc.size.key == "a5" and pages % 4:
         doc.memo_pages = 4 - pages % 4
-        document = HTML(string=_html(doc)).render()
+        document = pdf.render(_html(doc))
         pages = len(document.pages)
-    return document.write_pdf(pdf_tags=True), pages  # tagged: readable by screen readers
+    return pdf.write(document), pages

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
+from tsunagari.lib.downloads import attachment_response
 
 
 def _escape(text: str) -> str:
@@ -81,9 +82,7 @@ def response(request: HttpRequest, events: list[Event], *, filename: str) -> Htt
     platform = getattr(request, "platform", None)
     name = platform.name if platform is not None else "tsunagari"
     body = calendar(events, base_url=request.build_absolute_uri("/").rstrip("/"), name=name)
-    result = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    result["Content-Disposition"] = f'inline; filename="{filename}"'
-    return result
+    return attachment_response(body, filename, "text/calendar; charset=utf-8", inline=True)
 
 
 def qr_svg(url: str, *, title: str = "") -> bytes:

@@ -24,6 +24,7 @@ from partnership.models import (
     Withdrawal,
 )
 from platforms.models import Platform
+from tsunagari.lib.jpcalendar import wareki_year
 from tsunagari.lib.text import normalise_name
 
 # Fields a member may change through a 変更届 (the application form's fields).
@@ -236,30 +237,6 @@ def change_diff(change: ChangeRequest) -> list[DiffRow]:
 
 # ---------------------------------------------------------------------------
 # Dates
-
-_ERAS = [  # (first day, name)
-    (datetime.date(2019, 5, 1), "令和"),
-    (datetime.date(1989, 1, 8), "平成"),
-    (datetime.date(1926, 12, 25), "昭和"),
-]
-
-
-def wareki_year(year: int) -> str:
-    """和暦 of a fiscal year that starts in ``year`` (2019 → 令和元, as 年度 are usually named)."""
-    for start, era in _ERAS:
-        if year >= start.year:
-            n = year - start.year + 1
-            return f"{era}{'元' if n == 1 else n}"
-    return str(year)
-
-
-def wareki_date(day: datetime.date) -> str:
-    """和暦 of a calendar day: 2019-04-30 → 平成31年4月30日, 2019-05-01 → 令和元年5月1日."""
-    for start, era in _ERAS:
-        if day >= start:
-            n = day.year - start.year + 1
-            return f"{era}{'元' if n == 1 else n}年{day.month}月{day.day}日"
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def fiscal_year_label(platform: Platform, day: datetime.date) -> str:

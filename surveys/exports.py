@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from surveys.estimation import KIND_MEAN, EstimateTable
 from surveys.reports import Analysis, QuestionResult, Variable, crosstab, lines
+from tsunagari.lib.pdf import html_to_pdf
 
 CSV_HEADER = [
     "question",
@@ -190,8 +191,6 @@ def _notes(analysis: Analysis) -> list[str]:
 
 def pdf_bytes(analysis: Analysis) -> bytes:
     """The report as PDF (WeasyPrint, Noto Sans CJK JP): notes, then a chart and tables per question."""
-    from weasyprint import HTML
-
     assert analysis.published
     results: list[tuple[QuestionResult, Any, list[Any], list[Any]]] = []
     for result in analysis.results():
@@ -208,4 +207,4 @@ def pdf_bytes(analysis: Analysis) -> bytes:
         "surveys/report_pdf.html",
         {"analysis": analysis, "survey": analysis.survey, "notes": _notes(analysis), "results": results},
     )
-    return HTML(string=html).write_pdf(pdf_tags=True)  # type: ignore[no-any-return]  # tagged (accessible)
+    return html_to_pdf(html)

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
-
 from surveys import logic
 from surveys.models import QuestionnaireVersion, Survey
-
-
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html).write_pdf(pdf_tags=True)  # type: ignore[no-any-return]  # tagged (accessible)
+from tsunagari.lib.pdf import template_to_pdf
 
 
 def questionnaire_pdf(survey: Survey, version: QuestionnaireVersion, *, easy: bool = False) -> bytes:
@@ -30,7 +22,7 @@ def questionnaire_pdf(survey: Survey, version: QuestionnaireVersion, *, easy: bo
         "easy": easy,
         "platform": survey.platform,
     }
-    return render_pdf("surveys/print/questionnaire.html", context)
+    return template_to_pdf("surveys/print/questionnaire.html", context)
 
 
 ADDRESS_KEYS = {
@@ -70,4 +62,4 @@ def letters_pdf(sample: Any, survey_url: str) -> bytes:
         "letters": letters,
         "survey_url": survey_url,
     }
-    return render_pdf("surveys/print/letters.html", context)
+    return template_to_pdf("surveys/print/letters.html", context)

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.services import log_action
-from consultations.business_days import add_business_days
 from consultations.casework_models import (
     CaseworkSettings,
     Consent,
@@ -44,6 +43,7 @@ from directory.models import Service
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib import mail
+from tsunagari.lib.jpcalendar import add_business_days
 
 
 def _actor(request: HttpRequest | None) -> User | None:

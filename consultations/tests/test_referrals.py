@@ -10,11 +10,11 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Role, User
-from consultations.business_days import add_business_days
 from consultations.casework_models import CaseworkSettings, Consent, Referral, ReferralStatus, ShareItem
 from consultations.models import ConversationState, Direction, Message
 from consultations.tests.casework import make_consent, make_conversation
 from directory.models import Organization, Service
+from tsunagari.lib.jpcalendar import add_business_days
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import PASSWORD, BaseTestCase, make_member
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 from uuid import UUID
 
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,6 +38,7 @@ from consultations.models import (
 from consultations.services import channels as services
 from consultations.services.links import do_create_link, link_stats
 from consultations.services.privacy import do_erase_person, erasure_preview, export_person
+from tsunagari.lib.downloads import JSON, SVG, attachment_response
 
 
 @role_required(*SECRETARIAT_ADMIN)
@@ -143,9 +146,7 @@ def link_qr(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespons
     url = request.build_absolute_uri(reverse("consultations:go", args=[platform_slug, link.code]))
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=4, title=link.label)
-    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
-    response["Content-Disposition"] = f'inline; filename="qr-{link.code}.svg"'
-    return response
+    return attachment_response(buffer.getvalue(), f"qr-{link.code}.svg", SVG, inline=True)
 
 
 @role_required(*SECRETARIAT_ADMIN)
@@ -155,10 +156,8 @@ def person_export(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     data = export_person(consulter, user=request.user, request=request)
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="person-{consulter.label}.json"'
-    response["Cache-Control"] = "no-store"
-    return response
+    content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    return attachment_response(content, f"person-{consulter.label}.json", JSON, private=True)
 
 
 @role_required(*SECRETARIAT_ADMIN)

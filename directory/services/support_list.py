@@ -65,8 +65,8 @@ from directory.support_list_pdf import (
     Section,
     render_pdf,
 )
-from partnership.queries import wareki_date
 from platforms.models import Platform
+from tsunagari.lib.jpcalendar import wareki_date
 
 # A claim (an empty row) older than this is taken to belong to a process that died.
 STALE_CLAIM = datetime.timedelta(minutes=5)

@@ -14,8 +14,7 @@ from accounts.decorators import SECRETARIAT, role_required
 from directory.forms.services import SheetUploadForm
 from directory.models import SheetUpload
 from directory.services import sheet
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from tsunagari.lib.downloads import XLSX, attachment_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,9 +36,7 @@ def sheet_upload(request: HttpRequest, platform_slug: str) -> HttpResponse:
 @require_GET
 @role_required(*SECRETARIAT)
 def sheet_template(request: HttpRequest, platform_slug: str) -> HttpResponse:
-    response = HttpResponse(sheet.build_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="joho-kokan-kyoyu-sheet.xlsx"'
-    return response
+    return attachment_response(sheet.build_template(), "joho-kokan-kyoyu-sheet.xlsx", XLSX)
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,14 +12,9 @@ from accounts.decorators import SECRETARIAT, role_required
 from directory.forms.support_list import CategoriesForm, SizeForm, SupportListSettingsForm
 from directory.services import support_list
 from directory.support_list_pdf import render_pdf
+from tsunagari.lib.downloads import PDF, attachment_response
 
 FRESH_SECONDS = 300
-
-
-def _pdf_response(content: bytes, filename: str, *, disposition: str = "inline") -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
 
 
 @require_GET
@@ -46,7 +41,9 @@ def support_list_pdf(request: HttpRequest, platform_slug: str) -> HttpResponse:
     if not pdf.stale and request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        response = _pdf_response(pdf.content, f"support-list-{platform.slug}-{size}.pdf")
+        response = attachment_response(
+            pdf.content, f"support-list-{platform.slug}-{size}.pdf", PDF, inline=True
+        )
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=10" if pdf.stale else f"public, max-age={FRESH_SECONDS}"
     return response
@@ -70,7 +67,7 @@ def support_list_settings(request: HttpRequest, platform_slug: str) -> HttpRespo
             content, _pages = render_pdf(
                 support_list.build_document(platform, draft, draft.size, terms=terms)
             )
-            return _pdf_response(content, f"support-list-{platform.slug}-preview.pdf")
+            return attachment_response(content, f"support-list-{platform.slug}-preview.pdf", PDF, inline=True)
         support_list.do_save_settings(platform, form.values(), terms, request=request)
         messages.success(request, _("サポートリストの設定を保存しました。"))
         return redirect("directory:support_list_settings", platform_slug)

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import log_action
-from events import pdf
 from events.models import Course, Event, Registration
 from events.queries import course_attendance
+from tsunagari.lib.pdf import template_to_pdf
 
 
 @dataclass
@@ -45,7 +45,7 @@ def do_render_certificates(subject: Event | Course, *, actor: Any, request: Any 
     """The certificates PDF (one A4 landscape page each); issuing them is recorded in the audit log."""
     certificates = for_course(subject) if isinstance(subject, Course) else for_event(subject)
     issued_on = timezone.localdate()
-    body = pdf.render(
+    body = template_to_pdf(
         "events/print/certificates.html",
         {
             "certificates": certificates,

@@ -16,6 +16,7 @@ from events.models import Course
 from events.queries import course_attendance
 from events.services import certificates
 from events.services import events as event_services
+from tsunagari.lib.downloads import PDF, attachment_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,6 +62,4 @@ def course_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 def course_certificates(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
     course = get_object_or_404(Course, uuid=uuid)
     body, _count = certificates.do_render_certificates(course, actor=request.user, request=request)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="certificates.pdf"'
-    return response
+    return attachment_response(body, "certificates.pdf", PDF, inline=True)

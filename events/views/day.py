@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
-from events import pdf
 from events.forms.events import MoveSeatForm, SeatingForm
 from events.forms.registration import FeedbackForm
 from events.models import Event, Registration
@@ -20,6 +19,8 @@ from events.queries import comments, figures, satisfaction_shares
 from events.services import certificates, seating
 from events.services import feedback as feedback_services
 from events.services import registration as services
+from tsunagari.lib.downloads import PDF, attachment_response
+from tsunagari.lib.pdf import template_to_pdf
 
 
 def _event(uuid: UUID) -> Event:
@@ -75,12 +76,10 @@ def seating_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
     """The seating chart for the wall and the reception, then name cards (tent cards, 2 per page)."""
     event = _event(uuid)
     tables = [(number, people) for number, people in seating.tables_of(event) if number]
-    body = pdf.render(
+    body = template_to_pdf(
         "events/print/seating.html", {"event": event, "tables": tables, "platform": event.platform}
     )
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{event.slug}-seating.pdf"'
-    return response
+    return attachment_response(body, f"{event.slug}-seating.pdf", PDF, inline=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,6 +169,4 @@ def feedback_results(request: HttpRequest, platform_slug: str, uuid: UUID) -> Ht
 def event_certificates(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     body, _count = certificates.do_render_certificates(event, actor=request.user, request=request)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{event.slug}-certificates.pdf"'
-    return response
+    return attachment_response(body, f"{event.slug}-certificates.pdf", PDF, inline=True)

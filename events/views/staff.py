@@ -21,6 +21,7 @@ from events.models import Event, Registration
 from events.queries import figures, staff_events
 from events.services import events as event_services
 from events.services import registration as services
+from tsunagari.lib.downloads import CSV, attachment_response
 
 
 def _event(uuid: UUID) -> Event:
@@ -243,9 +244,9 @@ def roster_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResp
     event = _event(uuid)
     people = list(Registration.objects.filter(event=event).order_by("created_at", "id"))
     questions = list(event.questions or [])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-roster.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with the BOM
+    response = attachment_response(
+        "\ufeff", f"{event.slug}-roster.csv", CSV
+    )  # Excel reads UTF-8 only with the BOM
     writer = csv.writer(response)
     writer.writerow([title for title, _get in ROSTER_COLUMNS] + questions)
     for index, person in enumerate(people, start=1):

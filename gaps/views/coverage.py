@@ -9,17 +9,9 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import SECRETARIAT_OR_VIEWER, role_required
 from gaps.forms.coverage import CoverageForm
 from gaps.services import coverage
+from tsunagari.lib.downloads import CSV, XLSX, attachment_response
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+CONTENT_TYPES = {"csv": CSV, "xlsx": XLSX}
 
 
 @require_GET
@@ -41,7 +33,7 @@ def _coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
     matrix = coverage.coverage(platform, form.options())
     export = coverage.do_export_csv if fmt == "csv" else coverage.do_export_xlsx
     content = export(matrix, form.conditions(), request=request)
-    return _download(content, coverage.filename(platform, fmt), fmt)
+    return attachment_response(content, coverage.filename(platform, fmt), CONTENT_TYPES[fmt])
 
 
 @require_GET

@@ -17,7 +17,7 @@ from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_require
 from gaps.forms.touch_points import DeleteForm, DepartmentForm, SignalForm, TouchPointForm
 from gaps.models import Department, IsolationSignal, TouchPoint
 from gaps.services import touch_points
-from gaps.views.coverage import _download
+from tsunagari.lib.downloads import CSV, XLSX, attachment_response
 
 
 def _secretariat_post(request: HttpRequest) -> str:
@@ -139,7 +139,8 @@ def signal_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 def _touch_export(request: HttpRequest, fmt: str) -> HttpResponse:
     export = touch_points.do_export_csv if fmt == "csv" else touch_points.do_export_xlsx
     content = export(request=request)
-    return _download(content, touch_points.filename(request.platform, fmt), fmt)  # type: ignore[attr-defined]
+    content_type = CSV if fmt == "csv" else XLSX
+    return attachment_response(content, touch_points.filename(request.platform, fmt), content_type)  # type: ignore[attr-defined]
 
 
 @require_GET

@@ -6,7 +6,8 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import Role
 from audit.models import AuditEntry
 from partnership.models import ChangeRequest, Expulsion, MemberOrganisation, Withdrawal
-from partnership.queries import add_years, fiscal_year_label, wareki_date, wareki_year
+from partnership.queries import add_years, fiscal_year_label
+from tsunagari.lib.jpcalendar import wareki_date, wareki_year
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase, make_member
 

@@ -41,14 +41,9 @@ from partnership.queries import (
     tier_usage,
 )
 from partnership.services import export, lifecycle
+from tsunagari.lib.downloads import CSV, XLSX, attachment_response
 
 PAGE_SIZE = 50
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -85,7 +80,7 @@ def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
         filters=request.GET.dict(),
         request=request,
     )
-    return _download(content, filename, "text/csv; charset=utf-8")
+    return attachment_response(content, filename, CSV)
 
 
 @require_GET
@@ -98,7 +93,7 @@ def export_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
         filters=request.GET.dict(),
         request=request,
     )
-    return _download(content, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return attachment_response(content, filename, XLSX)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,6 +9,7 @@ from audit.models import AuditEntry
 from audit.services import log_action
 from surveys import exports
 from surveys.reports import Analysis
+from tsunagari.lib.downloads import attachment_response
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -35,9 +36,7 @@ def export(analysis: Analysis, fmt: str, request: HttpRequest) -> HttpResponse:
         },
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-results-{stamp}.{fmt}"'
-    return response
+    return attachment_response(body, f"{survey.slug}-results-{stamp}.{fmt}", CONTENT_TYPES[fmt])
 
 
 def log_free_text_read(survey: object, request: HttpRequest) -> None:

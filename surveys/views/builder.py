@@ -18,6 +18,7 @@ from surveys.models import Benchmark, Question, Section, Survey
 from surveys.queries import survey_summaries
 from surveys.services import questionnaire
 from surveys.services.imports import ImportRejected, do_import_responses
+from tsunagari.lib.downloads import PDF, attachment_response
 
 
 def allow(request: HttpRequest, *methods: str) -> HttpResponse | None:
@@ -31,13 +32,6 @@ def _uuid_or_none(value: str | None) -> UUID | None:
         return UUID(value or "")
     except ValueError:
         return None
-
-
-def _download(content: bytes, filename: str, content_type: str, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
 
 
 @require_GET
@@ -218,7 +212,7 @@ def paper_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespo
         return refused
     version = survey.current_version()
     pdf = printing.questionnaire_pdf(survey, version, easy=request.GET.get("easy") == "1")
-    return _download(pdf, f"{survey.slug}-v{version.number}.pdf", "application/pdf", inline=True)
+    return attachment_response(pdf, f"{survey.slug}-v{version.number}.pdf", PDF, inline=True)
 
 
 @role_required(*SECRETARIAT)

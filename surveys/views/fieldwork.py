@@ -18,8 +18,9 @@ from surveys.forms import SampleForm
 from surveys.models import Invitation, PaperEntry, Response, Sample, Survey
 from surveys.services import organisations, paper, sampling
 from surveys.services.imports import ImportRejected
-from surveys.views.builder import _download, allow
+from surveys.views.builder import allow
 from tsunagari.lib import mail
+from tsunagari.lib.downloads import CSV, PDF, XLSX, attachment_response
 
 
 def survey_url(request: HttpRequest, survey: Survey) -> str:
@@ -68,10 +69,8 @@ def sample_mail_merge(request: HttpRequest, platform_slug: str, uuid: UUID) -> H
     name = f"{sample.survey.slug}-sample-{sample.created_at:%Y%m%d}"
     if request.GET.get("format") == "xlsx":
         content = sampling.mail_merge_xlsx(sample, url)
-        return _download(
-            content, f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    return _download(sampling.mail_merge_csv(sample, url), f"{name}.csv", "text/csv; charset=utf-8")
+        return attachment_response(content, f"{name}.xlsx", XLSX)
+    return attachment_response(sampling.mail_merge_csv(sample, url), f"{name}.csv", CSV)
 
 
 @role_required(*SECRETARIAT)
@@ -80,7 +79,7 @@ def sample_letters(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
     if (refused := allow(request, "GET")) is not None:
         return refused
     pdf = printing.letters_pdf(sample, survey_url(request, sample.survey))
-    return _download(pdf, f"{sample.survey.slug}-letters.pdf", "application/pdf", inline=True)
+    return attachment_response(pdf, f"{sample.survey.slug}-letters.pdf", PDF, inline=True)
 
 
 @role_required(*SECRETARIAT)

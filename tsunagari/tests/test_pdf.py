@@ -1,0 +1,47 @@
+"""tsunagari.lib.pdf: Japanese HTML to a tagged PDF with the Noto CJK fonts embedded."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+from tsunagari.lib import pdf
+
+HTML = f"""<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>テスト</title>
+<style>body {{ font-family: {pdf.FONT_STACK}; }} @page {{ size: A5; }}</style></head>
+<body><h1>伊勢つながりサポートリスト</h1><p>ひとりで悩まず、まずはご相談ください。（令和8年11月26日現在）</p>
+<p style="break-before: page">２ページ目：ｶﾀｶﾅ、ＡＢＣ、①</p></body></html>"""
+
+
+def poppler(tool: str, content: bytes) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.pdf"
+        path.write_bytes(content)
+        return subprocess.run(
+            [tool, str(path), "-"] if tool == "pdftotext" else [tool, str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
+class PdfTest(SimpleTestCase):
+    def test_it_renders_japanese_text_with_noto_cjk_embedded_and_tags(self) -> None:
+        document = pdf.render(HTML)
+        self.assertEqual(len(document.pages), 2)
+        content = pdf.write(document)
+        self.assertTrue(content.startswith(b"%PDF-"))
+        self.assertRegex(poppler("pdfinfo", content), r"Tagged:\s+yes")  # readable by screen readers
+        text = poppler("pdftotext", content).replace("\n", "")  # lines wrap on the A5 page
+        self.assertIn("伊勢つながりサポートリスト", text)
+        self.assertIn("令和8年11月26日", text)
+        self.assertIn("ｶﾀｶﾅ", text)
+        fonts = poppler("pdffonts", content)
+        rows = [line.split() for line in fonts.splitlines()[2:]]
+        self.assertTrue(rows)
+        for row in rows:  # name type encoding emb sub uni object ID
+            self.assertIn("Noto-Sans-CJK-JP", row[0])
+            self.assertEqual(row[-5:-2], ["yes", "yes", "yes"])  # embedded, as a subset, with a ToUnicode map
