@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.decorators import SECRETARIAT_ADMIN, role_required
 from accounts.forms import EmailAuthenticationForm, TokenForm
+from accounts.http import StaffRequest
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from audit.services import log_action
@@ -118,7 +119,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_ADMIN)
-def staff_users(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def staff_users(request: StaffRequest) -> HttpResponse:
     from accounts.forms_staff import GrantRoleForm
 
     platform = request.platform  # type: ignore[attr-defined]
@@ -144,7 +145,7 @@ def staff_users(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_ADMIN)
-def staff_role(request: HttpRequest, platform_slug: str, role_uuid: str) -> HttpResponse:
+def staff_role(request: StaffRequest, role_uuid: str) -> HttpResponse:
     from accounts.forms_staff import ChangeRoleForm
 
     platform = request.platform  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, role_required
+from accounts.http import StaffRequest
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry, AuditQuerySet
 from audit.services import do_requeue_mail, log_action
@@ -30,7 +31,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, AuditQuerySet]:
 
 @require_GET
 @role_required(*SECRETARIAT)
-def entry_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def entry_list(request: StaffRequest) -> HttpResponse:
     form, entries = _filtered(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -45,7 +46,7 @@ class _Echo:
 
 @require_GET
 @role_required(*SECRETARIAT)
-def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponseBase:
+def export_csv(request: StaffRequest) -> HttpResponseBase:
     form, entries = _filtered(request)
     log_action(
         AuditEntry.EXPORT,
@@ -75,7 +76,7 @@ def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponseBase:
             )
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return streaming_attachment(rows(), f"audit-{platform_slug}-{stamp}.csv", CSV)
+    return streaming_attachment(rows(), f"audit-{request.platform.slug}-{stamp}.csv", CSV)
 
 
 # --- the mail outbox (tsunagari.lib.mail): what was sent, what waits, what failed and why -----
@@ -85,7 +86,7 @@ MAIL_STATES = dict(OutboxMail.State.choices)
 
 @require_GET
 @role_required(*SECRETARIAT)
-def mail_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def mail_list(request: StaffRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     mails = OutboxMail.objects.all()
     if state in MAIL_STATES:
@@ -101,7 +102,7 @@ MAIL_LIST_FIELDS = ("uuid", "to", "subject", "state", "attempts", "created_at", 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def mail_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def mail_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     outbox_mail: OutboxMail = get_object_or_404(OutboxMail.objects.all(), uuid=uuid)
     if request.method == "POST":
         if do_requeue_mail(outbox_mail, request=request):

@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
-from django_scopes import scopes_disabled
+from django_scopes import get_scope, scopes_disabled
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -772,6 +772,11 @@ class DirectoryNinjaAPI(NinjaAPI):
     """Mounted inside the ``directory`` URL namespace."""
 
     def get_root_path(self, path_params: dict[str, Any]) -> str:
+        # The platform middleware drops ``platform_slug`` from the view kwargs; the per-platform
+        # API runs inside its platform's scope, which names the platform.
+        platform = get_scope().get("platform")
+        if platform is not None and "platform_slug" not in path_params:
+            path_params = {**path_params, "platform_slug": platform.slug}
         return reverse(f"directory:{self.urls_namespace}:api-root", kwargs=path_params)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from tsunagari.lib import jiscode
+from tsunagari.lib.tenancy import scoped_manager
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -96,12 +96,5 @@ class Platform(models.Model):
         return day.year if day.month >= self.fiscal_year_start_month else day.year - 1
 
 
-def platform_manager(queryset_class: type[models.QuerySet] | None = None) -> models.Manager:
-    """The manager every tenant model uses: queries fail closed outside a platform scope.
-
-    Inside ``django_scopes.scope(platform=...)`` (entered by PlatformMiddleware,
-    by commands and by tasks) it returns only that platform's rows; outside any
-    scope every query raises ``ScopeError`` instead of returning all tenants.
-    """
-    base = models.Manager.from_queryset(queryset_class) if queryset_class else models.Manager
-    return ScopedManager(_manager_class=base, platform="platform")
+# The manager factory lives in tsunagari.lib.tenancy (the lib imports no app); the old name stays.
+platform_manager = scoped_manager

@@ -1,11 +1,12 @@
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import ANY_STAFF, SECRETARIAT_ADMIN, SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import PlatformRequest, StaffRequest
 from platforms import homes
 from platforms.forms import PlatformRulesForm
 from platforms.rollup import rollup_rows
@@ -22,7 +23,7 @@ HOME_TITLES = {
 
 @require_GET
 @role_required(*ANY_STAFF)
-def dashboard(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     """Each role's home: the blocks of work the apps give for it (platforms.homes)."""
     role = request.role  # type: ignore[attr-defined]
     blocks = homes.blocks_for(request.platform, role)  # type: ignore[attr-defined]
@@ -35,7 +36,7 @@ def dashboard(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_GET
 @role_required(*SECRETARIAT_OR_VIEWER)
-def rollup(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def rollup(request: StaffRequest) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
     if not platform.is_prefecture:
         raise Http404
@@ -44,7 +45,7 @@ def rollup(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_ADMIN)
-def settings_view(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def settings_view(request: StaffRequest) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
     form = PlatformRulesForm(request.POST or None, instance=platform)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +56,7 @@ def settings_view(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 
 @require_GET
-def terms(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def terms(request: PlatformRequest) -> HttpResponse:
     """The platform's 規約 (text and/or the URL of the official one); public."""
     platform = request.platform  # type: ignore[attr-defined]
     if not (platform.terms_text or platform.bylaws_url):
@@ -64,6 +65,6 @@ def terms(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 
 @require_GET
-def privacy(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def privacy(request: PlatformRequest) -> HttpResponse:
     """How the platform handles personal information (its own text, else the standard one); public."""
     return render(request, "platforms/privacy.html")

@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "platforms.middleware.PlatformMiddleware",
+    "accounts.middleware.PlatformMiddleware",
     "tsunagari.errors.HelpMemoMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

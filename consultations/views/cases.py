@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, role_required
+from accounts.http import StaffRequest
 from accounts.models import Role
 from audit.models import AuditEntry
 from audit.services import log_action
@@ -29,7 +30,7 @@ CASE_ROLES = (*SECRETARIAT, Role.MEMBER_STAFF)
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def case_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def case_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     conversation: Conversation = get_object_or_404(Conversation.objects, uuid=uuid)
     consent = Consent.objects.filter(conversation=conversation).active().first()
     form = CaseOpenForm(request.POST or None, consent=consent) if consent else None
@@ -40,7 +41,7 @@ def case_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespon
             form.add_error(None, error)
         else:
             messages.success(request, _("ケース会議 %(ref)s を開きました。") % {"ref": case.reference})
-            return redirect("consultations:case", platform_slug, case.uuid)
+            return redirect("consultations:case", request.platform.slug, case.uuid)
     context = {"conversation": conversation, "consent": consent, "form": form}
     return render(
         request,
@@ -52,7 +53,7 @@ def case_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespon
 
 @require_GET
 @role_required(*CASE_ROLES)
-def case_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def case_list(request: StaffRequest) -> HttpResponse:
     return render(
         request, "consultations/staff/case_list.html", {"cases": services.cases_visible_to(request)[:300]}
     )
@@ -109,7 +110,7 @@ ACTIONS: dict[str, tuple[bool, Callable[[services.CaseView, Any], Form], Callabl
 
 @require_http_methods(["GET", "POST"])
 @role_required(*CASE_ROLES)
-def case_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     view = services.case_for(request, uuid)
     allowed = [
         name
@@ -131,7 +132,7 @@ def case_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
             forms[action].add_error(None, error)
         else:
             messages.success(request, done)
-            return redirect("consultations:case", platform_slug, view.case.uuid)
+            return redirect("consultations:case", request.platform.slug, view.case.uuid)
     log_action(AuditEntry.READ_SENSITIVE, actor=request.user, obj=view.case, request=request)
     context = {
         "view": view,

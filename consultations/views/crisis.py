@@ -5,12 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import SECRETARIAT, role_required
+from accounts.http import StaffRequest
 from consultations.crisis import platform_words, recognise
 from consultations.crisis_models import CrisisWord
 from consultations.crisis_rules import RULES
@@ -22,7 +23,7 @@ MAX_TRIED_LINES = 200
 
 @role_required(*SECRETARIAT)
 @require_http_methods(["GET", "POST"])
-def crisis_words(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def crisis_words(request: StaffRequest) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
     which = request.POST.get("form") if request.method == "POST" else None
     form = CrisisWordForm(request.POST if which == "add" else None, platform=platform)
@@ -34,7 +35,7 @@ def crisis_words(request: HttpRequest, platform_slug: str) -> HttpResponse:
             form.add_error("word", _("この語はもう登録されています。"))
         else:
             messages.success(request, _("危機の語を追加しました。"))
-            return redirect("consultations:crisis_words", platform_slug)
+            return redirect("consultations:crisis_words", request.platform.slug)
     tried = []
     if which == "try" and try_form.is_valid():
         words = platform_words(platform)
@@ -52,10 +53,10 @@ def crisis_words(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 
 @role_required(*SECRETARIAT)
-def crisis_word_delete(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def crisis_word_delete(request: StaffRequest, uuid: UUID) -> HttpResponse:
     item = get_object_or_404(CrisisWord, uuid=uuid)  # 404 for another platform's word, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     do_remove_crisis_word(item, actor=request.user, request=request)
     messages.success(request, _("「%(word)s」を削除しました。") % {"word": item.word})
-    return redirect("consultations:crisis_words", platform_slug)
+    return redirect("consultations:crisis_words", request.platform.slug)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_required
+from accounts.http import StaffRequest
 from consultations.casework_models import CannedReply, Consent
 from consultations.forms_staff import (
     AssignForm,
@@ -39,7 +40,7 @@ INBOX_ROLES = services.INBOX_ROLES
 
 @require_GET
 @role_required(*INBOX_ROLES)
-def inbox_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def inbox_list(request: StaffRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = services.InboxFilters(
@@ -129,7 +130,7 @@ def _record_initial(conversation: Conversation) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*INBOX_ROLES)
-def conversation_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def conversation_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     conversation: Conversation = get_object_or_404(
         Conversation.objects.select_related("consulter", "channel"), uuid=uuid
     )
@@ -147,7 +148,7 @@ def conversation_detail(request: HttpRequest, platform_slug: str, uuid: UUID) ->
             forms[action].add_error(None, error)
         else:
             messages.success(request, done)
-            return redirect("consultations:conversation", platform_slug, conversation.uuid)
+            return redirect("consultations:conversation", request.platform.slug, conversation.uuid)
     chat = services.do_open_conversation(conversation, request=request)
     context = {
         "conversation": conversation,
@@ -186,7 +187,7 @@ def _withdraw_consent(request: HttpRequest, conversation: Conversation) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @role_required(*INBOX_ROLES)
-def canned_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def canned_list(request: StaffRequest) -> HttpResponse:
     form = CannedReplyForm(request.POST or None, prefix="c")
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,7 +196,7 @@ def canned_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
             form.add_error("title", error)
         else:
             messages.success(request, _("定型文を追加しました。"))
-            return redirect("consultations:canned", platform_slug)
+            return redirect("consultations:canned", request.platform.slug)
     context = {"replies": CannedReply.objects.all(), "form": form}
     return render(
         request, "consultations/staff/canned_list.html", context, status=400 if form.errors else 200
@@ -204,12 +205,12 @@ def canned_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*INBOX_ROLES)
-def canned_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def canned_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     canned: CannedReply = get_object_or_404(CannedReply.objects, uuid=uuid)
     if request.method == "POST" and request.POST.get("action") == "delete":
         services.do_delete_canned(canned, request=request)
         messages.success(request, _("定型文を削除しました。"))
-        return redirect("consultations:canned", platform_slug)
+        return redirect("consultations:canned", request.platform.slug)
     form = CannedReplyForm(request.POST or None, instance=canned, prefix="c")
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,5 +219,5 @@ def canned_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
             form.add_error("title", error)
         else:
             messages.success(request, _("定型文を更新しました。"))
-            return redirect("consultations:canned", platform_slug)
+            return redirect("consultations:canned", request.platform.slug)
     return render(request, "consultations/staff/canned_edit.html", {"canned": canned, "form": form})

@@ -11,10 +11,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
+from accounts.middleware import resolves_own_platform
 from consultations.line_api import signature_is_valid
 from consultations.models import Channel, ChannelKind
 from consultations.services.line import BadWebhook, do_store_events, parse_events
-from platforms.middleware import resolves_own_platform
 from platforms.models import Platform
 
 # LINE's webhook bodies are small (a few events); anything this large is not from LINE.

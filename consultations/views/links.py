@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
+from accounts.http import PlatformRequest
 from consultations.models import LinkTarget, TrackedLink
 from consultations.services.links import do_count_click, line_url
 
 
 @require_GET
-def go(request: HttpRequest, platform_slug: str, code: str) -> HttpResponse:
+def go(request: PlatformRequest, code: str) -> HttpResponse:
     link = TrackedLink.objects.filter(code=code.lower()).first()
     if link is None:
         raise Http404("link")
@@ -22,6 +23,6 @@ def go(request: HttpRequest, platform_slug: str, code: str) -> HttpResponse:
             return HttpResponseRedirect(url)
     # Web chat: remember the link for this browser session only, to attribute a first contact.
     sources = request.session.get("consult_src", {})
-    sources[platform_slug] = link.code
+    sources[request.platform.slug] = link.code
     request.session["consult_src"] = sources
-    return redirect("consultations:chat", platform_slug)
+    return redirect("consultations:chat", request.platform.slug)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_required
+from accounts.http import StaffRequest
 from accounts.models import Role
 from audit.models import AuditEntry
 from audit.services import log_action
@@ -39,7 +40,7 @@ REFERRAL_ROLES = (*INBOX_ROLES, Role.MEMBER_STAFF)
 
 @require_http_methods(["GET", "POST"])
 @role_required(*INBOX_ROLES)
-def consent_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def consent_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     conversation: Conversation = get_object_or_404(Conversation.objects, uuid=uuid)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -49,7 +50,7 @@ def consent_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
             form.add_error(None, error)
         else:
             messages.success(request, _("本人の同意を記録しました。"))
-            return redirect("consultations:conversation", platform_slug, conversation.uuid)
+            return redirect("consultations:conversation", request.platform.slug, conversation.uuid)
     return render(
         request, "consultations/staff/consent_form.html", {"conversation": conversation, "form": form}
     )
@@ -57,7 +58,7 @@ def consent_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @role_required(*INBOX_ROLES)
-def referral_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def referral_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """No consent, no referral: without an active consent the page says so and offers to record one."""
     conversation: Conversation = get_object_or_404(Conversation.objects, uuid=uuid)
     consent = Consent.objects.filter(conversation=conversation).active().first()
@@ -76,7 +77,7 @@ def referral_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
                 form.add_error(None, error)
             else:
                 messages.success(request, _("紹介を送りました。"))
-                return redirect("consultations:referral", platform_slug, referral.uuid)
+                return redirect("consultations:referral", request.platform.slug, referral.uuid)
     context = {"conversation": conversation, "consent": consent, "form": form, "rules": rules}
     status = 400 if request.method == "POST" else 200
     return render(request, "consultations/staff/referral_form.html", context, status=status)
@@ -84,7 +85,7 @@ def referral_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
 
 @require_GET
 @role_required(*REFERRAL_ROLES)
-def referral_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def referral_list(request: StaffRequest) -> HttpResponse:
     referrals = services.referrals_visible_to(request)
     show = request.GET.get("show", "open")
     if show == "open":
@@ -168,7 +169,7 @@ ACTIONS: dict[
 
 @require_http_methods(["GET", "POST"])
 @role_required(*REFERRAL_ROLES)
-def referral_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     referral = services.referral_for(request, uuid)
     allowed = {name for name, (may, _f, _s) in ACTIONS.items() if may(request, referral)}
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -182,7 +183,7 @@ def referral_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> Htt
             forms[action].add_error(None, error)
         else:
             messages.success(request, done)
-            return redirect("consultations:referral", platform_slug, referral.uuid)
+            return redirect("consultations:referral", request.platform.slug, referral.uuid)
     if services.can_respond(request, referral):
         services.do_mark_received(referral, request=request)
         referral.refresh_from_db()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_ADMIN, role_required
+from accounts.http import StaffRequest
 from accounts.models import Role
 from audit.services import log_action
 from consultations.casework_models import CaseworkSettings
@@ -30,7 +31,7 @@ def _default_period() -> dict[str, datetime.date]:
 
 @require_GET
 @role_required(*REPORT_ROLES)
-def report(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def report(request: StaffRequest) -> HttpResponse:
     form = ReportForm(request.GET or _default_period())
     if not form.is_valid():
         return render(request, "consultations/staff/report.html", {"form": form}, status=400)
@@ -50,7 +51,7 @@ def report(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_ADMIN)
-def casework_settings(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def casework_settings(request: StaffRequest) -> HttpResponse:
     instance = CaseworkSettings.for_platform(request.platform)  # type: ignore[attr-defined]
     form = CaseworkSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +60,7 @@ def casework_settings(request: HttpRequest, platform_slug: str) -> HttpResponse:
             "casework.settings", actor=request.user, obj=saved, request=request, data=form.cleaned_data
         )
         messages.success(request, _("設定を保存しました。"))
-        return redirect("consultations:casework_settings", platform_slug)
+        return redirect("consultations:casework_settings", request.platform.slug)
     return render(
         request,
         "consultations/staff/casework_settings.html",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_ADMIN, SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from consultations.forms import (
     BusinessHoursForm,
     DeskSettingsForm,
@@ -43,7 +44,7 @@ from tsunagari.lib.downloads import JSON, SVG, attachment_response
 
 @role_required(*SECRETARIAT_ADMIN)
 @require_http_methods(["GET", "POST"])
-def desk(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def desk(request: StaffRequest) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
     settings_obj = services.desk_settings(platform)
     which = request.POST.get("form") if request.method == "POST" else None
@@ -54,7 +55,7 @@ def desk(request: HttpRequest, platform_slug: str) -> HttpResponse:
     if which == "desk" and desk_form.is_valid():
         services.do_save_desk(desk_form, actor=request.user, request=request)
         messages.success(request, _("相談窓口の設定を保存しました。"))
-        return redirect("consultations:desk", platform_slug)
+        return redirect("consultations:desk", request.platform.slug)
     if which == "line" and line_form.is_valid():
         data = line_form.cleaned_data
         services.do_configure_line(
@@ -69,16 +70,18 @@ def desk(request: HttpRequest, platform_slug: str) -> HttpResponse:
             request,
             _("LINE の設定を保存しました（シークレットとトークンは暗号化して保存し、再表示しません）。"),
         )
-        return redirect("consultations:desk", platform_slug)
+        return redirect("consultations:desk", request.platform.slug)
     line = Channel.objects.filter(kind=ChannelKind.LINE).first()
-    webhook_url = request.build_absolute_uri(reverse("consultations:line_webhook", args=[platform_slug]))
+    webhook_url = request.build_absolute_uri(
+        reverse("consultations:line_webhook", args=[request.platform.slug])
+    )
     context = {"desk_form": desk_form, "line_form": line_form, "line": line, "webhook_url": webhook_url}
     return render(request, "consultations/staff/desk.html", context)
 
 
 @role_required(*SECRETARIAT)
 @require_http_methods(["GET", "POST"])
-def hours(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def hours(request: StaffRequest) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
     which = request.POST.get("form") if request.method == "POST" else None
     hours_form = BusinessHoursForm(request.POST if which == "hours" else None, prefix="hours")
@@ -87,7 +90,7 @@ def hours(request: HttpRequest, platform_slug: str) -> HttpResponse:
     if form is not None and form.is_valid():
         services.do_add_schedule_item(form, platform, actor=request.user, request=request)
         messages.success(request, _("追加しました。"))
-        return redirect("consultations:hours", platform_slug)
+        return redirect("consultations:hours", request.platform.slug)
     context = {
         "hours_form": hours_form,
         "period_form": period_form,
@@ -110,18 +113,18 @@ def _delete_schedule_item(
 
 
 @role_required(*SECRETARIAT)
-def hours_delete(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def hours_delete(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _delete_schedule_item(request, BusinessHours, uuid)
 
 
 @role_required(*SECRETARIAT)
-def period_delete(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def period_delete(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _delete_schedule_item(request, SpecialPeriod, uuid)
 
 
 @role_required(*SECRETARIAT_OR_VIEWER)
 @require_http_methods(["GET", "POST"])
-def links(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def links(request: StaffRequest) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
     can_edit = request.role.is_secretariat  # type: ignore[attr-defined]
     if request.method == "POST" and not can_edit:
@@ -130,27 +133,27 @@ def links(request: HttpRequest, platform_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         do_create_link(platform, actor=request.user, request=request, **form.cleaned_data)
         messages.success(request, _("計測リンクを作成しました。"))
-        return redirect("consultations:links", platform_slug)
+        return redirect("consultations:links", request.platform.slug)
     rows = list(link_stats(platform))
-    base = request.build_absolute_uri(f"/p/{platform_slug}/go/")
+    base = request.build_absolute_uri(f"/p/{request.platform.slug}/go/")
     totals = {k: sum(getattr(r, k) for r in rows) for k in ("clicks", "people", "consultations")}
     context = {"form": form, "rows": rows, "base": base, "totals": totals, "can_edit": can_edit}
     return render(request, "consultations/staff/links.html", context)
 
 
 @role_required(*SECRETARIAT_OR_VIEWER)
-def link_qr(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def link_qr(request: StaffRequest, uuid: UUID) -> HttpResponse:
     link = get_object_or_404(TrackedLink, uuid=uuid)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    url = request.build_absolute_uri(reverse("consultations:go", args=[platform_slug, link.code]))
+    url = request.build_absolute_uri(reverse("consultations:go", args=[request.platform.slug, link.code]))
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=4, title=link.label)
     return attachment_response(buffer.getvalue(), f"qr-{link.code}.svg", SVG, inline=True)
 
 
 @role_required(*SECRETARIAT_ADMIN)
-def person_export(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def person_export(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """One person's data as a JSON download (disclosure request); the export is audited."""
     consulter = get_object_or_404(Consulter, uuid=uuid)
     if request.method != "GET":
@@ -162,7 +165,7 @@ def person_export(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 
 @role_required(*SECRETARIAT_ADMIN)
 @require_http_methods(["GET", "POST"])
-def person_erase(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def person_erase(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Erase one person's data on their request: what will go, a reason, a confirmation, POST."""
     consulter: Consulter = get_object_or_404(Consulter.objects.select_related("channel"), uuid=uuid)
     latest = Conversation.objects.filter(consulter=consulter).order_by("-opened_at").first()
@@ -184,8 +187,8 @@ def person_erase(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
                 % {"person": consulter},
             )
         if latest is None:
-            return redirect("consultations:inbox", platform_slug)
-        return redirect("consultations:conversation", platform_slug, latest.uuid)
+            return redirect("consultations:inbox", request.platform.slug)
+        return redirect("consultations:conversation", request.platform.slug, latest.uuid)
     context = {"person": consulter, "preview": erasure_preview(consulter), "form": form, "latest": latest}
     return render(
         request, "consultations/staff/person_erase.html", context, status=400 if form.errors else 200

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import PlatformRequest
 from consultations.crisis import crisis_lines
 from consultations.forms import ChatMessageForm, ResumeForm
 from consultations.hours import desk_status
@@ -44,33 +45,33 @@ def _context(request: HttpRequest, **extra):  # type: ignore[no-untyped-def]
 
 
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def start(request: PlatformRequest) -> HttpResponse:
     if _consulter(request) is not None:
-        return redirect("consultations:chat_room", platform_slug)
+        return redirect("consultations:chat_room", request.platform.slug)
     desk = desk_settings(request.platform)  # type: ignore[attr-defined]
     form = ChatMessageForm(request.POST or None)
     if request.method == "POST" and desk.web_chat_enabled and form.is_valid():
-        code = request.session.get("consult_src", {}).get(platform_slug, "")
+        code = request.session.get("consult_src", {}).get(request.platform.slug, "")
         source = TrackedLink.objects.filter(code=code).first() if code else None
         consulter, _received, chat_code = do_start(request.platform, form.cleaned_data["text"], source=source)  # type: ignore[attr-defined]
         request.session.cycle_key()
         request.session[_key(request)] = str(consulter.uuid)
         request.session["webchat_new_code"] = chat_code
-        return redirect("consultations:chat_room", platform_slug)
+        return redirect("consultations:chat_room", request.platform.slug)
     return render(
         request, "consultations/chat_start.html", _context(request, form=form, resume_form=ResumeForm())
     )
 
 
 @require_http_methods(["GET", "POST"])
-def room(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def room(request: PlatformRequest) -> HttpResponse:
     consulter = _consulter(request)
     if consulter is None:
-        return redirect("consultations:chat", platform_slug)
+        return redirect("consultations:chat", request.platform.slug)
     form = ChatMessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         do_write(consulter, form.cleaned_data["text"])
-        return redirect("consultations:chat_room", platform_slug)
+        return redirect("consultations:chat_room", request.platform.slug)
     conversations = Conversation.objects.filter(consulter=consulter)
     shown = Message.objects.filter(conversation__in=conversations, hidden_at__isnull=True).order_by(
         "created_at", "id"
@@ -84,7 +85,7 @@ def room(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 
 @require_POST
-def resume(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def resume(request: PlatformRequest) -> HttpResponse:
     failures = request.session.get("webchat_failures", 0)
     form = ResumeForm(request.POST)
     consulter = None
@@ -106,12 +107,12 @@ def resume(request: HttpRequest, platform_slug: str) -> HttpResponse:
     request.session.cycle_key()
     request.session[_key(request)] = str(consulter.uuid)
     request.session["webchat_failures"] = 0
-    return redirect("consultations:chat_room", platform_slug)
+    return redirect("consultations:chat_room", request.platform.slug)
 
 
 @require_POST
-def leave(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def leave(request: PlatformRequest) -> HttpResponse:
     """Forget the consultation on this device (the code still resumes it)."""
     request.session.pop(_key(request), None)
     messages.info(request, _("この端末から相談の表示を消しました。続きは相談コードで再開できます。"))
-    return redirect("consultations:chat", platform_slug)
+    return redirect("consultations:chat", request.platform.slug)

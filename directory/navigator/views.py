@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.http import PlatformRequest
 from directory.fallback import fallback_window
 from directory.hours import humanise
 from directory.models import Service
@@ -35,7 +36,7 @@ def _public_platform(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @require_GET
 @easy_japanese
-def home(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def home(request: PlatformRequest) -> HttpResponse:
     from partnership.models import MemberOrganisation
 
     platform = request.platform  # type: ignore[attr-defined]
@@ -51,7 +52,7 @@ def home(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_GET
 @easy_japanese
-def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def search(request: PlatformRequest) -> HttpResponse:
     platform = _public_platform(request)
     form = SearchForm(request.GET)
     results = page = after_hours = None
@@ -110,7 +111,7 @@ def search(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_GET
 @easy_japanese
-def service_page(request: HttpRequest, platform_slug: str, uuid: str) -> HttpResponse:
+def service_page(request: PlatformRequest, uuid: str) -> HttpResponse:
     _public_platform(request)
     qs = queries.with_schedules(Service.objects.public().select_related("organization")).prefetch_related(
         "phones", "service_areas", "service_at_locations__location__addresses"
@@ -130,7 +131,7 @@ def service_page(request: HttpRequest, platform_slug: str, uuid: str) -> HttpRes
 
 @require_GET
 @easy_japanese
-def guide(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def guide(request: PlatformRequest) -> HttpResponse:
     """The guided questions, one per page, as plain GET forms (works without JavaScript)."""
     _public_platform(request)
     form = GuideForm(request.GET)
@@ -143,7 +144,7 @@ def guide(request: HttpRequest, platform_slug: str) -> HttpResponse:
         if answers["when"] == "now":
             params["open_now"] = "on"
         params["guided"] = "1"
-        return redirect(f"{reverse('directory:search', args=[platform_slug])}?{urlencode(params)}")
+        return redirect(f"{reverse('directory:search', args=[request.platform.slug])}?{urlencode(params)}")
     field = form[GUIDE_STEPS[step]]
     context = {
         "form": form,
@@ -157,7 +158,7 @@ def guide(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_GET
 @easy_japanese
-def service_map(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def service_map(request: PlatformRequest) -> HttpResponse:
     """Every public location on a Leaflet map, and the same list as text (no JS or tiles needed)."""
     _public_platform(request)
     from directory.navigator.queries import map_locations

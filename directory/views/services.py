@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import ANY_STAFF, SECRETARIAT, role_required
+from accounts.http import StaffRequest
 from accounts.models import Role
 from directory.forms.services import (
     DecisionForm,
@@ -38,7 +39,7 @@ def _pending() -> Exists:
 
 @require_GET
 @role_required(*ANY_STAFF)
-def service_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def service_list(request: StaffRequest) -> HttpResponse:
     form = ServiceFilterForm(request.GET or None)
     services = Service.objects.select_related("organization").annotate(has_pending=_pending())
     if form.is_valid():
@@ -70,7 +71,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*ANY_STAFF)
-def service_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def service_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     service: Service = get_object_or_404(Service.objects.select_related("organization", "member"), uuid=uuid)
     if request.method == "POST":  # looked up first: another platform's service is 404, not 405
         return HttpResponseNotAllowed(["GET"])
@@ -91,7 +92,7 @@ def service_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
 
 @require_http_methods(["GET", "POST"])
 @role_required(*EDITORS)
-def service_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     service: Service = get_object_or_404(Service.objects, uuid=uuid)
     if not editing.can_edit(request.role, service):  # type: ignore[attr-defined]
         raise PermissionDenied
@@ -110,7 +111,7 @@ def service_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
             else:
                 editing.do_propose_change(service, form.cleaned_data, request=request)
                 messages.success(request, _("変更を申請しました。事務局が確認すると公開されます。"))
-            return redirect("directory:service", platform_slug, service.uuid)
+            return redirect("directory:service", request.platform.slug, service.uuid)
         except ValidationError as error:
             form.add_error(None, error)
     return render(request, "directory/services/service_form.html", {"form": form, "service": service})
@@ -118,7 +119,7 @@ def service_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @role_required(*EDITORS)
-def service_new(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def service_new(request: StaffRequest) -> HttpResponse:
     secretariat = request.role.is_secretariat  # type: ignore[attr-defined]
     member = None if secretariat else organisation_of(request.role)  # type: ignore[attr-defined]
     if not secretariat and (member is None or not member.is_active):
@@ -141,13 +142,13 @@ def service_new(request: HttpRequest, platform_slug: str) -> HttpResponse:
         else:
             service = editing.do_create_member_service(member, form.cleaned_data, request=request).service
             messages.success(request, _("窓口の掲載を申請しました。事務局が確認すると公開されます。"))
-        return redirect("directory:service", platform_slug, service.uuid)
+        return redirect("directory:service", request.platform.slug, service.uuid)
     return render(request, "directory/services/service_form.html", {"form": form, "service": None})
 
 
 @require_GET
 @role_required(*SECRETARIAT)
-def change_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def change_list(request: StaffRequest) -> HttpResponse:
     changes = ServiceChange.objects.select_related("service__organization", "submitted_by")
     context = {
         "pending": changes.filter(status=ServiceChange.Status.PENDING).order_by("submitted_at"),
@@ -158,7 +159,7 @@ def change_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def change_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def change_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     change: ServiceChange = get_object_or_404(
         ServiceChange.objects.select_related("service", "submitted_by"), uuid=uuid
     )
@@ -171,7 +172,7 @@ def change_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
             else:
                 editing.do_reject_change(change, form.cleaned_data["reason"], request=request)
                 messages.success(request, _("変更申請を差し戻しました。"))
-            return redirect("directory:changes", platform_slug)
+            return redirect("directory:changes", request.platform.slug)
         except ValidationError as error:
             form.add_error("reason", error)
     rows = editing.change_rows(change, field_labels())

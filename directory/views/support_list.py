@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, role_required
+from accounts.http import PlatformRequest, StaffRequest
 from directory.forms.support_list import CategoriesForm, SizeForm, SupportListSettingsForm
 from directory.services import support_list
 from directory.support_list_pdf import render_pdf
@@ -18,7 +19,7 @@ FRESH_SECONDS = 300
 
 
 @require_GET
-def support_list_pdf(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def support_list_pdf(request: PlatformRequest) -> HttpResponse:
     """Public. Rendered once per version of the printed data (see ``directory.services.support_list``)."""
     platform = request.platform  # type: ignore[attr-defined]
     if not platform.is_public:
@@ -51,7 +52,7 @@ def support_list_pdf(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def support_list_settings(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def support_list_settings(request: StaffRequest) -> HttpResponse:
     """Choose categories, their order, the size and the fallback window; preview without saving."""
     platform = request.platform  # type: ignore[attr-defined]
     settings = support_list.settings_for(platform)
@@ -70,7 +71,7 @@ def support_list_settings(request: HttpRequest, platform_slug: str) -> HttpRespo
             return attachment_response(content, f"support-list-{platform.slug}-preview.pdf", PDF, inline=True)
         support_list.do_save_settings(platform, form.values(), terms, request=request)
         messages.success(request, _("サポートリストの設定を保存しました。"))
-        return redirect("directory:support_list_settings", platform_slug)
+        return redirect("directory:support_list_settings", request.platform.slug)
     context = {
         "form": form,
         "categories": categories,

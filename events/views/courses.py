@@ -5,12 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from events.forms.events import CourseForm
 from events.models import Course
 from events.queries import course_attendance
@@ -21,7 +22,7 @@ from tsunagari.lib.downloads import PDF, attachment_response
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_OR_VIEWER)
-def course_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def course_list(request: StaffRequest) -> HttpResponse:
     form = CourseForm(request.POST or None)
     if request.method == "POST":
         if not request.role.is_secretariat:  # type: ignore[attr-defined]
@@ -38,12 +39,12 @@ def course_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
                 _("研修「%(title)s」を作成しました。各回のイベントでこの研修を選んでください。")
                 % {"title": course.title},
             )
-            return redirect("events:course", platform_slug, course.uuid)
+            return redirect("events:course", request.platform.slug, course.uuid)
     return render(request, "events/staff/courses.html", {"courses": list(Course.objects.all()), "form": form})
 
 
 @role_required(*SECRETARIAT_OR_VIEWER)
-def course_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def course_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     course = get_object_or_404(Course, uuid=uuid)
     lines = course_attendance(course)
     return render(
@@ -59,7 +60,7 @@ def course_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 
 
 @role_required(*SECRETARIAT)
-def course_certificates(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def course_certificates(request: StaffRequest, uuid: UUID) -> HttpResponse:
     course = get_object_or_404(Course, uuid=uuid)
     body, _count = certificates.do_render_certificates(course, actor=request.user, request=request)
     return attachment_response(body, "certificates.pdf", PDF, inline=True)

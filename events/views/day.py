@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from events.forms.events import MoveSeatForm, SeatingForm
 from events.forms.registration import FeedbackForm
 from events.models import Event, Registration
@@ -52,14 +53,14 @@ def _seating_action(request: HttpRequest, event: Event) -> None:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def seating_chart(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def seating_chart(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     if request.method == "POST":
         try:
             _seating_action(request, event)
         except ValidationError as error:
             messages.error(request, error.messages[0])
-        return redirect("events:seating", platform_slug, event.uuid)
+        return redirect("events:seating", request.platform.slug, event.uuid)
     return render(
         request,
         "events/staff/seating.html",
@@ -72,7 +73,7 @@ def seating_chart(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 
 
 @role_required(*SECRETARIAT)
-def seating_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def seating_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """The seating chart for the wall and the reception, then name cards (tent cards, 2 per page)."""
     event = _event(uuid)
     tables = [(number, people) for number, people in seating.tables_of(event) if number]
@@ -84,7 +85,7 @@ def seating_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def checkin_list(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def checkin_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Reception desk: search by name or kana, one button per person; undo a mistaken check-in."""
     event = _event(uuid)
     if request.method == "POST":
@@ -119,7 +120,7 @@ def checkin_list(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def checkin(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def checkin(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """The page a registrant's QR code opens on a staff phone: who it is, and one button."""
     person: Registration = get_object_or_404(Registration.objects.select_related("event"), uuid=uuid)
     if request.method == "POST":
@@ -137,7 +138,7 @@ def checkin(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_OR_VIEWER)
-def feedback_results(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Shiga's result table (shares with counts, free text); the secretariat types in paper answers."""
     event = _event(uuid)
     form = FeedbackForm(request.POST or None)
@@ -149,7 +150,7 @@ def feedback_results(request: HttpRequest, platform_slug: str, uuid: UUID) -> Ht
                 event, actor=request.user, request=request, **form.cleaned_data
             )
             messages.success(request, _("紙のアンケート1件を入力しました。"))
-            return redirect("events:feedback_results", platform_slug, event.uuid)
+            return redirect("events:feedback_results", request.platform.slug, event.uuid)
     shares, total = satisfaction_shares(event)
     return render(
         request,
@@ -166,7 +167,7 @@ def feedback_results(request: HttpRequest, platform_slug: str, uuid: UUID) -> Ht
 
 
 @role_required(*SECRETARIAT)
-def event_certificates(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def event_certificates(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     body, _count = certificates.do_render_certificates(event, actor=request.user, request=request)
     return attachment_response(body, f"{event.slug}-certificates.pdf", PDF, inline=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import PlatformRequest
 from events import ics
 from events.forms.registration import CancelForm, FeedbackForm, RegistrationForm
 from events.models import Event, Feedback, Registration
@@ -30,7 +31,7 @@ def _public_event(slug: str) -> Event:
 
 
 @require_GET
-def event_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def event_list(request: PlatformRequest) -> HttpResponse:
     return render(
         request,
         "events/public/list.html",
@@ -39,13 +40,13 @@ def event_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 
 @require_GET
-def feed(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def feed(request: PlatformRequest) -> HttpResponse:
     events = list(public_events()[:200]) + list(public_events(upcoming=False)[:50])
-    return ics.response(request, events, filename=f"{platform_slug}-events.ics")
+    return ics.response(request, events, filename=f"{request.platform.slug}-events.ics")
 
 
 @require_GET
-def event_ics(request: HttpRequest, platform_slug: str, event_slug: str) -> HttpResponse:
+def event_ics(request: PlatformRequest, event_slug: str) -> HttpResponse:
     event = _public_event(event_slug)
     return ics.response(request, [event], filename=f"{event.slug}.ics")
 
@@ -63,7 +64,7 @@ def _manage_url(registration: Registration) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def event_detail(request: HttpRequest, platform_slug: str, event_slug: str) -> HttpResponse:
+def event_detail(request: PlatformRequest, event_slug: str) -> HttpResponse:
     event = _public_event(event_slug)
     open_now = services.is_open(event)
     form = RegistrationForm(request.POST if request.method == "POST" else None, event=event)
@@ -94,7 +95,7 @@ def _registration(event_slug: str, uuid: UUID, token: str) -> Registration:
 
 
 @require_http_methods(["GET", "POST"])
-def manage(request: HttpRequest, platform_slug: str, event_slug: str, uuid: UUID, token: str) -> HttpResponse:
+def manage(request: PlatformRequest, event_slug: str, uuid: UUID, token: str) -> HttpResponse:
     registration = _registration(event_slug, uuid, token)
     form = CancelForm(request.POST if request.POST.get("action") == "cancel" else None)
     if request.method == "POST":
@@ -111,7 +112,7 @@ def manage(request: HttpRequest, platform_slug: str, event_slug: str, uuid: UUID
             messages.error(request, error.messages[0])
             return redirect(request.path)
     checkin_url = request.build_absolute_uri(
-        reverse("events:checkin", args=[platform_slug, registration.uuid])
+        reverse("events:checkin", args=[request.platform.slug, registration.uuid])
     )
     return render(
         request,
@@ -128,20 +129,18 @@ def manage(request: HttpRequest, platform_slug: str, event_slug: str, uuid: UUID
 
 
 @require_GET
-def manage_qr(
-    request: HttpRequest, platform_slug: str, event_slug: str, uuid: UUID, token: str
-) -> HttpResponse:
+def manage_qr(request: PlatformRequest, event_slug: str, uuid: UUID, token: str) -> HttpResponse:
     registration = _registration(event_slug, uuid, token)
-    url = request.build_absolute_uri(reverse("events:checkin", args=[platform_slug, registration.uuid]))
+    url = request.build_absolute_uri(
+        reverse("events:checkin", args=[request.platform.slug, registration.uuid])
+    )
     response = HttpResponse(ics.qr_svg(url, title=registration.name), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @require_http_methods(["GET", "POST"])
-def feedback(
-    request: HttpRequest, platform_slug: str, event_slug: str, uuid: UUID, token: str
-) -> HttpResponse:
+def feedback(request: PlatformRequest, event_slug: str, uuid: UUID, token: str) -> HttpResponse:
     registration = _registration(event_slug, uuid, token)
     form = FeedbackForm(request.POST or None)
     done = Feedback.objects.filter(registration=registration).exists()

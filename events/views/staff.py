@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import ANY_STAFF, SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from accounts.models import Role
 from events.forms.events import EventForm, ProposalForm, StatusForm
 from events.forms.registration import StaffSignUpForm
@@ -30,7 +31,7 @@ def _event(uuid: UUID) -> Event:
 
 @require_GET
 @role_required(*ANY_STAFF)
-def event_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def event_list(request: StaffRequest) -> HttpResponse:
     role = request.role  # type: ignore[attr-defined]
     events = staff_events()
     if role.kind == Role.MEMBER_STAFF:
@@ -52,7 +53,7 @@ def event_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT, Role.MEMBER_STAFF)
-def event_create(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def event_create(request: StaffRequest) -> HttpResponse:
     role = request.role  # type: ignore[attr-defined]
     member = role.organisation if role.kind == Role.MEMBER_STAFF else None
     if role.kind == Role.MEMBER_STAFF and member is None:
@@ -77,7 +78,7 @@ def event_create(request: HttpRequest, platform_slug: str) -> HttpResponse:
                 if member
                 else _("イベントを作成しました（下書き）。"),
             )
-            return redirect("events:staff_event", platform_slug, event.uuid)
+            return redirect("events:staff_event", request.platform.slug, event.uuid)
     return render(request, "events/staff/form.html", {"form": form, "proposal": member is not None})
 
 
@@ -91,7 +92,7 @@ def _may_see(request: HttpRequest, event: Event) -> None:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def event_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def event_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
@@ -103,12 +104,12 @@ def event_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResp
             form.add_error(None, error.messages[0])
         else:
             messages.success(request, _("保存しました。"))
-            return redirect("events:staff_event", platform_slug, event.uuid)
+            return redirect("events:staff_event", request.platform.slug, event.uuid)
     return render(request, "events/staff/form.html", {"form": form, "event": event})
 
 
 @role_required(*SECRETARIAT_OR_VIEWER, Role.MEMBER_STAFF)
-def event_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def event_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     _may_see(request, event)
     status = request.GET.get("status", "")
@@ -138,10 +139,10 @@ STATUS_MESSAGES = {
 
 
 @role_required(*SECRETARIAT)
-def event_status(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def event_status(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     if request.method != "POST":
-        return redirect("events:staff_event", platform_slug, event.uuid)
+        return redirect("events:staff_event", request.platform.slug, event.uuid)
     form = StatusForm(request.POST)
     try:
         if not form.is_valid():
@@ -160,15 +161,15 @@ def event_status(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
             messages.success(request, STATUS_MESSAGES[action])
     except ValidationError as error:
         messages.error(request, error.messages[0])
-    return redirect("events:staff_event", platform_slug, event.uuid)
+    return redirect("events:staff_event", request.platform.slug, event.uuid)
 
 
 @role_required(*SECRETARIAT)
-def registration_cancel(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def registration_cancel(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Cancel one registration for the person (phone call); freed seats go to the waiting list."""
     registration: Registration = get_object_or_404(Registration.objects.select_related("event"), uuid=uuid)
     if request.method != "POST":
-        return redirect("events:staff_event", platform_slug, registration.event.uuid)
+        return redirect("events:staff_event", request.platform.slug, registration.event.uuid)
     try:
         promoted = services.do_cancel(registration, actor=request.user, request=request, reason="staff")
     except services.RegistrationError as error:
@@ -180,12 +181,12 @@ def registration_cancel(request: HttpRequest, platform_slug: str, uuid: UUID) ->
                 "names": "、".join(p.name for p in promoted)
             }
         messages.success(request, text)
-    return redirect("events:staff_event", platform_slug, registration.event.uuid)
+    return redirect("events:staff_event", request.platform.slug, registration.event.uuid)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def signup(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def signup(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """A sign-up taken by phone, FAX or mail (or a walk-in), entered by the secretariat."""
     event = _event(uuid)
     form = StaffSignUpForm(request.POST or None, event=event)
@@ -211,7 +212,7 @@ def signup(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse
                 _("%(name)s さんを登録しました（%(status)s）。")
                 % {"name": person.name, "status": person.get_status_display()},
             )
-            return redirect("events:staff_signup", platform_slug, event.uuid)
+            return redirect("events:staff_signup", request.platform.slug, event.uuid)
     return render(request, "events/staff/signup.html", {"event": event, "form": form})
 
 
@@ -240,7 +241,7 @@ def _cell(value: object) -> object:
 
 
 @role_required(*SECRETARIAT)
-def roster_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def roster_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     people = list(Registration.objects.filter(event=event).order_by("created_at", "id"))
     questions = list(event.questions or [])

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from gaps.forms.coverage import CoverageForm
 from gaps.services import coverage
 from tsunagari.lib.downloads import CSV, XLSX, attachment_response
@@ -16,7 +17,7 @@ CONTENT_TYPES = {"csv": CSV, "xlsx": XLSX}
 
 @require_GET
 @role_required(*SECRETARIAT_OR_VIEWER)
-def coverage_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def coverage_matrix(request: StaffRequest) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
     form = CoverageForm(request.GET, platform=platform)
     options = form.options()
@@ -38,11 +39,11 @@ def _coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @role_required(*SECRETARIAT_OR_VIEWER)
-def coverage_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def coverage_csv(request: StaffRequest) -> HttpResponse:
     return _coverage_export(request, "csv")
 
 
 @require_GET
 @role_required(*SECRETARIAT_OR_VIEWER)
-def coverage_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def coverage_xlsx(request: StaffRequest) -> HttpResponse:
     return _coverage_export(request, "xlsx")

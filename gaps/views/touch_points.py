@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from gaps.forms.touch_points import DeleteForm, DepartmentForm, SignalForm, TouchPointForm
 from gaps.models import Department, IsolationSignal, TouchPoint
 from gaps.services import touch_points
@@ -61,7 +62,7 @@ MATRIX_ACTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[HttpRequest, Any
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_OR_VIEWER)
-def touch_point_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def touch_point_matrix(request: StaffRequest) -> HttpResponse:
     action = _secretariat_post(request)
     forms = {
         name: make(request.POST if name == action else None) for name, (make, _s) in MATRIX_ACTIONS.items()
@@ -73,7 +74,7 @@ def touch_point_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse
             forms[action].add_error(None, error)
         else:
             messages.success(request, done)
-            return redirect("gaps:touch_points", platform_slug)
+            return redirect("gaps:touch_points", request.platform.slug)
     status = 400 if action and action not in MATRIX_ACTIONS else 200
     context = {"matrix": touch_points.matrix(), **{f"{name}_form": form for name, form in forms.items()}}
     return render(request, "gaps/touch_points.html", context, status=status)
@@ -81,7 +82,7 @@ def touch_point_matrix(request: HttpRequest, platform_slug: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def touch_point_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def touch_point_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     point: TouchPoint = get_object_or_404(
         TouchPoint.objects.select_related("department", "signal"), uuid=uuid
     )
@@ -90,11 +91,11 @@ def touch_point_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> 
     delete_form = DeleteForm(request.POST if action == "delete" else None)
     if action == "save" and form.is_valid():
         messages.success(request, _save_point(request, form))
-        return redirect("gaps:touch_points", platform_slug)
+        return redirect("gaps:touch_points", request.platform.slug)
     if action == "delete" and delete_form.is_valid():
         touch_points.do_delete_touch_point(point, request=request)
         messages.success(request, _("「%(cell)s」を削除しました。") % {"cell": str(point)})
-        return redirect("gaps:touch_points", platform_slug)
+        return redirect("gaps:touch_points", request.platform.slug)
     context = {"point": point, "form": form, "delete_form": delete_form}
     return render(request, "gaps/touch_point.html", context)
 
@@ -126,13 +127,13 @@ def _named_detail(request: HttpRequest, obj: Department | IsolationSignal, form_
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def department_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def department_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _named_detail(request, get_object_or_404(Department.objects, uuid=uuid), DepartmentForm)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def signal_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def signal_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _named_detail(request, get_object_or_404(IsolationSignal.objects, uuid=uuid), SignalForm)
 
 
@@ -145,11 +146,11 @@ def _touch_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @role_required(*SECRETARIAT_OR_VIEWER)
-def touch_points_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def touch_points_csv(request: StaffRequest) -> HttpResponse:
     return _touch_export(request, "csv")
 
 
 @require_GET
 @role_required(*SECRETARIAT_OR_VIEWER)
-def touch_points_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def touch_points_xlsx(request: StaffRequest) -> HttpResponse:
     return _touch_export(request, "xlsx")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from partnership.forms.councils import (
     AddMemberSeatForm,
     AddNamesForm,
@@ -89,7 +90,7 @@ def _action(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_OR_VIEWER)
-def council_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def council_list(request: StaffRequest) -> HttpResponse:
     action = _action(request)
     create_form = CouncilForm(request.POST if action == "create" else None, prefix="c")
     uploaded = action == "upload"
@@ -104,7 +105,7 @@ def council_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
             create_form.add_error("name", error)
         else:
             messages.success(request, _("会議体「%(name)s」を登録しました。") % {"name": council.name})
-            return redirect("partnership:council", platform_slug, council.uuid)
+            return redirect("partnership:council", request.platform.slug, council.uuid)
     elif uploaded and upload_form.is_valid():
         upload = upload_form.cleaned_data["file"]
         create_missing = upload_form.cleaned_data["create_missing"]
@@ -123,7 +124,7 @@ def council_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
                 _("%(n)d件の参加団体を登録しました（新しい会議体 %(c)d件）。")
                 % {"n": result.seats, "c": len(result.councils_created)},
             )
-            return redirect("partnership:councils", platform_slug)
+            return redirect("partnership:councils", request.platform.slug)
     status = 400 if action not in ("", "create", "upload") else 200
     context = {
         "councils": services.councils_with_counts(),
@@ -136,7 +137,7 @@ def council_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_OR_VIEWER)
-def council_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def council_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     council: Council = get_object_or_404(Council.objects, uuid=uuid)
     action = _action(request)
     if action == "delete":
@@ -152,7 +153,7 @@ def council_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
             forms[action].add_error(None, error)
         else:
             messages.success(request, done)
-            return redirect("partnership:council", platform_slug, council.uuid)
+            return redirect("partnership:council", request.platform.slug, council.uuid)
     status = 400 if action and action not in DETAIL_ACTIONS else 200
     return _render_detail(request, council, forms, DeleteCouncilForm(), status)
 
@@ -181,7 +182,7 @@ def _render_detail(
 
 @require_GET
 @role_required(*SECRETARIAT_OR_VIEWER)
-def core_partners(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def core_partners(request: StaffRequest) -> HttpResponse:
     options = CorePartnerOptionsForm(request.GET or None)
     rows = services.core_partner_ranking(top=options.top_n)
     context = {

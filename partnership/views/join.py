@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import PlatformRequest
 from partnership.forms.application import ApplicationForm
 from partnership.services.membership import do_submit_application, submitted_application
 from tsunagari.lib.throttle import throttled
@@ -17,7 +18,7 @@ SUBMISSIONS_PER_HOUR = 5
 
 
 @require_http_methods(["GET", "POST"])
-def join(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def join(request: PlatformRequest) -> HttpResponse:
     platform = request.platform  # type: ignore[attr-defined]
     if not platform.is_public:
         raise Http404
@@ -41,7 +42,7 @@ def join(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 
 @require_GET
-def join_done(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def join_done(request: PlatformRequest) -> HttpResponse:
     if not request.platform.is_public:  # type: ignore[attr-defined]
         raise Http404
     return render(request, "partnership/join_done.html")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_ADMIN, SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from accounts.models import Role
 from partnership.forms.members import (
     ChangeDecisionForm,
@@ -54,7 +55,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @require_GET
 @role_required(*SECRETARIAT_OR_VIEWER, Role.MEMBER_STAFF)
-def member_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def member_list(request: StaffRequest) -> HttpResponse:
     """All members for the secretariat; the shared 会員名簿 (active members) for member staff."""
     as_member = request.role.kind == Role.MEMBER_STAFF  # type: ignore[attr-defined]
     if as_member:
@@ -72,7 +73,7 @@ def member_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_GET
 @role_required(*SECRETARIAT)
-def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def export_csv(request: StaffRequest) -> HttpResponse:
     members = staff_members(**MemberFilterForm(request.GET or None).filters())
     content, filename = export.do_export_csv(
         members,
@@ -85,7 +86,7 @@ def export_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_GET
 @role_required(*SECRETARIAT)
-def export_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def export_xlsx(request: StaffRequest) -> HttpResponse:
     members = staff_members(**MemberFilterForm(request.GET or None).filters())
     content, filename = export.do_export_xlsx(
         members,
@@ -98,7 +99,7 @@ def export_xlsx(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_OR_VIEWER)
-def member_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def member_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     member: MemberOrganisation = get_object_or_404(
         MemberOrganisation.objects.select_related("tier"), uuid=uuid
     )
@@ -109,7 +110,7 @@ def member_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
         if form.is_valid():
             lifecycle.do_change_tier(member, form.cleaned_data["tier"], request=request)
             messages.success(request, _("会員区分を変更しました。"))
-            return redirect("partnership:member", platform_slug, member.uuid)
+            return redirect("partnership:member", request.platform.slug, member.uuid)
     context = {
         "member": member,
         "tier_form": form,
@@ -125,7 +126,7 @@ def member_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def withdraw(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def withdraw(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Record a 退会届 received on paper; it is accepted at once."""
     member: MemberOrganisation = get_object_or_404(MemberOrganisation.objects, uuid=uuid)
     form = PaperWithdrawalForm(request.POST or None, member=member)
@@ -136,7 +137,7 @@ def withdraw(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespon
             form.add_error(None, exc)
         else:
             messages.success(request, _("退会届を記録し、退会の手続をしました。"))
-            return redirect("partnership:member", platform_slug, member.uuid)
+            return redirect("partnership:member", request.platform.slug, member.uuid)
     return render(request, "partnership/member_withdraw.html", {"member": member, "form": form})
 
 
@@ -176,7 +177,7 @@ def _expulsion_step(step: str, member: MemberOrganisation, exp: Any, data: dict,
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_ADMIN)
-def expel(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def expel(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """除名 (規約第8条): propose → notify the hearing opportunity → decide (or cancel)."""
     member: MemberOrganisation = get_object_or_404(MemberOrganisation.objects, uuid=uuid)
     expulsion = open_expulsion(member)
@@ -193,7 +194,7 @@ def expel(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 messages.success(request, message)
-                return redirect("partnership:expel", platform_slug, member.uuid)
+                return redirect("partnership:expel", request.platform.slug, member.uuid)
         if form is not None:
             forms[step] = form
     history = member.expulsions.exclude(pk=expulsion.pk) if expulsion else member.expulsions.all()
@@ -203,14 +204,14 @@ def expel(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
 
 @require_GET
 @role_required(*SECRETARIAT)
-def pending_changes(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def pending_changes(request: StaffRequest) -> HttpResponse:
     context = {"changes": pending_change_requests(), "withdrawals": pending_withdrawals()}
     return render(request, "partnership/change_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def change_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def change_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     change: ChangeRequest = get_object_or_404(
         ChangeRequest.objects.select_related("organisation", "submitted_by"), uuid=uuid
     )
@@ -226,14 +227,14 @@ def change_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return redirect("partnership:changes", platform_slug)
+            return redirect("partnership:changes", request.platform.slug)
     context = {"change": change, "diff": change_diff(change), "form": form}
     return render(request, "partnership/change_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def withdrawal_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def withdrawal_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     withdrawal: Withdrawal = get_object_or_404(
         Withdrawal.objects.select_related("organisation", "submitted_by"), uuid=uuid
     )
@@ -249,7 +250,7 @@ def withdrawal_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> H
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return redirect("partnership:changes", platform_slug)
+            return redirect("partnership:changes", request.platform.slug)
     context = {
         "withdrawal": withdrawal,
         "form": form,
@@ -260,7 +261,7 @@ def withdrawal_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> H
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_ADMIN)
-def tiers(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def tiers(request: StaffRequest) -> HttpResponse:
     formset = tier_formset(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and formset.is_valid():
@@ -270,7 +271,7 @@ def tiers(request: HttpRequest, platform_slug: str) -> HttpResponse:
             error = " ".join(exc.messages)
         else:
             messages.success(request, _("会員区分を保存しました。"))
-            return redirect("partnership:tiers", platform_slug)
+            return redirect("partnership:tiers", request.platform.slug)
     usage = tier_usage()
     rows = [(form, usage.get(form.instance.pk, 0)) for form in formset.forms]
     context = {"formset": formset, "rows": rows, "error": error, "tiers": MemberTier.objects.all()}

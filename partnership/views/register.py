@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.http import PlatformRequest
 from partnership.forms.register import RegisterFilterForm
 from partnership.queries import public_card, public_register, type_counts
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 50
 
 
 @require_GET
-def register(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def register(request: PlatformRequest) -> HttpResponse:
     if not request.platform.is_public:  # type: ignore[attr-defined]
         raise Http404
     form = RegisterFilterForm(request.GET or None)

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, role_required
+from accounts.http import StaffRequest
 from partnership.forms.application import ApproveForm, RecommendForm, RejectForm
 from partnership.models import PUBLISHABLE_FIELDS, Application
 from partnership.services import membership
@@ -45,7 +46,7 @@ ACTIONS: dict[str, tuple[type, Any, Any]] = {
 
 @require_GET
 @role_required(*SECRETARIAT)
-def application_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def application_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     counts = dict(Application.objects.values_list("status").annotate(n=Count("id")).order_by())
     applications = (
@@ -72,7 +73,7 @@ def application_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def application_detail(request: HttpRequest, platform_slug: str, uuid: str) -> HttpResponse:
+def application_detail(request: StaffRequest, uuid: str) -> HttpResponse:
     application: Application = get_object_or_404(
         Application.objects.select_related("recommended_by", "previous_member", "organisation", "decided_by"),
         uuid=uuid,
@@ -97,7 +98,7 @@ def application_detail(request: HttpRequest, platform_slug: str, uuid: str) -> H
             forms[action].add_error(None, error)
         else:
             messages.success(request, done)
-            return redirect("partnership:application", platform_slug, application.uuid)
+            return redirect("partnership:application", request.platform.slug, application.uuid)
     elif request.method == "POST" and action not in ACTIONS:
         status = 400
     context = {

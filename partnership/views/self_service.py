@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_required
+from accounts.http import StaffRequest
 from accounts.models import Role
 from partnership.forms.members import MemberDetailsForm, WithdrawalForm
 from partnership.models import ChangeRequest, MemberOrganisation, Withdrawal
@@ -38,7 +39,7 @@ def _closed(request: HttpRequest, member: MemberOrganisation) -> HttpResponse | 
 
 @require_GET
 @role_required(Role.MEMBER_STAFF)
-def my_organisation(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def my_organisation(request: StaffRequest) -> HttpResponse:
     member = _own_organisation(request)
     context = {
         "member": member,
@@ -53,7 +54,7 @@ def my_organisation(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.MEMBER_STAFF)
-def change_request(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def change_request(request: StaffRequest) -> HttpResponse:
     member = _own_organisation(request)
     if closed := _closed(request, member):
         return closed
@@ -66,7 +67,7 @@ def change_request(request: HttpRequest, platform_slug: str) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("変更届を提出しました。事務局が確認のうえ反映します。"))
-            return redirect("partnership:my_organisation", platform_slug)
+            return redirect("partnership:my_organisation", request.platform.slug)
     pending = member.change_requests.filter(status=ChangeRequest.Status.PENDING).exists()
     return render(
         request,
@@ -77,7 +78,7 @@ def change_request(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.MEMBER_STAFF)
-def withdrawal(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def withdrawal(request: StaffRequest) -> HttpResponse:
     member = _own_organisation(request)
     if closed := _closed(request, member):
         return closed
@@ -91,7 +92,7 @@ def withdrawal(request: HttpRequest, platform_slug: str) -> HttpResponse:
             messages.success(
                 request, _("退会届を提出しました。事務局が受理すると、会員名簿から削除されます。")
             )
-            return redirect("partnership:my_organisation", platform_slug)
+            return redirect("partnership:my_organisation", request.platform.slug)
     pending = member.withdrawals.filter(status=Withdrawal.Status.PENDING).first()
     return render(
         request,

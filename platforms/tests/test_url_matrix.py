@@ -1,6 +1,7 @@
 """Every staff URL × every role, plus the outsider and the anonymous visitor.
 
-The expected answer comes from the view's ``role_required`` declaration, so a
+The expected answer comes from the view's ``permission_required`` codename (read from the
+capability table, ``accounts.permissions``) or its ``role_required`` declaration, so a
 new staff view without a guard fails ``test_it_guards_every_staff_view``,
 and a guard that lets the wrong role in fails the matrix.
 """
@@ -15,6 +16,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
+from accounts import permissions
 from accounts.models import Role
 from partnership.models import (
     Application,
@@ -118,6 +120,9 @@ class UrlMatrixTestCase(BaseTestCase):
             url = reverse(name, args=args)
             match = get_resolver().resolve(url)
             allowed = getattr(match.func, "allowed_roles", None)
+            codename = getattr(match.func, "permission", None)
+            if codename is not None:
+                allowed = permissions.allowed_kinds(codename)
             result.append((name, url, allowed))
         return result
 

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import PlatformRequest
 from consultations.crisis import crisis_lines
 from platforms.desks import desks_of
 from surveys import logic
@@ -43,7 +44,7 @@ def _easy(request: HttpRequest) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, platform_slug: str, survey_slug: str) -> HttpResponse:
+def start(request: PlatformRequest, survey_slug: str) -> HttpResponse:
     survey = _survey(survey_slug)
     refusal = ""
     code = request.POST.get("code", "") or request.GET.get("code", "")
@@ -56,7 +57,7 @@ def start(request: HttpRequest, platform_slug: str, survey_slug: str) -> HttpRes
             refusal = str(exc)
         else:
             request.session[_key(survey)] = str(response.uuid)
-            return redirect("surveys:page", platform_slug, survey.slug, 1)
+            return redirect("surveys:page", request.platform.slug, survey.slug, 1)
     has_codes = survey.invitations.exists()
     context = {
         "survey": survey,
@@ -70,11 +71,11 @@ def start(request: HttpRequest, platform_slug: str, survey_slug: str) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def page(request: HttpRequest, platform_slug: str, survey_slug: str, number: int) -> HttpResponse:
+def page(request: PlatformRequest, survey_slug: str, number: int) -> HttpResponse:
     survey = _survey(survey_slug)
     response = _draft(request, survey)
     if response is None:
-        return redirect("surveys:start", platform_slug, survey.slug)
+        return redirect("surveys:start", request.platform.slug, survey.slug)
     sections = pages(response)
     if not 1 <= number <= len(sections):
         raise Http404("page")
@@ -90,15 +91,15 @@ def page(request: HttpRequest, platform_slug: str, survey_slug: str, number: int
                 sections = pages(response)
                 index = sections.index(section) if section in sections else number - 1
                 if action == "back":
-                    return redirect("surveys:page", platform_slug, survey.slug, max(1, index))
+                    return redirect("surveys:page", request.platform.slug, survey.slug, max(1, index))
                 if index + 1 < len(sections):
-                    return redirect("surveys:page", platform_slug, survey.slug, index + 2)
+                    return redirect("surveys:page", request.platform.slug, survey.slug, index + 2)
                 response = do_submit(response)
                 request.session.pop(_key(survey), None)
                 # Strong loneliness or a crisis expression: the done page shows where to turn.
                 if help_signal(response.answers, request.platform).show:  # type: ignore[attr-defined]
                     request.session[_help_key(survey)] = True
-                return redirect("surveys:done", platform_slug, survey.slug)
+                return redirect("surveys:done", request.platform.slug, survey.slug)
         except AnswerRefused as exc:
             return render(
                 request, "surveys/answer_start.html", {"survey": survey, "refusal": str(exc)}, status=409
@@ -136,7 +137,7 @@ def _posted(section, data) -> dict:  # type: ignore[no-untyped-def]
     return out
 
 
-def done(request: HttpRequest, platform_slug: str, survey_slug: str) -> HttpResponse:
+def done(request: PlatformRequest, survey_slug: str) -> HttpResponse:
     survey = _survey(survey_slug)
     platform = request.platform  # type: ignore[attr-defined]
     show_help = bool(request.session.get(_help_key(survey)))

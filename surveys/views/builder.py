@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from surveys import logic, printing
 from surveys.forms import BenchmarkForm, QuestionForm, SectionForm, SurveyCreateForm, UploadForm
 from surveys.models import Benchmark, Question, Section, Survey
@@ -36,13 +37,13 @@ def _uuid_or_none(value: str | None) -> UUID | None:
 
 @require_GET
 @role_required(*SECRETARIAT_OR_VIEWER)
-def survey_list(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def survey_list(request: StaffRequest) -> HttpResponse:
     return render(request, "surveys/survey_list.html", {"surveys": survey_summaries()})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def survey_create(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def survey_create(request: StaffRequest) -> HttpResponse:
     form = SurveyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -63,12 +64,12 @@ def survey_create(request: HttpRequest, platform_slug: str) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("調査を作成しました。"))
-            return redirect("surveys:survey", platform_slug, survey.uuid)
+            return redirect("surveys:survey", request.platform.slug, survey.uuid)
     return render(request, "surveys/survey_create.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @role_required(*SECRETARIAT_OR_VIEWER)
-def survey_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def survey_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
         return refused
@@ -86,7 +87,7 @@ def survey_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 
 
 @role_required(*SECRETARIAT)
-def survey_action(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def survey_action(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "POST")) is not None:
         return refused
@@ -115,7 +116,7 @@ def survey_action(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
                 questionnaire.do_add_section(survey, actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("surveys:survey", platform_slug, survey.uuid)
+    return redirect("surveys:survey", request.platform.slug, survey.uuid)
 
 
 def _question_form_page(request: HttpRequest, survey: Survey, question: Question) -> HttpResponse:
@@ -144,7 +145,7 @@ def _question_form_page(request: HttpRequest, survey: Survey, question: Question
 
 
 @role_required(*SECRETARIAT)
-def question_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def question_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
         return refused
@@ -154,14 +155,14 @@ def question_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
     section = section or Section.objects.filter(version=version).last()
     if section is None:
         messages.error(request, _("先にセクションを追加してください。"))
-        return redirect("surveys:survey", platform_slug, survey.uuid)
+        return redirect("surveys:survey", request.platform.slug, survey.uuid)
     return _question_form_page(
         request, survey, Question(section=section, platform=survey.platform, version=version)
     )
 
 
 @role_required(*SECRETARIAT)
-def question_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def question_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     question: Question = get_object_or_404(Question.objects.select_related("version__survey"), uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
         return refused
@@ -169,7 +170,7 @@ def question_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 
 
 @role_required(*SECRETARIAT)
-def question_action(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def question_action(request: StaffRequest, uuid: UUID) -> HttpResponse:
     question: Question = get_object_or_404(Question.objects.select_related("version__survey"), uuid=uuid)
     if (refused := allow(request, "POST")) is not None:
         return refused
@@ -183,11 +184,11 @@ def question_action(request: HttpRequest, platform_slug: str, uuid: UUID) -> Htt
             questionnaire.do_move_question(question, -1 if action == "up" else 1, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("surveys:survey", platform_slug, survey.uuid)
+    return redirect("surveys:survey", request.platform.slug, survey.uuid)
 
 
 @role_required(*SECRETARIAT_OR_VIEWER)
-def preview(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def preview(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
         return refused
@@ -206,7 +207,7 @@ def preview(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespons
 
 
 @role_required(*SECRETARIAT_OR_VIEWER)
-def paper_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def paper_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
         return refused
@@ -216,7 +217,7 @@ def paper_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespo
 
 
 @role_required(*SECRETARIAT)
-def import_upload(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def import_upload(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
         return refused
@@ -231,7 +232,7 @@ def import_upload(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
             problems, total = [str(p) for p in exc.problems], exc.total
         else:
             messages.success(request, _("%(n)d件の回答を取り込みました。") % {"n": batch.rows})
-            return redirect("surveys:survey", platform_slug, survey.uuid)
+            return redirect("surveys:survey", request.platform.slug, survey.uuid)
     codes = list(logic.number_of(survey.current_version()))
     context = {"survey": survey, "form": form, "problems": problems, "total": total, "codes": codes}
     return render(request, "surveys/import.html", context, status=400 if problems or form.errors else 200)
@@ -239,7 +240,7 @@ def import_upload(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT_OR_VIEWER)
-def benchmarks(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def benchmarks(request: StaffRequest) -> HttpResponse:
     form = BenchmarkForm(request.POST or None)
     if request.method == "POST":
         if not request.role.is_secretariat:  # type: ignore[attr-defined]
@@ -251,7 +252,7 @@ def benchmarks(request: HttpRequest, platform_slug: str) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("比較基準を追加しました。"))
-                return redirect("surveys:benchmarks", platform_slug)
+                return redirect("surveys:benchmarks", request.platform.slug)
     rows = Benchmark.objects.available_to(request.platform)  # type: ignore[attr-defined]
     return render(
         request,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.decorators import SECRETARIAT, role_required
+from accounts.http import StaffRequest
 from surveys import logic, printing
 from surveys.forms import SampleForm
 from surveys.models import Invitation, PaperEntry, Response, Sample, Survey
@@ -28,7 +29,7 @@ def survey_url(request: HttpRequest, survey: Survey) -> str:
 
 
 @role_required(*SECRETARIAT)
-def samples(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def samples(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
         return refused
@@ -55,13 +56,13 @@ def samples(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespons
                 _("%(n)d人を抽出し、招待コードを発行しました（乱数の種 %(seed)d）。")
                 % {"n": sample.size, "seed": sample.seed},
             )
-            return redirect("surveys:samples", platform_slug, survey.uuid)
+            return redirect("surveys:samples", request.platform.slug, survey.uuid)
     context = {"survey": survey, "form": form, "problems": problems, "samples": survey.samples.all()}
     return render(request, "surveys/samples.html", context, status=400 if problems or form.errors else 200)
 
 
 @role_required(*SECRETARIAT)
-def sample_mail_merge(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def sample_mail_merge(request: StaffRequest, uuid: UUID) -> HttpResponse:
     sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
         return refused
@@ -74,7 +75,7 @@ def sample_mail_merge(request: HttpRequest, platform_slug: str, uuid: UUID) -> H
 
 
 @role_required(*SECRETARIAT)
-def sample_letters(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def sample_letters(request: StaffRequest, uuid: UUID) -> HttpResponse:
     sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
         return refused
@@ -83,13 +84,13 @@ def sample_letters(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
 
 
 @role_required(*SECRETARIAT)
-def sample_purge(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def sample_purge(request: StaffRequest, uuid: UUID) -> HttpResponse:
     sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
     if (refused := allow(request, "POST")) is not None:
         return refused
     count = sampling.do_purge_addresses(sample, actor=request.user)
     messages.success(request, _("%(n)d人分の宛名情報を消去しました。") % {"n": count})
-    return redirect("surveys:samples", platform_slug, sample.survey.uuid)
+    return redirect("surveys:samples", request.platform.slug, sample.survey.uuid)
 
 
 def _sheets(survey: Survey) -> list[dict[str, Any]]:
@@ -112,7 +113,7 @@ def _sheets(survey: Survey) -> list[dict[str, Any]]:
 
 
 @role_required(*SECRETARIAT)
-def paper_entry(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def paper_entry(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
         return refused
@@ -152,7 +153,7 @@ def paper_entry(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
                         _("調査票「%(s)s」: 1回目と2回目の入力が異なります。相違を確認してください。")
                         % {"s": entry.sheet},
                     )
-                return redirect("surveys:paper", platform_slug, survey.uuid)
+                return redirect("surveys:paper", request.platform.slug, survey.uuid)
     context = {
         "survey": survey,
         "outline": logic.outline(version),
@@ -168,7 +169,7 @@ def paper_entry(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
 
 
 @role_required(*SECRETARIAT)
-def paper_review(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def paper_review(request: StaffRequest, uuid: UUID) -> HttpResponse:
     first: PaperEntry = get_object_or_404(
         PaperEntry.objects.select_related("survey"), uuid=uuid, pass_number=1
     )
@@ -184,7 +185,7 @@ def paper_review(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("調査票「%(s)s」を回答として登録しました。") % {"s": first.sheet})
-            return redirect("surveys:paper", platform_slug, survey.uuid)
+            return redirect("surveys:paper", request.platform.slug, survey.uuid)
     numbers = logic.number_of(first.version)
     rows = [
         {"code": code, "number": numbers.get(code), "first": a, "second": b}
@@ -198,7 +199,7 @@ def paper_review(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
 
 
 @role_required(*SECRETARIAT)
-def organisation_tracking(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def organisation_tracking(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
         return refused
@@ -235,7 +236,7 @@ def organisation_tracking(request: HttpRequest, platform_slug: str, uuid: UUID) 
                 )
                 % {"name": service.name},
             )
-        return redirect("surveys:organisations", platform_slug, survey.uuid)
+        return redirect("surveys:organisations", request.platform.slug, survey.uuid)
     answered, invited = organisations.response_rate(survey)
     responses = {
         r.organisation_id: r

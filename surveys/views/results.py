@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
+from accounts.http import StaffRequest
 from surveys.estimation import EstimationError, suppress
 from surveys.keywords import group_answers
 from surveys.models import Survey
@@ -50,7 +51,7 @@ def get_only(view):  # type: ignore[no-untyped-def]
 
 @role_required(*SECRETARIAT_OR_VIEWER)
 @get_only
-def results(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def results(request: StaffRequest, uuid: UUID) -> HttpResponse:
     analysis = _analysis(request, uuid)
     context: dict[str, Any] = {"survey": analysis.survey, "analysis": analysis}
     choices = analysis.estimable
@@ -80,7 +81,7 @@ def results(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespons
 
 @role_required(*SECRETARIAT_OR_VIEWER)
 @get_only
-def crosstab_view(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def crosstab_view(request: StaffRequest, uuid: UUID) -> HttpResponse:
     analysis = _analysis(request, uuid)
     choices = analysis.estimable
     row = analysis.variables.get(request.GET.get("row", ""))
@@ -105,7 +106,7 @@ def crosstab_view(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
 
 @role_required(*SECRETARIAT)
 @get_only
-def free_text(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def free_text(request: StaffRequest, uuid: UUID) -> HttpResponse:
     analysis = _analysis(request, uuid)
     sections = []
     for variable in analysis.texts:
@@ -122,17 +123,17 @@ def free_text(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespo
 
 @role_required(*SECRETARIAT_OR_VIEWER)
 @get_only
-def export_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def export_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return services.export(_analysis(request, uuid, published=True), "csv", request)
 
 
 @role_required(*SECRETARIAT_OR_VIEWER)
 @get_only
-def export_xlsx(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def export_xlsx(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return services.export(_analysis(request, uuid, published=True), "xlsx", request)
 
 
 @role_required(*SECRETARIAT_OR_VIEWER)
 @get_only
-def export_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def export_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return services.export(_analysis(request, uuid, published=True), "pdf", request)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import SECRETARIAT, role_required
+from accounts.http import StaffRequest
 from surveys.forms import (
     MarginEntryForm,
     RemoveTableForm,
@@ -41,7 +42,7 @@ def _strata(analysis: Analysis) -> tuple[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT)
-def weighting(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def weighting(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     analysis = Analysis(survey)
     levels = level_choices(analysis.variables)
@@ -77,7 +78,7 @@ def weighting(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespo
         done = _post(request, survey, action, forms)
         if done is not None:
             messages.success(request, done)
-            return redirect("surveys:weighting", platform_slug, survey.uuid)
+            return redirect("surveys:weighting", request.platform.slug, survey.uuid)
     context = {
         "survey": survey,
         "analysis": analysis,

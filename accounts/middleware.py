@@ -11,7 +11,12 @@ two-factor authentication are sent to verify their TOTP code first.
 A public, non-staff view may look its platform up itself (``resolves_own_platform``): the
 LINE webhook, which answers many small machine requests and keeps the platform and its
 channel in a per-process cache. Such a view must answer 404 to an unknown slug and enter
-the platform's scope itself; ``request.platform`` stays None for it here.
+the platform's scope itself; ``request.platform`` stays None for it here, and it keeps its
+``platform_slug`` argument.
+
+Every other view resolved here does NOT receive ``platform_slug`` (``process_view`` drops it;
+URLs still carry it): it reads ``request.platform`` (typed by ``accounts.http.PlatformRequest``).
+``request.actor`` (``accounts.permissions.Actor``) is set on every request.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django_scopes import scope, scopes_disabled
 
+from accounts.models import Role
+from accounts.permissions import Actor
 from platforms.models import Platform
 
 View = Callable[..., HttpResponse]
@@ -43,6 +50,7 @@ class PlatformMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.platform = None  # type: ignore[attr-defined]
         request.role = None  # type: ignore[attr-defined]
+        request.actor = Actor.from_request(request)  # type: ignore[attr-defined]
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -61,6 +69,7 @@ class PlatformMiddleware:
         if platform is None:
             raise Http404("platform")
         request.platform = platform  # type: ignore[attr-defined]
+        request.actor = Actor.from_request(request)  # type: ignore[attr-defined]
         with scope(platform=platform):
             if staff:
                 denied = self._check_staff(request, platform)
@@ -68,9 +77,15 @@ class PlatformMiddleware:
                     return denied
             return self.get_response(request)
 
-    def _check_staff(self, request: HttpRequest, platform: Platform) -> HttpResponse | None:
-        from accounts.models import Role
+    def process_view(
+        self, request: HttpRequest, view_func: View, view_args: list, view_kwargs: dict
+    ) -> HttpResponse | None:
+        """Views of a resolved platform read ``request.platform``, not the slug."""
+        if getattr(request, "platform", None) is not None:
+            view_kwargs.pop("platform_slug", None)
+        return None
 
+    def _check_staff(self, request: HttpRequest, platform: Platform) -> HttpResponse | None:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
@@ -78,12 +93,11 @@ class PlatformMiddleware:
         if role is None:
             raise Http404("platform")
         request.role = role  # type: ignore[attr-defined]
+        request.actor = Actor.from_request(request)  # type: ignore[attr-defined]
         if role.requires_2fa and not user.is_verified():  # type: ignore[attr-defined]
             return redirect(f"{_otp_url()}?next={request.get_full_path()}")
         return None
 
 
 def _otp_url() -> str:
-    from django.urls import reverse
-
     return reverse("accounts:otp")
