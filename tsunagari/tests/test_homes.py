@@ -39,90 +39,95 @@ def application(platform, name: str) -> Application:  # type: ignore[no-untyped-
     )
 
 
+def make_home_fixtures(cls) -> None:  # type: ignore[no-untyped-def]
+    """Work for every home: applications, a change, conversations, referrals, a proposal, a survey, a failed mail."""
+    now = timezone.now()
+    today = timezone.localdate()
+    with scopes_disabled():
+        application(cls.platform, "NPO法人あおぞら")
+        application(cls.platform, "NPO法人しおかぜ")
+        application(cls.other_platform, "NPO法人よその申込")
+        ChangeRequest.objects.create(
+            platform=cls.platform, organisation=cls.member_org, changes={"area": "県内"}
+        )
+        cls.urgent = make_conversation(cls.platform, "もう無理です", label="URG1", urgent=True)
+        cls.long_wait = make_conversation(
+            cls.platform, "相談したいです", label="WAIT5", at=now - datetime.timedelta(hours=5)
+        )
+        cls.short_wait = make_conversation(
+            cls.platform, "こんにちは", label="WAIT1", at=now - datetime.timedelta(minutes=30)
+        )
+        answered = make_conversation(
+            cls.platform, "ありがとう", label="DONE", at=now - datetime.timedelta(hours=9)
+        )
+        Message.objects.create(
+            platform=cls.platform,
+            conversation=answered,
+            direction=Direction.OUTBOUND,
+            text="どういたしまして",
+        )
+        answered.last_message_at = now
+        answered.save()
+        consent = make_consent(cls.long_wait, cls.member_org)
+        cls.overdue = Referral.objects.create(
+            platform=cls.platform,
+            conversation=cls.long_wait,
+            consent=consent,
+            receiver_member=cls.member_org,
+            status=ReferralStatus.REQUESTED,
+            sent_to_receiver_at=now - datetime.timedelta(days=5),
+            due_on=today - datetime.timedelta(days=1),
+        )
+        cls.upcoming = Referral.objects.create(
+            platform=cls.platform,
+            conversation=cls.short_wait,
+            consent=make_consent(cls.short_wait, cls.member_org),
+            receiver_member=cls.member_org,
+            status=ReferralStatus.RECEIVED,
+            sent_to_receiver_at=now,
+            due_on=today + datetime.timedelta(days=2),
+        )
+        org = Organization.objects.create(
+            platform=cls.platform, name=cls.member_org.name, member=cls.member_org
+        )
+        cls.service = Service.objects.create(
+            platform=cls.platform,
+            organization=org,
+            name="アルファ子ども食堂",
+            member=cls.member_org,
+            is_published=True,
+        )
+        ServiceChange.objects.create(
+            platform=cls.platform, service=cls.service, changes={"name": "新しい名前"}
+        )
+        OutboxMail.objects.create(
+            platform=cls.platform,
+            key="home:failed",
+            from_email="noreply@example.jp",
+            to=["x@example.jp"],
+            subject="届かなかったお知らせ",
+            body="本文",
+            state=OutboxMail.State.FAILED,
+            last_error="550 rejected",
+        )
+    with scope(platform=cls.platform):
+        survey = do_create_survey(
+            cls.platform,
+            slug="dantai",
+            title="支援団体向け活動実態調査",
+            template="organisation",
+            audience="organisations",
+        )
+        do_open_survey(survey)
+        Invitation.objects.create(platform=cls.platform, survey=survey, code="AAAA-BBBB", used_at=now)
+        Invitation.objects.create(platform=cls.platform, survey=survey, code="CCCC-DDDD")
+
+
 class HomeTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        now = timezone.now()
-        today = timezone.localdate()
-        with scopes_disabled():
-            application(cls.platform, "NPO法人あおぞら")
-            application(cls.platform, "NPO法人しおかぜ")
-            application(cls.other_platform, "NPO法人よその申込")
-            ChangeRequest.objects.create(
-                platform=cls.platform, organisation=cls.member_org, changes={"area": "県内"}
-            )
-            cls.urgent = make_conversation(cls.platform, "もう無理です", label="URG1", urgent=True)
-            cls.long_wait = make_conversation(
-                cls.platform, "相談したいです", label="WAIT5", at=now - datetime.timedelta(hours=5)
-            )
-            cls.short_wait = make_conversation(
-                cls.platform, "こんにちは", label="WAIT1", at=now - datetime.timedelta(minutes=30)
-            )
-            answered = make_conversation(
-                cls.platform, "ありがとう", label="DONE", at=now - datetime.timedelta(hours=9)
-            )
-            Message.objects.create(
-                platform=cls.platform,
-                conversation=answered,
-                direction=Direction.OUTBOUND,
-                text="どういたしまして",
-            )
-            answered.last_message_at = now
-            answered.save()
-            consent = make_consent(cls.long_wait, cls.member_org)
-            cls.overdue = Referral.objects.create(
-                platform=cls.platform,
-                conversation=cls.long_wait,
-                consent=consent,
-                receiver_member=cls.member_org,
-                status=ReferralStatus.REQUESTED,
-                sent_to_receiver_at=now - datetime.timedelta(days=5),
-                due_on=today - datetime.timedelta(days=1),
-            )
-            cls.upcoming = Referral.objects.create(
-                platform=cls.platform,
-                conversation=cls.short_wait,
-                consent=make_consent(cls.short_wait, cls.member_org),
-                receiver_member=cls.member_org,
-                status=ReferralStatus.RECEIVED,
-                sent_to_receiver_at=now,
-                due_on=today + datetime.timedelta(days=2),
-            )
-            org = Organization.objects.create(
-                platform=cls.platform, name=cls.member_org.name, member=cls.member_org
-            )
-            cls.service = Service.objects.create(
-                platform=cls.platform,
-                organization=org,
-                name="アルファ子ども食堂",
-                member=cls.member_org,
-                is_published=True,
-            )
-            ServiceChange.objects.create(
-                platform=cls.platform, service=cls.service, changes={"name": "新しい名前"}
-            )
-            OutboxMail.objects.create(
-                platform=cls.platform,
-                key="home:failed",
-                from_email="noreply@example.jp",
-                to=["x@example.jp"],
-                subject="届かなかったお知らせ",
-                body="本文",
-                state=OutboxMail.State.FAILED,
-                last_error="550 rejected",
-            )
-        with scope(platform=cls.platform):
-            survey = do_create_survey(
-                cls.platform,
-                slug="dantai",
-                title="支援団体向け活動実態調査",
-                template="organisation",
-                audience="organisations",
-            )
-            do_open_survey(survey)
-            Invitation.objects.create(platform=cls.platform, survey=survey, code="AAAA-BBBB", used_at=now)
-            Invitation.objects.create(platform=cls.platform, survey=survey, code="CCCC-DDDD")
+        make_home_fixtures(cls)
 
     def home(self, kind: str, queries: int):  # type: ignore[no-untyped-def]
         self.login(self.users[kind])
