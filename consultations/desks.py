@@ -102,7 +102,7 @@ def platform_desks(platform: Platform, at: datetime.datetime) -> Iterable[Desk]:
                 url=url,
                 link_text=_("LINEで友だち追加する（%(id)s）") % {"id": line.line_basic_id},
                 description=_(
-                    "友だち追加すると、LINEのトークで相談できます。スマートフォンで読み取るときは右のQRコードを使ってください。"
+                    "友だち追加すると、LINEのトークで相談できます。パソコンで見ているときは、QRコードをスマートフォンで読み取ってください。"
                 ),
                 hours=today,
                 open_now=open_now,

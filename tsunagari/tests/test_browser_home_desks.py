@@ -1,0 +1,62 @@
+"""Yamagata's and Ise's home pages and Yamagata's chat notice in Chromium at phone width (issue 19).
+
+The demo's own data (load_demo for the two places): the platform's desks come first on the
+home page, the LINE QR code shows, and the chat says how what one writes is kept before the
+first message. Screenshots: var/screenshots/home-desks-<slug>-mobile.png, chat-notice-mobile.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django_scopes import scopes_disabled
+
+from tsunagari.demo.loader import load_demo
+from tsunagari.lib.browser import BrowserTestCase
+
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+@pytest.mark.browser
+class HomeDesksBrowserTestCase(BrowserTestCase):
+    def top(self, page, selector: str) -> float:  # type: ignore[no-untyped-def]
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, selector
+        return box["y"]
+
+    def test_it_shows_each_places_own_desks_first_and_the_chat_notice_on_a_phone(self) -> None:
+        with scopes_disabled():
+            load_demo(["yamagata-shi", "ise"])
+        page = self.new_page("mobile")
+
+        page.goto(self.live_url("/p/yamagata-shi/"))
+        desks = page.locator("section.desks")
+        self.assertIn("つながりよりそいチャット（Webチャット）", desks.inner_text())
+        self.assertIn("LINEで友だち追加する（@733gquft）", desks.inner_text())
+        self.assertIn("つながりサポートリスト（PDF）", desks.inner_text())
+        self.assertTrue(page.locator("img.desk-qr").is_visible())
+        self.assertLess(self.top(page, "section.desks"), self.top(page, "form.search-box"))
+        self.assertEqual(page.evaluate(OVERFLOW), 0)
+        self.screenshot(page, "home-desks-yamagata-shi-mobile")
+
+        page.goto(self.live_url("/p/ise/"))
+        text = page.locator("section.desks").inner_text()
+        self.assertIn("チャット相談（Webチャット）", text)
+        self.assertIn("どこに相談したらよいか迷ったら", text)
+        self.assertIn("つながりサポートリスト（PDF）", text)
+        self.assertLess(self.top(page, "section.desks"), self.top(page, "form.search-box"))
+        self.assertEqual(page.evaluate(OVERFLOW), 0)
+        self.screenshot(page, "home-desks-ise-mobile")
+
+        page.goto(self.live_url("/p/yamagata-shi/search?q=チャット"))
+        self.assertIn(
+            "つながりよりそいチャット（Webチャット）", page.locator("#desks-found").locator("..").inner_text()
+        )
+        self.screenshot(page, "search-chat-yamagata-shi-mobile")
+
+        page.goto(self.live_url("/p/yamagata-shi/chat/"))
+        notice = page.locator("section.chat-notice")
+        self.assertIn("山形市から委託を受けた認定NPO法人の相談員", notice.inner_text())
+        self.assertIn("相談が終わってから36か月保存し", notice.inner_text())
+        self.assertLess(self.top(page, "section.chat-notice"), self.top(page, "textarea[name=text]"))
+        self.assertEqual(page.evaluate(OVERFLOW), 0)
+        self.screenshot(page, "chat-notice-mobile")
