@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from governance import rules
 from governance.models import (
@@ -21,6 +22,7 @@ from governance.models import (
     Vote,
     WrittenResolution,
 )
+from platforms.models import Platform
 
 
 def body_by_code(code: str) -> Body | None:
@@ -162,3 +164,114 @@ def public_minutes() -> QuerySet[Minutes]:
 
 def plans() -> QuerySet[LaunchPlan]:
     return LaunchPlan.objects.prefetch_related("steps")
+
+
+def bodies_deciding_expulsion() -> list[Body]:
+    return [b for b in Body.objects.filter(active=True) if b.ruleset().expulsion_needs_resolution]
+
+
+def expulsion_resolution_refusal(expulsion: Any) -> str | None:
+    """Registered with partnership: where the bylaws say so, expulsion needs the body's resolution.
+
+    The expulsion may be decided once an agenda item or a written resolution of the body on it
+    has passed (the governance services then decide it in the same transaction).
+    """
+    deciding = bodies_deciding_expulsion()
+    if not deciding:
+        return None
+    if AgendaItem.objects.filter(expulsion=expulsion, passed=True).exists():
+        return None
+    if WrittenResolution.objects.filter(
+        expulsion=expulsion, status=WrittenResolution.Status.RESOLVED
+    ).exists():
+        return None
+    body = deciding[0]
+    articles = "、".join(body.ruleset().expulsion_articles)
+    return (
+        f"除名は{body.name}の議決を経て行います。{body.name}の会議の議案（除名）にするか、"
+        f"書面による決議にかけてください（{articles}）。"
+    )
+
+
+def terms_ending(days: int = 60, today: datetime.date | None = None) -> list[Seat]:
+    """Seats whose term ends within ``days`` (for the reminder and the overview)."""
+    today = today or timezone.localdate()
+    return list(
+        Seat.objects.filter(ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=days))
+        .select_related("body")
+        .order_by("ends_on")
+    )
+
+
+def decision_rows() -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    items = (
+        AgendaItem.objects.filter(passed__isnull=False)
+        .select_related("meeting", "meeting__body")
+        .order_by("meeting__starts_at", "order")
+    )
+    for item in items:
+        v = item.verdict
+        rows.append(
+            [
+                item.meeting.body.name,
+                f"第{item.meeting.number}回 {item.meeting.title}",
+                item.meeting.day.isoformat(),
+                item.code,
+                item.title,
+                "可決" if item.passed else "否決",
+                v.get("yes", ""),
+                v.get("no", ""),
+                v.get("abstain", ""),
+                v.get("voters", ""),
+                v.get("required", ""),
+                "、".join(v.get("articles", [])),
+            ]
+        )
+    for res in WrittenResolution.objects.exclude(status=WrittenResolution.Status.OPEN).select_related("body"):
+        v = res.verdict
+        rows.append(
+            [
+                res.body.name,
+                "書面による決議",
+                timezone.localdate(res.closed_at).isoformat() if res.closed_at else "",
+                "",
+                res.title,
+                res.get_status_display(),
+                v.get("approve", ""),
+                v.get("reject", ""),
+                "",
+                v.get("members", ""),
+                v.get("required", ""),
+                "、".join(v.get("articles", [])),
+            ]
+        )
+    return rows
+
+
+def plan_progress(plan: LaunchPlan) -> tuple[int, int]:
+    steps = list(plan.steps.all())
+    return sum(1 for s in steps if s.done_on), len(steps)
+
+
+def municipal_plans(prefecture: Any) -> list[dict[str, Any]]:
+    """The launch plans of the prefecture's municipalities that chose to show them (roll-up).
+
+    Read across tenants on purpose, as the prefecture roll-up does: only plans marked visible,
+    only their steps (no other data of the municipality).
+    """
+    rows = []
+    with scopes_disabled():
+        municipalities = list(Platform.objects.in_prefecture_of(prefecture))
+        for plan in (
+            LaunchPlan.objects.filter(platform__in=municipalities, visible_to_prefecture=True)
+            .select_related("platform")
+            .prefetch_related("steps")
+        ):
+            steps = list(plan.steps.all())
+            done = [s for s in steps if s.done_on]
+            nxt = next((s for s in steps if not s.done_on), None)
+            rows.append(
+                {"platform": plan.platform, "plan": plan, "done": len(done), "total": len(steps), "next": nxt}
+            )
+    return rows

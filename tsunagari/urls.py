@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("p/<slug:platform_slug>/", include("platforms.urls")),
     path("p/<slug:platform_slug>/", include("partnership.urls")),
+    path("p/<slug:platform_slug>/", include("governance.urls")),
     path("p/<slug:platform_slug>/staff/audit/", include("audit.urls")),
     # Resource directory: public HSDS API, navigator, support list (directory/urls.py routes both
     # the per-platform paths under /p/<slug>/ and the all-platform /hsds/ aggregate).

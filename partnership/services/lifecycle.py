@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from audit.services import log_action
+from partnership.hooks import expulsion_refusal
 from partnership.models import (
     PUBLISHABLE_FIELD_NAMES,
     ActivityField,
@@ -443,6 +444,9 @@ def do_decide_expulsion(
     expulsion = _open(expulsion, Expulsion.Status.HEARING)
     if not resolution.strip():
         raise ValidationError(_("プラットフォーム会議の議決を記録してください。"))
+    refusal = expulsion_refusal(expulsion)
+    if refusal:
+        raise ValidationError(refusal)
     if no_hearing and expulsion.hearing_deadline and decided_on <= expulsion.hearing_deadline:
         raise ValidationError(_("弁明の期限が過ぎるまでは「弁明なし」として決定できません。"))
     if not no_hearing and not hearing_record.strip():

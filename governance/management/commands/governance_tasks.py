@@ -1,0 +1,50 @@
+"""``governance_tasks``: run daily (cron). Closes written resolutions past their deadline, reminds
+the seats that have not answered a written resolution due within two days, and mails the
+secretariat about terms that end within 30 days (once per seat)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scope
+
+from governance.models import Seat, WrittenResolution
+from governance.services.common import mail
+from governance.services.written import do_close_written, do_remind_written
+from platforms.models import Platform
+
+
+class Command(BaseCommand):
+    help = "Close overdue written resolutions, remind pending ballots, warn of terms ending."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
+        today = timezone.localdate()
+        closed = reminded = terms = 0
+        for platform in Platform.objects.all():
+            with scope(platform=platform):
+                for resolution in WrittenResolution.objects.filter(status=WrittenResolution.Status.OPEN):
+                    if resolution.deadline < now:
+                        do_close_written(resolution)
+                        closed += 1
+                    elif resolution.deadline - now < datetime.timedelta(days=2) and (
+                        resolution.reminded_at is None
+                        or now - resolution.reminded_at > datetime.timedelta(days=1)
+                    ):
+                        reminded += do_remind_written(resolution)
+                soon = Seat.objects.filter(
+                    ends_on__gte=today,
+                    ends_on__lte=today + datetime.timedelta(days=30),
+                    reminded_on__isnull=True,
+                ).select_related("body")
+                for seat in soon:
+                    with transaction.atomic():
+                        mail(platform, platform.contact_email, "term_ending", {"seat": seat})
+                        seat.reminded_on = today
+                        seat.save(update_fields=["reminded_on", "updated_at"])
+                    terms += 1
+        self.stdout.write(f"closed {closed}, reminded {reminded} ballots, {terms} terms ending")

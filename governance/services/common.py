@@ -1,0 +1,70 @@
+"""Helpers shared by the governance services: actors, locks, signed links and mail after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import User
+from platforms.models import Platform
+
+RESPONSE_SALT = "governance.response"
+BALLOT_SALT = "governance.ballot"
+
+
+def actor(request: HttpRequest | None) -> User | None:
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) else None
+
+
+def locked(model: Any, obj: Any) -> Any:
+    """Re-read ``obj`` with a row lock so two clicks cannot decide the same thing twice."""
+    return model.objects.select_for_update().get(pk=obj.pk)
+
+
+def sign(value: str, salt: str) -> str:
+    return signing.dumps(value, salt=salt, compress=False)
+
+
+def unsign(token: str, salt: str) -> str | None:
+    try:
+        value = signing.loads(token, salt=salt)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def absolute(name: str, *args: Any) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def mail(platform: Platform, to: str, template: str, context: dict[str, Any]) -> None:
+    """Send ``governance/email/<template>`` once the transaction commits (never half-written).
+
+    Local until tsunagari.lib.mail (the outbox) lands on main; then every mail goes there.
+    """
+    if not to:
+        return
+    context = {"platform": platform, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"governance/email/{template}_subject.txt", context).split())
+    body = render_to_string(f"governance/email/{template}.txt", context)
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[to],
+        reply_to=[platform.contact_email] if platform.contact_email else None,
+    )
+    transaction.on_commit(message.send, robust=True)
+
+
+def refuse(message: str, article: str = "") -> ValidationError:
+    """A refusal naming the article that forbids it."""
+    return ValidationError(f"{message}（{article}）" if article else message)

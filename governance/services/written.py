@@ -1,0 +1,247 @@
+"""Written or electronic resolutions (みなし決議, Gifu 規約第13条5).
+
+Ballots go out by e-mail as signed links; each seat casts one ballot, never changed and never
+after the close; every ballot is audited. The verdict is taken when two thirds of all voting
+members approve (resolved at once) or when the deadline passes (resolved or failed).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import log_action
+from governance import rules
+from governance.models import Ballot, Body, ItemKind, WrittenResolution
+from governance.queries import voting_seats, written_input
+from governance.services.common import BALLOT_SALT, absolute, actor, locked, mail, refuse, sign
+from governance.services.meetings import apply_officer_election, apply_officer_withdrawal
+from partnership.models import Expulsion, MemberOrganisation
+from partnership.services import lifecycle
+
+
+def ballot_link(ballot: Ballot) -> str:
+    return absolute("governance:ballot", ballot.platform.slug, sign(str(ballot.uuid), BALLOT_SALT))
+
+
+@transaction.atomic
+def do_open_written(
+    body: Body,
+    *,
+    title: str,
+    proposal: str,
+    deadline: datetime.datetime,
+    kind: str = ItemKind.GENERAL,
+    expulsion: Expulsion | None = None,
+    target_member: MemberOrganisation | None = None,
+    request: HttpRequest | None = None,
+) -> WrittenResolution:
+    ruleset = body.ruleset()
+    if not ruleset.written_allowed:
+        raise refuse(
+            _("書面又は電磁的記録による決議は規約で認められていません"), "、".join(ruleset.written_articles)
+        )
+    now = timezone.now()
+    if deadline <= now:
+        raise ValidationError(_("回答期限は今より後の日時にしてください。"))
+    if kind == ItemKind.EXPULSION and (
+        expulsion is None
+        or expulsion.status != Expulsion.Status.HEARING
+        or expulsion.hearing_notified_on is None
+    ):
+        raise refuse(
+            _("弁明の機会を通知していない団体の除名は議案にできません"), "、".join(ruleset.expulsion_articles)
+        )
+    seats = voting_seats(body)
+    if not seats:
+        raise ValidationError(_("議決権のある構成員がいません。"))
+    resolution = WrittenResolution.objects.create(
+        platform=body.platform,
+        body=body,
+        title=title,
+        proposal=proposal,
+        kind=kind,
+        expulsion=expulsion,
+        deadline=deadline,
+        opened_at=now,
+        verdict={"target_member": str(target_member.uuid)} if target_member else {},
+    )
+    for seat in seats:
+        ballot = Ballot.objects.create(platform=body.platform, resolution=resolution, seat=seat, sent_at=now)
+        mail(
+            body.platform,
+            seat.email,
+            "ballot",
+            {"resolution": resolution, "seat": seat, "link": ballot_link(ballot), "rules": ruleset},
+        )
+    log_action(
+        "governance.written_opened",
+        actor=actor(request),
+        platform=body.platform,
+        obj=resolution,
+        data={"body": body.code, "ballots": len(seats), "deadline": deadline.isoformat(), "kind": kind},
+        request=request,
+    )
+    return resolution
+
+
+def evaluate_written(resolution: WrittenResolution) -> dict[str, Any]:
+    verdict = rules.simulate(resolution.body.ruleset(), written_input(resolution))
+    deemed = verdict["deemed_resolution"] or {}
+    return {**deemed, "refused": verdict["refused"]}
+
+
+@transaction.atomic
+def do_cast_ballot(ballot: Ballot, *, choice: str, request: HttpRequest | None = None) -> Ballot:
+    resolution = locked(WrittenResolution, ballot.resolution)
+    ballot = locked(Ballot, ballot)
+    articles = "、".join(resolution.body.ruleset().written_articles)
+    if choice not in Ballot.Choice.values:
+        raise ValidationError(_("賛成か反対を選んでください。"))
+    if not resolution.is_open or timezone.now() > resolution.deadline:
+        raise refuse(_("締め切った後は表決できません"), articles)
+    if ballot.choice:
+        raise refuse(_("表決は一団体一回です。既に表決した内容は変更できません"), articles)
+    ballot.choice = choice
+    ballot.cast_at = timezone.now()
+    ballot.save(update_fields=["choice", "cast_at", "updated_at"])
+    log_action(
+        "governance.ballot_cast",
+        actor=actor(request),
+        platform=resolution.platform,
+        obj=ballot,
+        data={"resolution": str(resolution.uuid), "seat": str(ballot.seat.uuid), "choice": choice},
+        request=request,
+        label=ballot.seat.name if actor(request) is None else "",
+    )
+    if evaluate_written(resolution).get("resolved"):
+        _close(resolution, request=request)
+    return ballot
+
+
+def _close(resolution: WrittenResolution, *, request: HttpRequest | None) -> WrittenResolution:
+    verdict = evaluate_written(resolution)
+    resolution.status = (
+        WrittenResolution.Status.RESOLVED if verdict.get("resolved") else WrittenResolution.Status.FAILED
+    )
+    resolution.verdict = {**resolution.verdict, **verdict}
+    resolution.closed_at = timezone.now()
+    resolution.save(update_fields=["status", "verdict", "closed_at", "updated_at"])
+    log_action(
+        "governance.written_closed",
+        actor=actor(request),
+        platform=resolution.platform,
+        obj=resolution,
+        data={
+            "status": resolution.status,
+            "approve": verdict.get("approve"),
+            "required": verdict.get("required"),
+        },
+        request=request,
+        label="" if actor(request) else "system",
+    )
+    if resolution.status == WrittenResolution.Status.RESOLVED:
+        _take_effect(resolution, request=request)
+    for ballot in resolution.ballots.select_related("seat"):
+        mail(
+            resolution.platform,
+            ballot.seat.email,
+            "written_result",
+            {"resolution": resolution, "verdict": verdict},
+        )
+    return resolution
+
+
+def _take_effect(resolution: WrittenResolution, *, request: HttpRequest | None) -> None:
+    day = timezone.localdate(resolution.closed_at)
+    label = _("%(body)s 書面による決議「%(title)s」（%(date)s 成立）") % {
+        "body": resolution.body.name,
+        "title": resolution.title,
+        "date": day.isoformat(),
+    }
+    target = resolution.verdict.get("target_member")
+    member = MemberOrganisation.objects.filter(uuid=target).first() if target else None
+    if resolution.kind == ItemKind.EXPULSION and resolution.expulsion is not None and request is not None:
+        expulsion = resolution.expulsion
+        lifecycle.do_decide_expulsion(
+            expulsion,
+            no_hearing=not expulsion.hearing_record,
+            hearing_record=expulsion.hearing_record,
+            resolution=label,
+            decided_on=max(day, (expulsion.hearing_deadline or day) + datetime.timedelta(days=1)),
+            request=request,
+        )
+    elif resolution.kind == ItemKind.OFFICER_ELECTION and member is not None:
+        apply_officer_election(resolution.body, member, day, request=request)
+    elif resolution.kind == ItemKind.OFFICER_WITHDRAWAL and member is not None:
+        apply_officer_withdrawal(resolution.body, member, day, request=request)
+
+
+@transaction.atomic
+def do_close_written(
+    resolution: WrittenResolution, *, request: HttpRequest | None = None
+) -> WrittenResolution:
+    """Take the verdict now (the deadline passed, or the secretariat closes it after the deadline)."""
+    resolution = locked(WrittenResolution, resolution)
+    if not resolution.is_open:
+        raise ValidationError(_("この書面による決議は既に締め切られています。"))
+    if timezone.now() <= resolution.deadline and not evaluate_written(resolution).get("resolved"):
+        raise ValidationError(
+            _("回答期限まではまだ締め切れません（賛成が必要数に達すると自動で成立します）。")
+        )
+    return _close(resolution, request=request)
+
+
+@transaction.atomic
+def do_withdraw_written(
+    resolution: WrittenResolution, *, reason: str, request: HttpRequest
+) -> WrittenResolution:
+    resolution = locked(WrittenResolution, resolution)
+    if not resolution.is_open:
+        raise ValidationError(_("この書面による決議は既に締め切られています。"))
+    resolution.status = WrittenResolution.Status.WITHDRAWN
+    resolution.closed_at = timezone.now()
+    resolution.verdict = {**resolution.verdict, "withdrawn_reason": reason}
+    resolution.save(update_fields=["status", "closed_at", "verdict", "updated_at"])
+    log_action(
+        "governance.written_withdrawn",
+        actor=actor(request),
+        obj=resolution,
+        data={"reason": reason},
+        request=request,
+    )
+    return resolution
+
+
+@transaction.atomic
+def do_remind_written(resolution: WrittenResolution, *, request: HttpRequest | None = None) -> int:
+    """Mail the seats that have not answered yet (督促)."""
+    resolution = locked(WrittenResolution, resolution)
+    if not resolution.is_open:
+        raise ValidationError(_("この書面による決議は既に締め切られています。"))
+    waiting = list(resolution.ballots.filter(choice="").select_related("seat"))
+    for ballot in waiting:
+        mail(
+            resolution.platform,
+            ballot.seat.email,
+            "ballot_reminder",
+            {"resolution": resolution, "seat": ballot.seat, "link": ballot_link(ballot)},
+        )
+    resolution.reminded_at = timezone.now()
+    resolution.save(update_fields=["reminded_at", "updated_at"])
+    log_action(
+        "governance.written_reminded",
+        actor=actor(request),
+        platform=resolution.platform,
+        obj=resolution,
+        data={"reminded": len(waiting)},
+        request=request,
+        label="" if actor(request) else "system",
+    )
+    return len(waiting)

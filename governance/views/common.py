@@ -1,0 +1,35 @@
+"""Small helpers of the governance views: run one service call, report its refusal in Japanese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+
+from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER
+
+EDITORS = SECRETARIAT
+READERS = SECRETARIAT_OR_VIEWER
+
+
+def attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
+    """Run ``call``; on a refusal, every message is shown as an error and False returned."""
+    try:
+        call()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,112 @@
+"""Written resolutions (みなし決議): open, follow, remind, close; the ballot by signed link."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import role_required
+from governance import queries
+from governance.forms.pages import BallotForm, ReasonForm, WrittenForm
+from governance.models import Ballot, WrittenResolution
+from governance.services import written as services
+from governance.services.common import BALLOT_SALT, unsign
+from governance.views.bodies import _body, _require_editor
+from governance.views.common import EDITORS, READERS, attempt
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def written_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    body = _body(uuid)
+    form = WrittenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        created: list[WrittenResolution] = []
+        if attempt(
+            request,
+            lambda: created.append(services.do_open_written(body, request=request, **d)),
+            _("書面による決議を始めました。構成員に表決のリンクを送信待ちにしました。"),
+        ):
+            return redirect("governance:written", platform_slug, created[0].uuid)
+    return render(
+        request, "governance/written_form.html", {"body": body, "form": form, "ruleset": body.ruleset()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*READERS)
+def written_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    resolution: WrittenResolution = get_object_or_404(
+        WrittenResolution.objects.select_related("body"), uuid=uuid
+    )
+    action = request.POST.get("action")
+    withdraw_form = ReasonForm(request.POST if action == "withdraw" else None, prefix="w")
+    if request.method == "POST":
+        _require_editor(request)
+        done = False
+        if action == "remind":
+            done = attempt(
+                request,
+                lambda: services.do_remind_written(resolution, request=request),
+                _("未回答の構成員に督促を送信待ちにしました。"),
+            )
+        elif action == "close":
+            done = attempt(
+                request, lambda: services.do_close_written(resolution, request=request), _("締め切りました。")
+            )
+        elif action == "withdraw" and withdraw_form.is_valid():
+            reason = withdraw_form.cleaned_data["reason"]
+            done = attempt(
+                request,
+                lambda: services.do_withdraw_written(resolution, reason=reason, request=request),
+                _("取り下げました。"),
+            )
+        if done:
+            return redirect("governance:written", platform_slug, resolution.uuid)
+    tally = services.evaluate_written(resolution)
+    context = {
+        "resolution": resolution,
+        "ballots": queries.ballots(resolution),
+        "tally": tally,
+        "withdraw_form": withdraw_form,
+        "overdue": resolution.is_open and timezone.now() > resolution.deadline,
+        "ruleset": resolution.body.ruleset(),
+    }
+    return render(request, "governance/written_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def ballot(request: HttpRequest, platform_slug: str, token: str) -> HttpResponse:
+    """The member's ballot, opened from the signed link in the e-mail (no login)."""
+    ballot_uuid = unsign(token, BALLOT_SALT)
+    if ballot_uuid is None:
+        raise Http404
+    ballot: Ballot = get_object_or_404(
+        Ballot.objects.select_related("resolution", "resolution__body", "seat"), uuid=ballot_uuid
+    )
+    form = BallotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["choice"]
+        if attempt(
+            request,
+            lambda: services.do_cast_ballot(ballot, choice=choice, request=request),
+            _("表決を受け付けました。ありがとうございました。"),
+        ):
+            return redirect("governance:ballot", platform_slug, token)
+    ballot.refresh_from_db()
+    resolution = ballot.resolution
+    resolution.refresh_from_db()
+    context = {
+        "ballot": ballot,
+        "resolution": resolution,
+        "form": form,
+        "closed": not resolution.is_open or timezone.now() > resolution.deadline,
+        "ruleset": resolution.body.ruleset(),
+    }
+    return render(request, "governance/ballot.html", context)
