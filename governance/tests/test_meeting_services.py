@@ -17,7 +17,7 @@ from governance.queries import evaluate_meeting
 from governance.services import meetings as services
 from governance.services.common import RESPONSE_SALT, unsign
 from governance.tests.helpers import check_in, make_body, make_meeting
-from partnership.models import Expulsion, MemberOrganisation, MemberTier
+from partnership.models import MemberOrganisation, MemberTier
 from partnership.services import lifecycle
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase

@@ -7,7 +7,7 @@ import io
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,11 +146,12 @@ def body_rules(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResp
     return render(request, "governance/body_rules.html", {"body": body, "form": form})
 
 
-@require_GET
 @role_required(*READERS)
 def seats_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
     """役員・構成員名簿 (every seat, past ones too) as CSV for Excel (UTF-8 with BOM)."""
-    body = _body(uuid)
+    body = _body(uuid)  # looked up first: another platform's body is a 404 whatever the method
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)

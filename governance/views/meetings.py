@@ -7,10 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
 from governance import minutes as printing
@@ -322,18 +322,20 @@ def _minutes_or_404(meeting: Meeting) -> Minutes:
     return get_object_or_404(Minutes.objects.select_related("meeting", "meeting__body"), meeting=meeting)
 
 
-@require_GET
 @role_required(*READERS)
 def minutes_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
     minutes = _minutes_or_404(_meeting(uuid))
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     name = f"{minutes.meeting.body.name}_第{minutes.meeting.number}回_議事録.pdf"
     return download(printing.pdf(minutes), name, "application/pdf", inline=True)
 
 
-@require_GET
 @role_required(*READERS)
 def minutes_docx(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
     minutes = _minutes_or_404(_meeting(uuid))
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     name = f"{minutes.meeting.body.name}_第{minutes.meeting.number}回_議事録.docx"
     return download(
         printing.docx(minutes),
@@ -342,8 +344,8 @@ def minutes_docx(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
     )
 
 
-@require_POST
 @role_required(*READERS)
+@require_POST
 def simulate(request: HttpRequest, platform_slug: str) -> JsonResponse:
     """POST JSON in, JSON out: the verdict under a body's rules (``?body=<code>``) or a template."""
     try:
