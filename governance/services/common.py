@@ -7,14 +7,13 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
 from platforms.models import Platform
+from tsunagari.lib import mail as outbox
 
 RESPONSE_SALT = "governance.response"
 BALLOT_SALT = "governance.ballot"
@@ -46,23 +45,24 @@ def absolute(name: str, *args: Any) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
 
 
-def mail(platform: Platform, to: str, template: str, context: dict[str, Any]) -> None:
-    """Send ``governance/email/<template>`` once the transaction commits (never half-written).
+def mail(platform: Platform, to: str, template: str, context: dict[str, Any], *, key: str) -> None:
+    """Queue ``governance/email/<template>`` in the outbox (sent after commit, with retries).
 
-    Local until tsunagari.lib.mail (the outbox) lands on main; then every mail goes there.
+    ``key`` makes it idempotent: the same event for the same recipient is queued once.
     """
     if not to:
         return
     context = {"platform": platform, "site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"governance/email/{template}_subject.txt", context).split())
-    body = render_to_string(f"governance/email/{template}.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
+    outbox.queue(
         to=[to],
+        subject=subject,
+        body=render_to_string(f"governance/email/{template}.txt", context),
+        platform=platform,
+        key=f"governance.{template}:{key}",
+        kind=f"governance.{template}",
         reply_to=[platform.contact_email] if platform.contact_email else None,
     )
-    transaction.on_commit(message.send, robust=True)
 
 
 def refuse(message: str, article: str = "") -> ValidationError:

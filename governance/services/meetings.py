@@ -177,6 +177,7 @@ def do_convene(meeting: Meeting, *, request: HttpRequest | None = None) -> int:
             seat.email,
             "convocation",
             {"meeting": meeting, "seat": seat, "items": items, "link": link, "rules": meeting.body.ruleset()},
+            key=str(response.uuid),
         )
         sent += 1
     if meeting.status == Meeting.Status.DRAFT:
@@ -586,5 +587,11 @@ def do_cancel_meeting(meeting: Meeting, *, reason: str, request: HttpRequest) ->
         request=request,
     )
     for response in meeting.responses.select_related("seat").exclude(invited_at=None):
-        mail(meeting.platform, response.seat.email, "cancelled", {"meeting": meeting, "reason": reason})
+        mail(
+            meeting.platform,
+            response.seat.email,
+            "cancelled",
+            {"meeting": meeting, "reason": reason},
+            key=str(response.uuid),
+        )
     return meeting

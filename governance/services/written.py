@@ -79,6 +79,7 @@ def do_open_written(
             seat.email,
             "ballot",
             {"resolution": resolution, "seat": seat, "link": ballot_link(ballot), "rules": ruleset},
+            key=str(ballot.uuid),
         )
     log_action(
         "governance.written_opened",
@@ -154,6 +155,7 @@ def _close(resolution: WrittenResolution, *, request: HttpRequest | None) -> Wri
             ballot.seat.email,
             "written_result",
             {"resolution": resolution, "verdict": verdict},
+            key=str(ballot.uuid),
         )
     return resolution
 
@@ -232,6 +234,7 @@ def do_remind_written(resolution: WrittenResolution, *, request: HttpRequest | N
             ballot.seat.email,
             "ballot_reminder",
             {"resolution": resolution, "seat": ballot.seat, "link": ballot_link(ballot)},
+            key=f"{ballot.uuid}:{timezone.now().isoformat()}",
         )
     resolution.reminded_at = timezone.now()
     resolution.save(update_fields=["reminded_at", "updated_at"])

@@ -43,7 +43,7 @@ class MeetingServicesTestCase(BaseTestCase):
 
     def test_it_convenes_and_mails_every_seat_a_signed_response_link(self) -> None:
         meeting = make_meeting(self.body, status=Meeting.Status.DRAFT)
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             sent = services.do_convene(meeting, request=self.request())
         self.assertEqual(sent, 12)
         self.assertEqual(len(inbox), 12)
@@ -58,7 +58,7 @@ class MeetingServicesTestCase(BaseTestCase):
         meeting.refresh_from_db()
         self.assertEqual(meeting.status, Meeting.Status.CONVENED)
         # A second call invites nobody twice.
-        with smtp_server() as inbox, self.captureOnCommitCallbacks(execute=True):
+        with smtp_server() as inbox, self.mail_sent():
             self.assertEqual(services.do_convene(meeting, request=self.request()), 0)
         self.assertEqual(inbox, [])
 

@@ -89,7 +89,7 @@ def meeting_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
             done = attempt(
                 request,
                 lambda: sent.append(services.do_convene(meeting, request=request)),
-                _("招集通知を送信待ちにしました（回答フォームのリンク付き）。"),
+                _("招集通知（回答フォームのリンク付き）の送信を予約しました。"),
             )
         elif action == "edit" and edit_form.is_valid():
             values = {f: edit_form.cleaned_data[f] for f in edit_form.changed_data}

@@ -31,7 +31,7 @@ def written_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
         if attempt(
             request,
             lambda: created.append(services.do_open_written(body, request=request, **d)),
-            _("書面による決議を始めました。構成員に表決のリンクを送信待ちにしました。"),
+            _("書面による決議を始めました。構成員への表決のリンクの送信を予約しました。"),
         ):
             return redirect("governance:written", platform_slug, created[0].uuid)
     return render(
@@ -54,7 +54,7 @@ def written_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
             done = attempt(
                 request,
                 lambda: services.do_remind_written(resolution, request=request),
-                _("未回答の構成員に督促を送信待ちにしました。"),
+                _("未回答の構成員への督促の送信を予約しました。"),
             )
         elif action == "close":
             done = attempt(

@@ -43,7 +43,13 @@ class Command(BaseCommand):
                 ).select_related("body")
                 for seat in soon:
                     with transaction.atomic():
-                        mail(platform, platform.contact_email, "term_ending", {"seat": seat})
+                        mail(
+                            platform,
+                            platform.contact_email,
+                            "term_ending",
+                            {"seat": seat},
+                            key=f"{seat.uuid}:{seat.ends_on}",
+                        )
                         seat.reminded_on = today
                         seat.save(update_fields=["reminded_on", "updated_at"])
                     terms += 1
