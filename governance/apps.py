@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GovernanceConfig(AppConfig):
@@ -8,5 +9,33 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from governance.queries import expulsion_resolution_refusal
         from partnership.hooks import register_expulsion_check
+        from platforms import staffnav
 
         register_expulsion_check(expulsion_resolution_refusal)
+        staffnav.register(
+            staffnav.NavItem(
+                "governance",
+                _("会議と議決"),
+                "governance:index",
+                order=10,
+                active=(
+                    "governance:body",
+                    "governance:body_",
+                    "governance:meeting",
+                    "governance:meeting_",
+                    "governance:live",
+                    "governance:item",
+                    "governance:minutes",
+                    "governance:minutes_",
+                    "governance:written",
+                    "governance:written_",
+                    "governance:seats_csv",
+                ),
+            ),
+            staffnav.NavItem(
+                "governance", _("規約"), "governance:bylaws", order=20, active=("governance:article_",)
+            ),
+            staffnav.NavItem(
+                "governance", _("立ち上げ計画"), "governance:plans", order=30, active=("governance:plan",)
+            ),
+        )
