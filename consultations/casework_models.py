@@ -511,11 +511,22 @@ class ReferralEvent(models.Model):
         "consent_withdrawn": _("同意の撤回により共有停止"),
     }
 
+    # Steps whose note is a message between the desk and the receiver (the referral's thread):
+    # the secretariat's 紹介先へのメモ, the receiver's 相談員へのメモ, the reason of a cancellation.
+    # The receiver reads them while the person's consent is in force; the desk always does.
+    THREAD_KINDS = frozenset(
+        {"forwarded", "accepted", "rejected", "on_hold", "contacted", "completed", "cancelled"}
+    )
+
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_thread(self) -> bool:
+        return self.kind in self.THREAD_KINDS and bool(self.note)
 
     @property
     def label(self) -> str:

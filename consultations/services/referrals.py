@@ -498,27 +498,38 @@ def _recipients(referral: Referral, event: str) -> list[str]:
 
 
 def _notify(referral: Referral, event: str) -> None:
-    """Mail without any consultation content: only that something needs attention, and the link."""
+    """Mail the link and what needs attention; never the summary or the conversation.
+
+    The note of the step that sent the mail (the secretariat's 紹介先へのメモ, the receiver's
+    相談員へのメモ) goes with it as a message of the referral's thread, to the receiver only
+    while the person's consent is in force (the same rule as the referral page).
+    """
     to = _recipients(referral, event)
     if not to:
         return
     platform = referral.platform
+    step = referral.events.order_by("-pk").first()
+    to_receiver = event in ("new", "overdue")
+    note = ""
+    if step is not None and step.in_thread and (not to_receiver or referral.consent.is_active()):
+        note = step.note
     context = {
         "platform": platform,
         "referral": referral,
         "event": event,
+        "note": note,
         "url": settings.SITE_URL.rstrip("/")
         + reverse("consultations:referral", args=[platform.slug, referral.uuid]),
     }
     subject = " ".join(render_to_string("consultations/email/referral_subject.txt", context).split())
     body = render_to_string("consultations/email/referral.txt", context)
     # One mail per step of the referral: the key names the event row the step wrote.
-    step = referral.events.order_by("-pk").values_list("pk", flat=True).first()
+    step_id = step.pk if step is not None else None
     mail.queue(
         to=to,
         subject=subject,
         body=body,
         platform=platform,
-        key=f"referral.{event}:{referral.uuid}:{step}",
+        key=f"referral.{event}:{referral.uuid}:{step_id}",
         kind=f"referral.{event}",
     )

@@ -227,6 +227,45 @@ class ReferralTestCase(BaseTestCase):
         self.as_user(self.receiver_staff)
         self.assertContains(self.client.get(url), SUMMARY)
 
+    def test_it_carries_the_secretariats_note_and_the_thread_to_the_receiver_page_and_mail(self) -> None:
+        with scopes_disabled():
+            CaseworkSettings.objects.create(
+                platform=self.platform, referrals_via_secretariat=True, secretariat_label="生活福祉課"
+            )
+        consent = make_consent(self.conversation, self.member_org)
+        self.refer(summary=SUMMARY)
+        url = self.url("consultations:referral", self.referral().uuid)
+        note = "ご本人は平日の午後なら電話に出られます。折り返しは女性の担当者を希望されています。"
+        self.as_user(self.users[Role.SECRETARIAT_STAFF])
+        with smtp_server() as inbox, self.mail_sent():
+            self.client.post(
+                url, {"action": "forward", "f-receiver_member": self.member_org.pk, "f-note": note}
+            )
+        to_receiver = [m for m in inbox if m["To"] == self.receiver_staff.email]
+        self.assertEqual(len(to_receiver), 1)
+        self.assertIn(note, body_of(to_receiver[0]))
+        self.assertIn("事務局からのメモ", body_of(to_receiver[0]))
+        self.assertNotIn("家賃", body_of(to_receiver[0]))  # the summary stays behind the login
+        self.as_user(self.receiver_staff)
+        page = self.client.get(url)
+        self.assertContains(page, "事務局・紹介先のメモ")
+        self.assertContains(page, note)
+        # A later message of the thread: the receiver's note to the counsellor, in the desk's mail.
+        reply = "明日14時に電話します。"
+        with smtp_server() as inbox, self.mail_sent():
+            self.client.post(url, {"action": "respond", "p-decision": "accept", "p-note": reply})
+        self.assertContains(self.client.get(url), reply)
+        self.assertTrue(any(reply in body_of(m) for m in inbox if m["To"] == self.counsellor.email))
+        # Consent still decides: once withdrawn, the receiver no longer reads the notes.
+        with scopes_disabled():
+            consent.withdrawn_at = timezone.now()
+            consent.save()
+        page = self.client.get(url)
+        self.assertNotContains(page, note)
+        self.assertContains(page, "本人の同意が有効でないため表示できません")
+        self.as_user(self.users[Role.SECRETARIAT_STAFF])
+        self.assertContains(self.client.get(url), note)
+
     def test_it_lets_the_secretariat_answer_for_a_city_division(self) -> None:
         make_consent(self.conversation, city_divisions=True)
         page = self.client.get(self.url("consultations:referral_new", self.conversation.uuid))

@@ -190,9 +190,14 @@ def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     log_action(AuditEntry.READ_SENSITIVE, actor=request.user, obj=referral, request=request)
     shares = {item: referral.shares(item) for item in ShareItem.values}
     is_desk = _desk(request, referral) or request.role.is_secretariat  # type: ignore[attr-defined]
+    events = list(referral.events.select_related("actor"))
+    thread = [event for event in events if event.in_thread]
+    receiver_may_read = is_desk or referral.consent.is_active()
     context = {
         "referral": referral,
-        "events": referral.events.select_related("actor"),
+        "events": events,
+        "thread": thread if receiver_may_read else [],
+        "thread_hidden": bool(thread) and not receiver_may_read,
         "shares": shares,
         "is_desk": is_desk,
         "consent_active": referral.consent.is_active(),
