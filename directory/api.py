@@ -383,40 +383,49 @@ def ndjson(items: Iterator[dict[str, Any]]) -> StreamingHttpResponse:
     )
 
 
-def listing(
-    request: HttpRequest,
-    ctx: Context,
-    queryset: Pageable,
-    render: Callable[[Writer, Any], dict[str, Any]],
-    *,
-    page: int | None,
-    per_page: int | None,
-    fmt: str | None,
-    chunk_prefetch: Callable[[Any], Pageable] | None = None,
-) -> Any:
-    output = parse_format(fmt)
-    page_number, size = parse_page(page, per_page)
-    prepared = chunk_prefetch(queryset) if chunk_prefetch else queryset
-    if output == "ndjson":
+@dataclass(frozen=True)
+class Listing:
+    """How a list endpoint answers: one page with the HSDS envelope, or every row as NDJSON.
 
-        def stream() -> Iterator[dict[str, Any]]:
-            with scopes_disabled() if ctx.platform is None else nullcontext():
-                total = queryset.count()
-                for start in range(0, total, MAX_PER_PAGE):
-                    writer = Writer()
-                    chunk = [render(writer, obj) for obj in prepared[start : start + MAX_PER_PAGE]]
-                    writer.finish(ctx.platform_ids())
-                    yield from chunk
+    Built once per request from the endpoint's ``page``, ``per_page`` and ``format`` parameters;
+    each endpoint then names only its rows and how one row is written.
+    """
 
-        if ctx.platform is not None:
-            # The middleware's scope ends before the response streams: materialise in scope.
-            return ndjson(iter(list(stream())))
-        return ndjson(stream())
-    items, envelope = page_of(prepared, page_number, size)
-    writer = Writer()
-    envelope["contents"] = [render(writer, obj) for obj in items]
-    writer.finish(ctx.platform_ids())
-    return envelope
+    ctx: Context
+    page: int | None
+    per_page: int | None
+    fmt: str | None
+
+    def __call__(
+        self,
+        queryset: Pageable,
+        render: Callable[[Writer, Any], dict[str, Any]],
+        *,
+        chunk_prefetch: Callable[[Any], Pageable] | None = None,
+    ) -> Any:
+        output = parse_format(self.fmt)
+        page_number, size = parse_page(self.page, self.per_page)
+        prepared = chunk_prefetch(queryset) if chunk_prefetch else queryset
+        if output == "ndjson":
+
+            def stream() -> Iterator[dict[str, Any]]:
+                with scopes_disabled() if self.ctx.platform is None else nullcontext():
+                    total = queryset.count()
+                    for start in range(0, total, MAX_PER_PAGE):
+                        writer = Writer()
+                        chunk = [render(writer, obj) for obj in prepared[start : start + MAX_PER_PAGE]]
+                        writer.finish(self.ctx.platform_ids())
+                        yield from chunk
+
+            if self.ctx.platform is not None:
+                # The middleware's scope ends before the response streams: materialise in scope.
+                return ndjson(iter(list(stream())))
+            return ndjson(stream())
+        items, envelope = page_of(prepared, page_number, size)
+        writer = Writer()
+        envelope["contents"] = [render(writer, obj) for obj in items]
+        writer.finish(self.ctx.platform_ids())
+        return envelope
 
 
 def document(obj: Any, render: Callable[[Writer, Any], dict[str, Any]]) -> dict[str, Any]:
@@ -499,43 +508,29 @@ def build_router() -> Router:
         full: bool = False,
     ) -> Any:
         ctx = Context.of(request)
+        listed = Listing(ctx, page, per_page, format)
         queryset: Any
         if filters.search:  # directory.search orders by relevance (crisis lines first), page by page
             queryset = ranked_services(ctx, filters)
         else:
             queryset = filter_services(ctx, filters).order_by("name_kana", "name", "pk")
         if minimal:
-            return listing(
-                request,
-                ctx,
+            return listed(
                 queryset.only("uuid", "last_modified"),
                 lambda w, s: {
                     "id": str(s.uuid),
                     "last_modified": hsds.json_value(s.last_modified, "datetime"),
                 },
-                page=page,
-                per_page=per_page,
-                fmt=format,
             )
         if full:
-            return listing(
-                request,
-                ctx,
+            return listed(
                 queryset,
                 lambda w, s: w.service(s),
-                page=page,
-                per_page=per_page,
-                fmt=format,
                 chunk_prefetch=lambda q: q.prefetch_related(*service_prefetch()),
             )
-        return listing(
-            request,
-            ctx,
+        return listed(
             queryset.select_related("organization", "program"),
             lambda w, s: w.service_list_item(s),
-            page=page,
-            per_page=per_page,
-            fmt=format,
         )
 
     @router.get(
@@ -565,6 +560,7 @@ def build_router() -> Router:
         format: str | None = None,  # noqa: A002
     ) -> Any:
         ctx = Context.of(request)
+        listed = Listing(ctx, page, per_page, format)
         queryset = organizations_of(ctx)
         if search:
             word = normalise_query(search)
@@ -575,25 +571,15 @@ def build_router() -> Router:
             )
         queryset = queryset.order_by("name_kana", "name", "pk")
         if full or full_service:
-            return listing(
-                request,
-                ctx,
+            return listed(
                 queryset,
                 lambda w, o: w.organization(
                     o, ctx.services().filter(organization=o), full_service=full_service
                 ),
-                page=page,
-                per_page=per_page,
-                fmt=format,
             )
-        return listing(
-            request,
-            ctx,
+        return listed(
             queryset,
             lambda w, o: w.organization_list_item(o),
-            page=page,
-            per_page=per_page,
-            fmt=format,
         )
 
     @router.get(
@@ -623,29 +609,20 @@ def build_router() -> Router:
         format: str | None = None,  # noqa: A002
     ) -> Any:
         ctx = Context.of(request)
+        listed = Listing(ctx, page, per_page, format)
         services = filter_services(ctx, filters)
         queryset = ServiceAtLocation.objects.filter(service__in=services).order_by(
             "service__name_kana", "service__name", "pk"
         )
         if full:
-            return listing(
-                request,
-                ctx,
+            return listed(
                 queryset,
                 lambda w, s: w.service_at_location(s),
-                page=page,
-                per_page=per_page,
-                fmt=format,
                 chunk_prefetch=sal_prefetch,
             )
-        return listing(
-            request,
-            ctx,
+        return listed(
             queryset.select_related("location", "service__organization", "service__program"),
             lambda w, s: w.service_at_location_list_item(s),
-            page=page,
-            per_page=per_page,
-            fmt=format,
         )
 
     @router.get(
@@ -673,17 +650,13 @@ def build_router() -> Router:
         format: str | None = None,  # noqa: A002
     ) -> Any:
         ctx = Context.of(request)
+        listed = Listing(ctx, page, per_page, format)
         queryset = ctx.taxonomies()
         if search:
             queryset = queryset.filter(name__icontains=normalise_query(search))
-        return listing(
-            request,
-            ctx,
+        return listed(
             queryset.order_by("name", "pk"),
             lambda w, t: hsds.to_json(t, hsds.BY_NAME["taxonomies"]),
-            page=page,
-            per_page=per_page,
-            fmt=format,
         )
 
     @router.get(
@@ -711,6 +684,7 @@ def build_router() -> Router:
         parent_id: str | None = None,
     ) -> Any:
         ctx = Context.of(request)
+        listed = Listing(ctx, page, per_page, format)
         queryset = ctx.terms()
         taxonomy_key = parse_uuid("taxonomy_id", taxonomy_id)
         parent_key = parse_uuid("parent_id", parent_id)
@@ -722,14 +696,9 @@ def build_router() -> Router:
             queryset = queryset.filter(parent_ref__isnull=True)
         if search:
             queryset = queryset.filter(name__icontains=normalise_query(search))
-        return listing(
-            request,
-            ctx,
+        return listed(
             queryset.order_by("taxonomy_ref", "order", "code", "pk"),
             lambda w, t: term_json(t),
-            page=page,
-            per_page=per_page,
-            fmt=format,
         )
 
     @router.get(

@@ -59,14 +59,8 @@ def service_list(request: StaffRequest) -> HttpResponse:
         request.GET.get("page")
     )
     own = organisation_of(request.role)  # type: ignore[attr-defined]
-    context = {"form": form, "page": page, "own": own, "query": _query_without_page(request)}
+    context = {"form": form, "page": page, "own": own}
     return render(request, "directory/services/service_list.html", context)
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @require_http_methods(["GET", "POST"])

@@ -28,15 +28,12 @@ def register(request: PlatformRequest) -> HttpResponse:
     for row in counts:
         row["query"] = urlencode({**others, "org_type": row["value"]})
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "cards": [public_card(m) for m in page.object_list],
         "type_counts": counts,
         "filtered": bool(filters),
-        "query": query.urlencode(),
         "filters": filters,
     }
     return render(request, "partnership/register.html", context)
