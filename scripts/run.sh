@@ -41,6 +41,9 @@ fi
 # every queue (LINE webhook events, message delivery). It stops when the server stops.
 "$PY" manage.py db_worker --queue-name '*' --no-reload &
 WORKER=$!
-trap 'kill "$WORKER" $CATCHER 2>/dev/null' EXIT INT TERM
+# The periodic jobs of operations/schedule.py (retention, referral chasers, retries, ...).
+"$PY" manage.py run_scheduler &
+SCHEDULER=$!
+trap 'kill "$WORKER" "$SCHEDULER" $CATCHER 2>/dev/null' EXIT INT TERM
 
 .venv/bin/gunicorn -c scripts/gunicorn.conf.py tsunagari.wsgi:application

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from tsunagari.lib.env import envbool, envint, envlist, envstr
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "consultations",
     "governance",
     "events",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -226,10 +228,19 @@ MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 8)
 MAIL_RETRY_BASE_SECONDS = envint("MAIL_RETRY_BASE_SECONDS", 60)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "tsunagari <noreply@tsunagari.example.jp>")
 
+LOG_FORMAT = envstr("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "tsunagari.lib.logjson.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO (サポートリスト PDF).
     "loggers": {

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from operations.views.health import healthz
 from tsunagari import views
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     # First of the apps: LINE's webhook (/line/<slug>/webhook) is the busiest machine URL, and
     # each include tried before it slows both resolves of every one of its requests.
     path("", include("consultations.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("gaps.urls")),
     path("", include("surveys.urls")),
     path("p/<slug:platform_slug>/", include("events.urls")),
+    path("p/<slug:platform_slug>/", include("operations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -1,0 +1,93 @@
+"""Every periodic job of tsunagari, declared in this one place.
+
+``manage.py run_scheduler`` (started by ``make run`` and by the systemd unit in deploy/) runs
+each job at its slots. A job is a management command (what an operator would run by hand) or a
+django-tasks task enqueued for the worker. Times are Asia/Tokyo. An app that needs a periodic
+job adds a line here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=TOKYO)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    label: str | Promise
+    command: tuple[str, ...] = ()
+    task: str = ""
+    every: datetime.timedelta | None = None
+    daily_at: datetime.time | None = None
+    args: tuple[str, ...] = field(default=())
+
+    def latest_slot(self, now: datetime.datetime) -> datetime.datetime:
+        """The most recent moment at or before ``now`` when this job was due."""
+        local = now.astimezone(TOKYO)
+        if self.daily_at is not None:
+            slot = datetime.datetime.combine(local.date(), self.daily_at, tzinfo=TOKYO)
+            return slot if slot <= local else slot - datetime.timedelta(days=1)
+        assert self.every is not None, f"job {self.name} needs every= or daily_at="
+        periods = (local - EPOCH) // self.every
+        return EPOCH + periods * self.every
+
+    @property
+    def period(self) -> datetime.timedelta:
+        return self.every if self.every is not None else datetime.timedelta(days=1)
+
+    def slots_between(self, after: datetime.datetime, until: datetime.datetime) -> int:
+        """How many slots fell in (after, until]."""
+        if until <= after:
+            return 0
+        return int((until - after) // self.period)
+
+
+MINUTE = datetime.timedelta(minutes=1)
+
+JOBS: tuple[Job, ...] = (
+    Job(
+        "worker_heartbeat",
+        _("タスクワーカーの稼働確認"),
+        task="operations.tasks.heartbeat",
+        every=MINUTE,
+    ),
+    Job(
+        "line_events_retry",
+        _("取り残されたLINEイベントの再処理"),
+        command=("line_events", "--retry"),
+        every=10 * MINUTE,
+    ),
+    Job(
+        "consult_retention",
+        _("相談記録の保存期間の適用"),
+        command=("consult_retention",),
+        daily_at=datetime.time(3, 0),
+    ),
+    Job(
+        "clearsessions",
+        _("期限切れセッションの削除"),
+        command=("clearsessions",),
+        daily_at=datetime.time(4, 0),
+    ),
+    Job(
+        "chase_referrals",
+        _("回答期限を過ぎた紹介の督促"),
+        command=("chase_referrals",),
+        daily_at=datetime.time(8, 30),
+    ),
+)
+
+
+def job_named(name: str) -> Job:
+    for job in JOBS:
+        if job.name == name:
+            return job
+    raise KeyError(name)
