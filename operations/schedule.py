@@ -60,6 +60,12 @@ JOBS: tuple[Job, ...] = (
         every=MINUTE,
     ),
     Job(
+        "send_mail_queue",
+        _("送信待ちメールの再送"),
+        command=("send_mail_queue",),
+        every=5 * MINUTE,
+    ),
+    Job(
         "line_events_retry",
         _("取り残されたLINEイベントの再処理"),
         command=("line_events", "--retry"),

@@ -22,11 +22,13 @@ from consultations.models import EventState, InboundEvent
 from operations.models import Heartbeat, JobRun
 from operations.schedule import JOBS
 from operations.services.keys import key_problems
+from tsunagari.lib.outbox.models import OutboxMail
 
 OK, DEGRADED, ERROR = "ok", "degraded", "error"
 WORKER_SILENT_AFTER = datetime.timedelta(minutes=3)
 TASK_WAITING_TOO_LONG = datetime.timedelta(minutes=2)
 WEBHOOK_BACKLOG_TOO_OLD = datetime.timedelta(minutes=2)
+OUTBOX_OVERDUE = datetime.timedelta(minutes=15)
 
 _lock = threading.Lock()
 _migrations_ok = False
@@ -124,6 +126,21 @@ def _webhook(now: datetime.datetime) -> dict[str, Any]:
     }
 
 
+def _outbox(now: datetime.datetime) -> dict[str, Any]:
+    with scopes_disabled():
+        counts = dict(OutboxMail.objects.values("state").annotate(n=Count("id")).values_list("state", "n"))
+        overdue = OutboxMail.objects.filter(
+            state=OutboxMail.State.QUEUED, next_attempt_at__lt=now - OUTBOX_OVERDUE
+        ).count()
+    failed = counts.get(OutboxMail.State.FAILED, 0)
+    return {
+        "status": DEGRADED if failed or overdue else OK,
+        "queued": counts.get(OutboxMail.State.QUEUED, 0),
+        "overdue": overdue,
+        "failed": failed,
+    }
+
+
 def full_status() -> tuple[dict[str, Any], int]:
     """Every part's state; 503 when any part is in error (degraded parts still answer 200)."""
     now = timezone.now()
@@ -145,6 +162,7 @@ def full_status() -> tuple[dict[str, Any], int]:
         "worker": _worker(now),
         "scheduler": _scheduler(now),
         "line_webhook": _webhook(now),
+        "outbox": _outbox(now),
     }
     status = _worst(*(part["status"] for part in parts.values()))
     return {

@@ -78,10 +78,10 @@ def _sample_tokens() -> Iterator[tuple[str, bytes]]:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table, column, binary in _encrypted_columns():
-            empty = f"LENGTH({quote(column)}) > 0"
-            cursor.execute(
-                f"SELECT {quote(column)} FROM {quote(table)} WHERE {quote(column)} IS NOT NULL AND {empty} LIMIT 1"
-            )  # noqa: S608 - names from the model registry
+            name = quote(column)
+            # Table and column names come from the model registry, never from input.
+            sql = f"SELECT {name} FROM {quote(table)} WHERE {name} IS NOT NULL AND LENGTH({name}) > 0 LIMIT 1"  # noqa: S608
+            cursor.execute(sql)
             row = cursor.fetchone()
             if row is None:
                 continue

@@ -39,7 +39,7 @@ class HealthzTestCase(TestCase):
 
     def test_it_tells_every_part_when_asked_in_full(self) -> None:
         body = self.client.get("/healthz?full=1").json()
-        for part in ("database", "keys", "worker", "scheduler", "line_webhook"):
+        for part in ("database", "keys", "worker", "scheduler", "line_webhook", "outbox"):
             self.assertIn(part, body)
         self.assertEqual(body["keys"]["status"], "ok")
         # No scheduler and no worker have run in a fresh database: degraded, not healthy.
