@@ -52,17 +52,27 @@ RULES: tuple[tuple[str, str], ...] = (
     (SUICIDAL, "死ぬ たい !無い|ない"),
     # 消えたい, 消えてしまいたい, 消えちゃいたい, きえてー, 消えたくなる
     (SUICIDAL, "消える たい !無い|ない"),
-    # 死のう, 死のうと思う, いっそ死のうか
+    # 消えてなくなりたい, 消えてなくなってしまいたい
+    (SUICIDAL, "消える …ない 成る たい"),
+    # 死のう, 死のうと思う, いっそ死のうか, 死んじゃおうかな, 死んでしまおう
     (SUICIDAL, "死ぬ@意志推量形"),
+    (SUICIDAL, "死ぬ|消える ちゃう|仕舞う@意志推量形"),
+    # 死にたすぎる, 消えたすぎる
+    (SUICIDAL, "死ぬ|消える た 過ぎる"),
+    # 死ねる薬, 楽に死ねる方法, どうやったら死ねるか
+    (SUICIDAL, "死ねる|しねる …か|方法|薬|場所|所|かな|のか|なら|ように"),
     # 消えようと思う, 消えようかな
     (SUICIDAL, "消える@意志推量形 と|か|かな|かしら"),
     # 死ねばいいのに, 死ねたらいいのに, 死ねたら楽
     (SUICIDAL, "死ぬ@仮定形 ば|た"),
-    # 死んだら楽になる, 死んだ方がまし, 死んだほうがいい
-    (SUICIDAL, "死ぬ た 楽"),
+    # 死んだら楽になる, 死んでしまえば楽なのに, 死んだらみんな楽になる, 消えたら楽
+    (SUICIDAL, "死ぬ|消える|飛び下りる …ば|なら …楽|良い|増し|幸せ"),
+    (SUICIDAL, "死ぬ|消える|飛び下りる …た@仮定形 …楽|良い|増し|幸せ"),
     (SUICIDAL, "死ぬ た 方 が 良い|増し"),
     # 死ぬしかない, もう死ぬしか
     (SUICIDAL, "死ぬ しか"),
+    # 死ぬことばかり考えている, 死ぬことを考えてしまう
+    (SUICIDAL, "死ぬ|自殺|消える こと|の …考える|頭"),
     # 死ぬ方法, 死ぬ準備, 死ぬつもり, 死ぬ勇気もない, 死に場所
     (SUICIDAL, "死ぬ 方法|準備|場所|つもり|積もり|覚悟|予定|勇気|用意"),
     (SUICIDAL, "死に場所"),
@@ -73,8 +83,14 @@ RULES: tuple[tuple[str, str], ...] = (
     # 殺してほしい, 誰か殺して下さい, 自分を殺したい
     (SUICIDAL, "殺す て 欲しい|くれる|下さい|もらう|貰う"),
     (SUICIDAL, "自分|私|僕|俺 を 殺す たい"),
+    # 誰か私を殺して
+    (SUICIDAL, "私|僕|俺|わたし|あたし|ぼく|おれ を 殺す て"),
     # いなくなりたい, いなくなればいいのに
     (SUICIDAL, "居る ない 成る たい|ば"),
+    # 私がいなくなっても誰も気づかない, 僕なんかいなくなったら
+    (SUICIDAL, "私|自分|僕|俺|わたし|あたし|ぼく|おれ が|は|なんか|なんて|も 居る ない 成る"),
+    # 私さえいなければ, 僕さえいなければ
+    (SUICIDAL, "私|自分|僕|俺|わたし|あたし|ぼく|おれ さえ 居る ない"),
     # 僕がいなくなった方がみんな幸せ
     (SUICIDAL, "居る ない 成る た 方"),
     # 私なんかいない方がいい, 僕がいなくなったほうがまし
@@ -86,16 +102,25 @@ RULES: tuple[tuple[str, str], ...] = (
     # 生きるのがつらい, 生きてるのがしんどい, 生きていくのに疲れた
     (SUICIDAL, "生きる …辛い|しんどい|苦しい|疲れる|嫌|面倒|面倒臭い|怠い|嫌だ"),
     # 生きる意味がない, 生きてる意味ない, 生きる意味がわからない, 生きる価値もない
-    (SUICIDAL, "生きる 意味|価値|希望 …無い|ない|分かる"),
+    (SUICIDAL, "生きる …意味|価値|希望|甲斐 …無い|ない|分かる"),
+    # 生きてても仕方ない, 生きていける気がしない
+    (SUICIDAL, "生きる …仕方無い|しょうがない"),
+    (SUICIDAL, "生きる …気 が 為る ない"),
+    # 生きていたいと思えない
+    (SUICIDAL, "生きる …たい と 思える|思う ない"),
+    # 生きててごめんなさい
+    (SUICIDAL, "生きる …御免|ごめん|すみません|済みません|申し訳無い"),
+    # 生きるのをやめたい, 生きることを諦めた (not 諦めない)
+    (SUICIDAL, "生きる …止める|やめる|辞める|諦める !ない|無い"),
     # 生まれてこなければよかった, 生まれてこなきゃよかった, 生まれなければよかった
     (SUICIDAL, "生まれる …ない|無い …良い"),
     # 生まれてきたくなかった
     (SUICIDAL, "生まれる …たい 無い|ない"),
     # もう楽になりたい, いっそ楽になりたい, 早く楽になりたい, (文頭の) 楽になりたい
     (SUICIDAL, "もう|いっそ|早い|全部|全て|永遠|ずっと …楽 だ 成る たい"),
-    (SUICIDAL, "^楽 だ 成る たい"),
+    (SUICIDAL, "^楽 だ 成る たい@終止形 !から|ので|為"),
     # もう終わりにしたい, 人生を終わりにしたい, 全部終わらせたい, 命を絶ちたい
-    (SUICIDAL, "^終わり に 為る たい"),
+    (SUICIDAL, "^終わり に 為る たい@終止形 !から|ので|為"),
     (SUICIDAL, "人生|命|全部|全て|自分 …終わり に 為る たい"),
     (SUICIDAL, "何 も 彼 も 終わり に 為る たい"),  # 何もかも終わりにしたい
     (SUICIDAL, "人生|命|自分 …終わる せる"),
@@ -111,7 +136,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (SUICIDAL, "希 死 念慮"),
     (SUICIDAL, "遺書"),
     (SUICIDAL, "首吊り"),
-    (SUICIDAL, "首 を 吊る|括る"),
+    (SUICIDAL, "首 を 吊る|括る|つる|釣る"),
     (SUICIDAL, "練炭"),
     # 飛び降りたい, 飛び降りようと思う, 電車に飛び込みたい
     (SUICIDAL, "飛び下りる たい|つもり"),
@@ -124,8 +149,10 @@ RULES: tuple[tuple[str, str], ...] = (
     (SELF_HARM, "リスカ"),
     (SELF_HARM, "アムカ"),
     (SELF_HARM, "自傷"),
-    (SELF_HARM, "手首 を 切る"),
-    (SELF_HARM, "手首|腕 を 切る 仕舞う|ちゃう|たい"),
+    (SELF_HARM, "手首 …切る|傷|傷跡"),
+    (SELF_HARM, "手首|腕|足|太もも|体|自分 …切る|傷付ける|傷つける …仕舞う|ちゃう|たい"),
+    # また切っちゃった、腕
+    (SELF_HARM, "切る …手首|腕|太もも"),
     (SELF_HARM, "自分|体 …傷付ける|傷める|殴る"),
     # OD, オーバードーズ, 薬を大量に飲んだ, 睡眠薬を全部飲んだ (not 飲み忘れた), 薬をためこんでる
     (SELF_HARM, "od"),
@@ -152,7 +179,10 @@ _COLLOQUIAL = (
     (re.compile(r"て[ぇェ]+"), "てえ"),  # 死にてぇ → 死にてえ (Sudachi: てえ = たい)
     (re.compile(r"た[ぁあーぃっ〜~]+い"), "たい"),  # 死にたーい, 死にたぁい
     (re.compile(r"(死に|しに|消え|きえ)たみ"), r"\1たい"),  # 死にたみ (net slang)
+    (re.compile(r"タヒ(?=[にねんのぬなた])"), "死"),  # ﾀﾋにたい (死 drawn as タヒ)
 )
+# The same words over and over (しにたいしにたいしにたい): read once more with each repeat apart.
+_REPEATED = re.compile(r"(.{3,8}?)\1+")
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa]{2,}")
 # Three or more letters each standing alone between blanks, marks or emoji: し に た い.
 _SPACED = re.compile(r"(?:^|[\W_])\w(?:[\W_]+\w){2,}(?:[\W_]|$)")
@@ -240,6 +270,11 @@ def readings(text: str) -> list[tuple[str, bool]]:
     for pattern, replacement in _COLLOQUIAL:
         base = pattern.sub(replacement, base)
     found = {base: True}
+    if _REPEATED.search(base):
+        found.setdefault(
+            _REPEATED.sub(lambda m: "。".join([m.group(1)] * (len(m.group(0)) // len(m.group(1)))), base),
+            True,
+        )
     if _KATAKANA_RUN.search(base):
         found.setdefault(jaconv.kata2hira(base), False)
     if _SPACED.search(base):
@@ -296,7 +331,7 @@ def _match_rest(rule: Rule, words: list[Morpheme], step_index: int, position: in
                 return None
         return position
     step = rule.steps[step_index]
-    limit = WIDE_GAP + 1 if step.wide else 4
+    limit = WIDE_GAP + 1 if step.wide else 5
     for i in range(position, min(len(words), position + limit)):
         if _step_matches(step, words[i]):
             end = _match_rest(rule, words, step_index + 1, i + 1)

@@ -31,16 +31,26 @@ CORPUS = Path(__file__).parent / "data" / "crisis_corpus.tsv"
 
 
 class CrisisCorpusTestCase(SimpleTestCase):
-    """The labelled corpus (crisis messages and ordinary ones that share their words)."""
+    """The labelled corpora: crisis messages and ordinary ones that share their words."""
+
+    def assert_recall_and_false_alarms(self, rows: list[tuple[str, str]]) -> None:
+        result = evaluate(rows)
+        self.assertGreaterEqual(result.recall, 0.95, f"missed: {result.misses}")
+        self.assertLessEqual(result.false_alarm_rate, 0.1, f"false alarms: {result.false_alarms}")
 
     def test_it_recognises_95_percent_with_at_most_1_false_alarm_in_10_ordinary_messages(self) -> None:
         rows = read_corpus(CORPUS.read_text(encoding="utf-8"))
         self.assertGreaterEqual(len(rows), 150)
-        result = evaluate(rows)
-        self.assertGreaterEqual(result.crisis_total, 75)
-        self.assertGreaterEqual(result.ordinary_total, 75)
-        self.assertGreaterEqual(result.recall, 0.95, f"missed: {result.misses}")
-        self.assertLessEqual(result.false_alarm_rate, 0.1, f"false alarms: {result.false_alarms}")
+        self.assertGreaterEqual(sum(label == "crisis" for label, _text in rows), 75)
+        self.assertGreaterEqual(sum(label == "ordinary" for label, _text in rows), 75)
+        self.assert_recall_and_false_alarms(rows)
+
+    def test_it_holds_on_every_corpus_together_including_the_sets_written_later(self) -> None:
+        files = sorted(CORPUS.parent.glob("crisis_*.tsv"))
+        self.assertGreaterEqual(len(files), 4)
+        rows = [row for path in files for row in read_corpus(path.read_text(encoding="utf-8"))]
+        self.assertGreaterEqual(len(rows), 400)
+        self.assert_recall_and_false_alarms(rows)
 
     def test_it_refuses_a_corpus_line_without_a_label(self) -> None:
         with self.assertRaisesMessage(ValueError, "line 2"):
@@ -52,7 +62,7 @@ class CrisisRecognitionTestCase(SimpleTestCase):
         for text, matched in (
             ("もう消えてしまいたいと思うこともあります", "消えてしまいたい"),
             ("夜になると死にたくなる", "死にたく"),
-            ("死ねたらいいのに", "死ねたら"),
+            ("死ねたらいいのに", "死ねたらいい"),
             ("今日こそ死のうと思います", "死のう"),
             ("まじで死にてえ", "死にてえ"),
             ("ｼﾆﾀｲ", "しにたい"),
@@ -156,8 +166,10 @@ class CrisisEvalCommandTestCase(SimpleTestCase):
     def test_it_prints_recall_and_false_alarms(self) -> None:
         out = io.StringIO()
         call_command("crisis_eval", stdout=out)
-        self.assertRegex(out.getvalue(), r"recall: 0\.9[5-9]\d|recall: 1\.000")
-        self.assertIn("false alarms:", out.getvalue())
+        lines = out.getvalue().splitlines()
+        self.assertRegex(lines[0], r"^crisis_corpus.tsv: \d+ messages \(crisis \d+, ordinary \d+\); recall ")
+        self.assertTrue(lines[-1].startswith("all: "))
+        self.assertRegex(lines[-1], r"recall (0\.9[5-9]\d|1\.000) .*false alarms \d+/\d+")
 
 
 class CrisisLinesFromTheDirectoryTestCase(BaseTestCase):
