@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from consultations.crisis_models import CrisisWord
 from consultations.crisis_rules import (
     CATEGORY_LABELS,
     SUICIDAL,
@@ -23,6 +22,7 @@ from consultations.crisis_rules import (
     platform_word,
     recognise_text,
 )
+from consultations.models import CrisisWord
 from platforms.models import Platform
 
 logger = logging.getLogger(__name__)

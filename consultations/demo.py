@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from consultations import demo_casework
 from consultations.crisis import URGENT_REASON
-from consultations.crisis_models import CrisisWord
 from consultations.crisis_rules import fold
 from consultations.crypto import blind_index
 from consultations.models import (
@@ -27,6 +26,7 @@ from consultations.models import (
     Consulter,
     Conversation,
     ConversationState,
+    CrisisWord,
     Delivery,
     DeskSettings,
     Direction,

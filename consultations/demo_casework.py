@@ -18,27 +18,25 @@ from typing import Any
 
 from django.utils import timezone
 
-from consultations.casework_models import (
+from consultations.crypto import blind_index
+from consultations.models import (
     CaseworkSettings,
+    Channel,
+    ChannelKind,
     Consent,
+    Consulter,
+    Conversation,
     ConversationRecord,
+    ConversationState,
     ConversationTopic,
+    Direction,
+    Message,
     Outcome,
     Referral,
     ReferralEvent,
     ReferralOutcome,
     ReferralStatus,
     ShareItem,
-)
-from consultations.crypto import blind_index
-from consultations.models import (
-    Channel,
-    ChannelKind,
-    Consulter,
-    Conversation,
-    ConversationState,
-    Direction,
-    Message,
 )
 from partnership.models import MemberOrganisation, OrgType
 from platforms.models import Platform

@@ -11,16 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from directory.models import Service
-from partnership.models import MemberOrganisation
-from platforms.models import Platform
-
-from .casework_models import (
+from consultations.models import (
     AgeBand,
     CannedReply,
     CaseEntry,
     CaseworkSettings,
     Consent,
+    CrisisWord,
     DeclineReason,
     Outcome,
     ReferralOutcome,
@@ -28,7 +25,10 @@ from .casework_models import (
     ShareItem,
     Topic,
 )
-from .crisis_models import CrisisWord
+from directory.models import Service
+from partnership.models import MemberOrganisation
+from platforms.models import Platform
+
 from .crisis_rules import fold
 from .models import ChannelKind, ConversationState
 from .services.referrals import city_windows

@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.casework_models import AWAITING_RESPONSE_STATUSES, Referral
 from consultations.desks import today_hours
 from consultations.hours import Schedule
-from consultations.models import Conversation
+from consultations.models import AWAITING_RESPONSE_STATUSES, Conversation, Referral
 from platforms.homes import Block, Line
 from platforms.models import Platform
 

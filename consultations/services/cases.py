@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.services import log_action
-from consultations.casework_models import (
+from consultations.models import (
     Case,
     CaseEntry,
     CaseParticipant,
@@ -32,13 +32,13 @@ from consultations.casework_models import (
     CaseTask,
     ClosedCaseRecord,
     Consent,
+    Conversation,
     ConversationRecord,
     InternalNote,
     Referral,
     ReferralEvent,
     ShareItem,
 )
-from consultations.models import Conversation
 from partnership.models import MemberOrganisation
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from audit.services import log_action
-from consultations.crisis_models import CrisisWord
 from consultations.crisis_rules import fold
+from consultations.models import CrisisWord
 from platforms.models import Platform
 
 

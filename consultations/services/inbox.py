@@ -23,18 +23,21 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.services import log_action
-from consultations.casework_models import (
+from consultations.models import (
     AgeBand,
     CannedReply,
+    Conversation,
     ConversationRecord,
+    ConversationState,
     ConversationTopic,
+    Direction,
     InternalNote,
+    Message,
     Outcome,
     ReadMarker,
     RiskLevel,
     Topic,
 )
-from consultations.models import Conversation, ConversationState, Direction, Message
 from consultations.services.conversations import do_send
 from consultations.services.privacy import read_conversation
 from platforms.models import Platform

@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import log_action
-from consultations.casework_models import Case, CaseStatus, Consent, Referral
 from consultations.crypto import blind_index
 from consultations.models import (
+    Case,
+    CaseStatus,
     ChannelKind,
+    Consent,
     Consulter,
     Conversation,
     ConversationState,
@@ -37,6 +39,7 @@ from consultations.models import (
     EventState,
     InboundEvent,
     Message,
+    Referral,
 )
 from consultations.services.cases import do_close_case, erase_casework_content
 from consultations.services.channels import desk_settings

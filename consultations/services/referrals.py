@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.services import log_action
-from consultations.casework_models import (
+from consultations.models import (
     CaseworkSettings,
     Consent,
+    Conversation,
     ConversationRecord,
+    ConversationState,
     DeclineReason,
     Referral,
     ReferralEvent,
@@ -37,7 +39,6 @@ from consultations.casework_models import (
     ReferralStatus,
     ShareItem,
 )
-from consultations.models import Conversation, ConversationState
 from consultations.services.conversations import do_send
 from directory.models import Service
 from partnership.models import MemberOrganisation

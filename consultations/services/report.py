@@ -19,18 +19,21 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.casework_models import (
+from consultations.models import (
     AgeBand,
     CaseworkSettings,
+    ChannelKind,
     ClosedCaseRecord,
+    Conversation,
     ConversationRecord,
     ConversationTopic,
+    Direction,
+    Message,
     Referral,
     ReferralOutcome,
     ReferralStatus,
     Topic,
 )
-from consultations.models import ChannelKind, Conversation, Direction, Message
 from platforms.models import Platform
 
 UNKNOWN = "unknown"

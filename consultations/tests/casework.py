@@ -9,8 +9,16 @@ from typing import Any
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from consultations.casework_models import Consent, ShareItem
-from consultations.models import Channel, ChannelKind, Consulter, Conversation, Direction, Message
+from consultations.models import (
+    Channel,
+    ChannelKind,
+    Consent,
+    Consulter,
+    Conversation,
+    Direction,
+    Message,
+    ShareItem,
+)
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 

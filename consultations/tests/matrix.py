@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime
 
 from accounts.models import Role
-from consultations.casework_models import CannedReply, Case, CaseParticipant, Referral
-from consultations.crisis_models import CrisisWord
 from consultations.models import (
     BusinessHours,
+    CannedReply,
+    Case,
+    CaseParticipant,
     Channel,
     ChannelKind,
     Consulter,
+    CrisisWord,
     Medium,
+    Referral,
     SpecialPeriod,
     TrackedLink,
 )

@@ -11,14 +11,16 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from consultations import demo_casework
-from consultations.casework_models import (
+from consultations.models import (
+    ChannelKind,
     ConversationRecord,
     ConversationTopic,
+    Direction,
+    Message,
     Referral,
     ReferralEvent,
     RiskLevel,
 )
-from consultations.models import ChannelKind, Direction, Message
 from consultations.tests.casework import make_consent, make_conversation
 from platforms.services import do_create_platform
 from tsunagari.lib.browser import BrowserTestCase

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Role, User
-from consultations.casework_models import Case, CaseStatus, CaseTask, ClosedCaseRecord, ShareItem
+from consultations.models import Case, CaseStatus, CaseTask, ClosedCaseRecord, ShareItem
 from consultations.tests.casework import make_consent, make_conversation
 from tsunagari.lib.testing import PASSWORD, BaseTestCase, make_member
 

@@ -7,16 +7,16 @@ import datetime
 from django.utils import timezone
 from django_scopes import scope
 
-from consultations.casework_models import (
+from consultations.models import (
     Case,
     CaseStatus,
     Consent,
+    ConversationState,
     InternalNote,
     Referral,
     ReferralEvent,
     ShareItem,
 )
-from consultations.models import ConversationState
 from consultations.services.channels import desk_settings
 from consultations.services.privacy import do_apply_retention
 from consultations.tests.casework import make_consent, make_conversation

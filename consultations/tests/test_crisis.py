@@ -20,9 +20,8 @@ from consultations.crisis import (
     read_corpus,
     recognise,
 )
-from consultations.crisis_models import CrisisWord
 from consultations.crisis_rules import parse_rule
-from consultations.models import Conversation
+from consultations.models import Conversation, CrisisWord
 from consultations.tests.casework import make_conversation
 from directory.services.national import do_import_national
 from tsunagari.lib.testing import BaseTestCase

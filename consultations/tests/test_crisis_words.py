@@ -4,8 +4,7 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
 from consultations.crisis import recognise
-from consultations.crisis_models import CrisisWord
-from consultations.models import Conversation
+from consultations.models import Conversation, CrisisWord
 from consultations.services.conversations import do_receive
 from consultations.tests.casework import make_conversation
 from tsunagari.lib.testing import BaseTestCase

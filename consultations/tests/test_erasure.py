@@ -18,32 +18,30 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from audit.models import AuditEntry
-from consultations.casework_models import (
+from consultations.crypto import blind_index
+from consultations.line_fake import make_event
+from consultations.models import (
     Case,
     CaseEntry,
     CaseParticipant,
     CaseStatus,
     CaseTask,
+    ChannelKind,
     ClosedCaseRecord,
     Consent,
+    Consulter,
+    Conversation,
     ConversationRecord,
+    ConversationState,
     ConversationTopic,
+    EventState,
+    InboundEvent,
     InternalNote,
+    Message,
     Referral,
     ReferralEvent,
     ReferralStatus,
     ShareItem,
-)
-from consultations.crypto import blind_index
-from consultations.line_fake import make_event
-from consultations.models import (
-    ChannelKind,
-    Consulter,
-    Conversation,
-    ConversationState,
-    EventState,
-    InboundEvent,
-    Message,
 )
 from consultations.services.privacy import do_erase_person, erasure_preview
 from consultations.services.referrals import do_create_referral, do_respond

@@ -11,8 +11,17 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from audit.models import AuditEntry
-from consultations.casework_models import CannedReply, ConversationRecord, InternalNote, RiskLevel
-from consultations.models import ChannelKind, Conversation, ConversationState, Direction, Message
+from consultations.models import (
+    CannedReply,
+    ChannelKind,
+    Conversation,
+    ConversationRecord,
+    ConversationState,
+    Direction,
+    InternalNote,
+    Message,
+    RiskLevel,
+)
 from consultations.tests.casework import make_conversation
 from tsunagari.lib.testing import BaseTestCase
 

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Role
-from consultations.casework_models import CaseworkSettings, Referral, ReferralStatus
 from consultations.line_fake import make_event
-from consultations.models import Conversation, Direction, Message
+from consultations.models import CaseworkSettings, Conversation, Direction, Message, Referral, ReferralStatus
 from consultations.tests.helpers import LineTestCase, run_worker
 from tsunagari.lib.smtp import smtp_server
 

@@ -10,8 +10,16 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Role, User
-from consultations.casework_models import CaseworkSettings, Consent, Referral, ReferralStatus, ShareItem
-from consultations.models import ConversationState, Direction, Message
+from consultations.models import (
+    CaseworkSettings,
+    Consent,
+    ConversationState,
+    Direction,
+    Message,
+    Referral,
+    ReferralStatus,
+    ShareItem,
+)
 from consultations.tests.casework import make_consent, make_conversation
 from directory.models import Organization, Service
 from tsunagari.lib.jpcalendar import add_business_days

@@ -7,8 +7,7 @@ from django.db import connection
 from django.test import Client
 from django_scopes import scope
 
-from consultations.crisis_models import CrisisWord
-from consultations.models import BusinessHours, Consulter, Conversation, Direction, Message
+from consultations.models import BusinessHours, Consulter, Conversation, CrisisWord, Direction, Message
 from consultations.services.channels import desk_settings
 from consultations.services.conversations import do_close
 from tsunagari.lib.testing import BaseTestCase

@@ -19,9 +19,8 @@ from accounts.http import StaffRequest
 from accounts.models import Role
 from audit.models import AuditEntry
 from audit.services import log_action
-from consultations.casework_models import CaseParticipant, CaseTask, Consent
 from consultations.forms_staff import CaseOpenForm, EntryForm, InviteForm, PlanForm, TaskForm
-from consultations.models import Conversation
+from consultations.models import CaseParticipant, CaseTask, Consent, Conversation
 from consultations.services import cases as services
 from partnership.models import MemberOrganisation
 

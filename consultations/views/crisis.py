@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import SECRETARIAT, role_required
 from accounts.http import StaffRequest
 from consultations.crisis import platform_words, recognise
-from consultations.crisis_models import CrisisWord
 from consultations.crisis_rules import RULES
 from consultations.forms_staff import CrisisTryForm, CrisisWordForm
+from consultations.models import CrisisWord
 from consultations.services.crisis_words import DuplicateCrisisWord, do_add_crisis_word, do_remove_crisis_word
 
 MAX_TRIED_LINES = 200

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_required
 from accounts.http import StaffRequest
-from consultations.casework_models import CannedReply, Consent
 from consultations.forms_staff import (
     AssignForm,
     CannedReplyForm,
@@ -31,7 +30,7 @@ from consultations.forms_staff import (
     ReplyForm,
     StateForm,
 )
-from consultations.models import Conversation
+from consultations.models import CannedReply, Consent, Conversation
 from consultations.services import inbox as services
 from consultations.services import referrals as referral_services
 

@@ -19,7 +19,6 @@ from accounts.http import StaffRequest
 from accounts.models import Role
 from audit.models import AuditEntry
 from audit.services import log_action
-from consultations.casework_models import CaseworkSettings, Consent, Referral, ShareItem
 from consultations.forms_staff import (
     CancelForm,
     CompleteForm,
@@ -30,7 +29,7 @@ from consultations.forms_staff import (
     RelayForm,
     RespondForm,
 )
-from consultations.models import Conversation
+from consultations.models import CaseworkSettings, Consent, Conversation, Referral, ShareItem
 from consultations.services import referrals as services
 from consultations.services.inbox import INBOX_ROLES, record_of
 from consultations.services.privacy import read_conversation

@@ -15,8 +15,8 @@ from accounts.decorators import SECRETARIAT, SECRETARIAT_ADMIN, role_required
 from accounts.http import StaffRequest
 from accounts.models import Role
 from audit.services import log_action
-from consultations.casework_models import CaseworkSettings
 from consultations.forms_staff import CaseworkSettingsForm, ReportForm
+from consultations.models import CaseworkSettings
 from consultations.services import report as services
 
 REPORT_ROLES = (*SECRETARIAT, Role.COUNSELLOR, Role.VIEWER)

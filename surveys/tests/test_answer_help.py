@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django_scopes import scope
 
-from consultations.crisis_models import CrisisWord
+from consultations.models import CrisisWord
 from consultations.services.channels import do_configure_line
 from surveys.models import Question, QuestionType, Survey
 from surveys.services.questionnaire import do_add_section, do_create_survey, do_open_survey, do_save_question

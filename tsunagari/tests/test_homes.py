@@ -11,8 +11,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
-from consultations.casework_models import Referral, ReferralStatus
-from consultations.models import Direction, Message
+from consultations.models import Direction, Message, Referral, ReferralStatus
 from consultations.tests.casework import make_consent, make_conversation
 from directory.models import Organization, Service, ServiceChange
 from partnership.models import Application, ChangeRequest, OrgType

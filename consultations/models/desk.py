@@ -473,8 +473,3 @@ class LinkClickDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link} {self.day}"
-
-
-# Casework (the counsellor's record, consent, referrals, case conferences) lives beside these.
-from consultations.casework_models import *  # noqa: E402, F403
-from consultations.crisis_models import *  # noqa: E402, F403

@@ -27,9 +27,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.crypto import EncryptedTextField
 from platforms.models import Platform, platform_manager
-
-from .crypto import EncryptedTextField
 
 
 class AgeBand(models.TextChoices):
