@@ -5,7 +5,7 @@ Two parts, each against a bare polars baseline timed in the same run (best of 3)
 1. In memory. The responses are generated directly as a polars frame with the national
    template's question codes (loneliness_direct, ucla_1..3, ucla_score, demographics, region);
    nothing is read from the database. This times the estimation engine alone
-   (surveys.estimation on svy: weights, svy design, Taylor SEs, CIs, counts):
+   (surveys.stats.estimation on svy: weights, svy design, Taylor SEs, CIs, counts):
 
      baseline   a bare polars aggregation of the same data: weighted share of each answer by region
      baseline+  the same plus the linearised SE of each share (a hand-written formula; a baseline
@@ -52,8 +52,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from surveys.estimation import KIND_PROP, estimate  # noqa: E402
-from surveys.weighting import METHOD_RAKE, MarginTable, WeightingPlan, prepare  # noqa: E402
+from surveys.stats.estimation import KIND_PROP, estimate  # noqa: E402
+from surveys.stats.weighting import METHOD_RAKE, MarginTable, WeightingPlan, prepare  # noqa: E402
 
 N = int(os.environ.get("N", "1000000"))
 REGIONS = ["中央", "北部", "南部", "東部", "西部", "山間"]

@@ -1,4 +1,4 @@
-"""Print estimates and SEs from R's survey package beside surveys.estimation (svy), and the largest gaps.
+"""Print estimates and SEs from R's survey package beside surveys.stats.estimation (svy), and the largest gaps.
 
 Same data and designs as surveys/tests/test_estimation_r.py (stratified; post-stratified to
 sex × age; raked to sex, age and region), which asserts the agreement in CI.
@@ -22,7 +22,7 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagari.settings")
     django.setup()
-    from surveys.estimation import KIND_MEAN, KIND_PROP, estimate
+    from surveys.stats.estimation import KIND_MEAN, KIND_PROP, estimate
     from surveys.tests.test_estimation_r import PLANS, R_SCRIPT, make_frame
 
     rscript = shutil.which("Rscript")

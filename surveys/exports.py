@@ -20,8 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from surveys.estimation import KIND_MEAN, EstimateTable
 from surveys.reports import Analysis, QuestionResult, Variable, crosstab, lines
+from surveys.stats.estimation import KIND_MEAN, EstimateTable
 from tsunagari.lib.pdf import html_to_pdf
 
 CSV_HEADER = [

@@ -23,7 +23,7 @@ from surveys.models import (
 )
 from surveys.national import MODULE_HIKIKOMORI, MODULE_YOUNG_CARER, NATIONAL, ORGANISATION
 from surveys.reports import KIND_PROP, Variable
-from surveys.weighting import MarginTable, TrimBounds, WeightingError, parse_margin_csv
+from surveys.stats.weighting import MarginTable, TrimBounds, WeightingError, parse_margin_csv
 
 MAX_CSV_BYTES = 1_000_000
 

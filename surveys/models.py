@@ -29,7 +29,7 @@ from platforms.models import Platform, platform_manager
 if TYPE_CHECKING:
     import polars as pl
 
-    from surveys.weighting import MarginTable, WeightingPlan
+    from surveys.stats.weighting import MarginTable, WeightingPlan
 
 code_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,39}$",
@@ -535,7 +535,7 @@ class WeightingSettings(models.Model):
     Base weights: population/respondents per stratum when ``stratum_population`` is filled (by
     default from the survey's drawn sample), else the imported ``weight`` column, else 1. Then
     post-stratification or raking to ``tables`` (population tables typed in or imported as CSV,
-    stored as ``surveys.weighting.MarginTable.to_json()``), then trimming to bounds given as
+    stored as ``surveys.stats.weighting.MarginTable.to_json()``), then trimming to bounds given as
     multiples of the median weight.
     """
 
@@ -589,7 +589,7 @@ class WeightingSettings(models.Model):
         return found if found is not None else cls(platform=survey.platform, survey=survey)
 
     def margin_tables(self) -> list[MarginTable]:
-        from surveys.weighting import MarginTable
+        from surveys.stats.weighting import MarginTable
 
         return [MarginTable.from_json(table) for table in self.tables]
 
@@ -634,7 +634,7 @@ class WeightingSettings(models.Model):
         return {str(k): float(v["population"]) for k, v in sample.strata.items() if v.get("population")}
 
     def plan(self, frame: pl.DataFrame) -> WeightingPlan:
-        from surveys.weighting import TrimBounds, WeightingPlan
+        from surveys.stats.weighting import TrimBounds, WeightingPlan
 
         stratum = self.strata_column(frame)
         population = self.population_by_stratum() if stratum else {}

@@ -1,7 +1,7 @@
 """Results of a survey: estimates per question, by group, against the benchmark, as charts and tables.
 
 ``Analysis`` loads the responses once (``surveys.data.responses_frame``), applies the survey's
-weighting settings once (:mod:`surveys.weighting`) and answers every estimate from that weighted
+weighting settings once (:mod:`surveys.stats.weighting`) and answers every estimate from that weighted
 sample. ``published=True`` applies small-cell suppression: everything that leaves the staff
 pages (PDF, Excel, open-data CSV) is built with it.
 """
@@ -17,7 +17,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from surveys.charts import Bar, bar_chart
-from surveys.estimation import (
+from surveys.stats.estimation import (
     KIND_MEAN,
     KIND_MULTI,
     KIND_PROP,
@@ -29,7 +29,7 @@ from surveys.estimation import (
     estimate,
     suppress,
 )
-from surveys.weighting import WeightedSample, WeightingError, prepare
+from surveys.stats.weighting import WeightedSample, WeightingError, prepare
 
 KIND_TEXT = "text"
 GROUP_CODES = ("region", "age_band", "sex")

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from audit.services import log_action
 from surveys.models import Survey, WeightingSettings
-from surveys.weighting import MarginTable
+from surveys.stats.weighting import MarginTable
 
 
 def _settings(survey: Survey) -> WeightingSettings:

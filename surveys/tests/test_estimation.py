@@ -7,7 +7,7 @@ import math
 import polars as pl
 from django.test import SimpleTestCase
 
-from surveys.estimation import (
+from surveys.stats.estimation import (
     ANSWER,
     GROUP,
     KIND_MEAN,
@@ -19,7 +19,7 @@ from surveys.estimation import (
     strata_groups,
     suppress,
 )
-from surveys.weighting import prepare
+from surveys.stats.weighting import prepare
 
 
 def small_frame() -> pl.DataFrame:

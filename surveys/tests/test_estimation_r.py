@@ -4,7 +4,7 @@ The data are written to a CSV; R reads it, builds ``svydesign(ids=~1, strata=~st
 weights=~w)`` (and its ``postStratify`` and ``rake`` versions), and writes ``svymean``/``svyby``
 results and ``svyciprop`` logit intervals (t intervals for means, with the degrees of freedom of
 the answering part of the design, as svy counts them) to another CSV, which is compared with
-:func:`surveys.estimation.estimate`, also by groups that are whole strata or unions of strata
+:func:`surveys.stats.estimation.estimate`, also by groups that are whole strata or unions of strata
 (which our code estimates group by group). A closed-form stratified proportion is checked
 separately.
 """
@@ -22,8 +22,8 @@ import numpy as np
 import polars as pl
 from django.test import SimpleTestCase
 
-from surveys.estimation import GROUP, KIND_MEAN, KIND_PROP, estimate, strata_groups
-from surveys.weighting import METHOD_POSTSTRATIFY, METHOD_RAKE, MarginTable, WeightingPlan, prepare
+from surveys.stats.estimation import GROUP, KIND_MEAN, KIND_PROP, estimate, strata_groups
+from surveys.stats.weighting import METHOD_POSTSTRATIFY, METHOD_RAKE, MarginTable, WeightingPlan, prepare
 
 R_SCRIPT = r"""
 suppressMessages(library(survey))
@@ -138,7 +138,7 @@ PLANS = {
 
 
 class RSurveyCrossCheckTestCase(SimpleTestCase):
-    """svy through surveys.estimation equals R's survey package (estimates, SEs, CIs)."""
+    """svy through surveys.stats.estimation equals R's survey package (estimates, SEs, CIs)."""
 
     r_rows: list[dict[str, str]]
     frame: pl.DataFrame

@@ -7,9 +7,8 @@ import math
 import polars as pl
 from django.test import SimpleTestCase
 
-from surveys.estimation import KIND_PROP, estimate
-from surveys.tests.test_estimation_r import PS_TABLE, RAKE_TABLES, make_frame
-from surveys.weighting import (
+from surveys.stats.estimation import KIND_PROP, estimate
+from surveys.stats.weighting import (
     METHOD_POSTSTRATIFY,
     METHOD_RAKE,
     MarginTable,
@@ -20,6 +19,7 @@ from surveys.weighting import (
     parse_margin_csv,
     prepare,
 )
+from surveys.tests.test_estimation_r import PS_TABLE, RAKE_TABLES, make_frame
 
 LEVELS = {"sex": ["f", "m"], "age": ["young", "old"], "region": ["N", "S", "W"]}
 

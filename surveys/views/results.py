@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
 from accounts.http import StaffRequest
-from surveys.estimation import EstimationError, suppress
 from surveys.keywords import group_answers
 from surveys.models import Survey
 from surveys.reports import Analysis, crosstab, lines
 from surveys.services import results as services
+from surveys.stats.estimation import EstimationError, suppress
 
 
 class _NotAllowed(Exception):

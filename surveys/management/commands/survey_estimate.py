@@ -18,9 +18,9 @@ from django_scopes import scope
 
 from platforms.models import Platform
 from surveys.data import META_COLUMNS
-from surveys.estimation import EstimationError, suppress
 from surveys.reports import KIND_TEXT, Analysis, variables
-from surveys.weighting import WeightingError
+from surveys.stats.estimation import EstimationError, suppress
+from surveys.stats.weighting import WeightingError
 
 
 class Command(BaseCommand):

@@ -305,7 +305,7 @@ class WeightedSample:
     were post-stratified, raked or trimmed come from an svy sample, which remembers the adjustment
     for the variance. Design weights alone need none of that, and their sample is only built when
     an estimate asks for it: an estimate by groups that are unions of strata runs svy on each
-    group's rows and never needs the whole one (see :func:`surveys.estimation._grouped`).
+    group's rows and never needs the whole one (see :func:`surveys.stats.estimation._grouped`).
     """
 
     data: pl.DataFrame

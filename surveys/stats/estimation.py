@@ -1,7 +1,7 @@
 """Design-based estimates of proportions and means, overall and by group, with svy.
 
 The design is R's ``svydesign(ids=~1, strata=~<stratum>, weights=~<weight>)`` (see
-:mod:`surveys.weighting` for how weights are built); proportions are ``svymean`` of a factor and
+:mod:`surveys.stats.weighting` for how weights are built); proportions are ``svymean`` of a factor and
 means ``svymean`` of a number, by group as ``svyby``. Standard errors are Taylor linearisation
 (svy), confidence intervals 95 % by default: logit intervals for proportions (R's
 ``svyciprop(method="logit")``), t intervals for means, both with the design's degrees of freedom.
@@ -19,7 +19,7 @@ import polars as pl
 import svy
 from django.utils.translation import gettext as _
 
-from surveys.weighting import STRATUM_COLUMN, WeightedSample, WeightingError, WeightingPlan, prepare
+from surveys.stats.weighting import STRATUM_COLUMN, WeightedSample, WeightingError, WeightingPlan, prepare
 
 MISSING = "NA"  # category / group code of "no answer"
 KIND_PROP = "prop"

@@ -1,0 +1,1 @@
+"""Survey statistics with no database: weighting (base weights, post-stratification, raking, trimming) and design-based estimates on svy (checked against R's survey package in the tests). Reads are in ``surveys.queries`` and ``surveys.reports``, writes in ``surveys.services``."""
