@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_required
+from accounts.http import StaffRequest
 from governance import queries, rules
 from governance.forms.pages import ArticleAmendForm, BodyForm, EndSeatForm, RulesForm, SeatForm
 from governance.models import Article, Body, Bylaws, Seat
@@ -32,7 +33,7 @@ def _require_editor(request: HttpRequest) -> None:
 
 @require_GET
 @role_required(*READERS)
-def index(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def index(request: StaffRequest) -> HttpResponse:
     now = timezone.now()
     context = {
         "bodies": queries.bodies(),
@@ -50,7 +51,7 @@ def index(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*EDITORS)
-def body_new(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def body_new(request: StaffRequest) -> HttpResponse:
     form = BodyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -60,13 +61,13 @@ def body_new(request: HttpRequest, platform_slug: str) -> HttpResponse:
             lambda: created.append(services.do_create_body(request.platform, request=request, **data)),  # type: ignore[attr-defined]
             _("会議体を登録しました。構成員を登録してください。"),
         ):
-            return redirect("governance:body", platform_slug, created[0].uuid)
+            return redirect("governance:body", request.platform.slug, created[0].uuid)
     return render(request, "governance/body_form.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*READERS)
-def body_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def body_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     body = _body(uuid)
     seat_form = SeatForm(request.POST if request.POST.get("action") == "seat" else None, prefix="seat")
     end_form = EndSeatForm(
@@ -105,7 +106,7 @@ def body_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
                 _("会議体の設定を保存しました。"),
             )
         if done:
-            return redirect("governance:body", platform_slug, body.uuid)
+            return redirect("governance:body", request.platform.slug, body.uuid)
     today = timezone.localdate()
     all_seats = list(
         Seat.objects.filter(body=body).select_related("member").order_by("role", "name", "starts_on")
@@ -128,7 +129,7 @@ def body_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @role_required(*EDITORS)
-def body_rules(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def body_rules(request: StaffRequest, uuid: UUID) -> HttpResponse:
     body = _body(uuid)
     form = RulesForm.for_rules(body.ruleset(), request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -142,12 +143,12 @@ def body_rules(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResp
                 lambda: services.do_save_rules(body, ruleset, request=request),
                 _("規則を保存しました。"),
             ):
-                return redirect("governance:body", platform_slug, body.uuid)
+                return redirect("governance:body", request.platform.slug, body.uuid)
     return render(request, "governance/body_rules.html", {"body": body, "form": form})
 
 
 @role_required(*READERS)
-def seats_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def seats_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """役員・構成員名簿 (every seat, past ones too) as CSV for Excel (UTF-8 with BOM)."""
     body = _body(uuid)  # looked up first: another platform's body is a 404 whatever the method
     if request.method != "GET":
@@ -176,7 +177,7 @@ def seats_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRespo
 
 @require_GET
 @role_required(*READERS)
-def decisions_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def decisions_csv(request: StaffRequest) -> HttpResponse:
     """Every decision (meeting items and written resolutions) with its counts and articles."""
     out = io.StringIO()
     out.write("\ufeff")
@@ -204,14 +205,14 @@ def decisions_csv(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_GET
 @role_required(*READERS)
-def bylaws(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def bylaws(request: StaffRequest) -> HttpResponse:
     documents = Bylaws.objects.prefetch_related("articles").all()
     return render(request, "governance/bylaws.html", {"documents": documents, "today": timezone.localdate()})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*EDITORS)
-def article_amend(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def article_amend(request: StaffRequest, uuid: UUID) -> HttpResponse:
     article: Article = get_object_or_404(Article.objects.select_related("bylaws"), uuid=uuid)
     form = ArticleAmendForm(request.POST or None, initial={"heading": article.heading, "text": article.text})
     if request.method == "POST" and form.is_valid():
@@ -228,7 +229,7 @@ def article_amend(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpR
             ),
             _("改正を記録しました。"),
         ):
-            return redirect("governance:bylaws", platform_slug)
+            return redirect("governance:bylaws", request.platform.slug)
     history = Article.objects.filter(bylaws=article.bylaws, number=article.number).order_by("effective_from")
     return render(
         request, "governance/article_amend.html", {"article": article, "form": form, "history": history}

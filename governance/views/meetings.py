@@ -7,12 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
+from accounts.http import StaffRequest
 from governance import minutes as printing
 from governance import queries, rules
 from governance.forms.pages import (
@@ -37,7 +38,7 @@ def _meeting(uuid: UUID) -> Meeting:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*EDITORS)
-def meeting_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def meeting_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     body = _body(uuid)
     form = MeetingForm(request.POST or None, body=body)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +49,7 @@ def meeting_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
             lambda: created.append(services.do_create_meeting(body, request=request, **values)),
             _("会議を登録しました。議案を登録してから招集してください。"),
         ):
-            return redirect("governance:meeting", platform_slug, created[0].uuid)
+            return redirect("governance:meeting", request.platform.slug, created[0].uuid)
     return render(request, "governance/meeting_form.html", {"body": body, "form": form})
 
 
@@ -61,7 +62,7 @@ def _status_counts(meeting: Meeting) -> dict[str, int]:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*READERS)
-def meeting_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def meeting_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     meeting = _meeting(uuid)
     action = request.POST.get("action")
     item_form = ItemForm(request.POST if action == "item" else None, prefix="item")
@@ -110,7 +111,7 @@ def meeting_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
                 request, lambda: services.do_close_meeting(meeting, request=request), _("閉会しました。")
             )
         if done:
-            return redirect("governance:meeting", platform_slug, meeting.uuid)
+            return redirect("governance:meeting", request.platform.slug, meeting.uuid)
     responses = sorted(
         meeting.responses.select_related("seat", "proxy_to"), key=lambda r: (r.seat.role, r.seat.name)
     )
@@ -155,7 +156,7 @@ def _live_context(meeting: Meeting) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*READERS)
-def live(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def live(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """当日の受付: check-in on a phone, quorum and each item's threshold always visible."""
     meeting = _meeting(uuid)
     if request.method == "POST":
@@ -181,7 +182,7 @@ def live(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*READERS)
-def item_votes(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def item_votes(request: StaffRequest, uuid: UUID) -> HttpResponse:
     item: AgendaItem = get_object_or_404(
         AgendaItem.objects.select_related(
             "expulsion", "target_member", "meeting", "meeting__body", "meeting__chair"
@@ -246,7 +247,7 @@ def item_votes(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResp
                 _("議決の記録を取り消しました。"),
             )
         if done:
-            return redirect("governance:item", platform_slug, item.uuid)
+            return redirect("governance:item", request.platform.slug, item.uuid)
     verdict = queries.evaluate_meeting(meeting)
     context = {
         "meeting": meeting,
@@ -264,7 +265,7 @@ def item_votes(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @role_required(*READERS)
-def minutes_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def minutes_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     meeting = _meeting(uuid)
     minutes = Minutes.objects.filter(meeting=meeting).first()
     action = request.POST.get("action")
@@ -312,7 +313,7 @@ def minutes_edit(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
                 _("公開しました。") if publish else _("公開をやめました。"),
             )
         if done:
-            return redirect("governance:minutes", platform_slug, meeting.uuid)
+            return redirect("governance:minutes", request.platform.slug, meeting.uuid)
     return render(
         request, "governance/minutes_edit.html", {"meeting": meeting, "minutes": minutes, "form": form}
     )
@@ -323,7 +324,7 @@ def _minutes_or_404(meeting: Meeting) -> Minutes:
 
 
 @role_required(*READERS)
-def minutes_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def minutes_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     minutes = _minutes_or_404(_meeting(uuid))
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
@@ -332,7 +333,7 @@ def minutes_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
 
 
 @role_required(*READERS)
-def minutes_docx(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def minutes_docx(request: StaffRequest, uuid: UUID) -> HttpResponse:
     minutes = _minutes_or_404(_meeting(uuid))
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
@@ -346,7 +347,7 @@ def minutes_docx(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
 
 @role_required(*READERS)
 @require_POST
-def simulate(request: HttpRequest, platform_slug: str) -> JsonResponse:
+def simulate(request: StaffRequest) -> JsonResponse:
     """POST JSON in, JSON out: the verdict under a body's rules (``?body=<code>``) or a template."""
     try:
         data = json.loads(request.body or b"null")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_required
+from accounts.http import StaffRequest
 from governance import queries
 from governance.forms.pages import PlanForm, StepForm
 from governance.models import LaunchPlan, LaunchStep
@@ -21,7 +22,7 @@ from governance.views.common import READERS, attempt
 
 @require_http_methods(["GET", "POST"])
 @role_required(*READERS)
-def plans(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def plans(request: StaffRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     if request.method == "POST":
         _require_editor(request)
@@ -41,7 +42,7 @@ def plans(request: HttpRequest, platform_slug: str) -> HttpResponse:
                 ),
                 _("立ち上げ計画を作りました。"),
             ):
-                return redirect("governance:plan", platform_slug, created[0].uuid)
+                return redirect("governance:plan", request.platform.slug, created[0].uuid)
     platform = request.platform  # type: ignore[attr-defined]
     context = {
         "plans": queries.plans(),
@@ -53,7 +54,7 @@ def plans(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*READERS)
-def plan_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def plan_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     plan = get_object_or_404(LaunchPlan, uuid=uuid)
     action = request.POST.get("action")
     new_form = StepForm(request.POST if action == "add" else None, prefix="new")
@@ -90,7 +91,7 @@ def plan_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
                     _("完了にしました。") if value else _("完了を取り消しました。"),
                 )
         if done:
-            return redirect("governance:plan", platform_slug, plan.uuid)
+            return redirect("governance:plan", request.platform.slug, plan.uuid)
     steps = list(plan.steps.all())
     context = {
         "plan": plan,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import PlatformRequest
 from governance import minutes as printing
 from governance import queries
 from governance.forms.pages import ResponseForm
@@ -20,7 +21,7 @@ from governance.views.common import attempt, download
 
 
 @require_http_methods(["GET", "POST"])
-def respond(request: HttpRequest, platform_slug: str, token: str) -> HttpResponse:
+def respond(request: PlatformRequest, token: str) -> HttpResponse:
     """出欠回答: attend in person or online, or be absent with a proxy or e-mail votes."""
     response_uuid = unsign(token, RESPONSE_SALT)
     if response_uuid is None:
@@ -50,7 +51,7 @@ def respond(request: HttpRequest, platform_slug: str, token: str) -> HttpRespons
             ),
             _("ご回答を受け付けました。会議の前日まで何度でも変更できます。"),
         ):
-            return redirect("governance:respond", platform_slug, token)
+            return redirect("governance:respond", request.platform.slug, token)
     meeting = response.meeting
     context = {
         "response": response,
@@ -64,7 +65,7 @@ def respond(request: HttpRequest, platform_slug: str, token: str) -> HttpRespons
 
 
 @require_GET
-def archive(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def archive(request: PlatformRequest) -> HttpResponse:
     """議事録・議決の公開: final minutes the platform chose to publish, and their decisions."""
     minutes = list(queries.public_minutes())
     decided = AgendaItem.objects.filter(
@@ -81,7 +82,7 @@ def archive(request: HttpRequest, platform_slug: str) -> HttpResponse:
 
 
 @require_GET
-def archive_pdf(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def archive_pdf(request: PlatformRequest, uuid: UUID) -> HttpResponse:
     minutes = get_object_or_404(queries.public_minutes(), meeting__uuid=uuid)
     name = f"{minutes.meeting.body.name}_第{minutes.meeting.number}回_議事録.pdf"
     return download(printing.pdf(minutes), name, "application/pdf", inline=True)

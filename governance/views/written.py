@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_required
+from accounts.http import PlatformRequest, StaffRequest
 from governance import queries
 from governance.forms.pages import BallotForm, ReasonForm, WrittenForm
 from governance.models import Ballot, WrittenResolution
@@ -22,7 +23,7 @@ from governance.views.common import EDITORS, READERS, attempt
 
 @require_http_methods(["GET", "POST"])
 @role_required(*EDITORS)
-def written_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def written_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     body = _body(uuid)
     form = WrittenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -33,7 +34,7 @@ def written_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
             lambda: created.append(services.do_open_written(body, request=request, **d)),
             _("書面による決議を始めました。構成員への表決のリンクの送信を予約しました。"),
         ):
-            return redirect("governance:written", platform_slug, created[0].uuid)
+            return redirect("governance:written", request.platform.slug, created[0].uuid)
     return render(
         request, "governance/written_form.html", {"body": body, "form": form, "ruleset": body.ruleset()}
     )
@@ -41,7 +42,7 @@ def written_new(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @role_required(*READERS)
-def written_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+def written_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     resolution: WrittenResolution = get_object_or_404(
         WrittenResolution.objects.select_related("body"), uuid=uuid
     )
@@ -68,7 +69,7 @@ def written_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
                 _("取り下げました。"),
             )
         if done:
-            return redirect("governance:written", platform_slug, resolution.uuid)
+            return redirect("governance:written", request.platform.slug, resolution.uuid)
     tally = services.evaluate_written(resolution)
     context = {
         "resolution": resolution,
@@ -82,7 +83,7 @@ def written_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> Http
 
 
 @require_http_methods(["GET", "POST"])
-def ballot(request: HttpRequest, platform_slug: str, token: str) -> HttpResponse:
+def ballot(request: PlatformRequest, token: str) -> HttpResponse:
     """The member's ballot, opened from the signed link in the e-mail (no login)."""
     ballot_uuid = unsign(token, BALLOT_SALT)
     if ballot_uuid is None:
@@ -98,7 +99,7 @@ def ballot(request: HttpRequest, platform_slug: str, token: str) -> HttpResponse
             lambda: services.do_cast_ballot(ballot, choice=choice, request=request),
             _("表決を受け付けました。ありがとうございました。"),
         ):
-            return redirect("governance:ballot", platform_slug, token)
+            return redirect("governance:ballot", request.platform.slug, token)
     ballot.refresh_from_db()
     resolution = ballot.resolution
     resolution.refresh_from_db()
