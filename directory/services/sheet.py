@@ -29,6 +29,7 @@ from directory import taxonomy
 from directory.models import Attribute, Organization, Phone, Service, SheetUpload, TaxonomyTerm
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
+from tsunagari.lib.phone import normalise_phone, phone_problem
 from tsunagari.lib.text import normalise_name
 
 TITLE = "「地方版孤独・孤立対策官民連携プラットフォーム」情報交換・共有シート"
@@ -49,10 +50,11 @@ PROGRAMME_COLUMNS = [
 ]
 NPO_COLUMNS = ["NPO法人名", "NPO法人の概要", "担当課", "形態", "事業名", "事業内容", "分類", "電話番号"]
 NEW_OR_EXISTING = ["新規", "既存"]
+# The template's own column says 新・既, so people write 新 or 既 (or ○新, 新規事業 …).
+NEW_OR_EXISTING_ALIASES = {"新": "新規", "既": "既存", "新規事業": "新規", "既存事業": "既存"}
 KINDS = ["周知・啓発", "社会参加", "就労支援", "その他"]
 FORMS = ["直営", "委託", "補助", "共催・連携", "その他"]
 FILL_DOWN = {"担当課", "新・既", "種別", "対象者"}
-PHONE = re.compile(r"^#?[0-9\-()]{3,20}$")
 NOTES = {
     PROGRAMMES: "※「働きづらさを抱えた人」などに対して「周知・啓発」「社会参加」「就労支援」「その他」で、"
     "既存事業の活用や新規事業として実施できそうな取組みを記載してください。"
@@ -185,6 +187,8 @@ def parse(content: bytes) -> Parsed:
             values = {name: _text(raw[i]) if i < len(raw) else "" for i, name in enumerate(columns)}
             if not any(values.values()):
                 continue
+            if "新・既" in values:
+                values["新・既"] = NEW_OR_EXISTING_ALIASES.get(values["新・既"], values["新・既"])
             for name in FILL_DOWN & set(columns):
                 if values[name]:
                     above[name] = values[name]
@@ -223,12 +227,8 @@ def check(sheet: str, values: dict[str, str]) -> list[str]:
                 _("「分類」の「%(value)s」はサポートリストの分類にありません（%(options)s）。")
                 % {"value": name, "options": "・".join(category_names())}
             )
-    phone = values.get("電話番号", "").replace("－", "-").replace("ー", "-")
-    if phone and not PHONE.match(phone):
-        errors.append(
-            _("「電話番号」は数字とハイフンで入力してください（「%(value)s」）。")
-            % {"value": values["電話番号"]}
-        )
+    if problem := phone_problem(values.get("電話番号", "")):
+        errors.append(_("「電話番号」: %(problem)s") % {"problem": problem})
     for name, value in values.items():
         if len(value) > (2000 if name in ("事業内容", "NPO法人の概要") else 300):
             errors.append(_("「%(column)s」が長すぎます。") % {"column": name})
@@ -310,7 +310,7 @@ def do_apply_upload(upload: SheetUpload, *, request: Any) -> dict[str, int]:
                 taxonomy_term=terms[category],
                 defaults={"link_id": service.uuid, "link_entity": "service", "link_type": "category"},
             )
-        phone = v.get("電話番号", "")
+        phone = normalise_phone(v.get("電話番号", ""))
         if phone and not service.phones.filter(number=phone).exists():
             Phone.objects.create(platform=platform, service=service, number=phone, type="voice")
         result["created" if created else "updated"] += 1

@@ -29,6 +29,7 @@ from audit.services import log_action
 from directory import hsds
 from directory.models import Taxonomy, TaxonomyTerm
 from platforms.models import Platform
+from tsunagari.lib.phone import phone_problem
 
 MAX_ERRORS = 200
 SHARED = (Taxonomy, TaxonomyTerm)  # may be platform=None (the shared tsunagari taxonomy)
@@ -124,6 +125,7 @@ class Importer:
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
         self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []  # kept but worth a look (a phone number that is not one)
         self.seen: dict[type[models.Model], dict[uuid.UUID, models.Model]] = {}
         self.failed: set[tuple[type[models.Model], uuid.UUID]] = set()  # rows already reported
         self.counts: Counter[str] = Counter()
@@ -239,6 +241,8 @@ class Importer:
         if not ok:
             self.failed.add((model, key))
             return
+        if table.name == "phones" and (problem := phone_problem(getattr(obj, "number", ""))):
+            self.warnings.append(RowError(file, number, "number", problem))
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -254,17 +258,30 @@ class Importer:
         self.counts[f"{table.name} {'created' if created else 'updated'}"] += 1
 
 
-def do_import_hsds(platform: Platform, path: Path, *, actor: Any = None) -> Counter[str]:
-    """Import an HSDS tabular package into ``platform`` (call inside its scope); all or nothing."""
+def do_import_hsds(
+    platform: Platform, path: Path, *, actor: Any = None, warnings: list[RowError] | None = None
+) -> Counter[str]:
+    """Import an HSDS tabular package into ``platform`` (call inside its scope); all or nothing.
+
+    Rows that are imported but deserve a look (a phone number that is not a Japanese phone
+    number) are appended to ``warnings``, each naming its file, row and column.
+    """
     source = Source.open(path)
+    importer = Importer(platform)
     with transaction.atomic():
-        counts = Importer(platform).run(source)
+        counts = importer.run(source)
         log_action(
             "directory.hsds_imported",
             actor=actor,
             platform=platform,
-            data={"counts": dict(counts), "files": sorted(f for f, _t in source.files.values())},
+            data={
+                "counts": dict(counts),
+                "files": sorted(f for f, _t in source.files.values()),
+                "warnings": len(importer.warnings),
+            },
         )
+    if warnings is not None:
+        warnings.extend(importer.warnings)
     return counts
 
 

@@ -218,7 +218,26 @@ class StaffDirectoryTestCase(BaseTestCase):
         self.assertContains(response, "error-summary")
         for field in ("name_kana", "closes_at"):
             self.assertIn(field, response.context["form"].errors)
-        self.assertContains(response, "電話番号 1: 電話番号は数字とハイフンで入力してください")
+        self.assertContains(response, "電話番号 1: 電話番号「電話」に数字以外の文字が含まれています")
+
+    def test_it_checks_phone_numbers_as_everywhere_else(self) -> None:
+        self.login(self.admin)
+        url = self.url_of("service_edit", self.other.uuid)
+        for number, message in (
+            ("0596-12", "電話番号 1: 電話番号「0596-12」の桁数が違います"),
+            ("21-5556", "電話番号 1: 電話番号「21-5556」は市外局番から入力してください"),
+            ("TEL0596215556", "電話番号 1: 電話番号「TEL0596215556」に数字以外の文字が含まれています"),
+        ):
+            response = self.client.post(url, {**FORM, **rows("phones", {"number": number, "type": "voice"})})
+            self.assertContains(response, message)
+        for number, stored in (
+            ("０５９６－２１－５５５６", "0596-21-5556"),
+            ("#7110", "#7110"),
+            ("189", "189"),
+        ):
+            self.client.post(url, {**FORM, **rows("phones", {"number": number, "type": "voice"})})
+            with scope(platform=self.platform):
+                self.assertEqual([p.number for p in self.other.phones.all()], [stored])
 
     def test_it_gives_404_to_another_platforms_staff(self) -> None:
         self.login(self.outsider)

@@ -136,6 +136,37 @@ class SheetTestCase(BaseTestCase):
         with scope(platform=self.platform):
             self.assertEqual(Service.objects.count(), 0)
 
+    def test_it_accepts_the_short_forms_of_new_and_existing_and_checks_phone_numbers(self) -> None:
+        rows = [
+            [
+                "居場所づくり事業",
+                "福祉課",
+                "新",
+                "社会参加",
+                "",
+                "直営",
+                "",
+                "居場所",
+                "",
+                "０５９６－２１－５５５６",
+            ],
+            ["見守り事業", "福祉課", "既", "社会参加", "", "直営", "", "見守り", "", "189"],
+            ["相談窓口事業", "福祉課", "新規", "社会参加", "", "直営", "", "相談", "", "0596-12"],
+            ["電話相談事業", "福祉課", "既存", "社会参加", "", "直営", "", "電話", "", "12345"],
+        ]
+        upload = self.upload(filled(rows))
+        preview = self.client.get(self.url("directory:sheet_preview", upload.uuid))
+        self.assertNotContains(preview, "「新・既」は")
+        self.assertContains(preview, "「電話番号」: 電話番号「0596-12」の桁数が違います")
+        self.assertContains(preview, "「電話番号」: 電話番号「12345」は市外局番から入力してください")
+        ok = self.upload(filled(rows[:2]))
+        self.client.post(self.url("directory:sheet_preview", ok.uuid))
+        with scope(platform=self.platform):
+            made = Service.objects.get(name="居場所づくり事業")
+            self.assertEqual(made.inventory["新・既"], "新規")
+            self.assertEqual(made.phones.get().number, "0596-21-5556")  # stored half width
+            self.assertEqual(Service.objects.get(name="見守り事業").inventory["新・既"], "既存")
+
     def test_it_says_clearly_when_a_file_is_not_the_template(self) -> None:
         upload = self.upload(b"name,phone\n", name="members.csv")
         self.assertContains(

@@ -117,6 +117,17 @@ class TabularTestCase(BaseTestCase):
         self.edit(folder, "services.csv", "minimum_age", "twelve")
         self.assert_rejected(folder, "services.csv", "2行目", "minimum_age")
 
+    def test_it_imports_but_warns_about_a_phone_number_that_is_not_japanese_naming_the_row(self) -> None:
+        folder = self.copy_example()
+        self.edit(folder, "phones.csv", "number", "0596-12")
+        warnings: list = []
+        with scope(platform=self.platform):
+            counts = do_import_hsds(self.platform, folder, warnings=warnings)
+        self.assertEqual(counts["phones created"], 1)
+        self.assertEqual(len(warnings), 1)
+        self.assertEqual(str(warnings[0]).split(": ")[0], "phones.csv 2行目 number")
+        self.assertIn("桁数が違います", str(warnings[0]))
+
     def test_it_rejects_a_row_with_too_many_cells(self) -> None:
         folder = self.copy_example()
         with (folder / "phones.csv").open("a", encoding="utf-8") as handle:

@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from partnership.models import PUBLISHABLE_FIELDS, ActivityField, Application, MemberTier, OrgType
 from partnership.services.membership import check_applicant, recommenders
 from platforms.models import Platform
+from tsunagari.lib.phone import check_phone
 
 # Single-line fields where only full-width ASCII and half-width kana are folded: NFKC on
 # everything would also rewrite compatibility kanji in people's names.
@@ -195,13 +195,7 @@ class ApplicationForm(forms.ModelForm):
         _set_messages(self.fields)
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"]
-        digits = re.sub(r"\D", "", phone)
-        if not (digits.startswith("0") and 10 <= len(digits) <= 11):
-            raise ValidationError(
-                _("電話番号は市外局番から10桁または11桁で入力してください（例: 058-272-1111）。")
-            )
-        return phone
+        return check_phone(self.cleaned_data["phone"])
 
     def clean_postal_code(self) -> str:
         code = self.cleaned_data["postal_code"].replace("-", "")

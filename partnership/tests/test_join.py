@@ -163,7 +163,7 @@ class JoinFormTestCase(BaseTestCase):
     def test_it_names_each_invalid_field_and_stores_nothing(self) -> None:
         cases = {
             "name_kana": ("陽だまり", "ふりがなはひらがな・カタカナで入力してください。"),
-            "phone": ("12345", "電話番号は市外局番から10桁または11桁で入力してください"),
+            "phone": ("12345", "電話番号「12345」は市外局番から入力してください"),
             "postal_code": ("12-345", "郵便番号は7桁の半角数字で入力してください"),
             "email": ("info@", "メールアドレスの形式が正しくありません"),
             "website": ("http://", "ホームページのURLの形式が正しくありません"),

@@ -109,7 +109,7 @@ class ChangeReviewTestCase(BaseTestCase):
         change = self.make_change({"area": "県内全域", "phone": "not a phone", "fields": ["elderly"]})
         self.login(self.admin)
         response = self.client.post(self.url("partnership:change", change.uuid), {"action": "apply"})
-        self.assertContains(response, "電話番号: 電話番号は数字とハイフンで入力してください")
+        self.assertContains(response, "電話番号: 電話番号「not a phone」に数字以外の文字が含まれています")
         member = refreshed(self.member_org)
         self.assertEqual(member.area, "岐阜市全域")
         with scopes_disabled():

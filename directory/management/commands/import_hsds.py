@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
-from directory.services.tabular import ImportFailed, do_import_hsds
+from directory.services.tabular import ImportFailed, RowError, do_import_hsds
 from platforms.models import Platform
 
 
@@ -24,11 +24,14 @@ class Command(BaseCommand):
         if platform is None:
             raise CommandError(f"no platform {options['slug']!r}")
         with scope(platform=platform):
+            warnings: list[RowError] = []
             try:
-                counts = do_import_hsds(platform, Path(options["path"]))
+                counts = do_import_hsds(platform, Path(options["path"]), warnings=warnings)
             except ImportFailed as failed:
                 for error in failed.errors:
                     self.stderr.write(str(error))
                 raise CommandError(f"{len(failed.errors)} error(s); nothing was imported") from None
+        for warning in warnings:
+            self.stderr.write(f"warning: {warning}")
         for name, count in sorted(counts.items()):
             self.stdout.write(f"{name}: {count}")
