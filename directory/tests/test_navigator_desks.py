@@ -46,6 +46,11 @@ class NavigatorDesksTestCase(BaseTestCase):
         self.assertNotIn("今開いています", html)
         self.assertIn("次に開くのは 3月2日（月） 8:30 からです。", html)
 
+    def test_it_names_the_desks_in_plain_japanese_when_asked(self) -> None:
+        html = self.client.get(reverse("directory:home", args=["alpha"]), {"easy": "1"}).content.decode()
+        self.assertIn("アルファ県PF の そうだん まどぐち", html)
+        self.assertIn("そうだん さき の いちらん（PDF）", html)
+
     def test_it_leads_an_empty_category_to_the_fallback_window(self) -> None:
         url = reverse("directory:search", args=["alpha"])
         html = self.client.get(url, {"category": "cat-school"}).content.decode()
