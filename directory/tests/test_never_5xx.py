@@ -23,11 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from directory.models import SupportListSettings
-from directory.national import do_import_national
+from directory.models import Service, SupportListSettings
 from directory.navigator.forms import CATEGORY_CHOICES, HOW_CHOICES, WHO_CHOICES
+from directory.services.national import do_import_national
 from directory.taxonomy import CATEGORIES
 from directory.tests.search_helpers import make_service
+from surveys.services.questionnaire import do_create_survey, do_open_survey
 from tsunagari.lib.testing import BaseTestCase
 
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -201,6 +202,9 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "register": ("partnership:register", ("q", "org_type", "field", "area", "page")),
     "join": ("partnership:join", ()),
     "chat": ("consultations:chat", ()),
+    "service": ("directory:service_page", ("easy",)),
+    "survey": ("surveys:start", ("easy", "code")),
+    "support-list": ("directory:support_list_pdf", ("size",)),
 }
 
 
@@ -226,11 +230,19 @@ class FuzzedParametersTestCase(HypothesisTestCase, BaseTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         make_directory(cls.platform)
+        with scope(platform=cls.platform):
+            cls.service = Service.objects.public().first()
+            do_open_survey(
+                do_create_survey(cls.platform, slug="kodoku", title="実態調査", template="national")
+            )
 
     def check(self, page: str, params: dict[str, Any]) -> None:
         url_name, _names = PAGES[page]
+        args = {"service": [self.service.uuid], "survey": ["kodoku"]}.get(page, [])
+        if page == "support-list" and params.get("size") in ("a4", "a5"):
+            params = {**params, "size": "x"}  # the PDF itself is tested in directory; its parameter here
         with time_machine.travel(MOMENTS["weekday 03:40"], tick=False):
-            response = self.client.get(self.url(url_name), params)
+            response = self.client.get(self.url(url_name, *args), params)
         self.assertLess(response.status_code, 500, f"{page} {params!r}")
 
     @FUZZ
