@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from platforms.models import Platform, platform_manager
+from tsunagari.lib.tenancy import TenantModel
 
 
-class CrisisWord(models.Model):
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class CrisisWord(TenantModel):
     word = models.CharField(_("語"), max_length=40)
     # The word width-, case- and kana-folded without blanks (ｵｰﾊﾞｰﾄﾞｰｽﾞ = おーばーどーず): one
     # row per folded word, and what messages are compared with.
@@ -22,9 +18,6 @@ class CrisisWord(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("危機の語")
