@@ -6,14 +6,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AuditEntry, AuditQuerySet
+from audit.labels import ACTION_LABELS
+from audit.models import AuditQuerySet
 
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("操作"),
         required=False,
-        choices=[("", _("すべて"))] + [(k, v) for k, v in AuditEntry.ACTION_LABELS.items()],
+        choices=[("", _("すべて"))]
+        + sorted(((k, v) for k, v in ACTION_LABELS.items()), key=lambda kv: str(kv[1])),
     )
     actor = forms.CharField(label=_("実行者（メール）"), required=False, max_length=254)
     date_from = forms.DateField(

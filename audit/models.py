@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.labels import action_label
 from platforms.models import Platform
 
 
@@ -32,20 +33,6 @@ class AuditEntry(models.Model):
     EXPORT = "data.export"
     READ_SENSITIVE = "data.read_sensitive"
     MAIL_REQUEUED = "mail.requeued"
-    ACTION_LABELS = {
-        LOGIN: _("ログイン"),
-        LOGIN_FAILED: _("ログイン失敗"),
-        LOGOUT: _("ログアウト"),
-        LOCKED_OUT: _("ログインロック"),
-        OTP_ENROLLED: _("二要素認証の登録"),
-        OTP_FAILED: _("二要素認証の失敗"),
-        ROLE_GRANTED: _("役割の付与"),
-        ROLE_CHANGED: _("役割の変更"),
-        ROLE_REVOKED: _("役割の削除"),
-        EXPORT: _("データの出力"),
-        READ_SENSITIVE: _("要配慮情報の閲覧"),
-        MAIL_REQUEUED: _("メールの再送"),
-    }
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
@@ -78,5 +65,4 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        label = self.ACTION_LABELS.get(self.action)
-        return str(label) if label else self.action
+        return action_label(self.action)
