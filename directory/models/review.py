@@ -1,0 +1,75 @@
+"""Review of member edits: proposed service changes and the 情報交換・共有シート uploads, both decided by the secretariat."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from directory.models.hsds import Service
+from platforms.models import Platform, platform_manager
+
+
+class ServiceChange(models.Model):
+    """A member organisation's proposed edit of one of its services, reviewed by the secretariat."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("確認待ち")
+        APPROVED = "approved", _("承認・公開")
+        REJECTED = "rejected", _("差戻し")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="changes")
+    changes = models.JSONField(_("変更内容"), default=dict)
+    previous = models.JSONField(_("提出時の値"), default=dict, blank=True)
+    status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("理由"), blank=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("窓口情報の変更申請")
+        verbose_name_plural = _("窓口情報の変更申請")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.service} 変更申請"
+
+
+class SheetUpload(models.Model):
+    """An uploaded 情報交換・共有シート, kept for its preview; applied once (idempotent)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result = models.JSONField(default=dict, blank=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("共有シートのアップロード")
+        verbose_name_plural = _("共有シートのアップロード")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
