@@ -169,7 +169,7 @@ def do_register(
                 mode=signup.mode,
                 name=signup.name.strip(),
                 name_kana=signup.name_kana.strip(),
-                email=signup.email.strip(),
+                email=unicodedata.normalize("NFKC", signup.email or "").strip(),
                 email_key=key,
                 phone=signup.phone.strip(),
                 organisation=signup.organisation.strip(),

@@ -12,6 +12,7 @@ Usage (inside the service's transaction, like ``log_action``)::
         key=f"application.approved:{application.uuid}",   # idempotency key, see below
         kind="application.approved",       # a code of the mail's kind (filters, tests)
         reply_to=[platform.contact_email],
+        headers={"List-Unsubscribe": "<https://…>"},   # extra headers (mail magazines, RFC 8058)
     )
     # or render the two templates <name>_subject.txt and <name>.txt:
     mail.queue_template("partnership/email/approved", context, to=[...], platform=..., key=...)
@@ -74,6 +75,7 @@ def queue(
     html_body: str = "",
     from_email: str = "",
     sensitive: bool = False,
+    headers: Mapping[str, str] | None = None,
 ) -> OutboxMail:
     """Store one mail and send it after the current transaction commits (see the module doc)."""
     recipients = [address for address in to if address]
@@ -97,6 +99,7 @@ def queue(
                     body=body,
                     html_body=html_body,
                     sensitive=sensitive,
+                    headers=dict(headers or {}),
                 )
         except IntegrityError:  # the same key queued at the same moment by another request
             return OutboxMail.objects.get(key=key)

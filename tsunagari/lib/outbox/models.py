@@ -37,6 +37,12 @@ class OutboxMail(models.Model):
     subject = models.CharField(_("件名"), max_length=255)
     body = models.TextField(_("本文"))
     html_body = models.TextField(_("HTML本文"), blank=True)
+    headers = models.JSONField(
+        _("追加ヘッダー"),
+        default=dict,
+        blank=True,
+        help_text=_("例: List-Unsubscribe（メールマガジンの配信停止）"),
+    )
     sensitive = models.BooleanField(
         _("本文を画面に表示しない"),
         default=False,

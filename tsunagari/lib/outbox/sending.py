@@ -96,7 +96,7 @@ def build_message(mail: OutboxMail, connection: BaseEmailBackend | None = None) 
         from_email=mail.from_email,
         to=list(mail.to),
         reply_to=list(mail.reply_to) or None,
-        headers={"Message-ID": mail.message_id},
+        headers={**(mail.headers or {}), "Message-ID": mail.message_id},
         connection=connection,
     )
     if mail.html_body:

@@ -1,0 +1,23 @@
+"""Shared by the mailings commands."""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+
+from mailings.models import MailingList
+from platforms.models import Platform
+
+
+def platform_of(slug: str) -> Platform:
+    platform = Platform.objects.filter(slug=slug).first()
+    if platform is None:
+        raise CommandError(f"unknown platform: {slug!r}")
+    return platform
+
+
+def list_of(slug: str) -> MailingList:
+    """Call inside the platform's scope."""
+    found = MailingList.objects.filter(slug=slug).first()
+    if found is None:
+        raise CommandError(f"unknown mailing list: {slug!r}")
+    return found

@@ -1,0 +1,178 @@
+"""The mail magazine: lists, subscribers with their consent, editors in rotation, issues, deliveries.
+
+Source: Tokushima (seed 004) — a mail magazine issued as needed, written by four staff in turn,
+as a benefit of membership (events, grants). Subscriptions are double opt-in, every issue
+carries a one-click unsubscribe (RFC 8058), and an issue goes to each subscriber at most once:
+a ``Delivery`` row per subscriber is fixed when sending starts, and its mail goes through the
+shared outbox under a key of the issue and the subscriber.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from platforms.models import Platform, platform_manager
+from tsunagari.lib.outbox.models import OutboxMail
+
+
+class MailingList(models.Model):
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("URL名"), max_length=40)
+    name = models.CharField(_("名称"), max_length=120)
+    description = models.TextField(_("説明"), blank=True, help_text=_("登録ページに表示します。"))
+    is_public = models.BooleanField(
+        _("だれでも登録できる"), default=True, help_text=_("オフにすると事務局が登録した方だけに届きます。")
+    )
+    archive_public = models.BooleanField(_("バックナンバーを公開する"), default=True)
+    rate_per_minute = models.PositiveIntegerField(
+        _("1分あたりの送信数"), default=60, help_text=_("メールサーバーに合わせて。")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("メールマガジン")
+        verbose_name_plural = _("メールマガジン")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["platform", "slug"], name="unique_mailing_list_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("確認待ち")
+        CONFIRMED = "confirmed", _("配信中")
+        UNSUBSCRIBED = "unsubscribed", _("配信停止")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("登録フォーム")
+        IMPORT = "import", _("取込（既存の同意）")
+        STAFF = "staff", _("事務局が登録")
+        PREFERENCES = "preferences", _("配信設定ページ")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE, related_name="subscribers")
+    email = models.EmailField(_("メールアドレス"))
+    email_key = models.CharField(max_length=254, editable=False)
+    name = models.CharField(_("お名前"), max_length=80, blank=True)
+    organisation = models.CharField(_("所属団体"), max_length=120, blank=True)
+    status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    source = models.CharField(_("登録方法"), max_length=12, choices=Source.choices, default=Source.WEB)
+    consent_text = models.TextField(_("同意した内容"), blank=True)
+    consented_at = models.DateTimeField(_("同意日時"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("購読者")
+        verbose_name_plural = _("購読者")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["mailing_list", "email_key"], name="unique_subscriber_email")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Editor(models.Model):
+    """One member of the rotation (Tokushima: four staff take turns)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE, related_name="editors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField(_("順番"), default=0)
+    active = models.BooleanField(_("担当中"), default=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("編集担当")
+        verbose_name_plural = _("編集担当")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["mailing_list", "user"], name="unique_list_editor")]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("下書き")
+        REVIEW = "review", _("確認待ち")
+        APPROVED = "approved", _("承認済み")
+        SENDING = "sending", _("送信中")
+        SENT = "sent", _("送信済み")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE, related_name="issues")
+    number = models.PositiveIntegerField(_("号"))
+    subject = models.CharField(_("件名"), max_length=160)
+    body = models.TextField(_("本文"), help_text=_("テキストで書きます。URLはそのままリンクになります。"))
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("編集担当"),
+    )
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.TextField(_("確認のコメント"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("号")
+        verbose_name_plural = _("号")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["mailing_list", "number"], name="unique_issue_number")]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_list} 第{self.number}号 {self.subject}"
+
+
+class Delivery(models.Model):
+    """One subscriber's copy of one issue; fixed when sending starts, sent through the outbox."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    mail = models.OneToOneField(
+        OutboxMail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    skipped = models.BooleanField(default=False)  # unsubscribed after sending started
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("配信")
+        verbose_name_plural = _("配信")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["issue", "subscriber"], name="unique_delivery")]
+
+    def __str__(self) -> str:
+        return f"{self.issue} → {self.subscriber}"

@@ -1,0 +1,215 @@
+"""Secretariat pages: lists, subscribers and imports, the editors' rotation, issues from draft to sent."""
+
+from __future__ import annotations
+
+import csv
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import SECRETARIAT, role_required
+from audit.services import log_action
+from mailings.forms.subscriptions import EditorForm, ImportForm, IssueForm, MailingListForm
+from mailings.models import Editor, Issue, MailingList, Subscriber
+from mailings.services import issues as issue_services
+from mailings.services import subscriptions as sub_services
+from mailings.tasks import send_issue
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def list_index(request: HttpRequest, platform_slug: str) -> HttpResponse:
+    form = MailingListForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                mailing_list = form.save(commit=False)
+                mailing_list.platform = request.platform  # type: ignore[attr-defined]
+                mailing_list.save()
+                log_action("mailings.list_create", actor=request.user, obj=mailing_list, request=request)
+        except IntegrityError:
+            form.add_error("slug", _("このURL名は既に使われています。"))
+        else:
+            return redirect("mailings:staff_list", platform_slug, mailing_list.uuid)
+    lists = list(MailingList.objects.all())
+    return render(request, "mailings/staff/index.html", {"lists": lists, "form": form})
+
+
+def _import(mailing_list: MailingList, text: str, request: HttpRequest) -> tuple[int, list[str]]:
+    done, errors = 0, []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        email, _sep, name = line.partition(",")
+        try:
+            sub_services.do_subscribe(
+                mailing_list,
+                email.strip(),
+                name=name.strip(),
+                confirmed=True,
+                source=Subscriber.Source.IMPORT,
+                consent_text=_("事務局が取り込み（既存の同意）"),
+                actor=request.user,
+                request=request,
+            )
+            done += 1
+        except ValidationError as error:
+            errors.append(
+                _("%(n)d行目（%(v)s）: %(e)s") % {"n": number, "v": line.strip()[:60], "e": error.messages[0]}
+            )
+    return done, errors
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def list_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    mailing_list = get_object_or_404(MailingList, uuid=uuid)
+    platform = request.platform  # type: ignore[attr-defined]
+    editor_form = EditorForm(
+        request.POST if request.POST.get("action") == "editor" else None, platform=platform
+    )
+    import_form = ImportForm(request.POST if request.POST.get("action") == "import" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "editor" and editor_form.is_valid():
+            order = Editor.objects.filter(mailing_list=mailing_list).count()
+            with transaction.atomic():
+                Editor.objects.get_or_create(
+                    mailing_list=mailing_list,
+                    user=editor_form.cleaned_data["user"],
+                    defaults={"platform": mailing_list.platform, "order": order},
+                )
+                log_action("mailings.editor_add", actor=request.user, obj=mailing_list, request=request)
+            return redirect(request.path)
+        if action == "import" and import_form.is_valid():
+            done, errors = _import(mailing_list, import_form.cleaned_data["addresses"], request)
+            messages.success(request, _("%(n)d件を登録しました。") % {"n": done})
+            for error in errors[:50]:
+                messages.error(request, error)
+            return redirect(request.path)
+    subscribers = Subscriber.objects.filter(mailing_list=mailing_list)
+    return render(
+        request,
+        "mailings/staff/list.html",
+        {
+            "list": mailing_list,
+            "counts": {s: subscribers.filter(status=s).count() for s in Subscriber.Status.values},
+            "editors": list(Editor.objects.filter(mailing_list=mailing_list).select_related("user")),
+            "rotation": issue_services.rotation(mailing_list),
+            "issues": list(Issue.objects.filter(mailing_list=mailing_list).select_related("editor")[:100]),
+            "editor_form": editor_form,
+            "import_form": import_form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def issue_create(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    mailing_list = get_object_or_404(MailingList, uuid=uuid)
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = issue_services.do_create_issue(
+                mailing_list, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, _("第%(n)d号の下書きを作りました。") % {"n": issue.number})
+            return redirect("mailings:staff_issue", platform_slug, issue.uuid)
+    return render(
+        request,
+        "mailings/staff/issue_form.html",
+        {"list": mailing_list, "form": form, "editor": issue_services.next_editor(mailing_list)},
+    )
+
+
+def _issue_action(request: HttpRequest, issue: Issue) -> str:
+    action = request.POST.get("action", "")
+    if action == "save":
+        form = IssueForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("件名と本文を入力してください。"))
+        issue_services.do_update_issue(issue, actor=request.user, request=request, **form.cleaned_data)
+        return _("保存しました。")
+    if action in issue_services.STEPS:
+        issue_services.do_step(
+            issue, action, actor=request.user, note=request.POST.get("note", ""), request=request
+        )
+        return {
+            "submit": _("確認を依頼しました。"),
+            "return": _("差し戻しました。"),
+            "approve": _("承認しました。"),
+        }[action]
+    if action == "send":
+        count = issue_services.do_start_sending(issue, actor=request.user, request=request)
+        transaction.on_commit(lambda: send_issue.enqueue(issue.pk))
+        return _("%(n)d人への送信を始めました。送信は1分あたり%(r)d通ずつ進みます。") % {
+            "n": count,
+            "r": issue.mailing_list.rate_per_minute,
+        }
+    raise ValidationError(_("操作を選んでください。"))
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SECRETARIAT)
+def issue_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    issue: Issue = get_object_or_404(
+        Issue.objects.select_related("mailing_list", "editor", "approved_by"), uuid=uuid
+    )
+    if request.method == "POST":
+        try:
+            messages.success(request, _issue_action(request, issue))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        return redirect(request.path)
+    failed = issue.deliveries.filter(mail__state="failed").select_related("subscriber", "mail")[:200]
+    return render(
+        request,
+        "mailings/staff/issue.html",
+        {
+            "issue": issue,
+            "list": issue.mailing_list,
+            "form": IssueForm(instance=issue),
+            "progress": issue_services.progress(issue),
+            "failed": list(failed),
+            "preview": issue_services.body_text(
+                issue, unsubscribe="（配信停止のURL）", preferences="（配信設定のURL）"
+            ),
+            "recipients": Subscriber.objects.filter(
+                mailing_list=issue.mailing_list, status="confirmed"
+            ).count(),
+        },
+    )
+
+
+@role_required(*SECRETARIAT)
+def subscribers_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+    mailing_list = get_object_or_404(MailingList, uuid=uuid)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{mailing_list.slug}-subscribers.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["メールアドレス", "お名前", "所属団体", "状態", "登録方法", "同意日時", "同意した内容"])
+    for s in Subscriber.objects.filter(mailing_list=mailing_list).order_by("created_at"):
+        consented = timezone.localtime(s.consented_at).strftime("%Y-%m-%d %H:%M") if s.consented_at else ""
+        row = [
+            s.email,
+            s.name,
+            s.organisation,
+            s.get_status_display(),
+            s.get_source_display(),
+            consented,
+            s.consent_text,
+        ]
+        writer.writerow(["'" + v if v and v[0] in "=+-@" else v for v in row])
+    log_action("mailings.export", actor=request.user, obj=mailing_list, request=request)
+    return response
