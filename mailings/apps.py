@@ -7,10 +7,16 @@ class MailingsConfig(AppConfig):
     verbose_name = "メールマガジン"
 
     def ready(self) -> None:
+        from accounts import permissions
         from platforms import staffnav
 
+        permissions.register({"mailings.manage": permissions.SECRETARIAT})
         staffnav.register(
             staffnav.NavItem(
-                "events", _("メールマガジン"), "mailings:staff_index", order=30, active=("mailings:staff_", "mailings:subscribers_csv")
+                "events",
+                _("メールマガジン"),
+                "mailings:staff_index",
+                order=30,
+                active=("mailings:staff_", "mailings:subscribers_csv"),
             ),
         )

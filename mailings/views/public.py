@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import PlatformRequest
 from mailings.forms.subscriptions import PreferencesForm, SubscribeForm
 from mailings.models import Issue, MailingList, Subscriber
 from mailings.services import subscriptions as services
@@ -20,13 +21,13 @@ def _list(slug: str) -> MailingList:
 
 
 @require_GET
-def index(request: HttpRequest, platform_slug: str) -> HttpResponse:
+def index(request: PlatformRequest) -> HttpResponse:
     lists = list(MailingList.objects.filter(is_public=True))
     return render(request, "mailings/public/index.html", {"lists": lists})
 
 
 @require_http_methods(["GET", "POST"])
-def list_page(request: HttpRequest, platform_slug: str, list_slug: str) -> HttpResponse:
+def list_page(request: PlatformRequest, list_slug: str) -> HttpResponse:
     """The list's page: what it is, the form to subscribe (public lists), the back numbers."""
     mailing_list = _list(list_slug)
     form = SubscribeForm(request.POST or None)
@@ -62,7 +63,7 @@ def list_page(request: HttpRequest, platform_slug: str, list_slug: str) -> HttpR
 
 
 @require_GET
-def archive_issue(request: HttpRequest, platform_slug: str, list_slug: str, number: int) -> HttpResponse:
+def archive_issue(request: PlatformRequest, list_slug: str, number: int) -> HttpResponse:
     mailing_list = _list(list_slug)
     if not mailing_list.archive_public:
         raise Http404("archive")
@@ -75,7 +76,7 @@ def _subscriber(uuid: UUID) -> Subscriber:
 
 
 @require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, platform_slug: str, uuid: UUID, token: str) -> HttpResponse:
+def confirm(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
     """GET shows a button (mail scanners open links), POST confirms."""
     subscriber = _subscriber(uuid)
     state = services.confirm_token_state(subscriber, token)
@@ -103,7 +104,7 @@ def confirm(request: HttpRequest, platform_slug: str, uuid: UUID, token: str) ->
 
 @csrf_exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click"; the signed link authenticates
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, platform_slug: str, uuid: UUID, token: str) -> HttpResponse:
+def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
     subscriber = _subscriber(uuid)
     if not services.manage_token_matches(subscriber, token):
         raise Http404("token")
@@ -126,7 +127,7 @@ def unsubscribe(request: HttpRequest, platform_slug: str, uuid: UUID, token: str
 
 
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest, platform_slug: str, uuid: UUID, token: str) -> HttpResponse:
+def preferences(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
     subscriber = _subscriber(uuid)
     if not services.manage_token_matches(subscriber, token):
         raise Http404("token")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,30 +15,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import SECRETARIAT, role_required
+from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from audit.services import log_action
 from mailings.forms.subscriptions import EditorForm, ImportForm, IssueForm, MailingListForm
 from mailings.models import Editor, Issue, MailingList, Subscriber
 from mailings.services import issues as issue_services
 from mailings.services import subscriptions as sub_services
 from mailings.tasks import send_issue
+from tsunagari.lib.downloads import CSV, attachment_response
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
-def list_index(request: HttpRequest, platform_slug: str) -> HttpResponse:
+@permission_required("mailings.manage")
+def list_index(request: StaffRequest) -> HttpResponse:
     form = MailingListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 mailing_list = form.save(commit=False)
-                mailing_list.platform = request.platform  # type: ignore[attr-defined]
+                mailing_list.platform = request.platform
                 mailing_list.save()
                 log_action("mailings.list_create", actor=request.user, obj=mailing_list, request=request)
         except IntegrityError:
             form.add_error("slug", _("このURL名は既に使われています。"))
         else:
-            return redirect("mailings:staff_list", platform_slug, mailing_list.uuid)
+            return redirect("mailings:staff_list", request.platform.slug, mailing_list.uuid)
     lists = list(MailingList.objects.all())
     return render(request, "mailings/staff/index.html", {"lists": lists, "form": form})
 
@@ -68,10 +71,10 @@ def _import(mailing_list: MailingList, text: str, request: HttpRequest) -> tuple
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
-def list_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+@permission_required("mailings.manage")
+def list_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     mailing_list = get_object_or_404(MailingList, uuid=uuid)
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     editor_form = EditorForm(
         request.POST if request.POST.get("action") == "editor" else None, platform=platform
     )
@@ -111,8 +114,8 @@ def list_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
-def issue_create(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+@permission_required("mailings.manage")
+def issue_create(request: StaffRequest, uuid: UUID) -> HttpResponse:
     mailing_list = get_object_or_404(MailingList, uuid=uuid)
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +127,7 @@ def issue_create(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
             form.add_error(None, error.messages[0])
         else:
             messages.success(request, _("第%(n)d号の下書きを作りました。") % {"n": issue.number})
-            return redirect("mailings:staff_issue", platform_slug, issue.uuid)
+            return redirect("mailings:staff_issue", request.platform.slug, issue.uuid)
     return render(
         request,
         "mailings/staff/issue_form.html",
@@ -160,8 +163,8 @@ def _issue_action(request: HttpRequest, issue: Issue) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
-def issue_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+@permission_required("mailings.manage")
+def issue_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     issue: Issue = get_object_or_404(
         Issue.objects.select_related("mailing_list", "editor", "approved_by"), uuid=uuid
     )
@@ -191,13 +194,12 @@ def issue_detail(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpRe
     )
 
 
-@role_required(*SECRETARIAT)
-def subscribers_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> HttpResponse:
+@permission_required("mailings.manage")
+def subscribers_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     mailing_list = get_object_or_404(MailingList, uuid=uuid)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{mailing_list.slug}-subscribers.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel reads UTF-8 only with the BOM
+    writer = csv.writer(buffer)
     writer.writerow(["メールアドレス", "お名前", "所属団体", "状態", "登録方法", "同意日時", "同意した内容"])
     for s in Subscriber.objects.filter(mailing_list=mailing_list).order_by("created_at"):
         consented = timezone.localtime(s.consented_at).strftime("%Y-%m-%d %H:%M") if s.consented_at else ""
@@ -211,5 +213,6 @@ def subscribers_csv(request: HttpRequest, platform_slug: str, uuid: UUID) -> Htt
             s.consent_text,
         ]
         writer.writerow(["'" + v if v and v[0] in "=+-@" else v for v in row])
+    response = attachment_response(buffer.getvalue(), f"{mailing_list.name}-購読者.csv", CSV, private=True)
     log_action("mailings.export", actor=request.user, obj=mailing_list, request=request)
     return response
