@@ -392,19 +392,35 @@ def _contains_run(forms: list[str], starts: dict[str, list[int]], run: tuple[str
     return any(tuple(forms[i : i + n]) == run for i in starts[run[0]])
 
 
-def _written_at_boundaries(reading: str, boundaries: set[int], folded_word: str) -> bool:
-    """Whether ``folded_word`` is in ``reading`` (folded: kana, blanks and marks) starting and
-    ending where Sudachi cut words: ブロン in ﾌﾞﾛﾝを, ぶ ろ ん, but not in ブロンドの髪."""
+@dataclass(frozen=True)
+class _Written:
+    """A reading as written, folded for platform words, with where Sudachi cut its words."""
+
+    compact: str  # hiragana, letters and digits only
+    index: list[int]  # position in the reading of each character of ``compact``
+    boundaries: set[int]
+    folded: str  # fallback when folding changed the length (offsets unusable)
+
+
+def _written(reading: str, boundaries: set[int]) -> _Written:
     hiragana = jaconv.kata2hira(reading)
-    if len(hiragana) != len(reading):  # folding must keep offsets; otherwise any occurrence counts
-        return folded_word in fold(reading)
+    if len(hiragana) != len(reading):
+        return _Written("", [], set(), fold(reading))
     index = [i for i, char in enumerate(hiragana) if not _NOT_LETTER.fullmatch(char)]
-    compact = "".join(hiragana[i] for i in index)
-    at = compact.find(folded_word)
+    return _Written("".join(hiragana[i] for i in index), index, boundaries, "")
+
+
+def _written_at_boundaries(written: _Written, folded_word: str) -> bool:
+    """Whether ``folded_word`` is in the reading (folded: kana, blanks and marks) starting and
+    ending where Sudachi cut words: ブロン in ﾌﾞﾛﾝを, ぶ ろ ん, but not in ブロンドの髪."""
+    if written.folded:
+        return folded_word in written.folded
+    at = written.compact.find(folded_word)
     while at >= 0:
-        if index[at] in boundaries and index[at + len(folded_word) - 1] + 1 in boundaries:
+        start, end = written.index[at], written.index[at + len(folded_word) - 1] + 1
+        if start in written.boundaries and end in written.boundaries:
             return True
-        at = compact.find(folded_word, at + 1)
+        at = written.compact.find(folded_word, at + 1)
     return False
 
 
@@ -416,7 +432,7 @@ def recognise_text(text: str, extra: Iterable[PlatformWord] = ()) -> list[Match]
     seen: set[str] = set()
     all_forms: list[str] = []
     extra = list(extra)
-    cuts: list[tuple[str, set[int]]] = []
+    cuts: list[_Written] = []
     for reading, as_written in readings(text):
         boundaries: set[int] = set()
         for words in sentences(reading):
@@ -428,8 +444,8 @@ def recognise_text(text: str, extra: Iterable[PlatformWord] = ()) -> list[Match]
                 if match.rule not in seen:
                     seen.add(match.rule)
                     matches.append(match)
-        if as_written:
-            cuts.append((reading, boundaries))
+        if as_written and extra:
+            cuts.append(_written(reading, boundaries))
     # A phrase inside another one found by a second rule is shown once (楽になりたい in
     # もう楽になりたい).
     matches = [m for m in matches if not any(m.text in o.text and m.text != o.text for o in matches)]
@@ -439,7 +455,7 @@ def recognise_text(text: str, extra: Iterable[PlatformWord] = ()) -> list[Match]
             starts.setdefault(form, []).append(i)
         for word in extra:
             if (word.forms and word.forms[0] in starts and _contains_run(all_forms, starts, word.forms)) or (
-                word.folded and any(_written_at_boundaries(r, b, word.folded) for r, b in cuts)
+                word.folded and any(_written_at_boundaries(written, word.folded) for written in cuts)
             ):
                 matches.append(Match(PLATFORM, word.word, f"platform:{word.folded}"))
     return matches
