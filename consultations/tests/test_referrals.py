@@ -274,6 +274,29 @@ class ReferralTestCase(BaseTestCase):
         self.as_user(self.users[Role.SECRETARIAT_STAFF])
         self.assertContains(self.client.get(url), note)
 
+    def test_it_pages_the_referral_list_50_at_a_time_keeping_the_filter(self) -> None:
+        consent = make_consent(self.conversation, self.member_org)
+        today = timezone.localdate()
+        with scopes_disabled():
+            Referral.objects.bulk_create(
+                Referral(
+                    platform=self.platform,
+                    conversation=self.conversation,
+                    consent=consent,
+                    receiver_member=self.member_org,
+                    status=ReferralStatus.REQUESTED,
+                    sent_to_receiver_at=timezone.now(),
+                    due_on=today - datetime.timedelta(days=1 + i % 3),
+                )
+                for i in range(120)
+            )
+        first = self.client.get(self.url("consultations:referrals"), {"show": "overdue"})
+        self.assertEqual(len(first.context["referrals"]), 50)
+        self.assertContains(first, "1 / 3")
+        self.assertContains(first, "?show=overdue&amp;page=2")
+        last = self.client.get(self.url("consultations:referrals"), {"show": "overdue", "page": 3})
+        self.assertEqual(len(last.context["referrals"]), 20)
+
     def test_it_lets_the_secretariat_answer_for_a_city_division(self) -> None:
         make_consent(self.conversation, city_divisions=True)
         page = self.client.get(self.url("consultations:referral_new", self.conversation.uuid))

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,9 +54,8 @@ def case_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @require_GET
 @role_required(*CASE_ROLES)
 def case_list(request: StaffRequest) -> HttpResponse:
-    return render(
-        request, "consultations/staff/case_list.html", {"cases": services.cases_visible_to(request)[:300]}
-    )
+    page = Paginator(services.cases_visible_to(request), 50).get_page(request.GET.get("page"))
+    return render(request, "consultations/staff/case_list.html", {"cases": page.object_list, "page": page})
 
 
 def _plan(view: services.CaseView, form: Any, request: HttpRequest) -> str:

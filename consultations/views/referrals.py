@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +34,8 @@ from consultations.models import CaseworkSettings, Consent, Conversation, Referr
 from consultations.services import referrals as services
 from consultations.services.inbox import INBOX_ROLES, record_of
 from consultations.services.privacy import read_conversation
+
+PAGE_SIZE = 50
 
 REFERRAL_ROLES = (*INBOX_ROLES, Role.MEMBER_STAFF)
 
@@ -91,9 +94,9 @@ def referral_list(request: StaffRequest) -> HttpResponse:
         referrals = referrals.open()
     elif show == "overdue":
         referrals = referrals.overdue()
-    return render(
-        request, "consultations/staff/referral_list.html", {"referrals": referrals[:300], "show": show}
-    )
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"referrals": page.object_list, "page": page, "show": show}
+    return render(request, "consultations/staff/referral_list.html", context)
 
 
 def _forward(referral: Referral, form: Any, request: HttpRequest) -> str:
