@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from platforms.models import Platform, platform_manager
 from tsunagari.lib.phone import validate_phone
+from tsunagari.lib.review import ReviewedChange
 from tsunagari.lib.text import normalise_name
 
 
@@ -272,7 +273,7 @@ class Application(OrganisationDetails):
         return self.name
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(ReviewedChange):
     """変更届: proposed new values for a member's details, reviewed by the secretariat."""
 
     class Status(models.TextChoices):
@@ -285,19 +286,7 @@ class ChangeRequest(models.Model):
     organisation = models.ForeignKey(
         MemberOrganisation, on_delete=models.CASCADE, related_name="change_requests"
     )
-    changes = models.JSONField(_("変更内容"), default=dict)
-    # The values the changed fields had when the request was submitted (to spot later edits).
-    previous = models.JSONField(_("提出時の値"), default=dict, blank=True)
     status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    submitted_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(_("理由"), blank=True)
 
     objects = platform_manager()
 

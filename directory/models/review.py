@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models.hsds import Service
 from platforms.models import Platform, platform_manager
+from tsunagari.lib.review import ReviewedChange
 
 
-class ServiceChange(models.Model):
+class ServiceChange(ReviewedChange):
     """A member organisation's proposed edit of one of its services, reviewed by the secretariat."""
 
     class Status(models.TextChoices):
@@ -23,18 +24,7 @@ class ServiceChange(models.Model):
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="changes")
-    changes = models.JSONField(_("変更内容"), default=dict)
-    previous = models.JSONField(_("提出時の値"), default=dict, blank=True)
     status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    submitted_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(_("理由"), blank=True)
 
     objects = platform_manager()
 

@@ -39,6 +39,7 @@ from directory.models import (
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib import mail
+from tsunagari.lib.review import pending_for_decision
 
 # Fields of the staff form, in display order. Pseudo-fields: terms (shared term codes),
 # phone (the main number), hours (displayed hours), byday/opens_at/closes_at (weekly rule).
@@ -527,9 +528,7 @@ def do_create_member_service(
 
 @transaction.atomic
 def do_approve_change(change: ServiceChange, *, request: Any) -> None:
-    change = ServiceChange.objects.select_for_update().get(pk=change.pk)
-    if change.status != ServiceChange.Status.PENDING:
-        raise ValidationError(_("この変更申請は処理済みです。"))
+    change = pending_for_decision(change, _("この変更申請は処理済みです。"))
     service = change.service
     previous = current_values(service) if change.previous else {}
     is_new = not change.previous and not service.is_published
@@ -545,10 +544,7 @@ def do_approve_change(change: ServiceChange, *, request: Any) -> None:
         by=by,
         user=change.submitted_by,
     )
-    change.status = ServiceChange.Status.APPROVED
-    change.decided_by = request.user
-    change.decided_at = timezone.now()
-    change.save()
+    change.decide(ServiceChange.Status.APPROVED, by=request.user)
     log_action(
         "directory.change_approved", obj=change, request=request, data={"fields": sorted(change.changes)}
     )
@@ -557,16 +553,10 @@ def do_approve_change(change: ServiceChange, *, request: Any) -> None:
 
 @transaction.atomic
 def do_reject_change(change: ServiceChange, reason: str, *, request: Any) -> None:
-    change = ServiceChange.objects.select_for_update().get(pk=change.pk)
-    if change.status != ServiceChange.Status.PENDING:
-        raise ValidationError(_("この変更申請は処理済みです。"))
+    change = pending_for_decision(change, _("この変更申請は処理済みです。"))
     if not reason.strip():
         raise ValidationError(_("差し戻す理由を書いてください。"))
-    change.status = ServiceChange.Status.REJECTED
-    change.decision_reason = reason
-    change.decided_by = request.user
-    change.decided_at = timezone.now()
-    change.save()
+    change.decide(ServiceChange.Status.REJECTED, by=request.user, reason=reason)
     log_action("directory.change_rejected", obj=change, request=request)
     mail_change(change, "rejected")
 

@@ -35,6 +35,7 @@ from partnership.models import (
 from partnership.queries import CHANGEABLE_FIELDS, add_years, field_label, open_expulsion
 from platforms.models import Platform
 from tsunagari.lib import mail
+from tsunagari.lib.review import pending_for_decision
 
 # ---------------------------------------------------------------------------
 # Helpers
@@ -219,19 +220,14 @@ def _apply_values(member: MemberOrganisation, changes: dict[str, Any]) -> list[A
 
 @transaction.atomic
 def do_apply_change(change: ChangeRequest, *, request: HttpRequest) -> None:
-    change = _locked(ChangeRequest, change)
-    if change.status != ChangeRequest.Status.PENDING:
-        raise ValidationError(_("この変更届は既に処理されています。"))
+    change = pending_for_decision(change, _("この変更届は既に処理されています。"))
     member = _locked(MemberOrganisation, change.organisation)
     _require_active(member)
     activity_fields = _apply_values(member, change.changes)
     member.save()
     if activity_fields is not None:
         member.fields.set(activity_fields)
-    change.status = ChangeRequest.Status.APPLIED
-    change.decided_by = _actor(request)
-    change.decided_at = timezone.now()
-    change.save(update_fields=["status", "decided_by", "decided_at"])
+    change.decide(ChangeRequest.Status.APPLIED, by=_actor(request))
     log_action(
         "change_request.applied",
         actor=_actor(request),
@@ -244,14 +240,8 @@ def do_apply_change(change: ChangeRequest, *, request: HttpRequest) -> None:
 
 @transaction.atomic
 def do_return_change(change: ChangeRequest, reason: str, *, request: HttpRequest) -> None:
-    change = _locked(ChangeRequest, change)
-    if change.status != ChangeRequest.Status.PENDING:
-        raise ValidationError(_("この変更届は既に処理されています。"))
-    change.status = ChangeRequest.Status.REJECTED
-    change.decision_reason = reason
-    change.decided_by = _actor(request)
-    change.decided_at = timezone.now()
-    change.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    change = pending_for_decision(change, _("この変更届は既に処理されています。"))
+    change.decide(ChangeRequest.Status.REJECTED, by=_actor(request), reason=reason)
     log_action("change_request.returned", actor=_actor(request), obj=change, request=request)
     _mail(change.organisation, "change_returned", {"change": change, "fields": _field_labels(change.changes)})
 
