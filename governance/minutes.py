@@ -6,30 +6,15 @@ finish minutes in Word. Dates are printed in 和暦 as the seeds' minutes are.
 
 from __future__ import annotations
 
-import datetime
 import io
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from governance.models import AgendaItem, Meeting, Minutes, Response, Seat
 from governance.queries import meeting_items, responses_by_seat, seats_on
-
-ERAS = (
-    (datetime.date(2019, 5, 1), "令和"),
-    (datetime.date(1989, 1, 8), "平成"),
-    (datetime.date(1926, 12, 25), "昭和"),
-)
-
-
-def wareki(day: datetime.date) -> str:
-    """令和5年2月27日 (元年 for the first year). Local until tsunagari.lib.jpcalendar lands."""
-    for start, name in ERAS:
-        if day >= start:
-            year = day.year - start.year + 1
-            return f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
-    return f"{day.year}年{day.month}月{day.day}日"
+from tsunagari.lib.jpcalendar import wareki_date
+from tsunagari.lib.pdf import template_to_pdf
 
 
 def record(meeting: Meeting) -> dict[str, Any]:
@@ -53,7 +38,7 @@ def record(meeting: Meeting) -> dict[str, Any]:
     items = meeting_items(meeting)
     return {
         "meeting": meeting,
-        "date": wareki(meeting.day),
+        "date": wareki_date(meeting.day),
         "time": timezone.localtime(meeting.starts_at).strftime("%H:%M"),
         "attended": attended,
         "delegated": delegated,
@@ -112,19 +97,16 @@ def draft_text(meeting: Meeting) -> str:
 
 
 def pdf(minutes: Minutes) -> bytes:
-    """The minutes for signature, A4 (WeasyPrint; local until tsunagari.lib.pdf lands)."""
-    from weasyprint import HTML  # loading WeasyPrint costs ~0.5 s; only when printing
-
+    """The minutes for signature, A4 (tsunagari.lib.pdf)."""
     context = {
         "minutes": minutes,
         "meeting": minutes.meeting,
         "platform": minutes.platform,
-        "date": wareki(minutes.meeting.day),
+        "date": wareki_date(minutes.meeting.day),
         "signers": [s.strip() for s in minutes.signers.replace(",", "、").split("、") if s.strip()],
         "paragraphs": minutes.text.split("\n"),
     }
-    html = render_to_string("governance/print/minutes.html", context)
-    return HTML(string=html).write_pdf(pdf_tags=True)  # type: ignore[no-any-return]
+    return template_to_pdf("governance/print/minutes.html", context)
 
 
 def docx(minutes: Minutes) -> bytes:
@@ -141,7 +123,7 @@ def docx(minutes: Minutes) -> bytes:
         document.add_paragraph(line)
     document.add_paragraph("")
     document.add_paragraph("上記のとおり相違ないことを証するため、ここに署名する。")
-    document.add_paragraph(wareki(minutes.meeting.day))
+    document.add_paragraph(wareki_date(minutes.meeting.day))
     for signer in [s.strip() for s in minutes.signers.replace(",", "、").split("、") if s.strip()] or [
         "",
         "",

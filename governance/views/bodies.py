@@ -19,7 +19,8 @@ from governance import queries, rules
 from governance.forms.pages import ArticleAmendForm, BodyForm, EndSeatForm, RulesForm, SeatForm
 from governance.models import Article, Body, Bylaws, Seat
 from governance.services import bodies as services
-from governance.views.common import EDITORS, READERS, attempt, download
+from governance.views.common import EDITORS, READERS, attempt
+from tsunagari.lib.downloads import attachment_response
 
 
 def _body(uuid: UUID) -> Body:
@@ -172,7 +173,7 @@ def seats_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
                 seat.end_reason,
             ]
         )
-    return download(out.getvalue().encode(), f"{body.name}_構成員.csv", "text/csv; charset=utf-8")
+    return attachment_response(out.getvalue().encode(), f"{body.name}_構成員.csv", "text/csv; charset=utf-8")
 
 
 @require_GET
@@ -200,7 +201,7 @@ def decisions_csv(request: StaffRequest) -> HttpResponse:
     )
     for row in queries.decision_rows():
         writer.writerow(row)
-    return download(out.getvalue().encode(), "議決一覧.csv", "text/csv; charset=utf-8")
+    return attachment_response(out.getvalue().encode(), "議決一覧.csv", "text/csv; charset=utf-8")
 
 
 @require_GET

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER
 
@@ -26,10 +25,3 @@ def attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> bool
         return False
     messages.success(request, success)
     return True
-
-
-def download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
-    return response

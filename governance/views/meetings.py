@@ -29,7 +29,8 @@ from governance.models import AgendaItem, ItemKind, Meeting, Minutes, Response, 
 from governance.services import meetings as services
 from governance.services import records
 from governance.views.bodies import _body, _require_editor
-from governance.views.common import EDITORS, READERS, attempt, download
+from governance.views.common import EDITORS, READERS, attempt
+from tsunagari.lib.downloads import attachment_response
 
 
 def _meeting(uuid: UUID) -> Meeting:
@@ -329,7 +330,7 @@ def minutes_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     name = f"{minutes.meeting.body.name}_第{minutes.meeting.number}回_議事録.pdf"
-    return download(printing.pdf(minutes), name, "application/pdf", inline=True)
+    return attachment_response(printing.pdf(minutes), name, "application/pdf", inline=True)
 
 
 @role_required(*READERS)
@@ -338,7 +339,7 @@ def minutes_docx(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     name = f"{minutes.meeting.body.name}_第{minutes.meeting.number}回_議事録.docx"
-    return download(
+    return attachment_response(
         printing.docx(minutes),
         name,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -17,7 +17,8 @@ from governance.forms.pages import ResponseForm
 from governance.models import AgendaItem, Meeting, Response, WrittenResolution
 from governance.services import meetings as services
 from governance.services.common import RESPONSE_SALT, unsign
-from governance.views.common import attempt, download
+from governance.views.common import attempt
+from tsunagari.lib.downloads import attachment_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,4 +86,4 @@ def archive(request: PlatformRequest) -> HttpResponse:
 def archive_pdf(request: PlatformRequest, uuid: UUID) -> HttpResponse:
     minutes = get_object_or_404(queries.public_minutes(), meeting__uuid=uuid)
     name = f"{minutes.meeting.body.name}_第{minutes.meeting.number}回_議事録.pdf"
-    return download(printing.pdf(minutes), name, "application/pdf", inline=True)
+    return attachment_response(printing.pdf(minutes), name, "application/pdf", inline=True)
