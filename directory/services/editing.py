@@ -480,6 +480,29 @@ def do_create_service(
     return service
 
 
+def pending_change(service: Service) -> ServiceChange | None:
+    """The proposal of this service the secretariat has not decided yet (at most one)."""
+    return (
+        ServiceChange.objects.filter(service=service, status=ServiceChange.Status.PENDING)
+        .select_related("submitted_by")
+        .first()
+    )
+
+
+def returned_change(service: Service) -> ServiceChange | None:
+    """The member's last proposal when it was sent back (差戻し) and nothing was proposed since."""
+    last = ServiceChange.objects.filter(service=service).order_by("-submitted_at", "-pk").first()
+    return last if last is not None and last.status == ServiceChange.Status.REJECTED else None
+
+
+def proposal_values(service: Service, returned: ServiceChange | None) -> dict[str, Any]:
+    """The form's starting values: the service as it is, with a returned proposal's values on top."""
+    values = current_values(service)
+    if returned is not None:
+        values.update(returned.changes)
+    return values
+
+
 @transaction.atomic
 def do_propose_change(service: Service, values: dict[str, Any], *, request: Any) -> ServiceChange:
     """A member's proposal; refused while another proposal for the service is pending."""

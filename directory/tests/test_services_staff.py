@@ -144,6 +144,31 @@ class StaffDirectoryTestCase(BaseTestCase):
             self.assertIn("承認されました", inbox[3]["Subject"])
             self.assertIn("居場所カフェ", body_of(inbox[3]))
 
+    def test_it_tells_a_member_of_a_pending_change_before_the_form_and_reopens_a_returned_one_filled_in(
+        self,
+    ) -> None:
+        member_staff = self.users[Role.MEMBER_STAFF]
+        self.login(member_staff)
+        self.client.post(self.url_of("service_edit", self.own.uuid), {**FORM, "name": "居場所カフェ"})
+        detail = self.client.get(self.url_of("service", self.own.uuid))
+        self.assertContains(detail, "確認待ちの変更申請があります")
+        self.assertNotContains(detail, "変更を申請する</a>")
+        form_page = self.client.get(self.url_of("service_edit", self.own.uuid))
+        self.assertContains(form_page, "確認が終わるまで、新しい変更は申請できません")
+        self.assertNotContains(form_page, '<form method="post" novalidate>')
+        with scopes_disabled():
+            change = ServiceChange.objects.get(service=self.own, status=ServiceChange.Status.PENDING)
+        self.login(self.admin)
+        self.client.post(
+            self.url_of("change", change.uuid), {"action": "reject", "reason": "正式名で書いてください"}
+        )
+        self.login(member_staff)
+        again = self.client.get(self.url_of("service_edit", self.own.uuid))
+        self.assertContains(again, "前回の申請は差し戻されました")
+        self.assertContains(again, "正式名で書いてください")
+        self.assertEqual(again.context["form"].initial["name"], "居場所カフェ")  # the proposal, not retyped
+        self.assertContains(again, 'value="居場所カフェ"')
+
     def test_it_returns_a_proposal_only_with_a_reason(self) -> None:
         with scopes_disabled():
             change = ServiceChange.objects.create(

@@ -80,6 +80,7 @@ def service_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         ),
         "changes": service.changes.select_related("submitted_by")[:10],
         "can_edit": editing.can_edit(request.role, service),  # type: ignore[attr-defined]
+        "pending": editing.pending_change(service),
     }
     return render(request, "directory/services/service_detail.html", context)
 
@@ -91,9 +92,15 @@ def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if not editing.can_edit(request.role, service):  # type: ignore[attr-defined]
         raise PermissionDenied
     secretariat = request.role.is_secretariat  # type: ignore[attr-defined]
+    pending = None if secretariat else editing.pending_change(service)
+    if pending is not None:  # say so before the long form, not after it is submitted
+        return render(
+            request, "directory/services/service_pending.html", {"service": service, "pending": pending}
+        )
+    returned = None if secretariat else editing.returned_change(service)
     form = ServiceForm(
         request.POST or None,
-        initial=editing.current_values(service),
+        initial=editing.proposal_values(service, returned),
         secretariat=secretariat,
         shared=editing.shared_places(service),
     )
@@ -108,7 +115,8 @@ def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
             return redirect("directory:service", request.platform.slug, service.uuid)
         except ValidationError as error:
             form.add_error(None, error)
-    return render(request, "directory/services/service_form.html", {"form": form, "service": service})
+    context = {"form": form, "service": service, "returned": returned}
+    return render(request, "directory/services/service_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
