@@ -7,9 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "アカウント"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401
-        from platforms import staffnav
+        from accounts import permissions, signals  # noqa: F401  (signals: sign-in audit entries)
+        from accounts.audit_home import audit_home
+        from accounts.capabilities import CAPABILITIES
+        from platforms import homes, staffnav
 
+        permissions.register(CAPABILITIES)
         staffnav.register(
             staffnav.NavItem(
                 "admin",
@@ -17,5 +20,10 @@ class AccountsConfig(AppConfig):
                 "accounts:staff_users",
                 order=10,
                 active=("accounts:staff_role",),
-            )
+            ),
+            # The audit log's and the outbox's entries and home block: audit sits below platforms,
+            # whose menu and homes these are, so accounts registers them.
+            staffnav.NavItem("admin", _("監査ログ"), "audit:list", order=20),
+            staffnav.NavItem("admin", _("送信メール"), "audit:mail_list", order=30, active=("audit:mail_",)),
         )
+        homes.register("audit", audit_home)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
@@ -22,14 +23,15 @@ def role_required(*kinds: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:  # type: ignore[no-untyped-def]
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             role = getattr(request, "role", None)
             if role is None or role.kind not in allowed:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.allowed_roles = frozenset(allowed)  # type: ignore[attr-defined]
-        return wrapper
+        guarded: Any = wrapper
+        guarded.allowed_roles = frozenset(allowed)
+        return guarded
 
     return decorator
 

@@ -51,7 +51,7 @@ class StaffPasswordResetForm(PasswordResetForm):
     platform: Any = None
     kind = "account.password_reset"
 
-    def send_mail(  # type: ignore[override]
+    def send_mail(
         self,
         subject_template_name: str,
         email_template_name: str,
@@ -71,7 +71,7 @@ class StaffPasswordResetForm(PasswordResetForm):
             sensitive=True,
         )
 
-    def get_users(self, email: str):  # type: ignore[no-untyped-def, override]
+    def get_users(self, email: str):
         from accounts.models import User
 
         return User.objects.filter(email__iexact=email.strip(), is_active=True)

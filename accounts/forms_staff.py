@@ -1,27 +1,35 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from partnership.models import MemberOrganisation
 from platforms.models import Platform
+
+
+def _active_members(platform: Platform) -> Any:
+    """The platform's active member organisations, reached through ``Role.organisation``
+    (partnership sits above accounts, so accounts does not import it)."""
+    model: Any = Role._meta.get_field("organisation").related_model
+    return model.objects.active().filter(platform=platform)
 
 
 class _RoleFields(forms.Form):
     kind = forms.ChoiceField(label=_("役割"), choices=Role.KINDS)
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("所属会員団体"),
-        queryset=MemberOrganisation.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("会員団体スタッフの場合に選択してください。"),
     )
 
-    def __init__(self, *args, platform: Platform, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, platform: Platform, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = MemberOrganisation.objects.active().filter(platform=platform)
+        field.queryset = _active_members(platform)
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("kind") == Role.MEMBER_STAFF and not data.get("organisation"):
             self.add_error("organisation", _("会員団体スタッフには所属団体を選んでください。"))
@@ -35,7 +43,7 @@ class GrantRoleForm(_RoleFields):
     name = forms.CharField(label=_("氏名"), max_length=80)
     field_order = ["email", "name", "kind", "organisation"]
 
-    def __init__(self, *args, platform: Platform, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, platform: Platform, **kwargs):
         self.platform = platform
         super().__init__(*args, platform=platform, **kwargs)
 
@@ -47,6 +55,6 @@ class GrantRoleForm(_RoleFields):
 
 
 class ChangeRoleForm(_RoleFields):
-    def __init__(self, *args, instance: Role, platform: Platform, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, instance: Role, platform: Platform, **kwargs):
         kwargs.setdefault("initial", {"kind": instance.kind, "organisation": instance.organisation})
         super().__init__(*args, platform=platform, **kwargs)

@@ -33,4 +33,4 @@ class PlatformRequest(HttpRequest):
 
 class StaffRequest(PlatformRequest):
     role: Role
-    user: User  # type: ignore[assignment]
+    user: User

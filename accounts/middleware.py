@@ -22,6 +22,7 @@ URLs still carry it): it reads ``request.platform`` (typed by ``accounts.http.Pl
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -39,7 +40,7 @@ View = Callable[..., HttpResponse]
 
 def resolves_own_platform(view: View) -> View:
     """Mark a public view that resolves ``platform_slug`` (404, scope) by itself."""
-    view.resolves_own_platform = True  # type: ignore[attr-defined]
+    _state(view).resolves_own_platform = True
     return view
 
 
@@ -48,9 +49,9 @@ class PlatformMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.platform = None  # type: ignore[attr-defined]
-        request.role = None  # type: ignore[attr-defined]
-        request.actor = Actor.from_request(request)  # type: ignore[attr-defined]
+        _state(request).platform = None
+        _state(request).role = None
+        _state(request).actor = Actor.from_request(request)
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -68,8 +69,8 @@ class PlatformMiddleware:
         platform = Platform.objects.filter(slug=slug).first()
         if platform is None:
             raise Http404("platform")
-        request.platform = platform  # type: ignore[attr-defined]
-        request.actor = Actor.from_request(request)  # type: ignore[attr-defined]
+        _state(request).platform = platform
+        _state(request).actor = Actor.from_request(request)
         with scope(platform=platform):
             if staff:
                 denied = self._check_staff(request, platform)
@@ -92,11 +93,17 @@ class PlatformMiddleware:
         role = Role.objects.filter(user=user, platform=platform).first()
         if role is None:
             raise Http404("platform")
-        request.role = role  # type: ignore[attr-defined]
-        request.actor = Actor.from_request(request)  # type: ignore[attr-defined]
-        if role.requires_2fa and not user.is_verified():  # type: ignore[attr-defined]
+        _state(request).role = role
+        _state(request).actor = Actor.from_request(request)
+        if role.requires_2fa and not _state(user).is_verified():  # django-otp's middleware adds it
             return redirect(f"{_otp_url()}?next={request.get_full_path()}")
         return None
+
+
+def _state(request: Any) -> Any:
+    """The request (or view) as the middleware writes it: it is here that ``platform``, ``role`` and
+    ``actor`` come into being (``accounts.http.PlatformRequest`` types them for the views)."""
+    return request
 
 
 def _otp_url() -> str:

@@ -19,20 +19,24 @@ and then asks by name:
 - templates: ``{% load permissions %}{% if actor|can:"directory.edit_service" %}``.
 
 An unknown codename is a programming error (``LookupError``), never a silent "no".
+The table and the checks themselves live in ``tsunagari.lib.permissions`` (re-exported here), so
+that platforms and audit, below accounts, can guard their pages too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 
 from accounts.models import Role, User
 from platforms.models import Platform
+from tsunagari.lib.client import client_ip
+from tsunagari.lib.permissions import allowed_kinds, can, capabilities, permission_required
+from tsunagari.lib.permissions import register as _register
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -50,42 +54,19 @@ __all__ = [
     "register",
 ]
 
-View = Callable[..., HttpResponseBase]
-
 ANY_STAFF: frozenset[str] = frozenset(kind for kind, _label in Role.KINDS)
 SECRETARIAT: frozenset[str] = frozenset({Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_STAFF})
 SECRETARIAT_ADMIN: frozenset[str] = frozenset({Role.SECRETARIAT_ADMIN})
 SECRETARIAT_OR_VIEWER: frozenset[str] = SECRETARIAT | {Role.VIEWER}
 
-_table: dict[str, frozenset[str]] = {}
-
 
 def register(granted: Mapping[str, Iterable[str]]) -> None:
-    """Add capabilities (codename -> role kinds). Registering a codename twice alike is harmless;
-    registering it again with other kinds is a configuration error."""
-    known = {kind for kind, _label in Role.KINDS}
+    """Add capabilities (codename -> role kinds); every kind must be one of ``Role.KINDS``."""
     for codename, kinds in granted.items():
-        if "." not in codename:
-            raise ImproperlyConfigured(f"capability {codename!r} must be 'app.codename'")
-        kinds = frozenset(kinds)
-        unknown = kinds - known
+        unknown = set(kinds) - ANY_STAFF
         if unknown:
             raise ImproperlyConfigured(f"capability {codename!r}: unknown role kinds {sorted(unknown)}")
-        if codename in _table and _table[codename] != kinds:
-            raise ImproperlyConfigured(f"capability {codename!r} registered twice with different roles")
-        _table[codename] = kinds
-
-
-def capabilities() -> dict[str, frozenset[str]]:
-    """A copy of the whole table (codename -> role kinds)."""
-    return dict(_table)
-
-
-def allowed_kinds(codename: str) -> frozenset[str]:
-    try:
-        return _table[codename]
-    except KeyError:
-        raise LookupError(f"unknown capability {codename!r} (not registered by any app)") from None
+    _register(granted)
 
 
 @dataclass(frozen=True)
@@ -99,6 +80,8 @@ class Actor:
     user: User | None
     role: Role | None
     platform: Platform | None
+    # Where the request came from, for the audit log (``audit.services.log_action(by=actor)``).
+    ip_address: str | None = None
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
@@ -107,6 +90,7 @@ class Actor:
             user=user if isinstance(user, User) else None,
             role=getattr(request, "role", None),
             platform=getattr(request, "platform", None),
+            ip_address=client_ip(request),
         )
 
     @classmethod
@@ -119,34 +103,3 @@ class Actor:
 
     def can(self, codename: str) -> bool:
         return can(self, codename)
-
-
-def can(actor_or_role: Actor | Role | str | None, codename: str) -> bool:
-    """May this actor (or role, or role kind) do ``codename``? Unknown codenames raise."""
-    kinds = allowed_kinds(codename)
-    if actor_or_role is None:
-        return False
-    if isinstance(actor_or_role, str):
-        return actor_or_role in kinds
-    role = actor_or_role.role if isinstance(actor_or_role, Actor) else actor_or_role
-    return role is not None and role.kind in kinds
-
-
-def permission_required(codename: str) -> Callable[[View], View]:
-    """Allow the view only to roles holding ``codename`` on the current platform (403 otherwise).
-
-    The platform middleware has already answered 404 to users with no role here. The wrapper
-    carries ``permission`` (the codename) for the URL x role matrix test.
-    """
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not can(getattr(request, "role", None), codename):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapper.permission = codename  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorator

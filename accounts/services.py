@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import StaffPasswordResetForm
 from accounts.models import Role, User
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
 from platforms.models import Platform
@@ -49,7 +50,7 @@ def do_grant_role(
     email: str,
     name: str,
     kind: str,
-    organisation=None,  # type: ignore[no-untyped-def]
+    organisation=None,
 ) -> tuple[Role, bool]:
     user = User.objects.filter(email=email.lower()).first()
     created = user is None
@@ -108,7 +109,7 @@ def _last_admin(role: Role) -> bool:
 
 
 @transaction.atomic
-def do_change_role(role: Role, cleaned: dict, *, request: HttpRequest) -> str | None:
+def do_change_role(role: Role, cleaned: dict, *, actor: Actor) -> str | None:
     """Change a role; returns an error message instead of leaving a platform without an admin."""
     if cleaned["kind"] != Role.SECRETARIAT_ADMIN and _last_admin(role):
         return _("最後の事務局（管理者）の役割は変更できません。先に別の管理者を追加してください。")
@@ -118,8 +119,7 @@ def do_change_role(role: Role, cleaned: dict, *, request: HttpRequest) -> str | 
     role.save()
     log_action(
         AuditEntry.ROLE_CHANGED,
-        actor=request.user,
-        request=request,
+        by=actor,
         obj=role,
         data={"email": role.user.email, "from": before, "to": role.kind},
     )
@@ -127,13 +127,12 @@ def do_change_role(role: Role, cleaned: dict, *, request: HttpRequest) -> str | 
 
 
 @transaction.atomic
-def do_revoke_role(role: Role, *, request: HttpRequest) -> str | None:
+def do_revoke_role(role: Role, *, actor: Actor) -> str | None:
     if _last_admin(role):
         return _("最後の事務局（管理者）の役割は削除できません。")
     log_action(
         AuditEntry.ROLE_REVOKED,
-        actor=request.user,
-        request=request,
+        by=actor,
         obj=role,
         data={"email": role.user.email, "kind": role.kind},
     )

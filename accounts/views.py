@@ -18,10 +18,10 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.decorators import SECRETARIAT_ADMIN, role_required
 from accounts.forms import EmailAuthenticationForm, TokenForm
 from accounts.http import StaffRequest
 from accounts.models import Role, User
+from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
 
@@ -40,7 +40,7 @@ class EmailLoginView(LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = False
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
         if user.requires_2fa:
@@ -111,18 +111,20 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    roles = request.user.roles.select_related("platform").order_by("platform__code")  # type: ignore[union-attr]
-    if roles.count() == 1:
-        return redirect("platforms:dashboard", roles.first().platform.slug)  # type: ignore[union-attr]
+    user = cast(User, request.user)  # login_required
+    roles = user.roles.select_related("platform").order_by("platform__code")
+    first = roles.first()
+    if first is not None and roles.count() == 1:
+        return redirect("platforms:dashboard", first.platform.slug)
     return render(request, "accounts/home.html", {"roles": roles})
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_ADMIN)
+@permission_required("accounts.manage_staff")
 def staff_users(request: StaffRequest) -> HttpResponse:
     from accounts.forms_staff import GrantRoleForm
 
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     form = GrantRoleForm(request.POST or None, platform=platform)
     if request.method == "POST" and form.is_valid():
         role, created = services.do_grant_role(platform=platform, request=request, **form.cleaned_data)
@@ -144,23 +146,23 @@ def staff_users(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_ADMIN)
+@permission_required("accounts.manage_staff")
 def staff_role(request: StaffRequest, role_uuid: str) -> HttpResponse:
     from accounts.forms_staff import ChangeRoleForm
 
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     target = get_object_or_404(Role.objects.select_related("user"), platform=platform, uuid=role_uuid)
     form = ChangeRoleForm(request.POST or None, instance=target, platform=platform)
     if request.method == "POST":
         if "revoke" in request.POST:
-            error = services.do_revoke_role(target, request=request)
+            error = services.do_revoke_role(target, actor=request.actor)
             if error:
                 messages.error(request, error)
                 return redirect("accounts:staff_role", platform.slug, target.uuid)
             messages.success(request, _("役割を削除しました。"))
             return redirect("accounts:staff_users", platform.slug)
         if form.is_valid():
-            error = services.do_change_role(target, form.cleaned_data, request=request)
+            error = services.do_change_role(target, form.cleaned_data, actor=request.actor)
             if error:
                 messages.error(request, error)
             else:

@@ -25,7 +25,7 @@ class AuditFilterForm(forms.Form):
         label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("終了日は開始日以降にしてください。"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.labels import action_label
-from platforms.models import Platform
+
+if TYPE_CHECKING:  # platforms sits above audit (it writes the log); the model is named by string
+    from platforms.models import Platform
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
@@ -36,7 +39,9 @@ class AuditEntry(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
-    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

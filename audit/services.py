@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models, transaction
 from django.http import HttpRequest
 
 from audit.models import AuditEntry
-from platforms.models import Platform
 from tsunagari.lib import mail
+from tsunagari.lib.client import client_ip
 from tsunagari.lib.outbox.models import OutboxMail
 
+if TYPE_CHECKING:  # platforms sits above audit (it writes the log)
+    from platforms.models import Platform
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+
+class Acting(Protocol):
+    """Who acts (``accounts.permissions.Actor``): the audit log reads these three."""
+
+    @property
+    def user(self) -> Any: ...
+    @property
+    def platform(self) -> Platform | None: ...
+    @property
+    def ip_address(self) -> str | None: ...
 
 
 def log_action(
@@ -28,8 +36,18 @@ def log_action(
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
     label: str = "",
+    by: Acting | None = None,
 ) -> AuditEntry:
-    """Record one audit entry. Never put message content or other sensitive text in ``data``."""
+    """Record one audit entry. Never put message content or other sensitive text in ``data``.
+
+    Services pass ``by=actor`` (an ``Actor``: user, platform, address); ``actor=``/``request=``
+    remain for callers that have not moved to actors yet.
+    """
+    ip_address = client_ip(request)
+    if by is not None:
+        actor = actor if actor is not None else by.user
+        platform = platform if platform is not None else by.platform
+        ip_address = ip_address or by.ip_address
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if platform is None and request is not None:
@@ -43,7 +61,7 @@ def log_action(
         object_id=str(getattr(obj, "uuid", None) or getattr(obj, "pk", "") or "") if obj else "",
         object_label=str(obj)[:255] if obj is not None else "",
         data=data or {},
-        ip_address=client_ip(request),
+        ip_address=ip_address,
     )
 
 

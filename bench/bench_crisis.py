@@ -70,7 +70,7 @@ def sudachi_only(text: str) -> int:
     return len(tokenizer().tokenize(normalise(text), SplitMode.C))
 
 
-def per_message(fn, messages: list[str], rounds: int = ROUNDS) -> float:  # type: ignore[no-untyped-def]
+def per_message(fn, messages: list[str], rounds: int = ROUNDS) -> float:
     """Median over rounds of the mean time per message, in microseconds."""
     samples = []
     for _ in range(rounds):

@@ -150,7 +150,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def generate(platforms: list) -> None:  # type: ignore[type-arg]
+def generate(platforms: list) -> None:
     from django.db import connection, transaction
     from django_scopes import scopes_disabled
 
@@ -210,7 +210,7 @@ def generate(platforms: list) -> None:  # type: ignore[type-arg]
     )
 
 
-def in_process(platforms: list) -> None:  # type: ignore[type-arg]
+def in_process(platforms: list) -> None:
     from django.test import override_settings
     from django_scopes import scopes_disabled
 
@@ -304,7 +304,7 @@ def drive(port: int, paths: list[str], seconds: float, concurrency: int) -> tupl
     return sum(done) / (time.perf_counter() - t0), sum(errors)
 
 
-def over_http(tmp: Path, platforms: list, *, cache: bool) -> None:  # type: ignore[type-arg]
+def over_http(tmp: Path, platforms: list, *, cache: bool) -> None:
     (tmp / "bench_settings.py").write_text(BENCH_SETTINGS)
     (tmp / "bench_urls.py").write_text(BENCH_URLS)
     port = free_port()

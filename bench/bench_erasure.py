@@ -58,7 +58,7 @@ N = int(os.environ.get("N", "30000"))
 PERSON = "U" + "a" * 32
 
 
-def best(fn, runs: int = 3) -> float:  # type: ignore[no-untyped-def]
+def best(fn, runs: int = 3) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -137,7 +137,7 @@ def post(port: int, path: str, body: bytes, headers: dict[str, str]) -> int:
         conn.close()
 
 
-def load(port: int, path: str, make_body, seconds: float) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+def load(port: int, path: str, make_body, seconds: float) -> tuple[int, float]:
     """Post from THREADS threads for ``seconds``; returns (requests answered 200, elapsed)."""
     done = [0] * THREADS
     stop = time.perf_counter() + seconds
@@ -232,7 +232,7 @@ def main() -> None:
         server.stop()
 
 
-def crash_test(server, port, user, body_of, make_event, InboundEvent, DBTaskResult, scopes_disabled) -> None:  # type: ignore[no-untyped-def]
+def crash_test(server, port, user, body_of, make_event, InboundEvent, DBTaskResult, scopes_disabled) -> None:
     with scopes_disabled():
         before = set(InboundEvent.objects.values_list("webhook_event_id", flat=True))
     events = [

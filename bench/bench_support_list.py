@@ -34,7 +34,7 @@ N = int(os.environ.get("N", "400"))
 REPEAT = int(os.environ.get("REPEAT", "30"))
 
 
-def median_ms(fn, repeat: int = REPEAT) -> float:  # type: ignore[no-untyped-def]
+def median_ms(fn, repeat: int = REPEAT) -> float:
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -43,7 +43,7 @@ def median_ms(fn, repeat: int = REPEAT) -> float:  # type: ignore[no-untyped-def
     return statistics.median(times) * 1000
 
 
-def populate(platform) -> None:  # type: ignore[no-untyped-def]
+def populate(platform) -> None:
     from django_scopes import scopes_disabled
 
     from directory import taxonomy

@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -89,7 +90,7 @@ def generate(n: int, seed: int = 6) -> pl.DataFrame:
     )
 
 
-def best(fn, repeat: int = 3) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+def best(fn, repeat: int = 3) -> tuple[float, Any]:
     times, result = [], None
     for _ in range(repeat):
         start = time.perf_counter()
@@ -167,11 +168,11 @@ def main() -> None:
     t_raked, _ = best(run_raked, repeat=2)
     t_prepared, _ = best(run_prepared)
     # The engine and the baselines agree (guards against timing two different computations).
-    check = {(r.group, r.category): (r.estimate, r.se) for r in table.rows}  # type: ignore[attr-defined]
-    for region, y, share, se in base_se.select("region", "y", "p", "se").iter_rows():  # type: ignore[attr-defined]
+    check = {(r.group, r.category): (r.estimate, r.se) for r in table.rows}
+    for region, y, share, se in base_se.select("region", "y", "p", "se").iter_rows():
         est, est_se = check[(region, y)]
         assert abs(est - share) < 1e-9 and abs(est_se - se) / se < 1e-6, (region, y, est, share, est_se, se)
-    assert base.height == len(REGIONS) * 6  # type: ignore[attr-defined]
+    assert base.height == len(REGIONS) * 6
     print(f"responses                        {N:>12,}")
     print(f"baseline: bare polars shares     {t_base:10.3f} s")
     print(f"baseline+: polars shares + SE    {t_base_se:10.3f} s")
@@ -236,7 +237,7 @@ def command_path() -> None:
                 .collect()
             )
 
-    def command() -> dict:  # type: ignore[type-arg]
+    def command() -> dict:
         out = io.StringIO()
         call_command(
             "survey_estimate",
@@ -253,7 +254,7 @@ def command_path() -> None:
             "--json",
             stdout=out,
         )
-        return json.loads(out.getvalue())  # type: ignore[no-any-return]
+        return json.loads(out.getvalue())
 
     with scope(platform=platform):
         t_bare, bare = best(bare_from_db)
@@ -265,8 +266,8 @@ def command_path() -> None:
         profile = cProfile.Profile()
         profile.runcall(command)
         pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
-    shares = {(str(r), y): w for r, y, w in bare.select("region", "y", "share").iter_rows()}  # type: ignore[attr-defined]
-    rows = result["estimates"]  # type: ignore[index]
+    shares = {(str(r), y): w for r, y, w in bare.select("region", "y", "share").iter_rows()}
+    rows = result["estimates"]
     assert len(rows) == len(population) * 6, len(rows)
     for row in rows:
         assert abs(row["estimate"] - shares[(row["group"], row["category"])]) < 1e-9, row

@@ -7,6 +7,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "相談窓口（LINE・Webチャット）"
 
     def ready(self) -> None:
+        from accounts import permissions
+        from consultations.capabilities import CAPABILITIES
+
+        permissions.register(CAPABILITIES)
         from consultations import desks
         from consultations.home import consultations_home
         from platforms import homes, staffnav

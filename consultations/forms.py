@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -18,13 +19,13 @@ class ChatMessageForm(forms.Form):
         error_messages={"required": _("メッセージを入力してください。")},
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Checked here with a clear message, not by a maxlength attribute that would cut a
         # pasted text silently.
         limit = settings.CONSULTATION_MAX_TEXT_CHARS
-        field = self.fields["text"]
-        field.max_length = limit  # type: ignore[attr-defined]
+        field = cast(forms.CharField, self.fields["text"])
+        field.max_length = limit
         field.validators.append(MaxLengthValidator(limit))
         field.error_messages["max_length"] = _(
             "メッセージは%(limit_value)s文字以内にしてください（いまは%(show_value)s文字です）。分けて送ってください。"
@@ -138,7 +139,7 @@ class TrackedLinkForm(forms.ModelForm):
         model = TrackedLink
         fields = ["label", "medium", "target", "code"]
 
-    def __init__(self, *args, platform: Platform, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, platform: Platform, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.platform = platform
         self.fields["code"].help_text = _("URLの末尾になります（例: gads2）。半角英小文字・数字3〜16文字。")

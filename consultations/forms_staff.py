@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -75,7 +75,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = users  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = users
 
 
 class StateForm(forms.Form):
@@ -128,7 +128,9 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = MemberOrganisation.objects.active().order_by("name_kana")  # type: ignore[attr-defined]
+        cast(
+            forms.ModelChoiceField, self.fields["organisations"]
+        ).queryset = MemberOrganisation.objects.active().order_by("name_kana")
         if not self.is_bound:
             self.initial.setdefault("valid_until", timezone.localdate() + datetime.timedelta(days=90))
 
@@ -143,10 +145,12 @@ class ReceiverForm(forms.Form):
 
     def __init__(self, *args: Any, consent: Consent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["receiver_member"]
-        field.queryset = consent.organisations.filter(status="active").order_by("name_kana")  # type: ignore[attr-defined]
+        field = cast(forms.ModelChoiceField, self.fields["receiver_member"])
+        field.queryset = consent.organisations.filter(status="active").order_by("name_kana")
         if consent.city_divisions:
-            self.fields["receiver_service"].queryset = city_windows(consent.platform)  # type: ignore[attr-defined]
+            cast(forms.ModelChoiceField, self.fields["receiver_service"]).queryset = city_windows(
+                consent.platform
+            )
         else:
             del self.fields["receiver_service"]
 
@@ -254,7 +258,9 @@ class CaseOpenForm(forms.Form):
 
     def __init__(self, *args: Any, consent: Consent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = consent.organisations.order_by("name_kana")  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["organisations"]).queryset = consent.organisations.order_by(
+            "name_kana"
+        )
 
 
 class PlanForm(forms.Form):
@@ -273,7 +279,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
 
 class EntryForm(forms.Form):
@@ -284,7 +290,7 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, secretariat: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not secretariat:
-            self.fields["kind"].choices = [(CaseEntry.ACTION, _("対応記録"))]  # type: ignore[attr-defined]
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [(CaseEntry.ACTION, _("対応記録"))]
         if not self.is_bound:
             self.initial.setdefault("occurred_on", timezone.localdate())
 
@@ -296,7 +302,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
 
 class CaseworkSettingsForm(forms.ModelForm):

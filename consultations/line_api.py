@@ -64,7 +64,7 @@ def _api(channel: Channel, host: str) -> ApiClient:
 
 
 def _texts(texts: list[str]) -> list[TextMessage]:
-    return [TextMessage(text=text[:MAX_TEXT_CHARS]) for text in texts]  # type: ignore[call-arg]
+    return [TextMessage(text=text[:MAX_TEXT_CHARS]) for text in texts]
 
 
 def reply(channel: Channel, reply_token: str, texts: list[str]) -> None:
@@ -72,7 +72,7 @@ def reply(channel: Channel, reply_token: str, texts: list[str]) -> None:
     with _api(channel, settings.LINE_API_BASE) as client:
         try:
             MessagingApi(client).reply_message(
-                ReplyMessageRequest(replyToken=reply_token, messages=_texts(texts)),  # type: ignore[call-arg]
+                ReplyMessageRequest(replyToken=reply_token, messages=_texts(texts)),
                 _request_timeout=settings.LINE_API_TIMEOUT,
             )
         except ApiException as exc:
@@ -84,7 +84,7 @@ def push(channel: Channel, to: str, text: str, retry_key: str) -> bool:
     with _api(channel, settings.LINE_API_BASE) as client:
         try:
             MessagingApi(client).push_message(
-                PushMessageRequest(to=to, messages=_texts([text])),  # type: ignore[call-arg]
+                PushMessageRequest(to=to, messages=_texts([text])),
                 x_line_retry_key=retry_key,
                 _request_timeout=settings.LINE_API_TIMEOUT,
             )

@@ -225,9 +225,9 @@ def centroid(area: Area, platform_ids: set[int] | None) -> tuple[float, float]:
     for prefix in (area.postcode, area.postcode[:5], area.postcode[:3]):
         dashed = prefix if len(prefix) <= 3 else f"{prefix[:3]}-{prefix[3:]}"
         points: list[tuple[float, float]] = list(
-            locations.filter(
+            locations.filter(  # type: ignore[arg-type]
                 Q(addresses__postal_code__startswith=prefix) | Q(addresses__postal_code__startswith=dashed)
-            ).values_list("latitude", "longitude")  # type: ignore[arg-type]
+            ).values_list("latitude", "longitude")
         )
         if points:
             return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)

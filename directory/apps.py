@@ -7,6 +7,10 @@ class DirectoryConfig(AppConfig):
     verbose_name = "支援・相談窓口の情報（HSDS）"
 
     def ready(self) -> None:
+        from accounts import permissions
+        from directory.capabilities import CAPABILITIES
+
+        permissions.register(CAPABILITIES)
         from directory import api_cache, desks
         from directory.home import directory_home
         from directory.search import index

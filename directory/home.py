@@ -48,7 +48,7 @@ def directory_home(platform: Platform, role: Any, now: datetime.datetime) -> Ite
                 url=reverse("directory:service", args=[slug, service.uuid]),
                 note=_("変更申請を確認中")
                 if service.pending
-                else (_("公開中") if service.is_published else _("非公開")),  # type: ignore[attr-defined]
+                else (_("公開中") if service.is_published else _("非公開")),
             )
             for service in services[:SHOWN]
         ]

@@ -57,7 +57,7 @@ def term_id(code: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, BASE_URI + "terms/" + code)
 
 
-def seed(taxonomy_model, term_model) -> None:  # type: ignore[no-untyped-def]
+def seed(taxonomy_model, term_model) -> None:
     """Create or update the shared rows (used by the data migration; idempotent)."""
     for tax_id, uri, name, description, terms in [
         (CATEGORIES_ID, CATEGORIES_URI, CATEGORIES_NAME, "伊勢つながりサポートリストの8分類", CATEGORIES),

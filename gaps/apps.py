@@ -7,6 +7,10 @@ class GapsConfig(AppConfig):
     verbose_name = "棚卸し・ギャップ分析"
 
     def ready(self) -> None:
+        from accounts import permissions
+        from gaps.capabilities import CAPABILITIES
+
+        permissions.register(CAPABILITIES)
         from platforms import staffnav
 
         staffnav.register(

@@ -115,8 +115,8 @@ def docx(minutes: Minutes) -> bytes:
 
     document = Document()
     style = document.styles["Normal"]
-    style.font.name = "Noto Sans CJK JP"  # type: ignore[attr-defined]
-    style.font.size = Pt(10.5)  # type: ignore[attr-defined]
+    style.font.name = "Noto Sans CJK JP"
+    style.font.size = Pt(10.5)
     lines = minutes.text.split("\n")
     document.add_heading(lines[0] if lines else str(minutes.meeting), level=1)
     for line in lines[1:]:

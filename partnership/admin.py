@@ -53,7 +53,7 @@ class CouncilAdmin(admin.ModelAdmin):
     list_filter = ["platform"]
     inlines = [SeatInline]
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(self, request, form, formset, change):
         """Seats belong to their council's platform."""
         seats = formset.save(commit=False)
         for seat in formset.deleted_objects:

@@ -7,6 +7,14 @@ class PartnershipConfig(AppConfig):
     verbose_name = "官民連携（会員）"
 
     def ready(self) -> None:
+        from partnership.services.tiers import do_create_default_tiers
+        from platforms.services import on_platform_created
+
+        on_platform_created(do_create_default_tiers)
+        from accounts import permissions
+        from partnership.capabilities import CAPABILITIES
+
+        permissions.register(CAPABILITIES)
         from partnership.home import partnership_home
         from platforms import homes, staffnav
 
@@ -48,5 +56,12 @@ class PartnershipConfig(AppConfig):
                 active=("partnership:council",),
             ),
             staffnav.NavItem("admin", _("会員区分"), "partnership:tiers", order=40),
+            staffnav.NavItem(
+                "partnership",
+                _("市町村の状況"),
+                "partnership:rollup",
+                order=60,
+                show=lambda p: p.is_prefecture,
+            ),
         )
         homes.register(self.label, partnership_home)

@@ -52,7 +52,7 @@ def partnership_home(platform: Platform, role: Any, now: datetime.datetime) -> I
             Line(member.name, note=member.get_status_display()),
             Line(_("会員区分"), note=member.tier.name if member.tier else "—"),
         ]
-        if member.pending_changes:  # type: ignore[attr-defined]
+        if member.pending_changes:
             lines.append(Line(_("変更届を事務局が確認中です"), urgent=False))
         yield Block(
             _("自団体の登録情報"),

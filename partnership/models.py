@@ -125,7 +125,7 @@ class OrganisationDetails(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.normalised_name = normalise_name(self.name)[:120]
         super().save(*args, **kwargs)
 
@@ -180,7 +180,7 @@ class MemberOrganisation(OrganisationDetails):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.name_published = self.is_published("name")
         self.fields_published = self.is_published("fields")
         self.register_area = self.normalise_area(self.area)[:200] if self.is_published("area") else ""
@@ -436,6 +436,6 @@ class CouncilSeat(models.Model):
     def __str__(self) -> str:
         return f"{self.council} / {self.organisation_name}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.normalised_name = normalise_name(self.organisation_name)[:120]
         super().save(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnership.views import councils, join, members, register, screening, self_service
+from partnership.views import councils, join, members, register, rollup, screening, self_service
 
 app_name = "partnership"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("join/", join.join, name="join"),
     path("join/done/", join.join_done, name="join_done"),
     path("members/", register.register, name="register"),
+    # Prefecture: its municipalities' platforms, counts only
+    path("staff/rollup/", rollup.rollup, name="rollup"),
     # Secretariat: screening
     path("staff/applications/", screening.application_list, name="applications"),
     path("staff/applications/<uuid:uuid>/", screening.application_detail, name="application"),

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.services import log_action
 from platforms.models import Platform
+from platforms.services import set_up
 
 
 @admin.register(Platform)
@@ -14,11 +16,8 @@ class PlatformAdmin(admin.ModelAdmin):
         # The slug is in every URL and the code identifies the municipality: fixed after creation.
         return ["slug", "code"] if obj is not None else []
 
-    def save_model(self, request: HttpRequest, obj: Platform, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Platform, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            from audit.services import log_action
-            from partnership.services.tiers import do_create_default_tiers
-
-            do_create_default_tiers(obj)
+            set_up(obj)
             log_action("platform.created", actor=request.user, platform=obj, obj=obj, request=request)

@@ -91,7 +91,7 @@ class Platform(models.Model):
     def kind_label(self) -> str:
         return str(_("都道府県")) if self.is_prefecture else str(_("市区町村"))
 
-    def fiscal_year_of(self, day) -> int:  # type: ignore[no-untyped-def]
+    def fiscal_year_of(self, day) -> int:
         """The fiscal year (by its starting calendar year) that ``day`` falls in."""
         return day.year if day.month >= self.fiscal_year_start_month else day.year - 1
 

@@ -11,7 +11,8 @@ Each app registers its staff pages in its ``AppConfig.ready()``::
 and a new capability group, when it needs one, with ``staffnav.register_group(code, label, order)``
 (パートナーシップ, 資源・窓口, 相談, 調査, 会議・議決, 行事・メール, ネットワーク, 成果 and 管理 exist).
 The menu shown on a page is ``menu_for(platform, role, view_name)``: only the entries the role may
-use (the view's own guard, i.e. the role kinds ``role_required`` lets in, unless ``roles`` says
+use (the view's own guard, i.e. the role kinds its ``permission_required`` capability or its
+``role_required`` lets in, unless ``roles`` says
 otherwise; ``permission``: a capability name checked by the checker that
 accounts installs with ``set_permission_checker``, ``show``: a test of the platform), groups in
 their order, the group of the current page marked. platforms imports no app to build it.
@@ -26,6 +27,8 @@ from typing import Any
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from tsunagari.lib.permissions import allowed_kinds
 
 SECRETARIAT_ADMIN = frozenset({"secretariat_admin"})
 SECRETARIAT = frozenset({"secretariat_admin", "secretariat_staff"})
@@ -141,7 +144,9 @@ def roles_of(item: NavItem) -> frozenset[str]:
         return item.roles
     if item.url_name not in _view_roles:
         view = resolve(reverse(item.url_name, args=["x"])).func
-        _view_roles[item.url_name] = frozenset(getattr(view, "allowed_roles", ANY_STAFF))
+        codename = getattr(view, "permission", None)  # @permission_required
+        kinds = allowed_kinds(codename) if codename else getattr(view, "allowed_roles", ANY_STAFF)
+        _view_roles[item.url_name] = frozenset(kinds)
     return _view_roles[item.url_name]
 
 

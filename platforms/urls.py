@@ -5,7 +5,6 @@ from platforms import views
 app_name = "platforms"
 urlpatterns = [
     path("staff/", views.dashboard, name="dashboard"),
-    path("staff/rollup/", views.rollup, name="rollup"),
     path("staff/settings/", views.settings_view, name="settings"),
     # Public: the platform's 規約 and how it handles personal information.
     path("terms/", views.terms, name="terms"),

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -5,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import ANY_STAFF, SECRETARIAT_ADMIN, SECRETARIAT_OR_VIEWER, role_required
-from accounts.http import PlatformRequest, StaffRequest
 from platforms import homes
 from platforms.forms import PlatformRulesForm
-from platforms.rollup import rollup_rows
 from platforms.services import do_update_rules
+from tsunagari.lib.permissions import permission_required
+
+if TYPE_CHECKING:  # accounts sits above platforms: its request types are annotations only
+    from accounts.http import PlatformRequest, StaffRequest
 
 HOME_TITLES = {
     "secretariat_admin": gettext_lazy("事務局ホーム"),
@@ -22,11 +27,11 @@ HOME_TITLES = {
 
 
 @require_GET
-@role_required(*ANY_STAFF)
+@permission_required("platforms.view_dashboard")
 def dashboard(request: StaffRequest) -> HttpResponse:
     """Each role's home: the blocks of work the apps give for it (platforms.homes)."""
-    role = request.role  # type: ignore[attr-defined]
-    blocks = homes.blocks_for(request.platform, role)  # type: ignore[attr-defined]
+    role = request.role
+    blocks = homes.blocks_for(request.platform, role)
     return render(
         request,
         "platforms/dashboard.html",
@@ -34,19 +39,10 @@ def dashboard(request: StaffRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
-def rollup(request: StaffRequest) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
-    if not platform.is_prefecture:
-        raise Http404
-    return render(request, "platforms/rollup.html", {"rows": rollup_rows(platform)})
-
-
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_ADMIN)
+@permission_required("platforms.change_settings")
 def settings_view(request: StaffRequest) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     form = PlatformRulesForm(request.POST or None, instance=platform)
     if request.method == "POST" and form.is_valid():
         do_update_rules(form.save(commit=False), form.changed_data, request=request)
@@ -58,7 +54,7 @@ def settings_view(request: StaffRequest) -> HttpResponse:
 @require_GET
 def terms(request: PlatformRequest) -> HttpResponse:
     """The platform's 規約 (text and/or the URL of the official one); public."""
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     if not (platform.terms_text or platform.bylaws_url):
         raise Http404
     return render(request, "platforms/terms.html")

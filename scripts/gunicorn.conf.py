@@ -14,7 +14,7 @@ proc_name = "tsunagari"
 control_socket_disable = True
 
 
-def when_ready(server) -> None:  # type: ignore[no-untyped-def]  # gunicorn hook
+def when_ready(server) -> None:  # gunicorn hook
     url = f"http://127.0.0.1:{port}/"
     server.log.info(
         "\n"

@@ -57,7 +57,10 @@ types() {
 }
 
 deploy_check() {
-    out=$(env SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    # A production start: every secret given (tsunagari.E001 otherwise), the demo off (E002).
+    out=$(env -u TSUNAGARI_DEMO SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+        CONSULTATION_KEYS="$("$PY" -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
+        CONSULTATION_INDEX_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')" \
         DEBUG=0 ALLOWED_HOSTS=tsunagari.example.jp CSRF_TRUSTED_ORIGINS=https://tsunagari.example.jp \
         SECURE_COOKIES=1 SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 BEHIND_TLS_PROXY=1 \
         "$PY" manage.py check --deploy --fail-level ERROR 2>&1)

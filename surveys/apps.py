@@ -7,6 +7,10 @@ class SurveysConfig(AppConfig):
     verbose_name = "実態調査"
 
     def ready(self) -> None:
+        from accounts import permissions
+        from surveys.capabilities import CAPABILITIES
+
+        permissions.register(CAPABILITIES)
         from platforms import homes, staffnav
         from platforms.desks import register
         from surveys import desks

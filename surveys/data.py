@@ -191,7 +191,7 @@ def build_frame(survey: Survey, only: list[str] | None = None) -> pl.DataFrame:
     schema = answer_schema(survey)
     table = Response._meta.db_table
     answers_sql = "answers::text" if connection.vendor == "postgresql" else "answers"
-    version_table = Response._meta.get_field("version").related_model._meta.db_table  # type: ignore[union-attr]
+    version_table = Response._meta.get_field("version").related_model._meta.db_table
     sql = (
         f"SELECT r.uuid, r.mode, r.stratum, r.weight, v.number, {answers_sql} "  # noqa: S608 (table names from _meta)
         f"FROM {table} r JOIN {version_table} v ON v.id = r.version_id "

@@ -5,7 +5,7 @@ populations per stratum and population tables."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -337,7 +337,7 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, sections: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = sections  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["section"]).queryset = sections
         if self.instance.pk:
             self.fields["options_text"].initial = format_option_lines(self.instance.options)
             self.fields["rows_text"].initial = format_row_lines(self.instance.rows)

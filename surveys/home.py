@@ -55,7 +55,7 @@ def surveys_home(platform: Platform, role: Any, now: datetime.datetime) -> Itera
             Line(
                 survey.title,
                 url=reverse("surveys:survey", args=[platform.slug, survey.uuid]),
-                note=rate_note(survey.answered, survey.invited, survey.submitted),  # type: ignore[attr-defined]
+                note=rate_note(survey.answered, survey.invited, survey.submitted),
             )
             for survey in surveys
         ],

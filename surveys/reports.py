@@ -440,7 +440,7 @@ def crosstab(
     headers = [variable.label(c) for c in table.categories]
     rows = []
     for g in table.groups:
-        cells = []  # type: ignore[var-annotated]
+        cells = []
         n_group = 0
         for r, m in zip(table.group_rows(g), marked.group_rows(g), strict=True):
             n_group = r.n_group

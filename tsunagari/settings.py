@@ -262,7 +262,7 @@ TASKS = {
 }
 
 
-def _generated_key(name: str, make) -> str:  # type: ignore[no-untyped-def]
+def _generated_key(name: str, make) -> str:
     """A key generated once and kept in var/ (like SECRET_KEY) when the environment gives none."""
     key_file = VAR_DIR / name
     if not key_file.exists():
@@ -280,6 +280,12 @@ def _fernet_key() -> str:
 # Consultation content at rest (consultations/crypto.py): Fernet keys, newest first. Rotate by
 # putting a new key in front, running `manage.py reencrypt_consultations`, then dropping the old.
 CONSULTATION_KEYS = envlist("CONSULTATION_KEYS", []) or [_generated_key("consultation_key", _fernet_key)]
+# Secrets generated into var/ because the environment gave none: fine on one machine (the demo,
+# development), refused by `manage.py check --deploy` when DEBUG is off (tsunagari/checks.py):
+# every web and worker machine must share one key, or each encrypts with its own.
+GENERATED_SECRETS = [
+    name for name in ("SECRET_KEY", "CONSULTATION_KEYS", "CONSULTATION_INDEX_KEY") if not os.environ.get(name)
+]
 # Keyed hash for looking up channel identities (LINE userId) without storing them in clear.
 CONSULTATION_INDEX_KEY = envstr("CONSULTATION_INDEX_KEY", "") or _generated_key(
     "consultation_index_key", lambda: secrets.token_urlsafe(32)

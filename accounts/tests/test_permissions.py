@@ -15,6 +15,7 @@ from accounts.middleware import PlatformMiddleware
 from accounts.models import Role
 from accounts.permissions import Actor, can, permission_required
 from platforms.models import platform_manager
+from tsunagari.lib import permissions as lib_permissions
 from tsunagari.lib.tenancy import TenantModel, scoped_manager
 from tsunagari.lib.testing import BaseTestCase
 
@@ -26,7 +27,7 @@ TABLE = {
 
 class PermissionsTestCase(BaseTestCase):
     def setUp(self) -> None:
-        patcher = mock.patch.dict(permissions._table, {})
+        patcher = mock.patch.dict(lib_permissions._table, {})
         patcher.start()
         self.addCleanup(patcher.stop)
         permissions.register(TABLE)

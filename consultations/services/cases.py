@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.http import StaffRequest
 from accounts.models import Role, User
 from audit.services import log_action
 from consultations.models import (
@@ -100,9 +101,9 @@ def _member_consent_active(case: Case, organisation_id: int) -> bool:
     return consent.is_active() and consent.organisations.filter(pk=organisation_id).exists()
 
 
-def case_for(request: HttpRequest, uuid: Any) -> CaseView:
+def case_for(request: StaffRequest, uuid: Any) -> CaseView:
     """The case as this role may see it; 404 alike for missing, not invited, closed or consent gone."""
-    role = request.role  # type: ignore[attr-defined]
+    role = request.role
     case = Case.objects.select_related("consent", "conversation").filter(uuid=uuid).first()
     if case is None:
         raise Http404
@@ -116,8 +117,8 @@ def case_for(request: HttpRequest, uuid: Any) -> CaseView:
     return CaseView(case, role.organisation_id)
 
 
-def cases_visible_to(request: HttpRequest) -> QuerySet[Case]:
-    role = request.role  # type: ignore[attr-defined]
+def cases_visible_to(request: StaffRequest) -> QuerySet[Case]:
+    role = request.role
     cases = Case.objects.select_related("consent")
     if role.is_secretariat:
         return cases

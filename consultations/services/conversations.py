@@ -29,6 +29,7 @@ from consultations.models import (
     Message,
     MessageKind,
 )
+from consultations.services.delivery import deliver_line_messages
 
 # Do not repeat the same automatic answer within this time in one consultation.
 AUTO_REPLY_QUIET = datetime.timedelta(hours=6)
@@ -138,7 +139,7 @@ def _hours_reply(conversation: Conversation, opened: bool, at: datetime.datetime
     return _auto(conversation, text, "out_of_hours", at)
 
 
-def _said_recently(conversation: Conversation, reason: str, quiet: datetime.timedelta, at) -> bool:  # type: ignore[no-untyped-def]
+def _said_recently(conversation: Conversation, reason: str, quiet: datetime.timedelta, at) -> bool:
     return Message.objects.filter(
         conversation=conversation, direction=Direction.AUTO, meta__auto=reason, created_at__gt=at - quiet
     ).exists()
@@ -172,8 +173,6 @@ def _outbound(
     )
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=at)
     if is_line:
-        from consultations.tasks import deliver_line_messages
-
         # The database task backend writes the task row in this same transaction: the
         # delivery exists exactly when the message does (no lost or orphaned sends).
         deliver_line_messages.enqueue(str(conversation.uuid))

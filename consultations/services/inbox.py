@@ -21,7 +21,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import allowed_kinds
 from audit.services import log_action
 from consultations.models import (
     AgeBand,
@@ -42,7 +43,6 @@ from consultations.services.conversations import do_send
 from consultations.services.privacy import read_conversation
 from platforms.models import Platform
 
-INBOX_ROLES = (Role.COUNSELLOR, Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_STAFF)
 URGENT_RISKS = (RiskLevel.HIGH, RiskLevel.EMERGENCY)
 
 
@@ -132,7 +132,9 @@ def unread_summary(user: User) -> dict[str, int]:
 
 def staff_users(platform: Platform) -> QuerySet[User]:
     return User.objects.filter(
-        roles__platform=platform, roles__kind__in=INBOX_ROLES, is_active=True
+        roles__platform=platform,
+        roles__kind__in=sorted(allowed_kinds("consultations.use_inbox")),
+        is_active=True,
     ).order_by("name", "email")
 
 

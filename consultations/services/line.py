@@ -6,7 +6,7 @@ The webhook view only checks the signature, validates the body's shape and calls
 makes sure a processing run will see them (``EventDrain``: the first new events after a run
 began queue the next django-tasks run in the same transaction). Only then does LINE get its
 200. The worker (``drain_events``, ``process_events``) claims each event, downloads image
-content outside any transaction, and writes the message; ``deliver`` answers with the reply token while it is
+content outside any transaction, and writes the message; ``delivery.deliver`` answers with the reply token while it is
 fresh and pushes (with ``X-Line-Retry-Key``) only after that.
 """
 
@@ -24,6 +24,8 @@ from django.db import IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+from django_tasks import task
 from linebot.v3.webhooks import (
     Event,
     FollowEvent,
@@ -37,28 +39,24 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
-from audit.services import log_action
 from consultations import line_api
 from consultations.crypto import blind_index
 from consultations.models import (
     Channel,
     Consulter,
-    Conversation,
-    Delivery,
     EventDrain,
     EventState,
     InboundEvent,
-    Message,
     MessageKind,
     TrackedLink,
     new_label,
 )
 from consultations.services.conversations import do_hide_unsent, do_receive
+from consultations.services.delivery import QUEUE
 
 log = logging.getLogger(__name__)
 
 MAX_EVENT_ATTEMPTS = 5
-MAX_DELIVERY_ATTEMPTS = 5
 # Tracked-link reference carried by a LINE link's prefilled first message (see links.py).
 REF_PATTERN = re.compile(r"[#＃]([a-z0-9]{3,16})\b")
 
@@ -98,7 +96,6 @@ def do_store_events(channel: Channel, events: list[dict[str, Any]]) -> int:
     concurrent redelivery) and names them; if any, the channel's ``EventDrain`` counter is
     bumped and, when no queued run is still to start, a run is queued (see EventDrain).
     """
-    from consultations.tasks import drain_line_events
 
     connection = connections[router.db_for_write(InboundEvent)]
     statements = _insert_statements(channel, events, connection)
@@ -226,8 +223,6 @@ def process_event(channel: Channel, event_id: str) -> None:
         # Only the exception's type is logged: its message could quote the content.
         log.warning("LINE event %s failed (%s, attempt %s)", row.pk, type(exc).__name__, row.attempts)
         if not failed:
-            from consultations.tasks import process_line_events
-
             later = timezone.now() + datetime.timedelta(seconds=30 * 2**row.attempts)
             process_line_events.using(run_after=later).enqueue(channel.pk, [event_id])
         return
@@ -253,7 +248,7 @@ def _handle(channel: Channel, row: InboundEvent) -> None:
         event = None  # a type this SDK version does not know: stored, nothing to do
     if event is None or not isinstance(getattr(event, "source", None), UserSource):
         return  # group/room events and unknown types are kept but not consultations
-    user_id = event.source.user_id  # type: ignore[union-attr]
+    user_id = event.source.user_id
     at = (
         datetime.datetime.fromtimestamp(row.event_timestamp / 1000, tz=datetime.UTC)
         if row.event_timestamp
@@ -366,73 +361,22 @@ def _attribute(consulter: Consulter, prepared: Prepared) -> None:
             consulter.source = link
 
 
-# --- delivery (worker) -----------------------------------------------------------------------
+# --- tasks (the worker runs these; consultations.tasks names them too) ------------------------
 
 
-def deliver(conversation: Conversation) -> bool:
-    """Send the conversation's pending LINE messages. True when something is left to retry."""
-    channel = conversation.channel
-    consulter = Consulter.objects.get(pk=conversation.consulter_id)
-    pending = list(
-        Message.objects.filter(conversation=conversation, delivery=Delivery.PENDING).order_by(
-            "created_at", "id"
-        )
-    )
-    if not pending:
-        return False
-    token = _take_reply_token(consulter)
-    if token:
-        batch = pending[: line_api.MAX_MESSAGES_PER_CALL]
-        try:
-            line_api.reply(channel, token, [m.text for m in batch])
-        except line_api.LineApiError as exc:
-            log.info("reply token refused (%s); pushing instead", exc.status)
-        else:
-            Message.objects.filter(pk__in=[m.pk for m in batch]).update(delivery=Delivery.REPLIED)
-            pending = pending[len(batch) :]
-    retry = False
-    for message in pending:
-        retry = _push(channel, consulter, message) or retry
-    return retry
+@task(queue_name=QUEUE)
+def drain_line_events(channel_id: int) -> None:
+    """Process every stored LINE event of the channel not tried yet (queued by the webhook)."""
+    with scopes_disabled():
+        channel = Channel.objects.select_related("platform").get(pk=channel_id)
+    with scope(platform=channel.platform):
+        drain_events(channel)
 
 
-def _take_reply_token(consulter: Consulter) -> str:
-    """Claim the single-use reply token if it is still fresh (clears it either way)."""
-    if not consulter.reply_token or consulter.reply_token_at is None:
-        return ""
-    claimed = Consulter.objects.filter(pk=consulter.pk, reply_token_at=consulter.reply_token_at).update(
-        reply_token="", reply_token_at=None
-    )
-    fresh = timezone.now() - consulter.reply_token_at < datetime.timedelta(
-        seconds=line_api.REPLY_TOKEN_TTL_SECONDS
-    )
-    return consulter.reply_token if claimed and fresh else ""
-
-
-def _push(channel: Channel, consulter: Consulter, message: Message) -> bool:
-    if not consulter.following:
-        Message.objects.filter(pk=message.pk).update(delivery=Delivery.FAILED, delivery_error="unfollowed")
-        return False
-    try:
-        line_api.push(channel, consulter.line_user_id, message.text, str(message.retry_key))
-    except line_api.LineApiError as exc:
-        attempts = message.delivery_attempts + 1
-        final = attempts >= MAX_DELIVERY_ATTEMPTS or 400 <= exc.status < 500 and exc.status != 429
-        Message.objects.filter(pk=message.pk).update(
-            delivery_attempts=attempts,
-            delivery_error=f"{exc.status} {exc.reason}"[:200],
-            delivery=Delivery.FAILED if final else Delivery.PENDING,
-        )
-        if final:
-            log_action(
-                "consultation.delivery_failed",
-                platform=message.platform,
-                obj=message.conversation,
-                label="line",
-            )
-        return not final
-    # Sent now, or LINE had already accepted this retry key (409): delivered exactly once.
-    Message.objects.filter(pk=message.pk).update(
-        delivery=Delivery.PUSHED, delivery_attempts=F("delivery_attempts") + 1
-    )
-    return False
+@task(queue_name=QUEUE)
+def process_line_events(channel_id: int, event_ids: list[str]) -> None:
+    """Process the named events (retries after a failure, ``manage.py line_events --retry``)."""
+    with scopes_disabled():
+        channel = Channel.objects.select_related("platform").get(pk=channel_id)
+    with scope(platform=channel.platform):
+        process_events(channel, event_ids)

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.http import StaffRequest
 from accounts.models import Role, User
 from audit.services import log_action
 from consultations.models import (
@@ -86,9 +87,9 @@ def _event(referral: Referral, kind: str, request: HttpRequest | None, note: str
 # --- access --------------------------------------------------------------------------------------
 
 
-def referral_for(request: HttpRequest, uuid: Any) -> Referral:
+def referral_for(request: StaffRequest, uuid: Any) -> Referral:
     """The referral if this role may see it; the same 404 for missing and forbidden."""
-    role = request.role  # type: ignore[attr-defined]
+    role = request.role
     queryset = Referral.objects.select_related("consent", "receiver_member", "conversation")
     if role.kind == Role.MEMBER_STAFF:
         if not role.organisation_id:
@@ -100,17 +101,17 @@ def referral_for(request: HttpRequest, uuid: Any) -> Referral:
     return referral
 
 
-def referrals_visible_to(request: HttpRequest):  # type: ignore[no-untyped-def]
-    role = request.role  # type: ignore[attr-defined]
+def referrals_visible_to(request: StaffRequest):
+    role = request.role
     queryset = Referral.objects.select_related("receiver_member", "conversation")
     if role.kind == Role.MEMBER_STAFF:
         return queryset.for_member(role.organisation_id or 0)
     return queryset
 
 
-def can_respond(request: HttpRequest, referral: Referral) -> bool:
+def can_respond(request: StaffRequest, referral: Referral) -> bool:
     """The receiver's staff answer; for a city division (no accounts here) the secretariat does."""
-    role = request.role  # type: ignore[attr-defined]
+    role = request.role
     if referral.at_secretariat:
         return False
     if referral.receiver_member_id:

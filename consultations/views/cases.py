@@ -15,9 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import SECRETARIAT, role_required
 from accounts.http import StaffRequest
-from accounts.models import Role
+from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
 from consultations.forms_staff import CaseOpenForm, EntryForm, InviteForm, PlanForm, TaskForm
@@ -25,18 +24,16 @@ from consultations.models import CaseParticipant, CaseTask, Consent, Conversatio
 from consultations.services import cases as services
 from partnership.models import MemberOrganisation
 
-CASE_ROLES = (*SECRETARIAT, Role.MEMBER_STAFF)
-
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("consultations.open_case")
 def case_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     conversation: Conversation = get_object_or_404(Conversation.objects, uuid=uuid)
     consent = Consent.objects.filter(conversation=conversation).active().first()
     form = CaseOpenForm(request.POST or None, consent=consent) if consent else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            case = services.do_open_case(conversation, consent, **form.cleaned_data, request=request)  # type: ignore[arg-type]
+            case = services.do_open_case(conversation, consent, **form.cleaned_data, request=request)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -52,7 +49,7 @@ def case_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_GET
-@role_required(*CASE_ROLES)
+@permission_required("consultations.view_cases")
 def case_list(request: StaffRequest) -> HttpResponse:
     page = Paginator(services.cases_visible_to(request), 50).get_page(request.GET.get("page"))
     return render(request, "consultations/staff/case_list.html", {"cases": page.object_list, "page": page})
@@ -108,7 +105,7 @@ ACTIONS: dict[str, tuple[bool, Callable[[services.CaseView, Any], Form], Callabl
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*CASE_ROLES)
+@permission_required("consultations.view_cases")
 def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     view = services.case_for(request, uuid)
     allowed = [

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import SECRETARIAT, role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from consultations.crisis import platform_words, recognise
 from consultations.crisis_rules import RULES
 from consultations.forms_staff import CrisisTryForm, CrisisWordForm
@@ -21,10 +21,10 @@ from consultations.services.crisis_words import DuplicateCrisisWord, do_add_cris
 MAX_TRIED_LINES = 200
 
 
-@role_required(*SECRETARIAT)
+@permission_required("consultations.edit_crisis_words")
 @require_http_methods(["GET", "POST"])
 def crisis_words(request: StaffRequest) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     which = request.POST.get("form") if request.method == "POST" else None
     form = CrisisWordForm(request.POST if which == "add" else None, platform=platform)
     try_form = CrisisTryForm(request.POST if which == "try" else None)
@@ -52,7 +52,7 @@ def crisis_words(request: StaffRequest) -> HttpResponse:
     return render(request, "consultations/staff/crisis_words.html", context)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("consultations.edit_crisis_words")
 def crisis_word_delete(request: StaffRequest, uuid: UUID) -> HttpResponse:
     item = get_object_or_404(CrisisWord, uuid=uuid)  # 404 for another platform's word, whatever the method
     if request.method != "POST":

@@ -19,8 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from consultations.forms_staff import (
     AssignForm,
     CannedReplyForm,
@@ -34,11 +34,9 @@ from consultations.models import CannedReply, Consent, Conversation
 from consultations.services import inbox as services
 from consultations.services import referrals as referral_services
 
-INBOX_ROLES = services.INBOX_ROLES
-
 
 @require_GET
-@role_required(*INBOX_ROLES)
+@permission_required("consultations.use_inbox")
 def inbox_list(request: StaffRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -51,8 +49,8 @@ def inbox_list(request: StaffRequest) -> HttpResponse:
     )
     context = {
         "form": form,
-        "conversations": services.inbox(request.user, filters)[:200],  # type: ignore[arg-type]
-        "summary": services.unread_summary(request.user),  # type: ignore[arg-type]
+        "conversations": services.inbox(request.user, filters)[:200],
+        "summary": services.unread_summary(request.user),
         "query": request.GET.urlencode(),
     }
     if request.headers.get("HX-Request"):
@@ -128,7 +126,7 @@ def _record_initial(conversation: Conversation) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*INBOX_ROLES)
+@permission_required("consultations.use_inbox")
 def conversation_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     conversation: Conversation = get_object_or_404(
         Conversation.objects.select_related("consulter", "channel"), uuid=uuid
@@ -185,12 +183,12 @@ def _withdraw_consent(request: HttpRequest, conversation: Conversation) -> HttpR
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*INBOX_ROLES)
+@permission_required("consultations.use_inbox")
 def canned_list(request: StaffRequest) -> HttpResponse:
     form = CannedReplyForm(request.POST or None, prefix="c")
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_save_canned(request.platform, form.cleaned_data, request=request)  # type: ignore[attr-defined]
+            services.do_save_canned(request.platform, form.cleaned_data, request=request)
         except ValidationError as error:
             form.add_error("title", error)
         else:
@@ -203,7 +201,7 @@ def canned_list(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*INBOX_ROLES)
+@permission_required("consultations.use_inbox")
 def canned_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     canned: CannedReply = get_object_or_404(CannedReply.objects, uuid=uuid)
     if request.method == "POST" and request.POST.get("action") == "delete":

@@ -10,14 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import role_required
 from accounts.http import StaffRequest
-from accounts.models import Role
+from accounts.permissions import can, permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
 from consultations.forms_staff import (
@@ -32,16 +31,14 @@ from consultations.forms_staff import (
 )
 from consultations.models import CaseworkSettings, Consent, Conversation, Referral, ShareItem
 from consultations.services import referrals as services
-from consultations.services.inbox import INBOX_ROLES, record_of
+from consultations.services.inbox import record_of
 from consultations.services.privacy import read_conversation
 
 PAGE_SIZE = 50
 
-REFERRAL_ROLES = (*INBOX_ROLES, Role.MEMBER_STAFF)
-
 
 @require_http_methods(["GET", "POST"])
-@role_required(*INBOX_ROLES)
+@permission_required("consultations.use_inbox")
 def consent_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     conversation: Conversation = get_object_or_404(Conversation.objects, uuid=uuid)
     form = ConsentForm(request.POST or None)
@@ -59,12 +56,12 @@ def consent_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*INBOX_ROLES)
+@permission_required("consultations.use_inbox")
 def referral_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """No consent, no referral: without an active consent the page says so and offers to record one."""
     conversation: Conversation = get_object_or_404(Conversation.objects, uuid=uuid)
     consent = Consent.objects.filter(conversation=conversation).active().first()
-    rules = CaseworkSettings.for_platform(request.platform)  # type: ignore[attr-defined]
+    rules = CaseworkSettings.for_platform(request.platform)
     form = None
     if consent is not None:
         form = ReferralForm(
@@ -86,7 +83,7 @@ def referral_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_GET
-@role_required(*REFERRAL_ROLES)
+@permission_required("consultations.view_referrals")
 def referral_list(request: StaffRequest) -> HttpResponse:
     referrals = services.referrals_visible_to(request)
     show = request.GET.get("show", "open")
@@ -99,12 +96,12 @@ def referral_list(request: StaffRequest) -> HttpResponse:
     return render(request, "consultations/staff/referral_list.html", context)
 
 
-def _forward(referral: Referral, form: Any, request: HttpRequest) -> str:
+def _forward(referral: Referral, form: Any, request: StaffRequest) -> str:
     services.do_forward_referral(referral, **form.cleaned_data, request=request)
     return _("紹介先へ送付しました。")
 
 
-def _respond(referral: Referral, form: Any, request: HttpRequest) -> str:
+def _respond(referral: Referral, form: Any, request: StaffRequest) -> str:
     data = form.cleaned_data
     services.do_respond(
         referral,
@@ -117,48 +114,48 @@ def _respond(referral: Referral, form: Any, request: HttpRequest) -> str:
     return _("応答を記録しました。")
 
 
-def _contact(referral: Referral, form: Any, request: HttpRequest) -> str:
+def _contact(referral: Referral, form: Any, request: StaffRequest) -> str:
     services.do_record_contact(referral, **form.cleaned_data, request=request)
     return _("本人との連絡を記録しました。")
 
 
-def _complete(referral: Referral, form: Any, request: HttpRequest) -> str:
+def _complete(referral: Referral, form: Any, request: StaffRequest) -> str:
     services.do_complete(referral, **form.cleaned_data, request=request)
     return _("結果を記録し、紹介を完了しました。")
 
 
-def _relay(referral: Referral, form: Any, request: HttpRequest) -> str:
+def _relay(referral: Referral, form: Any, request: StaffRequest) -> str:
     services.do_relay_answer(referral, form.cleaned_data["text"], request=request)
     return _("相談者へ返信しました。")
 
 
-def _cancel(referral: Referral, form: Any, request: HttpRequest) -> str:
+def _cancel(referral: Referral, form: Any, request: StaffRequest) -> str:
     services.do_cancel(referral, note=form.cleaned_data["note"], request=request)
     return _("紹介を取り消しました。")
 
 
-Permitted = Callable[[HttpRequest, Referral], bool]
+Permitted = Callable[[StaffRequest, Referral], bool]
 
 
-def _desk(request: HttpRequest, referral: Referral) -> bool:
-    return request.role.kind in INBOX_ROLES  # type: ignore[attr-defined]
+def _desk(request: StaffRequest, referral: Referral) -> bool:
+    return can(request.actor, "consultations.use_inbox")
 
 
-def _relays(request: HttpRequest, referral: Referral) -> bool:
+def _relays(request: StaffRequest, referral: Referral) -> bool:
     return _desk(request, referral) and bool(referral.answer) and referral.consent is not None
 
 
-def _cancels(request: HttpRequest, referral: Referral) -> bool:
+def _cancels(request: StaffRequest, referral: Referral) -> bool:
     return _desk(request, referral) and referral.is_open
 
 
-def _secretariat_forwards(request: HttpRequest, referral: Referral) -> bool:
-    return request.role.is_secretariat and referral.at_secretariat  # type: ignore[attr-defined]
+def _secretariat_forwards(request: StaffRequest, referral: Referral) -> bool:
+    return can(request.actor, "consultations.forward_referrals") and referral.at_secretariat
 
 
 # action → (who may, form factory, service call returning the success message)
 ACTIONS: dict[
-    str, tuple[Permitted, Callable[[Referral, Any], Form], Callable[[Referral, Any, HttpRequest], str]]
+    str, tuple[Permitted, Callable[[Referral, Any], Form], Callable[[Referral, Any, StaffRequest], str]]
 ] = {
     "forward": (_secretariat_forwards, lambda r, d: ForwardForm(d, consent=r.consent, prefix="f"), _forward),
     "respond": (services.can_respond, lambda r, d: RespondForm(d, prefix="p"), _respond),
@@ -170,7 +167,7 @@ ACTIONS: dict[
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*REFERRAL_ROLES)
+@permission_required("consultations.view_referrals")
 def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     referral = services.referral_for(request, uuid)
     allowed = {name for name, (may, _f, _s) in ACTIONS.items() if may(request, referral)}
@@ -191,7 +188,7 @@ def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         referral.refresh_from_db()
     log_action(AuditEntry.READ_SENSITIVE, actor=request.user, obj=referral, request=request)
     shares = {item: referral.shares(item) for item in ShareItem.values}
-    is_desk = _desk(request, referral) or request.role.is_secretariat  # type: ignore[attr-defined]
+    is_desk = _desk(request, referral) or can(request.actor, "consultations.forward_referrals")
     events = list(referral.events.select_related("actor"))
     thread = [event for event in events if event.in_thread]
     receiver_may_read = is_desk or referral.consent.is_active()

@@ -11,15 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import SECRETARIAT, SECRETARIAT_ADMIN, role_required
 from accounts.http import StaffRequest
-from accounts.models import Role
+from accounts.permissions import can, permission_required
 from audit.services import log_action
 from consultations.forms_staff import CaseworkSettingsForm, ReportForm
 from consultations.models import CaseworkSettings
 from consultations.services import report as services
-
-REPORT_ROLES = (*SECRETARIAT, Role.COUNSELLOR, Role.VIEWER)
 
 
 def _default_period() -> dict[str, datetime.date]:
@@ -30,14 +27,14 @@ def _default_period() -> dict[str, datetime.date]:
 
 
 @require_GET
-@role_required(*REPORT_ROLES)
+@permission_required("consultations.view_report")
 def report(request: StaffRequest) -> HttpResponse:
     form = ReportForm(request.GET or _default_period())
     if not form.is_valid():
         return render(request, "consultations/staff/report.html", {"form": form}, status=400)
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     data = services.build_report(platform, form.cleaned_data["date_from"], form.cleaned_data["date_to"])
-    if not request.role.is_secretariat:  # type: ignore[attr-defined]
+    if not can(request.actor, "consultations.view_unsuppressed_report"):
         data = services.suppress(data, services.threshold_for(platform))
     charts = {
         key: services.bars(data[key])
@@ -50,9 +47,9 @@ def report(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_ADMIN)
+@permission_required("consultations.change_casework_settings")
 def casework_settings(request: StaffRequest) -> HttpResponse:
-    instance = CaseworkSettings.for_platform(request.platform)  # type: ignore[attr-defined]
+    instance = CaseworkSettings.for_platform(request.platform)
     form = CaseworkSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = form.save()

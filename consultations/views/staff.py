@@ -10,14 +10,14 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import SECRETARIAT, SECRETARIAT_ADMIN, SECRETARIAT_OR_VIEWER, role_required
-from accounts.http import StaffRequest
+from accounts.http import PlatformRequest, StaffRequest
+from accounts.permissions import can, permission_required
 from consultations.forms import (
     BusinessHoursForm,
     DeskSettingsForm,
@@ -42,10 +42,10 @@ from consultations.services.privacy import do_erase_person, erasure_preview, exp
 from tsunagari.lib.downloads import JSON, SVG, attachment_response
 
 
-@role_required(*SECRETARIAT_ADMIN)
+@permission_required("consultations.manage_desk")
 @require_http_methods(["GET", "POST"])
 def desk(request: StaffRequest) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     settings_obj = services.desk_settings(platform)
     which = request.POST.get("form") if request.method == "POST" else None
     desk_form = DeskSettingsForm(
@@ -79,10 +79,10 @@ def desk(request: StaffRequest) -> HttpResponse:
     return render(request, "consultations/staff/desk.html", context)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("consultations.edit_hours")
 @require_http_methods(["GET", "POST"])
 def hours(request: StaffRequest) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     which = request.POST.get("form") if request.method == "POST" else None
     hours_form = BusinessHoursForm(request.POST if which == "hours" else None, prefix="hours")
     period_form = SpecialPeriodForm(request.POST if which == "period" else None, prefix="period")
@@ -102,31 +102,31 @@ def hours(request: StaffRequest) -> HttpResponse:
 
 
 def _delete_schedule_item(
-    request: HttpRequest, model: type[BusinessHours | SpecialPeriod], uuid: UUID
+    request: PlatformRequest, model: type[BusinessHours | SpecialPeriod], uuid: UUID
 ) -> HttpResponse:
     item = get_object_or_404(model, uuid=uuid)  # 404 for another platform's item, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.do_delete_schedule_item(item, actor=request.user, request=request)
     messages.success(request, _("削除しました。"))
-    return redirect("consultations:hours", request.platform.slug)  # type: ignore[attr-defined]
+    return redirect("consultations:hours", request.platform.slug)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("consultations.edit_hours")
 def hours_delete(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _delete_schedule_item(request, BusinessHours, uuid)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("consultations.edit_hours")
 def period_delete(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _delete_schedule_item(request, SpecialPeriod, uuid)
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("consultations.view_links")
 @require_http_methods(["GET", "POST"])
 def links(request: StaffRequest) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
-    can_edit = request.role.is_secretariat  # type: ignore[attr-defined]
+    platform = request.platform
+    can_edit = can(request.actor, "consultations.edit_links")
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     form = TrackedLinkForm(request.POST or None, platform=platform)
@@ -141,7 +141,7 @@ def links(request: StaffRequest) -> HttpResponse:
     return render(request, "consultations/staff/links.html", context)
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("consultations.view_links")
 def link_qr(request: StaffRequest, uuid: UUID) -> HttpResponse:
     link = get_object_or_404(TrackedLink, uuid=uuid)
     if request.method != "GET":
@@ -152,7 +152,7 @@ def link_qr(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return attachment_response(buffer.getvalue(), f"qr-{link.code}.svg", SVG, inline=True)
 
 
-@role_required(*SECRETARIAT_ADMIN)
+@permission_required("consultations.manage_personal_data")
 def person_export(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """One person's data as a JSON download (disclosure request); the export is audited."""
     consulter = get_object_or_404(Consulter, uuid=uuid)
@@ -163,7 +163,7 @@ def person_export(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return attachment_response(content, f"person-{consulter.label}.json", JSON, private=True)
 
 
-@role_required(*SECRETARIAT_ADMIN)
+@permission_required("consultations.manage_personal_data")
 @require_http_methods(["GET", "POST"])
 def person_erase(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Erase one person's data on their request: what will go, a reason, a confirmation, POST."""

@@ -8,7 +8,7 @@ tokens; the session key is cycled when a person starts or resumes.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,18 +24,18 @@ from consultations.services.webchat import do_start, do_write, find_by_code
 MAX_RESUME_FAILURES = 10
 
 
-def _key(request: HttpRequest) -> str:
-    return f"webchat:{request.platform.slug}"  # type: ignore[attr-defined]
+def _key(request: PlatformRequest) -> str:
+    return f"webchat:{request.platform.slug}"
 
 
-def _consulter(request: HttpRequest) -> Consulter | None:
+def _consulter(request: PlatformRequest) -> Consulter | None:
     uuid = request.session.get(_key(request))
     # A person erased on request is gone for this session too (the code already no longer matches).
     return Consulter.objects.filter(uuid=uuid, erased_at__isnull=True).first() if uuid else None
 
 
-def _context(request: HttpRequest, **extra):  # type: ignore[no-untyped-def]
-    platform = request.platform  # type: ignore[attr-defined]
+def _context(request: PlatformRequest, **extra):
+    platform = request.platform
     return {
         "desk": desk_settings(platform),
         "status": desk_status(platform),
@@ -48,12 +48,12 @@ def _context(request: HttpRequest, **extra):  # type: ignore[no-untyped-def]
 def start(request: PlatformRequest) -> HttpResponse:
     if _consulter(request) is not None:
         return redirect("consultations:chat_room", request.platform.slug)
-    desk = desk_settings(request.platform)  # type: ignore[attr-defined]
+    desk = desk_settings(request.platform)
     form = ChatMessageForm(request.POST or None)
     if request.method == "POST" and desk.web_chat_enabled and form.is_valid():
         code = request.session.get("consult_src", {}).get(request.platform.slug, "")
         source = TrackedLink.objects.filter(code=code).first() if code else None
-        consulter, _received, chat_code = do_start(request.platform, form.cleaned_data["text"], source=source)  # type: ignore[attr-defined]
+        consulter, _received, chat_code = do_start(request.platform, form.cleaned_data["text"], source=source)
         request.session.cycle_key()
         request.session[_key(request)] = str(consulter.uuid)
         request.session["webchat_new_code"] = chat_code
@@ -90,7 +90,7 @@ def resume(request: PlatformRequest) -> HttpResponse:
     form = ResumeForm(request.POST)
     consulter = None
     if failures < MAX_RESUME_FAILURES and form.is_valid():
-        consulter = find_by_code(request.platform, form.cleaned_data["code"])  # type: ignore[attr-defined]
+        consulter = find_by_code(request.platform, form.cleaned_data["code"])
     if consulter is None:
         request.session["webchat_failures"] = failures + 1
         if failures + 1 >= MAX_RESUME_FAILURES:

@@ -147,7 +147,7 @@ class ServiceForm(forms.Form):
             initial=initial.get("places") or [],
         )
         for form in self.places.forms:
-            form.shared_with = (shared or {}).get(str(form.initial.get("id") or ""), 0)  # type: ignore[attr-defined]
+            form.shared_with = (shared or {}).get(str(form.initial.get("id") or ""), 0)
             if form.initial.get("id"):  # the removal checkbox is described by what removal does
                 form.fields["DELETE"].widget.attrs["aria-describedby"] = f"id_{form.prefix}-DELETE_note"
 

@@ -7,7 +7,7 @@ checkbox and a 「順番」 number; the chosen terms are printed by number (ties
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -44,9 +44,9 @@ class SupportListSettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, terms: list[TaxonomyTerm] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["fallback_name"].required = True
-        others = self.fields["others_term"]
-        others.queryset = TaxonomyTerm.objects.filter(pk__in=[t.pk for t in terms or []])  # type: ignore[attr-defined]
-        others.empty_label = _("「その他」として最後にまとめて載せる")  # type: ignore[attr-defined]
+        others = cast(forms.ModelChoiceField, self.fields["others_term"])
+        others.queryset = TaxonomyTerm.objects.filter(pk__in=[t.pk for t in terms or []])
+        others.empty_label = _("「その他」として最後にまとめて載せる")
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in TEXT_FIELDS}

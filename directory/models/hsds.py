@@ -776,7 +776,7 @@ class Attribute(HSDSModel):
     def __str__(self) -> str:
         return f"{self.link_entity}:{self.link_id} → {self.taxonomy_term_id}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.link_entity == "service" and self.service_id is None:
             with scopes_disabled():
                 self.service = Service.objects.filter(platform_id=self.platform_id, uuid=self.link_id).first()

@@ -45,8 +45,9 @@ def easy_japanese(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         easy = wanted(request)
         japanese = (translation.get_language() or "ja").startswith("ja")
-        request.easy_japanese = easy and japanese  # type: ignore[attr-defined]
-        request.easy_toggle_url = toggle_url(request, not easy)  # type: ignore[attr-defined]
+        state: Any = request  # the attributes the page's templates read
+        state.easy_japanese = easy and japanese
+        state.easy_toggle_url = toggle_url(request, not easy)
         if easy and japanese:
             with translation.override(LANGUAGE):
                 response = view(request, *args, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +27,8 @@ PAGE_SIZE = 20
 GUIDE_STEPS = ("who", "category", "how", "when")
 
 
-def _public_platform(request: HttpRequest):  # type: ignore[no-untyped-def]
-    platform = request.platform  # type: ignore[attr-defined]
+def _public_platform(request: PlatformRequest):
+    platform = request.platform
     if not platform.is_public:
         raise Http404
     return platform
@@ -39,7 +39,7 @@ def _public_platform(request: HttpRequest):  # type: ignore[no-untyped-def]
 def home(request: PlatformRequest) -> HttpResponse:
     from partnership.models import MemberOrganisation
 
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     context = {
         "desks": desks_of(platform),
         "form": SearchForm(),

@@ -92,6 +92,33 @@ def content_lemmas(text: str) -> list[str]:
     ]
 
 
+def synonym_tags(lemmas: list[str]) -> list[str]:
+    """Group tags for a sequence of normalised forms (one chunk of text, in order).
+
+    A group word that Sudachi splits into several morphemes (子供食堂 → 子供 + 食堂) matches
+    when its morphemes occur together; ``split`` tells how each word is split.
+    """
+    tags: list[str] = []
+    for i in range(len(lemmas)):
+        for _word, parts, word_tags in _split_words():
+            if tuple(lemmas[i : i + len(parts)]) == parts:
+                tags.extend(word_tags)
+    return tags
+
+
+_split_cache: list[tuple[str, tuple[str, ...], list[str]]] = []
+
+
+def _split_words() -> list[tuple[str, tuple[str, ...], list[str]]]:
+    if not _split_cache:
+        by_word: dict[str, list[str]] = {}
+        for tag, words in synonyms.GROUPS.items():
+            for word in words:
+                by_word.setdefault(word, []).append(f"sx{tag}")
+        _split_cache.extend((word, tuple(content_lemmas(word)), tags) for word, tags in by_word.items())
+    return _split_cache
+
+
 def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
 
@@ -138,7 +165,7 @@ def analyse(text: str, *, query: bool = False) -> Analysis:
                 if len(reading) > 1 and _KATAKANA.match(reading):
                     readings.append(reading)
                     romaji.append(token(jaconv.kata2alphabet(reading)).lower())
-        syns.extend(synonyms.tags_for(chunk_lemmas))
+        syns.extend(synonym_tags(chunk_lemmas))
         spoken_done = True
     if query:
         # Each typed word also as a whole, written and read: Sudachi may cut a short query

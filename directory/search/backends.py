@@ -185,7 +185,7 @@ def proximity_sql(near: Near | None) -> tuple[str, list]:
     return "1.0", []
 
 
-def _services_of_rows(cursor, page: list) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+def _services_of_rows(cursor, page: list) -> list[tuple[int, float]]:
     """(entry rowid, score) pairs → (service id, score) pairs, in the same order."""
     if not page:
         return []
@@ -199,7 +199,7 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _count(cursor, sql: str, params: list, known: int | None) -> int:  # type: ignore[no-untyped-def]
+def _count(cursor, sql: str, params: list, known: int | None) -> int:
     """The number of matches: ``known`` when the caller counted this match already (the page
     after the first of the same query), else ``sql``'s count."""
     if known is not None:
@@ -232,7 +232,7 @@ def _similar_words(analysis: Analysis, candidates: list[str]) -> list[tuple[str,
 
 def _services_of_words(
     words: list[tuple[str, float]], sql: str, params, exclude: set[int]
-) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+) -> list[tuple[int, float]]:
     """Services having one of the similar ``words``: ``sql`` with ``params(word)`` gives
     (service id, proximity factor) rows of one word; a service scores its best word's
     similarity × that factor. Best first, at most FUZZY_CANDIDATES."""
@@ -295,7 +295,7 @@ class SQLiteBackend:
 
     def _large_page(
         self, cursor, analysis: Analysis, constraint: Constraint, match: str, limit: int, offset: int
-    ):  # type: ignore[no-untyped-def]
+    ):
         """A page of a very large match (a word in most services: 相談, 支援).
 
         bm25 tells such services hardly apart (the word's weight is near zero) and scoring
@@ -445,7 +445,7 @@ VECTORS = "directory_search_vectors"
 
 
 @contextmanager
-def _gin_scans(constraint: Constraint):  # type: ignore[no-untyped-def]
+def _gin_scans(constraint: Constraint):
     """A cursor whose queries find matches through the GIN index, never by reading every row.
 
     PostgreSQL prices testing a vector like any cheap operator when it prices a sequential
@@ -507,7 +507,7 @@ class PostgreSQLBackend:
 
     def _large_page(
         self, cursor, analysis: Analysis, base: str, params: list, limit: int, offset: int
-    ) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+    ) -> list[tuple[int, float]]:
         """A page of a very large match, as the SQLite backend does (see its _large_page):
         services with a query word in their name or terms first, then the others, each in
         entry order; ts_rank of every matching row would cost more than the request may.

@@ -50,7 +50,7 @@ def _kana_readings(kana: str) -> tuple[str, str]:
     return reading, token(jaconv.kata2alphabet(reading)).lower()
 
 
-def entry_fields(service, *, terms: list[str], locations: list, area_codes: list[str]) -> dict:  # type: ignore[no-untyped-def]
+def entry_fields(service, *, terms: list[str], locations: list, area_codes: list[str]) -> dict:
     """The SearchEntry columns of ``service`` given its related rows (no queries here)."""
     organization = service.organization
     title = _merge([service.name, service.alternate_name, organization.name, *terms])
@@ -98,7 +98,7 @@ class _Place:
         self.name, self.city, self.latitude, self.longitude = name, city, latitude, longitude
 
 
-def related_rows(service) -> dict:  # type: ignore[no-untyped-def]
+def related_rows(service) -> dict:
     """Terms, places and area codes of one service (a few small queries)."""
     from directory.models import Attribute, ServiceArea, ServiceAtLocation
 
@@ -121,7 +121,7 @@ def related_rows(service) -> dict:  # type: ignore[no-untyped-def]
     return {"terms": terms, "locations": places, "area_codes": codes}
 
 
-def index_service(service) -> None:  # type: ignore[no-untyped-def]
+def index_service(service) -> None:
     from directory.search.models import SearchEntry
 
     with scopes_disabled():
@@ -142,7 +142,7 @@ def index_services(service_ids: Iterable[int]) -> int:
     return count
 
 
-def rebuild(platform) -> int:  # type: ignore[no-untyped-def]
+def rebuild(platform) -> int:
     """Reindex every service of ``platform`` and drop entries of services that are gone."""
     from directory.models import Service
     from directory.search.models import SearchEntry
@@ -156,7 +156,7 @@ def rebuild(platform) -> int:  # type: ignore[no-untyped-def]
 # --- signals ---------------------------------------------------------------------------------
 
 
-def _services_of(instance) -> list[int]:  # type: ignore[no-untyped-def]
+def _services_of(instance) -> list[int]:
     """Ids of the services whose index text depends on ``instance``."""
     from directory import models as m
 
@@ -188,7 +188,7 @@ def _services_of(instance) -> list[int]:  # type: ignore[no-untyped-def]
     return []
 
 
-def _on_change(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _on_change(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):
         return
     from directory.models import Service
@@ -198,7 +198,7 @@ def _on_change(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-d
     index_services(_services_of(instance))
 
 
-def _on_platform_change(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _on_platform_change(sender, instance, **kwargs) -> None:
     """A platform made public or private: its services' ``open`` scope term follows."""
     if kwargs.get("raw"):
         return

@@ -85,12 +85,12 @@ PG_CREATE = [
 PG_DROP = ["DROP INDEX IF EXISTS directory_search_romaji", "DROP INDEX IF EXISTS directory_search_vector"]
 
 
-def _run(schema_editor, statements: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _run(schema_editor, statements: list[str]) -> None:
     for sql in statements:
         schema_editor.execute(sql)
 
 
-def create(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def create(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         _run(schema_editor, SQLITE_CREATE)
@@ -98,7 +98,7 @@ def create(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
         _run(schema_editor, PG_CREATE)
 
 
-def drop(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def drop(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         _run(schema_editor, SQLITE_DROP)
@@ -106,17 +106,17 @@ def drop(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
         _run(schema_editor, PG_DROP)
 
 
-def create_words(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def create_words(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         _run(schema_editor, [*SQLITE_WORDS_CREATE, SQLITE_WORDS_FILL])
 
 
-def drop_words(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def drop_words(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         _run(schema_editor, SQLITE_WORDS_DROP)
 
 
-def rebuild_words(cursor) -> None:  # type: ignore[no-untyped-def]
+def rebuild_words(cursor) -> None:
     """The vocabulary again from the entries as they are (drops stale words)."""
     cursor.execute(f"DELETE FROM {WORDS}")
     cursor.execute(PG_WORDS_FILL if cursor.db.vendor == "postgresql" else SQLITE_WORDS_FILL)
@@ -137,12 +137,12 @@ PG_EXPRESSION_VECTOR = [
 ]
 
 
-def store_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def store_vector(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         _run(schema_editor, PG_STORED_VECTOR)
 
 
-def unstore_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def unstore_vector(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         _run(schema_editor, PG_EXPRESSION_VECTOR)
 
@@ -165,12 +165,12 @@ PG_EXACT_VECTORS_UNDO = [
 ]
 
 
-def exact_vectors(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def exact_vectors(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         _run(schema_editor, PG_EXACT_VECTORS)
 
 
-def no_title_vector(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def no_title_vector(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         _run(schema_editor, PG_EXACT_VECTORS_UNDO)
 
@@ -234,11 +234,11 @@ PG_VECTORS_TABLE_UNDO = [
 ]
 
 
-def vectors_table(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def vectors_table(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         _run(schema_editor, PG_VECTORS_TABLE)
 
 
-def vectors_in_entries(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def vectors_in_entries(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         _run(schema_editor, PG_VECTORS_TABLE_UNDO)

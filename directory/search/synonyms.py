@@ -6,7 +6,8 @@ synonym *file* that names the groups is not part of the package, and some pairs 
 in distress uses are not synonyms in a general dictionary at all (いじめ ~ 嫌がらせ, お金 ~
 生活費). Those pairs are listed here, by Sudachi normalised form (the form `normalized_form()`
 returns: 苛め for いじめ/イジメ, 子供 for こども/子ども). Every word of a group gets the group's
-tag token in the index and in the query, so any word finds the others.
+tag token in the index and in the query, so any word finds the others (analysis.py applies
+them: this module is data only).
 
 Keep the groups small and literal: a group is a promise that searching for one word is a
 good answer to searching for any other. Add a test in tests/test_search_matching.py when
@@ -51,32 +52,3 @@ CRISIS_PATTERNS: tuple[tuple[str, ...], ...] = (
     ("飛び降りる",),
     ("オーバードーズ",),
 )
-
-
-def tags_for(lemmas: list[str]) -> list[str]:
-    """Group tags for a sequence of normalised forms (one chunk of text, in order).
-
-    A group word that Sudachi splits into several morphemes (子供食堂 → 子供 + 食堂) matches
-    when its morphemes occur together; ``split`` tells how each word is split.
-    """
-    tags: list[str] = []
-    for i in range(len(lemmas)):
-        for _word, parts, word_tags in _split_words():
-            if tuple(lemmas[i : i + len(parts)]) == parts:
-                tags.extend(word_tags)
-    return tags
-
-
-_cache: list[tuple[str, tuple[str, ...], list[str]]] = []
-
-
-def _split_words() -> list[tuple[str, tuple[str, ...], list[str]]]:
-    if not _cache:
-        from directory.search.analysis import content_lemmas
-
-        by_word: dict[str, list[str]] = {}
-        for tag, words in GROUPS.items():
-            for word in words:
-                by_word.setdefault(word, []).append(f"sx{tag}")
-        _cache.extend((word, tuple(content_lemmas(word)), tags) for word, tags in by_word.items())
-    return _cache

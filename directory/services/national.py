@@ -292,7 +292,7 @@ def _time(value: str) -> datetime.time:
 
 
 @transaction.atomic
-def do_import_national(platform: Platform, *, actor=None, keys: list[str] | None = None) -> Counter[str]:  # type: ignore[no-untyped-def]
+def do_import_national(platform: Platform, *, actor=None, keys: list[str] | None = None) -> Counter[str]:
     """Create or update the national services in ``platform`` (call inside its scope)."""
     created: Counter[str] = Counter()
     terms = {t.code: t for t in TaxonomyTerm.objects.available_to(None)}

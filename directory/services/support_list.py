@@ -137,16 +137,21 @@ def do_save_settings(
     return settings
 
 
+def _printed(obj: Any, name: str) -> list[Any]:
+    """A list prefetched by ``_prefetch`` into ``printed_<name>``."""
+    return getattr(obj, f"printed_{name}")
+
+
 # --- the document --------------------------------------------------------------------------------
 
 
 def _phones(service: Service, sals: Iterable[ServiceAtLocation], provider: str) -> list[Phone]:
     """The service's own numbers; else its locations'; else its organisation's."""
-    rows = service.printed_phones  # type: ignore[attr-defined]
+    rows = _printed(service, "phones")
     if not rows:
-        rows = [p for sal in sals for p in sal.location.printed_phones]  # type: ignore[attr-defined]
+        rows = [p for sal in sals for p in _printed(sal.location, "phones")]
     if not rows:
-        rows = service.organization.printed_phones  # type: ignore[attr-defined]
+        rows = _printed(service.organization, "phones")
     seen: dict[str, Phone] = {}
     for row in rows:
         label = (row.description or "").strip()
@@ -174,13 +179,11 @@ def _summary(description: str, limit: int) -> str:
 
 
 def _schedules(service: Service, sals: Sequence[ServiceAtLocation]) -> list[Schedule]:
-    own = service.printed_schedules  # type: ignore[attr-defined]
+    own = _printed(service, "schedules")
     if own:
         return own
-    return [s for sal in sals for s in sal.printed_schedules] or [  # type: ignore[attr-defined]
-        s
-        for sal in sals
-        for s in sal.location.printed_schedules  # type: ignore[attr-defined]
+    return [s for sal in sals for s in _printed(sal, "schedules")] or [
+        s for sal in sals for s in _printed(sal.location, "schedules")
     ]
 
 
@@ -190,7 +193,7 @@ def _address(sals: Sequence[ServiceAtLocation], provider: str) -> list[str]:
     lines: list[str] = []
     for sal in sals[:2]:
         location = sal.location
-        for address in location.printed_addresses[:1]:  # type: ignore[attr-defined]
+        for address in _printed(location, "addresses")[:1]:
             lines.append(f"{address.city}{address.address_1}")
             if address.address_2:
                 lines.append(address.address_2)
@@ -222,7 +225,7 @@ def _services(terms: Sequence[TaxonomyTerm], *, others: bool = False) -> list[Se
     """
 
     def rows(lookup: str, model: type[Model], name: str) -> Prefetch:
-        return Prefetch(lookup, queryset=model.objects.order_by("id"), to_attr=f"printed_{name}")  # type: ignore[attr-defined]
+        return Prefetch(lookup, queryset=model._default_manager.order_by("id"), to_attr=f"printed_{name}")
 
     locations = Location.objects.order_by("id").prefetch_related(
         rows("phones", PhoneRow, "phones"),
@@ -258,7 +261,7 @@ def _services(terms: Sequence[TaxonomyTerm], *, others: bool = False) -> list[Se
 
 
 def _entry(service: Service, marks: list[Mark], size: PageSize, days: dict[str, str]) -> Entry:
-    sals = service.printed_sals  # type: ignore[attr-defined]
+    sals = _printed(service, "sals")
     schedules = _schedules(service, sals)
     provider = service.organization.name
     if service.department and service.department not in provider:
@@ -297,7 +300,7 @@ def build_document(
     sections = {term.pk: Section(f"cat-{i}", term.name, colour[term.pk], []) for i, term in enumerate(terms)}
     days = day_names()
     for service in _services(terms):
-        term_ids = [a.taxonomy_term_id for a in service.printed_attributes]  # type: ignore[attr-defined]
+        term_ids = [a.taxonomy_term_id for a in _printed(service, "attributes")]
         ordered = [t for t in terms if t.pk in term_ids]
         marks = [Mark(t.name, colour[t.pk]) for t in ordered]
         entry = _entry(service, marks, SIZES[size], days)

@@ -16,9 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import ANY_STAFF, SECRETARIAT, role_required
 from accounts.http import StaffRequest
-from accounts.models import Role
+from accounts.permissions import can, permission_required
 from directory.forms.services import (
     DecisionForm,
     NewServiceForm,
@@ -30,15 +29,13 @@ from directory.models import Metadata, Service, ServiceChange
 from directory.services import editing
 from partnership.queries import organisation_of
 
-EDITORS = (*SECRETARIAT, Role.MEMBER_STAFF)
-
 
 def _pending() -> Exists:
     return Exists(ServiceChange.objects.filter(service=OuterRef("pk"), status=ServiceChange.Status.PENDING))
 
 
 @require_GET
-@role_required(*ANY_STAFF)
+@permission_required("directory.view_services")
 def service_list(request: StaffRequest) -> HttpResponse:
     form = ServiceFilterForm(request.GET or None)
     services = Service.objects.select_related("organization").annotate(has_pending=_pending())
@@ -58,13 +55,13 @@ def service_list(request: StaffRequest) -> HttpResponse:
     page = Paginator(services.order_by("-has_pending", "name_kana", "name", "pk"), 50).get_page(
         request.GET.get("page")
     )
-    own = organisation_of(request.role)  # type: ignore[attr-defined]
+    own = organisation_of(request.role)
     context = {"form": form, "page": page, "own": own}
     return render(request, "directory/services/service_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*ANY_STAFF)
+@permission_required("directory.view_services")
 def service_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     service: Service = get_object_or_404(Service.objects.select_related("organization", "member"), uuid=uuid)
     if request.method == "POST":  # looked up first: another platform's service is 404, not 405
@@ -79,19 +76,19 @@ def service_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             Metadata.objects.filter(resource_id=service.uuid).select_related("user")[:50], field_labels()
         ),
         "changes": service.changes.select_related("submitted_by")[:10],
-        "can_edit": editing.can_edit(request.role, service),  # type: ignore[attr-defined]
+        "can_edit": editing.can_edit(request.role, service),
         "pending": editing.pending_change(service),
     }
     return render(request, "directory/services/service_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("directory.propose_service")
 def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     service: Service = get_object_or_404(Service.objects, uuid=uuid)
-    if not editing.can_edit(request.role, service):  # type: ignore[attr-defined]
+    if not editing.can_edit(request.role, service):
         raise PermissionDenied
-    secretariat = request.role.is_secretariat  # type: ignore[attr-defined]
+    secretariat = can(request.actor, "directory.edit_service")
     pending = None if secretariat else editing.pending_change(service)
     if pending is not None:  # say so before the long form, not after it is submitted
         return render(
@@ -120,10 +117,10 @@ def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("directory.propose_service")
 def service_new(request: StaffRequest) -> HttpResponse:
-    secretariat = request.role.is_secretariat  # type: ignore[attr-defined]
-    member = None if secretariat else organisation_of(request.role)  # type: ignore[attr-defined]
+    secretariat = can(request.actor, "directory.edit_service")
+    member = None if secretariat else organisation_of(request.role)
     if not secretariat and (member is None or not member.is_active):
         raise PermissionDenied
     form_class = NewServiceForm if secretariat else ServiceForm
@@ -134,7 +131,7 @@ def service_new(request: StaffRequest) -> HttpResponse:
         if member is None:
             data = form.cleaned_data
             service = editing.do_create_service(
-                request.platform,  # type: ignore[attr-defined]
+                request.platform,
                 data["organization"],
                 data,
                 request=request,
@@ -149,7 +146,7 @@ def service_new(request: StaffRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(*SECRETARIAT)
+@permission_required("directory.review_changes")
 def change_list(request: StaffRequest) -> HttpResponse:
     changes = ServiceChange.objects.select_related("service__organization", "submitted_by")
     context = {
@@ -160,7 +157,7 @@ def change_list(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("directory.review_changes")
 def change_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     change: ServiceChange = get_object_or_404(
         ServiceChange.objects.select_related("service", "submitted_by"), uuid=uuid

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import SECRETARIAT, role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from directory.forms.services import SheetUploadForm
 from directory.models import SheetUpload
 from directory.services import sheet
@@ -19,15 +19,15 @@ from tsunagari.lib.downloads import XLSX, attachment_response
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("directory.upload_sheet")
 def sheet_upload(request: StaffRequest) -> HttpResponse:
     form = SheetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = SheetUpload.objects.create(
-            platform=request.platform,  # type: ignore[attr-defined]
+            platform=request.platform,
             filename=form.cleaned_data["file"].name[:200],
             content=form.cleaned_data["file"].read(),
-            uploaded_by=request.user,  # type: ignore[misc]
+            uploaded_by=request.user,
         )
         return redirect("directory:sheet_preview", request.platform.slug, upload.uuid)
     uploads = SheetUpload.objects.select_related("uploaded_by")[:10]
@@ -35,13 +35,13 @@ def sheet_upload(request: StaffRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(*SECRETARIAT)
+@permission_required("directory.upload_sheet")
 def sheet_template(request: StaffRequest) -> HttpResponse:
     return attachment_response(sheet.build_template(), "joho-kokan-kyoyu-sheet.xlsx", XLSX)
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("directory.upload_sheet")
 def sheet_preview(request: StaffRequest, uuid: UUID) -> HttpResponse:
     upload: SheetUpload = get_object_or_404(SheetUpload.objects, uuid=uuid)
     parsed = sheet.parse(bytes(upload.content))

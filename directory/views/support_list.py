@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import SECRETARIAT, role_required
 from accounts.http import PlatformRequest, StaffRequest
+from accounts.permissions import permission_required
 from directory.forms.support_list import CategoriesForm, SizeForm, SupportListSettingsForm
 from directory.services import support_list
 from directory.support_list_pdf import render_pdf
@@ -21,7 +21,7 @@ FRESH_SECONDS = 300
 @require_GET
 def support_list_pdf(request: PlatformRequest) -> HttpResponse:
     """Public. Rendered once per version of the printed data (see ``directory.services.support_list``)."""
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     if not platform.is_public:
         raise Http404
     form = SizeForm(request.GET)
@@ -51,10 +51,10 @@ def support_list_pdf(request: PlatformRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("directory.edit_support_list")
 def support_list_settings(request: StaffRequest) -> HttpResponse:
     """Choose categories, their order, the size and the fallback window; preview without saving."""
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     settings = support_list.settings_for(platform)
     terms = support_list.available_terms(platform)
     form = SupportListSettingsForm(request.POST or None, instance=settings, terms=terms)

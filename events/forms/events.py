@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +70,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.all()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["course"]).queryset = Course.objects.all()
         if self.instance.pk:
             self.fields["questions_text"].initial = "\n".join(self.instance.questions or [])
         for name in ("starts_at", "ends_at", "deadline"):

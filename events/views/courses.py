@@ -25,14 +25,14 @@ from tsunagari.lib.downloads import PDF, attachment_response
 def course_list(request: StaffRequest) -> HttpResponse:
     form = CourseForm(request.POST or None)
     if request.method == "POST":
-        if not request.role.is_secretariat:  # type: ignore[attr-defined]
+        if not request.role.is_secretariat:
             return HttpResponse(status=403)
         if form.is_valid():
             course = event_services.do_create_course(
-                request.platform,  # type: ignore[attr-defined]
+                request.platform,
                 form.cleaned_data,
                 actor=request.user,
-                request=request,  # type: ignore[attr-defined]
+                request=request,
             )
             messages.success(
                 request,

@@ -143,7 +143,7 @@ def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST":
-        if not request.role.is_secretariat:  # type: ignore[attr-defined]
+        if not request.role.is_secretariat:
             return HttpResponse(status=403)
         if form.is_valid():
             feedback_services.do_submit_feedback(

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ def _event(uuid: UUID) -> Event:
 @require_GET
 @role_required(*ANY_STAFF)
 def event_list(request: StaffRequest) -> HttpResponse:
-    role = request.role  # type: ignore[attr-defined]
+    role = request.role
     events = staff_events()
     if role.kind == Role.MEMBER_STAFF:
         events = events.filter(proposed_by=role.organisation)
@@ -54,7 +54,7 @@ def event_list(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(*SECRETARIAT, Role.MEMBER_STAFF)
 def event_create(request: StaffRequest) -> HttpResponse:
-    role = request.role  # type: ignore[attr-defined]
+    role = request.role
     member = role.organisation if role.kind == Role.MEMBER_STAFF else None
     if role.kind == Role.MEMBER_STAFF and member is None:
         raise PermissionDenied
@@ -63,7 +63,7 @@ def event_create(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             event = event_services.do_create_event(
-                request.platform,  # type: ignore[attr-defined]
+                request.platform,
                 form.data_for_service(),
                 actor=request.user,
                 request=request,
@@ -82,8 +82,8 @@ def event_create(request: StaffRequest) -> HttpResponse:
     return render(request, "events/staff/form.html", {"form": form, "proposal": member is not None})
 
 
-def _may_see(request: HttpRequest, event: Event) -> None:
-    role = request.role  # type: ignore[attr-defined]
+def _may_see(request: StaffRequest, event: Event) -> None:
+    role = request.role
     if role.kind == Role.MEMBER_STAFF and (
         role.organisation is None or event.proposed_by_id != role.organisation.pk
     ):

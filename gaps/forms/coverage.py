@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +49,7 @@ class CoverageForm(forms.Form):
         # A first visit (no query) takes the defaults, including the checked 県域 box.
         super().__init__(data if data else None)
         areas = [(c.key, c.label) for c in coverage.areas(platform)]
-        self.fields["area"].choices = [("", _("すべての地域")), *areas]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", _("すべての地域")), *areas]
 
     def options(self) -> coverage.Options:
         if not self.is_bound:
@@ -76,6 +76,7 @@ class CoverageForm(forms.Form):
             if isinstance(field, forms.BooleanField):
                 shown = str(_("はい") if value else _("いいえ"))
             else:
-                shown = str(dict(field.choices).get(value or "", value or ""))  # type: ignore[attr-defined]
+                choices: Any = getattr(field, "choices", ())
+                shown = str(dict(choices).get(value or "", value or ""))
             rows.append((str(field.label), shown))
         return rows

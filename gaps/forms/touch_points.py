@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -76,9 +76,9 @@ class TouchPointForm(forms.Form):
                 "services": list(point.services.all()),
             }
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.all()  # type: ignore[attr-defined]
-        self.fields["signal"].queryset = IsolationSignal.objects.all()  # type: ignore[attr-defined]
-        self.fields["services"].queryset = touch_points.handover_choices()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = Department.objects.all()
+        cast(forms.ModelChoiceField, self.fields["signal"]).queryset = IsolationSignal.objects.all()
+        cast(forms.ModelChoiceField, self.fields["services"]).queryset = touch_points.handover_choices()
         if point is not None:  # the cell is fixed; only its contents change
             self.fields["department"].disabled = True
             self.fields["signal"].disabled = True

@@ -19,13 +19,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model, Prefetch
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from accounts.http import PlatformRequest
 from audit.models import AuditEntry
 from audit.services import log_action
 from directory.models import Service
@@ -98,11 +98,11 @@ def _next_position(model: type[Department] | type[IsolationSignal]) -> int:
     return (model.objects.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
-def _log(action: str, obj: Model, request: HttpRequest, data: dict[str, Any] | None = None) -> None:
-    log_action(action, actor=request.user, platform=request.platform, obj=obj, request=request, data=data)  # type: ignore[attr-defined]
+def _log(action: str, obj: Model, request: PlatformRequest, data: dict[str, Any] | None = None) -> None:
+    log_action(action, actor=request.user, platform=request.platform, obj=obj, request=request, data=data)
 
 
-def _save_named(obj: Department | IsolationSignal, action: str, request: HttpRequest) -> None:
+def _save_named(obj: Department | IsolationSignal, action: str, request: PlatformRequest) -> None:
     try:
         with transaction.atomic():
             obj.save()
@@ -111,14 +111,14 @@ def _save_named(obj: Department | IsolationSignal, action: str, request: HttpReq
         raise ValidationError(_("「%(name)s」は既に登録されています。") % {"name": obj.name}) from error
 
 
-def do_add_department(platform: Platform, name: str, duties: str, *, request: HttpRequest) -> Department:
+def do_add_department(platform: Platform, name: str, duties: str, *, request: PlatformRequest) -> Department:
     department = Department(platform=platform, name=name, duties=duties, position=_next_position(Department))
     _save_named(department, "directory.department_added", request)
     return department
 
 
 def do_add_signal(
-    platform: Platform, name: str, description: str, *, request: HttpRequest
+    platform: Platform, name: str, description: str, *, request: PlatformRequest
 ) -> IsolationSignal:
     signal = IsolationSignal(
         platform=platform, name=name, description=description, position=_next_position(IsolationSignal)
@@ -128,7 +128,7 @@ def do_add_signal(
 
 
 def do_update_named(
-    obj: Department | IsolationSignal, values: dict[str, Any], *, request: HttpRequest
+    obj: Department | IsolationSignal, values: dict[str, Any], *, request: PlatformRequest
 ) -> None:
     for key, value in values.items():
         setattr(obj, key, value)
@@ -136,7 +136,7 @@ def do_update_named(
     _save_named(obj, action, request)
 
 
-def do_delete_named(obj: Department | IsolationSignal, *, request: HttpRequest) -> None:
+def do_delete_named(obj: Department | IsolationSignal, *, request: PlatformRequest) -> None:
     """Delete a department or a signal with its touch points."""
     with transaction.atomic():
         action = "directory.department_deleted" if isinstance(obj, Department) else "directory.signal_deleted"
@@ -152,7 +152,7 @@ def do_save_touch_point(
     situation: str,
     handover: str,
     services: Sequence[Service],
-    request: HttpRequest,
+    request: PlatformRequest,
 ) -> TouchPoint:
     """Create or update the cell department × signal."""
     with transaction.atomic():
@@ -172,7 +172,7 @@ def do_save_touch_point(
     return point
 
 
-def do_delete_touch_point(point: TouchPoint, *, request: HttpRequest) -> None:
+def do_delete_touch_point(point: TouchPoint, *, request: PlatformRequest) -> None:
     with transaction.atomic():
         _log("directory.touch_point_deleted", point, request)
         point.delete()
@@ -217,7 +217,7 @@ def filename(platform: Platform, ext: str) -> str:
     return f"touch-points-{platform.slug}-{timezone.localdate():%Y%m%d}.{ext}"
 
 
-def _log_export(request: HttpRequest, fmt: str, count: int) -> None:
+def _log_export(request: PlatformRequest, fmt: str, count: int) -> None:
     log_action(
         AuditEntry.EXPORT,
         actor=request.user,
@@ -226,7 +226,7 @@ def _log_export(request: HttpRequest, fmt: str, count: int) -> None:
     )
 
 
-def do_export_csv(*, request: HttpRequest) -> bytes:
+def do_export_csv(*, request: PlatformRequest) -> bytes:
     """One line per touch point (department, signal, where, to whom, how); UTF-8 with BOM."""
     rows = _rows()
     out = io.StringIO()
@@ -237,7 +237,7 @@ def do_export_csv(*, request: HttpRequest) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def do_export_xlsx(*, request: HttpRequest) -> bytes:
+def do_export_xlsx(*, request: PlatformRequest) -> bytes:
     """Two sheets: the matrix (departments × signals, ● where they meet) and the list of touch points."""
     book = Workbook()
     grid = book.active

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.decorators import SECRETARIAT_OR_VIEWER, role_required
-from accounts.http import StaffRequest
+from accounts.http import PlatformRequest, StaffRequest
+from accounts.permissions import permission_required
 from gaps.forms.coverage import CoverageForm
 from gaps.services import coverage
 from tsunagari.lib.downloads import CSV, XLSX, attachment_response
@@ -16,9 +16,9 @@ CONTENT_TYPES = {"csv": CSV, "xlsx": XLSX}
 
 
 @require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("gaps.view_analysis")
 def coverage_matrix(request: StaffRequest) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     form = CoverageForm(request.GET, platform=platform)
     options = form.options()
     matrix = coverage.coverage(platform, options)
@@ -28,8 +28,8 @@ def coverage_matrix(request: StaffRequest) -> HttpResponse:
     return render(request, "gaps/coverage.html", context)
 
 
-def _coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
+def _coverage_export(request: PlatformRequest, fmt: str) -> HttpResponse:
+    platform = request.platform
     form = CoverageForm(request.GET, platform=platform)
     matrix = coverage.coverage(platform, form.options())
     export = coverage.do_export_csv if fmt == "csv" else coverage.do_export_xlsx
@@ -38,12 +38,12 @@ def _coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("gaps.view_analysis")
 def coverage_csv(request: StaffRequest) -> HttpResponse:
     return _coverage_export(request, "csv")
 
 
 @require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("gaps.view_analysis")
 def coverage_xlsx(request: StaffRequest) -> HttpResponse:
     return _coverage_export(request, "xlsx")

@@ -8,41 +8,41 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
-from accounts.http import StaffRequest
+from accounts.http import PlatformRequest, StaffRequest
+from accounts.permissions import can, permission_required
 from gaps.forms.touch_points import DeleteForm, DepartmentForm, SignalForm, TouchPointForm
 from gaps.models import Department, IsolationSignal, TouchPoint
 from gaps.services import touch_points
 from tsunagari.lib.downloads import CSV, XLSX, attachment_response
 
 
-def _secretariat_post(request: HttpRequest) -> str:
+def _secretariat_post(request: StaffRequest) -> str:
     """The submitted action; only the secretariat may change anything."""
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action and not request.role.is_secretariat:  # type: ignore[attr-defined]
+    if action and not can(request.actor, "gaps.edit_analysis"):
         raise PermissionDenied
     return action
 
 
-def _add_department(request: HttpRequest, form: Any) -> str:
-    d = touch_points.do_add_department(request.platform, request=request, **form.cleaned_data)  # type: ignore[attr-defined]
+def _add_department(request: PlatformRequest, form: Any) -> str:
+    d = touch_points.do_add_department(request.platform, request=request, **form.cleaned_data)
     return _("部局「%(name)s」を追加しました。") % {"name": d.name}
 
 
-def _add_signal(request: HttpRequest, form: Any) -> str:
-    s = touch_points.do_add_signal(request.platform, request=request, **form.cleaned_data)  # type: ignore[attr-defined]
+def _add_signal(request: PlatformRequest, form: Any) -> str:
+    s = touch_points.do_add_signal(request.platform, request=request, **form.cleaned_data)
     return _("孤立のサイン「%(name)s」を追加しました。") % {"name": s.name}
 
 
-def _save_point(request: HttpRequest, form: Any) -> str:
+def _save_point(request: PlatformRequest, form: Any) -> str:
     data = form.cleaned_data
     point = touch_points.do_save_touch_point(
-        request.platform,  # type: ignore[attr-defined]
+        request.platform,
         data["department"],
         data["signal"],
         situation=data["situation"],
@@ -53,7 +53,7 @@ def _save_point(request: HttpRequest, form: Any) -> str:
     return _("「%(cell)s」を保存しました。") % {"cell": str(point)}
 
 
-MATRIX_ACTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[HttpRequest, Any], str]]] = {
+MATRIX_ACTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[StaffRequest, Any], str]]] = {
     "department": (lambda data: DepartmentForm(data, prefix="d"), _add_department),
     "signal": (lambda data: SignalForm(data, prefix="s"), _add_signal),
     "point": (lambda data: TouchPointForm(data, prefix="p"), _save_point),
@@ -61,7 +61,7 @@ MATRIX_ACTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[HttpRequest, Any
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("gaps.view_analysis")
 def touch_point_matrix(request: StaffRequest) -> HttpResponse:
     action = _secretariat_post(request)
     forms = {
@@ -81,7 +81,7 @@ def touch_point_matrix(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("gaps.edit_analysis")
 def touch_point_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     point: TouchPoint = get_object_or_404(
         TouchPoint.objects.select_related("department", "signal"), uuid=uuid
@@ -100,7 +100,9 @@ def touch_point_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "gaps/touch_point.html", context)
 
 
-def _named_detail(request: HttpRequest, obj: Department | IsolationSignal, form_class: Any) -> HttpResponse:
+def _named_detail(
+    request: PlatformRequest, obj: Department | IsolationSignal, form_class: Any
+) -> HttpResponse:
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form = form_class(request.POST if action == "save" else None, instance=obj)
     delete_form = DeleteForm(request.POST if action == "delete" else None)
@@ -111,11 +113,11 @@ def _named_detail(request: HttpRequest, obj: Department | IsolationSignal, form_
             form.add_error("name", error)
         else:
             messages.success(request, _("「%(name)s」を保存しました。") % {"name": obj.name})
-            return redirect("gaps:touch_points", request.platform.slug)  # type: ignore[attr-defined]
+            return redirect("gaps:touch_points", request.platform.slug)
     if action == "delete" and delete_form.is_valid():
         touch_points.do_delete_named(obj, request=request)
         messages.success(request, _("「%(name)s」を削除しました。") % {"name": obj.name})
-        return redirect("gaps:touch_points", request.platform.slug)  # type: ignore[attr-defined]
+        return redirect("gaps:touch_points", request.platform.slug)
     context = {
         "obj": obj,
         "form": form,
@@ -126,31 +128,31 @@ def _named_detail(request: HttpRequest, obj: Department | IsolationSignal, form_
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("gaps.edit_analysis")
 def department_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _named_detail(request, get_object_or_404(Department.objects, uuid=uuid), DepartmentForm)
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("gaps.edit_analysis")
 def signal_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _named_detail(request, get_object_or_404(IsolationSignal.objects, uuid=uuid), SignalForm)
 
 
-def _touch_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def _touch_export(request: PlatformRequest, fmt: str) -> HttpResponse:
     export = touch_points.do_export_csv if fmt == "csv" else touch_points.do_export_xlsx
     content = export(request=request)
     content_type = CSV if fmt == "csv" else XLSX
-    return attachment_response(content, touch_points.filename(request.platform, fmt), content_type)  # type: ignore[attr-defined]
+    return attachment_response(content, touch_points.filename(request.platform, fmt), content_type)
 
 
 @require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("gaps.view_analysis")
 def touch_points_csv(request: StaffRequest) -> HttpResponse:
     return _touch_export(request, "csv")
 
 
 @require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("gaps.view_analysis")
 def touch_points_xlsx(request: StaffRequest) -> HttpResponse:
     return _touch_export(request, "xlsx")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -36,7 +36,9 @@ class BodyForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Body.objects.exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = Body.objects.exclude(
+            pk=self.instance.pk
+        )
         if self.instance.pk and self.instance.parent_id:
             self.initial["parent"] = self.instance.parent.uuid
         if self.instance.pk:
@@ -169,7 +171,7 @@ class SeatForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = MemberOrganisation.objects.active()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = MemberOrganisation.objects.active()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -189,7 +191,7 @@ class EndSeatForm(forms.Form):
 
     def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["seat"].queryset = Seat.objects.filter(body=body)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["seat"]).queryset = Seat.objects.filter(body=body)
 
 
 class MeetingForm(forms.ModelForm):
@@ -214,12 +216,14 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = Seat.objects.filter(body=body, role=Seat.Role.VOTING)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = Seat.objects.filter(
+            body=body, role=Seat.Role.VOTING
+        )
         if self.instance.pk and self.instance.chair_id:
             self.initial["chair"] = self.instance.chair.uuid
         self.fields["number"].required = False
         for name in ("starts_at", "response_deadline"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+            cast(forms.DateTimeField, self.fields[name]).input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -255,12 +259,14 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["expulsion"].queryset = Expulsion.objects.filter(  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["expulsion"]).queryset = Expulsion.objects.filter(
             status=Expulsion.Status.HEARING
         ).select_related("organisation")
         field: Any = self.fields["expulsion"]
         field.label_from_instance = lambda e: f"{e.organisation.name}（{e.get_ground_display()}）"
-        self.fields["target_member"].queryset = MemberOrganisation.objects.active()  # type: ignore[attr-defined]
+        cast(
+            forms.ModelChoiceField, self.fields["target_member"]
+        ).queryset = MemberOrganisation.objects.active()
 
 
 class ResponseForm(forms.Form):
@@ -290,8 +296,8 @@ class ResponseForm(forms.Form):
         if voting and ruleset.email_votes_allowed:
             modes.append(Response.Mode.EMAIL)
         modes.append(Response.Mode.ABSENT)
-        self.fields["mode"].choices = [(m.value, m.label) for m in modes]  # type: ignore[attr-defined]
-        self.fields["proxy_to"].queryset = Seat.objects.filter(  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["mode"]).choices = [(m.value, m.label) for m in modes]
+        cast(forms.ModelChoiceField, self.fields["proxy_to"]).queryset = Seat.objects.filter(
             body=meeting.body, role=Seat.Role.VOTING
         ).exclude(pk=response.seat_id)
         self.items = [i for i in meeting.items.all() if i.needs_vote]
@@ -390,8 +396,12 @@ class WrittenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["expulsion"].queryset = Expulsion.objects.filter(status=Expulsion.Status.HEARING)  # type: ignore[attr-defined]
-        self.fields["target_member"].queryset = MemberOrganisation.objects.active()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["expulsion"]).queryset = Expulsion.objects.filter(
+            status=Expulsion.Status.HEARING
+        )
+        cast(
+            forms.ModelChoiceField, self.fields["target_member"]
+        ).queryset = MemberOrganisation.objects.active()
 
     def clean_deadline(self) -> datetime.datetime:
         deadline: datetime.datetime = self.cleaned_data["deadline"]

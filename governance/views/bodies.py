@@ -59,7 +59,7 @@ def body_new(request: StaffRequest) -> HttpResponse:
         created: list[Body] = []
         if attempt(
             request,
-            lambda: created.append(services.do_create_body(request.platform, request=request, **data)),  # type: ignore[attr-defined]
+            lambda: created.append(services.do_create_body(request.platform, request=request, **data)),
             _("会議体を登録しました。構成員を登録してください。"),
         ):
             return redirect("governance:body", request.platform.slug, created[0].uuid)

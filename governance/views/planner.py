@@ -33,7 +33,7 @@ def plans(request: StaffRequest) -> HttpResponse:
                 request,
                 lambda: created.append(
                     records.do_create_plan(
-                        request.platform,  # type: ignore[attr-defined]
+                        request.platform,
                         title=d["title"],
                         template=d["template"],
                         start=d["start"],
@@ -43,7 +43,7 @@ def plans(request: StaffRequest) -> HttpResponse:
                 _("立ち上げ計画を作りました。"),
             ):
                 return redirect("governance:plan", request.platform.slug, created[0].uuid)
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     context = {
         "plans": queries.plans(),
         "form": form,

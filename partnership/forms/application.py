@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
@@ -60,7 +60,7 @@ class HoneypotInput(forms.TextInput):
 
     is_hidden = True  # rendered without the visible label wrapper of _form_fields.html
 
-    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
+    def render(self, name, value, attrs=None, renderer=None):
         field_id = (attrs or {}).get("id", f"id_{name}")
         return format_html(
             '<div class="skip" aria-hidden="true"><label for="{}">{}</label>'
@@ -293,7 +293,7 @@ class RecommendForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recommended_by"].queryset = recommenders()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["recommended_by"]).queryset = recommenders()
         self.fields["recommended_by"].error_messages["required"] = _("推薦団体を選んでください。")
 
 
@@ -308,8 +308,8 @@ class ApproveForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         tiers = MemberTier.objects.all()
-        field = self.fields["tier"]
-        field.queryset = tiers  # type: ignore[attr-defined]
+        field = cast(forms.ModelChoiceField, self.fields["tier"])
+        field.queryset = tiers
         field.initial = tiers.filter(is_default=True).first()
         field.required = tiers.exists()  # a platform without tiers approves without one
         field.error_messages["required"] = _("会員区分を選んでください。")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -63,7 +63,9 @@ class AddMemberSeatForm(forms.Form):
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = council_services.addable_members(council).select_related("tier")  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = council_services.addable_members(
+            council
+        ).select_related("tier")
 
 
 class AddNamesForm(forms.Form):
@@ -129,7 +131,9 @@ class SeatForm(forms.Form):
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["seat"].queryset = CouncilSeat.objects.filter(council=council)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["seat"]).queryset = CouncilSeat.objects.filter(
+            council=council
+        )
 
 
 class LinkSeatForm(forms.Form):
@@ -148,10 +152,10 @@ class LinkSeatForm(forms.Form):
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["seat"].queryset = CouncilSeat.objects.filter(  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["seat"]).queryset = CouncilSeat.objects.filter(
             council=council, member__isnull=True
         ).order_by("normalised_name")
-        self.fields["member"].queryset = (  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = (
             MemberOrganisation.objects.active()
             .exclude(council_seats__council=council)
             .select_related("tier")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -52,7 +52,7 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args: Any, show_status: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tier"].queryset = MemberTier.objects.all()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["tier"]).queryset = MemberTier.objects.all()
         if not show_status:
             del self.fields["status"]
 
@@ -72,7 +72,7 @@ class MemberTierForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tier"].queryset = MemberTier.objects.all()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["tier"]).queryset = MemberTier.objects.all()
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["field"]).choices = [
             ("", _("すべて")),
             *ActivityField.objects.values_list("code", "name"),
         ]

@@ -305,7 +305,7 @@ def do_accept_withdrawal(withdrawal: Withdrawal, *, request: HttpRequest) -> Mem
         obj=withdrawal,
         data={
             "member": str(member.uuid),
-            "left_on": member.left_on.isoformat(),  # type: ignore[union-attr]
+            "left_on": member.left_on.isoformat(),
             "rejoin_banned_until": ban.isoformat() if ban else None,
             "on_paper": withdrawal.on_paper,
         },

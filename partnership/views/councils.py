@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import SECRETARIAT_OR_VIEWER, role_required
-from accounts.http import StaffRequest
+from accounts.http import PlatformRequest, StaffRequest
+from accounts.permissions import can, permission_required
 from partnership.forms.councils import (
     AddMemberSeatForm,
     AddNamesForm,
@@ -80,16 +80,16 @@ DETAIL_ACTIONS: dict[str, tuple[Callable[[Council, Any], Form], Service]] = {
 }
 
 
-def _action(request: HttpRequest) -> str:
+def _action(request: StaffRequest) -> str:
     """The submitted action; only the secretariat may change anything."""
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action and not request.role.is_secretariat:  # type: ignore[attr-defined]
+    if action and not can(request.actor, "partnership.manage_councils"):
         raise PermissionDenied
     return action
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("partnership.view_councils")
 def council_list(request: StaffRequest) -> HttpResponse:
     action = _action(request)
     create_form = CouncilForm(request.POST if action == "create" else None, prefix="c")
@@ -100,7 +100,7 @@ def council_list(request: StaffRequest) -> HttpResponse:
     import_errors: list[str] = []
     if action == "create" and create_form.is_valid():
         try:
-            council = services.do_create_council(request.platform, create_form.cleaned_data, request=request)  # type: ignore[attr-defined]
+            council = services.do_create_council(request.platform, create_form.cleaned_data, request=request)
         except ValidationError as error:
             create_form.add_error("name", error)
         else:
@@ -111,7 +111,7 @@ def council_list(request: StaffRequest) -> HttpResponse:
         create_missing = upload_form.cleaned_data["create_missing"]
         try:
             result = services.do_import_seats(
-                request.platform,  # type: ignore[attr-defined]
+                request.platform,
                 upload.read(),
                 create_missing=create_missing,
                 request=request,
@@ -136,7 +136,7 @@ def council_list(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("partnership.view_councils")
 def council_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     council: Council = get_object_or_404(Council.objects, uuid=uuid)
     action = _action(request)
@@ -158,14 +158,14 @@ def council_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _render_detail(request, council, forms, DeleteCouncilForm(), status)
 
 
-def _delete(request: HttpRequest, council: Council) -> HttpResponse:
+def _delete(request: PlatformRequest, council: Council) -> HttpResponse:
     form = DeleteCouncilForm(request.POST)
     if not form.is_valid():
         forms = {name: make(council, None) for name, (make, _s) in DETAIL_ACTIONS.items()}
         return _render_detail(request, council, forms, form, 200)
     services.do_delete_council(council, request=request)
     messages.success(request, _("会議体「%(name)s」を削除しました。") % {"name": council.name})
-    return redirect("partnership:councils", request.platform.slug)  # type: ignore[attr-defined]
+    return redirect("partnership:councils", request.platform.slug)
 
 
 def _render_detail(
@@ -181,7 +181,7 @@ def _render_detail(
 
 
 @require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("partnership.view_councils")
 def core_partners(request: StaffRequest) -> HttpResponse:
     options = CorePartnerOptionsForm(request.GET or None)
     rows = services.core_partner_ranking(top=options.top_n)

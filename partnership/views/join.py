@@ -19,7 +19,7 @@ SUBMISSIONS_PER_HOUR = 5
 
 @require_http_methods(["GET", "POST"])
 def join(request: PlatformRequest) -> HttpResponse:
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     if not platform.is_public:
         raise Http404
     form = ApplicationForm(request.POST or None, platform=platform)
@@ -43,6 +43,6 @@ def join(request: PlatformRequest) -> HttpResponse:
 
 @require_GET
 def join_done(request: PlatformRequest) -> HttpResponse:
-    if not request.platform.is_public:  # type: ignore[attr-defined]
+    if not request.platform.is_public:
         raise Http404
     return render(request, "partnership/join_done.html")

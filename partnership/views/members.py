@@ -14,9 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import SECRETARIAT, SECRETARIAT_ADMIN, SECRETARIAT_OR_VIEWER, role_required
 from accounts.http import StaffRequest
-from accounts.models import Role
+from accounts.permissions import can, permission_required
 from partnership.forms.members import (
     ChangeDecisionForm,
     ExpulsionCancelForm,
@@ -54,12 +53,12 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @require_GET
-@role_required(*SECRETARIAT_OR_VIEWER, Role.MEMBER_STAFF)
+@permission_required("partnership.view_member_list")
 def member_list(request: StaffRequest) -> HttpResponse:
     """All members for the secretariat; the shared 会員名簿 (active members) for member staff."""
-    as_member = request.role.kind == Role.MEMBER_STAFF  # type: ignore[attr-defined]
+    as_member = not can(request.actor, "partnership.view_members")
     if as_member:
-        own = organisation_of(request.role)  # type: ignore[attr-defined]
+        own = organisation_of(request.role)
         if own is None or not own.is_active:
             raise PermissionDenied
     form = MemberFilterForm(request.GET or None, show_status=not as_member)
@@ -72,12 +71,12 @@ def member_list(request: StaffRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(*SECRETARIAT)
+@permission_required("partnership.export_members")
 def export_csv(request: StaffRequest) -> HttpResponse:
     members = staff_members(**MemberFilterForm(request.GET or None).filters())
     content, filename = export.do_export_csv(
         members,
-        request.platform,  # type: ignore[attr-defined]
+        request.platform,
         filters=request.GET.dict(),
         request=request,
     )
@@ -85,12 +84,12 @@ def export_csv(request: StaffRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(*SECRETARIAT)
+@permission_required("partnership.export_members")
 def export_xlsx(request: StaffRequest) -> HttpResponse:
     members = staff_members(**MemberFilterForm(request.GET or None).filters())
     content, filename = export.do_export_xlsx(
         members,
-        request.platform,  # type: ignore[attr-defined]
+        request.platform,
         filters=request.GET.dict(),
         request=request,
     )
@@ -98,14 +97,14 @@ def export_xlsx(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("partnership.view_members")
 def member_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     member: MemberOrganisation = get_object_or_404(
         MemberOrganisation.objects.select_related("tier"), uuid=uuid
     )
     form = MemberTierForm(request.POST or None, initial={"tier": member.tier})
     if request.method == "POST":
-        if not request.role.is_secretariat:  # type: ignore[attr-defined]
+        if not can(request.actor, "partnership.manage_members"):
             raise PermissionDenied
         if form.is_valid():
             lifecycle.do_change_tier(member, form.cleaned_data["tier"], request=request)
@@ -114,7 +113,7 @@ def member_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     context = {
         "member": member,
         "tier_form": form,
-        "fiscal_year": fiscal_year_label(request.platform, member.joined_on),  # type: ignore[attr-defined]
+        "fiscal_year": fiscal_year_label(request.platform, member.joined_on),
         "published": display_value("published_fields", member.published_fields),
         "changes": member.change_requests.select_related("submitted_by")[:20],
         "withdrawals": member.withdrawals.all()[:20],
@@ -125,7 +124,7 @@ def member_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("partnership.manage_members")
 def withdraw(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Record a 退会届 received on paper; it is accepted at once."""
     member: MemberOrganisation = get_object_or_404(MemberOrganisation.objects, uuid=uuid)
@@ -176,7 +175,7 @@ def _expulsion_step(step: str, member: MemberOrganisation, exp: Any, data: dict,
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_ADMIN)
+@permission_required("partnership.expel_member")
 def expel(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """除名 (規約第8条): propose → notify the hearing opportunity → decide (or cancel)."""
     member: MemberOrganisation = get_object_or_404(MemberOrganisation.objects, uuid=uuid)
@@ -203,14 +202,14 @@ def expel(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_GET
-@role_required(*SECRETARIAT)
+@permission_required("partnership.manage_members")
 def pending_changes(request: StaffRequest) -> HttpResponse:
     context = {"changes": pending_change_requests(), "withdrawals": pending_withdrawals()}
     return render(request, "partnership/change_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("partnership.manage_members")
 def change_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     change: ChangeRequest = get_object_or_404(
         ChangeRequest.objects.select_related("organisation", "submitted_by"), uuid=uuid
@@ -233,7 +232,7 @@ def change_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("partnership.manage_members")
 def withdrawal_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     withdrawal: Withdrawal = get_object_or_404(
         Withdrawal.objects.select_related("organisation", "submitted_by"), uuid=uuid
@@ -260,13 +259,13 @@ def withdrawal_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_ADMIN)
+@permission_required("partnership.manage_tiers")
 def tiers(request: StaffRequest) -> HttpResponse:
     formset = tier_formset(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and formset.is_valid():
         try:
-            lifecycle.do_save_tiers(formset, request.platform, request=request)  # type: ignore[attr-defined]
+            lifecycle.do_save_tiers(formset, request.platform, request=request)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:

@@ -18,7 +18,7 @@ PAGE_SIZE = 50
 
 @require_GET
 def register(request: PlatformRequest) -> HttpResponse:
-    if not request.platform.is_public:  # type: ignore[attr-defined]
+    if not request.platform.is_public:
         raise Http404
     form = RegisterFilterForm(request.GET or None)
     filters = form.filters()

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import SECRETARIAT, role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from partnership.forms.application import ApproveForm, RecommendForm, RejectForm
 from partnership.models import PUBLISHABLE_FIELDS, Application
 from partnership.services import membership
@@ -45,7 +45,7 @@ ACTIONS: dict[str, tuple[type, Any, Any]] = {
 
 
 @require_GET
-@role_required(*SECRETARIAT)
+@permission_required("partnership.screen_applications")
 def application_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     counts = dict(Application.objects.values_list("status").annotate(n=Count("id")).order_by())
@@ -72,7 +72,7 @@ def application_list(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("partnership.screen_applications")
 def application_detail(request: StaffRequest, uuid: str) -> HttpResponse:
     application: Application = get_object_or_404(
         Application.objects.select_related("recommended_by", "previous_member", "organisation", "decided_by"),

@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import role_required
-from accounts.http import StaffRequest
-from accounts.models import Role
+from accounts.http import PlatformRequest, StaffRequest
+from accounts.permissions import permission_required
 from partnership.forms.members import MemberDetailsForm, WithdrawalForm
 from partnership.models import ChangeRequest, MemberOrganisation, Withdrawal
 from partnership.queries import fiscal_year_label, organisation_of, public_card
 from partnership.services import lifecycle
 
 
-def _own_organisation(request: HttpRequest) -> MemberOrganisation:
+def _own_organisation(request: StaffRequest) -> MemberOrganisation:
     """The caller's organisation on this platform (scoped lookup; 404 when there is none)."""
-    member = organisation_of(request.role)  # type: ignore[attr-defined]
+    member = organisation_of(request.role)
     if member is None:
         raise Http404
     return member
 
 
-def _closed(request: HttpRequest, member: MemberOrganisation) -> HttpResponse | None:
+def _closed(request: PlatformRequest, member: MemberOrganisation) -> HttpResponse | None:
     if member.is_active:
         return None
     messages.error(
@@ -34,17 +33,17 @@ def _closed(request: HttpRequest, member: MemberOrganisation) -> HttpResponse | 
         _("%(name)s は現在「%(status)s」のため、届出はできません。")
         % {"name": member.name, "status": member.get_status_display()},
     )
-    return redirect("partnership:my_organisation", request.platform.slug)  # type: ignore[attr-defined]
+    return redirect("partnership:my_organisation", request.platform.slug)
 
 
 @require_GET
-@role_required(Role.MEMBER_STAFF)
+@permission_required("partnership.act_for_own_organisation")
 def my_organisation(request: StaffRequest) -> HttpResponse:
     member = _own_organisation(request)
     context = {
         "member": member,
         "card": public_card(member),
-        "fiscal_year": fiscal_year_label(request.platform, member.joined_on),  # type: ignore[attr-defined]
+        "fiscal_year": fiscal_year_label(request.platform, member.joined_on),
         "changes": member.change_requests.all()[:10],
         "pending_change": member.change_requests.filter(status=ChangeRequest.Status.PENDING).first(),
         "pending_withdrawal": member.withdrawals.filter(status=Withdrawal.Status.PENDING).first(),
@@ -53,7 +52,7 @@ def my_organisation(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.MEMBER_STAFF)
+@permission_required("partnership.act_for_own_organisation")
 def change_request(request: StaffRequest) -> HttpResponse:
     member = _own_organisation(request)
     if closed := _closed(request, member):
@@ -77,7 +76,7 @@ def change_request(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.MEMBER_STAFF)
+@permission_required("partnership.act_for_own_organisation")
 def withdrawal(request: StaffRequest) -> HttpResponse:
     member = _own_organisation(request)
     if closed := _closed(request, member):

@@ -20,7 +20,7 @@ def _settings(survey: Survey) -> WeightingSettings:
 def _save(
     settings: WeightingSettings, request: HttpRequest, action: str, data: dict[str, Any]
 ) -> WeightingSettings:
-    settings.updated_by = request.user if request.user.is_authenticated else None  # type: ignore[assignment]
+    settings.updated_by = request.user if request.user.is_authenticated else None
     settings.save()
     log_action(action, actor=request.user, request=request, obj=settings.survey, data=data)
     return settings

@@ -210,7 +210,7 @@ def _sort_key(value: str) -> tuple[int, float, str]:
 
 def _svy_call(call: Callable[[], Any]) -> pl.DataFrame:
     try:
-        return call().to_polars()  # type: ignore[no-any-return]
+        return call().to_polars()
     except svy.SvyError as error:
         raise EstimationError(_("推定できませんでした: %(error)s") % {"error": error}) from error
 

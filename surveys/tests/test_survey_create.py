@@ -62,5 +62,5 @@ class SurveyCreateCommandTestCase(BaseTestCase):
         call_command("survey_create", "alpha", "kodoku", "--template", "national", stdout=io.StringIO())
         with self.assertRaisesMessage(CommandError, "識別名「kodoku」の調査はすでにあります。"):
             call_command("survey_create", "alpha", "kodoku", "--template", "national", stdout=io.StringIO())
-        with self.assertRaisesMessage(CommandError, "no platform 'nowhere'"):
+        with self.assertRaisesMessage(CommandError, "unknown platform: 'nowhere'"):
             call_command("survey_create", "nowhere", "kodoku", stdout=io.StringIO())

@@ -97,7 +97,7 @@ def page(request: PlatformRequest, survey_slug: str, number: int) -> HttpRespons
                 response = do_submit(response)
                 request.session.pop(_key(survey), None)
                 # Strong loneliness or a crisis expression: the done page shows where to turn.
-                if help_signal(response.answers, request.platform).show:  # type: ignore[attr-defined]
+                if help_signal(response.answers, request.platform).show:
                     request.session[_help_key(survey)] = True
                 return redirect("surveys:done", request.platform.slug, survey.slug)
         except AnswerRefused as exc:
@@ -124,7 +124,7 @@ def page(request: PlatformRequest, survey_slug: str, number: int) -> HttpRespons
     return render(request, "surveys/answer_page.html", context, status=400 if errors else 200)
 
 
-def _posted(section, data) -> dict:  # type: ignore[no-untyped-def]
+def _posted(section, data) -> dict:
     """Re-display what was typed after an error (values as posted, parsed where possible)."""
     out: dict = {}
     for question in section.questions.all():
@@ -139,7 +139,7 @@ def _posted(section, data) -> dict:  # type: ignore[no-untyped-def]
 
 def done(request: PlatformRequest, survey_slug: str) -> HttpResponse:
     survey = _survey(survey_slug)
-    platform = request.platform  # type: ignore[attr-defined]
+    platform = request.platform
     show_help = bool(request.session.get(_help_key(survey)))
     context = {
         "survey": survey,

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
-from accounts.http import StaffRequest
+from accounts.http import PlatformRequest, StaffRequest
+from accounts.permissions import can, permission_required
 from surveys import logic, printing
 from surveys.forms import BenchmarkForm, QuestionForm, SectionForm, SurveyCreateForm, UploadForm
 from surveys.models import Benchmark, Question, Section, Survey
@@ -36,20 +36,20 @@ def _uuid_or_none(value: str | None) -> UUID | None:
 
 
 @require_GET
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_surveys")
 def survey_list(request: StaffRequest) -> HttpResponse:
     return render(request, "surveys/survey_list.html", {"surveys": survey_summaries()})
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("surveys.edit_surveys")
 def survey_create(request: StaffRequest) -> HttpResponse:
     form = SurveyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             survey = questionnaire.do_create_survey(
-                request.platform,  # type: ignore[attr-defined]
+                request.platform,
                 slug=data["slug"],
                 title=data["title"],
                 template=data["template"],
@@ -68,7 +68,7 @@ def survey_create(request: StaffRequest) -> HttpResponse:
     return render(request, "surveys/survey_create.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_surveys")
 def survey_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
@@ -86,7 +86,7 @@ def survey_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "surveys/survey_detail.html", context)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.edit_surveys")
 def survey_action(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "POST")) is not None:
@@ -119,7 +119,7 @@ def survey_action(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return redirect("surveys:survey", request.platform.slug, survey.uuid)
 
 
-def _question_form_page(request: HttpRequest, survey: Survey, question: Question) -> HttpResponse:
+def _question_form_page(request: PlatformRequest, survey: Survey, question: Question) -> HttpResponse:
     version = survey.current_version()
     sections = Section.objects.filter(version=version)
     form = QuestionForm(request.POST or None, instance=question, sections=sections)
@@ -139,12 +139,12 @@ def _question_form_page(request: HttpRequest, survey: Survey, question: Question
                 form.add_error(None, exc)
         else:
             messages.success(request, _("設問「%(code)s」を保存しました。") % {"code": question.code})
-            return redirect("surveys:survey", request.platform.slug, survey.uuid)  # type: ignore[attr-defined]
+            return redirect("surveys:survey", request.platform.slug, survey.uuid)
     context = {"survey": survey, "form": form, "question": question, "frozen": version.is_frozen}
     return render(request, "surveys/question_form.html", context, status=400 if form.errors else 200)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.edit_surveys")
 def question_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
@@ -161,7 +161,7 @@ def question_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.edit_surveys")
 def question_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     question: Question = get_object_or_404(Question.objects.select_related("version__survey"), uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
@@ -169,7 +169,7 @@ def question_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _question_form_page(request, question.version.survey, question)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.edit_surveys")
 def question_action(request: StaffRequest, uuid: UUID) -> HttpResponse:
     question: Question = get_object_or_404(Question.objects.select_related("version__survey"), uuid=uuid)
     if (refused := allow(request, "POST")) is not None:
@@ -187,7 +187,7 @@ def question_action(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return redirect("surveys:survey", request.platform.slug, survey.uuid)
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_surveys")
 def preview(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
@@ -206,7 +206,7 @@ def preview(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "surveys/preview.html", context)
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_surveys")
 def paper_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
@@ -216,7 +216,7 @@ def paper_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return attachment_response(pdf, f"{survey.slug}-v{version.number}.pdf", PDF, inline=True)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.edit_surveys")
 def import_upload(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
@@ -239,21 +239,21 @@ def import_upload(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_surveys")
 def benchmarks(request: StaffRequest) -> HttpResponse:
     form = BenchmarkForm(request.POST or None)
     if request.method == "POST":
-        if not request.role.is_secretariat:  # type: ignore[attr-defined]
+        if not can(request.actor, "surveys.edit_surveys"):
             raise PermissionDenied
         if form.is_valid():
             try:
-                questionnaire.do_add_benchmark(request.platform, actor=request.user, **form.cleaned_data)  # type: ignore[attr-defined]
+                questionnaire.do_add_benchmark(request.platform, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("比較基準を追加しました。"))
                 return redirect("surveys:benchmarks", request.platform.slug)
-    rows = Benchmark.objects.available_to(request.platform)  # type: ignore[attr-defined]
+    rows = Benchmark.objects.available_to(request.platform)
     return render(
         request,
         "surveys/benchmarks.html",

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.decorators import SECRETARIAT, role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from surveys import logic, printing
 from surveys.forms import SampleForm
 from surveys.models import Invitation, PaperEntry, Response, Sample, Survey
@@ -28,7 +28,7 @@ def survey_url(request: HttpRequest, survey: Survey) -> str:
     return request.build_absolute_uri(reverse("surveys:start", args=[survey.platform.slug, survey.slug]))
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.run_fieldwork")
 def samples(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
@@ -61,7 +61,7 @@ def samples(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "surveys/samples.html", context, status=400 if problems or form.errors else 200)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.run_fieldwork")
 def sample_mail_merge(request: StaffRequest, uuid: UUID) -> HttpResponse:
     sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
@@ -74,7 +74,7 @@ def sample_mail_merge(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return attachment_response(sampling.mail_merge_csv(sample, url), f"{name}.csv", CSV)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.run_fieldwork")
 def sample_letters(request: StaffRequest, uuid: UUID) -> HttpResponse:
     sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
@@ -83,7 +83,7 @@ def sample_letters(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return attachment_response(pdf, f"{sample.survey.slug}-letters.pdf", PDF, inline=True)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.run_fieldwork")
 def sample_purge(request: StaffRequest, uuid: UUID) -> HttpResponse:
     sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
     if (refused := allow(request, "POST")) is not None:
@@ -112,7 +112,7 @@ def _sheets(survey: Survey) -> list[dict[str, Any]]:
     return rows
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.run_fieldwork")
 def paper_entry(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:
@@ -168,7 +168,7 @@ def paper_entry(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "surveys/paper.html", context, status=400 if errors else 200)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.run_fieldwork")
 def paper_review(request: StaffRequest, uuid: UUID) -> HttpResponse:
     first: PaperEntry = get_object_or_404(
         PaperEntry.objects.select_related("survey"), uuid=uuid, pass_number=1
@@ -198,7 +198,7 @@ def paper_review(request: StaffRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.run_fieldwork")
 def organisation_tracking(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET", "POST")) is not None:

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from surveys.keywords import group_answers
 from surveys.models import Survey
 from surveys.reports import Analysis, crosstab, lines
@@ -36,20 +36,20 @@ def _analysis(request: HttpRequest, uuid: UUID, *, published: bool = False) -> A
     return Analysis(survey, published=published)
 
 
-def get_only(view):  # type: ignore[no-untyped-def]
+def get_only(view):
     """405 for other methods, but only after the survey lookup has answered 404 to outsiders."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+            return view(request, *args, **kwargs)
         except _NotAllowed:
             return HttpResponseNotAllowed(["GET", "HEAD"])
 
     return wrapper
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_results")
 @get_only
 def results(request: StaffRequest, uuid: UUID) -> HttpResponse:
     analysis = _analysis(request, uuid)
@@ -79,7 +79,7 @@ def results(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "surveys/results.html", context)
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_results")
 @get_only
 def crosstab_view(request: StaffRequest, uuid: UUID) -> HttpResponse:
     analysis = _analysis(request, uuid)
@@ -104,7 +104,7 @@ def crosstab_view(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "surveys/crosstab.html", context)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("surveys.read_free_text")
 @get_only
 def free_text(request: StaffRequest, uuid: UUID) -> HttpResponse:
     analysis = _analysis(request, uuid)
@@ -121,19 +121,19 @@ def free_text(request: StaffRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_results")
 @get_only
 def export_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return services.export(_analysis(request, uuid, published=True), "csv", request)
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_results")
 @get_only
 def export_xlsx(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return services.export(_analysis(request, uuid, published=True), "xlsx", request)
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("surveys.view_results")
 @get_only
 def export_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return services.export(_analysis(request, uuid, published=True), "pdf", request)

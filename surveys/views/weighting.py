@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import SECRETARIAT, role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from surveys.forms import (
     MarginEntryForm,
     RemoveTableForm,
@@ -41,7 +41,7 @@ def _strata(analysis: Analysis) -> tuple[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("surveys.weight_results")
 def weighting(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     analysis = Analysis(survey)

@@ -214,7 +214,7 @@ class BrowserMixin:
         """Open ``url`` at mobile and desktop sizes and save ``<name>-mobile/-desktop.png``."""
         paths = {}
         for viewport in ("mobile", "desktop"):
-            page = self.new_page(viewport, user=user)  # type: ignore[arg-type]
+            page = self.new_page(viewport, user=user)
             page.goto(url)
             paths[viewport] = save_screenshot(page, f"{name}-{viewport}")
         return paths

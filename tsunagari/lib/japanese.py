@@ -23,7 +23,7 @@ def dictionary() -> Dictionary:
     return Dictionary(dict="core")
 
 
-def tokenizer():  # type: ignore[no-untyped-def]
+def tokenizer():
     """This thread's tokenizer on the shared dictionary."""
     found = getattr(_local, "tokenizer", None)
     if found is None:

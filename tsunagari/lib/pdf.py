@@ -37,7 +37,7 @@ def render(html: str) -> Document:
 
 
 def write(document: Document) -> bytes:
-    return document.write_pdf(pdf_tags=True)  # type: ignore[no-any-return]
+    return document.write_pdf(pdf_tags=True)
 
 
 def html_to_pdf(html: str) -> bytes:

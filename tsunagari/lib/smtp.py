@@ -31,13 +31,13 @@ class _Inbox:
         self.delay: float = 0.0
         self.drop_after: int | None = None
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse_rcpt:
             return self.refuse_rcpt[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
         if self.drop_after is not None and len(self.messages) >= self.drop_after:
             server.transport.abort()  # the server is gone: no answer, the connection drops
             return "421 gone"
@@ -47,7 +47,7 @@ class _Inbox:
             return self.refuse
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         msg["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(msg)  # type: ignore[arg-type]
+        self.messages.append(msg)
         return "250 OK"
 
 

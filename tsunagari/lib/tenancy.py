@@ -26,7 +26,7 @@ def scoped_manager(queryset_class: type[models.QuerySet[Any]] | None = None) -> 
     ``scoped_manager(MyQuerySet)`` keeps the queryset's methods on the manager.
     """
     base = models.Manager.from_queryset(queryset_class) if queryset_class else models.Manager
-    return ScopedManager(_manager_class=base, platform="platform")  # type: ignore[no-any-return]
+    return ScopedManager(_manager_class=base, platform="platform")
 
 
 class TenantModel(models.Model):

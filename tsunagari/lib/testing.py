@@ -10,6 +10,7 @@ import datetime
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 from unittest import mock
 
 from django.core.management import call_command
@@ -28,7 +29,7 @@ from tsunagari.lib import mail
 PASSWORD = "correct horse battery staple"
 
 
-def make_member(platform: Platform, name: str, **extra) -> MemberOrganisation:  # type: ignore[no-untyped-def]
+def make_member(platform: Platform, name: str, **extra) -> MemberOrganisation:
     """A complete, approved member organisation (all fields published unless told otherwise)."""
     with scopes_disabled():
         fields = extra.pop("fields", None)
@@ -66,7 +67,7 @@ def run_tasks() -> str:
     out = io.StringIO()
     mode = getattr(connection, "transaction_mode", None)
     if connection.vendor == "sqlite":
-        connection.transaction_mode = "EXCLUSIVE"  # type: ignore[attr-defined]
+        cast(Any, connection).transaction_mode = "EXCLUSIVE"
     keep_connection = mock.patch.object(db_worker, "close_old_connections", lambda: None)
     try:
         keep_connection.start()
@@ -84,7 +85,7 @@ def run_tasks() -> str:
     finally:
         keep_connection.stop()
         if connection.vendor == "sqlite":
-            connection.transaction_mode = mode  # type: ignore[attr-defined]
+            cast(Any, connection).transaction_mode = mode
     return out.getvalue()
 
 
@@ -132,7 +133,7 @@ class BaseTestCase(TestCase):
         session.save()
         return client
 
-    def url(self, name: str, *args, platform: Platform | None = None, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    def url(self, name: str, *args, platform: Platform | None = None, **kwargs) -> str:
         from django.urls import reverse
 
         slug = (platform or self.platform).slug

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from audit.services import client_ip
+from tsunagari.lib.client import client_ip
 
 
 def throttled(request: HttpRequest, scope: str, *, limit: int, window: int) -> bool:

@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "Erase one person's consultation content (their request); statistics are kept."
     stealth_options = ("stdin",)
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         add_person_arguments(parser)
         parser.add_argument("--reason", required=True, help="why (e.g. the request's reference); no content")
         parser.add_argument("--yes", action="store_true", help="erase without asking")

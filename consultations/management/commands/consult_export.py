@@ -20,10 +20,10 @@ from consultations.services.privacy import export_person
 class Command(BaseCommand):
     help = "Export one person's consultation data as JSON."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         add_person_arguments(parser)
 
-    def handle(self, *args, slug: str, person: str | None, code: str | None, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, slug: str, person: str | None, code: str | None, **options) -> None:
         platform = platform_of(slug)
         with scope(platform=platform):
             data = export_person(find_person(platform, person=person, code=code))

@@ -6,13 +6,13 @@ import datetime
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
-from django_scopes import scope
 
 from audit.models import AuditEntry
 from audit.services import log_action
 from consultations.services.report import build_report, suppress, threshold_for
+from platforms.commands import PlatformCommand
 from platforms.models import Platform
 
 
@@ -23,13 +23,12 @@ def _date(value: str, option: str) -> datetime.date:
         raise CommandError(f"{option}: not a date (YYYY-MM-DD): {value!r}") from error
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = (
         "Consulters, consultations, messages, age bands, topics, channels, hours and referrals for a period."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("slug")
+    def add_platform_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--from", dest="date_from", required=True, help="first day, YYYY-MM-DD (Asia/Tokyo)"
         )
@@ -41,15 +40,12 @@ class Command(BaseCommand):
             help="suppress counts below the platform's threshold (for publication)",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle_platform(self, platform: Platform, **options: Any) -> None:
         start = _date(options["date_from"], "--from")
         end = _date(options["date_to"], "--to")
         if end < start:
             raise CommandError("--to is before --from")
-        platform = Platform.objects.filter(slug=options["slug"]).first()
-        if platform is None:
-            raise CommandError(f"unknown platform: {options['slug']!r}")
-        with scope(platform=platform), translation.override("ja"):
+        with translation.override("ja"):
             report = build_report(platform, start, end)
             if options["suppress"]:
                 report = suppress(report, threshold_for(platform))

@@ -17,10 +17,10 @@ from platforms.models import Platform
 class Command(BaseCommand):
     help = "Apply the retention period of every platform (or of --platform SLUG)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--platform", help="only this platform (slug)")
 
-    def handle(self, *args, platform: str | None, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, platform: str | None, **options) -> None:
         platforms = Platform.objects.all()
         if platform:
             platforms = platforms.filter(slug=platform)

@@ -12,13 +12,13 @@ from platforms.models import Platform
 class Command(BaseCommand):
     help = "Configure the LINE channel of a platform: line_channel <slug> --secret S --token T"
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("slug")
         parser.add_argument("--secret", default="", help="Channel secret (Basic settings)")
         parser.add_argument("--token", default="", help="Channel access token (long-lived)")
         parser.add_argument("--basic-id", default=None, help="LINE basic ID such as @733gquft")
 
-    def handle(self, *args, slug: str, secret: str, token: str, basic_id: str | None, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, slug: str, secret: str, token: str, basic_id: str | None, **options) -> None:
         platform = Platform.objects.filter(slug=slug).first()
         if platform is None:
             raise CommandError(f"no platform with slug {slug!r}")

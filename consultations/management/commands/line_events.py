@@ -26,10 +26,10 @@ LOST_AFTER = datetime.timedelta(minutes=1)
 class Command(BaseCommand):
     help = "Show LINE webhook events by state; --retry re-enqueues pending, stuck and failed ones."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--retry", action="store_true")
 
-    def handle(self, *args, retry: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, retry: bool, **options) -> None:
         now = timezone.now()
         with scopes_disabled():
             for row in InboundEvent.objects.values("state").annotate(n=Count("id")).order_by("state"):

@@ -16,11 +16,11 @@ from consultations.line_fake import FakeLine
 class Command(BaseCommand):
     help = "Serve a fake LINE Messaging API on localhost (reply/push/content) for local testing."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--port", type=int, default=8099)
         parser.add_argument("--token", default="", help="Require this channel access token")
 
-    def handle(self, *args, port: int, token: str, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, port: int, token: str, **options) -> None:
         fake = FakeLine(port=port, access_token=token).start()
         self.stdout.write(f"fake LINE API on {fake.url} (set LINE_API_BASE and LINE_API_DATA_BASE to it)")
         try:

@@ -46,7 +46,7 @@ def _call(url: str, data: bytes | None = None, headers: dict[str, str] | None = 
 class Command(BaseCommand):
     help = "Sign and post LINE webhook events to this server, like LINE does."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("slug")
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("text", nargs="?", default="")
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         parser.add_argument("--redelivery", action="store_true")
         parser.add_argument("--wait", type=float, default=3.0, help="seconds to wait for answers")
 
-    def handle(self, *args, **o) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, **o) -> None:
         platform = Platform.objects.filter(slug=o["slug"]).first()
         if platform is None:
             raise CommandError(f"no platform with slug {o['slug']!r}")

@@ -27,10 +27,10 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
 class Command(BaseCommand):
     help = "Re-encrypt consultation content and other encrypted fields with the newest key."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--batch", type=int, default=500)
 
-    def handle(self, *args, batch: int, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, batch: int, **options) -> None:
         total = 0
         with scopes_disabled():
             for model, names in encrypted_fields():

@@ -5,25 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scope
+from django.core.management.base import CommandParser
 
 from directory.services.tabular import do_export_hsds
+from platforms.commands import PlatformCommand
 from platforms.models import Platform
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "Export a platform's directory as HSDS 3.0 tabular data (CSV files and datapackage.json)."
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("slug")
+    def add_platform_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        platform = Platform.objects.filter(slug=options["slug"]).first()
-        if platform is None:
-            raise CommandError(f"no platform {options['slug']!r}")
-        with scope(platform=platform):
-            counts = do_export_hsds(platform, Path(options["folder"]))
+    def handle_platform(self, platform: Platform, **options: Any) -> None:
+        counts = do_export_hsds(platform, Path(options["folder"]))
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")

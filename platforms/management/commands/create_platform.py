@@ -9,13 +9,13 @@ class Command(BaseCommand):
         "Create a platform (地方版プラットフォーム): create_platform <slug> --code <団体コード> --name <名称>"
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--code", required=True, help="全国地方公共団体コード (6 digits)")
         parser.add_argument("--name", required=True, help="プラットフォームの名称")
         parser.add_argument("--owner", default="", help="設置団体名 (e.g. 岐阜県)")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):
         try:
             platform = do_create_platform(
                 slug=opts["slug"], code=opts["code"], name=opts["name"], owner_name=opts["owner"]

@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_scopes import scope
+from django.core.management.base import CommandError, CommandParser
 
+from platforms.commands import PlatformCommand
 from platforms.models import Platform
 from surveys.models import Audience
 from surveys.national import MODULES, NATIONAL
 from surveys.services.questionnaire import do_create_survey
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "Create a survey (a draft questionnaire), optionally from the national template."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("platform", help="platform slug")
+    def add_platform_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("survey", help="survey slug (used in the answering URL)")
         parser.add_argument("--template", choices=[NATIONAL], default="")
         parser.add_argument(
@@ -33,24 +32,20 @@ class Command(BaseCommand):
             "--open-web", action="store_true", help="also accept answers without an invitation code"
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        platform = Platform.objects.filter(slug=options["platform"]).first()
-        if platform is None:
-            raise CommandError(f"no platform {options['platform']!r}")
+    def handle_platform(self, platform: Platform, **options: Any) -> None:
         regions = [r.strip() for r in options["regions"].split(",") if r.strip()]
-        with scope(platform=platform):
-            try:
-                survey = do_create_survey(
-                    platform,
-                    slug=options["survey"],
-                    title=options["title"] or "孤独・孤立に関する実態調査",
-                    template=options["template"],
-                    modules=options["module"],
-                    audience=Audience.ORGANISATIONS if options["organisations"] else Audience.RESIDENTS,
-                    regions=regions,
-                    allow_open_web=options["open_web"],
-                )
-            except ValidationError as exc:
-                raise CommandError("; ".join(exc.messages)) from None
-            count = survey.current_version().questions.count()
+        try:
+            survey = do_create_survey(
+                platform,
+                slug=options["survey"],
+                title=options["title"] or "孤独・孤立に関する実態調査",
+                template=options["template"],
+                modules=options["module"],
+                audience=Audience.ORGANISATIONS if options["organisations"] else Audience.RESIDENTS,
+                regions=regions,
+                allow_open_web=options["open_web"],
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        count = survey.current_version().questions.count()
         self.stdout.write(f"created survey {survey.slug} ({survey.uuid}) with {count} questions")

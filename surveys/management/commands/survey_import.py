@@ -6,41 +6,36 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_scopes import scope
+from django.core.management.base import CommandError, CommandParser
 
+from platforms.commands import PlatformCommand
 from platforms.models import Platform
 from surveys.models import Survey
 from surveys.services.imports import ImportRejected, do_import_responses
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = (
         "Import responses: columns are answer codes plus optional weight, stratum, mode, invitation. "
         "Any problem rejects the whole file with a report by row and column."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("platform")
+    def add_platform_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("survey")
         parser.add_argument("file")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        platform = Platform.objects.filter(slug=options["platform"]).first()
-        if platform is None:
-            raise CommandError(f"no platform {options['platform']!r}")
+    def handle_platform(self, platform: Platform, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no file {path}")
-        with scope(platform=platform):
-            survey = Survey.objects.filter(slug=options["survey"]).first()
-            if survey is None:
-                raise CommandError(f"no survey {options['survey']!r} on {platform.slug}")
-            started = time.perf_counter()
-            try:
-                batch = do_import_responses(survey, path.read_bytes(), path.name)
-            except ImportRejected as exc:
-                self.stderr.write(str(exc))
-                raise CommandError(f"{path.name}: nothing imported ({exc.total} problems)") from None
+        survey = Survey.objects.filter(slug=options["survey"]).first()
+        if survey is None:
+            raise CommandError(f"no survey {options['survey']!r} on {platform.slug}")
+        started = time.perf_counter()
+        try:
+            batch = do_import_responses(survey, path.read_bytes(), path.name)
+        except ImportRejected as exc:
+            self.stderr.write(str(exc))
+            raise CommandError(f"{path.name}: nothing imported ({exc.total} problems)") from None
         elapsed = time.perf_counter() - started
         self.stdout.write(f"imported {batch.rows} responses into {survey.slug} in {elapsed:.1f} s")

@@ -25,7 +25,7 @@ class _Folder:
         self.out = out
         self.counter = itertools.count(1)
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = self.folder / f"{stamp}-{next(self.counter):04d}.eml"
         path.write_bytes(envelope.content)

@@ -1,4 +1,6 @@
-"""The outbox's block on the secretariat's home: mail that could not be sent (platforms.homes)."""
+"""The outbox's block on the secretariat's home: mail that could not be sent (platforms.homes).
+
+Registered by accounts: audit sits below platforms, whose homes these are."""
 
 from __future__ import annotations
 

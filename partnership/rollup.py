@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from partnership.models import Application, MemberOrganisation, OrgType
 from platforms.models import Platform
 
 
@@ -24,10 +26,6 @@ class RollupRow:
 
 
 def rollup_rows(prefecture: Platform) -> list[RollupRow]:
-    from django.utils import timezone
-
-    from partnership.models import Application, MemberOrganisation, OrgType
-
     today = timezone.localdate()
     platforms = list(Platform.objects.in_prefecture_of(prefecture).order_by("code"))
     ids = [p.id for p in platforms]

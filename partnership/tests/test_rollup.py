@@ -19,7 +19,7 @@ class RollupTestCase(BaseTestCase):
 
     def test_it_shows_counts_of_municipal_platforms_in_the_prefecture(self) -> None:
         self.login(self.users[Role.VIEWER])
-        response = self.client.get(self.url("platforms:rollup"))
+        response = self.client.get(self.url("partnership:rollup"))
         self.assertContains(response, "大垣市PF")
         self.assertContains(response, "ベータ市PF")  # 212016 is in Gifu too
         self.assertNotContains(response, "鎌倉市PF")
@@ -29,7 +29,7 @@ class RollupTestCase(BaseTestCase):
 
     def test_it_never_shows_member_details(self) -> None:
         self.login(self.admin)
-        response = self.client.get(self.url("platforms:rollup"))
+        response = self.client.get(self.url("partnership:rollup"))
         self.assertNotContains(response, "NPO法人おおがき")
         self.assertNotContains(response, "0584-00-0000")
 
@@ -50,16 +50,16 @@ class RollupTestCase(BaseTestCase):
                 description="a",
             )
         self.login(self.admin)
-        rows = {r.platform.slug: r for r in self.client.get(self.url("platforms:rollup")).context["rows"]}
+        rows = {r.platform.slug: r for r in self.client.get(self.url("partnership:rollup")).context["rows"]}
         self.assertEqual(rows["ogaki"].pending_applications, 1)
 
     def test_it_is_not_available_to_municipal_platforms(self) -> None:
         self.login(self.outsider)  # admin of beta, a municipal platform
         self.assertEqual(
-            self.client.get(self.url("platforms:rollup", platform=self.other_platform)).status_code, 404
+            self.client.get(self.url("partnership:rollup", platform=self.other_platform)).status_code, 404
         )
 
     def test_it_is_closed_to_counsellors_and_member_staff(self) -> None:
         for kind in (Role.COUNSELLOR, Role.MEMBER_STAFF):
             self.login(self.users[kind])
-            self.assertEqual(self.client.get(self.url("platforms:rollup")).status_code, 403)
+            self.assertEqual(self.client.get(self.url("partnership:rollup")).status_code, 403)

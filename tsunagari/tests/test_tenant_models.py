@@ -1,0 +1,52 @@
+"""Every model with a platform answers through the scoped manager that fails closed, except the
+few that are deliberately shared or cross-platform, each named here with its reason."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.test import SimpleTestCase
+from django_scopes import ScopeError
+
+# label -> why its rows are read without a platform scope
+NOT_SCOPED = {
+    "accounts.Role": "a user's roles on every platform (sign-in, the platform chooser, the middleware)",
+    "audit.AuditEntry": "sign-in events have no platform; pages read it with for_platform()",
+    "directory.Taxonomy": "platform=None: the shared taxonomy every platform uses",
+    "directory.TaxonomyTerm": "platform=None: terms of the shared taxonomy",
+    "surveys.Benchmark": "platform=None: the shipped national figures",
+}
+
+
+def models_with_a_platform() -> list[type]:
+    found = []
+    for model in apps.get_models():
+        field = next((f for f in model._meta.get_fields() if f.name == "platform"), None)
+        if field is not None and getattr(field, "related_model", None) is apps.get_model(
+            "platforms", "Platform"
+        ):
+            found.append(model)
+    return found
+
+
+class TenantModelsTestCase(SimpleTestCase):
+    def test_it_finds_the_tenant_models(self) -> None:
+        labels = {m._meta.label for m in models_with_a_platform()}
+        self.assertGreater(len(labels), 40)
+        self.assertIn("partnership.MemberOrganisation", labels)
+
+    def test_it_scopes_every_model_with_a_platform(self) -> None:
+        unscoped = sorted(
+            m._meta.label
+            for m in models_with_a_platform()
+            if not hasattr(m._default_manager, "with_scopes_disabled")
+        )
+        self.assertEqual(
+            unscoped, sorted(NOT_SCOPED), "use tsunagari.lib.tenancy.TenantModel or scoped_manager()"
+        )
+
+    def test_it_fails_closed_outside_a_scope(self) -> None:
+        for model in models_with_a_platform():
+            if model._meta.label in NOT_SCOPED:
+                continue
+            with self.assertRaises(ScopeError, msg=model._meta.label):
+                model._default_manager.filter(pk=0).exists()
