@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import SimpleTestCase
 from django_scopes import scope, scopes_disabled
 
+from consultations import crisis_rules
 from consultations.crisis import (
     NATIONAL_CRISIS_LINES,
     crisis_lines,
@@ -23,7 +24,10 @@ from consultations.crisis import (
 from consultations.crisis_rules import parse_rule
 from consultations.models import Conversation, CrisisWord
 from consultations.tests.casework import make_conversation
+from directory.search import analysis
 from directory.services.national import do_import_national
+from surveys import keywords
+from tsunagari.lib import japanese
 from tsunagari.lib.testing import BaseTestCase
 
 CORPUS = Path(__file__).parent / "data" / "crisis_corpus.tsv"
@@ -205,6 +209,16 @@ class CrisisWordsMigrationTestCase(BaseTestCase):
             )
             reason, words = cursor.fetchone()
         self.assertNotIn("消えたい", reason + words)
+
+
+class OneDictionaryTestCase(SimpleTestCase):
+    def test_it_reads_with_the_same_tokenizer_as_search_and_surveys(self) -> None:
+        self.assertIs(crisis_rules.tokenizer, japanese.tokenizer)
+        self.assertIs(analysis._tokenizer, japanese.tokenizer)
+        self.assertIs(keywords.tokenizer, japanese.tokenizer)
+        recognise("消えたい", words=[])
+        analysis.analyse("相談")
+        self.assertEqual(japanese.dictionary.cache_info().currsize, 1)
 
 
 class CrisisRecognitionFailureTestCase(SimpleTestCase):

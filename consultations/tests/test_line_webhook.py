@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.db import connection
 from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
@@ -397,6 +398,29 @@ class CrisisAndHoursOverLineTestCase(LineTestCase):
             self.assertTrue(conversation.urgent)
         texts = [t for t, _h in self.fake.state.sent_to(USER)]
         self.assertTrue(any("0120-279-338" in t and "24時間" in t for t in texts))
+
+    def test_it_answers_a_conjugated_crisis_message_at_once_and_keeps_the_words_encrypted(self) -> None:
+        self.post_events(
+            make_event(
+                "text",
+                USER,
+                text="もう消えてしまいたいと思うこともあります",
+                reply_token=self.fake.state.issue_reply_token(USER),
+            )
+        )
+        run_worker()
+        texts = [t for t, _h in self.fake.state.sent_to(USER)]
+        self.assertTrue(any("0120-279-338" in t and "24時間" in t for t in texts))
+        with scope(platform=self.platform):
+            conversation = Conversation.objects.get()
+            self.assertTrue(conversation.urgent)
+            self.assertEqual(conversation.urgent_reason, "希死念慮・自傷の表現")
+            self.assertEqual(conversation.urgent_words, "消えてしまいたい")
+            raw = Conversation.objects.filter(pk=conversation.pk).values_list("urgent_words", flat=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT urgent_words FROM consultations_conversation")
+            self.assertNotIn("消え", cursor.fetchone()[0])
+        self.assertEqual(list(raw), ["消えてしまいたい"])
 
     def test_it_tells_when_a_counsellor_will_answer_outside_hours(self) -> None:
         with scope(platform=self.platform):
