@@ -62,7 +62,9 @@ def do_create_meeting(body: Body, *, request: HttpRequest | None = None, **value
 
 
 @transaction.atomic
-def do_update_meeting(meeting: Meeting, values: dict[str, Any], *, request: HttpRequest) -> Meeting:
+def do_update_meeting(
+    meeting: Meeting, values: dict[str, Any], *, request: HttpRequest | None = None
+) -> Meeting:
     meeting = locked(Meeting, meeting)
     _require_open(meeting)
     chair = values.get("chair")
@@ -142,7 +144,7 @@ def do_add_item(
 
 
 @transaction.atomic
-def do_remove_item(item: AgendaItem, *, request: HttpRequest) -> None:
+def do_remove_item(item: AgendaItem, *, request: HttpRequest | None = None) -> None:
     meeting = locked(Meeting, item.meeting)
     _require_open(meeting)
     if item.passed is not None:
@@ -326,7 +328,7 @@ def do_check_in(meeting: Meeting, seat: Seat, *, request: HttpRequest, online: b
 
 
 @transaction.atomic
-def do_undo_check_in(meeting: Meeting, seat: Seat, *, request: HttpRequest) -> Response:
+def do_undo_check_in(meeting: Meeting, seat: Seat, *, request: HttpRequest | None = None) -> Response:
     meeting = locked(Meeting, meeting)
     _require_open(meeting)
     response = _response(meeting, seat)
@@ -367,7 +369,7 @@ def do_record_votes(
     *,
     named: dict[Seat, str] | None = None,
     counts: tuple[int, int, int] | None = None,
-    request: HttpRequest,
+    request: HttpRequest | None = None,
 ) -> dict[str, Any]:
     """Record the votes on ``item`` (named, or counted by a show of hands) and return the verdict.
 
@@ -432,7 +434,7 @@ def do_decide_item(
     *,
     hearing_record: str = "",
     no_hearing: bool = False,
-    request: HttpRequest,
+    request: HttpRequest | None = None,
 ) -> AgendaItem:
     """The engine's verdict on ``item`` is stored with its rule and articles; membership follows."""
     item = locked(AgendaItem, item)
@@ -481,9 +483,13 @@ def resolution_label(meeting: Meeting, item: AgendaItem) -> str:
 
 
 def _take_effect(
-    item: AgendaItem, meeting: Meeting, *, hearing_record: str, no_hearing: bool, request: HttpRequest
+    item: AgendaItem, meeting: Meeting, *, hearing_record: str, no_hearing: bool, request: HttpRequest | None
 ) -> None:
     day = meeting.day
+    if item.kind not in (ItemKind.EXPULSION, ItemKind.OFFICER_ELECTION, ItemKind.OFFICER_WITHDRAWAL):
+        return
+    if request is None:
+        raise ValidationError(_("会員の身分が変わる議決は、事務局の画面から記録してください。"))
     if item.kind == ItemKind.EXPULSION and item.expulsion is not None:
         lifecycle.do_decide_expulsion(
             item.expulsion,
@@ -531,7 +537,7 @@ def apply_officer_withdrawal(
 
 
 @transaction.atomic
-def do_undo_decision(item: AgendaItem, *, request: HttpRequest) -> AgendaItem:
+def do_undo_decision(item: AgendaItem, *, request: HttpRequest | None = None) -> AgendaItem:
     """取消し of a recorded decision, where nothing followed from it (no membership change)."""
     item = locked(AgendaItem, item)
     meeting = locked(Meeting, item.meeting)
@@ -557,7 +563,7 @@ def do_undo_decision(item: AgendaItem, *, request: HttpRequest) -> AgendaItem:
 
 
 @transaction.atomic
-def do_close_meeting(meeting: Meeting, *, request: HttpRequest) -> Meeting:
+def do_close_meeting(meeting: Meeting, *, request: HttpRequest | None = None) -> Meeting:
     """閉会: the record is closed (responses, check-ins and votes can no longer change)."""
     meeting = locked(Meeting, meeting)
     _require_open(meeting)

@@ -55,7 +55,7 @@ def do_save_minutes(minutes: Minutes, *, text: str, signers: str, request: HttpR
 
 
 @transaction.atomic
-def do_finalise_minutes(minutes: Minutes, *, request: HttpRequest) -> Minutes:
+def do_finalise_minutes(minutes: Minutes, *, request: HttpRequest | None = None) -> Minutes:
     minutes = locked(Minutes, minutes)
     if minutes.status == Minutes.Status.FINAL:
         raise ValidationError(_("この議事録は既に確定しています。"))
@@ -67,7 +67,7 @@ def do_finalise_minutes(minutes: Minutes, *, request: HttpRequest) -> Minutes:
 
 
 @transaction.atomic
-def do_reopen_minutes(minutes: Minutes, *, request: HttpRequest) -> Minutes:
+def do_reopen_minutes(minutes: Minutes, *, request: HttpRequest | None = None) -> Minutes:
     """Undo of 確定 (e.g. a signer asks for a correction); a published one is withdrawn first."""
     minutes = locked(Minutes, minutes)
     if minutes.status != Minutes.Status.FINAL:
@@ -81,7 +81,7 @@ def do_reopen_minutes(minutes: Minutes, *, request: HttpRequest) -> Minutes:
 
 
 @transaction.atomic
-def do_publish_minutes(minutes: Minutes, *, publish: bool, request: HttpRequest) -> Minutes:
+def do_publish_minutes(minutes: Minutes, *, publish: bool, request: HttpRequest | None = None) -> Minutes:
     minutes = locked(Minutes, minutes)
     if publish and minutes.status != Minutes.Status.FINAL:
         raise ValidationError(_("公開できるのは確定した議事録だけです。"))
@@ -154,7 +154,7 @@ def do_save_step(
 
 
 @transaction.atomic
-def do_delete_step(step: LaunchStep, *, request: HttpRequest) -> None:
+def do_delete_step(step: LaunchStep, *, request: HttpRequest | None = None) -> None:
     log_action(
         "governance.step_deleted", actor=actor(request), obj=step, data={"title": step.title}, request=request
     )
