@@ -7,11 +7,18 @@ class GovernanceConfig(AppConfig):
     verbose_name = "ガバナンス（規約・会議・議決）"
 
     def ready(self) -> None:
+        from accounts import permissions
         from governance.queries import expulsion_resolution_refusal
         from partnership.hooks import register_expulsion_check
         from platforms import staffnav
 
         register_expulsion_check(expulsion_resolution_refusal)
+        permissions.register(
+            {
+                "governance.view": permissions.SECRETARIAT_OR_VIEWER,  # bodies, meetings, minutes, plans
+                "governance.manage": permissions.SECRETARIAT,  # convene, record, decide, edit
+            }
+        )
         staffnav.register(
             staffnav.NavItem(
                 "governance",

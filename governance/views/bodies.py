@@ -7,19 +7,19 @@ import io
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from governance import queries, rules
 from governance.forms.pages import ArticleAmendForm, BodyForm, EndSeatForm, RulesForm, SeatForm
 from governance.models import Article, Body, Bylaws, Seat
 from governance.services import bodies as services
-from governance.views.common import EDITORS, READERS, attempt
+from governance.views.common import attempt
 from tsunagari.lib.downloads import attachment_response
 
 
@@ -27,13 +27,14 @@ def _body(uuid: UUID) -> Body:
     return get_object_or_404(Body.objects.select_related("bylaws", "parent"), uuid=uuid)
 
 
-def _require_editor(request: HttpRequest) -> None:
-    if not request.role.is_secretariat:  # type: ignore[attr-defined]
+def _require_editor(request: StaffRequest) -> None:
+    """Pages readable by viewers take their writes from the secretariat only (governance.manage)."""
+    if not request.actor.can("governance.manage"):
         raise PermissionDenied
 
 
 @require_GET
-@role_required(*READERS)
+@permission_required("governance.view")
 def index(request: StaffRequest) -> HttpResponse:
     now = timezone.now()
     context = {
@@ -51,7 +52,7 @@ def index(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("governance.manage")
 def body_new(request: StaffRequest) -> HttpResponse:
     form = BodyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -67,7 +68,7 @@ def body_new(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*READERS)
+@permission_required("governance.view")
 def body_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     body = _body(uuid)
     seat_form = SeatForm(request.POST if request.POST.get("action") == "seat" else None, prefix="seat")
@@ -129,7 +130,7 @@ def body_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("governance.manage")
 def body_rules(request: StaffRequest, uuid: UUID) -> HttpResponse:
     body = _body(uuid)
     form = RulesForm.for_rules(body.ruleset(), request.POST or None)
@@ -148,7 +149,7 @@ def body_rules(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "governance/body_rules.html", {"body": body, "form": form})
 
 
-@role_required(*READERS)
+@permission_required("governance.view")
 def seats_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """役員・構成員名簿 (every seat, past ones too) as CSV for Excel (UTF-8 with BOM)."""
     body = _body(uuid)  # looked up first: another platform's body is a 404 whatever the method
@@ -177,7 +178,7 @@ def seats_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_GET
-@role_required(*READERS)
+@permission_required("governance.view")
 def decisions_csv(request: StaffRequest) -> HttpResponse:
     """Every decision (meeting items and written resolutions) with its counts and articles."""
     out = io.StringIO()
@@ -205,14 +206,14 @@ def decisions_csv(request: StaffRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(*READERS)
+@permission_required("governance.view")
 def bylaws(request: StaffRequest) -> HttpResponse:
     documents = Bylaws.objects.prefetch_related("articles").all()
     return render(request, "governance/bylaws.html", {"documents": documents, "today": timezone.localdate()})
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("governance.manage")
 def article_amend(request: StaffRequest, uuid: UUID) -> HttpResponse:
     article: Article = get_object_or_404(Article.objects.select_related("bylaws"), uuid=uuid)
     form = ArticleAmendForm(request.POST or None, initial={"heading": article.heading, "text": article.text})

@@ -9,11 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER
-
-EDITORS = SECRETARIAT
-READERS = SECRETARIAT_OR_VIEWER
-
 
 def attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
     """Run ``call``; on a refusal, every message is shown as an error and False returned."""

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from governance import minutes as printing
 from governance import queries, rules
 from governance.forms.pages import (
@@ -29,7 +29,7 @@ from governance.models import AgendaItem, ItemKind, Meeting, Minutes, Response, 
 from governance.services import meetings as services
 from governance.services import records
 from governance.views.bodies import _body, _require_editor
-from governance.views.common import EDITORS, READERS, attempt
+from governance.views.common import attempt
 from tsunagari.lib.downloads import attachment_response
 
 
@@ -38,7 +38,7 @@ def _meeting(uuid: UUID) -> Meeting:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("governance.manage")
 def meeting_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     body = _body(uuid)
     form = MeetingForm(request.POST or None, body=body)
@@ -62,7 +62,7 @@ def _status_counts(meeting: Meeting) -> dict[str, int]:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*READERS)
+@permission_required("governance.view")
 def meeting_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     meeting = _meeting(uuid)
     action = request.POST.get("action")
@@ -156,7 +156,7 @@ def _live_context(meeting: Meeting) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*READERS)
+@permission_required("governance.view")
 def live(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """当日の受付: check-in on a phone, quorum and each item's threshold always visible."""
     meeting = _meeting(uuid)
@@ -182,7 +182,7 @@ def live(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*READERS)
+@permission_required("governance.view")
 def item_votes(request: StaffRequest, uuid: UUID) -> HttpResponse:
     item: AgendaItem = get_object_or_404(
         AgendaItem.objects.select_related(
@@ -265,7 +265,7 @@ def item_votes(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*READERS)
+@permission_required("governance.view")
 def minutes_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     meeting = _meeting(uuid)
     minutes = Minutes.objects.filter(meeting=meeting).first()
@@ -324,7 +324,7 @@ def _minutes_or_404(meeting: Meeting) -> Minutes:
     return get_object_or_404(Minutes.objects.select_related("meeting", "meeting__body"), meeting=meeting)
 
 
-@role_required(*READERS)
+@permission_required("governance.view")
 def minutes_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     minutes = _minutes_or_404(_meeting(uuid))
     if request.method != "GET":
@@ -333,7 +333,7 @@ def minutes_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return attachment_response(printing.pdf(minutes), name, "application/pdf", inline=True)
 
 
-@role_required(*READERS)
+@permission_required("governance.view")
 def minutes_docx(request: StaffRequest, uuid: UUID) -> HttpResponse:
     minutes = _minutes_or_404(_meeting(uuid))
     if request.method != "GET":
@@ -346,7 +346,7 @@ def minutes_docx(request: StaffRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@role_required(*READERS)
+@permission_required("governance.view")
 @require_POST
 def simulate(request: StaffRequest) -> JsonResponse:
     """POST JSON in, JSON out: the verdict under a body's rules (``?body=<code>``) or a template."""

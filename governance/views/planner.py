@@ -10,18 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import role_required
 from accounts.http import StaffRequest
+from accounts.permissions import permission_required
 from governance import queries
 from governance.forms.pages import PlanForm, StepForm
 from governance.models import LaunchPlan, LaunchStep
 from governance.services import records
 from governance.views.bodies import _require_editor
-from governance.views.common import READERS, attempt
+from governance.views.common import attempt
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*READERS)
+@permission_required("governance.view")
 def plans(request: StaffRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     if request.method == "POST":
@@ -53,7 +53,7 @@ def plans(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*READERS)
+@permission_required("governance.view")
 def plan_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     plan = get_object_or_404(LaunchPlan, uuid=uuid)
     action = request.POST.get("action")

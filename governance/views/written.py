@@ -10,19 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import role_required
 from accounts.http import PlatformRequest, StaffRequest
+from accounts.permissions import permission_required
 from governance import queries
 from governance.forms.pages import BallotForm, ReasonForm, WrittenForm
 from governance.models import Ballot, WrittenResolution
 from governance.services import written as services
 from governance.services.common import BALLOT_SALT, unsign
 from governance.views.bodies import _body, _require_editor
-from governance.views.common import EDITORS, READERS, attempt
+from governance.views.common import attempt
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("governance.manage")
 def written_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     body = _body(uuid)
     form = WrittenForm(request.POST or None)
@@ -41,7 +41,7 @@ def written_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*READERS)
+@permission_required("governance.view")
 def written_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     resolution: WrittenResolution = get_object_or_404(
         WrittenResolution.objects.select_related("body"), uuid=uuid
