@@ -263,7 +263,7 @@ def do_submit_application(
         request=request,
         label=_("入会申込フォーム"),
     )
-    _mail_submission(application)
+    mail_submission(application)
     return application, True
 
 
@@ -343,7 +343,7 @@ def do_approve_application(
         },
         request=request,
     )
-    _mail_decision(application)
+    mail_decision(application)
     return member
 
 
@@ -360,7 +360,7 @@ def do_reject_application(application: Application, *, reason: str, request: Htt
     application.decided_by = request.user if request.user.is_authenticated else None
     application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
     log_action("application.rejected", actor=request.user, obj=application, request=request)
-    _mail_decision(application)
+    mail_decision(application)
     return application
 
 
@@ -412,7 +412,8 @@ def _context(application: Application) -> dict[str, Any]:
     }
 
 
-def _mail_submission(application: Application) -> None:
+def mail_submission(application: Application) -> None:
+    """Queue the receipt to the applicant and the notice to the secretariat (idempotent per application)."""
     with scope(platform=application.platform):
         context = _context(application)
     platform = application.platform
@@ -433,7 +434,8 @@ def _mail_submission(application: Application) -> None:
         )
 
 
-def _mail_decision(application: Application) -> None:
+def mail_decision(application: Application) -> None:
+    """Queue the decision to the applicant (idempotent per application and decision)."""
     with scope(platform=application.platform):
         context = _context(application)
         if application.organisation is not None:

@@ -34,6 +34,7 @@ from partnership.models import (
     Withdrawal,
 )
 from partnership.services.councils import active_members_by_name
+from partnership.services.membership import mail_decision, mail_submission
 from platforms.models import Platform
 from platforms.services import do_create_platform
 from tsunagari.demo import notices, totp
@@ -284,6 +285,13 @@ def _applications(
     through.objects.bulk_create(
         [through(application=a, activityfield=fields[code]) for a, org in new for code in org.fields]
     )
+    # The mails these applications caused, through the outbox as in real use: `make run` shows
+    # them on 送信メール and in var/mail/ (its local mail catcher).
+    for application, _org in new:
+        if application.status == Application.Status.PENDING:
+            mail_submission(application)
+        else:
+            mail_decision(application)
     created["applications"] += len(new)
 
 

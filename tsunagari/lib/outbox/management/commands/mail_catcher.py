@@ -10,6 +10,7 @@ import datetime
 import email
 import email.policy
 import itertools
+import logging
 import signal
 import threading
 from pathlib import Path
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--dir", default="var/mail")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
         folder = Path(options["dir"]).resolve()
         folder.mkdir(parents=True, exist_ok=True)
         controller = Controller(_Folder(folder, self.stdout), hostname="127.0.0.1", port=options["port"])
@@ -52,7 +54,8 @@ class Command(BaseCommand):
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
-            stop.wait()
+            while not stop.wait(1):  # a timed wait, so the signal handler gets to run
+                pass
         except KeyboardInterrupt:
             pass
         finally:
