@@ -30,7 +30,7 @@ def pending_totp_device(user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def do_confirm_totp(user: User, device: TOTPDevice, *, request: HttpRequest) -> list[str]:
+def do_confirm_totp(user: User, device: TOTPDevice, *, actor: Actor) -> list[str]:
     """Confirm the authenticator and issue 10 single-use backup codes (returned once)."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -38,7 +38,7 @@ def do_confirm_totp(user: User, device: TOTPDevice, *, request: HttpRequest) -> 
     static.token_set.all().delete()
     codes = [f"{secrets.randbelow(10**8):08d}" for _i in range(10)]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
-    log_action(AuditEntry.OTP_ENROLLED, actor=user, request=request)
+    log_action(AuditEntry.OTP_ENROLLED, actor=user, by=actor)
     return codes
 
 

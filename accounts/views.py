@@ -21,7 +21,7 @@ from accounts import services
 from accounts.forms import EmailAuthenticationForm, TokenForm
 from accounts.http import StaffRequest
 from accounts.models import Role, User
-from accounts.permissions import permission_required
+from accounts.permissions import Actor, permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
 
@@ -91,7 +91,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     backup_codes: list[str] = []
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            backup_codes = services.do_confirm_totp(user, device, request=request)
+            backup_codes = services.do_confirm_totp(user, device, actor=Actor.from_request(request))
             otp_login(request, device)
             return render(
                 request,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from platforms.models import Platform
+
+if TYPE_CHECKING:  # accounts sits above platforms: annotations only
+    from accounts.permissions import Actor
 from tsunagari.lib import jiscode
 
 # What every new platform needs from the apps above (partnership: its default member tiers).
@@ -47,13 +50,13 @@ def do_create_platform(*, slug: str, code: str, name: str, owner_name: str = "")
 
 
 @transaction.atomic
-def do_update_rules(platform: Platform, changed: list[str], *, request: HttpRequest) -> None:
+def do_update_rules(platform: Platform, changed: list[str], *, actor: Actor) -> None:
     platform.save()
     log_action(
         "platform.rules_changed",
-        actor=request.user,
+        actor=actor.user,
         platform=platform,
         obj=platform,
         data={"changed": sorted(changed)},
-        request=request,
+        by=actor,
     )

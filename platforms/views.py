@@ -45,7 +45,7 @@ def settings_view(request: StaffRequest) -> HttpResponse:
     platform = request.platform
     form = PlatformRulesForm(request.POST or None, instance=platform)
     if request.method == "POST" and form.is_valid():
-        do_update_rules(form.save(commit=False), form.changed_data, request=request)
+        do_update_rules(form.save(commit=False), form.changed_data, actor=request.actor)
         messages.success(request, _("設定を保存しました。"))
         return redirect("platforms:settings", platform.slug)
     return render(request, "platforms/settings.html", {"form": form})

@@ -28,12 +28,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch
-from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from directory import support_list_pdf, taxonomy
 from directory.hours import day_names, describe
@@ -111,7 +111,7 @@ def available_terms(platform: Platform) -> list[TaxonomyTerm]:
 
 
 def do_save_settings(
-    platform: Platform, values: dict[str, Any], terms: Sequence[TaxonomyTerm], *, request: HttpRequest
+    platform: Platform, values: dict[str, Any], terms: Sequence[TaxonomyTerm], *, actor: Actor
 ) -> SupportListSettings:
     """Store the settings and the chosen categories in their order (all or nothing)."""
     if not terms:
@@ -127,10 +127,10 @@ def do_save_settings(
         )
         log_action(
             "directory.support_list_settings",
-            actor=request.user,
+            actor=actor.user,
             platform=platform,
             obj=settings,
-            request=request,
+            by=actor,
             data={"categories": [str(t.uuid) for t in terms], "size": settings.size},
         )
         transaction.on_commit(lambda: forget_current(platform))

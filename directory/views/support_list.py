@@ -69,7 +69,7 @@ def support_list_settings(request: StaffRequest) -> HttpResponse:
                 support_list.build_document(platform, draft, draft.size, terms=terms)
             )
             return attachment_response(content, f"support-list-{platform.slug}-preview.pdf", PDF, inline=True)
-        support_list.do_save_settings(platform, form.values(), terms, request=request)
+        support_list.do_save_settings(platform, form.values(), terms, actor=request.actor)
         messages.success(request, _("サポートリストの設定を保存しました。"))
         return redirect("directory:support_list_settings", request.platform.slug)
     context = {

@@ -22,9 +22,9 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from partnership.models import Council, CouncilSeat, MemberOrganisation
 from platforms.models import Platform
@@ -374,21 +374,19 @@ def _insert_seats(council: Council, seats: list[CouncilSeat]) -> None:
 
 
 @transaction.atomic
-def do_create_council(platform: Platform, cleaned: dict[str, Any], *, request: HttpRequest) -> Council:
+def do_create_council(platform: Platform, cleaned: dict[str, Any], *, actor: Actor) -> Council:
     council = Council(platform=platform, **cleaned)
     try:
         with transaction.atomic():
             council.save()
     except IntegrityError:
         raise ValidationError(_("同じ名称の会議体が既に登録されています。")) from None
-    log_action("council.created", actor=request.user, platform=platform, obj=council, request=request)
+    log_action("council.created", actor=actor.user, platform=platform, obj=council, by=actor)
     return council
 
 
 @transaction.atomic
-def do_update_council(
-    council: Council, cleaned: dict[str, Any], changed: list[str], *, request: HttpRequest
-) -> None:
+def do_update_council(council: Council, cleaned: dict[str, Any], changed: list[str], *, actor: Actor) -> None:
     for name in changed:
         setattr(council, name, cleaned[name])
     try:
@@ -398,30 +396,30 @@ def do_update_council(
         raise ValidationError(_("同じ名称の会議体が既に登録されています。")) from None
     log_action(
         "council.updated",
-        actor=request.user,
+        actor=actor.user,
         platform=council.platform,
         obj=council,
         data={"changed": sorted(changed)},
-        request=request,
+        by=actor,
     )
 
 
 @transaction.atomic
-def do_delete_council(council: Council, *, request: HttpRequest) -> None:
+def do_delete_council(council: Council, *, actor: Actor) -> None:
     seats = CouncilSeat.objects.filter(council=council).count()
     log_action(
         "council.deleted",
-        actor=request.user,
+        actor=actor.user,
         platform=council.platform,
         obj=council,
         data={"seats": seats},
-        request=request,
+        by=actor,
     )
     council.delete()
 
 
 @transaction.atomic
-def do_add_seats(council: Council, names: list[str], *, request: HttpRequest) -> list[CouncilSeat]:
+def do_add_seats(council: Council, names: list[str], *, actor: Actor) -> list[CouncilSeat]:
     """Seat typed organisation names on a council; an active member of the same name is linked."""
     norms = [normalise_name(name)[:NAME_MAX_LENGTH] for name in names]
     taken = set(
@@ -437,63 +435,63 @@ def do_add_seats(council: Council, names: list[str], *, request: HttpRequest) ->
     _insert_seats(council, seats)
     log_action(
         "council.seats_added",
-        actor=request.user,
+        actor=actor.user,
         platform=council.platform,
         obj=council,
         data={"count": len(seats), "linked": sum(1 for s in seats if s.member is not None)},
-        request=request,
+        by=actor,
     )
     return seats
 
 
 @transaction.atomic
-def do_add_member_seat(council: Council, member: MemberOrganisation, *, request: HttpRequest) -> CouncilSeat:
+def do_add_member_seat(council: Council, member: MemberOrganisation, *, actor: Actor) -> CouncilSeat:
     seat = _new_seat(council, member.name, member)
     if CouncilSeat.objects.filter(council=council, normalised_name=seat.normalised_name).exists():
         raise _duplicate_error(council, [member.name])
     _insert_seats(council, [seat])
     log_action(
         "council.seat_added",
-        actor=request.user,
+        actor=actor.user,
         platform=council.platform,
         obj=council,
         data={"organisation": member.name, "member": str(member.uuid)},
-        request=request,
+        by=actor,
     )
     return seat
 
 
 @transaction.atomic
-def do_remove_seat(seat: CouncilSeat, *, request: HttpRequest) -> None:
+def do_remove_seat(seat: CouncilSeat, *, actor: Actor) -> None:
     log_action(
         "council.seat_removed",
-        actor=request.user,
+        actor=actor.user,
         platform=seat.council.platform,
         obj=seat.council,
         data={"organisation": seat.organisation_name},
-        request=request,
+        by=actor,
     )
     seat.delete()
 
 
 @transaction.atomic
-def do_link_seat(seat: CouncilSeat, member: MemberOrganisation, *, request: HttpRequest) -> None:
+def do_link_seat(seat: CouncilSeat, member: MemberOrganisation, *, actor: Actor) -> None:
     """Record that a typed organisation name is this member (the typed name is kept)."""
     seat.member = member
     seat.save(update_fields=["member"])
     log_action(
         "council.seat_linked",
-        actor=request.user,
+        actor=actor.user,
         platform=seat.council.platform,
         obj=seat.council,
         data={"organisation": seat.organisation_name, "member": str(member.uuid)},
-        request=request,
+        by=actor,
     )
 
 
 @transaction.atomic
 def do_import_seats(
-    platform: Platform, content: bytes, *, create_missing: bool, request: HttpRequest
+    platform: Platform, content: bytes, *, create_missing: bool, actor: Actor
 ) -> ImportResult:
     """Import a 会議体名称,団体名 CSV: every row is checked first, then all or nothing is stored."""
     rows, errors = parse_seat_csv(content)
@@ -526,9 +524,9 @@ def do_import_seats(
     )
     log_action(
         "council.seats_imported",
-        actor=request.user,
+        actor=actor.user,
         platform=platform,
         data={"seats": result.seats, "councils_created": len(created), "linked": result.linked},
-        request=request,
+        by=actor,
     )
     return result

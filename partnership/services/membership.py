@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from partnership.models import (
     Application,
@@ -215,7 +216,7 @@ def possible_duplicates(application: Application) -> Duplicates:
 @transaction.atomic
 @transaction.atomic
 def do_submit_application(
-    platform: Platform, cleaned: dict[str, Any], *, request: HttpRequest
+    platform: Platform, cleaned: dict[str, Any], *, actor: Actor
 ) -> tuple[Application, bool]:
     """Store a public application once per form token; returns (application, created).
 
@@ -260,7 +261,7 @@ def do_submit_application(
             "rejoin": application.previous_member_id is not None,
             "previous_member": str(check.previous_member.uuid) if check.previous_member else None,
         },
-        request=request,
+        by=actor,
         label=_("入会申込フォーム"),
     )
     mail_submission(application)
@@ -273,7 +274,7 @@ def do_recommend_application(
     *,
     recommended_by: MemberOrganisation,
     note: str,
-    request: HttpRequest,
+    actor: Actor,
 ) -> Application:
     """Record the recommendation by an active member allowed to recommend (Gifu 入会規則第2条)."""
     application = _lock_pending(application)
@@ -291,10 +292,10 @@ def do_recommend_application(
     application.save(update_fields=["recommended_by", "recommendation_note", "recommended_at"])
     log_action(
         "application.recommended",
-        actor=request.user,
+        actor=actor.user,
         obj=application,
         data={"recommended_by": str(recommended_by.uuid), "recommended_by_name": recommended_by.name},
-        request=request,
+        by=actor,
     )
     return application
 

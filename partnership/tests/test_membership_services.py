@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
 from django_scopes import scope, scopes_disabled
 
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from partnership.models import ActivityField, Application, MemberOrganisation
 from partnership.services import membership
@@ -105,10 +106,10 @@ class MembershipServicesTestCase(BaseTestCase):
     def test_it_returns_the_stored_application_for_a_repeated_token(self) -> None:
         with scope(platform=self.platform):
             first, created = membership.do_submit_application(
-                self.platform, cleaned(), request=self.request()
+                self.platform, cleaned(), actor=Actor.from_request(self.request())
             )
             again, created_again = membership.do_submit_application(
-                self.platform, cleaned(name="みちしるべ"), request=self.request()
+                self.platform, cleaned(name="みちしるべ"), actor=Actor.from_request(self.request())
             )
         self.assertTrue(created)
         self.assertFalse(created_again)
@@ -118,16 +119,16 @@ class MembershipServicesTestCase(BaseTestCase):
     def test_it_gives_a_reused_form_for_another_organisation_a_new_token(self) -> None:
         with scope(platform=self.platform):
             first, _created = membership.do_submit_application(
-                self.platform, cleaned(), request=self.request()
+                self.platform, cleaned(), actor=Actor.from_request(self.request())
             )
             other, created = membership.do_submit_application(
                 self.platform,
                 cleaned(name="NPO法人べつのかい", email="betsu@example.jp"),
-                request=self.request(),
+                actor=Actor.from_request(self.request()),
             )
         with scope(platform=self.other_platform):
             beta, beta_created = membership.do_submit_application(
-                self.other_platform, cleaned(), request=self.request()
+                self.other_platform, cleaned(), actor=Actor.from_request(self.request())
             )
         self.assertTrue(created and beta_created)
         self.assertEqual(len({first.submission_token, other.submission_token, beta.submission_token}), 3)
@@ -136,7 +137,9 @@ class MembershipServicesTestCase(BaseTestCase):
     def test_it_checks_the_rules_again_inside_the_transaction(self) -> None:
         make_member(self.platform, "NPO法人みちしるべ")
         with scope(platform=self.platform), self.assertRaises(ValidationError) as raised:
-            membership.do_submit_application(self.platform, cleaned(), request=self.request())
+            membership.do_submit_application(
+                self.platform, cleaned(), actor=Actor.from_request(self.request())
+            )
         self.assertIn("name", raised.exception.message_dict)
         with scopes_disabled():
             self.assertFalse(Application.objects.exists())
@@ -153,7 +156,7 @@ class MembershipServicesTestCase(BaseTestCase):
         ):
             with self.captureOnCommitCallbacks(execute=True) as callbacks, scope(platform=self.platform):
                 application, created = membership.do_submit_application(
-                    self.platform, cleaned(), request=self.request()
+                    self.platform, cleaned(), actor=Actor.from_request(self.request())
                 )
         self.assertTrue(created)
         self.assertEqual(len(callbacks), 1)
@@ -207,7 +210,10 @@ class MembershipServicesTestCase(BaseTestCase):
         )
         with scope(platform=self.platform), self.assertRaises(ValidationError) as raised:
             membership.do_recommend_application(
-                application, recommended_by=former_core, note="", request=self.request(self.admin)
+                application,
+                recommended_by=former_core,
+                note="",
+                actor=Actor.from_request(self.request(self.admin)),
             )
         self.assertIn("recommended_by", raised.exception.message_dict)
 

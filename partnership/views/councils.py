@@ -13,12 +13,12 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.http import PlatformRequest, StaffRequest
+from accounts.http import StaffRequest
 from accounts.permissions import can, permission_required
 from partnership.forms.councils import (
     AddMemberSeatForm,
@@ -33,16 +33,16 @@ from partnership.forms.councils import (
 from partnership.models import Council
 from partnership.services import councils as services
 
-Service = Callable[[Council, Any, HttpRequest], str]
+Service = Callable[[Council, Any, StaffRequest], str]
 
 
-def _add_member(council: Council, form: Any, request: HttpRequest) -> str:
-    seat = services.do_add_member_seat(council, form.cleaned_data["member"], request=request)
+def _add_member(council: Council, form: Any, request: StaffRequest) -> str:
+    seat = services.do_add_member_seat(council, form.cleaned_data["member"], actor=request.actor)
     return _("「%(name)s」を追加しました。") % {"name": seat.organisation_name}
 
 
-def _add_names(council: Council, form: Any, request: HttpRequest) -> str:
-    seats = services.do_add_seats(council, form.cleaned_data["names"], request=request)
+def _add_names(council: Council, form: Any, request: StaffRequest) -> str:
+    seats = services.do_add_seats(council, form.cleaned_data["names"], actor=request.actor)
     linked = sum(1 for seat in seats if seat.member_id)
     return _("%(n)d団体を追加しました（うち会員団体とリンク %(linked)d団体）。") % {
         "n": len(seats),
@@ -50,23 +50,23 @@ def _add_names(council: Council, form: Any, request: HttpRequest) -> str:
     }
 
 
-def _link(council: Council, form: Any, request: HttpRequest) -> str:
+def _link(council: Council, form: Any, request: StaffRequest) -> str:
     seat, member = form.cleaned_data["seat"], form.cleaned_data["member"]
-    services.do_link_seat(seat, member, request=request)
+    services.do_link_seat(seat, member, actor=request.actor)
     return _("「%(seat)s」を会員団体「%(member)s」とリンクしました。") % {
         "seat": seat.organisation_name,
         "member": member.name,
     }
 
 
-def _remove(council: Council, form: Any, request: HttpRequest) -> str:
+def _remove(council: Council, form: Any, request: StaffRequest) -> str:
     seat = form.cleaned_data["seat"]
-    services.do_remove_seat(seat, request=request)
+    services.do_remove_seat(seat, actor=request.actor)
     return _("「%(name)s」を構成団体から外しました。") % {"name": seat.organisation_name}
 
 
-def _edit(council: Council, form: Any, request: HttpRequest) -> str:
-    services.do_update_council(council, form.cleaned_data, form.changed_data, request=request)
+def _edit(council: Council, form: Any, request: StaffRequest) -> str:
+    services.do_update_council(council, form.cleaned_data, form.changed_data, actor=request.actor)
     return _("会議体の情報を更新しました。")
 
 
@@ -100,7 +100,9 @@ def council_list(request: StaffRequest) -> HttpResponse:
     import_errors: list[str] = []
     if action == "create" and create_form.is_valid():
         try:
-            council = services.do_create_council(request.platform, create_form.cleaned_data, request=request)
+            council = services.do_create_council(
+                request.platform, create_form.cleaned_data, actor=request.actor
+            )
         except ValidationError as error:
             create_form.add_error("name", error)
         else:
@@ -114,7 +116,7 @@ def council_list(request: StaffRequest) -> HttpResponse:
                 request.platform,
                 upload.read(),
                 create_missing=create_missing,
-                request=request,
+                actor=request.actor,
             )
         except services.SeatImportError as error:
             import_errors = error.shown
@@ -158,18 +160,18 @@ def council_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return _render_detail(request, council, forms, DeleteCouncilForm(), status)
 
 
-def _delete(request: PlatformRequest, council: Council) -> HttpResponse:
+def _delete(request: StaffRequest, council: Council) -> HttpResponse:
     form = DeleteCouncilForm(request.POST)
     if not form.is_valid():
         forms = {name: make(council, None) for name, (make, _s) in DETAIL_ACTIONS.items()}
         return _render_detail(request, council, forms, form, 200)
-    services.do_delete_council(council, request=request)
+    services.do_delete_council(council, actor=request.actor)
     messages.success(request, _("会議体「%(name)s」を削除しました。") % {"name": council.name})
     return redirect("partnership:councils", request.platform.slug)
 
 
 def _render_detail(
-    request: HttpRequest, council: Council, forms: dict[str, Form], delete_form: Form, status: int
+    request: StaffRequest, council: Council, forms: dict[str, Form], delete_form: Form, status: int
 ) -> HttpResponse:
     context = {
         "council": council,

@@ -33,7 +33,7 @@ def join(request: PlatformRequest) -> HttpResponse:
             if throttled(request, f"join:{platform.pk}", limit=SUBMISSIONS_PER_HOUR, window=3600):
                 return render(request, "partnership/join_throttled.html", status=429)
             try:
-                do_submit_application(platform, form.cleaned_data, request=request)
+                do_submit_application(platform, form.cleaned_data, actor=request.actor)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

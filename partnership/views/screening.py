@@ -25,7 +25,7 @@ ACTIONS: dict[str, tuple[type, Any, Any]] = {
     "recommend": (
         RecommendForm,
         lambda app, data, request: membership.do_recommend_application(
-            app, recommended_by=data["recommended_by"], note=data["note"], request=request
+            app, recommended_by=data["recommended_by"], note=data["note"], actor=request.actor
         ),
         gettext_lazy("推薦を記録しました。"),
     ),
