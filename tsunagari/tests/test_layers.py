@@ -56,6 +56,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "outcomes",
         "gaps",
         "operations",
+        "mailings",
     ),
     ("tsunagari",),
 )
