@@ -51,7 +51,13 @@ separate target at any zoom (regrouped after each zoom). */
       var label = g.places.length === 1 ? (g.places[0].name || g.places[0].address)
         : el.dataset.groupLabel.replace("%(n)s", g.places.length) + ": " +
           g.places.map(function (p) { return p.name || p.address; }).join("、");
-      L.marker(g.latlng, { title: label, alt: label }).bindPopup(box).addTo(layer);
+      var marker = L.marker(g.latlng, { title: label, alt: label }).bindPopup(box).addTo(layer);
+      if (g.places.length > 1) {
+        // How many places share this marker, on it (not a target of its own).
+        marker.bindTooltip(String(g.places.length), {
+          permanent: true, direction: "center", offset: [12, -36], className: "marker-count"
+        });
+      }
     });
   }
 
