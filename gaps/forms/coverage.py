@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import AgeBand, TargetGroup
-from gaps.services import coverage
+from gaps import queries
 from platforms.models import Platform
 
 
@@ -18,18 +18,18 @@ class CoverageForm(forms.Form):
     dimension = forms.ChoiceField(
         label=_("列"),
         choices=[
-            (coverage.TARGET, _("対象者")),
-            (coverage.AGE, _("対象年齢層")),
-            (coverage.AREA, _("地域（市区町村）")),
+            (queries.TARGET, _("対象者")),
+            (queries.AGE, _("対象年齢層")),
+            (queries.AREA, _("地域（市区町村）")),
         ],
         required=False,
     )
     terms = forms.ChoiceField(
         label=_("行（分類）"),
         choices=[
-            (coverage.CATEGORIES, _("サポートリストの8分類")),
-            (coverage.TOPICS, _("相談テーマ")),
-            (coverage.OWN, _("このプラットフォーム独自の分類")),
+            (queries.CATEGORIES, _("サポートリストの8分類")),
+            (queries.TOPICS, _("相談テーマ")),
+            (queries.OWN, _("このプラットフォーム独自の分類")),
             ("all", _("すべての分類")),
         ],
         required=False,
@@ -48,16 +48,16 @@ class CoverageForm(forms.Form):
     def __init__(self, data: Any, *, platform: Platform) -> None:
         # A first visit (no query) takes the defaults, including the checked 県域 box.
         super().__init__(data if data else None)
-        areas = [(c.key, c.label) for c in coverage.areas(platform)]
+        areas = [(c.key, c.label) for c in queries.areas(platform)]
         cast(forms.ChoiceField, self.fields["area"]).choices = [("", _("すべての地域")), *areas]
 
-    def options(self) -> coverage.Options:
+    def options(self) -> queries.Options:
         if not self.is_bound:
-            return coverage.Options()
+            return queries.Options()
         data = self.cleaned_data if self.is_valid() else {}
-        terms = data.get("terms") or coverage.CATEGORIES
-        return coverage.Options(
-            dimension=data.get("dimension") or coverage.TARGET,
+        terms = data.get("terms") or queries.CATEGORIES
+        return queries.Options(
+            dimension=data.get("dimension") or queries.TARGET,
             terms="" if terms == "all" else terms,
             area=data.get("area") or "",
             target=data.get("target") or "",

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Service
+from gaps import queries
 from gaps.models import Department, IsolationSignal, TouchPoint
-from gaps.services import touch_points
 
 
 class DepartmentForm(forms.ModelForm):
@@ -78,7 +78,7 @@ class TouchPointForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["department"]).queryset = Department.objects.all()
         cast(forms.ModelChoiceField, self.fields["signal"]).queryset = IsolationSignal.objects.all()
-        cast(forms.ModelChoiceField, self.fields["services"]).queryset = touch_points.handover_choices()
+        cast(forms.ModelChoiceField, self.fields["services"]).queryset = queries.handover_choices()
         if point is not None:  # the cell is fixed; only its contents change
             self.fields["department"].disabled = True
             self.fields["signal"].disabled = True

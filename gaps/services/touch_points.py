@@ -5,7 +5,8 @@
 call the ambulance again and again, 環境部 rubbish troubles, 教育 truancy and unpaid school
 meals. The matrix is department × signal of isolation; each cell says where the
 department meets the signal and which service it should hand the person over to.
-Reads here; writes are ``do_*`` functions (one transaction, one audit entry each).
+Writes here, as ``do_*`` functions (one transaction, one audit entry each); the matrix itself is
+``gaps.queries.touch_matrix``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Model, Prefetch
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -30,66 +30,8 @@ from audit.models import AuditEntry
 from audit.services import log_action
 from directory.models import Service
 from gaps.models import Department, IsolationSignal, TouchPoint
+from gaps.queries import touch_matrix, touch_points
 from platforms.models import Platform
-
-
-@dataclass
-class MatrixRow:
-    department: Department
-    cells: list[TouchPoint | None]
-
-    @property
-    def count(self) -> int:
-        return sum(1 for cell in self.cells if cell is not None)
-
-
-@dataclass
-class TouchMatrix:
-    signals: list[IsolationSignal]
-    rows: list[MatrixRow]
-
-    def signal_counts(self) -> list[int]:
-        return [sum(1 for row in self.rows if row.cells[i] is not None) for i in range(len(self.signals))]
-
-    @property
-    def uncovered_signals(self) -> list[IsolationSignal]:
-        """Signals that no department watches for."""
-        return [s for s, n in zip(self.signals, self.signal_counts(), strict=True) if n == 0]
-
-    @property
-    def unreferred(self) -> list[TouchPoint]:
-        """Touch points without a service to hand over to."""
-        return [
-            cell for row in self.rows for cell in row.cells if cell is not None and not cell.services.all()
-        ]
-
-
-def touch_points() -> list[TouchPoint]:
-    return list(
-        TouchPoint.objects.select_related("department", "signal").prefetch_related(
-            Prefetch("services", queryset=Service.objects.select_related("organization").order_by("name"))
-        )
-    )
-
-
-def matrix() -> TouchMatrix:
-    signals = list(IsolationSignal.objects.all())
-    points = {(p.department_id, p.signal_id): p for p in touch_points()}
-    rows = [
-        MatrixRow(department, [points.get((department.pk, s.pk)) for s in signals])
-        for department in Department.objects.all()
-    ]
-    return TouchMatrix(signals, rows)
-
-
-def handover_choices() -> Any:
-    """Services a touch point can hand over to: every service of the platform that is not defunct."""
-    return (
-        Service.objects.exclude(status=Service.Status.DEFUNCT)
-        .select_related("organization")
-        .order_by("name_kana", "name")
-    )
-
 
 # --- writes ---------------------------------------------------------------------------------------
 
@@ -243,7 +185,7 @@ def do_export_xlsx(*, request: PlatformRequest) -> bytes:
     grid = book.active
     grid.title = _("接点マトリクス")
     bold = Font(bold=True)
-    m = matrix()
+    m = touch_matrix()
     grid.cell(row=1, column=1, value=_("部局 ＼ 孤立のサイン")).font = bold
     for c, signal in enumerate(m.signals, start=2):
         cell = grid.cell(row=1, column=c, value=signal.name)

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from audit.models import AuditEntry
 from directory.tests.support_data import make_entry, term
-from gaps.services import coverage
+from gaps import queries
 from partnership.models import OrgType
 from tsunagari.lib.testing import BaseTestCase, make_member
 
@@ -39,7 +39,7 @@ class CoverageTestCase(BaseTestCase):
 
     def matrix(self, **options: object) -> dict[str, dict[str, int]]:
         with scope(platform=self.platform):
-            m = coverage.coverage(self.platform, coverage.Options(**options))  # type: ignore[arg-type]
+            m = queries.coverage(self.platform, queries.Options(**options))  # type: ignore[arg-type]
         return {row.term.name: {col.label: n for col, n in row.cells} for row in m.rows}
 
     def test_it_counts_services_by_category_and_target_group(self) -> None:
@@ -76,7 +76,7 @@ class CoverageTestCase(BaseTestCase):
             self.matrix(dimension="area", target="self")["お金・住まい"], {"岐阜市": 1, "大垣市": 0}
         )
         self.assertEqual(self.matrix(published_only=False)["学校・教育"]["本人（当事者）"], 1)
-        self.assertIn("孤独・孤立", self.matrix(terms=coverage.TOPICS))
+        self.assertIn("孤独・孤立", self.matrix(terms=queries.TOPICS))
 
     def test_it_marks_empty_cells_in_words_not_only_colour(self) -> None:
         response = self.client.get(self.url("gaps:coverage"), {"dimension": "area", "include_wide": "on"})

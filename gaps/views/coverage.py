@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import PlatformRequest, StaffRequest
 from accounts.permissions import permission_required
+from gaps import queries
 from gaps.forms.coverage import CoverageForm
 from gaps.services import coverage
 from tsunagari.lib.downloads import CSV, XLSX, attachment_response
@@ -21,9 +22,9 @@ def coverage_matrix(request: StaffRequest) -> HttpResponse:
     platform = request.platform
     form = CoverageForm(request.GET, platform=platform)
     options = form.options()
-    matrix = coverage.coverage(platform, options)
+    matrix = queries.coverage(platform, options)
     query = request.GET.copy()
-    cell = coverage.cell_services(matrix, query.pop("cell", [""])[-1])
+    cell = queries.cell_services(matrix, query.pop("cell", [""])[-1])
     context = {"form": form, "options": options, "matrix": matrix, "query": query.urlencode(), "cell": cell}
     return render(request, "gaps/coverage.html", context)
 
@@ -31,7 +32,7 @@ def coverage_matrix(request: StaffRequest) -> HttpResponse:
 def _coverage_export(request: PlatformRequest, fmt: str) -> HttpResponse:
     platform = request.platform
     form = CoverageForm(request.GET, platform=platform)
-    matrix = coverage.coverage(platform, form.options())
+    matrix = queries.coverage(platform, form.options())
     export = coverage.do_export_csv if fmt == "csv" else coverage.do_export_xlsx
     content = export(matrix, form.conditions(), request=request)
     return attachment_response(content, coverage.filename(platform, fmt), CONTENT_TYPES[fmt])

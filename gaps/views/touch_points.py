@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import PlatformRequest, StaffRequest
 from accounts.permissions import can, permission_required
+from gaps import queries
 from gaps.forms.touch_points import DeleteForm, DepartmentForm, SignalForm, TouchPointForm
 from gaps.models import Department, IsolationSignal, TouchPoint
 from gaps.services import touch_points
@@ -76,7 +77,7 @@ def touch_point_matrix(request: StaffRequest) -> HttpResponse:
             messages.success(request, done)
             return redirect("gaps:touch_points", request.platform.slug)
     status = 400 if action and action not in MATRIX_ACTIONS else 200
-    context = {"matrix": touch_points.matrix(), **{f"{name}_form": form for name, form in forms.items()}}
+    context = {"matrix": queries.touch_matrix(), **{f"{name}_form": form for name, form in forms.items()}}
     return render(request, "gaps/touch_points.html", context, status=status)
 
 
