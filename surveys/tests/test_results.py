@@ -6,6 +6,9 @@ import csv
 import io
 import json
 import math
+import re
+import subprocess
+import tempfile
 
 import openpyxl
 from django.core.management import CommandError, call_command
@@ -134,6 +137,21 @@ class ResultsTestCase(ImportedSurveyTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.content.startswith(b"%PDF-"))
         self.assertGreater(len(response.content), 20_000)
+
+    def test_it_shows_question_texts_not_codes_on_the_page_and_in_the_pdf(self) -> None:
+        self.login(self.admin)
+        page = self.client.get(self.url("results")).content.decode()
+        visible = re.sub(r"<[^>]+>", " ", page)  # codes may stay in attributes (option values)
+        self.assertNotIn("loneliness_direct", visible)
+        weighting = re.sub(r"<[^>]+>", " ", self.client.get(self.url("weighting")).content.decode())
+        self.assertNotIn("層: stratum", weighting)
+        pdf = self.client.get(self.url("results_pdf")).content
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            text = subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, check=True).stdout
+        self.assertNotIn("loneliness_direct", text.decode())
+        self.assertIn("孤独", text.decode())
 
     # --- weighting --------------------------------------------------------------------------
 
