@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from governance import rules
 from governance.models import AgendaItem, Body, ItemKind, Meeting, Response, Seat, Vote
@@ -497,7 +498,7 @@ def _take_effect(
             hearing_record=hearing_record,
             resolution=resolution_label(meeting, item),
             decided_on=max(day, timezone.localdate()),
-            request=request,
+            actor=Actor.from_request(request),
         )
     elif item.kind == ItemKind.OFFICER_ELECTION and item.target_member is not None:
         apply_officer_election(meeting.body, item.target_member, day, request=request)
@@ -523,7 +524,7 @@ def apply_officer_election(
         )
     tier = MemberTier.objects.filter(can_recommend=True).order_by("order").first()
     if tier is not None and member.tier_id != tier.pk and request is not None:
-        lifecycle.do_change_tier(member, tier, request=request)
+        lifecycle.do_change_tier(member, tier, actor=Actor.from_request(request))
 
 
 def apply_officer_withdrawal(
@@ -533,7 +534,7 @@ def apply_officer_withdrawal(
         do_end_seat(seat, ends_on=day, reason=_("幹事団体の退会（議決）"), request=request)
     tier = MemberTier.objects.filter(is_default=True).first()
     if tier is not None and member.tier_id != tier.pk and request is not None:
-        lifecycle.do_change_tier(member, tier, request=request)
+        lifecycle.do_change_tier(member, tier, actor=Actor.from_request(request))
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from governance import rules
 from governance.models import Ballot, Body, ItemKind, WrittenResolution
@@ -177,7 +178,7 @@ def _take_effect(resolution: WrittenResolution, *, request: HttpRequest | None) 
             hearing_record=expulsion.hearing_record,
             resolution=label,
             decided_on=max(day, (expulsion.hearing_deadline or day) + datetime.timedelta(days=1)),
-            request=request,
+            actor=Actor.from_request(request),
         )
     elif resolution.kind == ItemKind.OFFICER_ELECTION and member is not None:
         apply_officer_election(resolution.body, member, day, request=request)

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from governance.models import AgendaItem, ItemKind, Meeting, Response, Seat, Vote
 from governance.queries import evaluate_meeting
@@ -225,14 +226,14 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
         self.target = self.member_org
         request = self.request()
         expulsion = lifecycle.do_propose_expulsion(
-            self.target, ground="breach", reason="規約違反", request=request
+            self.target, ground="breach", reason="規約違反", actor=Actor.from_request(request)
         )
         today = timezone.localdate()
         self.expulsion = lifecycle.do_notify_hearing(
             expulsion,
             notified_on=today - datetime.timedelta(days=30),
             deadline=today - datetime.timedelta(days=10),
-            request=request,
+            actor=Actor.from_request(request),
         )
 
     def tearDown(self) -> None:
@@ -252,7 +253,7 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
                 hearing_record="",
                 resolution="第3回会議で議決",
                 decided_on=timezone.localdate(),
-                request=self.request(),
+                actor=Actor.from_request(self.request()),
             )
         self.target.refresh_from_db()
         self.assertEqual(self.target.status, MemberOrganisation.Status.ACTIVE)
@@ -261,7 +262,7 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
         other = MemberOrganisation.objects.exclude(pk=self.target.pk).first()
         assert other is not None
         proposed = lifecycle.do_propose_expulsion(
-            other, ground="dissolved", reason="解散", request=self.request()
+            other, ground="dissolved", reason="解散", actor=Actor.from_request(self.request())
         )
         meeting = make_meeting(self.body, items=[], status=Meeting.Status.DRAFT)
         with self.assertRaisesRegex(ValidationError, "弁明の機会を通知していない.*第8条"):

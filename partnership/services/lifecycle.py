@@ -15,11 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
 from partnership.hooks import expulsion_refusal
@@ -60,11 +60,6 @@ def _mail(member: MemberOrganisation, event: str, context: dict[str, Any]) -> No
         key=f"member.{event}:{about.uuid}",
         kind=f"member.{event}",
     )
-
-
-def _actor(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) else None
 
 
 def _locked(model: Any, obj: Any) -> Any:
@@ -120,21 +115,21 @@ def _leave(
 
 
 @transaction.atomic
-def do_change_tier(member: MemberOrganisation, tier: MemberTier, *, request: HttpRequest) -> None:
+def do_change_tier(member: MemberOrganisation, tier: MemberTier, *, actor: Actor) -> None:
     before = member.tier.name if member.tier else ""
     member.tier = tier
     member.save(update_fields=["tier", "updated_at"])
     log_action(
         "member.tier_changed",
-        actor=_actor(request),
+        actor=actor.user,
         obj=member,
         data={"from": before, "to": tier.name},
-        request=request,
+        by=actor,
     )
 
 
 @transaction.atomic
-def do_save_tiers(formset: Any, platform: Platform, *, request: HttpRequest) -> None:
+def do_save_tiers(formset: Any, platform: Platform, *, actor: Actor) -> None:
     """Create, rename, reorder and delete tiers from a validated tiers formset."""
     for form in formset.deleted_forms:
         tier = form.instance
@@ -142,7 +137,7 @@ def do_save_tiers(formset: Any, platform: Platform, *, request: HttpRequest) -> 
             continue
         if MemberOrganisation.objects.filter(tier=tier).exists():
             raise ValidationError(_("区分「%(name)s」は使用中のため削除できません。") % {"name": tier.name})
-        log_action("tier.deleted", actor=_actor(request), obj=tier, data={"name": tier.name}, request=request)
+        log_action("tier.deleted", actor=actor.user, obj=tier, data={"name": tier.name}, by=actor)
         tier.delete()
     tiers = formset.save(commit=False)
     changed = {f.instance.pk: f.changed_data for f in formset.forms if f.instance.pk}
@@ -155,7 +150,7 @@ def do_save_tiers(formset: Any, platform: Platform, *, request: HttpRequest) -> 
             data = {"name": tier.name}
             if not created:
                 data["changed"] = sorted(changed.get(tier.pk, []))
-            log_action(action, actor=_actor(request), obj=tier, data=data, request=request)
+            log_action(action, actor=actor.user, obj=tier, data=data, by=actor)
     except IntegrityError as exc:
         raise ValidationError(_("同じ名前の区分が既にあります。区分名を変えてください。")) from exc
 
@@ -166,7 +161,7 @@ def do_save_tiers(formset: Any, platform: Platform, *, request: HttpRequest) -> 
 
 @transaction.atomic
 def do_submit_change(
-    member: MemberOrganisation, changes: dict[str, Any], previous: dict[str, Any], *, request: HttpRequest
+    member: MemberOrganisation, changes: dict[str, Any], previous: dict[str, Any], *, actor: Actor
 ) -> ChangeRequest:
     member = _locked(MemberOrganisation, member)
     _require_active(member)
@@ -181,14 +176,14 @@ def do_submit_change(
         organisation=member,
         changes=changes,
         previous=previous,
-        submitted_by=_actor(request),
+        submitted_by=actor.user,
     )
     log_action(
         "change_request.submitted",
-        actor=_actor(request),
+        actor=actor.user,
         obj=change,
         data={"fields": sorted(changes)},
-        request=request,
+        by=actor,
     )
     return change
 
@@ -219,7 +214,7 @@ def _apply_values(member: MemberOrganisation, changes: dict[str, Any]) -> list[A
 
 
 @transaction.atomic
-def do_apply_change(change: ChangeRequest, *, request: HttpRequest) -> None:
+def do_apply_change(change: ChangeRequest, *, actor: Actor) -> None:
     change = pending_for_decision(change, _("この変更届は既に処理されています。"))
     member = _locked(MemberOrganisation, change.organisation)
     _require_active(member)
@@ -227,22 +222,22 @@ def do_apply_change(change: ChangeRequest, *, request: HttpRequest) -> None:
     member.save()
     if activity_fields is not None:
         member.fields.set(activity_fields)
-    change.decide(ChangeRequest.Status.APPLIED, by=_actor(request))
+    change.decide(ChangeRequest.Status.APPLIED, by=actor.user)
     log_action(
         "change_request.applied",
-        actor=_actor(request),
+        actor=actor.user,
         obj=change,
         data={"member": str(member.uuid), "fields": sorted(change.changes)},
-        request=request,
+        by=actor,
     )
     _mail(member, "change_applied", {"change": change, "fields": _field_labels(change.changes)})
 
 
 @transaction.atomic
-def do_return_change(change: ChangeRequest, reason: str, *, request: HttpRequest) -> None:
+def do_return_change(change: ChangeRequest, reason: str, *, actor: Actor) -> None:
     change = pending_for_decision(change, _("この変更届は既に処理されています。"))
-    change.decide(ChangeRequest.Status.REJECTED, by=_actor(request), reason=reason)
-    log_action("change_request.returned", actor=_actor(request), obj=change, request=request)
+    change.decide(ChangeRequest.Status.REJECTED, by=actor.user, reason=reason)
+    log_action("change_request.returned", actor=actor.user, obj=change, by=actor)
     _mail(change.organisation, "change_returned", {"change": change, "fields": _field_labels(change.changes)})
 
 
@@ -256,7 +251,7 @@ def _field_labels(changes: dict[str, Any]) -> list[str]:
 
 @transaction.atomic
 def do_submit_withdrawal(
-    member: MemberOrganisation, *, effective_on: datetime.date, reason: str, request: HttpRequest
+    member: MemberOrganisation, *, effective_on: datetime.date, reason: str, actor: Actor
 ) -> Withdrawal:
     member = _locked(MemberOrganisation, member)
     _require_active(member)
@@ -267,20 +262,20 @@ def do_submit_withdrawal(
         organisation=member,
         effective_on=effective_on,
         reason=reason,
-        submitted_by=_actor(request),
+        submitted_by=actor.user,
     )
     log_action(
         "withdrawal.submitted",
-        actor=_actor(request),
+        actor=actor.user,
         obj=withdrawal,
         data={"effective_on": effective_on.isoformat()},
-        request=request,
+        by=actor,
     )
     return withdrawal
 
 
 @transaction.atomic
-def do_accept_withdrawal(withdrawal: Withdrawal, *, request: HttpRequest) -> MemberOrganisation:
+def do_accept_withdrawal(withdrawal: Withdrawal, *, actor: Actor) -> MemberOrganisation:
     """退会: the member leaves the register on the effective date (入会規則第4条)."""
     withdrawal = _locked(Withdrawal, withdrawal)
     if withdrawal.status != Withdrawal.Status.PENDING:
@@ -293,15 +288,15 @@ def do_accept_withdrawal(withdrawal: Withdrawal, *, request: HttpRequest) -> Mem
         )
     platform = member.platform
     withdrawal.status = Withdrawal.Status.ACCEPTED
-    withdrawal.processed_by = _actor(request)
+    withdrawal.processed_by = actor.user
     withdrawal.processed_at = timezone.now()
     withdrawal.save(update_fields=["status", "processed_by", "processed_at"])
     ban = _ban_until(platform, withdrawal.effective_on, applies=platform.ban_after_withdrawal)
     _leave(member, MemberOrganisation.Status.WITHDRAWN, withdrawal.effective_on, ban)
-    _close_pending(member, _("退会のため"), _actor(request))
+    _close_pending(member, _("退会のため"), actor.user)
     log_action(
         "withdrawal.accepted",
-        actor=_actor(request),
+        actor=actor.user,
         obj=withdrawal,
         data={
             "member": str(member.uuid),
@@ -309,33 +304,33 @@ def do_accept_withdrawal(withdrawal: Withdrawal, *, request: HttpRequest) -> Mem
             "rejoin_banned_until": ban.isoformat() if ban else None,
             "on_paper": withdrawal.on_paper,
         },
-        request=request,
+        by=actor,
     )
     _mail(member, "withdrawal_accepted", {"withdrawal": withdrawal})
     return member
 
 
 @transaction.atomic
-def do_cancel_withdrawal(withdrawal: Withdrawal, *, request: HttpRequest) -> None:
+def do_cancel_withdrawal(withdrawal: Withdrawal, *, actor: Actor) -> None:
     withdrawal = _locked(Withdrawal, withdrawal)
     if withdrawal.status != Withdrawal.Status.PENDING:
         raise ValidationError(_("この退会届は既に処理されています。"))
     withdrawal.status = Withdrawal.Status.CANCELLED
-    withdrawal.processed_by = _actor(request)
+    withdrawal.processed_by = actor.user
     withdrawal.processed_at = timezone.now()
     withdrawal.save(update_fields=["status", "processed_by", "processed_at"])
-    log_action("withdrawal.cancelled", actor=_actor(request), obj=withdrawal, request=request)
+    log_action("withdrawal.cancelled", actor=actor.user, obj=withdrawal, by=actor)
 
 
 @transaction.atomic
 def do_record_paper_withdrawal(
-    member: MemberOrganisation, *, effective_on: datetime.date, reason: str, request: HttpRequest
+    member: MemberOrganisation, *, effective_on: datetime.date, reason: str, actor: Actor
 ) -> Withdrawal:
     """A 退会届 received on paper: recorded and accepted in one step."""
     member = _locked(MemberOrganisation, member)
     _require_active(member)
     Withdrawal.objects.filter(organisation=member, status=Withdrawal.Status.PENDING).update(
-        status=Withdrawal.Status.CANCELLED, processed_by=_actor(request), processed_at=timezone.now()
+        status=Withdrawal.Status.CANCELLED, processed_by=actor.user, processed_at=timezone.now()
     )
     withdrawal = Withdrawal.objects.create(
         platform=member.platform,
@@ -343,16 +338,16 @@ def do_record_paper_withdrawal(
         effective_on=effective_on,
         reason=reason,
         on_paper=True,
-        submitted_by=_actor(request),
+        submitted_by=actor.user,
     )
     log_action(
         "withdrawal.recorded",
-        actor=_actor(request),
+        actor=actor.user,
         obj=withdrawal,
         data={"effective_on": effective_on.isoformat()},
-        request=request,
+        by=actor,
     )
-    do_accept_withdrawal(withdrawal, request=request)
+    do_accept_withdrawal(withdrawal, actor=actor)
     withdrawal.refresh_from_db()
     return withdrawal
 
@@ -362,9 +357,7 @@ def do_record_paper_withdrawal(
 
 
 @transaction.atomic
-def do_propose_expulsion(
-    member: MemberOrganisation, *, ground: str, reason: str, request: HttpRequest
-) -> Expulsion:
+def do_propose_expulsion(member: MemberOrganisation, *, ground: str, reason: str, actor: Actor) -> Expulsion:
     member = _locked(MemberOrganisation, member)
     _require_active(member)
     if open_expulsion(member) is not None:
@@ -374,11 +367,9 @@ def do_propose_expulsion(
         organisation=member,
         ground=ground,
         reason=reason,
-        created_by=_actor(request),
+        created_by=actor.user,
     )
-    log_action(
-        "expulsion.proposed", actor=_actor(request), obj=expulsion, data={"ground": ground}, request=request
-    )
+    log_action("expulsion.proposed", actor=actor.user, obj=expulsion, data={"ground": ground}, by=actor)
     return expulsion
 
 
@@ -394,7 +385,7 @@ def _open(expulsion: Expulsion, *statuses: str) -> Expulsion:
 
 @transaction.atomic
 def do_notify_hearing(
-    expulsion: Expulsion, *, notified_on: datetime.date, deadline: datetime.date, request: HttpRequest
+    expulsion: Expulsion, *, notified_on: datetime.date, deadline: datetime.date, actor: Actor
 ) -> Expulsion:
     """Record that the organisation was given the opportunity to explain itself (弁明の機会)."""
     expulsion = _open(expulsion, Expulsion.Status.PROPOSED)
@@ -406,10 +397,10 @@ def do_notify_hearing(
     expulsion.save(update_fields=["status", "hearing_notified_on", "hearing_deadline"])
     log_action(
         "expulsion.hearing_notified",
-        actor=_actor(request),
+        actor=actor.user,
         obj=expulsion,
         data={"notified_on": notified_on.isoformat(), "deadline": deadline.isoformat()},
-        request=request,
+        by=actor,
     )
     _mail(expulsion.organisation, "hearing_notice", {"expulsion": expulsion})
     return expulsion
@@ -423,7 +414,7 @@ def do_decide_expulsion(
     hearing_record: str,
     resolution: str,
     decided_on: datetime.date,
-    request: HttpRequest,
+    actor: Actor,
 ) -> MemberOrganisation:
     """除名: only after a recorded hearing notification and the council's resolution."""
     expulsion = _locked(Expulsion, expulsion)
@@ -451,10 +442,10 @@ def do_decide_expulsion(
     expulsion.save(update_fields=["status", "no_hearing", "hearing_record", "resolution", "decided_on"])
     ban = _ban_until(member.platform, decided_on, applies=True)
     _leave(member, MemberOrganisation.Status.EXPELLED, decided_on, ban)
-    _close_pending(member, _("除名のため"), _actor(request))
+    _close_pending(member, _("除名のため"), actor.user)
     log_action(
         "expulsion.decided",
-        actor=_actor(request),
+        actor=actor.user,
         obj=expulsion,
         data={
             "member": str(member.uuid),
@@ -463,19 +454,19 @@ def do_decide_expulsion(
             "decided_on": decided_on.isoformat(),
             "rejoin_banned_until": ban.isoformat() if ban else None,
         },
-        request=request,
+        by=actor,
     )
     _mail(member, "expelled", {"expulsion": expulsion})
     return member
 
 
 @transaction.atomic
-def do_cancel_expulsion(expulsion: Expulsion, *, reason: str, request: HttpRequest) -> None:
+def do_cancel_expulsion(expulsion: Expulsion, *, reason: str, actor: Actor) -> None:
     expulsion = _open(expulsion, Expulsion.Status.PROPOSED, Expulsion.Status.HEARING)
     was_notified = expulsion.status == Expulsion.Status.HEARING
     expulsion.status = Expulsion.Status.CANCELLED
     expulsion.cancel_reason = reason
     expulsion.save(update_fields=["status", "cancel_reason"])
-    log_action("expulsion.cancelled", actor=_actor(request), obj=expulsion, request=request)
+    log_action("expulsion.cancelled", actor=actor.user, obj=expulsion, by=actor)
     if was_notified:
         _mail(expulsion.organisation, "expulsion_cancelled", {"expulsion": expulsion})

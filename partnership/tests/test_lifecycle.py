@@ -4,6 +4,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from partnership.models import ChangeRequest, Expulsion, MemberOrganisation, Withdrawal
 from partnership.queries import add_years, fiscal_year_label
@@ -466,7 +467,7 @@ class ExpulsionTestCase(BaseTestCase):
         request.user = self.admin
         request.platform = self.platform
         with scope(platform=self.platform), self.assertRaisesMessage(ValidationError, "除名決定"):
-            do_cancel_expulsion(self.expulsion(), reason="x", request=request)
+            do_cancel_expulsion(self.expulsion(), reason="x", actor=Actor.from_request(request))
         self.assertEqual(self.expulsion().status, Expulsion.Status.DECIDED)
 
     def test_it_guards_the_expulsion_page(self) -> None:

@@ -107,7 +107,7 @@ def member_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if not can(request.actor, "partnership.manage_members"):
             raise PermissionDenied
         if form.is_valid():
-            lifecycle.do_change_tier(member, form.cleaned_data["tier"], request=request)
+            lifecycle.do_change_tier(member, form.cleaned_data["tier"], actor=request.actor)
             messages.success(request, _("会員区分を変更しました。"))
             return redirect("partnership:member", request.platform.slug, member.uuid)
     context = {
@@ -131,7 +131,7 @@ def withdraw(request: StaffRequest, uuid: UUID) -> HttpResponse:
     form = PaperWithdrawalForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
         try:
-            lifecycle.do_record_paper_withdrawal(member, request=request, **form.cleaned_data)
+            lifecycle.do_record_paper_withdrawal(member, actor=request.actor, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -150,14 +150,21 @@ def _expulsion_forms(expulsion: Expulsion | None, data: Any) -> dict[str, Form]:
     }
 
 
-def _expulsion_step(step: str, member: MemberOrganisation, exp: Any, data: dict, request: HttpRequest) -> str:
+def _expulsion_step(
+    step: str, member: MemberOrganisation, exp: Any, data: dict, request: StaffRequest
+) -> str:
     """Run one step of the procedure; returns the success message."""
     if step == "propose":
-        lifecycle.do_propose_expulsion(member, ground=data["ground"], reason=data["reason"], request=request)
+        lifecycle.do_propose_expulsion(
+            member, ground=data["ground"], reason=data["reason"], actor=request.actor
+        )
         return _("除名の手続を始めました。次に、弁明の機会の通知を記録してください。")
     if step == "notify":
         lifecycle.do_notify_hearing(
-            exp, notified_on=data["hearing_notified_on"], deadline=data["hearing_deadline"], request=request
+            exp,
+            notified_on=data["hearing_notified_on"],
+            deadline=data["hearing_deadline"],
+            actor=request.actor,
         )
         return _("弁明の機会の通知を記録し、団体にメールで知らせました。")
     if step == "decide":
@@ -167,10 +174,10 @@ def _expulsion_step(step: str, member: MemberOrganisation, exp: Any, data: dict,
             hearing_record=data["hearing_record"],
             resolution=data["resolution"],
             decided_on=data["decided_on"],
-            request=request,
+            actor=request.actor,
         )
         return _("除名を決定しました。会員名簿から削除されました。")
-    lifecycle.do_cancel_expulsion(exp, reason=data["cancel_reason"], request=request)
+    lifecycle.do_cancel_expulsion(exp, reason=data["cancel_reason"], actor=request.actor)
     return _("除名の手続を取りやめました。")
 
 
@@ -218,10 +225,10 @@ def change_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["action"] == ChangeDecisionForm.APPLY:
-                lifecycle.do_apply_change(change, request=request)
+                lifecycle.do_apply_change(change, actor=request.actor)
                 messages.success(request, _("変更届の内容を会員情報に反映しました。"))
             else:
-                lifecycle.do_return_change(change, form.cleaned_data["reason"], request=request)
+                lifecycle.do_return_change(change, form.cleaned_data["reason"], actor=request.actor)
                 messages.success(request, _("変更届を差し戻しました。"))
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -241,10 +248,10 @@ def withdrawal_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["action"] == WithdrawalDecisionForm.ACCEPT:
-                lifecycle.do_accept_withdrawal(withdrawal, request=request)
+                lifecycle.do_accept_withdrawal(withdrawal, actor=request.actor)
                 messages.success(request, _("退会届を受理しました。会員名簿から削除されました。"))
             else:
-                lifecycle.do_cancel_withdrawal(withdrawal, request=request)
+                lifecycle.do_cancel_withdrawal(withdrawal, actor=request.actor)
                 messages.success(request, _("退会届を取下げとして記録しました。"))
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -265,7 +272,7 @@ def tiers(request: StaffRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and formset.is_valid():
         try:
-            lifecycle.do_save_tiers(formset, request.platform, request=request)
+            lifecycle.do_save_tiers(formset, request.platform, actor=request.actor)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:

@@ -61,7 +61,7 @@ def change_request(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes, previous = form.changes()
         try:
-            lifecycle.do_submit_change(member, changes, previous, request=request)
+            lifecycle.do_submit_change(member, changes, previous, actor=request.actor)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -84,7 +84,7 @@ def withdrawal(request: StaffRequest) -> HttpResponse:
     form = WithdrawalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            lifecycle.do_submit_withdrawal(member, request=request, **form.cleaned_data)
+            lifecycle.do_submit_withdrawal(member, actor=request.actor, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
