@@ -115,7 +115,7 @@ class ChangeRequestFormTestCase(BaseTestCase):
     def test_it_names_the_field_of_a_bad_value(self) -> None:
         data = form_data(self.member_org, phone="abc", fields=["other"], other_field="")
         response = self.client.post(self.url("partnership:my_change"), data)
-        self.assertContains(response, "電話番号: 電話番号は数字とハイフンで入力してください")
+        self.assertContains(response, "電話番号: 電話番号「abc」に数字以外の文字が含まれています")
         self.assertContains(response, "「その他」を選んだ場合は、その他の分野を記入してください")
         response = self.client.post(self.url("partnership:my_change"), form_data(self.member_org, fields=[]))
         self.assertContains(response, "活動分野を1つ以上選んでください")
