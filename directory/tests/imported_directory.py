@@ -6,6 +6,9 @@ import csv
 import uuid
 from pathlib import Path
 
+from directory.models import SupportListCategory, SupportListSettings
+from directory.services.support_list import default_terms
+
 SERVICES = [
     (
         "こころの相談ダイヤル",
@@ -67,3 +70,11 @@ def write_directory(folder: Path) -> list[str]:
             writer.writeheader()
             writer.writerows(rows)
     return [name for name, *_rest in SERVICES]
+
+
+def eight_categories(settings: SupportListSettings) -> None:
+    """Stored settings print the eight categories, as the settings page saves them by default."""
+    SupportListCategory.objects.bulk_create(
+        SupportListCategory(platform=settings.platform, settings=settings, term=term, position=i)
+        for i, term in enumerate(default_terms(), start=1)
+    )

@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import Role
 from directory.models import SupportListSettings
 from directory.services import support_list
-from directory.tests.imported_directory import write_directory
+from directory.tests.imported_directory import eight_categories, write_directory
 from directory.tests.support_data import make_entry, term
 from directory.tests.test_support_list_pdf import pages_text, section_bands, squash
 from directory.tests.test_support_list_settings import form_data
@@ -43,8 +43,10 @@ class ImportedDirectoryTestCase(BaseTestCase):
 
     def test_it_prints_them_under_the_category_the_secretariat_chose(self) -> None:
         with scopes_disabled():
-            SupportListSettings.objects.create(
-                platform=self.platform, fallback_name="アルファ市役所", others_term=term("cat-relations")
+            eight_categories(
+                SupportListSettings.objects.create(
+                    platform=self.platform, fallback_name="アルファ市役所", others_term=term("cat-relations")
+                )
             )
         lines = self.pdf_lines()
         self.assertNotIn("その他", section_bands(lines))
@@ -53,8 +55,10 @@ class ImportedDirectoryTestCase(BaseTestCase):
 
     def test_it_leaves_them_out_when_told_and_the_staff_page_warns(self) -> None:
         with scopes_disabled():
-            SupportListSettings.objects.create(
-                platform=self.platform, fallback_name="アルファ市役所", print_others=False
+            eight_categories(
+                SupportListSettings.objects.create(
+                    platform=self.platform, fallback_name="アルファ市役所", print_others=False
+                )
             )
         text = squash("\n".join(self.pdf_lines()))
         self.assertNotIn("こころの相談ダイヤル", text)

@@ -7,9 +7,16 @@ first message. Screenshots: var/screenshots/home-desks-<slug>-mobile.png, chat-n
 
 from __future__ import annotations
 
+import io
+import tempfile
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 from django_scopes import scopes_disabled
 
+from directory.models import SupportListSettings
+from directory.tests.imported_directory import eight_categories, write_directory
 from tsunagari.demo.loader import load_demo
 from tsunagari.lib.browser import BrowserTestCase
 
@@ -60,3 +67,35 @@ class HomeDesksBrowserTestCase(BrowserTestCase):
         self.assertLess(self.top(page, "section.chat-notice"), self.top(page, "textarea[name=text]"))
         self.assertEqual(page.evaluate(OVERFLOW), 0)
         self.screenshot(page, "chat-notice-mobile")
+
+
+@pytest.mark.browser
+class EmptyResultsBrowserTestCase(BrowserTestCase):
+    def test_it_leads_an_empty_category_to_the_fallback_window_and_warns_about_unprinted_services(
+        self,
+    ) -> None:
+        with tempfile.TemporaryDirectory() as folder, scopes_disabled():
+            write_directory(Path(folder))
+            call_command("import_hsds", "alpha", folder, stdout=io.StringIO())
+            eight_categories(
+                SupportListSettings.objects.create(
+                    platform=self.platform,
+                    fallback_name="アルファ市福祉総合相談窓口",
+                    fallback_phone="058-000-1111",
+                    fallback_hours="月〜金 8:30〜17:15",
+                    print_others=False,
+                )
+            )
+        page = self.new_page("mobile")
+        page.goto(self.live_url("directory:search", "alpha") + "?category=cat-school")
+        fallback = page.locator("section.fallback-window")
+        self.assertTrue(fallback.is_visible())
+        self.assertIn("アルファ市福祉総合相談窓口", fallback.inner_text())
+        self.assertEqual(page.evaluate(OVERFLOW), 0)
+        self.screenshot(page, "search-empty-category-mobile")
+
+        staff = self.new_page("desktop", user=self.users["secretariat_staff"])
+        staff.goto(self.live_url("directory:support_list_settings", "alpha"))
+        warning = staff.locator("#printed-h + .error-summary")
+        self.assertIn("6件は、掲載する分類のどれにも当てはまらないため", warning.inner_text())
+        self.screenshot(staff, "support-list-unprinted-warning-desktop")
