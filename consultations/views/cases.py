@@ -19,7 +19,7 @@ from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
-from consultations.forms_staff import CaseOpenForm, EntryForm, InviteForm, PlanForm, TaskForm
+from consultations.forms.casework import CaseOpenForm, EntryForm, InviteForm, PlanForm, TaskForm
 from consultations.models import CaseParticipant, CaseTask, Consent, Conversation
 from consultations.services import cases as services
 from partnership.models import MemberOrganisation

@@ -14,7 +14,7 @@ from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from consultations.crisis import platform_words, recognise
 from consultations.crisis_rules import RULES
-from consultations.forms_staff import CrisisTryForm, CrisisWordForm
+from consultations.forms.casework import CrisisTryForm, CrisisWordForm
 from consultations.models import CrisisWord
 from consultations.services.crisis_words import DuplicateCrisisWord, do_add_crisis_word, do_remove_crisis_word
 

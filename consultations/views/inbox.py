@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
-from consultations.forms_staff import (
+from consultations.forms.casework import (
     AssignForm,
     CannedReplyForm,
     InboxFilterForm,

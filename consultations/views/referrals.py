@@ -19,7 +19,7 @@ from accounts.http import StaffRequest
 from accounts.permissions import can, permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
-from consultations.forms_staff import (
+from consultations.forms.casework import (
     CancelForm,
     CompleteForm,
     ConsentForm,

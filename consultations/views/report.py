@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import StaffRequest
 from accounts.permissions import can, permission_required
 from audit.services import log_action
-from consultations.forms_staff import CaseworkSettingsForm, ReportForm
+from consultations.forms.casework import CaseworkSettingsForm, ReportForm
 from consultations.models import CaseworkSettings
 from consultations.services import report as services
 

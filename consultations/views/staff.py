@@ -18,14 +18,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import PlatformRequest, StaffRequest
 from accounts.permissions import can, permission_required
-from consultations.forms import (
+from consultations.forms.casework import ErasureForm
+from consultations.forms.desk import (
     BusinessHoursForm,
     DeskSettingsForm,
     LineChannelForm,
     SpecialPeriodForm,
     TrackedLinkForm,
 )
-from consultations.forms_staff import ErasureForm
 from consultations.hours import desk_status
 from consultations.models import (
     BusinessHours,

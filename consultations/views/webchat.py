@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import PlatformRequest
 from consultations.crisis import crisis_lines
-from consultations.forms import ChatMessageForm, ResumeForm
+from consultations.forms.desk import ChatMessageForm, ResumeForm
 from consultations.hours import desk_status
 from consultations.models import Consulter, Conversation, Message, TrackedLink
 from consultations.services.channels import desk_settings

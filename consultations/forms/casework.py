@@ -11,12 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from consultations.crisis_rules import fold
 from consultations.models import (
     AgeBand,
     CannedReply,
     CaseEntry,
     CaseworkSettings,
+    ChannelKind,
     Consent,
+    ConversationState,
     CrisisWord,
     DeclineReason,
     Outcome,
@@ -25,13 +28,10 @@ from consultations.models import (
     ShareItem,
     Topic,
 )
+from consultations.services.referrals import city_windows
 from directory.models import Service
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
-
-from .crisis_rules import fold
-from .models import ChannelKind, ConversationState
-from .services.referrals import city_windows
 
 TEXT_MAX = 5000
 
