@@ -11,6 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from consultations import demo_casework
+from consultations.crisis import URGENT_REASON
 from consultations.models import (
     ChannelKind,
     ConversationRecord,
@@ -49,7 +50,8 @@ class InboxBrowserTestCase(BrowserTestCase):
             at=now - datetime.timedelta(hours=2),
         )
         with scopes_disabled():
-            self.urgent.urgent_reason = "危機的な言葉（消えたい）"
+            self.urgent.urgent_reason = URGENT_REASON  # the category in clear, the words encrypted
+            self.urgent.urgent_words = "消えたい"
             self.urgent.save()
             record = ConversationRecord.objects.create(
                 platform=self.platform, conversation=self.line, age_band="30s", risk_level=RiskLevel.LOW
