@@ -7,13 +7,31 @@ class EventsConfig(AppConfig):
     verbose_name = "イベント・研修"
 
     def ready(self) -> None:
+        from accounts import permissions
+        from accounts.models import Role
         from platforms import staffnav
+
+        permissions.register(
+            {
+                # the secretariat runs events: create, publish, approve proposals, sign-ups, seating,
+                # reception, certificates, exports
+                "events.manage": permissions.SECRETARIAT,
+                # see the staff list (member staff see their own proposals, counsellors what is public)
+                "events.view_list": permissions.ANY_STAFF,
+                # member organisations propose their own events for the portal
+                "events.propose": permissions.SECRETARIAT | {Role.MEMBER_STAFF},
+                "events.view_event": permissions.SECRETARIAT_OR_VIEWER | {Role.MEMBER_STAFF},
+                # figures, feedback results and courses for those who report on outcomes
+                "events.view_results": permissions.SECRETARIAT_OR_VIEWER,
+            }
+        )
 
         staffnav.register(
             staffnav.NavItem(
                 "events",
                 _("イベント・研修"),
                 "events:staff_list",
+                permission="events.view_list",
                 order=10,
                 active=(
                     "events:staff_",
@@ -27,6 +45,11 @@ class EventsConfig(AppConfig):
                 ),
             ),
             staffnav.NavItem(
-                "events", _("研修コース"), "events:courses", order=20, active=("events:course",)
+                "events",
+                _("研修コース"),
+                "events:courses",
+                permission="events.view_results",
+                order=20,
+                active=("events:course",),
             ),
         )

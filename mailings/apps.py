@@ -16,6 +16,7 @@ class MailingsConfig(AppConfig):
                 "events",
                 _("メールマガジン"),
                 "mailings:staff_index",
+                permission="mailings.manage",
                 order=30,
                 active=("mailings:staff_", "mailings:subscribers_csv"),
             ),

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
 from accounts.http import StaffRequest
+from accounts.permissions import can, permission_required
 from events.forms.events import CourseForm
 from events.models import Course
 from events.queries import course_attendance
@@ -21,11 +21,11 @@ from tsunagari.lib.downloads import PDF, attachment_response
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("events.view_results")
 def course_list(request: StaffRequest) -> HttpResponse:
     form = CourseForm(request.POST or None)
     if request.method == "POST":
-        if not request.role.is_secretariat:
+        if not can(request.role, "events.manage"):
             return HttpResponse(status=403)
         if form.is_valid():
             course = event_services.do_create_course(
@@ -43,7 +43,7 @@ def course_list(request: StaffRequest) -> HttpResponse:
     return render(request, "events/staff/courses.html", {"courses": list(Course.objects.all()), "form": form})
 
 
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("events.view_results")
 def course_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     course = get_object_or_404(Course, uuid=uuid)
     lines = course_attendance(course)
@@ -59,7 +59,7 @@ def course_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def course_certificates(request: StaffRequest, uuid: UUID) -> HttpResponse:
     course = get_object_or_404(Course, uuid=uuid)
     body, _count = certificates.do_render_certificates(course, actor=request.user, request=request)

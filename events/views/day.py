@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
 from accounts.http import StaffRequest
+from accounts.permissions import can, permission_required
 from events.forms.events import MoveSeatForm, SeatingForm
 from events.forms.registration import FeedbackForm
 from events.models import Event, Registration
@@ -52,7 +52,7 @@ def _seating_action(request: HttpRequest, event: Event) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def seating_chart(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     if request.method == "POST":
@@ -72,7 +72,7 @@ def seating_chart(request: StaffRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def seating_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """The seating chart for the wall and the reception, then name cards (tent cards, 2 per page)."""
     event = _event(uuid)
@@ -84,7 +84,7 @@ def seating_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def checkin_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Reception desk: search by name or kana, one button per person; undo a mistaken check-in."""
     event = _event(uuid)
@@ -119,7 +119,7 @@ def checkin_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def checkin(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """The page a registrant's QR code opens on a staff phone: who it is, and one button."""
     person: Registration = get_object_or_404(Registration.objects.select_related("event"), uuid=uuid)
@@ -137,13 +137,13 @@ def checkin(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT_OR_VIEWER)
+@permission_required("events.view_results")
 def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Shiga's result table (shares with counts, free text); the secretariat types in paper answers."""
     event = _event(uuid)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST":
-        if not request.role.is_secretariat:
+        if not can(request.role, "events.manage"):
             return HttpResponse(status=403)
         if form.is_valid():
             feedback_services.do_submit_feedback(
@@ -166,7 +166,7 @@ def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def event_certificates(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     body, _count = certificates.do_render_certificates(event, actor=request.user, request=request)

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import ANY_STAFF, SECRETARIAT, SECRETARIAT_OR_VIEWER, role_required
 from accounts.http import StaffRequest
 from accounts.models import Role
+from accounts.permissions import permission_required
 from events.forms.events import EventForm, ProposalForm, StatusForm
 from events.forms.registration import StaffSignUpForm
 from events.models import Event, Registration
@@ -30,7 +30,7 @@ def _event(uuid: UUID) -> Event:
 
 
 @require_GET
-@role_required(*ANY_STAFF)
+@permission_required("events.view_list")
 def event_list(request: StaffRequest) -> HttpResponse:
     role = request.role
     events = staff_events()
@@ -52,7 +52,7 @@ def event_list(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT, Role.MEMBER_STAFF)
+@permission_required("events.propose")
 def event_create(request: StaffRequest) -> HttpResponse:
     role = request.role
     member = role.organisation if role.kind == Role.MEMBER_STAFF else None
@@ -91,7 +91,7 @@ def _may_see(request: StaffRequest, event: Event) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def event_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     form = EventForm(request.POST or None, instance=event)
@@ -108,7 +108,7 @@ def event_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "events/staff/form.html", {"form": form, "event": event})
 
 
-@role_required(*SECRETARIAT_OR_VIEWER, Role.MEMBER_STAFF)
+@permission_required("events.view_event")
 def event_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     _may_see(request, event)
@@ -138,7 +138,7 @@ STATUS_MESSAGES = {
 }
 
 
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def event_status(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     if request.method != "POST":
@@ -164,7 +164,7 @@ def event_status(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return redirect("events:staff_event", request.platform.slug, event.uuid)
 
 
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def registration_cancel(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Cancel one registration for the person (phone call); freed seats go to the waiting list."""
     registration: Registration = get_object_or_404(Registration.objects.select_related("event"), uuid=uuid)
@@ -185,7 +185,7 @@ def registration_cancel(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def signup(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """A sign-up taken by phone, FAX or mail (or a walk-in), entered by the secretariat."""
     event = _event(uuid)
@@ -240,7 +240,7 @@ def _cell(value: object) -> object:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else value
 
 
-@role_required(*SECRETARIAT)
+@permission_required("events.manage")
 def roster_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     people = list(Registration.objects.filter(event=event).order_by("created_at", "id"))
