@@ -7,11 +7,16 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
 from playwright.sync_api import Error as PlaywrightError
 
 from accounts.models import Role
 from platforms.tests.test_url_matrix import objects_for, staff_patterns
+from tsunagari.lib import mail
 from tsunagari.lib.browser import BrowserTestCase
+from tsunagari.lib.outbox.models import OutboxMail
+from tsunagari.lib.smtp import SmtpServer
 from tsunagari.lib.testing import make_member
 from tsunagari.tests.test_homes import make_home_fixtures
 
@@ -87,3 +92,50 @@ class StaffPagesBrowserTestCase(BrowserTestCase):
         print(f"390 px sweep: {checked} staff pages, {len(too_wide)} wider than the screen")
         self.assertGreater(checked, 40)
         self.assertEqual(too_wide, [])
+
+    def test_it_shows_the_outbox_after_an_smtp_outage_and_the_recovery(self) -> None:
+        server = SmtpServer()  # not started: the outage
+        settings = server.settings(MAIL_RETRY_BASE_SECONDS=60)
+        settings.enable()
+        self.addCleanup(settings.disable)
+        self.addCleanup(server.stop)
+        queued = [
+            mail.queue(
+                to=[f"member{i}@example.jp"],
+                subject=f"【アルファ県PF】総会のご案内 {i}",
+                body="本文",
+                platform=self.platform,
+                key=f"outage:{i}",
+            )
+            for i in range(4)
+        ]
+        refused = mail.queue(
+            to=["nobody@example.jp"],
+            subject="【アルファ県PF】宛先不明のお知らせ",
+            body="本文",
+            platform=self.platform,
+        )
+        mail.send_due()  # connection refused: the first mail is put back for a retry, the rest wait
+        page = self.new_page("desktop", user=self.admin)
+        page.goto(self.live_url("audit:mail_list", "alpha"))
+        self.assertIn("接続できませんでした", page.locator("main").inner_text())
+        self.screenshot(page, "outbox-during-outage-desktop")
+        server.start()
+        server.set(
+            refuse_rcpt={"nobody@example.jp": "550 5.1.1 <nobody@example.jp>: Recipient address rejected"}
+        )
+        with scopes_disabled():
+            OutboxMail.objects.filter(state=OutboxMail.State.QUEUED).update(next_attempt_at=timezone.now())
+            mail.send_due()  # the retry after the outage
+            states = OutboxMail.objects.filter(pk__in=[m.pk for m in [*queued, refused]]).values_list(
+                "state", flat=True
+            )
+            self.assertEqual(sorted(states), ["failed", "sent", "sent", "sent", "sent"])
+        self.assertEqual(len(server.messages), 4)
+        for viewport in ("desktop", "mobile"):
+            page = self.new_page(viewport, user=self.admin)
+            page.goto(self.live_url("audit:mail_list", "alpha"))
+            self.assertIn("Recipient address rejected", page.locator("main").inner_text())
+            scroll, inner = page.evaluate(WIDTH)
+            self.assertLessEqual(scroll, inner)
+            self.screenshot(page, f"outbox-after-recovery-{viewport}")
