@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -32,6 +33,11 @@ from partnership.queries import organisation_of
 
 def _pending() -> Exists:
     return Exists(ServiceChange.objects.filter(service=OuterRef("pk"), status=ServiceChange.Status.PENDING))
+
+
+def _map_tiles() -> dict[str, str]:
+    """The map tiles of the place picker (the navigator's map uses the same)."""
+    return {"tile_url": settings.DIRECTORY_MAP_TILES, "tile_attribution": settings.DIRECTORY_MAP_ATTRIBUTION}
 
 
 @require_GET
@@ -112,7 +118,7 @@ def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
             return redirect("directory:service", request.platform.slug, service.uuid)
         except ValidationError as error:
             form.add_error(None, error)
-    context = {"form": form, "service": service, "returned": returned}
+    context = {"form": form, "service": service, "returned": returned, **_map_tiles()}
     return render(request, "directory/services/service_form.html", context)
 
 
@@ -142,7 +148,9 @@ def service_new(request: StaffRequest) -> HttpResponse:
             service = editing.do_create_member_service(member, form.cleaned_data, request=request).service
             messages.success(request, _("窓口の掲載を申請しました。事務局が確認すると公開されます。"))
         return redirect("directory:service", request.platform.slug, service.uuid)
-    return render(request, "directory/services/service_form.html", {"form": form, "service": None})
+    return render(
+        request, "directory/services/service_form.html", {"form": form, "service": None, **_map_tiles()}
+    )
 
 
 @require_GET
