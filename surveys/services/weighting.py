@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from surveys.models import Survey, WeightingSettings
 from surveys.stats.weighting import MarginTable
@@ -17,17 +17,15 @@ def _settings(survey: Survey) -> WeightingSettings:
     return found if found is not None else WeightingSettings(platform=survey.platform, survey=survey)
 
 
-def _save(
-    settings: WeightingSettings, request: HttpRequest, action: str, data: dict[str, Any]
-) -> WeightingSettings:
-    settings.updated_by = request.user if request.user.is_authenticated else None
+def _save(settings: WeightingSettings, actor: Actor, action: str, data: dict[str, Any]) -> WeightingSettings:
+    settings.updated_by = actor.user
     settings.save()
-    log_action(action, actor=request.user, request=request, obj=settings.survey, data=data)
+    log_action(action, actor=actor.user, by=actor, obj=settings.survey, data=data)
     return settings
 
 
 @transaction.atomic
-def do_update_weighting(survey: Survey, cleaned: dict[str, Any], request: HttpRequest) -> WeightingSettings:
+def do_update_weighting(survey: Survey, cleaned: dict[str, Any], actor: Actor) -> WeightingSettings:
     settings = _settings(survey)
     for name in ("scope", "stratum_code", "method", "trim_lower", "trim_upper", "small_cell"):
         setattr(settings, name, cleaned[name])
@@ -35,7 +33,7 @@ def do_update_weighting(survey: Survey, cleaned: dict[str, Any], request: HttpRe
         settings.stratum_population = {}
     return _save(
         settings,
-        request,
+        actor,
         "survey.weighting_updated",
         {
             k: cleaned[k]
@@ -46,31 +44,31 @@ def do_update_weighting(survey: Survey, cleaned: dict[str, Any], request: HttpRe
 
 @transaction.atomic
 def do_set_stratum_population(
-    survey: Survey, population: dict[str, float], request: HttpRequest
+    survey: Survey, population: dict[str, float], actor: Actor
 ) -> WeightingSettings:
     settings = _settings(survey)
     settings.stratum_population = population
-    return _save(settings, request, "survey.weighting_strata", {"strata": len(population)})
+    return _save(settings, actor, "survey.weighting_strata", {"strata": len(population)})
 
 
 @transaction.atomic
-def do_add_margin_table(survey: Survey, table: MarginTable, request: HttpRequest) -> WeightingSettings:
+def do_add_margin_table(survey: Survey, table: MarginTable, actor: Actor) -> WeightingSettings:
     """Add a population table; one over the same variables replaces the old one."""
     settings = _settings(survey)
     tables = [t for t in settings.margin_tables() if t.variables != table.variables]
     settings.tables = [t.to_json() for t in [*tables, table]]
     return _save(
         settings,
-        request,
+        actor,
         "survey.weighting_table_added",
         {"variables": list(table.variables), "cells": len(table.cells), "total": table.total()},
     )
 
 
 @transaction.atomic
-def do_remove_margin_table(survey: Survey, index: int, request: HttpRequest) -> WeightingSettings:
+def do_remove_margin_table(survey: Survey, index: int, actor: Actor) -> WeightingSettings:
     settings = _settings(survey)
     tables = settings.margin_tables()
     removed = tables.pop(index)
     settings.tables = [t.to_json() for t in tables]
-    return _save(settings, request, "survey.weighting_table_removed", {"variables": list(removed.variables)})
+    return _save(settings, actor, "survey.weighting_table_removed", {"variables": list(removed.variables)})

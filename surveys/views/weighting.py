@@ -7,7 +7,7 @@ from uuid import UUID
 
 import polars as pl
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -106,25 +106,25 @@ def weighting(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "surveys/weighting.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _post(request: HttpRequest, survey: Survey, action: str | None, forms: dict[str, Any]) -> str | None:
+def _post(request: StaffRequest, survey: Survey, action: str | None, forms: dict[str, Any]) -> str | None:
     if action == "settings" and forms["settings"].is_valid():
-        services.do_update_weighting(survey, forms["settings"].cleaned_data, request)
+        services.do_update_weighting(survey, forms["settings"].cleaned_data, request.actor)
         return _("ウェイトの設定を保存しました。")
     if action == "strata" and forms["strata"].is_valid():
-        services.do_set_stratum_population(survey, forms["strata"].cleaned_data["text"], request)
+        services.do_set_stratum_population(survey, forms["strata"].cleaned_data["text"], request.actor)
         return _("層ごとの母集団を保存しました。")
     if action == "table" and forms["table"].is_valid():
         table = forms["table"].cleaned_data["table"]
-        services.do_add_margin_table(survey, table, request)
+        services.do_add_margin_table(survey, table, request.actor)
         return _("母集団の表（%(vars)s）を保存しました。") % {"vars": " × ".join(table.variables)}
     if action == "entry" and forms["entry"] is not None and forms["entry"].is_valid():
         table = forms["entry"].cleaned_data["table"]
-        services.do_add_margin_table(survey, table, request)
+        services.do_add_margin_table(survey, table, request.actor)
         return _("母集団の表（%(vars)s）を保存しました。") % {"vars": " × ".join(table.variables)}
     if action == "remove":
         form = RemoveTableForm(request.POST)
         if form.is_valid() and form.cleaned_data["index"] < len(forms["settings"].instance.tables):
-            services.do_remove_margin_table(survey, form.cleaned_data["index"], request)
+            services.do_remove_margin_table(survey, form.cleaned_data["index"], request.actor)
             return _("母集団の表を削除しました。")
     return None
 
