@@ -128,6 +128,10 @@ class StaffEventsTestCase(BaseTestCase):
         register(self.event, "b@example.jp")
         register(self.event, "c@example.jp", name="草津 次郎")
         self.login(self.admin)
+        asked = self.client.get(self.url("events:registration_cancel", first.uuid))
+        self.assertContains(asked, "申込を取り消す")
+        first.refresh_from_db()
+        self.assertEqual(first.status, "confirmed")  # opening the page cancels nothing
         response = self.client.post(self.url("events:registration_cancel", first.uuid), follow=True)
         self.assertContains(response, "草津 次郎 さんに空席をご案内しました")
 

@@ -168,8 +168,10 @@ def event_status(request: StaffRequest, uuid: UUID) -> HttpResponse:
 def registration_cancel(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Cancel one registration for the person (phone call); freed seats go to the waiting list."""
     registration: Registration = get_object_or_404(Registration.objects.select_related("event"), uuid=uuid)
-    if request.method != "POST":
-        return redirect("events:staff_event", request.platform.slug, registration.event.uuid)
+    if request.method != "POST":  # the page that asks before cancelling (a misclick mails the person)
+        return render(
+            request, "events/staff/cancel.html", {"person": registration, "event": registration.event}
+        )
     try:
         promoted = services.do_cancel(registration, actor=request.user, request=request, reason="staff")
     except services.RegistrationError as error:
