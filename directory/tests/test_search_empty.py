@@ -91,6 +91,7 @@ class AfterHoursTestCase(BaseTestCase):
         self.assertContains(response, "次に開くのは 12月2日（水） 8:30 からです。")
         self.assertEqual(page.count("よりそいライン（テスト）"), 1)  # not listed twice
         self.assertNotContains(response, "条件に合う窓口が見つかりませんでした")
+        self.assertNotContains(response, "0件の窓口")  # not a bare 0 above the lines it lists
 
     def test_it_skips_the_weekend_holidays_and_the_year_end(self) -> None:
         saturday_night = dt.datetime(2026, 12, 5, 14, 0, tzinfo=dt.UTC)  # Sat 23:00 JST

@@ -211,6 +211,17 @@ class AccessibilityTestCase(BrowserTestCase):
         self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 390)
         self.screenshot(page, "error-404-mobile")
 
+    def test_it_shows_the_after_hours_help_on_a_phone(self) -> None:
+        page = self.new_page("mobile")
+        # No 仕事 window is open (there is none): national 24-hour lines, then the fallback window.
+        page.goto(self.live_url("directory:search", "alpha") + "?open_now=on&category=cat-work")
+        help_box = page.locator(".after-hours")
+        self.assertIn("今開いている地域の窓口はありません", help_box.inner_text())
+        text = help_box.inner_text()
+        self.assertLess(text.index("いのちの電話（テスト）"), text.index("アルファ県福祉総合相談窓口"))
+        self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 390)
+        self.screenshot(page, "search-after-hours-mobile")
+
     def test_it_draws_separate_markers_with_their_images_and_a_readable_attribution(self) -> None:
         for viewport in ("mobile", "desktop"):
             page = self.new_page(viewport)
