@@ -13,8 +13,9 @@ string (``"platforms.Platform"``, ``AUTH_USER_MODEL``). Pages of the apps below 
 guarded with ``tsunagari.lib.permissions`` (accounts grants their capabilities) and typed with
 ``accounts.http`` under ``TYPE_CHECKING`` only. What a new platform needs from apps above
 (partnership's default tiers) is a step they register (``platforms.services.on_platform_created``).
-The demo's name and place generator (``tsunagari.demo.fiction``, ``places``) is shared by the
-apps' demo hooks, so it sits below them, above partnership whose types it uses.
+The demo's name and place generator and its staff specs (``tsunagari.demo.fiction``, ``places``,
+``specs``) are shared by the apps' demo hooks, so they sit below them, above partnership (whose
+types the generator uses).
 
 Forbidden, and each a failing test:
 - an import of a higher layer, at the top of a file or inside a function or class (an import
@@ -45,7 +46,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("platforms",),
     ("accounts",),
     ("partnership",),
-    ("tsunagari.demo.fiction", "tsunagari.demo.places"),
+    ("tsunagari.demo.fiction", "tsunagari.demo.places", "tsunagari.demo.specs"),
     (
         "directory",
         "consultations",
