@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "consultations",
     "governance",
     "events",
+    "network",
     "mailings",
     "operations",
 ]

@@ -1,0 +1,114 @@
+"""Case studies (事例) from the 情報交換会 and their path of response and referral (対応・つなぎ方)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.permissions import Actor
+from audit.services import log_action
+from network.anonymity import findings
+from network.models import CaseStudy, ReferralStep
+from network.services.common import platform_of
+from partnership.models import MemberOrganisation
+
+CASE_FIELDS = {"title": "表題", "summary": "概要", "lessons": "学び", "area": "地域"}
+
+
+@transaction.atomic
+def do_create_case(
+    actor: Actor,
+    *,
+    title: str,
+    summary: str,
+    topic: str,
+    age_band: str = "",
+    area: str = "",
+    org_type: str = "",
+    lessons: str = "",
+    members: list[MemberOrganisation] | None = None,
+) -> CaseStudy:
+    if not title.strip() or not summary.strip() or not topic.strip():
+        raise ValidationError(_("表題・概要・分野を入力してください。"))
+    case = CaseStudy.objects.create(
+        platform=platform_of(actor),
+        title=title.strip(),
+        summary=summary,
+        topic=topic,
+        age_band=age_band,
+        area=area,
+        org_type=org_type,
+        lessons=lessons,
+    )
+    case.members.set(members or [])
+    log_action("network.case_created", by=actor, platform=platform_of(actor), obj=case)
+    return case
+
+
+@transaction.atomic
+def do_add_step(
+    actor: Actor, case: CaseStudy, *, role: str, organisation_label: str, text: str
+) -> ReferralStep:
+    if role not in ReferralStep.Role.values:
+        raise ValidationError(_("段階が正しくありません。"))
+    if not organisation_label.strip() or not text.strip():
+        raise ValidationError(_("団体（種類）と内容を入力してください。"))
+    case = CaseStudy.objects.select_for_update().get(pk=case.pk)
+    last = case.steps.aggregate(n=Max("order"))["n"] or 0
+    step = ReferralStep.objects.create(
+        platform=platform_of(actor),
+        case=case,
+        order=last + 1,
+        role=role,
+        organisation_label=organisation_label.strip(),
+        text=text.strip(),
+    )
+    log_action(
+        "network.case_step_added", by=actor, platform=platform_of(actor), obj=case, data={"order": step.order}
+    )
+    return step
+
+
+def personal_details(case: CaseStudy) -> list[str]:
+    """Each personal detail left in the case, as a Japanese message naming where it is."""
+    problems: list[str] = []
+    for field, label in CASE_FIELDS.items():
+        for finding in findings(getattr(case, field)):
+            problems.append(
+                _("%(where)s に%(kind)s「%(text)s」")
+                % {"where": label, "kind": finding.kind, "text": finding.text}
+            )
+    for step in case.steps.all():
+        for source, value in (("団体", step.organisation_label), ("内容", step.text)):
+            for finding in findings(value):
+                problems.append(
+                    _("つなぎ方の%(n)s番目（%(where)s）に%(kind)s「%(text)s」")
+                    % {"n": step.order, "where": source, "kind": finding.kind, "text": finding.text}
+                )
+    return problems
+
+
+@transaction.atomic
+def do_share_case(actor: Actor, case: CaseStudy) -> CaseStudy:
+    """Share the case with the members, only when no personal detail remains and the path has steps."""
+    case = CaseStudy.objects.select_for_update().get(pk=case.pk)
+    if not case.steps.exists():
+        raise ValidationError(_("対応・つなぎ方の段階を1つ以上書いてから共有してください。"))
+    problems = personal_details(case)
+    if problems:
+        raise ValidationError(
+            [_("個人が特定できる情報が残っています。匿名化してから共有してください。"), *problems]
+        )
+    case.status = CaseStudy.Status.SHARED
+    case.save(update_fields=["status", "updated_at"])
+    # the audit entry counts, never quotes: no case text in the log
+    log_action(
+        "network.case_shared",
+        by=actor,
+        platform=platform_of(actor),
+        obj=case,
+        data={"steps": case.steps.count()},
+    )
+    return case
