@@ -9,7 +9,10 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import permissions
         from accounts.models import Role
-        from platforms import staffnav
+        from events.desks import upcoming_events
+        from platforms import desks, staffnav
+
+        desks.register("events", upcoming_events)
 
         permissions.register(
             {

@@ -170,3 +170,13 @@ class PublicPagesTestCase(BaseTestCase):
             self.event.save()
         page = self.client.get(reverse("events:detail", args=["alpha", "forum"]))
         self.assertContains(page, "中止になりました")
+
+
+class HomePageTestCase(BaseTestCase):
+    def test_it_lists_the_next_events_on_the_residents_home_page(self) -> None:
+        make_event(self.platform, "forum", title="つながりフォーラム2030")
+        make_event(self.platform, "draft", title="下書きの会", status=Event.Status.DRAFT)
+        page = self.client.get(reverse("directory:home", args=["alpha"]))
+        self.assertContains(page, "つながりフォーラム2030")
+        self.assertContains(page, reverse("events:detail", args=["alpha", "forum"]))
+        self.assertNotContains(page, "下書きの会")
