@@ -12,10 +12,9 @@ and a new capability group, when it needs one, with ``staffnav.register_group(co
 (パートナーシップ, 資源・窓口, 相談, 調査, 会議・議決, 行事・メール, ネットワーク, 成果 and 管理 exist).
 The menu shown on a page is ``menu_for(platform, role, view_name)``: only the entries the role may
 use (the view's own guard, i.e. the role kinds its ``permission_required`` capability or its
-``role_required`` lets in, unless ``roles`` says
-otherwise; ``permission``: a capability name checked by the checker that
-accounts installs with ``set_permission_checker``, ``show``: a test of the platform), groups in
-their order, the group of the current page marked. platforms imports no app to build it.
+``role_required`` lets in, unless ``roles`` says otherwise; ``permission``: a capability name of
+tsunagari.lib.permissions; ``show``: a test of the platform), groups in their order, the group
+of the current page marked. platforms imports no app to build it.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tsunagari.lib.permissions import allowed_kinds
+from tsunagari.lib.permissions import allowed_kinds, can
 
 SECRETARIAT_ADMIN = frozenset({"secretariat_admin"})
 SECRETARIAT = frozenset({"secretariat_admin", "secretariat_staff"})
@@ -102,7 +101,6 @@ class Menu:
 
 _groups: dict[str, Group] = {}
 _items: dict[tuple[str, str], NavItem] = {}
-_permission_checker: Callable[[Any, str], bool] | None = None
 
 
 def register_group(code: str, label: str | Promise, order: int) -> None:
@@ -113,12 +111,6 @@ def register(*items: NavItem) -> None:
     """Add (or replace, by group and URL name) entries of the staff navigation."""
     for item in items:
         _items[(item.group, item.url_name)] = item
-
-
-def set_permission_checker(checker: Callable[[Any, str], bool]) -> None:
-    """``checker(role, "app.codename") -> bool`` decides entries registered with ``permission``."""
-    global _permission_checker
-    _permission_checker = checker
 
 
 for _code, _label, _order in (
@@ -158,7 +150,7 @@ def allowed(item: NavItem, role: Any, platform: Any) -> bool:
             return False
     except NoReverseMatch:
         return False  # an entry of an app that is not installed here
-    if item.permission and (_permission_checker is None or not _permission_checker(role, item.permission)):
+    if item.permission and not can(role, item.permission):
         return False
     return item.show is None or bool(item.show(platform))
 
