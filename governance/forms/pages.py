@@ -301,20 +301,19 @@ class ResponseForm(forms.Form):
             body=meeting.body, role=Seat.Role.VOTING
         ).exclude(pk=response.seat_id)
         self.items = [i for i in meeting.items.all() if i.needs_vote]
-        for item in self.items:
-            if voting and ruleset.proxies_allowed:
-                self.fields[f"proxy_{item.code}"] = forms.BooleanField(
-                    label=_("%(code)s %(title)s を委任する") % {"code": item.code, "title": item.title}
-                    + ("" if item.notified else str(_("（事前通知がないため委任できません）"))),
-                    required=False,
-                    disabled=ruleset.proxies_only_notified and not item.notified,
-                )
-            if voting and ruleset.email_votes_allowed:
-                self.fields[f"vote_{item.code}"] = forms.ChoiceField(
-                    label=f"{item.code} {item.title}",
-                    choices=[("", _("表明しない")), *[(c.value, c.label) for c in VOTE_CHOICES]],
-                    required=False,
-                )
+        for item in self.items if voting and ruleset.proxies_allowed else []:
+            self.fields[f"proxy_{item.code}"] = forms.BooleanField(
+                label=_("%(code)s %(title)s を委任する") % {"code": item.code, "title": item.title}
+                + ("" if item.notified else str(_("（事前通知がないため委任できません）"))),
+                required=False,
+                disabled=ruleset.proxies_only_notified and not item.notified,
+            )
+        for item in self.items if voting and ruleset.email_votes_allowed else []:
+            self.fields[f"vote_{item.code}"] = forms.ChoiceField(
+                label=_("電子メールでの賛否: %(code)s %(title)s") % {"code": item.code, "title": item.title},
+                choices=[("", _("表明しない")), *[(c.value, c.label) for c in VOTE_CHOICES]],
+                required=False,
+            )
 
     def proxy_items(self) -> list[str]:
         return [i.code for i in self.items if self.cleaned_data.get(f"proxy_{i.code}")]

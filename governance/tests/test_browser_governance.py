@@ -47,6 +47,9 @@ class MeetingDayBrowserTestCase(BrowserTestCase):
         width = page.evaluate("document.documentElement.scrollWidth")
         self.assertLessEqual(width, 390)
         self.screenshot(page, "governance-live-mobile")
+        # As the phone shows it: the quorum stays in view above the row just checked in.
+        self.assertTrue(page.locator(".live-status").is_visible())
+        self.screenshot(page, "governance-live-viewport-mobile", full_page=False)
 
     def test_it_records_a_vote_and_decides_it_on_a_desktop(self) -> None:
         check_in(self.meeting, self.seats[5:8])
