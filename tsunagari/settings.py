@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Outside the platform middleware, so its own answers (login and second-factor redirects on
+    # staff URLs) get the headers too.
+    "tsunagari.lib.headers.SecurityHeadersMiddleware",
     "accounts.middleware.PlatformMiddleware",
     "tsunagari.errors.HelpMemoMiddleware",
     "axes.middleware.AxesMiddleware",
