@@ -16,7 +16,7 @@ from collections import Counter
 
 from django.utils import timezone
 
-from consultations import demo_casework
+from consultations import demo_casework, demo_households
 from consultations.crisis import URGENT_REASON
 from consultations.crisis_rules import fold
 from consultations.crypto import blind_index
@@ -93,6 +93,7 @@ def demo_secret(slug: str) -> str:
 def load(platform: Platform, slug: str, created: Counter[str]) -> None:
     _load_desk(platform, slug, created)
     demo_casework.load(platform, slug, created)  # Yamagata's generated month: 85 people, 203 consultations
+    demo_households.load(platform, slug, created)  # Kamakura: three households from agencies, a conference
 
 
 def _load_desk(platform: Platform, slug: str, created: Counter[str]) -> None:

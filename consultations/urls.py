@@ -79,6 +79,7 @@ urlpatterns = [
     ),
     # Multi-agency case conferences
     path("p/<slug:platform_slug>/staff/cases/", views_cases.case_list, name="cases"),
+    path("p/<slug:platform_slug>/staff/cases/new/", views_cases.case_intake, name="case_intake"),
     path("p/<slug:platform_slug>/staff/cases/<uuid:uuid>/", views_cases.case_detail, name="case"),
     # Statistics and settings
     path("p/<slug:platform_slug>/staff/consultations/report/", views_report.report, name="report"),

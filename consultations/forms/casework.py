@@ -16,14 +16,18 @@ from consultations.models import (
     AgeBand,
     CannedReply,
     CaseEntry,
+    CaseOrigin,
     CaseworkSettings,
     ChannelKind,
     Consent,
+    ContactChannel,
     ConversationState,
     CrisisWord,
     DeclineReason,
+    MemberAgeBand,
     Outcome,
     ReferralOutcome,
+    Relationship,
     RiskLevel,
     ShareItem,
     Topic,
@@ -261,6 +265,67 @@ class CaseOpenForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["organisations"]).queryset = consent.organisations.order_by(
             "name_kana"
         )
+
+
+class CaseIntakeForm(ConsentForm):
+    """A household case that began outside the chat, with the household's consent."""
+
+    ORIGINS = [choice for choice in CaseOrigin.choices if choice[0] != CaseOrigin.CHAT]
+
+    origin = forms.ChoiceField(label=_("きっかけ"), choices=ORIGINS)
+    referring_body = forms.CharField(
+        label=_("紹介元の機関"), max_length=120, required=False, help_text=_("例: 鎌倉市地域包括支援センター")
+    )
+    referring_contact = forms.CharField(label=_("紹介元の担当者・連絡先"), max_length=500, required=False)
+    watch_only = forms.BooleanField(label=_("見守るしかないケース"), required=False)
+    contact_on = forms.DateField(label=_("最初の接触の日付"), widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(
+        label=_("最初の接触の内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX
+    )
+    field_order = ["origin", "referring_body", "referring_contact", "contact_on", "summary", "watch_only"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].required = False
+        self.fields["statement"].required = False
+        self.fields["statement"].help_text = _("世帯の誰に何を説明し、どう答えたか")
+        if not self.is_bound:
+            self.initial.setdefault("contact_on", timezone.localdate())
+
+
+class HouseholdMemberForm(forms.Form):
+    label = forms.CharField(
+        label=_("呼び名"), max_length=60, required=False, help_text=_("例: 母、長男（実名は不要）")
+    )
+    relationship = forms.ChoiceField(label=_("続柄（本人から見て）"), choices=Relationship.choices)
+    age_band = forms.ChoiceField(label=_("年代"), choices=MemberAgeBand.choices)
+    is_concern = forms.BooleanField(label=_("支援の中心となる人"), required=False)
+    is_main_carer = forms.BooleanField(label=_("主な介護・世話をしている人"), required=False)
+    consented = forms.BooleanField(label=_("情報共有に同意した"), required=False)
+
+
+HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=4, max_num=12, validate_max=True)
+
+
+class ContactLogForm(forms.Form):
+    occurred_on = forms.DateField(label=_("日付"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("経路"), choices=ContactChannel.choices)
+    summary = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("occurred_on", timezone.localdate())
+
+
+class ReviewForm(forms.Form):
+    business_days = forms.IntegerField(
+        label=_("次回の見直しまでの営業日数"),
+        min_value=1,
+        max_value=120,
+        initial=20,
+        help_text=_("土日・祝日・年末年始を除いて数えます"),
+    )
 
 
 class PlanForm(forms.Form):

@@ -258,8 +258,13 @@ class Consent(models.Model):
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # None: consent recorded for a case that began outside the chat (phone, counter, agency).
     conversation = models.ForeignKey(
-        "consultations.Conversation", on_delete=models.CASCADE, related_name="consents"
+        "consultations.Conversation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
     )
     items = models.JSONField(_("共有してよい情報"), default=list)
     organisations = models.ManyToManyField(
@@ -540,6 +545,16 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("終結")
 
 
+class CaseOrigin(models.TextChoices):
+    """Where a case began: Kamakura's hearings found households known to agencies, not to a chat."""
+
+    CHAT = "chat", _("チャット相談")
+    PHONE = "phone", _("電話")
+    COUNTER = "counter", _("窓口来所")
+    HOME_VISIT = "home_visit", _("訪問")
+    AGENCY = "agency", _("関係機関からの紹介")
+
+
 class Case(models.Model):
     """A household supported by several organisations (Kamakura's 政策研究)."""
 
@@ -550,7 +565,20 @@ class Case(models.Model):
         "consultations.Conversation", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="cases")
+    origin = models.CharField(
+        _("きっかけ"), max_length=12, choices=CaseOrigin.choices, default=CaseOrigin.CHAT
+    )
+    # The referring body is an organisation, not the person; its contact person and number are
+    # kept encrypted with the rest of the case.
+    referring_body = models.CharField(_("紹介元の機関"), max_length=120, blank=True)
+    referring_contact = EncryptedTextField(blank=True)
+    watch_only = models.BooleanField(
+        _("見守るしかないケース"),
+        default=False,
+        help_text=_("鎌倉市のヒアリング: 支援機関が「長期間にわたり見守るしかない」とした世帯"),
+    )
     status = models.CharField(_("状態"), max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    next_review_on = models.DateField(_("次回の見直し"), null=True, blank=True, db_index=True)
     assessment = EncryptedTextField(blank=True)
     plan = EncryptedTextField(blank=True)
     opened_by = models.ForeignKey(
@@ -575,6 +603,90 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
+
+
+class Relationship(models.TextChoices):
+    SELF = "self", _("本人")
+    PARENT = "parent", _("親")
+    CHILD = "child", _("子")
+    SPOUSE = "spouse", _("配偶者")
+    SIBLING = "sibling", _("きょうだい")
+    GRANDPARENT = "grandparent", _("祖父母")
+    GRANDCHILD = "grandchild", _("孫")
+    OTHER = "other", _("その他の同居人")
+
+
+class MemberAgeBand(models.TextChoices):
+    """Household members include children (Kamakura's young-carer survey: 小4 to 高校生)."""
+
+    UNDER_6 = "0-5", _("未就学")
+    PRIMARY = "6-12", _("小学生")
+    SECONDARY = "13-15", _("中学生")
+    HIGH_SCHOOL = "16-18", _("高校生年代")
+    TWENTIES = "20s", _("20代")
+    THIRTIES = "30s", _("30代")
+    FORTIES = "40s", _("40代")
+    FIFTIES = "50s", _("50代")
+    SIXTIES = "60s", _("60代")
+    SEVENTIES = "70s", _("70代")
+    EIGHTIES_PLUS = "80s+", _("80代以上")
+
+
+class HouseholdMember(models.Model):
+    """One member of the household a case concerns; the label (how staff call them) is encrypted."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="household")
+    label = EncryptedTextField()
+    relationship = models.CharField(_("続柄"), max_length=12, choices=Relationship.choices)
+    age_band = models.CharField(_("年代"), max_length=6, choices=MemberAgeBand.choices)
+    is_concern = models.BooleanField(_("支援の中心となる人"), default=False)
+    is_main_carer = models.BooleanField(_("主な介護・世話をしている人"), default=False)
+    consented = models.BooleanField(_("情報共有に同意した"), default=False)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("世帯員")
+        verbose_name_plural = _("世帯員")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"member {self.uuid}"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("電話")
+    COUNTER = "counter", _("窓口来所")
+    HOME_VISIT = "home_visit", _("訪問")
+    AGENCY = "agency", _("関係機関から")
+    CHAT = "chat", _("チャット")
+    LETTER = "letter", _("手紙・メール")
+
+
+class CaseContact(models.Model):
+    """One contact on a case, of any channel: when, how, who, what (summary encrypted)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    occurred_on = models.DateField(_("日付"))
+    channel = models.CharField(_("経路"), max_length=12, choices=ContactChannel.choices)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    summary = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("接触記録")
+        verbose_name_plural = _("接触記録")
+        ordering = ["occurred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.occurred_on}"
 
 
 class CaseParticipant(models.Model):
@@ -678,23 +790,29 @@ __all__ = [
     "AgeBand",
     "CannedReply",
     "Case",
+    "CaseContact",
     "CaseEntry",
+    "CaseOrigin",
     "CaseParticipant",
     "CaseStatus",
     "CaseTask",
     "CaseworkSettings",
     "ClosedCaseRecord",
     "Consent",
+    "ContactChannel",
     "ConversationRecord",
     "ConversationTopic",
     "DeclineReason",
+    "HouseholdMember",
     "InternalNote",
+    "MemberAgeBand",
     "Outcome",
     "ReadMarker",
     "Referral",
     "ReferralEvent",
     "ReferralOutcome",
     "ReferralStatus",
+    "Relationship",
     "RiskLevel",
     "ShareItem",
     "Topic",

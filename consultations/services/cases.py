@@ -11,6 +11,7 @@ closing leaves an anonymous ``ClosedCaseRecord`` for statistics.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -27,20 +28,26 @@ from accounts.models import Role, User
 from audit.services import log_action
 from consultations.models import (
     Case,
+    CaseContact,
     CaseEntry,
+    CaseOrigin,
     CaseParticipant,
     CaseStatus,
     CaseTask,
     ClosedCaseRecord,
     Consent,
+    ContactChannel,
     Conversation,
     ConversationRecord,
+    HouseholdMember,
     InternalNote,
     Referral,
     ReferralEvent,
     ShareItem,
 )
 from partnership.models import MemberOrganisation
+from platforms.models import Platform
+from tsunagari.lib.jpcalendar import add_business_days
 
 
 def _actor(request: HttpRequest | None) -> User | None:
@@ -191,6 +198,189 @@ def do_open_case(
     return case
 
 
+@dataclass(frozen=True)
+class MemberInput:
+    """One household member as typed at intake or added later."""
+
+    label: str
+    relationship: str
+    age_band: str
+    is_concern: bool = False
+    is_main_carer: bool = False
+    consented: bool = False
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        folded = unicodedata.normalize("NFKC", self.label).replace(" ", "").replace("\u3000", "").lower()
+        return (folded, self.relationship, self.age_band)
+
+
+def _check_members(members: list[MemberInput], existing: Iterable[HouseholdMember] = ()) -> None:
+    seen = {MemberInput(m.label, m.relationship, m.age_band).key: m.label for m in existing}
+    for number, member in enumerate(members, start=1):
+        if not member.label.strip():
+            raise ValidationError(_("世帯員 %(n)d 行目: 呼び名を入力してください。") % {"n": number})
+        if member.key in seen:
+            raise ValidationError(
+                _("世帯員 %(n)d 行目: 「%(label)s」は既に登録されています（同じ呼び名・続柄・年代）。")
+                % {"n": number, "label": member.label}
+            )
+        seen[member.key] = member.label
+
+
+def _add_member(case: Case, member: MemberInput) -> HouseholdMember:
+    row = HouseholdMember(
+        platform=case.platform,
+        case=case,
+        relationship=member.relationship,
+        age_band=member.age_band,
+        is_concern=member.is_concern,
+        is_main_carer=member.is_main_carer,
+        consented=member.consented,
+    )
+    row.label = member.label.strip()
+    row.save()
+    return row
+
+
+def do_open_case_from_contact(
+    platform: Platform,
+    *,
+    origin: str,
+    referring_body: str,
+    referring_contact: str,
+    watch_only: bool,
+    contact_on: datetime.date,
+    summary: str,
+    members: list[MemberInput],
+    items: Iterable[str],
+    organisations: Iterable[MemberOrganisation],
+    city_divisions: bool,
+    valid_until: datetime.date,
+    statement: str,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Open a household case that began with a phone call, a counter or home visit or an agency.
+
+    The household's consent is recorded with the case: what may be shared, with which member
+    organisations, until when. With no organisation named, nothing is shared and no
+    organisation can be invited until a new consent is recorded.
+    """
+    if origin not in CaseOrigin.values or origin == CaseOrigin.CHAT:
+        raise ValidationError(_("チャットの相談からは受信箱の相談画面でケースを開いてください。"))
+    if origin == CaseOrigin.AGENCY and not referring_body.strip():
+        raise ValidationError(_("関係機関からの紹介では紹介元の機関を入力してください。"))
+    if not summary.strip():
+        raise ValidationError(_("最初の接触の内容を入力してください。"))
+    if not members:
+        raise ValidationError(_("世帯員を1人以上入力してください。"))
+    _check_members(members)
+    if not any(member.is_concern for member in members):
+        raise ValidationError(_("支援の中心となる人を1人選んでください。"))
+    items = [item for item in ShareItem.values if item in set(items)]
+    organisations = list(organisations)
+    shares = bool(organisations) or city_divisions
+    if shares and not items:
+        raise ValidationError(_("共有してよい団体を選んだときは、共有してよい情報も選んでください。"))
+    if shares and not any(member.consented for member in members):
+        raise ValidationError(_("同意した世帯員がいないため、団体との共有は記録できません。"))
+    if valid_until < timezone.localdate():
+        raise ValidationError(_("同意の期限は今日以降の日付にしてください。"))
+    with transaction.atomic():
+        consent = Consent(
+            platform=platform,
+            conversation=None,
+            items=items if shares else [],
+            city_divisions=city_divisions,
+            valid_until=valid_until,
+            recorded_by=_actor(request),
+        )
+        consent.statement = statement.strip()
+        consent.save()
+        consent.organisations.set(organisations)
+        now = timezone.now()
+        case = Case(
+            platform=platform,
+            reference=_next_reference(platform.pk, timezone.localtime(now).year),
+            consent=consent,
+            origin=origin,
+            referring_body=referring_body.strip(),
+            watch_only=watch_only,
+            opened_by=_actor(request),
+            opened_at=now,
+        )
+        case.referring_contact = referring_contact.strip()
+        case.save()
+        for member in members:
+            _add_member(case, member)
+        contact = CaseContact(
+            platform=platform,
+            case=case,
+            occurred_on=contact_on,
+            channel=_CHANNEL_OF_ORIGIN[origin],
+            staff=_actor(request),
+        )
+        contact.summary = summary.strip()
+        contact.save()
+        _log("opened", case, request, origin=origin, members=len(members), organisations=len(organisations))
+    return case
+
+
+_CHANNEL_OF_ORIGIN: dict[str, str] = {
+    CaseOrigin.PHONE: ContactChannel.PHONE,
+    CaseOrigin.COUNTER: ContactChannel.COUNTER,
+    CaseOrigin.HOME_VISIT: ContactChannel.HOME_VISIT,
+    CaseOrigin.AGENCY: ContactChannel.AGENCY,
+}
+
+
+def do_add_member(case: Case, member: MemberInput, *, request: HttpRequest | None = None) -> HouseholdMember:
+    _require_open(case)
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        _check_members([member], case.household.all())
+        row = _add_member(case, member)
+        _log("member_added", case, request, relationship=member.relationship)
+    return row
+
+
+def do_log_contact(
+    case: Case,
+    *,
+    occurred_on: datetime.date,
+    channel: str,
+    summary: str,
+    request: HttpRequest | None = None,
+) -> CaseContact:
+    _require_open(case)
+    if not summary.strip():
+        raise ValidationError(_("接触の内容を入力してください。"))
+    if occurred_on > timezone.localdate():
+        raise ValidationError(_("接触の日付に未来の日付は入力できません。"))
+    with transaction.atomic():
+        contact = CaseContact(
+            platform=case.platform, case=case, occurred_on=occurred_on, channel=channel, staff=_actor(request)
+        )
+        contact.summary = summary.strip()
+        contact.save()
+        _log("contact_logged", case, request, channel=channel)
+    return contact
+
+
+def do_schedule_review(
+    case: Case, *, business_days: int, request: HttpRequest | None = None
+) -> datetime.date:
+    """The conference's next review, counted in business days (土日・祝日・年末年始 skipped)."""
+    _require_open(case)
+    if not 1 <= business_days <= 120:
+        raise ValidationError(_("見直しまでの営業日数は1〜120で入力してください。"))
+    with transaction.atomic():
+        case.next_review_on = add_business_days(timezone.localdate(), business_days)
+        case.save(update_fields=["next_review_on"])
+        _log("review_scheduled", case, request, on=case.next_review_on.isoformat())
+    return case.next_review_on
+
+
 def do_update_plan(case: Case, *, assessment: str, plan: str, request: HttpRequest | None = None) -> None:
     _require_open(case)
     with transaction.atomic():
@@ -324,4 +514,6 @@ def erase_casework_content(conversation_ids: list[int]) -> int:
     erased += cases.exclude(assessment="", plan="").update(assessment="", plan="")
     erased += CaseTask.objects.filter(case__in=cases).exclude(description="").update(description="")
     erased += CaseEntry.objects.filter(case__in=cases).exclude(body="").update(body="")
+    erased += CaseContact.objects.filter(case__in=cases).exclude(summary="").update(summary="")
+    erased += HouseholdMember.objects.filter(case__in=cases).exclude(label="").update(label="")
     return erased

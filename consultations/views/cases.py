@@ -19,7 +19,18 @@ from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
-from consultations.forms.casework import CaseOpenForm, EntryForm, InviteForm, PlanForm, TaskForm
+from consultations.forms.casework import (
+    CaseIntakeForm,
+    CaseOpenForm,
+    ContactLogForm,
+    EntryForm,
+    HouseholdFormSet,
+    HouseholdMemberForm,
+    InviteForm,
+    PlanForm,
+    ReviewForm,
+    TaskForm,
+)
 from consultations.models import CaseParticipant, CaseTask, Consent, Conversation
 from consultations.services import cases as services
 from partnership.models import MemberOrganisation
@@ -45,6 +56,36 @@ def case_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "consultations/staff/case_form.html",
         context,
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _members(rows: list[dict[str, Any]]) -> list[services.MemberInput]:
+    return [services.MemberInput(**row) for row in rows if row and row.get("label", "").strip()]
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("consultations.open_case")
+def case_intake(request: StaffRequest) -> HttpResponse:
+    """A household case from a phone call, a counter or home visit or an agency's referral."""
+    data = request.POST if request.method == "POST" else None
+    form = CaseIntakeForm(data)
+    household = HouseholdFormSet(data, prefix="m")
+    if data is not None and form.is_valid() and household.is_valid():
+        try:
+            case = services.do_open_case_from_contact(
+                request.platform,
+                **form.cleaned_data,
+                members=_members(household.cleaned_data),
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("ケース %(ref)s を開きました。") % {"ref": case.reference})
+            return redirect("consultations:case", request.platform.slug, case.uuid)
+    context = {"form": form, "household": household}
+    return render(
+        request, "consultations/staff/case_intake.html", context, status=400 if data is not None else 200
     )
 
 
@@ -80,6 +121,21 @@ def _close(view: services.CaseView, form: Any, request: HttpRequest) -> str:
     return _("ケースを終結しました。匿名の統計記録を残しました。")
 
 
+def _member(view: services.CaseView, form: Any, request: HttpRequest) -> str:
+    services.do_add_member(view.case, services.MemberInput(**form.cleaned_data), request=request)
+    return _("世帯員を追加しました。")
+
+
+def _contact(view: services.CaseView, form: Any, request: HttpRequest) -> str:
+    services.do_log_contact(view.case, **form.cleaned_data, request=request)
+    return _("接触記録を追加しました。")
+
+
+def _review(view: services.CaseView, form: Any, request: HttpRequest) -> str:
+    day = services.do_schedule_review(view.case, **form.cleaned_data, request=request)
+    return _("次回の見直しを %(day)s にしました。") % {"day": day.isoformat()}
+
+
 def _participants(view: services.CaseView) -> Any:
     ids = CaseParticipant.objects.filter(case=view.case).values("organisation_id")
     return MemberOrganisation.objects.filter(pk__in=ids).order_by("name_kana")
@@ -99,6 +155,9 @@ ACTIONS: dict[str, tuple[bool, Callable[[services.CaseView, Any], Form], Callabl
     ),
     "task": (Secretariat, lambda v, d: TaskForm(d, prefix="t", organisations=_participants(v)), _task),
     "invite": (Secretariat, lambda v, d: InviteForm(d, prefix="i", organisations=_invitable(v)), _invite),
+    "member": (Secretariat, lambda v, d: HouseholdMemberForm(d, prefix="h"), _member),
+    "contact": (Secretariat, lambda v, d: ContactLogForm(d, prefix="c"), _contact),
+    "review": (Secretariat, lambda v, d: ReviewForm(d, prefix="r"), _review),
     "close": (Secretariat, lambda v, d: Form(d), _close),
     "entry": (False, lambda v, d: EntryForm(d, prefix="e", secretariat=v.is_secretariat), _entry),
 }
@@ -136,6 +195,8 @@ def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "participants": _participants(view),
         "tasks": view.tasks(),
         "entries": view.entries(),
+        "household": list(view.case.household.all()) if view.sees_assessment else [],
+        "contacts": list(view.case.contacts.select_related("staff")) if view.is_secretariat else [],
         **{f"{name}_form": form for name, form in forms.items()},
     }
     return render(request, "consultations/staff/case_detail.html", context, status=400 if action else 200)

@@ -1,0 +1,138 @@
+"""Kamakura's demo: three household cases that came from agencies, and one case conference.
+
+Kamakura's 政策研究 (seed 001 4-6-3) began with hearings of support bodies on households
+they could only 「長期間にわたり見守るしかない」: an elderly parent cared for by a son who has
+withdrawn for years (8050), a primary-school child caring for a parent (ヤングケアラー, the
+city's survey of 小4 to 高校生), and two frail people supporting each other (ぜい弱な者同士が
+支え合っている世帯). Names are fictional; every text is stored encrypted like real casework.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.utils import timezone
+
+from consultations.models import Case, CaseEntry, CaseOrigin, ShareItem
+from consultations.services.cases import (
+    CaseView,
+    MemberInput,
+    do_add_entry,
+    do_add_task,
+    do_invite,
+    do_log_contact,
+    do_open_case_from_contact,
+    do_schedule_review,
+)
+from partnership.models import MemberOrganisation, OrgType
+from platforms.models import Platform
+from tsunagari.lib.jpcalendar import add_business_days
+
+SLUG = "kamakura"
+
+HOUSEHOLDS = [
+    {
+        "origin": CaseOrigin.AGENCY,
+        "referring_body": "鎌倉市地域包括支援センター（架空）",
+        "referring_contact": "主任ケアマネジャー 佐藤（架空） 0467-00-0001",
+        "watch_only": True,
+        "summary": "要介護2の母（80代）を長男（50代）が一人で介護。長男は20年以上ほぼ外出せず、"
+        "母の年金で暮らしている。訪問には応じるが支援は断っている。",
+        "members": [
+            MemberInput("母", "parent", "80s+", is_concern=True, consented=True),
+            MemberInput("長男", "self", "50s", is_main_carer=True, consented=True),
+        ],
+        "days_ago": 40,
+    },
+    {
+        "origin": CaseOrigin.AGENCY,
+        "referring_body": "鎌倉市立小学校（架空） スクールソーシャルワーカー",
+        "referring_contact": "SSW 鈴木（架空） 0467-00-0002",
+        "watch_only": False,
+        "summary": "小5の児童が精神疾患のある母の世話と弟の送り迎えをしており、遅刻が続く。"
+        "ヤングケアラー調査の自由記述がきっかけで学校が把握。",
+        "members": [
+            MemberInput("本人（小5）", "self", "6-12", is_concern=True, is_main_carer=True, consented=True),
+            MemberInput("母", "parent", "40s", consented=True),
+            MemberInput("弟", "sibling", "0-5"),
+        ],
+        "days_ago": 25,
+    },
+    {
+        "origin": CaseOrigin.COUNTER,
+        "referring_body": "",
+        "referring_contact": "",
+        "watch_only": True,
+        "summary": "70代の夫婦が来所。夫は認知症の初期、妻は視覚障害があり、互いに支え合って暮らしている。"
+        "近所づきあいはなく、親族は遠方。",
+        "members": [
+            MemberInput("夫", "self", "70s", is_concern=True, consented=True),
+            MemberInput("妻", "spouse", "70s", is_main_carer=True, consented=True),
+        ],
+        "days_ago": 12,
+    },
+]
+
+
+def load(platform: Platform, slug: str, created: Counter[str]) -> None:
+    if slug != SLUG or Case.objects.filter(platform=platform).exclude(origin=CaseOrigin.CHAT).exists():
+        return
+    shakyo = MemberOrganisation.objects.filter(org_type=OrgType.SHAKYO).order_by("pk").first()
+    npos = list(MemberOrganisation.objects.filter(org_type=OrgType.NPO).order_by("pk")[:2])
+    if shakyo is None or len(npos) < 2:
+        return
+    today = timezone.localdate()
+    cases = []
+    for household in HOUSEHOLDS:
+        case = do_open_case_from_contact(
+            platform,
+            origin=str(household["origin"]),
+            referring_body=str(household["referring_body"]),
+            referring_contact=str(household["referring_contact"]),
+            watch_only=bool(household["watch_only"]),
+            contact_on=today - datetime.timedelta(days=int(str(household["days_ago"]))),
+            summary=str(household["summary"]),
+            members=list(household["members"]),  # type: ignore[call-overload]
+            items=[ShareItem.ASSESSMENT, ShareItem.MEETING_NOTES],
+            organisations=[shakyo, *npos],
+            city_divisions=True,
+            valid_until=today + datetime.timedelta(days=180),
+            statement="世帯の同意者に、社協と支援団体へ見立てと会議記録を共有することを説明し、了承を得た。",
+        )
+        cases.append(case)
+    created["household_cases"] += len(cases)
+    # The 8050 household: a conference of the secretariat, 社協 and an NPO running a 居場所.
+    case = cases[0]
+    do_log_contact(
+        case,
+        occurred_on=today - datetime.timedelta(days=30),
+        channel="home_visit",
+        summary="社協と同行訪問。長男は玄関先で短く話した。母の通院の送迎に困っている。",
+    )
+    for organisation in (shakyo, npos[0]):
+        do_invite(case, organisation)
+    case.assessment = "母の介護が長男の唯一の役割になっており、介護が終わると長男が孤立する恐れが大きい。"
+    case.plan = "社協が家計と母の通院送迎、NPOが長男に居場所の案内。急がず、月1回の訪問で関係を保つ。"
+    case.save(update_fields=["assessment", "plan"])
+    view = CaseView(case, None)
+    do_add_entry(
+        view,
+        kind=CaseEntry.MEETING,
+        occurred_on=today - datetime.timedelta(days=14),
+        body="第1回世帯支援会議（事務局・社協・NPO）。見立てと役割分担を確認。次回は1か月後に見直す。",
+    )
+    do_add_task(
+        case,
+        organisation=shakyo,
+        description="母の通院送迎の手配（移送サービスの紹介）",
+        due_on=add_business_days(today, 10),
+    )
+    do_add_task(
+        case,
+        organisation=npos[0],
+        description="長男に居場所のちらしを手渡し、感想を聞く",
+        due_on=add_business_days(today, 20),
+    )
+    do_schedule_review(case, business_days=20)
+    created["case_conferences"] += 1
