@@ -1,7 +1,7 @@
 # tsunagari — see README.md. Quick start on a fresh Debian 12 machine: `make run`.
 .DEFAULT_GOAL := help
 .PHONY: help setup run test lint fmt mypy deploy-check migrations-check pytest pytest-pg \
-	pg-start pg-stop bench clean
+	pg-start pg-stop bench clean prod-rehearsal
 
 PORT ?= 8000
 export PORT
@@ -14,6 +14,7 @@ help:
 	@echo "make mypy | deploy-check | migrations-check | pytest | pytest-pg   one step of make test"
 	@echo "make pg-start / pg-stop   throwaway PostgreSQL 15 for manual use (scripts/pgtest.sh url)"
 	@echo "make bench        benchmarks under bench/ (BENCH=bench_name for one), ratios to a same-run baseline"
+	@echo "make prod-rehearsal  production on loopback: PostgreSQL, 2 web, worker, scheduler, nginx+TLS; smoke test"
 	@echo "make clean        remove .venv, collected static files, screenshots and caches (keeps the database)"
 
 setup:
@@ -49,6 +50,9 @@ pytest-pg: setup
 
 bench: setup
 	@sh scripts/bench.sh
+
+prod-rehearsal: setup
+	@sh scripts/prod_rehearsal.sh
 
 pg-start:
 	@sh scripts/pgtest.sh start
