@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry, AuditQuerySet
 from audit.services import do_requeue_mail, log_action
-from tsunagari.lib.downloads import CSV, streaming_attachment
+from tsunagari.lib.downloads import CSV, csv_writer, streaming_attachment
 from tsunagari.lib.outbox.models import OutboxMail
 from tsunagari.lib.permissions import permission_required
 
@@ -57,7 +56,7 @@ def export_csv(request: StaffRequest) -> HttpResponseBase:
         request=request,
         data={"what": "audit_log", "filters": request.GET.dict()},
     )
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def rows():
         yield "\ufeff"  # BOM so that Excel opens the UTF-8 file correctly

@@ -7,7 +7,6 @@ every weighted percentage.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from surveys.reports import Analysis, QuestionResult, Variable, crosstab, lines
 from surveys.stats.estimation import KIND_MEAN, EstimateTable
+from tsunagari.lib.downloads import csv_writer, safe_cell
 from tsunagari.lib.pdf import html_to_pdf
 
 CSV_HEADER = [
@@ -69,7 +69,7 @@ def csv_bytes(analysis: Analysis) -> bytes:
     """Long table of every estimate, overall and by group; UTF-8 with BOM so that Excel opens it."""
     assert analysis.published
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for result in analysis.results():
         writer.writerows(_rows(result.variable, result.overall, None))
@@ -90,9 +90,7 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 
 
 def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        return "'" + value
-    return value
+    return safe_cell(value)
 
 
 def xlsx_bytes(analysis: Analysis) -> bytes:

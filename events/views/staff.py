@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from uuid import UUID
 
 from django.contrib import messages
@@ -22,7 +21,7 @@ from events.models import Event, Registration
 from events.queries import figures, staff_events
 from events.services import events as event_services
 from events.services import registration as services
-from tsunagari.lib.downloads import CSV, attachment_response
+from tsunagari.lib.downloads import CSV, attachment_response, csv_writer
 
 
 def _event(uuid: UUID) -> Event:
@@ -250,7 +249,7 @@ def roster_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     response = attachment_response(
         "\ufeff", f"{event.slug}-roster.csv", CSV
     )  # Excel reads UTF-8 only with the BOM
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow([title for title, _get in ROSTER_COLUMNS] + questions)
     for index, person in enumerate(people, start=1):
         writer.writerow(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
@@ -17,6 +16,7 @@ from audit.models import AuditEntry
 from audit.services import log_action
 from gaps.queries import Matrix
 from platforms.models import Platform
+from tsunagari.lib.downloads import csv_writer, xlsx_value
 
 
 def _table(matrix: Matrix) -> list[list[object]]:
@@ -41,7 +41,7 @@ def filename(platform: Platform, ext: str) -> str:
 def do_export_csv(matrix: Matrix, conditions: Iterable[tuple[str, str]], *, request: HttpRequest) -> bytes:
     """UTF-8 CSV with BOM (opens in Excel): the matrix as shown, zeros for gaps."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     for row in _table(matrix):
         writer.writerow(row)
     _log(request, "csv", matrix, dict(conditions))
@@ -61,7 +61,7 @@ def do_export_xlsx(matrix: Matrix, conditions: Iterable[tuple[str, str]], *, req
     bold = Font(bold=True)
     for r, values in enumerate(table, start=1):
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
+            cell = xlsx_value(sheet.cell(row=r, column=c), value)
             if r == 1:
                 cell.font = bold
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

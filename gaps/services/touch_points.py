@@ -11,7 +11,6 @@ Writes here, as ``do_*`` functions (one transaction, one audit entry each); the 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +31,7 @@ from directory.models import Service
 from gaps.models import Department, IsolationSignal, TouchPoint
 from gaps.queries import touch_matrix, touch_points
 from platforms.models import Platform
+from tsunagari.lib.downloads import csv_writer
 
 # --- writes ---------------------------------------------------------------------------------------
 
@@ -172,7 +172,7 @@ def do_export_csv(*, request: PlatformRequest) -> bytes:
     """One line per touch point (department, signal, where, to whom, how); UTF-8 with BOM."""
     rows = _rows()
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     for row in rows:
         writer.writerow([_text(v) for v in row])
     _log_export(request, "csv", len(rows) - 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from uuid import UUID
 
@@ -20,7 +19,7 @@ from governance.forms.pages import ArticleAmendForm, BodyForm, EndSeatForm, Rule
 from governance.models import Article, Body, Bylaws, Seat
 from governance.services import bodies as services
 from governance.views.common import attempt
-from tsunagari.lib.downloads import attachment_response
+from tsunagari.lib.downloads import attachment_response, csv_writer
 
 
 def _body(uuid: UUID) -> Body:
@@ -157,7 +156,7 @@ def seats_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         ["会議体", "名称", "会員団体", "区分", "役職", "任期の始まり", "任期の終わり", "退任の理由"]
     )
@@ -183,7 +182,7 @@ def decisions_csv(request: StaffRequest) -> HttpResponse:
     """Every decision (meeting items and written resolutions) with its counts and articles."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         [
             "会議体",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from uuid import UUID
 
@@ -23,7 +22,7 @@ from mailings.models import Editor, Issue, MailingList, Subscriber
 from mailings.services import issues as issue_services
 from mailings.services import subscriptions as sub_services
 from mailings.tasks import send_issue
-from tsunagari.lib.downloads import CSV, attachment_response
+from tsunagari.lib.downloads import CSV, attachment_response, csv_writer
 
 
 @require_http_methods(["GET", "POST"])
@@ -199,7 +198,7 @@ def subscribers_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     mailing_list = get_object_or_404(MailingList, uuid=uuid)
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel reads UTF-8 only with the BOM
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(["メールアドレス", "お名前", "所属団体", "状態", "登録方法", "同意日時", "同意した内容"])
     for s in Subscriber.objects.filter(mailing_list=mailing_list).order_by("created_at"):
         consented = timezone.localtime(s.consented_at).strftime("%Y-%m-%d %H:%M") if s.consented_at else ""

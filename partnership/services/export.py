@@ -6,7 +6,6 @@ that a spreadsheet would run as a formula are written as plain text.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Callable, Iterable
@@ -25,8 +24,8 @@ from audit.models import AuditEntry
 from audit.services import log_action
 from partnership.models import PUBLISHABLE_FIELDS, MemberOrganisation
 from platforms.models import Platform
+from tsunagari.lib.downloads import csv_writer, safe_cell
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PUBLISHABLE_LABELS = dict(PUBLISHABLE_FIELDS)
 
 
@@ -78,8 +77,7 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(safe_cell(str(value)))
 
 
 def _filename(platform: Platform, ext: str) -> str:
@@ -109,7 +107,7 @@ def do_export_csv(
     """(UTF-8 CSV with BOM, file name); logs the export with its row count."""
     rows = _export_queryset(members)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([header for header, _g, _w in columns(platform)])
     for row in _rows(rows, platform):
         writer.writerow([_csv_text(v) for v in row])

@@ -22,6 +22,7 @@ from audit.services import log_action
 from surveys.models import Invitation, Sample, Survey
 from surveys.services.collection import unused_codes
 from surveys.services.imports import ImportRejected, Problem, read_table
+from tsunagari.lib.downloads import csv_writer, safe_cell
 
 MAX_FRAME = 2_000_000
 
@@ -204,11 +205,10 @@ def mail_merge_rows(sample: Sample, survey_url: str) -> tuple[list[str], list[li
 
 
 def mail_merge_csv(sample: Sample, survey_url: str) -> bytes:
-    import csv
 
     header, rows = mail_merge_rows(sample, survey_url)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     # UTF-8 with BOM so that Excel opens Japanese text correctly.
@@ -231,7 +231,5 @@ def mail_merge_xlsx(sample: Sample, survey_url: str) -> bytes:
 
 
 def _safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in frame values (=, +, -, @ at the start)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """Neutralise spreadsheet formulas in frame values (tsunagari.lib.downloads.safe_cell)."""
+    return safe_cell(value)

@@ -9,11 +9,12 @@ Quotes, backslashes and line breaks in a name cannot break the header.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -81,3 +82,44 @@ def _finish(response: R, filename: str, *, inline: bool, private: bool) -> R:
     if private:
         response["Cache-Control"] = "no-store"
     return response
+
+
+# --- Spreadsheet cells that stay data -----------------------------------------------------------
+# A value from a form (a member's name, an applicant's note) that starts with one of these is
+# read as a formula by Excel and LibreOffice when a CSV is opened (=HYPERLINK(...), +cmd|...,
+# @SUM(...)); OWASP's advice is to prefix it with an apostrophe. Every CSV and Excel export
+# writes its cells through ``csv_writer`` / ``xlsx_value``.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """The value, with a leading apostrophe when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class SafeCsvWriter:
+    """``csv.writer`` whose every cell goes through ``safe_cell``."""
+
+    def __init__(self, handle: Any, **kwargs: Any) -> None:
+        self._writer = csv.writer(handle, **kwargs)
+
+    def writerow(self, row: Iterable[object]) -> Any:
+        return self._writer.writerow([safe_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(handle: Any, **kwargs: Any) -> SafeCsvWriter:
+    return SafeCsvWriter(handle, **kwargs)
+
+
+def xlsx_value(cell: Any, value: object) -> Any:
+    """Put ``value`` into an openpyxl cell as data: text starting with = is text, not a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
