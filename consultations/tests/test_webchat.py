@@ -3,10 +3,13 @@ from __future__ import annotations
 import datetime
 import re
 
+import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django_scopes import scope
 
+from accounts.models import Role
 from consultations.models import BusinessHours, Consulter, Conversation, CrisisWord, Direction, Message
 from consultations.services.channels import desk_settings
 from consultations.services.conversations import do_close
@@ -97,10 +100,46 @@ class WebChatTestCase(BaseTestCase):
     def test_it_answers_404_for_an_unknown_platform(self) -> None:
         self.assertEqual(self.client.get("/p/nowhere/chat/").status_code, 404)
 
-    def test_it_forgets_the_consultation_on_this_device_on_request(self) -> None:
+    def test_it_ends_the_consultation_on_this_device_with_the_button(self) -> None:
         self.start()
-        self.client.post("/p/alpha/chat/leave/")
+        room = self.client.get("/p/alpha/chat/room/")
+        self.assertContains(room, "相談を終える")
+        self.assertContains(room, 'action="/p/alpha/chat/leave/"')
+        ended = self.client.post("/p/alpha/chat/leave/", follow=True)
+        self.assertContains(ended, "相談を終えました")
+        self.assertFalse([key for key in self.client.session.keys() if key.startswith("webchat")])
         self.assertRedirects(self.client.get("/p/alpha/chat/room/"), "/p/alpha/chat/")
+
+    def test_it_ends_the_chat_session_when_the_browser_closes(self) -> None:
+        self.start()
+        cookie = self.client.cookies[settings.SESSION_COOKIE_NAME]
+        self.assertTrue(cookie.value)
+        self.assertEqual(cookie["max-age"], "")  # a browser-session cookie: gone when it closes
+        self.assertEqual(cookie["expires"], "")
+        self.assertTrue(self.client.session.get_expire_at_browser_close())
+
+    def test_it_leaves_a_signed_in_staff_members_session_expiry_alone(self) -> None:
+        self.login(self.users[Role.SECRETARIAT_ADMIN])
+        self.start()
+        self.assertFalse(self.client.session.get_expire_at_browser_close())
+        self.assertNotEqual(self.client.cookies[settings.SESSION_COOKIE_NAME]["max-age"], "")
+
+    def test_it_forgets_the_chat_after_30_minutes_idle(self) -> None:
+        start = datetime.datetime(2026, 12, 6, 23, 40, tzinfo=datetime.UTC)  # late at night
+        with time_machine.travel(start, tick=False):
+            self.start()
+        with time_machine.travel(start + datetime.timedelta(minutes=29), tick=False):
+            self.assertContains(self.client.get("/p/alpha/chat/room/"), "家族のことで悩んでいます")
+        # 29 minutes after the last visit it is still there: the clock restarts on every visit.
+        with time_machine.travel(start + datetime.timedelta(minutes=58), tick=False):
+            self.assertEqual(self.client.get("/p/alpha/chat/room/").status_code, 200)
+        with time_machine.travel(start + datetime.timedelta(minutes=89), tick=False):
+            self.assertRedirects(
+                self.client.get("/p/alpha/chat/room/"), "/p/alpha/chat/", fetch_redirect_response=False
+            )
+            self.assertNotIn("webchat:alpha", self.client.session)
+            page = self.client.get("/p/alpha/chat/")
+            self.assertNotContains(page, "家族のことで悩んでいます")
 
     def test_it_keeps_platforms_apart(self) -> None:
         self.start()

@@ -3,9 +3,16 @@
 The consultation is found from the browser session (never from the URL); the resumable
 code is shown once and entered in a POST form on another device. All forms carry CSRF
 tokens; the session key is cycled when a person starts or resumes.
+
+On a shared device the next person must not land in the conversation: the chat's session cookie
+ends when the browser closes (for an anonymous visitor; a signed-in staff member's session keeps
+its own expiry), the chat is forgotten after ``IDLE_SECONDS`` without a chat request (checked on
+the server, whatever the cookie says), and 「相談を終える」 clears it from the session at once.
 """
 
 from __future__ import annotations
+
+import time
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -22,14 +29,38 @@ from consultations.services.channels import desk_settings
 from consultations.services.webchat import do_start, do_write, find_by_code
 
 MAX_RESUME_FAILURES = 10
+IDLE_SECONDS = 30 * 60
 
 
 def _key(request: PlatformRequest) -> str:
     return f"webchat:{request.platform.slug}"
 
 
+def _seen_key(request: PlatformRequest) -> str:
+    return f"webchat_seen:{request.platform.slug}"
+
+
+def _forget(request: PlatformRequest) -> None:
+    for key in (_key(request), _seen_key(request), "webchat_new_code"):
+        request.session.pop(key, None)
+
+
+def _remember(request: PlatformRequest, consulter: Consulter) -> None:
+    """Hold the chat in this session until the browser closes or it sits idle too long."""
+    request.session.cycle_key()
+    request.session[_key(request)] = str(consulter.uuid)
+    request.session[_seen_key(request)] = int(time.time())
+    if not request.user.is_authenticated:
+        request.session.set_expiry(0)
+
+
 def _consulter(request: PlatformRequest) -> Consulter | None:
     uuid = request.session.get(_key(request))
+    if uuid and time.time() - request.session.get(_seen_key(request), 0) > IDLE_SECONDS:
+        _forget(request)
+        return None
+    if uuid:
+        request.session[_seen_key(request)] = int(time.time())
     # A person erased on request is gone for this session too (the code already no longer matches).
     return Consulter.objects.filter(uuid=uuid, erased_at__isnull=True).first() if uuid else None
 
@@ -54,8 +85,7 @@ def start(request: PlatformRequest) -> HttpResponse:
         code = request.session.get("consult_src", {}).get(request.platform.slug, "")
         source = TrackedLink.objects.filter(code=code).first() if code else None
         consulter, _received, chat_code = do_start(request.platform, form.cleaned_data["text"], source=source)
-        request.session.cycle_key()
-        request.session[_key(request)] = str(consulter.uuid)
+        _remember(request, consulter)
         request.session["webchat_new_code"] = chat_code
         return redirect("consultations:chat_room", request.platform.slug)
     return render(
@@ -104,15 +134,17 @@ def resume(request: PlatformRequest) -> HttpResponse:
             form.add_error("code", _("このコードの相談は見つかりませんでした。16文字を確かめてください。"))
         context = _context(request, form=ChatMessageForm(), resume_form=form)
         return render(request, "consultations/chat_start.html", context, status=400)
-    request.session.cycle_key()
-    request.session[_key(request)] = str(consulter.uuid)
+    _remember(request, consulter)
     request.session["webchat_failures"] = 0
     return redirect("consultations:chat_room", request.platform.slug)
 
 
 @require_POST
 def leave(request: PlatformRequest) -> HttpResponse:
-    """Forget the consultation on this device (the code still resumes it)."""
-    request.session.pop(_key(request), None)
-    messages.info(request, _("この端末から相談の表示を消しました。続きは相談コードで再開できます。"))
+    """「相談を終える」: forget the consultation on this device (the code still resumes it)."""
+    _forget(request)
+    request.session.cycle_key()
+    messages.info(
+        request, _("相談を終えました。この端末には残っていません。続きは相談コードで再開できます。")
+    )
     return redirect("consultations:chat", request.platform.slug)
