@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NetworkConfig(AppConfig):
@@ -8,6 +9,7 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from accounts import permissions
         from accounts.models import Role
+        from platforms import staffnav
 
         permissions.register(
             {
@@ -18,4 +20,18 @@ class NetworkConfig(AppConfig):
                 # the prefecture's roll-up of its municipalities
                 "network.view_engagements": permissions.SECRETARIAT_OR_VIEWER,
             }
+        )
+        staffnav.register(
+            staffnav.NavItem(
+                "network", _("掲示板"), "network:index", order=10, active=("network:index", "network:forward")
+            ),
+            staffnav.NavItem(
+                "network",
+                _("ニーズと提供"),
+                "network:listings",
+                order=20,
+                active=("network:listings", "network:need", "network:match", "network:pledge"),
+            ),
+            staffnav.NavItem("network", _("事例"), "network:cases", order=30, active=("network:case",)),
+            staffnav.NavItem("network", _("市町村伴走支援"), "network:accompaniment", order=40),
         )

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("gaps.urls")),
     path("", include("surveys.urls")),
     path("p/<slug:platform_slug>/", include("events.urls")),
+    path("p/<slug:platform_slug>/", include("network.urls")),
     path("p/<slug:platform_slug>/", include("mailings.urls")),
     path("p/<slug:platform_slug>/", include("operations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

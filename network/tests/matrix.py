@@ -1,0 +1,48 @@
+"""Objects for the staff-URL × role matrix (platforms/tests/test_url_matrix.py): one per uuid URL."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import Role
+from network.models import CaseStudy, Listing, Match, Notice, ReferralStep
+from partnership.models import MemberOrganisation
+from platforms.models import Platform
+
+
+def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]:
+    start = datetime.date(2025, 4, 1)
+    common = dict(
+        platform=platform,
+        member=member,
+        municipality_code="362018",
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=30),
+        quantity=5,
+        unit="人",
+        kind="people",
+    )
+    # the member staff of the matrix is a party to the match (others get 404, tested in test_pages)
+    role = Role.objects.filter(platform=platform, kind=Role.MEMBER_STAFF, organisation__isnull=False).first()
+    need = Listing.objects.create(
+        side="need", title="見守りボランティア", **{**common, "member": role.organisation if role else member}
+    )
+    offer = Listing.objects.create(side="offer", title="社員ボランティア", **common)
+    match = Match.objects.create(platform=platform, need=need, offer=offer, score=80, explanation=[])
+    notice = Notice.objects.create(
+        platform=platform, kind="notice", title="お知らせ", body="本文", published_at=timezone.now()
+    )
+    case = CaseStudy.objects.create(
+        platform=platform, title="事例", summary="概要", topic="高齢者", status=CaseStudy.Status.SHARED
+    )
+    ReferralStep.objects.create(
+        platform=platform, case=case, order=1, role="noticed", organisation_label="民生委員", text="気づいた"
+    )
+    return {
+        "network:forward": notice,
+        "network:need": need,
+        "network:match": match,
+        "network:case": case,
+    }
