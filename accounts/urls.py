@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.forms import StaffPasswordResetForm
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,13 +12,7 @@ urlpatterns = [
     path("accounts/otp/setup/", views.otp_setup, name="otp_setup"),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            form_class=StaffPasswordResetForm,
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views.password_reset,
         name="password_reset",
     ),
     path(

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import base64
-from typing import cast
+from typing import Any, cast
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,12 +19,13 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.forms import EmailAuthenticationForm, TokenForm
+from accounts.forms import EmailAuthenticationForm, StaffPasswordResetForm, TokenForm
 from accounts.http import StaffRequest
 from accounts.models import Role, User
 from accounts.permissions import Actor, permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
+from tsunagari.lib.throttle import check
 
 
 def _safe_next(request: HttpRequest, default: str = "accounts:home") -> str:
@@ -54,6 +56,37 @@ class EmailLoginView(LoginView):
 
 
 login_view = EmailLoginView.as_view()
+
+PASSWORD_RESETS_PER_HOUR = 5  # per client address
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 3  # per e-mail address, from any client
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Password reset that cannot be used to flood an inbox: over the limits (per client and per
+    e-mail address, shared by all workers) it answers 429 with Retry-After, the same whether or
+    not the address has an account."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = StaffPasswordResetForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        check(request, "password_reset", limit=PASSWORD_RESETS_PER_HOUR, window=3600)
+        address = request.POST.get("email", "").strip().lower()
+        if address:
+            check(
+                request,
+                "password_reset_address",
+                limit=PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
+                window=3600,
+                key=address,
+            )
+        return super().post(request, *args, **kwargs)
+
+
+password_reset = ThrottledPasswordResetView.as_view()
 
 
 @require_POST

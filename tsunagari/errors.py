@@ -40,6 +40,7 @@ from django_scopes import scope
 from consultations.crisis import NATIONAL_CRISIS_LINES, CrisisLine, crisis_lines
 from directory.fallback import FallbackWindow, fallback_window
 from platforms.models import Platform
+from tsunagari.lib.throttle import RateLimited
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "errors/error.html"
@@ -99,6 +100,31 @@ class HelpMemoMiddleware:
                 except Exception:  # noqa: BLE001 - a failed snapshot must not fail the request
                     logger.exception("could not take the help snapshot of %s", platform.slug)
         return self.get_response(request)
+
+
+class RateLimitedMiddleware:
+    """Answers ``tsunagari.lib.throttle.RateLimited`` from any view with the Japanese 429 page
+    (the platform's crisis lines included: the person may be in the anonymous chat) and
+    ``Retry-After``; placed after PlatformMiddleware (inside the platform's scope)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RateLimited):
+            return None
+        minutes = max(1, -(-exception.retry_after // 60))
+        message = _(
+            "短い時間に多くの送信がありました。%(minutes)d分ほどたってから、もう一度お試しください。"
+        ) % {"minutes": minutes}
+        response = HttpResponse(
+            _render(request, 429, _("しばらくしてからお試しください"), message), status=429
+        )
+        response["Retry-After"] = str(exception.retry_after)
+        return response
 
 
 def _platform_of(request: HttpRequest, *, live: bool) -> Platform | None:

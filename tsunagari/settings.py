@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "tsunagari.lib.headers.SecurityHeadersMiddleware",
     "accounts.middleware.PlatformMiddleware",
     "tsunagari.errors.HelpMemoMiddleware",
+    "tsunagari.errors.RateLimitedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

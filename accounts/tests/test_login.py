@@ -131,3 +131,35 @@ class PasswordResetTestCase(BaseTestCase):
                 )
         self.assertRedirects(response, reverse("accounts:password_reset_done"))
         self.assertEqual(inbox, [])
+
+
+class PasswordResetRateLimitTestCase(BaseTestCase):
+    """Issue 16: 20 reset mails in 0.6 s; now per client and per address, 429 with Retry-After."""
+
+    def test_it_answers_429_in_japanese_after_five_requests_from_one_client(self) -> None:
+        url = reverse("accounts:password_reset")
+        for n in range(5):
+            response = self.client.post(url, {"email": f"nobody{n}@example.jp"})
+            self.assertRedirects(response, reverse("accounts:password_reset_done"))
+        response = self.client.post(url, {"email": "nobody9@example.jp"})
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "しばらくしてからお試しください", status_code=429)
+        self.assertContains(response, "分ほどたってから", status_code=429)
+        self.assertTrue(1 <= int(response["Retry-After"]) <= 3600)
+        # Another client is not affected.
+        other = self.client_class(REMOTE_ADDR="192.0.2.7")
+        self.assertEqual(other.post(url, {"email": "nobody9@example.jp"}).status_code, 302)
+
+    def test_it_mails_one_address_at_most_three_times_an_hour_from_any_client(self) -> None:
+        from tsunagari.lib.smtp import smtp_server
+
+        url = reverse("accounts:password_reset")
+        address = self.users[Role.VIEWER].email
+        statuses = []
+        with smtp_server() as inbox:
+            with self.mail_sent():
+                for n in range(4):
+                    client = self.client_class(REMOTE_ADDR=f"192.0.2.{n + 1}")
+                    statuses.append(client.post(url, {"email": address.upper()}).status_code)
+        self.assertEqual(statuses, [302, 302, 302, 429])
+        self.assertEqual(len(inbox), 3)

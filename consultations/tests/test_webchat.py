@@ -192,3 +192,34 @@ class WebChatTestCase(BaseTestCase):
             CrisisWord.objects.create(platform=self.platform, word="〇〇大橋", folded="〇〇大橋")
         self.start("今から〇〇大橋に行きます")
         self.assertContains(self.client.get("/p/alpha/chat/room/"), "0120-279-338")
+
+
+class WebChatRateLimitTestCase(BaseTestCase):
+    """Issue 16: 40 of 40 new chats in 2.5 s flooded the inbox; now 429 with Retry-After."""
+
+    def test_it_answers_429_after_five_new_chats_from_one_client_and_keeps_the_crisis_lines(self) -> None:
+        for n in range(5):
+            response = Client().post("/p/alpha/chat/", {"text": f"相談{n}"})
+            self.assertRedirects(response, "/p/alpha/chat/room/", fetch_redirect_response=False)
+        response = Client().post("/p/alpha/chat/", {"text": "六件目"})
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "しばらくしてからお試しください", status_code=429)
+        self.assertContains(response, "0120-279-338", status_code=429)  # the 24-hour lines stay
+        self.assertTrue(1 <= int(response["Retry-After"]) <= 600)
+        self.assertIn("no-store", response["Cache-Control"])
+        with scope(platform=self.platform):
+            self.assertEqual(Consulter.objects.count(), 5)
+        self.assertEqual(
+            Client(REMOTE_ADDR="192.0.2.9").post("/p/alpha/chat/", {"text": "別の端末"}).status_code, 302
+        )
+
+    def test_it_answers_429_after_thirty_messages_in_five_minutes(self) -> None:
+        self.client.post("/p/alpha/chat/", {"text": "最初"})
+        for n in range(30):
+            self.assertEqual(self.client.post("/p/alpha/chat/room/", {"text": f"続き{n}"}).status_code, 302)
+        response = self.client.post("/p/alpha/chat/room/", {"text": "三十一通目"})
+        self.assertEqual(response.status_code, 429)
+        self.assertTrue(1 <= int(response["Retry-After"]) <= 300)
+        with scope(platform=self.platform):
+            self.assertEqual(Message.objects.filter(direction=Direction.INBOUND).count(), 31)
+        self.assertEqual(self.client.get("/p/alpha/chat/room/").status_code, 200)  # reading still works

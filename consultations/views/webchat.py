@@ -27,9 +27,14 @@ from consultations.hours import desk_status
 from consultations.models import Consulter, Conversation, Message, TrackedLink
 from consultations.services.channels import desk_settings
 from consultations.services.webchat import do_start, do_write, find_by_code
+from tsunagari.lib.throttle import check
 
 MAX_RESUME_FAILURES = 10
 IDLE_SECONDS = 30 * 60
+# Per client address, shared by all workers (tsunagari.lib.throttle); over them: 429 + Retry-After.
+STARTS_PER_10_MINUTES = 5
+MESSAGES_PER_5_MINUTES = 30
+RESUMES_PER_HOUR = 20
 
 
 def _key(request: PlatformRequest) -> str:
@@ -81,6 +86,8 @@ def start(request: PlatformRequest) -> HttpResponse:
         return redirect("consultations:chat_room", request.platform.slug)
     desk = desk_settings(request.platform)
     form = ChatMessageForm(request.POST or None)
+    if request.method == "POST":
+        check(request, f"chat_start:{request.platform.pk}", limit=STARTS_PER_10_MINUTES, window=600)
     if request.method == "POST" and desk.web_chat_enabled and form.is_valid():
         code = request.session.get("consult_src", {}).get(request.platform.slug, "")
         source = TrackedLink.objects.filter(code=code).first() if code else None
@@ -99,6 +106,8 @@ def room(request: PlatformRequest) -> HttpResponse:
     if consulter is None:
         return redirect("consultations:chat", request.platform.slug)
     form = ChatMessageForm(request.POST or None)
+    if request.method == "POST":
+        check(request, f"chat_message:{request.platform.pk}", limit=MESSAGES_PER_5_MINUTES, window=300)
     if request.method == "POST" and form.is_valid():
         do_write(consulter, form.cleaned_data["text"])
         return redirect("consultations:chat_room", request.platform.slug)
@@ -116,6 +125,8 @@ def room(request: PlatformRequest) -> HttpResponse:
 
 @require_POST
 def resume(request: PlatformRequest) -> HttpResponse:
+    # The session's failure count is lost with the cookie; this one is kept per client address.
+    check(request, f"chat_resume:{request.platform.pk}", limit=RESUMES_PER_HOUR, window=3600)
     failures = request.session.get("webchat_failures", 0)
     form = ResumeForm(request.POST)
     consulter = None
