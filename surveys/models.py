@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import MemberOrganisation
@@ -651,3 +652,42 @@ class WeightingSettings(models.Model):
         if self.strata_column(frame) and self.population_by_stratum():
             return False
         return "weight" in frame.columns and frame["weight"].null_count() < frame.height
+
+
+class Prospect(models.Model):
+    """An organisation that is not a member, invited to an organisation survey from a list.
+
+    Saitama surveyed NPOs that were not members and Shiga's survey of 88 bodies doubled as
+    recruitment (seed 001): the list comes from a CSV upload (name, type, area, e-mail).
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="prospects")
+    name = models.CharField(_("団体名"), max_length=200)
+    folded_name = models.CharField(max_length=200, editable=False)
+    org_type = models.CharField(_("団体の種別"), max_length=60)
+    area = models.CharField(_("地域"), max_length=60)
+    email = models.EmailField(_("メールアドレス"))
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="prospect"
+    )
+    invited_at = models.DateTimeField(_("依頼メール"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("会員外の調査対象団体")
+        verbose_name_plural = _("会員外の調査対象団体")
+        ordering = ["org_type", "area", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "folded_name"], name="unique_prospect_per_survey")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def answered(self) -> bool:
+        return self.invitation is not None and self.invitation.used_at is not None

@@ -30,6 +30,7 @@ urlpatterns = [
     path(S + "<uuid:uuid>/paper/", fieldwork.paper_entry, name="paper"),
     path(S + "paper/<uuid:uuid>/", fieldwork.paper_review, name="paper_review"),
     path(S + "<uuid:uuid>/organisations/", fieldwork.organisation_tracking, name="organisations"),
+    path(S + "<uuid:uuid>/prospects/", fieldwork.prospect_list, name="prospects"),
     # Staff: results and exports (issue 6, item 5)
     path(S + "<uuid:uuid>/results/", results.results, name="results"),
     path(S + "<uuid:uuid>/results/crosstab/", results.crosstab_view, name="crosstab"),

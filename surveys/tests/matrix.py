@@ -18,6 +18,7 @@ SURVEY_URLS = (
     "surveys:samples",
     "surveys:paper",
     "surveys:organisations",
+    "surveys:prospects",
     "surveys:results",
     "surveys:crosstab",
     "surveys:free_text",

@@ -16,8 +16,8 @@ from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from surveys import logic, printing
 from surveys.forms import SampleForm
-from surveys.models import Invitation, PaperEntry, Response, Sample, Survey
-from surveys.services import organisations, paper, sampling
+from surveys.models import Invitation, PaperEntry, Prospect, Response, Sample, Survey
+from surveys.services import organisations, paper, prospects, sampling
 from surveys.services.imports import ImportRejected
 from surveys.views.builder import allow
 from tsunagari.lib import mail
@@ -254,3 +254,39 @@ def organisation_tracking(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "has_codes": Invitation.objects.filter(survey=survey).exists(),
     }
     return render(request, "surveys/organisations.html", context)
+
+
+@permission_required("surveys.run_fieldwork")
+def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """Organisations that are not members: the uploaded list, request mails, response rates."""
+    survey = get_object_or_404(Survey, uuid=uuid)
+    if (refused := allow(request, "GET", "POST")) is not None:
+        return refused
+    problems: list[str] = []
+    action = request.POST.get("action") if request.method == "POST" else None
+    try:
+        upload = request.FILES.get("file")
+        if action == "import" and upload is not None:
+            count = prospects.do_import_prospects(survey, upload.read(), actor=request.user)
+            messages.success(request, _("%(n)d団体を取り込みました。") % {"n": count})
+        elif action == "import":
+            raise ValidationError(_("CSVファイルを選んでください。"))
+        elif action == "invite":
+            queued = prospects.do_invite_prospects(
+                survey, survey_url=survey_url(request, survey), actor=request.user
+            )
+            messages.success(request, mail.notice(queued, _("%(n)d通の依頼メール") % {"n": len(queued)}))
+    except ValidationError as error:
+        problems = error.messages
+    else:
+        if action:
+            return redirect("surveys:prospects", request.platform.slug, survey.uuid)
+    rates = prospects.rates(survey)
+    context = {
+        "survey": survey,
+        "problems": problems,
+        "prospects": Prospect.objects.filter(survey=survey).select_related("invitation"),
+        "pending": Prospect.objects.filter(survey=survey, invitation__isnull=True).count(),
+        "dimensions": [(rates["type"], _("種別")), (rates["area"], _("地域"))],
+    }
+    return render(request, "surveys/prospects.html", context, status=400 if problems else 200)

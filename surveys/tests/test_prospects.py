@@ -1,0 +1,100 @@
+"""Organisation surveys beyond the members: /p/<slug>/staff/surveys/<uuid>/prospects/ (issue 20)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django_scopes import scope
+
+from surveys.models import Invitation, Prospect
+from surveys.services.questionnaire import do_create_survey, do_open_survey
+from surveys.tests.test_organisations import ANSWERS
+from tsunagari.lib.smtp import body_of, smtp_server
+from tsunagari.lib.testing import BaseTestCase
+
+HEADER = "団体名,種別,地域,メールアドレス\n"
+GOOD = HEADER + (
+    "NPO法人びわこ子ども食堂,NPO法人,大津市,biwako@example.jp\n"
+    "一般社団法人こなんの居場所,一般社団法人,湖南市,konan@example.jp\n"
+    "ＮＰＯ法人ひこね見守り隊,NPO法人,彦根市,ｈｉｋｏｎｅ＠example.jp\n"
+)
+
+
+def csv_file(text: str, encoding: str = "utf-8") -> SimpleUploadedFile:
+    return SimpleUploadedFile("list.csv", text.encode(encoding), content_type="text/csv")
+
+
+class ProspectTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        with scope(platform=cls.platform):
+            cls.survey = do_create_survey(
+                cls.platform,
+                slug="dantai",
+                title="支援団体向け活動実態調査",
+                template="organisation",
+                audience="organisations",
+            )
+            do_open_survey(cls.survey)
+
+    def setUp(self) -> None:
+        self.login(self.admin)
+        self.page = self.url("surveys:prospects", self.survey.uuid)
+
+    def test_it_imports_a_shift_jis_list_invites_by_mail_and_counts_answers_by_type_and_area(self) -> None:
+        response = self.client.post(self.page, {"action": "import", "file": csv_file(GOOD, "cp932")})
+        self.assertEqual(response.status_code, 302)
+        with smtp_server() as inbox:
+            with self.mail_sent():
+                self.client.post(self.page, {"action": "invite"})
+            self.assertEqual(
+                sorted(m["To"] for m in inbox), ["biwako@example.jp", "hikone@example.jp", "konan@example.jp"]
+            )
+            with scope(platform=self.platform):
+                prospect = Prospect.objects.get(area="大津市")
+                code = prospect.invitation.code  # type: ignore[union-attr]
+            bodies = "".join(body_of(m) for m in inbox)
+            self.assertIn(f"/p/alpha/s/dantai/?code={code}", bodies)
+            self.assertIn("会員でなくてもご回答いただけます", bodies)
+            inbox.clear()
+            with self.mail_sent():
+                self.client.post(self.page, {"action": "invite"})
+            self.assertEqual(inbox, [])
+        client = self.client_class()
+        client.post(reverse("surveys:start", args=["alpha", "dantai"]), {"code": code, "with_code": "1"})
+        for number in (1, 2):
+            client.post(reverse("surveys:page", args=["alpha", "dantai", number]), ANSWERS)
+        with scope(platform=self.platform):
+            self.assertIsNotNone(Invitation.objects.get(code=code).used_at)
+        page = self.client.get(self.page)
+        self.assertContains(page, '<th scope="row">大津市</th><td>1</td><td>1</td>', html=False)
+        self.assertContains(page, '<th scope="row">NPO法人</th><td>1</td><td>2</td>', html=False)
+
+    def test_it_refuses_duplicates_bad_mails_and_missing_areas_naming_rows_and_writes_nothing(self) -> None:
+        bad = HEADER + (
+            "NPO法人びわこ子ども食堂,NPO法人,大津市,biwako@example.jp\n"
+            "NPO法人 びわこ子ども食堂,NPO法人,大津市,other@example.jp\n"
+            "こなんの居場所,一般社団法人,,konan@example.jp\n"
+            "ひこね見守り隊,NPO法人,彦根市,hikone@@example\n"
+            f"{self.member_org.name},NPO法人,岐阜市,member@example.jp\n"
+        )
+        response = self.client.post(self.page, {"action": "import", "file": csv_file(bad)})
+        self.assertContains(
+            response, "3行目: 「NPO法人 びわこ子ども食堂」が重複しています。", status_code=400
+        )
+        self.assertContains(response, "4行目: 地域がありません。", status_code=400)
+        self.assertContains(
+            response, "5行目: メールアドレス「hikone@@example」が正しくありません。", status_code=400
+        )
+        self.assertContains(response, "6行目: 「", status_code=400)
+        self.assertContains(response, "既に会員です", status_code=400)
+        with scope(platform=self.platform):
+            self.assertFalse(Prospect.objects.exists())
+
+    def test_it_answers_404_to_another_platform(self) -> None:
+        self.client.logout()
+        self.login(self.outsider)
+        self.assertEqual(self.client.get(self.page).status_code, 404)
+        other = self.url("surveys:prospects", self.survey.uuid, platform=self.other_platform)
+        self.assertEqual(self.client.get(other).status_code, 404)
