@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
 from platforms.models import Platform
 from surveys.generate import national_answers, to_csv
-from surveys.models import Audience, Invitation, Mode, Response, Survey
+from surveys.models import Audience, Invitation, Mode, Prospect, Response, Survey
 from surveys.national import MODULE_HIKIKOMORI, ORGANISATION
+from surveys.services.collection import unused_codes
 from surveys.services.imports import do_import_responses
 from surveys.services.organisations import do_invite_members
+from surveys.services.prospects import fold
 from surveys.services.questionnaire import bump_revision, do_close_survey, do_create_survey, do_open_survey
 
 
@@ -187,6 +190,60 @@ def _organisation_survey(platform: Platform, created: Counter[str]) -> None:
         )
     Response.objects.bulk_create(responses)
     Invitation.objects.filter(pk__in=[i.pk for i in answering]).update(used_at=now, used_mode=Mode.WEB)
+    created["prospect survey responses"] += _prospects(platform, survey, version, now)
     bump_revision(survey)
     created["surveys"] += 1
     created["organisation survey responses"] += len(responses)
+
+
+SHIGA_AREAS = ("大津市", "彦根市", "長浜市", "近江八幡市", "草津市", "守山市", "甲賀市", "高島市")
+PROSPECT_TYPES = ("NPO法人", "一般社団法人", "社会福祉法人", "任意団体")
+
+
+def _prospects(platform: Platform, survey: Survey, version: Any, now: Any) -> int:
+    """Shiga's survey also reached 88 bodies that were not members (fictional names); about
+    two thirds answered, and those that want to join are the secretariat's recruitment list."""
+    prospects = []
+    codes = unused_codes(survey, 88)
+    for index, code in enumerate(codes):
+        area = SHIGA_AREAS[index % len(SHIGA_AREAS)]
+        kind = PROSPECT_TYPES[(index * 7) % len(PROSPECT_TYPES)]
+        invitation = Invitation.objects.create(
+            platform=platform, survey=survey, code=code, stratum=f"{kind}／{area}"
+        )
+        name = f"{kind}{area.removesuffix('市')}つながり{index + 1:02d}の会（架空）"
+        prospects.append(
+            Prospect(
+                platform=platform,
+                survey=survey,
+                name=name,
+                folded_name=fold(name),
+                org_type=kind,
+                area=area,
+                email=f"prospect{index + 1:02d}@example.jp",
+                invitation=invitation,
+                invited_at=now,
+            )
+        )
+    Prospect.objects.bulk_create(prospects)
+    answering = [p for index, p in enumerate(prospects) if index % 3 != 2]
+    Response.objects.bulk_create(
+        Response(
+            platform=platform,
+            survey=survey,
+            version=version,
+            mode=Mode.WEB,
+            answers={
+                "activity_content": "地域の居場所づくり",
+                "kodoku_work": 1,
+                "join_intent": 1 + (i % 4 != 0),
+            },
+            stratum=p.invitation.stratum if p.invitation else "",
+            submitted_at=now,
+        )
+        for i, p in enumerate(answering)
+    )
+    Invitation.objects.filter(pk__in=[p.invitation_id for p in answering]).update(
+        used_at=now, used_mode=Mode.WEB
+    )
+    return len(answering)

@@ -21,9 +21,13 @@ from django.utils.translation import gettext as _
 
 from consultations.models import (
     AgeBand,
+    Case,
+    CaseContact,
+    CaseStatus,
     CaseworkSettings,
     ChannelKind,
     ClosedCaseRecord,
+    ContactChannel,
     Conversation,
     ConversationRecord,
     ConversationTopic,
@@ -119,6 +123,14 @@ def build_report(platform: Platform, start: datetime.date, end: datetime.date) -
         else:
             response["within_hours"] += 1
 
+    # Contacts on household cases of every channel (phone, counter, home visit, agency ...).
+    contact_counts = dict(
+        CaseContact.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
+        .values_list("channel")
+        .annotate(n=Count("id"))
+        .values_list("channel", "n")
+    )
+
     return {
         "platform": platform.slug,
         "from": start.isoformat(),
@@ -161,6 +173,11 @@ def build_report(platform: Platform, start: datetime.date, end: datetime.date) -
         ],
         "referrals": _referrals(low, high),
         "closed_cases": ClosedCaseRecord.objects.filter(closed_on__gte=start, closed_on__lte=end).count(),
+        "case_contacts_by_channel": [
+            {"key": key, "label": str(label), "count": contact_counts.get(key, 0)}
+            for key, label in ContactChannel.choices
+        ],
+        "watch_only_cases": Case.objects.filter(watch_only=True, status=CaseStatus.OPEN).count(),
     }
 
 
@@ -241,6 +258,7 @@ COUNT_KEYS = {
     "from_counsellors",
     "automatic",
     "closed_cases",
+    "watch_only_cases",
     "consultations_with_topic",
     "responded_by_due_date",
 }

@@ -8,12 +8,13 @@ from collections import Counter
 import time_machine
 from django.db import connection
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from audit.models import AuditEntry
 from consultations import demo_households
 from consultations.models import Case, CaseContact, CaseOrigin, HouseholdMember, ShareItem
+from consultations.services.report import build_report
 from partnership.models import OrgType
 from tsunagari.lib.jpcalendar import is_business_day
 from tsunagari.lib.testing import BaseTestCase, make_member
@@ -33,7 +34,7 @@ MOTHER = {"label": "母", "relationship": "parent", "age_band": "80s+", "is_conc
 SON = {"label": "長男", "relationship": "self", "age_band": "50s", "is_main_carer": "on", "consented": "on"}
 
 
-class CaseIntakeTests(BaseTestCase):
+class IntakeBase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -60,6 +61,8 @@ class CaseIntakeTests(BaseTestCase):
         data.update(extra)
         return data
 
+
+class CaseIntakeTests(IntakeBase):
     def test_it_opens_an_encrypted_household_case_from_an_agency_referral(self) -> None:
         response = self.client.post(self.url("consultations:case_intake"), self.form())
         self.assertEqual(response.status_code, 302, response.content[:500])
@@ -188,3 +191,27 @@ class ReviewDateTests(BaseTestCase):
         bad = self.client.post(url, {"action": "review", "r-business_days": "0"})
         self.assertEqual(bad.status_code, 400)
         self.assertIsNotNone(shakyo)
+
+
+class ReportTests(IntakeBase):
+    def test_it_counts_case_contacts_by_channel_and_open_watch_only_cases_in_the_report(self) -> None:
+        self.client.post(self.url("consultations:case_intake"), self.form())
+        with scopes_disabled():
+            case = Case.objects.get(platform=self.platform)
+        today = timezone.localdate()
+        self.client.post(
+            self.url("consultations:case", case.uuid),
+            {
+                "action": "contact",
+                "c-occurred_on": today.isoformat(),
+                "c-channel": "phone",
+                "c-summary": "電話",
+            },
+        )
+        with scope(platform=self.platform):
+            data = build_report(self.platform, today - datetime.timedelta(days=1), today)
+        counts = {row["key"]: row["count"] for row in data["case_contacts_by_channel"]}
+        self.assertEqual((counts["agency"], counts["phone"], counts["counter"]), (1, 1, 0))
+        self.assertEqual(data["watch_only_cases"], 1)
+        page = self.client.get(self.url("consultations:report"))
+        self.assertContains(page, "世帯のケースの経路別接触件数")

@@ -93,8 +93,8 @@ class ReportTestCase(BaseTestCase):
         )
         self.assertContains(page, "&lt;3")
         self.assertContains(
-            page, "<svg", count=7 - 1
-        )  # age, topic, channel, hour, response, referral outcomes
+            page, "<svg", count=7
+        )  # age, topic, channel, household case contacts, hour, response, referral outcomes
         self.client.logout()
         self.login(self.users[Role.SECRETARIAT_STAFF])
         page = self.client.get(

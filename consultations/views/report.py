@@ -38,7 +38,14 @@ def report(request: StaffRequest) -> HttpResponse:
         data = services.suppress(data, services.threshold_for(platform))
     charts = {
         key: services.bars(data[key])
-        for key in ("by_age_band", "by_topic", "by_channel", "by_hour", "response")
+        for key in (
+            "by_age_band",
+            "by_topic",
+            "by_channel",
+            "by_hour",
+            "response",
+            "case_contacts_by_channel",
+        )
     }
     charts["referral_outcomes"] = services.bars(data["referrals"]["by_outcome"])
     return render(

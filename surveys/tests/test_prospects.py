@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scope
 
-from surveys.models import Invitation, Prospect
+from surveys import demo
+from surveys.models import Invitation, Prospect, Survey
 from surveys.services.questionnaire import do_create_survey, do_open_survey
 from surveys.tests.test_organisations import ANSWERS
 from tsunagari.lib.smtp import body_of, smtp_server
@@ -98,3 +101,21 @@ class ProspectTests(BaseTestCase):
         self.assertEqual(self.client.get(self.page).status_code, 404)
         other = self.url("surveys:prospects", self.survey.uuid, platform=self.other_platform)
         self.assertEqual(self.client.get(other).status_code, 404)
+
+
+class ShigaDemoTests(BaseTestCase):
+    def test_it_loads_88_non_member_bodies_and_shows_their_response_rates(self) -> None:
+        created: Counter[str] = Counter()
+        with scope(platform=self.platform):
+            demo._organisation_survey(self.platform, created)
+            survey = Survey.objects.get(slug=demo.ORG_SLUG)
+            self.assertEqual(Prospect.objects.filter(survey=survey).count(), 88)
+            answered = sum(
+                p.answered for p in Prospect.objects.filter(survey=survey).select_related("invitation")
+            )
+        self.assertEqual(created["prospect survey responses"], answered)
+        self.assertEqual(answered, 59)
+        self.login(self.admin)
+        page = self.client.get(self.url("surveys:prospects", survey.uuid))
+        self.assertContains(page, "大津市")
+        self.assertContains(page, "回答済み")
