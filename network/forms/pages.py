@@ -9,6 +9,8 @@ from network.models import Engagement, Listing, Notice, ReferralStep
 
 
 class NoticeForm(forms.ModelForm):
+    link = forms.URLField(label=_("詳細URL"), required=False, assume_scheme="https")
+
     class Meta:
         model = Notice
         fields = [

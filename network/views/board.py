@@ -13,7 +13,7 @@ from accounts.http import PlatformRequest, StaffRequest
 from accounts.permissions import permission_required
 from network import queries
 from network.forms.pages import NoticeForm
-from network.models import Notice, Umbrella
+from network.models import Forward, Notice, Umbrella
 from network.services import board as services
 from network.services.common import has_pledged
 from network.views.common import attempt, member_of
@@ -34,6 +34,7 @@ def index(request: StaffRequest) -> HttpResponse:
         ):
             return redirect("network:index", request.platform.slug)
     kind = request.GET.get("kind", "")
+    umbrella = Umbrella.objects.filter(member=member).first() if member else None
     context = {
         "notices": queries.board(members=True, kind=kind, text=request.GET.get("q", ""))[:50],
         "kinds": Notice.Kind.choices,
@@ -42,7 +43,10 @@ def index(request: StaffRequest) -> HttpResponse:
         "form": form,
         "member": member,
         "pledged": member is None or has_pledged(member),
-        "umbrella": Umbrella.objects.filter(member=member).first() if member else None,
+        "umbrella": umbrella,
+        "forwarded": set(Forward.objects.filter(umbrella=umbrella).values_list("notice_id", flat=True))
+        if umbrella
+        else set(),
         "outcomes": queries.outcomes(),
     }
     return render(request, "network/index.html", context)

@@ -118,5 +118,15 @@ def match(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if action != "deliver" or delivery.is_valid():
             return redirect("network:match", request.platform.slug, found.uuid)
     steps = [Match.Status.PROPOSED, Match.Status.AGREED, Match.Status.DELIVERED, Match.Status.THANKED]
-    context = {"match": found, "member": member, "delivery": delivery, "steps": [(s, s.label) for s in steps]}
+    answered = member is not None and (
+        (member.pk == found.need.member_id and found.need_accepted_at is not None)
+        or (member.pk == found.offer.member_id and found.offer_accepted_at is not None)
+    )
+    context = {
+        "match": found,
+        "member": member,
+        "answered": answered,
+        "delivery": delivery,
+        "steps": [(s, s.label) for s in steps],
+    }
     return render(request, "network/match.html", context)
