@@ -223,3 +223,11 @@ class WebChatRateLimitTestCase(BaseTestCase):
         with scope(platform=self.platform):
             self.assertEqual(Message.objects.filter(direction=Direction.INBOUND).count(), 31)
         self.assertEqual(self.client.get("/p/alpha/chat/room/").status_code, 200)  # reading still works
+
+    def test_it_answers_429_after_twenty_code_tries_from_one_client_even_with_fresh_cookies(self) -> None:
+        for _n in range(20):
+            response = Client().post("/p/alpha/chat/resume/", {"code": "AAAA-BBBB-CCCC-DDDD"})
+            self.assertEqual(response.status_code, 400)
+        response = Client().post("/p/alpha/chat/resume/", {"code": "AAAA-BBBB-CCCC-DDDD"})
+        self.assertEqual(response.status_code, 429)
+        self.assertTrue(1 <= int(response["Retry-After"]) <= 3600)
