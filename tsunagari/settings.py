@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "events",
     "network",
     "mailings",
+    "outcomes",
     "operations",
 ]
 

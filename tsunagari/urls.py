@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("p/<slug:platform_slug>/", include("events.urls")),
     path("p/<slug:platform_slug>/", include("network.urls")),
+    path("p/<slug:platform_slug>/", include("outcomes.urls")),
     path("p/<slug:platform_slug>/", include("mailings.urls")),
     path("p/<slug:platform_slug>/", include("operations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutcomesConfig(AppConfig):
+    name = "outcomes"
+    verbose_name = "成果（実証事業・広報・効果検証）"
+
+    def ready(self) -> None:
+        from accounts import permissions
+        from platforms import staffnav
+
+        permissions.register(
+            {
+                "outcomes.view": permissions.SECRETARIAT_OR_VIEWER,  # projects, KPIs, campaigns
+                "outcomes.manage": permissions.SECRETARIAT,  # record projects, costs, measurements, imports
+            }
+        )
+        staffnav.register(
+            staffnav.NavItem(
+                "outcomes",
+                _("実証事業"),
+                "outcomes:projects",
+                order=10,
+                active=("outcomes:project", "outcomes:project_new"),
+            ),
+            staffnav.NavItem(
+                "outcomes",
+                _("広報キャンペーン"),
+                "outcomes:campaigns",
+                order=20,
+                active=("outcomes:campaign",),
+            ),
+        )

@@ -1,0 +1,75 @@
+"""Writes of trial projects: create/edit, cost lines, KPIs and their measurements."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.permissions import Actor
+from audit.services import log_action
+from outcomes.models import CostLine, Kpi, Measurement, TrialProject
+from outcomes.queries import measure_kpi
+from platforms.models import Platform
+
+
+@transaction.atomic
+def do_save_project(
+    platform: Platform, project: TrialProject | None, values: dict[str, Any], *, by: Actor
+) -> TrialProject:
+    if project is None:
+        project = TrialProject(platform=platform)
+    for name, value in values.items():
+        setattr(project, name, value)
+    project.save()
+    log_action("outcomes.project_saved", by=by, platform=platform, obj=project, data={"name": project.name})
+    return project
+
+
+@transaction.atomic
+def do_add_cost(project: TrialProject, *, payee: str, amount: int, note: str = "", by: Actor) -> CostLine:
+    if amount <= 0:
+        raise ValidationError(_("金額は1円以上で入力してください。"))
+    line = CostLine.objects.create(
+        platform=project.platform, project=project, payee=payee, amount=amount, note=note
+    )
+    log_action("outcomes.cost_added", by=by, platform=project.platform, obj=project, data={"amount": amount})
+    return line
+
+
+@transaction.atomic
+def do_add_kpi(project: TrialProject, values: dict[str, Any], *, by: Actor) -> Kpi:
+    if values.get("source") == Kpi.Source.LINK_CLICKS and not values.get("tracked_link"):
+        raise ValidationError(_("計測リンクのクリック数で測る KPI には計測リンクを選んでください。"))
+    kpi = Kpi.objects.create(platform=project.platform, project=project, **values)
+    log_action("outcomes.kpi_added", by=by, platform=project.platform, obj=project, data={"kpi": kpi.name})
+    return kpi
+
+
+@transaction.atomic
+def do_record_measurement(
+    kpi: Kpi, *, measured_on: datetime.date, value: Decimal | None = None, note: str = "", by: Actor
+) -> Measurement:
+    """Record a value; for a KPI measured from tsunagari's data the value is counted, not typed.
+
+    One value per KPI and day: recording again the same day replaces it (a double click adds nothing).
+    """
+    if kpi.source != Kpi.Source.MANUAL:
+        value = measure_kpi(kpi, until=measured_on)
+    if value is None:
+        raise ValidationError(_("測定値を入力してください。"))
+    measurement, _created = Measurement.objects.update_or_create(
+        kpi=kpi, measured_on=measured_on, defaults={"platform": kpi.platform, "value": value, "note": note}
+    )
+    log_action(
+        "outcomes.measured",
+        by=by,
+        platform=kpi.platform,
+        obj=kpi.project,
+        data={"kpi": kpi.name, "value": str(value)},
+    )
+    return measurement

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from outcomes import metrics
+
+register = template.Library()
+
+
+@register.filter
+def pct(value: Decimal | None) -> str:
+    return metrics.percent(value)
+
+
+@register.filter
+def yen(value: Decimal | None) -> str:
+    return metrics.yen(value)
+
+
+@register.filter
+def num(value: int | Decimal | None) -> str:
+    """12345 -> "12,345"; a Decimal keeps its significant decimals only (12.50 -> "12.5")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal):
+        text = f"{value.normalize():,f}" if value == value.to_integral() else f"{value:,}".rstrip("0")
+        return text.split(".")[0] if value == value.to_integral() else text
+    return f"{value:,}"

@@ -1,0 +1,63 @@
+"""Campaigns: per-medium figures with CTR/CPC recomputed and every disagreement flagged; import."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.http import StaffRequest
+from accounts.permissions import permission_required
+from outcomes import queries
+from outcomes.forms.pages import CampaignForm, ImportForm
+from outcomes.importing import parse_file
+from outcomes.models import Campaign
+from outcomes.services import campaigns as service
+from outcomes.views.common import attempt
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("outcomes.view")
+def campaign_list(request: StaffRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST":
+        if not request.actor.can("outcomes.manage"):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            campaign = service.do_save_campaign(request.platform, form.cleaned_data, by=request.actor)
+            return redirect("outcomes:campaign", request.platform.slug, campaign.uuid)
+    return render(request, "outcomes/campaigns.html", {"campaigns": Campaign.objects.all(), "form": form})
+
+
+@require_GET
+@permission_required("outcomes.view")
+def campaign_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, uuid=uuid)
+    rows, total = queries.campaign_report(campaign)
+    context = {"campaign": campaign, "rows": rows, "total": total, "form": ImportForm()}
+    return render(request, "outcomes/campaign.html", context)
+
+
+@require_http_methods(["POST"])
+@permission_required("outcomes.manage")
+def campaign_import(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, uuid=uuid)
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        attempt(
+            request,
+            lambda: service.do_import_media(
+                campaign, parse_file(upload.read(), upload.name), by=request.actor
+            ),
+            _("媒体別の実績を取り込みました。"),
+        )
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("outcomes:campaign", request.platform.slug, campaign.uuid)

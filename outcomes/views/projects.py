@@ -1,0 +1,105 @@
+"""Trial projects (実証事業): the list with actual costs, a project with its costs and KPIs."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.http import StaffRequest
+from accounts.permissions import permission_required
+from outcomes import queries
+from outcomes.forms.pages import CostForm, KpiForm, MeasurementForm, ProjectForm
+from outcomes.models import Kpi, TrialProject
+from outcomes.services import projects as service
+from outcomes.views.common import attempt
+from tsunagari.lib.downloads import attachment_response
+
+
+@require_GET
+@permission_required("outcomes.view")
+def project_list(request: StaffRequest) -> HttpResponse:
+    rows, total = queries.projects()
+    return render(request, "outcomes/projects.html", {"rows": rows, "total": total})
+
+
+@require_GET
+@permission_required("outcomes.view")
+def projects_csv(request: StaffRequest) -> HttpResponse:
+    rows, total = queries.projects()
+    lines = ["事業名称,年度,実施時期,発注先,予算（円）,実費（円）,実施後の反響"]
+    for row in rows:
+        p = row.project
+        cells = [
+            p.name,
+            str(p.fiscal_year),
+            p.period,
+            p.contractor,
+            str(p.budget or ""),
+            str(row.cost),
+            p.reactions,
+        ]
+        lines.append(",".join('"' + c.replace('"', '""') + '"' for c in cells))
+    lines.append(f'"計",,,,,"{total}",')
+    return attachment_response(
+        "\ufeff" + "\r\n".join(lines) + "\r\n", "実証事業.csv", "text/csv; charset=utf-8"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("outcomes.manage")
+def project_new(request: StaffRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = service.do_save_project(request.platform, None, form.cleaned_data, by=request.actor)
+        return redirect("outcomes:project", request.platform.slug, project.uuid)
+    return render(request, "outcomes/project_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("outcomes.view")
+def project_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    project = get_object_or_404(TrialProject, uuid=uuid)
+    action = request.POST.get("action", "")
+    cost_form = CostForm(request.POST if action == "cost" else None, prefix="cost")
+    kpi_form = KpiForm(request.POST if action == "kpi" else None, prefix="kpi")
+    measure_form = MeasurementForm(request.POST if action == "measure" else None, prefix="m")
+    if request.method == "POST":
+        if not request.actor.can("outcomes.manage"):
+            return HttpResponse(status=403)
+        done = False
+        if action == "cost" and cost_form.is_valid():
+            d = cost_form.cleaned_data
+            done = attempt(
+                request,
+                lambda: service.do_add_cost(project, **d, by=request.actor),
+                _("費用を追加しました。"),
+            )
+        elif action == "kpi" and kpi_form.is_valid():
+            d = kpi_form.cleaned_data
+            done = attempt(
+                request, lambda: service.do_add_kpi(project, d, by=request.actor), _("KPI を追加しました。")
+            )
+        elif action == "measure" and measure_form.is_valid():
+            kpi = get_object_or_404(Kpi, uuid=request.POST.get("kpi"), project=project)
+            d = measure_form.cleaned_data
+            done = attempt(
+                request,
+                lambda: service.do_record_measurement(kpi, **d, by=request.actor),
+                _("測定値を記録しました。"),
+            )
+        if done:
+            return redirect("outcomes:project", request.platform.slug, project.uuid)
+    context = {
+        "project": project,
+        "costs": project.costs.all(),
+        "cost": queries.actual_cost(project),
+        "kpis": queries.kpis(project),
+        "cost_form": cost_form,
+        "kpi_form": kpi_form,
+        "measure_form": measure_form,
+    }
+    return render(request, "outcomes/project.html", context)
