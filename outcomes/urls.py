@@ -10,5 +10,4 @@ urlpatterns = [
     path("staff/outcomes/projects/<uuid:uuid>/", projects.project_detail, name="project"),
     path("staff/outcomes/campaigns/", campaigns.campaign_list, name="campaigns"),
     path("staff/outcomes/campaigns/<uuid:uuid>/", campaigns.campaign_detail, name="campaign"),
-    path("staff/outcomes/campaigns/<uuid:uuid>/import/", campaigns.campaign_import, name="campaign_import"),
 ]

@@ -13,5 +13,4 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
     return {
         "outcomes:project": project,
         "outcomes:campaign": campaign,
-        "outcomes:campaign_import": campaign,
     }

@@ -124,10 +124,9 @@ class ProjectPagesTestCase(BaseTestCase):
         for name, obj in (
             ("outcomes:project", self.foreign),
             ("outcomes:campaign", self.foreign_campaign),
-            ("outcomes:campaign_import", self.foreign_campaign),
         ):
-            method = self.client.post if name == "outcomes:campaign_import" else self.client.get
-            self.assertEqual(method(self.url(name, obj.uuid)).status_code, 404, name)
+            self.assertEqual(self.client.get(self.url(name, obj.uuid)).status_code, 404, name)
+            self.assertEqual(self.client.post(self.url(name, obj.uuid)).status_code, 404, name)
         post = self.client.post(self.url("outcomes:project", self.foreign.uuid), {"action": "cost"})
         self.assertEqual(post.status_code, 404)
         self.login(self.outsider)
@@ -149,7 +148,7 @@ class CampaignPagesTestCase(BaseTestCase):
         with scope(platform=self.platform):
             campaign = Campaign.objects.get()
         upload = SimpleUploadedFile("ise.xlsx", ise_xlsx())
-        self.client.post(self.url("outcomes:campaign_import", campaign.uuid), {"file": upload})
+        self.client.post(self.url("outcomes:campaign", campaign.uuid), {"file": upload})
         page = self.client.get(self.url("outcomes:campaign", campaign.uuid)).content.decode()
         self.assertEqual(page.count('class="flagged"'), 8)  # 7 media + the total; Yahoo (ディスプレイ) agrees
         self.assertIn("クリック率: 報告値 3.79%、クリック÷表示回数では 0.70%", page)
@@ -163,15 +162,13 @@ class CampaignPagesTestCase(BaseTestCase):
         rows[7][1] = "13万"
         upload = SimpleUploadedFile("ise.csv", ise_csv(rows))
         response = self.client.post(
-            self.url("outcomes:campaign_import", campaign.uuid), {"file": upload}, follow=True
+            self.url("outcomes:campaign", campaign.uuid), {"file": upload}, follow=True
         )
         self.assertContains(response, "B10（表示回数）が数値として読めません")
         with scope(platform=self.platform):
             self.assertEqual(campaign.media.count(), 0)
         big = SimpleUploadedFile("big.csv", b"x" * (5 * 1024 * 1024 + 1))
-        response = self.client.post(
-            self.url("outcomes:campaign_import", campaign.uuid), {"file": big}, follow=True
-        )
+        response = self.client.post(self.url("outcomes:campaign", campaign.uuid), {"file": big}, follow=True)
         self.assertContains(response, "ファイルが大きすぎます")
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
@@ -33,31 +32,25 @@ def campaign_list(request: StaffRequest) -> HttpResponse:
     return render(request, "outcomes/campaigns.html", {"campaigns": Campaign.objects.all(), "form": form})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @permission_required("outcomes.view")
 def campaign_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """The media table; a POST imports the agency's sheet (all rows or none, the bad cell named)."""
     campaign = get_object_or_404(Campaign, uuid=uuid)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not request.actor.can("outcomes.manage"):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if attempt(
+                request,
+                lambda: service.do_import_media(
+                    campaign, parse_file(upload.read(), upload.name), by=request.actor
+                ),
+                _("媒体別の実績を取り込みました。"),
+            ):
+                return redirect("outcomes:campaign", request.platform.slug, campaign.uuid)
     rows, total = queries.campaign_report(campaign)
-    context = {"campaign": campaign, "rows": rows, "total": total, "form": ImportForm()}
+    context = {"campaign": campaign, "rows": rows, "total": total, "form": form}
     return render(request, "outcomes/campaign.html", context)
-
-
-@require_http_methods(["POST"])
-@permission_required("outcomes.manage")
-def campaign_import(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, uuid=uuid)
-    form = ImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        attempt(
-            request,
-            lambda: service.do_import_media(
-                campaign, parse_file(upload.read(), upload.name), by=request.actor
-            ),
-            _("媒体別の実績を取り込みました。"),
-        )
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("outcomes:campaign", request.platform.slug, campaign.uuid)
