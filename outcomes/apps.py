@@ -8,7 +8,19 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import permissions
+        from audit import labels
         from platforms import staffnav
+
+        labels.register(
+            {
+                "outcomes.project_saved": _("実証事業の保存"),
+                "outcomes.cost_added": _("実証事業の費用の追加"),
+                "outcomes.kpi_added": _("KPIの追加"),
+                "outcomes.measured": _("KPIの測定値の記録"),
+                "outcomes.campaign_saved": _("広報キャンペーンの作成"),
+                "outcomes.media_imported": _("媒体別実績の取り込み"),
+            }
+        )
 
         permissions.register(
             {
