@@ -74,7 +74,7 @@ class ServicesBrowserTestCase(BrowserTestCase):
         page.get_by_role("group", name="電話番号 1").get_by_label("番号", exact=True).fill("0596-21-55五六")
         page.click("button:has-text('申請する')")
         summary = page.locator(".error-summary").inner_text()
-        self.assertIn("電話番号 1: 電話番号は数字とハイフン", summary)
+        self.assertIn("電話番号 1: 電話番号「0596-21-55五六」に数字以外の文字が含まれています", summary)
         self.screenshot(page, "directory-service-rows-error-mobile", full_page=True)
         page.get_by_role("group", name="電話番号 1").get_by_label("番号", exact=True).fill("0596-21-5550")
         page.click("button:has-text('申請する')")
