@@ -95,6 +95,10 @@ class ProspectTests(BaseTestCase):
         with scope(platform=self.platform):
             self.assertFalse(Prospect.objects.exists())
 
+    def test_it_is_linked_from_the_members_tracking_page(self) -> None:
+        page = self.client.get(self.url("surveys:organisations", self.survey.uuid))
+        self.assertContains(page, f'href="{self.page}"')
+
     def test_it_answers_404_to_another_platform(self) -> None:
         self.client.logout()
         self.login(self.outsider)
