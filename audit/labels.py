@@ -111,6 +111,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "case.entry_added": _("ケース記録の追加"),
     "case.closed": _("ケースの終結"),
     # surveys
+    "survey.prospects_imported": _("非会員団体の調査対象リストの取込"),
+    "survey.prospects_invited": _("非会員団体への調査依頼の送信"),
     "survey.created": _("調査の作成"),
     "survey.opened": _("調査の開始"),
     "survey.closed": _("調査の終了"),

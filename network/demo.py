@@ -171,7 +171,7 @@ def _umbrella_member(
             postal_code="770-0000",
             address="徳島県徳島市",
             phone="088-000-0000",
-            email=f"info-{len(kana)}@umbrella.example.jp",
+            email=f"umbrella-{len(kana)}@example.jp",
             contact_person="事務局",
             area="県内全域",
             description="傘下の会員への広報に協力しています。",
