@@ -49,7 +49,14 @@ class StaffNavTestCase(BaseTestCase):
             self.login(self.users[kind])
             for group in staffnav.menu_for(self.platform, role, "").groups:
                 for link in group.links:
-                    self.assertEqual(self.client.get(link.url).status_code, 200, f"{kind} {link.url}")
+                    # A page may first send the person elsewhere on the platform (a member who has
+                    # not accepted the network's 守秘義務 pledge is asked to first): it must open.
+                    response = self.client.get(link.url, follow=True)
+                    self.assertEqual(response.status_code, 200, f"{kind} {link.url}")
+                    for target, _status in response.redirect_chain:
+                        self.assertTrue(
+                            target.startswith("/p/alpha/staff/"), f"{kind} {link.url} -> {target}"
+                        )
 
     def test_it_shows_the_municipalities_only_on_a_prefectures_platform(self) -> None:
         self.assertTrue(self.platform.is_prefecture)
