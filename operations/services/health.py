@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from consultations.models import EventState, InboundEvent
 from operations.models import Heartbeat, JobRun
+from operations.queries import latest_runs
 from operations.schedule import JOBS
 from operations.services.keys import key_problems
 from tsunagari.lib.outbox.models import OutboxMail
@@ -77,7 +78,7 @@ def _worker(now: datetime.datetime) -> dict[str, Any]:
 
 
 def _scheduler(now: datetime.datetime) -> dict[str, Any]:
-    last_runs = {run.job: run for run in JobRun.objects.filter(pk__in=_latest_run_ids())}
+    last_runs = latest_runs()
     jobs = []
     status = OK
     for job in JOBS:
@@ -95,20 +96,6 @@ def _scheduler(now: datetime.datetime) -> dict[str, Any]:
             }
         )
     return {"status": status, "jobs": jobs}
-
-
-def _latest_run_ids() -> list[int]:
-    ids = []
-    for job in JOBS:
-        pk = (
-            JobRun.objects.filter(job=job.name)
-            .order_by("-scheduled_for")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if pk is not None:
-            ids.append(pk)
-    return ids
 
 
 def _webhook(now: datetime.datetime) -> dict[str, Any]:
