@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
 from gaps.queries import Matrix
@@ -25,11 +25,10 @@ def _table(matrix: Matrix) -> list[list[object]]:
     return [header, *body]
 
 
-def _log(request: HttpRequest, fmt: str, matrix: Matrix, filters: dict[str, str]) -> None:
+def _log(actor: Actor, fmt: str, matrix: Matrix, filters: dict[str, str]) -> None:
     log_action(
         AuditEntry.EXPORT,
-        actor=request.user,
-        request=request,
+        by=actor,
         data={"what": "coverage", "format": fmt, "rows": len(matrix.rows), "filters": filters},
     )
 
@@ -38,20 +37,20 @@ def filename(platform: Platform, ext: str) -> str:
     return f"coverage-{platform.slug}-{timezone.localdate():%Y%m%d}.{ext}"
 
 
-def do_export_csv(matrix: Matrix, conditions: Iterable[tuple[str, str]], *, request: HttpRequest) -> bytes:
+def do_export_csv(matrix: Matrix, conditions: Iterable[tuple[str, str]], *, actor: Actor) -> bytes:
     """UTF-8 CSV with BOM (opens in Excel): the matrix as shown, zeros for gaps."""
     out = io.StringIO()
     writer = csv_writer(out)
     for row in _table(matrix):
         writer.writerow(row)
-    _log(request, "csv", matrix, dict(conditions))
+    _log(actor, "csv", matrix, dict(conditions))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 GAP_FILL = PatternFill("solid", fgColor="FDE2E1")
 
 
-def do_export_xlsx(matrix: Matrix, conditions: Iterable[tuple[str, str]], *, request: HttpRequest) -> bytes:
+def do_export_xlsx(matrix: Matrix, conditions: Iterable[tuple[str, str]], *, actor: Actor) -> bytes:
     """Excel: the matrix (gaps filled and marked 「空白」 in a comment column) and the conditions."""
     conditions = list(conditions)
     book = Workbook()
@@ -87,5 +86,5 @@ def do_export_xlsx(matrix: Matrix, conditions: Iterable[tuple[str, str]], *, req
     info.column_dimensions["B"].width = 40
     out = io.BytesIO()
     book.save(out)
-    _log(request, "xlsx", matrix, dict(conditions))
+    _log(actor, "xlsx", matrix, dict(conditions))
     return out.getvalue()

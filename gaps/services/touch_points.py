@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from accounts.http import PlatformRequest
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
 from directory.models import Service
@@ -40,49 +40,49 @@ def _next_position(model: type[Department] | type[IsolationSignal]) -> int:
     return (model.objects.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
-def _log(action: str, obj: Model, request: PlatformRequest, data: dict[str, Any] | None = None) -> None:
-    log_action(action, actor=request.user, platform=request.platform, obj=obj, request=request, data=data)
+def _log(action: str, obj: Model, actor: Actor, data: dict[str, Any] | None = None) -> None:
+    log_action(action, by=actor, obj=obj, data=data)
 
 
-def _save_named(obj: Department | IsolationSignal, action: str, request: PlatformRequest) -> None:
+def _save_named(obj: Department | IsolationSignal, action: str, actor: Actor) -> None:
     try:
         with transaction.atomic():
             obj.save()
-            _log(action, obj, request, {"name": obj.name})
+            _log(action, obj, actor, {"name": obj.name})
     except IntegrityError as error:
         raise ValidationError(_("「%(name)s」は既に登録されています。") % {"name": obj.name}) from error
 
 
-def do_add_department(platform: Platform, name: str, duties: str, *, request: PlatformRequest) -> Department:
+def do_add_department(platform: Platform, name: str, duties: str, *, actor: Actor) -> Department:
     department = Department(platform=platform, name=name, duties=duties, position=_next_position(Department))
-    _save_named(department, "directory.department_added", request)
+    _save_named(department, "directory.department_added", actor)
     return department
 
 
 def do_add_signal(
-    platform: Platform, name: str, description: str, *, request: PlatformRequest
+    platform: Platform, name: str, description: str, *, actor: Actor
 ) -> IsolationSignal:
     signal = IsolationSignal(
         platform=platform, name=name, description=description, position=_next_position(IsolationSignal)
     )
-    _save_named(signal, "directory.signal_added", request)
+    _save_named(signal, "directory.signal_added", actor)
     return signal
 
 
 def do_update_named(
-    obj: Department | IsolationSignal, values: dict[str, Any], *, request: PlatformRequest
+    obj: Department | IsolationSignal, values: dict[str, Any], *, actor: Actor
 ) -> None:
     for key, value in values.items():
         setattr(obj, key, value)
     action = "directory.department_changed" if isinstance(obj, Department) else "directory.signal_changed"
-    _save_named(obj, action, request)
+    _save_named(obj, action, actor)
 
 
-def do_delete_named(obj: Department | IsolationSignal, *, request: PlatformRequest) -> None:
+def do_delete_named(obj: Department | IsolationSignal, *, actor: Actor) -> None:
     """Delete a department or a signal with its touch points."""
     with transaction.atomic():
         action = "directory.department_deleted" if isinstance(obj, Department) else "directory.signal_deleted"
-        _log(action, obj, request, {"name": obj.name, "touch_points": obj.touch_points.count()})
+        _log(action, obj, actor, {"name": obj.name, "touch_points": obj.touch_points.count()})
         obj.delete()
 
 
@@ -94,7 +94,7 @@ def do_save_touch_point(
     situation: str,
     handover: str,
     services: Sequence[Service],
-    request: PlatformRequest,
+    actor: Actor,
 ) -> TouchPoint:
     """Create or update the cell department × signal."""
     with transaction.atomic():
@@ -108,15 +108,15 @@ def do_save_touch_point(
         _log(
             "directory.touch_point_saved",
             point,
-            request,
+            actor,
             {"created": created, "services": [str(s.uuid) for s in services]},
         )
     return point
 
 
-def do_delete_touch_point(point: TouchPoint, *, request: PlatformRequest) -> None:
+def do_delete_touch_point(point: TouchPoint, *, actor: Actor) -> None:
     with transaction.atomic():
-        _log("directory.touch_point_deleted", point, request)
+        _log("directory.touch_point_deleted", point, actor)
         point.delete()
 
 
@@ -148,38 +148,30 @@ def _rows() -> list[list[str]]:
     return rows
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def filename(platform: Platform, ext: str) -> str:
     return f"touch-points-{platform.slug}-{timezone.localdate():%Y%m%d}.{ext}"
 
 
-def _log_export(request: PlatformRequest, fmt: str, count: int) -> None:
+def _log_export(actor: Actor, fmt: str, count: int) -> None:
     log_action(
         AuditEntry.EXPORT,
-        actor=request.user,
-        request=request,
+        by=actor,
         data={"what": "touch_points", "format": fmt, "rows": count},
     )
 
 
-def do_export_csv(*, request: PlatformRequest) -> bytes:
+def do_export_csv(*, actor: Actor) -> bytes:
     """One line per touch point (department, signal, where, to whom, how); UTF-8 with BOM."""
     rows = _rows()
     out = io.StringIO()
     writer = csv_writer(out)
     for row in rows:
-        writer.writerow([_text(v) for v in row])
-    _log_export(request, "csv", len(rows) - 1)
+        writer.writerow(row)
+    _log_export(actor, "csv", len(rows) - 1)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def do_export_xlsx(*, request: PlatformRequest) -> bytes:
+def do_export_xlsx(*, actor: Actor) -> bytes:
     """Two sheets: the matrix (departments × signals, ● where they meet) and the list of touch points."""
     book = Workbook()
     grid = book.active
@@ -215,5 +207,5 @@ def do_export_xlsx(*, request: PlatformRequest) -> bytes:
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
-    _log_export(request, "xlsx", len(rows) - 1)
+    _log_export(actor, "xlsx", len(rows) - 1)
     return out.getvalue()

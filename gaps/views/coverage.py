@@ -34,7 +34,7 @@ def _coverage_export(request: PlatformRequest, fmt: str) -> HttpResponse:
     form = CoverageForm(request.GET, platform=platform)
     matrix = queries.coverage(platform, form.options())
     export = coverage.do_export_csv if fmt == "csv" else coverage.do_export_xlsx
-    content = export(matrix, form.conditions(), request=request)
+    content = export(matrix, form.conditions(), actor=request.actor)
     return attachment_response(content, coverage.filename(platform, fmt), CONTENT_TYPES[fmt])
 
 

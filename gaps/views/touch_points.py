@@ -31,12 +31,12 @@ def _secretariat_post(request: StaffRequest) -> str:
 
 
 def _add_department(request: PlatformRequest, form: Any) -> str:
-    d = touch_points.do_add_department(request.platform, request=request, **form.cleaned_data)
+    d = touch_points.do_add_department(request.platform, actor=request.actor, **form.cleaned_data)
     return _("部局「%(name)s」を追加しました。") % {"name": d.name}
 
 
 def _add_signal(request: PlatformRequest, form: Any) -> str:
-    s = touch_points.do_add_signal(request.platform, request=request, **form.cleaned_data)
+    s = touch_points.do_add_signal(request.platform, actor=request.actor, **form.cleaned_data)
     return _("孤立のサイン「%(name)s」を追加しました。") % {"name": s.name}
 
 
@@ -49,7 +49,7 @@ def _save_point(request: PlatformRequest, form: Any) -> str:
         situation=data["situation"],
         handover=data["handover"],
         services=list(data["services"]),
-        request=request,
+        actor=request.actor,
     )
     return _("「%(cell)s」を保存しました。") % {"cell": str(point)}
 
@@ -94,7 +94,7 @@ def touch_point_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         messages.success(request, _save_point(request, form))
         return redirect("gaps:touch_points", request.platform.slug)
     if action == "delete" and delete_form.is_valid():
-        touch_points.do_delete_touch_point(point, request=request)
+        touch_points.do_delete_touch_point(point, actor=request.actor)
         messages.success(request, _("「%(cell)s」を削除しました。") % {"cell": str(point)})
         return redirect("gaps:touch_points", request.platform.slug)
     context = {"point": point, "form": form, "delete_form": delete_form}
@@ -109,14 +109,14 @@ def _named_detail(
     delete_form = DeleteForm(request.POST if action == "delete" else None)
     if action == "save" and form.is_valid():
         try:
-            touch_points.do_update_named(obj, form.cleaned_data, request=request)
+            touch_points.do_update_named(obj, form.cleaned_data, actor=request.actor)
         except ValidationError as error:
             form.add_error("name", error)
         else:
             messages.success(request, _("「%(name)s」を保存しました。") % {"name": obj.name})
             return redirect("gaps:touch_points", request.platform.slug)
     if action == "delete" and delete_form.is_valid():
-        touch_points.do_delete_named(obj, request=request)
+        touch_points.do_delete_named(obj, actor=request.actor)
         messages.success(request, _("「%(name)s」を削除しました。") % {"name": obj.name})
         return redirect("gaps:touch_points", request.platform.slug)
     context = {
@@ -142,7 +142,7 @@ def signal_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 def _touch_export(request: PlatformRequest, fmt: str) -> HttpResponse:
     export = touch_points.do_export_csv if fmt == "csv" else touch_points.do_export_xlsx
-    content = export(request=request)
+    content = export(actor=request.actor)
     content_type = CSV if fmt == "csv" else XLSX
     return attachment_response(content, touch_points.filename(request.platform, fmt), content_type)
 
