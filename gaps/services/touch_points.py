@@ -59,9 +59,7 @@ def do_add_department(platform: Platform, name: str, duties: str, *, actor: Acto
     return department
 
 
-def do_add_signal(
-    platform: Platform, name: str, description: str, *, actor: Actor
-) -> IsolationSignal:
+def do_add_signal(platform: Platform, name: str, description: str, *, actor: Actor) -> IsolationSignal:
     signal = IsolationSignal(
         platform=platform, name=name, description=description, position=_next_position(IsolationSignal)
     )
@@ -69,9 +67,7 @@ def do_add_signal(
     return signal
 
 
-def do_update_named(
-    obj: Department | IsolationSignal, values: dict[str, Any], *, actor: Actor
-) -> None:
+def do_update_named(obj: Department | IsolationSignal, values: dict[str, Any], *, actor: Actor) -> None:
     for key, value in values.items():
         setattr(obj, key, value)
     action = "directory.department_changed" if isinstance(obj, Department) else "directory.signal_changed"
