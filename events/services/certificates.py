@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from events.models import Course, Event, Registration
 from events.queries import course_attendance
@@ -41,7 +41,7 @@ def for_course(course: Course) -> list[Certificate]:
     ]
 
 
-def do_render_certificates(subject: Event | Course, *, actor: Any, request: Any = None) -> tuple[bytes, int]:
+def do_render_certificates(subject: Event | Course, *, actor: Actor) -> tuple[bytes, int]:
     """The certificates PDF (one A4 landscape page each); issuing them is recorded in the audit log."""
     certificates = for_course(subject) if isinstance(subject, Course) else for_event(subject)
     issued_on = timezone.localdate()
@@ -57,9 +57,8 @@ def do_render_certificates(subject: Event | Course, *, actor: Any, request: Any 
     with transaction.atomic():
         log_action(
             "events.certificates",
-            actor=actor,
+            by=actor,
             obj=subject,
             data={"count": len(certificates)},
-            request=request,
         )
     return body, len(certificates)

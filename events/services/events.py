@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from events.models import Course, Event
 from partnership.models import MemberOrganisation
@@ -55,15 +56,12 @@ def do_create_event(
     platform: Platform,
     data: dict[str, Any],
     *,
-    actor: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
     proposed_by: MemberOrganisation | None = None,
     publish: bool = False,
 ) -> Event:
     fields = {name: data[name] for name in EDITABLE if name in data}
-    event = Event(
-        platform=platform, created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields
-    )
+    event = Event(platform=platform, created_by=actor.user if actor is not None else None, **fields)
     if proposed_by is not None:
         event.proposed_by = proposed_by
         event.status = Event.Status.PROPOSED
@@ -75,12 +73,11 @@ def do_create_event(
             event.save()
             log_action(
                 "events.propose" if proposed_by else "events.create",
-                actor=actor,
+                by=actor,
                 platform=platform,
                 obj=event,
                 data={"status": event.status},
-                request=request,
-                label="" if actor else "command",
+                label="command",
             )
     except IntegrityError:
         raise ValidationError(
@@ -89,7 +86,7 @@ def do_create_event(
     return event
 
 
-def do_update_event(event: Event, data: dict[str, Any], *, actor: Any, request: Any = None) -> Event:
+def do_update_event(event: Event, data: dict[str, Any], *, actor: Actor) -> Event:
     changed = [name for name in EDITABLE if name in data and getattr(event, name) != data[name]]
     for name in changed:
         setattr(event, name, data[name])
@@ -97,7 +94,7 @@ def do_update_event(event: Event, data: dict[str, Any], *, actor: Any, request: 
     try:
         with transaction.atomic():
             event.save()
-            log_action("events.update", actor=actor, obj=event, data={"fields": changed}, request=request)
+            log_action("events.update", by=actor, obj=event, data={"fields": changed})
     except IntegrityError:
         raise ValidationError(_("URL名「%(slug)s」は既に使われています。") % {"slug": event.slug}) from None
     return event
@@ -115,7 +112,7 @@ TRANSITIONS = {
 }
 
 
-def do_set_status(event: Event, action: str, *, actor: Any, request: Any = None, reason: str = "") -> Event:
+def do_set_status(event: Event, action: str, *, actor: Actor, reason: str = "") -> Event:
     """publish / unpublish / return (a member's proposal, with the reason) / cancel / propose."""
     allowed, target = TRANSITIONS[action]
     with transaction.atomic():
@@ -132,11 +129,11 @@ def do_set_status(event: Event, action: str, *, actor: Any, request: Any = None,
         elif action == "publish":
             event.return_reason = ""
         event.save(update_fields=["status", "return_reason", "updated_at"])
-        log_action(f"events.{action}", actor=actor, obj=event, data={"status": target}, request=request)
+        log_action(f"events.{action}", by=actor, obj=event, data={"status": target})
     return event
 
 
-def do_create_course(platform: Platform, data: dict[str, Any], *, actor: Any, request: Any = None) -> Course:
+def do_create_course(platform: Platform, data: dict[str, Any], *, actor: Actor) -> Course:
     with transaction.atomic():
         course = Course.objects.create(
             platform=platform,
@@ -145,7 +142,7 @@ def do_create_course(platform: Platform, data: dict[str, Any], *, actor: Any, re
             min_sessions=data.get("min_sessions", 1),
             certificate_title=data.get("certificate_title", ""),
         )
-        log_action("events.course_create", actor=actor, platform=platform, obj=course, request=request)
+        log_action("events.course_create", by=actor, platform=platform, obj=course)
     return course
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from events.models import Event, Feedback, Registration
 from events.services.registration import RegistrationError
@@ -18,8 +17,7 @@ def do_submit_feedback(
     satisfaction: str,
     comment: str = "",
     registration: Registration | None = None,
-    actor: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> Feedback:
     if satisfaction not in Feedback.Satisfaction.values:
         raise RegistrationError(_("満足度を選んでください。"), "satisfaction")
@@ -36,12 +34,11 @@ def do_submit_feedback(
             )
             log_action(
                 "events.feedback",
-                actor=actor,
+                by=actor,
                 platform=event.platform,
                 obj=event,
                 data={"paper": registration is None},
-                request=request,
-                label="" if actor else "participant",
+                label="participant",
             )
     except IntegrityError:
         raise RegistrationError(

@@ -19,7 +19,6 @@ import datetime
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -28,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from events import mail
 from events.models import Event, Registration
@@ -135,8 +135,7 @@ def do_register(
     signup: SignUp,
     *,
     source: str = Registration.Source.WEB,
-    actor: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
     over_capacity: bool = False,
     now: datetime.datetime | None = None,
 ) -> Registration:
@@ -179,16 +178,15 @@ def do_register(
                 status=status,
                 source=source,
                 confirmed_at=now if status == Registration.Status.CONFIRMED else None,
-                entered_by=actor if source in STAFF_SOURCES else None,
+                entered_by=actor.user if actor is not None and source in STAFF_SOURCES else None,
             )
             log_action(
                 "events.register",
-                actor=actor,
+                by=actor,
                 platform=event.platform,
                 obj=registration,
                 data={"status": status, "mode": signup.mode, "source": source},
-                request=request,
-                label="" if actor else "registrant",
+                label="registrant",
             )
             mail.queue(event.platform, registration, "registered", _mail_context(registration))
             return registration
@@ -219,8 +217,7 @@ def _mail_context(registration: Registration) -> dict[str, object]:
 def do_cancel(
     registration: Registration,
     *,
-    actor: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
     reason: str = "registrant",
     now: datetime.datetime | None = None,
 ) -> list[Registration]:
@@ -238,12 +235,11 @@ def do_cancel(
         registration.save(update_fields=["status", "cancelled_at", "table"])
         log_action(
             "events.cancel",
-            actor=actor,
+            by=actor,
             platform=event.platform,
             obj=registration,
             data={"reason": reason, "freed_seat": freed},
-            request=request,
-            label="" if actor else reason,
+            label=reason,
         )
         mail.queue(event.platform, registration, "cancelled", _mail_context(registration))
         promoted = _release_expired_offers(event, now)
@@ -309,7 +305,7 @@ def do_expire_offers(event: Event, *, now: datetime.datetime | None = None) -> l
 
 
 def do_confirm_offer(
-    registration: Registration, *, request: Any = None, now: datetime.datetime | None = None
+    registration: Registration, *, actor: Actor | None = None, now: datetime.datetime | None = None
 ) -> Registration:
     now = now or timezone.now()
     with transaction.atomic():
@@ -328,14 +324,14 @@ def do_confirm_offer(
             "events.confirm_offer",
             platform=event.platform,
             obj=registration,
-            request=request,
+            by=actor,
             label="registrant",
         )
         mail.queue(event.platform, registration, "confirmed", _mail_context(registration))
         return registration
 
 
-def do_draw_lottery(event: Event, *, actor: Any = None, request: Any = None) -> dict[str, int]:
+def do_draw_lottery(event: Event, *, actor: Actor) -> dict[str, int]:
     """Draw the lottery: applicants in random order fill each mode, the rest wait (or are not drawn)."""
     now = timezone.now()
     rng = secrets.SystemRandom()
@@ -371,14 +367,12 @@ def do_draw_lottery(event: Event, *, actor: Any = None, request: Any = None) -> 
                 mail.queue(event.platform, person, template, _mail_context(person))
         event.lottery_drawn_at = now
         event.save(update_fields=["lottery_drawn_at"])
-        log_action(
-            "events.lottery", actor=actor, platform=event.platform, obj=event, data=counts, request=request
-        )
+        log_action("events.lottery", by=actor, platform=event.platform, obj=event, data=counts)
         return counts
 
 
 def do_check_in(
-    registration: Registration, *, actor: Any = None, request: Any = None, undo: bool = False
+    registration: Registration, *, actor: Actor | None = None, undo: bool = False
 ) -> Registration:
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -396,15 +390,15 @@ def do_check_in(
         registration.save(update_fields=["checked_in_at"])
         log_action(
             "events.check_in_undo" if undo else "events.check_in",
-            actor=actor,
+            by=actor,
             platform=registration.platform,
             obj=registration,
-            request=request,
+            label="system",
         )
         return registration
 
 
-def do_walk_in(event: Event, signup: SignUp, *, actor: Any, request: Any = None) -> Registration:
+def do_walk_in(event: Event, signup: SignUp, *, actor: Actor) -> Registration:
     """A person who comes on the day without registering: seated and checked in at once."""
     with transaction.atomic():
         registration = do_register(
@@ -412,7 +406,6 @@ def do_walk_in(event: Event, signup: SignUp, *, actor: Any, request: Any = None)
             signup,
             source=Registration.Source.WALK_IN,
             actor=actor,
-            request=request,
             over_capacity=True,
         )
-        return do_check_in(registration, actor=actor, request=request)
+        return do_check_in(registration, actor=actor)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from events.models import Event, Registration
 
@@ -56,7 +56,7 @@ def plan(people: list[Registration], attribute: str, table_size: int) -> dict[in
 
 
 def do_assign_tables(
-    event: Event, *, attribute: str, table_size: int, actor: Any, request: Any = None
+    event: Event, *, attribute: str, table_size: int, actor: Actor
 ) -> dict[int, list[Registration]]:
     if attribute not in ATTRIBUTES:
         raise ValidationError(_("グループ分けの項目を選んでください。"))
@@ -74,7 +74,7 @@ def do_assign_tables(
             event.save(update_fields=["table_size"])
         log_action(
             "events.seating",
-            actor=actor,
+            by=actor,
             obj=event,
             data={
                 "attribute": attribute,
@@ -83,14 +83,11 @@ def do_assign_tables(
                 # what the previous plan was, so that "元に戻す" can restore it
                 "previous": {str(pk): table for pk, table in previous.items()},
             },
-            request=request,
         )
     return tables
 
 
-def do_move_to_table(
-    registration: Registration, table: int | None, *, actor: Any, request: Any = None
-) -> None:
+def do_move_to_table(registration: Registration, table: int | None, *, actor: Actor) -> None:
     if table is not None and not 1 <= table <= 999:
         raise ValidationError(_("テーブル番号は1から999の数字で入力してください。"))
     with transaction.atomic():
@@ -102,10 +99,9 @@ def do_move_to_table(
         registration.save(update_fields=["table"])
         log_action(
             "events.move_seat",
-            actor=actor,
+            by=actor,
             obj=registration,
             data={"from": before, "to": table},
-            request=request,
         )
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from accounts.models import Role
+from accounts.permissions import Actor
 from events.models import Event, Registration
 from events.services.registration import SignUp, do_register
 from platforms.models import Platform
@@ -40,3 +42,10 @@ def statuses(event: Event) -> list[tuple[str, str]]:
             .order_by("created_at", "id")
             .values_list("email", "status")
         )
+
+
+def staff_actor(user: Any, platform: Platform) -> Actor:
+    """The secretariat member acting, as a view passes ``request.actor``."""
+    with scopes_disabled():
+        role = Role.objects.filter(user=user, platform=platform).first()
+    return Actor(user=user, role=role, platform=platform)

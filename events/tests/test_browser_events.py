@@ -14,6 +14,7 @@ from django_scopes import scopes_disabled
 from events.models import Event, Registration
 from events.services.registration import SignUp, do_register
 from events.services.seating import do_assign_tables
+from events.tests.helpers import staff_actor
 from mailings.models import Issue, MailingList
 from tsunagari.lib.browser import BrowserTestCase
 
@@ -85,7 +86,9 @@ class EventJourneyBrowserTestCase(BrowserTestCase):
 
     def test_it_shows_the_secretariat_the_seating_reception_and_results(self) -> None:
         with scopes_disabled():
-            do_assign_tables(self.event, attribute="region", table_size=8, actor=self.admin)
+            do_assign_tables(
+                self.event, attribute="region", table_size=8, actor=staff_actor(self.admin, self.platform)
+            )
         page = self.new_page("desktop", user=self.admin)
         page.goto(self.live_url("events:staff_event", "alpha", self.event.uuid))
         self.assertIn("参加確定", page.locator("main").inner_text())

@@ -16,7 +16,7 @@ from events.queries import course_attendance, figures, satisfaction_shares
 from events.services.feedback import do_submit_feedback
 from events.services.registration import do_check_in
 from events.services.seating import do_assign_tables, plan
-from events.tests.helpers import make_event, register
+from events.tests.helpers import make_event, register, staff_actor
 from tsunagari.lib.testing import BaseTestCase
 
 REGIONS = (
@@ -41,7 +41,9 @@ class SeatingTestCase(BaseTestCase):
 
     def test_it_balances_100_people_at_tables_of_8_and_keeps_regions_together(self) -> None:
         with scopes_disabled():
-            tables = do_assign_tables(self.event, attribute="region", table_size=8, actor=self.admin)
+            tables = do_assign_tables(
+                self.event, attribute="region", table_size=8, actor=staff_actor(self.admin, self.platform)
+            )
         sizes = [len(people) for people in tables.values()]
         self.assertEqual(len(tables), 13)
         self.assertEqual(sum(sizes), 100)
@@ -116,7 +118,7 @@ class FeedbackTestCase(BaseTestCase):
         )
         with scopes_disabled():
             for answer in answers:
-                do_submit_feedback(event, satisfaction=answer, actor=self.admin)
+                do_submit_feedback(event, satisfaction=answer, actor=staff_actor(self.admin, self.platform))
             shares, total = satisfaction_shares(event)
             stats = figures(event)
         self.assertEqual(total, 100)

@@ -21,7 +21,7 @@ from events.services.registration import (
     do_walk_in,
     seats_left,
 )
-from events.tests.helpers import make_event, register, statuses
+from events.tests.helpers import make_event, register, staff_actor, statuses
 from tsunagari.lib.mail import OutboxMail
 from tsunagari.lib.smtp import SmtpServer, body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
@@ -131,7 +131,7 @@ class RegistrationTestCase(BaseTestCase):
                     self.event,
                     SignUp(name="電話 太郎", phone="077-528-3512"),
                     source=Registration.Source.PHONE,
-                    actor=self.admin,
+                    actor=staff_actor(self.admin, self.platform),
                 )
         self.assertEqual(phoned.status, C)
         self.assertEqual(phoned.entered_by, self.admin)
@@ -213,7 +213,9 @@ class RegistrationTestCase(BaseTestCase):
         for n in "abcd":
             register(self.event, f"{n}@example.jp")
         with scopes_disabled():
-            walk_in = do_walk_in(self.event, SignUp(name="当日 花子"), actor=self.admin)
+            walk_in = do_walk_in(
+                self.event, SignUp(name="当日 花子"), actor=staff_actor(self.admin, self.platform)
+            )
         self.assertEqual(walk_in.status, C)
         self.assertIsNotNone(walk_in.checked_in_at)
 
@@ -222,10 +224,10 @@ class RegistrationTestCase(BaseTestCase):
         for n in "abcde":
             self.assertEqual(register(event, f"{n}@example.jp").status, "applied")
         with scopes_disabled():
-            counts = do_draw_lottery(event, actor=self.admin)
+            counts = do_draw_lottery(event, actor=staff_actor(self.admin, self.platform))
             self.assertEqual(counts, {"won": 2, "waiting": 3, "lost": 0})
             with self.assertRaisesMessage(RegistrationError, "既に行いました"):
-                do_draw_lottery(event, actor=self.admin)
+                do_draw_lottery(event, actor=staff_actor(self.admin, self.platform))
             waiting = list(
                 Registration.objects.filter(event=event, status=W)
                 .order_by("created_at")

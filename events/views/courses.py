@@ -31,8 +31,7 @@ def course_list(request: StaffRequest) -> HttpResponse:
             course = event_services.do_create_course(
                 request.platform,
                 form.cleaned_data,
-                actor=request.user,
-                request=request,
+                actor=request.actor,
             )
             messages.success(
                 request,
@@ -62,5 +61,5 @@ def course_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @permission_required("events.manage")
 def course_certificates(request: StaffRequest, uuid: UUID) -> HttpResponse:
     course = get_object_or_404(Course, uuid=uuid)
-    body, _count = certificates.do_render_certificates(course, actor=request.user, request=request)
+    body, _count = certificates.do_render_certificates(course, actor=request.actor)
     return attachment_response(body, "certificates.pdf", PDF, inline=True)

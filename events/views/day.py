@@ -35,19 +35,19 @@ def _posted_uuid(request: HttpRequest) -> UUID:
         raise Http404("registration") from None
 
 
-def _seating_action(request: HttpRequest, event: Event) -> None:
+def _seating_action(request: StaffRequest, event: Event) -> None:
     if request.POST.get("action") == "move":
         move = MoveSeatForm(request.POST)
         if not move.is_valid():
             raise ValidationError(_("テーブル番号は1から999の数字で入力してください。"))
         person = get_object_or_404(Registration, event=event, uuid=move.cleaned_data["registration"])
-        seating.do_move_to_table(person, move.cleaned_data["table"], actor=request.user, request=request)
+        seating.do_move_to_table(person, move.cleaned_data["table"], actor=request.actor)
         messages.success(request, _("%(name)s さんの席を変更しました。") % {"name": person.name})
         return
     form = SeatingForm(request.POST)
     if not form.is_valid():
         raise ValidationError(_("グループ分けの項目と1テーブルの人数（2〜30）を入力してください。"))
-    tables = seating.do_assign_tables(event, actor=request.user, request=request, **form.cleaned_data)
+    tables = seating.do_assign_tables(event, actor=request.actor, **form.cleaned_data)
     messages.success(request, _("%(n)d卓に席を割り当てました。") % {"n": len(tables)})
 
 
@@ -91,9 +91,7 @@ def checkin_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method == "POST":
         person = get_object_or_404(Registration, event=event, uuid=_posted_uuid(request))
         try:
-            services.do_check_in(
-                person, actor=request.user, request=request, undo=request.POST.get("action") == "undo"
-            )
+            services.do_check_in(person, actor=request.actor, undo=request.POST.get("action") == "undo")
         except services.RegistrationError as error:
             messages.error(request, error.messages[0])
         q = request.POST.get("q", "")
@@ -125,9 +123,7 @@ def checkin(request: StaffRequest, uuid: UUID) -> HttpResponse:
     person: Registration = get_object_or_404(Registration.objects.select_related("event"), uuid=uuid)
     if request.method == "POST":
         try:
-            services.do_check_in(
-                person, actor=request.user, request=request, undo=request.POST.get("action") == "undo"
-            )
+            services.do_check_in(person, actor=request.actor, undo=request.POST.get("action") == "undo")
         except services.RegistrationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -146,9 +142,7 @@ def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if not can(request.role, "events.manage"):
             return HttpResponse(status=403)
         if form.is_valid():
-            feedback_services.do_submit_feedback(
-                event, actor=request.user, request=request, **form.cleaned_data
-            )
+            feedback_services.do_submit_feedback(event, actor=request.actor, **form.cleaned_data)
             messages.success(request, _("紙のアンケート1件を入力しました。"))
             return redirect("events:feedback_results", request.platform.slug, event.uuid)
     shares, total = satisfaction_shares(event)
@@ -169,5 +163,5 @@ def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @permission_required("events.manage")
 def event_certificates(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
-    body, _count = certificates.do_render_certificates(event, actor=request.user, request=request)
+    body, _count = certificates.do_render_certificates(event, actor=request.actor)
     return attachment_response(body, f"{event.slug}-certificates.pdf", PDF, inline=True)

@@ -70,7 +70,7 @@ def event_detail(request: PlatformRequest, event_slug: str) -> HttpResponse:
     form = RegistrationForm(request.POST if request.method == "POST" else None, event=event)
     if request.method == "POST" and open_now and form.is_valid():
         try:
-            registration = services.do_register(event, form.signup(), request=request)
+            registration = services.do_register(event, form.signup(), actor=request.actor)
         except services.RegistrationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.messages[0])
         else:
@@ -101,11 +101,11 @@ def manage(request: PlatformRequest, event_slug: str, uuid: UUID, token: str) ->
     if request.method == "POST":
         try:
             if request.POST.get("action") == "confirm":
-                services.do_confirm_offer(registration, request=request)
+                services.do_confirm_offer(registration, actor=request.actor)
                 messages.success(request, _("参加が確定しました。"))
                 return redirect(request.path)
             if form.is_valid():
-                services.do_cancel(registration, request=request)
+                services.do_cancel(registration, actor=request.actor)
                 messages.success(request, _("お申し込みを取り消しました。"))
                 return redirect(request.path)
         except services.RegistrationError as error:
@@ -147,7 +147,7 @@ def feedback(request: PlatformRequest, event_slug: str, uuid: UUID, token: str) 
     if request.method == "POST" and not done and form.is_valid():
         try:
             feedback_services.do_submit_feedback(
-                registration.event, registration=registration, request=request, **form.cleaned_data
+                registration.event, registration=registration, actor=request.actor, **form.cleaned_data
             )
         except services.RegistrationError as error:
             form.add_error(None, error.messages[0])

@@ -64,8 +64,7 @@ def event_create(request: StaffRequest) -> HttpResponse:
             event = event_services.do_create_event(
                 request.platform,
                 form.data_for_service(),
-                actor=request.user,
-                request=request,
+                actor=request.actor,
                 proposed_by=member,
             )
         except ValidationError as error:
@@ -96,9 +95,7 @@ def event_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         try:
-            event_services.do_update_event(
-                event, form.data_for_service(), actor=request.user, request=request
-            )
+            event_services.do_update_event(event, form.data_for_service(), actor=request.actor)
         except ValidationError as error:
             form.add_error(None, error.messages[0])
         else:
@@ -148,14 +145,14 @@ def event_status(request: StaffRequest, uuid: UUID) -> HttpResponse:
             raise ValidationError(_("操作を選んでください。"))
         action = form.cleaned_data["action"]
         if action == "draw":
-            counts = services.do_draw_lottery(event, actor=request.user, request=request)
+            counts = services.do_draw_lottery(event, actor=request.actor)
             messages.success(
                 request,
                 _("抽選しました: 当選 %(won)d人、キャンセル待ち %(waiting)d人、落選 %(lost)d人。") % counts,
             )
         elif action in STATUS_MESSAGES:
             event_services.do_set_status(
-                event, action, actor=request.user, request=request, reason=form.cleaned_data["reason"]
+                event, action, actor=request.actor, reason=form.cleaned_data["reason"]
             )
             messages.success(request, STATUS_MESSAGES[action])
     except ValidationError as error:
@@ -172,7 +169,7 @@ def registration_cancel(request: StaffRequest, uuid: UUID) -> HttpResponse:
             request, "events/staff/cancel.html", {"person": registration, "event": registration.event}
         )
     try:
-        promoted = services.do_cancel(registration, actor=request.user, request=request, reason="staff")
+        promoted = services.do_cancel(registration, actor=request.actor, reason="staff")
     except services.RegistrationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -195,14 +192,13 @@ def signup(request: StaffRequest, uuid: UUID) -> HttpResponse:
         source = form.cleaned_data["source"]
         try:
             if source == Registration.Source.WALK_IN:
-                person = services.do_walk_in(event, form.signup(), actor=request.user, request=request)
+                person = services.do_walk_in(event, form.signup(), actor=request.actor)
             else:
                 person = services.do_register(
                     event,
                     form.signup(),
                     source=source,
-                    actor=request.user,
-                    request=request,
+                    actor=request.actor,
                     over_capacity=form.cleaned_data["over_capacity"],
                 )
         except services.RegistrationError as error:

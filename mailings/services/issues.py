@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.html import urlize
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from mailings.models import Delivery, Editor, Issue, MailingList, Subscriber
 from mailings.services.subscriptions import preferences_url, unsubscribe_url
@@ -76,8 +77,7 @@ def do_create_issue(
     subject: str,
     body: str,
     editor: Any = None,
-    actor: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> Issue:
     _check(subject, body)
     for _attempt in range(3):
@@ -92,15 +92,14 @@ def do_create_issue(
                     number=number,
                     subject=subject.strip(),
                     body=body.replace("\r\n", "\n"),
-                    editor=editor or next_editor(mailing_list) or actor,
+                    editor=editor or next_editor(mailing_list) or (actor.user if actor else None),
                 )
                 log_action(
                     "mailings.issue_create",
-                    actor=actor,
+                    by=actor,
                     platform=mailing_list.platform,
                     obj=issue,
-                    request=request,
-                    label="" if actor else "command",
+                    label="command",
                 )
                 return issue
         except IntegrityError:
@@ -108,7 +107,7 @@ def do_create_issue(
     raise ValidationError(_("号の番号を決められませんでした。もう一度お試しください。"))
 
 
-def do_update_issue(issue: Issue, *, subject: str, body: str, actor: Any, request: Any = None) -> Issue:
+def do_update_issue(issue: Issue, *, subject: str, body: str, actor: Actor) -> Issue:
     _check(subject, body)
     with transaction.atomic():
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
@@ -117,7 +116,7 @@ def do_update_issue(issue: Issue, *, subject: str, body: str, actor: Any, reques
         issue.subject, issue.body = subject.strip(), body.replace("\r\n", "\n")
         issue.status = Issue.Status.DRAFT
         issue.save()
-        log_action("mailings.issue_update", actor=actor, obj=issue, request=request)
+        log_action("mailings.issue_update", by=actor, obj=issue)
     return issue
 
 
@@ -129,7 +128,7 @@ STEPS = {
 }
 
 
-def do_step(issue: Issue, action: str, *, actor: Any, note: str = "", request: Any = None) -> Issue:
+def do_step(issue: Issue, action: str, *, actor: Actor, note: str = "") -> Issue:
     allowed, target = STEPS[action]
     with transaction.atomic():
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
@@ -140,19 +139,19 @@ def do_step(issue: Issue, action: str, *, actor: Any, note: str = "", request: A
         if (
             action == "approve"
             and issue.editor_id is not None
-            and issue.editor_id == getattr(actor, "pk", None)
+            and issue.editor_id == getattr(actor.user, "pk", None)
         ):
             raise ValidationError(_("書いた本人は承認できません。ほかの担当者に確認を依頼してください。"))
         if action == "return" and not note.strip():
             raise ValidationError(_("差し戻しのコメントを入力してください。"))
         issue.status = target
         if action == "approve":
-            issue.approved_by, issue.approved_at = actor, timezone.now()
+            issue.approved_by, issue.approved_at = actor.user, timezone.now()
         if action == "return":
             issue.review_note = note.strip()
             issue.approved_by, issue.approved_at = None, None
         issue.save()
-        log_action(f"mailings.issue_{action}", actor=actor, obj=issue, request=request)
+        log_action(f"mailings.issue_{action}", by=actor, obj=issue)
     return issue
 
 
@@ -173,7 +172,7 @@ def body_text(issue: Issue, *, unsubscribe: str = "", preferences: str = "") -> 
     )
 
 
-def do_start_sending(issue: Issue, *, actor: Any = None, request: Any = None) -> int:
+def do_start_sending(issue: Issue, *, actor: Actor | None = None) -> int:
     """Fix the recipients and mark the issue 送信中; returns the number of deliveries (idempotent)."""
     with transaction.atomic():
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
@@ -192,7 +191,7 @@ def do_start_sending(issue: Issue, *, actor: Any = None, request: Any = None) ->
         issue.send_started_at = timezone.now()
         issue.save(update_fields=["status", "send_started_at", "updated_at"])
         count = Delivery.objects.filter(issue=issue).count()
-        log_action("mailings.send_start", actor=actor, obj=issue, data={"recipients": count}, request=request)
+        log_action("mailings.send_start", by=actor, obj=issue, data={"recipients": count}, label="command")
         return count
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import secrets
 import unicodedata
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from mailings.models import MailingList, Subscriber
 from tsunagari.lib import mail
@@ -104,8 +104,7 @@ def do_subscribe(
     source: str = Subscriber.Source.WEB,
     consent_text: str = "",
     consented_at: datetime.datetime | None = None,
-    actor: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> Subscriber:
     """Add (or re-add) a subscriber: pending with a confirm mail, or confirmed for an imported consent.
 
@@ -143,12 +142,11 @@ def do_subscribe(
             subscriber.save()
             log_action(
                 "mailings.subscribe",
-                actor=actor,
+                by=actor,
                 platform=mailing_list.platform,
                 obj=subscriber,
                 data={"status": subscriber.status, "source": source},
-                request=request,
-                label="" if actor else source,
+                label=source,
             )
             if not confirmed:
                 url = site_url(
@@ -177,7 +175,7 @@ def do_subscribe(
         raise SubscriptionError(_("登録を受け付けられませんでした。もう一度お試しください。")) from None
 
 
-def do_confirm(subscriber: Subscriber, *, request: Any = None) -> bool:
+def do_confirm(subscriber: Subscriber, *, actor: Actor | None = None) -> bool:
     """Confirm a pending subscription; False if it was already confirmed (a replayed link)."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
@@ -192,15 +190,13 @@ def do_confirm(subscriber: Subscriber, *, request: Any = None) -> bool:
             "mailings.confirm",
             platform=subscriber.platform,
             obj=subscriber,
-            request=request,
+            by=actor,
             label="subscriber",
         )
         return True
 
 
-def do_unsubscribe(
-    subscriber: Subscriber, *, request: Any = None, how: str = "link", actor: Any = None
-) -> bool:
+def do_unsubscribe(subscriber: Subscriber, *, how: str = "link", actor: Actor | None = None) -> bool:
     """Stop sending; False if it was already stopped. Deliveries not yet handed over are skipped."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
@@ -211,12 +207,11 @@ def do_unsubscribe(
         subscriber.save(update_fields=["status", "unsubscribed_at"])
         log_action(
             "mailings.unsubscribe",
-            actor=actor,
+            by=actor,
             platform=subscriber.platform,
             obj=subscriber,
             data={"how": how},
-            request=request,
-            label="" if actor else "subscriber",
+            label="subscriber",
         )
         return True
 
@@ -228,7 +223,7 @@ def subscriptions_of(subscriber: Subscriber) -> dict[MailingList, Subscriber | N
     return {ml: mine.get(ml.pk) for ml in lists.distinct().order_by("name")}
 
 
-def do_set_preferences(subscriber: Subscriber, wanted: set[int], *, request: Any = None) -> None:
+def do_set_preferences(subscriber: Subscriber, wanted: set[int], *, actor: Actor | None = None) -> None:
     """Subscribe to or stop the lists of the preferences page (the address is proven by the link)."""
     with transaction.atomic():
         for mailing_list, current in subscriptions_of(subscriber).items():
@@ -240,7 +235,7 @@ def do_set_preferences(subscriber: Subscriber, wanted: set[int], *, request: Any
                     name=subscriber.name,
                     confirmed=True,
                     source=Subscriber.Source.PREFERENCES,
-                    request=request,
+                    actor=actor,
                 )
             elif mailing_list.pk not in wanted and on and current is not None:
-                do_unsubscribe(current, request=request, how="preferences")
+                do_unsubscribe(current, actor=actor, how="preferences")

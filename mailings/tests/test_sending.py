@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django_scopes import scopes_disabled
 
 from accounts.models import Role
+from accounts.permissions import Actor
 from mailings.models import Editor, Issue
 from mailings.services.issues import (
     do_create_issue,
@@ -45,7 +46,12 @@ class IssueTestCase(BaseTestCase):
 
     def issue(self, subject: str = "第1号のお知らせ") -> Issue:
         with scopes_disabled():
-            return do_create_issue(self.list, subject=subject, body=BODY, actor=self.admin)
+            return do_create_issue(
+                self.list,
+                subject=subject,
+                body=BODY,
+                actor=Actor(user=self.admin, role=None, platform=self.platform),
+            )
 
     def test_it_hands_each_issue_to_the_next_editor_in_turn(self) -> None:
         with scopes_disabled():
@@ -61,18 +67,23 @@ class IssueTestCase(BaseTestCase):
     def test_it_needs_another_person_to_approve(self) -> None:
         issue = self.issue()
         with scopes_disabled():
-            do_step(issue, "submit", actor=self.admin)
+            do_step(issue, "submit", actor=Actor(user=self.admin, role=None, platform=self.platform))
             with self.assertRaisesMessage(ValidationError, "書いた本人は承認できません"):
-                do_step(issue, "approve", actor=self.admin)
+                do_step(issue, "approve", actor=Actor(user=self.admin, role=None, platform=self.platform))
             with self.assertRaisesMessage(ValidationError, "承認された号だけ"):
                 do_start_sending(issue)
-            do_step(issue, "approve", actor=self.staff)
+            do_step(issue, "approve", actor=Actor(user=self.staff, role=None, platform=self.platform))
             issue.refresh_from_db()
         self.assertEqual((issue.status, issue.approved_by), ("approved", self.staff))
 
     def test_it_refuses_a_subject_with_a_line_break(self) -> None:
         with scopes_disabled(), self.assertRaisesMessage(ValidationError, "改行なし"):
-            do_create_issue(self.list, subject="件名\nBcc: x@example.jp", body="本文", actor=self.admin)
+            do_create_issue(
+                self.list,
+                subject="件名\nBcc: x@example.jp",
+                body="本文",
+                actor=Actor(user=self.admin, role=None, platform=self.platform),
+            )
 
 
 class SendingTestCase(BaseTestCase):
@@ -83,7 +94,12 @@ class SendingTestCase(BaseTestCase):
                 do_subscribe(self.list, f"s{n:02d}@example.jp", confirmed=True) for n in range(12)
             ]
             do_subscribe(self.list, "pending@example.jp")  # never confirmed: gets nothing
-            self.issue = do_create_issue(self.list, subject="情報交換会のご案内", body=BODY, actor=self.admin)
+            self.issue = do_create_issue(
+                self.list,
+                subject="情報交換会のご案内",
+                body=BODY,
+                actor=Actor(user=self.admin, role=None, platform=self.platform),
+            )
             Issue.objects.filter(pk=self.issue.pk).update(status="approved")
 
     def send(self, server: SmtpServer) -> tuple[int, str]:

@@ -39,7 +39,7 @@ def list_page(request: PlatformRequest, list_slug: str) -> HttpResponse:
                 form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 organisation=form.cleaned_data["organisation"],
-                request=request,
+                actor=request.actor,
             )
         except services.SubscriptionError as error:
             form.add_error("email", error.messages[0])
@@ -89,7 +89,7 @@ def confirm(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
         }
     elif request.method == "POST":
         try:
-            services.do_confirm(subscriber, request=request)
+            services.do_confirm(subscriber, actor=request.actor)
         except services.SubscriptionError as error:
             message = error.messages[0]
         else:
@@ -110,7 +110,7 @@ def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpRespons
         raise Http404("token")
     if request.method == "POST":
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
-        services.do_unsubscribe(subscriber, request=request, how="one-click" if one_click else "link")
+        services.do_unsubscribe(subscriber, actor=request.actor, how="one-click" if one_click else "link")
         if one_click:
             return HttpResponse(_("配信を停止しました。"), content_type="text/plain; charset=utf-8")
         return redirect(request.path)
@@ -143,7 +143,7 @@ def preferences(request: PlatformRequest, uuid: UUID, token: str) -> HttpRespons
     )
     if request.method == "POST" and form.is_valid():
         services.do_set_preferences(
-            subscriber, {int(pk) for pk in form.cleaned_data["lists"]}, request=request
+            subscriber, {int(pk) for pk in form.cleaned_data["lists"]}, actor=request.actor
         )
         return redirect(request.path + "?saved=1")
     return render(

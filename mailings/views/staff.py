@@ -7,8 +7,8 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
-from audit.services import log_action
 from mailings.forms.subscriptions import EditorForm, ImportForm, IssueForm, MailingListForm
 from mailings.models import Editor, Issue, MailingList, Subscriber
 from mailings.services import issues as issue_services
-from mailings.services import subscriptions as sub_services
+from mailings.services import lists as list_services
 from mailings.tasks import send_issue
 from tsunagari.lib.downloads import CSV, attachment_response, csv_writer
 
@@ -31,42 +30,13 @@ def list_index(request: StaffRequest) -> HttpResponse:
     form = MailingListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                mailing_list = form.save(commit=False)
-                mailing_list.platform = request.platform
-                mailing_list.save()
-                log_action("mailings.list_create", actor=request.user, obj=mailing_list, request=request)
-        except IntegrityError:
-            form.add_error("slug", _("このURL名は既に使われています。"))
+            mailing_list = list_services.do_create_list(form.save(commit=False), actor=request.actor)
+        except ValidationError as error:
+            form.add_error("slug", error.messages[0])
         else:
             return redirect("mailings:staff_list", request.platform.slug, mailing_list.uuid)
     lists = list(MailingList.objects.all())
     return render(request, "mailings/staff/index.html", {"lists": lists, "form": form})
-
-
-def _import(mailing_list: MailingList, text: str, request: HttpRequest) -> tuple[int, list[str]]:
-    done, errors = 0, []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        email, _sep, name = line.partition(",")
-        try:
-            sub_services.do_subscribe(
-                mailing_list,
-                email.strip(),
-                name=name.strip(),
-                confirmed=True,
-                source=Subscriber.Source.IMPORT,
-                consent_text=_("事務局が取り込み（既存の同意）"),
-                actor=request.user,
-                request=request,
-            )
-            done += 1
-        except ValidationError as error:
-            errors.append(
-                _("%(n)d行目（%(v)s）: %(e)s") % {"n": number, "v": line.strip()[:60], "e": error.messages[0]}
-            )
-    return done, errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,17 +51,12 @@ def list_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "editor" and editor_form.is_valid():
-            order = Editor.objects.filter(mailing_list=mailing_list).count()
-            with transaction.atomic():
-                Editor.objects.get_or_create(
-                    mailing_list=mailing_list,
-                    user=editor_form.cleaned_data["user"],
-                    defaults={"platform": mailing_list.platform, "order": order},
-                )
-                log_action("mailings.editor_add", actor=request.user, obj=mailing_list, request=request)
+            list_services.do_add_editor(mailing_list, editor_form.cleaned_data["user"], actor=request.actor)
             return redirect(request.path)
         if action == "import" and import_form.is_valid():
-            done, errors = _import(mailing_list, import_form.cleaned_data["addresses"], request)
+            done, errors = list_services.do_import_subscribers(
+                mailing_list, import_form.cleaned_data["addresses"], actor=request.actor
+            )
             messages.success(request, _("%(n)d件を登録しました。") % {"n": done})
             for error in errors[:50]:
                 messages.error(request, error)
@@ -119,9 +84,7 @@ def issue_create(request: StaffRequest, uuid: UUID) -> HttpResponse:
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            issue = issue_services.do_create_issue(
-                mailing_list, actor=request.user, request=request, **form.cleaned_data
-            )
+            issue = issue_services.do_create_issue(mailing_list, actor=request.actor, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error.messages[0])
         else:
@@ -134,25 +97,23 @@ def issue_create(request: StaffRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-def _issue_action(request: HttpRequest, issue: Issue) -> str:
+def _issue_action(request: StaffRequest, issue: Issue) -> str:
     action = request.POST.get("action", "")
     if action == "save":
         form = IssueForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("件名と本文を入力してください。"))
-        issue_services.do_update_issue(issue, actor=request.user, request=request, **form.cleaned_data)
+        issue_services.do_update_issue(issue, actor=request.actor, **form.cleaned_data)
         return _("保存しました。")
     if action in issue_services.STEPS:
-        issue_services.do_step(
-            issue, action, actor=request.user, note=request.POST.get("note", ""), request=request
-        )
+        issue_services.do_step(issue, action, actor=request.actor, note=request.POST.get("note", ""))
         return {
             "submit": _("確認を依頼しました。"),
             "return": _("差し戻しました。"),
             "approve": _("承認しました。"),
         }[action]
     if action == "send":
-        count = issue_services.do_start_sending(issue, actor=request.user, request=request)
+        count = issue_services.do_start_sending(issue, actor=request.actor)
         transaction.on_commit(lambda: send_issue.enqueue(issue.pk))
         return _("%(n)d人への送信を始めました。送信は1分あたり%(r)d通ずつ進みます。") % {
             "n": count,
@@ -213,5 +174,5 @@ def subscribers_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
         ]
         writer.writerow(["'" + v if v and v[0] in "=+-@" else v for v in row])
     response = attachment_response(buffer.getvalue(), f"{mailing_list.name}-購読者.csv", CSV, private=True)
-    log_action("mailings.export", actor=request.user, obj=mailing_list, request=request)
+    list_services.do_record_export(mailing_list, actor=request.actor)
     return response
