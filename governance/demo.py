@@ -202,18 +202,18 @@ def _gifu_past_meeting(body: Body, seats: list[Seat], created: Counter[str]) -> 
             platform=body.platform, item=items[2], seat=seat, choice="no" if i in (2, 5) else "yes"
         )
     for item in items[1:]:
-        do_decide_item(item, request=None)
+        do_decide_item(item, actor=None)
     meeting.notes = (
         "事務局から令和5年度の活動（会員164団体、情報交換会2回）を報告した。\n"
         "議案1は原案どおり承認された。議案2について、分科会の構成団体は幹事団体から募ることとした。"
     )
     meeting.save()
-    meetings.do_close_meeting(meeting, request=None)
+    meetings.do_close_meeting(meeting, actor=None)
     minutes = records.do_draft_minutes(meeting)
     minutes.signers = "岐阜県健康福祉部地域福祉課長、社会福祉法人岐阜県社会福祉協議会 事務局長"
     minutes.save()
-    records.do_finalise_minutes(minutes, request=None)
-    records.do_publish_minutes(minutes, publish=True, request=None)
+    records.do_finalise_minutes(minutes, actor=None)
+    records.do_publish_minutes(minutes, publish=True, actor=None)
     created["governance meetings"] += 1
 
 
@@ -335,10 +335,10 @@ def _kamakura(platform: Platform, created: Counter[str]) -> None:
     for seat in seats:
         if seat.role == Seat.Role.VOTING:
             Vote.objects.create(platform=platform, item=item, seat=seat, choice="yes")
-    do_decide_item(item, request=None)
+    do_decide_item(item, actor=None)
     meeting.notes = "冒頭に市長から設立の意義について発言があった。次回から重点領域の関係団体を迎えて検討を進めることを確認した。"
     meeting.save()
-    meetings.do_close_meeting(meeting, request=None)
+    meetings.do_close_meeting(meeting, actor=None)
     records.do_draft_minutes(meeting)
     created["governance bodies"] += 1
     created["governance meetings"] += 1

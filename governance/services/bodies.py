@@ -10,13 +10,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from governance import rules
 from governance.models import Article, Body, Bylaws, Seat
-from governance.services.common import actor, locked
+from governance.services.common import locked
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 
@@ -28,7 +28,7 @@ def do_create_bylaws(
     title: str,
     enacted_on: datetime.date,
     articles: list[tuple[int, str, str]],
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> Bylaws:
     """A 規約 with its articles ``(number, heading, text)`` in force from ``enacted_on``."""
     numbers = [n for n, _h, _t in articles]
@@ -46,11 +46,10 @@ def do_create_bylaws(
         )
     log_action(
         "governance.bylaws_created",
-        actor=actor(request),
         platform=platform,
         obj=bylaws,
         data={"articles": len(articles)},
-        request=request,
+        by=actor,
     )
     return bylaws
 
@@ -63,7 +62,7 @@ def do_amend_article(
     heading: str,
     effective_from: datetime.date,
     note: str,
-    request: HttpRequest,
+    actor: Actor,
 ) -> Article:
     """改正: the article in force ends the day before ``effective_from``; the new text follows it."""
     article = locked(Article, article)
@@ -86,10 +85,9 @@ def do_amend_article(
     )
     log_action(
         "governance.article_amended",
-        actor=actor(request),
         obj=new,
         data={"number": article.number, "effective_from": effective_from.isoformat(), "note": note},
-        request=request,
+        by=actor,
     )
     return new
 
@@ -102,7 +100,7 @@ def do_create_body(
     name: str,
     kind: str,
     template: str,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
     **extra: Any,
 ) -> Body:
     if template not in rules.TEMPLATES:
@@ -122,17 +120,16 @@ def do_create_body(
         raise ValidationError(_("コード「%(code)s」の会議体は既にあります。") % {"code": code}) from exc
     log_action(
         "governance.body_created",
-        actor=actor(request),
         platform=platform,
         obj=body,
         data={"code": code, "template": template},
-        request=request,
+        by=actor,
     )
     return body
 
 
 @transaction.atomic
-def do_save_rules(body: Body, ruleset: rules.RuleSet, *, request: HttpRequest) -> Body:
+def do_save_rules(body: Body, ruleset: rules.RuleSet, *, actor: Actor) -> Body:
     body = locked(Body, body)
     before = body.ruleset().to_dict()
     after = ruleset.to_dict()
@@ -140,24 +137,21 @@ def do_save_rules(body: Body, ruleset: rules.RuleSet, *, request: HttpRequest) -
     body.template = next((name for name, t in rules.TEMPLATES.items() if t == ruleset), "custom")
     body.save(update_fields=["rules", "template", "updated_at"])
     changed = sorted(k for k in after if before.get(k) != after[k])
-    log_action(
-        "governance.rules_changed", actor=actor(request), obj=body, data={"changed": changed}, request=request
-    )
+    log_action("governance.rules_changed", obj=body, data={"changed": changed}, by=actor)
     return body
 
 
 @transaction.atomic
-def do_update_body(body: Body, values: dict[str, Any], *, request: HttpRequest) -> Body:
+def do_update_body(body: Body, values: dict[str, Any], *, actor: Actor) -> Body:
     body = locked(Body, body)
     for name, value in values.items():
         setattr(body, name, value)
     body.save()
     log_action(
         "governance.body_changed",
-        actor=actor(request),
         obj=body,
         data={"changed": sorted(values)},
-        request=request,
+        by=actor,
     )
     return body
 
@@ -173,7 +167,7 @@ def do_add_seat(
     office: str,
     starts_on: datetime.date,
     ends_on: datetime.date | None,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> Seat:
     if member is None and not name.strip():
         raise ValidationError(_("会員団体を選ぶか、名称を入力してください。"))
@@ -200,19 +194,16 @@ def do_add_seat(
     )
     log_action(
         "governance.seat_added",
-        actor=actor(request),
         platform=body.platform,
         obj=seat,
         data={"body": body.code, "role": role, "office": office, "starts_on": starts_on.isoformat()},
-        request=request,
+        by=actor,
     )
     return seat
 
 
 @transaction.atomic
-def do_end_seat(
-    seat: Seat, *, ends_on: datetime.date, reason: str, request: HttpRequest | None = None
-) -> Seat:
+def do_end_seat(seat: Seat, *, ends_on: datetime.date, reason: str, actor: Actor | None = None) -> Seat:
     """退任: the seat's term ends on ``ends_on`` (inclusive)."""
     seat = locked(Seat, seat)
     if ends_on < seat.starts_on:
@@ -224,10 +215,9 @@ def do_end_seat(
     seat.save(update_fields=["ends_on", "end_reason", "updated_at"])
     log_action(
         "governance.seat_ended",
-        actor=actor(request),
         platform=seat.platform,
         obj=seat,
         data={"ends_on": ends_on.isoformat(), "reason": reason},
-        request=request,
+        by=actor,
     )
     return seat

@@ -7,11 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.permissions import Actor
 from platforms.models import Platform
 from tsunagari.lib import mail as outbox
 
@@ -19,9 +19,9 @@ RESPONSE_SALT = "governance.response"
 BALLOT_SALT = "governance.ballot"
 
 
-def actor(request: HttpRequest | None) -> User | None:
-    user = getattr(request, "user", None)
-    return user if isinstance(user, User) else None
+def user_of(actor: Actor | None) -> User | None:
+    """The signed-in person acting (None for the system or a visitor with a signed link)."""
+    return actor.user if actor is not None else None
 
 
 def locked(model: Any, obj: Any) -> Any:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ from governance import rules
 from governance.models import AgendaItem, Body, ItemKind, Meeting, Response, Seat, Vote
 from governance.queries import meeting_input, seat_names, seats_on, voting_seats
 from governance.services.bodies import do_add_seat, do_end_seat
-from governance.services.common import RESPONSE_SALT, absolute, actor, locked, mail, refuse, sign
+from governance.services.common import RESPONSE_SALT, absolute, locked, mail, refuse, sign, user_of
 from partnership.models import Expulsion, MemberOrganisation, MemberTier
 from partnership.services import lifecycle
 
@@ -39,7 +38,7 @@ def _require_open(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def do_create_meeting(body: Body, *, request: HttpRequest | None = None, **values: Any) -> Meeting:
+def do_create_meeting(body: Body, *, actor: Actor | None = None, **values: Any) -> Meeting:
     if not values.get("number"):
         last = Meeting.objects.filter(body=body).order_by("-number").first()
         values["number"] = (last.number + 1) if last else 1
@@ -53,19 +52,16 @@ def do_create_meeting(body: Body, *, request: HttpRequest | None = None, **value
         raise ValidationError(_("第%(n)s回の会議は既にあります。") % {"n": values["number"]}) from exc
     log_action(
         "governance.meeting_created",
-        actor=actor(request),
         platform=body.platform,
         obj=meeting,
         data={"body": body.code, "number": meeting.number, "starts_at": meeting.starts_at.isoformat()},
-        request=request,
+        by=actor,
     )
     return meeting
 
 
 @transaction.atomic
-def do_update_meeting(
-    meeting: Meeting, values: dict[str, Any], *, request: HttpRequest | None = None
-) -> Meeting:
+def do_update_meeting(meeting: Meeting, values: dict[str, Any], *, actor: Actor | None = None) -> Meeting:
     meeting = locked(Meeting, meeting)
     _require_open(meeting)
     chair = values.get("chair")
@@ -76,10 +72,9 @@ def do_update_meeting(
     meeting.save()
     log_action(
         "governance.meeting_changed",
-        actor=actor(request),
         obj=meeting,
         data={"changed": sorted(values)},
-        request=request,
+        by=actor,
     )
     return meeting
 
@@ -96,7 +91,7 @@ def do_add_item(
     expulsion: Expulsion | None = None,
     target_member: MemberOrganisation | None = None,
     counted: bool = False,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> AgendaItem:
     meeting = locked(Meeting, meeting)
     _require_open(meeting)
@@ -135,29 +130,26 @@ def do_add_item(
         raise ValidationError(_("議案番号「%(code)s」は既にあります。") % {"code": code}) from exc
     log_action(
         "governance.item_added",
-        actor=actor(request),
         platform=meeting.platform,
         obj=item,
         data={"meeting": str(meeting.uuid), "code": code, "kind": kind, "notified": notified},
-        request=request,
+        by=actor,
     )
     return item
 
 
 @transaction.atomic
-def do_remove_item(item: AgendaItem, *, request: HttpRequest | None = None) -> None:
+def do_remove_item(item: AgendaItem, *, actor: Actor | None = None) -> None:
     meeting = locked(Meeting, item.meeting)
     _require_open(meeting)
     if item.passed is not None:
         raise ValidationError(_("議決した議案は削除できません。"))
-    log_action(
-        "governance.item_removed", actor=actor(request), obj=item, data={"code": item.code}, request=request
-    )
+    log_action("governance.item_removed", obj=item, data={"code": item.code}, by=actor)
     item.delete()
 
 
 @transaction.atomic
-def do_convene(meeting: Meeting, *, request: HttpRequest | None = None) -> int:
+def do_convene(meeting: Meeting, *, actor: Actor | None = None) -> int:
     """招集: a response row and a mail with a signed response link for every seat not yet invited."""
     meeting = locked(Meeting, meeting)
     _require_open(meeting)
@@ -189,10 +181,9 @@ def do_convene(meeting: Meeting, *, request: HttpRequest | None = None) -> int:
         meeting.save(update_fields=["status", "convened_at", "updated_at"])
     log_action(
         "governance.meeting_convened",
-        actor=actor(request),
         obj=meeting,
         data={"invited": sent},
-        request=request,
+        by=actor,
     )
     return sent
 
@@ -213,7 +204,7 @@ def do_respond(
     proxy_items: list[str] | None = None,
     email_votes: dict[str, str] | None = None,
     comment: str = "",
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> Response:
     """The seat's answer; proxies and e-mail votes checked against the bylaws before they are kept."""
     response = locked(Response, response)
@@ -288,7 +279,6 @@ def do_respond(
     response.save()
     log_action(
         "governance.responded",
-        actor=actor(request),
         platform=meeting.platform,
         obj=response,
         data={
@@ -299,14 +289,14 @@ def do_respond(
             "proxy_items": proxy_items,
             "email_votes": email_votes,
         },
-        request=request,
-        label=seat.name if actor(request) is None else "",
+        by=actor,
+        label=seat.name if user_of(actor) is None else "",
     )
     return response
 
 
 @transaction.atomic
-def do_check_in(meeting: Meeting, seat: Seat, *, request: HttpRequest, online: bool = False) -> Response:
+def do_check_in(meeting: Meeting, seat: Seat, *, actor: Actor, online: bool = False) -> Response:
     """受付: the seat is present (in the room or online) from now on."""
     meeting = locked(Meeting, meeting)
     _require_open(meeting)
@@ -320,16 +310,15 @@ def do_check_in(meeting: Meeting, seat: Seat, *, request: HttpRequest, online: b
     response.save()
     log_action(
         "governance.checked_in",
-        actor=actor(request),
         obj=response,
         data={"meeting": str(meeting.uuid), "seat": str(seat.uuid), "online": online},
-        request=request,
+        by=actor,
     )
     return response
 
 
 @transaction.atomic
-def do_undo_check_in(meeting: Meeting, seat: Seat, *, request: HttpRequest | None = None) -> Response:
+def do_undo_check_in(meeting: Meeting, seat: Seat, *, actor: Actor | None = None) -> Response:
     meeting = locked(Meeting, meeting)
     _require_open(meeting)
     response = _response(meeting, seat)
@@ -343,10 +332,9 @@ def do_undo_check_in(meeting: Meeting, seat: Seat, *, request: HttpRequest | Non
     response.save(update_fields=["checked_in_at", "updated_at"])
     log_action(
         "governance.check_in_undone",
-        actor=actor(request),
         obj=response,
         data={"meeting": str(meeting.uuid), "seat": str(seat.uuid)},
-        request=request,
+        by=actor,
     )
     return response
 
@@ -370,7 +358,7 @@ def do_record_votes(
     *,
     named: dict[Seat, str] | None = None,
     counts: tuple[int, int, int] | None = None,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
     """Record the votes on ``item`` (named, or counted by a show of hands) and return the verdict.
 
@@ -413,7 +401,6 @@ def do_record_votes(
     result = verdict["items"][item.code]
     log_action(
         "governance.votes_recorded",
-        actor=actor(request),
         obj=item,
         data={
             "meeting": str(meeting.uuid),
@@ -424,7 +411,7 @@ def do_record_votes(
             "abstain": result["abstain"],
             "named": {s.ref: c for s, c in (named or {}).items() if c},
         },
-        request=request,
+        by=actor,
     )
     return verdict
 
@@ -435,7 +422,7 @@ def do_decide_item(
     *,
     hearing_record: str = "",
     no_hearing: bool = False,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> AgendaItem:
     """The engine's verdict on ``item`` is stored with its rule and articles; membership follows."""
     item = locked(AgendaItem, item)
@@ -460,17 +447,16 @@ def do_decide_item(
         },
     }
     item.decided_at = timezone.now()
-    item.decided_by = actor(request)
+    item.decided_by = user_of(actor)
     item.save(update_fields=["passed", "verdict", "decided_at", "decided_by", "updated_at"])
     log_action(
         "governance.item_decided",
-        actor=actor(request),
         obj=item,
         data={"code": item.code, "passed": item.passed, "yes": result["yes"], "required": result["required"]},
-        request=request,
+        by=actor,
     )
     if item.passed:
-        _take_effect(item, meeting, hearing_record=hearing_record, no_hearing=no_hearing, request=request)
+        _take_effect(item, meeting, hearing_record=hearing_record, no_hearing=no_hearing, actor=actor)
     return item
 
 
@@ -484,12 +470,12 @@ def resolution_label(meeting: Meeting, item: AgendaItem) -> str:
 
 
 def _take_effect(
-    item: AgendaItem, meeting: Meeting, *, hearing_record: str, no_hearing: bool, request: HttpRequest | None
+    item: AgendaItem, meeting: Meeting, *, hearing_record: str, no_hearing: bool, actor: Actor | None
 ) -> None:
     day = meeting.day
     if item.kind not in (ItemKind.EXPULSION, ItemKind.OFFICER_ELECTION, ItemKind.OFFICER_WITHDRAWAL):
         return
-    if request is None:
+    if actor is None:
         raise ValidationError(_("会員の身分が変わる議決は、事務局の画面から記録してください。"))
     if item.kind == ItemKind.EXPULSION and item.expulsion is not None:
         lifecycle.do_decide_expulsion(
@@ -498,16 +484,16 @@ def _take_effect(
             hearing_record=hearing_record,
             resolution=resolution_label(meeting, item),
             decided_on=max(day, timezone.localdate()),
-            actor=Actor.from_request(request),
+            actor=actor,
         )
     elif item.kind == ItemKind.OFFICER_ELECTION and item.target_member is not None:
-        apply_officer_election(meeting.body, item.target_member, day, request=request)
+        apply_officer_election(meeting.body, item.target_member, day, actor=actor)
     elif item.kind == ItemKind.OFFICER_WITHDRAWAL and item.target_member is not None:
-        apply_officer_withdrawal(meeting.body, item.target_member, day, request=request)
+        apply_officer_withdrawal(meeting.body, item.target_member, day, actor=actor)
 
 
 def apply_officer_election(
-    body: Body, member: MemberOrganisation, day: datetime.date, *, request: HttpRequest | None
+    body: Body, member: MemberOrganisation, day: datetime.date, *, actor: Actor | None
 ) -> None:
     """幹事団体の選出 (Gifu 第10条2): a voting seat from ``day`` and the steering tier."""
     if not Seat.objects.filter(body=body, member=member).exclude(ends_on__lt=day).exists():
@@ -520,25 +506,29 @@ def apply_officer_election(
             office="",
             starts_on=day,
             ends_on=None,
-            request=request,
+            actor=actor,
         )
     tier = MemberTier.objects.filter(can_recommend=True).order_by("order").first()
-    if tier is not None and member.tier_id != tier.pk and request is not None:
-        lifecycle.do_change_tier(member, tier, actor=Actor.from_request(request))
+    if tier is not None and member.tier_id != tier.pk:
+        lifecycle.do_change_tier(
+            member, tier, actor=actor or Actor(user=None, role=None, platform=body.platform)
+        )
 
 
 def apply_officer_withdrawal(
-    body: Body, member: MemberOrganisation, day: datetime.date, *, request: HttpRequest | None
+    body: Body, member: MemberOrganisation, day: datetime.date, *, actor: Actor | None
 ) -> None:
     for seat in Seat.objects.filter(body=body, member=member).exclude(ends_on__lt=day):
-        do_end_seat(seat, ends_on=day, reason=_("幹事団体の退会（議決）"), request=request)
+        do_end_seat(seat, ends_on=day, reason=_("幹事団体の退会（議決）"), actor=actor)
     tier = MemberTier.objects.filter(is_default=True).first()
-    if tier is not None and member.tier_id != tier.pk and request is not None:
-        lifecycle.do_change_tier(member, tier, actor=Actor.from_request(request))
+    if tier is not None and member.tier_id != tier.pk:
+        lifecycle.do_change_tier(
+            member, tier, actor=actor or Actor(user=None, role=None, platform=body.platform)
+        )
 
 
 @transaction.atomic
-def do_undo_decision(item: AgendaItem, *, request: HttpRequest | None = None) -> AgendaItem:
+def do_undo_decision(item: AgendaItem, *, actor: Actor | None = None) -> AgendaItem:
     """取消し of a recorded decision, where nothing followed from it (no membership change)."""
     item = locked(AgendaItem, item)
     meeting = locked(Meeting, item.meeting)
@@ -557,14 +547,12 @@ def do_undo_decision(item: AgendaItem, *, request: HttpRequest | None = None) ->
     item.decided_at = None
     item.decided_by = None
     item.save(update_fields=["passed", "verdict", "decided_at", "decided_by", "updated_at"])
-    log_action(
-        "governance.decision_undone", actor=actor(request), obj=item, data={"was": before}, request=request
-    )
+    log_action("governance.decision_undone", obj=item, data={"was": before}, by=actor)
     return item
 
 
 @transaction.atomic
-def do_close_meeting(meeting: Meeting, *, request: HttpRequest | None = None) -> Meeting:
+def do_close_meeting(meeting: Meeting, *, actor: Actor | None = None) -> Meeting:
     """閉会: the record is closed (responses, check-ins and votes can no longer change)."""
     meeting = locked(Meeting, meeting)
     _require_open(meeting)
@@ -574,12 +562,12 @@ def do_close_meeting(meeting: Meeting, *, request: HttpRequest | None = None) ->
     meeting.status = Meeting.Status.HELD
     meeting.held_at = timezone.now()
     meeting.save(update_fields=["status", "held_at", "updated_at"])
-    log_action("governance.meeting_closed", actor=actor(request), obj=meeting, request=request)
+    log_action("governance.meeting_closed", obj=meeting, by=actor)
     return meeting
 
 
 @transaction.atomic
-def do_cancel_meeting(meeting: Meeting, *, reason: str, request: HttpRequest) -> Meeting:
+def do_cancel_meeting(meeting: Meeting, *, reason: str, actor: Actor) -> Meeting:
     meeting = locked(Meeting, meeting)
     _require_open(meeting)
     if meeting.items.filter(passed__isnull=False).exists():
@@ -588,10 +576,9 @@ def do_cancel_meeting(meeting: Meeting, *, reason: str, request: HttpRequest) ->
     meeting.save(update_fields=["status", "updated_at"])
     log_action(
         "governance.meeting_cancelled",
-        actor=actor(request),
         obj=meeting,
         data={"reason": reason},
-        request=request,
+        by=actor,
     )
     for response in meeting.responses.select_related("seat").exclude(invited_at=None):
         mail(

@@ -7,20 +7,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from governance.minutes import draft_text
 from governance.models import LaunchPlan, LaunchStep, Meeting, Minutes
 from governance.planner import TEMPLATES as PLAN_TEMPLATES
-from governance.services.common import actor, locked
+from governance.services.common import locked
 from platforms.models import Platform
 
 
 @transaction.atomic
-def do_draft_minutes(meeting: Meeting, *, request: HttpRequest | None = None) -> Minutes:
+def do_draft_minutes(meeting: Meeting, *, actor: Actor | None = None) -> Minutes:
     """A first draft from the record; an existing draft is redrafted, final minutes are kept."""
     meeting = locked(Meeting, meeting)
     minutes = Minutes.objects.filter(meeting=meeting).first()
@@ -34,40 +34,39 @@ def do_draft_minutes(meeting: Meeting, *, request: HttpRequest | None = None) ->
         minutes.save(update_fields=["text", "updated_at"])
     log_action(
         "governance.minutes_drafted",
-        actor=actor(request),
         platform=meeting.platform,
         obj=minutes,
-        request=request,
+        by=actor,
     )
     return minutes
 
 
 @transaction.atomic
-def do_save_minutes(minutes: Minutes, *, text: str, signers: str, request: HttpRequest) -> Minutes:
+def do_save_minutes(minutes: Minutes, *, text: str, signers: str, actor: Actor) -> Minutes:
     minutes = locked(Minutes, minutes)
     if minutes.status == Minutes.Status.FINAL:
         raise ValidationError(_("確定した議事録は編集できません。先に確定を取り消してください。"))
     minutes.text = text
     minutes.signers = signers
     minutes.save(update_fields=["text", "signers", "updated_at"])
-    log_action("governance.minutes_saved", actor=actor(request), obj=minutes, request=request)
+    log_action("governance.minutes_saved", obj=minutes, by=actor)
     return minutes
 
 
 @transaction.atomic
-def do_finalise_minutes(minutes: Minutes, *, request: HttpRequest | None = None) -> Minutes:
+def do_finalise_minutes(minutes: Minutes, *, actor: Actor | None = None) -> Minutes:
     minutes = locked(Minutes, minutes)
     if minutes.status == Minutes.Status.FINAL:
         raise ValidationError(_("この議事録は既に確定しています。"))
     minutes.status = Minutes.Status.FINAL
     minutes.finalised_at = timezone.now()
     minutes.save(update_fields=["status", "finalised_at", "updated_at"])
-    log_action("governance.minutes_finalised", actor=actor(request), obj=minutes, request=request)
+    log_action("governance.minutes_finalised", obj=minutes, by=actor)
     return minutes
 
 
 @transaction.atomic
-def do_reopen_minutes(minutes: Minutes, *, request: HttpRequest | None = None) -> Minutes:
+def do_reopen_minutes(minutes: Minutes, *, actor: Actor | None = None) -> Minutes:
     """Undo of 確定 (e.g. a signer asks for a correction); a published one is withdrawn first."""
     minutes = locked(Minutes, minutes)
     if minutes.status != Minutes.Status.FINAL:
@@ -76,12 +75,12 @@ def do_reopen_minutes(minutes: Minutes, *, request: HttpRequest | None = None) -
     minutes.published = False
     minutes.finalised_at = None
     minutes.save(update_fields=["status", "published", "finalised_at", "updated_at"])
-    log_action("governance.minutes_reopened", actor=actor(request), obj=minutes, request=request)
+    log_action("governance.minutes_reopened", obj=minutes, by=actor)
     return minutes
 
 
 @transaction.atomic
-def do_publish_minutes(minutes: Minutes, *, publish: bool, request: HttpRequest | None = None) -> Minutes:
+def do_publish_minutes(minutes: Minutes, *, publish: bool, actor: Actor | None = None) -> Minutes:
     minutes = locked(Minutes, minutes)
     if publish and minutes.status != Minutes.Status.FINAL:
         raise ValidationError(_("公開できるのは確定した議事録だけです。"))
@@ -91,9 +90,8 @@ def do_publish_minutes(minutes: Minutes, *, publish: bool, request: HttpRequest 
     minutes.save(update_fields=["published", "updated_at"])
     log_action(
         "governance.minutes_published" if publish else "governance.minutes_unpublished",
-        actor=actor(request),
         obj=minutes,
-        request=request,
+        by=actor,
     )
     return minutes
 
@@ -104,7 +102,7 @@ def do_publish_minutes(minutes: Minutes, *, publish: bool, request: HttpRequest 
 
 @transaction.atomic
 def do_create_plan(
-    platform: Platform, *, title: str, template: str, start: datetime.date, request: HttpRequest | None = None
+    platform: Platform, *, title: str, template: str, start: datetime.date, actor: Actor | None = None
 ) -> LaunchPlan:
     if template and template not in PLAN_TEMPLATES:
         raise ValidationError(_("ひな形「%(t)s」はありません。") % {"t": template})
@@ -122,18 +120,17 @@ def do_create_plan(
         )
     log_action(
         "governance.plan_created",
-        actor=actor(request),
         platform=platform,
         obj=plan,
         data={"template": template},
-        request=request,
+        by=actor,
     )
     return plan
 
 
 @transaction.atomic
 def do_save_step(
-    plan: LaunchPlan, step: LaunchStep | None, values: dict[str, Any], *, request: HttpRequest
+    plan: LaunchPlan, step: LaunchStep | None, values: dict[str, Any], *, actor: Actor
 ) -> LaunchStep:
     if step is None:
         order = (plan.steps.order_by("-order").values_list("order", flat=True).first() or 0) + 1
@@ -145,17 +142,14 @@ def do_save_step(
     step.save()
     log_action(
         "governance.step_saved",
-        actor=actor(request),
         obj=step,
         data={"changed": sorted(values)},
-        request=request,
+        by=actor,
     )
     return step
 
 
 @transaction.atomic
-def do_delete_step(step: LaunchStep, *, request: HttpRequest | None = None) -> None:
-    log_action(
-        "governance.step_deleted", actor=actor(request), obj=step, data={"title": step.title}, request=request
-    )
+def do_delete_step(step: LaunchStep, *, actor: Actor | None = None) -> None:
+    log_action("governance.step_deleted", obj=step, data={"title": step.title}, by=actor)
     step.delete()

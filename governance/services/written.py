@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from audit.services import log_action
 from governance import rules
 from governance.models import Ballot, Body, ItemKind, WrittenResolution
 from governance.queries import voting_seats, written_input
-from governance.services.common import BALLOT_SALT, absolute, actor, locked, mail, refuse, sign
+from governance.services.common import BALLOT_SALT, absolute, locked, mail, refuse, sign, user_of
 from governance.services.meetings import apply_officer_election, apply_officer_withdrawal
 from partnership.models import Expulsion, MemberOrganisation
 from partnership.services import lifecycle
@@ -41,7 +40,7 @@ def do_open_written(
     kind: str = ItemKind.GENERAL,
     expulsion: Expulsion | None = None,
     target_member: MemberOrganisation | None = None,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> WrittenResolution:
     ruleset = body.ruleset()
     if not ruleset.written_allowed:
@@ -84,11 +83,10 @@ def do_open_written(
         )
     log_action(
         "governance.written_opened",
-        actor=actor(request),
         platform=body.platform,
         obj=resolution,
         data={"body": body.code, "ballots": len(seats), "deadline": deadline.isoformat(), "kind": kind},
-        request=request,
+        by=actor,
     )
     return resolution
 
@@ -100,7 +98,7 @@ def evaluate_written(resolution: WrittenResolution) -> dict[str, Any]:
 
 
 @transaction.atomic
-def do_cast_ballot(ballot: Ballot, *, choice: str, request: HttpRequest | None = None) -> Ballot:
+def do_cast_ballot(ballot: Ballot, *, choice: str, actor: Actor | None = None) -> Ballot:
     resolution = locked(WrittenResolution, ballot.resolution)
     ballot = locked(Ballot, ballot)
     articles = "、".join(resolution.body.ruleset().written_articles)
@@ -115,19 +113,18 @@ def do_cast_ballot(ballot: Ballot, *, choice: str, request: HttpRequest | None =
     ballot.save(update_fields=["choice", "cast_at", "updated_at"])
     log_action(
         "governance.ballot_cast",
-        actor=actor(request),
         platform=resolution.platform,
         obj=ballot,
         data={"resolution": str(resolution.uuid), "seat": str(ballot.seat.uuid), "choice": choice},
-        request=request,
-        label=ballot.seat.name if actor(request) is None else "",
+        by=actor,
+        label=ballot.seat.name if user_of(actor) is None else "",
     )
     if evaluate_written(resolution).get("resolved"):
-        _close(resolution, request=request)
+        _close(resolution, actor=actor)
     return ballot
 
 
-def _close(resolution: WrittenResolution, *, request: HttpRequest | None) -> WrittenResolution:
+def _close(resolution: WrittenResolution, *, actor: Actor | None) -> WrittenResolution:
     verdict = evaluate_written(resolution)
     resolution.status = (
         WrittenResolution.Status.RESOLVED if verdict.get("resolved") else WrittenResolution.Status.FAILED
@@ -137,7 +134,6 @@ def _close(resolution: WrittenResolution, *, request: HttpRequest | None) -> Wri
     resolution.save(update_fields=["status", "verdict", "closed_at", "updated_at"])
     log_action(
         "governance.written_closed",
-        actor=actor(request),
         platform=resolution.platform,
         obj=resolution,
         data={
@@ -145,11 +141,11 @@ def _close(resolution: WrittenResolution, *, request: HttpRequest | None) -> Wri
             "approve": verdict.get("approve"),
             "required": verdict.get("required"),
         },
-        request=request,
-        label="" if actor(request) else "system",
+        by=actor,
+        label="" if user_of(actor) else "system",
     )
     if resolution.status == WrittenResolution.Status.RESOLVED:
-        _take_effect(resolution, request=request)
+        _take_effect(resolution, actor=actor)
     for ballot in resolution.ballots.select_related("seat"):
         mail(
             resolution.platform,
@@ -161,7 +157,7 @@ def _close(resolution: WrittenResolution, *, request: HttpRequest | None) -> Wri
     return resolution
 
 
-def _take_effect(resolution: WrittenResolution, *, request: HttpRequest | None) -> None:
+def _take_effect(resolution: WrittenResolution, *, actor: Actor | None) -> None:
     day = timezone.localdate(resolution.closed_at)
     label = _("%(body)s 書面による決議「%(title)s」（%(date)s 成立）") % {
         "body": resolution.body.name,
@@ -170,7 +166,10 @@ def _take_effect(resolution: WrittenResolution, *, request: HttpRequest | None) 
     }
     target = resolution.verdict.get("target_member")
     member = MemberOrganisation.objects.filter(uuid=target).first() if target else None
-    if resolution.kind == ItemKind.EXPULSION and resolution.expulsion is not None and request is not None:
+    # Closed by the deadline (the scheduler) there is no person acting: the resolution itself
+    # takes effect, recorded as the system's act.
+    actor = actor if actor is not None else Actor(user=None, role=None, platform=resolution.platform)
+    if resolution.kind == ItemKind.EXPULSION and resolution.expulsion is not None:
         expulsion = resolution.expulsion
         lifecycle.do_decide_expulsion(
             expulsion,
@@ -178,18 +177,16 @@ def _take_effect(resolution: WrittenResolution, *, request: HttpRequest | None) 
             hearing_record=expulsion.hearing_record,
             resolution=label,
             decided_on=max(day, (expulsion.hearing_deadline or day) + datetime.timedelta(days=1)),
-            actor=Actor.from_request(request),
+            actor=actor,
         )
     elif resolution.kind == ItemKind.OFFICER_ELECTION and member is not None:
-        apply_officer_election(resolution.body, member, day, request=request)
+        apply_officer_election(resolution.body, member, day, actor=actor)
     elif resolution.kind == ItemKind.OFFICER_WITHDRAWAL and member is not None:
-        apply_officer_withdrawal(resolution.body, member, day, request=request)
+        apply_officer_withdrawal(resolution.body, member, day, actor=actor)
 
 
 @transaction.atomic
-def do_close_written(
-    resolution: WrittenResolution, *, request: HttpRequest | None = None
-) -> WrittenResolution:
+def do_close_written(resolution: WrittenResolution, *, actor: Actor | None = None) -> WrittenResolution:
     """Take the verdict now (the deadline passed, or the secretariat closes it after the deadline)."""
     resolution = locked(WrittenResolution, resolution)
     if not resolution.is_open:
@@ -198,13 +195,11 @@ def do_close_written(
         raise ValidationError(
             _("回答期限まではまだ締め切れません（賛成が必要数に達すると自動で成立します）。")
         )
-    return _close(resolution, request=request)
+    return _close(resolution, actor=actor)
 
 
 @transaction.atomic
-def do_withdraw_written(
-    resolution: WrittenResolution, *, reason: str, request: HttpRequest
-) -> WrittenResolution:
+def do_withdraw_written(resolution: WrittenResolution, *, reason: str, actor: Actor) -> WrittenResolution:
     resolution = locked(WrittenResolution, resolution)
     if not resolution.is_open:
         raise ValidationError(_("この書面による決議は既に締め切られています。"))
@@ -214,16 +209,15 @@ def do_withdraw_written(
     resolution.save(update_fields=["status", "closed_at", "verdict", "updated_at"])
     log_action(
         "governance.written_withdrawn",
-        actor=actor(request),
         obj=resolution,
         data={"reason": reason},
-        request=request,
+        by=actor,
     )
     return resolution
 
 
 @transaction.atomic
-def do_remind_written(resolution: WrittenResolution, *, request: HttpRequest | None = None) -> int:
+def do_remind_written(resolution: WrittenResolution, *, actor: Actor | None = None) -> int:
     """Mail the seats that have not answered yet (督促)."""
     resolution = locked(WrittenResolution, resolution)
     if not resolution.is_open:
@@ -241,11 +235,10 @@ def do_remind_written(resolution: WrittenResolution, *, request: HttpRequest | N
     resolution.save(update_fields=["reminded_at", "updated_at"])
     log_action(
         "governance.written_reminded",
-        actor=actor(request),
         platform=resolution.platform,
         obj=resolution,
         data={"reminded": len(waiting)},
-        request=request,
-        label="" if actor(request) else "system",
+        by=actor,
+        label="" if user_of(actor) else "system",
     )
     return len(waiting)

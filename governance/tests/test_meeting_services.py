@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.test import RequestFactory
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -33,11 +31,8 @@ class MeetingServicesTestCase(BaseTestCase):
     def tearDown(self) -> None:
         self.scope.__exit__(None, None, None)
 
-    def request(self) -> HttpRequest:
-        request = RequestFactory().post("/p/alpha/staff/governance/")
-        request.user = self.admin
-        request.platform = self.platform  # type: ignore[attr-defined]
-        return request
+    def actor(self) -> Actor:
+        return Actor(user=self.admin, role=None, platform=self.platform)
 
     def response_of(self, meeting: Meeting, seat: Seat) -> Response:
         return Response.objects.get(meeting=meeting, seat=seat)
@@ -45,7 +40,7 @@ class MeetingServicesTestCase(BaseTestCase):
     def test_it_convenes_and_mails_every_seat_a_signed_response_link(self) -> None:
         meeting = make_meeting(self.body, status=Meeting.Status.DRAFT)
         with smtp_server() as inbox, self.mail_sent():
-            sent = services.do_convene(meeting, request=self.request())
+            sent = services.do_convene(meeting, actor=self.actor())
         self.assertEqual(sent, 12)
         self.assertEqual(len(inbox), 12)
         message = inbox[0]
@@ -60,13 +55,13 @@ class MeetingServicesTestCase(BaseTestCase):
         self.assertEqual(meeting.status, Meeting.Status.CONVENED)
         # A second call invites nobody twice.
         with smtp_server() as inbox, self.mail_sent():
-            self.assertEqual(services.do_convene(meeting, request=self.request()), 0)
+            self.assertEqual(services.do_convene(meeting, actor=self.actor()), 0)
         self.assertEqual(inbox, [])
 
     def test_it_refuses_to_convene_without_items(self) -> None:
         meeting = make_meeting(self.body, items=[], status=Meeting.Status.DRAFT)
         with self.assertRaisesRegex(ValidationError, "議案がありません"):
-            services.do_convene(meeting, request=self.request())
+            services.do_convene(meeting, actor=self.actor())
 
     def test_it_refuses_a_proxy_for_an_item_not_notified_with_the_article(self) -> None:
         meeting = make_meeting(self.body, items=[("議案1", True), ("議案2", False)])
@@ -111,7 +106,7 @@ class MeetingServicesTestCase(BaseTestCase):
         item = meeting.items.get()
         named = {seat: "yes" for seat in self.seats[:6]}  # the chair among them
         with self.assertRaises(ValidationError) as caught:
-            services.do_record_votes(item, named=named, request=self.request())
+            services.do_record_votes(item, named=named, actor=self.actor())
         self.assertIn(
             "議長 幹事団体01-pf-kaigi は採決に加われません（第13条第2項、第11条第2項）",
             caught.exception.messages[0],
@@ -119,7 +114,7 @@ class MeetingServicesTestCase(BaseTestCase):
         self.assertFalse(Vote.objects.filter(item=item).exists())
         # Someone absent without a proxy.
         with self.assertRaisesRegex(ValidationError, "出席しておらず有効な委任もない"):
-            services.do_record_votes(item, named={self.seats[11]: "yes"}, request=self.request())
+            services.do_record_votes(item, named={self.seats[11]: "yes"}, actor=self.actor())
         self.assertFalse(Vote.objects.filter(item=item).exists())
 
     def test_it_refuses_a_member_voting_twice_in_person_and_by_email(self) -> None:
@@ -141,10 +136,10 @@ class MeetingServicesTestCase(BaseTestCase):
         item = meeting.items.get()
         # The e-mail voter also "voted in the room" (through someone's hand): refused.
         with self.assertRaisesRegex(ValidationError, "電子メールで表決済み|出席しておらず"):
-            services.do_record_votes(item, named={voter: "yes"}, request=self.request())
+            services.do_record_votes(item, named={voter: "yes"}, actor=self.actor())
         # A valid record: 6 in the room and the proxy's giver, plus the e-mail no.
         named = {seat: "yes" for seat in self.seats[1:7]} | {self.seats[8]: "yes"}
-        verdict = services.do_record_votes(item, named=named, request=self.request())
+        verdict = services.do_record_votes(item, named=named, actor=self.actor())
         result = verdict["items"]["議案1"]
         self.assertEqual((result["yes"], result["no"], result["voters"], result["required"]), (7, 1, 9, 6))
         self.assertEqual(verdict["quorum"]["present"], 9)
@@ -154,9 +149,9 @@ class MeetingServicesTestCase(BaseTestCase):
         check_in(meeting, self.seats[:8])
         item = meeting.items.get()
         services.do_record_votes(
-            item, named={s: "yes" for s in self.seats[:5]} | {self.seats[5]: "no"}, request=self.request()
+            item, named={s: "yes" for s in self.seats[:5]} | {self.seats[5]: "no"}, actor=self.actor()
         )
-        services.do_decide_item(item, request=self.request())
+        services.do_decide_item(item, actor=self.actor())
         item.refresh_from_db()
         # 8 attend, 2/3 of 8 is 6 (5.33 rounded up): 5 yes is not enough.
         self.assertFalse(item.passed)
@@ -167,8 +162,8 @@ class MeetingServicesTestCase(BaseTestCase):
             AuditEntry.objects.filter(action="governance.item_decided", data__passed=False).exists()
         )
         with self.assertRaisesRegex(ValidationError, "議決済み"):
-            services.do_record_votes(item, named={}, request=self.request())
-        services.do_undo_decision(item, request=self.request())
+            services.do_record_votes(item, named={}, actor=self.actor())
+        services.do_undo_decision(item, actor=self.actor())
         item.refresh_from_db()
         self.assertIsNone(item.passed)
 
@@ -177,8 +172,8 @@ class MeetingServicesTestCase(BaseTestCase):
         check_in(meeting, self.seats[:8])
         item = meeting.items.get()
         with self.assertRaisesRegex(ValidationError, "表決できる人数 8 を超える"):
-            services.do_record_votes(item, counts=(9, 0, 0), request=self.request())
-        services.do_record_votes(item, counts=(6, 1, 1), request=self.request())
+            services.do_record_votes(item, counts=(9, 0, 0), actor=self.actor())
+        services.do_record_votes(item, counts=(6, 1, 1), actor=self.actor())
         self.assertTrue(evaluate_meeting(meeting)["items"]["議案1"]["passed"])
 
     def test_it_reads_quorum_live_as_people_check_in_and_undo(self) -> None:
@@ -186,10 +181,10 @@ class MeetingServicesTestCase(BaseTestCase):
         check_in(meeting, self.seats[:6])
         quorum = evaluate_meeting(meeting)["quorum"]
         self.assertEqual((quorum["present"], quorum["required"], quorum["missing"]), (6, 8, 2))
-        services.do_check_in(meeting, self.seats[6], request=self.request())
-        services.do_check_in(meeting, self.seats[7], online=True, request=self.request())
+        services.do_check_in(meeting, self.seats[6], actor=self.actor())
+        services.do_check_in(meeting, self.seats[7], online=True, actor=self.actor())
         self.assertTrue(evaluate_meeting(meeting)["quorum"]["met"])
-        services.do_undo_check_in(meeting, self.seats[7], request=self.request())
+        services.do_undo_check_in(meeting, self.seats[7], actor=self.actor())
         self.assertEqual(evaluate_meeting(meeting)["quorum"]["missing"], 1)
 
     def test_it_counts_a_proxy_giver_who_comes_after_all_as_present_once(self) -> None:
@@ -204,14 +199,14 @@ class MeetingServicesTestCase(BaseTestCase):
             proxy_items=["議案1"],
         )
         self.assertEqual(evaluate_meeting(meeting)["quorum"]["present"], 8)
-        services.do_check_in(meeting, self.seats[9], request=self.request())
+        services.do_check_in(meeting, self.seats[9], actor=self.actor())
         quorum = evaluate_meeting(meeting)["quorum"]
         self.assertEqual((quorum["present"], quorum["by_proxy"], quorum["in_person"]), (8, 0, 8))
 
     def test_it_refuses_an_item_added_after_convocation_as_not_notified(self) -> None:
         meeting = make_meeting(self.body)
         item = services.do_add_item(
-            meeting, code="議案9", title="当日の議案", notified=True, request=self.request()
+            meeting, code="議案9", title="当日の議案", notified=True, actor=self.actor()
         )
         self.assertFalse(item.notified)
 
@@ -224,26 +219,22 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
         self.scope = scope(platform=self.platform)
         self.scope.__enter__()
         self.target = self.member_org
-        request = self.request()
         expulsion = lifecycle.do_propose_expulsion(
-            self.target, ground="breach", reason="規約違反", actor=Actor.from_request(request)
+            self.target, ground="breach", reason="規約違反", actor=self.actor()
         )
         today = timezone.localdate()
         self.expulsion = lifecycle.do_notify_hearing(
             expulsion,
             notified_on=today - datetime.timedelta(days=30),
             deadline=today - datetime.timedelta(days=10),
-            actor=Actor.from_request(request),
+            actor=self.actor(),
         )
 
     def tearDown(self) -> None:
         self.scope.__exit__(None, None, None)
 
-    def request(self) -> HttpRequest:
-        request = RequestFactory().post("/p/alpha/staff/")
-        request.user = self.admin
-        request.platform = self.platform  # type: ignore[attr-defined]
-        return request
+    def actor(self) -> Actor:
+        return Actor(user=self.admin, role=None, platform=self.platform)
 
     def test_it_refuses_a_secretariat_click_where_the_bylaws_require_a_resolution(self) -> None:
         with self.assertRaisesRegex(ValidationError, "プラットフォーム会議の議決を経て.*第8条、第10条第3号"):
@@ -253,7 +244,7 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
                 hearing_record="",
                 resolution="第3回会議で議決",
                 decided_on=timezone.localdate(),
-                actor=Actor.from_request(self.request()),
+                actor=self.actor(),
             )
         self.target.refresh_from_db()
         self.assertEqual(self.target.status, MemberOrganisation.Status.ACTIVE)
@@ -262,7 +253,7 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
         other = MemberOrganisation.objects.exclude(pk=self.target.pk).first()
         assert other is not None
         proposed = lifecycle.do_propose_expulsion(
-            other, ground="dissolved", reason="解散", actor=Actor.from_request(self.request())
+            other, ground="dissolved", reason="解散", actor=self.actor()
         )
         meeting = make_meeting(self.body, items=[], status=Meeting.Status.DRAFT)
         with self.assertRaisesRegex(ValidationError, "弁明の機会を通知していない.*第8条"):
@@ -272,7 +263,7 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
                 title="除名",
                 kind=ItemKind.EXPULSION,
                 expulsion=proposed,
-                request=self.request(),
+                actor=self.actor(),
             )
 
     def test_it_expels_after_the_bodys_resolution_with_the_rejoin_ban(self) -> None:
@@ -283,11 +274,11 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
             title="会員の除名",
             kind=ItemKind.EXPULSION,
             expulsion=self.expulsion,
-            request=self.request(),
+            actor=self.actor(),
         )
         check_in(meeting, self.seats[:9])
-        services.do_record_votes(item, named={s: "yes" for s in self.seats[:6]}, request=self.request())
-        services.do_decide_item(item, no_hearing=True, request=self.request())
+        services.do_record_votes(item, named={s: "yes" for s in self.seats[:6]}, actor=self.actor())
+        services.do_decide_item(item, no_hearing=True, actor=self.actor())
         self.target.refresh_from_db()
         self.assertEqual(self.target.status, MemberOrganisation.Status.EXPELLED)
         self.assertIsNotNone(self.target.rejoin_banned_until)
@@ -295,7 +286,7 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
         self.assertIn("プラットフォーム会議 第1回", self.expulsion.resolution)
         self.assertIn("議案1 議決", self.expulsion.resolution)
         with self.assertRaisesRegex(ValidationError, "会員の身分が変わった議決は取り消せません"):
-            services.do_undo_decision(AgendaItem.objects.get(pk=item.pk), request=self.request())
+            services.do_undo_decision(AgendaItem.objects.get(pk=item.pk), actor=self.actor())
 
     def test_it_leaves_the_member_when_the_body_rejects_the_expulsion(self) -> None:
         meeting = make_meeting(self.body, items=[], status=Meeting.Status.DRAFT)
@@ -305,11 +296,11 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
             title="会員の除名",
             kind=ItemKind.EXPULSION,
             expulsion=self.expulsion,
-            request=self.request(),
+            actor=self.actor(),
         )
         check_in(meeting, self.seats[:9])
-        services.do_record_votes(item, named={s: "yes" for s in self.seats[:5]}, request=self.request())
-        services.do_decide_item(item, no_hearing=True, request=self.request())
+        services.do_record_votes(item, named={s: "yes" for s in self.seats[:5]}, actor=self.actor())
+        services.do_decide_item(item, no_hearing=True, actor=self.actor())
         self.target.refresh_from_db()
         self.assertEqual(self.target.status, MemberOrganisation.Status.ACTIVE)
 
@@ -325,11 +316,11 @@ class MembershipThroughTheBodyTestCase(BaseTestCase):
             title="幹事団体の選出",
             kind=ItemKind.OFFICER_ELECTION,
             target_member=self.target,
-            request=self.request(),
+            actor=self.actor(),
         )
         check_in(meeting, self.seats[:8])
-        services.do_record_votes(item, named={s: "yes" for s in self.seats[:8]}, request=self.request())
-        services.do_decide_item(item, request=self.request())
+        services.do_record_votes(item, named={s: "yes" for s in self.seats[:8]}, actor=self.actor())
+        services.do_decide_item(item, actor=self.actor())
         seat = Seat.objects.get(body=self.body, member=self.target)
         self.assertEqual(seat.role, Seat.Role.VOTING)
         self.target.refresh_from_db()

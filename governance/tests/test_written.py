@@ -9,22 +9,23 @@ import io
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.http import HttpRequest
-from django.test import RequestFactory
 from django.utils import timezone
 from django_scopes import scope
 
+from accounts.permissions import Actor
 from audit.models import AuditEntry
-from governance.models import Ballot, WrittenResolution
+from governance.models import Ballot, ItemKind, WrittenResolution
 from governance.rules import MAJORITY
 from governance.services import written as services
 from governance.services.common import BALLOT_SALT, unsign
 from governance.tests.helpers import make_body
+from partnership.models import MemberOrganisation, MemberTier
+from partnership.services import lifecycle
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
 
 
-class WrittenResolutionTestCase(BaseTestCase):
+class WrittenSetup(BaseTestCase):
     def setUp(self) -> None:
         self.body, self.seats = make_body(self.platform)
         self.scope = scope(platform=self.platform)
@@ -33,11 +34,8 @@ class WrittenResolutionTestCase(BaseTestCase):
     def tearDown(self) -> None:
         self.scope.__exit__(None, None, None)
 
-    def request(self) -> HttpRequest:
-        request = RequestFactory().post("/p/alpha/staff/governance/")
-        request.user = self.admin
-        request.platform = self.platform  # type: ignore[attr-defined]
-        return request
+    def actor(self) -> Actor:
+        return Actor(user=self.admin, role=None, platform=self.platform)
 
     def open(self, days: int = 7) -> WrittenResolution:
         return services.do_open_written(
@@ -45,9 +43,11 @@ class WrittenResolutionTestCase(BaseTestCase):
             title="令和7年度事業計画の承認",
             proposal="別紙のとおり承認する。",
             deadline=timezone.now() + datetime.timedelta(days=days),
-            request=self.request(),
+            actor=self.actor(),
         )
 
+
+class WrittenResolutionTestCase(WrittenSetup):
     def test_it_mails_each_voting_member_a_signed_ballot_link(self) -> None:
         with smtp_server() as inbox, self.mail_sent():
             resolution = self.open()
@@ -115,7 +115,7 @@ class WrittenResolutionTestCase(BaseTestCase):
         assert first is not None
         services.do_cast_ballot(first, choice="approve")
         with smtp_server() as inbox, self.mail_sent():
-            reminded = services.do_remind_written(resolution, request=self.request())
+            reminded = services.do_remind_written(resolution, actor=self.actor())
         self.assertEqual(reminded, 11)
         reminders = [m for m in inbox if "【再送" in m["Subject"]]
         self.assertEqual(len(reminders), 11)
@@ -129,7 +129,7 @@ class WrittenResolutionTestCase(BaseTestCase):
                 title="x",
                 proposal="y",
                 deadline=timezone.now() + datetime.timedelta(days=3),
-                request=self.request(),
+                actor=self.actor(),
             )
 
     def test_it_shows_the_ballot_page_by_signed_link_only(self) -> None:
@@ -146,3 +146,63 @@ class WrittenResolutionTestCase(BaseTestCase):
         self.assertEqual(self.client.get(link[:-3] + "xx/").status_code, 404)
         # Another platform's URL with this token: 404 (the ballot is outside that scope).
         self.assertEqual(self.client.get(link.replace("/p/alpha/", "/p/beta/")).status_code, 404)
+
+
+class WrittenResolutionEffectTestCase(WrittenSetup):
+    """A written resolution about membership takes effect however it closes: by the last member's
+    ballot on a signed link (nobody signed in) or by the deadline on the daily run (the system)."""
+
+    def test_it_expels_when_the_last_ballot_arrives_by_signed_link(self) -> None:
+        target = MemberOrganisation.objects.exclude(governance_seats__body=self.body).first()
+        assert target is not None
+        expulsion = lifecycle.do_propose_expulsion(
+            target, ground="breach", reason="規約違反", actor=self.actor()
+        )
+        today = timezone.localdate()
+        expulsion = lifecycle.do_notify_hearing(
+            expulsion,
+            notified_on=today - datetime.timedelta(days=30),
+            deadline=today - datetime.timedelta(days=10),
+            actor=self.actor(),
+        )
+        resolution = services.do_open_written(
+            self.body,
+            title="会員の除名",
+            proposal="規約違反により除名する。",
+            deadline=timezone.now() + datetime.timedelta(days=7),
+            kind=ItemKind.EXPULSION,
+            expulsion=expulsion,
+            actor=self.actor(),
+        )
+        for ballot in resolution.ballots.order_by("seat__name")[:8]:
+            services.do_cast_ballot(ballot, choice="approve")  # as the ballot page does: no user
+        target.refresh_from_db()
+        self.assertEqual(target.status, MemberOrganisation.Status.EXPELLED)
+        self.assertIsNotNone(target.rejoin_banned_until)
+        entry = AuditEntry.objects.filter(action="expulsion.decided", platform=self.platform).first()
+        assert entry is not None
+        self.assertIsNone(entry.actor)
+
+    def test_it_elects_a_steering_member_when_the_last_ballot_arrives_by_signed_link(self) -> None:
+        steering, _ = MemberTier.objects.update_or_create(
+            platform=self.platform, name="幹事団体", defaults={"order": 0, "can_recommend": True}
+        )
+        candidate = MemberOrganisation.objects.exclude(governance_seats__body=self.body).first()
+        assert candidate is not None
+        self.assertNotEqual(candidate.tier, steering)
+        resolution = services.do_open_written(
+            self.body,
+            title="幹事団体の選出",
+            proposal="幹事団体に選出する。",
+            deadline=timezone.now() + datetime.timedelta(days=3),
+            kind=ItemKind.OFFICER_ELECTION,
+            target_member=candidate,
+            actor=self.actor(),
+        )
+        for ballot in resolution.ballots.order_by("seat__name")[:8]:
+            services.do_cast_ballot(ballot, choice="approve")
+        resolution.refresh_from_db()
+        self.assertEqual(resolution.status, WrittenResolution.Status.RESOLVED)
+        candidate.refresh_from_db()
+        self.assertEqual(candidate.tier, steering)
+        self.assertTrue(self.body.seats.filter(member=candidate).exists())

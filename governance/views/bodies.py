@@ -59,7 +59,7 @@ def body_new(request: StaffRequest) -> HttpResponse:
         created: list[Body] = []
         if attempt(
             request,
-            lambda: created.append(services.do_create_body(request.platform, request=request, **data)),
+            lambda: created.append(services.do_create_body(request.platform, actor=request.actor, **data)),
             _("会議体を登録しました。構成員を登録してください。"),
         ):
             return redirect("governance:body", request.platform.slug, created[0].uuid)
@@ -86,7 +86,7 @@ def body_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             done = attempt(
                 request,
                 lambda: services.do_add_seat(
-                    body, request=request, **{**d, "name": d["name"] or "", "email": d["email"] or ""}
+                    body, actor=request.actor, **{**d, "name": d["name"] or "", "email": d["email"] or ""}
                 ),
                 _("構成員を登録しました。"),
             )
@@ -95,7 +95,7 @@ def body_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             done = attempt(
                 request,
                 lambda: services.do_end_seat(
-                    d["seat"], ends_on=d["ends_on"], reason=d["reason"], request=request
+                    d["seat"], ends_on=d["ends_on"], reason=d["reason"], actor=request.actor
                 ),
                 _("退任を記録しました。"),
             )
@@ -103,7 +103,7 @@ def body_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             values = {f: edit_form.cleaned_data[f] for f in edit_form.changed_data}
             done = attempt(
                 request,
-                lambda: services.do_update_body(body, values, request=request),
+                lambda: services.do_update_body(body, values, actor=request.actor),
                 _("会議体の設定を保存しました。"),
             )
         if done:
@@ -141,7 +141,7 @@ def body_rules(request: StaffRequest, uuid: UUID) -> HttpResponse:
         else:
             if attempt(
                 request,
-                lambda: services.do_save_rules(body, ruleset, request=request),
+                lambda: services.do_save_rules(body, ruleset, actor=request.actor),
                 _("規則を保存しました。"),
             ):
                 return redirect("governance:body", request.platform.slug, body.uuid)
@@ -226,7 +226,7 @@ def article_amend(request: StaffRequest, uuid: UUID) -> HttpResponse:
                 heading=d["heading"],
                 effective_from=d["effective_from"],
                 note=d["note"],
-                request=request,
+                actor=request.actor,
             ),
             _("改正を記録しました。"),
         ):

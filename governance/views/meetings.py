@@ -47,7 +47,7 @@ def meeting_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
         values = {k: v for k, v in form.cleaned_data.items()}
         if attempt(
             request,
-            lambda: created.append(services.do_create_meeting(body, request=request, **values)),
+            lambda: created.append(services.do_create_meeting(body, actor=request.actor, **values)),
             _("会議を登録しました。議案を登録してから招集してください。"),
         ):
             return redirect("governance:meeting", request.platform.slug, created[0].uuid)
@@ -78,38 +78,38 @@ def meeting_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             d = item_form.cleaned_data
             done = attempt(
                 request,
-                lambda: services.do_add_item(meeting, request=request, **d),
+                lambda: services.do_add_item(meeting, actor=request.actor, **d),
                 _("議案を登録しました。"),
             )
         elif action == "remove_item":
             item = get_object_or_404(AgendaItem, uuid=request.POST.get("item"), meeting=meeting)
             done = attempt(
-                request, lambda: services.do_remove_item(item, request=request), _("議案を削除しました。")
+                request, lambda: services.do_remove_item(item, actor=request.actor), _("議案を削除しました。")
             )
         elif action == "convene":
             sent: list[int] = []
             done = attempt(
                 request,
-                lambda: sent.append(services.do_convene(meeting, request=request)),
+                lambda: sent.append(services.do_convene(meeting, actor=request.actor)),
                 _("招集通知（回答フォームのリンク付き）の送信を予約しました。"),
             )
         elif action == "edit" and edit_form.is_valid():
             values = {f: edit_form.cleaned_data[f] for f in edit_form.changed_data}
             done = attempt(
                 request,
-                lambda: services.do_update_meeting(meeting, values, request=request),
+                lambda: services.do_update_meeting(meeting, values, actor=request.actor),
                 _("会議を更新しました。"),
             )
         elif action == "cancel" and cancel_form.is_valid():
             reason = cancel_form.cleaned_data["reason"]
             done = attempt(
                 request,
-                lambda: services.do_cancel_meeting(meeting, reason=reason, request=request),
+                lambda: services.do_cancel_meeting(meeting, reason=reason, actor=request.actor),
                 _("会議を中止しました。"),
             )
         elif action == "close":
             done = attempt(
-                request, lambda: services.do_close_meeting(meeting, request=request), _("閉会しました。")
+                request, lambda: services.do_close_meeting(meeting, actor=request.actor), _("閉会しました。")
             )
         if done:
             return redirect("governance:meeting", request.platform.slug, meeting.uuid)
@@ -167,14 +167,14 @@ def live(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if action == "undo":
             attempt(
                 request,
-                lambda: services.do_undo_check_in(meeting, seat, request=request),
+                lambda: services.do_undo_check_in(meeting, seat, actor=request.actor),
                 _("%(name)s の受付を取り消しました。") % {"name": seat.name},
             )
         else:
             online = action == "online"
             attempt(
                 request,
-                lambda: services.do_check_in(meeting, seat, online=online, request=request),
+                lambda: services.do_check_in(meeting, seat, online=online, actor=request.actor),
                 _("%(name)s を受け付けました。") % {"name": seat.name},
             )
         return redirect(f"{request.path}#seat-{seat.uuid}")
@@ -220,7 +220,7 @@ def item_votes(request: StaffRequest, uuid: UUID) -> HttpResponse:
             named = named_form.named()
             done = attempt(
                 request,
-                lambda: services.do_record_votes(item, named=named, request=request),
+                lambda: services.do_record_votes(item, named=named, actor=request.actor),
                 _("表決を記録しました。"),
             )
         elif action == "counted" and counted_form.is_valid():
@@ -228,7 +228,7 @@ def item_votes(request: StaffRequest, uuid: UUID) -> HttpResponse:
             done = attempt(
                 request,
                 lambda: services.do_record_votes(
-                    item, counts=(c["yes"], c["no"], c["abstain"]), request=request
+                    item, counts=(c["yes"], c["no"], c["abstain"]), actor=request.actor
                 ),
                 _("票数を記録しました。"),
             )
@@ -237,14 +237,14 @@ def item_votes(request: StaffRequest, uuid: UUID) -> HttpResponse:
             done = attempt(
                 request,
                 lambda: services.do_decide_item(
-                    item, hearing_record=d["hearing_record"], no_hearing=d["no_hearing"], request=request
+                    item, hearing_record=d["hearing_record"], no_hearing=d["no_hearing"], actor=request.actor
                 ),
                 _("議決を記録しました。"),
             )
         elif action == "undo":
             done = attempt(
                 request,
-                lambda: services.do_undo_decision(item, request=request),
+                lambda: services.do_undo_decision(item, actor=request.actor),
                 _("議決の記録を取り消しました。"),
             )
         if done:
@@ -280,7 +280,7 @@ def minutes_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if action == "draft":
             done = attempt(
                 request,
-                lambda: records.do_draft_minutes(meeting, request=request),
+                lambda: records.do_draft_minutes(meeting, actor=request.actor),
                 _("記録から議事録の案を作りました。"),
             )
         elif minutes is None:
@@ -290,27 +290,27 @@ def minutes_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
             done = attempt(
                 request,
                 lambda: records.do_save_minutes(
-                    minutes, text=d["text"], signers=d["signers"], request=request
+                    minutes, text=d["text"], signers=d["signers"], actor=request.actor
                 ),
                 _("議事録を保存しました。"),
             )
         elif action == "finalise":
             done = attempt(
                 request,
-                lambda: records.do_finalise_minutes(minutes, request=request),
+                lambda: records.do_finalise_minutes(minutes, actor=request.actor),
                 _("議事録を確定しました。"),
             )
         elif action == "reopen":
             done = attempt(
                 request,
-                lambda: records.do_reopen_minutes(minutes, request=request),
+                lambda: records.do_reopen_minutes(minutes, actor=request.actor),
                 _("確定を取り消しました。"),
             )
         elif action in ("publish", "unpublish"):
             publish = action == "publish"
             done = attempt(
                 request,
-                lambda: records.do_publish_minutes(minutes, publish=publish, request=request),
+                lambda: records.do_publish_minutes(minutes, publish=publish, actor=request.actor),
                 _("公開しました。") if publish else _("公開をやめました。"),
             )
         if done:

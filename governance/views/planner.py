@@ -37,7 +37,7 @@ def plans(request: StaffRequest) -> HttpResponse:
                         title=d["title"],
                         template=d["template"],
                         start=d["start"],
-                        request=request,
+                        actor=request.actor,
                     )
                 ),
                 _("立ち上げ計画を作りました。"),
@@ -65,14 +65,16 @@ def plan_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             values = dict(new_form.cleaned_data)
             done = attempt(
                 request,
-                lambda: records.do_save_step(plan, None, values, request=request),
+                lambda: records.do_save_step(plan, None, values, actor=request.actor),
                 _("工程を追加しました。"),
             )
         elif action in ("done", "undone", "save", "delete"):
             step = get_object_or_404(LaunchStep, uuid=request.POST.get("step"), plan=plan)
             if action == "delete":
                 done = attempt(
-                    request, lambda: records.do_delete_step(step, request=request), _("工程を削除しました。")
+                    request,
+                    lambda: records.do_delete_step(step, actor=request.actor),
+                    _("工程を削除しました。"),
                 )
             elif action == "save":
                 form = StepForm(request.POST, instance=step, prefix=f"s{step.pk}")
@@ -80,14 +82,14 @@ def plan_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
                     values = {f: form.cleaned_data[f] for f in form.changed_data}
                     done = attempt(
                         request,
-                        lambda: records.do_save_step(plan, step, values, request=request),
+                        lambda: records.do_save_step(plan, step, values, actor=request.actor),
                         _("工程を保存しました。"),
                     )
             else:
                 value = timezone.localdate() if action == "done" else None
                 done = attempt(
                     request,
-                    lambda: records.do_save_step(plan, step, {"done_on": value}, request=request),
+                    lambda: records.do_save_step(plan, step, {"done_on": value}, actor=request.actor),
                     _("完了にしました。") if value else _("完了を取り消しました。"),
                 )
         if done:

@@ -48,7 +48,7 @@ def respond(request: PlatformRequest, token: str) -> HttpResponse:
                 proxy_items=form.proxy_items(),
                 email_votes=form.email_votes(),
                 comment=d.get("comment", ""),
-                request=request,
+                actor=request.actor,
             ),
             _("ご回答を受け付けました。会議の前日まで何度でも変更できます。"),
         ):

@@ -31,7 +31,7 @@ def written_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
         created: list[WrittenResolution] = []
         if attempt(
             request,
-            lambda: created.append(services.do_open_written(body, request=request, **d)),
+            lambda: created.append(services.do_open_written(body, actor=request.actor, **d)),
             _("書面による決議を始めました。構成員への表決のリンクの送信を予約しました。"),
         ):
             return redirect("governance:written", request.platform.slug, created[0].uuid)
@@ -54,18 +54,20 @@ def written_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if action == "remind":
             done = attempt(
                 request,
-                lambda: services.do_remind_written(resolution, request=request),
+                lambda: services.do_remind_written(resolution, actor=request.actor),
                 _("未回答の構成員への督促の送信を予約しました。"),
             )
         elif action == "close":
             done = attempt(
-                request, lambda: services.do_close_written(resolution, request=request), _("締め切りました。")
+                request,
+                lambda: services.do_close_written(resolution, actor=request.actor),
+                _("締め切りました。"),
             )
         elif action == "withdraw" and withdraw_form.is_valid():
             reason = withdraw_form.cleaned_data["reason"]
             done = attempt(
                 request,
-                lambda: services.do_withdraw_written(resolution, reason=reason, request=request),
+                lambda: services.do_withdraw_written(resolution, reason=reason, actor=request.actor),
                 _("取り下げました。"),
             )
         if done:
@@ -96,7 +98,7 @@ def ballot(request: PlatformRequest, token: str) -> HttpResponse:
         choice = form.cleaned_data["choice"]
         if attempt(
             request,
-            lambda: services.do_cast_ballot(ballot, choice=choice, request=request),
+            lambda: services.do_cast_ballot(ballot, choice=choice, actor=request.actor),
             _("表決を受け付けました。ありがとうございました。"),
         ):
             return redirect("governance:ballot", request.platform.slug, token)
