@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.permissions import Actor
 from audit.services import log_action
 from directory.models import (
     Address,
@@ -451,7 +452,7 @@ def can_edit(role: Role, service: Service) -> bool:
 
 
 @transaction.atomic
-def do_update_service(service: Service, values: dict[str, Any], *, request: Any) -> dict[str, Any]:
+def do_update_service(service: Service, values: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     """A secretariat edit: applied at once, recorded as metadata."""
     changes = diff(service, values)
     if not changes:
@@ -459,15 +460,15 @@ def do_update_service(service: Service, values: dict[str, Any], *, request: Any)
     previous = current_values(service)
     _apply(service, changes)
     _record(
-        service, changes, previous, action="update", by=secretariat_label(service.platform), user=request.user
+        service, changes, previous, action="update", by=secretariat_label(service.platform), user=actor.user
     )
-    log_action("directory.service_updated", obj=service, request=request, data={"fields": sorted(changes)})
+    log_action("directory.service_updated", obj=service, by=actor, data={"fields": sorted(changes)})
     return changes
 
 
 @transaction.atomic
 def do_create_service(
-    platform: Platform, organization: Organization, values: dict[str, Any], *, request: Any, publish: bool
+    platform: Platform, organization: Organization, values: dict[str, Any], *, actor: Actor, publish: bool
 ) -> Service:
     service = Service(
         platform=platform, organization=organization, member=organization.member, is_published=publish
@@ -475,8 +476,8 @@ def do_create_service(
     values = normalise(values)
     _apply(service, values)
     by = secretariat_label(platform) if publish else organization.name
-    _record(service, values, {}, action="create", by=by, user=request.user)
-    log_action("directory.service_created", obj=service, request=request, data={"published": publish})
+    _record(service, values, {}, action="create", by=by, user=actor.user)
+    log_action("directory.service_created", obj=service, by=actor, data={"published": publish})
     return service
 
 
@@ -504,9 +505,9 @@ def proposal_values(service: Service, returned: ServiceChange | None) -> dict[st
 
 
 @transaction.atomic
-def do_propose_change(service: Service, values: dict[str, Any], *, request: Any) -> ServiceChange:
+def do_propose_change(service: Service, values: dict[str, Any], *, actor: Actor) -> ServiceChange:
     """A member's proposal; refused while another proposal for the service is pending."""
-    if not can_edit(request.role, service):
+    if actor.role is None or not can_edit(actor.role, service):
         raise PermissionDenied
     locked = Service.objects.select_for_update().get(pk=service.pk)
     if ServiceChange.objects.filter(service=locked, status=ServiceChange.Status.PENDING).exists():
@@ -522,16 +523,16 @@ def do_propose_change(service: Service, values: dict[str, Any], *, request: Any)
         service=service,
         changes=changes,
         previous={k: current.get(k) for k in changes},
-        submitted_by=request.user,
+        submitted_by=actor.user,
     )
-    log_action("directory.change_proposed", obj=change, request=request, data={"fields": sorted(changes)})
+    log_action("directory.change_proposed", obj=change, by=actor, data={"fields": sorted(changes)})
     mail_change(change, "proposed")
     return change
 
 
 @transaction.atomic
 def do_create_member_service(
-    member: MemberOrganisation, values: dict[str, Any], *, request: Any
+    member: MemberOrganisation, values: dict[str, Any], *, actor: Actor
 ) -> ServiceChange:
     """A member proposes a new service: stored unpublished, published when the secretariat approves."""
     values = {k: v for k, v in normalise(values).items() if k not in SECRETARIAT_ONLY}
@@ -542,15 +543,15 @@ def do_create_member_service(
         if name in values:
             values[name] = current[name]
     change = ServiceChange.objects.create(
-        platform=member.platform, service=service, changes=values, previous={}, submitted_by=request.user
+        platform=member.platform, service=service, changes=values, previous={}, submitted_by=actor.user
     )
-    log_action("directory.service_proposed", obj=change, request=request, data={"fields": sorted(values)})
+    log_action("directory.service_proposed", obj=change, by=actor, data={"fields": sorted(values)})
     mail_change(change, "proposed")
     return change
 
 
 @transaction.atomic
-def do_approve_change(change: ServiceChange, *, request: Any) -> None:
+def do_approve_change(change: ServiceChange, *, actor: Actor) -> None:
     change = pending_for_decision(change, _("この変更申請は処理済みです。"))
     service = change.service
     previous = current_values(service) if change.previous else {}
@@ -567,20 +568,18 @@ def do_approve_change(change: ServiceChange, *, request: Any) -> None:
         by=by,
         user=change.submitted_by,
     )
-    change.decide(ServiceChange.Status.APPROVED, by=request.user)
-    log_action(
-        "directory.change_approved", obj=change, request=request, data={"fields": sorted(change.changes)}
-    )
+    change.decide(ServiceChange.Status.APPROVED, by=actor.user)
+    log_action("directory.change_approved", obj=change, by=actor, data={"fields": sorted(change.changes)})
     mail_change(change, "approved")
 
 
 @transaction.atomic
-def do_reject_change(change: ServiceChange, reason: str, *, request: Any) -> None:
+def do_reject_change(change: ServiceChange, reason: str, *, actor: Actor) -> None:
     change = pending_for_decision(change, _("この変更申請は処理済みです。"))
     if not reason.strip():
         raise ValidationError(_("差し戻す理由を書いてください。"))
-    change.decide(ServiceChange.Status.REJECTED, by=request.user, reason=reason)
-    log_action("directory.change_rejected", obj=change, request=request)
+    change.decide(ServiceChange.Status.REJECTED, by=actor.user, reason=reason)
+    log_action("directory.change_rejected", obj=change, by=actor)
     mail_change(change, "rejected")
 
 

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from directory import taxonomy
 from directory.models import Attribute, Organization, Phone, Service, SheetUpload, TaxonomyTerm
@@ -272,7 +273,7 @@ def _store(platform: Platform, org: Organization, name: str, department: str, va
 
 
 @transaction.atomic
-def do_apply_upload(upload: SheetUpload, *, request: Any) -> dict[str, int]:
+def do_apply_upload(upload: SheetUpload, *, actor: Actor) -> dict[str, int]:
     """Apply every row, or nothing (the file is parsed again; any error refuses it)."""
     upload = SheetUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.applied_at is not None:
@@ -317,8 +318,8 @@ def do_apply_upload(upload: SheetUpload, *, request: Any) -> dict[str, int]:
     from django.utils import timezone
 
     upload.applied_at = timezone.now()
-    upload.applied_by = request.user
+    upload.applied_by = actor.user
     upload.result = result
     upload.save()
-    log_action("directory.sheet_applied", obj=upload, request=request, data=result)
+    log_action("directory.sheet_applied", obj=upload, by=actor, data=result)
     return result

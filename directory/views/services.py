@@ -110,10 +110,10 @@ def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if secretariat:
-                changed = editing.do_update_service(service, form.cleaned_data, request=request)
+                changed = editing.do_update_service(service, form.cleaned_data, actor=request.actor)
                 messages.success(request, _("%(count)s 項目を更新しました。") % {"count": len(changed)})
             else:
-                editing.do_propose_change(service, form.cleaned_data, request=request)
+                editing.do_propose_change(service, form.cleaned_data, actor=request.actor)
                 messages.success(request, _("変更を申請しました。事務局が確認すると公開されます。"))
             return redirect("directory:service", request.platform.slug, service.uuid)
         except ValidationError as error:
@@ -140,12 +140,12 @@ def service_new(request: StaffRequest) -> HttpResponse:
                 request.platform,
                 data["organization"],
                 data,
-                request=request,
+                actor=request.actor,
                 publish=data["publish"],
             )
             messages.success(request, _("窓口を登録しました。"))
         else:
-            service = editing.do_create_member_service(member, form.cleaned_data, request=request).service
+            service = editing.do_create_member_service(member, form.cleaned_data, actor=request.actor).service
             messages.success(request, _("窓口の掲載を申請しました。事務局が確認すると公開されます。"))
         return redirect("directory:service", request.platform.slug, service.uuid)
     return render(
@@ -174,10 +174,10 @@ def change_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("action") == "approve":
-                editing.do_approve_change(change, request=request)
+                editing.do_approve_change(change, actor=request.actor)
                 messages.success(request, _("変更を承認し、公開しました。"))
             else:
-                editing.do_reject_change(change, form.cleaned_data["reason"], request=request)
+                editing.do_reject_change(change, form.cleaned_data["reason"], actor=request.actor)
                 messages.success(request, _("変更申請を差し戻しました。"))
             return redirect("directory:changes", request.platform.slug)
         except ValidationError as error:

@@ -46,7 +46,7 @@ def sheet_preview(request: StaffRequest, uuid: UUID) -> HttpResponse:
     upload: SheetUpload = get_object_or_404(SheetUpload.objects, uuid=uuid)
     parsed = sheet.parse(bytes(upload.content))
     if request.method == "POST" and parsed.ok:
-        result = sheet.do_apply_upload(upload, request=request)
+        result = sheet.do_apply_upload(upload, actor=request.actor)
         messages.success(request, _("反映しました（新規 %(created)s 件、更新 %(updated)s 件）。") % result)
         return redirect("directory:services", request.platform.slug)
     return render(request, "directory/services/sheet_preview.html", {"upload": upload, "parsed": parsed})
