@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -20,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
 from partnership.models import PUBLISHABLE_FIELDS, MemberOrganisation
@@ -84,11 +84,10 @@ def _filename(platform: Platform, ext: str) -> str:
     return f"members-{platform.slug}-{timezone.localdate():%Y%m%d}.{ext}"
 
 
-def _log(request: HttpRequest, fmt: str, count: int, filters: dict[str, Any]) -> None:
+def _log(actor: Actor, fmt: str, count: int, filters: dict[str, Any]) -> None:
     log_action(
         AuditEntry.EXPORT,
-        actor=request.user,
-        request=request,
+        by=actor,
         data={"what": "members", "format": fmt, "rows": count, "filters": filters},
     )
 
@@ -102,7 +101,7 @@ def do_export_csv(
     platform: Platform,
     *,
     filters: dict[str, Any],
-    request: HttpRequest,
+    actor: Actor,
 ) -> tuple[bytes, str]:
     """(UTF-8 CSV with BOM, file name); logs the export with its row count."""
     rows = _export_queryset(members)
@@ -111,7 +110,7 @@ def do_export_csv(
     writer.writerow([header for header, _g, _w in columns(platform)])
     for row in _rows(rows, platform):
         writer.writerow([_csv_text(v) for v in row])
-    _log(request, "csv", len(rows), filters)
+    _log(actor, "csv", len(rows), filters)
     return ("\ufeff" + out.getvalue()).encode("utf-8"), _filename(platform, "csv")
 
 
@@ -120,7 +119,7 @@ def do_export_xlsx(
     platform: Platform,
     *,
     filters: dict[str, Any],
-    request: HttpRequest,
+    actor: Actor,
 ) -> tuple[bytes, str]:
     """(Excel workbook, file name): bold frozen header, column widths, dates as dates."""
     rows = _export_queryset(members)
@@ -145,5 +144,5 @@ def do_export_xlsx(
     sheet.auto_filter.ref = sheet.dimensions
     out = io.BytesIO()
     book.save(out)
-    _log(request, "xlsx", len(rows), filters)
+    _log(actor, "xlsx", len(rows), filters)
     return out.getvalue(), _filename(platform, "xlsx")

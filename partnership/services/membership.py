@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -305,7 +304,7 @@ RECOMMENDATION_EXEMPT_TYPES = frozenset({OrgType.PREFECTURE, OrgType.MUNICIPALIT
 
 @transaction.atomic
 def do_approve_application(
-    application: Application, *, tier: MemberTier | None, request: HttpRequest
+    application: Application, *, tier: MemberTier | None, actor: Actor
 ) -> MemberOrganisation:
     """Approve: create the member (or restore the former member's record) and notify the applicant."""
     application = _lock_pending(application)
@@ -330,26 +329,25 @@ def do_approve_application(
     application.status = Application.Status.APPROVED
     application.organisation = member
     application.decided_at = timezone.now()
-    application.decided_by = request.user if request.user.is_authenticated else None
+    application.decided_by = actor.user
     application.decision_reason = ""
     application.save()
     log_action(
         "application.approved",
-        actor=request.user,
         obj=application,
         data={
             "organisation": str(member.uuid),
             "tier": tier.name if tier else None,
             "rejoin": application.previous_member_id is not None,
         },
-        request=request,
+        by=actor,
     )
     mail_decision(application)
     return member
 
 
 @transaction.atomic
-def do_reject_application(application: Application, *, reason: str, request: HttpRequest) -> Application:
+def do_reject_application(application: Application, *, reason: str, actor: Actor) -> Application:
     """Reject with a reason, which the applicant receives by e-mail."""
     application = _lock_pending(application)
     reason = reason.strip()
@@ -358,9 +356,9 @@ def do_reject_application(application: Application, *, reason: str, request: Htt
     application.status = Application.Status.REJECTED
     application.decision_reason = reason
     application.decided_at = timezone.now()
-    application.decided_by = request.user if request.user.is_authenticated else None
+    application.decided_by = actor.user
     application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
-    log_action("application.rejected", actor=request.user, obj=application, request=request)
+    log_action("application.rejected", obj=application, by=actor)
     mail_decision(application)
     return application
 

@@ -167,7 +167,9 @@ class MembershipServicesTestCase(BaseTestCase):
         application = make_application(self.platform, "NPO法人みちしるべ")
         make_member(self.platform, "みちしるべ")
         with scope(platform=self.platform), self.assertRaises(ValidationError) as raised:
-            membership.do_approve_application(application, tier=None, request=self.request(self.admin))
+            membership.do_approve_application(
+                application, tier=None, actor=Actor.from_request(self.request(self.admin))
+            )
         self.assertIn("既に会員として登録されています", raised.exception.messages[0])
         with scopes_disabled():
             application.refresh_from_db()
@@ -182,7 +184,9 @@ class MembershipServicesTestCase(BaseTestCase):
                 status=MemberOrganisation.Status.EXPELLED, rejoin_banned_until=until
             )
         with scope(platform=self.platform), self.assertRaises(ValidationError) as raised:
-            membership.do_approve_application(application, tier=None, request=self.request(self.admin))
+            membership.do_approve_application(
+                application, tier=None, actor=Actor.from_request(self.request(self.admin))
+            )
         self.assertIn("除名から", raised.exception.messages[0])
         with scopes_disabled():
             previous.refresh_from_db()
@@ -195,7 +199,9 @@ class MembershipServicesTestCase(BaseTestCase):
         self.assertEqual(application.status, Application.Status.PENDING)  # the stale copy
         with scope(platform=self.platform), self.assertRaises(membership.AlreadyDecided):
             membership.do_approve_application(
-                application, tier=tier(self.platform, "一般団体"), request=self.request(self.admin)
+                application,
+                tier=tier(self.platform, "一般団体"),
+                actor=Actor.from_request(self.request(self.admin)),
             )
         with scopes_disabled():
             self.assertFalse(MemberOrganisation.objects.filter(name="NPO法人みちしるべ").exists())
@@ -220,7 +226,9 @@ class MembershipServicesTestCase(BaseTestCase):
     def test_it_refuses_a_short_rejection_reason(self) -> None:
         application = make_application(self.platform, "NPO法人みちしるべ")
         with scope(platform=self.platform), self.assertRaises(ValidationError):
-            membership.do_reject_application(application, reason="  だめ  ", request=self.request(self.admin))
+            membership.do_reject_application(
+                application, reason="  だめ  ", actor=Actor.from_request(self.request(self.admin))
+            )
         with scopes_disabled():
             application.refresh_from_db()
         self.assertEqual(application.status, Application.Status.PENDING)

@@ -78,7 +78,7 @@ def export_csv(request: StaffRequest) -> HttpResponse:
         members,
         request.platform,
         filters=request.GET.dict(),
-        request=request,
+        actor=request.actor,
     )
     return attachment_response(content, filename, CSV)
 
@@ -91,7 +91,7 @@ def export_xlsx(request: StaffRequest) -> HttpResponse:
         members,
         request.platform,
         filters=request.GET.dict(),
-        request=request,
+        actor=request.actor,
     )
     return attachment_response(content, filename, XLSX)
 

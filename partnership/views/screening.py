@@ -31,13 +31,15 @@ ACTIONS: dict[str, tuple[type, Any, Any]] = {
     ),
     "approve": (
         ApproveForm,
-        lambda app, data, request: membership.do_approve_application(app, tier=data["tier"], request=request),
+        lambda app, data, request: membership.do_approve_application(
+            app, tier=data["tier"], actor=request.actor
+        ),
         gettext_lazy("入会を承認しました。申込者への通知メールの送信を予約しました。"),
     ),
     "reject": (
         RejectForm,
         lambda app, data, request: membership.do_reject_application(
-            app, reason=data["reason"], request=request
+            app, reason=data["reason"], actor=request.actor
         ),
         gettext_lazy("不承認としました。申込者への理由を記したメールの送信を予約しました。"),
     ),
