@@ -231,3 +231,71 @@ def humanise(schedules: Iterable[ScheduleLike], *, open_on_holidays: bool = Fals
 def _always_open(by_day: dict[str, list[Slot]]) -> bool:
     """Open on every day of the week: such windows (24-hour lines, 毎日 chat) do not close on holidays."""
     return len(by_day) == 7
+
+
+# Checks of the ranges staff enter (the service form's rows): a range that ends before it starts
+# runs past midnight only when it starts after noon and lasts at most 18 hours (19:00〜翌2:00,
+# 17:00〜翌9:00); 13:00〜12:00 is a typo, not a 23-hour window.
+_LONGEST_OVERNIGHT = 18 * 60
+
+
+def _minutes(value: datetime.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def order_problem(opens: datetime.time, closes: datetime.time) -> str:
+    """Why ``opens``–``closes`` is not a range ("" when it is)."""
+    start, end = _minutes(opens), _minutes(closes)
+    if end >= start:  # equal: all day
+        return ""
+    if start >= 12 * 60 and end + 24 * 60 - start <= _LONGEST_OVERNIGHT:
+        return ""
+    return _(
+        "終了時刻 %(closes)s が開始時刻 %(opens)s より前です。"
+        "翌日にまたがる時間帯（例: 19:00〜翌2:00）のほかは、終了を開始より後にしてください。"
+    ) % {"opens": format_time(opens), "closes": format_time(closes)}
+
+
+def days_label(days: Iterable[str]) -> str:
+    """「月〜金曜日」「水曜日」「毎日」: weekdays named for a message."""
+    days = list(days)
+    text = format_days(days)
+    return text if len(set(days)) == 7 else _("%(days)s曜日") % {"days": text}
+
+
+def overlaps(ranges: Sequence[tuple[Sequence[str], datetime.time, datetime.time]]) -> list[str]:
+    """Messages for ranges that overlap on a day, naming the days: ``ranges`` are (weekday codes,
+    opens, closes); a range past midnight also covers the next morning."""
+    by_day: dict[int, list[tuple[int, int, int, bool]]] = {}
+    for n, (days, opens, closes) in enumerate(ranges):
+        start, end = _minutes(opens), _minutes(closes)
+        if end <= start:
+            end += 24 * 60
+        for code in days:
+            day = WEEKDAYS.index(code)
+            by_day.setdefault(day, []).append((start, end, n, False))
+            if end > 24 * 60:
+                by_day.setdefault((day + 1) % 7, []).append((0, end - 24 * 60, n, True))
+    found: dict[tuple[int, bool, int, bool], list[str]] = {}
+    for day in sorted(by_day):
+        spans = sorted(by_day[day])
+        for i, (_start, end, n, spilled) in enumerate(spans):
+            for later_start, _end, m, later_spilled in spans[i + 1 :]:
+                if later_start < end and not (spilled and later_spilled):  # both: seen the day before
+                    found.setdefault((n, spilled, m, later_spilled), []).append(WEEKDAYS[day])
+    messages = []
+    for (n, spilled, m, later_spilled), days in found.items():
+        first = format_slots([Slot(ranges[n][1], ranges[n][2])])
+        second = format_slots([Slot(ranges[m][1], ranges[m][2])])
+        if spilled or later_spilled:
+            earlier, other = (first, second) if spilled else (second, first)
+            messages.append(
+                _("%(days)s: 前日からの %(earlier)s と %(other)s の時間帯が重なっています。")
+                % {"days": days_label(days), "earlier": earlier, "other": other}
+            )
+        else:
+            messages.append(
+                _("%(days)s: %(first)s と %(second)s の時間帯が重なっています。")
+                % {"days": days_label(days), "first": first, "second": second}
+            )
+    return messages

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from directory import taxonomy
+from directory.hours import format_days, order_problem, overlaps
 from directory.models import (
     AgeBand,
     Organization,
@@ -108,18 +109,6 @@ class ServiceForm(forms.Form):
         required=False,
         help_text=_("例: 月曜日〜金曜日 8:30〜17:15"),
     )
-    byday = forms.MultipleChoiceField(
-        label=_("受付曜日"), choices=WEEKDAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    opens_at = forms.TimeField(
-        label=_("開始時刻"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    closes_at = forms.TimeField(
-        label=_("終了時刻"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        help_text=_("開始と同じ時刻なら24時間、開始より前なら翌日まで"),
-    )
 
     def __init__(
         self,
@@ -141,6 +130,11 @@ class ServiceForm(forms.Form):
             prefix="phones",
             initial=initial.get("phones") or [],
         )
+        self.schedules = ScheduleFormSet(
+            data if data is not None and "schedules-TOTAL_FORMS" in data else None,
+            prefix="schedules",
+            initial=initial.get("schedules") or [],
+        )
         self.places = PlaceFormSet(
             data if data is not None and "places-TOTAL_FORMS" in data else None,
             prefix="places",
@@ -151,14 +145,6 @@ class ServiceForm(forms.Form):
             if form.initial.get("id"):  # the removal checkbox is described by what removal does
                 form.fields["DELETE"].widget.attrs["aria-describedby"] = f"id_{form.prefix}-DELETE_note"
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if bool(data.get("opens_at")) != bool(data.get("closes_at")):
-            self.add_error("closes_at", _("開始時刻と終了時刻は両方入力してください。"))
-        if data.get("opens_at") and not data.get("byday"):
-            self.add_error("byday", _("受付曜日を選んでください。"))
-        return data
-
     def full_clean(self) -> None:
         """Also validates the phone and place rows: their cleaned rows become ``phones`` and
         ``places``; each row error is repeated in the summary, named by its row."""
@@ -167,6 +153,7 @@ class ServiceForm(forms.Form):
             return
         for name, formset, row_label in (
             ("phones", self.phones, _("電話番号 %(n)s")),
+            ("schedules", self.schedules, _("受付時間 %(n)s")),
             ("places", self.places, _("相談先 %(n)s")),
         ):
             if not formset.is_bound:
@@ -202,6 +189,7 @@ class PhoneForm(forms.Form):
     """One of a service's phones (empty number: the row is left out)."""
 
     main_field = "number"
+    delete_label = _("この電話番号を削除する")
 
     id = forms.CharField(widget=forms.HiddenInput, required=False)
     number = forms.CharField(
@@ -225,6 +213,69 @@ class PhoneForm(forms.Form):
         if data.get("number"):
             data["number"] = normalise_phone(data["number"])  # stored half width (０５９６ → 0596)
         return data
+
+
+class ScheduleForm(forms.Form):
+    """One weekly range of a service's hours (an HSDS schedule): the days it applies to and the
+    time. A day with a lunch break has two rows (月〜金 9:00〜12:00 and 月〜金 13:00〜16:00).
+    No day and no time: the row is left out."""
+
+    main_field = ""
+    delete_label = _("この時間帯を削除する")
+
+    id = forms.CharField(widget=forms.HiddenInput, required=False)
+    byday = forms.MultipleChoiceField(
+        label=_("曜日"), choices=WEEKDAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    opens_at = forms.TimeField(
+        label=_("開始時刻"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    closes_at = forms.TimeField(
+        label=_("終了時刻"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("DELETE"):
+            return data
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if bool(opens) != bool(closes):
+            self.add_error(
+                "closes_at" if opens else "opens_at", _("開始時刻と終了時刻は両方入力してください。")
+            )
+        if (opens or closes) and not data.get("byday"):
+            self.add_error("byday", _("曜日を選んでください。"))
+        if opens and closes and data.get("byday") and (problem := order_problem(opens, closes)):
+            days = format_days(data["byday"])
+            self.add_error("closes_at", _("%(days)s: %(problem)s") % {"days": days, "problem": problem})
+        return data
+
+
+class _ScheduleFormSet(forms.BaseFormSet):
+    """The weekly ranges of a service; on any day, ranges may not overlap (a range past midnight
+    included: 月 19:00〜翌2:00 overlaps 火 1:00〜)."""
+
+    deletion_widget = forms.CheckboxInput
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = ScheduleForm.delete_label
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        ranges = [
+            (form.cleaned_data["byday"], form.cleaned_data["opens_at"], form.cleaned_data["closes_at"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("opens_at")
+            and form.cleaned_data.get("byday")
+        ]
+        problems = overlaps(ranges)
+        if problems:
+            raise forms.ValidationError(problems)
 
 
 class PlaceForm(forms.Form):
@@ -284,11 +335,12 @@ class _RowFormSet(forms.BaseFormSet):
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = (
-                _("この電話番号を削除する") if isinstance(form, PhoneForm) else _("この窓口の相談先から外す")
-            )
+            form.fields["DELETE"].label = getattr(form, "delete_label", _("この窓口の相談先から外す"))
 
 
+ScheduleFormSet = forms.formset_factory(
+    ScheduleForm, formset=_ScheduleFormSet, extra=1, can_delete=True, max_num=30
+)
 PhoneFormSet = forms.formset_factory(PhoneForm, formset=_RowFormSet, extra=1, can_delete=True, max_num=30)
 PlaceFormSet = forms.formset_factory(PlaceForm, formset=_RowFormSet, extra=1, can_delete=True, max_num=30)
 
@@ -331,5 +383,14 @@ def field_labels() -> dict[str, str]:
     scalar phone and location fields of proposals stored before these became lists)."""
     labels = {name: str(f.label) for name, f in ServiceForm().fields.items()}
     labels.update({name: str(f.label) for name, f in PlaceForm().fields.items() if name != "id"})
-    labels.update({"phones": str(_("電話番号")), "places": str(_("相談先")), "phone": str(_("電話番号"))})
+    labels.update({name: str(f.label) for name, f in ScheduleForm().fields.items() if name != "id"})
+    labels.update(
+        {
+            "phones": str(_("電話番号")),
+            "places": str(_("相談先")),
+            "phone": str(_("電話番号")),
+            "schedules": str(_("受付曜日と時間")),
+            "byday": str(_("受付曜日")),
+        }
+    )
     return labels

@@ -18,7 +18,7 @@ from directory.models import Service
 from directory.navigator import queries
 from directory.navigator.easy import easy_japanese
 from directory.navigator.forms import GuideForm, SearchForm
-from directory.opening import runs_every_day
+from directory.opening import next_opening, runs_every_day
 from directory.search import Near, search_services
 from directory.taxonomy import CATEGORIES
 from platforms.desks import desks_of
@@ -119,10 +119,14 @@ def service_page(request: PlatformRequest, uuid: str) -> HttpResponse:
     service = get_object_or_404(qs, uuid=uuid)
     now = timezone.now()
     schedules = queries.schedules_of(service)
+    open_now = queries.service_is_open(service, now)
+    every_day = runs_every_day(schedules)
     context = {
         "service": service,
-        "open_now": queries.service_is_open(service, now),
-        "hours": humanise(schedules, open_on_holidays=runs_every_day(schedules)),
+        "open_now": open_now,
+        # After hours, at lunch (9:00〜12:00 and 13:00〜16:00) or on a holiday: when it opens again.
+        "next_opening": None if open_now else next_opening(schedules, now, open_on_holidays=every_day),
+        "hours": humanise(schedules, open_on_holidays=every_day),
         "locations": [sal.location for sal in service.service_at_locations.all()],
         "terms": service.terms(),
     }

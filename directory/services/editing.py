@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import Actor
 from audit.services import log_action
+from directory.hours import Slot, format_days, format_slots, parse_byday
 from directory.models import (
     Address,
     Attribute,
@@ -43,7 +44,8 @@ from tsunagari.lib import mail
 from tsunagari.lib.review import pending_for_decision
 
 # Fields of the staff form, in display order. Pseudo-fields: terms (shared term codes),
-# phone (the main number), hours (displayed hours), byday/opens_at/closes_at (weekly rule).
+# phones, schedules and places (lists of rows), hours (displayed hours, the first schedule's
+# description).
 SERVICE_FIELDS = [
     "name",
     "name_kana",
@@ -64,7 +66,7 @@ SERVICE_FIELDS = [
     "is_anonymous",
     "is_crisis_line",
 ]
-EXTRA_FIELDS = ["terms", "phones", "hours", "byday", "opens_at", "closes_at", "places"]
+EXTRA_FIELDS = ["terms", "phones", "hours", "schedules", "places"]
 LOCATION_FIELDS = [
     "location_name",
     "postal_code",
@@ -80,11 +82,17 @@ LOCATION_FIELDS = [
 # the value is the whole desired list, so a row left out is removed.
 PHONE_KEYS = ["id", "number", "type", "description"]
 PLACE_KEYS = ["id", *LOCATION_FIELDS]
-ROW_FIELDS = {"phones": PHONE_KEYS, "places": PLACE_KEYS}
-# Proposals stored before phones and places became lists carry the first phone ("phone") and the
-# first location's fields (LOCATION_FIELDS) as scalars; they are still shown and applied.
+# A schedule row is one weekly range (an HSDS schedule of the service): days and times. Split
+# hours on a day are two rows. Schedules the form cannot show as a weekly range (monthly rules,
+# 第2土曜日, a day of the month) are not rows and are kept as they are.
+SCHEDULE_KEYS = ["id", "byday", "opens_at", "closes_at"]
+ROW_FIELDS = {"phones": PHONE_KEYS, "schedules": SCHEDULE_KEYS, "places": PLACE_KEYS}
+# Proposals stored before phones, places and schedules became lists carry the first phone
+# ("phone"), the first schedule's rule (byday/opens_at/closes_at) and the first location's fields
+# (LOCATION_FIELDS) as scalars; they are still shown and applied.
 LEGACY_PHONE = "phone"
-ALL_FIELDS = SERVICE_FIELDS + EXTRA_FIELDS + [LEGACY_PHONE] + LOCATION_FIELDS
+LEGACY_SCHEDULE = ["byday", "opens_at", "closes_at"]
+ALL_FIELDS = SERVICE_FIELDS + EXTRA_FIELDS + [LEGACY_PHONE] + LEGACY_SCHEDULE + LOCATION_FIELDS
 SECRETARIAT_ONLY = {"is_crisis_line"}
 
 
@@ -120,16 +128,16 @@ def current_values(service: Service) -> dict[str, Any]:
         else []
     )
     values["phones"] = [_phone_row(phone) for phone in service.phones.order_by("id")] if service.pk else []
+    values["schedules"] = [_schedule_row(s) for s in editable_schedules(service)]
     values["places"] = _place_rows(service)
     phone = _main_phone(service)
     values["phone"] = phone.number if phone else ""
     schedule = _main_schedule(service)
     values["hours"] = schedule.description if schedule else ""
-    values["byday"] = (
-        sorted(schedule.byday.split(","), key=_weekday_order) if schedule and schedule.byday else []
-    )
-    values["opens_at"] = schedule.opens_at.strftime("%H:%M") if schedule and schedule.opens_at else ""
-    values["closes_at"] = schedule.closes_at.strftime("%H:%M") if schedule and schedule.closes_at else ""
+    first = values["schedules"][0] if values["schedules"] else None
+    values["byday"] = first["byday"] if first else []
+    values["opens_at"] = first["opens_at"] if first else ""
+    values["closes_at"] = first["closes_at"] if first else ""
     location, address = _main_location(service)
     values["location_name"] = location.name if location else ""
     values["latitude"] = location.latitude if location else None
@@ -145,6 +153,55 @@ def _phone_row(phone: Phone) -> dict[str, Any]:
         "number": phone.number,
         "type": phone.type if phone.type in PhoneType.values else PhoneType.VOICE,
         "description": phone.description,
+    }
+
+
+def _time_text(value: datetime.time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def is_weekly_range(schedule: Schedule) -> bool:
+    """Whether the form shows ``schedule`` as a row: a weekly rule (or a bare time) on plain
+    weekdays, without a day of the month or other RRULE parts the row would not show."""
+    if schedule.freq not in (Schedule.Freq.WEEKLY, ""):
+        return False
+    if schedule.bymonthday or schedule.byweekno or schedule.byyearday or (schedule.interval or 1) > 1:
+        return False
+    try:
+        days = parse_byday(schedule.byday)
+    except ValueError:
+        return False
+    if any(n is not None for n, _day in days):
+        return False
+    return bool(days or schedule.opens_at)
+
+
+def editable_schedules(service: Service) -> list[Schedule]:
+    """The service's own schedules the form shows as rows, ordered by first day and time."""
+    if not service.pk:
+        return []
+    rows = [s for s in service.schedules.order_by("id") if is_weekly_range(s)]
+    return sorted(rows, key=_schedule_order)
+
+
+def other_schedules(service: Service) -> list[Schedule]:
+    """The service's schedules the form leaves as they are (monthly rules, notes only)."""
+    if not service.pk:
+        return []
+    return [s for s in service.schedules.order_by("id") if not is_weekly_range(s)]
+
+
+def _schedule_order(schedule: Schedule) -> tuple[int, datetime.time, int]:
+    days = [_weekday_order(day) for _n, day in parse_byday(schedule.byday)]
+    return (min(days, default=99), schedule.opens_at or datetime.time(0), schedule.pk or 0)
+
+
+def _schedule_row(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "id": str(schedule.uuid),
+        "byday": sorted((day for _n, day in parse_byday(schedule.byday)), key=_weekday_order),
+        "opens_at": _time_text(schedule.opens_at),
+        "closes_at": _time_text(schedule.closes_at),
     }
 
 
@@ -185,6 +242,15 @@ def _normalise_rows(name: str, rows: Any) -> list[dict[str, Any]]:
             }
             if not clean["number"]:
                 continue
+        elif name == "schedules":
+            clean = {
+                "id": str(row.get("id") or ""),
+                "byday": sorted(dict.fromkeys(row.get("byday") or []), key=_weekday_order),
+                "opens_at": _time_value(row.get("opens_at")),
+                "closes_at": _time_value(row.get("closes_at")),
+            }
+            if not (clean["byday"] or clean["opens_at"]):
+                continue
         else:
             clean = {"id": str(row.get("id") or "")}
             for key in PLACE_KEYS[1:]:
@@ -197,6 +263,10 @@ def _normalise_rows(name: str, rows: Any) -> list[dict[str, Any]]:
                 continue
         out.append(clean)
     return out
+
+
+def _time_value(value: Any) -> str:
+    return value.strftime("%H:%M") if isinstance(value, datetime.time) else (value or "")
 
 
 def _weekday_order(code: str) -> int:
@@ -218,7 +288,7 @@ def normalise(values: dict[str, Any]) -> dict[str, Any]:
         elif name == "byday":
             value = sorted(value or [], key=_weekday_order)
         elif name in ("opens_at", "closes_at"):
-            value = value.strftime("%H:%M") if isinstance(value, datetime.time) else (value or "")
+            value = _time_value(value)
         elif name in ("latitude", "longitude"):
             value = None if value in (None, "") else float(value)
         elif value is None:
@@ -245,7 +315,14 @@ def display(value: Any, name: str = "") -> str:
 
 
 def row_text(name: str, row: dict[str, Any]) -> str:
-    """One phone (「FAX 0596-21-5557（夜間専用）」) or place (name, 〒 address, coordinates)."""
+    """One phone (「FAX 0596-21-5557（夜間専用）」), range of hours (「月〜金 9:00〜12:00」) or place
+    (name, 〒 address, coordinates)."""
+    if name == "schedules":
+        times = [
+            datetime.time.fromisoformat(row[k]) if row.get(k) else None for k in ("opens_at", "closes_at")
+        ]
+        days = format_days(row.get("byday") or []) if row.get("byday") else ""
+        return f"{days} {format_slots([Slot(times[0], times[1])])}".strip()
     if name == "phones":
         label = str(PhoneType(row["type"]).label) if row.get("type") in PhoneType.values else ""
         text = f"{label} {row['number']}".strip()
@@ -303,19 +380,12 @@ def _apply(service: Service, values: dict[str, Any]) -> None:
                 phone.save()
         elif phone is not None:
             phone.delete()
-    if any(k in values for k in ("hours", "byday", "opens_at", "closes_at")):
-        schedule = _main_schedule(service) or Schedule(platform=platform, service=service, timezone=9)
-        merged = {**current_values(service), **values}
-        schedule.description = merged["hours"]
-        schedule.byday = ",".join(merged["byday"])
-        schedule.freq = Schedule.Freq.WEEKLY if merged["byday"] else ""
-        schedule.opens_at = datetime.time.fromisoformat(merged["opens_at"]) if merged["opens_at"] else None
-        schedule.closes_at = datetime.time.fromisoformat(merged["closes_at"]) if merged["closes_at"] else None
-        if schedule.description or schedule.byday or schedule.opens_at:
-            schedule.full_clean(validate_unique=False, validate_constraints=False)
-            schedule.save()
-        elif schedule.pk:
-            schedule.delete()
+    if "schedules" in values:
+        _apply_schedules(service, values["schedules"])
+    if any(k in values for k in LEGACY_SCHEDULE):
+        _apply_legacy_schedule(service, values)
+    if any(k in values for k in ("hours", "schedules", *LEGACY_SCHEDULE)):
+        _apply_hours_text(service, {**current_values(service), **values}["hours"])
     _apply_location(service, values)
     if "places" in values:
         _apply_places(service, values["places"])
@@ -337,6 +407,53 @@ def _apply_phones(service: Service, rows: list[dict[str, Any]]) -> None:
         phone.save()
         keep.append(phone.pk)
     service.phones.exclude(pk__in=keep).delete()
+
+
+def _apply_schedules(service: Service, rows: list[dict[str, Any]]) -> None:
+    """Make the service's weekly ranges exactly ``rows`` (matched by id; a row whose schedule has
+    gone is created again). Other schedules (monthly rules, notes) are left as they are; a
+    schedule that stays keeps its other HSDS fields (validity dates, notes)."""
+    existing = {str(s.uuid): s for s in editable_schedules(service)}
+    for n, row in enumerate(rows, start=1):
+        schedule = existing.pop(row["id"], None) or Schedule(
+            platform=service.platform, service=service, timezone=9
+        )
+        schedule.freq = Schedule.Freq.WEEKLY if row["byday"] else ""
+        schedule.byday = ",".join(row["byday"])
+        schedule.opens_at = datetime.time.fromisoformat(row["opens_at"]) if row["opens_at"] else None
+        schedule.closes_at = datetime.time.fromisoformat(row["closes_at"]) if row["closes_at"] else None
+        try:
+            schedule.full_clean(exclude=["service"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            message = " ".join(error.messages)
+            raise ValidationError(_("受付時間 %(n)s: %(message)s") % {"n": n, "message": message}) from error
+        schedule.save()
+    for schedule in existing.values():
+        schedule.delete()
+
+
+def _apply_legacy_schedule(service: Service, values: dict[str, Any]) -> None:
+    """A proposal made before schedules became rows: its rule replaces the first range."""
+    rows = current_values(service)["schedules"]
+    merged = {**current_values(service), **values}
+    first = {"id": rows[0]["id"] if rows else "", **{k: merged[k] for k in LEGACY_SCHEDULE}}
+    first["byday"] = sorted(first["byday"] or [], key=_weekday_order)
+    _apply_schedules(service, [first, *rows[1:]] if first["byday"] or first["opens_at"] else rows[1:])
+
+
+def _apply_hours_text(service: Service, text: str) -> None:
+    """The displayed hours (受付日時（表示用）) are the description of the first schedule; with no
+    schedule a description-only one holds them, removed again when the text is emptied."""
+    first = service.schedules.order_by("id").first()
+    if first is None:
+        if text:
+            Schedule.objects.create(platform=service.platform, service=service, timezone=9, description=text)
+        return
+    if first.description != text:
+        first.description = text
+        first.save()
+    if not text and not is_weekly_range(first) and not first.freq and not first.notes:
+        first.delete()
 
 
 def _apply_places(service: Service, rows: list[dict[str, Any]]) -> None:

@@ -34,9 +34,7 @@ FORM = {
     "terms": ["cat-children", "topic-parenting"],
     **rows("phones", {"number": "0596-00-1234", "type": "voice"}),
     "hours": "火曜日・木曜日 10:00〜15:00",
-    "byday": ["TU", "TH"],
-    "opens_at": "10:00",
-    "closes_at": "15:00",
+    **rows("schedules", {"byday": ["TU", "TH"], "opens_at": "10:00", "closes_at": "15:00"}),
 }
 
 
@@ -234,15 +232,15 @@ class StaffDirectoryTestCase(BaseTestCase):
         bad = {
             **FORM,
             "name_kana": "Kosodate!",
-            "opens_at": "10:00",
-            "closes_at": "",
+            **rows("schedules", {"byday": ["TU"], "opens_at": "10:00", "closes_at": ""}),
             **rows("phones", {"number": "電話", "type": "voice"}),
         }
         response = self.client.post(self.url_of("service_edit", self.other.uuid), bad)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "error-summary")
-        for field in ("name_kana", "closes_at"):
-            self.assertIn(field, response.context["form"].errors)
+        self.assertIn("name_kana", response.context["form"].errors)
+        self.assertIn("closes_at", response.context["form"].schedules.forms[0].errors)
+        self.assertContains(response, "受付時間 1 の終了時刻: 開始時刻と終了時刻は両方入力してください。")
         self.assertContains(response, "電話番号 1: 電話番号「電話」に数字以外の文字が含まれています")
 
     def test_it_checks_phone_numbers_as_everywhere_else(self) -> None:

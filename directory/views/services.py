@@ -26,6 +26,7 @@ from directory.forms.services import (
     ServiceForm,
     field_labels,
 )
+from directory.hours import describe
 from directory.models import Metadata, Service, ServiceChange
 from directory.services import editing
 from partnership.queries import organisation_of
@@ -75,6 +76,7 @@ def service_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     context = {
         "service": service,
         "values": editing.current_values(service),
+        "hours": describe(service.schedules.all()).inline(),
         "locations": service.service_at_locations.select_related("location").prefetch_related(
             "location__addresses"
         ),
@@ -118,7 +120,14 @@ def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
             return redirect("directory:service", request.platform.slug, service.uuid)
         except ValidationError as error:
             form.add_error(None, error)
-    context = {"form": form, "service": service, "returned": returned, **_map_tiles()}
+    context = {
+        "form": form,
+        "service": service,
+        "returned": returned,
+        "hours_now": describe(service.schedules.all()).inline(),
+        "other_hours": describe(editing.other_schedules(service)).inline(),
+        **_map_tiles(),
+    }
     return render(request, "directory/services/service_form.html", context)
 
 
