@@ -66,14 +66,9 @@ def log_action(
 
 
 @transaction.atomic
-def do_requeue_mail(outbox_mail: OutboxMail, *, request: HttpRequest) -> bool:
+def do_requeue_mail(outbox_mail: OutboxMail, *, by: Acting) -> bool:
     """The secretariat sends a failed mail again (False when it is not failed)."""
     if not mail.requeue(outbox_mail):
         return False
-    log_action(
-        AuditEntry.MAIL_REQUEUED,
-        actor=getattr(request, "user", None),
-        obj=outbox_mail,
-        request=request,
-    )
+    log_action(AuditEntry.MAIL_REQUEUED, obj=outbox_mail, by=by)
     return True

@@ -107,7 +107,7 @@ MAIL_LIST_FIELDS = ("uuid", "to", "subject", "state", "attempts", "created_at", 
 def mail_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     outbox_mail: OutboxMail = get_object_or_404(OutboxMail.objects.all(), uuid=uuid)
     if request.method == "POST":
-        if do_requeue_mail(outbox_mail, request=request):
+        if do_requeue_mail(outbox_mail, by=request.actor):
             messages.success(request, _("再送を予約しました。"))
         else:
             messages.error(request, _("送信失敗のメールだけを再送できます。"))
