@@ -121,7 +121,14 @@ def login_context(context: BrowserContext, user: Any, base_url: str) -> None:
     )
 
 
-class BrowserMixin:
+# The mixin is only ever mixed into a live-server test case: type it as one.
+if TYPE_CHECKING:
+    _MixinBase = StaticLiveServerTestCase
+else:
+    _MixinBase = object
+
+
+class BrowserMixin(_MixinBase):
     """Playwright helpers for a ``StaticLiveServerTestCase``: one Chromium per test class."""
 
     live_server_url: str
@@ -134,7 +141,7 @@ class BrowserMixin:
     def setUpClass(cls) -> None:
         cls._previous_async_unsafe = os.environ.get(_ASYNC_UNSAFE)
         os.environ[_ASYNC_UNSAFE] = "true"
-        super().setUpClass()  # type: ignore[misc]
+        super().setUpClass()
         serialized = {
             alias: connections[alias].__dict__.get("_test_serialized_contents") for alias in connections
         }
@@ -160,7 +167,7 @@ class BrowserMixin:
             # Close the connections opened while the loop ran, before they become unreachable.
             connections.close_all()
             cls.playwright.stop()
-            super().tearDownClass()  # type: ignore[misc]
+            super().tearDownClass()
             if getattr(cls, "serialized_rollback", False):
                 cls._restore_serialized_contents()
         finally:
@@ -179,17 +186,17 @@ class BrowserMixin:
         """
         for alias in connections:
             contents = connections[alias].__dict__.get("_test_serialized_contents")
-            if contents is not None and alias in cls.databases:  # type: ignore[attr-defined]
+            if contents is not None and alias in cls.databases:
                 connections[alias].creation.deserialize_db_from_string(contents)
 
     def setUp(self) -> None:
-        super().setUp()  # type: ignore[misc]
+        super().setUp()
         self._contexts = []
 
     def tearDown(self) -> None:
         for context in self._contexts:
             context.close()
-        super().tearDown()  # type: ignore[misc]
+        super().tearDown()
 
     def live_url(self, name_or_path: str, *args: Any, **kwargs: Any) -> str:
         """Absolute live-server URL of a path ("/healthz") or a URL name ("accounts:login")."""
@@ -241,4 +248,4 @@ class BrowserTestCase(BrowserMixin, StaticLiveServerTestCase):
         from tsunagari.lib.testing import BaseTestCase
 
         super().setUp()
-        BaseTestCase.setUpTestData.__func__(type(self))  # type: ignore[attr-defined]
+        vars(BaseTestCase)["setUpTestData"].__func__(type(self))  # the classmethod, run for this class
