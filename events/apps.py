@@ -9,10 +9,18 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import permissions
         from accounts.models import Role
+        from audit import labels
         from events.desks import upcoming_events
         from platforms import desks, staffnav
 
         desks.register("events", upcoming_events)
+        labels.register(
+            {
+                "events.reminders": _("イベント前のリマインダーの送信"),
+                "events.feedback_survey": _("イベントのアンケート（調査）の作成"),
+                "events.feedback_requests": _("イベント後のアンケート依頼の送信"),
+            }
+        )
 
         permissions.register(
             {

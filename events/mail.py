@@ -22,7 +22,14 @@ def platform_url(name: str, platform: Platform, *args: object) -> str:
     return absolute(reverse(name, args=[platform.slug, *args]))
 
 
-def queue(platform: Platform, registration: Registration, template: str, context: dict[str, object]) -> None:
+def queue(
+    platform: Platform,
+    registration: Registration,
+    template: str,
+    context: dict[str, object],
+    *,
+    key: str = "",
+) -> None:
     """Queue ``events/email/<template>`` to the registrant (phone sign-ups without e-mail get none)."""
     if not registration.email:
         return
@@ -31,7 +38,7 @@ def queue(platform: Platform, registration: Registration, template: str, context
         {"platform": platform, **context},
         to=[registration.email],
         platform=platform,
-        key=f"events.{template}:{registration.uuid}",
+        key=key or f"events.{template}:{registration.uuid}",
         kind=f"events.{template}",
         reply_to=[platform.contact_email] if platform.contact_email else None,
     )

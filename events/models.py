@@ -23,6 +23,11 @@ from django.utils.translation import gettext_lazy as _
 
 from partnership.models import MemberOrganisation
 from platforms.models import Platform, platform_manager
+from surveys.models import Invitation, Survey
+
+
+def default_reminder_days() -> list[int]:
+    return [3, 1]
 
 
 class Course(models.Model):
@@ -101,6 +106,25 @@ class Event(models.Model):
         _("独自の質問"), default=list, blank=True, help_text=_("申込フォームに加える質問（1行に1つ）")
     )
     table_size = models.PositiveSmallIntegerField(_("1テーブルの人数"), default=8)
+    reminder_days = models.JSONField(
+        _("リマインダー（開催の何日前）"),
+        default=default_reminder_days,
+        blank=True,
+        help_text=_("参加確定の方に開催前のお知らせを送る日。空で送りません。"),
+    )
+    reminders_on_business_days = models.BooleanField(
+        _("リマインダーが土日祝・年末年始に当たるときは前の平日に送る"),
+        default=True,
+        help_text=_("返信やお問い合わせに事務局が答えられる日に届くようにします。"),
+    )
+    feedback_survey = models.OneToOneField(
+        Survey,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("アンケート（調査）"),
+    )
     course = models.ForeignKey(
         Course,
         on_delete=models.SET_NULL,
@@ -204,6 +228,10 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(_("受付時刻"), null=True, blank=True)
+    # The after-event questionnaire's invitation code mailed to this attendee (at most once).
+    feedback_invitation = models.OneToOneField(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

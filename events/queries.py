@@ -10,6 +10,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from events.models import Course, Event, Feedback, Registration
+from surveys.models import Response
+
+# The after-event survey's satisfaction options (events.services.feedback_survey) -> Feedback codes.
+SURVEY_SATISFACTION = {1: "satisfied", 2: "rather_satisfied", 3: "rather_dissatisfied", 4: "dissatisfied"}
+SATISFIED = (Feedback.Satisfaction.SATISFIED, Feedback.Satisfaction.RATHER_SATISFIED)
 
 
 def public_events(*, upcoming: bool = True) -> QuerySet[Event]:
@@ -88,16 +93,38 @@ def figures(event: Event) -> Figures:
         attended=Count("id", filter=Q(checked_in_at__isnull=False)),
         walk_ins=Count("id", filter=Q(source=Registration.Source.WALK_IN)),
     )
-    answers = Feedback.objects.filter(event=event)
-    satisfied = answers.filter(
-        satisfaction__in=[Feedback.Satisfaction.SATISFIED, Feedback.Satisfaction.RATHER_SATISFIED]
-    ).count()
+    answers = satisfaction_counts(event)
     return Figures(
         capacity=event.capacity_venue + event.capacity_online,
-        answers=answers.count(),
-        satisfied=satisfied,
+        answers=sum(answers.values()),
+        satisfied=sum(answers[code] for code in SATISFIED),
         **counts,
     )
+
+
+def survey_answers(event: Event) -> list[dict[str, object]]:
+    """The submitted answers of the event's questionnaire (survey engine), oldest first."""
+    if event.feedback_survey_id is None:
+        return []
+    rows = (
+        Response.objects.filter(survey_id=event.feedback_survey_id).submitted().order_by("submitted_at", "id")
+    )
+    return list(rows.values_list("answers", flat=True))
+
+
+def _satisfaction_of(answers: dict[str, object]) -> str:
+    value = answers.get("satisfaction")
+    try:
+        return SURVEY_SATISFACTION.get(int(str(value)), Feedback.Satisfaction.NO_ANSWER)
+    except ValueError:
+        return Feedback.Satisfaction.NO_ANSWER
+
+
+def satisfaction_counts(event: Event) -> Counter[str]:
+    """Answers by satisfaction: the web questionnaire's and the paper ones typed in by staff."""
+    counts = Counter(Feedback.objects.filter(event=event).values_list("satisfaction", flat=True))
+    counts.update(_satisfaction_of(answers) for answers in survey_answers(event))
+    return counts
 
 
 @dataclass
@@ -110,7 +137,7 @@ class Share:
 
 def satisfaction_shares(event: Event) -> tuple[list[Share], int]:
     """Each answer's count and share of all answers, rounded to whole per cent as Shiga reports."""
-    counts = Counter(Feedback.objects.filter(event=event).values_list("satisfaction", flat=True))
+    counts = satisfaction_counts(event)
     total = sum(counts.values())
     shares = [
         Share(code, str(label), counts.get(code, 0), round(100 * counts.get(code, 0) / total) if total else 0)
@@ -119,8 +146,60 @@ def satisfaction_shares(event: Event) -> tuple[list[Share], int]:
     return shares, total
 
 
-def comments(event: Event) -> list[Feedback]:
-    return list(Feedback.objects.filter(event=event).exclude(comment="").order_by("created_at"))
+# The event page shows the satisfaction shares from this many answers on (fewer could name a person).
+PUBLIC_MIN_ANSWERS = 5
+
+
+def public_results(event: Event) -> tuple[list[Share], int] | None:
+    """Satisfaction shares for the public event page, once the event is over and enough answered."""
+    if event.starts_at > timezone.now():
+        return None
+    shares, total = satisfaction_shares(event)
+    return (shares, total) if total >= PUBLIC_MIN_ANSWERS else None
+
+
+@dataclass
+class Requests:
+    sent: int
+    answered: int
+    attended_without_mail: int
+
+
+def feedback_requests(event: Event) -> Requests:
+    """How many attendees were asked by mail, how many of them answered, who cannot be mailed."""
+    people = Registration.objects.filter(event=event, checked_in_at__isnull=False)
+    counts = people.aggregate(
+        sent=Count("id", filter=Q(feedback_invitation__isnull=False)),
+        answered=Count("id", filter=Q(feedback_invitation__used_at__isnull=False)),
+        without=Count("id", filter=Q(email="")),
+    )
+    return Requests(counts["sent"], counts["answered"], counts["without"])
+
+
+@dataclass
+class Comment:
+    text: str
+    satisfaction: str
+
+    def get_satisfaction_display(self) -> str:
+        return str(Feedback.Satisfaction(self.satisfaction).label)
+
+    @property
+    def comment(self) -> str:
+        return self.text
+
+
+def comments(event: Event) -> list[Comment]:
+    """Free text of the questionnaire (ご意見・ご感想) and of paper answers, with the satisfaction given."""
+    found = [
+        Comment(str(answers.get("comment", "")).strip(), _satisfaction_of(answers))
+        for answers in survey_answers(event)
+    ]
+    found += [
+        Comment(answer.comment, answer.satisfaction)
+        for answer in Feedback.objects.filter(event=event).exclude(comment="").order_by("created_at")
+    ]
+    return [comment for comment in found if comment.text]
 
 
 @dataclass

@@ -84,6 +84,24 @@ JOBS: tuple[Job, ...] = (
         daily_at=datetime.time(4, 0),
     ),
     Job(
+        "event_expire_offers",
+        _("期限切れの繰り上げ案内を次の方へ"),
+        command=("event_expire_offers",),
+        every=15 * MINUTE,
+    ),
+    Job(
+        "event_reminders",
+        _("イベント前のリマインダー送信"),
+        command=("event_reminders",),
+        every=60 * MINUTE,
+    ),
+    Job(
+        "event_feedback_requests",
+        _("イベント後のアンケート依頼の送信"),
+        command=("event_feedback_requests",),
+        every=30 * MINUTE,
+    ),
+    Job(
         "chase_referrals",
         _("回答期限を過ぎた紹介の督促"),
         command=("chase_referrals",),

@@ -188,7 +188,7 @@ def do_register(
                 data={"status": status, "mode": signup.mode, "source": source},
                 label="registrant",
             )
-            mail.queue(event.platform, registration, "registered", _mail_context(registration))
+            mail.queue(event.platform, registration, "registered", mail_context(registration))
             return registration
     except IntegrityError:
         # The constraint caught a duplicate that raced past the check above.
@@ -198,7 +198,7 @@ def do_register(
         ) from None
 
 
-def _mail_context(registration: Registration) -> dict[str, object]:
+def mail_context(registration: Registration) -> dict[str, object]:
     event = registration.event
     return {
         "registration": registration,
@@ -241,7 +241,7 @@ def do_cancel(
             data={"reason": reason, "freed_seat": freed},
             label=reason,
         )
-        mail.queue(event.platform, registration, "cancelled", _mail_context(registration))
+        mail.queue(event.platform, registration, "cancelled", mail_context(registration))
         promoted = _release_expired_offers(event, now)
         if freed:
             promoted += _fill_free_seats(event, registration.mode, now)
@@ -273,7 +273,7 @@ def _fill_free_seats(event: Event, mode: str, now: datetime.datetime) -> list[Re
             data={"expires": expires.isoformat()},
             label="waiting list",
         )
-        mail.queue(event.platform, person, "offered", _mail_context(person))
+        mail.queue(event.platform, person, "offered", mail_context(person))
         promoted.append(person)
     return promoted
 
@@ -290,7 +290,7 @@ def _release_expired_offers(event: Event, now: datetime.datetime) -> list[Regist
         person.cancelled_at = now
         person.save(update_fields=["status", "cancelled_at"])
         log_action("events.offer_expired", platform=event.platform, obj=person, label="waiting list")
-        mail.queue(event.platform, person, "offer_expired", _mail_context(person))
+        mail.queue(event.platform, person, "offer_expired", mail_context(person))
         modes.add(person.mode)
     promoted: list[Registration] = []
     for mode in sorted(modes):
@@ -327,7 +327,7 @@ def do_confirm_offer(
             by=actor,
             label="registrant",
         )
-        mail.queue(event.platform, registration, "confirmed", _mail_context(registration))
+        mail.queue(event.platform, registration, "confirmed", mail_context(registration))
         return registration
 
 
@@ -364,7 +364,7 @@ def do_draw_lottery(event: Event, *, actor: Actor) -> dict[str, int]:
                 # created_at keeps the waiting order = the drawn order.
                 person.created_at = now + datetime.timedelta(microseconds=index)
                 person.save(update_fields=["status", "confirmed_at", "cancelled_at", "created_at"])
-                mail.queue(event.platform, person, template, _mail_context(person))
+                mail.queue(event.platform, person, template, mail_context(person))
         event.lottery_drawn_at = now
         event.save(update_fields=["lottery_drawn_at"])
         log_action("events.lottery", by=actor, platform=event.platform, obj=event, data=counts)

@@ -16,8 +16,8 @@ from accounts.permissions import can, permission_required
 from events.forms.events import MoveSeatForm, SeatingForm
 from events.forms.registration import FeedbackForm
 from events.models import Event, Registration
-from events.queries import comments, figures, satisfaction_shares
-from events.services import certificates, seating
+from events.queries import comments, feedback_requests, figures, satisfaction_shares
+from events.services import certificates, feedback_survey, seating
 from events.services import feedback as feedback_services
 from events.services import registration as services
 from tsunagari.lib.downloads import PDF, attachment_response
@@ -137,10 +137,21 @@ def checkin(request: StaffRequest, uuid: UUID) -> HttpResponse:
 def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Shiga's result table (shares with counts, free text); the secretariat types in paper answers."""
     event = _event(uuid)
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(request.POST if request.POST.get("action") != "survey" else None)
     if request.method == "POST":
         if not can(request.role, "events.manage"):
             return HttpResponse(status=403)
+        if request.POST.get("action") == "survey":
+            try:
+                feedback_survey.do_attach_feedback_survey(event, actor=request.actor)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(
+                    request,
+                    _("アンケートを作成しました。イベント終了後、受付済みの参加者にメールで依頼します。"),
+                )
+            return redirect("events:feedback_results", request.platform.slug, event.uuid)
         if form.is_valid():
             feedback_services.do_submit_feedback(event, actor=request.actor, **form.cleaned_data)
             messages.success(request, _("紙のアンケート1件を入力しました。"))
@@ -156,6 +167,8 @@ def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
             "comments": comments(event),
             "form": form,
             "figures": figures(event),
+            "requests": feedback_requests(event),
+            "sends_at": feedback_survey.ended_at(event),
         },
     )
 

@@ -19,7 +19,7 @@ from accounts.http import PlatformRequest
 from events import ics
 from events.forms.registration import CancelForm, FeedbackForm, RegistrationForm
 from events.models import Event, Feedback, Registration
-from events.queries import public_events
+from events.queries import public_events, public_results
 from events.services import feedback as feedback_services
 from events.services import registration as services
 
@@ -79,7 +79,7 @@ def event_detail(request: PlatformRequest, event_slug: str) -> HttpResponse:
     return render(
         request,
         "events/public/detail.html",
-        {"event": event, "form": form, "open": open_now, "seats": seats},
+        {"event": event, "form": form, "open": open_now, "seats": seats, "results": public_results(event)},
         status=400 if request.method == "POST" else 200,
     )
 
