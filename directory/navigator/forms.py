@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import TargetGroup
-from directory.postcode import Area, lookup
 from directory.taxonomy import CATEGORIES
+from tsunagari.lib.postcode import Area, lookup
 
 CATEGORY_CHOICES = [("", _("すべての分類"))] + [(code, name) for code, name, _description in CATEGORIES]
 HOW_CHOICES = [

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 
-from directory.postcode import lookup
+from tsunagari.lib.postcode import lookup
 
 
 class PostcodeTestCase(SimpleTestCase):
