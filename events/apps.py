@@ -53,6 +53,7 @@ class EventsConfig(AppConfig):
                     "events:roster_csv",
                     "events:registration_cancel",
                     "events:checkin",
+                    "events:figures",
                 ),
             ),
             staffnav.NavItem(

@@ -223,3 +223,118 @@ def course_attendance(course: Course) -> list[CourseLine]:
     for line in people.values():
         line.completed = line.attended >= course.min_sessions
     return sorted(people.values(), key=lambda line: (-line.attended, line.name))
+
+
+@dataclass
+class EventFigures:
+    """One event's line of the figures page (and of its CSV)."""
+
+    event: Event
+    registered: int
+    confirmed: int
+    waiting: int
+    cancelled: int
+    attended: int
+    walk_ins: int
+    answers: int
+    satisfied: int
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.attended / self.confirmed if self.confirmed else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.answers if self.answers else None
+
+
+@dataclass
+class PeriodFigures:
+    start: datetime.date
+    end: datetime.date
+    events: list[EventFigures]
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(line, name)) for line in self.events)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        names = (
+            "registered",
+            "confirmed",
+            "waiting",
+            "cancelled",
+            "attended",
+            "walk_ins",
+            "answers",
+            "satisfied",
+        )
+        return {name: self.total(name) for name in names}
+
+    @property
+    def attendance_rate(self) -> float | None:
+        confirmed = self.total("confirmed")
+        return self.total("attended") / confirmed if confirmed else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        answers = self.total("answers")
+        return self.total("satisfied") / answers if answers else None
+
+
+def events_between(start: datetime.date, end: datetime.date) -> QuerySet[Event]:
+    """Events held (not cancelled, not drafts) on the days ``start`` to ``end`` inclusive, Japan time."""
+    return Event.objects.filter(
+        status=Event.Status.PUBLISHED,
+        starts_at__date__gte=start,
+        starts_at__date__lte=end,
+    ).order_by("starts_at", "id")
+
+
+def period_figures(start: datetime.date, end: datetime.date) -> PeriodFigures:
+    """Registrations, attendance, waiting list and satisfaction per event held in the period.
+
+    Call inside a platform's scope. ``waiting`` is who is still waiting (or offered a seat);
+    ``attendance_rate`` is attended / confirmed; satisfaction counts 満足 and やや満足 among
+    the answers to the web questionnaire and the paper ones. A fixed number of queries per event.
+    """
+    events = list(
+        events_between(start, end).annotate(
+            n_registered=Count(
+                "registrations", filter=~Q(registrations__status=Registration.Status.CANCELLED)
+            ),
+            n_confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+            n_waiting=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status__in=[Registration.Status.WAITLISTED, Registration.Status.OFFERED]
+                ),
+            ),
+            n_cancelled=Count("registrations", filter=Q(registrations__status=Registration.Status.CANCELLED)),
+            n_attended=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+            n_walk_ins=Count("registrations", filter=Q(registrations__source=Registration.Source.WALK_IN)),
+        )
+    )
+    lines = []
+    for event in events:
+        answers = satisfaction_counts(event)
+        lines.append(
+            EventFigures(
+                event=event,
+                registered=event.n_registered,  # type: ignore[attr-defined]
+                confirmed=event.n_confirmed,  # type: ignore[attr-defined]
+                waiting=event.n_waiting,  # type: ignore[attr-defined]
+                cancelled=event.n_cancelled,  # type: ignore[attr-defined]
+                attended=event.n_attended,  # type: ignore[attr-defined]
+                walk_ins=event.n_walk_ins,  # type: ignore[attr-defined]
+                answers=sum(answers.values()),
+                satisfied=sum(answers[code] for code in SATISFIED),
+            )
+        )
+    return PeriodFigures(start, end, lines)
+
+
+def fiscal_year_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """年度 (April to March) containing ``day``."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return datetime.date(first, 4, 1), datetime.date(first + 1, 3, 31)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.views import courses, day, public, staff
+from events.views import courses, day, figures, public, staff
 
 app_name = "events"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     # Staff
     path("staff/events/", staff.event_list, name="staff_list"),
     path("staff/events/new/", staff.event_create, name="staff_create"),
+    path("staff/events/figures/", figures.figures_page, name="figures"),
+    path("staff/events/figures.csv", figures.figures_csv, name="figures_csv"),
     path("staff/events/<uuid:uuid>/", staff.event_detail, name="staff_event"),
     path("staff/events/<uuid:uuid>/edit/", staff.event_edit, name="staff_edit"),
     path("staff/events/<uuid:uuid>/status/", staff.event_status, name="staff_status"),

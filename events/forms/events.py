@@ -127,3 +127,16 @@ class StatusForm(forms.Form):
         choices=[(a, a) for a in ("publish", "unpublish", "return", "cancel", "propose", "draw")]
     )
     reason = forms.CharField(required=False, max_length=1000)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("開始日"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("終了日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("終了日は開始日以降にしてください。"))
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366 * 5:
+            raise forms.ValidationError(_("期間は5年以内にしてください。"))
+        return data
