@@ -87,14 +87,36 @@ def do_assign_tables(
     return tables
 
 
-def do_move_to_table(registration: Registration, table: int | None, *, actor: Actor) -> None:
+def do_move_to_table(registration: Registration, table: int | None, *, actor: Actor) -> int | None:
+    """Seat one person at ``table`` (None: unassigned); a table holds at most the event's table size.
+
+    The event row is locked first, so two staff dragging people onto the last chair of one
+    table at the same moment are served one after the other and the second one is refused.
+    Returns the table the person sat at before.
+    """
     if table is not None and not 1 <= table <= 999:
         raise ValidationError(_("テーブル番号は1から999の数字で入力してください。"))
     with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != Registration.Status.CONFIRMED:
             raise ValidationError(_("参加確定の方だけ席を決められます。"))
         before = registration.table
+        if table == before:
+            return before
+        if table is not None:
+            seated = (
+                Registration.objects.filter(event=event, table=table, status=Registration.Status.CONFIRMED)
+                .exclude(pk=registration.pk)
+                .count()
+            )
+            if seated >= event.table_size:
+                raise ValidationError(
+                    _(
+                        "%(table)d番テーブルは満席です（%(size)d人）。ほかのテーブルを選ぶか、先に1人移してください。"
+                    )
+                    % {"table": table, "size": event.table_size}
+                )
         registration.table = table
         registration.save(update_fields=["table"])
         log_action(
@@ -103,6 +125,7 @@ def do_move_to_table(registration: Registration, table: int | None, *, actor: Ac
             obj=registration,
             data={"from": before, "to": table},
         )
+        return before
 
 
 def tables_of(event: Event) -> list[tuple[int, list[Registration]]]:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -35,20 +35,23 @@ def _posted_uuid(request: HttpRequest) -> UUID:
         raise Http404("registration") from None
 
 
-def _seating_action(request: StaffRequest, event: Event) -> None:
+def _seating_action(request: StaffRequest, event: Event) -> str:
+    """Move one person (the form of each row, or a drag on the page) or assign every table."""
     if request.POST.get("action") == "move":
         move = MoveSeatForm(request.POST)
         if not move.is_valid():
             raise ValidationError(_("テーブル番号は1から999の数字で入力してください。"))
         person = get_object_or_404(Registration, event=event, uuid=move.cleaned_data["registration"])
-        seating.do_move_to_table(person, move.cleaned_data["table"], actor=request.actor)
-        messages.success(request, _("%(name)s さんの席を変更しました。") % {"name": person.name})
-        return
+        table = move.cleaned_data["table"]
+        seating.do_move_to_table(person, table, actor=request.actor)
+        if table is None:
+            return _("%(name)s さんを未割り当てに戻しました。") % {"name": person.name}
+        return _("%(name)s さんを%(table)d番テーブルに移しました。") % {"name": person.name, "table": table}
     form = SeatingForm(request.POST)
     if not form.is_valid():
         raise ValidationError(_("グループ分けの項目と1テーブルの人数（2〜30）を入力してください。"))
     tables = seating.do_assign_tables(event, actor=request.actor, **form.cleaned_data)
-    messages.success(request, _("%(n)d卓に席を割り当てました。") % {"n": len(tables)})
+    return _("%(n)d卓に席を割り当てました。") % {"n": len(tables)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,17 +59,27 @@ def _seating_action(request: StaffRequest, event: Event) -> None:
 def seating_chart(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     if request.method == "POST":
+        # The page's script (drag and drop) asks for JSON; the plain forms get a redirect.
+        wants_json = request.headers.get("Accept", "").startswith("application/json")
         try:
-            _seating_action(request, event)
+            message = _seating_action(request, event)
         except ValidationError as error:
+            if wants_json:
+                return JsonResponse({"ok": False, "error": error.messages[0]}, status=409)
             messages.error(request, error.messages[0])
+        else:
+            if wants_json:
+                return JsonResponse({"ok": True, "message": message})
+            messages.success(request, message)
         return redirect("events:seating", request.platform.slug, event.uuid)
+    tables = seating.tables_of(event)
     return render(
         request,
         "events/staff/seating.html",
         {
             "event": event,
-            "tables": seating.tables_of(event),
+            "tables": tables,
+            "next_table": max((number for number, _people in tables), default=0) + 1,
             "form": SeatingForm(initial={"table_size": event.table_size}),
         },
     )
