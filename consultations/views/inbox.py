@@ -13,6 +13,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +35,8 @@ from consultations.models import CannedReply, Consent, Conversation
 from consultations.services import inbox as services
 from consultations.services import referrals as referral_services
 
+PAGE_SIZE = 50
+
 
 @require_GET
 @permission_required("consultations.use_inbox")
@@ -47,9 +50,13 @@ def inbox_list(request: StaffRequest) -> HttpResponse:
         urgent=bool(data.get("urgent")),
         q=data.get("q") or "",
     )
+    # 50 a page with the filters kept (the page polls its own URL, page number included); the
+    # count is of every matching conversation, not of the page.
+    page = Paginator(services.inbox(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "conversations": services.inbox(request.user, filters)[:200],
+        "page": page,
+        "conversations": page.object_list,
         "summary": services.unread_summary(request.user),
         "query": request.GET.urlencode(),
     }
