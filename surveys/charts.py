@@ -78,12 +78,12 @@ def bar_chart(
     ]
     y = 4
     if has_benchmark:
+        # outside the f-strings, where makemessages finds them
+        local_label, national_label = escape(_("本調査")), escape(benchmark_label or _("全国"))
         parts.append(f'<rect x="0" y="{y}" width="12" height="12" fill="{LOCAL}"/>')
-        parts.append(f'<text x="16" y="{y + 11}" font-size="12" fill="{TEXT}">{escape(_("本調査"))}</text>')
+        parts.append(f'<text x="16" y="{y + 11}" font-size="12" fill="{TEXT}">{local_label}</text>')
         parts.append(f'<rect x="96" y="{y}" width="12" height="12" fill="{NATIONAL}"/>')
-        parts.append(
-            f'<text x="112" y="{y + 11}" font-size="12" fill="{TEXT}">{escape(benchmark_label or _("全国"))}</text>'
-        )
+        parts.append(f'<text x="112" y="{y + 11}" font-size="12" fill="{TEXT}">{national_label}</text>')
         y += legend_h
     for bar in bars:
         parts.append(f'<text x="0" y="{y + 12}" font-size="13" fill="{TEXT}">{escape(bar.label)}</text>')
