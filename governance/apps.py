@@ -8,11 +8,12 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import permissions
-        from governance.queries import expulsion_resolution_refusal
-        from partnership.hooks import register_expulsion_check
+        from governance.queries import expulsion_resolution_refusal, tier_change_refusal
+        from partnership.hooks import register_expulsion_check, register_tier_check
         from platforms import staffnav
 
         register_expulsion_check(expulsion_resolution_refusal)
+        register_tier_check(tier_change_refusal)
         permissions.register(
             {
                 "governance.view": permissions.SECRETARIAT_OR_VIEWER,  # bodies, meetings, minutes, plans

@@ -14,6 +14,7 @@ from governance.models import (
     AgendaItem,
     Ballot,
     Body,
+    ItemKind,
     LaunchPlan,
     Meeting,
     Minutes,
@@ -191,6 +192,58 @@ def expulsion_resolution_refusal(expulsion: Any) -> str | None:
         f"除名は{body.name}の議決を経て行います。{body.name}の会議の議案（除名）にするか、"
         f"書面による決議にかけてください（{articles}）。"
     )
+
+
+def _latest_officer_decision(member: Any) -> str | None:
+    """ItemKind of the newest passed election or withdrawal of ``member`` (meeting or written)."""
+    kinds = (ItemKind.OFFICER_ELECTION, ItemKind.OFFICER_WITHDRAWAL)
+    item = (
+        AgendaItem.objects.filter(target_member=member, kind__in=kinds, passed=True)
+        .order_by("-decided_at")
+        .values_list("kind", "decided_at")
+        .first()
+    )
+    written = (
+        WrittenResolution.objects.filter(
+            kind__in=kinds, status=WrittenResolution.Status.RESOLVED, verdict__target_member=str(member.uuid)
+        )
+        .order_by("-closed_at")
+        .values_list("kind", "closed_at")
+        .first()
+    )
+    dated = [(when, kind) for kind, when in (item or ("", None), written or ("", None)) if when is not None]
+    return max(dated)[1] if dated else None
+
+
+def tier_change_refusal(member: Any, tier: Any) -> str | None:
+    """Registered with partnership: where the bylaws fill the 幹事団体 tier by election (Gifu
+    第10条第2号), a member enters it only after the body elected it and leaves it only after the
+    body's resolution on its withdrawal; a secretariat click alone is refused, naming the article.
+    """
+    current = member.tier
+    entering = tier.can_recommend and not (current is not None and current.can_recommend)
+    leaving = current is not None and current.can_recommend and not tier.can_recommend
+    if not (entering or leaving):
+        return None
+    electing = [b for b in Body.objects.filter(active=True) if b.ruleset().officers_by_resolution]
+    if not electing:
+        return None
+    needed = ItemKind.OFFICER_ELECTION if entering else ItemKind.OFFICER_WITHDRAWAL
+    if _latest_officer_decision(member) == needed:
+        return None
+    body = electing[0]
+    articles = "、".join(body.ruleset().officer_articles)
+    if entering:
+        message = (
+            f"「{tier.name}」へは{body.name}の選出（議決）を経て変更します。"
+            f"{body.name}の会議の議案（幹事団体の選出）にするか、書面による決議にかけてください"
+        )
+    else:
+        message = (
+            f"「{current.name}」からの変更は{body.name}の議決を経て行います。"
+            f"{body.name}の会議の議案（幹事団体の退任）にするか、書面による決議にかけてください"
+        )
+    return f"{message}（{articles}）。" if articles else f"{message}。"
 
 
 def terms_ending(days: int = 60, today: datetime.date | None = None) -> list[Seat]:

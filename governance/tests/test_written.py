@@ -22,7 +22,7 @@ from governance.tests.helpers import make_body
 from partnership.models import MemberOrganisation, MemberTier
 from partnership.services import lifecycle
 from tsunagari.lib.smtp import body_of, smtp_server
-from tsunagari.lib.testing import BaseTestCase
+from tsunagari.lib.testing import BaseTestCase, make_member
 
 
 class WrittenSetup(BaseTestCase):
@@ -206,3 +206,47 @@ class WrittenResolutionEffectTestCase(WrittenSetup):
         candidate.refresh_from_db()
         self.assertEqual(candidate.tier, steering)
         self.assertTrue(self.body.seats.filter(member=candidate).exists())
+
+    def test_it_refuses_a_click_into_or_out_of_the_elected_tier_and_allows_it_after_the_resolution(
+        self,
+    ) -> None:
+        steering, _ = MemberTier.objects.update_or_create(
+            platform=self.platform, name="幹事団体", defaults={"order": 0, "can_recommend": True}
+        )
+        general = MemberTier.objects.filter(can_recommend=False).first() or MemberTier.objects.create(
+            platform=self.platform, name="一般団体", order=5
+        )
+        candidate = MemberOrganisation.objects.exclude(governance_seats__body=self.body).first()
+        assert candidate is not None
+        with self.assertRaisesRegex(ValidationError, "「幹事団体」へは.*選出.*第10条第2号"):
+            lifecycle.do_change_tier(candidate, steering, actor=self.actor())
+        candidate.refresh_from_db()
+        self.assertNotEqual(candidate.tier, steering)
+        # On the member page the refusal is the form's error and nothing changes.
+        client = self.login(self.admin)
+        response = client.post(self.url("partnership:member", candidate.uuid), {"tier": str(steering.uuid)})
+        self.assertContains(response, "第10条第2号")
+        candidate.refresh_from_db()
+        self.assertNotEqual(candidate.tier, steering)
+        # Elected by written resolution: the tier changes; leaving again needs a withdrawal.
+        resolution = services.do_open_written(
+            self.body,
+            title="幹事団体の選出",
+            proposal="幹事団体に選出する。",
+            deadline=timezone.now() + datetime.timedelta(days=3),
+            kind=ItemKind.OFFICER_ELECTION,
+            target_member=candidate,
+            actor=self.actor(),
+        )
+        for ballot in resolution.ballots.order_by("seat__name")[:8]:
+            services.do_cast_ballot(ballot, choice="approve")
+        candidate.refresh_from_db()
+        self.assertEqual(candidate.tier, steering)
+        with self.assertRaisesRegex(ValidationError, "「幹事団体」からの変更は.*議決"):
+            lifecycle.do_change_tier(candidate, general, actor=self.actor())
+        # Moves that touch no elected tier stay a click.
+        other = MemberTier.objects.create(platform=self.platform, name="賛助団体", order=9)
+        plain = make_member(self.platform, "一般の会員団体", email="plain@alpha.example.jp")
+        lifecycle.do_change_tier(plain, other, actor=self.actor())
+        plain.refresh_from_db()
+        self.assertEqual(plain.tier, other)

@@ -22,7 +22,7 @@ from accounts.models import Role
 from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
-from partnership.hooks import expulsion_refusal
+from partnership.hooks import expulsion_refusal, tier_change_refusal
 from partnership.models import (
     PUBLISHABLE_FIELD_NAMES,
     ActivityField,
@@ -116,6 +116,12 @@ def _leave(
 
 @transaction.atomic
 def do_change_tier(member: MemberOrganisation, tier: MemberTier, *, actor: Actor) -> None:
+    """Move ``member`` to ``tier``; refused where the bylaws fill that tier by the body's election."""
+    if member.tier_id == tier.pk:
+        return
+    refusal = tier_change_refusal(member, tier)
+    if refusal:
+        raise ValidationError(refusal)
     before = member.tier.name if member.tier else ""
     member.tier = tier
     member.save(update_fields=["tier", "updated_at"])

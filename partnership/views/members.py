@@ -107,9 +107,13 @@ def member_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if not can(request.actor, "partnership.manage_members"):
             raise PermissionDenied
         if form.is_valid():
-            lifecycle.do_change_tier(member, form.cleaned_data["tier"], actor=request.actor)
-            messages.success(request, _("会員区分を変更しました。"))
-            return redirect("partnership:member", request.platform.slug, member.uuid)
+            try:
+                lifecycle.do_change_tier(member, form.cleaned_data["tier"], actor=request.actor)
+            except ValidationError as error:
+                form.add_error("tier", error)
+            else:
+                messages.success(request, _("会員区分を変更しました。"))
+                return redirect("partnership:member", request.platform.slug, member.uuid)
     context = {
         "member": member,
         "tier_form": form,
