@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -30,6 +30,7 @@ from directory import taxonomy
 from directory.models import Attribute, Organization, Phone, Service, SheetUpload, TaxonomyTerm
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
+from tsunagari.lib import sheets
 from tsunagari.lib.phone import normalise_phone, phone_problem
 from tsunagari.lib.text import normalise_name
 
@@ -37,6 +38,9 @@ TITLE = "「地方版孤独・孤立対策官民連携プラットフォーム�
 PROGRAMMES = "事業"
 NPOS = "NPO法人"
 HEADER_ROW = 3
+# Rows read from each sheet (to its last value, tsunagari.lib.sheets); a value further down is
+# refused with a message. A department's programmes fill a few hundred.
+MAX_ROWS = 20_000
 PROGRAMME_COLUMNS = [
     "事業名等",
     "担当課",
@@ -158,12 +162,18 @@ def _text(value: Any) -> str:
 def parse(content: bytes) -> Parsed:
     """Every row of both sheets with its problems; ``problem`` if this is not the template."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a non-workbook)
-        return Parsed(
-            [],
-            _("Excel（.xlsx）ファイルとして読めません。情報交換・共有シートのテンプレートを使ってください。"),
-        )
+        book = sheets.open_workbook(content)
+    except sheets.SheetRefused as refused:
+        return Parsed([], str(refused) + _("情報交換・共有シートのテンプレートを使ってください。"))
+    try:
+        return _parse_book(book)
+    except sheets.SheetRefused as refused:
+        return Parsed([], str(refused))
+    finally:
+        book.close()
+
+
+def _parse_book(book: Any) -> Parsed:
     rows: list[Row] = []
     for title, columns in ((PROGRAMMES, PROGRAMME_COLUMNS), (NPOS, NPO_COLUMNS)):
         if title not in book.sheetnames:
@@ -173,7 +183,7 @@ def parse(content: bytes) -> Parsed:
                 % {"sheet": title},
             )
         sheet = book[title]
-        cells = list(sheet.iter_rows(values_only=True))
+        cells = list(sheets.data_rows(sheet, max_rows=MAX_ROWS))
         header = [_text(v) for v in (cells[HEADER_ROW - 1] if len(cells) >= HEADER_ROW else [])]
         if header[: len(columns)] != columns:
             return Parsed(

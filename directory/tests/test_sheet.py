@@ -1,4 +1,5 @@
 import io
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
@@ -6,7 +7,7 @@ from openpyxl import load_workbook
 
 from directory.models import Service, SheetUpload
 from directory.services import sheet
-from tsunagari.lib.testing import BaseTestCase
+from tsunagari.lib.testing import BaseTestCase, whole_sheet_declared
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -167,11 +168,24 @@ class SheetTestCase(BaseTestCase):
             self.assertEqual(made.phones.get().number, "0596-21-5556")  # stored half width
             self.assertEqual(Service.objects.get(name="見守り事業").inventory["新・既"], "既存")
 
+    def test_it_reads_a_sheet_that_declares_the_whole_grid_by_its_data(self) -> None:
+        # Excel writes A1:XFD1048576 and a formatted last row when whole columns are formatted.
+        parsed = sheet.parse(whole_sheet_declared(filled(ISE_ROWS, NPO_ROWS)))
+        self.assertEqual(parsed.problem, "")
+        self.assertEqual(
+            [r.values.get("事業名等") or r.values.get("NPO法人名") for r in parsed.rows][:2],
+            ["広報いせ 発行事業", "CATV 広報いせ 放送事業"],
+        )
+        self.assertEqual(len(parsed.rows), 4)
+        with mock.patch("directory.services.sheet.MAX_ROWS", 4):
+            refused = sheet.parse(filled(ISE_ROWS, NPO_ROWS))
+        self.assertIn("シート「事業」の 5 行目に値があります。読み込めるのは 4 行までです。", refused.problem)
+
     def test_it_says_clearly_when_a_file_is_not_the_template(self) -> None:
         upload = self.upload(b"name,phone\n", name="members.csv")
         self.assertContains(
             self.client.get(self.url("directory:sheet_preview", upload.uuid)),
-            "Excel（.xlsx）ファイルとして読めません",
+            "Excelファイル（.xlsx）として読めません",
         )
         from openpyxl import Workbook
 

@@ -18,7 +18,6 @@ import datetime
 import hashlib
 import io
 import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,11 +41,15 @@ from surveys.models import (
     Survey,
 )
 from surveys.services.questionnaire import bump_revision
+from tsunagari.lib import sheets
 
 MAX_REPORTED = 200
 MAX_PER_COLUMN = 20
 TEXT_LIMIT = 4000
 META_IMPORT_COLUMNS = ("weight", "stratum", "mode", "invitation")
+# An Excel sheet is read up to its last value (tsunagari.lib.sheets); answers beyond this row
+# are refused with a message (a CSV has no row limit but the upload size, forms.MAX_UPLOAD).
+MAX_XLSX_ROWS = 1_000_001
 
 
 @dataclass(frozen=True)
@@ -171,17 +174,15 @@ def _cell_text(value: Any) -> str | None:
 
 
 def _read_xlsx(content: bytes) -> pl.DataFrame:
-    import openpyxl
-
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportRejected([Problem(None, "", _("Excelファイル（.xlsx）として読めません。"))]) from None
+        workbook = sheets.open_workbook(content)
+    except sheets.SheetRefused as refused:
+        raise ImportRejected([Problem(None, "", str(refused))]) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheets.data_rows(sheet, max_rows=MAX_XLSX_ROWS)
         header_cells = next(rows, None)
-        if header_cells is None or all(c is None for c in header_cells):
+        if not header_cells:
             raise ImportRejected(
                 [
                     Problem(
@@ -194,20 +195,18 @@ def _read_xlsx(content: bytes) -> pl.DataFrame:
                     )
                 ]
             )
-        while header_cells and header_cells[-1] is None:
-            header_cells = header_cells[:-1]
         header = [_cell_text(c) or "" for c in header_cells]
         _check_header(header, sheet.title)
         width = len(header)
         columns: list[list[str | None]] = [[] for _ in header]
         problems: list[Problem] = []
         for number, row in enumerate(rows, start=2):
-            extra = [i for i, v in enumerate(row[width:], start=width + 1) if v is not None]
-            if extra and len(problems) < MAX_REPORTED:
+            if len(row) > width and len(problems) < MAX_REPORTED:
+                extra = next(i for i, v in enumerate(row[width:], start=width + 1) if v is not None)
                 problems.append(
                     Problem(
                         number,
-                        _column_letter(extra[0]),
+                        _column_letter(extra),
                         _("見出しのない列に値があります。表の外に値を書かないでください。"),
                     )
                 )
@@ -226,6 +225,8 @@ def _read_xlsx(content: bytes) -> pl.DataFrame:
                     ),
                 )
             raise ImportRejected(problems)
+    except sheets.SheetRefused as refused:
+        raise ImportRejected([Problem(None, "", str(refused))]) from None
     finally:
         workbook.close()
     frame = pl.DataFrame(

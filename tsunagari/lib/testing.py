@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
+import struct
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
@@ -145,3 +148,39 @@ class BaseTestCase(TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             yield
         mail.send_due()
+
+
+def whole_sheet_declared(content: bytes, *, last_row: int = 1_048_576) -> bytes:
+    """The workbook ``content`` with each sheet claiming the whole grid (``A1:XFD1048576``) and an
+    empty formatted row at ``last_row``, as Excel saves a sheet whose whole columns are formatted."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+                data = data.replace(
+                    b"</sheetData>", f'<row r="{last_row}" s="1" customFormat="1"/></sheetData>'.encode()
+                )
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def understated_part(content: bytes, part: str) -> bytes:
+    """The archive ``content`` whose entry ``part`` says it unpacks to 100 bytes while holding more
+    (both the local header and the central directory lie; the data and its CRC are unchanged)."""
+    data = bytearray(content)
+    info = zipfile.ZipFile(io.BytesIO(content)).getinfo(part)
+    # Local file header: the uncompressed size at offset 22.
+    struct.pack_into("<I", data, info.header_offset + 22, 100)
+    # Central directory entry: find it by the file name after the fixed 46-byte part.
+    name = part.encode()
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46 : at + 46 + length]) == name:
+            struct.pack_into("<I", data, at + 24, 100)
+            break
+        at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(data)

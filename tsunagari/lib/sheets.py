@@ -1,0 +1,120 @@
+"""Reading uploaded Excel workbooks (.xlsx) by their data, never by what they declare.
+
+A sheet states its own size (``<dimension ref="A1:XFD1048576">``, as Excel writes when whole
+columns are formatted) and may hold an empty formatted row far below its data (row 1,048,576).
+openpyxl believes both: every row comes padded to 16,384 cells and a million empty rows are
+produced before the end — a 7 KB upload that keeps a worker (and the database's write lock)
+busy for a minute. ``open_workbook`` checks the archive first (the unpacked size of every part,
+cheaply from the zip directory; a part larger than its entry says fails its CRC and is refused
+as unreadable), then forgets every sheet's declared dimension; ``data_rows`` yields the rows up
+to the last one that holds a value, without trailing empty cells, and refuses a value beyond
+the stated row limit with a message that says so.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+
+# The unpacked size of a whole workbook. 100,000 rows of 30 short columns unpack to ~60 MB.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# How much larger than the upload its unpacked parts may be (sheets compress ~10-20x; a
+# "zip bomb" compresses a thousand times and more).
+MAX_RATIO = 200
+
+
+class SheetRefused(ValueError):
+    """The file cannot be read as a workbook within the limits; the message says why, in Japanese."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f}"
+
+
+def check_archive(content: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
+    """Refuse an archive whose parts unpack beyond the limits, reading only its directory."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetRefused(_("Excelファイル（.xlsx）として読めません。")) from None
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > max_unpacked:
+        raise SheetRefused(
+            _(
+                "このファイルは展開すると %(size)s MB になり、上限の %(limit)s MB を超えます。"
+                "シートを分けるか、値のない行・列の書式を消してから保存し直してください。"
+            )
+            % {"size": _megabytes(unpacked), "limit": _megabytes(max_unpacked)}
+        )
+    if unpacked > max(len(content), 1) * MAX_RATIO and unpacked > 16 * 1024 * 1024:
+        raise SheetRefused(
+            _(
+                "このファイルは大きさ %(packed)s MB に対して展開後が %(size)s MB と不自然に大きく、"
+                "読み込めません。Excelで開いて保存し直してください。"
+            )
+            % {"packed": _megabytes(len(content)), "size": _megabytes(unpacked)}
+        )
+
+
+def open_workbook(content: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> Workbook:
+    """The workbook read-only with values (not formulas), every sheet's declared size forgotten.
+
+    Raises ``SheetRefused`` (with a Japanese message) for what is not a workbook or too large.
+    Close it with ``workbook.close()``.
+    """
+    check_archive(content, max_unpacked=max_unpacked)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a non-workbook)
+        raise SheetRefused(_("Excelファイル（.xlsx）として読めません。")) from None
+    for sheet in book.worksheets:
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()  # read by the data, not by <dimension ref=...>
+    return book
+
+
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    return row[:end]
+
+
+def data_rows(sheet: Any, *, max_rows: int) -> Iterator[tuple[Any, ...]]:
+    """Each row of ``sheet`` from row 1 to the last row holding a value, trailing empty cells
+    dropped (an empty row is ``()``). A value below row ``max_rows`` raises ``SheetRefused``.
+
+    A file is read and checked only as far as it holds data: empty formatted rows below the
+    data, however far down they are declared, cost nothing but their parsing.
+    """
+    empty = 0
+    try:
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            values = _trimmed(row)
+            if not values:
+                empty += 1
+                continue
+            if number > max_rows:
+                raise SheetRefused(
+                    _(
+                        "シート「%(sheet)s」の %(row)s 行目に値があります。読み込めるのは %(limit)s 行までです。"
+                        "ファイルを分けてください。"
+                    )
+                    % {"sheet": sheet.title, "row": f"{number:,}", "limit": f"{max_rows:,}"}
+                )
+            for _i in range(empty):
+                yield ()
+            empty = 0
+            yield values
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, SyntaxError) as error:
+        # A part larger than its zip entry says fails its CRC check here, in the middle.
+        raise SheetRefused(
+            _("Excelファイル（.xlsx）として読めません（壊れているか、書かれた大きさと中身が違います）。")
+        ) from error
