@@ -66,6 +66,12 @@ JOBS: tuple[Job, ...] = (
         every=5 * MINUTE,
     ),
     Job(
+        "line_spool",
+        _("データベースが使えない間に受けたLINEイベントの保存"),
+        command=("line_events", "--spool"),
+        every=MINUTE,
+    ),
+    Job(
         "line_events_retry",
         _("取り残されたLINEイベントの再処理"),
         command=("line_events", "--retry"),

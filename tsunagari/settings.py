@@ -306,6 +306,10 @@ CONSULTATION_INDEX_KEY = envstr("CONSULTATION_INDEX_KEY", "") or _generated_key(
 LINE_API_BASE = envstr("LINE_API_BASE", "https://api.line.me")
 LINE_API_DATA_BASE = envstr("LINE_API_DATA_BASE", "https://api-data.line.me")
 LINE_API_TIMEOUT = envint("LINE_API_TIMEOUT", 10)
+# How long the LINE webhook waits for the database's write lock (SQLite: another process is
+# writing) before it keeps the verified events encrypted in var/line-spool/ and answers 200;
+# they are stored from there by the next webhook or `line_events --spool` (every minute).
+LINE_STORE_WAIT_MS = envint("LINE_STORE_WAIT_MS", 2000)
 # Largest image accepted from LINE or the web chat; larger ones are recorded as "too large".
 CONSULTATION_MAX_IMAGE_BYTES = envint("CONSULTATION_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 # Longest text message kept whole; LINE itself caps text at 5,000 characters.

@@ -140,7 +140,7 @@ class WebhookQueuesProcessingRunsTestCase(LineTestCase):
         self.post_events(event)
         run_worker()
         event["deliveryContext"]["isRedelivery"] = True
-        self.assertEqual(self.post_events(event).json(), {"received": 1, "stored": 0})
+        self.assertEqual(self.post_events(event).json(), {"received": 1, "stored": 0, "spooled": 0})
         self.assertEqual(self.waiting_runs(), 0)
         with scope(platform=self.platform):
             self.assertEqual(EventDrain.objects.get().stored, 1)
@@ -167,7 +167,7 @@ class WebhookStoresThenProcessesTestCase(LineTestCase):
         )
         response = self.post_events(event)
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.json(), {"received": 1, "stored": 1})
+        self.assertEqual(response.json(), {"received": 1, "stored": 1, "spooled": 0})
         with scope(platform=self.platform):
             stored = InboundEvent.objects.get()
             self.assertEqual(stored.state, EventState.PENDING)
@@ -197,7 +197,7 @@ class WebhookStoresThenProcessesTestCase(LineTestCase):
         run_worker()
         again = json.loads(json.dumps(event))
         again["deliveryContext"]["isRedelivery"] = True
-        self.assertEqual(self.post_events(again).json(), {"received": 1, "stored": 0})
+        self.assertEqual(self.post_events(again).json(), {"received": 1, "stored": 0, "spooled": 0})
         self.assertEqual(self.post_events(again).status_code, 200)
         run_worker()
         with scope(platform=self.platform):
@@ -215,9 +215,9 @@ class WebhookStoresThenProcessesTestCase(LineTestCase):
 
     def test_it_stores_each_event_of_a_batch_once(self) -> None:
         a, b, c = (make_event("text", USER, text=t) for t in ("一", "二", "三"))
-        self.assertEqual(self.post_events(a, b).json(), {"received": 2, "stored": 2})
+        self.assertEqual(self.post_events(a, b).json(), {"received": 2, "stored": 2, "spooled": 0})
         b["deliveryContext"]["isRedelivery"] = True
-        self.assertEqual(self.post_events(b, c, c).json(), {"received": 3, "stored": 1})
+        self.assertEqual(self.post_events(b, c, c).json(), {"received": 3, "stored": 1, "spooled": 0})
         run_worker()
         with scope(platform=self.platform):
             texts = list(Message.objects.filter(direction=Direction.INBOUND).values_list("text", flat=True))

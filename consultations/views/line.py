@@ -14,7 +14,8 @@ from django_scopes import scope
 from accounts.middleware import resolves_own_platform
 from consultations.line_api import signature_is_valid
 from consultations.models import Channel, ChannelKind
-from consultations.services.line import BadWebhook, do_store_events, parse_events
+from consultations.services.line import BadWebhook, parse_events
+from consultations.services.line_spool import do_accept_events
 from platforms.models import Platform
 
 # LINE's webhook bodies are small (a few events); anything this large is not from LINE.
@@ -67,6 +68,9 @@ def webhook(request: HttpRequest, platform_slug: str) -> JsonResponse:
         events = parse_events(body)
     except BadWebhook as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    with scope(platform=platform):
-        stored = do_store_events(channel, events) if events else 0
-    return JsonResponse({"received": len(events), "stored": stored})
+    stored = spooled = 0
+    if events:
+        # Never a 5xx for a busy or absent database: kept in the spool instead (line_spool).
+        with scope(platform=platform):
+            stored, spooled = do_accept_events(channel, events)
+    return JsonResponse({"received": len(events), "stored": stored, "spooled": spooled})

@@ -3,6 +3,8 @@
 ``line_events`` prints counts per state; ``line_events --retry`` enqueues again every event
 left pending (its task lost), stuck in processing after a crash, or failed with attempts
 left. Processing is idempotent (events are claimed by state), so retrying is always safe.
+``line_events --spool`` stores the events a webhook kept in var/line-spool/ while the database
+was locked or away (consultations.services.line_spool); the scheduler runs it every minute.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from consultations.models import EventState, InboundEvent
+from consultations.services import line_spool
 from consultations.services.line import MAX_EVENT_ATTEMPTS
 from consultations.tasks import process_line_events
 
@@ -24,13 +27,21 @@ LOST_AFTER = datetime.timedelta(minutes=1)
 
 
 class Command(BaseCommand):
-    help = "Show LINE webhook events by state; --retry re-enqueues pending, stuck and failed ones."
+    help = "Show LINE webhook events by state; --retry re-enqueues pending, stuck and failed ones; --spool stores spooled events."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--retry", action="store_true")
+        parser.add_argument("--spool", action="store_true", help="store the events kept in var/line-spool/")
 
-    def handle(self, *args, retry: bool, **options) -> None:
+    def handle(self, *args, retry: bool, spool: bool, **options) -> None:
         now = timezone.now()
+        if spool:
+            line_spool.recover_claimed()
+            waiting = len(line_spool.spooled_files())
+            new = line_spool.ingest_spool()
+            self.stdout.write(f"spool: {waiting} file(s) stored, {new} new event(s)")
+            if not retry:
+                return
         with scopes_disabled():
             for row in InboundEvent.objects.values("state").annotate(n=Count("id")).order_by("state"):
                 self.stdout.write(f"{row['state']}: {row['n']}")
