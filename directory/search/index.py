@@ -142,6 +142,75 @@ def index_services(service_ids: Iterable[int]) -> int:
     return count
 
 
+def index_services_bulk(service_ids: Iterable[int], *, chunk: int = 1000) -> int:
+    """(Re)write the entries of many services, ``chunk`` at a time: the services and their terms,
+    places and areas read in five queries per chunk (``related_rows`` makes a few per service),
+    the old entries deleted and the new ones inserted in bulk. The same fields as
+    ``index_service``; used by imports, which write their rows in bulk without signals."""
+    from directory.models import Address, Attribute, Service, ServiceArea, ServiceAtLocation
+    from directory.search.models import SearchEntry
+
+    ids = sorted(set(service_ids))
+    count = 0
+    with scopes_disabled():
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            services = list(Service.objects.filter(pk__in=part).select_related("organization", "platform"))
+            terms: dict[int, list[str]] = {}
+            for service_id, name in (
+                Attribute.objects.filter(service_id__in=part, taxonomy_term__isnull=False)
+                .values_list("service_id", "taxonomy_term__name")
+                .order_by("service_id", "id")
+            ):
+                names = terms.setdefault(service_id, [])
+                if name not in names:
+                    names.append(name)
+            places: dict[int, list[_Place]] = {}
+            located = list(
+                ServiceAtLocation.objects.filter(service_id__in=part)
+                .select_related("location")
+                .order_by("id")
+            )
+            cities: dict[int, list[str]] = {}
+            for location_id, city in (
+                Address.objects.filter(location_id__in={sal.location_id for sal in located})
+                .values_list("location_id", "city")
+                .order_by("id")
+            ):
+                cities.setdefault(location_id, []).append(city)
+            for sal in located:
+                loc = sal.location
+                city = " ".join(cities.get(loc.pk, [])) if loc.location_type == loc.Type.PHYSICAL else ""
+                places.setdefault(sal.service_id, []).append(
+                    _Place(loc.name, city, loc.latitude, loc.longitude)
+                )
+            areas: dict[int, list[str]] = {}
+            for service_id, code in (
+                ServiceArea.objects.filter(service_id__in=part)
+                .values_list("service_id", "municipality_code")
+                .order_by("id")
+            ):
+                areas.setdefault(service_id, []).append(code or NATIONAL)
+            entries = []
+            for service in services:
+                codes = list(areas.get(service.pk, []))
+                if service.is_national or service.organization.is_national:
+                    codes.append(NATIONAL)
+                if not codes:
+                    codes.append(service.platform.code)
+                fields = entry_fields(
+                    service,
+                    terms=terms.get(service.pk, []),
+                    locations=places.get(service.pk, []),
+                    area_codes=codes,
+                )
+                entries.append(SearchEntry(service_id=service.pk, **fields))
+            SearchEntry.objects.filter(service_id__in=part).delete()
+            SearchEntry.objects.bulk_create(entries, batch_size=500)
+            count += len(entries)
+    return count
+
+
 def rebuild(platform) -> int:
     """Reindex every service of ``platform`` and drop entries of services that are gone."""
     from directory.models import Service

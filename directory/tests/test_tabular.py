@@ -10,6 +10,8 @@ from django_scopes import scope, scopes_disabled
 
 from directory import hsds
 from directory.models import Attribute, Schedule, Service
+from directory.search.index import entry_fields, related_rows
+from directory.search.models import SearchEntry
 from directory.services.tabular import ImportFailed, do_export_hsds, do_import_hsds
 from directory.tests.hsds_fixtures import EXAMPLE, EXAMPLE_SERVICE
 from tsunagari.lib.testing import BaseTestCase
@@ -188,3 +190,24 @@ class TabularTestCase(BaseTestCase):
         self.assertIn("services created: 1", out.getvalue())
         call_command("export_hsds", "alpha", str(self.tmp / "cmd"), stdout=io.StringIO())
         self.assertEqual(len(read_csv(self.tmp / "cmd" / "services.csv")), 1)
+
+    def test_it_indexes_imported_services_in_bulk_as_one_by_one(self) -> None:
+        self.import_(self.platform, EXAMPLE)
+        with scopes_disabled():
+            service = Service.objects.select_related("organization", "platform").get(uuid=EXAMPLE_SERVICE)
+            entry = SearchEntry.objects.get(service=service)
+            expected = entry_fields(service, **related_rows(service))
+        self.assertTrue(entry.title)
+        for name, value in expected.items():
+            with self.subTest(field=name):
+                got = getattr(entry, name)
+                if isinstance(value, str) and name not in ("sort_key", "scope", "area_codes"):
+                    self.assertEqual(sorted(got.split()), sorted(value.split()))  # term order may differ
+                else:
+                    self.assertEqual(got, value)
+        # A second import that changes the name reindexes the service (no signals: in bulk).
+        folder = self.copy_example()
+        self.edit(folder, "services.csv", "name", "ひきこもり家族会")
+        self.import_(self.platform, folder)
+        with scopes_disabled():
+            self.assertIn("ひきこもり", SearchEntry.objects.get(service=service).title)

@@ -1,0 +1,227 @@
+"""HSDS import and export at prefecture scale (targets: import ≥ 2,000 services/s, 100,000 services
+in under 60 s; export in under 30 s; memory flat).
+
+Standalone: a throwaway SQLite database (WAL, as `make run`) in a temporary directory, or an EMPTY
+PostgreSQL database given as BENCH_DATABASE_URL; one platform. It writes an HSDS tabular package
+of N services (default 100,000) as a prefecture's agencies export it: organisations, services
+with ふりがな, a location with its address for each, service_at_location, a phone, a weekly
+schedule and a link to the shared taxonomy. Then, each as a whole `manage.py` process (so the
+figures include starting Django, as an operator's run does), in the same run:
+
+  baseline   `manage.py hsds_read <folder>`-equivalent: Django started and every CSV row read
+             and parsed by the same column definitions (directory.hsds.parse_value), no database
+  import     `manage.py import_hsds bench <folder>` into the empty platform (all or nothing,
+             search index and vocabulary built)
+  again      the same import once more (every row an update: nothing created)
+  export     `manage.py export_hsds bench <folder>`
+
+and prints seconds, services/s, the ratio to the baseline and each process's peak RSS.
+
+    make bench BENCH=bench_hsds_import                 (N=20000 for a quicker run)
+    BENCH_DATABASE_URL=postgres://… make bench BENCH=bench_hsds_import
+    BENCH_ROOT=/path/to/other/checkout …               (measure another version of the code)
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.parent)
+N = int(os.environ.get("N", "100000"))
+SEED = 2121
+
+NAMES = ["居場所", "子育て相談", "生活困窮", "就労支援", "こころの相談", "ひきこもり", "介護", "フードバンク"]
+KINDS = ["相談窓口", "電話相談", "支援センター", "サロン", "ホットライン"]
+CITIES = ["伊勢市", "津市", "四日市市", "松阪市", "鈴鹿市", "桑名市", "名張市", "亀山市"]
+DAYS = ["MO", "TU", "WE", "TH", "FR", "MO,WE,FR", "TU,TH", "SA"]
+
+READ_ONLY = """
+import csv, os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagari.settings")
+django.setup()
+from pathlib import Path
+from directory import hsds
+folder = Path(sys.argv[1]); rows = 0
+for table in hsds.TABLES:
+    path = folder / table.file
+    if not path.exists():
+        continue
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        kinds = [next((c.kind for c in table.columns if c.name == name), "str") for name in header]
+        for cells in reader:
+            for text, kind in zip(cells, kinds):
+                hsds.parse_value(text, kind)
+            rows += 1
+print(rows)
+"""
+
+
+def write_package(folder: Path, shared_terms: list[str]) -> int:
+    rng = random.Random(SEED)
+    folder.mkdir(parents=True)
+    files = {
+        "organizations": ["id", "name", "description", "name_kana"],
+        "services": [
+            "id",
+            "organization_id",
+            "name",
+            "description",
+            "status",
+            "name_kana",
+            "is_free",
+            "is_anonymous",
+            "last_modified",
+        ],
+        "locations": ["id", "location_type", "name", "latitude", "longitude"],
+        "addresses": [
+            "id",
+            "location_id",
+            "address_1",
+            "city",
+            "state_province",
+            "postal_code",
+            "country",
+            "address_type",
+        ],
+        "service_at_location": ["id", "service_id", "location_id"],
+        "phones": ["id", "service_id", "number", "type"],
+        "schedules": ["id", "service_id", "freq", "byday", "opens_at", "closes_at", "description"],
+        "attributes": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity"],
+    }
+    handles = {name: (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") for name in files}
+    writers = {name: csv.writer(handles[name]) for name in files}
+    for name, header in files.items():
+        writers[name].writerow(header)
+    orgs = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _i in range(max(1, N // 50))]
+    for i, org in enumerate(orgs):
+        writers["organizations"].writerow(
+            [org, f"NPO法人ささえあい{i}", "地域の支援団体です。", "ささえあい"]
+        )
+    rows = len(orgs)
+    for i in range(N):
+        ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _k in range(7)]
+        service, location, address, sal, phone, schedule, attribute = ids
+        topic, kind, city = rng.choice(NAMES), rng.choice(KINDS), rng.choice(CITIES)
+        writers["services"].writerow(
+            [
+                service,
+                rng.choice(orgs),
+                f"{topic}{kind} {i}",
+                f"{city}で{topic}の相談に応じます。電話でも来所でも、匿名でもかまいません。",
+                "active",
+                "そうだんまどぐち",
+                "true",
+                rng.choice(["true", "false"]),
+                "2026-04-01T09:00:00+09:00",
+            ]
+        )
+        lat, lon = 34.0 + rng.random(), 136.0 + rng.random()
+        writers["locations"].writerow([location, "physical", f"{city}福祉会館", f"{lat:.5f}", f"{lon:.5f}"])
+        writers["addresses"].writerow(
+            [address, location, f"本町{i % 50}-1", city, "三重県", "516-0000", "JP", "physical"]
+        )
+        writers["service_at_location"].writerow([sal, service, location])
+        writers["phones"].writerow([phone, service, f"0596-{i % 90 + 10:02d}-{i % 10000:04d}", "voice"])
+        writers["schedules"].writerow(
+            [schedule, service, "WEEKLY", rng.choice(DAYS), "09:00", "17:00", "祝日と年末年始は休み"]
+        )
+        writers["attributes"].writerow([attribute, service, rng.choice(shared_terms), "", "service"])
+        rows += 7
+    for handle in handles.values():
+        handle.close()
+    return rows
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds, peak RSS MB, stdout) of one whole process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        print(out[-3000:])
+        raise SystemExit(f"{' '.join(args[:3])} failed ({proc.returncode})")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, out
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-hsds-"))
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TSUNAGARI_VAR_DIR": str(tmp),
+        "DJANGO_SETTINGS_MODULE": "tsunagari.settings",
+        "STATIC_MANIFEST": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "TSUNAGARI_VAR_DIR", "DJANGO_SETTINGS_MODULE")})
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django_scopes import scopes_disabled
+
+    from directory.models import TaxonomyTerm
+    from platforms.services import do_create_platform
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    do_create_platform(slug="bench", code="242039", name="伊勢市PF")
+    with scopes_disabled():
+        terms = [str(u) for u in TaxonomyTerm.objects.filter(platform=None).values_list("uuid", flat=True)]
+    from django.db import connection
+
+    connection.close()
+    folder = tmp / "hsds"
+    t0 = time.perf_counter()
+    rows = write_package(folder, terms)
+    print(
+        f"database: {'PostgreSQL' if url.startswith('postgres') else 'SQLite (WAL)'}; code: {ROOT}; "
+        f"{N:,} services, {rows:,} rows in 8 CSV files ({sum(p.stat().st_size for p in folder.iterdir()) / 1e6:.0f} MB), "
+        f"written in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.1f}"
+    )
+    python = sys.executable
+    manage = [python, str(ROOT / "manage.py")]
+    figures = []
+    base = run([python, "-c", READ_ONLY, str(folder)], env)
+    figures.append(("baseline: read + parse every CSV row", base))
+    first = run([*manage, "import_hsds", "bench", str(folder)], env)
+    figures.append(("import_hsds (every row created)", first))
+    again = run([*manage, "import_hsds", "bench", str(folder)], env)
+    figures.append(("import_hsds again (every row updated)", again))
+    export = run([*manage, "export_hsds", "bench", str(tmp / "out")], env)
+    figures.append(("export_hsds", export))
+    print(f"\n  {'':40} {'wall s':>8} {'cpu s':>8} {'services/s':>11} {'× baseline':>11} {'peak RSS':>9}")
+    for label, (wall, cpu, rss, _out) in figures:
+        print(f"  {label:40} {wall:8.1f} {cpu:8.1f} {N / wall:11,.0f} {wall / base[0]:11.1f} {rss:6d} MB")
+    rate = N / first[0]
+    print(
+        f"\n  import: {rate:,.0f} services/s (target ≥ 2,000; 100,000 in < 60 s): {'OK' if rate >= 2000 else 'MISSED'}"
+        f"   export: {export[0]:.1f} s for {N:,} (target < 30 s at 100,000): "
+        f"{'OK' if export[0] * 100000 / N < 30 else 'MISSED'}   load average {os.getloadavg()[0]:.1f}"
+    )
+    print("  import output: " + " | ".join(first[3].strip().splitlines()[-8:]))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
