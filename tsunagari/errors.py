@@ -16,12 +16,14 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import db
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -217,8 +219,37 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+def _database_unavailable() -> bool:
+    """Is the error being handled the database's absence (down, restarting, unreachable)?"""
+    error = sys.exc_info()[1]
+    while error is not None:
+        if isinstance(error, db.InterfaceError):
+            return True
+        if isinstance(error, db.OperationalError):
+            # SQLite reports a missing table as an OperationalError too: that one is a bug (500).
+            text = str(error).lower()
+            return not text.startswith(("no such ", "near ")) and "syntax error" not in text
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Never reads the database: rendered from memory only."""
+    """Never reads the database: rendered from memory only. While the database is away (an
+    OperationalError: connection refused, server restarting) it is a 503 with Retry-After, so
+    that load balancers and clients retry instead of treating it as a bug."""
+    if _database_unavailable():
+        response = HttpResponse(
+            _render(
+                request,
+                503,
+                _("ただいま表示できません"),
+                _("データベースに接続できません。1分ほどしてから、もう一度お試しください。"),
+                live=False,
+            ),
+            status=503,
+        )
+        response["Retry-After"] = "60"
+        return response
     return HttpResponseServerError(
         _render(
             request,

@@ -6,7 +6,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test import Client, RequestFactory
 from django.utils import translation
 from django_scopes import scopes_disabled
@@ -104,8 +105,41 @@ class ErrorPagesTestCase(BaseTestCase):
         with connection.execute_wrapper(down):
             response = self.client.get(self.url("directory:search"), {"q": "相談"})
         self.assertGreater(down.attempts, 0)  # the database really was asked, and failed
-        self.assert_helpful(response, 500, "ただいま表示できません")
-        self.assert_platform_help(response, 500)
+        # The database away: 503 with Retry-After (load balancers and clients retry), same help.
+        self.assert_helpful(response, 503, "ただいま表示できません")
+        self.assert_platform_help(response, 503)
+        self.assertEqual(response["Retry-After"], "60")
+        self.assertContains(response, "データベースに接続できません", status_code=503)
+
+    def test_it_answers_503_when_the_database_file_cannot_be_opened(self) -> None:
+        # A real failure, no wrapper: a SQLite database in a folder that does not exist.
+        absent = SQLiteWrapper(
+            {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": "/nonexistent/folder/db.sqlite3",
+                "OPTIONS": {},
+                "TIME_ZONE": None,
+                "CONN_MAX_AGE": 0,
+                "CONN_HEALTH_CHECKS": False,
+                "AUTOCOMMIT": True,
+                "ATOMIC_REQUESTS": False,
+            },
+            "absent",
+        )
+        request = RequestFactory().get("/p/alpha/search")
+        request.platform = self.platform  # type: ignore[attr-defined]
+        try:
+            absent.ensure_connection()
+        except OperationalError:
+            response = errors.server_error(request)
+        self.assertEqual(response.status_code, 503)
+        self.assertContains(response, "データベースに接続できません", status_code=503)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM no_such_table_here")
+        except Exception:  # noqa: BLE001 - a bug in a query is a 500, not the database away
+            response = errors.server_error(request)
+        self.assertEqual(response.status_code, 500)
 
     def test_it_renders_500_without_any_query(self) -> None:
         for lang, title in (("ja", "ただいま表示できません"), ("en", "Temporarily unavailable")):
