@@ -10,11 +10,22 @@ stated CTRs and CPCs as the agency wrote them (seed 003). Loading twice creates 
 from __future__ import annotations
 
 import datetime
+import random
+import zoneinfo
 from collections import Counter
 from decimal import Decimal
 
-from outcomes.models import Campaign, CampaignMedium, CostLine, Kpi, Measurement, TrialProject
+from django.utils import timezone
+
+from consultations.crypto import blind_index
+from consultations.models import Consulter, Conversation, ConversationState, LinkTarget, Medium, TrackedLink
+from consultations.services.channels import web_channel
+from directory.models import Service
+from outcomes.models import Campaign, CampaignMedium, CostLine, Flyer, Kpi, Measurement, TrialProject
+from outcomes.queries import measure_kpi
 from platforms.models import Platform
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 # (name, content, expected effect, period, contractor, reactions, [(payee, amount, note)])
 Project = tuple[str, str, str, str, str, str, list[tuple[str, int, str]]]
@@ -230,11 +241,180 @@ def _ise_campaign(platform: Platform, created: Counter[str]) -> None:
         )
 
 
+# The municipal platforms under Gifu and Saitama: consultations through their web chat over this
+# fiscal year and the last (counts only: no message is made), members from the platform demo, one
+# project each with a KPI counted from the consultations, and a flyer with its tracked link.
+# (people last year, people this year, conversations per person, flyer copies, distribution points)
+MUNICIPAL: dict[str, tuple[int, int, int, int, int]] = {
+    "gifu-shi": (64, 41, 2, 12_000, 180),
+    "ogaki": (18, 3, 1, 3_000, 60),  # three this year: 「5未満」 in the prefecture's comparison
+    "kumagaya": (35, 27, 2, 6_000, 95),
+    "tokorozawa": (0, 22, 1, 8_000, 120),  # started in April 2025
+}
+
+
+def _municipal(platform: Platform, slug: str, created: Counter[str]) -> None:
+    if TrialProject.objects.exists():
+        return
+    last_year, this_year, per_person, copies, points = MUNICIPAL[slug]
+    today = timezone.localdate()
+    fiscal_year = platform.fiscal_year_of(today)
+    link = TrackedLink.objects.create(
+        platform=platform,
+        code="flyer1",
+        medium=Medium.FLYER,
+        label="相談窓口チラシ（公民館・薬局）",
+        target=LinkTarget.WEB,
+    )
+    channel = web_channel(platform)
+    rng = random.Random(f"outcomes-{slug}")  # noqa: S311 (reproducible demo data)
+    start_this = datetime.date(fiscal_year, 4, 1)
+    start_last = datetime.date(fiscal_year - 1, 4, 1)
+    people = []
+    for index, (start, days) in enumerate(
+        [(start_last, 364)] * last_year + [(start_this, max((today - start_this).days, 0))] * this_year
+    ):
+        day = start + datetime.timedelta(days=rng.randint(0, days))
+        at = datetime.datetime.combine(
+            day, datetime.time(rng.randint(9, 20), rng.randint(0, 59)), tzinfo=TOKYO
+        )
+        people.append(
+            Consulter(
+                platform=platform,
+                channel=channel,
+                identity_hash=blind_index(f"demo-outcomes-{slug}-{index}", "web"),
+                label=f"M{index:03d}",
+                first_contact_at=at,
+                source=link if rng.random() < 0.3 else None,
+            )
+        )
+    Consulter.objects.bulk_create(people)
+    conversations = [
+        Conversation(
+            platform=platform,
+            consulter=person,
+            channel=channel,
+            state=ConversationState.CLOSED,
+            opened_at=person.first_contact_at + datetime.timedelta(days=7 * n),
+            closed_at=person.first_contact_at + datetime.timedelta(days=7 * n, hours=1),
+            last_message_at=person.first_contact_at + datetime.timedelta(days=7 * n, hours=1),
+        )
+        for person in people
+        for n in range(per_person)
+        if (person.first_contact_at + datetime.timedelta(days=7 * n)).date() <= today
+    ]
+    Conversation.objects.bulk_create(conversations)
+    created["consulters"] += len(people)
+    created["consultations"] += len(conversations)
+    project = TrialProject.objects.create(
+        platform=platform,
+        name="相談窓口チラシの全戸配布と公共施設への配架",
+        content="市内の相談窓口をまとめたチラシを作り、公民館・薬局・図書館に配架する",
+        expected_effect="相談につながっていない人の初回相談",
+        fiscal_year=fiscal_year,
+        period=f"{fiscal_year}/6～{fiscal_year + 1}/2",
+        contractor="市内の印刷会社（架空）",
+        budget=copies * 25,
+    )
+    CostLine.objects.create(
+        platform=platform, project=project, payee="市内の印刷会社（架空）", amount=copies * 23
+    )
+    kpi = Kpi.objects.create(
+        platform=platform,
+        project=project,
+        name="チャット相談の件数",
+        stage=Kpi.Stage.OUTCOME,
+        unit="件",
+        target=Decimal(60),
+        source=Kpi.Source.CONSULTATIONS,
+        starts_on=start_this,
+    )
+    for month in (6, 9, 12):
+        day = datetime.date(fiscal_year, month, 28)
+        if day <= today:
+            value = measure_kpi(kpi, until=day)
+            if value is not None:
+                Measurement.objects.create(platform=platform, kpi=kpi, measured_on=day, value=value)
+    flyer = Flyer.objects.create(
+        platform=platform,
+        title=f"{platform.owner_name}の相談窓口",
+        lead="ひとりで悩まず、まずはご相談ください。電話でも、スマートフォンからのチャットでも相談できます。",
+        tracked_link=link,
+        copies=copies,
+        distribution_points=points,
+        distribution_note="公民館、市内の薬局、図書館、市役所の窓口",
+    )
+    flyer.services.set(Service.objects.filter(status=Service.Status.ACTIVE).order_by("name")[:4])
+    created["projects"] += 1
+    created["flyers"] += 1
+
+
+def _flyer(platform: Platform, slug: str, created: Counter[str]) -> None:
+    """Tokushima's planned 750 distribution points; Tsuruoka's flyer of consultation windows."""
+    if Flyer.objects.exists():
+        return
+    code, label, title, points, copies = {
+        "tokushima": (
+            "pfflyer",
+            "PF周知チラシ",
+            "徳島県孤独・孤立対策官民連携プラットフォームのご案内",
+            750,
+            20_000,
+        ),
+        "tsuruoka": ("madoguchi", "相談窓口チラシ", "こころとくらしの相談窓口", 120, 5_000),
+    }[slug]
+    link = TrackedLink.objects.filter(code=code).first() or TrackedLink.objects.create(
+        platform=platform, code=code, medium=Medium.FLYER, label=label, target=LinkTarget.WEB
+    )
+    flyer = Flyer.objects.create(
+        platform=platform,
+        title=title,
+        lead="悩みごとの相談先をまとめました。QRコードからチャットでも相談できます。",
+        tracked_link=link,
+        copies=copies,
+        distribution_points=points,
+        distribution_note="市町村役場、社会福祉協議会、薬局、コンビニエンスストア（予定）",
+    )
+    flyer.services.set(Service.objects.filter(status=Service.Status.ACTIVE).order_by("name")[:5])
+    created["flyers"] += 1
+
+
+def _survey_kpi(platform: Platform, created: Counter[str]) -> None:
+    """Tsuruoka's resident survey as a KPI: the share feeling lonely often or always (national 4.8%)."""
+    if TrialProject.objects.filter(name="孤独・孤立実態調査").exists():
+        return
+    project = TrialProject.objects.create(
+        platform=platform,
+        name="孤独・孤立実態調査",
+        content="住民への無作為抽出調査（郵送・Web）とオープンWeb調査",
+        expected_effect="市内の孤独・孤立の実態の把握／対策の効果を測る基準値",
+        fiscal_year=platform.fiscal_year_of(timezone.localdate()),
+    )
+    kpi = Kpi.objects.create(
+        platform=platform,
+        project=project,
+        name="孤独感「しばしばある・常にある」の割合",
+        stage=Kpi.Stage.OUTCOME,
+        unit="%",
+        source=Kpi.Source.LONELINESS,
+    )
+    value = measure_kpi(kpi, until=timezone.localdate())
+    if value is not None:
+        Measurement.objects.create(platform=platform, kpi=kpi, measured_on=timezone.localdate(), value=value)
+    created["projects"] += 1
+
+
 def load(platform: Platform, slug: str, created: Counter[str]) -> None:
     if slug == "yamagata-shi":
         _projects(platform, 2022, YAMAGATA, created)
         _yamagata_kpis(platform)
     elif slug == "tokushima":
         _projects(platform, 2022, TOKUSHIMA, created)
+        _flyer(platform, slug, created)
+    elif slug == "tsuruoka":
+        _flyer(platform, slug, created)
+        _survey_kpi(platform, created)
     elif slug == "ise":
         _ise_campaign(platform, created)
+    elif slug in MUNICIPAL:
+        _municipal(platform, slug, created)

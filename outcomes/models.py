@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Medium, TrackedLink
+from directory.models import Service
+from outcomes import sources
 from tsunagari.lib.tenancy import TenantModel
 
 
@@ -65,13 +67,19 @@ class Kpi(TenantModel):
         MANUAL = "manual", _("手入力")
         CONSULTATIONS = "consultations", _("相談件数（期間内）")
         LINK_CLICKS = "link_clicks", _("計測リンクのクリック数")
+        LONELINESS = "surveys.loneliness", _("孤独感「しばしばある・常にある」の割合（住民調査）")
 
     project = models.ForeignKey(TrialProject, on_delete=models.CASCADE, related_name="kpis")
     name = models.CharField(_("指標"), max_length=200)
     stage = models.CharField(_("段階"), max_length=10, choices=Stage.choices, default=Stage.OUTPUT)
     unit = models.CharField(_("単位"), max_length=20, blank=True, help_text=_("例: 件、人、団体"))
     target = models.DecimalField(_("目標値"), max_digits=14, decimal_places=2, null=True, blank=True)
-    source = models.CharField(_("測り方"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    # "manual" or the key of a registered source (outcomes.sources: consultations, link_clicks,
+    # surveys.loneliness, events' figures …); not a fixed choice list, apps add sources.
+    source = models.CharField(_("測り方"), max_length=40, default=Source.MANUAL)
+    parameter = models.CharField(
+        _("測る対象"), max_length=60, blank=True, help_text=_("調査・計測リンクなど、測り方が選ばせるもの")
+    )
     tracked_link = models.ForeignKey(
         TrackedLink,
         verbose_name=_("計測リンク"),
@@ -90,6 +98,20 @@ class Kpi(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def source_label(self) -> str:
+        if self.source == self.Source.MANUAL:
+            return str(self.Source.MANUAL.label)
+        found = sources.get(self.source)
+        return str(found.label) if found else self.source
+
+    @property
+    def source_parameter(self) -> str:
+        """What the source measures: the chosen survey or link (the tracked link's uuid by default)."""
+        if self.parameter:
+            return self.parameter
+        return str(self.tracked_link.uuid) if self.tracked_link_id and self.tracked_link else ""
 
 
 class Measurement(TenantModel):
@@ -175,3 +197,58 @@ class CampaignMedium(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Flyer(TenantModel):
+    """An A4 flyer or poster (Tsuruoka's 相談窓口チラシ, Ise's booklet) with its own tracked QR code.
+
+    Chosen directory services are printed as the windows; the QR code and short link are the
+    flyer's tracked link, so a first contact that came through it is counted for this batch.
+    """
+
+    title = models.CharField(_("見出し"), max_length=120)
+    lead = models.TextField(_("本文"), blank=True, max_length=600)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("広報キャンペーン"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flyers",
+    )
+    tracked_link = models.ForeignKey(
+        TrackedLink, verbose_name=_("計測リンク（QRコード）"), on_delete=models.PROTECT, related_name="+"
+    )
+    services = models.ManyToManyField(Service, verbose_name=_("載せる相談窓口"), blank=True, related_name="+")
+    copies = models.PositiveIntegerField(_("印刷部数"), null=True, blank=True)
+    distribution_points = models.PositiveIntegerField(
+        _("配布箇所数"), null=True, blank=True, help_text=_("例: 徳島県は750か所を予定")
+    )
+    distribution_note = models.TextField(_("配布先"), blank=True, help_text=_("例: 市役所、公民館、薬局"))
+
+    class Meta:
+        verbose_name = _("チラシ")
+        verbose_name_plural = _("チラシ")
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnualReport(TenantModel):
+    """The secretariat's words of one fiscal year's report; the figures are drawn when it is printed."""
+
+    fiscal_year = models.PositiveIntegerField(_("年度"))
+    foreword = models.TextField(_("はじめに"), blank=True)
+    assessment = models.TextField(_("効果検証のまとめ"), blank=True)
+    next_steps = models.TextField(_("次年度に向けて"), blank=True)
+
+    class Meta:
+        verbose_name = _("年次報告")
+        verbose_name_plural = _("年次報告")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "fiscal_year"], name="one_annual_report_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}"

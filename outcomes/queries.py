@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from consultations.models import Conversation, LinkClickDay
+from outcomes import sources
 from outcomes.metrics import Figures, StatedTotal, report
 from outcomes.models import Campaign, CostLine, Kpi, Measurement, TrialProject
 
@@ -35,20 +35,14 @@ def projects(fiscal_year: int | None = None) -> tuple[list[ProjectRow], int]:
     return rows, sum(r.cost for r in rows)
 
 
-def measure_kpi(kpi: Kpi, *, until: datetime.date) -> Decimal:
-    """A KPI counted from tsunagari's data between its start and ``until`` (inclusive)."""
+def measure_kpi(kpi: Kpi, *, until: datetime.date) -> Decimal | None:
+    """A KPI counted from a registered source between its start and ``until`` (inclusive)."""
+    source = sources.get(kpi.source)
+    if source is None:
+        raise ValueError(kpi.source)
     start = kpi.starts_on or datetime.date(1900, 1, 1)
     end = min(until, kpi.ends_on) if kpi.ends_on else until
-    if kpi.source == Kpi.Source.LINK_CLICKS:
-        total = LinkClickDay.objects.filter(link=kpi.tracked_link, day__gte=start, day__lte=end).aggregate(
-            total=Sum("clicks")
-        )["total"]
-        return Decimal(total or 0)
-    if kpi.source == Kpi.Source.CONSULTATIONS:
-        return Decimal(
-            Conversation.objects.filter(opened_at__date__gte=start, opened_at__date__lte=end).count()
-        )
-    raise ValueError(kpi.source)
+    return sources.measure(source, kpi.platform, start, end, kpi.source_parameter)
 
 
 @dataclass

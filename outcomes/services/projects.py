@@ -43,7 +43,9 @@ def do_add_cost(project: TrialProject, *, payee: str, amount: int, note: str = "
 
 @transaction.atomic
 def do_add_kpi(project: TrialProject, values: dict[str, Any], *, by: Actor) -> Kpi:
-    if values.get("source") == Kpi.Source.LINK_CLICKS and not values.get("tracked_link"):
+    if values.get("source") == Kpi.Source.LINK_CLICKS and not (
+        values.get("tracked_link") or values.get("parameter")
+    ):
         raise ValidationError(_("計測リンクのクリック数で測る KPI には計測リンクを選んでください。"))
     kpi = Kpi.objects.create(platform=project.platform, project=project, **values)
     log_action("outcomes.kpi_added", by=by, platform=project.platform, obj=project, data={"kpi": kpi.name})
@@ -60,6 +62,8 @@ def do_record_measurement(
     """
     if kpi.source != Kpi.Source.MANUAL:
         value = measure_kpi(kpi, until=measured_on)
+        if value is None:
+            raise ValidationError(_("この測り方では、まだ測れる値がありません（回答数が少ないなど）。"))
     if value is None:
         raise ValidationError(_("測定値を入力してください。"))
     measurement, _created = Measurement.objects.update_or_create(

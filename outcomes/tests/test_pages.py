@@ -64,7 +64,7 @@ class ProjectPagesTestCase(BaseTestCase):
         self.assertIn("3,558,000", page)
         csv = self.client.get(self.url("outcomes:projects_csv"))
         self.assertIn("%E5%AE%9F%E8%A8%BC%E4%BA%8B%E6%A5%AD.csv", csv["Content-Disposition"])  # 実証事業.csv
-        self.assertIn('"計",,,,,"3558000"', csv.content.decode("utf-8-sig"))
+        self.assertIn("計,,,,,3558000,", csv.content.decode("utf-8-sig"))
 
     def test_it_counts_a_kpi_from_tracked_link_clicks_and_records_manual_values(self) -> None:
         with scope(platform=self.platform):
@@ -88,7 +88,7 @@ class ProjectPagesTestCase(BaseTestCase):
                 "kpi-unit": "件",
                 "kpi-target": "120",
                 "kpi-source": "link_clicks",
-                "kpi-tracked_link": str(link.pk),
+                "kpi-parameter": str(link.uuid),
                 "kpi-starts_on": "2023-02-16",
                 "kpi-ends_on": "2023-02-28",
             },

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
-from outcomes import queries
+from outcomes import dashboard, queries
 from outcomes.forms.pages import CampaignForm, ImportForm
 from outcomes.importing import parse_file
 from outcomes.models import Campaign
 from outcomes.services import campaigns as service
 from outcomes.views.common import attempt
+from outcomes.views.editing import take_undo
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,7 +30,11 @@ def campaign_list(request: StaffRequest) -> HttpResponse:
         if form.is_valid():
             campaign = service.do_save_campaign(request.platform, form.cleaned_data, by=request.actor)
             return redirect("outcomes:campaign", request.platform.slug, campaign.uuid)
-    return render(request, "outcomes/campaigns.html", {"campaigns": Campaign.objects.all(), "form": form})
+    return render(
+        request,
+        "outcomes/campaigns.html",
+        {"campaigns": Campaign.objects.all(), "form": form, "undo": take_undo(request)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,5 +57,7 @@ def campaign_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             ):
                 return redirect("outcomes:campaign", request.platform.slug, campaign.uuid)
     rows, total = queries.campaign_report(campaign)
-    context = {"campaign": campaign, "rows": rows, "total": total, "form": form}
+    media = dashboard.campaign_lines(None, request.platform)
+    line = next((c for c in media if c.campaign.pk == campaign.pk), None)
+    context = {"campaign": campaign, "rows": rows, "total": total, "form": form, "line": line}
     return render(request, "outcomes/campaign.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from uuid import UUID
 
 from django.http import HttpResponse
@@ -16,37 +17,33 @@ from outcomes.forms.pages import CostForm, KpiForm, MeasurementForm, ProjectForm
 from outcomes.models import Kpi, TrialProject
 from outcomes.services import projects as service
 from outcomes.views.common import attempt
-from tsunagari.lib.downloads import attachment_response
+from outcomes.views.editing import take_undo
+from tsunagari.lib.downloads import CSV, attachment_response, csv_writer
 
 
 @require_GET
 @permission_required("outcomes.view")
 def project_list(request: StaffRequest) -> HttpResponse:
     rows, total = queries.projects()
-    return render(request, "outcomes/projects.html", {"rows": rows, "total": total})
+    return render(
+        request, "outcomes/projects.html", {"rows": rows, "total": total, "undo": take_undo(request)}
+    )
 
 
 @require_GET
 @permission_required("outcomes.view")
 def projects_csv(request: StaffRequest) -> HttpResponse:
     rows, total = queries.projects()
-    lines = ["事業名称,年度,実施時期,発注先,予算（円）,実費（円）,実施後の反響"]
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    writer.writerow(["事業名称", "年度", "実施時期", "発注先", "予算（円）", "実費（円）", "実施後の反響"])
     for row in rows:
         p = row.project
-        cells = [
-            p.name,
-            str(p.fiscal_year),
-            p.period,
-            p.contractor,
-            str(p.budget or ""),
-            str(row.cost),
-            p.reactions,
-        ]
-        lines.append(",".join('"' + c.replace('"', '""') + '"' for c in cells))
-    lines.append(f'"計",,,,,"{total}",')
-    return attachment_response(
-        "\ufeff" + "\r\n".join(lines) + "\r\n", "実証事業.csv", "text/csv; charset=utf-8"
-    )
+        writer.writerow(
+            [p.name, p.fiscal_year, p.period, p.contractor, p.budget or "", row.cost, p.reactions]
+        )
+    writer.writerow(["計", "", "", "", "", total, ""])
+    return attachment_response("\ufeff" + buffer.getvalue(), "実証事業.csv", CSV)
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,7 +62,7 @@ def project_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     project = get_object_or_404(TrialProject, uuid=uuid)
     action = request.POST.get("action", "")
     cost_form = CostForm(request.POST if action == "cost" else None, prefix="cost")
-    kpi_form = KpiForm(request.POST if action == "kpi" else None, prefix="kpi")
+    kpi_form = KpiForm(request.POST if action == "kpi" else None, prefix="kpi", platform=request.platform)
     measure_form = MeasurementForm(request.POST if action == "measure" else None, prefix="m")
     if request.method == "POST":
         if not request.actor.can("outcomes.manage"):
@@ -101,5 +98,6 @@ def project_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "cost_form": cost_form,
         "kpi_form": kpi_form,
         "measure_form": measure_form,
+        "undo": take_undo(request),
     }
     return render(request, "outcomes/project.html", context)

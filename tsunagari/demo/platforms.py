@@ -1,4 +1,8 @@
-"""The nine demo platforms and how their members are shaped (after the seed reports).
+"""The thirteen demo platforms and how their members are shaped (after the seed reports).
+
+Besides the nine of the seeds, four municipal platforms sit under two of the prefectures so that
+the prefecture's pages (member roll-up, accompaniment, the outcomes comparison) have towns to
+show: 岐阜市 and 大垣市 under Gifu, 熊谷市 and 所沢市 under Saitama (fictitious members).
 
 Gifu follows seed 001 table 4-2-8 (県1・市町村42・社協43・NPO等78, of which 12
 are 幹事団体 as in 4-2-7), Saitama table 4-1-6 (市町村41・社協17・民間企業等6・
@@ -292,6 +296,75 @@ def build_tokushima() -> PlatformData:
     )
 
 
+def _municipal(
+    slug: str, prefecture: Prefecture, place: Place, *, start: datetime.date, others: Sequence[str]
+):
+    def build() -> PlatformData:
+        return _build_small(
+            slug, prefecture, [place], start=start, public=[place], shakyo=[place], others=others
+        )
+
+    return build
+
+
+GIFU_CITY = by_name(GIFU_MUNICIPALITIES)["岐阜市"]
+OGAKI = by_name(GIFU_MUNICIPALITIES)["大垣市"]
+KUMAGAYA = by_name(SAITAMA_MUNICIPALITIES)["熊谷市"]
+TOKOROZAWA = by_name(SAITAMA_MUNICIPALITIES)["所沢市"]
+
+MUNICIPAL_PLATFORMS = [
+    PlatformSpec(
+        slug="gifu-shi",
+        code=GIFU_CITY.code,
+        name="岐阜市孤独・孤立対策官民連携プラットフォーム",
+        owner_name="岐阜市",
+        secretariat_name="岐阜市福祉部福祉政策課",
+        contact_phone=secretariat_phone("gifu-shi", GIFU_CITY),
+        build=_municipal(
+            "gifu-shi",
+            GIFU,
+            GIFU_CITY,
+            start=datetime.date(2024, 4, 1),
+            others=[OrgType.NPO] * 9 + [OrgType.COMPANY] * 3,
+        ),
+    ),
+    PlatformSpec(
+        slug="ogaki",
+        code=OGAKI.code,
+        name="大垣市孤独・孤立対策官民連携プラットフォーム",
+        owner_name="大垣市",
+        secretariat_name="大垣市福祉部社会福祉課",
+        contact_phone=secretariat_phone("ogaki", OGAKI),
+        build=_municipal("ogaki", GIFU, OGAKI, start=datetime.date(2024, 10, 1), others=[OrgType.NPO] * 5),
+    ),
+    PlatformSpec(
+        slug="kumagaya",
+        code=KUMAGAYA.code,
+        name="熊谷市孤独・孤立対策官民連携プラットフォーム",
+        owner_name="熊谷市",
+        secretariat_name="熊谷市福祉部福祉政策課",
+        contact_phone=secretariat_phone("kumagaya", KUMAGAYA),
+        build=_municipal(
+            "kumagaya",
+            SAITAMA,
+            KUMAGAYA,
+            start=datetime.date(2024, 7, 1),
+            others=[OrgType.NPO] * 7 + [OrgType.COMPANY],
+        ),
+    ),
+    PlatformSpec(
+        slug="tokorozawa",
+        code=TOKOROZAWA.code,
+        name="所沢市孤独・孤立対策官民連携プラットフォーム",
+        owner_name="所沢市",
+        secretariat_name="所沢市福祉部福祉総務課",
+        contact_phone=secretariat_phone("tokorozawa", TOKOROZAWA),
+        build=_municipal(
+            "tokorozawa", SAITAMA, TOKOROZAWA, start=datetime.date(2025, 4, 1), others=[OrgType.NPO] * 10
+        ),
+    ),
+]
+
 PLATFORMS = [
     PlatformSpec(
         slug="saitama",
@@ -378,3 +451,4 @@ PLATFORMS = [
         build=build_tokushima,
     ),
 ]
+PLATFORMS += MUNICIPAL_PLATFORMS

@@ -42,6 +42,11 @@ EXPECTED_PLATFORMS = {
     "tsuruoka": ("062031", "鶴岡市"),
     "ise": ("242039", "伊勢市"),
     "tokushima": ("360007", "徳島県"),
+    # Municipal platforms under Gifu and Saitama (the prefectures' comparison and roll-up).
+    "gifu-shi": ("212016", "岐阜市"),
+    "ogaki": ("212024", "大垣市"),
+    "kumagaya": ("112020", "熊谷市"),
+    "tokorozawa": ("112089", "所沢市"),
 }
 
 # Seed 001, table 4-5-7 (既存会議体名称 → 参加団体数) and table 4-5-8 (団体名 → 参加している既存会議体数).
@@ -122,11 +127,11 @@ class LoadDemoTestCase(BaseTestCase):
 
     def test_it_is_idempotent(self) -> None:
         before = counts()
-        self.assertEqual(before["platforms"], 9)
+        self.assertEqual(before["platforms"], 13)
         output = load()
         self.assertEqual(counts(), before)
         self.assertIn("0 records created", output)
-        self.assertEqual(output.count("nothing (already loaded)"), 9)
+        self.assertEqual(output.count("nothing (already loaded)"), 13)
 
     def test_it_builds_the_same_fictitious_data_on_every_run(self) -> None:
         for spec in PLATFORMS:
@@ -137,7 +142,7 @@ class LoadDemoTestCase(BaseTestCase):
                 self.assertEqual(len(names), len(set(names)))
 
     def test_it_prints_a_summary_and_the_demo_logins(self) -> None:
-        self.assertIn("Demo data: 9 platforms", self.output)
+        self.assertIn("Demo data: 13 platforms", self.output)
         self.assertIn(f"password for all: {DEMO_PASSWORD}", self.output)
         self.assertIn("admin@<slug>.example.jp", self.output)
         self.assertIn("manage.py demo_totp admin@gifu.example.jp", self.output)
