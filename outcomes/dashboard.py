@@ -149,6 +149,11 @@ class Dashboard:
     def project_cost(self) -> int:
         return sum(p.cost for p in self.projects)
 
+    @property
+    def has_figures(self) -> bool:
+        """Whether any count is above zero (a chart of zeros says nothing)."""
+        return any(r.current or r.previous for r in self.figures if r.source.kind == sources.COUNT)
+
     def figures_chart(self) -> str:
         rows = [
             charts.BarRow(

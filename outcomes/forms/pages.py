@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.models import TrackedLink
 from directory.models import Service
 from outcomes import sources
+from outcomes.metrics import clean_number_text
 from outcomes.models import Campaign, Flyer, Kpi, Measurement, TrialProject
 from platforms.models import Platform
 
@@ -32,9 +33,18 @@ class ProjectForm(forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("content", "expected_effect", "reactions")}
 
 
+class YenField(forms.IntegerField):
+    """Yen as people type it: "１４４，５００", "¥144,500", "144500円" are all 144500."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = clean_number_text(value)
+        return super().to_python(value)
+
+
 class CostForm(forms.Form):
     payee = forms.CharField(label=_("支払先"), max_length=200)
-    amount = forms.IntegerField(label=_("金額（円）"), min_value=1)
+    amount = YenField(label=_("金額（円）"), min_value=1)
     note = forms.CharField(label=_("備考"), max_length=200, required=False)
 
 

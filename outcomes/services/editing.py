@@ -39,6 +39,8 @@ def _rebuild(model: type[models.Model], platform: Any, data: dict[str, Any], **o
         if field.attname in data and field.attname not in SKIP:
             raw = data[field.attname]
             values[field.attname] = None if raw is None else field.to_python(raw)
+    for name in overrides:  # a parent given as an object replaces the id it had before
+        values.pop(f"{name}_id", None)
     values.update(overrides)
     return model._default_manager.create(platform=platform, **values)
 

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -150,12 +150,14 @@ def kpi_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "outcomes/edit.html", context)
 
 
-@require_POST
 @permission_required("outcomes.manage")
 def measurement_delete(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """POST only; the guard and the lookup come first (403, then 404, then 405)."""
     measurement: Measurement = get_object_or_404(
         Measurement.objects.select_related("kpi__project"), uuid=uuid
     )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     entry = editing.do_delete_measurement(measurement, by=request.actor)
     _offer_undo(request, entry, f"{measurement.kpi.name} {measurement.measured_on:%Y/%m/%d}")
     return redirect("outcomes:kpi_edit", request.platform.slug, measurement.kpi.uuid)
@@ -184,8 +186,8 @@ def campaign_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "outcomes/edit.html", context)
 
 
-@require_POST
 @permission_required("outcomes.manage")
+@require_POST
 def undo(request: StaffRequest) -> HttpResponse:
     """Put back what a deletion removed (the entry named in the form, this platform's only)."""
     try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
@@ -67,10 +67,11 @@ def flyer_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "outcomes/flyer.html", context)
 
 
-@require_GET
 @permission_required("outcomes.view")
 def flyer_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     flyer: Flyer = get_object_or_404(Flyer.objects.select_related("tracked_link", "platform"), uuid=uuid)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     return attachment_response(
         flyers.pdf(request, flyer), f"flyer-{flyer.tracked_link.code}.pdf", PDF, inline=True
     )
