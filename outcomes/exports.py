@@ -88,7 +88,7 @@ def dashboard_sheets(board: Dashboard) -> list[Sheet]:
         [
             [
                 p.project.name,
-                p.project.fiscal_year,
+                str(p.project.fiscal_year),
                 p.project.contractor,
                 _n(p.project.budget),
                 p.cost,

@@ -11,7 +11,7 @@ import pytest
 from django_scopes import scope
 
 from outcomes import demo
-from outcomes.models import Campaign
+from outcomes.models import Campaign, Flyer, TrialProject
 from outcomes.tests.helpers import ise_xlsx
 from tsunagari.lib.browser import BrowserTestCase
 
@@ -48,3 +48,43 @@ class OutcomesBrowserTestCase(BrowserTestCase):
         phone.goto(self.live_url("outcomes:projects", "alpha"))
         self.assertLessEqual(phone.evaluate("document.documentElement.scrollWidth"), 390)
         self.screenshot(phone, "outcomes-projects-mobile")
+
+
+@pytest.mark.browser
+class OutcomesDashboardBrowserTestCase(BrowserTestCase):
+    """The dashboard, the prefecture's comparison, the annual report page and a flyer, at both widths."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        # alpha is a prefecture (210005) with a year of its own; beta (212016) is a town in it.
+        with scope(platform=self.platform):
+            demo.load(self.platform, "gifu-shi", Counter())
+        with scope(platform=self.other_platform):
+            demo.load(self.other_platform, "ogaki", Counter())
+
+    def look(self, name: str, url: str, shot: str) -> None:
+        for size in ("desktop", "mobile"):
+            page = self.new_page(size, user=self.admin)
+            page.goto(url)
+            self.assertEqual(page.locator("h1").count(), 1, url)
+            if size == "mobile":
+                self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 390, name)
+            self.screenshot(page, f"{shot}-{size}")
+
+    def test_the_dashboard_comparison_report_and_flyer_read_on_a_desktop_and_a_phone(self) -> None:
+        page = self.new_page("desktop", user=self.admin)
+        page.goto(self.live_url("outcomes:dashboard", "alpha"))
+        self.assertGreaterEqual(page.locator("svg[role=img]").count(), 3)
+        self.assertIn("相談件数", page.locator("table").first.inner_text())
+        page.goto(self.live_url("outcomes:comparison", "alpha"))
+        table = page.locator("table").inner_text()
+        self.assertIn("212016", table)
+        self.assertIn("5未満", table)  # beta's three consultations this year
+        self.look("dashboard", self.live_url("outcomes:dashboard", "alpha"), "outcomes-dashboard")
+        self.look("comparison", self.live_url("outcomes:comparison", "alpha"), "outcomes-comparison")
+        self.look("report", self.live_url("outcomes:report", "alpha"), "outcomes-report")
+        with scope(platform=self.platform):
+            flyer = Flyer.objects.get()
+            project = TrialProject.objects.get()
+        self.look("flyer", self.live_url("outcomes:flyer", "alpha", flyer.uuid), "outcomes-flyer")
+        self.look("delete", self.live_url("outcomes:project_delete", "alpha", project.uuid), "outcomes-delete")
