@@ -87,4 +87,6 @@ class OutcomesDashboardBrowserTestCase(BrowserTestCase):
             flyer = Flyer.objects.get()
             project = TrialProject.objects.get()
         self.look("flyer", self.live_url("outcomes:flyer", "alpha", flyer.uuid), "outcomes-flyer")
-        self.look("delete", self.live_url("outcomes:project_delete", "alpha", project.uuid), "outcomes-delete")
+        self.look(
+            "delete", self.live_url("outcomes:project_delete", "alpha", project.uuid), "outcomes-delete"
+        )
