@@ -8,7 +8,15 @@ class MailingsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import permissions
+        from audit import labels
         from platforms import staffnav
+
+        labels.register(
+            {
+                "mailings.suspend": _("不達によるメールマガジン配信の停止"),
+                "mailings.resume": _("不達で停止した配信の再開"),
+            }
+        )
 
         permissions.register({"mailings.manage": permissions.SECRETARIAT})
         staffnav.register(

@@ -32,6 +32,11 @@ class MailingList(models.Model):
     rate_per_minute = models.PositiveIntegerField(
         _("1分あたりの送信数"), default=60, help_text=_("メールサーバーに合わせて。")
     )
+    bounce_limit = models.PositiveSmallIntegerField(
+        _("配信を止める不達の回数"),
+        default=3,
+        help_text=_("宛先が存在しないなどの恒久的な不達がこの回数に達したアドレスへの配信を止めます。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = platform_manager()
@@ -51,6 +56,7 @@ class Subscriber(models.Model):
         PENDING = "pending", _("確認待ち")
         CONFIRMED = "confirmed", _("配信中")
         UNSUBSCRIBED = "unsubscribed", _("配信停止")
+        SUSPENDED = "suspended", _("不達のため停止")
 
     class Source(models.TextChoices):
         WEB = "web", _("登録フォーム")
@@ -71,6 +77,12 @@ class Subscriber(models.Model):
     consented_at = models.DateTimeField(_("同意日時"), null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Permanent failures (SMTP 5xx recorded by the outbox, DSN bounce messages) since the last
+    # resume; at the list's bounce_limit the subscription is suspended.
+    hard_bounces = models.PositiveSmallIntegerField(_("不達の回数"), default=0)
+    last_bounce_at = models.DateTimeField(_("最後の不達"), null=True, blank=True)
+    last_bounce_reason = models.CharField(_("不達の理由"), max_length=300, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = platform_manager()
@@ -176,3 +188,38 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} → {self.subscriber}"
+
+
+class Bounce(models.Model):
+    """One mail that did not reach one subscriber's address (recorded once per mail and address)."""
+
+    class Kind(models.TextChoices):
+        HARD = "hard", _("恒久的な不達")
+        SOFT = "soft", _("一時的な不達")
+
+    class Source(models.TextChoices):
+        SMTP = "smtp", _("送信時に拒否")
+        DSN = "dsn", _("不達通知メール")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="bounces")
+    # The outbox key of the mail (SMTP refusals) or "dsn:<Message-ID of the report>".
+    mail_key = models.CharField(max_length=250)
+    kind = models.CharField(_("種類"), max_length=4, choices=Kind.choices)
+    source = models.CharField(_("検出"), max_length=4, choices=Source.choices)
+    reason = models.CharField(_("サーバーの応答"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("不達")
+        verbose_name_plural = _("不達")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "mail_key"], name="unique_bounce_per_mail")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} {self.kind}"

@@ -108,6 +108,12 @@ JOBS: tuple[Job, ...] = (
         every=30 * MINUTE,
     ),
     Job(
+        "mailing_bounces",
+        _("不達メールの記録と配信の一時停止"),
+        command=("mailing_bounces",),
+        every=10 * MINUTE,
+    ),
+    Job(
         "chase_referrals",
         _("回答期限を過ぎた紹介の督促"),
         command=("chase_referrals",),

@@ -44,7 +44,15 @@ class PreferencesForm(forms.Form):
 class MailingListForm(forms.ModelForm):
     class Meta:
         model = MailingList
-        fields = ["name", "slug", "description", "is_public", "archive_public", "rate_per_minute"]
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "is_public",
+            "archive_public",
+            "rate_per_minute",
+            "bounce_limit",
+        ]
 
 
 class IssueForm(forms.ModelForm):

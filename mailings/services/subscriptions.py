@@ -183,6 +183,12 @@ def do_confirm(subscriber: Subscriber, *, actor: Actor | None = None) -> bool:
             return False
         if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
             raise SubscriptionError(_("このアドレスは配信停止されています。もう一度登録してください。"))
+        if subscriber.status == Subscriber.Status.SUSPENDED:
+            raise SubscriptionError(
+                _(
+                    "このアドレスにはメールが届かなかったため、配信を止めています。事務局にお問い合わせください。"
+                )
+            )
         subscriber.status = Subscriber.Status.CONFIRMED
         subscriber.confirmed_at = timezone.now()
         subscriber.save(update_fields=["status", "confirmed_at"])

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from mailings.forms.subscriptions import EditorForm, ImportForm, IssueForm, MailingListForm
 from mailings.models import Editor, Issue, MailingList, Subscriber
+from mailings.services import bounces as bounce_services
 from mailings.services import issues as issue_services
 from mailings.services import lists as list_services
 from mailings.tasks import send_issue
@@ -39,6 +40,13 @@ def list_index(request: StaffRequest) -> HttpResponse:
     return render(request, "mailings/staff/index.html", {"lists": lists, "form": form})
 
 
+def _uuid(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise Http404("subscriber") from None
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("mailings.manage")
 def list_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
@@ -52,6 +60,15 @@ def list_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         action = request.POST.get("action")
         if action == "editor" and editor_form.is_valid():
             list_services.do_add_editor(mailing_list, editor_form.cleaned_data["user"], actor=request.actor)
+            return redirect(request.path)
+        if action == "resume":
+            subscriber = get_object_or_404(
+                Subscriber, mailing_list=mailing_list, uuid=_uuid(request.POST.get("subscriber", ""))
+            )
+            if bounce_services.do_resume(subscriber, actor=request.actor):
+                messages.success(
+                    request, _("%(email)s への配信を再開しました。") % {"email": subscriber.email}
+                )
             return redirect(request.path)
         if action == "import" and import_form.is_valid():
             done, errors = list_services.do_import_subscribers(
@@ -71,6 +88,11 @@ def list_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             "editors": list(Editor.objects.filter(mailing_list=mailing_list).select_related("user")),
             "rotation": issue_services.rotation(mailing_list),
             "issues": list(Issue.objects.filter(mailing_list=mailing_list).select_related("editor")[:100]),
+            "bounced": list(
+                subscribers.filter(hard_bounces__gt=0)
+                .exclude(status=Subscriber.Status.UNSUBSCRIBED)
+                .order_by("-status", "-last_bounce_at")[:200]
+            ),
             "editor_form": editor_form,
             "import_form": import_form,
         },
