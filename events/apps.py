@@ -11,9 +11,11 @@ class EventsConfig(AppConfig):
         from accounts.models import Role
         from audit import labels
         from events.desks import upcoming_events
+        from events.kpi import register_sources
         from platforms import desks, staffnav
 
         desks.register("events", upcoming_events)
+        register_sources()
         labels.register(
             {
                 "events.reminders": _("イベント前のリマインダーの送信"),
