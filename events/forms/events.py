@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any, cast
 
 from django import forms
@@ -27,6 +29,13 @@ class EventForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
         help_text=_("参加確定の方にだけ知らせます。"),
+    )
+    reminder_days_text = forms.CharField(
+        label=_("リマインダー（開催の何日前）"),
+        required=False,
+        initial="3, 1",
+        max_length=40,
+        help_text=_("参加確定の方に送る日を開催の何日前かで、カンマ区切りで（例: 3, 1）。空で送りません。"),
     )
     questions_text = forms.CharField(
         label=_("独自の質問"),
@@ -60,6 +69,7 @@ class EventForm(forms.ModelForm):
             "contact",
             "table_size",
             "course",
+            "reminders_on_business_days",
         ]
         widgets = {
             "starts_at": DateTimeInput(),
@@ -73,6 +83,9 @@ class EventForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["course"]).queryset = Course.objects.all()
         if self.instance.pk:
             self.fields["questions_text"].initial = "\n".join(self.instance.questions or [])
+            self.fields["reminder_days_text"].initial = ", ".join(
+                str(d) for d in self.instance.reminder_days or []
+            )
         for name in ("starts_at", "ends_at", "deadline"):
             field: Any = self.fields[name]
             field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -85,9 +98,23 @@ class EventForm(forms.ModelForm):
             raise forms.ValidationError(_("質問は1つ200字までです。"))
         return lines
 
+    def clean_reminder_days_text(self) -> list[int]:
+        text = unicodedata.normalize("NFKC", self.cleaned_data["reminder_days_text"])
+        parts = [part for part in re.split(r"[,、\s]+", text) if part]
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(
+                _("リマインダーは開催の何日前かを数字で、カンマ区切りで入力してください（例: 3, 1）。")
+            )
+        days = sorted({int(part) for part in parts}, reverse=True)
+        if any(not 1 <= day <= 14 for day in days) or len(days) > 3:
+            raise forms.ValidationError(_("リマインダーは1〜14日前の間で3回までです。"))
+        return days
+
     def data_for_service(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
         data["questions"] = self.cleaned_data["questions_text"]
+        if "reminder_days_text" in self.cleaned_data:
+            data["reminder_days"] = self.cleaned_data["reminder_days_text"]
         return data
 
     def _post_clean(self) -> None:

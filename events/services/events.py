@@ -40,6 +40,8 @@ EDITABLE = [
     "questions",
     "table_size",
     "course",
+    "reminder_days",
+    "reminders_on_business_days",
 ]
 
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEntry
-from events.models import Registration
+from events.models import Event, Registration
 from events.services.registration import SignUp, do_cancel, do_register
 from events.services.reminders import do_send_reminders, due_day
 from events.tests.helpers import make_event, register, staff_actor
@@ -163,3 +163,36 @@ class RemindersTestCase(BaseTestCase):
         text = body_of(reminders[0])
         self.assertIn(event.title, text)
         self.assertIn("11月13日", text)
+
+
+class ReminderSettingsTestCase(BaseTestCase):
+    DATA = {
+        "title": "孤独・孤立対策シンポジウム",
+        "slug": "symposium",
+        "starts_at": "2030-12-26T13:30",
+        "capacity_venue": "100",
+        "capacity_online": "0",
+        "allocation": "first_come",
+        "offer_hours": "48",
+        "fee": "無料",
+        "table_size": "8",
+    }
+
+    def test_it_takes_the_days_as_people_type_them(self) -> None:
+        client = self.login(self.admin)
+        response = client.post(
+            self.url("events:staff_create"), {**self.DATA, "reminder_days_text": "１、７　3"}
+        )
+        self.assertEqual(response.status_code, 302)
+        with scopes_disabled():
+            event = Event.objects.get(slug="symposium")
+        self.assertEqual(event.reminder_days, [7, 3, 1])
+        self.assertFalse(event.reminders_on_business_days)  # an unticked box
+        page = client.get(self.url("events:staff_edit", event.uuid))
+        self.assertContains(page, 'value="7, 3, 1"')
+
+    def test_it_refuses_words_and_far_days(self) -> None:
+        client = self.login(self.admin)
+        for text, message in (("前日", "数字で"), ("30", "1〜14日前"), ("1,2,3,4", "3回まで")):
+            page = client.post(self.url("events:staff_create"), {**self.DATA, "reminder_days_text": text})
+            self.assertContains(page, message, status_code=200)
