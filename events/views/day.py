@@ -150,7 +150,8 @@ def checkin(request: StaffRequest, uuid: UUID) -> HttpResponse:
 def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Shiga's result table (shares with counts, free text); the secretariat types in paper answers."""
     event = _event(uuid)
-    form = FeedbackForm(request.POST if request.POST.get("action") != "survey" else None)
+    paper = request.method == "POST" and request.POST.get("action") != "survey"
+    form = FeedbackForm(request.POST if paper else None)
     if request.method == "POST":
         if not can(request.role, "events.manage"):
             return HttpResponse(status=403)
