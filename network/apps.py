@@ -29,6 +29,21 @@ class NetworkConfig(AppConfig):
                 "network.notice_forwarded": _("掲示の会員への転送"),
                 "network.umbrella_set": _("上部団体の設定"),
                 "network.engagement_recorded": _("市町村伴走支援の記録"),
+                "network.notice_made_public": _("会員の掲示を公開ページに掲載"),
+                "network.notice_kept_members_only": _("会員の掲示を会員のみに据え置き"),
+                "network.comment_posted": _("掲示へのコメント"),
+                "network.recipients_set": _("傘下団体の送付先の登録"),
+                "network.recipient_unsubscribed": _("傘下団体の転送メールの配信停止"),
+                "network.grant_reminders_on": _("助成・補助の締切のお知らせの配信開始"),
+                "network.grant_reminders_off": _("助成・補助の締切のお知らせの配信停止"),
+                "network.grant_reminders_sent": _("助成・補助の締切のお知らせの送信"),
+                "network.profile_saved": _("得意分野・相談体制の保存"),
+                "network.profile_change_submitted": _("得意分野・相談体制の変更の提出"),
+                "network.profile_change_applied": _("得意分野・相談体制の変更の反映"),
+                "network.profile_change_returned": _("得意分野・相談体制の変更の差戻し"),
+                "network.listing_updated": _("ニーズ・提供の変更"),
+                "network.listing_withdrawn": _("ニーズ・提供の取り下げ"),
+                "network.case_updated": _("事例の変更"),
             }
         )
 
@@ -44,15 +59,39 @@ class NetworkConfig(AppConfig):
         )
         staffnav.register(
             staffnav.NavItem(
-                "network", _("掲示板"), "network:index", order=10, active=("network:index", "network:forward")
+                "network",
+                _("掲示板"),
+                "network:index",
+                order=10,
+                active=("network:index", "network:forward", "network:notice"),
             ),
             staffnav.NavItem(
                 "network",
                 _("ニーズと提供"),
                 "network:listings",
                 order=20,
-                active=("network:listings", "network:need", "network:match", "network:pledge"),
+                active=(
+                    "network:listings",
+                    "network:need",
+                    "network:match",
+                    "network:pledge",
+                    "network:pledge_publish",
+                    "network:edit_listing",
+                ),
             ),
-            staffnav.NavItem("network", _("事例"), "network:cases", order=30, active=("network:case",)),
+            staffnav.NavItem(
+                "network",
+                _("事例"),
+                "network:cases",
+                order=30,
+                active=("network:case", "network:new_case", "network:edit_case"),
+            ),
+            staffnav.NavItem(
+                "network",
+                _("会員の得意分野"),
+                "network:members",
+                order=35,
+                active=("network:member_profile", "network:profile_changes"),
+            ),
             staffnav.NavItem("network", _("市町村伴走支援"), "network:accompaniment", order=40),
         )

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import Actor
 from network.models import Match, Pledge
-from network.services import board, cases, engagements, matches, pledges
+from network.services import board, cases, engagements, matches, pledges, profiles, reminders
 from partnership.models import MemberOrganisation, OrgType
 from platforms.models import Platform
 
@@ -38,6 +39,21 @@ UMBRELLAS = [
         55,
         "\n".join(f"子ども食堂{i:02d}" for i in range(1, 56)),
     ),
+]
+FESTIVAL = "子ども食堂まつり\n日時: 土曜の11時から14時\n場所: 地域の公民館\n参加費: 無料（親子でどうぞ）\n"
+STRENGTHS = [
+    ("見守り", "訪問"),
+    ("食支援", "居場所"),
+    ("産後うつ", "子育て"),
+    ("ひきこもり", "家族支援"),
+    ("就労支援", "生活困窮"),
+    ("会場", "チラシ", "デザイン"),
+    ("学習支援", "ヤングケアラー"),
+]
+SETUPS = [
+    "電話・来所の相談を平日9時〜17時に受け付けています。訪問も可。",
+    "月2回の居場所の日に相談を受けています。LINEでの予約もできます。",
+    "専門職（社会福祉士）が常駐し、オンライン相談にも対応します。",
 ]
 GRANTS = [
     ("地域福祉活動助成", "徳島県共同募金会", 300000),
@@ -197,6 +213,13 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
         )
         for n, k, t, c, listed in UMBRELLAS
     ]
+    # the cafeterias all gave an address; 120 of the association's ~700 firms so far
+    board.do_set_recipients(
+        staff, umbrellas[0], "\n".join(f"不動産会社{i:03d},fudosan{i:03d}@example.jp" for i in range(1, 121))
+    )
+    board.do_set_recipients(
+        staff, umbrellas[1], "\n".join(f"子ども食堂{i:02d},shokudo{i:02d}@example.jp" for i in range(1, 56))
+    )
     members = list(MemberOrganisation.objects.active())
     for member in members:
         pledges.do_accept_pledge(staff, member)
@@ -231,15 +254,48 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
             )
         for umbrella in umbrellas if month % 3 == 0 else []:
             board.do_forward(staff, notice, umbrella)
-    board.do_post_notice(
+    festival = board.do_post_notice(
         staff,
         kind="activity",
         title="子ども食堂まつり（産後うつサポートと合同）",
         audience="public",
         author=support[0],
         body="親子でどなたでも。会員の強みを生かした合同イベントです。",
+        uploads=[SimpleUploadedFile("まつりの案内.txt", FESTIVAL.encode(), "text/plain")],
     )
-    created["network notices"] += 19
+    board.do_decide_public(staff, festival, approve=True)
+    board.do_post_notice(  # waits for the secretariat's approval
+        staff,
+        kind="activity",
+        title="高齢男性のための料理教室",
+        audience="public",
+        author=support[1 % len(support)],
+        topic="高齢者",
+        area="徳島市",
+        body="60歳以上の男性が対象です。ひとり暮らしの方もどうぞ。",
+    )
+    board.do_comment(
+        staff,
+        notice,
+        member=support[0],
+        body="情報交換会に2名で参加します。事例を1件持っていきます。",
+        uploads=[SimpleUploadedFile("参加者.csv", "団体,人数\n子ども食堂,2\n".encode(), "text/csv")],
+    )
+    created["network notices"] += 20
+    for i, member in enumerate(members[:30]):
+        strengths = STRENGTHS[i % len(STRENGTHS)]
+        profiles.do_save_profile(
+            staff,
+            member,
+            strengths=list(strengths),
+            consultation_setup=SETUPS[i % len(SETUPS)],
+            support_content=f"{'・'.join(strengths)}を中心に活動しています。",
+            is_public=i % 3 == 0,
+            reviewed=False,
+        )
+    created["network profiles"] += min(30, len(members))
+    for role in Role.objects.filter(platform=platform, kind=Role.MEMBER_STAFF, organisation__isnull=False):
+        reminders.do_subscribe_grants(Actor.of_role(role), role.organisation)
     # six case studies with their referral paths
     for title, topic, age, area, *path in CASES:
         case = cases.do_create_case(

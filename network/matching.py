@@ -4,7 +4,9 @@ kind must be the same (a need for volunteers is not met by money); then
 - area (団体コード): the same municipality 30, a neighbour 20, the same prefecture 10;
 - period overlap: 25 × the share of the need's period the offer covers;
 - quantity: 25 × the share of the need's quantity the offer covers;
-- past success: 4 per earlier match of the offering organisation that reached 「お礼済み」, up to 20.
+- past success: 4 per earlier match of the offering organisation that reached 「お礼済み」, up to 20;
+- strengths: 10 when one of the offering organisation's 得意分野 (its profile) is named in the
+  need's title or description (width and case folded), the first such strength named.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from tsunagari.lib.japanese import normalise
 from tsunagari.lib.jiscode import prefecture_of
 
 # Neighbouring municipalities (隣接市町村), by 団体コード; Tokushima's, as far as the demo uses them.
@@ -37,6 +40,7 @@ class Side:
     starts_on: datetime.date
     ends_on: datetime.date
     quantity: int
+    text: str = ""  # title and description (of a need: what strengths are looked for in)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,9 @@ class Score:
     parts: list[tuple[str, int]]  # (explanation, points)
 
 
-def score(need: Side, offer: Side, past_thanked: int = 0) -> Score | None:
+def score(
+    need: Side, offer: Side, past_thanked: int = 0, strengths: tuple[str, ...] | list[str] = ()
+) -> Score | None:
     """The score of ``offer`` for ``need``; None when they cannot match (kind, no overlap)."""
     if need.kind != offer.kind:
         return None
@@ -71,4 +77,9 @@ def score(need: Side, offer: Side, past_thanked: int = 0) -> Score | None:
     past = min(20, 4 * past_thanked)
     if past_thanked:
         parts.append((f"過去のマッチング実績 {past_thanked}件", past))
+    wanted = normalise(need.text)
+    for strength in strengths:
+        if normalise(strength) and normalise(strength) in wanted:
+            parts.append((f"提供団体の得意分野「{strength}」", 10))
+            break
     return Score(total=sum(p for _t, p in parts), parts=parts)

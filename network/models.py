@@ -9,12 +9,17 @@ Model: Tokushima's platform (seed 004): マッチング, 情報交換会 case st
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import MemberOrganisation
-from tsunagari.lib.tenancy import TenantModel
+from tsunagari.lib.review import ReviewedChange
+from tsunagari.lib.tenancy import TenantModel, scoped_manager
 
 
 class Pledge(TenantModel):
@@ -79,6 +84,10 @@ class Notice(TenantModel):
     deadline = models.DateField(_("締切"), null=True, blank=True)
     eligibility = models.TextField(_("対象"), blank=True)
     link = models.URLField(_("詳細URL"), blank=True)
+    # a member asked to show its post on the public portal; the secretariat approves (or not)
+    public_requested = models.BooleanField(_("公開の申請中"), default=False)
+    # width-folded, lower-cased title, body, topic, area and funder: what the search compares
+    search_text = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("掲示")
@@ -89,8 +98,22 @@ class Notice(TenantModel):
         return self.title
 
 
+class Closed(models.TextChoices):
+    MATCHED = "matched", _("マッチング成立")
+    WITHDRAWN = "withdrawn", _("取り下げ")
+    EXPIRED = "expired", _("期限切れ")
+
+
+class ListingQuerySet(models.QuerySet["Listing"]):
+    def current(self, today: datetime.date | None = None) -> ListingQuerySet:
+        """Open and not past its end date (an expired listing leaves the lists and suggestions)."""
+        return self.filter(is_open=True, ends_on__gte=today or timezone.localdate())
+
+
 class Listing(TenantModel):
-    """A need (a support organisation's) or an offer (a company's, anyone's, or a 募金 to the platform)."""
+    """A need (a support organisation's) or an offer (a company's, anyone's, or a 募金 to the platform).
+
+    It expires on its own after ``ends_on`` (queries leave it out; ``close_expired`` records it)."""
 
     class Side(models.TextChoices):
         NEED = "need", _("ニーズ")
@@ -117,6 +140,9 @@ class Listing(TenantModel):
     unit = models.CharField(_("単位"), max_length=20)
     to_platform = models.BooleanField(_("プラットフォームへの寄付（募金）"), default=False)
     is_open = models.BooleanField(_("受付中"), default=True)
+    closed_reason = models.CharField(_("受付終了の理由"), max_length=10, choices=Closed.choices, blank=True)
+
+    objects = scoped_manager(ListingQuerySet)
 
     class Meta:
         verbose_name = _("ニーズ・提供")
@@ -125,6 +151,16 @@ class Listing(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_expired(self) -> bool:
+        return self.ends_on < timezone.localdate()
+
+    @property
+    def state_label(self) -> str:
+        if not self.is_open:
+            return str(self.get_closed_reason_display() or _("受付終了"))
+        return str(_("期限切れ")) if self.is_expired else str(_("受付中"))
 
 
 class Match(TenantModel):
@@ -171,6 +207,15 @@ class CaseStudy(TenantModel):
     lessons = models.TextField(_("学び（我がこと化）"), blank=True)
     status = models.CharField(_("状態"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     members = models.ManyToManyField(MemberOrganisation, verbose_name=_("関わった団体"), blank=True)
+    # the member that brought the case to the 情報交換会 (None: written by the secretariat)
+    author = models.ForeignKey(
+        MemberOrganisation,
+        verbose_name=_("持ち寄った団体"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("事例")
@@ -222,6 +267,7 @@ class Forward(TenantModel):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="forwards")
     umbrella = models.ForeignKey(Umbrella, on_delete=models.CASCADE, related_name="forwards")
     reach = models.PositiveIntegerField(_("届いた傘下団体数"))
+    mailed = models.PositiveIntegerField(_("メールを送った傘下団体数"), default=0)
     forwarded_at = models.DateTimeField(_("転送日時"))
 
     class Meta:
@@ -249,3 +295,122 @@ class Engagement(TenantModel):
         verbose_name = _("市町村伴走支援")
         verbose_name_plural = _("市町村伴走支援")
         ordering = ["municipality_code", "held_on"]
+
+
+class Comment(TenantModel):
+    """A member's (or the secretariat's) comment under a board post."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="comments")
+    member = models.ForeignKey(
+        MemberOrganisation,
+        verbose_name=_("団体"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("コメント"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("コメント")
+        verbose_name_plural = _("コメント")
+        ordering = ["created_at", "id"]
+
+
+class Attachment(TenantModel):
+    """A file on a board post (or one of its comments), checked by ``network.files`` and kept in
+    the database (never under a web-served directory); downloaded through ``lib.downloads``."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    filename = models.CharField(_("ファイル名"), max_length=200)
+    content_type = models.CharField(_("種類"), max_length=100)
+    size = models.PositiveIntegerField(_("大きさ（バイト）"))
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("添付ファイル")
+        verbose_name_plural = _("添付ファイル")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class GrantSubscription(TenantModel):
+    """A member's staff person who wants the 助成・補助 deadline reminders by mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        MemberOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    active = models.BooleanField(_("配信中"), default=True)
+
+    class Meta:
+        verbose_name = _("締切のお知らせの配信")
+        verbose_name_plural = _("締切のお知らせの配信")
+        constraints = [models.UniqueConstraint(fields=["platform", "user"], name="network_grant_sub_once")]
+
+
+class UmbrellaRecipient(TenantModel):
+    """One of an umbrella's own members that forwarded notices are mailed to (with unsubscribe)."""
+
+    umbrella = models.ForeignKey(Umbrella, on_delete=models.CASCADE, related_name="recipients")
+    name = models.CharField(_("団体名"), max_length=120)
+    email = models.EmailField(_("メールアドレス"))
+    email_key = models.CharField(max_length=254, editable=False)
+    unsubscribed_at = models.DateTimeField(_("配信停止日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("傘下団体の送付先")
+        verbose_name_plural = _("傘下団体の送付先")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["umbrella", "email_key"], name="network_recipient_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(TenantModel):
+    """What a member is good at (得意分野, seed 004) and its 「相談体制・支援内容」 (Tsuruoka)."""
+
+    member = models.OneToOneField(MemberOrganisation, on_delete=models.CASCADE, related_name="+")
+    strengths = models.JSONField(_("得意分野"), default=list, blank=True)
+    consultation_setup = models.TextField(_("相談体制"), blank=True, max_length=2000)
+    support_content = models.TextField(_("支援内容"), blank=True, max_length=2000)
+    is_public = models.BooleanField(_("公開ページに載せる"), default=False)
+
+    class Meta:
+        verbose_name = _("団体の得意分野・相談体制")
+        verbose_name_plural = _("団体の得意分野・相談体制")
+
+    def __str__(self) -> str:
+        return self.member.name
+
+
+class ProfileChange(ReviewedChange):
+    """A member's edit of a public profile, applied or returned by the secretariat (lib.review)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("確認待ち")
+        APPLIED = "applied", _("反映済み")
+        RETURNED = "returned", _("差戻し")
+
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="changes")
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.PENDING)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("得意分野・相談体制の変更")
+        verbose_name_plural = _("得意分野・相談体制の変更")
+        ordering = ["-submitted_at"]

@@ -7,36 +7,54 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django_scopes import scopes_disabled
 
 from network.models import CaseStudy, Engagement, Forward, Listing, Match, Notice
 from network.services.common import has_pledged
 from partnership.models import MemberOrganisation
+from platforms.models import Platform
 from tsunagari.lib.japanese import normalise
+from tsunagari.lib.jiscode import is_prefecture, prefecture_of
 
 
 class PledgeRequired(Exception):
     """The member has not accepted the newest pledge: show the pledge, not the data."""
 
 
-def board(*, members: bool, kind: str = "", text: str = "") -> QuerySet[Notice]:
-    """The board as a member (members-only and public posts) or a visitor (public posts only)."""
-    notices = Notice.objects.select_related("author")
+def board(
+    *, members: bool, kind: str = "", text: str = "", topic: str = "", area: str = ""
+) -> QuerySet[Notice]:
+    """The board as a member (members-only and public posts) or a visitor (public posts only).
+
+    The search folds width and case on both sides (ＮＰＯ finds npo, ｿｳﾀﾞﾝ finds ソウダン); every
+    word must appear."""
+    notices = Notice.objects.select_related("author").annotate(n_comments=Count("comments", distinct=True))
     if not members:
         notices = notices.filter(audience=Notice.Audience.PUBLIC)
     if kind:
         notices = notices.filter(kind=kind)
+    if topic:
+        notices = notices.filter(topic=topic)
+    if area:
+        notices = notices.filter(area=area)
     for word in normalise(text).split():
-        notices = notices.filter(
-            Q(title__icontains=word) | Q(body__icontains=word) | Q(topic__icontains=word)
-        )
+        notices = notices.filter(search_text__contains=word)
     return notices
+
+
+def board_facets() -> dict[str, list[str]]:
+    """The topics and areas in use, for the board's filters."""
+    return {
+        name: sorted(v for v in Notice.objects.values_list(name, flat=True).distinct() if v)
+        for name in ("topic", "area")
+    }
 
 
 def listings_for(member: MemberOrganisation | None, *, side: str = "") -> QuerySet[Listing]:
     """Open needs/offers for a member who pledged (the secretariat passes ``None``)."""
     if member is not None and not has_pledged(member):
         raise PledgeRequired
-    found = Listing.objects.filter(is_open=True).select_related("member")
+    found = Listing.objects.current().select_related("member")
     return found.filter(side=side) if side else found
 
 
@@ -46,7 +64,7 @@ def cases_for(member: MemberOrganisation | None, *, tag: str = "", text: str = "
         raise PledgeRequired
     cases = CaseStudy.objects.prefetch_related("steps")
     if member is not None:
-        cases = cases.filter(status=CaseStudy.Status.SHARED)
+        cases = cases.filter(Q(status=CaseStudy.Status.SHARED) | Q(author=member))
     if tag:
         cases = cases.filter(Q(topic=tag) | Q(age_band=tag) | Q(area=tag) | Q(org_type=tag))
     for word in normalise(text).split():
@@ -90,10 +108,22 @@ class MunicipalityRow:
         return dict(counts)
 
 
-def accompaniment() -> list[MunicipalityRow]:
-    """The prefecture's roll-up: per municipality, its engagements in date order (no case data)."""
+def accompaniment(platform: Platform) -> list[MunicipalityRow]:
+    """The prefecture's roll-up: per municipality, its engagements in date order (no case data).
+
+    A municipality's own platform inherits its history: the engagements its prefecture's platform
+    recorded for its 団体コード (read across the tenant boundary on purpose, only those rows)."""
+    if is_prefecture(platform.code):
+        found = list(Engagement.objects.order_by("municipality_code", "held_on", "id"))
+    else:
+        with scopes_disabled():
+            found = list(
+                Engagement.objects.filter(
+                    platform__code=prefecture_of(platform.code), municipality_code=platform.code
+                ).order_by("held_on", "id")
+            )
     rows: dict[str, MunicipalityRow] = {}
-    for engagement in Engagement.objects.order_by("municipality_code", "held_on", "id"):
+    for engagement in found:
         row = rows.setdefault(
             engagement.municipality_code,
             MunicipalityRow(engagement.municipality_code, engagement.municipality_name),

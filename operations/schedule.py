@@ -119,6 +119,12 @@ JOBS: tuple[Job, ...] = (
         command=("chase_referrals",),
         daily_at=datetime.time(8, 30),
     ),
+    Job(
+        "grant_reminders",
+        _("助成・補助の締切のお知らせ"),
+        command=("grant_reminders",),
+        daily_at=datetime.time(8, 0),
+    ),
 )
 
 

@@ -1,20 +1,82 @@
-"""The members' board: notices, requests, grant information and members' activities;
-umbrella bodies passing a notice on to their own members (reach counted)."""
+"""The members' board: notices, requests, grant information and members' activities, with
+comments and checked attachments; a member's post reaches the public portal only when the
+secretariat approves it; umbrella bodies mail a notice to their own members through the outbox
+(each mail with its unsubscribe link) and the reach is counted."""
 
 from __future__ import annotations
 
 import datetime
+import unicodedata
+from collections.abc import Iterable, Iterator
+from typing import Protocol
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
 from audit.services import log_action
-from network.models import Forward, Notice, Umbrella
+from network import files
+from network.models import Attachment, Comment, Forward, Notice, Umbrella, UmbrellaRecipient
 from network.services.common import platform_of, require_active
 from partnership.models import MemberOrganisation
+from tsunagari.lib import mail
+from tsunagari.lib.japanese import normalise
+
+UNSUBSCRIBE_SALT = "network.umbrella.unsubscribe"
+
+
+class Upload(Protocol):
+    """What a form gives for a file (Django's ``UploadedFile``): its name, claimed size, content."""
+
+    name: str | None
+    size: int | None
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]: ...
+
+
+def search_text(notice: Notice) -> str:
+    return normalise(" ".join([notice.title, notice.body, notice.topic, notice.area, notice.funder]))
+
+
+def _checked(uploads: Iterable[Upload]) -> list[files.Checked]:
+    """Every upload checked before anything is written; all refusals at once, by file."""
+    uploads = list(uploads)
+    if len(uploads) > files.MAX_FILES:
+        raise ValidationError(_("添付できるファイルは%(n)s個までです。") % {"n": files.MAX_FILES})
+    checked, problems = [], []
+    for upload in uploads:
+        try:
+            checked.append(files.check(upload.name or "", upload.chunks(), declared_size=upload.size))
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if problems:
+        raise ValidationError({"files": problems})
+    return checked
+
+
+def _attach(
+    actor: Actor, notice: Notice, checked: list[files.Checked], comment: Comment | None = None
+) -> None:
+    if checked and actor.user is None:
+        raise ValidationError(_("添付にはログインが必要です。"))
+    for item in checked:
+        Attachment.objects.create(
+            platform=platform_of(actor),
+            notice=notice,
+            comment=comment,
+            filename=item.filename,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            content=item.content,
+            uploaded_by=actor.user,
+        )
 
 
 @transaction.atomic
@@ -34,11 +96,14 @@ def do_post_notice(
     eligibility: str = "",
     link: str = "",
     published_at: datetime.datetime | None = None,
+    uploads: Iterable[Upload] = (),
 ) -> Notice:
-    """Post on the board; a member posts as itself (and not after it left), the secretariat as the platform."""
+    """Post on the board; a member posts as itself (and not after it left), the secretariat as the platform.
+
+    A member's post asked to be public stays members-only until the secretariat approves it."""
     if author is not None:
         require_active(author)
-    errors: dict[str, str] = {}
+    errors: dict[str, str | list[str]] = {}
     if kind not in Notice.Kind.values:
         errors["kind"] = _("種類が正しくありません。")
     if audience not in Notice.Audience.values:
@@ -52,12 +117,18 @@ def do_post_notice(
             errors["funder"] = _("助成・補助の情報には助成元を入力してください。")
         if deadline is None:
             errors["deadline"] = _("助成・補助の情報には締切を入力してください。")
+    try:
+        checked = _checked(uploads)
+    except ValidationError as error:
+        errors["files"] = error.messages
     if errors:
         raise ValidationError(errors)
-    notice = Notice.objects.create(
+    public_requested = author is not None and audience == Notice.Audience.PUBLIC
+    notice = Notice(
         platform=platform_of(actor),
         kind=kind,
-        audience=audience,
+        audience=Notice.Audience.MEMBERS if public_requested else audience,
+        public_requested=public_requested,
         author=author,
         title=title.strip(),
         body=body,
@@ -70,14 +141,75 @@ def do_post_notice(
         link=link,
         published_at=published_at or timezone.now(),
     )
+    notice.search_text = search_text(notice)
+    notice.save()
+    _attach(actor, notice, checked)
     log_action(
         "network.notice_posted",
         by=actor,
         platform=platform_of(actor),
         obj=notice,
-        data={"kind": kind, "audience": audience},
+        data={"kind": kind, "audience": audience, "files": len(checked)},
     )
     return notice
+
+
+@transaction.atomic
+def do_decide_public(actor: Actor, notice: Notice, *, approve: bool) -> Notice:
+    """The secretariat puts a member's post on the public portal, or keeps it members-only."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if not notice.public_requested:
+        raise ValidationError(_("この掲示には公開の申請がありません（処理済みかもしれません）。"))
+    notice.public_requested = False
+    if approve:
+        notice.audience = Notice.Audience.PUBLIC
+    notice.save(update_fields=["public_requested", "audience", "updated_at"])
+    log_action(
+        "network.notice_made_public" if approve else "network.notice_kept_members_only",
+        by=actor,
+        platform=platform_of(actor),
+        obj=notice,
+    )
+    return notice
+
+
+@transaction.atomic
+def do_comment(
+    actor: Actor,
+    notice: Notice,
+    *,
+    body: str,
+    member: MemberOrganisation | None = None,
+    uploads: Iterable[Upload] = (),
+) -> Comment:
+    """A member (or the secretariat, ``member=None``) comments under a post it can read."""
+    if member is not None:
+        require_active(member)
+    if actor.user is None:
+        raise ValidationError(_("コメントにはログインが必要です。"))
+    errors: dict[str, str | list[str]] = {}
+    if not body.strip():
+        errors["body"] = _("コメントを入力してください。")
+    elif len(body) > 2000:
+        errors["body"] = _("コメントは2000字以内にしてください（いま%(n)s字）。") % {"n": len(body)}
+    try:
+        checked = _checked(uploads)
+    except ValidationError as error:
+        errors["files"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    comment = Comment.objects.create(
+        platform=platform_of(actor), notice=notice, member=member, user=actor.user, body=body.strip()
+    )
+    _attach(actor, notice, checked, comment)
+    log_action(
+        "network.comment_posted",
+        by=actor,
+        platform=platform_of(actor),
+        obj=notice,
+        data={"comment": str(comment.uuid), "files": len(checked)},
+    )
+    return comment
 
 
 @transaction.atomic
@@ -110,25 +242,150 @@ def do_set_umbrella(
     return umbrella
 
 
+def unsubscribe_token(recipient: UmbrellaRecipient) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(recipient.uuid)).split(":", 1)[1]
+
+
+def token_matches(recipient: UmbrellaRecipient, token: str) -> bool:
+    return signing.constant_time_compare(unsubscribe_token(recipient), token or "")
+
+
+def unsubscribe_url(recipient: UmbrellaRecipient) -> str:
+    path = reverse(
+        "network:unsubscribe", args=[recipient.platform.slug, recipient.uuid, unsubscribe_token(recipient)]
+    )
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _email_key(email: str) -> str:
+    return unicodedata.normalize("NFKC", email or "").strip().lower()
+
+
+@transaction.atomic
+def do_set_recipients(actor: Actor, umbrella: Umbrella, text: str) -> dict[str, int]:
+    """The umbrella's own members to mail, one 「団体名,メールアドレス」 a line (a tab or 、 works too).
+
+    All or nothing: a bad line is refused with its number. Addresses already listed keep their
+    unsubscribe; addresses no longer listed are removed."""
+    require_active(umbrella.member)
+    rows: dict[str, tuple[str, str]] = {}
+    problems: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = unicodedata.normalize("NFKC", raw).strip()
+        if not line:
+            continue
+        for separator in ("\t", "、", ","):
+            if separator in line:
+                name, _sep, email = line.rpartition(separator)
+                break
+        else:
+            problems.append(_("%(n)s行目: 「団体名,メールアドレス」の形で書いてください。") % {"n": number})
+            continue
+        name, key = name.strip(), _email_key(email)
+        try:
+            validate_email(key)
+        except ValidationError:
+            problems.append(
+                _("%(n)s行目: メールアドレス「%(email)s」の形式が正しくありません。")
+                % {"n": number, "email": email.strip()}
+            )
+            continue
+        if not name:
+            problems.append(_("%(n)s行目: 団体名がありません。") % {"n": number})
+        elif key in rows:
+            problems.append(
+                _("%(n)s行目: %(email)s は%(name)sと重複しています。")
+                % {"n": number, "email": key, "name": rows[key][0]}
+            )
+        else:
+            rows[key] = (name, email.strip())
+    if len(rows) > umbrella.member_count:
+        problems.append(
+            _("送付先が%(rows)s件ありますが、傘下の団体数は%(count)sです。")
+            % {"rows": len(rows), "count": umbrella.member_count}
+        )
+    if problems:
+        raise ValidationError(problems)
+    existing = {r.email_key: r for r in UmbrellaRecipient.objects.filter(umbrella=umbrella)}
+    UmbrellaRecipient.objects.filter(umbrella=umbrella).exclude(email_key__in=rows).delete()
+    for key, (name, email) in rows.items():
+        if key in existing:
+            if existing[key].name != name:
+                existing[key].name = name
+                existing[key].save(update_fields=["name", "updated_at"])
+        else:
+            UmbrellaRecipient.objects.create(
+                platform=platform_of(actor), umbrella=umbrella, name=name, email=email, email_key=key
+            )
+    log_action(
+        "network.recipients_set",
+        by=actor,
+        platform=platform_of(actor),
+        obj=umbrella,
+        data={"recipients": len(rows)},
+    )
+    return {"recipients": len(rows), "kept": len(set(existing) & set(rows))}
+
+
 @transaction.atomic
 def do_forward(actor: Actor, notice: Notice, umbrella: Umbrella) -> Forward:
-    """The umbrella passes ``notice`` on to all its members (once); reach = its member count."""
+    """The umbrella mails ``notice`` to each of its listed members that has not unsubscribed
+    (through the outbox, once per notice and address); reach = the members mailed."""
     require_active(umbrella.member)
-    forward, created = Forward.objects.get_or_create(
+    umbrella = Umbrella.objects.select_for_update().get(pk=umbrella.pk)
+    existing = Forward.objects.filter(notice=notice, umbrella=umbrella).first()
+    if existing is not None:
+        return existing
+    recipients = list(umbrella.recipients.filter(unsubscribed_at__isnull=True))
+    if not recipients:
+        raise ValidationError(
+            _("%(name)s の傘下団体の送付先（メールアドレス）が登録されていません。")
+            % {"name": umbrella.member.name}
+        )
+    platform = platform_of(actor)
+    forward = Forward.objects.create(
+        platform=platform,
         notice=notice,
         umbrella=umbrella,
-        defaults={
-            "platform": platform_of(actor),
-            "reach": umbrella.member_count,
-            "forwarded_at": timezone.now(),
-        },
+        reach=len(recipients),
+        mailed=len(recipients),
+        forwarded_at=timezone.now(),
     )
-    if created:
-        log_action(
-            "network.notice_forwarded",
-            by=actor,
-            platform=platform_of(actor),
-            obj=notice,
-            data={"umbrella": str(umbrella.uuid), "reach": forward.reach},
+    for recipient in recipients:
+        link = unsubscribe_url(recipient)
+        mail.queue_template(
+            "network/email/forward",
+            {
+                "notice": notice,
+                "umbrella": umbrella,
+                "recipient": recipient,
+                "platform": platform,
+                "unsubscribe": link,
+            },
+            to=[recipient.email],
+            platform=platform,
+            key=f"network.forward:{notice.uuid}:{recipient.uuid}",
+            kind="network.forward",
+            reply_to=[umbrella.member.email],
+            headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
         )
+    log_action(
+        "network.notice_forwarded",
+        by=actor,
+        platform=platform,
+        obj=notice,
+        data={"umbrella": str(umbrella.uuid), "reach": forward.reach},
+    )
     return forward
+
+
+@transaction.atomic
+def do_unsubscribe_recipient(recipient: UmbrellaRecipient) -> bool:
+    """The one-click unsubscribe from an umbrella's forwarded mail; False if done already."""
+    recipient = UmbrellaRecipient.objects.select_for_update().get(pk=recipient.pk)
+    if recipient.unsubscribed_at is not None:
+        return False
+    recipient.unsubscribed_at = timezone.now()
+    recipient.save(update_fields=["unsubscribed_at", "updated_at"])
+    log_action("network.recipient_unsubscribed", platform=recipient.platform, obj=recipient.umbrella)
+    return True

@@ -7,19 +7,46 @@ pledge and each has accepted the match; every write is audited, refusals are in 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
 from audit.services import log_action
 from network import matching
-from network.models import Listing, Match
+from network.models import Closed, Listing, Match, Profile
 from network.services.common import platform_of, require_active, require_pledge
 from partnership.models import MemberOrganisation
 from tsunagari.lib.jiscode import validate_code
+
+
+def _errors(side: str, kind: str, values: dict[str, Any], *, to_platform: bool) -> dict[str, str]:
+    """Every problem of a listing's values, by field, in Japanese."""
+    errors: dict[str, str] = {}
+    if side not in Listing.Side.values:
+        errors["side"] = _("区分はニーズか提供のどちらかです。")
+    if kind not in Listing.Kind.values:
+        errors["kind"] = _("種類が正しくありません。")
+    if not values["title"].strip():
+        errors["title"] = _("件名を入力してください。")
+    if values["ends_on"] < values["starts_on"]:
+        errors["ends_on"] = _("終了日（%(end)s）が開始日（%(start)s）より前です。") % {
+            "end": values["ends_on"].isoformat(),
+            "start": values["starts_on"].isoformat(),
+        }
+    if values["quantity"] < 1:
+        errors["quantity"] = _("数量は1以上にしてください。")
+    if to_platform and side != Listing.Side.OFFER:
+        errors["to_platform"] = _("プラットフォームへの寄付（募金）は提供として登録します。")
+    try:
+        validate_code(values["municipality_code"])
+    except ValidationError as error:
+        errors["municipality_code"] = " ".join(error.messages)
+    return errors
 
 
 @transaction.atomic
@@ -39,26 +66,14 @@ def do_post_listing(
     to_platform: bool = False,
 ) -> Listing:
     require_active(member)
-    errors: dict[str, str] = {}
-    if side not in Listing.Side.values:
-        errors["side"] = _("区分はニーズか提供のどちらかです。")
-    if kind not in Listing.Kind.values:
-        errors["kind"] = _("種類が正しくありません。")
-    if not title.strip():
-        errors["title"] = _("件名を入力してください。")
-    if ends_on < starts_on:
-        errors["ends_on"] = _("終了日（%(end)s）が開始日（%(start)s）より前です。") % {
-            "end": ends_on.isoformat(),
-            "start": starts_on.isoformat(),
-        }
-    if quantity < 1:
-        errors["quantity"] = _("数量は1以上にしてください。")
-    if to_platform and side != Listing.Side.OFFER:
-        errors["to_platform"] = _("プラットフォームへの寄付（募金）は提供として登録します。")
-    try:
-        validate_code(municipality_code)
-    except ValidationError as error:
-        errors["municipality_code"] = " ".join(error.messages)
+    values = {
+        "title": title,
+        "municipality_code": municipality_code,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "quantity": quantity,
+    }
+    errors = _errors(side, kind, values, to_platform=to_platform)
     if errors:
         raise ValidationError(errors)
     listing = Listing.objects.create(
@@ -85,6 +100,102 @@ def do_post_listing(
     return listing
 
 
+LISTING_FIELDS = ("title", "description", "municipality_code", "starts_on", "ends_on", "quantity", "unit")
+
+
+def _own(listing: Listing, member: MemberOrganisation | None) -> None:
+    """Only the listing's organisation (or the secretariat, ``None``) changes it."""
+    if member is not None and member.pk != listing.member_id:
+        raise ValidationError(_("%(name)s の登録ではありません。") % {"name": member.name})
+
+
+@transaction.atomic
+def do_update_listing(
+    actor: Actor,
+    listing: Listing,
+    member: MemberOrganisation | None,
+    *,
+    title: str,
+    municipality_code: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    quantity: int,
+    unit: str,
+    description: str = "",
+) -> Listing:
+    """Its owner changes an open listing (not its side or kind); proposed matches are re-scored."""
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    _own(listing, member)
+    require_active(listing.member)
+    if not listing.is_open:
+        raise ValidationError(
+            _("受付を終えた登録（%(reason)s）は変更できません。") % {"reason": listing.state_label}
+        )
+    values = {
+        "title": title.strip(),
+        "description": description,
+        "municipality_code": municipality_code,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "quantity": quantity,
+        "unit": unit,
+    }
+    errors = _errors(listing.side, listing.kind, values, to_platform=listing.to_platform)
+    if errors:
+        raise ValidationError(errors)
+    changed = sorted(name for name, value in values.items() if getattr(listing, name) != value)
+    for name, value in values.items():
+        setattr(listing, name, value)
+    listing.save()
+    for match in Match.objects.filter(
+        Q(need=listing) | Q(offer=listing), status=Match.Status.PROPOSED
+    ).select_related("need__member", "offer__member"):
+        result = matching.score(
+            _side(match.need),
+            _side(match.offer),
+            past_thanked(match.offer.member),
+            strengths_of(match.offer.member),
+        )
+        if result is None:  # no longer the same kind of thing or no longer overlapping
+            match.status = Match.Status.DECLINED
+        else:
+            match.score, match.explanation = result.total, [[t, p] for t, p in result.parts]
+        match.save()
+    log_action(
+        "network.listing_updated",
+        by=actor,
+        platform=platform_of(actor),
+        obj=listing,
+        data={"fields": changed},
+    )
+    return listing
+
+
+@transaction.atomic
+def do_withdraw_listing(actor: Actor, listing: Listing, member: MemberOrganisation | None) -> Listing:
+    """Its owner withdraws an open listing; its proposed matches end as declined."""
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    _own(listing, member)
+    if not listing.is_open:
+        raise ValidationError(
+            _("この登録は既に受付を終えています（%(reason)s）。") % {"reason": listing.state_label}
+        )
+    listing.is_open = False
+    listing.closed_reason = Closed.WITHDRAWN
+    listing.save(update_fields=["is_open", "closed_reason", "updated_at"])
+    declined = Match.objects.filter(Q(need=listing) | Q(offer=listing), status=Match.Status.PROPOSED).update(
+        status=Match.Status.DECLINED
+    )
+    log_action(
+        "network.listing_withdrawn",
+        by=actor,
+        platform=platform_of(actor),
+        obj=listing,
+        data={"matches_declined": declined},
+    )
+    return listing
+
+
 def _side(listing: Listing) -> matching.Side:
     return matching.Side(
         kind=listing.kind,
@@ -92,7 +203,13 @@ def _side(listing: Listing) -> matching.Side:
         starts_on=listing.starts_on,
         ends_on=listing.ends_on,
         quantity=listing.quantity,
+        text=f"{listing.title} {listing.description}",
     )
+
+
+def strengths_of(member: MemberOrganisation) -> list[str]:
+    profile = Profile.objects.filter(member=member).first()
+    return list(profile.strengths) if profile else []
 
 
 def past_thanked(member: MemberOrganisation) -> int:
@@ -107,15 +224,22 @@ def suggestions(need: Listing, limit: int = 10) -> list[tuple[Listing, matching.
     found: list[tuple[Listing, matching.Score]] = []
     history: dict[int, int] = {}
     offers = (
-        Listing.objects.filter(side=Listing.Side.OFFER, kind=need.kind, is_open=True)
+        Listing.objects.current()
+        .filter(side=Listing.Side.OFFER, kind=need.kind)
         .exclude(pk__in=taken)
         .exclude(member=need.member)
         .select_related("member")
     )
+    strengths = {
+        p.member_id: list(p.strengths)
+        for p in Profile.objects.filter(member_id__in={offer.member_id for offer in offers})
+    }
     for offer in offers:
         if offer.member_id not in history:
             history[offer.member_id] = past_thanked(offer.member)
-        result = matching.score(_side(need), _side(offer), history[offer.member_id])
+        result = matching.score(
+            _side(need), _side(offer), history[offer.member_id], strengths.get(offer.member_id, [])
+        )
         if result is not None:
             found.append((offer, result))
     found.sort(key=lambda pair: (-pair[1].total, pair[0].created_at))
@@ -128,7 +252,9 @@ def do_propose_match(actor: Actor, need: Listing, offer: Listing) -> Match:
         raise ValidationError(_("ニーズと提供の組み合わせではありません。"))
     if not (need.is_open and offer.is_open):
         raise ValidationError(_("受付を終えたニーズ・提供はマッチングできません。"))
-    result = matching.score(_side(need), _side(offer), past_thanked(offer.member))
+    if need.is_expired or offer.is_expired:
+        raise ValidationError(_("期限が過ぎたニーズ・提供はマッチングできません。"))
+    result = matching.score(_side(need), _side(offer), past_thanked(offer.member), strengths_of(offer.member))
     if result is None:
         raise ValidationError(_("種類が違うか期間が重ならないため、マッチングできません。"))
     match, created = Match.objects.get_or_create(
@@ -180,7 +306,9 @@ def do_accept_match(actor: Actor, match: Match, member: MemberOrganisation) -> M
         require_pledge(match.offer.member)
         match.status = Match.Status.AGREED
         # an agreed pairing takes both out of the suggestions (a partial need is posted again)
-        Listing.objects.filter(pk__in=[match.need_id, match.offer_id]).update(is_open=False)
+        Listing.objects.filter(pk__in=[match.need_id, match.offer_id]).update(
+            is_open=False, closed_reason=Closed.MATCHED
+        )
     match.save()
     log_action(
         "network.match_accepted",

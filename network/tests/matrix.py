@@ -7,13 +7,13 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Role
-from network.models import CaseStudy, Listing, Match, Notice, ReferralStep
+from network.models import Attachment, CaseStudy, Listing, Match, Notice, ReferralStep
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 
 
 def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]:
-    start = datetime.date(2025, 4, 1)
+    start = timezone.localdate()
     common = dict(
         platform=platform,
         member=member,
@@ -40,8 +40,25 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
     ReferralStep.objects.create(
         platform=platform, case=case, order=1, role="noticed", organisation_label="民生委員", text="気づいた"
     )
+    uploader = Role.objects.filter(platform=platform).select_related("user").first()
+    attachment = Attachment.objects.create(
+        platform=platform,
+        notice=notice,
+        filename="案内.txt",
+        content_type="text/plain; charset=utf-8",
+        size=6,
+        sha256="0" * 64,
+        content="案内".encode(),
+        uploaded_by=uploader.user if uploader else None,
+    )
     return {
         "network:forward": notice,
+        "network:notice": notice,
+        "network:decide_public": notice,
+        "network:attachment": attachment,
+        "network:edit_listing": need,
+        "network:member_profile": member,
+        "network:edit_case": case,
         "network:need": need,
         "network:match": match,
         "network:case": case,

@@ -25,7 +25,10 @@ class NetworkBrowserTestCase(BrowserTestCase):
             staff = actor(self.admin, self.platform)
             self.company = make_member(self.platform, "株式会社小松島建設")
             pledge(staff, self.member_org, self.company)
-            board.do_set_umbrella(staff, self.member_org, member_count=55)
+            umbrella = board.do_set_umbrella(staff, self.member_org, member_count=55)
+            board.do_set_recipients(
+                staff, umbrella, "\n".join(f"子ども食堂{i:02d},shokudo{i:02d}@example.jp" for i in range(1, 56))
+            )
             board.do_post_notice(
                 staff, kind="grant", title="子どもの居場所づくり支援事業補助金", body="県内の非営利団体が対象です。",
                 funder="徳島県", amount_yen=1000000, deadline=datetime.date(2025, 6, 30),
@@ -63,9 +66,9 @@ class NetworkBrowserTestCase(BrowserTestCase):
         page = self.new_page("mobile", user=self.users[Role.MEMBER_STAFF])
         page.goto(self.live_url("network:index", "alpha"))
         self.assertIn("子どもの居場所づくり支援事業補助金", page.content())
-        page.get_by_role("button", name="傘下の55団体に転送").first.click()
-        self.assertIn("傘下の55団体に転送しました。", page.content())
-        self.assertIn("傘下の55団体に転送済み", page.content())
+        page.get_by_role("button", name="傘下の団体にメールで転送").first.click()
+        self.assertIn("傘下の55団体へのメールの送信を予約しました。", page.content())
+        self.assertIn("傘下の団体に転送済み", page.content())
         self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 390)
         self.screenshot(page, "network-board-mobile")
         page.goto(self.live_url("network:case", "alpha", self.case.uuid))

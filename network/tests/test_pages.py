@@ -27,7 +27,7 @@ class PagesTestCase(BaseTestCase):
             )
             board.do_post_notice(
                 self.staff, kind="activity", title="こども食堂まつり", body="どなたでも", audience="public"
-            )
+            )  # the secretariat's public post is public at once
             self.case = cases.do_create_case(
                 self.staff, title="家主が気づいた孤立", summary="70代の男性Aさん", topic="高齢者"
             )
@@ -133,12 +133,14 @@ class PagesTestCase(BaseTestCase):
 
     def test_it_lets_an_umbrella_forward_and_others_not(self) -> None:
         with scope(platform=self.platform):
-            board.do_set_umbrella(self.staff, self.member_org, member_count=55)
+            umbrella = board.do_set_umbrella(self.staff, self.member_org, member_count=55)
+            board.do_set_recipients(self.staff, umbrella, "A食堂,a@example.jp\nB食堂,b@example.jp")
         self.login(self.member_user)
-        self.assertContains(self.client.get(self.url("network:index")), "傘下の55団体に転送")
-        self.client.post(self.url("network:forward", self.notice.uuid))
+        self.assertContains(self.client.get(self.url("network:index")), "傘下の団体にメールで転送")
+        response = self.client.post(self.url("network:forward", self.notice.uuid), follow=True)
+        self.assertContains(response, "傘下の2団体へのメールの送信を予約しました。")
         with scopes_disabled():
-            self.assertEqual(Forward.objects.get().reach, 55)
+            self.assertEqual(Forward.objects.get().reach, 2)
         self.login(self.admin)  # the secretariat is no umbrella
         self.assertEqual(self.client.post(self.url("network:forward", self.notice.uuid)).status_code, 404)
 

@@ -32,8 +32,10 @@ def accompaniment(request: StaffRequest) -> HttpResponse:
         ):
             return redirect("network:accompaniment", request.platform.slug)
     context = {
-        "rows": queries.accompaniment(),
-        "form": form if request.actor.can("network.manage") else None,
+        "rows": queries.accompaniment(request.platform),
+        "form": form
+        if request.actor.can("network.manage") and is_prefecture(request.platform.code)
+        else None,
         "prefecture": is_prefecture(request.platform.code),
     }
     return render(request, "network/accompaniment.html", context)

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from network import queries
-from network.forms.pages import StepForm
+from network.forms.pages import CaseForm, StepForm, StepFormSet, steps_of
+from network.models import CaseStudy
 from network.services import cases as services
 from network.views.common import attempt, member_of
 
@@ -59,7 +60,88 @@ def case(request: StaffRequest, uuid: UUID) -> HttpResponse:
     context = {
         "case": found,
         "steps": found.steps.all(),
+        "can_edit": services.can_edit(found, member),
         "form": form if member is None else None,
         "problems": services.personal_details(found) if member is None and found.status == "draft" else [],
     }
     return render(request, "network/case.html", context)
+
+
+def _case_forms(request: StaffRequest, case: CaseStudy | None = None) -> tuple[CaseForm, object]:
+    data = request.POST if request.method == "POST" else None
+    form = CaseForm(data, instance=case, initial={"members": list(case.members.all())} if case else None)
+    initial = (
+        [
+            {"role": s.role, "organisation_label": s.organisation_label, "text": s.text}
+            for s in case.steps.all()
+        ]
+        if case
+        else [{"role": role} for role in ("noticed", "contacted", "acted", "outcome")]
+    )
+    formset = StepFormSet(data, initial=initial, prefix="steps")
+    if case is None:
+        formset.extra = 0
+    return form, formset
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("network.member")
+def new_case(request: StaffRequest) -> HttpResponse:
+    """A member (or the secretariat) writes a case with its path; it starts as a draft."""
+    member = member_of(request)
+    try:
+        queries.cases_for(member)
+    except queries.PledgeRequired:
+        return redirect("network:pledge", request.platform.slug)
+    form, formset = _case_forms(request)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {**form.cleaned_data}
+        data.pop("members")
+        created: list[CaseStudy] = []
+        if attempt(
+            request,
+            lambda: created.append(
+                services.do_create_case(
+                    request.actor,
+                    **data,
+                    members=list(form.cleaned_data["members"]),
+                    author=member,
+                    steps=steps_of(formset),
+                )
+            ),
+            _("下書きを保存しました。事務局が個人情報の確認をしてから会員に共有します。"),
+            form,
+        ):
+            return redirect("network:case", request.platform.slug, created[0].uuid)
+    return render(request, "network/case_form.html", {"form": form, "formset": formset, "case": None})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("network.member")
+def edit_case(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    member = member_of(request)
+    try:
+        found = get_object_or_404(queries.cases_for(member), uuid=uuid)
+    except queries.PledgeRequired:
+        return redirect("network:pledge", request.platform.slug)
+    if not services.can_edit(found, member):
+        raise PermissionDenied
+    form, formset = _case_forms(request, found)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {**form.cleaned_data}
+        data.pop("members")
+        if attempt(
+            request,
+            lambda: services.do_update_case(
+                request.actor,
+                found,
+                member,
+                **data,
+                members=list(form.cleaned_data["members"]),
+                steps=steps_of(formset),
+            ),
+            _("保存しました。"),
+            form,
+        ):
+            return redirect("network:case", request.platform.slug, found.uuid)
+    return render(request, "network/case_form.html", {"form": form, "formset": formset, "case": found})

@@ -24,11 +24,16 @@ def member_of(request: StaffRequest) -> MemberOrganisation | None:
 
 
 def attempt(
-    request: HttpRequest, call: Callable[[], Any], success: str, form: forms.BaseForm | None = None
+    request: HttpRequest,
+    call: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    form: forms.BaseForm | None = None,
 ) -> bool:
-    """Run ``call``; a refusal goes onto the form's fields (or the page) and False is returned."""
+    """Run ``call``; a refusal goes onto the form's fields (or the page) and False is returned.
+
+    ``success`` is the message, or a function of what ``call`` returned that gives it."""
     try:
-        call()
+        result = call()
     except ValidationError as exc:
         if form is not None and hasattr(exc, "error_dict"):
             for name, errors in exc.message_dict.items():
@@ -37,5 +42,5 @@ def attempt(
             for message in exc.messages:
                 messages.error(request, message)
         return False
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return True

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from network import queries
-from network.forms.pages import DeliveryForm, ListingForm
+from network.forms.pages import DeliveryForm, ListingEditForm, ListingForm
 from network.models import Listing, Match
 from network.services import matches as services
 from network.services.common import has_pledged
@@ -42,6 +42,7 @@ def listings(request: StaffRequest) -> HttpResponse:
         "needs": found.filter(side=Listing.Side.NEED),
         "offers": found.filter(side=Listing.Side.OFFER),
         "form": form if member is not None else None,
+        "mine": Listing.objects.filter(member=member).order_by("-created_at")[:50] if member else [],
         "my_matches": queries.matches_of(member)
         if member
         else Match.objects.select_related("need__member", "offer__member")[:50],
@@ -130,3 +131,37 @@ def match(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "steps": [(s, s.label) for s in steps],
     }
     return render(request, "network/match.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("network.member")
+def edit_listing(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """Its owner (or the secretariat) changes or withdraws a need or an offer."""
+    member = member_of(request)
+    try:
+        queries.listings_for(member)
+    except queries.PledgeRequired:
+        return redirect("network:pledge", request.platform.slug)
+    listing: Listing = get_object_or_404(Listing.objects.select_related("member"), uuid=uuid)
+    if member is not None and listing.member_id != member.pk:
+        raise Http404
+    form = ListingEditForm(request.POST if request.POST.get("action") == "save" else None, instance=listing)
+    if request.method == "POST":
+        if request.POST.get("action") == "withdraw":
+            if attempt(
+                request,
+                lambda: services.do_withdraw_listing(request.actor, listing, member),
+                _("取り下げました。"),
+            ):
+                return redirect("network:listings", request.platform.slug)
+        elif form.is_valid():
+            data = {name: form.cleaned_data[name] for name in ListingEditForm.Meta.fields}
+            listing.refresh_from_db()  # the ModelForm set the new values on the instance
+            if attempt(
+                request,
+                lambda: services.do_update_listing(request.actor, listing, member, **data),
+                _("保存しました。"),
+                form,
+            ):
+                return redirect("network:listings", request.platform.slug)
+    return render(request, "network/listing_edit.html", {"listing": listing, "form": form})

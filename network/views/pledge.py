@@ -9,10 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
+from network.forms.pages import PledgeForm
 from network.models import PledgeAcceptance
 from network.services import pledges
 from network.services.common import current_pledge, has_pledged
 from network.views.common import attempt, member_of
+from partnership.models import MemberOrganisation
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,14 +27,39 @@ def pledge(request: StaffRequest) -> HttpResponse:
         ):
             return redirect("network:listings", request.platform.slug)
     current = current_pledge()
+    accepted = (
+        PledgeAcceptance.objects.filter(pledge=current).select_related("member", "accepted_by")
+        if current is not None and member is None
+        else []
+    )
     context = {
         "pledge": current,
         "member": member,
         "pledged": member is not None and has_pledged(member),
-        "acceptances": (
-            PledgeAcceptance.objects.filter(pledge=current).select_related("member", "accepted_by")
-            if current is not None and member is None
-            else []
-        ),
+        "acceptances": accepted,
+        "missing": MemberOrganisation.objects.active().exclude(pk__in=[a.member_id for a in accepted])
+        if current is not None and member is None
+        else [],
+        "can_publish": request.actor.can("network.manage"),
     }
     return render(request, "network/pledge.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("network.manage")
+def publish(request: StaffRequest) -> HttpResponse:
+    """The secretariat publishes a new version; every member must accept it again."""
+    current = current_pledge()
+    form = PledgeForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        if attempt(
+            request,
+            lambda: pledges.do_publish_pledge(request.actor, **form.cleaned_data),
+            lambda pledge: (
+                _("第%(v)s版を公開しました。会員はあらためて同意するまで、ニーズと提供・事例を見られません。")
+                % {"v": pledge.version}
+            ),
+            form,
+        ):
+            return redirect("network:pledge", request.platform.slug)
+    return render(request, "network/pledge_publish.html", {"form": form, "current": current})

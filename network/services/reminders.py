@@ -1,0 +1,161 @@
+"""Deadline reminders of 助成・補助 information: members' staff who subscribe get a mail
+``STAGES`` business days before a grant's deadline (Asia/Tokyo, 土日・祝日・年末年始 skipped).
+
+``do_send_grant_reminders(platform, today)`` runs daily (``manage.py grant_reminders``, in
+``operations.schedule``): on a day off it sends nothing (the reminder of that day went out on the
+business day before, or goes out on the next one); on a business day it sends, for each grant not
+yet past its deadline, the nearest stage that is due. Each mail has the idempotency key of the
+grant, the stage and the subscription, so a second run, a retry or a second process sends
+nothing twice; a missed run is caught up by the next one (the nearest stage only).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import Actor
+from audit.services import log_action
+from network.models import GrantSubscription, Notice
+from network.services.common import platform_of, require_active
+from partnership.models import MemberOrganisation
+from platforms.models import Platform
+from tsunagari.lib import mail
+from tsunagari.lib.jpcalendar import is_business_day, wareki_date
+
+STAGES = (5, 1)  # business days before the deadline
+SALT = "network.grants.unsubscribe"
+
+
+def business_days_before(day: datetime.date, days: int) -> datetime.date:
+    """The ``days``-th business day before ``day`` (``day`` itself never counts)."""
+    remaining = days
+    while remaining > 0:
+        day -= datetime.timedelta(days=1)
+        if is_business_day(day):
+            remaining -= 1
+    return day
+
+
+def due_stage(deadline: datetime.date, today: datetime.date) -> int | None:
+    """The stage to send today for ``deadline`` (the nearest one due), or None."""
+    if today > deadline or not is_business_day(today):
+        return None
+    due = [stage for stage in STAGES if business_days_before(deadline, stage) <= today]
+    return min(due) if due else None
+
+
+def unsubscribe_token(subscription: GrantSubscription) -> str:
+    return signing.Signer(salt=SALT).sign(str(subscription.uuid)).split(":", 1)[1]
+
+
+def token_matches(subscription: GrantSubscription, token: str) -> bool:
+    return signing.constant_time_compare(unsubscribe_token(subscription), token or "")
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def do_subscribe_grants(
+    actor: Actor, member: MemberOrganisation | None, *, active: bool = True
+) -> GrantSubscription:
+    """``actor.user`` turns the deadline reminders on (or off)."""
+    if actor.user is None:
+        raise ValidationError(_("配信の設定にはログインが必要です。"))
+    if member is not None and active:
+        require_active(member)
+    subscription, _created = GrantSubscription.objects.update_or_create(
+        user=actor.user,
+        defaults={"platform": platform_of(actor), "member": member, "active": active},
+    )
+    log_action(
+        "network.grant_reminders_on" if active else "network.grant_reminders_off",
+        by=actor,
+        platform=platform_of(actor),
+        obj=subscription,
+    )
+    return subscription
+
+
+@transaction.atomic
+def do_unsubscribe_by_link(subscription: GrantSubscription) -> bool:
+    """The link in a reminder (no login): False if it was off already."""
+    subscription = GrantSubscription.objects.select_for_update().get(pk=subscription.pk)
+    if not subscription.active:
+        return False
+    subscription.active = False
+    subscription.save(update_fields=["active", "updated_at"])
+    log_action("network.grant_reminders_off", platform=subscription.platform, obj=subscription)
+    return True
+
+
+def do_send_grant_reminders(platform: Platform, today: datetime.date | None = None) -> int:
+    """Queue today's reminders (inside the platform's scope); the number of mails queued."""
+    today = today or timezone.localdate()
+    if not is_business_day(today):
+        return 0
+    horizon = today + datetime.timedelta(days=31)
+    grants = Notice.objects.filter(kind=Notice.Kind.GRANT, deadline__gte=today, deadline__lte=horizon)
+    subscriptions = list(
+        GrantSubscription.objects.filter(active=True, user__is_active=True).select_related("user", "member")
+    )
+    subscriptions = [s for s in subscriptions if s.member is None or s.member.is_active]
+    queued = 0
+    board = _site(reverse("network:index", args=[platform.slug]))
+    for notice in grants:
+        assert notice.deadline is not None
+        stage = due_stage(notice.deadline, today)
+        if stage is None:
+            continue
+        days_left = (notice.deadline - today).days
+        keys = {s.pk: f"network.grant_reminder:{notice.uuid}:{stage}:{s.uuid}" for s in subscriptions}
+        with transaction.atomic():
+            done = set(mail.OutboxMail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+            todo = [s for s in subscriptions if keys[s.pk] not in done]
+            for subscription in todo:
+                key = keys[subscription.pk]
+                link = _site(
+                    reverse(
+                        "network:grant_unsubscribe",
+                        args=[platform.slug, subscription.uuid, unsubscribe_token(subscription)],
+                    )
+                )
+                mail.queue_template(
+                    "network/email/grant_reminder",
+                    {
+                        "notice": notice,
+                        "platform": platform,
+                        "user_name": subscription.user.name or subscription.user.email,
+                        "days_left": days_left,
+                        "deadline_wareki": wareki_date(notice.deadline),
+                        "board_url": board,
+                        "unsubscribe": link,
+                    },
+                    to=[subscription.user.email],
+                    platform=platform,
+                    key=key,
+                    kind="network.grant_reminder",
+                    headers={
+                        "List-Unsubscribe": f"<{link}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
+                )
+            if todo:
+                log_action(
+                    "network.grant_reminders_sent",
+                    platform=platform,
+                    obj=notice,
+                    data={"stage": stage, "mails": len(todo)},
+                    label="scheduler",
+                )
+            queued += len(todo)
+    return queued
