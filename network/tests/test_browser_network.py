@@ -27,7 +27,9 @@ class NetworkBrowserTestCase(BrowserTestCase):
             pledge(staff, self.member_org, self.company)
             umbrella = board.do_set_umbrella(staff, self.member_org, member_count=55)
             board.do_set_recipients(
-                staff, umbrella, "\n".join(f"子ども食堂{i:02d},shokudo{i:02d}@example.jp" for i in range(1, 56))
+                staff,
+                umbrella,
+                "\n".join(f"子ども食堂{i:02d},shokudo{i:02d}@example.jp" for i in range(1, 56)),
             )
             board.do_post_notice(
                 staff, kind="grant", title="子どもの居場所づくり支援事業補助金", body="県内の非営利団体が対象です。",

@@ -5,7 +5,17 @@ from __future__ import annotations
 from django_scopes import scope
 
 from network import queries
-from network.models import Attachment, CaseStudy, Engagement, Forward, Listing, Match, Notice, PledgeAcceptance, Profile
+from network.models import (
+    Attachment,
+    CaseStudy,
+    Engagement,
+    Forward,
+    Listing,
+    Match,
+    Notice,
+    PledgeAcceptance,
+    Profile,
+)
 from platforms.models import Platform
 from tsunagari.demo.loader import load_demo
 from tsunagari.lib.testing import BaseTestCase

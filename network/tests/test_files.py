@@ -73,7 +73,9 @@ class FileCheckTestCase(SimpleTestCase):
         self.refused("写真.png", program, "写真.png: 中身が .png ではありません")
         self.refused("名簿.xlsx", program, "名簿.xlsx: 中身が .xlsx ではありません")
         self.refused("setup.exe", program, "setup.exe: 添付できるのは")
-        self.refused("memo.txt", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64, "memo.txt: 中身が .txt ではありません")
+        self.refused(
+            "memo.txt", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64, "memo.txt: 中身が .txt ではありません"
+        )
         # a JPEG named .png is not a PNG either
         jpeg = io.BytesIO()
         Image.new("RGB", (8, 8)).save(jpeg, "JPEG")
@@ -105,7 +107,9 @@ class FileCheckTestCase(SimpleTestCase):
     def test_it_refuses_a_file_larger_than_it_says_or_than_allowed(self) -> None:
         self.refused("案内.pdf", b"%PDF-1.7\n" + b"x" * 1000, "と違います", declared=100)
         huge = (b"%PDF-1.7\n" + b"x" * 65536) * (files.MAX_BYTES // 65536 + 2)
-        self.refused("大きな案内.pdf", huge, "大きな案内.pdf: ファイルが大きすぎます（上限 10 MB）", declared=100)
+        self.refused(
+            "大きな案内.pdf", huge, "大きな案内.pdf: ファイルが大きすぎます（上限 10 MB）", declared=100
+        )
         # the stream is cut just past the limit, not read to its end
         read: list[int] = []
 

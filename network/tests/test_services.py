@@ -276,8 +276,12 @@ class BoardAndUmbrellaTestCase(BaseTestCase):
         )
         with self.assertRaisesMessage(ValidationError, "送付先（メールアドレス）が登録されていません"):
             board.do_forward(self.staff, notice, nw)
-        board.do_set_recipients(self.staff, nw, "A食堂,a@example.jp\nB食堂、b@example.jp\nC食堂\tc@example.jp")
-        board.do_set_recipients(self.staff, kyokai, "\n".join(f"不動産{i},f{i}@example.jp" for i in range(40)))
+        board.do_set_recipients(
+            self.staff, nw, "A食堂,a@example.jp\nB食堂、b@example.jp\nC食堂\tc@example.jp"
+        )
+        board.do_set_recipients(
+            self.staff, kyokai, "\n".join(f"不動産{i},f{i}@example.jp" for i in range(40))
+        )
         board.do_forward(self.staff, notice, nw)
         board.do_forward(self.staff, notice, nw)
         board.do_forward(self.staff, notice, kyokai)
