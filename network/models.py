@@ -142,7 +142,7 @@ class Listing(TenantModel):
     is_open = models.BooleanField(_("受付中"), default=True)
     closed_reason = models.CharField(_("受付終了の理由"), max_length=10, choices=Closed.choices, blank=True)
 
-    objects = scoped_manager(ListingQuerySet)
+    objects = scoped_manager(ListingQuerySet)  # type: ignore[misc]  # its own queryset on the scoped manager
 
     class Meta:
         verbose_name = _("ニーズ・提供")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,7 @@ class MultipleFileField(forms.FileField):
 
 class NoticeForm(forms.ModelForm):
     link = forms.URLField(label=_("詳細URL"), required=False, assume_scheme="https")
-    files = MultipleFileField(label=_("添付ファイル"), help_text=FILES_HELP)
+    attachments = MultipleFileField(label=_("添付ファイル"), help_text=FILES_HELP)
 
     class Meta:
         model = Notice
@@ -65,8 +65,13 @@ class NoticeForm(forms.ModelForm):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("コメント"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=_("添付ファイル"), help_text=FILES_HELP)
+    body = forms.CharField(
+        label=_("コメント"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("コメントを入力してください。")},
+    )
+    attachments = MultipleFileField(label=_("添付ファイル"), help_text=FILES_HELP)
 
 
 class RecipientsForm(forms.Form):
@@ -81,7 +86,9 @@ class RecipientsForm(forms.Form):
 
 
 class UmbrellaForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("団体"), queryset=MemberOrganisation.objects.none())
+    member: forms.ModelChoiceField[MemberOrganisation] = forms.ModelChoiceField(
+        label=_("団体"), queryset=MemberOrganisation.objects.none()
+    )
     member_count = forms.IntegerField(label=_("傘下の団体数"), min_value=1)
     listed_members = forms.CharField(
         label=_("傘下の団体（1行に1団体、任意）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -89,7 +96,7 @@ class UmbrellaForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = MemberOrganisation.objects.active()
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = MemberOrganisation.objects.active()
 
 
 class ProfileForm(forms.Form):
@@ -127,7 +134,7 @@ class PledgeForm(forms.Form):
 
 
 class CaseForm(forms.ModelForm):
-    members = forms.ModelMultipleChoiceField(
+    members: forms.ModelMultipleChoiceField[MemberOrganisation] = forms.ModelMultipleChoiceField(
         label=_("関わった会員"),
         queryset=MemberOrganisation.objects.none(),
         required=False,
@@ -149,7 +156,9 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = MemberOrganisation.objects.active()
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["members"]
+        ).queryset = MemberOrganisation.objects.active()
 
 
 class StepRowForm(forms.Form):

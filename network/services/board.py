@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
@@ -34,8 +35,11 @@ UNSUBSCRIBE_SALT = "network.umbrella.unsubscribe"
 class Upload(Protocol):
     """What a form gives for a file (Django's ``UploadedFile``): its name, claimed size, content."""
 
-    name: str | None
-    size: int | None
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def size(self) -> int | None: ...
 
     def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]: ...
 
@@ -56,14 +60,17 @@ def _checked(uploads: Iterable[Upload]) -> list[files.Checked]:
         except ValidationError as error:
             problems.extend(error.messages)
     if problems:
-        raise ValidationError({"files": problems})
+        raise ValidationError({"attachments": problems})
     return checked
 
 
 def _attach(
     actor: Actor, notice: Notice, checked: list[files.Checked], comment: Comment | None = None
 ) -> None:
-    if checked and actor.user is None:
+    if not checked:
+        return
+    user = actor.user
+    if user is None:
         raise ValidationError(_("添付にはログインが必要です。"))
     for item in checked:
         Attachment.objects.create(
@@ -75,7 +82,7 @@ def _attach(
             size=item.size,
             sha256=item.sha256,
             content=item.content,
-            uploaded_by=actor.user,
+            uploaded_by=user,
         )
 
 
@@ -120,7 +127,7 @@ def do_post_notice(
     try:
         checked = _checked(uploads)
     except ValidationError as error:
-        errors["files"] = error.messages
+        errors["attachments"] = error.messages
     if errors:
         raise ValidationError(errors)
     public_requested = author is not None and audience == Notice.Audience.PUBLIC
@@ -195,7 +202,7 @@ def do_comment(
     try:
         checked = _checked(uploads)
     except ValidationError as error:
-        errors["files"] = error.messages
+        errors["attachments"] = error.messages
     if errors:
         raise ValidationError(errors)
     comment = Comment.objects.create(
@@ -247,7 +254,7 @@ def unsubscribe_token(recipient: UmbrellaRecipient) -> str:
 
 
 def token_matches(recipient: UmbrellaRecipient, token: str) -> bool:
-    return signing.constant_time_compare(unsubscribe_token(recipient), token or "")
+    return constant_time_compare(unsubscribe_token(recipient), token or "")
 
 
 def unsubscribe_url(recipient: UmbrellaRecipient) -> str:

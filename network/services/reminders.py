@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
@@ -57,7 +58,7 @@ def unsubscribe_token(subscription: GrantSubscription) -> str:
 
 
 def token_matches(subscription: GrantSubscription, token: str) -> bool:
-    return signing.constant_time_compare(unsubscribe_token(subscription), token or "")
+    return constant_time_compare(unsubscribe_token(subscription), token or "")
 
 
 def _site(path: str) -> str:

@@ -30,7 +30,8 @@ def index(request: StaffRequest) -> HttpResponse:
     member = member_of(request)
     form = NoticeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, "uploads": form.cleaned_data.pop("files")}
+        data = dict(form.cleaned_data)
+        data["uploads"] = data.pop("attachments")
         if attempt(
             request,
             lambda: services.do_post_notice(request.actor, author=member, **data),
@@ -74,11 +75,11 @@ def index(request: StaffRequest) -> HttpResponse:
 @permission_required("network.member")
 def notice(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """One post with its files and comments; members comment (with files)."""
-    found = get_object_or_404(Notice.objects.select_related("author"), uuid=uuid)
+    found: Notice = get_object_or_404(Notice.objects.select_related("author"), uuid=uuid)
     member = member_of(request)
     form = CommentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        uploads = form.cleaned_data["files"]
+        uploads = form.cleaned_data["attachments"]
         if attempt(
             request,
             lambda: services.do_comment(
@@ -176,7 +177,9 @@ def public_board(request: PlatformRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
     """An umbrella member stops the mail forwarded by its umbrella."""
-    recipient = get_object_or_404(UmbrellaRecipient.objects.select_related("umbrella__member"), uuid=uuid)
+    recipient: UmbrellaRecipient = get_object_or_404(
+        UmbrellaRecipient.objects.select_related("umbrella__member"), uuid=uuid
+    )
     if not services.token_matches(recipient, token):
         raise Http404("token")
     if request.method == "POST":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -67,7 +68,7 @@ def case(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "network/case.html", context)
 
 
-def _case_forms(request: StaffRequest, case: CaseStudy | None = None) -> tuple[CaseForm, object]:
+def _case_forms(request: StaffRequest, case: CaseStudy | None = None) -> tuple[CaseForm, Any]:
     data = request.POST if request.method == "POST" else None
     form = CaseForm(data, instance=case, initial={"members": list(case.members.all())} if case else None)
     initial = (

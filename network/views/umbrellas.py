@@ -31,11 +31,12 @@ def umbrellas(request: StaffRequest) -> HttpResponse:
         recipients_form = RecipientsForm(request.POST or None, initial={"text": initial})
     umbrella_form = UmbrellaForm(request.POST or None) if manage else None
     if request.method == "POST":
-        if recipients_form is not None and recipients_form.is_valid():
+        if own is not None and recipients_form is not None and recipients_form.is_valid():
             text = recipients_form.cleaned_data["text"]
+            umbrella: Umbrella = own
             if attempt(
                 request,
-                lambda: services.do_set_recipients(request.actor, own, text),
+                lambda: services.do_set_recipients(request.actor, umbrella, text),
                 _("送付先を保存しました。"),
             ):
                 return redirect("network:umbrellas", request.platform.slug)
