@@ -58,16 +58,16 @@ class CasePagesTestCase(BaseTestCase):
         response = self.client.post(self.url("network:new_case"), case_data(PATH))
         with scopes_disabled():
             case = CaseStudy.objects.get()
+            self.assertEqual((case.author, case.status), (self.member_org, CaseStudy.Status.DRAFT))
+            self.assertEqual(
+                [(s.order, s.role, s.organisation_label) for s in case.steps.all()],
+                [
+                    (1, "noticed", "不動産会社"),
+                    (2, "contacted", "地域包括支援センター"),
+                    (3, "outcome", "子ども食堂"),
+                ],
+            )
         self.assertRedirects(response, self.url("network:case", case.uuid))
-        self.assertEqual((case.author, case.status), (self.member_org, CaseStudy.Status.DRAFT))
-        self.assertEqual(
-            [(s.order, s.role, s.organisation_label) for s in case.steps.all()],
-            [
-                (1, "noticed", "不動産会社"),
-                (2, "contacted", "地域包括支援センター"),
-                (3, "outcome", "子ども食堂"),
-            ],
-        )
         # the author edits its draft: a step is rewritten, one removed
         edit = case_data(PATH[:2], summary="70代の男性Aさん。")
         edit["steps-1-DELETE"] = "on"
