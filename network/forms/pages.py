@@ -169,7 +169,8 @@ class StepRowForm(forms.Form):
 
     def step(self) -> Step | None:
         data = self.cleaned_data
-        if data.get("DELETE") or not any(data.get(k) for k in ("role", "organisation_label", "text")):
+        # a row with only its stage chosen (the new-case page pre-selects them) is a blank row
+        if data.get("DELETE") or not any(data.get(k) for k in ("organisation_label", "text")):
             return None
         return Step(data.get("role", ""), data.get("organisation_label", ""), data.get("text", ""))
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from network.models import Match
-from network.services import board, cases, engagements, matches
+from network.services import board, cases, engagements, matches, profiles
 from network.tests.helpers import KOMATSUSHIMA, actor, listing, pledge
 from tsunagari.lib.browser import BrowserTestCase
 from tsunagari.lib.testing import make_member
@@ -113,3 +114,75 @@ class NetworkBrowserTestCase(BrowserTestCase):
             self.assertIn("多治見市", page.content())
             self.assertIn("ワークショップ 1", page.content())
             self.screenshot(page, f"network-accompaniment-{viewport}")
+
+    def test_it_shows_the_new_pages_at_both_widths(self) -> None:
+        with scope(platform=self.platform):
+            notice = board.do_post_notice(
+                self.staff,
+                kind="activity",
+                title="子ども食堂まつり（合同イベント）",
+                body="親子でどなたでも。",
+                author=self.member_org,
+                audience="public",
+                topic="子ども",
+                area="徳島市",
+                uploads=[SimpleUploadedFile("まつりの案内.pdf", b"%PDF-1.7\n%%EOF\n")],
+            )
+            board.do_comment(
+                self.staff,
+                notice,
+                member=self.company,
+                body="社員ボランティアで参加します。",
+                uploads=[SimpleUploadedFile("参加者.csv", "団体,人数\n小松島建設,3\n".encode())],
+            )
+            profiles.do_save_profile(
+                self.staff,
+                self.company,
+                strengths=["見守り", "社員ボランティア", "会場"],
+                consultation_setup="平日9時〜17時、電話と来所で受け付けます。",
+                support_content="社員による見守り訪問、会議室の貸出。",
+                is_public=True,
+                reviewed=False,
+            )
+        member = self.users[Role.MEMBER_STAFF]
+        pages = [
+            (
+                "notice",
+                self.admin,
+                self.live_url("network:notice", "alpha", notice.uuid),
+                "社員ボランティアで参加します。",
+            ),
+            ("board-requests", self.admin, self.live_url("network:index", "alpha"), "公開の申請"),
+            ("umbrellas", member, self.live_url("network:umbrellas", "alpha"), "傘下団体の送付先"),
+            ("members", member, self.live_url("network:members", "alpha"), "社員ボランティア"),
+            (
+                "member-profile",
+                member,
+                self.live_url("network:member_profile", "alpha", self.member_org.uuid),
+                "編集する",
+            ),
+            ("case-new", member, self.live_url("network:new_case", "alpha"), "対応・つなぎ方"),
+            ("pledge", self.admin, self.live_url("network:pledge", "alpha"), "同意した会員"),
+            (
+                "pledge-publish",
+                self.admin,
+                self.live_url("network:pledge_publish", "alpha"),
+                "新しい版を公開する",
+            ),
+            (
+                "listing-edit",
+                member,
+                self.live_url("network:edit_listing", "alpha", self.need.uuid),
+                "取り下げる",
+            ),
+            ("public-members", None, self.live_url("network:public_members", "alpha"), "平日9時〜17時"),
+        ]
+        for viewport in ("desktop", "mobile"):
+            for name, user, url, text in pages:
+                page = self.new_page(viewport, user=user)
+                page.goto(url)
+                self.assertIn(text, page.content(), name)
+                if viewport == "mobile":
+                    self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 390, name)
+                self.screenshot(page, f"network-{name}-{viewport}")
+                page.close()

@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 
 import docx
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
-from PIL import Image
 
 from network import files
 
@@ -36,10 +36,22 @@ def word() -> bytes:
     return out.getvalue()
 
 
+def chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def png(width: int = 40, height: int = 30) -> bytes:
-    out = io.BytesIO()
-    Image.new("1", (width, height)).save(out, "PNG")
-    return out.getvalue()
+    """A black 1-bit PNG written by hand (a 9000×9000 one is ~10 KB: an image bomb)."""
+    rows = zlib.compress(b"".join(b"\x00" + b"\x00" * ((width + 7) // 8) for _ in range(height)), 9)
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def jpeg(width: int = 8, height: int = 8) -> bytes:
+    """The segments a JPEG starts with: SOI, a JFIF APP0, a baseline frame header (SOF0)."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
 
 
 def zip_of(entries: dict[str, bytes]) -> bytes:
@@ -76,10 +88,12 @@ class FileCheckTestCase(SimpleTestCase):
         self.refused(
             "memo.txt", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64, "memo.txt: 中身が .txt ではありません"
         )
-        # a JPEG named .png is not a PNG either
-        jpeg = io.BytesIO()
-        Image.new("RGB", (8, 8)).save(jpeg, "JPEG")
-        self.refused("写真.png", jpeg.getvalue(), "中身が .png ではありません")
+        # a JPEG named .png is not a PNG either, and a PNG with a broken chunk is no PNG
+        self.assertEqual(self.check("写真.jpg", jpeg()).content_type, "image/jpeg")
+        self.refused("写真.png", jpeg(), "中身が .png ではありません")
+        broken = bytearray(png())
+        broken[40] ^= 0xFF
+        self.refused("写真.png", bytes(broken), "中身が .png ではありません")
 
     def test_it_refuses_a_zip_bomb_without_unpacking_it(self) -> None:
         bomb = zip_of(
@@ -123,7 +137,8 @@ class FileCheckTestCase(SimpleTestCase):
         self.assertEqual(len(read), files.MAX_BYTES // 65536 + 1)
 
     def test_it_refuses_an_image_bomb_and_macros(self) -> None:
-        self.refused("地図.png", png(9000, 9000), "画像が大きすぎます")
+        self.refused("地図.png", png(9000, 9000), "画像が大きすぎます（9000×9000）")
+        self.refused("地図.jpg", jpeg(65000, 65000), "画像が大きすぎます（65000×65000）")
         macro = zip_of(
             {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<d/>", "word/vbaProject.bin": b"x"}
         )

@@ -79,8 +79,13 @@ def _case_forms(request: StaffRequest, case: CaseStudy | None = None) -> tuple[C
         if case
         else [{"role": role} for role in ("noticed", "contacted", "acted", "outcome")]
     )
-    formset = StepFormSet(data, initial=initial, prefix="steps")
-    if case is None:
+    # bound, the rows are read as sent (initial rows would count as "unchanged" and be dropped)
+    formset = (
+        StepFormSet(data, prefix="steps")
+        if data is not None
+        else StepFormSet(initial=initial, prefix="steps")
+    )
+    if case is None and data is None:
         formset.extra = 0
     return form, formset
 
