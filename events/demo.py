@@ -5,7 +5,9 @@ people on the waiting list, seven sign-ups taken by phone, tables of 8 by activi
 the 2023 forum (seed 001, 4-3-11/12) with its attendance and its satisfaction answers
 80 / 11 / 9 %. Gifu: the つながりサポーター養成研修, three sessions of which two make a
 supporter, ~200 people, with the certificates that follow. Tokushima: the symposium (seed 004).
-Rows are written directly (no mail leaves during a demo load); loading twice creates nothing.
+Shiga also held a members' exchange meeting ten days ago, with its questionnaire built from
+the template in the survey engine and 20 of 26 attendees' answers. Rows are written directly
+(no mail leaves during a demo load); loading twice creates nothing.
 """
 
 from __future__ import annotations
@@ -16,9 +18,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from accounts.permissions import Actor
 from events.models import Course, Event, Feedback, Registration
+from events.services.feedback_survey import do_attach_feedback_survey
 from events.services.seating import plan
 from platforms.models import Platform
+from surveys.models import Invitation, Response
+from surveys.services.collection import unused_codes
+from surveys.services.questionnaire import bump_revision
 from tsunagari.demo.fiction import Fiction
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -245,9 +252,69 @@ def _tokushima(platform: Platform, created: Counter[str]) -> None:
     created["events"] += 1
 
 
+def _shiga_meeting(platform: Platform, created: Counter[str]) -> None:
+    """Ten days ago: a members' exchange meeting whose questionnaire went out through the survey
+    engine (one code per attendee, 20 of 26 answered on the web)."""
+    if Event.objects.filter(slug="koryukai").exists():
+        return
+    fiction = Fiction("events:shiga-koryukai")
+    day = timezone.localdate() - datetime.timedelta(days=10)
+    event = Event.objects.create(
+        platform=platform,
+        slug="koryukai",
+        title="プラットフォーム参画団体 交流会（湖南ブロック）",
+        summary="草津市・守山市・栗東市・野洲市・湖南市の参画団体が、取組と困りごとを持ち寄ります。",
+        venue="草津市立市民交流プラザ 大会議室",
+        starts_at=_at(day, 13, 30),
+        ends_at=_at(day, 16),
+        capacity_venue=30,
+        table_size=6,
+        organiser="滋賀県 健康医療福祉部 健康福祉政策課",
+        status=Event.Status.PUBLISHED,
+    )
+    rows = _registrations(
+        platform, event, _people(fiction, 30, "koryu"), start=_at(day, 9) - datetime.timedelta(days=20)
+    )
+    came = [row for row in rows if row.email][:26]
+    Registration.objects.filter(pk__in=[r.pk for r in came]).update(checked_in_at=_at(day, 13, 20))
+    survey = do_attach_feedback_survey(event, actor=Actor(user=None, role=None, platform=platform))
+    version = survey.fielded_version()
+    assert version is not None
+    codes = unused_codes(survey, len(came))
+    answers = [1] * 12 + [2] * 6 + [3] * 2
+    sent_at = _at(day, 16, 30)
+    for index, (person, code) in enumerate(zip(came, codes, strict=True)):
+        answered = index < len(answers)
+        invitation = Invitation.objects.create(
+            platform=platform,
+            survey=survey,
+            code=code,
+            used_at=sent_at + datetime.timedelta(hours=index) if answered else None,
+            used_mode="web" if answered else "",
+        )
+        Registration.objects.filter(pk=person.pk).update(feedback_invitation=invitation)
+        if answered:
+            Response.objects.create(
+                platform=platform,
+                survey=survey,
+                version=version,
+                mode="web",
+                answers={
+                    "satisfaction": answers[index],
+                    "useful": [3, 4] if index % 2 else [1, 3],
+                    "comment": COMMENTS[index % len(COMMENTS)] if index % 4 == 0 else "",
+                },
+                submitted_at=sent_at + datetime.timedelta(hours=index),
+            )
+    bump_revision(survey)
+    created["events"] += 1
+    created["event questionnaire answers"] += len(answers)
+
+
 def load(platform: Platform, slug: str, created: Counter[str]) -> None:
     if slug == "shiga":
         _shiga(platform, created)
+        _shiga_meeting(platform, created)
     elif slug == "gifu":
         _gifu(platform, created)
     elif slug == "tokushima":
