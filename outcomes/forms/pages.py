@@ -213,3 +213,17 @@ class ReportForm(forms.Form):
     next_steps = forms.CharField(
         label=_("次年度に向けて"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
+
+
+class ProjectImportForm(forms.Form):
+    file = forms.FileField(label=_("試行事業一覧（CSV または Excel）"))
+    fiscal_year = forms.IntegerField(
+        label=_("年度（西暦）"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("表に年度の列がないときの年度です（例: 令和4年度なら 2022）。"),
+    )
+
+    def clean_file(self):
+        return ImportForm.clean_file(cast(Any, self))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Actor
 from audit.services import log_action
 from outcomes.models import CostLine, Kpi, Measurement, TrialProject
+from outcomes.project_import import ProjectRow
 from outcomes.queries import measure_kpi
 from platforms.models import Platform
 
@@ -77,3 +78,40 @@ def do_record_measurement(
         data={"kpi": kpi.name, "value": str(value)},
     )
     return measurement
+
+
+@transaction.atomic
+def do_import_projects(platform: Platform, rows: list[ProjectRow], *, by: Actor) -> list[TrialProject]:
+    """Create every project of the sheet with its cost lines, or none (a project already there is refused)."""
+    for row in rows:
+        if TrialProject.objects.filter(name=row.name, fiscal_year=row.fiscal_year).exists():
+            raise ValidationError(
+                _("%(row)s行目: 「%(name)s」（%(year)s年度）はすでに登録されています。")
+                % {"row": row.row, "name": row.name, "year": row.fiscal_year}
+            )
+    made = []
+    for row in rows:
+        project = TrialProject.objects.create(
+            platform=platform,
+            name=row.name,
+            content=row.content,
+            expected_effect=row.expected_effect,
+            period=row.period[:80],
+            contractor=row.contractor,
+            reactions=row.reactions,
+            fiscal_year=row.fiscal_year,
+        )
+        CostLine.objects.bulk_create(
+            CostLine(
+                platform=platform, project=project, payee=c.payee[:200], amount=c.amount, note=c.note[:200]
+            )
+            for c in row.costs
+        )
+        made.append(project)
+    log_action(
+        "outcomes.projects_imported",
+        by=by,
+        platform=platform,
+        data={"projects": len(made), "yen": sum(c.amount for r in rows for c in r.costs)},
+    )
+    return made

@@ -9,16 +9,18 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from outcomes import queries
-from outcomes.forms.pages import CostForm, KpiForm, MeasurementForm, ProjectForm
-from outcomes.models import Kpi, TrialProject
+from outcomes.forms.pages import CostForm, KpiForm, MeasurementForm, ProjectForm, ProjectImportForm
+from outcomes.models import CostLine, Kpi, TrialProject
+from outcomes.project_import import parse_file as parse_projects
 from outcomes.services import projects as service
 from outcomes.views.common import attempt
 from outcomes.views.editing import take_undo
-from tsunagari.lib.downloads import CSV, attachment_response, csv_writer
+from tsunagari.lib.downloads import CSV, XLSX, attachment_response, csv_writer, xlsx_value
 
 
 @require_GET
@@ -101,3 +103,66 @@ def project_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "undo": take_undo(request),
     }
     return render(request, "outcomes/project.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("outcomes.manage")
+def projects_import(request: StaffRequest) -> HttpResponse:
+    """The seeds' 試行事業一覧 from Excel or CSV: all projects and their costs, or none (the cell named)."""
+    form = ProjectImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+
+        def run() -> None:
+            rows, _total = parse_projects(upload.read(), upload.name, form.cleaned_data["fiscal_year"])
+            service.do_import_projects(request.platform, rows, by=request.actor)
+
+        if attempt(request, run, _("実証事業一覧を取り込みました。")):
+            return redirect("outcomes:projects", request.platform.slug)
+    return render(request, "outcomes/projects_import.html", {"form": form})
+
+
+@require_GET
+@permission_required("outcomes.view")
+def projects_xlsx(request: StaffRequest) -> HttpResponse:
+    """The projects as the seeds' table: one row per project, payees with their amounts."""
+    rows, total = queries.projects()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "試行事業一覧"
+    header = [
+        "事業名称",
+        "事業内容",
+        "期待される効果",
+        "年度",
+        "実施時期",
+        "発注先 (予算配分)",
+        "実施後の反響",
+        "実費（円）",
+    ]
+    for col, title in enumerate(header, start=1):
+        xlsx_value(sheet.cell(row=1, column=col), title)
+    costs: dict[int, list[str]] = {}
+    for line in CostLine.objects.order_by("created_at", "id"):
+        note = f"（{line.note}）" if line.note else ""
+        costs.setdefault(line.project_id, []).append(f"{line.payee} ({line.amount:,}){note}")
+    for r, row in enumerate(rows, start=2):
+        p = row.project
+        values = [
+            p.name,
+            p.content,
+            p.expected_effect,
+            p.fiscal_year,
+            p.period,
+            " ".join(costs.get(p.pk, [])),
+            p.reactions,
+            row.cost,
+        ]
+        for col, value in enumerate(values, start=1):
+            xlsx_value(sheet.cell(row=r, column=col), value)
+    last = len(rows) + 2
+    xlsx_value(sheet.cell(row=last, column=5), "計")
+    xlsx_value(sheet.cell(row=last, column=8), total)
+    out = io.BytesIO()
+    book.save(out)
+    return attachment_response(out.getvalue(), "試行事業一覧.xlsx", XLSX)
