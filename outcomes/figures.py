@@ -17,6 +17,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consulter, Conversation, LinkClickDay, Referral, TrackedLink
+from directory.models import Service
 from network.models import Match
 from outcomes.sources import COUNT, RATE, Source, register
 from partnership.models import MemberOrganisation
@@ -62,6 +63,11 @@ def _members(platform: Platform, start: datetime.date, end: datetime.date, param
         Q(left_on__isnull=True) | Q(left_on__gt=end)
     )
     return Decimal(on_roll.count())
+
+
+def _services(platform: Platform, start: datetime.date, end: datetime.date, parameter: str) -> Decimal:
+    """Consultation windows and services the directory lists (today's count; the directory keeps no history)."""
+    return Decimal(Service.objects.filter(status=Service.Status.ACTIVE).count())
 
 
 def _matches(platform: Platform, start: datetime.date, end: datetime.date, parameter: str) -> Decimal:
@@ -153,6 +159,9 @@ def register_builtin() -> None:
         ),
         Source("referrals_completed", _("つなぎ（紹介）の完了件数"), _referrals, _("件"), COUNT, order=40),
         Source("members", _("会員団体数（期末）"), _members, _("団体"), COUNT, order=50),
+        Source(
+            "directory.services", _("相談窓口・支援の掲載数（現在）"), _services, _("件"), COUNT, order=55
+        ),
         Source("matches_delivered", _("マッチングによる支援の提供件数"), _matches, _("件"), COUNT, order=60),
         Source(
             "surveys.loneliness",

@@ -140,8 +140,21 @@ class Campaign(TenantModel):
     name = models.CharField(_("名称"), max_length=200)
     starts_on = models.DateField(_("開始日"), null=True, blank=True)
     ends_on = models.DateField(_("終了日"), null=True, blank=True)
+
+    class Calendar(models.TextChoices):
+        MARCH = "march", _("自殺対策強化月間（3月）")
+        SEPTEMBER = "september", _("自殺予防週間（9月10日〜16日）")
+        OTHER = "other", _("その他の時期")
+
     target_groups = models.CharField(
         _("対象"), max_length=200, blank=True, help_text=_("例: 退職後の男性、妊産婦")
+    )
+    calendar = models.CharField(
+        _("予防の暦"),
+        max_length=10,
+        choices=Calendar.choices,
+        blank=True,
+        help_text=_("国の啓発期間に合わせた広報か"),
     )
     project = models.ForeignKey(
         TrialProject,

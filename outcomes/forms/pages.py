@@ -124,11 +124,18 @@ class MeasurementForm(forms.ModelForm):
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "starts_on", "ends_on", "target_groups"]
+        fields = ["name", "starts_on", "ends_on", "target_groups", "calendar"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("終了日は開始日より後にしてください。"))
+        return data
 
 
 class ImportForm(forms.Form):
