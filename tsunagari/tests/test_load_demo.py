@@ -328,8 +328,8 @@ class LoadDemoTestCase(BaseTestCase):
         self.assertEqual(
             with_devices, {"admin@gifu.example.jp", "staff@gifu.example.jp", "counsellor@gifu.example.jp"}
         )
-        # 5 per platform, and Tokushima's two more mail magazine editors (mailings.demo: four in turn)
-        self.assertEqual(User.objects.filter(email__endswith=".example.jp").count(), 47)
+        # 5 per platform (13), and Tokushima's two more mail magazine editors (mailings.demo: four in turn)
+        self.assertEqual(User.objects.filter(email__endswith=".example.jp").count(), 5 * 13 + 2)
 
     def test_it_lets_the_demo_admin_sign_in_with_the_printed_code(self) -> None:
         response = self.client.post(
