@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import Role
 from consultations.models import LinkClickDay, TrackedLink
 from outcomes import demo
-from outcomes.models import Campaign, CostLine, Kpi, Measurement, TrialProject
+from outcomes.models import Campaign, CostLine, Flyer, Kpi, Measurement, TrialProject
 from outcomes.queries import projects
 from outcomes.tests.helpers import ISE_ROWS, ise_csv, ise_xlsx
 from tsunagari.lib.testing import BaseTestCase
@@ -184,7 +184,10 @@ class DemoTestCase(BaseTestCase):
             self.assertEqual(total, 8_712_064 + 597_000 + 4_000 + 2_961_000 + 1_238_000)
             self.assertEqual(TrialProject.objects.count(), 7 + 4)
             self.assertEqual(Campaign.objects.get().media.count(), 8)
-        self.assertEqual(created, Counter({"trial projects": 11, "campaigns": 1}))
+            # Tokushima's PF flyer, 750 distribution points planned, with its own tracked link
+            flyer = Flyer.objects.get()
+            self.assertEqual((flyer.distribution_points, flyer.tracked_link.code), (750, "pfflyer"))
+        self.assertEqual(created, Counter({"trial projects": 11, "campaigns": 1, "flyers": 1}))
         with scopes_disabled():
             self.assertEqual(
                 sum(
