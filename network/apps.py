@@ -63,7 +63,7 @@ class NetworkConfig(AppConfig):
                 _("掲示板"),
                 "network:index",
                 order=10,
-                active=("network:index", "network:forward", "network:notice"),
+                active=("network:index", "network:forward", "network:notice", "network:umbrellas"),
             ),
             staffnav.NavItem(
                 "network",
