@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from surveys import logic
@@ -42,7 +43,7 @@ class SettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, variables: Mapping[str, Variable], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices: list[tuple[str, Any]] = [("", _("標本抽出の層（回答に記録された層）"))]
-        choices += [(code, f"{code}: {variables[code].text[:40]}") for code in level_choices(variables)]
+        choices += [(code, variables[code].text[:40]) for code in level_choices(variables)]
         self.fields["stratum_code"].widget.choices = choices
         self.fields["trim_lower"].help_text = _(
             "例: 0.3（中央値の0.3倍より小さいウェイトを引き上げます）。空欄なら下限なし。"
@@ -77,9 +78,11 @@ class TableForm(forms.Form):
         label=_("母集団の表（CSV）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text=_(
-            "1行目に設問コードと population、2行目から区分と人数。区分は選択肢の番号か名前で。"
-            "例: age_band,sex,population ／ 20-29歳,男性,10234"
+        help_text=mark_safe(  # noqa: S308 -- our own text: the columns shown as code
+            _(
+                "1行目に設問コードと <code>population</code>、2行目から区分と人数。区分は選択肢の番号か名前で。"
+                "例: <code>age_band,sex,population</code> ／ <code>20-29歳,男性,10234</code>"
+            )
         ),
     )
     file = forms.FileField(label=_("またはCSVファイル"), required=False)
@@ -312,8 +315,11 @@ class QuestionForm(forms.ModelForm):
         label=_("表示条件"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text=_(
-            "例: outing_freq in 5,6,7,8（すべての行を満たすときだけ表示）。= != >= <= answered も使えます。"
+        help_text=mark_safe(  # noqa: S308 -- our own text: the operators shown as code
+            _(
+                "例: <code>outing_freq in 5,6,7,8</code>（すべての行を満たすときだけ表示）。"
+                "<code>=</code> <code>!=</code> <code>&gt;=</code> <code>&lt;=</code> <code>answered</code> も使えます。"
+            )
         ),
     )
 

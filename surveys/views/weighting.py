@@ -94,6 +94,10 @@ def weighting(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "analysis": analysis,
         "forms": forms,
         "levels": levels,
+        # the questions to enter by, named by their text (their codes are the values)
+        "level_names": [
+            (code, analysis.variables[code].text if code in analysis.variables else code) for code in levels
+        ],
         "tables": [
             (i, t, [analysis.variables[v] for v in t.variables if v in analysis.variables])
             for i, t in enumerate(analysis.settings.margin_tables())
