@@ -175,9 +175,9 @@ def do_send_feedback_requests(
 
 def _request(event: Event, actor: Actor | None) -> int:
     with transaction.atomic():
-        event = Event.objects.select_for_update().select_related("feedback_survey").get(pk=event.pk)
-        survey = event.feedback_survey
-        assert survey is not None
+        # lock the event alone (PostgreSQL refuses FOR UPDATE on the nullable side of a join)
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        survey = Survey.objects.get(pk=event.feedback_survey_id)
         people = list(
             Registration.objects.select_for_update()
             .filter(event=event, checked_in_at__isnull=False, feedback_invitation__isnull=True)

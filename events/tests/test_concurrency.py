@@ -11,13 +11,16 @@ from __future__ import annotations
 import threading
 import unittest
 
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from accounts.permissions import Actor
 from events.models import Registration
 from events.services.registration import RegistrationError, SignUp, do_cancel, do_register
+from events.services.seating import do_move_to_table
 from events.tests.helpers import make_event
 from platforms.services import do_create_platform
 
@@ -127,3 +130,35 @@ class CapacityRaceTestCase(TransactionTestCase):
         self.assertEqual(holding, 100)
         self.assertEqual(sorted(offered), ["w0@example.jp", "w1@example.jp"])  # in order, before the newcomer
         self.assertEqual(new.status, "waitlisted")
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
+class TableSizeRaceTestCase(TransactionTestCase):
+    """Two staff drag two people onto the last chair of one table at the same moment."""
+
+    def setUp(self) -> None:
+        with scopes_disabled():
+            self.platform = do_create_platform(slug="shiga", code="250007", name="滋賀県PF")
+        self.event = make_event(self.platform, "forum", capacity_venue=20, table_size=4)
+        with scope(platform=self.platform):
+            self.people = [
+                do_register(self.event, SignUp(name=f"参加者{index}", email=f"p{index}@example.jp"))
+                for index in range(8)
+            ]
+        with scopes_disabled():
+            Registration.objects.filter(pk__in=[p.pk for p in self.people[:3]]).update(table=1)
+            Registration.objects.filter(pk__in=[p.pk for p in self.people[3:]]).update(table=2)
+
+    def test_it_seats_only_one_of_two_parallel_moves_on_the_last_chair(self) -> None:
+        actor = Actor(user=None, role=None, platform=self.platform)
+
+        def work(index: int) -> str:
+            with scope(platform=self.platform):
+                do_move_to_table(self.people[3 + index], 1, actor=actor)
+                return "moved"
+
+        results = _parallel(2, work)
+        self.assertEqual(results.count("moved"), 1, results)
+        self.assertEqual(sum(isinstance(r, ValidationError) for r in results), 1, results)
+        with scopes_disabled():
+            self.assertEqual(Registration.objects.filter(event=self.event, table=1).count(), 4)
