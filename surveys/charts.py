@@ -73,7 +73,7 @@ def bar_chart(
     desc = []
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:520px" class="chart" aria-labelledby="t d">',
+        f'width="100%" class="chart" aria-labelledby="t d">',
         f'<title id="t">{escape(title)}</title>',
     ]
     y = 4

@@ -28,6 +28,7 @@ from partnership.models import (
     Withdrawal,
 )
 from platforms.models import Platform
+from tsunagari.lib.headers import content_security_policy
 from tsunagari.lib.testing import BaseTestCase, make_member
 
 
@@ -140,7 +141,13 @@ class UrlMatrixTestCase(BaseTestCase):
         for kind, _label in Role.KINDS:
             self.login(self.users[kind])
             for name, url, allowed in self.urls(self.objects_alpha):
-                status = self.client.get(url).status_code
+                response = self.client.get(url)
+                status = response.status_code
+                # Every page, refusals included, carries the strict policy (tsunagari/lib/headers.py).
+                if response.get("Content-Type", "").startswith("text/html"):
+                    self.assertEqual(
+                        response.get("Content-Security-Policy"), content_security_policy(), f"{kind} {name}"
+                    )
                 if kind in allowed:
                     self.assertIn(status, (200, 302, 405), f"{kind} {name} {url}")
                 else:
