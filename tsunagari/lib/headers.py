@@ -53,10 +53,14 @@ def tile_source(template: str) -> str:
     return f"{parts.scheme}://{host}"
 
 
-@cache
 def content_security_policy() -> str:
+    return _policy(getattr(settings, "DIRECTORY_MAP_TILES", ""))
+
+
+@cache
+def _policy(tile_template: str) -> str:
     images = ["'self'", "data:"]
-    tiles = tile_source(getattr(settings, "DIRECTORY_MAP_TILES", ""))
+    tiles = tile_source(tile_template)
     if tiles:
         images.append(tiles)
     directives = {
