@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import login_wait
 from tsunagari.lib import mail
 
 
@@ -24,6 +25,24 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        # Growing delays per account name, from any address (accounts.models.LoginDelay): checked
+        # before the password, so a try during the wait neither counts nor tells anything. The
+        # same for an address without an account.
+        username = self.cleaned_data.get("username")
+        if username:
+            wait = login_wait(username)
+            if wait.total_seconds() > 0:
+                raise forms.ValidationError(
+                    _(
+                        "このアカウントへのログインの失敗が続いたため、しばらく受け付けません。"
+                        "%(seconds)d秒ほど待ってから、もう一度お試しください。急ぐときは事務局の管理者に解除を依頼してください。"
+                    ),
+                    code="delayed",
+                    params={"seconds": max(1, int(wait.total_seconds() + 0.999))},
+                )
+        return super().clean()
 
 
 class TokenForm(forms.Form):

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
+from typing import Any
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.db import transaction
-from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import StaffPasswordResetForm
-from accounts.models import Role, User
+from accounts.models import Invitation, LoginDelay, Role, User
 from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
-from platforms.models import Platform
+from tsunagari.lib import mail
 
 
 def pending_totp_device(user: User) -> TOTPDevice:
@@ -42,60 +47,138 @@ def do_confirm_totp(user: User, device: TOTPDevice, *, actor: Actor) -> list[str
     return codes
 
 
+INVITATION_SALT = "accounts.invitation"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed part of the invitation link (signed with SECRET_KEY; old keys in
+    SECRET_KEY_FALLBACKS still verify during a rotation)."""
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign(invitation.uuid.hex)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link names, if its signature holds and it is younger than ``Invitation.DAYS``
+    (None otherwise: a changed, made-up or expired link). Used or cancelled ones are returned; the
+    caller checks ``is_open``."""
+    try:
+        value = signing.TimestampSigner(salt=INVITATION_SALT).unsign(
+            token, max_age=datetime.timedelta(days=Invitation.DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    return Invitation.objects.select_related("platform", "organisation").filter(uuid=value).first()
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("accounts:invitation", args=[invitation_token(invitation)])
+
+
 @transaction.atomic
-def do_grant_role(
-    *,
-    platform: Platform,
-    request: HttpRequest,
-    email: str,
-    name: str,
-    kind: str,
-    organisation=None,
-) -> tuple[Role, bool]:
-    user = User.objects.filter(email=email.lower()).first()
-    created = user is None
-    if user is None:
-        user = User.objects.create_user(email=email, password=None, name=name)
-    role, _new = Role.objects.update_or_create(
-        user=user, platform=platform, defaults={"kind": kind, "organisation": organisation}
+def do_invite(*, email: str, name: str, kind: str, organisation: Any = None, actor: Actor) -> Invitation:
+    """Invite a person to a role on the actor's platform: mail a signed link through the outbox.
+
+    Nothing tells whether the address already has an account: no account is created or touched
+    here, the mail and the audit entry are the same either way. An open invitation of the same
+    address on this platform is replaced (its link stops working)."""
+    platform = actor.platform
+    assert platform is not None
+    email = email.strip().lower()
+    now = timezone.now()
+    Invitation.objects.filter(platform=platform, email=email, accepted_at=None, cancelled_at=None).update(
+        cancelled_at=now
+    )
+    invitation = Invitation.objects.create(
+        platform=platform,
+        email=email,
+        name=name,
+        kind=kind,
+        organisation=organisation,
+        invited_by=actor.user,
+        expires_at=now + datetime.timedelta(days=Invitation.DAYS),
     )
     log_action(
-        AuditEntry.ROLE_GRANTED,
-        actor=request.user,
-        request=request,
-        obj=role,
-        data={"email": user.email, "kind": kind},
+        AuditEntry.ROLE_INVITED,
+        by=actor,
+        obj=invitation,
+        data={"email": email, "kind": kind},
     )
-    if created:
-        _send_set_password(user, request, platform)
-    return role, created
+    mail.queue_template(
+        "accounts/email/invitation",
+        {
+            "invitation": invitation,
+            "platform": platform,
+            "url": invitation_url(invitation),
+            "days": Invitation.DAYS,
+            "invited_by": actor.user,
+        },
+        to=[email],
+        platform=platform,
+        key=f"invitation:{invitation.uuid}",
+        kind="account.invitation",
+        sensitive=True,
+    )
+    return invitation
 
 
-def _send_set_password(user: User, request: HttpRequest, platform: Platform) -> None:
-    """Mail a new staff member a one-time link to choose a password.
+class InvitationClosed(Exception):
+    """The invitation was accepted, cancelled or has expired meanwhile."""
 
-    PasswordResetForm.save() skips users without a usable password, which is
-    exactly what a newly invited user has, so the mail is composed here with
-    the same token generator and templates.
-    """
-    context = {
-        "email": user.email,
-        "domain": request.get_host(),
-        "site_name": "tsunagari",
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "user": user,
-        "token": default_token_generator.make_token(user),
-        "protocol": "https" if request.is_secure() else "http",
-    }
-    form = StaffPasswordResetForm()
-    form.platform = platform
-    form.kind = "account.welcome"
-    form.send_mail(
-        "accounts/email/welcome_subject.txt",
-        "accounts/email/welcome.txt",
-        context,
-        None,
-        user.email,
+
+@transaction.atomic
+def do_accept_invitation(
+    invitation: Invitation, *, user: User | None, name: str = "", password: str = "", actor: Actor
+) -> Role:
+    """Turn an open invitation into a role. ``user`` is the signed-in account of the invited
+    address, or None for a new person, whose account is created with ``name`` and ``password``
+    (validated by the form). Usable once: the invitation row is locked and checked again."""
+    locked = Invitation.objects.select_for_update().select_related("platform").get(pk=invitation.pk)
+    if not locked.is_open:
+        raise InvitationClosed
+    if user is None:
+        if User.objects.filter(email__iexact=locked.email).exists():
+            raise InvitationClosed  # an account appeared meanwhile: sign in with it instead
+        user = User.objects.create_user(email=locked.email, password=password, name=name or locked.name)
+        created = True
+    else:
+        if user.email.lower() != locked.email:
+            raise PermissionError("the invitation is for another address")
+        created = False
+    role, _new = Role.objects.update_or_create(
+        user=user,
+        platform=locked.platform,
+        defaults={"kind": locked.kind, "organisation": locked.organisation},
+    )
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    log_action(
+        AuditEntry.ROLE_GRANTED,
+        actor=user,
+        platform=locked.platform,
+        obj=role,
+        data={
+            "email": user.email,
+            "kind": locked.kind,
+            "invitation": str(locked.uuid),
+            "invited_by": locked.invited_by.email if locked.invited_by else "",
+            "new_account": created,
+        },
+        by=actor,
+    )
+    return role
+
+
+@transaction.atomic
+def do_cancel_invitation(invitation: Invitation, *, actor: Actor) -> None:
+    if invitation.accepted_at is not None or invitation.cancelled_at is not None:
+        return
+    invitation.cancelled_at = timezone.now()
+    invitation.save(update_fields=["cancelled_at"])
+    log_action(
+        AuditEntry.ROLE_INVITATION_CANCELLED,
+        by=actor,
+        obj=invitation,
+        data={"email": invitation.email, "kind": invitation.kind},
     )
 
 
@@ -138,3 +221,96 @@ def do_revoke_role(role: Role, *, actor: Actor) -> str | None:
     )
     role.delete()
     return None
+
+
+def log_role_by_operator(action: str, role: Role, *, actor: Actor, previous: str | None = None) -> None:
+    """A role granted, changed or removed on the operator's admin site, in the audit log of the
+    role's platform (called inside the admin's transaction)."""
+    data: dict[str, Any] = {"email": role.user.email, "kind": role.kind, "via": "admin"}
+    if previous is not None:
+        data["from"] = previous
+    log_action(action, by=actor, obj=role, platform=role.platform, data=data)
+
+
+@transaction.atomic
+def do_send_password_link(user: User, *, actor: Actor) -> None:
+    """Mail an account a one-time link to choose its password (through the outbox).
+
+    Django's PasswordResetForm.save() skips accounts without a usable password, which is what a
+    new account has, so the mail is composed here with the same token generator."""
+    context = {
+        "user": user,
+        "url": settings.SITE_URL.rstrip("/")
+        + reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        ),
+    }
+    mail.queue_template(
+        "accounts/email/welcome",
+        context,
+        to=[user.email],
+        kind="account.welcome",
+        sensitive=True,
+    )
+    log_action(AuditEntry.PASSWORD_LINK_SENT, by=actor, obj=user, platform=None, data={"email": user.email})
+
+
+def login_wait(username: str) -> datetime.timedelta:
+    """How long the account name must wait before its next sign-in try (zero when it may)."""
+    delay = LoginDelay.objects.filter(username=username.strip().lower()[:254]).first()
+    return delay.wait(timezone.now()) if delay is not None else datetime.timedelta(0)
+
+
+@transaction.atomic
+def record_login_failure(username: str) -> LoginDelay:
+    """One more failed sign-in of this account name, from whatever address (failures older than a
+    day are forgotten first)."""
+    now = timezone.now()
+    delay, _created = LoginDelay.objects.select_for_update().get_or_create(
+        username=username.strip().lower()[:254]
+    )
+    if delay.last_failure_at is not None and now - delay.last_failure_at > LoginDelay.FORGET_AFTER:
+        delay.failures = 0
+    delay.failures += 1
+    delay.last_failure_at = now
+    delay.save()
+    return delay
+
+
+def clear_login_failures(username: str) -> None:
+    LoginDelay.objects.filter(username=username.strip().lower()).delete()
+
+
+@transaction.atomic
+def do_unlock_account(user: User, *, actor: Actor) -> bool:
+    """The secretariat admin lets a colleague sign in again at once: the delay of the account and
+    every lock of it per client address (django-axes) are cleared. Returns whether there was any."""
+    delays = LoginDelay.objects.filter(username=user.email.lower(), failures__gt=0)
+    attempts = AccessAttempt.objects.filter(username=user.email.lower())
+    had = delays.exists() or attempts.exists()
+    failures = sum(delays.values_list("failures", flat=True))
+    delays.delete()
+    attempts.delete()
+    log_action(
+        AuditEntry.ACCOUNT_UNLOCKED,
+        by=actor,
+        obj=user,
+        data={"email": user.email, "failures": failures, "was_locked": had},
+    )
+    return had
+
+
+def lock_state(user: User) -> dict[str, Any]:
+    """What the staff page shows of an account's sign-in limits."""
+    delay = LoginDelay.objects.filter(username=user.email.lower()).first()
+    return {
+        "failures": delay.failures if delay else 0,
+        "wait": delay.wait(timezone.now()) if delay else datetime.timedelta(0),
+        "locked_addresses": AccessAttempt.objects.filter(
+            username=user.email.lower(), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).count(),
+    }

@@ -28,7 +28,13 @@ urlpatterns = [
         ),
         name="password_reset_confirm",
     ),
+    path("accounts/invitation/<str:token>/", views.invitation, name="invitation"),
     # Staff management lives under the platform URL so that the tenant middleware guards it.
     path("p/<slug:platform_slug>/staff/users/", views.staff_users, name="staff_users"),
     path("p/<slug:platform_slug>/staff/users/<uuid:role_uuid>/", views.staff_role, name="staff_role"),
+    path(
+        "p/<slug:platform_slug>/staff/users/invitations/<uuid:uuid>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
 ]

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 import base64
 from typing import Any, cast
+from uuid import UUID
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,8 +22,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.forms import EmailAuthenticationForm, StaffPasswordResetForm, TokenForm
+from accounts.forms_staff import AcceptInvitationForm, ChangeRoleForm, GrantRoleForm
 from accounts.http import StaffRequest
-from accounts.models import Role, User
+from accounts.models import Invitation, Role, User
 from accounts.permissions import Actor, permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
@@ -155,38 +158,98 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("accounts.manage_staff")
 def staff_users(request: StaffRequest) -> HttpResponse:
-    from accounts.forms_staff import GrantRoleForm
-
     platform = request.platform
     form = GrantRoleForm(request.POST or None, platform=platform)
     if request.method == "POST" and form.is_valid():
-        role, created = services.do_grant_role(platform=platform, request=request, **form.cleaned_data)
-        if created:
-            messages.success(
-                request,
-                _("%(email)s を登録し、パスワード設定の案内メールの送信を予約しました。")
-                % {"email": role.user.email},
-            )
-        else:
-            messages.success(request, _("%(email)s に役割を付与しました。") % {"email": role.user.email})
+        invitation = services.do_invite(**form.cleaned_data, actor=request.actor)
+        # The same words whether or not the address already has an account.
+        messages.success(
+            request,
+            _("%(email)s に招待メールの送信を予約しました。承諾されると役割が付与されます。")
+            % {"email": invitation.email},
+        )
         return redirect("accounts:staff_users", platform.slug)
     roles = (
         Role.objects.filter(platform=platform)
         .select_related("user", "organisation")
         .order_by("kind", "user__email")
     )
-    return render(request, "accounts/staff_users.html", {"form": form, "roles": roles})
+    invitations = Invitation.objects.filter(
+        platform=platform, accepted_at=None, cancelled_at=None, expires_at__gt=timezone.now()
+    ).select_related("organisation", "invited_by")
+    return render(
+        request,
+        "accounts/staff_users.html",
+        {"form": form, "roles": roles, "invitations": invitations},
+    )
+
+
+@require_POST
+@permission_required("accounts.manage_staff")
+def invitation_cancel(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, platform=request.platform, uuid=uuid)
+    services.do_cancel_invitation(invitation, actor=request.actor)
+    messages.success(request, _("%(email)s への招待を取り消しました。") % {"email": invitation.email})
+    return redirect("accounts:staff_users", request.platform.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The mailed link: a new person chooses a password (then enrols the authenticator); a person
+    who has an account signs in with it first and accepts."""
+    found = services.invitation_for_token(token)
+    if found is None or not found.is_open:
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    user: Any = request.user
+    has_account = User.objects.filter(email__iexact=found.email).exists()
+    signed_in_as_invitee = user.is_authenticated and user.email.lower() == found.email
+    form = None
+    if not has_account and not user.is_authenticated:
+        form = AcceptInvitationForm(request.POST or None, email=found.email, initial={"name": found.name})
+    if request.method == "POST" and (signed_in_as_invitee or (form is not None and form.is_valid())):
+        actor = Actor.from_request(request)
+        try:
+            if form is not None:
+                role = services.do_accept_invitation(
+                    found,
+                    user=None,
+                    name=form.cleaned_data["name"],
+                    password=form.cleaned_data["password1"],
+                    actor=actor,
+                )
+                login(request, role.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                role = services.do_accept_invitation(found, user=user, actor=actor)
+        except services.InvitationClosed:
+            return render(request, "accounts/invitation_invalid.html", status=410)
+        messages.success(request, _("%(platform)s の役割を承諾しました。") % {"platform": role.platform.name})
+        # Staff pages ask for the second factor, enrolling the authenticator first if needed.
+        return redirect("platforms:dashboard", role.platform.slug)
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": found,
+            "form": form,
+            "has_account": has_account,
+            "signed_in_as_invitee": signed_in_as_invitee,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("accounts.manage_staff")
 def staff_role(request: StaffRequest, role_uuid: str) -> HttpResponse:
-    from accounts.forms_staff import ChangeRoleForm
-
     platform = request.platform
     target = get_object_or_404(Role.objects.select_related("user"), platform=platform, uuid=role_uuid)
     form = ChangeRoleForm(request.POST or None, instance=target, platform=platform)
     if request.method == "POST":
+        if "unlock" in request.POST:
+            services.do_unlock_account(target.user, actor=request.actor)
+            messages.success(
+                request, _("%(email)s のログイン制限を解除しました。") % {"email": target.user.email}
+            )
+            return redirect("accounts:staff_role", platform.slug, target.uuid)
         if "revoke" in request.POST:
             error = services.do_revoke_role(target, actor=request.actor)
             if error:
@@ -201,7 +264,11 @@ def staff_role(request: StaffRequest, role_uuid: str) -> HttpResponse:
             else:
                 messages.success(request, _("役割を変更しました。"))
                 return redirect("accounts:staff_users", platform.slug)
-    return render(request, "accounts/staff_role.html", {"form": form, "target": target})
+    return render(
+        request,
+        "accounts/staff_role.html",
+        {"form": form, "target": target, "lock": services.lock_state(target.user)},
+    )
 
 
 def _url(name: str) -> str:

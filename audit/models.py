@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.labels import action_label
@@ -18,9 +18,11 @@ if TYPE_CHECKING:  # platforms sits above audit (it writes the log); the model i
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def for_platform(self, platform: Platform) -> AuditQuerySet:
-        """This platform's entries, plus sign-in events of people who hold a role on it."""
-        staff_ids = platform.roles.values("user_id")
-        return self.filter(Q(platform=platform) | Q(platform__isnull=True, actor_id__in=staff_ids))
+        """This platform's entries, plus sign-in events of people who hold a role on it, from the
+        moment they joined it only: an account's history before it accepted the platform's
+        invitation (its sign-ins elsewhere, failed codes, addresses) is not this platform's."""
+        joined = platform.roles.filter(user_id=OuterRef("actor_id"), created_at__lte=OuterRef("created_at"))
+        return self.filter(Q(platform=platform) | Q(platform__isnull=True) & Exists(joined))
 
 
 class AuditEntry(models.Model):
@@ -33,9 +35,19 @@ class AuditEntry(models.Model):
     ROLE_GRANTED = "role.granted"
     ROLE_CHANGED = "role.changed"
     ROLE_REVOKED = "role.revoked"
+    ROLE_INVITED = "role.invited"
+    PASSWORD_LINK_SENT = "auth.password_link_sent"
+    ACCOUNT_UNLOCKED = "auth.unlocked"
+    ROLE_INVITATION_CANCELLED = "role.invitation_cancelled"
     EXPORT = "data.export"
     READ_SENSITIVE = "data.read_sensitive"
     MAIL_REQUEUED = "mail.requeued"
+    # The operator's admin site (/admin/): every add, change and deletion there, in the log of the
+    # platform the object belongs to (and in the operator-wide log, platform empty).
+    ADMIN_ADDED = "admin.added"
+    ADMIN_CHANGED = "admin.changed"
+    ADMIN_DELETED = "admin.deleted"
+    OPERATOR_CHANGED = "auth.operator_changed"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)

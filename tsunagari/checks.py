@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
 
 @register(deploy=True)
@@ -32,6 +32,15 @@ def production_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
                 "TSUNAGARI_DEMO is on in production.",
                 hint="Unset TSUNAGARI_DEMO (demo conveniences print second-factor codes).",
                 id="tsunagari.E002",
+            )
+        )
+    if settings.SECURE_PROXY_SSL_HEADER and not getattr(settings, "TRUSTED_PROXIES", []):
+        errors.append(
+            Warning(
+                "BEHIND_TLS_PROXY is on but TRUSTED_PROXIES is empty: every request seems to come from the proxy.",
+                hint="Set TRUSTED_PROXIES to the proxy's addresses (127.0.0.1 for nginx on the same machine), or "
+                "audit entries, rate limits and the login lock per address all see one client.",
+                id="tsunagari.W003",
             )
         )
     return errors

@@ -36,6 +36,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = envstr("SECRET_KEY", "") or _secret_key()
+# Rotation with an overlap (docs/operations.md): the previous keys, still accepted for sessions,
+# password-reset and invitation links and signed cookies, while SECRET_KEY signs everything new.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -44,7 +47,7 @@ SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 DEMO_MODE = envbool("TSUNAGARI_DEMO", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_config.OperatorAdminConfig",  # django.contrib.admin behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,6 +155,20 @@ CACHES = {
     }
 }
 
+# Rate limits per client address on groups of public requests (tsunagari/errors.py): scope ->
+# (requests, per seconds); over them the Japanese 429 page (JSON for the API) and Retry-After.
+# RATE_LIMITS=off switches them off (benchmarks that load one endpoint from one client only).
+PUBLIC_RATE_LIMITS: dict[str, tuple[int, int]] = (
+    {}
+    if envstr("RATE_LIMITS", "on") == "off"
+    else {
+        "hsds": (300, 300),
+        "search": (60, 60),
+        "survey_start": (30, 600),
+        "anonymous_post": (300, 600),
+    }
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -179,8 +196,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): lock an e-mail + IP pair after 5 failures for 30 minutes.
+# Login throttling, two layers (issue 16): django-axes locks an e-mail + client address pair
+# after 5 failures for 30 minutes, the address being the real client's (tsunagari/lib/proxy.py
+# takes X-Real-IP from TRUSTED_PROXIES only), so an attacker locks only their own address; and
+# per account name from any address, growing delays after 10 failures (accounts.models.LoginDelay),
+# so rotating addresses does not help. The secretariat admin can clear both for a colleague.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_CLIENT_IP_CALLABLE = "tsunagari.lib.client.client_ip"
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
@@ -310,6 +332,9 @@ LINE_API_TIMEOUT = envint("LINE_API_TIMEOUT", 10)
 # writing) before it keeps the verified events encrypted in var/line-spool/ and answers 200;
 # they are stored from there by the next webhook or `line_events --spool` (every minute).
 LINE_STORE_WAIT_MS = envint("LINE_STORE_WAIT_MS", 2000)
+# After the channel secret is changed in the staff settings, webhooks signed with the secret
+# stored before are still accepted this long (LINE switching over; docs/operations.md).
+LINE_SECRET_OVERLAP_SECONDS = envint("LINE_SECRET_OVERLAP_SECONDS", 600)
 # Largest image accepted from LINE or the web chat; larger ones are recorded as "too large".
 CONSULTATION_MAX_IMAGE_BYTES = envint("CONSULTATION_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 # Longest text message kept whole; LINE itself caps text at 5,000 characters.

@@ -18,12 +18,14 @@ class LoginTestCase(BaseTestCase):
             reverse("accounts:login"), {"username": email, "password": password, "next": next_url}
         )
 
-    def test_it_logs_in_member_staff_without_second_factor(self) -> None:
-        response = self.post_login("member_staff@alpha.example.jp")
-        self.assertRedirects(response, reverse("accounts:home"), fetch_redirect_response=False)
-        home = self.client.get(reverse("accounts:home"))
-        # One role only: straight to that platform's staff home.
-        self.assertRedirects(home, "/p/alpha/staff/")
+    def test_it_asks_member_staff_and_viewers_for_the_second_factor_too(self) -> None:
+        # They read consultation transcripts shared under consent (issue 16, finding 3).
+        for kind in (Role.MEMBER_STAFF, Role.VIEWER):
+            self.client.logout()
+            response = self.post_login(f"{kind}@alpha.example.jp", next_url="/p/alpha/staff/")
+            self.assertTrue(response["Location"].startswith(reverse("accounts:otp_setup")), kind)
+            staff = self.client.get("/p/alpha/staff/")
+            self.assertTrue(staff["Location"].startswith(reverse("accounts:otp")), kind)
 
     def test_it_is_case_insensitive_on_email(self) -> None:
         response = self.post_login("Member_Staff@ALPHA.example.jp")

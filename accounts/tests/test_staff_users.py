@@ -1,6 +1,6 @@
 from django_scopes import scopes_disabled
 
-from accounts.models import Role, User
+from accounts.models import Invitation, Role, User
 from audit.models import AuditEntry
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
@@ -13,7 +13,7 @@ class StaffUsersTestCase(BaseTestCase):
         self.assertContains(response, "viewer@alpha.example.jp")
         self.assertNotContains(response, "admin@beta.example.jp")
 
-    def test_it_grants_a_role_to_a_new_person_and_mails_a_password_link(self) -> None:
+    def test_it_invites_a_new_person_by_mail_without_creating_an_account_or_role(self) -> None:
         self.login(self.admin)
         with smtp_server() as inbox, self.mail_sent():
             response = self.client.post(
@@ -21,14 +21,14 @@ class StaffUsersTestCase(BaseTestCase):
                 {"email": "New.Person@Example.jp", "name": "新 太郎", "kind": Role.COUNSELLOR},
             )
         self.assertRedirects(response, self.url("accounts:staff_users"))
-        user = User.objects.get(email="new.person@example.jp")
-        self.assertFalse(user.has_usable_password())
-        self.assertEqual(Role.objects.get(user=user).kind, Role.COUNSELLOR)
+        self.assertFalse(User.objects.filter(email="new.person@example.jp").exists())
+        invitation = Invitation.objects.get(email="new.person@example.jp")
+        self.assertEqual((invitation.platform, invitation.kind), (self.platform, Role.COUNSELLOR))
         self.assertEqual(len(inbox), 1)
-        self.assertIn("/accounts/password/reset/", body_of(inbox[0]))
-        entry = AuditEntry.objects.get(action=AuditEntry.ROLE_GRANTED)
+        self.assertIn("/accounts/invitation/", body_of(inbox[0]))
+        entry = AuditEntry.objects.get(action=AuditEntry.ROLE_INVITED)
         self.assertEqual(entry.platform, self.platform)
-        self.assertEqual(entry.data["kind"], Role.COUNSELLOR)
+        self.assertEqual(entry.data, {"email": "new.person@example.jp", "kind": Role.COUNSELLOR})
 
     def test_it_requires_an_organisation_for_member_staff(self) -> None:
         self.login(self.admin)

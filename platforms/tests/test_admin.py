@@ -10,7 +10,7 @@ from tsunagari.lib.testing import BaseTestCase
 class PlatformAdminTestCase(BaseTestCase):
     def setUp(self) -> None:
         self.operator = User.objects.create_superuser("operator@example.jp", "operator-password-1")
-        self.client.force_login(self.operator)
+        self.login(self.operator)  # the admin site asks for the second factor (issue 16)
 
     def add(self, **data):  # type: ignore[no-untyped-def]
         form = {

@@ -337,7 +337,7 @@ def _staff(
     password_hash: str,
     created: Counter[str],
 ) -> str:
-    """Demo users with a role each; secretariat and counsellor get a confirmed TOTP device."""
+    """Demo users with a role each, each with a confirmed TOTP device (every role signs in with one)."""
     organisation = members.get(normalise_name(data.member_staff_of))
     for local, kind, label in DEMO_STAFF:
         email = staff_email(local, spec.slug)

@@ -77,7 +77,7 @@ class Command(BaseCommand):
         out("  e.g. " + ", ".join(staff_email("admin", r.spec.slug) for r in loaded[:3]))
         out("")
         out(
-            "Secretariat and counsellor accounts sign in with a second factor. Their TOTP device has a key\n"
+            "Every staff account signs in with a second factor. Its TOTP device has a key\n"
             "derived from the e-mail address; print the current 6-digit code with:\n"
             "  .venv/bin/python manage.py demo_totp admin@gifu.example.jp\n"
             "(demo_totp runs only when TSUNAGARI_DEMO=1, as `make run` sets, or with --force)."
