@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import db
+from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -31,6 +32,7 @@ from django.http import (
     HttpResponseForbidden,
     HttpResponseNotFound,
     HttpResponseServerError,
+    JsonResponse,
 )
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.template import loader
@@ -42,7 +44,7 @@ from django_scopes import scope
 from consultations.crisis import NATIONAL_CRISIS_LINES, CrisisLine, crisis_lines
 from directory.fallback import FallbackWindow, fallback_window
 from platforms.models import Platform
-from tsunagari.lib.throttle import RateLimited
+from tsunagari.lib.throttle import RateLimited, check
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "errors/error.html"
@@ -104,20 +106,66 @@ class HelpMemoMiddleware:
         return self.get_response(request)
 
 
+# Limits of whole groups of requests per client address (shared by all workers), checked before
+# the view (issue 16): scope -> (path, methods, visitors only). How many per how long is
+# settings.PUBLIC_RATE_LIMITS[scope] (a scope missing there is not limited). The views keep their
+# own, closer limits: web chat start/message/resume, password reset, the join form.
+LIMITED_PATHS: dict[str, tuple[re.Pattern[str], frozenset[str], bool]] = {
+    # The public HSDS API (per platform and the all-platform aggregate).
+    "hsds": (re.compile(r"^/(?:p/[^/]+/)?hsds/"), frozenset({"GET", "HEAD"}), False),
+    # The resident navigator's search.
+    "search": (re.compile(r"^/p/[^/]+/search$"), frozenset({"GET", "HEAD"}), False),
+    # Starting a survey answer (each start creates a response).
+    "survey_start": (re.compile(r"^/p/[^/]+/s/[^/]+/$"), frozenset({"POST"}), False),
+    # Every other POST of a visitor who is not signed in (forms, answers, subscriptions), except
+    # LINE's signed webhook, which LINE's servers send in bursts.
+    "anonymous_post": (re.compile(r"^/(?!line/)"), frozenset({"POST"}), True),
+}
+API_PATH = LIMITED_PATHS["hsds"][0]
+
+
 class RateLimitedMiddleware:
-    """Answers ``tsunagari.lib.throttle.RateLimited`` from any view with the Japanese 429 page
-    (the platform's crisis lines included: the person may be in the anonymous chat) and
-    ``Retry-After``; placed after PlatformMiddleware (inside the platform's scope)."""
+    """Applies ``LIMITS`` before the view, and answers ``tsunagari.lib.throttle.RateLimited`` (from
+    here or any view) with the Japanese 429 page (the platform's crisis lines included: the person
+    may be in the anonymous chat) and ``Retry-After``; the HSDS API gets a JSON 429. Placed after
+    PlatformMiddleware (inside the platform's scope)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        numbers: dict[str, tuple[int, int]] = getattr(settings, "PUBLIC_RATE_LIMITS", {})
+        for scope_name, (path, methods, visitors_only) in LIMITED_PATHS.items():
+            if (
+                scope_name not in numbers
+                or request.method not in methods
+                or not path.match(request.path_info)
+            ):
+                continue
+            if visitors_only and getattr(request, "user", None) and request.user.is_authenticated:
+                continue
+            limit, window = numbers[scope_name]
+            try:
+                check(request, scope_name, limit=limit, window=window)
+            except RateLimited as exc:
+                response = self.process_exception(request, exc)
+                assert response is not None
+                return response
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, RateLimited):
             return None
+        if API_PATH.match(request.path_info):
+            api = JsonResponse(
+                {
+                    "detail": "リクエストが多すぎます。しばらくしてからお試しください。",
+                    "retry_after": exception.retry_after,
+                },
+                status=429,
+            )
+            api["Retry-After"] = str(exception.retry_after)
+            return api
         minutes = max(1, -(-exception.retry_after // 60))
         message = _(
             "短い時間に多くの送信がありました。%(minutes)d分ほどたってから、もう一度お試しください。"

@@ -18,6 +18,7 @@ from typing import Any
 
 import time_machine
 from django.db import connection
+from django.test import override_settings
 from django_scopes import scope, scopes_disabled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -77,6 +78,8 @@ def make_directory(platform: Any) -> None:
         )
 
 
+# Thousands of searches from one test client: the per-client limit (tested in tsunagari) is off.
+@override_settings(PUBLIC_RATE_LIMITS={})
 class NeverFiveHundredTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -223,6 +226,7 @@ FUZZ = settings(
 )
 
 
+@override_settings(PUBLIC_RATE_LIMITS={})
 class FuzzedParametersTestCase(HypothesisTestCase, BaseTestCase):
     """Each example in its own transaction (hypothesis.extra.django)."""
 
