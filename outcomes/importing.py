@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from outcomes.metrics import Figures, StatedTotal, clean_number_text, parse_stated
+from tsunagari.lib.untrusted import UnreadableFile, open_workbook
 
 COLUMNS = {
     "ctr": ("クリック率", "ctr"),
@@ -164,9 +164,9 @@ def read_table(content: bytes, filename: str) -> list[list[object]]:
     """The cells of a CSV (UTF-8 with or without BOM, or Shift_JIS) or of an .xlsx's first sheet."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
         try:
-            book = load_workbook(io.BytesIO(content), data_only=True, read_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ValidationError(_("Excel ファイルとして読めません: %(error)s") % {"error": exc}) from exc
+            book = open_workbook(content)
+        except UnreadableFile as exc:  # broken, a DTD, a zip bomb (tsunagari.lib.untrusted)
+            raise ValidationError(str(exc)) from exc
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
     for encoding in ("utf-8-sig", "cp932"):

@@ -53,6 +53,7 @@ from consultations.models import (
 )
 from consultations.services.conversations import do_hide_unsent, do_receive
 from consultations.services.delivery import QUEUE
+from tsunagari.lib.untrusted import UnreadableFile, loads_json
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,8 @@ class BadWebhook(Exception):
 
 def parse_events(body: bytes) -> list[dict[str, Any]]:
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = loads_json(body)  # nesting refused beyond 64 levels, never a RecursionError
+    except UnreadableFile as exc:
         raise BadWebhook(f"body is not valid JSON: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise BadWebhook("body must be an object with an 'events' array")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +30,7 @@ from governance.services import records
 from governance.views.bodies import _body, _require_editor
 from governance.views.common import attempt
 from tsunagari.lib.downloads import attachment_response
+from tsunagari.lib.untrusted import UnreadableFile, loads_json
 
 
 def _meeting(uuid: UUID) -> Meeting:
@@ -351,9 +351,9 @@ def minutes_docx(request: StaffRequest, uuid: UUID) -> HttpResponse:
 def simulate(request: StaffRequest) -> JsonResponse:
     """POST JSON in, JSON out: the verdict under a body's rules (``?body=<code>``) or a template."""
     try:
-        data = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return JsonResponse({"error": "JSON として読めません。"}, status=400)
+        data = loads_json(request.body or b"null")
+    except UnreadableFile as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     code = request.GET.get("body") or (data.get("body") if isinstance(data, dict) else None)
     template = request.GET.get("template") or (data.get("template") if isinstance(data, dict) else None)
     if code:

@@ -37,6 +37,43 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):,.0f}"
 
 
+_DTD_MARKERS = (b"<!doctype", b"<!entity")
+
+
+def _ascii_view(data: bytes) -> bytes:
+    """A part's bytes, made comparable as ASCII if it is UTF-16 (a DTD can hide in either)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
+        for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
+            try:
+                return data.decode(encoding).encode("utf-8", "replace")
+            except UnicodeDecodeError:
+                continue
+    return data
+
+
+def refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook with a DTD in any XML part (issue 16): XXE and "billion laughs" need one
+    and Excel never writes one (defusedxml's rule, without depending on it). Parts larger than
+    64 MB are skipped (``check_archive`` runs this after its size checks)."""
+    for info in infos:
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")) or info.file_size > 64 * 1024 * 1024:
+            continue
+        try:
+            head = _ascii_view(archive.read(info)).lower()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise SheetRefused(
+                _("Excel ファイルの一部（%(part)s）が壊れています。") % {"part": info.filename}
+            ) from None
+        if any(marker in head for marker in _DTD_MARKERS):
+            raise SheetRefused(
+                _(
+                    "Excel ファイルの一部（%(part)s）に DTD（文書型宣言）が含まれています。"
+                    "Excel で開いて保存しなおしたファイルを使ってください。"
+                )
+                % {"part": info.filename}
+            )
+
+
 def check_archive(content: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
     """Refuse an archive whose parts unpack beyond the limits, reading only its directory."""
     try:
@@ -61,6 +98,7 @@ def check_archive(content: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> 
             )
             % {"packed": _megabytes(len(content)), "size": _megabytes(unpacked)}
         )
+    refuse_dtd(archive, infos)  # after the size checks: it reads the XML parts
 
 
 def open_workbook(content: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> Workbook:
