@@ -83,6 +83,10 @@ class Channel(models.Model):
     # LINE only. Secret and token are credentials: encrypted, never shown again once saved.
     line_channel_secret = EncryptedTextField(_("チャネルシークレット"), blank=True)
     line_access_token = EncryptedTextField(_("チャネルアクセストークン"), blank=True)
+    # The secret stored before the last change, still accepted for LINE_SECRET_OVERLAP_SECONDS
+    # after ``line_secret_changed_at`` (rotation with an overlap, docs/operations.md).
+    line_previous_secret = EncryptedTextField(_("直前のチャネルシークレット"), blank=True)
+    line_secret_changed_at = models.DateTimeField(null=True, blank=True)
     line_basic_id = models.CharField(
         _("LINE ベーシックID"),
         max_length=40,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import log_action
 from consultations.models import Channel, ChannelKind, DeskSettings
@@ -40,6 +41,9 @@ def do_configure_line(
         )
         changed = []
         if secret:
+            if channel.line_channel_secret and channel.line_channel_secret != secret:
+                channel.line_previous_secret = channel.line_channel_secret
+                channel.line_secret_changed_at = timezone.now()
             channel.line_channel_secret = secret
             changed.append("secret")
         if token:

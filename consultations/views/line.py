@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_scopes import scope
@@ -35,10 +37,10 @@ def _forget_channels(**kwargs: object) -> None:
     _channels.clear()
 
 
-def _line_channel(slug: str) -> tuple[Platform | None, Channel | None]:
+def _line_channel(slug: str, *, fresh: bool = False) -> tuple[Platform | None, Channel | None]:
     now = time.monotonic()
     cached = _channels.get(slug)
-    if cached is not None and cached[0] > now:
+    if cached is not None and cached[0] > now and not fresh:
         return cached[1], cached[2]
     platform = Platform.objects.filter(slug=slug).first()
     if platform is None:
@@ -47,6 +49,18 @@ def _line_channel(slug: str) -> tuple[Platform | None, Channel | None]:
         channel = Channel.objects.filter(kind=ChannelKind.LINE, is_active=True).first()
     _channels[slug] = (now + CHANNEL_CACHE_SECONDS, platform, channel)
     return platform, channel
+
+
+def _signed_by_current_or_previous(channel: Channel, body: bytes, header: str) -> bool:
+    if signature_is_valid(channel.line_channel_secret, body, header):
+        return True
+    changed = channel.line_secret_changed_at
+    return bool(
+        channel.line_previous_secret
+        and changed is not None
+        and (timezone.now() - changed).total_seconds() < settings.LINE_SECRET_OVERLAP_SECONDS
+        and signature_is_valid(channel.line_previous_secret, body, header)
+    )
 
 
 # The platform comes from the cache above instead of PlatformMiddleware's query per request.
@@ -62,8 +76,13 @@ def webhook(request: HttpRequest, platform_slug: str) -> JsonResponse:
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
         return JsonResponse({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
     body = request.body
-    if not signature_is_valid(channel.line_channel_secret, body, request.headers.get("X-Line-Signature", "")):
-        return JsonResponse({"error": "X-Line-Signature does not match the body"}, status=400)
+    header = request.headers.get("X-Line-Signature", "")
+    if not signature_is_valid(channel.line_channel_secret, body, header):
+        # The secret may have been changed by another process since this one cached it: reload
+        # once, then accept the secret stored before a change within the overlap window.
+        platform, channel = _line_channel(platform_slug, fresh=True)
+        if platform is None or channel is None or not _signed_by_current_or_previous(channel, body, header):
+            return JsonResponse({"error": "X-Line-Signature does not match the body"}, status=400)
     try:
         events = parse_events(body)
     except BadWebhook as exc:
