@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
+from audit.models import AuditEntry
+from audit.services import log_action
 from partnership.forms.application import ApproveForm, RecommendForm, RejectForm
 from partnership.models import PUBLISHABLE_FIELDS, Application
 from partnership.services import membership
@@ -103,6 +105,10 @@ def application_detail(request: StaffRequest, uuid: str) -> HttpResponse:
             return redirect("partnership:application", request.platform.slug, application.uuid)
     elif request.method == "POST" and action not in ACTIONS:
         status = 400
+    if request.method == "GET":
+        # An application is personal data (representative, contact person, address): every
+        # opening is in the audit log (issue 16).
+        log_action(AuditEntry.READ_SENSITIVE, by=request.actor, obj=application, data={"what": "application"})
     context = {
         "application": application,
         "duplicates": membership.possible_duplicates(application),

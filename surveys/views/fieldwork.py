@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
+from audit.models import AuditEntry
+from audit.services import log_action
 from surveys import logic, printing
 from surveys.forms import SampleForm
 from surveys.models import Invitation, PaperEntry, Prospect, Response, Sample, Survey
@@ -237,6 +239,10 @@ def organisation_tracking(request: StaffRequest, uuid: UUID) -> HttpResponse:
                 % {"name": service.name},
             )
         return redirect("surveys:organisations", request.platform.slug, survey.uuid)
+    # Which organisation answered and who it is: every opening is in the audit log (issue 16).
+    log_action(
+        AuditEntry.READ_SENSITIVE, by=request.actor, obj=survey, data={"what": "organisation_tracking"}
+    )
     answered, invited = organisations.response_rate(survey)
     responses = {
         r.organisation_id: r
