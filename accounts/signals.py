@@ -79,7 +79,7 @@ def on_admin_log_entry(sender: Any, instance: LogEntry, created: bool, **kwargs:
         label=str(instance.user),
         data={
             "model": f"{content_type.app_label}.{content_type.model}" if content_type else "",
-            "object_id": instance.object_id or "",
+            "object_id": str(instance.object_id or ""),
             "object": instance.object_repr,
             "change": instance.get_change_message(),
         },

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordResetView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -184,10 +184,11 @@ def staff_users(request: StaffRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @permission_required("accounts.manage_staff")
 def invitation_cancel(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    invitation = get_object_or_404(Invitation, platform=request.platform, uuid=uuid)
+    invitation = get_object_or_404(Invitation, platform=request.platform, uuid=uuid)  # 404 before 405
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     services.do_cancel_invitation(invitation, actor=request.actor)
     messages.success(request, _("%(email)s への招待を取り消しました。") % {"email": invitation.email})
     return redirect("accounts:staff_users", request.platform.slug)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.test import Client
 
-from platforms.tests.test_url_matrix import UrlMatrixTestCase
-from tsunagari.tests.test_security_headers import ContentSecurityPolicyTestCase
+from platforms.tests import test_url_matrix
+from tsunagari.tests import test_security_headers
 
 
-class CsrfEverywhereTestCase(UrlMatrixTestCase):
+class CsrfEverywhereTestCase(test_url_matrix.UrlMatrixTestCase):
     def test_it_refuses_a_post_without_the_token_on_every_staff_url(self) -> None:
         client = Client(enforce_csrf_checks=True)
         self.login(self.admin, client)
@@ -24,7 +24,7 @@ class CsrfEverywhereTestCase(UrlMatrixTestCase):
 
     def test_it_refuses_a_post_without_the_token_on_every_public_page(self) -> None:
         client = Client(enforce_csrf_checks=True)
-        urls = ContentSecurityPolicyTestCase.public_urls(self)  # type: ignore[arg-type]
+        urls = test_security_headers.ContentSecurityPolicyTestCase.public_urls(self)  # type: ignore[arg-type]
         self.assertGreater(len(urls), 20)
         for url in urls:
             response = client.post(url, {"text": "x"})

@@ -14,7 +14,7 @@ import datetime
 import time
 
 import time_machine
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_scopes import scope
 
@@ -45,19 +45,26 @@ class SecretKeyRotationTestCase(BaseTestCase):
                 actor=Actor.of_role(self.admin.roles.get()),
             )
             link = invitation_url(invitation).split("://", 1)[-1].split("/", 1)[1]
+        # A second session, signed in before the rotation, that is not used during the overlap.
+        idle = Client()
+        with override_settings(SECRET_KEY=OLD_KEY, SECRET_KEY_FALLBACKS=[]):
+            self.login(self.admin, idle)
         with override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[OLD_KEY]):
+            # Used during the overlap: still signed in (and moved to the new key by Django).
             self.assertEqual(self.client.get("/p/alpha/staff/").status_code, 200)
             self.assertEqual(self.client.get("/" + link).status_code, 200)
         with override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[]):
+            self.assertEqual(self.client.get("/p/alpha/staff/").status_code, 200)
             self.assertEqual(self.client.get("/" + link).status_code, 410)
-            self.assertEqual(self.client.get("/p/alpha/staff/").status_code, 302)  # signed out
+            self.assertEqual(idle.get("/p/alpha/staff/").status_code, 302)  # signed out
 
 
 class LineSecretRotationTestCase(LineTestCase):
     def test_it_accepts_the_new_secret_at_once_and_the_old_one_within_the_overlap(self) -> None:
         with scope(platform=self.platform):
             old = Channel.objects.get(kind=ChannelKind.LINE)
-        do_configure_line(self.platform, secret=NEW_LINE_SECRET)
+        with scope(platform=self.platform):
+            do_configure_line(self.platform, secret=NEW_LINE_SECRET)
         # This process still remembers the channel as it was before the change (another process
         # made the change, so no signal cleared this one's cache).
         line_views._channels["alpha"] = (time.monotonic() + 60, self.platform, old)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.test import SimpleTestCase
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
 from tsunagari.lib.headers import content_security_policy, tile_source
@@ -53,13 +54,9 @@ class ContentSecurityPolicyTestCase(BaseTestCase):
 
     def public_urls(self) -> list[str]:
         """Every public page of a platform whose URL needs nothing but the platform's slug."""
-        from django.urls import reverse
-
         found = []
 
         def walk(patterns, prefix: str, namespace: str) -> None:  # type: ignore[no-untyped-def]
-            from django.urls import URLPattern, URLResolver
-
             for p in patterns:
                 if isinstance(p, URLResolver):
                     ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
@@ -69,8 +66,6 @@ class ContentSecurityPolicyTestCase(BaseTestCase):
                     if route.startswith("p/<slug:platform_slug>/") and "/staff/" not in route:
                         if route.count("<") == 1:
                             found.append(reverse(namespace + p.name, args=["alpha"]))
-
-        from django.urls import get_resolver
 
         walk(get_resolver().url_patterns, "", "")
         return found
