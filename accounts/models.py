@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from platforms.models import Platform
+from tsunagari.lib.tenancy import scoped_manager
 
 
 class UserManager(BaseUserManager["User"]):
@@ -145,6 +146,10 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(_("承諾日時"), null=True, blank=True)
     accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     cancelled_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+
+    # Fails closed outside a platform's scope; the invitation link (no platform in its URL) looks
+    # its invitation up with scopes disabled (accounts.services.invitation_for_token).
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("招待")

@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_scopes import scopes_disabled
 
 from accounts.models import Invitation, LoginDelay, Role, User
 from accounts.permissions import Actor
@@ -66,7 +67,8 @@ def invitation_for_token(token: str) -> Invitation | None:
         )
     except signing.BadSignature:
         return None
-    return Invitation.objects.select_related("platform", "organisation").filter(uuid=value).first()
+    with scopes_disabled():  # the link names no platform: its signed invitation does
+        return Invitation.objects.select_related("platform", "organisation").filter(uuid=value).first()
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -131,7 +133,8 @@ def do_accept_invitation(
     """Turn an open invitation into a role. ``user`` is the signed-in account of the invited
     address, or None for a new person, whose account is created with ``name`` and ``password``
     (validated by the form). Usable once: the invitation row is locked and checked again."""
-    locked = Invitation.objects.select_for_update().select_related("platform").get(pk=invitation.pk)
+    with scopes_disabled():  # the invitation page is outside any platform's pages
+        locked = Invitation.objects.select_for_update().select_related("platform").get(pk=invitation.pk)
     if not locked.is_open:
         raise InvitationClosed
     if user is None:

@@ -38,12 +38,13 @@ class SecretKeyRotationTestCase(BaseTestCase):
         with override_settings(SECRET_KEY=OLD_KEY, SECRET_KEY_FALLBACKS=[]):
             self.login(self.admin)
             self.assertEqual(self.client.get("/p/alpha/staff/").status_code, 200)
-            invitation = do_invite(
-                email="rotation@example.jp",
-                name="回転",
-                kind=Role.VIEWER,
-                actor=Actor.of_role(self.admin.roles.get()),
-            )
+            with scope(platform=self.platform):
+                invitation = do_invite(
+                    email="rotation@example.jp",
+                    name="回転",
+                    kind=Role.VIEWER,
+                    actor=Actor.of_role(self.admin.roles.get()),
+                )
             link = invitation_url(invitation).split("://", 1)[-1].split("/", 1)[1]
         # A second session, signed in before the rotation, that is not used during the overlap.
         idle = Client()
