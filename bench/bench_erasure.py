@@ -39,6 +39,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scope  # noqa: E402
 
+from accounts.permissions import Actor  # noqa: E402
 from consultations.crypto import blind_index  # noqa: E402
 from consultations.line_fake import make_event  # noqa: E402
 from consultations.models import (  # noqa: E402
@@ -126,7 +127,9 @@ def main() -> None:
         preview_time = best(lambda: erasure_preview(person))
         found = erasure_preview(person).raw_events
         start = time.perf_counter()
-        counts = do_erase_person(person, user=None, reason="bench")
+        counts = do_erase_person(
+            person, actor=Actor(user=None, role=None, platform=person.platform), reason="bench"
+        )
         erase_time = time.perf_counter() - start
     print(f"bench_erasure: {N:,} stored events, the person's {found} among them; 20 consultations")
     print(f"  baseline (read the encrypted payloads)  {base * 1000:8.1f} ms")

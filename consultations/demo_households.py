@@ -14,6 +14,7 @@ from collections import Counter
 
 from django.utils import timezone
 
+from accounts.permissions import Actor
 from consultations.models import Case, CaseEntry, CaseOrigin, ShareItem
 from consultations.services.cases import (
     CaseView,
@@ -83,6 +84,7 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
     if shakyo is None or len(npos) < 2:
         return
     today = timezone.localdate()
+    actor = Actor(user=None, role=None, platform=platform)
     cases = []
     for household in HOUSEHOLDS:
         case = do_open_case_from_contact(
@@ -99,6 +101,7 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
             city_divisions=True,
             valid_until=today + datetime.timedelta(days=180),
             statement="世帯の同意者に、社協と支援団体へ見立てと会議記録を共有することを説明し、了承を得た。",
+            actor=actor,
         )
         cases.append(case)
     created["household_cases"] += len(cases)
@@ -109,9 +112,10 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
         occurred_on=today - datetime.timedelta(days=30),
         channel="home_visit",
         summary="社協と同行訪問。長男は玄関先で短く話した。母の通院の送迎に困っている。",
+        actor=actor,
     )
     for organisation in (shakyo, npos[0]):
-        do_invite(case, organisation)
+        do_invite(case, organisation, actor=actor)
     case.assessment = "母の介護が長男の唯一の役割になっており、介護が終わると長男が孤立する恐れが大きい。"
     case.plan = "社協が家計と母の通院送迎、NPOが長男に居場所の案内。急がず、月1回の訪問で関係を保つ。"
     case.save(update_fields=["assessment", "plan"])
@@ -121,18 +125,21 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
         kind=CaseEntry.MEETING,
         occurred_on=today - datetime.timedelta(days=14),
         body="第1回世帯支援会議（事務局・社協・NPO）。見立てと役割分担を確認。次回は1か月後に見直す。",
+        actor=actor,
     )
     do_add_task(
         case,
         organisation=shakyo,
         description="母の通院送迎の手配（移送サービスの紹介）",
         due_on=add_business_days(today, 10),
+        actor=actor,
     )
     do_add_task(
         case,
         organisation=npos[0],
         description="長男に居場所のちらしを手渡し、感想を聞く",
         due_on=add_business_days(today, 20),
+        actor=actor,
     )
-    do_schedule_review(case, business_days=20)
+    do_schedule_review(case, business_days=20, actor=actor)
     created["case_conferences"] += 1

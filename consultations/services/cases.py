@@ -19,12 +19,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.http import StaffRequest
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.permissions import Actor
 from audit.services import log_action
 from consultations.models import (
     Case,
@@ -50,15 +50,8 @@ from platforms.models import Platform
 from tsunagari.lib.jpcalendar import add_business_days
 
 
-def _actor(request: HttpRequest | None) -> User | None:
-    user = getattr(request, "user", None)
-    return user if isinstance(user, User) else None
-
-
-def _log(action: str, case: Case, request: HttpRequest | None, **data: Any) -> None:
-    log_action(
-        f"case.{action}", actor=_actor(request), platform=case.platform, obj=case, data=data, request=request
-    )
+def _log(action: str, case: Case, actor: Actor, **data: Any) -> None:
+    log_action(f"case.{action}", by=actor, platform=case.platform, obj=case, data=data)
 
 
 # --- access --------------------------------------------------------------------------------------
@@ -108,11 +101,11 @@ def _member_consent_active(case: Case, organisation_id: int) -> bool:
     return consent.is_active() and consent.organisations.filter(pk=organisation_id).exists()
 
 
-def case_for(request: StaffRequest, uuid: Any) -> CaseView:
+def case_for(actor: Actor, uuid: Any) -> CaseView:
     """The case as this role may see it; 404 alike for missing, not invited, closed or consent gone."""
-    role = request.role
+    role = actor.role
     case = Case.objects.select_related("consent", "conversation").filter(uuid=uuid).first()
-    if case is None:
+    if case is None or role is None:
         raise Http404
     if role.is_secretariat:
         return CaseView(case, None)
@@ -124,9 +117,11 @@ def case_for(request: StaffRequest, uuid: Any) -> CaseView:
     return CaseView(case, role.organisation_id)
 
 
-def cases_visible_to(request: StaffRequest) -> QuerySet[Case]:
-    role = request.role
+def cases_visible_to(actor: Actor) -> QuerySet[Case]:
+    role = actor.role
     cases = Case.objects.select_related("consent")
+    if role is None:
+        return cases.none()
     if role.is_secretariat:
         return cases
     invited = CaseParticipant.objects.filter(organisation_id=role.organisation_id or 0).values("case_id")
@@ -169,7 +164,7 @@ def do_open_case(
     organisations: Iterable[MemberOrganisation],
     assessment: str,
     plan: str,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Case:
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -186,7 +181,7 @@ def do_open_case(
             reference=_next_reference(conversation.platform_id, timezone.localtime(now).year),
             conversation=conversation,
             consent=consent,
-            opened_by=_actor(request),
+            opened_by=actor.user,
             opened_at=now,
         )
         case.assessment = assessment.strip()
@@ -194,7 +189,7 @@ def do_open_case(
         case.save()
         for member in members:
             CaseParticipant.objects.create(platform=case.platform, case=case, organisation=member)
-        _log("opened", case, request, organisations=len(members))
+        _log("opened", case, actor, organisations=len(members))
     return case
 
 
@@ -258,7 +253,7 @@ def do_open_case_from_contact(
     city_divisions: bool,
     valid_until: datetime.date,
     statement: str,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Case:
     """Open a household case that began with a phone call, a counter or home visit or an agency.
 
@@ -293,7 +288,7 @@ def do_open_case_from_contact(
             items=items if shares else [],
             city_divisions=city_divisions,
             valid_until=valid_until,
-            recorded_by=_actor(request),
+            recorded_by=actor.user,
         )
         consent.statement = statement.strip()
         consent.save()
@@ -306,7 +301,7 @@ def do_open_case_from_contact(
             origin=origin,
             referring_body=referring_body.strip(),
             watch_only=watch_only,
-            opened_by=_actor(request),
+            opened_by=actor.user,
             opened_at=now,
         )
         case.referring_contact = referring_contact.strip()
@@ -318,11 +313,11 @@ def do_open_case_from_contact(
             case=case,
             occurred_on=contact_on,
             channel=_CHANNEL_OF_ORIGIN[origin],
-            staff=_actor(request),
+            staff=actor.user,
         )
         contact.summary = summary.strip()
         contact.save()
-        _log("opened", case, request, origin=origin, members=len(members), organisations=len(organisations))
+        _log("opened", case, actor, origin=origin, members=len(members), organisations=len(organisations))
     return case
 
 
@@ -334,13 +329,13 @@ _CHANNEL_OF_ORIGIN: dict[str, str] = {
 }
 
 
-def do_add_member(case: Case, member: MemberInput, *, request: HttpRequest | None = None) -> HouseholdMember:
+def do_add_member(case: Case, member: MemberInput, *, actor: Actor) -> HouseholdMember:
     _require_open(case)
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()
         _check_members([member], case.household.all())
         row = _add_member(case, member)
-        _log("member_added", case, request, relationship=member.relationship)
+        _log("member_added", case, actor, relationship=member.relationship)
     return row
 
 
@@ -350,7 +345,7 @@ def do_log_contact(
     occurred_on: datetime.date,
     channel: str,
     summary: str,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> CaseContact:
     _require_open(case)
     if not summary.strip():
@@ -359,17 +354,15 @@ def do_log_contact(
         raise ValidationError(_("接触の日付に未来の日付は入力できません。"))
     with transaction.atomic():
         contact = CaseContact(
-            platform=case.platform, case=case, occurred_on=occurred_on, channel=channel, staff=_actor(request)
+            platform=case.platform, case=case, occurred_on=occurred_on, channel=channel, staff=actor.user
         )
         contact.summary = summary.strip()
         contact.save()
-        _log("contact_logged", case, request, channel=channel)
+        _log("contact_logged", case, actor, channel=channel)
     return contact
 
 
-def do_schedule_review(
-    case: Case, *, business_days: int, request: HttpRequest | None = None
-) -> datetime.date:
+def do_schedule_review(case: Case, *, business_days: int, actor: Actor) -> datetime.date:
     """The conference's next review, counted in business days (土日・祝日・年末年始 skipped)."""
     _require_open(case)
     if not 1 <= business_days <= 120:
@@ -377,20 +370,20 @@ def do_schedule_review(
     with transaction.atomic():
         case.next_review_on = add_business_days(timezone.localdate(), business_days)
         case.save(update_fields=["next_review_on"])
-        _log("review_scheduled", case, request, on=case.next_review_on.isoformat())
+        _log("review_scheduled", case, actor, on=case.next_review_on.isoformat())
     return case.next_review_on
 
 
-def do_update_plan(case: Case, *, assessment: str, plan: str, request: HttpRequest | None = None) -> None:
+def do_update_plan(case: Case, *, assessment: str, plan: str, actor: Actor) -> None:
     _require_open(case)
     with transaction.atomic():
         case.assessment = assessment.strip()
         case.plan = plan.strip()
         case.save(update_fields=["assessment", "plan"])
-        _log("plan_updated", case, request)
+        _log("plan_updated", case, actor)
 
 
-def do_invite(case: Case, organisation: MemberOrganisation, *, request: HttpRequest | None = None) -> None:
+def do_invite(case: Case, organisation: MemberOrganisation, *, actor: Actor) -> None:
     _require_open(case)
     with transaction.atomic():
         _check_organisations(case.consent, [organisation])
@@ -399,7 +392,7 @@ def do_invite(case: Case, organisation: MemberOrganisation, *, request: HttpRequ
         )
         if not created:
             raise ValidationError(_("「%(name)s」は既に参加しています。") % {"name": organisation.name})
-        _log("invited", case, request, organisation=str(organisation.uuid))
+        _log("invited", case, actor, organisation=str(organisation.uuid))
 
 
 def do_add_task(
@@ -408,7 +401,7 @@ def do_add_task(
     organisation: MemberOrganisation,
     description: str,
     due_on: datetime.date,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> CaseTask:
     _require_open(case)
     if not CaseParticipant.objects.filter(case=case, organisation=organisation).exists():
@@ -417,11 +410,11 @@ def do_add_task(
         task = CaseTask(platform=case.platform, case=case, organisation=organisation, due_on=due_on)
         task.description = description.strip()
         task.save()
-        _log("task_added", case, request, due_on=due_on.isoformat())
+        _log("task_added", case, actor, due_on=due_on.isoformat())
     return task
 
 
-def do_complete_task(view: CaseView, task: CaseTask, *, request: HttpRequest | None = None) -> None:
+def do_complete_task(view: CaseView, task: CaseTask, *, actor: Actor) -> None:
     if task.case_id != view.case.pk or not view.can_edit_task(task):
         raise Http404
     if task.done_at is not None:
@@ -429,11 +422,11 @@ def do_complete_task(view: CaseView, task: CaseTask, *, request: HttpRequest | N
     with transaction.atomic():
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
-        _log("task_done", view.case, request)
+        _log("task_done", view.case, actor)
 
 
 def do_add_entry(
-    view: CaseView, *, kind: str, occurred_on: datetime.date, body: str, request: HttpRequest | None = None
+    view: CaseView, *, kind: str, occurred_on: datetime.date, body: str, actor: Actor
 ) -> CaseEntry:
     """Meeting notes come from the secretariat; an organisation records what it did."""
     case = view.case
@@ -450,15 +443,15 @@ def do_add_entry(
             kind=kind,
             organisation_id=organisation_id,
             occurred_on=occurred_on,
-            author=_actor(request),
+            author=actor.user,
         )
         entry.body = body.strip()
         entry.save()
-        _log("entry_added", case, request, kind=kind)
+        _log("entry_added", case, actor, kind=kind)
     return entry
 
 
-def do_close_case(case: Case, *, request: HttpRequest | None = None) -> ClosedCaseRecord:
+def do_close_case(case: Case, *, actor: Actor) -> ClosedCaseRecord:
     """Close: invited organisations lose access; an anonymous record stays for statistics."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -480,7 +473,7 @@ def do_close_case(case: Case, *, request: HttpRequest | None = None) -> ClosedCa
         case.status = CaseStatus.CLOSED
         case.closed_at = now
         case.save(update_fields=["status", "closed_at"])
-        _log("closed", case, request)
+        _log("closed", case, actor)
     return closed
 
 

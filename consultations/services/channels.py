@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from consultations.models import Channel, ChannelKind, DeskSettings
 from platforms.models import Platform
@@ -31,8 +32,7 @@ def do_configure_line(
     token: str = "",
     basic_id: str | None = None,
     name: str | None = None,
-    actor: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> Channel:
     """Set the LINE channel secret and/or access token (empty = keep the stored one)."""
     with transaction.atomic():
@@ -59,39 +59,37 @@ def do_configure_line(
         # Which credentials changed, never their values.
         log_action(
             "consultation.line_configured",
-            actor=actor,
+            by=actor,
             platform=platform,
             obj=channel,
-            request=request,
             label="command" if actor is None else "",
             data={"changed": changed, "created": created},
         )
     return channel
 
 
-def do_save_desk(form: Any, *, actor: Any, request: Any = None) -> DeskSettings:
+def do_save_desk(form: Any, *, actor: Actor) -> DeskSettings:
     with transaction.atomic():
         desk = form.save()
         log_action(
             "consultation.desk_changed",
-            actor=actor,
+            by=actor,
             obj=desk,
-            request=request,
             data={"fields": form.changed_data},
         )
     return desk
 
 
-def do_add_schedule_item(form: Any, platform: Platform, *, actor: Any, request: Any = None) -> Any:
+def do_add_schedule_item(form: Any, platform: Platform, *, actor: Actor) -> Any:
     with transaction.atomic():
         item = form.save(commit=False)
         item.platform = platform
         item.save()
-        log_action("consultation.schedule_added", actor=actor, obj=item, request=request)
+        log_action("consultation.schedule_added", by=actor, obj=item)
     return item
 
 
-def do_delete_schedule_item(item: Any, *, actor: Any, request: Any = None) -> None:
+def do_delete_schedule_item(item: Any, *, actor: Actor) -> None:
     with transaction.atomic():
-        log_action("consultation.schedule_deleted", actor=actor, obj=item, request=request)
+        log_action("consultation.schedule_deleted", by=actor, obj=item)
         item.delete()

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from consultations.crisis import URGENT_REASON, crisis_reply, recognise
 from consultations.hours import Schedule, format_slot
@@ -179,28 +180,28 @@ def _outbound(
     return message
 
 
-def do_send(conversation: Conversation, text: str, *, user: Any, request: Any = None) -> Message:
+def do_send(conversation: Conversation, text: str, *, actor: Actor) -> Message:
     """A counsellor's answer. The consultation is then waiting for the person."""
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if conversation.is_closed:
             raise ValueError("closed")
         now = timezone.now()
-        message = _outbound(conversation, text, direction=Direction.OUTBOUND, user=user, at=now)
+        message = _outbound(conversation, text, direction=Direction.OUTBOUND, user=actor.user, at=now)
         conversation.state = ConversationState.WAITING
         conversation.first_response_at = conversation.first_response_at or now
         conversation.last_message_at = now
         conversation.save(update_fields=["state", "first_response_at", "last_message_at"])
-        log_action("consultation.message_sent", actor=user, obj=conversation, request=request)
+        log_action("consultation.message_sent", by=actor, platform=conversation.platform, obj=conversation)
     return message
 
 
-def do_close(conversation: Conversation, *, user: Any, request: Any = None) -> None:
+def do_close(conversation: Conversation, *, actor: Actor) -> None:
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(
             state=ConversationState.CLOSED, closed_at=timezone.now()
         )
-        log_action("consultation.closed", actor=user, obj=conversation, request=request)
+        log_action("consultation.closed", by=actor, platform=conversation.platform, obj=conversation)
 
 
 def do_hide_unsent(consulter: Consulter, line_message_id: str) -> int:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from consultations.crisis_rules import fold
 from consultations.models import CrisisWord
@@ -17,7 +17,7 @@ class DuplicateCrisisWord(ValueError):
     pass
 
 
-def do_add_crisis_word(platform: Platform, word: str, *, actor: Any, request: Any = None) -> CrisisWord:
+def do_add_crisis_word(platform: Platform, word: str, *, actor: Actor) -> CrisisWord:
     """Add ``word`` (stored width-normalised, ﾌﾞﾛﾝ as ブロン; compared folded: width, case,
     kana, blanks)."""
     word = unicodedata.normalize("NFKC", word).strip()
@@ -26,29 +26,27 @@ def do_add_crisis_word(platform: Platform, word: str, *, actor: Any, request: An
         raise ValueError("a crisis word needs a letter or digit")
     try:
         with transaction.atomic():
-            item = CrisisWord.objects.create(platform=platform, word=word, folded=folded, added_by=actor)
+            item = CrisisWord.objects.create(platform=platform, word=word, folded=folded, added_by=actor.user)
             # The word is configuration, not anyone's message: it is kept in the log.
             log_action(
                 "consultation.crisis_word_added",
-                actor=actor,
+                by=actor,
                 platform=platform,
                 obj=item,
                 data={"word": word},
-                request=request,
             )
     except IntegrityError as error:
         raise DuplicateCrisisWord(word) from error
     return item
 
 
-def do_remove_crisis_word(item: CrisisWord, *, actor: Any, request: Any = None) -> None:
+def do_remove_crisis_word(item: CrisisWord, *, actor: Actor) -> None:
     with transaction.atomic():
         log_action(
             "consultation.crisis_word_removed",
-            actor=actor,
+            by=actor,
             platform=item.platform,
             obj=item,
             data={"word": item.word},
-            request=request,
         )
         item.delete()

@@ -17,12 +17,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import allowed_kinds
+from accounts.permissions import Actor, allowed_kinds
 from audit.services import log_action
 from consultations.models import (
     AgeBand,
@@ -44,11 +43,6 @@ from consultations.services.privacy import read_conversation
 from platforms.models import Platform
 
 URGENT_RISKS = (RiskLevel.HIGH, RiskLevel.EMERGENCY)
-
-
-def _actor(request: HttpRequest | None) -> User | None:
-    user = getattr(request, "user", None)
-    return user if isinstance(user, User) else None
 
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -148,12 +142,12 @@ def record_of(conversation: Conversation) -> ConversationRecord:
 # --- writes --------------------------------------------------------------------------------------
 
 
-def do_open_conversation(conversation: Conversation, *, request: HttpRequest) -> list[Message]:
+def do_open_conversation(conversation: Conversation, *, actor: Actor) -> list[Message]:
     """A staff read: audited (READ_SENSITIVE, through privacy.read_conversation), unsent messages
     left out, and the conversation marked read for this user."""
-    user = _actor(request)
+    user = actor.user
     with transaction.atomic():
-        messages = list(read_conversation(conversation, user=user, request=request).select_related("sent_by"))
+        messages = list(read_conversation(conversation, actor=actor).select_related("sent_by"))
         if user is not None:
             ReadMarker.objects.update_or_create(
                 platform=conversation.platform,
@@ -164,9 +158,7 @@ def do_open_conversation(conversation: Conversation, *, request: HttpRequest) ->
     return messages
 
 
-def do_assign(
-    conversation: Conversation, assignee: User | None, *, request: HttpRequest | None = None
-) -> None:
+def do_assign(conversation: Conversation, assignee: User | None, *, actor: Actor) -> None:
     with transaction.atomic():
         conversation.assigned_to = assignee
         fields = ["assigned_to"]
@@ -176,15 +168,14 @@ def do_assign(
         conversation.save(update_fields=fields)
         log_action(
             "conversation.assigned",
-            actor=_actor(request),
+            by=actor,
             platform=conversation.platform,
             obj=conversation,
             data={"assignee": assignee.email if assignee else None},
-            request=request,
         )
 
 
-def do_set_state(conversation: Conversation, state: str, *, request: HttpRequest | None = None) -> None:
+def do_set_state(conversation: Conversation, state: str, *, actor: Actor) -> None:
     if state not in ConversationState.values:
         raise ValidationError(_("状態を選んでください。"))
     with transaction.atomic():
@@ -199,28 +190,26 @@ def do_set_state(conversation: Conversation, state: str, *, request: HttpRequest
         conversation.save(update_fields=["state", "closed_at"])
         log_action(
             "conversation.state",
-            actor=_actor(request),
+            by=actor,
             platform=conversation.platform,
             obj=conversation,
             data={"from": previous, "to": state},
-            request=request,
         )
 
 
-def do_add_note(conversation: Conversation, body: str, *, request: HttpRequest | None = None) -> InternalNote:
+def do_add_note(conversation: Conversation, body: str, *, actor: Actor) -> InternalNote:
     body = body.strip()
     if not body:
         raise ValidationError(_("メモを入力してください。"))
     with transaction.atomic():
         note = InternalNote.objects.create(
-            platform=conversation.platform, conversation=conversation, author=_actor(request), body=body
+            platform=conversation.platform, conversation=conversation, author=actor.user, body=body
         )
         log_action(
             "conversation.note",
-            actor=_actor(request),
+            by=actor,
             platform=conversation.platform,
             obj=conversation,
-            request=request,
         )
     return note
 
@@ -232,7 +221,7 @@ def do_update_record(
     topics: Iterable[str],
     risk_level: str,
     outcome: str,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> ConversationRecord:
     """Save the counsellor's record; a high risk level flags the conversation urgent."""
     wanted = [topic for topic in Topic.values if topic in set(topics)]
@@ -260,36 +249,34 @@ def do_update_record(
             conversation.save(update_fields=["urgent", "urgent_reason"])
         log_action(
             "conversation.record",
-            actor=_actor(request),
+            by=actor,
             platform=conversation.platform,
             obj=conversation,
             data={"age_band": age_band, "topics": wanted, "risk": risk_level, "outcome": outcome},
-            request=request,
         )
     return record
 
 
-def do_clear_urgent(conversation: Conversation, *, request: HttpRequest | None = None) -> None:
+def do_clear_urgent(conversation: Conversation, *, actor: Actor) -> None:
     with transaction.atomic():
         conversation.urgent = False
         conversation.save(update_fields=["urgent"])
         log_action(
             "conversation.urgent_cleared",
-            actor=_actor(request),
+            by=actor,
             platform=conversation.platform,
             obj=conversation,
-            request=request,
         )
 
 
-def do_reply(conversation: Conversation, text: str, *, request: HttpRequest | None = None) -> Message:
+def do_reply(conversation: Conversation, text: str, *, actor: Actor) -> Message:
     """Send a counsellor's reply back through the conversation's own channel."""
     text = text.strip()
     if not text:
         raise ValidationError(_("返信を入力してください。"))
     if conversation.is_closed:
         raise ValidationError(_("終了した相談には返信できません。"))
-    return do_send(conversation, text, user=_actor(request), request=request)
+    return do_send(conversation, text, actor=actor)
 
 
 # --- canned replies ------------------------------------------------------------------------------
@@ -300,7 +287,7 @@ def do_save_canned(
     data: dict[str, Any],
     *,
     canned: CannedReply | None = None,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> CannedReply:
     duplicate = CannedReply.objects.filter(title=data["title"]).exclude(pk=canned.pk if canned else 0)
     if duplicate.exists():
@@ -310,19 +297,16 @@ def do_save_canned(
         for field in ("title", "body", "order"):
             setattr(canned, field, data[field])
         canned.save()
-        log_action(
-            "canned_reply.saved", actor=_actor(request), platform=platform, obj=canned, request=request
-        )
+        log_action("canned_reply.saved", by=actor, platform=platform, obj=canned)
     return canned
 
 
-def do_delete_canned(canned: CannedReply, *, request: HttpRequest | None = None) -> None:
+def do_delete_canned(canned: CannedReply, *, actor: Actor) -> None:
     with transaction.atomic():
         log_action(
             "canned_reply.deleted",
-            actor=_actor(request),
+            by=actor,
             platform=canned.platform,
             obj=canned,
-            request=request,
         )
         canned.delete()

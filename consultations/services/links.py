@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from consultations.models import Channel, ChannelKind, LinkClickDay, TrackedLink
 from platforms.models import Platform
@@ -38,10 +39,10 @@ def line_url(link: TrackedLink) -> str | None:
     return f"https://line.me/R/oaMessage/{urllib.parse.quote(channel.line_basic_id)}/?{text}"
 
 
-def do_create_link(platform: Platform, *, actor: Any, request: Any = None, **fields: Any) -> TrackedLink:
+def do_create_link(platform: Platform, *, actor: Actor, **fields: Any) -> TrackedLink:
     with transaction.atomic():
         link = TrackedLink.objects.create(platform=platform, **fields)
-        log_action("consultation.link_created", actor=actor, obj=link, request=request)
+        log_action("consultation.link_created", by=actor, platform=platform, obj=link)
     return link
 
 

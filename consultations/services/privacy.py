@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
 from consultations.crypto import blind_index
@@ -50,16 +51,16 @@ from platforms.models import Platform
 RAW_EVENT_DAYS = 30
 
 
-def read_conversation(conversation: Conversation, *, user: Any, request: Any = None) -> QuerySet[Message]:
+def read_conversation(conversation: Conversation, *, actor: Actor) -> QuerySet[Message]:
     """The messages a counsellor may see (unsent ones hidden), with the read written to the audit log."""
     messages = Message.objects.filter(conversation=conversation, hidden_at__isnull=True).order_by(
         "created_at", "id"
     )
     log_action(
         AuditEntry.READ_SENSITIVE,
-        actor=user,
+        by=actor,
+        platform=conversation.platform,
         obj=conversation,
-        request=request,
         data={"what": "conversation", "messages": messages.count()},
     )
     return messages
@@ -224,7 +225,7 @@ def _raw_events_of(consulter: Consulter) -> list[int]:
     return found
 
 
-def do_erase_person(consulter: Consulter, *, user: Any, request: Any = None, reason: str) -> dict[str, int]:
+def do_erase_person(consulter: Consulter, *, actor: Actor, reason: str) -> dict[str, int]:
     """Erase one person's data on their request, keeping only what the statistics need.
 
     In one transaction: open consultations are closed (a later message opens a new one),
@@ -248,12 +249,12 @@ def do_erase_person(consulter: Consulter, *, user: Any, request: Any = None, rea
         consents = Consent.objects.filter(conversation_id__in=ids, withdrawn_at__isnull=True)
         withdrawn = cancelled = 0
         for consent in consents:
-            cancelled += do_withdraw_consent(consent, request=request)
+            cancelled += do_withdraw_consent(consent, actor=actor)
             withdrawn += 1
         open_cases = Case.objects.filter(conversation_id__in=ids, status=CaseStatus.OPEN)
         cases = 0
         for case in open_cases:
-            do_close_case(case, request=request)
+            do_close_case(case, actor=actor)
             cases += 1
         erased = erase_conversations(ids, now)
         events = _raw_events_of(consulter)
@@ -280,17 +281,16 @@ def do_erase_person(consulter: Consulter, *, user: Any, request: Any = None, rea
         }
         log_action(
             "consultation.person_erased",
-            actor=user,
+            by=actor,
             platform=consulter.platform,
             obj=consulter,
-            request=request,
-            label="" if user else "command",
+            label="" if actor.user else "command",
             data={"reason": reason[:200], "nothing_left": not any(counts.values()), **counts},
         )
     return counts
 
 
-def export_person(consulter: Consulter, *, user: Any = None, request: Any = None) -> dict[str, Any]:
+def export_person(consulter: Consulter, *, actor: Actor) -> dict[str, Any]:
     """Everything stored about one person, for a disclosure request; the export is audited."""
     conversations = Conversation.objects.filter(consulter=consulter).order_by("opened_at")
     data = {
@@ -320,11 +320,10 @@ def export_person(consulter: Consulter, *, user: Any = None, request: Any = None
     }
     log_action(
         AuditEntry.EXPORT,
-        actor=user,
+        by=actor,
         platform=consulter.platform,
         obj=consulter,
-        request=request,
-        label="" if user else "command",
+        label="" if actor.user else "command",
         data={"what": "person", "consultations": len(data["consultations"])},
     )
     return data

@@ -18,14 +18,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.http import StaffRequest
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.permissions import Actor
 from audit.services import log_action
 from consultations.models import (
     CaseworkSettings,
@@ -48,25 +48,19 @@ from tsunagari.lib import mail
 from tsunagari.lib.jpcalendar import add_business_days
 
 
-def _actor(request: HttpRequest | None) -> User | None:
-    user = getattr(request, "user", None)
-    return user if isinstance(user, User) else None
-
-
 def _locked(referral: Referral) -> Referral:
     # Lock only the referral row: the receiver joins are outer joins, which PostgreSQL cannot lock.
     locked = Referral.objects.select_for_update(of=("self",))
     return locked.select_related("consent", "receiver_member", "receiver_service").get(pk=referral.pk)
 
 
-def _event(referral: Referral, kind: str, request: HttpRequest | None, note: str = "") -> ReferralEvent:
-    actor = _actor(request)
-    role = getattr(request, "role", None)
-    organisation = role.organisation.name if role is not None and role.organisation_id else ""
+def _event(referral: Referral, kind: str, actor: Actor, note: str = "") -> ReferralEvent:
+    role = actor.role
+    organisation = role.organisation.name if role is not None and role.organisation is not None else ""
     event = ReferralEvent(
         platform=referral.platform,
         referral=referral,
-        actor=actor,
+        actor=actor.user,
         actor_organisation=organisation,
         kind=kind,
         status=referral.status,
@@ -75,11 +69,10 @@ def _event(referral: Referral, kind: str, request: HttpRequest | None, note: str
     event.save()
     log_action(
         f"referral.{kind}",
-        actor=actor,
+        by=actor,
         platform=referral.platform,
         obj=referral,
         data={"status": referral.status},
-        request=request,
     )
     return event
 
@@ -87,10 +80,12 @@ def _event(referral: Referral, kind: str, request: HttpRequest | None, note: str
 # --- access --------------------------------------------------------------------------------------
 
 
-def referral_for(request: StaffRequest, uuid: Any) -> Referral:
+def referral_for(actor: Actor, uuid: Any) -> Referral:
     """The referral if this role may see it; the same 404 for missing and forbidden."""
-    role = request.role
+    role = actor.role
     queryset = Referral.objects.select_related("consent", "receiver_member", "conversation")
+    if role is None:
+        raise Http404
     if role.kind == Role.MEMBER_STAFF:
         if not role.organisation_id:
             raise Http404
@@ -101,18 +96,20 @@ def referral_for(request: StaffRequest, uuid: Any) -> Referral:
     return referral
 
 
-def referrals_visible_to(request: StaffRequest):
-    role = request.role
+def referrals_visible_to(actor: Actor):
+    role = actor.role
     queryset = Referral.objects.select_related("receiver_member", "conversation")
+    if role is None:
+        return queryset.none()
     if role.kind == Role.MEMBER_STAFF:
         return queryset.for_member(role.organisation_id or 0)
     return queryset
 
 
-def can_respond(request: StaffRequest, referral: Referral) -> bool:
+def can_respond(actor: Actor, referral: Referral) -> bool:
     """The receiver's staff answer; for a city division (no accounts here) the secretariat does."""
-    role = request.role
-    if referral.at_secretariat:
+    role = actor.role
+    if role is None or referral.at_secretariat:
         return False
     if referral.receiver_member_id:
         return role.kind == Role.MEMBER_STAFF and role.organisation_id == referral.receiver_member_id
@@ -130,7 +127,7 @@ def do_record_consent(
     city_divisions: bool,
     valid_until: datetime.date,
     statement: str,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Consent:
     items = [item for item in ShareItem.values if item in set(items)]
     organisations = list(organisations)
@@ -147,44 +144,42 @@ def do_record_consent(
             items=items,
             city_divisions=city_divisions,
             valid_until=valid_until,
-            recorded_by=_actor(request),
+            recorded_by=actor.user,
         )
         consent.statement = statement
         consent.save()
         consent.organisations.set(organisations)
         log_action(
             "consent.recorded",
-            actor=_actor(request),
+            by=actor,
             platform=conversation.platform,
             obj=consent,
             data={"items": items, "organisations": len(organisations), "until": valid_until.isoformat()},
-            request=request,
         )
     return consent
 
 
-def do_withdraw_consent(consent: Consent, *, request: HttpRequest | None = None) -> int:
+def do_withdraw_consent(consent: Consent, *, actor: Actor) -> int:
     """Withdraw: sharing stops at once (receivers lose the shared content); open referrals are cancelled."""
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn_at is not None:
             raise ValidationError(_("この同意は既に撤回されています。"))
         consent.withdrawn_at = timezone.now()
-        consent.withdrawn_by = _actor(request)
+        consent.withdrawn_by = actor.user
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
         cancelled = 0
         for referral in Referral.objects.filter(consent=consent).select_for_update().open():
             referral.status = ReferralStatus.CANCELLED
             referral.save(update_fields=["status"])
-            _event(referral, "consent_withdrawn", request)
+            _event(referral, "consent_withdrawn", actor)
             cancelled += 1
         log_action(
             "consent.withdrawn",
-            actor=_actor(request),
+            by=actor,
             platform=consent.platform,
             obj=consent,
             data={"referrals_cancelled": cancelled},
-            request=request,
         )
     return cancelled
 
@@ -227,7 +222,7 @@ def do_create_referral(
     receiver_member: MemberOrganisation | None,
     receiver_service: Service | None,
     summary: str,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Referral:
     """Send a referral. No consent (or a withdrawn/expired one, or one not naming the receiver) → refused."""
     platform = conversation.platform
@@ -254,14 +249,14 @@ def do_create_referral(
             receiver_service=receiver_service,
             via_secretariat=via,
             topics=record.topics if record is not None else [],
-            created_by=_actor(request),
+            created_by=actor.user,
             created_at=now,
             sent_to_receiver_at=None if via else now,
             due_on=_due(platform, now),
         )
         referral.summary = summary.strip()
         referral.save()
-        _event(referral, "created", request)
+        _event(referral, "created", actor)
         _mark_conversation_referred(conversation)
         _notify(referral, "new")
     return referral
@@ -280,7 +275,7 @@ def do_forward_referral(
     receiver_member: MemberOrganisation | None,
     receiver_service: Service | None,
     note: str = "",
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Referral:
     """The secretariat passes a referral on to the receiver it chose (within the consent)."""
     with transaction.atomic():
@@ -299,12 +294,12 @@ def do_forward_referral(
         referral.due_on = _due(referral.platform, now)
         referral.overdue_flagged_at = None
         referral.save()
-        _event(referral, "forwarded", request, note)
+        _event(referral, "forwarded", actor, note)
         _notify(referral, "new")
     return referral
 
 
-def do_mark_received(referral: Referral, *, request: HttpRequest | None = None) -> None:
+def do_mark_received(referral: Referral, *, actor: Actor) -> None:
     """The receiver opened it (FHIR ``received``); idempotent."""
     if referral.status != ReferralStatus.REQUESTED or referral.at_secretariat:
         return
@@ -315,7 +310,7 @@ def do_mark_received(referral: Referral, *, request: HttpRequest | None = None) 
         referral.status = ReferralStatus.RECEIVED
         referral.received_at = timezone.now()
         referral.save(update_fields=["status", "received_at"])
-        _event(referral, "received", request)
+        _event(referral, "received", actor)
 
 
 RESPONSES = {
@@ -332,7 +327,7 @@ def do_respond(
     decline_reason: str = "",
     answer: str = "",
     note: str = "",
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Referral:
     """Accept, decline (with a reason) or wait-list a referral awaiting a response."""
     status, kind = RESPONSES[decision]
@@ -356,15 +351,15 @@ def do_respond(
             referral.answer = answer.strip()
             referral.answered_at = now
         referral.save()
-        _event(referral, kind, request, note)
+        _event(referral, kind, actor, note)
         if answer.strip():
-            _event(referral, "answered", request)
+            _event(referral, "answered", actor)
         _notify(referral, "answered" if answer.strip() else "status")
     return referral
 
 
 def do_record_contact(
-    referral: Referral, *, contacted_at: datetime.datetime, note: str = "", request: HttpRequest | None = None
+    referral: Referral, *, contacted_at: datetime.datetime, note: str = "", actor: Actor
 ) -> Referral:
     with transaction.atomic():
         referral = _locked(referral)
@@ -379,13 +374,11 @@ def do_record_contact(
         referral.status = ReferralStatus.IN_PROGRESS
         referral.contact_made_at = contacted_at
         referral.save(update_fields=["status", "contact_made_at"])
-        _event(referral, "contacted", request, note)
+        _event(referral, "contacted", actor, note)
     return referral
 
 
-def do_complete(
-    referral: Referral, *, outcome: str, answer: str, note: str = "", request: HttpRequest | None = None
-) -> Referral:
+def do_complete(referral: Referral, *, outcome: str, answer: str, note: str = "", actor: Actor) -> Referral:
     """Close the loop: an outcome is required, and so is an answer the counsellor can relay."""
     if outcome not in ReferralOutcome.values:
         raise ValidationError(_("結果を選んでください。"))
@@ -406,23 +399,23 @@ def do_complete(
             referral.answer = answer.strip()
             referral.answered_at = now
         referral.save()
-        _event(referral, "completed", request, note)
+        _event(referral, "completed", actor, note)
         _notify(referral, "answered")
     return referral
 
 
-def do_cancel(referral: Referral, *, note: str = "", request: HttpRequest | None = None) -> Referral:
+def do_cancel(referral: Referral, *, note: str = "", actor: Actor) -> Referral:
     with transaction.atomic():
         referral = _locked(referral)
         if not referral.is_open:
             raise ValidationError(_("この紹介は既に終了しています。"))
         referral.status = ReferralStatus.CANCELLED
         referral.save(update_fields=["status"])
-        _event(referral, "cancelled", request, note)
+        _event(referral, "cancelled", actor, note)
     return referral
 
 
-def do_relay_answer(referral: Referral, text: str, *, request: HttpRequest | None = None) -> Referral:
+def do_relay_answer(referral: Referral, text: str, *, actor: Actor) -> Referral:
     """Send the receiver's answer to the person through the channel of the conversation."""
     text = text.strip()
     if not text:
@@ -431,10 +424,10 @@ def do_relay_answer(referral: Referral, text: str, *, request: HttpRequest | Non
         referral = _locked(referral)
         if not referral.answer:
             raise ValidationError(_("紹介先からの回答がまだありません。"))
-        do_send(_reachable(referral.conversation), text, user=_actor(request), request=request)
+        do_send(_reachable(referral.conversation), text, actor=actor)
         referral.answer_relayed_at = timezone.now()
         referral.save(update_fields=["answer_relayed_at"])
-        _event(referral, "relayed", request)
+        _event(referral, "relayed", actor)
     return referral
 
 
@@ -473,7 +466,7 @@ def do_chase_overdue(platform: Platform, *, today: datetime.date | None = None) 
             referral.reminders_sent += 1
             referral.last_reminded_on = day
             referral.save(update_fields=["overdue_flagged_at", "reminders_sent", "last_reminded_on"])
-            _event(referral, "reminded", None)
+            _event(referral, "reminded", Actor(user=None, role=None, platform=platform))
             _notify(referral, "overdue")
         chased += 1
     return chased

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from accounts.permissions import Actor
 from consultations.models import (
     Channel,
     ChannelKind,
@@ -87,3 +88,8 @@ def make_consent(
         )
         consent.organisations.set(organisations)
         return consent
+
+
+def actor(user: Any, platform: Platform) -> Actor:
+    """Who acts in a service call a test makes directly (the view passes ``request.actor``)."""
+    return Actor(user=user, role=None, platform=platform)

@@ -18,6 +18,7 @@ from consultations.line_fake import FakeLine
 from consultations.models import BusinessHours, Conversation, Direction, Medium, Message, TrackedLink
 from consultations.services.channels import do_configure_line
 from consultations.services.conversations import do_send
+from consultations.tests.casework import actor
 from consultations.tests.helpers import SECRET, TOKEN, run_worker
 from tsunagari.lib.browser import BrowserTestCase
 
@@ -62,7 +63,7 @@ class WebChatBrowserTestCase(BrowserTestCase):
             do_send(
                 Conversation.objects.get(),
                 "話してくださってありがとうございます。夜はどんなふうに過ごしていますか。",
-                user=self.users["counsellor"],
+                actor=actor(self.users["counsellor"], self.platform),
             )
         page.click("text=新しいメッセージを確認する")
         self.assertIn("夜はどんなふうに過ごしていますか", page.content())
@@ -84,7 +85,7 @@ class WebChatBrowserTestCase(BrowserTestCase):
             do_send(
                 Conversation.objects.get(),
                 "お返事が遅くなりました。眠れないのはつらいですね。",
-                user=self.users["counsellor"],
+                actor=actor(self.users["counsellor"], self.platform),
             )
         page.wait_for_selector("#chat-log >> text=眠れないのはつらいですね", timeout=15_000)
         self.assertEqual(page.input_value("#id_text"), "書きかけのメッセージ")  # the form was left alone
@@ -143,7 +144,11 @@ class LineSimulatorTestCase(BrowserTestCase):
             self.assertEqual(replies[0][1], "reply")
             with scope(platform=self.platform):
                 conversation = Conversation.objects.get()
-                do_send(conversation, "お話を聞かせてください。", user=self.users["counsellor"])
+                do_send(
+                    conversation,
+                    "お話を聞かせてください。",
+                    actor=actor(self.users["counsellor"], self.platform),
+                )
             run_worker()
             self.assertEqual(fake.state.sent_to(user)[-1], ("お話を聞かせてください。", "push"))
             # Redelivery of the same event through the simulator stores nothing new.

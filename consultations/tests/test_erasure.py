@@ -46,7 +46,7 @@ from consultations.models import (
 from consultations.services.privacy import do_erase_person, erasure_preview
 from consultations.services.referrals import do_create_referral, do_respond
 from consultations.services.webchat import do_start, find_by_code
-from consultations.tests.casework import make_consent, make_conversation
+from consultations.tests.casework import actor, make_consent, make_conversation
 from consultations.tests.helpers import LineTestCase, run_worker
 from tsunagari.lib.browser import BrowserTestCase
 
@@ -84,9 +84,10 @@ def add_casework(conversation: Conversation, receiver, *, answer: str = "") -> R
             receiver_member=receiver,
             receiver_service=None,
             summary="家賃を3か月滞納している30代の方",
+            actor=actor(None, platform),
         )
         if answer:
-            do_respond(referral, "accept", answer=answer)
+            do_respond(referral, "accept", answer=answer, actor=actor(None, platform))
         case = Case(platform=platform, reference=f"C-ERASE-{conversation.pk}", conversation=conversation)
         case.consent = consent
         case.assessment = "就労と住居の両面で支援が必要"
@@ -115,7 +116,7 @@ class ErasureTestCase(LineTestCase):
 
     def erase(self, consulter: Consulter, reason: str = "本人から電話で消去の請求（受付 2026-014）") -> dict:
         with scope(platform=self.platform):
-            return do_erase_person(consulter, user=self.admin, reason=reason)
+            return do_erase_person(consulter, actor=actor(self.admin, self.platform), reason=reason)
 
     def test_it_erases_a_line_persons_content_and_forgets_how_to_reach_them(self) -> None:
         person = self.line_person("死にたいくらいつらいです", "職場でいじめられています")
@@ -295,7 +296,7 @@ class ErasureTestCase(LineTestCase):
         from django.core.exceptions import ValidationError
 
         with self.assertRaises(ValidationError), scope(platform=self.platform):
-            do_erase_person(conversation.consulter, user=self.admin, reason="  ")
+            do_erase_person(conversation.consulter, actor=actor(self.admin, self.platform), reason="  ")
         with scope(platform=self.platform):
             self.assertEqual(Message.objects.get(conversation=conversation).text, "相談")
 

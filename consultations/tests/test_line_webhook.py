@@ -27,6 +27,7 @@ from consultations.models import (
 )
 from consultations.services.conversations import do_close, do_send
 from consultations.tasks import drain_line_events
+from consultations.tests.casework import actor
 from consultations.tests.helpers import SECRET, LineTestCase, run_worker
 
 USER = "U" + "1" * 32
@@ -324,7 +325,9 @@ class RepliesAndPushesTestCase(LineTestCase):
         conversation = self._conversation()
         self.assertEqual([how for _t, how in self.fake.state.sent_to(USER)], ["reply"])
         with scope(platform=self.platform):
-            do_send(conversation, "お話を聞かせてください。", user=self.users["counsellor"])
+            do_send(
+                conversation, "お話を聞かせてください。", actor=actor(self.users["counsellor"], self.platform)
+            )
         run_worker()
         with scope(platform=self.platform):
             sent = Message.objects.get(direction=Direction.OUTBOUND)
@@ -341,7 +344,9 @@ class RepliesAndPushesTestCase(LineTestCase):
         )
         run_worker()
         with scope(platform=self.platform):
-            do_send(conversation, "ありがとうございます。", user=self.users["counsellor"])
+            do_send(
+                conversation, "ありがとうございます。", actor=actor(self.users["counsellor"], self.platform)
+            )
         run_worker()
         self.assertEqual(self.fake.state.sent_to(USER)[-1], ("ありがとうございます。", "reply"))
 
@@ -361,7 +366,7 @@ class RepliesAndPushesTestCase(LineTestCase):
             do_send(
                 Conversation.objects.get(pk=conversation.pk),
                 "お待ちしていました。",
-                user=self.users["counsellor"],
+                actor=actor(self.users["counsellor"], self.platform),
             )
         run_worker()
         self.assertEqual(self.fake.state.sent_to(USER)[-1], ("お待ちしていました。", "push"))
@@ -369,7 +374,9 @@ class RepliesAndPushesTestCase(LineTestCase):
     def test_it_never_delivers_a_retried_push_twice(self) -> None:
         conversation = self._conversation()
         with scope(platform=self.platform):
-            message = do_send(conversation, "一度だけ届くはず", user=self.users["counsellor"])
+            message = do_send(
+                conversation, "一度だけ届くはず", actor=actor(self.users["counsellor"], self.platform)
+            )
         run_worker()
         # A crash after LINE accepted the push but before we recorded it: the task runs again.
         with scope(platform=self.platform):
@@ -450,7 +457,7 @@ class CrisisAndHoursOverLineTestCase(LineTestCase):
         run_worker()
         with scope(platform=self.platform):
             first = Conversation.objects.get()
-            do_close(first, user=self.users["counsellor"])
+            do_close(first, actor=actor(self.users["counsellor"], self.platform))
         self.post_events(make_event("text", USER, text="また相談です"))
         run_worker()
         with scope(platform=self.platform):

@@ -14,6 +14,7 @@ from consultations.services.channels import desk_settings, web_channel
 from consultations.services.conversations import do_close
 from consultations.services.privacy import do_apply_retention, read_conversation
 from consultations.services.webchat import do_start
+from consultations.tests.casework import actor
 from tsunagari.lib.testing import BaseTestCase
 
 
@@ -26,8 +27,10 @@ class PrivacyTestCase(BaseTestCase):
     def test_it_audits_every_read_of_a_conversation(self) -> None:
         _consulter, conversation, _code = self.started()
         with scope(platform=self.platform):
-            messages = list(read_conversation(conversation, user=self.users["counsellor"]))
-            read_conversation(conversation, user=self.users["counsellor"])
+            messages = list(
+                read_conversation(conversation, actor=actor(self.users["counsellor"], self.platform))
+            )
+            read_conversation(conversation, actor=actor(self.users["counsellor"], self.platform))
         self.assertEqual(messages[0].text, "仕事のことで悩んでいます")
         entries = AuditEntry.objects.filter(
             action=AuditEntry.READ_SENSITIVE, object_id=str(conversation.uuid)
@@ -42,7 +45,7 @@ class PrivacyTestCase(BaseTestCase):
             desk = desk_settings(self.platform)
             desk.retention_months = 12
             desk.save()
-            do_close(conversation, user=self.users["counsellor"])
+            do_close(conversation, actor=actor(self.users["counsellor"], self.platform))
             long_ago = timezone.now() - datetime.timedelta(days=400)
             Conversation.objects.filter(pk=conversation.pk).update(
                 closed_at=long_ago, last_message_at=long_ago

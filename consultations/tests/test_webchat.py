@@ -13,6 +13,7 @@ from accounts.models import Role
 from consultations.models import BusinessHours, Consulter, Conversation, CrisisWord, Direction, Message
 from consultations.services.channels import desk_settings
 from consultations.services.conversations import do_close
+from consultations.tests.casework import actor
 from tsunagari.lib.testing import BaseTestCase
 
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
@@ -158,7 +159,7 @@ class WebChatTestCase(BaseTestCase):
     def test_it_opens_a_new_consultation_after_the_counsellor_closed_the_last(self) -> None:
         self.start()
         with scope(platform=self.platform):
-            do_close(Conversation.objects.get(), user=self.users["counsellor"])
+            do_close(Conversation.objects.get(), actor=actor(self.users["counsellor"], self.platform))
         self.client.post("/p/alpha/chat/room/", {"text": "また話したい"})
         with scope(platform=self.platform):
             self.assertEqual(Conversation.objects.count(), 2)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -44,7 +44,7 @@ def case_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     form = CaseOpenForm(request.POST or None, consent=consent) if consent else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            case = services.do_open_case(conversation, consent, **form.cleaned_data, request=request)
+            case = services.do_open_case(conversation, consent, **form.cleaned_data, actor=request.actor)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -76,7 +76,7 @@ def case_intake(request: StaffRequest) -> HttpResponse:
                 request.platform,
                 **form.cleaned_data,
                 members=_members(household.cleaned_data),
-                request=request,
+                actor=request.actor,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -92,47 +92,47 @@ def case_intake(request: StaffRequest) -> HttpResponse:
 @require_GET
 @permission_required("consultations.view_cases")
 def case_list(request: StaffRequest) -> HttpResponse:
-    page = Paginator(services.cases_visible_to(request), 50).get_page(request.GET.get("page"))
+    page = Paginator(services.cases_visible_to(request.actor), 50).get_page(request.GET.get("page"))
     return render(request, "consultations/staff/case_list.html", {"cases": page.object_list, "page": page})
 
 
-def _plan(view: services.CaseView, form: Any, request: HttpRequest) -> str:
-    services.do_update_plan(view.case, **form.cleaned_data, request=request)
+def _plan(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    services.do_update_plan(view.case, **form.cleaned_data, actor=request.actor)
     return _("見立て・支援方針を更新しました。")
 
 
-def _task(view: services.CaseView, form: Any, request: HttpRequest) -> str:
-    services.do_add_task(view.case, **form.cleaned_data, request=request)
+def _task(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    services.do_add_task(view.case, **form.cleaned_data, actor=request.actor)
     return _("課題を追加しました。")
 
 
-def _entry(view: services.CaseView, form: Any, request: HttpRequest) -> str:
-    services.do_add_entry(view, **form.cleaned_data, request=request)
+def _entry(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    services.do_add_entry(view, **form.cleaned_data, actor=request.actor)
     return _("記録を追加しました。")
 
 
-def _invite(view: services.CaseView, form: Any, request: HttpRequest) -> str:
-    services.do_invite(view.case, form.cleaned_data["organisation"], request=request)
+def _invite(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    services.do_invite(view.case, form.cleaned_data["organisation"], actor=request.actor)
     return _("団体を招待しました。")
 
 
-def _close(view: services.CaseView, form: Any, request: HttpRequest) -> str:
-    services.do_close_case(view.case, request=request)
+def _close(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    services.do_close_case(view.case, actor=request.actor)
     return _("ケースを終結しました。匿名の統計記録を残しました。")
 
 
-def _member(view: services.CaseView, form: Any, request: HttpRequest) -> str:
-    services.do_add_member(view.case, services.MemberInput(**form.cleaned_data), request=request)
+def _member(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    services.do_add_member(view.case, services.MemberInput(**form.cleaned_data), actor=request.actor)
     return _("世帯員を追加しました。")
 
 
-def _contact(view: services.CaseView, form: Any, request: HttpRequest) -> str:
-    services.do_log_contact(view.case, **form.cleaned_data, request=request)
+def _contact(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    services.do_log_contact(view.case, **form.cleaned_data, actor=request.actor)
     return _("接触記録を追加しました。")
 
 
-def _review(view: services.CaseView, form: Any, request: HttpRequest) -> str:
-    day = services.do_schedule_review(view.case, **form.cleaned_data, request=request)
+def _review(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    day = services.do_schedule_review(view.case, **form.cleaned_data, actor=request.actor)
     return _("次回の見直しを %(day)s にしました。") % {"day": day.isoformat()}
 
 
@@ -166,7 +166,7 @@ ACTIONS: dict[str, tuple[bool, Callable[[services.CaseView, Any], Form], Callabl
 @require_http_methods(["GET", "POST"])
 @permission_required("consultations.view_cases")
 def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    view = services.case_for(request, uuid)
+    view = services.case_for(request.actor, uuid)
     allowed = [
         name
         for name, (secretariat_only, _f, _s) in ACTIONS.items()
@@ -188,7 +188,7 @@ def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect("consultations:case", request.platform.slug, view.case.uuid)
-    log_action(AuditEntry.READ_SENSITIVE, actor=request.user, obj=view.case, request=request)
+    log_action(AuditEntry.READ_SENSITIVE, by=request.actor, obj=view.case)
     context = {
         "view": view,
         "case": view.case,
@@ -202,13 +202,13 @@ def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "consultations/staff/case_detail.html", context, status=400 if action else 200)
 
 
-def _task_done(request: HttpRequest, view: services.CaseView) -> HttpResponse:
+def _task_done(request: StaffRequest, view: services.CaseView) -> HttpResponse:
     try:
         task = CaseTask.objects.get(case=view.case, uuid=UUID(request.POST.get("task", "")))
     except (ValueError, CaseTask.DoesNotExist) as error:
         raise Http404 from error
     try:
-        services.do_complete_task(view, task, request=request)
+        services.do_complete_task(view, task, actor=request.actor)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

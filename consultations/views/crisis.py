@@ -30,7 +30,7 @@ def crisis_words(request: StaffRequest) -> HttpResponse:
     try_form = CrisisTryForm(request.POST if which == "try" else None)
     if which == "add" and form.is_valid():
         try:
-            do_add_crisis_word(platform, form.cleaned_data["word"], actor=request.user, request=request)
+            do_add_crisis_word(platform, form.cleaned_data["word"], actor=request.actor)
         except DuplicateCrisisWord:
             form.add_error("word", _("この語はもう登録されています。"))
         else:
@@ -57,6 +57,6 @@ def crisis_word_delete(request: StaffRequest, uuid: UUID) -> HttpResponse:
     item = get_object_or_404(CrisisWord, uuid=uuid)  # 404 for another platform's word, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    do_remove_crisis_word(item, actor=request.user, request=request)
+    do_remove_crisis_word(item, actor=request.actor)
     messages.success(request, _("「%(word)s」を削除しました。") % {"word": item.word})
     return redirect("consultations:crisis_words", request.platform.slug)

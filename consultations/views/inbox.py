@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -65,38 +65,38 @@ def inbox_list(request: StaffRequest) -> HttpResponse:
     return render(request, "consultations/staff/inbox.html", context)
 
 
-def _reply(conversation: Conversation, form: Any, request: HttpRequest) -> str:
-    services.do_reply(conversation, form.cleaned_data["text"], request=request)
+def _reply(conversation: Conversation, form: Any, request: StaffRequest) -> str:
+    services.do_reply(conversation, form.cleaned_data["text"], actor=request.actor)
     return _("返信を送りました。")
 
 
-def _note(conversation: Conversation, form: Any, request: HttpRequest) -> str:
-    services.do_add_note(conversation, form.cleaned_data["body"], request=request)
+def _note(conversation: Conversation, form: Any, request: StaffRequest) -> str:
+    services.do_add_note(conversation, form.cleaned_data["body"], actor=request.actor)
     return _("内部メモを追加しました。")
 
 
-def _assign(conversation: Conversation, form: Any, request: HttpRequest) -> str:
-    services.do_assign(conversation, form.cleaned_data["assignee"], request=request)
+def _assign(conversation: Conversation, form: Any, request: StaffRequest) -> str:
+    services.do_assign(conversation, form.cleaned_data["assignee"], actor=request.actor)
     return _("担当者を変更しました。")
 
 
-def _state(conversation: Conversation, form: Any, request: HttpRequest) -> str:
-    services.do_set_state(conversation, form.cleaned_data["state"], request=request)
+def _state(conversation: Conversation, form: Any, request: StaffRequest) -> str:
+    services.do_set_state(conversation, form.cleaned_data["state"], actor=request.actor)
     return _("状態を変更しました。")
 
 
-def _record(conversation: Conversation, form: Any, request: HttpRequest) -> str:
-    services.do_update_record(conversation, **form.cleaned_data, request=request)
+def _record(conversation: Conversation, form: Any, request: StaffRequest) -> str:
+    services.do_update_record(conversation, **form.cleaned_data, actor=request.actor)
     return _("相談記録を保存しました。")
 
 
-def _clear_urgent(conversation: Conversation, form: Any, request: HttpRequest) -> str:
-    services.do_clear_urgent(conversation, request=request)
+def _clear_urgent(conversation: Conversation, form: Any, request: StaffRequest) -> str:
+    services.do_clear_urgent(conversation, actor=request.actor)
     return _("緊急の表示を解除しました。")
 
 
-Make = Callable[[Conversation, Any, HttpRequest], Form]
-ACTIONS: dict[str, tuple[Make, Callable[[Conversation, Any, HttpRequest], str]]] = {
+Make = Callable[[Conversation, Any, StaffRequest], Form]
+ACTIONS: dict[str, tuple[Make, Callable[[Conversation, Any, StaffRequest], str]]] = {
     "reply": (lambda c, data, r: ReplyForm(data, prefix="r", initial=_canned_initial(r)), _reply),
     "note": (lambda c, data, r: NoteForm(data, prefix="n"), _note),
     "assign": (
@@ -111,7 +111,7 @@ ACTIONS: dict[str, tuple[Make, Callable[[Conversation, Any, HttpRequest], str]]]
 }
 
 
-def _canned_initial(request: HttpRequest) -> dict[str, str]:
+def _canned_initial(request: StaffRequest) -> dict[str, str]:
     """``?canned=<uuid>`` fills the reply box with a template (works without JavaScript)."""
     key = request.GET.get("canned", "")
     try:
@@ -153,7 +153,7 @@ def conversation_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect("consultations:conversation", request.platform.slug, conversation.uuid)
-    chat = services.do_open_conversation(conversation, request=request)
+    chat = services.do_open_conversation(conversation, actor=request.actor)
     context = {
         "conversation": conversation,
         "chat": chat,
@@ -169,13 +169,13 @@ def conversation_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "consultations/staff/conversation.html", context, status=status)
 
 
-def _withdraw_consent(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+def _withdraw_consent(request: StaffRequest, conversation: Conversation) -> HttpResponse:
     try:
         consent = Consent.objects.get(conversation=conversation, uuid=UUID(request.POST.get("consent", "")))
     except (ValueError, Consent.DoesNotExist) as error:
         raise Http404 from error
     try:
-        cancelled = referral_services.do_withdraw_consent(consent, request=request)
+        cancelled = referral_services.do_withdraw_consent(consent, actor=request.actor)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -195,7 +195,7 @@ def canned_list(request: StaffRequest) -> HttpResponse:
     form = CannedReplyForm(request.POST or None, prefix="c")
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_save_canned(request.platform, form.cleaned_data, request=request)
+            services.do_save_canned(request.platform, form.cleaned_data, actor=request.actor)
         except ValidationError as error:
             form.add_error("title", error)
         else:
@@ -212,13 +212,13 @@ def canned_list(request: StaffRequest) -> HttpResponse:
 def canned_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     canned: CannedReply = get_object_or_404(CannedReply.objects, uuid=uuid)
     if request.method == "POST" and request.POST.get("action") == "delete":
-        services.do_delete_canned(canned, request=request)
+        services.do_delete_canned(canned, actor=request.actor)
         messages.success(request, _("定型文を削除しました。"))
         return redirect("consultations:canned", request.platform.slug)
     form = CannedReplyForm(request.POST or None, instance=canned, prefix="c")
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_save_canned(canned.platform, form.cleaned_data, canned=canned, request=request)
+            services.do_save_canned(canned.platform, form.cleaned_data, canned=canned, actor=request.actor)
         except ValidationError as error:
             form.add_error("title", error)
         else:

@@ -44,7 +44,7 @@ def consent_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_record_consent(conversation, **form.cleaned_data, request=request)
+            services.do_record_consent(conversation, **form.cleaned_data, actor=request.actor)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -70,7 +70,7 @@ def referral_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 referral = services.do_create_referral(
-                    conversation, consent, **form.cleaned_data, request=request
+                    conversation, consent, **form.cleaned_data, actor=request.actor
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -85,7 +85,7 @@ def referral_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @require_GET
 @permission_required("consultations.view_referrals")
 def referral_list(request: StaffRequest) -> HttpResponse:
-    referrals = services.referrals_visible_to(request)
+    referrals = services.referrals_visible_to(request.actor)
     show = request.GET.get("show", "open")
     if show == "open":
         referrals = referrals.open()
@@ -97,7 +97,7 @@ def referral_list(request: StaffRequest) -> HttpResponse:
 
 
 def _forward(referral: Referral, form: Any, request: StaffRequest) -> str:
-    services.do_forward_referral(referral, **form.cleaned_data, request=request)
+    services.do_forward_referral(referral, **form.cleaned_data, actor=request.actor)
     return _("紹介先へ送付しました。")
 
 
@@ -109,28 +109,28 @@ def _respond(referral: Referral, form: Any, request: StaffRequest) -> str:
         decline_reason=data.get("decline_reason") or "",
         answer=data["answer"],
         note=data["note"],
-        request=request,
+        actor=request.actor,
     )
     return _("応答を記録しました。")
 
 
 def _contact(referral: Referral, form: Any, request: StaffRequest) -> str:
-    services.do_record_contact(referral, **form.cleaned_data, request=request)
+    services.do_record_contact(referral, **form.cleaned_data, actor=request.actor)
     return _("本人との連絡を記録しました。")
 
 
 def _complete(referral: Referral, form: Any, request: StaffRequest) -> str:
-    services.do_complete(referral, **form.cleaned_data, request=request)
+    services.do_complete(referral, **form.cleaned_data, actor=request.actor)
     return _("結果を記録し、紹介を完了しました。")
 
 
 def _relay(referral: Referral, form: Any, request: StaffRequest) -> str:
-    services.do_relay_answer(referral, form.cleaned_data["text"], request=request)
+    services.do_relay_answer(referral, form.cleaned_data["text"], actor=request.actor)
     return _("相談者へ返信しました。")
 
 
 def _cancel(referral: Referral, form: Any, request: StaffRequest) -> str:
-    services.do_cancel(referral, note=form.cleaned_data["note"], request=request)
+    services.do_cancel(referral, note=form.cleaned_data["note"], actor=request.actor)
     return _("紹介を取り消しました。")
 
 
@@ -153,14 +153,18 @@ def _secretariat_forwards(request: StaffRequest, referral: Referral) -> bool:
     return can(request.actor, "consultations.forward_referrals") and referral.at_secretariat
 
 
+def _responds(request: StaffRequest, referral: Referral) -> bool:
+    return services.can_respond(request.actor, referral)
+
+
 # action → (who may, form factory, service call returning the success message)
 ACTIONS: dict[
     str, tuple[Permitted, Callable[[Referral, Any], Form], Callable[[Referral, Any, StaffRequest], str]]
 ] = {
     "forward": (_secretariat_forwards, lambda r, d: ForwardForm(d, consent=r.consent, prefix="f"), _forward),
-    "respond": (services.can_respond, lambda r, d: RespondForm(d, prefix="p"), _respond),
-    "contact": (services.can_respond, lambda r, d: ContactForm(d, prefix="c"), _contact),
-    "complete": (services.can_respond, lambda r, d: CompleteForm(d, prefix="o"), _complete),
+    "respond": (_responds, lambda r, d: RespondForm(d, prefix="p"), _respond),
+    "contact": (_responds, lambda r, d: ContactForm(d, prefix="c"), _contact),
+    "complete": (_responds, lambda r, d: CompleteForm(d, prefix="o"), _complete),
     "relay": (_relays, lambda r, d: RelayForm(d, prefix="y", initial={"text": r.answer}), _relay),
     "cancel": (_cancels, lambda r, d: CancelForm(d, prefix="x"), _cancel),
 }
@@ -169,7 +173,7 @@ ACTIONS: dict[
 @require_http_methods(["GET", "POST"])
 @permission_required("consultations.view_referrals")
 def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    referral = services.referral_for(request, uuid)
+    referral = services.referral_for(request.actor, uuid)
     allowed = {name for name, (may, _f, _s) in ACTIONS.items() if may(request, referral)}
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action and action not in allowed:
@@ -183,10 +187,10 @@ def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect("consultations:referral", request.platform.slug, referral.uuid)
-    if services.can_respond(request, referral):
-        services.do_mark_received(referral, request=request)
+    if services.can_respond(request.actor, referral):
+        services.do_mark_received(referral, actor=request.actor)
         referral.refresh_from_db()
-    log_action(AuditEntry.READ_SENSITIVE, actor=request.user, obj=referral, request=request)
+    log_action(AuditEntry.READ_SENSITIVE, by=request.actor, obj=referral)
     shares = {item: referral.shares(item) for item in ShareItem.values}
     is_desk = _desk(request, referral) or can(request.actor, "consultations.forward_referrals")
     events = list(referral.events.select_related("actor"))
@@ -201,7 +205,7 @@ def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "is_desk": is_desk,
         "consent_active": referral.consent.is_active(),
         "record": record_of(referral.conversation) if (is_desk or shares[ShareItem.PROFILE]) else None,
-        "transcript": read_conversation(referral.conversation, user=request.user, request=request)
+        "transcript": read_conversation(referral.conversation, actor=request.actor)
         if (not is_desk and shares[ShareItem.TRANSCRIPT])
         else None,
         "forms": forms,

@@ -60,9 +60,7 @@ def casework_settings(request: StaffRequest) -> HttpResponse:
     form = CaseworkSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
-        log_action(
-            "casework.settings", actor=request.user, obj=saved, request=request, data=form.cleaned_data
-        )
+        log_action("casework.settings", by=request.actor, obj=saved, data=form.cleaned_data)
         messages.success(request, _("設定を保存しました。"))
         return redirect("consultations:casework_settings", request.platform.slug)
     return render(

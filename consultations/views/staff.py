@@ -53,7 +53,7 @@ def desk(request: StaffRequest) -> HttpResponse:
     )
     line_form = LineChannelForm(request.POST if which == "line" else None, prefix="line")
     if which == "desk" and desk_form.is_valid():
-        services.do_save_desk(desk_form, actor=request.user, request=request)
+        services.do_save_desk(desk_form, actor=request.actor)
         messages.success(request, _("相談窓口の設定を保存しました。"))
         return redirect("consultations:desk", request.platform.slug)
     if which == "line" and line_form.is_valid():
@@ -63,8 +63,7 @@ def desk(request: StaffRequest) -> HttpResponse:
             secret=data["secret"],
             token=data["token"],
             basic_id=data["basic_id"],
-            actor=request.user,
-            request=request,
+            actor=request.actor,
         )
         messages.success(
             request,
@@ -88,7 +87,7 @@ def hours(request: StaffRequest) -> HttpResponse:
     period_form = SpecialPeriodForm(request.POST if which == "period" else None, prefix="period")
     form = {"hours": hours_form, "period": period_form}.get(which or "")
     if form is not None and form.is_valid():
-        services.do_add_schedule_item(form, platform, actor=request.user, request=request)
+        services.do_add_schedule_item(form, platform, actor=request.actor)
         messages.success(request, _("追加しました。"))
         return redirect("consultations:hours", request.platform.slug)
     context = {
@@ -107,7 +106,7 @@ def _delete_schedule_item(
     item = get_object_or_404(model, uuid=uuid)  # 404 for another platform's item, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services.do_delete_schedule_item(item, actor=request.user, request=request)
+    services.do_delete_schedule_item(item, actor=request.actor)
     messages.success(request, _("削除しました。"))
     return redirect("consultations:hours", request.platform.slug)
 
@@ -131,7 +130,7 @@ def links(request: StaffRequest) -> HttpResponse:
         raise PermissionDenied
     form = TrackedLinkForm(request.POST or None, platform=platform)
     if request.method == "POST" and form.is_valid():
-        do_create_link(platform, actor=request.user, request=request, **form.cleaned_data)
+        do_create_link(platform, actor=request.actor, **form.cleaned_data)
         messages.success(request, _("計測リンクを作成しました。"))
         return redirect("consultations:links", request.platform.slug)
     rows = list(link_stats(platform))
@@ -158,7 +157,7 @@ def person_export(request: StaffRequest, uuid: UUID) -> HttpResponse:
     consulter = get_object_or_404(Consulter, uuid=uuid)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    data = export_person(consulter, user=request.user, request=request)
+    data = export_person(consulter, actor=request.actor)
     content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     return attachment_response(content, f"person-{consulter.label}.json", JSON, private=True)
 
@@ -171,9 +170,7 @@ def person_erase(request: StaffRequest, uuid: UUID) -> HttpResponse:
     latest = Conversation.objects.filter(consulter=consulter).order_by("-opened_at").first()
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        counts = do_erase_person(
-            consulter, user=request.user, request=request, reason=form.cleaned_data["reason"]
-        )
+        counts = do_erase_person(consulter, actor=request.actor, reason=form.cleaned_data["reason"])
         if any(counts.values()):
             messages.success(
                 request,

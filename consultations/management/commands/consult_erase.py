@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
+from accounts.permissions import Actor
 from consultations.management.person import add_person_arguments, find_person, platform_of
 from consultations.services.privacy import do_erase_person, erasure_preview
 
@@ -40,7 +41,9 @@ class Command(BaseCommand):
             self._show(consulter)
             if not options["yes"]:
                 self._confirm(options.get("stdin") or sys.stdin)
-            counts = do_erase_person(consulter, user=None, reason=reason)
+            counts = do_erase_person(
+                consulter, actor=Actor(user=None, role=None, platform=platform), reason=reason
+            )
         if not any(counts.values()):
             self.stdout.write("Nothing was left to erase: this person's data had already been erased.")
             return

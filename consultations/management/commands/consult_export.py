@@ -13,6 +13,7 @@ import json
 from django.core.management.base import BaseCommand
 from django_scopes import scope
 
+from accounts.permissions import Actor
 from consultations.management.person import add_person_arguments, find_person, platform_of
 from consultations.services.privacy import export_person
 
@@ -26,5 +27,6 @@ class Command(BaseCommand):
     def handle(self, *args, slug: str, person: str | None, code: str | None, **options) -> None:
         platform = platform_of(slug)
         with scope(platform=platform):
-            data = export_person(find_person(platform, person=person, code=code))
+            consulter = find_person(platform, person=person, code=code)
+            data = export_person(consulter, actor=Actor(user=None, role=None, platform=platform))
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
