@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 
+from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
 from surveys import exports
@@ -18,15 +19,14 @@ CONTENT_TYPES = {
 }
 
 
-def export(analysis: Analysis, fmt: str, request: HttpRequest) -> HttpResponse:
+def export(analysis: Analysis, fmt: str, *, actor: Actor) -> HttpResponse:
     """Build the published (suppressed) results in ``fmt`` and answer them as a download."""
     builders = {"csv": exports.csv_bytes, "xlsx": exports.xlsx_bytes, "pdf": exports.pdf_bytes}
     body = builders[fmt](analysis)
     survey = analysis.survey
     log_action(
         AuditEntry.EXPORT,
-        actor=request.user,
-        request=request,
+        by=actor,
         obj=survey,
         data={
             "format": fmt,
@@ -39,11 +39,10 @@ def export(analysis: Analysis, fmt: str, request: HttpRequest) -> HttpResponse:
     return attachment_response(body, f"{survey.slug}-results-{stamp}.{fmt}", CONTENT_TYPES[fmt])
 
 
-def log_free_text_read(survey: object, request: HttpRequest) -> None:
+def log_free_text_read(survey: object, *, actor: Actor) -> None:
     log_action(
         AuditEntry.READ_SENSITIVE,
-        actor=request.user,
-        request=request,
+        by=actor,
         obj=survey,  # type: ignore[arg-type]
         data={"kind": "survey_free_text"},
     )

@@ -113,7 +113,7 @@ def free_text(request: StaffRequest, uuid: UUID) -> HttpResponse:
         answers = [a for a in analysis.frame[variable.code].drop_nulls().to_list() if a.strip()]
         groups, rest = group_answers(answers)
         sections.append({"variable": variable, "count": len(answers), "groups": groups, "rest": rest})
-    services.log_free_text_read(analysis.survey, request)
+    services.log_free_text_read(analysis.survey, actor=request.actor)
     return render(
         request,
         "surveys/free_text.html",
@@ -124,16 +124,16 @@ def free_text(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @permission_required("surveys.view_results")
 @get_only
 def export_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    return services.export(_analysis(request, uuid, published=True), "csv", request)
+    return services.export(_analysis(request, uuid, published=True), "csv", actor=request.actor)
 
 
 @permission_required("surveys.view_results")
 @get_only
 def export_xlsx(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    return services.export(_analysis(request, uuid, published=True), "xlsx", request)
+    return services.export(_analysis(request, uuid, published=True), "xlsx", actor=request.actor)
 
 
 @permission_required("surveys.view_results")
 @get_only
 def export_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    return services.export(_analysis(request, uuid, published=True), "pdf", request)
+    return services.export(_analysis(request, uuid, published=True), "pdf", actor=request.actor)
