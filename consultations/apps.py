@@ -11,6 +11,18 @@ class ConsultationsConfig(AppConfig):
         from consultations.capabilities import CAPABILITIES
 
         permissions.register(CAPABILITIES)
+        from audit import labels
+
+        labels.register(
+            {
+                "case.member_added": _("世帯員の追加"),
+                "case.contact_logged": _("接触記録の追加"),
+                "case.review_scheduled": _("次回の見直し日の設定"),
+                "case.erased": _("世帯のケースの消去（本人・世帯の請求）"),
+                "case.member_consent_recorded": _("世帯員の同意の記録"),
+                "case.member_consent_withdrawn": _("世帯員の同意の撤回"),
+            }
+        )
         from consultations import desks
         from consultations.home import consultations_home
         from platforms import homes, staffnav

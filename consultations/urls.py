@@ -81,6 +81,12 @@ urlpatterns = [
     path("p/<slug:platform_slug>/staff/cases/", views_cases.case_list, name="cases"),
     path("p/<slug:platform_slug>/staff/cases/new/", views_cases.case_intake, name="case_intake"),
     path("p/<slug:platform_slug>/staff/cases/<uuid:uuid>/", views_cases.case_detail, name="case"),
+    path(
+        "p/<slug:platform_slug>/staff/cases/<uuid:uuid>/export.json",
+        views_cases.case_export,
+        name="case_export",
+    ),
+    path("p/<slug:platform_slug>/staff/cases/<uuid:uuid>/erase/", views_cases.case_erase, name="case_erase"),
     # Statistics and settings
     path("p/<slug:platform_slug>/staff/consultations/report/", views_report.report, name="report"),
     path(

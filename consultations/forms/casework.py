@@ -301,7 +301,63 @@ class HouseholdMemberForm(forms.Form):
     age_band = forms.ChoiceField(label=_("年代"), choices=MemberAgeBand.choices)
     is_concern = forms.BooleanField(label=_("支援の中心となる人"), required=False)
     is_main_carer = forms.BooleanField(label=_("主な介護・世話をしている人"), required=False)
-    consented = forms.BooleanField(label=_("情報共有に同意した"), required=False)
+    consented = forms.BooleanField(
+        label=_("情報共有に同意した"),
+        required=False,
+        help_text=_("世帯の同意と同じ範囲で記録します。範囲を変えるときはケースの画面で記録し直します"),
+    )
+    contact = forms.CharField(
+        label=_("連絡先（任意）"),
+        max_length=200,
+        required=False,
+        help_text=_("本人が伝えたもの。「連絡先」の共有に同意した団体だけに表示します"),
+    )
+
+
+class MemberConsentForm(forms.Form):
+    """What one household member consented to, within the household's consent."""
+
+    member = forms.ChoiceField(label=_("世帯員"))
+    items = forms.MultipleChoiceField(
+        label=_("共有してよい情報"), choices=ShareItem.choices, widget=forms.CheckboxSelectMultiple
+    )
+    organisations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("共有してよい団体"),
+        queryset=MemberOrganisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    city_divisions = forms.BooleanField(label=_("市役所内の関係課（事務局を通じて）"), required=False)
+    valid_until = forms.DateField(label=_("同意の期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    statement = forms.CharField(
+        label=_("同意の記録"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("誰に何を説明し、どう答えたか"),
+    )
+
+    def __init__(self, *args: Any, members: list[Any], consent: Consent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.uuid): m for m in members}
+        labels = {
+            str(m.uuid): f"{m.label}（{m.get_relationship_display()}・{m.get_age_band_display()}）"
+            for m in members
+        }
+        cast(forms.ChoiceField, self.fields["member"]).choices = list(labels.items())
+        cast(forms.MultipleChoiceField, self.fields["items"]).choices = [
+            choice for choice in ShareItem.choices if choice[0] in consent.items
+        ]
+        cast(forms.ModelChoiceField, self.fields["organisations"]).queryset = consent.organisations.order_by(
+            "name_kana"
+        )
+        if not consent.city_divisions:
+            del self.fields["city_divisions"]
+        if not self.is_bound:
+            self.initial.setdefault("valid_until", consent.valid_until)
+
+    def clean_member(self) -> Any:
+        return self.members[self.cleaned_data["member"]]
 
 
 HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=4, max_num=12, validate_max=True)

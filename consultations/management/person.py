@@ -7,7 +7,7 @@ from argparse import ArgumentParser
 
 from django.core.management.base import CommandError
 
-from consultations.models import Consulter
+from consultations.models import Case, Consulter
 from consultations.services.webchat import find_by_code
 from platforms.models import Platform
 
@@ -17,6 +17,10 @@ def add_person_arguments(parser: ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--person", help="the person's uuid (shown on the staff pages)")
     group.add_argument("--code", help="the web chat code the person gives")
+    group.add_argument(
+        "--case",
+        help="a household case that began outside a chat (its uuid or reference, e.g. C-2026-0003)",
+    )
 
 
 def platform_of(slug: str) -> Platform:
@@ -43,4 +47,15 @@ def find_person(platform: Platform, *, person: str | None, code: str | None) -> 
     found = Consulter.objects.filter(uuid=key).first()
     if found is None:
         raise CommandError(f"--person: no person {key} on platform {platform.slug!r}")
+    return found
+
+
+def find_case(platform: Platform, key: str) -> Case:
+    """The case named by ``--case`` (uuid or reference); call inside the platform's scope."""
+    try:
+        found = Case.objects.filter(uuid=uuid.UUID(key)).first()
+    except ValueError:
+        found = Case.objects.filter(reference=key.strip().upper()).first()
+    if found is None:
+        raise CommandError(f"--case: no case {key!r} on platform {platform.slug!r}")
     return found

@@ -586,6 +586,11 @@ class Case(models.Model):
     )
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the case's texts were erased (retention, or a request to erase the household's
+    # or the person's data); the row stays for the counts.
+    content_deleted_at = models.DateTimeField(null=True, blank=True)
+    # Set when the household (or the person) asked for their data to be erased.
+    erased_at = models.DateTimeField(_("消去日時"), null=True, blank=True)
 
     objects = platform_manager()
 
@@ -643,7 +648,10 @@ class HouseholdMember(models.Model):
     age_band = models.CharField(_("年代"), max_length=6, choices=MemberAgeBand.choices)
     is_concern = models.BooleanField(_("支援の中心となる人"), default=False)
     is_main_carer = models.BooleanField(_("主な介護・世話をしている人"), default=False)
+    # Kept in step with the member's own consents (True while one is in force).
     consented = models.BooleanField(_("情報共有に同意した"), default=False)
+    # How to reach this member, as they gave it (shared only with their consent to 連絡先).
+    contact = EncryptedTextField(blank=True)
 
     objects = platform_manager()
 
@@ -654,6 +662,65 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return f"member {self.uuid}"
+
+
+class MemberConsent(models.Model):
+    """One household member's own consent: what about them (or the household) may be shared,
+    with which organisations or the city's divisions, until when.
+
+    Within the household's consent recorded with the case (the organisations it names are the
+    only ones a member's consent can name): the household's 見立て and notes are shared with an
+    organisation only when every member at the centre of the case consented to it, and a
+    member's own row (name, relationship, age band) and contact only with their consent.
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(HouseholdMember, on_delete=models.CASCADE, related_name="consents")
+    items = models.JSONField(_("共有してよい情報"), default=list)
+    organisations = models.ManyToManyField(
+        "partnership.MemberOrganisation", verbose_name=_("共有してよい団体"), related_name="+", blank=True
+    )
+    city_divisions = models.BooleanField(_("市役所内の関係課"), default=False)
+    valid_until = models.DateField(_("同意の期限"))
+    statement = EncryptedTextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("撤回日時"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = platform_manager(ConsentQuerySet)
+
+    class Meta:
+        verbose_name = _("世帯員の同意")
+        verbose_name_plural = _("世帯員の同意")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"member consent {self.uuid}"
+
+    def is_active(self, on: datetime.date | None = None) -> bool:
+        day = on or timezone.localdate()
+        return self.withdrawn_at is None and self.valid_until >= day
+
+    def item_labels(self) -> list[str]:
+        labels = dict(ShareItem.choices)
+        return [str(labels[item]) for item in self.items if item in labels]
+
+    def covers(self, item: str, organisation_id: int | None = None, *, division: bool = False) -> bool:
+        """May ``item`` be shared with this organisation (or a city division) today?
+
+        Reads the prefetched organisations (``prefetch_related("organisations")``) when there.
+        """
+        if not self.is_active() or item not in self.items:
+            return False
+        if division:
+            return self.city_divisions
+        return organisation_id is not None and any(o.pk == organisation_id for o in self.organisations.all())
 
 
 class ContactChannel(models.TextChoices):
@@ -806,6 +873,7 @@ __all__ = [
     "HouseholdMember",
     "InternalNote",
     "MemberAgeBand",
+    "MemberConsent",
     "Outcome",
     "ReadMarker",
     "Referral",

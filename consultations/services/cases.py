@@ -14,11 +14,12 @@ import datetime
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ from consultations.models import (
     ConversationRecord,
     HouseholdMember,
     InternalNote,
+    MemberConsent,
     Referral,
     ReferralEvent,
     ShareItem,
@@ -59,7 +61,14 @@ def _log(action: str, case: Case, actor: Actor, **data: Any) -> None:
 
 @dataclass
 class CaseView:
-    """What one role sees of a case."""
+    """What one role sees of a case: the consent gate of everything shown.
+
+    The secretariat sees everything. An invited organisation sees an item (見立て, notes …)
+    while the case is open and the case's consent covers it for that organisation; for a
+    household case, every member at the centre of the case must also have consented to it
+    (their own ``MemberConsent``), and a member's own row and contact are shown only with that
+    member's consent.
+    """
 
     case: Case
     organisation_id: int | None  # None: the secretariat (sees everything)
@@ -68,10 +77,32 @@ class CaseView:
     def is_secretariat(self) -> bool:
         return self.organisation_id is None
 
+    @cached_property
+    def household(self) -> list[HouseholdMember]:
+        in_force = MemberConsent.objects.filter(withdrawn_at__isnull=True).prefetch_related("organisations")
+        members = self.case.household.prefetch_related(Prefetch("consents", queryset=in_force))
+        return list(members)
+
+    def _case_covers(self, item: str) -> bool:
+        return self.case.is_open and self.case.consent.covers(item, self.organisation_id)
+
+    def member_covers(self, member: HouseholdMember, item: str) -> bool:
+        """Has this member consented to ``item`` going to this organisation (within the case's consent)?"""
+        if self.is_secretariat:
+            return True
+        if not self._case_covers(item):
+            return False
+        return any(consent.covers(item, self.organisation_id) for consent in member.consents.all())
+
     def sees(self, item: str) -> bool:
         if self.is_secretariat:
             return True
-        return self.case.is_open and self.case.consent.covers(item, self.organisation_id)
+        if not self._case_covers(item):
+            return False
+        if not self.household:
+            return True  # a case from a chat: the person's own consent
+        concerns = [member for member in self.household if member.is_concern] or self.household
+        return all(self.member_covers(member, item) for member in concerns)
 
     @property
     def sees_assessment(self) -> bool:
@@ -80,6 +111,17 @@ class CaseView:
     @property
     def sees_notes(self) -> bool:
         return self.sees(ShareItem.MEETING_NOTES)
+
+    def members(self) -> list[MemberRow]:
+        """The household members this role may see, each with whether their contact is shown."""
+        rows = []
+        for member in self.household:
+            shown = self.member_covers(member, ShareItem.PROFILE) or self.member_covers(
+                member, ShareItem.ASSESSMENT
+            )
+            if shown:
+                rows.append(MemberRow(member, self.member_covers(member, ShareItem.CONTACT)))
+        return rows
 
     def tasks(self) -> list[CaseTask]:
         tasks = self.case.tasks.select_related("organisation")
@@ -94,6 +136,16 @@ class CaseView:
 
     def can_edit_task(self, task: CaseTask) -> bool:
         return self.case.is_open and (self.is_secretariat or task.organisation_id == self.organisation_id)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: HouseholdMember
+    shows_contact: bool
+
+    @property
+    def consents(self) -> list[MemberConsent]:
+        return list(self.member.consents.all())
 
 
 def _member_consent_active(case: Case, organisation_id: int) -> bool:
@@ -193,6 +245,21 @@ def do_open_case(
     return case
 
 
+def _check_members_consent(case: Case, organisation: MemberOrganisation) -> None:
+    """A household case: every member at the centre must have consented to this organisation."""
+    household = list(case.household.all())
+    if not household:
+        return
+    concerns = [member for member in household if member.is_concern] or household
+    in_force = MemberConsent.objects.active().filter(organisations=organisation)
+    missing = [m.label for m in concerns if not in_force.filter(member=m).exists()]
+    if missing:
+        raise ValidationError(
+            _("「%(name)s」への共有に、支援の中心となる世帯員（%(who)s）の同意がありません。")
+            % {"name": organisation.name, "who": "、".join(missing)}
+        )
+
+
 @dataclass(frozen=True)
 class MemberInput:
     """One household member as typed at intake or added later."""
@@ -203,6 +270,7 @@ class MemberInput:
     is_concern: bool = False
     is_main_carer: bool = False
     consented: bool = False
+    contact: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -234,8 +302,48 @@ def _add_member(case: Case, member: MemberInput) -> HouseholdMember:
         consented=member.consented,
     )
     row.label = member.label.strip()
+    row.contact = member.contact.strip()
     row.save()
+    if (
+        member.consented
+        and case.consent.is_active()
+        and (case.consent.organisations.exists() or case.consent.city_divisions)
+    ):
+        # Marked 同意あり at intake: the member consented to what the household's consent says.
+        _record_member_consent(
+            row,
+            items=list(case.consent.items),
+            organisations=list(case.consent.organisations.all()),
+            city_divisions=case.consent.city_divisions,
+            valid_until=case.consent.valid_until,
+            statement="",
+            recorded_by=case.consent.recorded_by,
+        )
     return row
+
+
+def _record_member_consent(
+    member: HouseholdMember,
+    *,
+    items: list[str],
+    organisations: list[MemberOrganisation],
+    city_divisions: bool,
+    valid_until: datetime.date,
+    statement: str,
+    recorded_by: Any,
+) -> MemberConsent:
+    consent = MemberConsent(
+        platform=member.platform,
+        member=member,
+        items=items,
+        city_divisions=city_divisions,
+        valid_until=valid_until,
+        recorded_by=recorded_by,
+    )
+    consent.statement = statement
+    consent.save()
+    consent.organisations.set(organisations)
+    return consent
 
 
 def do_open_case_from_contact(
@@ -339,6 +447,100 @@ def do_add_member(case: Case, member: MemberInput, *, actor: Actor) -> Household
     return row
 
 
+def do_record_member_consent(
+    member: HouseholdMember,
+    *,
+    items: Iterable[str],
+    organisations: Iterable[MemberOrganisation],
+    city_divisions: bool,
+    valid_until: datetime.date,
+    statement: str,
+    actor: Actor,
+) -> MemberConsent:
+    """Record what one household member consented to; it replaces their consent in force.
+
+    Only within the household's consent recorded with the case: an organisation it does not
+    name (or the city's divisions when it does not include them) is refused by name.
+    """
+    case = member.case
+    _require_open(case)
+    items = [item for item in ShareItem.values if item in set(items)]
+    organisations = list(organisations)
+    if not items:
+        raise ValidationError(_("共有してよい情報を1つ以上選んでください。"))
+    if not organisations and not city_divisions:
+        raise ValidationError(_("共有してよい団体か市役所内の関係課を選んでください。"))
+    if valid_until < timezone.localdate():
+        raise ValidationError(_("同意の期限は今日以降の日付にしてください。"))
+    household = case.consent
+    if not household.is_active():
+        raise ValidationError(_("世帯の同意が撤回されたか期限が切れています。世帯員の同意は記録できません。"))
+    allowed = set(household.organisations.values_list("pk", flat=True))
+    outside = [org.name for org in organisations if org.pk not in allowed]
+    if outside:
+        raise ValidationError(
+            _("世帯の同意に含まれていない団体です: %(names)s") % {"names": "、".join(outside)}
+        )
+    if city_divisions and not household.city_divisions:
+        raise ValidationError(_("世帯の同意に市役所内の関係課は含まれていません。"))
+    outside_items = [str(ShareItem(item).label) for item in items if item not in household.items]
+    if outside_items:
+        raise ValidationError(
+            _("世帯の同意に含まれていない情報です: %(items)s") % {"items": "、".join(outside_items)}
+        )
+    with transaction.atomic():
+        member = HouseholdMember.objects.select_for_update().get(pk=member.pk)
+        now = timezone.now()
+        replaced = MemberConsent.objects.filter(member=member, withdrawn_at__isnull=True).update(
+            withdrawn_at=now, withdrawn_by=actor.user
+        )
+        consent = _record_member_consent(
+            member,
+            items=items,
+            organisations=organisations,
+            city_divisions=city_divisions,
+            valid_until=valid_until,
+            statement=statement.strip(),
+            recorded_by=actor.user,
+        )
+        HouseholdMember.objects.filter(pk=member.pk).update(consented=True)
+        _log(
+            "member_consent_recorded",
+            case,
+            actor,
+            member=str(member.uuid),
+            items=items,
+            organisations=len(organisations),
+            city_divisions=city_divisions,
+            until=valid_until.isoformat(),
+            replaced=replaced,
+        )
+    return consent
+
+
+def do_withdraw_member_consent(consent: MemberConsent, *, actor: Actor) -> None:
+    """A member withdraws: what only they allowed stops being shown at once."""
+    with transaction.atomic():
+        consent = MemberConsent.objects.select_for_update().select_related("member__case").get(pk=consent.pk)
+        if consent.withdrawn_at is not None:
+            raise ValidationError(_("この同意は既に撤回されています。"))
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_by = actor.user
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        HouseholdMember.objects.filter(pk=consent.member_id).update(consented=False)
+        _log("member_consent_withdrawn", consent.member.case, actor, member=str(consent.member.uuid))
+
+
+def withdraw_member_consents(case: Case, actor: Actor) -> int:
+    """Withdraw every member consent of a case still in force (an erasure request); returns how many."""
+    now = timezone.now()
+    withdrawn = MemberConsent.objects.filter(member__case=case, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_by=actor.user
+    )
+    HouseholdMember.objects.filter(case=case).update(consented=False)
+    return withdrawn
+
+
 def do_log_contact(
     case: Case,
     *,
@@ -387,6 +589,7 @@ def do_invite(case: Case, organisation: MemberOrganisation, *, actor: Actor) -> 
     _require_open(case)
     with transaction.atomic():
         _check_organisations(case.consent, [organisation])
+        _check_members_consent(case, organisation)
         _participant, created = CaseParticipant.objects.get_or_create(
             platform=case.platform, case=case, organisation=organisation
         )
@@ -482,12 +685,13 @@ def _require_open(case: Case) -> None:
         raise ValidationError(_("このケースは終結しています。"))
 
 
-def erase_casework_content(conversation_ids: list[int]) -> int:
+def erase_casework_content(conversation_ids: list[int], now: datetime.datetime) -> int:
     """Erase the casework text of these consultations; counts, states and codes stay.
 
     Called by ``privacy.erase_conversations`` (retention and a person's erasure request) with
     the consultations whose messages it erases. Cases still open are left alone (their
-    organisations are still working on them; an erasure request closes them first).
+    organisations are still working on them; an erasure request closes them first, and
+    retention reaches them by their own closing date).
     Returns how many rows still had text, so a second run says nothing was left.
     """
     if not conversation_ids:
@@ -504,9 +708,41 @@ def erase_casework_content(conversation_ids: list[int]) -> int:
     erased += referrals.exclude(summary="", answer="").update(summary="", answer="")
     erased += ReferralEvent.objects.filter(referral__in=referrals).exclude(note="").update(note="")
     cases = Case.objects.filter(conversation_id__in=conversation_ids, status=CaseStatus.CLOSED)
-    erased += cases.exclude(assessment="", plan="").update(assessment="", plan="")
-    erased += CaseTask.objects.filter(case__in=cases).exclude(description="").update(description="")
-    erased += CaseEntry.objects.filter(case__in=cases).exclude(body="").update(body="")
-    erased += CaseContact.objects.filter(case__in=cases).exclude(summary="").update(summary="")
-    erased += HouseholdMember.objects.filter(case__in=cases).exclude(label="").update(label="")
+    erased += erase_case_content(list(cases.values_list("pk", flat=True)), now)
+    return erased
+
+
+def erase_case_content(case_ids: list[int], now: datetime.datetime) -> int:
+    """The one erase step of a case's texts, whatever it began with (a chat, a phone call, a
+    counter or home visit, an agency's referral).
+
+    The 見立て and plan, the referring body's contact person, the tasks, meeting notes and
+    what each organisation did, the contact log, the household members' names and contacts,
+    and the wording of the household's consent (a case that began outside a chat has its own
+    consent, which belongs to no consultation) are erased; the rows stay with their dates,
+    channels, relationships, age bands and states, so the counts do not change.
+    Returns how many rows still had text.
+    """
+    if not case_ids:
+        return 0
+    cases = Case.objects.filter(pk__in=case_ids)
+    erased = cases.exclude(assessment="", plan="", referring_contact="").update(
+        assessment="", plan="", referring_contact=""
+    )
+    erased += CaseTask.objects.filter(case_id__in=case_ids).exclude(description="").update(description="")
+    erased += CaseEntry.objects.filter(case_id__in=case_ids).exclude(body="").update(body="")
+    erased += CaseContact.objects.filter(case_id__in=case_ids).exclude(summary="").update(summary="")
+    erased += (
+        HouseholdMember.objects.filter(case_id__in=case_ids)
+        .exclude(label="", contact="")
+        .update(label="", contact="")
+    )
+    erased += (
+        MemberConsent.objects.filter(member__case_id__in=case_ids).exclude(statement="").update(statement="")
+    )
+    own_consents = Consent.objects.filter(conversation__isnull=True, cases__in=case_ids)
+    erased += (
+        Consent.objects.filter(pk__in=own_consents.values("pk")).exclude(statement="").update(statement="")
+    )
+    cases.filter(content_deleted_at__isnull=True).update(content_deleted_at=now)
     return erased

@@ -39,10 +39,16 @@ from consultations.models import (
     Delivery,
     EventState,
     InboundEvent,
+    MemberConsent,
     Message,
     Referral,
 )
-from consultations.services.cases import do_close_case, erase_casework_content
+from consultations.services.cases import (
+    do_close_case,
+    erase_case_content,
+    erase_casework_content,
+    withdraw_member_consents,
+)
 from consultations.services.channels import desk_settings
 from consultations.services.referrals import do_withdraw_consent
 from platforms.models import Platform
@@ -85,6 +91,14 @@ def do_apply_retention(platform: Platform, *, now: datetime.datetime | None = No
             content_deleted_at__isnull=True,
         )
         erased = erase_conversations(list(expired.values_list("pk", flat=True)), now)
+        # Cases, including those that began outside a chat (a phone call, a counter or home
+        # visit, an agency's referral), by their own closing date: a case closed after its
+        # consultation was erased, or one with no consultation at all, is reached too.
+        expired_cases = Case.objects.filter(
+            platform=platform, status=CaseStatus.CLOSED, closed_at__lt=cutoff, content_deleted_at__isnull=True
+        )
+        case_ids = list(expired_cases.values_list("pk", flat=True))
+        erased["casework"] += erase_case_content(case_ids, now)
         # People with nothing left but erased consultations and no contact within the period:
         # forget how to reach them (the keyed hash stays, so a returning person is counted once).
         idle = (
@@ -101,7 +115,7 @@ def do_apply_retention(platform: Platform, *, now: datetime.datetime | None = No
             received_at__lt=now - datetime.timedelta(days=RAW_EVENT_DAYS),
         ).exclude(payload="")
         payloads = raw.update(payload="")
-        counts = {**erased, "people": people, "raw_events": payloads}
+        counts = {**erased, "cases": len(case_ids), "people": people, "raw_events": payloads}
         log_action(
             "consultation.retention_applied",
             platform=platform,
@@ -138,7 +152,7 @@ def erase_conversations(ids: list[int], now: datetime.datetime) -> dict[str, int
     consultations = Conversation.objects.filter(pk__in=ids, content_deleted_at__isnull=True).update(
         content_deleted_at=now
     )
-    casework = erase_casework_content(ids)  # notes, consent wording, referral and case texts
+    casework = erase_casework_content(ids, now)  # notes, consent wording, referral and case texts
     return {"consultations": consultations, "messages": messages, "casework": casework}
 
 
@@ -347,3 +361,158 @@ def _message(message: Message) -> dict[str, Any]:
             "sticker_id": message.meta["sticker_id"],
         }
     return item
+
+
+# --- a household's case (one that began outside a chat) -----------------------------------------
+
+
+@dataclass
+class CaseErasurePreview:
+    """What erasing a household's case would touch (shown before confirming; no content)."""
+
+    members: int
+    contacts: int
+    tasks: int
+    entries: int
+    is_open: bool
+    active_consents: int
+    organisations: int
+    erased_at: datetime.datetime | None
+
+    @property
+    def nothing_left(self) -> bool:
+        return self.erased_at is not None and not (self.is_open or self.active_consents)
+
+
+def case_erasure_preview(case: Case) -> CaseErasurePreview:
+    return CaseErasurePreview(
+        members=case.household.count(),
+        contacts=case.contacts.count(),
+        tasks=case.tasks.count(),
+        entries=case.entries.count(),
+        is_open=case.is_open,
+        active_consents=Consent.objects.filter(pk=case.consent_id, withdrawn_at__isnull=True).count()
+        + MemberConsent.objects.filter(member__case=case, withdrawn_at__isnull=True).count(),
+        organisations=case.participants.count(),
+        erased_at=case.erased_at,
+    )
+
+
+def do_erase_case(case: Case, *, actor: Actor, reason: str) -> dict[str, int]:
+    """Erase a household's case on their request (個人情報保護法 利用停止・消去等の請求).
+
+    The same steps as a person's erasure, for a case that began with a phone call, a counter
+    or home visit or an agency's referral: in one transaction the household's consent is
+    withdrawn (in the middle of its period too: the invited organisations lose access at
+    once), the case is closed if it is open (leaving its anonymous record), and its texts are
+    erased exactly as retention erases them: every household member's name, the contact log,
+    the 見立て and plan, tasks, notes, the referring contact and the consent's wording.
+    A case opened from a chat is erased with its person (``do_erase_person``).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("消去の理由を入力してください。"))
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.conversation_id is not None:
+            raise ValidationError(
+                _("チャットの相談から開いたケースは、相談者の記録の消去で相談と一緒に消去します。")
+            )
+        withdrawn = withdraw_member_consents(case, actor)
+        consent = Consent.objects.get(pk=case.consent_id)
+        if consent.withdrawn_at is None:
+            do_withdraw_consent(consent, actor=actor)
+            withdrawn += 1
+        closed = 0
+        if case.is_open:
+            do_close_case(case, actor=actor)
+            closed = 1
+        erased = erase_case_content([case.pk], now)
+        marked = Case.objects.filter(pk=case.pk, erased_at__isnull=True).update(erased_at=now)
+        counts = {
+            "casework": erased,
+            "consents_withdrawn": withdrawn,
+            "cases_closed": closed,
+            "marked": marked,
+        }
+        log_action(
+            "case.erased",
+            by=actor,
+            platform=case.platform,
+            obj=case,
+            label="" if actor.user else "command",
+            data={"reason": reason[:200], "nothing_left": not any(counts.values()), **counts},
+        )
+    return counts
+
+
+def export_case(case: Case, *, actor: Actor) -> dict[str, Any]:
+    """Everything stored about a household's case, for a disclosure request; audited."""
+    consent = case.consent
+    data = {
+        "case": {
+            "reference": case.reference,
+            "origin": case.origin,
+            "referring_body": case.referring_body,
+            "referring_contact": case.referring_contact,
+            "watch_only": case.watch_only,
+            "status": case.status,
+            "opened_at": case.opened_at.isoformat(),
+            "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+            "next_review_on": case.next_review_on.isoformat() if case.next_review_on else None,
+            "assessment": case.assessment,
+            "plan": case.plan,
+            "content_deleted_at": case.content_deleted_at.isoformat() if case.content_deleted_at else None,
+        },
+        "household": [
+            {
+                "label": m.label,
+                "relationship": m.relationship,
+                "age_band": m.age_band,
+                "is_concern": m.is_concern,
+                "is_main_carer": m.is_main_carer,
+                "consented": m.consented,
+            }
+            for m in case.household.all()
+        ],
+        "consent": {
+            "items": consent.items,
+            "organisations": sorted(consent.organisations.values_list("name", flat=True)),
+            "city_divisions": consent.city_divisions,
+            "valid_until": consent.valid_until.isoformat(),
+            "statement": consent.statement,
+            "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+        },
+        "contacts": [
+            {"on": c.occurred_on.isoformat(), "channel": c.channel, "summary": c.summary}
+            for c in case.contacts.all()
+        ],
+        "tasks": [
+            {
+                "organisation": t.organisation.name,
+                "description": t.description,
+                "due_on": t.due_on.isoformat(),
+                "done_at": t.done_at.isoformat() if t.done_at else None,
+            }
+            for t in case.tasks.select_related("organisation")
+        ],
+        "entries": [
+            {
+                "on": e.occurred_on.isoformat(),
+                "kind": e.kind,
+                "organisation": e.organisation.name if e.organisation else None,
+                "body": e.body,
+            }
+            for e in case.entries.select_related("organisation")
+        ],
+    }
+    log_action(
+        AuditEntry.EXPORT,
+        by=actor,
+        platform=case.platform,
+        obj=case,
+        label="" if actor.user else "command",
+        data={"what": "case", "members": len(data["household"]), "contacts": len(data["contacts"])},
+    )
+    return data

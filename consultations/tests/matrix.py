@@ -13,9 +13,11 @@ from consultations.models import (
     BusinessHours,
     CannedReply,
     Case,
+    CaseOrigin,
     CaseParticipant,
     Channel,
     ChannelKind,
+    Consent,
     Consulter,
     CrisisWord,
     Medium,
@@ -80,6 +82,16 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
         consent=consent,
     )
     CaseParticipant.objects.create(platform=platform, case=case, organisation=receiver)
+    household_consent = Consent.objects.create(
+        platform=platform, conversation=None, items=[], valid_until=consent.valid_until
+    )
+    household = Case.objects.create(
+        platform=platform,
+        reference=f"C-HH-{platform.slug}"[:20],
+        consent=household_consent,
+        origin=CaseOrigin.AGENCY,
+        referring_body="地域包括支援センター",
+    )
     canned = CannedReply.objects.create(platform=platform, title="matrix", body="matrix")
     return {
         **_desk_objects(platform),
@@ -89,5 +101,7 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
         "consultations:case_new": conversation,
         "consultations:referral": referral,
         "consultations:case": case,
+        "consultations:case_export": household,
+        "consultations:case_erase": household,
         "consultations:canned_edit": canned,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -9,8 +10,9 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,16 +26,20 @@ from consultations.forms.casework import (
     CaseOpenForm,
     ContactLogForm,
     EntryForm,
+    ErasureForm,
     HouseholdFormSet,
     HouseholdMemberForm,
     InviteForm,
+    MemberConsentForm,
     PlanForm,
     ReviewForm,
     TaskForm,
 )
-from consultations.models import CaseParticipant, CaseTask, Consent, Conversation
+from consultations.models import Case, CaseParticipant, CaseTask, Consent, Conversation, MemberConsent
 from consultations.services import cases as services
+from consultations.services.privacy import case_erasure_preview, do_erase_case, export_case
 from partnership.models import MemberOrganisation
+from tsunagari.lib.downloads import JSON, attachment_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,6 +132,20 @@ def _member(view: services.CaseView, form: Any, request: StaffRequest) -> str:
     return _("世帯員を追加しました。")
 
 
+def _member_consent(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    data = form.cleaned_data
+    services.do_record_member_consent(
+        data["member"],
+        items=data["items"],
+        organisations=data["organisations"],
+        city_divisions=data.get("city_divisions", False),
+        valid_until=data["valid_until"],
+        statement=data["statement"],
+        actor=request.actor,
+    )
+    return _("%(who)s の同意を記録しました。") % {"who": data["member"].label}
+
+
 def _contact(view: services.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_log_contact(view.case, **form.cleaned_data, actor=request.actor)
     return _("接触記録を追加しました。")
@@ -156,6 +176,11 @@ ACTIONS: dict[str, tuple[bool, Callable[[services.CaseView, Any], Form], Callabl
     "task": (Secretariat, lambda v, d: TaskForm(d, prefix="t", organisations=_participants(v)), _task),
     "invite": (Secretariat, lambda v, d: InviteForm(d, prefix="i", organisations=_invitable(v)), _invite),
     "member": (Secretariat, lambda v, d: HouseholdMemberForm(d, prefix="h"), _member),
+    "member_consent": (
+        Secretariat,
+        lambda v, d: MemberConsentForm(d, prefix="mc", members=v.household, consent=v.case.consent),
+        _member_consent,
+    ),
     "contact": (Secretariat, lambda v, d: ContactLogForm(d, prefix="c"), _contact),
     "review": (Secretariat, lambda v, d: ReviewForm(d, prefix="r"), _review),
     "close": (Secretariat, lambda v, d: Form(d), _close),
@@ -177,6 +202,8 @@ def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action == "task_done":
         return _task_done(request, view)
+    if action == "member_consent_withdraw" and "member_consent" in allowed:
+        return _withdraw_member_consent(request, view)
     if action and action not in allowed:
         return HttpResponse(status=403)
     forms = {name: ACTIONS[name][1](view, request.POST if name == action else None) for name in allowed}
@@ -195,11 +222,30 @@ def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "participants": _participants(view),
         "tasks": view.tasks(),
         "entries": view.entries(),
-        "household": list(view.case.household.all()) if view.sees_assessment else [],
+        "household": view.members(),
         "contacts": list(view.case.contacts.select_related("staff")) if view.is_secretariat else [],
         **{f"{name}_form": form for name, form in forms.items()},
     }
     return render(request, "consultations/staff/case_detail.html", context, status=400 if action else 200)
+
+
+def _withdraw_member_consent(request: StaffRequest, view: services.CaseView) -> HttpResponse:
+    try:
+        consent = MemberConsent.objects.select_related("member").get(
+            member__case=view.case, uuid=UUID(request.POST.get("consent", ""))
+        )
+    except (ValueError, MemberConsent.DoesNotExist) as error:
+        raise Http404 from error
+    try:
+        services.do_withdraw_member_consent(consent, actor=request.actor)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(who)s の同意を撤回しました。共有は直ちに止まります。") % {"who": consent.member.label},
+        )
+    return redirect("consultations:case", view.case.platform.slug, view.case.uuid)
 
 
 def _task_done(request: StaffRequest, view: services.CaseView) -> HttpResponse:
@@ -214,3 +260,41 @@ def _task_done(request: StaffRequest, view: services.CaseView) -> HttpResponse:
     else:
         messages.success(request, _("課題を完了にしました。"))
     return redirect("consultations:case", view.case.platform.slug, view.case.uuid)
+
+
+@permission_required("consultations.manage_personal_data")
+def case_export(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """A household case's data as a JSON download (disclosure request); the export is audited."""
+    case = get_object_or_404(Case, uuid=uuid)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    data = export_case(case, actor=request.actor)
+    content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    return attachment_response(content, f"case-{case.reference}.json", JSON, private=True)
+
+
+@permission_required("consultations.manage_personal_data")
+@require_http_methods(["GET", "POST"])
+def case_erase(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """Erase a household case on the household's request: what will go, a reason, a confirmation."""
+    case: Case = get_object_or_404(Case.objects.select_related("conversation__consulter"), uuid=uuid)
+    form = ErasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = do_erase_case(case, actor=request.actor, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if any(counts.values()):
+                messages.success(
+                    request, _("ケース %(ref)s の記録を消去しました。") % {"ref": case.reference}
+                )
+            else:
+                messages.info(
+                    request,
+                    _("ケース %(ref)s の記録は既に消去されています。消去するものはありませんでした。")
+                    % {"ref": case.reference},
+                )
+            return redirect("consultations:case", request.platform.slug, case.uuid)
+    context = {"case": case, "preview": case_erasure_preview(case), "form": form}
+    return render(request, "consultations/staff/case_erase.html", context, status=400 if form.errors else 200)

@@ -2,6 +2,7 @@
 
     python manage.py consult_export yamagata --person <uuid>
     python manage.py consult_export yamagata --code ABCD-EFGH-JKLM-NPQR   (web chat code)
+    python manage.py consult_export kamakura --case C-2026-0003            (a household case)
 
 The export is written to the audit log.
 """
@@ -14,8 +15,8 @@ from django.core.management.base import BaseCommand
 from django_scopes import scope
 
 from accounts.permissions import Actor
-from consultations.management.person import add_person_arguments, find_person, platform_of
-from consultations.services.privacy import export_person
+from consultations.management.person import add_person_arguments, find_case, find_person, platform_of
+from consultations.services.privacy import export_case, export_person
 
 
 class Command(BaseCommand):
@@ -24,9 +25,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         add_person_arguments(parser)
 
-    def handle(self, *args, slug: str, person: str | None, code: str | None, **options) -> None:
+    def handle(
+        self, *args, slug: str, person: str | None, code: str | None, case: str | None, **options
+    ) -> None:
         platform = platform_of(slug)
+        system = Actor(user=None, role=None, platform=platform)
         with scope(platform=platform):
-            consulter = find_person(platform, person=person, code=code)
-            data = export_person(consulter, actor=Actor(user=None, role=None, platform=platform))
+            if case:
+                data = export_case(find_case(platform, case), actor=system)
+            else:
+                data = export_person(find_person(platform, person=person, code=code), actor=system)
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
