@@ -125,6 +125,12 @@ JOBS: tuple[Job, ...] = (
         command=("grant_reminders",),
         daily_at=datetime.time(8, 0),
     ),
+    Job(
+        "survey_remind_prospects",
+        _("会員外の団体への調査の督促"),
+        command=("survey_remind_prospects",),
+        daily_at=datetime.time(9, 30),
+    ),
 )
 
 

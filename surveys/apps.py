@@ -11,6 +11,15 @@ class SurveysConfig(AppConfig):
         from surveys.capabilities import CAPABILITIES
 
         permissions.register(CAPABILITIES)
+        from audit import labels
+
+        labels.register(
+            {
+                "survey.prospects_reminded": _("会員外の団体への督促メールの送信予約"),
+                "survey.prospect_stopped": _("会員外の団体がメールの停止を求めた"),
+                "survey.prospect_join_invited": _("会員外の団体への入会申込の案内"),
+            }
+        )
         from platforms import homes, staffnav
         from platforms.desks import register
         from surveys import desks

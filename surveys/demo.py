@@ -240,6 +240,7 @@ def _prospects(platform: Platform, survey: Survey, version: Any, now: Any) -> in
             },
             stratum=p.invitation.stratum if p.invitation else "",
             submitted_at=now,
+            prospect=p,
         )
         for i, p in enumerate(answering)
     )

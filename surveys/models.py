@@ -429,6 +429,10 @@ class Response(models.Model):
     organisation = models.ForeignKey(
         MemberOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Organisation surveys beyond the members: the listed organisation whose code answered.
+    prospect = models.OneToOneField(
+        "Prospect", on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
+    )
     import_batch = models.ForeignKey(
         ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -674,6 +678,13 @@ class Prospect(models.Model):
     )
     invited_at = models.DateTimeField(_("依頼メール"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Reminders to an organisation that has not answered (at most one a day, a week apart).
+    reminders_sent = models.PositiveSmallIntegerField(_("督促の回数"), default=0)
+    last_reminded_at = models.DateTimeField(_("最後の督促"), null=True, blank=True)
+    # The organisation asked not to be mailed again (the link in every mail): no reminders.
+    opted_out_at = models.DateTimeField(_("配信停止"), null=True, blank=True)
+    # The secretariat sent it the pre-filled membership application (入会申込) link.
+    join_invited_at = models.DateTimeField(_("入会申込の案内"), null=True, blank=True)
 
     objects = platform_manager()
 

@@ -31,6 +31,8 @@ urlpatterns = [
     path(S + "paper/<uuid:uuid>/", fieldwork.paper_review, name="paper_review"),
     path(S + "<uuid:uuid>/organisations/", fieldwork.organisation_tracking, name="organisations"),
     path(S + "<uuid:uuid>/prospects/", fieldwork.prospect_list, name="prospects"),
+    path(S + "<uuid:uuid>/prospects.csv", fieldwork.prospect_csv, name="prospects_csv"),
+    path(P + "survey-mail/stop/<str:token>/", fieldwork.prospect_stop, name="prospect_stop"),
     # Staff: results and exports (issue 6, item 5)
     path(S + "<uuid:uuid>/results/", results.results, name="results"),
     path(S + "<uuid:uuid>/results/crosstab/", results.crosstab_view, name="crosstab"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import PlatformRequest
 from partnership.forms.application import ApplicationForm
-from partnership.services.membership import do_submit_application, submitted_application
+from partnership.services.membership import do_submit_application, prefill_initial, submitted_application
 from tsunagari.lib.throttle import throttled
 
 # Each application sends a receipt mail to the address typed in: cap submissions per client
@@ -22,7 +22,9 @@ def join(request: PlatformRequest) -> HttpResponse:
     platform = request.platform
     if not platform.is_public:
         raise Http404
-    form = ApplicationForm(request.POST or None, platform=platform)
+    # A link that invited this organisation to join carries its details, signed (prefill_token).
+    initial = prefill_initial(request.GET.get("prefill", "")) if request.method == "GET" else {}
+    form = ApplicationForm(request.POST or None, platform=platform, initial=initial)
     if request.method == "POST":
         # A repeated submit of a stored form, or a bot that filled in the honeypot:
         # answer as for success and store nothing new.

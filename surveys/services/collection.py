@@ -13,6 +13,7 @@ from surveys import logic
 from surveys.models import (
     Invitation,
     Mode,
+    Prospect,
     QuestionnaireVersion,
     Response,
     Section,
@@ -153,9 +154,12 @@ def do_submit(response: Response) -> Response:
         if not used:
             raise AnswerRefused(_("この招待コードでは、すでにご回答をいただいています。"))
         response.organisation_id = invitation.organisation_id
+        # A listed organisation that is not a member: its answers name it (organisation surveys
+        # only; a resident's invitation has no prospect, so resident answers stay unlinked).
+        response.prospect = Prospect.objects.filter(invitation=invitation).first()
     response.answers = answers
     response.submitted_at = now
-    response.save(update_fields=["answers", "submitted_at", "organisation"])
+    response.save(update_fields=["answers", "submitted_at", "organisation", "prospect"])
     bump_revision(response.survey)
     log_action(
         "survey.response_submitted",

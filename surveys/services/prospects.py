@@ -8,23 +8,35 @@ recruitment; Ichihara surveyed outside agencies (seed 001).
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import unicodedata
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
+from audit.models import AuditEntry
 from audit.services import log_action
-from partnership.models import MemberOrganisation
-from surveys.models import Invitation, Prospect, Survey
+from partnership.models import Application, MemberOrganisation, OrgType
+from partnership.services.membership import prefill_token
+from surveys.models import Invitation, Prospect, Response, Survey
 from surveys.services.collection import unused_codes
 from tsunagari.lib import mail
+from tsunagari.lib.jpcalendar import is_business_day
+from tsunagari.lib.text import normalise_name
 
 COLUMNS = {"団体名": "name", "種別": "org_type", "地域": "area", "メールアドレス": "email"}
 MAX_ROWS = 2000
@@ -135,13 +147,7 @@ def do_invite_prospects(survey: Survey, *, survey_url: str, actor: Any = None) -
         prospect.invitation = invitation
         prospect.invited_at = now
         prospect.save(update_fields=["invitation", "invited_at"])
-        context = {
-            "survey": survey,
-            "prospect": prospect,
-            "code": code,
-            "url": f"{survey_url}?code={code}",
-            "platform": survey.platform,
-        }
+        context = _mail_context(survey, prospect, code, survey_url)
         mails.append(
             mail.queue(
                 to=[prospect.email],
@@ -163,6 +169,68 @@ def do_invite_prospects(survey: Survey, *, survey_url: str, actor: Any = None) -
     return mails
 
 
+@dataclass
+class ProspectRow:
+    prospect: Prospect
+    application: Application | None
+    join_intent: Any
+
+
+def listing(survey: Survey) -> list[ProspectRow]:
+    """Every listed organisation with its answers' 入会の意向 and the application it sent."""
+    applications: dict[str, Application] = {}
+    for application in Application.objects.order_by("submitted_at"):
+        applications[application.normalised_name] = application
+    rows = []
+    for prospect in Prospect.objects.filter(survey=survey).select_related("invitation", "response"):
+        response = getattr(prospect, "response", None)
+        rows.append(
+            ProspectRow(
+                prospect,
+                applications.get(normalise_name(prospect.name)[:120]),
+                response.answers.get("join_intent") if response is not None else None,
+            )
+        )
+    return rows
+
+
+def export_csv(survey: Survey, *, actor: Actor) -> bytes:
+    """The listed organisations, their state and their answers (one column per answer code)."""
+    rows = listing(survey)
+    codes = sorted(
+        {code for row in rows if hasattr(row.prospect, "response") for code in row.prospect.response.answers}
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [_("団体名"), _("種別"), _("地域"), _("状況"), _("督促"), _("配信停止"), _("入会申込"), *codes]
+    )
+    for row in rows:
+        p = row.prospect
+        response = getattr(p, "response", None)
+        state = _("回答済み") if p.answered else (_("依頼済み") if p.invited_at else _("未招待"))
+        writer.writerow(
+            [
+                p.name,
+                p.org_type,
+                p.area,
+                state,
+                p.reminders_sent,
+                _("あり") if p.opted_out_at else "",
+                row.application.get_status_display() if row.application else "",
+                *[(response.answers.get(code, "") if response is not None else "") for code in codes],
+            ]
+        )
+    log_action(
+        AuditEntry.EXPORT,
+        by=actor,
+        platform=survey.platform,
+        obj=survey,
+        data={"kind": "survey_non_members", "rows": len(rows)},
+    )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def rates(survey: Survey) -> dict[str, list[tuple[str, int, int]]]:
     """Response rates of the invited prospects by type and by area: (label, answered, invited)."""
     by: dict[str, dict[str, list[int]]] = {
@@ -176,3 +244,229 @@ def rates(survey: Survey) -> dict[str, list[tuple[str, int, int]]]:
             by[dimension][label][1] += 1
             by[dimension][label][0] += int(prospect.answered)
     return {dimension: sorted((k, a, i) for k, (a, i) in rows.items()) for dimension, rows in by.items()}
+
+
+# --- links in the mails --------------------------------------------------------------------------
+
+STOP_SALT = "surveys.prospect.stop"
+
+
+def stop_token(prospect: Prospect) -> str:
+    """The signed id in the 「今後のメールを停止」 link of every mail to a listed organisation."""
+    return signing.dumps(str(prospect.uuid), salt=STOP_SALT)
+
+
+def prospect_for_stop(token: str) -> Prospect | None:
+    try:
+        key = signing.loads(token, salt=STOP_SALT)
+    except signing.BadSignature:
+        return None
+    return Prospect.objects.filter(uuid=key).first()
+
+
+def site_url(name: str, *args: Any) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def _mail_context(survey: Survey, prospect: Prospect, code: str, survey_url: str) -> dict[str, Any]:
+    return {
+        "survey": survey,
+        "prospect": prospect,
+        "code": code,
+        "url": f"{survey_url}?code={code}",
+        "platform": survey.platform,
+        "stop_url": site_url("surveys:prospect_stop", survey.platform.slug, stop_token(prospect)),
+    }
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+REMINDER_INTERVAL_DAYS = 7
+MAX_REMINDERS = 2
+
+
+def due_for_reminder(survey: Survey, now: datetime.datetime) -> QuerySet[Prospect]:
+    """Invited, not answered, not stopped, a week since the request or the last reminder."""
+    week_ago = now - datetime.timedelta(days=REMINDER_INTERVAL_DAYS)
+    return (
+        Prospect.objects.filter(
+            survey=survey,
+            invitation__isnull=False,
+            invitation__used_at__isnull=True,
+            opted_out_at__isnull=True,
+            invited_at__lte=week_ago,
+            reminders_sent__lt=MAX_REMINDERS,
+        )
+        .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=week_ago))
+        .select_related("invitation")
+    )
+
+
+def do_remind_prospects(
+    survey: Survey, *, actor: Actor, now: datetime.datetime | None = None
+) -> list[mail.OutboxMail]:
+    """One reminder through the outbox to every listed organisation that has not answered.
+
+    Only while the survey is open and on a business day (no mail on a Sunday, a 祝日 or over
+    年末年始); never to an organisation that stopped the mails; a week apart and at most
+    twice; the key (organisation and reminder number) makes a re-run or a second process send
+    nothing twice.
+    """
+    now = now or timezone.now()
+    if not survey.is_open or not is_business_day(timezone.localtime(now).date()):
+        return []
+    survey_url = site_url("surveys:start", survey.platform.slug, survey.slug)
+    mails: list[mail.OutboxMail] = []
+    with transaction.atomic():
+        for prospect in due_for_reminder(survey, now).select_for_update(of=("self",)):
+            assert prospect.invitation is not None
+            number = prospect.reminders_sent + 1
+            context = {
+                **_mail_context(survey, prospect, prospect.invitation.code, survey_url),
+                "number": number,
+            }
+            mails.append(
+                mail.queue(
+                    to=[prospect.email],
+                    subject=render_to_string("surveys/email/prospect_reminder_subject.txt", context).strip(),
+                    body=render_to_string("surveys/email/prospect_reminder.txt", context),
+                    reply_to=[survey.platform.contact_email] if survey.platform.contact_email else None,
+                    platform=survey.platform,
+                    key=f"survey.prospect_reminder:{survey.uuid}:{prospect.uuid}:{number}",
+                    kind="survey.reminder",
+                    headers={"List-Unsubscribe": f"<{context['stop_url']}>"},
+                )
+            )
+            prospect.reminders_sent = number
+            prospect.last_reminded_at = now
+            prospect.save(update_fields=["reminders_sent", "last_reminded_at"])
+        if mails:
+            log_action(
+                "survey.prospects_reminded",
+                by=actor,
+                platform=survey.platform,
+                obj=survey,
+                label="" if actor.user else "scheduler",
+                data={"count": len(mails)},
+            )
+    return mails
+
+
+@transaction.atomic
+def do_stop_prospect_mail(prospect: Prospect) -> bool:
+    """The organisation follows the link in a mail: no more reminders (True the first time)."""
+    stopped = Prospect.objects.filter(pk=prospect.pk, opted_out_at__isnull=True).update(
+        opted_out_at=timezone.now()
+    )
+    if stopped:
+        log_action(
+            "survey.prospect_stopped",
+            platform=prospect.platform,
+            obj=prospect.survey,
+            label="respondent",
+            data={"prospect": str(prospect.uuid)},
+        )
+    return bool(stopped)
+
+
+# --- from respondent to member -------------------------------------------------------------------
+
+ORG_TYPES = {
+    "npo": OrgType.NPO,
+    "任意団体": OrgType.NPO,
+    "市民活動": OrgType.NPO,
+    "社会福祉法人": OrgType.MEDICAL_WELFARE,
+    "社会福祉協議会": OrgType.SHAKYO,
+    "社協": OrgType.SHAKYO,
+    "株式会社": OrgType.COMPANY,
+    "企業": OrgType.COMPANY,
+    "学校": OrgType.EDUCATION,
+    "大学": OrgType.EDUCATION,
+}
+
+
+def guess_org_type(text: str) -> str:
+    """The membership form's 種別 for a list's free-text type (NPO法人 → npo); "" when unsure."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    for value, label in OrgType.choices:
+        if folded in (str(label).lower(), value):
+            return str(value)
+    for word, org_type in ORG_TYPES.items():
+        if word in folded:
+            return str(org_type)
+    return ""
+
+
+# The organisation template's 「参画を希望しますか」: 1 希望する, 2 検討中, 3 希望しない.
+NO_JOIN = 3
+
+
+def application_of(prospect: Prospect) -> Application | None:
+    """The membership application this organisation sent (same name, as the join form folds it)."""
+    return (
+        Application.objects.filter(normalised_name=normalise_name(prospect.name)[:120])
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def do_invite_prospect_to_join(prospect: Prospect, *, actor: Actor) -> mail.OutboxMail | None:
+    """One click: mail an organisation that answered the membership application, pre-filled.
+
+    The link opens the platform's own 入会申込 form with the organisation's name, type, area
+    and address filled in (signed, so nobody can alter them in the link). Only for an answered
+    survey, never after the organisation stopped the mails or already applied or is a member;
+    a second click sends nothing (returns None) and the first is audited.
+    """
+    with transaction.atomic():
+        prospect = (
+            Prospect.objects.select_for_update().select_related("invitation", "survey").get(pk=prospect.pk)
+        )
+        if not prospect.answered:
+            raise ValidationError(_("「%(name)s」はまだ回答していません。") % {"name": prospect.name})
+        if prospect.opted_out_at is not None:
+            raise ValidationError(_("「%(name)s」はメールの停止を求めています。") % {"name": prospect.name})
+        response = Response.objects.filter(prospect=prospect).first()
+        if response is not None and response.answers.get("join_intent") == NO_JOIN:
+            raise ValidationError(
+                _("「%(name)s」は回答で参画を希望しないと答えています。") % {"name": prospect.name}
+            )
+        if MemberOrganisation.objects.filter(normalised_name=normalise_name(prospect.name)[:120]).exists():
+            raise ValidationError(_("「%(name)s」は既に会員です。") % {"name": prospect.name})
+        if application_of(prospect) is not None or prospect.join_invited_at is not None:
+            return None
+        platform = prospect.platform
+        token = prefill_token(
+            {
+                "name": prospect.name,
+                "org_type": guess_org_type(prospect.org_type),
+                "area": prospect.area,
+                "email": prospect.email,
+            }
+        )
+        context = {
+            "prospect": prospect,
+            "survey": prospect.survey,
+            "platform": platform,
+            "url": site_url("partnership:join", platform.slug) + "?" + urlencode({"prefill": token}),
+            "stop_url": site_url("surveys:prospect_stop", platform.slug, stop_token(prospect)),
+        }
+        queued = mail.queue(
+            to=[prospect.email],
+            subject=render_to_string("surveys/email/prospect_join_subject.txt", context).strip(),
+            body=render_to_string("surveys/email/prospect_join.txt", context),
+            reply_to=[platform.contact_email] if platform.contact_email else None,
+            platform=platform,
+            key=f"survey.prospect_join:{prospect.uuid}",
+            kind="survey.join_invitation",
+        )
+        prospect.join_invited_at = timezone.now()
+        prospect.save(update_fields=["join_invited_at"])
+        log_action(
+            "survey.prospect_join_invited",
+            by=actor,
+            platform=platform,
+            obj=prospect.survey,
+            data={"prospect": str(prospect.uuid), "org_type": guess_org_type(prospect.org_type)},
+        )
+    return queued

@@ -19,6 +19,7 @@ SURVEY_URLS = (
     "surveys:paper",
     "surveys:organisations",
     "surveys:prospects",
+    "surveys:prospects_csv",
     "surveys:results",
     "surveys:crosstab",
     "surveys:free_text",

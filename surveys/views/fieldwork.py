@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from accounts.http import StaffRequest
+from accounts.http import PlatformRequest, StaffRequest
 from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
@@ -282,6 +284,27 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
                 survey, survey_url=survey_url(request, survey), actor=request.user
             )
             messages.success(request, mail.notice(queued, _("%(n)d通の依頼メール") % {"n": len(queued)}))
+        elif action == "remind":
+            queued = prospects.do_remind_prospects(survey, actor=request.actor)
+            if queued:
+                messages.success(request, mail.notice(queued, _("%(n)d通の督促メール") % {"n": len(queued)}))
+            else:
+                messages.info(
+                    request,
+                    _("督促する団体はありません（回答済み・停止・1週間以内に連絡済み、または休日）。"),
+                )
+        elif action == "join":
+            prospect = get_object_or_404(Prospect, survey=survey, uuid=_uuid(request.POST.get("prospect")))
+            sent = prospects.do_invite_prospect_to_join(prospect, actor=request.actor)
+            if sent is None:
+                messages.info(
+                    request, _("「%(name)s」には既に入会申込を案内しています。") % {"name": prospect.name}
+                )
+            else:
+                messages.success(
+                    request,
+                    mail.notice([sent], _("「%(name)s」への入会申込の案内") % {"name": prospect.name}),
+                )
     except ValidationError as error:
         problems = error.messages
     else:
@@ -291,8 +314,39 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
     context = {
         "survey": survey,
         "problems": problems,
-        "prospects": Prospect.objects.filter(survey=survey).select_related("invitation"),
+        "prospects": prospects.listing(survey),
+        "due": prospects.due_for_reminder(survey, timezone.now()).count(),
         "pending": Prospect.objects.filter(survey=survey, invitation__isnull=True).count(),
         "dimensions": [(rates["type"], _("種別")), (rates["area"], _("地域"))],
     }
     return render(request, "surveys/prospects.html", context, status=400 if problems else 200)
+
+
+def _uuid(value: str | None) -> UUID | None:
+    try:
+        return UUID(value or "")
+    except ValueError:
+        return None
+
+
+@permission_required("surveys.run_fieldwork")
+def prospect_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """The non-member organisations with their answers, one row each (audited export)."""
+    survey = get_object_or_404(Survey, uuid=uuid)
+    if (refused := allow(request, "GET")) is not None:
+        return refused
+    content = prospects.export_csv(survey, actor=request.actor)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return attachment_response(content, f"{survey.slug}-non-members-{stamp}.csv", CSV, private=True)
+
+
+@require_http_methods(["GET", "POST"])
+def prospect_stop(request: PlatformRequest, token: str) -> HttpResponse:
+    """The link in every mail to a listed organisation: stop the reminders (no login)."""
+    prospect = prospects.prospect_for_stop(token)
+    stopped = prospect is not None and prospect.opted_out_at is not None
+    if request.method == "POST" and prospect is not None:
+        prospects.do_stop_prospect_mail(prospect)
+        stopped = True
+    context = {"prospect": prospect, "stopped": stopped}
+    return render(request, "surveys/prospect_stop.html", context, status=404 if prospect is None else 200)
