@@ -32,7 +32,7 @@ def members_consents_from_the_household(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0009_case_content_deleted'),
+        ('consultations', '0010_case_content_deleted'),
         ('partnership', '0006_phone_check'),
         ('platforms', '0002_platform_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

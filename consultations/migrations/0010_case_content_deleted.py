@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0008_case_intake_household'),
+        ('consultations', '0009_line_secret_overlap'),
     ]
 
     operations = [
