@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import io
 from typing import Any, cast
 from uuid import UUID
 
@@ -136,7 +137,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             )
         form.add_error("token", _("確認コードが一致しません。端末の時刻が正しいか確認してください。"))
     qr = segno.make(device.config_url, error="m")
-    qr_data = base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
+    # A whole SVG document (with its xmlns): an inline fragment does not render as an <img>.
+    svg = io.BytesIO()
+    qr.save(svg, kind="svg", scale=4, xmldecl=False)
+    qr_data = base64.b64encode(svg.getvalue()).decode()
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
