@@ -297,9 +297,17 @@ def normalise(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _same(current: Any, new: Any) -> bool:
+    """Equal, or text differing only by the white space a form strips (an imported description
+    ending in a space is not changed by saving the form as it is)."""
+    if isinstance(current, str) and isinstance(new, str):
+        return current.strip() == new.strip()
+    return bool(current == new)
+
+
 def diff(service: Service, values: dict[str, Any]) -> dict[str, Any]:
     current = current_values(service)
-    return {k: v for k, v in normalise(values).items() if current.get(k) != v}
+    return {k: v for k, v in normalise(values).items() if not _same(current.get(k), v)}
 
 
 def display(value: Any, name: str = "") -> str:

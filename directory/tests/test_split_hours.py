@@ -85,6 +85,11 @@ class SplitHoursTestCase(BaseTestCase):
             writer = csv.DictWriter(handle, fieldnames=header)
             writer.writeheader()
             writer.writerows(schedules)
+        # The example's phone is a British number in quotes; a Japanese service has a Japanese one.
+        phones = (folder / "in" / "phones.csv").read_text(encoding="utf-8")
+        (folder / "in" / "phones.csv").write_text(
+            phones.replace('"""+44 1234 234567"""', "0596-21-5556"), encoding="utf-8"
+        )
         with scope(platform=self.platform):
             do_import_hsds(self.platform, folder / "in")
             self.service = Service.objects.get(uuid=EXAMPLE_SERVICE)
@@ -103,7 +108,8 @@ class SplitHoursTestCase(BaseTestCase):
     def post_ranges(self, *items: dict, initial: int = 2):  # type: ignore[no-untyped-def]
         form = self.client.get(self.edit_url()).context["form"]
         data = {name: value for name, value in form.initial.items() if name in form.fields and value}
-        data.update(rows("phones", initial=0))
+        phones = [{k: v for k, v in row.items() if v} for row in form.initial.get("phones") or []]
+        data.update(rows("phones", *phones, initial=len(phones)))
         data.update(rows("schedules", *items, initial=initial))
         for key in ("target_groups", "age_bands", "terms"):
             data[key] = form.initial.get(key) or []
