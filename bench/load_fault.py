@@ -385,7 +385,7 @@ class Run:
             stored = list(InboundEvent.objects.values_list("webhook_event_id", flat=True))
             states = collections.Counter(InboundEvent.objects.values_list("state", flat=True))
             inbound = list(
-                Message.objects.filter(direction=Direction.IN)
+                Message.objects.filter(direction=Direction.INBOUND)
                 .exclude(line_message_id="")
                 .values_list("line_message_id", flat=True)
             )

@@ -316,22 +316,20 @@ def period_figures(start: datetime.date, end: datetime.date) -> PeriodFigures:
         )
     )
     lines = []
-    for event in events:
+    for event in events:  # the annotations above, n_<field> on each event
         answers = satisfaction_counts(event)
         lines.append(
             EventFigures(
                 event=event,
-                registered=event.n_registered,  # type: ignore[attr-defined]
-                confirmed=event.n_confirmed,  # type: ignore[attr-defined]
-                waiting=event.n_waiting,  # type: ignore[attr-defined]
-                cancelled=event.n_cancelled,  # type: ignore[attr-defined]
-                attended=event.n_attended,  # type: ignore[attr-defined]
-                walk_ins=event.n_walk_ins,  # type: ignore[attr-defined]
+                **{field: vars(event)[f"n_{field}"] for field in COUNTED},
                 answers=sum(answers.values()),
                 satisfied=sum(answers[code] for code in SATISFIED),
             )
         )
     return PeriodFigures(start, end, lines)
+
+
+COUNTED = ("registered", "confirmed", "waiting", "cancelled", "attended", "walk_ins")
 
 
 def fiscal_year_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:

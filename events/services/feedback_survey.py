@@ -177,6 +177,8 @@ def _request(event: Event, actor: Actor | None) -> int:
     with transaction.atomic():
         # lock the event alone (PostgreSQL refuses FOR UPDATE on the nullable side of a join)
         event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.feedback_survey_id is None:  # the survey was detached meanwhile
+            return 0
         survey = Survey.objects.get(pk=event.feedback_survey_id)
         people = list(
             Registration.objects.select_for_update()
