@@ -1,4 +1,6 @@
-"""Seating at tables of N, grouped by an attribute (Shiga: 8 per table by activity region).
+"""Seating at tables of N, grouped by an attribute (Shiga: 8 per table by activity region; or by
+the organisation, or by the member type of the organisation a person came from — NPO, 社協,
+企業 … and 会員外 for anyone whose organisation is not a current member).
 
 Tables are balanced (sizes differ by at most one: 100 people at tables of 8 make 13 tables of
 7 or 8, not 12 of 8 and one of 4) and people of one group sit together as far as the sizes
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,11 +20,35 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Actor
 from audit.services import log_action
 from events.models import Event, Registration
+from partnership.models import MemberOrganisation
+from tsunagari.lib.text import normalise_name
 
 ATTRIBUTES = {
     "region": _("活動地域（市町村）"),
     "organisation": _("所属団体"),
+    "member_type": _("会員の種別（NPO・社協・企業など）"),
 }
+
+Key = Callable[[Registration], str]
+
+
+def group_key(people: list[Registration], attribute: str) -> Key:
+    """The group a person sits with: the attribute as typed, or their organisation's member type.
+
+    Member types come from the platform's current members, matched by the organisation name as
+    people write it (widths, 株式会社/（株）, spaces folded by ``normalise_name``).
+    """
+    if attribute != "member_type":
+        return lambda person: (getattr(person, attribute, "") or "").strip() or "～"
+    names = {normalise_name(p.organisation) for p in people if p.organisation.strip()}
+    members = MemberOrganisation.objects.filter(
+        normalised_name__in=names, status=MemberOrganisation.Status.ACTIVE
+    ).only("normalised_name", "org_type")
+    types = {m.normalised_name: str(m.get_org_type_display()) for m in members}
+    outside = str(_("会員外"))
+    return lambda person: (
+        types.get(normalise_name(person.organisation), outside) if person.organisation else outside
+    )
 
 
 def seated_people(event: Event) -> list[Registration]:
@@ -32,8 +59,10 @@ def seated_people(event: Event) -> list[Registration]:
     )
 
 
-def plan(people: list[Registration], attribute: str, table_size: int) -> dict[int, list[Registration]]:
-    """Tables numbered from 1 → people; pure, so it is tested on its own."""
+def plan(
+    people: list[Registration], attribute: str, table_size: int, key: Key | None = None
+) -> dict[int, list[Registration]]:
+    """Tables numbered from 1 → people; pure (given ``key``), so it is tested on its own."""
     if table_size < 2:
         raise ValidationError(_("1テーブルの人数は2人以上にしてください。"))
     if not people:
@@ -42,8 +71,7 @@ def plan(people: list[Registration], attribute: str, table_size: int) -> dict[in
     base, extra = divmod(len(people), tables)
     sizes = [base + (1 if index < extra else 0) for index in range(tables)]
 
-    def group(person: Registration) -> str:
-        return (getattr(person, attribute, "") or "").strip() or "～"
+    group = key or group_key(people, attribute)
 
     counts = Counter(group(person) for person in people)
     ordered = sorted(people, key=lambda p: (-counts[group(p)], group(p), p.name_kana or p.name, p.pk or 0))
@@ -62,7 +90,8 @@ def do_assign_tables(
         raise ValidationError(_("グループ分けの項目を選んでください。"))
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
-        tables = plan(seated_people(event), attribute, table_size)
+        people = seated_people(event)
+        tables = plan(people, attribute, table_size, group_key(people, attribute))
         previous = {r.pk: r.table for r in Registration.objects.filter(event=event).exclude(table=None)}
         Registration.objects.filter(event=event).exclude(table=None).update(table=None)
         for number, people in tables.items():

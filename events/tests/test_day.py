@@ -15,9 +15,9 @@ from events.models import Course, Feedback, Registration
 from events.queries import course_attendance, figures, satisfaction_shares
 from events.services.feedback import do_submit_feedback
 from events.services.registration import do_check_in
-from events.services.seating import do_assign_tables, plan
+from events.services.seating import do_assign_tables, group_key, plan, seated_people
 from events.tests.helpers import make_event, register, staff_actor
-from tsunagari.lib.testing import BaseTestCase
+from tsunagari.lib.testing import BaseTestCase, make_member
 
 REGIONS = (
     ["大津市"] * 30 + ["草津市"] * 20 + ["彦根市"] * 17 + ["長浜市"] * 13 + ["甲賀市"] * 11 + ["高島市"] * 9
@@ -172,3 +172,39 @@ class CourseTestCase(BaseTestCase):
         self.assertIn("つながりサポーター", text)
         Path("var/screenshots").mkdir(parents=True, exist_ok=True)
         Path("var/screenshots/events-certificates.pdf").write_bytes(response.content)
+
+
+class SeatingByMemberTypeTestCase(BaseTestCase):
+    def test_it_seats_people_with_the_member_type_of_their_organisation_and_outsiders_together(self) -> None:
+        event = make_event(self.platform, capacity_venue=100, waitlist=False)
+        with scopes_disabled():
+            npo = make_member(self.platform, "ＮＰＯ法人ひだまり", org_type="npo")
+            company = make_member(self.platform, "株式会社つながり商事", org_type="company")
+        written = [
+            ("NPO法人ひだまり", 5),  # as people type it: half-width letters
+            ("ＮＰＯ法人 ひだまり", 3),  # a space, full width
+            ("株式会社つながり商事", 4),
+            ("どこかの自治会", 3),  # not a member
+            ("", 1),
+        ]
+        index = 0
+        for organisation, count in written:
+            for _ in range(count):
+                register(event, f"m{index}@example.jp", name=f"参加者{index:03d}", organisation=organisation)
+                index += 1
+        with scopes_disabled():
+            tables = do_assign_tables(
+                event, attribute="member_type", table_size=4, actor=staff_actor(self.admin, self.platform)
+            )
+            key = group_key(seated_people(event), "member_type")
+        groups = {n: sorted({key(p) for p in people}) for n, people in tables.items()}
+        labels = {str(npo.get_org_type_display()), str(company.get_org_type_display()), "会員外"}
+        self.assertEqual(set().union(*groups.values()), labels)
+        by_person = {p.email: key(p) for people in tables.values() for p in people}
+        self.assertEqual(Counter(by_person.values())[str(npo.get_org_type_display())], 8)
+        self.assertEqual(Counter(by_person.values())["会員外"], 4)
+        # the 8 of the NPO fill two tables of 4 on their own
+        self.assertEqual(sum(1 for g in groups.values() if g == [str(npo.get_org_type_display())]), 2)
+        self.login(self.admin)
+        page = self.client.get(self.url("events:seating", event.uuid))
+        self.assertContains(page, "会員の種別")
