@@ -64,6 +64,6 @@ class EventsConfig(AppConfig):
                 "events:courses",
                 permission="events.view_results",
                 order=20,
-                active=("events:course",),
+                active=("events:course", "events:supporters"),
             ),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -223,6 +223,58 @@ def course_attendance(course: Course) -> list[CourseLine]:
     for line in people.values():
         line.completed = line.attended >= course.min_sessions
     return sorted(people.values(), key=lambda line: (-line.attended, line.name))
+
+
+@dataclass
+class Supporter:
+    """One line of the roster of people who completed a course (つながりサポーター)."""
+
+    name: str
+    email: str
+    organisation: str
+    courses: list[str]
+    completed_on: datetime.date
+
+
+def supporters() -> list[Supporter]:
+    """Everyone who completed any course of the platform, one line a person, oldest first.
+
+    Kept for later invitations (Gifu keeps its つながりサポーター for follow-up training and
+    events): a person is known by their e-mail as typed (case and width folded), or by name
+    when they signed up by phone; the completion day is the day of the attendance that made
+    the required number, and the name and organisation the latest they gave.
+    """
+    rows = (
+        Registration.objects.filter(event__course__isnull=False, checked_in_at__isnull=False)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("event__course")
+        .order_by("checked_in_at", "id")
+    )
+    attended: dict[tuple[int, str], list[Registration]] = defaultdict(list)
+    latest: dict[str, dict[str, str]] = defaultdict(dict)  # the latest non-empty name, e-mail, organisation
+    for person in rows:
+        assert person.event.course_id is not None and person.checked_in_at is not None
+        key = person.email_key or f"name:{person.name}"
+        attended[(person.event.course_id, key)].append(person)
+        latest[key].update(
+            {f: v for f in ("name", "email", "organisation") if (v := getattr(person, f).strip())}
+        )
+    roster: dict[str, Supporter] = {}
+    for (_course_id, key), visits in attended.items():
+        course = visits[0].event.course
+        assert course is not None
+        needed = max(course.min_sessions, 1)
+        if len(visits) < needed:
+            continue
+        done = timezone.localdate(visits[needed - 1].checked_in_at)
+        given = latest[key]
+        line = roster.setdefault(
+            key,
+            Supporter(given.get("name", ""), given.get("email", ""), given.get("organisation", ""), [], done),
+        )
+        line.courses.append(course.title)
+        line.completed_on = min(line.completed_on, done)
+    return sorted(roster.values(), key=lambda line: (line.completed_on, line.name))
 
 
 @dataclass

@@ -31,6 +31,8 @@ urlpatterns = [
     path("staff/registrations/<uuid:uuid>/cancel/", staff.registration_cancel, name="registration_cancel"),
     path("staff/registrations/<uuid:uuid>/checkin/", day.checkin, name="checkin"),
     path("staff/courses/", courses.course_list, name="courses"),
+    path("staff/courses/supporters/", courses.supporter_list, name="supporters"),
+    path("staff/courses/supporters.csv", courses.supporter_csv, name="supporters_csv"),
     path("staff/courses/<uuid:uuid>/", courses.course_detail, name="course"),
     path(
         "staff/courses/<uuid:uuid>/certificates.pdf", courses.course_certificates, name="course_certificates"

@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import can, permission_required
+from audit.models import AuditEntry
+from audit.services import log_action
 from events.forms.events import CourseForm
 from events.models import Course
-from events.queries import course_attendance
+from events.queries import course_attendance, supporters
 from events.services import certificates
 from events.services import events as event_services
-from tsunagari.lib.downloads import PDF, attachment_response
+from tsunagari.lib.downloads import CSV, PDF, attachment_response, csv_writer
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,3 +65,25 @@ def course_certificates(request: StaffRequest, uuid: UUID) -> HttpResponse:
     course = get_object_or_404(Course, uuid=uuid)
     body, _count = certificates.do_render_certificates(course, actor=request.actor)
     return attachment_response(body, "certificates.pdf", PDF, inline=True)
+
+
+@require_GET
+@permission_required("events.view_results")
+def supporter_list(request: StaffRequest) -> HttpResponse:
+    """The roster of everyone who completed a course, kept for later invitations."""
+    return render(request, "events/staff/supporters.html", {"supporters": supporters()})
+
+
+@require_GET
+@permission_required("events.manage")
+def supporter_csv(request: StaffRequest) -> HttpResponse:
+    lines = supporters()
+    log_action(AuditEntry.EXPORT, by=request.actor, data={"what": "supporters", "rows": len(lines)})
+    response = attachment_response("\ufeff", "修了者名簿.csv", CSV)
+    writer = csv_writer(response)
+    writer.writerow([_("お名前"), _("所属団体"), _("メールアドレス"), _("修了した研修"), _("修了日")])
+    for line in lines:
+        writer.writerow(
+            [line.name, line.organisation, line.email, "、".join(line.courses), line.completed_on]
+        )
+    return response
