@@ -170,6 +170,7 @@ class CourseTestCase(BaseTestCase):
         self.assertIn("大垣 二郎", text)
         self.assertNotIn("高山 三郎", text)
         self.assertIn("つながりサポーター", text)
+        self.assertEqual(text.count(self.platform.name), 2)  # one certificate each, signed once
         Path("var/screenshots").mkdir(parents=True, exist_ok=True)
         Path("var/screenshots/events-certificates.pdf").write_bytes(response.content)
 
