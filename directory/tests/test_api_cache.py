@@ -14,6 +14,9 @@ from directory.tests.hsds_fixtures import make_local_service
 from tsunagari.lib.testing import BaseTestCase
 
 
+# These tests count the API cache's own queries; the per-client rate limit (tsunagari/errors.py)
+# keeps its counters in the same database cache and is tested in tsunagari/tests/test_rate_limits.py.
+@override_settings(PUBLIC_RATE_LIMITS={})
 class ApiCacheTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:

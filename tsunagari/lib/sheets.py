@@ -62,7 +62,8 @@ def refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
             head = _ascii_view(archive.read(info)).lower()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             raise SheetRefused(
-                _("Excel ファイルの一部（%(part)s）が壊れています。") % {"part": info.filename}
+                _("Excelファイル（.xlsx）として読めません（一部 %(part)s が壊れています）。")
+                % {"part": info.filename}
             ) from None
         if any(marker in head for marker in _DTD_MARKERS):
             raise SheetRefused(
