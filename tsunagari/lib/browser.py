@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
@@ -243,6 +244,15 @@ class BrowserTestCase(BrowserMixin, StaticLiveServerTestCase):
     users: dict[str, User]
     admin: User
     outsider: User
+
+    @classmethod
+    def _fixture_setup(cls) -> None:
+        # Start from an empty database whatever ran before in this process: a plain
+        # TransactionTestCase's flush re-creates the content types under new ids, and loading the
+        # serialized rows (content type 1 …) on top of those would break their unique names.
+        for db_name in sorted(cls.databases):
+            call_command("flush", verbosity=0, interactive=False, database=db_name, inhibit_post_migrate=True)
+        super()._fixture_setup()  # type: ignore[misc]  # Django's private hook, not in django-stubs
 
     def setUp(self) -> None:
         from tsunagari.lib.testing import BaseTestCase
