@@ -420,7 +420,9 @@ def do_invite_prospect_to_join(prospect: Prospect, *, actor: Actor) -> mail.Outb
     """
     with transaction.atomic():
         prospect = (
-            Prospect.objects.select_for_update().select_related("invitation", "survey").get(pk=prospect.pk)
+            Prospect.objects.select_for_update(of=("self",))
+            .select_related("invitation", "survey")
+            .get(pk=prospect.pk)
         )
         if not prospect.answered:
             raise ValidationError(_("「%(name)s」はまだ回答していません。") % {"name": prospect.name})
