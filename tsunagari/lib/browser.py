@@ -250,8 +250,18 @@ class BrowserTestCase(BrowserMixin, StaticLiveServerTestCase):
         # Start from an empty database whatever ran before in this process: a plain
         # TransactionTestCase's flush re-creates the content types under new ids, and loading the
         # serialized rows (content type 1 …) on top of those would break their unique names.
+        # The sequences are kept: the serialized rows come back under their old ids, and a
+        # sequence reset to 1 would hand those ids out again to the next test's rows
+        # (PostgreSQL: duplicate key on directory_taxonomy_pkey).
         for db_name in sorted(cls.databases):
-            call_command("flush", verbosity=0, interactive=False, database=db_name, inhibit_post_migrate=True)
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                database=db_name,
+                inhibit_post_migrate=True,
+                reset_sequences=False,
+            )
         super()._fixture_setup()  # type: ignore[misc]  # Django's private hook, not in django-stubs
 
     def setUp(self) -> None:
