@@ -10,7 +10,8 @@ class NetworkConfig(AppConfig):
         from accounts import permissions
         from accounts.models import Role
         from audit import labels
-        from platforms import staffnav
+        from network.home import network_home
+        from platforms import homes, staffnav
 
         labels.register(
             {
@@ -47,6 +48,7 @@ class NetworkConfig(AppConfig):
             }
         )
 
+        homes.register(self.label, network_home)
         permissions.register(
             {
                 # the secretariat runs the board, pledges, matches, case studies and engagements

@@ -29,10 +29,13 @@ def library(request: StaffRequest) -> HttpResponse:
         )
     except queries.PledgeRequired:
         return redirect("network:pledge", request.platform.slug)
+    drafts = request.GET.get("status") == CaseStudy.Status.DRAFT
+    if drafts:  # the secretariat's home links here: what members brought, not yet shared
+        found = found.filter(status=CaseStudy.Status.DRAFT, author__isnull=False)
     return render(
         request,
         "network/cases.html",
-        {"cases": found, "q": request.GET.get("q", ""), "tag": request.GET.get("tag", "")},
+        {"cases": found, "q": request.GET.get("q", ""), "tag": request.GET.get("tag", ""), "drafts": drafts},
     )
 
 

@@ -141,7 +141,7 @@ class HomeTestCase(BaseTestCase):
         return {str(block.title): block for block in response.context["blocks"]}
 
     def test_it_gives_the_secretariat_a_dashboard_of_what_needs_doing(self) -> None:
-        response = self.home(Role.SECRETARIAT_ADMIN, 13)
+        response = self.home(Role.SECRETARIAT_ADMIN, 14)
         self.assertContains(response, "事務局ホーム")
         blocks = self.blocks(response)
         self.assertEqual(blocks["審査待ちの入会申込"].count, 2)
@@ -206,7 +206,7 @@ class HomeTestCase(BaseTestCase):
             for i in range(5):
                 application(self.platform, f"NPO法人追加{i}")
                 make_conversation(self.platform, "相談です", label=f"MORE{i}", urgent=bool(i % 2))
-        self.home(Role.SECRETARIAT_ADMIN, 13)
+        self.home(Role.SECRETARIAT_ADMIN, 14)
         self.home(Role.COUNSELLOR, 11)
 
     def test_it_answers_404_to_another_platforms_staff(self) -> None:
