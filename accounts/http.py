@@ -29,6 +29,7 @@ class PlatformRequest(HttpRequest):
     platform: Platform
     role: Role | None
     actor: Actor
+    private_preview: bool  # a private platform's public page, shown to its own staff
 
 
 class StaffRequest(PlatformRequest):

@@ -17,6 +17,15 @@ the platform's scope itself; ``request.platform`` stays None for it here, and it
 Every other view resolved here does NOT receive ``platform_slug`` (``process_view`` drops it;
 URLs still carry it): it reads ``request.platform`` (typed by ``accounts.http.PlatformRequest``).
 ``request.actor`` (``accounts.permissions.Actor``) is set on every request.
+
+A platform that is not public (``Platform.is_public`` off: being prepared, or closed) shows no
+public face: every non-staff URL answers 404, the same as for a slug that does not exist, with
+two exceptions. Its own staff (any role on it) see the pages as residents would, under a banner
+saying the platform is not public (``request.private_preview``). Views reached by a personal
+signed link sent to one person (a ballot, an unsubscribe or mail-preferences link, an event
+registration's own page) are marked ``reachable_when_private``: someone who already holds such a
+link keeps it working. The LINE webhook resolves its own platform and is not affected, so a resident's
+LINE message is never refused. See README, "Private platforms".
 """
 
 from __future__ import annotations
@@ -44,6 +53,12 @@ def resolves_own_platform(view: View) -> View:
     return view
 
 
+def reachable_when_private(view: View) -> View:
+    """Mark a public view reached only by a personal signed link: it stays open on a private platform."""
+    _state(view).reachable_when_private = True
+    return view
+
+
 class PlatformMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -51,6 +66,7 @@ class PlatformMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         _state(request).platform = None
         _state(request).role = None
+        _state(request).private_preview = False
         _state(request).actor = Actor.from_request(request)
         try:
             match = resolve(request.path_info)
@@ -76,6 +92,8 @@ class PlatformMiddleware:
                 denied = self._check_staff(request, platform)
                 if denied is not None:
                     return denied
+            elif not platform.is_public and not getattr(match.func, "reachable_when_private", False):
+                self._check_preview(request, platform)
             return self.get_response(request)
 
     def process_view(
@@ -85,6 +103,13 @@ class PlatformMiddleware:
         if getattr(request, "platform", None) is not None:
             view_kwargs.pop("platform_slug", None)
         return None
+
+    def _check_preview(self, request: HttpRequest, platform: Platform) -> None:
+        """A private platform's public page: its own staff preview it, everyone else gets 404."""
+        user = request.user
+        if not user.is_authenticated or not Role.objects.filter(user=user, platform=platform).exists():
+            raise Http404("platform")
+        _state(request).private_preview = True
 
     def _check_staff(self, request: HttpRequest, platform: Platform) -> HttpResponse | None:
         user = request.user

@@ -122,7 +122,7 @@ class NavigatorTestCase(BaseTestCase):
             self.platform.is_public = False
             self.platform.save()
         self.assertEqual(self.client.get(self.url("directory:search")).status_code, 404)
-        self.assertEqual(self.client.get(self.url("directory:home")).status_code, 200)
+        self.assertEqual(self.client.get(self.url("directory:home")).status_code, 404)
 
     def test_it_asks_four_questions_then_shows_matching_services(self) -> None:
         guide = self.url("directory:guide")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import PlatformRequest
+from accounts.middleware import reachable_when_private
 from events import ics
 from events.forms.registration import CancelForm, FeedbackForm, RegistrationForm
 from events.models import Event, Feedback, Registration
@@ -94,6 +95,7 @@ def _registration(event_slug: str, uuid: UUID, token: str) -> Registration:
     return registration
 
 
+@reachable_when_private
 @require_http_methods(["GET", "POST"])
 def manage(request: PlatformRequest, event_slug: str, uuid: UUID, token: str) -> HttpResponse:
     registration = _registration(event_slug, uuid, token)
@@ -128,6 +130,7 @@ def manage(request: PlatformRequest, event_slug: str, uuid: UUID, token: str) ->
     )
 
 
+@reachable_when_private
 @require_GET
 def manage_qr(request: PlatformRequest, event_slug: str, uuid: UUID, token: str) -> HttpResponse:
     registration = _registration(event_slug, uuid, token)
@@ -139,6 +142,7 @@ def manage_qr(request: PlatformRequest, event_slug: str, uuid: UUID, token: str)
     return response
 
 
+@reachable_when_private
 @require_http_methods(["GET", "POST"])
 def feedback(request: PlatformRequest, event_slug: str, uuid: UUID, token: str) -> HttpResponse:
     registration = _registration(event_slug, uuid, token)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import PlatformRequest
+from accounts.middleware import reachable_when_private
 from governance import minutes as printing
 from governance import queries
 from governance.forms.pages import ResponseForm
@@ -21,6 +22,7 @@ from governance.views.common import attempt
 from tsunagari.lib.downloads import attachment_response
 
 
+@reachable_when_private
 @require_http_methods(["GET", "POST"])
 def respond(request: PlatformRequest, token: str) -> HttpResponse:
     """出欠回答: attend in person or online, or be absent with a proxy or e-mail votes."""

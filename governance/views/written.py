@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import PlatformRequest, StaffRequest
+from accounts.middleware import reachable_when_private
 from accounts.permissions import permission_required
 from governance import queries
 from governance.forms.pages import BallotForm, ReasonForm, WrittenForm
@@ -84,6 +85,7 @@ def written_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "governance/written_detail.html", context)
 
 
+@reachable_when_private
 @require_http_methods(["GET", "POST"])
 def ballot(request: PlatformRequest, token: str) -> HttpResponse:
     """The member's ballot, opened from the signed link in the e-mail (no login)."""

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import PlatformRequest
+from accounts.middleware import reachable_when_private
 from mailings.forms.subscriptions import PreferencesForm, SubscribeForm
 from mailings.models import Issue, MailingList, Subscriber
 from mailings.services import subscriptions as services
@@ -75,6 +76,7 @@ def _subscriber(uuid: UUID) -> Subscriber:
     return get_object_or_404(Subscriber.objects.select_related("mailing_list"), uuid=uuid)
 
 
+@reachable_when_private
 @require_http_methods(["GET", "POST"])
 def confirm(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
     """GET shows a button (mail scanners open links), POST confirms."""
@@ -102,6 +104,7 @@ def confirm(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
     )
 
 
+@reachable_when_private
 @csrf_exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click"; the signed link authenticates
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
@@ -126,6 +129,7 @@ def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpRespons
     )
 
 
+@reachable_when_private
 @require_http_methods(["GET", "POST"])
 def preferences(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
     subscriber = _subscriber(uuid)

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import PlatformRequest, StaffRequest
+from accounts.middleware import reachable_when_private
 from accounts.permissions import permission_required
 from network import queries
 from network.forms.pages import CommentForm, NoticeForm
@@ -173,6 +174,7 @@ def public_board(request: PlatformRequest) -> HttpResponse:
     return render(request, "network/public.html", {"notices": notices, "q": request.GET.get("q", "")})
 
 
+@reachable_when_private
 @csrf_exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click"; the signed link authenticates
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
@@ -195,6 +197,7 @@ def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpRespons
     )
 
 
+@reachable_when_private
 @csrf_exempt  # RFC 8058, as above
 @require_http_methods(["GET", "POST"])
 def grant_unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import PlatformRequest, StaffRequest
+from accounts.middleware import reachable_when_private
 from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
@@ -340,6 +341,7 @@ def prospect_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return attachment_response(content, f"{survey.slug}-non-members-{stamp}.csv", CSV, private=True)
 
 
+@reachable_when_private
 @require_http_methods(["GET", "POST"])
 def prospect_stop(request: PlatformRequest, token: str) -> HttpResponse:
     """The link in every mail to a listed organisation: stop the reminders (no login)."""
