@@ -67,7 +67,8 @@ def poison() -> int:
             # Row by row, the primary key after the payload: some names are unique per platform.
             for pk in model._base_manager.values_list("pk", flat=True):
                 values = {
-                    f.name: (LONG if f.max_length is None or f.max_length >= len(LONG) + 6 else SHORT) + f"#{pk}"
+                    f.name: (LONG if f.max_length is None or f.max_length >= len(LONG) + 6 else SHORT)
+                    + f"#{pk}"
                     for f in fields
                 }
                 model._base_manager.filter(pk=pk).update(**values)
@@ -126,7 +127,9 @@ class XssSweepTestCase(BaseTestCase):
                     break
             if response.status_code >= 500:
                 errors.append(f"{response.status_code} {url}")
-            if response.streaming or not response.get("Content-Type", "").startswith(("text/html", "image/svg")):
+            if response.streaming or not response.get("Content-Type", "").startswith(
+                ("text/html", "image/svg")
+            ):
                 continue
             pages += 1
             if RAW.search(response.content):
