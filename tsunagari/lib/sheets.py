@@ -16,8 +16,11 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import ParseError
+from defusedxml.ElementTree import iterparse as defused_iterparse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
@@ -37,35 +40,34 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):,.0f}"
 
 
-_DTD_MARKERS = (b"<!doctype", b"<!entity")
-
-
-def _ascii_view(data: bytes) -> bytes:
-    """A part's bytes, made comparable as ASCII if it is UTF-16 (a DTD can hide in either)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
-        for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
-            try:
-                return data.decode(encoding).encode("utf-8", "replace")
-            except UnicodeDecodeError:
-                continue
-    return data
+def _has_dtd(stream: IO[bytes]) -> bool:
+    """Whether an XML part declares a DTD, read up to its root element only (a DTD must come before
+    it) by defusedxml's parser, which refuses DTDs and entities in any encoding Excel could use."""
+    try:
+        for _event, _element in defused_iterparse(stream, events=("start",), forbid_dtd=True):
+            return False
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+        return True
+    return False
 
 
 def refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     """Refuse a workbook with a DTD in any XML part (issue 16): XXE and "billion laughs" need one
-    and Excel never writes one (defusedxml's rule, without depending on it). Parts larger than
-    64 MB are skipped (``check_archive`` runs this after its size checks)."""
+    and Excel never writes one. Each part is parsed by defusedxml up to its root element, so a
+    large sheet costs one read of its first bytes. Parts larger than 64 MB are skipped
+    (``check_archive`` runs this after its size checks)."""
     for info in infos:
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")) or info.file_size > 64 * 1024 * 1024:
             continue
         try:
-            head = _ascii_view(archive.read(info)).lower()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            with archive.open(info) as stream:
+                found = _has_dtd(stream)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, ParseError):
             raise SheetRefused(
                 _("Excelファイル（.xlsx）として読めません（一部 %(part)s が壊れています）。")
                 % {"part": info.filename}
             ) from None
-        if any(marker in head for marker in _DTD_MARKERS):
+        if found:
             raise SheetRefused(
                 _(
                     "Excel ファイルの一部（%(part)s）に DTD（文書型宣言）が含まれています。"

@@ -4,8 +4,8 @@ Japanese message) instead of a 500, and never expand what they should not.
 - ``open_workbook(content)``: an .xlsx/.xlsm from an upload, for callers that want every sheet
   parsed at once (the outcomes import). Before openpyxl sees it, ``tsunagari.lib.sheets.
   check_archive`` refuses a DTD in any XML part (XXE and "billion laughs" need one; Excel never
-  writes one; defusedxml would forbid the same inside openpyxl but is not a dependency) and an
-  archive that unpacks too large (zip bombs). The workbook is loaded whole (not read-only, which
+  writes one; defusedxml's parser finds it) and an archive that unpacks too large (zip bombs).
+  With defusedxml installed, openpyxl's own parser forbids entities too. The workbook is loaded whole (not read-only, which
   parses each sheet lazily while it is iterated, outside the caller's ``try``), so corrupt XML is
   refused here too. Large imports read row by row with ``tsunagari.lib.sheets`` instead.
 - ``loads_json(body)``: JSON nested at most ``MAX_JSON_DEPTH`` deep (Python's parser recurses and
