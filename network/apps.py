@@ -45,6 +45,9 @@ class NetworkConfig(AppConfig):
                 "network.listing_updated": _("ニーズ・提供の変更"),
                 "network.listing_withdrawn": _("ニーズ・提供の取り下げ"),
                 "network.case_updated": _("事例の変更"),
+                "network.notice_updated": _("掲示の変更"),
+                "network.notice_withdrawn": _("掲示の取り下げ"),
+                "network.attachment_deleted": _("掲示の添付ファイルの削除"),
             }
         )
 
@@ -65,7 +68,13 @@ class NetworkConfig(AppConfig):
                 _("掲示板"),
                 "network:index",
                 order=10,
-                active=("network:index", "network:forward", "network:notice", "network:umbrellas"),
+                active=(
+                    "network:index",
+                    "network:forward",
+                    "network:notice",
+                    "network:edit_notice",
+                    "network:umbrellas",
+                ),
             ),
             staffnav.NavItem(
                 "network",

@@ -14,6 +14,8 @@ from the browser's ``Content-Type``:
   zip bomb, or an entry whose header lies about its size, is refused without being unpacked.
 
 A renamed program (``MZ``/``ELF``/script) fails because its bytes match no accepted kind.
+Last, a file that passed goes to the virus scan of ``network.scanning`` (none by default: the file
+is then stored and shown as 「未検査」).
 Every refusal is a Japanese sentence naming the file.
 """
 
@@ -32,6 +34,8 @@ from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from network import scanning
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED = 50 * 1024 * 1024
@@ -63,6 +67,8 @@ class Checked:
     content_type: str
     content: bytes
     sha256: str
+    scan: str = "unscanned"  # Attachment.Scan, from network.scanning
+    scan_engine: str = ""
 
     @property
     def size(self) -> int:
@@ -120,7 +126,10 @@ def check(name: str, chunks: Iterable[bytes], *, declared_size: int | None = Non
         problem = _problem(suffix, content)
         if problem:
             raise ValidationError(f"{label}: {problem}")
-    return Checked(filename, content_type, content, hashlib.sha256(content).hexdigest())
+    scanned = scanning.scan(label, content)  # last: only a file that passed every check above
+    return Checked(
+        filename, content_type, content, hashlib.sha256(content).hexdigest(), scanned.status, scanned.engine
+    )
 
 
 def _problem(suffix: str, content: bytes) -> str:

@@ -86,6 +86,8 @@ class Notice(TenantModel):
     link = models.URLField(_("詳細URL"), blank=True)
     # a member asked to show its post on the public portal; the secretariat approves (or not)
     public_requested = models.BooleanField(_("公開の申請中"), default=False)
+    # the author (or the secretariat) took the post down: it leaves the board, its files stay for the audit
+    withdrawn_at = models.DateTimeField(_("取り下げ日時"), null=True, blank=True)
     # width-folded, lower-cased title, body, topic, area and funder: what the search compares
     search_text = models.TextField(default="", blank=True, editable=False)
 
@@ -333,6 +335,14 @@ class Attachment(TenantModel):
     content = models.BinaryField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    class Scan(models.TextChoices):
+        UNSCANNED = "unscanned", _("未検査")
+        CLEAN = "clean", _("ウイルス検査済み")
+
+    # the virus scan (network.scanning): 未検査 when no scanner is configured, never claimed otherwise
+    scan = models.CharField(_("ウイルス検査"), max_length=10, choices=Scan.choices, default=Scan.UNSCANNED)
+    scan_engine = models.CharField(_("検査に使ったもの"), max_length=120, blank=True)
+
     class Meta:
         verbose_name = _("添付ファイル")
         verbose_name_plural = _("添付ファイル")
@@ -350,6 +360,10 @@ class GrantSubscription(TenantModel):
         MemberOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     active = models.BooleanField(_("配信中"), default=True)
+    # what the person wants: empty = every topic / every area; a post without a topic or area reaches all
+    topics = models.JSONField(_("分野"), default=list, blank=True)
+    areas = models.JSONField(_("地域"), default=list, blank=True)
+    new_posts = models.BooleanField(_("新しい掲示もメールで受け取る"), default=False)
 
     class Meta:
         verbose_name = _("締切のお知らせの配信")

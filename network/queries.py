@@ -28,7 +28,11 @@ def board(
 
     The search folds width and case on both sides (ＮＰＯ finds npo, ｿｳﾀﾞﾝ finds ソウダン); every
     word must appear."""
-    notices = Notice.objects.select_related("author").annotate(n_comments=Count("comments", distinct=True))
+    notices = (
+        Notice.objects.filter(withdrawn_at__isnull=True)
+        .select_related("author")
+        .annotate(n_comments=Count("comments", distinct=True))
+    )
     if not members:
         notices = notices.filter(audience=Notice.Audience.PUBLIC)
     if kind:
@@ -45,7 +49,11 @@ def board(
 def board_facets() -> dict[str, list[str]]:
     """The topics and areas in use, for the board's filters."""
     return {
-        name: sorted(v for v in Notice.objects.values_list(name, flat=True).distinct() if v)
+        name: sorted(
+            v
+            for v in Notice.objects.filter(withdrawn_at__isnull=True).values_list(name, flat=True).distinct()
+            if v
+        )
         for name in ("topic", "area")
     }
 

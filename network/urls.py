@@ -7,6 +7,11 @@ urlpatterns = [
     path("network/", board.public_board, name="public"),
     path("network/files/<uuid:uuid>/", board.public_attachment, name="public_attachment"),
     path("network/members/", profiles.public_members, name="public_members"),
+    path(
+        "network/forwarded/<uuid:uuid>/<uuid:recipient>/<str:token>/",
+        board.forwarded_file,
+        name="forwarded_file",
+    ),
     path("network/unsubscribe/<uuid:uuid>/<str:token>/", board.unsubscribe, name="unsubscribe"),
     path(
         "network/grants/unsubscribe/<uuid:uuid>/<str:token>/",
@@ -16,8 +21,11 @@ urlpatterns = [
     path("staff/network/", board.index, name="index"),
     path("staff/network/notices/<uuid:uuid>/", board.notice, name="notice"),
     path("staff/network/notices/<uuid:uuid>/forward/", board.forward, name="forward"),
+    path("staff/network/notices/<uuid:uuid>/edit/", board.edit_notice, name="edit_notice"),
+    path("staff/network/notices/<uuid:uuid>/withdraw/", board.withdraw_notice, name="withdraw_notice"),
     path("staff/network/notices/<uuid:uuid>/public/", board.decide_public, name="decide_public"),
     path("staff/network/files/<uuid:uuid>/", board.attachment, name="attachment"),
+    path("staff/network/files/<uuid:uuid>/delete/", board.delete_attachment, name="delete_attachment"),
     path("staff/network/grants/reminders/", board.grant_reminders, name="grant_reminders"),
     path("staff/network/umbrellas/", umbrellas.umbrellas, name="umbrellas"),
     path("staff/network/members/", profiles.members, name="members"),

@@ -96,6 +96,7 @@ class PrivatePlatformTestCase(BaseTestCase):
                 "mailings.views.public.confirm",
                 "mailings.views.public.preferences",
                 "mailings.views.public.unsubscribe",
+                "network.views.board.forwarded_file",
                 "network.views.board.grant_unsubscribe",
                 "network.views.board.unsubscribe",
                 "surveys.views.fieldwork.prospect_stop",

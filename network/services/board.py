@@ -12,7 +12,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -24,12 +24,18 @@ from accounts.permissions import Actor
 from audit.services import log_action
 from network import files
 from network.models import Attachment, Comment, Forward, Notice, Umbrella, UmbrellaRecipient
+from network.services import reminders
 from network.services.common import platform_of, require_active
 from partnership.models import MemberOrganisation
 from tsunagari.lib import mail
 from tsunagari.lib.japanese import normalise
 
 UNSUBSCRIBE_SALT = "network.umbrella.unsubscribe"
+FILE_SALT = "network.umbrella.file"
+# Forwarded mails carry a post's files as signed links, not as attachments: five files of up to
+# 10 MB would pass the 10–25 MB most mail servers take, and one copy per umbrella member would
+# fill the outbox. Each link is for one file and one recipient and lasts FILE_LINK_DAYS.
+FILE_LINK_DAYS = 30
 
 
 class Upload(Protocol):
@@ -83,7 +89,44 @@ def _attach(
             sha256=item.sha256,
             content=item.content,
             uploaded_by=user,
+            scan=item.scan,
+            scan_engine=item.scan_engine,
         )
+
+
+def _validated(
+    *,
+    kind: str,
+    audience: str,
+    title: str,
+    body: str,
+    funder: str,
+    deadline: datetime.date | None,
+    uploads: Iterable[Upload],
+) -> list[files.Checked]:
+    """The post's fields and files checked together; every refusal at once, by field."""
+    errors: dict[str, str | list[str]] = {}
+    if kind not in Notice.Kind.values:
+        errors["kind"] = _("種類が正しくありません。")
+    if audience not in Notice.Audience.values:
+        errors["audience"] = _("公開範囲が正しくありません。")
+    if not title.strip():
+        errors["title"] = _("件名を入力してください。")
+    if not body.strip():
+        errors["body"] = _("本文を入力してください。")
+    if kind == Notice.Kind.GRANT:
+        if not funder.strip():
+            errors["funder"] = _("助成・補助の情報には助成元を入力してください。")
+        if deadline is None:
+            errors["deadline"] = _("助成・補助の情報には締切を入力してください。")
+    checked: list[files.Checked] = []
+    try:
+        checked = _checked(uploads)
+    except ValidationError as error:
+        errors["attachments"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return checked
 
 
 @transaction.atomic
@@ -110,26 +153,15 @@ def do_post_notice(
     A member's post asked to be public stays members-only until the secretariat approves it."""
     if author is not None:
         require_active(author)
-    errors: dict[str, str | list[str]] = {}
-    if kind not in Notice.Kind.values:
-        errors["kind"] = _("種類が正しくありません。")
-    if audience not in Notice.Audience.values:
-        errors["audience"] = _("公開範囲が正しくありません。")
-    if not title.strip():
-        errors["title"] = _("件名を入力してください。")
-    if not body.strip():
-        errors["body"] = _("本文を入力してください。")
-    if kind == Notice.Kind.GRANT:
-        if not funder.strip():
-            errors["funder"] = _("助成・補助の情報には助成元を入力してください。")
-        if deadline is None:
-            errors["deadline"] = _("助成・補助の情報には締切を入力してください。")
-    try:
-        checked = _checked(uploads)
-    except ValidationError as error:
-        errors["attachments"] = error.messages
-    if errors:
-        raise ValidationError(errors)
+    checked = _validated(
+        kind=kind,
+        audience=audience,
+        title=title,
+        body=body,
+        funder=funder,
+        deadline=deadline,
+        uploads=uploads,
+    )
     public_requested = author is not None and audience == Notice.Audience.PUBLIC
     notice = Notice(
         platform=platform_of(actor),
@@ -151,21 +183,183 @@ def do_post_notice(
     notice.search_text = search_text(notice)
     notice.save()
     _attach(actor, notice, checked)
+    mailed = reminders.queue_new_post(
+        platform_of(actor), notice, poster_id=actor.user.pk if actor.user else None
+    )
     log_action(
         "network.notice_posted",
         by=actor,
         platform=platform_of(actor),
         obj=notice,
-        data={"kind": kind, "audience": audience, "files": len(checked)},
+        data={"kind": kind, "audience": audience, "files": len(checked), "mailed": mailed},
     )
     return notice
+
+
+EDITABLE = (
+    "kind",
+    "title",
+    "body",
+    "topic",
+    "area",
+    "funder",
+    "amount_yen",
+    "deadline",
+    "eligibility",
+    "link",
+)
+
+
+def can_change(notice: Notice, member: MemberOrganisation | None) -> bool:
+    """The secretariat (``member=None``) changes any post; a member only its own; none once withdrawn."""
+    return notice.withdrawn_at is None and (member is None or notice.author_id == member.pk)
+
+
+def _require_can_change(notice: Notice, member: MemberOrganisation | None) -> None:
+    if notice.withdrawn_at is not None:
+        raise ValidationError(_("この掲示は取り下げられています。"))
+    if not can_change(notice, member):
+        raise PermissionDenied(_("自団体の掲示だけを変更・取り下げできます。"))
+    if member is not None:
+        require_active(member)
+
+
+@transaction.atomic
+def do_update_notice(
+    actor: Actor,
+    notice: Notice,
+    *,
+    member: MemberOrganisation | None,
+    kind: str,
+    title: str,
+    body: str,
+    audience: str = Notice.Audience.MEMBERS,
+    topic: str = "",
+    area: str = "",
+    funder: str = "",
+    amount_yen: int | None = None,
+    deadline: datetime.date | None = None,
+    eligibility: str = "",
+    link: str = "",
+    uploads: Iterable[Upload] = (),
+) -> Notice:
+    """The author (``member``) or the secretariat (``None``) edits a post, pending or published.
+
+    A member's post that is on the public portal goes back to members-only and waits for the
+    secretariat's approval again (what was approved is not what is there now)."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    _require_can_change(notice, member)
+    checked = _validated(
+        kind=kind,
+        audience=audience,
+        title=title,
+        body=body,
+        funder=funder,
+        deadline=deadline,
+        uploads=uploads,
+    )
+    values = {
+        "kind": kind,
+        "title": title.strip(),
+        "body": body,
+        "topic": topic,
+        "area": area,
+        "funder": funder,
+        "amount_yen": amount_yen,
+        "deadline": deadline,
+        "eligibility": eligibility,
+        "link": link,
+    }
+    changed = sorted(name for name in EDITABLE if getattr(notice, name) != values[name])
+    wants_public = audience == Notice.Audience.PUBLIC
+    was_public = notice.audience == Notice.Audience.PUBLIC
+    if notice.author_id is not None and member is not None:  # the author: the public portal needs approval
+        reapproval = was_public and wants_public and bool(changed or checked)
+        audience_changed = wants_public != (was_public or notice.public_requested)
+        notice.public_requested = wants_public
+        notice.audience = Notice.Audience.MEMBERS if wants_public else audience
+        if was_public and wants_public and not reapproval:
+            notice.audience, notice.public_requested = Notice.Audience.PUBLIC, False
+    else:  # the secretariat decides the audience itself
+        reapproval = False
+        audience_changed = audience != notice.audience
+        notice.audience = audience
+        notice.public_requested = notice.public_requested and not wants_public
+    if not changed and not checked and not audience_changed:
+        raise ValidationError(_("変更された項目がありません。"))
+    for name, value in values.items():
+        setattr(notice, name, value)
+    notice.search_text = search_text(notice)
+    notice.save()
+    _attach(actor, notice, checked)
+    log_action(
+        "network.notice_updated",
+        by=actor,
+        platform=platform_of(actor),
+        obj=notice,
+        data={
+            "fields": changed + (["audience"] if audience_changed else []),
+            "files": len(checked),
+            "reapproval": reapproval,
+        },
+    )
+    return notice
+
+
+@transaction.atomic
+def do_withdraw_notice(actor: Actor, notice: Notice, *, member: MemberOrganisation | None) -> Notice:
+    """The author or the secretariat takes a post down: it leaves the board and the public portal.
+
+    The row, its comments and files stay (the audit and the reach counted keep their meaning)."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    _require_can_change(notice, member)
+    notice.withdrawn_at = timezone.now()
+    notice.public_requested = False
+    notice.save(update_fields=["withdrawn_at", "public_requested", "updated_at"])
+    log_action(
+        "network.notice_withdrawn",
+        by=actor,
+        platform=platform_of(actor),
+        obj=notice,
+        data={"audience": notice.audience, "by_author": member is not None},
+    )
+    return notice
+
+
+def can_delete_file(attachment: Attachment, member: MemberOrganisation | None) -> bool:
+    """The secretariat deletes any file; a member the files of its own post and of its own comments."""
+    if attachment.notice.withdrawn_at is not None:
+        return False
+    if member is None:
+        return True
+    if attachment.comment_id is not None:
+        return attachment.comment is not None and attachment.comment.member_id == member.pk
+    return attachment.notice.author_id == member.pk
+
+
+@transaction.atomic
+def do_delete_attachment(actor: Actor, attachment: Attachment, *, member: MemberOrganisation | None) -> None:
+    """Delete a file (its name, size and SHA-256 stay in the audit log)."""
+    attachment = (
+        Attachment.objects.select_related("notice", "comment")
+        .select_for_update(of=("self",))
+        .get(pk=attachment.pk)
+    )
+    if not can_delete_file(attachment, member):
+        raise PermissionDenied(_("自団体の掲示・コメントのファイルだけを削除できます。"))
+    if member is not None:
+        require_active(member)
+    notice = attachment.notice
+    data = {"filename": attachment.filename, "size": attachment.size, "sha256": attachment.sha256}
+    attachment.delete()
+    log_action("network.attachment_deleted", by=actor, platform=platform_of(actor), obj=notice, data=data)
 
 
 @transaction.atomic
 def do_decide_public(actor: Actor, notice: Notice, *, approve: bool) -> Notice:
     """The secretariat puts a member's post on the public portal, or keeps it members-only."""
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    if not notice.public_requested:
+    if not notice.public_requested or notice.withdrawn_at is not None:
         raise ValidationError(_("この掲示には公開の申請がありません（処理済みかもしれません）。"))
     notice.public_requested = False
     if approve:
@@ -264,6 +458,35 @@ def unsubscribe_url(recipient: UmbrellaRecipient) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _file_value(attachment: Attachment, recipient: UmbrellaRecipient) -> str:
+    return f"{attachment.uuid}.{recipient.uuid}"
+
+
+def file_token(attachment: Attachment, recipient: UmbrellaRecipient) -> str:
+    """``timestamp:signature`` of the file for the recipient (the value itself is in the URL)."""
+    value = _file_value(attachment, recipient)
+    return signing.TimestampSigner(salt=FILE_SALT).sign(value)[len(value) + 1 :]
+
+
+def file_token_ok(attachment: Attachment, recipient: UmbrellaRecipient, token: str) -> bool:
+    value = _file_value(attachment, recipient)
+    try:
+        signing.TimestampSigner(salt=FILE_SALT).unsign(
+            f"{value}:{token}", max_age=datetime.timedelta(days=FILE_LINK_DAYS)
+        )
+    except signing.BadSignature:  # forged, or expired (SignatureExpired is a BadSignature)
+        return False
+    return True
+
+
+def file_link(attachment: Attachment, recipient: UmbrellaRecipient) -> str:
+    path = reverse(
+        "network:forwarded_file",
+        args=[recipient.platform.slug, attachment.uuid, recipient.uuid, file_token(attachment, recipient)],
+    )
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def _email_key(email: str) -> str:
     return unicodedata.normalize("NFKC", email or "").strip().lower()
 
@@ -339,6 +562,8 @@ def do_forward(actor: Actor, notice: Notice, umbrella: Umbrella) -> Forward:
     """The umbrella mails ``notice`` to each of its listed members that has not unsubscribed
     (through the outbox, once per notice and address); reach = the members mailed."""
     require_active(umbrella.member)
+    if notice.withdrawn_at is not None:
+        raise ValidationError(_("取り下げられた掲示は転送できません。"))
     umbrella = Umbrella.objects.select_for_update().get(pk=umbrella.pk)
     existing = Forward.objects.filter(notice=notice, umbrella=umbrella).first()
     if existing is not None:
@@ -358,6 +583,7 @@ def do_forward(actor: Actor, notice: Notice, umbrella: Umbrella) -> Forward:
         mailed=len(recipients),
         forwarded_at=timezone.now(),
     )
+    attachments = list(notice.attachments.filter(comment=None).defer("content"))
     for recipient in recipients:
         link = unsubscribe_url(recipient)
         mail.queue_template(
@@ -368,6 +594,8 @@ def do_forward(actor: Actor, notice: Notice, umbrella: Umbrella) -> Forward:
                 "recipient": recipient,
                 "platform": platform,
                 "unsubscribe": link,
+                "files": [(a.filename, a.size, file_link(a, recipient)) for a in attachments],
+                "link_days": FILE_LINK_DAYS,
             },
             to=[recipient.email],
             platform=platform,
@@ -381,7 +609,7 @@ def do_forward(actor: Actor, notice: Notice, umbrella: Umbrella) -> Forward:
         by=actor,
         platform=platform,
         obj=notice,
-        data={"umbrella": str(umbrella.uuid), "reach": forward.reach},
+        data={"umbrella": str(umbrella.uuid), "reach": forward.reach, "files": len(attachments)},
     )
     return forward
 

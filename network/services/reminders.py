@@ -65,26 +65,116 @@ def _site(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+MAX_CHOICES = 20
+
+
+def wants(subscription: GrantSubscription, notice: Notice) -> bool:
+    """Whether the person chose ``notice``'s topic and area (none chosen: all; a post without a
+    topic or an area is for everyone)."""
+    topic_ok = not subscription.topics or not notice.topic or notice.topic in subscription.topics
+    area_ok = not subscription.areas or not notice.area or notice.area in subscription.areas
+    return topic_ok and area_ok
+
+
+def _choices(values: list[str] | None, label: str) -> list[str]:
+    found: list[str] = []
+    for value in values or []:
+        value = " ".join(str(value).split())
+        if value and value not in found:
+            found.append(value)
+    if len(found) > MAX_CHOICES or any(len(value) > 60 for value in found):
+        raise ValidationError(
+            _("%(label)sは60字以内で%(n)s個まで選んでください。") % {"label": label, "n": MAX_CHOICES}
+        )
+    return found
+
+
 @transaction.atomic
 def do_subscribe_grants(
-    actor: Actor, member: MemberOrganisation | None, *, active: bool = True
+    actor: Actor,
+    member: MemberOrganisation | None,
+    *,
+    active: bool = True,
+    topics: list[str] | None = None,
+    areas: list[str] | None = None,
+    new_posts: bool | None = None,
 ) -> GrantSubscription:
-    """``actor.user`` turns the deadline reminders on (or off)."""
+    """``actor.user`` turns the mails on (or off): the deadline reminders and, with ``new_posts``,
+    each new post; only for the ``topics`` and ``areas`` chosen (``None`` keeps the choice)."""
     if actor.user is None:
         raise ValidationError(_("配信の設定にはログインが必要です。"))
     if member is not None and active:
         require_active(member)
-    subscription, _created = GrantSubscription.objects.update_or_create(
-        user=actor.user,
-        defaults={"platform": platform_of(actor), "member": member, "active": active},
-    )
+    defaults: dict[str, object] = {"platform": platform_of(actor), "member": member, "active": active}
+    if topics is not None:
+        defaults["topics"] = _choices(topics, _("分野"))
+    if areas is not None:
+        defaults["areas"] = _choices(areas, _("地域"))
+    if new_posts is not None:
+        defaults["new_posts"] = new_posts
+    subscription, _created = GrantSubscription.objects.update_or_create(user=actor.user, defaults=defaults)
     log_action(
         "network.grant_reminders_on" if active else "network.grant_reminders_off",
         by=actor,
         platform=platform_of(actor),
         obj=subscription,
+        data={
+            "topics": subscription.topics,
+            "areas": subscription.areas,
+            "new_posts": subscription.new_posts,
+        },
     )
     return subscription
+
+
+def unsubscribe_url(platform: Platform, subscription: GrantSubscription) -> str:
+    return _site(
+        reverse(
+            "network:grant_unsubscribe",
+            args=[platform.slug, subscription.uuid, unsubscribe_token(subscription)],
+        )
+    )
+
+
+def queue_new_post(platform: Platform, notice: Notice, *, poster_id: int | None = None) -> int:
+    """Mail a new post to the people who asked for new posts of its topic and area (inside the
+    posting transaction: a refused post mails nothing); the number of mails queued."""
+    subscriptions = (
+        GrantSubscription.objects.filter(active=True, new_posts=True, user__is_active=True)
+        .select_related("user", "member")
+        .order_by("pk")
+    )
+    url = _site(reverse("network:notice", args=[platform.slug, notice.uuid]))
+    names = [a.filename for a in notice.attachments.filter(comment=None).only("filename")]
+    queued = 0
+    for subscription in subscriptions:
+        if subscription.member is not None and not subscription.member.is_active:
+            continue
+        if subscription.user_id == poster_id or (
+            notice.author_id is not None and subscription.member_id == notice.author_id
+        ):
+            continue  # not to the one who posted, nor to the author's own staff
+        if not wants(subscription, notice):
+            continue
+        link = unsubscribe_url(platform, subscription)
+        mail.queue_template(
+            "network/email/new_post",
+            {
+                "notice": notice,
+                "platform": platform,
+                "user_name": subscription.user.name or subscription.user.email,
+                "url": url,
+                "files": names,
+                "unsubscribe": link,
+            },
+            to=[subscription.user.email],
+            platform=platform,
+            key=f"network.new_post:{notice.uuid}:{subscription.uuid}",
+            kind="network.new_post",
+            headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
+        queued += 1
+    return queued
 
 
 @transaction.atomic
@@ -105,11 +195,14 @@ def do_send_grant_reminders(platform: Platform, today: datetime.date | None = No
     if not is_business_day(today):
         return 0
     horizon = today + datetime.timedelta(days=31)
-    grants = Notice.objects.filter(kind=Notice.Kind.GRANT, deadline__gte=today, deadline__lte=horizon)
+    grants = Notice.objects.filter(
+        kind=Notice.Kind.GRANT, deadline__gte=today, deadline__lte=horizon, withdrawn_at__isnull=True
+    )
     subscriptions = list(
         GrantSubscription.objects.filter(active=True, user__is_active=True).select_related("user", "member")
     )
     subscriptions = [s for s in subscriptions if s.member is None or s.member.is_active]
+    everyone = subscriptions
     queued = 0
     board = _site(reverse("network:index", args=[platform.slug]))
     for notice in grants:
@@ -118,18 +211,14 @@ def do_send_grant_reminders(platform: Platform, today: datetime.date | None = No
         if stage is None:
             continue
         days_left = (notice.deadline - today).days
+        subscriptions = [s for s in everyone if wants(s, notice)]  # only those who chose its topic and area
         keys = {s.pk: f"network.grant_reminder:{notice.uuid}:{stage}:{s.uuid}" for s in subscriptions}
         with transaction.atomic():
             done = set(mail.OutboxMail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
             todo = [s for s in subscriptions if keys[s.pk] not in done]
             for subscription in todo:
                 key = keys[subscription.pk]
-                link = _site(
-                    reverse(
-                        "network:grant_unsubscribe",
-                        args=[platform.slug, subscription.uuid, unsubscribe_token(subscription)],
-                    )
-                )
+                link = unsubscribe_url(platform, subscription)
                 mail.queue_template(
                     "network/email/grant_reminder",
                     {

@@ -34,6 +34,15 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
     notice = Notice.objects.create(
         platform=platform, kind="notice", title="お知らせ", body="本文", published_at=timezone.now()
     )
+    # a post of the matrix's member staff, so that its author's pages answer it (others get 403)
+    own = Notice.objects.create(
+        platform=platform,
+        kind="activity",
+        title="会員の活動",
+        body="本文",
+        author=role.organisation if role else member,
+        published_at=timezone.now(),
+    )
     case = CaseStudy.objects.create(
         platform=platform, title="事例", summary="概要", topic="高齢者", status=CaseStudy.Status.SHARED
     )
@@ -56,6 +65,9 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
         "network:notice": notice,
         "network:decide_public": notice,
         "network:attachment": attachment,
+        "network:edit_notice": own,
+        "network:withdraw_notice": own,
+        "network:delete_attachment": attachment,
         "network:edit_listing": need,
         "network:member_profile": member,
         "network:edit_case": case,

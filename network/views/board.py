@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,6 +45,9 @@ def index(request: StaffRequest) -> HttpResponse:
             return redirect("network:index", request.platform.slug)
     umbrella = Umbrella.objects.filter(member=member).first() if member else None
     filters = {name: request.GET.get(name, "") for name in ("kind", "q", "topic", "area")}
+    subscription = GrantSubscription.objects.filter(user=request.user).first()
+    board_facets = queries.board_facets()
+    facets = {"topics": board_facets["topic"], "areas": board_facets["area"]}
     context = {
         "notices": queries.board(
             members=True,
@@ -53,7 +57,7 @@ def index(request: StaffRequest) -> HttpResponse:
             area=filters["area"],
         )[:50],
         "kinds": Notice.Kind.choices,
-        "facets": queries.board_facets(),
+        "facets": board_facets,
         **filters,
         "form": form,
         "member": member,
@@ -63,11 +67,18 @@ def index(request: StaffRequest) -> HttpResponse:
         if umbrella
         else set(),
         "outcomes": queries.outcomes(),
-        "requests": Notice.objects.filter(public_requested=True).select_related("author")
+        "requests": Notice.objects.filter(public_requested=True, withdrawn_at__isnull=True).select_related(
+            "author"
+        )
         if request.actor.can("network.manage")
         else [],
         "show_umbrellas": umbrella is not None or member is None,
-        "subscribed": GrantSubscription.objects.filter(user=request.user, active=True).exists(),
+        "subscription": subscription,
+        "subscribed": subscription is not None and subscription.active,
+        "mail_facets": {
+            name: sorted({*facets[name], *(getattr(subscription, name, None) or [])})
+            for name in ("topics", "areas")
+        },
     }
     return render(request, "network/index.html", context)
 
@@ -78,6 +89,8 @@ def notice(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """One post with its files and comments; members comment (with files)."""
     found: Notice = get_object_or_404(Notice.objects.select_related("author"), uuid=uuid)
     member = member_of(request)
+    if found.withdrawn_at is not None and member is not None:
+        raise Http404("withdrawn")  # the secretariat still reads it (marked 取り下げ済み)
     form = CommentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploads = form.cleaned_data["attachments"]
@@ -98,14 +111,98 @@ def notice(request: StaffRequest, uuid: UUID) -> HttpResponse:
         ),
         "form": form,
         "reach": queries.reach(found),
+        "can_change": services.can_change(found, member),
+        "member": member,
     }
     return render(request, "network/notice.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("network.member")
+def edit_notice(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """The author (or the secretariat) edits a post and adds files; a public post goes back to review."""
+    found: Notice = get_object_or_404(Notice.objects.select_related("author"), uuid=uuid)
+    member = member_of(request)
+    if not services.can_change(found, member):
+        if found.withdrawn_at is not None:
+            raise Http404("withdrawn")
+        raise PermissionDenied
+    initial_audience = Notice.Audience.PUBLIC if found.public_requested else found.audience
+    form = NoticeForm(request.POST or None, request.FILES or None, instance=None, initial=_initial(found))
+    form.initial["audience"] = initial_audience
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["uploads"] = data.pop("attachments")
+        was_public = found.audience == Notice.Audience.PUBLIC and found.author_id is not None
+        if attempt(
+            request,
+            lambda: services.do_update_notice(request.actor, found, member=member, **data),
+            lambda done: (
+                _("変更しました。公開ページには事務局が改めて確認した後に載ります。")
+                if was_public and done.public_requested
+                else _("変更しました。")
+            ),
+            form,
+        ):
+            return redirect("network:notice", request.platform.slug, found.uuid)
+    context = {
+        "notice": found,
+        "form": form,
+        "files": found.attachments.filter(comment=None).defer("content"),
+        "member": member,
+    }
+    return render(request, "network/notice_edit.html", context)
+
+
+def _initial(notice: Notice) -> dict[str, object]:
+    return {name: getattr(notice, name) for name in services.EDITABLE}
+
+
+@permission_required("network.member")
+def withdraw_notice(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """The author (or the secretariat) takes a post down (POST)."""
+    found = get_object_or_404(Notice, uuid=uuid)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    member = member_of(request)
+    if found.withdrawn_at is None and not services.can_change(found, member):
+        raise PermissionDenied
+    if attempt(
+        request,
+        lambda: services.do_withdraw_notice(request.actor, found, member=member),
+        _("掲示を取り下げました。"),
+    ):
+        return redirect("network:index", request.platform.slug)
+    return redirect("network:notice", request.platform.slug, found.uuid)
+
+
+@permission_required("network.member")
+def delete_attachment(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """The author of the post (or of the comment), or the secretariat, deletes a file (POST)."""
+    found: Attachment = get_object_or_404(
+        Attachment.objects.select_related("notice", "comment").defer("content"), uuid=uuid
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    member = member_of(request)
+    if not services.can_delete_file(found, member):
+        raise PermissionDenied
+    attempt(
+        request,
+        lambda: services.do_delete_attachment(request.actor, found, member=member),
+        _("%(name)s を削除しました。") % {"name": found.filename},
+    )
+    if request.POST.get("next") == "edit":
+        return redirect("network:edit_notice", request.platform.slug, found.notice.uuid)
+    return redirect("network:notice", request.platform.slug, found.notice.uuid)
 
 
 @permission_required("network.member")
 def attachment(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """A file of a post, for whoever reads the members' board; never cached, always a download."""
-    found = get_object_or_404(Attachment, uuid=uuid)
+    found = get_object_or_404(Attachment.objects.select_related("notice"), uuid=uuid)
+    if found.notice.withdrawn_at is not None and member_of(request) is not None:
+        raise Http404("withdrawn")
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     return attachment_response(bytes(found.content), found.filename, found.content_type, private=True)
@@ -115,7 +212,11 @@ def attachment(request: StaffRequest, uuid: UUID) -> HttpResponse:
 def public_attachment(request: PlatformRequest, uuid: UUID) -> HttpResponse:
     """A file of a public post (and of the post itself, not of its members' comments)."""
     found = get_object_or_404(
-        Attachment, uuid=uuid, notice__audience=Notice.Audience.PUBLIC, comment__isnull=True
+        Attachment,
+        uuid=uuid,
+        notice__audience=Notice.Audience.PUBLIC,
+        notice__withdrawn_at__isnull=True,
+        comment__isnull=True,
     )
     return attachment_response(bytes(found.content), found.filename, found.content_type)
 
@@ -156,11 +257,19 @@ def forward(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @permission_required("network.member")
 @require_POST
 def grant_reminders(request: StaffRequest) -> HttpResponse:
-    """Turn one's own 助成・補助 deadline reminders on or off."""
+    """Turn one's own mails on or off: 助成・補助 deadline reminders and (if chosen) new posts, for
+    the topics and areas chosen (none chosen: all)."""
     active = request.POST.get("active") == "1"
+    choices: dict[str, object] = {}
+    if request.POST.get("settings") == "1":
+        choices = {
+            "topics": request.POST.getlist("topics"),
+            "areas": request.POST.getlist("areas"),
+            "new_posts": request.POST.get("new_posts") == "1",
+        }
     attempt(
         request,
-        lambda: reminders.do_subscribe_grants(request.actor, member_of(request), active=active),
+        lambda: reminders.do_subscribe_grants(request.actor, member_of(request), active=active, **choices),
         _("締切のお知らせをメールで受け取ります。") if active else _("締切のお知らせの配信を止めました。"),
     )
     return redirect("network:index", request.platform.slug)
@@ -172,6 +281,25 @@ def public_board(request: PlatformRequest) -> HttpResponse:
         Prefetch("attachments", queryset=Attachment.objects.filter(comment=None).defer("content"))
     )[:50]
     return render(request, "network/public.html", {"notices": notices, "q": request.GET.get("q", "")})
+
+
+@reachable_when_private  # a personal signed link, like the unsubscribe links
+@require_GET
+def forwarded_file(request: PlatformRequest, uuid: UUID, recipient: UUID, token: str) -> HttpResponse:
+    """A file of a post an umbrella forwarded, for the one recipient its signed link was made for
+    (``FILE_LINK_DAYS``); not after the post was withdrawn or the recipient removed."""
+    found = get_object_or_404(
+        Attachment.objects.select_related("notice"),
+        uuid=uuid,
+        comment__isnull=True,
+        notice__withdrawn_at__isnull=True,
+    )
+    to: UmbrellaRecipient = get_object_or_404(UmbrellaRecipient, uuid=recipient)
+    if not Forward.objects.filter(notice=found.notice, umbrella=to.umbrella).exists():
+        raise Http404("not forwarded")
+    if not services.file_token_ok(found, to, token):
+        raise Http404("token")
+    return attachment_response(bytes(found.content), found.filename, found.content_type, private=True)
 
 
 @reachable_when_private
