@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from tsunagari.lib.env import envbool, envint, envlist, envstr
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     # Outside the platform middleware, so its own answers (login and second-factor redirects on
     # staff URLs) get the headers too.
     "tsunagari.lib.headers.SecurityHeadersMiddleware",
+    "tsunagari.lib.headers.DocumentCSPMiddleware",
     "accounts.middleware.PlatformMiddleware",
     "tsunagari.errors.HelpMemoMiddleware",
     "tsunagari.errors.RateLimitedMiddleware",
@@ -342,6 +344,22 @@ CONSULTATION_MAX_TEXT_CHARS = envint("CONSULTATION_MAX_TEXT_CHARS", 5000)
 
 # Resident navigator map (directory): tile server URL template and its attribution. The map
 # page lists every location without tiles or JavaScript too.
+# Content-Security-Policy (django-csp; tsunagari.lib.headers.DocumentCSPMiddleware adds the map
+# tiles' host to img-src): this origin only, no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 DIRECTORY_MAP_TILES = envstr("DIRECTORY_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 DIRECTORY_MAP_ATTRIBUTION = envstr("DIRECTORY_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 # Seconds the public HSDS API keeps an answer in the cache (directory.api_cache), and search

@@ -7,7 +7,9 @@ allow the pages to run only the site's own scripts and styles.
   start and resume pages and redirects), the sign-in and invitation pages under ``/accounts/`` and
   the operator's ``/admin/``: no shared or browser cache keeps a copy, so the back button on a
   shared device does not show someone else's conversation.
-- ``Content-Security-Policy`` (``content_security_policy()``): scripts, styles, fonts and
+- ``Content-Security-Policy`` (django-csp's middleware, ``settings.CONTENT_SECURITY_POLICY``;
+  ``DocumentCSPMiddleware`` adds the map tiles' host and leaves downloads alone;
+  ``content_security_policy()`` is what it sends): scripts, styles, fonts and
   connections from this origin only, no inline script or style (not even ``style=""``
   attributes: ``static/css/site.css`` has the classes), no plugins, no ``<base>``, forms post
   only here, no framing by anyone (``frame-ancestors 'none'``); images from here, ``data:``
@@ -29,11 +31,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
 from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self)"
@@ -53,29 +57,33 @@ def tile_source(template: str) -> str:
     return f"{parts.scheme}://{host}"
 
 
+def _tiles_update() -> dict[str, list[str]]:
+    """Images from the directory map's tile server too (``DIRECTORY_MAP_TILES``, read per response
+    so that a changed setting applies at once)."""
+    tiles = tile_source(getattr(settings, "DIRECTORY_MAP_TILES", ""))
+    return {"img-src": [tiles]} if tiles else {}
+
+
 def content_security_policy() -> str:
-    return _policy(getattr(settings, "DIRECTORY_MAP_TILES", ""))
+    """The policy every HTML or SVG answer carries."""
+    return build_policy(update=_tiles_update())
 
 
-@cache
-def _policy(tile_template: str) -> str:
-    images = ["'self'", "data:"]
-    tiles = tile_source(tile_template)
-    if tiles:
-        images.append(tiles)
-    directives = {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": images,
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+class DocumentCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, on documents only (a policy on a PDF or a CSV means nothing)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if not response.get("Content-Type", "").startswith(DOCUMENT_TYPES):
+            return response
+        return super().process_response(request, response)
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.update is None:
+            parts.update = _tiles_update()
+        return parts
 
 
 class SecurityHeadersMiddleware:
@@ -86,7 +94,5 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if NO_STORE_PATHS.match(request.path_info):
             add_never_cache_headers(response)
-        if response.get("Content-Type", "").startswith(DOCUMENT_TYPES):
-            response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
