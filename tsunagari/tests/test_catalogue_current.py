@@ -30,7 +30,9 @@ CHECKED = [
     "tsunagari",
 ]
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
-TAG = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+(?:as\s+\w+|noop))?\s*%\}""")
+TAG = re.compile(
+    r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+(?:as\s+\w+|noop|context\s+(["']).*?\3))*\s*%\}"""
+)
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
