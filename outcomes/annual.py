@@ -7,10 +7,12 @@ Word (.docx, tables) for the secretariat to finish. Dates in 和暦 (令和8年�
 
 from __future__ import annotations
 
+import datetime
 import io
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
 
@@ -22,6 +24,13 @@ from tsunagari.lib.jpcalendar import wareki_date
 from tsunagari.lib.pdf import template_to_pdf
 
 
+def _day(day: datetime.date) -> str:
+    """令和8年4月1日 on a Japanese page; 1 April 2026 on an English one."""
+    if (translation.get_language() or "ja").startswith("ja"):
+        return wareki_date(day)
+    return formats.date_format(day, "j F Y")
+
+
 def context(platform: Platform, year: int, report: AnnualReport | None) -> dict[str, Any]:
     board = dashboard.build(platform, year, suppress=True, only_year=True)
     return {
@@ -29,8 +38,8 @@ def context(platform: Platform, year: int, report: AnnualReport | None) -> dict[
         "board": board,
         "report": report,
         "year_label": board.label,
-        "period": f"{wareki_date(board.start)}〜{wareki_date(board.end)}",
-        "issued": wareki_date(timezone.localdate()),
+        "period": _("%(start)s〜%(end)s") % {"start": _day(board.start), "end": _day(board.end)},
+        "issued": _day(timezone.localdate()),
         "sheets": exports.dashboard_sheets(board),
     }
 
@@ -57,20 +66,22 @@ def docx(platform: Platform, year: int, report: AnnualReport | None) -> bytes:
     style = document.styles["Normal"]
     style.font.name = "Noto Sans CJK JP"
     style.font.size = Pt(10.5)
-    document.add_heading(f"{platform.name} {board.label} 年次報告", level=1)
-    document.add_paragraph(f"対象期間: {data['period']}　発行: {data['issued']}")
+    document.add_heading(f"{platform.name} {board.label} {_('年次報告')}", level=1)
+    document.add_paragraph(
+        _("対象期間: %(period)s　発行: %(issued)s") % {"period": data["period"], "issued": data["issued"]}
+    )
     for title, text in (
-        ("はじめに", report.foreword if report else ""),
-        ("効果検証のまとめ", report.assessment if report else ""),
+        (_("はじめに"), report.foreword if report else ""),
+        (_("効果検証のまとめ"), report.assessment if report else ""),
     ):
         document.add_heading(title, level=2)
-        for line in (text or "（未記入）").split("\n"):
+        for line in (text or _("（未記入）")).split("\n"):
             document.add_paragraph(line)
     for sheet in data["sheets"]:
         document.add_heading(sheet.title, level=2)
         _table(document, sheet.header, sheet.rows)
-    document.add_heading("次年度に向けて", level=2)
-    for line in ((report.next_steps if report else "") or "（未記入）").split("\n"):
+    document.add_heading(_("次年度に向けて"), level=2)
+    for line in ((report.next_steps if report else "") or _("（未記入）")).split("\n"):
         document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)

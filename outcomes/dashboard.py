@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consultations.models import Consulter
 from outcomes import charts, sources
@@ -28,7 +29,7 @@ from outcomes.queries import campaign_report
 from platforms.models import Platform
 from tsunagari.lib.jpcalendar import wareki_year
 
-HIDDEN = "5未満"
+HIDDEN = gettext_lazy("5未満")  # what a suppressed count (1 to 4) reads, in the language of the page
 
 
 def fiscal_year_bounds(platform: Platform, year: int) -> tuple[datetime.date, datetime.date]:
@@ -46,8 +47,10 @@ def show(value: Decimal | None, unit: str, *, source: sources.Source | None, sup
     if value is None:
         return "-"
     if suppress and sources.suppressed(source, value):
-        return HIDDEN
+        return str(HIDDEN)
     number = value.quantize(Decimal("0.1")) if value != value.to_integral() else value.to_integral()
+    if unit[:1].isascii() and unit[:1].isalpha():  # a translated unit is a word: "12 cases", not "12件"
+        return f"{number:,} {unit}"
     return f"{number:,}{unit}"
 
 
@@ -176,7 +179,10 @@ class Dashboard:
         )
 
     def projects_chart(self) -> str:
-        rows = [charts.BarRow(p.project.name, float(p.cost), f"{p.cost:,}円") for p in self.projects]
+        rows = [
+            charts.BarRow(p.project.name, float(p.cost), _("%(amount)s円") % {"amount": f"{p.cost:,}"})
+            for p in self.projects
+        ]
         return charts.bars(rows, title=_("実証事業の実費"))
 
     def loneliness_chart(self) -> str:
@@ -395,6 +401,6 @@ def comparison(prefecture: Platform, year: int, today: datetime.date | None = No
         for source in columns:
             value = sources.measure(source, municipality, start, end)
             text = show(value, str(source.unit), source=source, suppress=True)
-            values.append((None if text in (HIDDEN, "-") else value, text))
+            values.append((None if text in (str(HIDDEN), "-") else value, text))
         rows.append(ComparisonRow(municipality, values))
     return Comparison(prefecture, year, columns, rows)

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from outcomes import metrics
-from outcomes.dashboard import Comparison, Dashboard
+from outcomes.dashboard import HIDDEN, Comparison, Dashboard
 from tsunagari.lib.downloads import csv_writer, xlsx_value
 
 
@@ -40,7 +40,7 @@ def dashboard_sheets(board: Dashboard) -> list[Sheet]:
         [
             [
                 str(r.source.label),
-                r.previous_text if r.previous_text in ("-", "5未満") else _n(r.previous),
+                r.previous_text if r.previous_text in ("-", str(HIDDEN)) else _n(r.previous),
                 r.current_text if r.hidden or r.current is None else _n(r.current),
                 str(r.source.unit),
             ]
@@ -172,7 +172,8 @@ def dashboard_sheets(board: Dashboard) -> list[Sheet]:
 def comparison_sheet(found: Comparison) -> Sheet:
     return Sheet(
         _("市町村比較"),
-        [_("団体コード"), _("プラットフォーム")] + [f"{s.label}（{s.unit}）" for s in found.columns],
+        [_("団体コード"), _("プラットフォーム")]
+        + [_("%(label)s（%(unit)s）") % {"label": s.label, "unit": s.unit} for s in found.columns],
         [[r.platform.code, r.platform.name, *[text for _v, text in r.values]] for r in found.rows],
     )
 

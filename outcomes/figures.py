@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consultations.models import Consulter, Conversation, LinkClickDay, Referral, TrackedLink
 from directory.models import Service
@@ -144,25 +145,56 @@ def _loneliness(
 def register_builtin() -> None:
     register(
         Source(
-            "consultations", _("相談件数（期間内に始まった相談）"), _conversations, _("件"), COUNT, order=10
+            "consultations",
+            _("相談件数（期間内に始まった相談）"),
+            _conversations,
+            pgettext_lazy("unit", "件"),
+            COUNT,
+            order=10,
         ),
-        Source("first_contacts", _("新規相談者数（初回接触）"), _first_contacts, _("人"), COUNT, order=20),
+        Source(
+            "first_contacts",
+            _("新規相談者数（初回接触）"),
+            _first_contacts,
+            pgettext_lazy("unit", "人"),
+            COUNT,
+            order=20,
+        ),
         Source(
             "link_clicks",
             _("計測リンクのクリック数"),
             _link_clicks,
-            _("回"),
+            pgettext_lazy("unit of clicks", "回"),
             COUNT,
             choices=_links,
             comparable=False,
             order=30,
         ),
-        Source("referrals_completed", _("つなぎ（紹介）の完了件数"), _referrals, _("件"), COUNT, order=40),
-        Source("members", _("会員団体数（期末）"), _members, _("団体"), COUNT, order=50),
         Source(
-            "directory.services", _("相談窓口・支援の掲載数（現在）"), _services, _("件"), COUNT, order=55
+            "referrals_completed",
+            _("つなぎ（紹介）の完了件数"),
+            _referrals,
+            pgettext_lazy("unit", "件"),
+            COUNT,
+            order=40,
         ),
-        Source("matches_delivered", _("マッチングによる支援の提供件数"), _matches, _("件"), COUNT, order=60),
+        Source("members", _("会員団体数（期末）"), _members, pgettext_lazy("unit", "団体"), COUNT, order=50),
+        Source(
+            "directory.services",
+            _("相談窓口・支援の掲載数（現在）"),
+            _services,
+            pgettext_lazy("unit of listed services", "件"),
+            COUNT,
+            order=55,
+        ),
+        Source(
+            "matches_delivered",
+            _("マッチングによる支援の提供件数"),
+            _matches,
+            pgettext_lazy("unit", "件"),
+            COUNT,
+            order=60,
+        ),
         Source(
             "surveys.loneliness",
             _("孤独感「しばしばある・常にある」の割合（住民調査）"),

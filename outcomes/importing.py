@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.utils import get_column_letter
 
 from outcomes.metrics import Figures, StatedTotal, clean_number_text, parse_stated
@@ -139,7 +140,7 @@ def parse_rows(table: list[list[object]]) -> Sheet:
         figures = (
             _number(cells, number, columns, "impressions", _("表示回数")),
             _number(cells, number, columns, "clicks", _("クリック")),
-            _number(cells, number, columns, "cost", _("費用")),
+            _number(cells, number, columns, "cost", pgettext("money spent", "費用")),
         )
         ctr = _stated_at(cells, number, columns, "ctr", _("クリック率"), percent=True)
         cpc = _stated_at(cells, number, columns, "cpc", _("クリック単価"), percent=False)

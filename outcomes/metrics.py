@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def clean_number_text(text: str) -> str:
@@ -134,7 +135,7 @@ def report(rows: list[Figures], stated: StatedTotal | None) -> tuple[list[Figure
         for label, mine, theirs in (
             (_("表示回数"), total.impressions, stated.impressions),
             (_("クリック"), total.clicks, stated.clicks),
-            (_("費用"), total.cost, stated.cost),
+            (pgettext("money spent", "費用"), total.cost, stated.cost),
         ):
             if theirs is not None and theirs != mine:
                 total.flags.append(
