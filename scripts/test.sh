@@ -95,7 +95,7 @@ dependency_audit() {
     #   3  not every package could be audited (NOT RUN in the summary, not fatal; the log says which)
     report=var/pip-audit.json
     mkdir -p var
-    "$BIN/pip-audit" --progress-spinner off --no-deps --disable-pip -r requirements.txt -r requirements-dev.txt \
+    "$BIN/pip-audit" --progress-spinner off --timeout 5 --no-deps --disable-pip -r requirements.txt -r requirements-dev.txt \
         --format json --output "$report" 2>&1 | grep -v "hash\|pip-compile" || true
     [ -s "$report" ] || { echo "pip-audit wrote no report"; return 1; }
     "$PY" scripts/audit_report.py "$report"
