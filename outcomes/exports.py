@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from outcomes import metrics
 from outcomes.dashboard import HIDDEN, Comparison, Dashboard
@@ -50,7 +51,7 @@ def dashboard_sheets(board: Dashboard) -> list[Sheet]:
     kpis = Sheet(
         "KPI",
         [
-            _("実証事業"),
+            pgettext("column", "実証事業"),
             _("段階"),
             _("指標"),
             _("測り方"),
@@ -153,7 +154,14 @@ def dashboard_sheets(board: Dashboard) -> list[Sheet]:
         sheets.append(
             Sheet(
                 _("住民調査"),
-                [_("調査"), _("回答数"), _("割合（%）"), _("95%信頼区間 下限"), _("上限"), _("全国（%）")],
+                [
+                    pgettext("column", "調査"),
+                    _("回答数"),
+                    _("割合（%）"),
+                    _("95%信頼区間 下限"),
+                    _("上限"),
+                    _("全国（%）"),
+                ],
                 [
                     [
                         found.survey.title,
