@@ -56,7 +56,7 @@ def _referral_lines(
 ) -> list[Line]:
     return [
         Line(
-            str(referral.conversation.consulter) if who == "person" else _receiver(referral),
+            referral.subject_label if who == "person" else _receiver(referral),
             url=reverse("consultations:referral", args=[platform.slug, referral.uuid]),
             note=f"{referral.get_status_display()}・{due(referral, today)}",
             urgent=referral.is_overdue(today),

@@ -87,6 +87,11 @@ urlpatterns = [
         name="case_export",
     ),
     path("p/<slug:platform_slug>/staff/cases/<uuid:uuid>/erase/", views_cases.case_erase, name="case_erase"),
+    path(
+        "p/<slug:platform_slug>/staff/cases/<uuid:uuid>/referral/",
+        views_referrals.case_referral_new,
+        name="case_referral_new",
+    ),
     # Statistics and settings
     path("p/<slug:platform_slug>/staff/consultations/report/", views_report.report, name="report"),
     path(

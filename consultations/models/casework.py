@@ -253,26 +253,17 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
         return self.filter(withdrawn_at__isnull=True, valid_until__gte=day)
 
 
-class Consent(models.Model):
-    """The person's consent to share: what, with whom, until when (個人情報保護法 第27条)."""
+class ConsentBase(models.Model):
+    """What a consent records, whoever gave it: what may be shared, with which member
+    organisations or the city's divisions, until when, and when it was withdrawn."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # None: consent recorded for a case that began outside the chat (phone, counter, agency).
-    conversation = models.ForeignKey(
-        "consultations.Conversation",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="consents",
-    )
     items = models.JSONField(_("共有してよい情報"), default=list)
     organisations = models.ManyToManyField(
         "partnership.MemberOrganisation", verbose_name=_("共有してよい団体"), related_name="+", blank=True
     )
-    city_divisions = models.BooleanField(
-        _("市役所内の関係課"), default=False, help_text=_("事務局を通じて庁内の担当課に共有してよい")
-    )
+    city_divisions = models.BooleanField(_("市役所内の関係課"), default=False)
     valid_until = models.DateField(_("同意の期限"))
     statement = EncryptedTextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -287,12 +278,8 @@ class Consent(models.Model):
     objects = platform_manager(ConsentQuerySet)
 
     class Meta:
-        verbose_name = _("同意")
-        verbose_name_plural = _("同意")
+        abstract = True
         ordering = ["-recorded_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"consent {self.uuid}"
 
     def is_active(self, on: datetime.date | None = None) -> bool:
         day = on or timezone.localdate()
@@ -303,12 +290,38 @@ class Consent(models.Model):
         return [str(labels[item]) for item in self.items if item in labels]
 
     def covers(self, item: str, organisation_id: int | None = None, *, division: bool = False) -> bool:
-        """May ``item`` be shared with this member organisation (or a city division) today?"""
+        """May ``item`` be shared with this member organisation (or a city division) today?
+
+        Reads the prefetched organisations (``prefetch_related("organisations")``) when there.
+        """
         if not self.is_active() or item not in self.items:
             return False
         if division:
             return self.city_divisions
-        return organisation_id is not None and self.organisations.filter(pk=organisation_id).exists()
+        return organisation_id is not None and any(o.pk == organisation_id for o in self.organisations.all())
+
+
+class Consent(ConsentBase):
+    """The person's consent to share: what, with whom, until when (個人情報保護法 第27条)."""
+
+    # None: consent recorded for a case that began outside the chat (phone, counter, agency).
+    conversation = models.ForeignKey(
+        "consultations.Conversation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
+    )
+    city_divisions = models.BooleanField(
+        _("市役所内の関係課"), default=False, help_text=_("事務局を通じて庁内の担当課に共有してよい")
+    )
+
+    class Meta(ConsentBase.Meta):
+        verbose_name = _("同意")
+        verbose_name_plural = _("同意")
+
+    def __str__(self) -> str:
+        return f"consent {self.uuid}"
 
 
 # --- referrals ----------------------------------------------------------------------------------
@@ -375,8 +388,17 @@ class Referral(models.Model):
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # A referral starts from a chat consultation or from a case (a household case from a phone
+    # call, a counter or home visit or an agency has no conversation): exactly one of the two.
     conversation = models.ForeignKey(
-        "consultations.Conversation", on_delete=models.PROTECT, related_name="referrals"
+        "consultations.Conversation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    case = models.ForeignKey(
+        "consultations.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="referrals")
     receiver_member = models.ForeignKey(
@@ -444,7 +466,14 @@ class Referral(models.Model):
                     )
                 ),
                 name="referral_one_receiver",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(conversation__isnull=False, case__isnull=True)
+                    | models.Q(conversation__isnull=True, case__isnull=False)
+                ),
+                name="referral_from_conversation_or_case",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -477,10 +506,25 @@ class Referral(models.Model):
         return self.status in AWAITING_RESPONSE_STATUSES and self.due_on < day
 
     def shares(self, item: str) -> bool:
-        """Does the consent (still) cover ``item`` for this referral's receiver?"""
+        """Does the consent (still) cover ``item`` for this referral's receiver?
+
+        For a household case, every member at the centre of the case must also have consented
+        to it (their own ``MemberConsent``), as on the case page.
+        """
         if self.receiver_member_id:
-            return self.consent.covers(item, self.receiver_member_id)
-        return self.consent.covers(item, division=True)
+            covered = self.consent.covers(item, self.receiver_member_id)
+        else:
+            covered = self.consent.covers(item, division=True)
+        if not covered or self.case_id is None:
+            return covered
+        return self.case.household_consents(item, self.receiver_member_id)  # type: ignore[union-attr]
+
+    @property
+    def subject_label(self) -> str:
+        """Who the referral is about, as staff call it: the chat person or the case's reference."""
+        if self.case_id is not None:
+            return str(self.case)
+        return str(self.conversation.consulter)  # type: ignore[union-attr]
 
 
 class ReferralEvent(models.Model):
@@ -609,6 +653,25 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
 
+    def household_consents(self, item: str, organisation_id: int | None) -> bool:
+        """Have all household members at the centre of the case consented to ``item`` going to this
+        organisation (``None``: the city's divisions)? True for a case without a household."""
+        members = list(self.household.all())
+        if not members:
+            return True
+        concerns = [member for member in members if member.is_concern] or members
+        consents = (
+            MemberConsent.objects.active().filter(member__in=concerns).prefetch_related("organisations")
+        )
+        by_member: dict[int, list[MemberConsent]] = {}
+        for consent in consents:
+            by_member.setdefault(consent.member_id, []).append(consent)
+        division = organisation_id is None
+        return all(
+            any(c.covers(item, organisation_id, division=division) for c in by_member.get(m.pk, []))
+            for m in concerns
+        )
+
 
 class Relationship(models.TextChoices):
     SELF = "self", _("本人")
@@ -664,7 +727,7 @@ class HouseholdMember(models.Model):
         return f"member {self.uuid}"
 
 
-class MemberConsent(models.Model):
+class MemberConsent(ConsentBase):
     """One household member's own consent: what about them (or the household) may be shared,
     with which organisations or the city's divisions, until when.
 
@@ -674,53 +737,14 @@ class MemberConsent(models.Model):
     member's own row (name, relationship, age band) and contact only with their consent.
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(HouseholdMember, on_delete=models.CASCADE, related_name="consents")
-    items = models.JSONField(_("共有してよい情報"), default=list)
-    organisations = models.ManyToManyField(
-        "partnership.MemberOrganisation", verbose_name=_("共有してよい団体"), related_name="+", blank=True
-    )
-    city_divisions = models.BooleanField(_("市役所内の関係課"), default=False)
-    valid_until = models.DateField(_("同意の期限"))
-    statement = EncryptedTextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    withdrawn_at = models.DateTimeField(_("撤回日時"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    objects = platform_manager(ConsentQuerySet)
-
-    class Meta:
+    class Meta(ConsentBase.Meta):
         verbose_name = _("世帯員の同意")
         verbose_name_plural = _("世帯員の同意")
-        ordering = ["-recorded_at", "-id"]
 
     def __str__(self) -> str:
         return f"member consent {self.uuid}"
-
-    def is_active(self, on: datetime.date | None = None) -> bool:
-        day = on or timezone.localdate()
-        return self.withdrawn_at is None and self.valid_until >= day
-
-    def item_labels(self) -> list[str]:
-        labels = dict(ShareItem.choices)
-        return [str(labels[item]) for item in self.items if item in labels]
-
-    def covers(self, item: str, organisation_id: int | None = None, *, division: bool = False) -> bool:
-        """May ``item`` be shared with this organisation (or a city division) today?
-
-        Reads the prefetched organisations (``prefetch_related("organisations")``) when there.
-        """
-        if not self.is_active() or item not in self.items:
-            return False
-        if division:
-            return self.city_divisions
-        return organisation_id is not None and any(o.pk == organisation_id for o in self.organisations.all())
 
 
 class ContactChannel(models.TextChoices):

@@ -47,6 +47,7 @@ from consultations.models import (
     ReferralEvent,
     ShareItem,
 )
+from consultations.services.referrals import checked_consent_terms
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib.jpcalendar import add_business_days
@@ -464,14 +465,7 @@ def do_record_member_consent(
     """
     case = member.case
     _require_open(case)
-    items = [item for item in ShareItem.values if item in set(items)]
-    organisations = list(organisations)
-    if not items:
-        raise ValidationError(_("共有してよい情報を1つ以上選んでください。"))
-    if not organisations and not city_divisions:
-        raise ValidationError(_("共有してよい団体か市役所内の関係課を選んでください。"))
-    if valid_until < timezone.localdate():
-        raise ValidationError(_("同意の期限は今日以降の日付にしてください。"))
+    items, organisations = checked_consent_terms(items, organisations, city_divisions, valid_until)
     household = case.consent
     if not household.is_active():
         raise ValidationError(_("世帯の同意が撤回されたか期限が切れています。世帯員の同意は記録できません。"))
@@ -740,6 +734,9 @@ def erase_case_content(case_ids: list[int], now: datetime.datetime) -> int:
     erased += (
         MemberConsent.objects.filter(member__case_id__in=case_ids).exclude(statement="").update(statement="")
     )
+    referrals = Referral.objects.filter(case_id__in=case_ids)
+    erased += referrals.exclude(summary="", answer="").update(summary="", answer="")
+    erased += ReferralEvent.objects.filter(referral__in=referrals).exclude(note="").update(note="")
     own_consents = Consent.objects.filter(conversation__isnull=True, cases__in=case_ids)
     erased += (
         Consent.objects.filter(pk__in=own_consents.values("pk")).exclude(statement="").update(statement="")

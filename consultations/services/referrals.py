@@ -28,12 +28,14 @@ from accounts.models import Role
 from accounts.permissions import Actor
 from audit.services import log_action
 from consultations.models import (
+    Case,
     CaseworkSettings,
     Consent,
     Conversation,
     ConversationRecord,
     ConversationState,
     DeclineReason,
+    MemberConsent,
     Referral,
     ReferralEvent,
     ReferralOutcome,
@@ -51,7 +53,7 @@ from tsunagari.lib.jpcalendar import add_business_days
 def _locked(referral: Referral) -> Referral:
     # Lock only the referral row: the receiver joins are outer joins, which PostgreSQL cannot lock.
     locked = Referral.objects.select_for_update(of=("self",))
-    return locked.select_related("consent", "receiver_member", "receiver_service").get(pk=referral.pk)
+    return locked.select_related("consent", "receiver_member", "receiver_service", "case").get(pk=referral.pk)
 
 
 def _event(referral: Referral, kind: str, actor: Actor, note: str = "") -> ReferralEvent:
@@ -83,7 +85,7 @@ def _event(referral: Referral, kind: str, actor: Actor, note: str = "") -> Refer
 def referral_for(actor: Actor, uuid: Any) -> Referral:
     """The referral if this role may see it; the same 404 for missing and forbidden."""
     role = actor.role
-    queryset = Referral.objects.select_related("consent", "receiver_member", "conversation")
+    queryset = Referral.objects.select_related("consent", "receiver_member", "conversation", "case")
     if role is None:
         raise Http404
     if role.kind == Role.MEMBER_STAFF:
@@ -98,7 +100,7 @@ def referral_for(actor: Actor, uuid: Any) -> Referral:
 
 def referrals_visible_to(actor: Actor):
     role = actor.role
-    queryset = Referral.objects.select_related("receiver_member", "conversation")
+    queryset = Referral.objects.select_related("receiver_member", "conversation__consulter", "case")
     if role is None:
         return queryset.none()
     if role.kind == Role.MEMBER_STAFF:
@@ -119,6 +121,26 @@ def can_respond(actor: Actor, referral: Referral) -> bool:
 # --- consent -------------------------------------------------------------------------------------
 
 
+def checked_consent_terms(
+    items: Iterable[str],
+    organisations: Iterable[MemberOrganisation],
+    city_divisions: bool,
+    valid_until: datetime.date,
+) -> tuple[list[str], list[MemberOrganisation]]:
+    """The terms every consent needs (the person's or a household member's): at least one item,
+    someone to share with, a date not past. Returns the items in their canonical order."""
+    chosen = set(items)
+    ordered = [item for item in ShareItem.values if item in chosen]
+    bodies = list(organisations)
+    if not ordered:
+        raise ValidationError(_("共有してよい情報を1つ以上選んでください。"))
+    if not bodies and not city_divisions:
+        raise ValidationError(_("共有してよい団体か市役所内の関係課を選んでください。"))
+    if valid_until < timezone.localdate():
+        raise ValidationError(_("同意の期限は今日以降の日付にしてください。"))
+    return ordered, bodies
+
+
 def do_record_consent(
     conversation: Conversation,
     *,
@@ -129,14 +151,7 @@ def do_record_consent(
     statement: str,
     actor: Actor,
 ) -> Consent:
-    items = [item for item in ShareItem.values if item in set(items)]
-    organisations = list(organisations)
-    if not items:
-        raise ValidationError(_("共有してよい情報を1つ以上選んでください。"))
-    if not organisations and not city_divisions:
-        raise ValidationError(_("共有してよい団体か市役所内の関係課を選んでください。"))
-    if valid_until < timezone.localdate():
-        raise ValidationError(_("同意の期限は今日以降の日付にしてください。"))
+    items, organisations = checked_consent_terms(items, organisations, city_divisions, valid_until)
     with transaction.atomic():
         consent = Consent(
             platform=conversation.platform,
@@ -262,6 +277,80 @@ def do_create_referral(
     return referral
 
 
+def do_create_case_referral(
+    case: Case,
+    *,
+    receiver_member: MemberOrganisation | None,
+    receiver_service: Service | None,
+    summary: str,
+    actor: Actor,
+) -> Referral:
+    """Refer a case (a household case opened from a phone call, a visit or an agency) onwards.
+
+    The case's consent gates it as the person's consent gates a chat referral; for a household
+    case, every member at the centre of the case must also have consented to the receiver
+    (their own consent naming the organisation, or the city's divisions).
+    """
+    platform = case.platform
+    rules = CaseworkSettings.for_platform(platform)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not case.is_open:
+            raise ValidationError(_("このケースは終結しています。紹介はできません。"))
+        consent = Consent.objects.select_for_update().get(pk=case.consent_id)
+        if not consent.is_active():
+            raise ValidationError(_("同意が撤回されたか期限が切れています。紹介はできません。"))
+        via = rules.referrals_via_secretariat
+        if not via and receiver_member is None and receiver_service is None:
+            raise ValidationError(_("紹介先を選んでください。"))
+        _check_receiver(consent, receiver_member, receiver_service)
+        if receiver_member is not None or receiver_service is not None:
+            _check_household(case, receiver_member)
+        if summary.strip() and ShareItem.SUMMARY not in consent.items:
+            raise ValidationError(_("本人は相談内容の要約の共有に同意していません。要約は空にしてください。"))
+        now = timezone.now()
+        record = ConversationRecord.objects.filter(conversation_id=case.conversation_id or 0).first()
+        referral = Referral(
+            platform=platform,
+            case=case,
+            consent=consent,
+            receiver_member=receiver_member,
+            receiver_service=receiver_service,
+            via_secretariat=via,
+            topics=record.topics if record is not None else [],
+            created_by=actor.user,
+            created_at=now,
+            sent_to_receiver_at=None if via else now,
+            due_on=_due(platform, now),
+        )
+        referral.summary = summary.strip()
+        referral.save()
+        _event(referral, "created", actor)
+        _notify(referral, "new")
+    return referral
+
+
+def _check_household(case: Case, member: MemberOrganisation | None) -> None:
+    """Every household member at the centre of the case consented to this receiver."""
+    household = list(case.household.all())
+    if not household:
+        return
+    concerns = [row for row in household if row.is_concern] or household
+    in_force = MemberConsent.objects.active()
+    if member is not None:
+        in_force = in_force.filter(organisations=member)
+        name = member.name
+    else:
+        in_force = in_force.filter(city_divisions=True)
+        name = _("市役所内の関係課")
+    missing = [row.label for row in concerns if not in_force.filter(member=row).exists()]
+    if missing:
+        raise ValidationError(
+            _("「%(name)s」への紹介に、支援の中心となる世帯員（%(who)s）の同意がありません。")
+            % {"name": name, "who": "、".join(missing)}
+        )
+
+
 def _mark_conversation_referred(conversation: Conversation) -> None:
     state = ConversationState.REFERRED
     if conversation.state != state:
@@ -287,6 +376,8 @@ def do_forward_referral(
         if receiver_member is None and receiver_service is None:
             raise ValidationError(_("紹介先を選んでください。"))
         _check_receiver(referral.consent, receiver_member, receiver_service)
+        if referral.case_id is not None:
+            _check_household(referral.case, receiver_member)  # type: ignore[arg-type]
         now = timezone.now()
         referral.receiver_member = receiver_member
         referral.receiver_service = receiver_service
@@ -424,6 +515,8 @@ def do_relay_answer(referral: Referral, text: str, *, actor: Actor) -> Referral:
         referral = _locked(referral)
         if not referral.answer:
             raise ValidationError(_("紹介先からの回答がまだありません。"))
+        if referral.conversation is None:
+            raise ValidationError(_("この紹介はケースからのもので、チャットで返信する相手がいません。"))
         do_send(_reachable(referral.conversation), text, actor=actor)
         referral.answer_relayed_at = timezone.now()
         referral.save(update_fields=["answer_relayed_at"])
@@ -482,7 +575,8 @@ def _recipients(referral: Referral, event: str) -> list[str]:
         staff = roles.filter(kind=Role.MEMBER_STAFF, organisation_id=referral.receiver_member_id)
         emails = [role.user.email for role in staff if role.user.is_active]
         return emails or [referral.receiver_member.email]  # type: ignore[union-attr]
-    if event in ("new", "overdue"):
+    if event in ("new", "overdue") or referral.case_id is not None:
+        # A case's referral is followed up by the secretariat that runs the case.
         staff = roles.filter(kind__in=sorted(Role.SECRETARIAT))
     else:
         staff = roles.filter(kind=Role.COUNSELLOR)

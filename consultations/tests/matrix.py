@@ -103,5 +103,6 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
         "consultations:case": case,
         "consultations:case_export": household,
         "consultations:case_erase": household,
+        "consultations:case_referral_new": household,
         "consultations:canned_edit": canned,
     }

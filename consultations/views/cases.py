@@ -224,6 +224,9 @@ def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "entries": view.entries(),
         "household": view.members(),
         "contacts": list(view.case.contacts.select_related("staff")) if view.is_secretariat else [],
+        "referrals": list(view.case.referrals.select_related("receiver_member", "receiver_service"))
+        if view.is_secretariat
+        else [],
         **{f"{name}_form": form for name, form in forms.items()},
     }
     return render(request, "consultations/staff/case_detail.html", context, status=400 if action else 200)

@@ -29,7 +29,7 @@ from consultations.forms.casework import (
     RelayForm,
     RespondForm,
 )
-from consultations.models import CaseworkSettings, Consent, Conversation, Referral, ShareItem
+from consultations.models import Case, CaseworkSettings, Consent, Conversation, Referral, ShareItem
 from consultations.services import referrals as services
 from consultations.services.inbox import record_of
 from consultations.services.privacy import read_conversation
@@ -78,6 +78,31 @@ def referral_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
                 messages.success(request, _("紹介を送りました。"))
                 return redirect("consultations:referral", request.platform.slug, referral.uuid)
     context = {"conversation": conversation, "consent": consent, "form": form, "rules": rules}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "consultations/staff/referral_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("consultations.open_case")
+def case_referral_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """Refer a case onwards (a household case has no chat): the case's consent gates it."""
+    case: Case = get_object_or_404(Case.objects.select_related("consent"), uuid=uuid)
+    consent = case.consent if case.consent.is_active() and case.is_open else None
+    rules = CaseworkSettings.for_platform(request.platform)
+    form = None
+    if consent is not None:
+        form = ReferralForm(
+            request.POST or None, consent=consent, via_secretariat=rules.referrals_via_secretariat
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                referral = services.do_create_case_referral(case, **form.cleaned_data, actor=request.actor)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("紹介を送りました。"))
+                return redirect("consultations:referral", request.platform.slug, referral.uuid)
+    context = {"case": case, "consent": consent, "form": form, "rules": rules}
     status = 400 if request.method == "POST" else 200
     return render(request, "consultations/staff/referral_form.html", context, status=status)
 
@@ -142,7 +167,9 @@ def _desk(request: StaffRequest, referral: Referral) -> bool:
 
 
 def _relays(request: StaffRequest, referral: Referral) -> bool:
-    return _desk(request, referral) and bool(referral.answer) and referral.consent is not None
+    # A case's referral has no chat to answer through: its answer is read on the case.
+    chat = referral.conversation_id is not None
+    return chat and _desk(request, referral) and bool(referral.answer) and referral.consent is not None
 
 
 def _cancels(request: StaffRequest, referral: Referral) -> bool:
@@ -204,11 +231,34 @@ def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "shares": shares,
         "is_desk": is_desk,
         "consent_active": referral.consent.is_active(),
-        "record": record_of(referral.conversation) if (is_desk or shares[ShareItem.PROFILE]) else None,
-        "transcript": read_conversation(referral.conversation, actor=request.actor)
-        if (not is_desk and shares[ShareItem.TRANSCRIPT])
+        "record": record_of(referral.conversation)
+        if referral.conversation is not None and (is_desk or shares[ShareItem.PROFILE])
         else None,
+        "transcript": read_conversation(referral.conversation, actor=request.actor)
+        if referral.conversation is not None and not is_desk and shares[ShareItem.TRANSCRIPT]
+        else None,
+        "household": _household_shown(referral, shares, is_desk),
         "forms": forms,
         **{f"{name}_form": form for name, form in forms.items()},
     }
     return render(request, "consultations/staff/referral_detail.html", context, status=400 if action else 200)
+
+
+def _household_shown(referral: Referral, shares: dict[str, bool], is_desk: bool) -> list[Any]:
+    """A case's household as the receiver may see it: members with their own consent to the profile."""
+    if referral.case is None:
+        return []
+    members = list(referral.case.household.prefetch_related("consents__organisations"))
+    if is_desk:
+        return members
+    if not shares[ShareItem.PROFILE]:
+        return []
+    division = referral.receiver_member_id is None
+    return [
+        member
+        for member in members
+        if any(
+            consent.covers(ShareItem.PROFILE, referral.receiver_member_id, division=division)
+            for consent in member.consents.all()
+        )
+    ]
