@@ -21,6 +21,9 @@ class ConsultationsConfig(AppConfig):
                 "case.erased": _("世帯のケースの消去（本人・世帯の請求）"),
                 "case.member_consent_recorded": _("世帯員の同意の記録"),
                 "case.member_consent_withdrawn": _("世帯員の同意の撤回"),
+                "case.guest_invited": _("会員外の機関の招待"),
+                "case.conference_recorded": _("支援調整会議の結果の記録"),
+                "case.task_reminded": _("課題の期限のお知らせ"),
             }
         )
         from consultations import desks

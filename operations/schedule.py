@@ -120,6 +120,12 @@ JOBS: tuple[Job, ...] = (
         daily_at=datetime.time(8, 30),
     ),
     Job(
+        "remind_case_tasks",
+        _("支援調整会議で決めた課題の期限のお知らせ"),
+        command=("remind_case_tasks",),
+        daily_at=datetime.time(8, 40),
+    ),
+    Job(
         "grant_reminders",
         _("助成・補助の締切のお知らせ"),
         command=("grant_reminders",),

@@ -15,7 +15,9 @@ from consultations.crisis_rules import fold
 from consultations.models import (
     AgeBand,
     CannedReply,
+    CaseConference,
     CaseEntry,
+    CaseGuest,
     CaseOrigin,
     CaseworkSettings,
     ChannelKind,
@@ -393,14 +395,72 @@ class PlanForm(forms.Form):
 
 class TaskForm(forms.Form):
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("担当団体"), queryset=MemberOrganisation.objects.none()
+        label=_("担当団体"), queryset=MemberOrganisation.objects.none(), required=False
+    )
+    guest: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("または会員外の参加機関"), queryset=CaseGuest.objects.none(), required=False
     )
     description = forms.CharField(label=_("課題"), max_length=1000)
     due_on = forms.DateField(label=_("期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    conference: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("決めた会議"),
+        queryset=CaseConference.objects.none(),
+        required=False,
+        help_text=_("会議で決めた課題は、期限の前日（営業日）から担当へ毎朝メールでお知らせします"),
+    )
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any, guests: Any = None, conferences: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        if guests is not None and guests.exists():
+            cast(forms.ModelChoiceField, self.fields["guest"]).queryset = guests
+        else:
+            del self.fields["guest"]
+        if conferences is not None and conferences.exists():
+            field = cast(forms.ModelChoiceField, self.fields["conference"])
+            field.queryset = conferences
+            field.label_from_instance = lambda c: c.held_on.isoformat()  # type: ignore[method-assign]
+        else:
+            del self.fields["conference"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("guest", None)
+        data.setdefault("conference", None)
+        if bool(data.get("organisation")) == bool(data.get("guest")):
+            self.add_error(
+                "organisation", _("担当は会員団体か会員外の参加機関のどちらか一方を選んでください。")
+            )
+        return data
+
+
+class GuestForm(forms.Form):
+    """A non-member agency invited by name and organisation (Kamakura's 支援調整会議)."""
+
+    organisation_name = forms.CharField(label=_("機関名"), max_length=120)
+    name = forms.CharField(label=_("担当者名"), max_length=60)
+    email = forms.EmailField(
+        label=_("メールアドレス（任意）"), required=False, help_text=_("課題の期限のお知らせを送ります")
+    )
+    household_agreed = forms.BooleanField(
+        label=_("世帯がこの機関の参加と情報共有に同意している"),
+        required=False,
+        help_text=_("同意がなければ招待できません"),
+    )
+
+
+class ConferenceForm(forms.Form):
+    held_on = forms.DateField(label=_("開催日"), widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.CharField(
+        label=_("結果・決定事項"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("held_on", timezone.localdate())
 
 
 class EntryForm(forms.Form):

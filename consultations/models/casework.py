@@ -799,8 +799,66 @@ class CaseParticipant(models.Model):
         return f"{self.case_id}/{self.organisation_id}"
 
 
+class CaseGuest(models.Model):
+    """An agency that is not a member, invited to the case's conferences by name and organisation.
+
+    It has no account here: it sees nothing online, and hears of its tasks by mail (when an
+    address was given). It is invited only once the secretariat confirmed the household agreed
+    to that agency taking part.
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(_("担当者名"), max_length=60)
+    organisation_name = models.CharField(_("機関名"), max_length=120)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("会員外の参加機関")
+        verbose_name_plural = _("会員外の参加機関")
+        ordering = ["organisation_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "organisation_name", "name"], name="unique_case_guest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_name} {self.name}"
+
+
+class CaseConference(models.Model):
+    """One 支援調整会議 held on the case: when, and its outcome (結果・決定事項), encrypted."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conferences")
+    held_on = models.DateField(_("開催日"))
+    outcome = EncryptedTextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("支援調整会議")
+        verbose_name_plural = _("支援調整会議")
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"conference {self.held_on}"
+
+
 class CaseTask(models.Model):
-    """A task of the support plan, owned by one organisation, with a due date."""
+    """A task of the support plan, owned by one member organisation or one invited non-member
+    agency, with a due date; the conference that assigned it, when one did."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -809,19 +867,48 @@ class CaseTask(models.Model):
         "partnership.MemberOrganisation",
         verbose_name=_("担当団体"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
+    )
+    guest = models.ForeignKey(
+        CaseGuest,
+        verbose_name=_("担当機関（会員外）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    conference = models.ForeignKey(
+        CaseConference, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
     )
     description = EncryptedTextField()
     due_on = models.DateField(_("期限"))
     done_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_on = models.DateField(null=True, blank=True)
 
     objects = platform_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organisation__isnull=False, guest__isnull=True)
+                    | models.Q(organisation__isnull=True, guest__isnull=False)
+                ),
+                name="case_task_one_owner",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"task {self.uuid}"
+
+    @property
+    def owner_label(self) -> str:
+        if self.organisation_id is not None:
+            return self.organisation.name  # type: ignore[union-attr]
+        return self.guest.organisation_name  # type: ignore[union-attr]
 
 
 class CaseEntry(models.Model):
@@ -881,8 +968,10 @@ __all__ = [
     "AgeBand",
     "CannedReply",
     "Case",
+    "CaseConference",
     "CaseContact",
     "CaseEntry",
+    "CaseGuest",
     "CaseOrigin",
     "CaseParticipant",
     "CaseStatus",

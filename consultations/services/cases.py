@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +31,10 @@ from accounts.permissions import Actor
 from audit.services import log_action
 from consultations.models import (
     Case,
+    CaseConference,
     CaseContact,
     CaseEntry,
+    CaseGuest,
     CaseOrigin,
     CaseParticipant,
     CaseStatus,
@@ -50,6 +54,7 @@ from consultations.models import (
 from consultations.services.referrals import checked_consent_terms
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
+from tsunagari.lib import mail
 from tsunagari.lib.jpcalendar import add_business_days
 
 
@@ -125,7 +130,7 @@ class CaseView:
         return rows
 
     def tasks(self) -> list[CaseTask]:
-        tasks = self.case.tasks.select_related("organisation")
+        tasks = self.case.tasks.select_related("organisation", "guest", "conference")
         if self.sees_assessment:
             return list(tasks)
         return [task for task in tasks if task.organisation_id == self.organisation_id]
@@ -595,20 +600,177 @@ def do_invite(case: Case, organisation: MemberOrganisation, *, actor: Actor) -> 
 def do_add_task(
     case: Case,
     *,
-    organisation: MemberOrganisation,
+    organisation: MemberOrganisation | None = None,
+    guest: CaseGuest | None = None,
+    conference: CaseConference | None = None,
     description: str,
     due_on: datetime.date,
     actor: Actor,
 ) -> CaseTask:
+    """A task for one participant: a member organisation or a non-member agency invited to the case."""
     _require_open(case)
-    if not CaseParticipant.objects.filter(case=case, organisation=organisation).exists():
+    if (organisation is None) == (guest is None):
+        raise ValidationError(_("担当は会員団体か会員外の参加機関のどちらか一方を選んでください。"))
+    if (
+        organisation is not None
+        and not CaseParticipant.objects.filter(case=case, organisation=organisation).exists()
+    ):
         raise ValidationError(_("担当団体はケースに参加している団体から選んでください。"))
+    if guest is not None and guest.case_id != case.pk:
+        raise ValidationError(_("担当機関はこのケースに招待した機関から選んでください。"))
+    if conference is not None and conference.case_id != case.pk:
+        raise ValidationError(_("このケースの会議を選んでください。"))
+    if not description.strip():
+        raise ValidationError(_("課題を入力してください。"))
     with transaction.atomic():
-        task = CaseTask(platform=case.platform, case=case, organisation=organisation, due_on=due_on)
+        task = CaseTask(
+            platform=case.platform,
+            case=case,
+            organisation=organisation,
+            guest=guest,
+            conference=conference,
+            due_on=due_on,
+        )
         task.description = description.strip()
         task.save()
-        _log("task_added", case, actor, due_on=due_on.isoformat())
+        _log(
+            "task_added",
+            case,
+            actor,
+            due_on=due_on.isoformat(),
+            owner="guest" if guest is not None else "member",
+            conference=str(conference.uuid) if conference is not None else None,
+        )
     return task
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "").replace("\u3000", "").lower()
+
+
+def do_invite_guest(
+    case: Case,
+    *,
+    organisation_name: str,
+    name: str,
+    email: str = "",
+    household_agreed: bool,
+    actor: Actor,
+) -> CaseGuest:
+    """Invite an agency that is not a member, by name and organisation (optionally an e-mail).
+
+    Refused without the household's agreement, while the case's consent is not in force, and
+    for the same person of the same agency twice.
+    """
+    _require_open(case)
+    organisation_name, name = organisation_name.strip(), name.strip()
+    if not organisation_name or not name:
+        raise ValidationError(_("機関名と担当者名を入力してください。"))
+    if not household_agreed:
+        raise ValidationError(
+            _("世帯が「%(org)s」の参加と情報共有に同意したことを確認してから招待してください。")
+            % {"org": organisation_name}
+        )
+    if not case.consent.is_active():
+        raise ValidationError(_("世帯の同意が撤回されたか期限が切れています。招待できません。"))
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        key = (_folded(organisation_name), _folded(name))
+        for other in CaseGuest.objects.filter(case=case):
+            if (_folded(other.organisation_name), _folded(other.name)) == key:
+                raise ValidationError(
+                    _("「%(org)s %(name)s」は既に招待されています。")
+                    % {"org": organisation_name, "name": name}
+                )
+        guest = CaseGuest.objects.create(
+            platform=case.platform,
+            case=case,
+            organisation_name=organisation_name,
+            name=name,
+            email=email.strip(),
+            invited_by=actor.user,
+        )
+        _log("guest_invited", case, actor, organisation=organisation_name, email=bool(guest.email))
+    return guest
+
+
+def do_record_conference(case: Case, *, held_on: datetime.date, outcome: str, actor: Actor) -> CaseConference:
+    """Record a 支援調整会議 held on the case and its outcome (結果・決定事項)."""
+    _require_open(case)
+    if not outcome.strip():
+        raise ValidationError(_("会議の結果・決定事項を入力してください。"))
+    if held_on > timezone.localdate():
+        raise ValidationError(_("開催日に未来の日付は入力できません。"))
+    with transaction.atomic():
+        conference = CaseConference(
+            platform=case.platform, case=case, held_on=held_on, recorded_by=actor.user
+        )
+        conference.outcome = outcome.strip()
+        conference.save()
+        _log("conference_recorded", case, actor, held_on=held_on.isoformat())
+    return conference
+
+
+def _task_recipients(task: CaseTask) -> list[str]:
+    if task.guest_id is not None:
+        return [task.guest.email] if task.guest.email else []  # type: ignore[union-attr]
+    staff = Role.objects.filter(
+        platform=task.platform, kind=Role.MEMBER_STAFF, organisation_id=task.organisation_id
+    ).select_related("user")
+    emails = [role.user.email for role in staff if role.user.is_active and role.user.email]
+    if not emails and task.organisation.email:  # type: ignore[union-attr]
+        emails = [task.organisation.email]  # type: ignore[union-attr]
+    return emails
+
+
+def do_remind_conference_tasks(platform: Platform, *, today: datetime.date | None = None) -> int:
+    """Mail each owner of a task a conference assigned that is due by the next business day (or
+    overdue) and not done, once a day. The mail names the case and the date, never the task's
+    text (it may concern the household): members read it on the case page, non-member agencies
+    hear the rest from the secretariat."""
+    day = today or timezone.localdate()
+    horizon = add_business_days(day, 1)
+    system = Actor(user=None, role=None, platform=platform)
+    due = (
+        CaseTask.objects.filter(
+            conference__isnull=False,
+            done_at__isnull=True,
+            case__status=CaseStatus.OPEN,
+            due_on__lte=horizon,
+        )
+        .exclude(last_reminded_on=day)
+        .select_related("case", "organisation", "guest")
+    )
+    reminded = 0
+    for task in due:
+        to = _task_recipients(task)
+        if not to:
+            continue
+        with transaction.atomic():
+            if CaseTask.objects.filter(pk=task.pk, last_reminded_on=day).exists():
+                continue
+            CaseTask.objects.filter(pk=task.pk).update(last_reminded_on=day)
+            context = {
+                "platform": platform,
+                "task": task,
+                "case": task.case,
+                "overdue": task.due_on < day,
+                "url": settings.SITE_URL.rstrip("/")
+                + reverse("consultations:case", args=[platform.slug, task.case.uuid])
+                if task.organisation_id is not None
+                else "",
+            }
+            mail.queue_template(
+                "consultations/email/case_task_reminder",
+                context,
+                to=to,
+                platform=platform,
+                key=f"case.task_reminder:{task.uuid}:{day.isoformat()}",
+                kind="case.task_reminder",
+            )
+            _log("task_reminded", task.case, system, due_on=task.due_on.isoformat())
+        reminded += 1
+    return reminded
 
 
 def do_complete_task(view: CaseView, task: CaseTask, *, actor: Actor) -> None:
@@ -724,6 +886,7 @@ def erase_case_content(case_ids: list[int], now: datetime.datetime) -> int:
         assessment="", plan="", referring_contact=""
     )
     erased += CaseTask.objects.filter(case_id__in=case_ids).exclude(description="").update(description="")
+    erased += CaseConference.objects.filter(case_id__in=case_ids).exclude(outcome="").update(outcome="")
     erased += CaseEntry.objects.filter(case_id__in=case_ids).exclude(body="").update(body="")
     erased += CaseContact.objects.filter(case_id__in=case_ids).exclude(summary="").update(summary="")
     erased += (

@@ -490,13 +490,17 @@ def export_case(case: Case, *, actor: Actor) -> dict[str, Any]:
         ],
         "tasks": [
             {
-                "organisation": t.organisation.name,
+                "organisation": t.owner_label,
                 "description": t.description,
                 "due_on": t.due_on.isoformat(),
                 "done_at": t.done_at.isoformat() if t.done_at else None,
             }
-            for t in case.tasks.select_related("organisation")
+            for t in case.tasks.select_related("organisation", "guest")
         ],
+        "conferences": [
+            {"held_on": c.held_on.isoformat(), "outcome": c.outcome} for c in case.conferences.all()
+        ],
+        "guests": [{"organisation": g.organisation_name, "name": g.name} for g in case.guests.all()],
         "entries": [
             {
                 "on": e.occurred_on.isoformat(),

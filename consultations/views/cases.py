@@ -24,9 +24,11 @@ from audit.services import log_action
 from consultations.forms.casework import (
     CaseIntakeForm,
     CaseOpenForm,
+    ConferenceForm,
     ContactLogForm,
     EntryForm,
     ErasureForm,
+    GuestForm,
     HouseholdFormSet,
     HouseholdMemberForm,
     InviteForm,
@@ -122,6 +124,16 @@ def _invite(view: services.CaseView, form: Any, request: StaffRequest) -> str:
     return _("団体を招待しました。")
 
 
+def _guest(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    guest = services.do_invite_guest(view.case, **form.cleaned_data, actor=request.actor)
+    return _("「%(org)s」を会員外の参加機関として招待しました。") % {"org": guest.organisation_name}
+
+
+def _conference(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    services.do_record_conference(view.case, **form.cleaned_data, actor=request.actor)
+    return _("支援調整会議の結果を記録しました。")
+
+
 def _close(view: services.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_close_case(view.case, actor=request.actor)
     return _("ケースを終結しました。匿名の統計記録を残しました。")
@@ -173,7 +185,19 @@ ACTIONS: dict[str, tuple[bool, Callable[[services.CaseView, Any], Form], Callabl
         lambda v, d: PlanForm(d, prefix="p", initial={"assessment": v.case.assessment, "plan": v.case.plan}),
         _plan,
     ),
-    "task": (Secretariat, lambda v, d: TaskForm(d, prefix="t", organisations=_participants(v)), _task),
+    "task": (
+        Secretariat,
+        lambda v, d: TaskForm(
+            d,
+            prefix="t",
+            organisations=_participants(v),
+            guests=v.case.guests.all(),
+            conferences=v.case.conferences.order_by("-held_on", "-id"),
+        ),
+        _task,
+    ),
+    "guest": (Secretariat, lambda v, d: GuestForm(d, prefix="g"), _guest),
+    "conference": (Secretariat, lambda v, d: ConferenceForm(d, prefix="k"), _conference),
     "invite": (Secretariat, lambda v, d: InviteForm(d, prefix="i", organisations=_invitable(v)), _invite),
     "member": (Secretariat, lambda v, d: HouseholdMemberForm(d, prefix="h"), _member),
     "member_consent": (
@@ -222,6 +246,8 @@ def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "participants": _participants(view),
         "tasks": view.tasks(),
         "entries": view.entries(),
+        "guests": list(view.case.guests.all()),
+        "conferences": list(view.case.conferences.all()) if view.sees_notes else [],
         "household": view.members(),
         "contacts": list(view.case.contacts.select_related("staff")) if view.is_secretariat else [],
         "referrals": list(view.case.referrals.select_related("receiver_member", "receiver_service"))
