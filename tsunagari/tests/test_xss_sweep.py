@@ -4,14 +4,16 @@ The URL × role matrix's objects are made (one of each kind a staff URL addresse
 free-text column of every project model — names, titles, notes, bodies, encrypted consultation
 text — is overwritten with a script payload. Every staff page (as the secretariat, or the role
 that opens it), every public page of the platform (with the payload as the search words too)
-and every mail queued by the matrix objects must show the payload only escaped: the raw
-``<script>`` or ``<svg onload>`` never reaches a browser. PDFs and CSV files are text to their
-readers and are left to their own tests (``test_formula_safe``, the PDF tests).
+the mail magazine's HTML part and the HTML of every PDF rendered on the way (caught at
+``tsunagari.lib.pdf.render``) must show the payload only escaped: the raw ``<script>`` or
+``<svg onload>`` never reaches a browser or WeasyPrint. CSV and Excel exports are not HTML;
+what a spreadsheet would run from them is ``test_formula_safe``'s matter.
 """
 
 from __future__ import annotations
 
 import re
+from unittest import mock
 from urllib.parse import quote
 
 from django.apps import apps
@@ -22,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
 from platforms.tests.test_url_matrix import objects_for, staff_patterns
+from tsunagari.lib import pdf
 from tsunagari.lib.testing import BaseTestCase, make_member
 
 LONG = "<script>alert(1)</script>"
@@ -116,6 +119,16 @@ class XssSweepTestCase(BaseTestCase):
         unescaped: list[str] = []
         errors: list[str] = []
         pages = 0
+        rendered: list[str] = []
+        real_render = pdf.render
+
+        def render(html: str):  # type: ignore[no-untyped-def]
+            rendered.append(html)
+            return real_render(html)
+
+        patcher = mock.patch.object(pdf, "render", render)
+        patcher.start()
+        self.addCleanup(patcher.stop)
         for name, _route, converters in staff_patterns():
             args: list[object] = ["alpha"]
             if any(c.endswith("uuid") for c in converters):
@@ -144,6 +157,8 @@ class XssSweepTestCase(BaseTestCase):
                     pages += 1
                     if RAW.search(response.content):
                         unescaped.append(target)
+        self.assertGreater(len(rendered), 3)
+        unescaped += [f"pdf #{i}" for i, html in enumerate(rendered) if RAW.search(html.encode())]
         # The mail magazine is the one mail with an HTML part: its body, and a link built to break out.
         from mailings.models import Issue
         from mailings.services.issues import body_html
