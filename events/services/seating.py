@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import Actor
 from audit.services import log_action
@@ -23,10 +24,11 @@ from events.models import Event, Registration
 from partnership.models import MemberOrganisation
 from tsunagari.lib.text import normalise_name
 
+# Lazy: built at import time, shown in the language of each request.
 ATTRIBUTES = {
-    "region": _("活動地域（市町村）"),
-    "organisation": _("所属団体"),
-    "member_type": _("会員の種別（NPO・社協・企業など）"),
+    "region": gettext_lazy("活動地域（市町村）"),
+    "organisation": gettext_lazy("所属団体"),
+    "member_type": gettext_lazy("会員の種別（NPO・社協・企業など）"),
 }
 
 Key = Callable[[Registration], str]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from network import files
@@ -13,12 +15,16 @@ from network.services.cases import Step
 from network.services.profiles import parse_strengths
 from partnership.models import MemberOrganisation
 
-FILES_HELP = _(
-    "PDF・画像（PNG/JPEG）・Word・Excel・PowerPoint・テキスト/CSV、1つ%(mb)s MBまで、%(n)s個まで。"
-) % {
-    "mb": files.MAX_BYTES // (1024 * 1024),
-    "n": files.MAX_FILES,
-}
+# Lazy (``%`` on a lazy string would translate it once, at import): each request's language.
+FILES_HELP = lazy(
+    lambda: (
+        gettext(
+            "PDF・画像（PNG/JPEG）・Word・Excel・PowerPoint・テキスト/CSV、1つ%(mb)s MBまで、%(n)s個まで。"
+        )
+        % {"mb": files.MAX_BYTES // (1024 * 1024), "n": files.MAX_FILES}
+    ),
+    str,
+)()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
