@@ -29,6 +29,7 @@ class OutcomesConfig(AppConfig):
                 "outcomes.campaign_updated": _("広報キャンペーンの修正"),
                 "outcomes.campaign_deleted": _("広報キャンペーンの削除"),
                 "outcomes.media_imported": _("媒体別実績の取り込み"),
+                "outcomes.media_linked": _("媒体と計測リンクの対応づけ"),
                 "outcomes.projects_imported": _("実証事業一覧の取り込み"),
                 "outcomes.restored": _("削除した成果データの復元"),
                 "outcomes.flyer_saved": _("チラシの保存"),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/outcomes/campaigns/", campaigns.campaign_list, name="campaigns"),
     path("staff/outcomes/campaigns/<uuid:uuid>/", campaigns.campaign_detail, name="campaign"),
     path("staff/outcomes/campaigns/<uuid:uuid>/edit/", editing.campaign_edit, name="campaign_edit"),
+    path("staff/outcomes/campaigns/<uuid:uuid>/links/", campaigns.campaign_links, name="campaign_links"),
     path("staff/outcomes/flyers/", flyers.flyer_list, name="flyers"),
     path("staff/outcomes/flyers/<uuid:uuid>/", flyers.flyer_detail, name="flyer"),
     path("staff/outcomes/flyers/<uuid:uuid>/flyer.pdf", flyers.flyer_pdf, name="flyer_pdf"),

@@ -11,7 +11,7 @@ from consultations.models import TrackedLink
 from directory.models import Service
 from outcomes import sources
 from outcomes.metrics import clean_number_text
-from outcomes.models import Campaign, Flyer, Kpi, Measurement, TrialProject
+from outcomes.models import Campaign, CampaignMedium, Flyer, Kpi, Measurement, TrialProject
 from platforms.models import Platform
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -234,3 +234,24 @@ class ProjectImportForm(forms.Form):
 
     def clean_file(self):
         return ImportForm.clean_file(cast(Any, self))
+
+
+class MediaLinksForm(forms.Form):
+    """One choice per medium of a campaign: the tracked link (short URL, QR code) its ads point to."""
+
+    def __init__(self, media: list[CampaignMedium], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign_media = media
+        links = TrackedLink.objects.order_by("label", "code")
+        for medium in media:
+            self.fields[f"link-{medium.uuid}"] = forms.ModelChoiceField(
+                queryset=links,
+                required=False,
+                to_field_name="uuid",
+                label=medium.name,
+                empty_label=_("（対応なし）"),
+                initial=medium.tracked_link.uuid if medium.tracked_link_id and medium.tracked_link else None,
+            )
+
+    def chosen(self) -> dict[CampaignMedium, TrackedLink | None]:
+        return {m: self.cleaned_data.get(f"link-{m.uuid}") for m in self.campaign_media}

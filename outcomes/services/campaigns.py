@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
 from audit.services import log_action
+from consultations.models import TrackedLink
 from outcomes.importing import Sheet
 from outcomes.models import Campaign, CampaignMedium
 from platforms.models import Platform
@@ -57,3 +60,38 @@ def do_import_media(campaign: Campaign, sheet: Sheet, *, by: Actor | None) -> li
         "outcomes.media_imported", by=by, platform=campaign.platform, obj=campaign, data={"rows": len(saved)}
     )
     return saved
+
+
+@transaction.atomic
+def do_link_media(
+    campaign: Campaign, chosen: dict[CampaignMedium, TrackedLink | None], *, by: Actor | None
+) -> int:
+    """Join each medium to the tracked link its ads point to (first contacts and their cost per
+    medium come from it). One link serves one medium of a campaign: two media sharing a link
+    would each be credited with every first contact. Returns how many media changed."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    owners: dict[int, str] = {}
+    for medium, link in chosen.items():
+        if medium.campaign_id != campaign.pk:
+            raise ValidationError(_("このキャンペーンの媒体ではありません: %(name)s") % {"name": medium.name})
+        if link is None:
+            continue
+        if link.pk in owners:
+            raise ValidationError(
+                _(
+                    "計測リンク「%(link)s」を「%(first)s」と「%(second)s」の両方に選んでいます。1つの媒体にだけ選んでください。"
+                )
+                % {"link": link.label, "first": owners[link.pk], "second": medium.name}
+            )
+        owners[link.pk] = medium.name
+    changes = {}
+    for medium, link in chosen.items():
+        if medium.tracked_link_id != (link.pk if link else None):
+            medium.tracked_link = link
+            medium.save(update_fields=["tracked_link", "updated_at"])
+            changes[medium.name] = link.code if link else ""
+    if changes:
+        log_action(
+            "outcomes.media_linked", by=by, platform=campaign.platform, obj=campaign, data={"links": changes}
+        )
+    return len(changes)

@@ -32,6 +32,7 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
         "outcomes:measurement_delete": measurement,
         "outcomes:campaign": campaign,
         "outcomes:campaign_edit": campaign,
+        "outcomes:campaign_links": campaign,
         "outcomes:flyer": flyer,
         "outcomes:flyer_pdf": flyer,
     }

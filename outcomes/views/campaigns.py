@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
+from consultations.models import TrackedLink
 from outcomes import dashboard, queries
-from outcomes.forms.pages import CampaignForm, ImportForm
+from outcomes.forms.pages import CampaignForm, ImportForm, MediaLinksForm
 from outcomes.importing import parse_file
-from outcomes.models import Campaign
+from outcomes.models import Campaign, CampaignMedium
 from outcomes.services import campaigns as service
 from outcomes.views.common import attempt
 from outcomes.views.editing import take_undo
@@ -59,5 +61,36 @@ def campaign_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     rows, total = queries.campaign_report(campaign)
     media = dashboard.campaign_lines(None, request.platform)
     line = next((c for c in media if c.campaign.pk == campaign.pk), None)
-    context = {"campaign": campaign, "rows": rows, "total": total, "form": form, "line": line}
+    context = {
+        "campaign": campaign,
+        "rows": rows,
+        "total": total,
+        "form": form,
+        "line": line,
+        "links_form": MediaLinksForm(_media(campaign)),
+        "has_links": TrackedLink.objects.exists(),
+    }
     return render(request, "outcomes/campaign.html", context)
+
+
+def _media(campaign: Campaign) -> list[CampaignMedium]:
+    return list(CampaignMedium.objects.filter(campaign=campaign).select_related("tracked_link"))
+
+
+@require_POST
+@permission_required("outcomes.manage")
+def campaign_links(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """Join each medium to its tracked link (all choices saved together, or none)."""
+    campaign = get_object_or_404(Campaign, uuid=uuid)
+    form = MediaLinksForm(_media(campaign), request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
+    else:
+        attempt(
+            request,
+            lambda: service.do_link_media(campaign, form.chosen(), by=request.actor),
+            _("媒体と計測リンクの対応を保存しました。"),
+        )
+    return redirect(f"{request.path.removesuffix('links/')}#links")
