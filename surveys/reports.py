@@ -166,6 +166,11 @@ def chart_for(variable: Variable, table: EstimateTable, national: dict[str, floa
     return bar_chart(bars, title=variable.text, percent=percent, benchmark_label=_("全国"))
 
 
+# Who answered an organisation survey: "" everyone, or members (and other respondents) apart
+# from the listed non-member organisations.
+RESPONDENTS = ("members", "non_members")
+
+
 class Analysis:
     """The responses of one survey under its weighting settings, ready for any number of estimates."""
 
@@ -177,6 +182,7 @@ class Analysis:
         codes: Iterable[str] | None = None,
         weight: str | None = None,
         strata: str | None = None,
+        respondents: str = "",
     ) -> None:
         """``codes`` limits the variables read (default: all); ``weight`` and ``strata`` (columns)
         give the design ``ids=~1, strata=~strata, weights=~weight`` instead of the weighting
@@ -201,6 +207,27 @@ class Analysis:
         needed = [] if explicit else self.settings.needed_codes()
         load = list(dict.fromkeys([*wanted, *needed]))
         self.frame: pl.DataFrame = responses_frame(survey, load, modes=self.settings.modes(), meta=meta)
+        # Organisation surveys beyond the members: the answers of listed non-member organisations
+        # (their invitation code names them) counted apart, and shown alone or left out on request.
+        self.respondents = respondents if respondents in RESPONDENTS else ""
+        self.non_member_total = 0
+        if "response" in self.frame.columns and survey.prospects.exists():
+            from surveys.models import Response
+
+            # The frame holds each response's uuid as the database stores it (with or without dashes).
+            listed = [
+                text
+                for u in Response.objects.filter(survey=survey, prospect__isnull=False).values_list(
+                    "uuid", flat=True
+                )
+                for text in (str(u), u.hex)
+            ]
+            is_listed = pl.col("response").is_in(listed)
+            self.non_member_total = self.frame.filter(is_listed).height
+            if self.respondents == "non_members":
+                self.frame = self.frame.filter(is_listed)
+            elif self.respondents == "members":
+                self.frame = self.frame.filter(~is_listed)
         self.weighting_error: str | None = None
         # Responses that leave a question of the population tables unanswered cannot be adjusted:
         # they are left out of the weighted estimates, and the pages and reports say how many.

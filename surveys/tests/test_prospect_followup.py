@@ -87,6 +87,19 @@ class FollowUpTests(BaseTestCase):
                 AuditEntry.objects.filter(action=AuditEntry.EXPORT, data__kind="survey_non_members").exists()
             )
 
+    def test_the_results_page_counts_non_member_answers_apart_and_filters_by_them(self) -> None:
+        self.answer(self.biwako)
+        url = self.url("surveys:results", self.survey.uuid)
+        everyone = self.client.get(url)
+        self.assertContains(everyone, "会員外の団体（調査対象リスト）からの回答: 1件")
+        self.assertNotContains(everyone, "まだ集計できる回答がありません")
+        only = self.client.get(url, {"who": "non_members"})
+        self.assertContains(only, "表示中: 1件")
+        self.assertContains(only, '<option value="non_members" selected>', html=False)
+        members = self.client.get(url, {"who": "members"})
+        self.assertContains(members, "表示中: 0件")
+        self.assertContains(members, "まだ集計できる回答がありません")
+
     def test_it_reminds_non_respondents_a_week_later_on_business_days_only_and_never_twice(self) -> None:
         self.answer(self.biwako)
         # Too early (4 days), then Sunday 13 December: nothing.

@@ -28,12 +28,14 @@ class _NotAllowed(Exception):
     pass
 
 
-def _analysis(request: HttpRequest, uuid: UUID, *, published: bool = False) -> Analysis:
+def _analysis(
+    request: HttpRequest, uuid: UUID, *, published: bool = False, respondents: str = ""
+) -> Analysis:
     """The survey (404 when it is not this platform's, whatever the method), then GET only."""
     survey = get_object_or_404(Survey, uuid=uuid)
     if request.method not in ("GET", "HEAD"):
         raise _NotAllowed
-    return Analysis(survey, published=published)
+    return Analysis(survey, published=published, respondents=respondents)
 
 
 def get_only(view):
@@ -52,7 +54,7 @@ def get_only(view):
 @permission_required("surveys.view_results")
 @get_only
 def results(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    analysis = _analysis(request, uuid)
+    analysis = _analysis(request, uuid, respondents=request.GET.get("who", ""))
     context: dict[str, Any] = {"survey": analysis.survey, "analysis": analysis}
     choices = analysis.estimable
     code = request.GET.get("q") or ("loneliness_direct" if "loneliness_direct" in analysis.variables else "")
