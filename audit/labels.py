@@ -70,6 +70,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "directory.change_approved": _("変更申請の承認"),
     "directory.change_rejected": _("変更申請の差戻し"),
     "directory.sheet_applied": _("情報交換・共有シートの反映"),
+    "directory.sheet_rerun": _("情報交換・共有シートの反映の再実行"),
     "directory.hsds_imported": _("HSDSデータの取込み"),
     "directory.national_imported": _("全国の窓口の取込み"),
     "directory.support_list_settings": _("サポートリストの設定変更"),

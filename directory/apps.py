@@ -14,9 +14,12 @@ class DirectoryConfig(AppConfig):
         from directory import api_cache, desks
         from directory.home import directory_home
         from directory.search import index
+        from directory.services import sheet
         from platforms import homes, staffnav
         from platforms.desks import register
+        from tsunagari.lib.jobs import runner as jobs
 
+        jobs.register(sheet.JOB_KIND, sheet.apply_job)
         index.connect()
         api_cache.connect()
         register(self.label, desks.platform_desks)

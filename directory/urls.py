@@ -22,6 +22,7 @@ urlpatterns = [
     path(STAFF + "sheet/", sheet.sheet_upload, name="sheet"),
     path(STAFF + "sheet/template.xlsx", sheet.sheet_template, name="sheet_template"),
     path(STAFF + "sheet/<uuid:uuid>/", sheet.sheet_preview, name="sheet_preview"),
+    path(STAFF + "sheet/jobs/<uuid:uuid>/", sheet.sheet_job, name="sheet_job"),
     # サポートリスト (public PDF; the secretariat chooses categories, order, size and fallback window)
     path(P + "support-list.pdf", support_list.support_list_pdf, name="support_list_pdf"),
     path(STAFF + "support-list/", support_list.support_list_settings, name="support_list_settings"),

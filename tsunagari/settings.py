@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tsunagari",
     "tsunagari.lib.outbox",
+    "tsunagari.lib.jobs",
     "platforms",
     "accounts",
     "audit",
@@ -293,7 +294,7 @@ LOGGING = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "consultations", "mail"],
+        "QUEUES": ["default", "consultations", "mail", "imports"],
     }
 }
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -31,6 +33,8 @@ from directory.models import Attribute, Organization, Phone, Service, SheetUploa
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib import sheets
+from tsunagari.lib.jobs import runner as jobs
+from tsunagari.lib.jobs.models import ImportJob
 from tsunagari.lib.phone import normalise_phone, phone_problem
 from tsunagari.lib.text import normalise_name
 
@@ -282,54 +286,126 @@ def _store(platform: Platform, org: Organization, name: str, department: str, va
     return created
 
 
+# Rows applied in one transaction: at most this many, and no more than BATCH_SECONDS of work,
+# so that the write lock is never held long (the LINE webhook waits at most 2 s for it).
+BATCH_ROWS = 200
+BATCH_SECONDS = 0.25
+JOB_KIND = "directory.sheet"
+
+
 @transaction.atomic
-def do_apply_upload(upload: SheetUpload, *, actor: Actor) -> dict[str, int]:
-    """Apply every row, or nothing (the file is parsed again; any error refuses it)."""
-    upload = SheetUpload.objects.select_for_update().get(pk=upload.pk)
+def do_queue_apply(upload: SheetUpload, *, actor: Actor) -> ImportJob:
+    """Hand the upload to the task worker (``apply_job``); the same upload twice is one job."""
+    return jobs.queue(
+        upload.platform,
+        JOB_KIND,
+        key=f"{JOB_KIND}:{upload.uuid}",
+        target=str(upload.uuid),
+        filename=upload.filename,
+        size=len(upload.content),
+        user=actor.user,
+    )
+
+
+@transaction.atomic
+def do_rerun(job: ImportJob, *, actor: Actor) -> bool:
+    """Run a failed (or interrupted) apply again; rows already applied are updated, not doubled."""
+    if not jobs.requeue(job):
+        return False
+    log_action("directory.sheet_rerun", obj=job, by=actor, data={"attempts": job.attempts})
+    return True
+
+
+def apply_job(job: ImportJob, progress: jobs.Progress) -> dict[str, int]:
+    """The worker's part: check every row again (nothing is applied if one fails), then apply."""
+    upload = SheetUpload.objects.get(uuid=job.target)
+    actor = Actor(user=job.created_by, role=None, platform=job.platform)
+    return do_apply_upload(upload, actor=actor, progress=progress)
+
+
+def do_apply_upload(
+    upload: SheetUpload, *, actor: Actor, progress: jobs.Progress | None = None
+) -> dict[str, int]:
+    """Apply every row, or nothing: the file is parsed and every row checked first (any error
+    refuses it), then the rows are applied in short transactions of ``BATCH_ROWS`` rows. Rows are
+    stored by organisation, name and department, so applying again after an interruption
+    completes the first run without duplicates; the upload is marked applied at the end."""
     if upload.applied_at is not None:
         return upload.result  # applied once already (a double submit)
+    if progress is not None:
+        progress.start("validate")
     parsed = parse(bytes(upload.content))
     if not parsed.ok:
+        if progress is not None:
+            if parsed.problem:
+                progress.error(None, "", parsed.problem)
+            elif not parsed.rows:
+                progress.error(None, "", _("記入された行がありません。"))
+            for row in parsed.rows:
+                for error in row.errors:
+                    progress.error(row.number, row.sheet, error)
+            raise jobs.JobFailed()
         raise ValueError("the upload has errors")
     platform = upload.platform
     terms = {
         t.name: t for t in TaxonomyTerm.objects.available_to(None).filter(taxonomy_ref=taxonomy.CATEGORIES_ID)
     }
     result = {"created": 0, "updated": 0}
-    for row in parsed.rows:
-        v = row.values
-        if row.sheet == PROGRAMMES:
-            org = _own_organization(platform)
-            name, department = v["事業名等"], v["担当課"]
-            inventory = {k: v[k] for k in ("新・既", "種別", "形態", "委託先") if v.get(k)}
-            fields = {
-                "description": v["事業内容"],
-                "eligibility_description": v["対象者"],
-                "inventory": inventory,
-            }
-        else:
-            org = _npo_organization(platform, v["NPO法人名"], v["NPO法人の概要"])
-            name, department = v["事業名"], v["担当課"]
-            inventory = {k: v[k] for k in ("形態",) if v.get(k)}
-            fields = {"description": v["事業内容"], "inventory": inventory}
-        created = _store(platform, org, name, department, fields)
-        service = Service.objects.get(organization=org, name=name, department=department)
-        for category in split_categories(v.get("分類", "")):
-            Attribute.objects.get_or_create(
-                platform=platform,
-                service=service,
-                taxonomy_term=terms[category],
-                defaults={"link_id": service.uuid, "link_entity": "service", "link_type": "category"},
-            )
-        phone = normalise_phone(v.get("電話番号", ""))
-        if phone and not service.phones.filter(number=phone).exists():
-            Phone.objects.create(platform=platform, service=service, number=phone, type="voice")
-        result["created" if created else "updated"] += 1
-    from django.utils import timezone
-
-    upload.applied_at = timezone.now()
-    upload.applied_by = actor.user
-    upload.result = result
-    upload.save()
-    log_action("directory.sheet_applied", obj=upload, by=actor, data=result)
+    if progress is not None:
+        progress.start("apply", len(parsed.rows))
+    rows = iter(parsed.rows)
+    pending = True
+    while pending:
+        started, n = time.monotonic(), 0
+        with transaction.atomic():
+            for row in rows:
+                result["created" if _apply_row(platform, row, terms) else "updated"] += 1
+                n += 1
+                if n >= BATCH_ROWS or time.monotonic() - started > BATCH_SECONDS:
+                    break
+            else:
+                pending = False
+        if progress is not None:
+            progress.advance(n)
+    with transaction.atomic():
+        upload = SheetUpload.objects.select_for_update().get(pk=upload.pk)
+        if upload.applied_at is not None:
+            return upload.result
+        upload.applied_at = timezone.now()
+        upload.applied_by = actor.user
+        upload.result = result
+        upload.save()
+        log_action("directory.sheet_applied", obj=upload, by=actor, data=result)
     return result
+
+
+def _apply_row(platform: Platform, row: Row, terms: dict[str, TaxonomyTerm]) -> bool:
+    """Store one checked row (created: True); by organisation, name and department (an upsert)."""
+    v = row.values
+    if row.sheet == PROGRAMMES:
+        org = _own_organization(platform)
+        name, department = v["事業名等"], v["担当課"]
+        inventory = {k: v[k] for k in ("新・既", "種別", "形態", "委託先") if v.get(k)}
+        fields = {
+            "description": v["事業内容"],
+            "eligibility_description": v["対象者"],
+            "inventory": inventory,
+        }
+    else:
+        org = _npo_organization(platform, v["NPO法人名"], v["NPO法人の概要"])
+        name, department = v["事業名"], v["担当課"]
+        inventory = {k: v[k] for k in ("形態",) if v.get(k)}
+        fields = {"description": v["事業内容"], "inventory": inventory}
+    created = _store(platform, org, name, department, fields)
+    service = Service.objects.get(organization=org, name=name, department=department)
+    for category in split_categories(v.get("分類", "")):
+        Attribute.objects.get_or_create(
+            platform=platform,
+            service=service,
+            taxonomy_term=terms[category],
+            defaults={"link_id": service.uuid, "link_entity": "service", "link_type": "category"},
+        )
+    phone = normalise_phone(v.get("電話番号", ""))
+    if phone and not service.phones.filter(number=phone).exists():
+        Phone.objects.create(platform=platform, service=service, number=phone, type="voice")
+    return created

@@ -8,6 +8,7 @@ from accounts.models import Role
 from directory.models import Organization, Service, ServiceChange, SheetUpload
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
+from tsunagari.lib.jobs.models import ImportJob
 
 
 def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]:
@@ -23,9 +24,13 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
             platform=platform, service=service, changes={"name": "新しい名称"}
         )
         upload = SheetUpload.objects.create(platform=platform, filename="x.xlsx", content=b"not a workbook")
+        job = ImportJob.objects.create(
+            platform=platform, kind="directory.sheet", key=f"matrix:{upload.uuid}", target=str(upload.uuid)
+        )
     return {
         "directory:service": service,
         "directory:service_edit": service,
         "directory:change": change,
         "directory:sheet_preview": upload,
+        "directory:sheet_job": job,
     }

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from directory.models import Service, SheetUpload
 from directory.services import sheet
-from tsunagari.lib.testing import BaseTestCase, whole_sheet_declared
+from tsunagari.lib.testing import BaseTestCase, run_tasks, whole_sheet_declared
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -97,6 +97,7 @@ class SheetTestCase(BaseTestCase):
         self.assertContains(preview, "4 行すべて問題ありません")
         self.client.post(self.url("directory:sheet_preview", upload.uuid))
         self.client.post(self.url("directory:sheet_preview", upload.uuid))  # a double submit
+        run_tasks()
         with scope(platform=self.platform):
             self.assertEqual(Service.objects.count(), 4)
             catv = Service.objects.get(name="CATV 広報いせ 放送事業")
@@ -112,6 +113,7 @@ class SheetTestCase(BaseTestCase):
             self.assertEqual(npo.organization.name, "NPO法人いせコンビネット")
         again = self.upload(filled(ISE_ROWS, NPO_ROWS))
         self.client.post(self.url("directory:sheet_preview", again.uuid))
+        run_tasks()
         with scope(platform=self.platform):
             self.assertEqual(Service.objects.count(), 4)
 
@@ -134,6 +136,7 @@ class SheetTestCase(BaseTestCase):
             self.assertContains(preview, text)
         self.assertNotContains(preview, "すべての行を反映する")
         self.client.post(self.url("directory:sheet_preview", upload.uuid))
+        run_tasks()
         with scope(platform=self.platform):
             self.assertEqual(Service.objects.count(), 0)
 
@@ -162,6 +165,7 @@ class SheetTestCase(BaseTestCase):
         self.assertContains(preview, "「電話番号」: 電話番号「12345」は市外局番から入力してください")
         ok = self.upload(filled(rows[:2]))
         self.client.post(self.url("directory:sheet_preview", ok.uuid))
+        run_tasks()
         with scope(platform=self.platform):
             made = Service.objects.get(name="居場所づくり事業")
             self.assertEqual(made.inventory["新・既"], "新規")

@@ -16,6 +16,7 @@ from directory.forms.services import SheetUploadForm
 from directory.models import SheetUpload
 from directory.services import sheet
 from tsunagari.lib.downloads import XLSX, attachment_response
+from tsunagari.lib.jobs.models import ImportJob
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,7 +47,22 @@ def sheet_preview(request: StaffRequest, uuid: UUID) -> HttpResponse:
     upload: SheetUpload = get_object_or_404(SheetUpload.objects, uuid=uuid)
     parsed = sheet.parse(bytes(upload.content))
     if request.method == "POST" and parsed.ok:
-        result = sheet.do_apply_upload(upload, actor=request.actor)
-        messages.success(request, _("反映しました（新規 %(created)s 件、更新 %(updated)s 件）。") % result)
-        return redirect("directory:services", request.platform.slug)
-    return render(request, "directory/services/sheet_preview.html", {"upload": upload, "parsed": parsed})
+        job = sheet.do_queue_apply(upload, actor=request.actor)
+        return redirect("directory:sheet_job", request.platform.slug, job.uuid)
+    job = ImportJob.objects.filter(kind=sheet.JOB_KIND, target=str(upload.uuid)).first()
+    return render(
+        request, "directory/services/sheet_preview.html", {"upload": upload, "parsed": parsed, "job": job}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("directory.upload_sheet")
+def sheet_job(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """The worker applying an upload: progress (the page reloads itself), errors, a rerun."""
+    job: ImportJob = get_object_or_404(ImportJob.objects.filter(kind=sheet.JOB_KIND), uuid=uuid)
+    upload = SheetUpload.objects.filter(uuid=job.target).first()
+    if request.method == "POST":
+        if sheet.do_rerun(job, actor=request.actor):
+            messages.success(request, _("もう一度実行します。"))
+        return redirect("directory:sheet_job", request.platform.slug, job.uuid)
+    return render(request, "directory/services/sheet_job.html", {"job": job, "upload": upload})
