@@ -1,7 +1,7 @@
 """HSDS tabular (CSV + datapackage.json) import and export for one platform.
 
-``do_import_hsds`` reads every table it finds, in dependency order, inside one transaction:
-rows are created or updated by their HSDS id (so importing the same data twice changes
+``do_import_hsds`` reads every table it finds, in dependency order, twice: once to check every
+row (writing nothing), then to write them in short transactions. Rows are created or updated by their HSDS id (so importing the same data twice changes
 nothing), references are resolved against the rows of the same import and the platform's
 stored rows (the shared taxonomy too), and any problem -- an unreadable cell, an unknown id
 in a reference column, a value the model rejects (an unparseable schedule, say) -- is
@@ -145,9 +145,14 @@ class Importer:
     (``directory.search.index.index_services_bulk``), not row by row through signals."""
 
     BATCH = 2000
+    WRITE_CHUNK = 250  # rows written per transaction when applying (a short hold of the write lock)
 
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, platform: Platform, *, check_only: bool = False) -> None:
         self.platform = platform
+        # check_only: read and check every row, write nothing; a reference to a row of the same
+        # import counts as found (``seen``), as it will be when the rows are applied.
+        self.check_only = check_only
+        self.seen: dict[type[models.Model], set[uuid.UUID]] = {}
         self.errors: list[RowError] = []
         self.warnings: list[RowError] = []  # kept but worth a look (a phone number that is not one)
         self.shared: dict[type[models.Model], dict[uuid.UUID, int]] = {}  # shared taxonomy rows referenced
@@ -177,6 +182,8 @@ class Importer:
             else:
                 rows = manager.filter(uuid__in=chunk)
             found.update(rows.values_list("uuid", "pk"))  # this platform's row wins over a shared one
+        if self.check_only:
+            found.update({k: -1 for k in keys & self.seen.get(model, set()) if k not in found})
         return found
 
     def run(self, source: Source) -> Counter[str]:
@@ -342,9 +349,19 @@ class Importer:
             if last_modified is not None:
                 stamps.append((obj, last_modified))
             self.counts[f"{table.name} {'created' if is_new else 'updated'}"] += 1
-        # Written even after errors elsewhere, so that later tables find these rows (no false "not
-        # found"); the transaction is rolled back at the end.
-        self.write(table, created, updated, [c for _a, c in columns], stamps)
+        if self.check_only:
+            self.seen.setdefault(model, set()).update(o.uuid for o in created + updated)
+            return
+        # Applied in short transactions of WRITE_CHUNK rows: the rows were all checked before
+        # (``do_import_hsds``), and a second run updates what a first, interrupted one wrote.
+        for start in range(0, max(len(created), len(updated)), self.WRITE_CHUNK):
+            new = created[start : start + self.WRITE_CHUNK]
+            old = updated[start : start + self.WRITE_CHUNK]
+            mine = {id(o) for o in new + old}
+            with transaction.atomic():
+                self.write(
+                    table, new, old, [c for _a, c in columns], [s for s in stamps if id(s[0]) in mine]
+                )
 
     def write(
         self,
@@ -461,19 +478,45 @@ def postal_problem(address: Any) -> str:
     return address_problem(area, state) if state else ""
 
 
+INDEX_CHUNK = 100  # services (re)indexed per transaction after an import
+
+
 def do_import_hsds(
-    platform: Platform, path: Path, *, actor: Any = None, warnings: list[RowError] | None = None
+    platform: Platform,
+    path: Path,
+    *,
+    actor: Any = None,
+    warnings: list[RowError] | None = None,
+    progress: Any = None,
 ) -> Counter[str]:
     """Import an HSDS tabular package into ``platform`` (call inside its scope); all or nothing.
+
+    Every file is read and every row checked first, writing nothing (``ImportFailed`` with
+    every problem by file, row and column); only then are the rows written, a few hundred per
+    transaction, and the search index rewritten a hundred services per transaction, so that no
+    other writer (the LINE webhook, staff pages) waits long for the database. Rows are stored by
+    their HSDS ids: if the process dies while applying, running the import again completes it.
+    ``progress`` (``tsunagari.lib.jobs.runner.Progress``) hears of both passes.
 
     Rows that are imported but deserve a look (a phone number that is not a Japanese phone
     number) are appended to ``warnings``, each naming its file, row and column.
     """
     source = Source.open(path)
+    check = Importer(platform, check_only=True)
+    if progress is not None:
+        progress.start("validate")
+        check.on_row = lambda n: progress.advance(n - progress.done)
+    check.run(source)
     importer = Importer(platform)
+    if progress is not None:
+        progress.start("apply", check.rows_read)
+        importer.on_row = lambda n: progress.advance(n - progress.done)
+    counts = importer.run(source)
+    ids = sorted(importer.touched.service_ids())
+    for part in _chunks(ids, INDEX_CHUNK):
+        with transaction.atomic():
+            index_services_bulk(part)
     with transaction.atomic():
-        counts = importer.run(source)
-        index_services_bulk(importer.touched.service_ids())
         api_cache.bump()
         log_action(
             "directory.hsds_imported",
@@ -485,6 +528,8 @@ def do_import_hsds(
                 "warnings": len(importer.warnings),
             },
         )
+    if progress is not None:
+        progress.advance(check.rows_read - progress.done)
     if warnings is not None:
         warnings.extend(importer.warnings)
     return counts
