@@ -100,6 +100,9 @@ class Run:
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        # Each LINE webhook: (start, seconds to answer, status), to count those during the import.
+        self.line_log: list[tuple[float, float, int]] = []
+        self.import_window: tuple[float, float] | None = None
 
     def env(self) -> dict[str, str]:
         return {
@@ -176,6 +179,7 @@ class Run:
             cwd=ROOT,
             env=self.env(),
             start_new_session=True,
+            stderr=(self.tmp / "web.log").open("ab"),
         )
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -211,6 +215,7 @@ class Run:
         self, kind: str, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
     ) -> int:
         fault = self.fault
+        started = time.monotonic()
         try:
             c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             c.request(method, path, body or None, headers or {})
@@ -223,6 +228,8 @@ class Run:
             status = 0
         with self.lock:
             self.results[(fault, kind, status)] += 1
+            if kind == "line":
+                self.line_log.append((started, time.monotonic() - started, status))
         return status
 
     def client(self, k: int) -> None:
@@ -299,6 +306,7 @@ class Run:
                     stderr=subprocess.PIPE,
                 )
                 events.append((time.monotonic() - t0, "HSDS import started"))
+                threading.Thread(target=self.watch_import, args=(importer, t0, events), daemon=True).start()
             elif what == "kill web worker":
                 victims = children(self.procs["web"].pid)
                 if victims:
@@ -336,6 +344,12 @@ class Run:
             print(f"  {at:6.1f} s  {what}")
         self.report(elapsed, rss_start, rss_end, import_rc, importer)
 
+    def watch_import(self, importer: subprocess.Popen[bytes], t0: float, events: list) -> None:
+        started = time.monotonic()
+        importer.wait()
+        self.import_window = (started, time.monotonic())
+        events.append((time.monotonic() - t0, f"HSDS import finished (exit {importer.returncode})"))
+
     def report(self, elapsed, rss_start, rss_end, import_rc, importer) -> None:
         by_kind: dict[str, collections.Counter[int]] = collections.defaultdict(collections.Counter)
         unexpected = 0
@@ -359,6 +373,20 @@ class Run:
             f"  HSDS import of {IMPORT_N:,} services during the load: exit {import_rc}"
             + (f" ({importer.stderr.read().decode()[-300:]})" if import_rc else "")
         )
+        if self.import_window:
+            start, end = self.import_window
+            during = [(took, status) for at, took, status in self.line_log if start <= at <= end]
+            statuses = collections.Counter(status for _t, status in during)
+            slowest = max((took for took, _s in during), default=0.0)
+            print(
+                f"  LINE webhooks during the import ({end - start:.0f} s): {len(during)} sent, "
+                + ", ".join(f"{s or 'reset'}: {n}" for s, n in sorted(statuses.items()))
+                + f"; slowest answer {slowest:.1f} s"
+            )
+        log = (self.tmp / "web.log").read_text(errors="replace")
+        print(
+            f"  webhooks that found the database locked or away and spooled their events: {log.count('kept in the spool')}"
+        )
         # Drain: every event processed once.
         from django.db import connection
         from django_scopes import scopes_disabled
@@ -367,6 +395,11 @@ class Run:
         from consultations.services.line_spool import ingest_spool, spooled_files
 
         connection.close()
+        # As the scheduler does (every minute / every 10 minutes): store the spool, and enqueue
+        # again the events whose task died with the killed worker.
+        from django.core.management import call_command
+
+        call_command("line_events", "--spool", "--retry", stdout=open(os.devnull, "w"))  # noqa: SIM115
         deadline = time.monotonic() + DRAIN
         while True:
             try:

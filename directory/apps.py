@@ -14,12 +14,13 @@ class DirectoryConfig(AppConfig):
         from directory import api_cache, desks
         from directory.home import directory_home
         from directory.search import index
-        from directory.services import sheet
+        from directory.services import sheet, tabular
         from platforms import homes, staffnav
         from platforms.desks import register
         from tsunagari.lib.jobs import runner as jobs
 
         jobs.register(sheet.JOB_KIND, sheet.apply_job)
+        jobs.register(tabular.HSDS_JOB_KIND, tabular.import_job)
         index.connect()
         api_cache.connect()
         register(self.label, desks.platform_desks)

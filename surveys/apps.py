@@ -12,6 +12,10 @@ class SurveysConfig(AppConfig):
 
         permissions.register(CAPABILITIES)
         from audit import labels
+        from surveys.services import imports
+        from tsunagari.lib.jobs import runner as jobs
+
+        jobs.register(imports.JOB_KIND, imports.import_job)
 
         labels.register(
             {

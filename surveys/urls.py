@@ -22,6 +22,7 @@ urlpatterns = [
     path(S + "<uuid:uuid>/preview/", builder.preview, name="preview"),
     path(S + "<uuid:uuid>/questionnaire.pdf", builder.paper_pdf, name="paper_pdf"),
     path(S + "<uuid:uuid>/import/", builder.import_upload, name="import"),
+    path(S + "imports/<uuid:uuid>/", builder.import_job, name="import_job"),
     # Staff: fieldwork
     path(S + "<uuid:uuid>/samples/", fieldwork.samples, name="samples"),
     path(S + "samples/<uuid:uuid>/mail-merge/", fieldwork.sample_mail_merge, name="sample_mail_merge"),

@@ -33,6 +33,7 @@ from directory import models as m
 from directory.models import Taxonomy, TaxonomyTerm
 from directory.search.index import index_services_bulk
 from platforms.models import Platform
+from tsunagari.lib.jobs import runner as jobs
 from tsunagari.lib.phone import phone_problem
 from tsunagari.lib.postcode import address_problem, lookup
 
@@ -359,9 +360,7 @@ class Importer:
             old = updated[start : start + self.WRITE_CHUNK]
             mine = {id(o) for o in new + old}
             with transaction.atomic():
-                self.write(
-                    table, new, old, [c for _a, c in columns], [s for s in stamps if id(s[0]) in mine]
-                )
+                self.write(table, new, old, [c for _a, c in columns], [s for s in stamps if id(s[0]) in mine])
 
     def write(
         self,
@@ -533,6 +532,34 @@ def do_import_hsds(
     if warnings is not None:
         warnings.extend(importer.warnings)
     return counts
+
+
+HSDS_JOB_KIND = "directory.hsds"
+
+
+def do_queue_import_hsds(platform: Platform, path: Path, *, user: Any = None) -> Any:
+    """Hand an HSDS package (a folder or a datapackage.json readable by the task worker) to the
+    worker (``import_job``); returns the ``ImportJob``, whose errors name file, row and column."""
+    with transaction.atomic():
+        return jobs.queue(
+            platform,
+            HSDS_JOB_KIND,
+            key=f"{HSDS_JOB_KIND}:{uuid.uuid4()}",
+            filename=path.name,
+            target=str(path.resolve()),
+            user=user,
+        )
+
+
+def import_job(job: Any, progress: jobs.Progress) -> dict[str, int]:
+    """The worker's part of ``do_queue_import_hsds``."""
+    try:
+        counts = do_import_hsds(job.platform, Path(job.target), actor=job.created_by, progress=progress)
+    except ImportFailed as failed:
+        for error in failed.errors:
+            progress.error(error.row, f"{error.file} {error.field}", error.message)
+        raise jobs.JobFailed() from None
+    return dict(counts)
 
 
 def export_rows(platform: Platform, table: hsds.Table) -> Iterator[list[str]]:

@@ -28,8 +28,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from audit.services import log_action
 from surveys import data
+from surveys.forms import MAX_UPLOAD
 from surveys.models import (
     FrameSnapshot,
     ImportBatch,
@@ -42,6 +44,8 @@ from surveys.models import (
 )
 from surveys.services.questionnaire import bump_revision
 from tsunagari.lib import sheets
+from tsunagari.lib.jobs import runner as jobs
+from tsunagari.lib.jobs.models import ImportJob
 
 MAX_REPORTED = 200
 MAX_PER_COLUMN = 20
@@ -453,43 +457,103 @@ def _check_invitations(survey: Survey, frame: pl.DataFrame, bad: _Collector) -> 
 # ---------------------------------------------------------------- writing
 
 
-@transaction.atomic
-def do_import_responses(survey: Survey, content: bytes, filename: str, *, actor: Any = None) -> ImportBatch:
-    """Check the whole file, then store every row as a submitted response (or nothing)."""
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+JOB_KIND = "surveys.responses"
+
+
+def do_queue_import(survey: Survey, upload: Any, *, actor: Actor) -> ImportJob:
+    """Stage the uploaded file (its real bytes counted against ``max_bytes``) and hand it to the task
+    worker (``import_job``); the same file for the same survey twice is one job."""
+    name = os.path.basename(upload.name)[:200]
+    staged, size = jobs.stage(upload, max_bytes=MAX_UPLOAD, suffix=Path(name).suffix.lower())
+    digest = hashlib.sha256()
+    with open(staged, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    with transaction.atomic():
+        return jobs.queue(
+            survey.platform,
+            JOB_KIND,
+            key=f"{JOB_KIND}:{survey.uuid}:{digest.hexdigest()}",
+            target=str(survey.uuid),
+            filename=name,
+            staged=staged,
+            size=size,
+            user=actor.user,
+        )
+
+
+def import_job(job: ImportJob, progress: jobs.Progress) -> dict[str, int]:
+    """The worker's part of ``do_queue_import``: check every cell, then store (or nothing)."""
+    survey = Survey.objects.get(uuid=job.target)
+    try:
+        content = Path(job.staged).read_bytes()
+    except OSError:
+        progress.error(None, "", _("取り込むファイルが見つかりません。もう一度アップロードしてください。"))
+        raise jobs.JobFailed() from None
+    try:
+        batch = do_import_responses(survey, content, job.filename, actor=job.created_by, progress=progress)
+    except ImportRejected as rejected:
+        for problem in rejected.problems:
+            progress.error(problem.row, problem.column, problem.message)
+        progress.error_count = max(progress.error_count, rejected.total)
+        raise jobs.JobFailed() from None
+    return {"rows": batch.rows}
+
+
+def do_import_responses(
+    survey: Survey, content: bytes, filename: str, *, actor: Any = None, progress: Any = None
+) -> ImportBatch:
+    """Check the whole file, then store every row as a submitted response (or nothing).
+
+    Reading and checking take no lock (they are most of the time); the write lock is held only
+    while the checked rows are inserted. ``progress`` (``tsunagari.lib.jobs.runner.Progress``)
+    hears of both steps."""
     digest = hashlib.sha256(content).hexdigest()
     if ImportBatch.objects.filter(survey=survey, sha256=digest).exists():
         raise ImportRejected([Problem(None, "", _("このファイルはすでに取り込まれています。"))])
-    version = survey.fielded_version() or survey.current_version()
+    if progress is not None:
+        progress.start("validate")
     frame = read_table(content, filename)
     checked = check_table(survey, frame)
-    batch = ImportBatch.objects.create(
-        platform=survey.platform,
-        survey=survey,
-        filename=os.path.basename(filename)[:200],
-        sha256=digest,
-        rows=frame.height,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    previous = Survey.objects.filter(pk=survey.pk).values_list("data_revision", flat=True).get()
-    snapshot_current = _snapshot_is_current(survey, previous)
-    meta = _insert(survey, version.pk, version.number, batch.pk, checked)
-    if checked.invitation is not None:
-        used = [c for c in checked.invitation.to_list() if c]
-        Invitation.objects.filter(survey=survey, code__in=used).update(
-            used_at=timezone.now(), used_mode=Mode.MAIL
+    if progress is not None:
+        progress.start("apply", frame.height)
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        if ImportBatch.objects.filter(survey=survey, sha256=digest).exists():
+            raise ImportRejected([Problem(None, "", _("このファイルはすでに取り込まれています。"))])
+        used = [c for c in checked.invitation.to_list() if c] if checked.invitation is not None else []
+        if used and Invitation.objects.filter(survey=survey, code__in=used, used_at__isnull=False).exists():
+            message = _("確認している間に招待コードが回答に使われました。もう一度取り込んでください。")
+            raise ImportRejected([Problem(None, "invitation", message)])
+        version = survey.fielded_version() or survey.current_version()
+        batch = ImportBatch.objects.create(
+            platform=survey.platform,
+            survey=survey,
+            filename=os.path.basename(filename)[:200],
+            sha256=digest,
+            rows=frame.height,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-    bump_revision(survey)
-    if snapshot_current:
-        _extend_snapshot(survey, meta, checked, previous + 1)
-    log_action(
-        "survey.responses_imported",
-        actor=actor,
-        platform=survey.platform,
-        obj=survey,
-        data={"file": batch.filename, "rows": batch.rows, "sha256": digest},
-        label="command" if actor is None else "",
-    )
+        previous = Survey.objects.filter(pk=survey.pk).values_list("data_revision", flat=True).get()
+        snapshot_current = _snapshot_is_current(survey, previous)
+        meta = _insert(survey, version.pk, version.number, batch.pk, checked)
+        if used:
+            Invitation.objects.filter(survey=survey, code__in=used).update(
+                used_at=timezone.now(), used_mode=Mode.MAIL
+            )
+        bump_revision(survey)
+        if snapshot_current:
+            _extend_snapshot(survey, meta, checked, previous + 1)
+        log_action(
+            "survey.responses_imported",
+            actor=actor,
+            platform=survey.platform,
+            obj=survey,
+            data={"file": batch.filename, "rows": batch.rows, "sha256": digest},
+            label="command" if actor is None else "",
+        )
+    if progress is not None:
+        progress.advance(frame.height)
     return batch
 
 

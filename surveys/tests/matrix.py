@@ -7,6 +7,7 @@ from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from surveys.models import PaperEntry, Sample, Survey
 from surveys.services.questionnaire import do_create_survey
+from tsunagari.lib.jobs.models import ImportJob
 
 SURVEY_URLS = (
     "surveys:survey",
@@ -63,6 +64,13 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
             "surveys:sample_letters": sample,
             "surveys:sample_purge": sample,
             "surveys:paper_review": entry,
+            "surveys:import_job": ImportJob.objects.filter(target=str(survey.uuid)).first()
+            or ImportJob.objects.create(
+                platform=platform,
+                kind="surveys.responses",
+                key=f"matrix:{survey.uuid}",
+                target=str(survey.uuid),
+            ),
         }
     )
     return found

@@ -18,8 +18,10 @@ from surveys.forms import BenchmarkForm, QuestionForm, SectionForm, SurveyCreate
 from surveys.models import Benchmark, Question, Section, Survey
 from surveys.queries import survey_summaries
 from surveys.services import questionnaire
-from surveys.services.imports import ImportRejected, do_import_responses
+from surveys.services.imports import JOB_KIND, do_queue_import
 from tsunagari.lib.downloads import PDF, attachment_response
+from tsunagari.lib.jobs.models import ImportJob
+from tsunagari.lib.jobs.runner import StageRefused
 
 
 def allow(request: HttpRequest, *methods: str) -> HttpResponse | None:
@@ -222,20 +224,27 @@ def import_upload(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if (refused := allow(request, "GET", "POST")) is not None:
         return refused
     form = UploadForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
-    total = 0
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            batch = do_import_responses(survey, upload.read(), upload.name, actor=request.user)
-        except ImportRejected as exc:
-            problems, total = [str(p) for p in exc.problems], exc.total
+            job = do_queue_import(survey, form.cleaned_data["file"], actor=request.actor)
+        except StageRefused as refused:
+            form.add_error("file", str(refused))
         else:
-            messages.success(request, _("%(n)d件の回答を取り込みました。") % {"n": batch.rows})
-            return redirect("surveys:survey", request.platform.slug, survey.uuid)
+            return redirect("surveys:import_job", request.platform.slug, job.uuid)
     codes = list(logic.number_of(survey.current_version()))
-    context = {"survey": survey, "form": form, "problems": problems, "total": total, "codes": codes}
-    return render(request, "surveys/import.html", context, status=400 if problems or form.errors else 200)
+    jobs = ImportJob.objects.filter(kind=JOB_KIND, target=str(survey.uuid))[:5]
+    context = {"survey": survey, "form": form, "codes": codes, "jobs": jobs}
+    return render(request, "surveys/import.html", context, status=400 if form.errors else 200)
+
+
+@permission_required("surveys.edit_surveys")
+def import_job(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """The task worker importing responses: progress (the page reloads itself) and the problems."""
+    job = get_object_or_404(ImportJob.objects.filter(kind=JOB_KIND), uuid=uuid)
+    survey = get_object_or_404(Survey, uuid=job.target)
+    if (refused := allow(request, "GET")) is not None:
+        return refused
+    return render(request, "surveys/import_job.html", {"survey": survey, "job": job})
 
 
 @require_http_methods(["GET", "POST"])
