@@ -86,6 +86,7 @@ class SheetJobTestCase(BaseTestCase):
 
         with (
             mock.patch.object(sheet, "BATCH_ROWS", 2),
+            mock.patch.object(sheet, "BATCH_SECONDS", 3600),
             mock.patch.object(sheet, "_apply_row", dies_at_the_third_row),
         ):
             run_tasks()
