@@ -32,7 +32,7 @@ from directory import taxonomy
 from directory.models import Attribute, Organization, Phone, Service, SheetUpload, TaxonomyTerm
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
-from tsunagari.lib import sheets
+from tsunagari.lib import japanese, sheets
 from tsunagari.lib.jobs import runner as jobs
 from tsunagari.lib.jobs.models import ImportJob
 from tsunagari.lib.phone import normalise_phone, phone_problem
@@ -351,6 +351,7 @@ def do_apply_upload(
         t.name: t for t in TaxonomyTerm.objects.available_to(None).filter(taxonomy_ref=taxonomy.CATEGORIES_ID)
     }
     result = {"created": 0, "updated": 0}
+    japanese.tokenizer()  # the search index's dictionary loads for seconds: not inside a batch
     if progress is not None:
         progress.start("apply", len(parsed.rows))
     rows = iter(parsed.rows)

@@ -33,6 +33,7 @@ from directory import models as m
 from directory.models import Taxonomy, TaxonomyTerm
 from directory.search.index import index_services_bulk
 from platforms.models import Platform
+from tsunagari.lib import japanese
 from tsunagari.lib.jobs import runner as jobs
 from tsunagari.lib.phone import phone_problem
 from tsunagari.lib.postcode import address_problem, lookup
@@ -512,6 +513,7 @@ def do_import_hsds(
         importer.on_row = lambda n: progress.advance(n - progress.done)
     counts = importer.run(source)
     ids = sorted(importer.touched.service_ids())
+    japanese.tokenizer()  # the index's dictionary loads for seconds: not inside a transaction
     for part in _chunks(ids, INDEX_CHUNK):
         with transaction.atomic():
             index_services_bulk(part)
