@@ -36,6 +36,7 @@ class DirectoryConfig(AppConfig):
                     "directory:changes",
                     "directory:change",
                     "directory:sheet",
+                    "directory:sheet_",
                 ),
             ),
             staffnav.NavItem("directory", _("サポートリスト"), "directory:support_list_settings", order=30),
