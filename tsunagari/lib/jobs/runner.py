@@ -27,11 +27,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
+from django_tasks import task
 
 from tsunagari.lib.jobs.models import ImportJob
 
 logger = logging.getLogger(__name__)
 
+QUEUE = "imports"
 MAX_ERRORS = 200  # errors kept with their row and column; the rest are counted
 FLUSH_SECONDS = 0.5  # progress is written at most this often
 
@@ -93,8 +95,6 @@ def queue(
 ) -> ImportJob:
     """The job of this idempotency key, created and handed to the worker the first time (call in
     the caller's transaction: the task row commits with the job)."""
-    from tsunagari.lib.jobs.tasks import run_job
-
     with scopes_disabled():
         job, created = ImportJob.objects.get_or_create(
             key=key,
@@ -117,8 +117,6 @@ def queue(
 
 def requeue(job: ImportJob) -> bool:
     """Run a failed (or stalled) job again; False if it is not failed."""
-    from tsunagari.lib.jobs.tasks import run_job
-
     if not job.failed:
         return False
     with scopes_disabled():
@@ -211,3 +209,9 @@ def run(job_id: int) -> str:
     if state == ImportJob.State.DONE and job.staged:
         Path(job.staged).unlink(missing_ok=True)
     return state
+
+
+@task(queue_name=QUEUE)
+def run_job(job_id: int) -> str:
+    """The task the worker runs for one job (``manage.py db_worker``)."""
+    return run(job_id)

@@ -1,15 +1,8 @@
-"""The import jobs' background task (django-tasks; ``manage.py db_worker`` runs it)."""
+"""The import jobs' background task (django-tasks; ``manage.py db_worker`` runs it); it lives
+beside the runner that queues it (``tsunagari.lib.jobs.runner.run_job``), named here too."""
 
 from __future__ import annotations
 
-from django_tasks import task
+from tsunagari.lib.jobs.runner import QUEUE, run_job
 
-from tsunagari.lib.jobs import runner
-
-QUEUE = "imports"
-
-
-@task(queue_name=QUEUE)
-def run_job(job_id: int) -> str:
-    """Run one import job (``tsunagari.lib.jobs.runner.run``)."""
-    return runner.run(job_id)
+__all__ = ["QUEUE", "run_job"]
