@@ -34,7 +34,7 @@ from partnership.models import Application, MemberOrganisation, OrgType
 from partnership.services.membership import prefill_token
 from surveys.models import Invitation, Prospect, Response, Survey
 from surveys.services.collection import unused_codes
-from tsunagari.lib import mail
+from tsunagari.lib import mail, sheets
 from tsunagari.lib.jpcalendar import is_business_day
 from tsunagari.lib.text import normalise_name
 
@@ -47,8 +47,58 @@ def fold(name: str) -> str:
     return unicodedata.normalize("NFKC", name).replace(" ", "").replace("\u3000", "").lower()[:200]
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_xlsx(data: bytes) -> list[dict[str, str]]:
+    """Rows of the first sheet of an uploaded workbook, its first row naming the columns.
+
+    Read by ``tsunagari.lib.sheets`` (size and DTD checks, the sheet read by its data, not by the
+    range it declares); rows with no value at all are skipped.
+    """
+    try:
+        book = sheets.open_workbook(data)
+    except sheets.SheetRefused as refused:
+        raise ValidationError(str(refused)) from refused
+    try:
+        sheet = book.worksheets[0]
+        rows = list(sheets.data_rows(sheet, max_rows=MAX_ROWS + 1))
+    except sheets.SheetRefused as refused:
+        raise ValidationError(str(refused)) from refused
+    finally:
+        book.close()
+    if not rows:
+        raise ValidationError(_("取り込む行がありません。"))
+    header = [_cell(value) for value in rows[0]]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise ValidationError(_("列が足りません: %(cols)s") % {"cols": "、".join(missing)})
+    index = {column: header.index(column) for column in COLUMNS}
+    parsed = []
+    for row in rows[1:]:
+        values = [_cell(value) for value in row]
+        parsed.append(
+            {
+                field: values[index[column]] if index[column] < len(values) else ""
+                for column, field in COLUMNS.items()
+            }
+        )
+    return parsed
+
+
 def parse(data: bytes) -> list[dict[str, str]]:
-    """Rows of the uploaded CSV (UTF-8 with or without BOM, or Shift_JIS from Excel)."""
+    """Rows of the uploaded list: an Excel workbook (.xlsx), or a CSV (UTF-8 with or without
+    BOM, or Shift_JIS from Excel). Row numbers in messages are the file's (the header is row 1)."""
+    if data[:4] == b"PK\x03\x04":
+        rows = _parse_xlsx(data)
+        if len(rows) > MAX_ROWS:
+            raise ValidationError(_("一度に取り込めるのは%(n)d行までです。") % {"n": MAX_ROWS})
+        return rows
     for encoding in ("utf-8-sig", "cp932"):
         try:
             text = data.decode(encoding)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 
+import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scope
@@ -94,6 +96,47 @@ class ProspectTests(BaseTestCase):
         self.assertContains(response, "既に会員です", status_code=400)
         with scope(platform=self.platform):
             self.assertFalse(Prospect.objects.exists())
+
+    def test_it_imports_an_excel_list_and_refuses_a_bad_one_naming_rows_and_writing_nothing(self) -> None:
+        def workbook(*rows: tuple[object, ...]) -> SimpleUploadedFile:
+            book = openpyxl.Workbook()
+            sheet = book.active
+            for row in rows:
+                sheet.append(list(row))
+            out = io.BytesIO()
+            book.save(out)
+            return SimpleUploadedFile(
+                "list.xlsx",
+                out.getvalue(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+
+        header = ("団体名", "種別", "地域", "メールアドレス")
+        bad = workbook(
+            header,
+            ("NPO法人びわこ子ども食堂", "NPO法人", "大津市", "biwako@example.jp"),
+            ("ＮＰＯ法人びわこ子ども食堂", "NPO法人", "大津市", "other@example.jp"),
+            ("一般社団法人こなんの居場所", "一般社団法人", None, "konan@"),
+        )
+        response = self.client.post(self.page, {"action": "import", "file": bad})
+        self.assertContains(
+            response, "3行目: 「ＮＰＯ法人びわこ子ども食堂」が重複しています", status_code=400
+        )
+        self.assertContains(response, "4行目: 地域がありません", status_code=400)
+        self.assertContains(response, "4行目: メールアドレス「konan@」が正しくありません", status_code=400)
+        with scope(platform=self.platform):
+            self.assertFalse(Prospect.objects.exists())
+        missing = workbook(("団体名", "地域"), ("NPO法人A", "大津市"))
+        response = self.client.post(self.page, {"action": "import", "file": missing})
+        self.assertContains(response, "列が足りません: 種別、メールアドレス", status_code=400)
+        good = workbook(
+            header,
+            ("NPO法人びわこ子ども食堂", "NPO法人", "大津市", "biwako@example.jp"),
+            ("一般社団法人こなんの居場所", "一般社団法人", "湖南市", "konan@example.jp"),
+        )
+        self.assertEqual(self.client.post(self.page, {"action": "import", "file": good}).status_code, 302)
+        with scope(platform=self.platform):
+            self.assertEqual(sorted(Prospect.objects.values_list("area", flat=True)), ["大津市", "湖南市"])
 
     def test_it_is_linked_from_the_members_tracking_page(self) -> None:
         page = self.client.get(self.url("surveys:organisations", self.survey.uuid))

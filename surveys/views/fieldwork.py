@@ -279,7 +279,7 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
             count = prospects.do_import_prospects(survey, upload.read(), actor=request.user)
             messages.success(request, _("%(n)d団体を取り込みました。") % {"n": count})
         elif action == "import":
-            raise ValidationError(_("CSVファイルを選んでください。"))
+            raise ValidationError(_("CSVまたはExcelのファイルを選んでください。"))
         elif action == "invite":
             queued = prospects.do_invite_prospects(
                 survey, survey_url=survey_url(request, survey), actor=request.user
