@@ -77,8 +77,8 @@ def _media(campaign: Campaign) -> list[CampaignMedium]:
     return list(CampaignMedium.objects.filter(campaign=campaign).select_related("tracked_link"))
 
 
-@require_POST
 @permission_required("outcomes.manage")
+@require_POST
 def campaign_links(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Join each medium to its tracked link (all choices saved together, or none)."""
     campaign = get_object_or_404(Campaign, uuid=uuid)
