@@ -22,6 +22,7 @@ class SurveysConfig(AppConfig):
                 "survey.prospects_reminded": _("会員外の団体への督促メールの送信予約"),
                 "survey.prospect_stopped": _("会員外の団体がメールの停止を求めた"),
                 "survey.prospect_join_invited": _("会員外の団体への入会申込の案内"),
+                "survey.prospect_added_from_directory": _("資源・窓口の団体を調査対象リストに追加"),
             }
         )
         from platforms import homes, staffnav

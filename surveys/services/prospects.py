@@ -178,6 +178,55 @@ def do_import_prospects(survey: Survey, data: bytes, *, actor: Any = None) -> in
     return len(new)
 
 
+def directory_candidates(survey: Survey) -> QuerySet[Any]:
+    """Organisations of the platform's directory that may be added to the list: not a member,
+    with an e-mail address, not listed in this survey yet."""
+    from directory.models import Organization
+
+    listed = set(Prospect.objects.filter(survey=survey).values_list("folded_name", flat=True))
+    members = {fold(name) for name in MemberOrganisation.objects.values_list("name", flat=True)}
+    candidates = Organization.objects.filter(member__isnull=True).exclude(email="").order_by("name")
+    keep = [org.pk for org in candidates if fold(org.name) not in listed and fold(org.name) not in members]
+    return candidates.filter(pk__in=keep)
+
+
+@transaction.atomic
+def do_add_prospect_from_directory(survey: Survey, organization: Any, *, area: str, actor: Actor) -> Prospect:
+    """List one organisation of the directory (not a member) for this survey, ready to be invited."""
+    key = fold(organization.name)
+    area = area.strip()
+    if organization.member_id or MemberOrganisation.objects.filter(name=organization.name).exists():
+        raise ValidationError(
+            _("「%(name)s」は既に会員です（会員には会員向けの招待を使ってください）。")
+            % {"name": organization.name}
+        )
+    if Prospect.objects.filter(survey=survey, folded_name=key).exists():
+        raise ValidationError(_("「%(name)s」は既に一覧にあります。") % {"name": organization.name})
+    if not organization.email:
+        raise ValidationError(
+            _("「%(name)s」のメールアドレスが資源・窓口に登録されていません。") % {"name": organization.name}
+        )
+    if not area:
+        raise ValidationError(_("地域を入力してください。"))
+    prospect = Prospect.objects.create(
+        platform=survey.platform,
+        survey=survey,
+        name=organization.name[:200],
+        folded_name=key,
+        org_type=(organization.legal_status or guess_org_type(organization.name))[:60] or _("その他"),
+        area=area[:60],
+        email=organization.email,
+    )
+    log_action(
+        "survey.prospect_added_from_directory",
+        by=actor,
+        platform=survey.platform,
+        obj=survey,
+        data={"organization": str(organization.pk)},
+    )
+    return prospect
+
+
 @transaction.atomic
 def do_invite_prospects(survey: Survey, *, survey_url: str, actor: Any = None) -> list[mail.OutboxMail]:
     """An answer code for every listed organisation not yet invited, and one request mail each

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scope
 
+from directory.models import Organization
 from surveys import demo
 from surveys.models import Invitation, Prospect, Survey
 from surveys.services.questionnaire import do_create_survey, do_open_survey
@@ -137,6 +138,39 @@ class ProspectTests(BaseTestCase):
         self.assertEqual(self.client.post(self.page, {"action": "import", "file": good}).status_code, 302)
         with scope(platform=self.platform):
             self.assertEqual(sorted(Prospect.objects.values_list("area", flat=True)), ["大津市", "湖南市"])
+
+    def test_it_adds_a_non_member_organisation_of_the_directory_to_the_list(self) -> None:
+        with scope(platform=self.platform):
+            outside = Organization.objects.create(
+                platform=self.platform, name="NPO法人くさつ見守りネット", email="kusatsu@example.jp"
+            )
+            no_mail = Organization.objects.create(platform=self.platform, name="任意団体メールなし")
+            member = Organization.objects.create(
+                platform=self.platform, name="会員の団体", email="m@example.jp", member=self.member_org
+            )
+        page = self.client.get(self.page)
+        self.assertContains(page, "NPO法人くさつ見守りネット")
+        self.assertNotContains(page, "任意団体メールなし")
+        self.assertNotContains(page, f'<option value="{member.pk}">')
+        missing_area = self.client.post(
+            self.page, {"action": "directory", "organization": outside.pk, "area": ""}
+        )
+        self.assertContains(missing_area, "地域を入力してください", status_code=400)
+        refused = self.client.post(
+            self.page, {"action": "directory", "organization": no_mail.pk, "area": "草津市"}
+        )
+        self.assertEqual(refused.status_code, 404)
+        added = self.client.post(
+            self.page, {"action": "directory", "organization": outside.pk, "area": "草津市"}
+        )
+        self.assertEqual(added.status_code, 302)
+        with scope(platform=self.platform):
+            prospect = Prospect.objects.get()
+            self.assertEqual((prospect.email, prospect.area), ("kusatsu@example.jp", "草津市"))
+        again = self.client.post(
+            self.page, {"action": "directory", "organization": outside.pk, "area": "草津市"}
+        )
+        self.assertEqual(again.status_code, 404)  # no longer a candidate
 
     def test_it_is_linked_from_the_members_tracking_page(self) -> None:
         page = self.client.get(self.url("surveys:organisations", self.survey.uuid))

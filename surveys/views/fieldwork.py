@@ -280,6 +280,14 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
             messages.success(request, _("%(n)d団体を取り込みました。") % {"n": count})
         elif action == "import":
             raise ValidationError(_("CSVまたはExcelのファイルを選んでください。"))
+        elif action == "directory":
+            organization = get_object_or_404(
+                prospects.directory_candidates(survey), pk=request.POST.get("organization") or 0
+            )
+            added = prospects.do_add_prospect_from_directory(
+                survey, organization, area=request.POST.get("area", ""), actor=request.actor
+            )
+            messages.success(request, _("「%(name)s」を一覧に加えました。") % {"name": added.name})
         elif action == "invite":
             queued = prospects.do_invite_prospects(
                 survey, survey_url=survey_url(request, survey), actor=request.user
@@ -318,6 +326,7 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "prospects": prospects.listing(survey),
         "due": prospects.due_for_reminder(survey, timezone.now()).count(),
         "pending": Prospect.objects.filter(survey=survey, invitation__isnull=True).count(),
+        "directory": prospects.directory_candidates(survey)[:500],
         "dimensions": [(rates["type"], _("種別")), (rates["area"], _("地域"))],
     }
     return render(request, "surveys/prospects.html", context, status=400 if problems else 200)
