@@ -81,6 +81,11 @@ class MediaLinksTestCase(BaseTestCase):
         self.assertContains(
             response,
             "計測リンク「Google 検索広告」を「Google (リスティング)」と「LINE (AdsPlatform)」の両方に選んでいます。",
+            status_code=400,
+        )
+        # The choices come back as made, to be corrected rather than chosen again.
+        self.assertContains(
+            response, f'<option value="{self.search_ad.uuid}" selected>', count=2, status_code=400
         )
         with scope(platform=self.platform):
             self.assertFalse(CampaignMedium.objects.filter(tracked_link__isnull=False).exists())
@@ -95,7 +100,7 @@ class MediaLinksTestCase(BaseTestCase):
         response = self.client.post(
             self.url("outcomes:campaign_links", self.campaign.uuid), data, follow=True
         )
-        self.assertContains(response, f"{GOOGLE}: ")
+        self.assertContains(response, f"{GOOGLE}: ", status_code=400)
         with scope(platform=self.platform):
             self.assertFalse(CampaignMedium.objects.filter(tracked_link__isnull=False).exists())
 

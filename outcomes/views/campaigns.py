@@ -58,6 +58,12 @@ def campaign_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
                 _("媒体別の実績を取り込みました。"),
             ):
                 return redirect("outcomes:campaign", request.platform.slug, campaign.uuid)
+    return _detail(request, campaign, form, MediaLinksForm(_media(campaign)))
+
+
+def _detail(
+    request: StaffRequest, campaign: Campaign, form: ImportForm, links_form: MediaLinksForm, status: int = 200
+) -> HttpResponse:
     rows, total = queries.campaign_report(campaign)
     media = dashboard.campaign_lines(None, request.platform)
     line = next((c for c in media if c.campaign.pk == campaign.pk), None)
@@ -67,10 +73,10 @@ def campaign_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "total": total,
         "form": form,
         "line": line,
-        "links_form": MediaLinksForm(_media(campaign)),
+        "links_form": links_form,
         "has_links": TrackedLink.objects.exists(),
     }
-    return render(request, "outcomes/campaign.html", context)
+    return render(request, "outcomes/campaign.html", context, status=status)
 
 
 def _media(campaign: Campaign) -> list[CampaignMedium]:
@@ -80,17 +86,18 @@ def _media(campaign: Campaign) -> list[CampaignMedium]:
 @permission_required("outcomes.manage")
 @require_POST
 def campaign_links(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    """Join each medium to its tracked link (all choices saved together, or none)."""
+    """Join each medium to its tracked link (all choices saved together, or none). A refusal shows
+    the page again with the choices as they were made, so nothing has to be chosen twice."""
     campaign = get_object_or_404(Campaign, uuid=uuid)
     form = MediaLinksForm(_media(campaign), request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else field
             messages.error(request, f"{label}: {' '.join(errors)}")
-    else:
-        attempt(
-            request,
-            lambda: service.do_link_media(campaign, form.chosen(), by=request.actor),
-            _("媒体と計測リンクの対応を保存しました。"),
-        )
-    return redirect(f"{request.path.removesuffix('links/')}#links")
+    elif attempt(
+        request,
+        lambda: service.do_link_media(campaign, form.chosen(), by=request.actor),
+        _("媒体と計測リンクの対応を保存しました。"),
+    ):
+        return redirect(f"{request.path.removesuffix('links/')}#links")
+    return _detail(request, campaign, ImportForm(), form, status=400)
