@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
@@ -84,11 +84,14 @@ def _media(campaign: Campaign) -> list[CampaignMedium]:
 
 
 @permission_required("outcomes.manage")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_links(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Join each medium to its tracked link (all choices saved together, or none). A refusal shows
-    the page again with the choices as they were made, so nothing has to be chosen twice."""
+    the page again with the choices as they were made, so nothing has to be chosen twice. A GET
+    (another platform's or a made-up campaign: 404) goes to the campaign page."""
     campaign = get_object_or_404(Campaign, uuid=uuid)
+    if request.method != "POST":
+        return redirect("outcomes:campaign", request.platform.slug, campaign.uuid)
     form = MediaLinksForm(_media(campaign), request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():

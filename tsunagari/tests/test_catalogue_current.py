@@ -29,6 +29,7 @@ CHECKED = [
     "governance",
     "mailings",
     "network",
+    "operations",
     "outcomes",
     "partnership",
     "platforms",
