@@ -421,7 +421,7 @@ class TaskForm(forms.Form):
         if conferences is not None and conferences.exists():
             field = cast(forms.ModelChoiceField, self.fields["conference"])
             field.queryset = conferences
-            field.label_from_instance = lambda c: c.held_on.isoformat()  # type: ignore[method-assign]
+            field.label_from_instance = lambda c: c.held_on.isoformat()  # type: ignore[method-assign,assignment]
         else:
             del self.fields["conference"]
 

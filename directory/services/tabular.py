@@ -352,7 +352,7 @@ class Importer:
                 stamps.append((obj, last_modified))
             self.counts[f"{table.name} {'created' if is_new else 'updated'}"] += 1
         if self.check_only:
-            self.seen.setdefault(model, set()).update(o.uuid for o in created + updated)
+            self.seen.setdefault(model, set()).update(getattr(o, "uuid") for o in created + updated)  # noqa: B009 (HSDS rows all have one; Model does not say so)
             return
         # Applied in short transactions of WRITE_CHUNK rows: the rows were all checked before
         # (``do_import_hsds``), and a second run updates what a first, interrupted one wrote.

@@ -49,9 +49,11 @@ def sheet_preview(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method == "POST" and parsed.ok:
         job = sheet.do_queue_apply(upload, actor=request.actor)
         return redirect("directory:sheet_job", request.platform.slug, job.uuid)
-    job = ImportJob.objects.filter(kind=sheet.JOB_KIND, target=str(upload.uuid)).first()
+    last_job = ImportJob.objects.filter(kind=sheet.JOB_KIND, target=str(upload.uuid)).first()
     return render(
-        request, "directory/services/sheet_preview.html", {"upload": upload, "parsed": parsed, "job": job}
+        request,
+        "directory/services/sheet_preview.html",
+        {"upload": upload, "parsed": parsed, "job": last_job},
     )
 
 

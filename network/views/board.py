@@ -200,7 +200,7 @@ def delete_attachment(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @permission_required("network.member")
 def attachment(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """A file of a post, for whoever reads the members' board; never cached, always a download."""
-    found = get_object_or_404(Attachment.objects.select_related("notice"), uuid=uuid)
+    found: Attachment = get_object_or_404(Attachment.objects.select_related("notice"), uuid=uuid)
     if found.notice.withdrawn_at is not None and member_of(request) is not None:
         raise Http404("withdrawn")
     if request.method not in ("GET", "HEAD"):
@@ -260,16 +260,16 @@ def grant_reminders(request: StaffRequest) -> HttpResponse:
     """Turn one's own mails on or off: 助成・補助 deadline reminders and (if chosen) new posts, for
     the topics and areas chosen (none chosen: all)."""
     active = request.POST.get("active") == "1"
-    choices: dict[str, object] = {}
-    if request.POST.get("settings") == "1":
-        choices = {
-            "topics": request.POST.getlist("topics"),
-            "areas": request.POST.getlist("areas"),
-            "new_posts": request.POST.get("new_posts") == "1",
-        }
+    # Without the settings part of the form, the choices already made are kept (None).
+    settings_sent = request.POST.get("settings") == "1"
+    topics = request.POST.getlist("topics") if settings_sent else None
+    areas = request.POST.getlist("areas") if settings_sent else None
+    new_posts = request.POST.get("new_posts") == "1" if settings_sent else None
     attempt(
         request,
-        lambda: reminders.do_subscribe_grants(request.actor, member_of(request), active=active, **choices),
+        lambda: reminders.do_subscribe_grants(
+            request.actor, member_of(request), active=active, topics=topics, areas=areas, new_posts=new_posts
+        ),
         _("締切のお知らせをメールで受け取ります。") if active else _("締切のお知らせの配信を止めました。"),
     )
     return redirect("network:index", request.platform.slug)
@@ -288,7 +288,7 @@ def public_board(request: PlatformRequest) -> HttpResponse:
 def forwarded_file(request: PlatformRequest, uuid: UUID, recipient: UUID, token: str) -> HttpResponse:
     """A file of a post an umbrella forwarded, for the one recipient its signed link was made for
     (``FILE_LINK_DAYS``); not after the post was withdrawn or the recipient removed."""
-    found = get_object_or_404(
+    found: Attachment = get_object_or_404(
         Attachment.objects.select_related("notice"),
         uuid=uuid,
         comment__isnull=True,

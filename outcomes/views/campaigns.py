@@ -96,7 +96,7 @@ def campaign_links(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else field
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
     elif attempt(
         request,
         lambda: service.do_link_media(campaign, form.chosen(), by=request.actor),

@@ -240,7 +240,7 @@ def import_upload(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @permission_required("surveys.edit_surveys")
 def import_job(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """The task worker importing responses: progress (the page reloads itself) and the problems."""
-    job = get_object_or_404(ImportJob.objects.filter(kind=JOB_KIND), uuid=uuid)
+    job: ImportJob = get_object_or_404(ImportJob.objects.filter(kind=JOB_KIND), uuid=uuid)
     survey = get_object_or_404(Survey, uuid=job.target)
     if (refused := allow(request, "GET")) is not None:
         return refused
