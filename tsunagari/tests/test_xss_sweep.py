@@ -36,7 +36,7 @@ NOT_FREE_TEXT = re.compile(
     r"(^|_)(slug|code|codes|token|hash|digest|key|keys|uuid|ref|id|ids|kind|status|state|type|mime|"
     r"content_type|ext|extension|lang|language|locale|version|ip|address_ip|path|file|filename|"
     r"checksum|etag|colour|color|format|scheme|pattern|regex|unit|currency|timezone|fingerprint|"
-    r"secret|password|otp|postcode|postal_code|phone|fax|tel|jis|source|method|operator)$"
+    r"secret|password|otp|postcode|postal_code|phone|fax|tel|jis|source|method|operator|target)$"
 )
 
 
