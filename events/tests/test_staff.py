@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import Role
+from audit.models import AuditEntry
 from events.models import Event, Registration
 from events.tests.helpers import make_event, register
 from tsunagari.lib.testing import BaseTestCase
@@ -144,6 +145,9 @@ class StaffEventsTestCase(BaseTestCase):
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
         self.assertEqual(rows[1][3], '\'=HYPERLINK("x")')
         self.assertEqual(rows[1][5], "NPO法人あい")
+        with scopes_disabled():
+            entry = AuditEntry.objects.get(action=AuditEntry.EXPORT)
+        self.assertEqual((entry.actor, entry.data), (self.admin, {"what": "roster", "rows": 1}))
 
     def test_it_shows_figures_and_an_empty_state(self) -> None:
         self.login(self.admin)

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import StaffRequest
 from accounts.models import Role
 from accounts.permissions import permission_required
+from audit.models import AuditEntry
+from audit.services import log_action
 from events.forms.events import EventForm, ProposalForm, StatusForm
 from events.forms.registration import StaffSignUpForm
 from events.models import Event, Registration
@@ -242,6 +244,8 @@ def roster_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     event = _event(uuid)
     people = list(Registration.objects.filter(event=event).order_by("created_at", "id"))
     questions = list(event.questions or [])
+    # Names, e-mails and accessibility needs leave the system: who took them is recorded.
+    log_action(AuditEntry.EXPORT, by=request.actor, obj=event, data={"what": "roster", "rows": len(people)})
     response = attachment_response(
         "\ufeff", f"{event.slug}-roster.csv", CSV
     )  # Excel reads UTF-8 only with the BOM
