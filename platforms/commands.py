@@ -16,6 +16,7 @@ platform's scope (tenant models answer for this platform only, as in its web pag
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -48,4 +49,52 @@ class PlatformCommand(BaseCommand):
             return self.handle_platform(platform, **options)
 
     def handle_platform(self, platform: Platform, **options: Any) -> Any:
+        raise NotImplementedError
+
+
+class DailyPlatformsCommand(BaseCommand):
+    """The base of a daily job run over platforms: the slugs given (default: every platform), each
+    inside its scope, with ``--today YYYY-MM-DD`` for catching up or testing. ``run_platform``
+    returns how many it did; a line per platform that did something and the total are printed
+    with ``done_line`` and ``total_line``::
+
+        class Command(DailyPlatformsCommand):
+            help = "..."
+            done_line = "{slug}: {n} reminder(s) queued"
+            total_line = "queued {n}"
+
+            def run_platform(self, platform: Platform, today: datetime.date | None) -> int:
+                return do_send_reminders(platform, today)
+    """
+
+    done_line = "{slug}: {n}"
+    total_line = "{n}"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slugs", nargs="*", help="platform slugs (default: every platform)")
+        parser.add_argument("--today", help="YYYY-MM-DD (default: today in Asia/Tokyo)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = None
+        if options["today"]:
+            try:
+                today = datetime.date.fromisoformat(options["today"])
+            except ValueError as error:
+                raise CommandError(f"--today: not a date (YYYY-MM-DD): {options['today']!r}") from error
+        platforms = Platform.objects.all()
+        if options["slugs"]:
+            platforms = platforms.filter(slug__in=options["slugs"])
+            missing = set(options["slugs"]) - set(platforms.values_list("slug", flat=True))
+            if missing:
+                raise CommandError(f"unknown platform: {', '.join(sorted(missing))}")
+        total = 0
+        for platform in platforms:
+            with scope(platform=platform):
+                done = self.run_platform(platform, today)
+            if done:
+                self.stdout.write(self.done_line.format(slug=platform.slug, n=done))
+            total += done
+        self.stdout.write(self.total_line.format(n=total))
+
+    def run_platform(self, platform: Platform, today: datetime.date | None) -> int:
         raise NotImplementedError
