@@ -254,26 +254,47 @@ def do_create_referral(
         _check_receiver(consent, receiver_member, receiver_service)
         if summary.strip() and ShareItem.SUMMARY not in consent.items:
             raise ValidationError(_("本人は相談内容の要約の共有に同意していません。要約は空にしてください。"))
-        now = timezone.now()
         record = ConversationRecord.objects.filter(conversation=conversation).first()
-        referral = Referral(
-            platform=platform,
-            conversation=conversation,
+        referral = _save_new_referral(
+            Referral(platform=platform, conversation=conversation),
             consent=consent,
             receiver_member=receiver_member,
             receiver_service=receiver_service,
-            via_secretariat=via,
+            via=via,
             topics=record.topics if record is not None else [],
-            created_by=actor.user,
-            created_at=now,
-            sent_to_receiver_at=None if via else now,
-            due_on=_due(platform, now),
+            summary=summary,
+            actor=actor,
         )
-        referral.summary = summary.strip()
-        referral.save()
-        _event(referral, "created", actor)
         _mark_conversation_referred(conversation)
         _notify(referral, "new")
+    return referral
+
+
+def _save_new_referral(
+    referral: Referral,
+    *,
+    consent: Consent,
+    receiver_member: MemberOrganisation | None,
+    receiver_service: Service | None,
+    via: bool,
+    topics: list[str],
+    summary: str,
+    actor: Actor,
+) -> Referral:
+    """Fill and save a new referral (from a chat or from a case), with its "created" event."""
+    now = timezone.now()
+    referral.consent = consent
+    referral.receiver_member = receiver_member
+    referral.receiver_service = receiver_service
+    referral.via_secretariat = via
+    referral.topics = topics
+    referral.created_by = actor.user
+    referral.created_at = now
+    referral.sent_to_receiver_at = None if via else now
+    referral.due_on = _due(referral.platform, now)
+    referral.summary = summary.strip()
+    referral.save()
+    _event(referral, "created", actor)
     return referral
 
 
@@ -308,24 +329,17 @@ def do_create_case_referral(
             _check_household(case, receiver_member)
         if summary.strip() and ShareItem.SUMMARY not in consent.items:
             raise ValidationError(_("本人は相談内容の要約の共有に同意していません。要約は空にしてください。"))
-        now = timezone.now()
         record = ConversationRecord.objects.filter(conversation_id=case.conversation_id or 0).first()
-        referral = Referral(
-            platform=platform,
-            case=case,
+        referral = _save_new_referral(
+            Referral(platform=platform, case=case),
             consent=consent,
             receiver_member=receiver_member,
             receiver_service=receiver_service,
-            via_secretariat=via,
+            via=via,
             topics=record.topics if record is not None else [],
-            created_by=actor.user,
-            created_at=now,
-            sent_to_receiver_at=None if via else now,
-            due_on=_due(platform, now),
+            summary=summary,
+            actor=actor,
         )
-        referral.summary = summary.strip()
-        referral.save()
-        _event(referral, "created", actor)
         _notify(referral, "new")
     return referral
 
