@@ -1,10 +1,11 @@
 """XSS payloads through every free-text field into every page, PDF and mail (issue 16).
 
 The URL × role matrix's objects are made (one of each kind a staff URL addresses), then every
-free-text column of every project model — names, titles, notes, bodies, encrypted consultation
-text — is overwritten with a script payload. Every staff page (as the secretariat, or the role
-that opens it), every public page of the platform (with the payload as the search words too)
-the mail magazine's HTML part and the HTML of every PDF rendered on the way (caught at
+free-text column of every installed model but Django's own (the project's, and the libraries'
+whose rows pages show, such as sign-in records) — names, titles, notes, bodies, encrypted
+consultation text — is overwritten with a script payload. Every staff page (as the secretariat,
+or the role that opens it), every public page of the platform (with the payload as the search
+words too), the mail magazine's HTML part and the HTML of every PDF rendered on the way (caught at
 ``tsunagari.lib.pdf.render``) must show the payload only escaped: the raw ``<script>`` or
 ``<svg onload>`` never reaches a browser or WeasyPrint. CSV and Excel exports are not HTML;
 what a spreadsheet would run from them is ``test_formula_safe``'s matter.
@@ -56,7 +57,8 @@ def free_text_fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def poison() -> int:
-    """Overwrite every free-text column of every row of the project's models; the count of columns."""
+    """Overwrite every free-text column of every row of the installed models (Django's own excepted:
+    their rows are ids and names of permissions); the count of columns."""
     base = str(settings.BASE_DIR)
     columns = 0
     with scopes_disabled():
