@@ -58,7 +58,8 @@ def free_text_fields(model: type[models.Model]) -> list[models.Field]:
 
 def poison() -> int:
     """Overwrite every free-text column of every row of the installed models (Django's own excepted:
-    their rows are ids and names of permissions); the count of columns."""
+    content types, permissions, sessions and the admin's log, which no product page shows); the
+    count of columns."""
     base = str(settings.BASE_DIR)
     columns = 0
     with scopes_disabled():
