@@ -42,16 +42,22 @@ def line_friend_url(basic_id: str) -> str:
     return f"https://line.me/R/ti/p/{quote(basic_id)}"
 
 
-def today_hours(schedule: Schedule, at: datetime.datetime) -> str:
-    windows = schedule.windows_starting(timezone.localdate(at))
-    if not windows:
-        return _("今日は相談員の対応はありません")
+def today_spans(schedule: Schedule, at: datetime.datetime) -> str:
+    """Today's opening times alone (「10:00〜12:00、13:00〜17:00」), for a place already titled
+    「今日の対応時間」; empty when the desk does not open today."""
     spans = [
         pgettext("range", "%(first)s〜%(last)s")
         % {"first": f"{timezone.localtime(w.start):%H:%M}", "last": f"{timezone.localtime(w.end):%H:%M}"}
-        for w in windows
+        for w in schedule.windows_starting(timezone.localdate(at))
     ]
-    return _("今日の対応時間 %(times)s") % {"times": pgettext("list of opening times", "、").join(spans)}
+    return pgettext("list of opening times", "、").join(spans)
+
+
+def today_hours(schedule: Schedule, at: datetime.datetime) -> str:
+    times = today_spans(schedule, at)
+    if not times:
+        return _("今日は相談員の対応はありません")
+    return _("今日の対応時間 %(times)s") % {"times": times}
 
 
 def _status(schedule: Schedule, at: datetime.datetime) -> tuple[bool, str]:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.desks import today_hours
+from consultations.desks import today_spans
 from consultations.hours import Schedule
 from consultations.models import AWAITING_RESPONSE_STATUSES, Conversation, Referral
 from platforms.homes import Block, Line
@@ -167,6 +167,6 @@ def _counsellor(platform: Platform, now: datetime.datetime, today: datetime.date
     )
     yield Block(
         _("今日の対応時間"),
-        note=today_hours(Schedule.for_platform(platform), now),
+        note=today_spans(Schedule.for_platform(platform), now) or _("今日は相談員の対応はありません"),
         order=30,
     )

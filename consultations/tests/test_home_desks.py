@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from accounts.models import Role
 from consultations.models import BusinessHours, DeskSettings
 from consultations.services.channels import do_configure_line, web_channel
 from directory.tests.search_helpers import make_service
@@ -106,3 +107,13 @@ class HomeDesksTestCase(BaseTestCase):
         html = self.home()
         self.assertNotIn("（Webチャット）", html)
         self.assertIn("よりそいLINE（LINE）", html)
+
+    def test_it_gives_the_counsellor_home_todays_hours_without_repeating_the_title(self) -> None:
+        self.login(self.users[Role.COUNSELLOR])
+        with time_machine.travel(EVENING, tick=False):
+            html = self.client.get(self.url("platforms:dashboard")).content.decode()
+        self.assertIn("18:00〜21:00", html)
+        self.assertNotIn("今日の対応時間 18:00〜21:00", html)  # the block is titled 今日の対応時間
+        with time_machine.travel(SUNDAY, tick=False):
+            html = self.client.get(self.url("platforms:dashboard")).content.decode()
+        self.assertIn("今日は相談員の対応はありません", html)
