@@ -237,6 +237,6 @@ class LanguageSwitchTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assert_english(
             response.content.decode(),
-            present=["Secretariat home", "Secretariat menu", "Membership screening"],
-            absent=["事務局ホーム", "事務局メニュー", "入会審査"],
+            present=["Secretariat home", "Staff menu", "Membership screening"],
+            absent=["事務局ホーム", "業務メニュー", "入会審査"],
         )
