@@ -6,10 +6,13 @@ sits next to a table with the same numbers; colours are the survey charts' (AA o
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
+
+from django.utils.translation import gettext_lazy as _
 
 from surveys.charts import LOCAL, NATIONAL, TEXT
 
@@ -149,3 +152,189 @@ def choropleth(
         )
         described.append(f"{name}（{code}）: {text}")
     return _svg(width, height, title, "、".join(described), "".join(parts))
+
+
+# --- a choropleth of a prefecture's municipalities ------------------------------------------------
+
+# Five classes of a sequential blue (lightest to darkest) and the two states without a value.
+CLASSES = ("#c3d6ee", "#93b6e0", "#6391cc", "#3b6fb3", "#1d4f91")
+NO_PLATFORM = "#f3f4f6"
+BORDER = "#ffffff"
+NO_PLATFORM_TEXT = _("プラットフォームなし")
+HIDDEN_TEXT = _("非公表・未測定")
+
+
+@dataclass(frozen=True)
+class MapCell:
+    code: str  # 団体コード, 6 digits (5 are enough)
+    name: str
+    value: float | None  # None: suppressed or not measured (hatched grey)
+    text: str  # the value as shown
+
+
+@dataclass
+class MunicipalMap:
+    svg: str  # the map, or the tile grid when the prefecture has no boundary data
+    drawn: bool  # False: the prefecture has no boundary data and ``svg`` is the tile grid
+    missing: list[MapCell]  # municipalities without a boundary, shown as ``tiles`` under the map
+    tiles: str = ""
+
+    @property
+    def missing_names(self) -> str:
+        return "、".join(c.name for c in self.missing)
+
+
+def _classes(values: list[float]) -> list[float]:
+    """Upper bounds of up to five equal-interval classes over the values shown."""
+    if not values:
+        return []
+    low, top = min(values), max(values)
+    count = min(len(CLASSES), len(set(values)))
+    if count <= 1 or top == low:
+        return [top]
+    step = (top - low) / count
+    return [low + step * (i + 1) for i in range(count - 1)] + [top]
+
+
+def _colour(index: int, count: int) -> str:
+    """The colour of class ``index`` of ``count``: spread over the palette, the top class darkest."""
+    if count <= 1:
+        return CLASSES[-1]
+    return CLASSES[round(index * (len(CLASSES) - 1) / (count - 1))]
+
+
+def _class_of(value: float, bounds: list[float]) -> int:
+    for index, bound in enumerate(bounds):
+        if value <= bound + 1e-9:
+            return index
+    return len(bounds) - 1
+
+
+def _number(value: float, whole: bool) -> str:
+    return f"{value:,.0f}" if whole else f"{value:,.1f}"
+
+
+def municipal_map(
+    prefecture_code: str, cells: Sequence[MapCell], *, title: str, unit: str = "", width: int = 560
+) -> MunicipalMap:
+    """The prefecture's municipalities drawn from their boundaries, those in ``cells`` shaded.
+
+    One ``<path>`` per municipality of the prefecture (``data-code`` is its 5-digit code): the
+    municipalities with a value get the class ``c0``…``c4`` of its equal-interval class, a hidden
+    or unmeasured value is hatched grey (class ``hidden``), and a municipality without a platform
+    is pale (class ``absent``). Each path carries a ``<title>`` with the name and the value; a
+    legend follows. Equirectangular projection scaled by cos(latitude), fit to the prefecture.
+    A cell whose code has no boundary is listed in ``missing`` and drawn as tiles; without any
+    boundary data for the prefecture the whole chart is the tile grid of :func:`choropleth`.
+    """
+    from outcomes import boundaries  # the data module only loads files; kept out of import time
+
+    shapes = boundaries.prefecture(prefecture_code)
+    grid = [(c.code, c.name, c.value, c.text) for c in cells]
+    if not shapes:
+        return MunicipalMap(choropleth(grid, title=title, columns=3), False, list(cells))
+    by_code = {boundaries.key(c.code): c for c in cells}
+    missing = [c for c in cells if boundaries.key(c.code) not in shapes]
+
+    points = [p for m in shapes.values() for ring in m.rings for p in ring]
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    shrink = math.cos(math.radians((south + north) / 2))
+    pad = 6
+    scale = (width - 2 * pad) / max((east - west) * shrink, 1e-6)
+    map_h = (north - south) * scale
+    if map_h > width * 1.1:  # a tall prefecture: fit the height instead
+        scale *= width * 1.1 / map_h
+        map_h = width * 1.1
+    offset = (width - 2 * pad - (east - west) * shrink * scale) / 2
+
+    def xy(point: tuple[float, float]) -> tuple[float, float]:
+        return pad + offset + (point[0] - west) * shrink * scale, pad + (north - point[1]) * scale
+
+    values = [c.value for c in cells if c.value is not None and boundaries.key(c.code) in shapes]
+    bounds = _classes(values)
+    whole = all(float(v).is_integer() for v in values)
+    parts = [
+        '<defs><pattern id="none" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="#e6e8eb"/>'
+        '<path d="M0 6 L6 0" stroke="#8a8f98" stroke-width="1"/></pattern></defs>'
+    ]
+    labels: list[str] = []
+    described: list[str] = []
+    absent = 0
+    for code, municipality in sorted(shapes.items()):
+        d_parts = []
+        for ring in municipality.rings:
+            projected = [xy(p) for p in ring]
+            path = []
+            last = ""
+            for x, y in projected:
+                here = f"{x:.1f} {y:.1f}"
+                if here != last:
+                    path.append(here)
+                last = here
+            if len(path) >= 3:
+                d_parts.append("M" + " L".join(path) + "Z")
+        cell = by_code.get(code)
+        name = (cell.name if cell else "") or municipality.name
+        if cell is None:
+            css, fill, tip = "absent", NO_PLATFORM, f"{municipality.name}: {NO_PLATFORM_TEXT}"
+            absent += 1
+        elif cell.value is None:
+            css, fill, tip = "hidden", "url(#none)", f"{name}: {cell.text}"
+        else:
+            index = _class_of(cell.value, bounds)
+            css, fill, tip = f"c{index}", _colour(index, len(bounds)), f"{name}: {cell.text}"
+        parts.append(
+            f'<path d="{"".join(d_parts)}" class="{css}" data-code="{code}" fill="{fill}" '
+            f'fill-rule="evenodd" stroke="{BORDER if cell else "#c9cdd3"}" stroke-width="0.6">'
+            f"<title>{escape(tip)}</title></path>"
+        )
+        if cell is not None:
+            described.append(f"{name}（{cell.code}）: {cell.text}")
+            outer = max(municipality.rings, key=len)
+            xs = [xy(p)[0] for p in outer]
+            ys = [xy(p)[1] for p in outer]
+            cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+            labels.append(
+                f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="11" text-anchor="middle" fill="{TEXT}" '
+                f'stroke="#ffffff" stroke-width="3" paint-order="stroke" aria-hidden="true">'
+                f"{escape(name)}</text>"
+            )
+    parts += labels
+
+    # the legend, under the map
+    y = map_h + 2 * pad + 8
+    entries: list[tuple[str, str]] = []
+    low = min(values) if values else 0.0
+    for index, bound in enumerate(bounds):
+        start = low if index == 0 else bounds[index - 1]
+        end = bound
+        if whole:  # whole numbers: 22〜24 and 25〜27, not 22〜24.5 and 24.5〜27
+            start = start if index == 0 else math.floor(start) + 1
+            end = math.floor(end)
+            if start > end:
+                continue
+        label = (
+            f"{_number(start, whole)}{unit}"
+            if start == end
+            else f"{_number(start, whole)}〜{_number(end, whole)}{unit}"
+        )
+        entries.append((_colour(index, len(bounds)), label))
+    entries.append(("url(#none)", str(HIDDEN_TEXT)))
+    entries.append((NO_PLATFORM, str(NO_PLATFORM_TEXT)))
+    column_w = (width - 2 * pad) / 2
+    for i, (fill, label) in enumerate(entries):
+        lx = pad + (i % 2) * column_w
+        ly = y + (i // 2) * 20
+        parts.append(
+            f'<rect x="{lx:.1f}" y="{ly:.1f}" width="14" height="12" fill="{fill}" stroke="#8a8f98" '
+            f'stroke-width="0.5"/><text x="{lx + 20:.1f}" y="{ly + 11:.1f}" font-size="12" '
+            f'fill="{TEXT}">{escape(label)}</text>'
+        )
+    height = int(y + ((len(entries) + 1) // 2) * 20 + pad)
+    if absent:
+        described.append(f"{NO_PLATFORM_TEXT}: {absent}")
+    svg = _svg(width, height, title, "、".join(described), "".join(parts))
+    tiles = choropleth([(c.code, c.name, c.value, c.text) for c in missing], title=title) if missing else ""
+    return MunicipalMap(svg, True, missing, tiles)

@@ -365,12 +365,14 @@ class Comparison:
         present.sort(key=lambda r: r.values[index][0] or Decimal(0), reverse=descending)
         self.rows = present + missing
 
-    def map(self, key: str) -> str:
-        index = next((i for i, s in enumerate(self.columns) if s.key == key), 0)
+    def map(self, key: str) -> charts.MunicipalMap | None:
+        """The choropleth of the prefecture's municipalities for one source (None without any)."""
         if not self.columns:
-            return ""
+            return None
+        index = next((i for i, s in enumerate(self.columns) if s.key == key), 0)
+        source = self.columns[index]
         cells = [
-            (
+            charts.MapCell(
                 r.platform.code,
                 r.platform.owner_name,
                 _float(r.values[index][0]),
@@ -378,7 +380,9 @@ class Comparison:
             )
             for r in sorted(self.rows, key=lambda r: r.platform.code)
         ]
-        return charts.choropleth(cells, title=str(self.columns[index].label), columns=3)
+        return charts.municipal_map(
+            self.prefecture.code, cells, title=str(source.label), unit=str(source.unit)
+        )
 
 
 def _float(value: Decimal | None) -> float | None:

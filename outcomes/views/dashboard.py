@@ -74,7 +74,7 @@ def comparison_page(request: StaffRequest) -> HttpResponse:
     key = request.GET.get("map", "") or (found.columns[0].key if found and found.columns else "")
     context = {
         "comparison": found,
-        "map": found.map(key) if found else "",
+        "map": found.map(key) if found else None,
         "map_key": key,
         "sort": request.GET.get("sort", ""),
         "order": request.GET.get("order", ""),
