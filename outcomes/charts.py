@@ -162,6 +162,7 @@ NO_PLATFORM = "#f3f4f6"
 BORDER = "#ffffff"
 NO_PLATFORM_TEXT = _("プラットフォームなし")
 HIDDEN_TEXT = _("非公表・未測定")
+RANGE = _("%(low)s〜%(high)s")  # a class of the legend: 「22〜37件」
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,7 @@ def municipal_map(
             ys = [xy(p)[1] for p in outer]
             cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
             labels.append(
-                f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="11" text-anchor="middle" fill="{TEXT}" '
+                f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="15" text-anchor="middle" fill="{TEXT}" '
                 f'stroke="#ffffff" stroke-width="3" paint-order="stroke" aria-hidden="true">'
                 f"{escape(name)}</text>"
             )
@@ -305,6 +306,7 @@ def municipal_map(
 
     # the legend, under the map
     y = map_h + 2 * pad + 8
+    gap = " " if unit[:1].isascii() and unit[:1].isalpha() else ""  # "81 cases", 「81件」
     entries: list[tuple[str, str]] = []
     low = min(values) if values else 0.0
     for index, bound in enumerate(bounds):
@@ -316,9 +318,9 @@ def municipal_map(
             if start > end:
                 continue
         label = (
-            f"{_number(start, whole)}{unit}"
+            f"{_number(start, whole)}{gap}{unit}"
             if start == end
-            else f"{_number(start, whole)}〜{_number(end, whole)}{unit}"
+            else str(RANGE % {"low": _number(start, whole), "high": _number(end, whole)}) + f"{gap}{unit}"
         )
         entries.append((_colour(index, len(bounds)), label))
     entries.append(("url(#none)", str(HIDDEN_TEXT)))
@@ -326,13 +328,13 @@ def municipal_map(
     column_w = (width - 2 * pad) / 2
     for i, (fill, label) in enumerate(entries):
         lx = pad + (i % 2) * column_w
-        ly = y + (i // 2) * 20
+        ly = y + (i // 2) * 26
         parts.append(
-            f'<rect x="{lx:.1f}" y="{ly:.1f}" width="14" height="12" fill="{fill}" stroke="#8a8f98" '
-            f'stroke-width="0.5"/><text x="{lx + 20:.1f}" y="{ly + 11:.1f}" font-size="12" '
+            f'<rect x="{lx:.1f}" y="{ly:.1f}" width="20" height="16" fill="{fill}" stroke="#8a8f98" '
+            f'stroke-width="0.5"/><text x="{lx + 26:.1f}" y="{ly + 14:.1f}" font-size="16" '
             f'fill="{TEXT}">{escape(label)}</text>'
         )
-    height = int(y + ((len(entries) + 1) // 2) * 20 + pad)
+    height = int(y + ((len(entries) + 1) // 2) * 26 + pad)
     if absent:
         described.append(f"{NO_PLATFORM_TEXT}: {absent}")
     svg = _svg(width, height, title, "、".join(described), "".join(parts))

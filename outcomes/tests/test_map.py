@@ -9,6 +9,7 @@ from pathlib import Path
 from unittest import mock
 
 from django.test import SimpleTestCase, override_settings
+from django.utils import translation
 from time_machine import travel
 
 from accounts.models import Role
@@ -90,6 +91,17 @@ class MunicipalMapTests(SimpleTestCase):
             self.assertIn(legend, drawn.svg)
         self.assertIn("大垣市（212024）: 5未満", drawn.svg)  # the description read aloud
         self.assertNotIn("<rect x=", drawn.svg.split("</defs>")[1].split("<text")[0])  # no tiles
+
+    def test_the_legend_reads_in_english(self) -> None:
+        cells = [
+            charts.MapCell("112020", "Kumagaya", 53, "53 cases"),
+            charts.MapCell("112089", "x", 22, "22"),
+        ]
+        with translation.override("en"):
+            drawn = charts.municipal_map("110001", cells, title="Consultations", unit="cases")
+        self.assertEqual(len(paths(drawn.svg)), 63)
+        for legend in ("22–37 cases", "38–53 cases", "Not shown or not measured", "No platform"):
+            self.assertIn(legend, drawn.svg)
 
     def test_a_code_without_boundary_falls_back_to_a_tile(self) -> None:
         unknown = jiscode.with_check_digit("21999")
