@@ -23,6 +23,12 @@ class SurveysConfig(AppConfig):
                 "survey.prospect_stopped": _("会員外の団体がメールの停止を求めた"),
                 "survey.prospect_join_invited": _("会員外の団体への入会申込の案内"),
                 "survey.prospect_added_from_directory": _("資源・窓口の団体を調査対象リストに追加"),
+                "survey.prospect_letters_printed": _("会員外の団体への依頼状（郵送）を印刷"),
+                "survey.prospect_directory_draft": _("会員外の団体の回答から資源・窓口の下書きを作成"),
+                "survey.register_sharing_changed": _("会員名簿の他プラットフォームへの共有設定を変更"),
+                "survey.prospects_added_from_register": _(
+                    "他プラットフォームの会員名簿から調査対象リストに追加"
+                ),
             }
         )
         from platforms import homes, staffnav

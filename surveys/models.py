@@ -672,11 +672,20 @@ class Prospect(models.Model):
     folded_name = models.CharField(max_length=200, editable=False)
     org_type = models.CharField(_("団体の種別"), max_length=60)
     area = models.CharField(_("地域"), max_length=60)
-    email = models.EmailField(_("メールアドレス"))
+    # An organisation with no e-mail address is invited by a printed letter sent to its address.
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    # Listed from another platform's member register (that platform chose to share it).
+    source_platform = models.ForeignKey(
+        Platform, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     invitation = models.OneToOneField(
         Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="prospect"
     )
     invited_at = models.DateTimeField(_("依頼メール"), null=True, blank=True)
+    # Invited by a printed letter (no e-mail address): the code is on the letter, no reminders.
+    invited_by_letter = models.BooleanField(_("郵送で依頼"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     # Reminders to an organisation that has not answered (at most one a day, a week apart).
     reminders_sent = models.PositiveSmallIntegerField(_("督促の回数"), default=0)
@@ -702,3 +711,27 @@ class Prospect(models.Model):
     @property
     def answered(self) -> bool:
         return self.invitation is not None and self.invitation.used_at is not None
+
+
+class RegisterSharing(models.Model):
+    """Whether this platform lets other platforms invite its member organisations to their
+    organisation surveys (off until the secretariat turns it on). Only the members' name, type and
+    area, and the e-mail address or postal address each member consented to publish, are shown."""
+
+    platform = models.OneToOneField(Platform, on_delete=models.CASCADE, related_name="+")
+    shares_register = models.BooleanField(
+        _("会員名簿を他のプラットフォームの団体調査に提供する"), default=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("会員名簿の共有")
+        verbose_name_plural = _("会員名簿の共有")
+
+    def __str__(self) -> str:
+        return f"{self.platform} register sharing"

@@ -33,6 +33,8 @@ urlpatterns = [
     path(S + "<uuid:uuid>/organisations/", fieldwork.organisation_tracking, name="organisations"),
     path(S + "<uuid:uuid>/prospects/", fieldwork.prospect_list, name="prospects"),
     path(S + "<uuid:uuid>/prospects.csv", fieldwork.prospect_csv, name="prospects_csv"),
+    path(S + "<uuid:uuid>/prospects/letters.pdf", fieldwork.prospect_letters, name="prospect_letters"),
+    path(S + "prospects/<uuid:uuid>/letter.pdf", fieldwork.prospect_letter, name="prospect_letter"),
     path(P + "survey-mail/stop/<str:token>/", fieldwork.prospect_stop, name="prospect_stop"),
     # Staff: results and exports (issue 6, item 5)
     path(S + "<uuid:uuid>/results/", results.results, name="results"),

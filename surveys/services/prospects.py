@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
 
 from accounts.permissions import Actor
 from audit.models import AuditEntry
@@ -39,7 +41,10 @@ from tsunagari.lib.jpcalendar import is_business_day
 from tsunagari.lib.text import normalise_name
 
 COLUMNS = {"団体名": "name", "種別": "org_type", "地域": "area", "メールアドレス": "email"}
+# Optional: an organisation with no e-mail address is invited by a letter sent to its address.
+POSTAL_COLUMNS = {"郵便番号": "postal_code", "住所": "address"}
 MAX_ROWS = 2000
+POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")
 
 
 def fold(name: str) -> str:
@@ -78,14 +83,14 @@ def _parse_xlsx(data: bytes) -> list[dict[str, str]]:
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         raise ValidationError(_("列が足りません: %(cols)s") % {"cols": "、".join(missing)})
-    index = {column: header.index(column) for column in COLUMNS}
+    index = {column: header.index(column) for column in {**COLUMNS, **POSTAL_COLUMNS} if column in header}
     parsed = []
     for row in rows[1:]:
         values = [_cell(value) for value in row]
         parsed.append(
             {
-                field: values[index[column]] if index[column] < len(values) else ""
-                for column, field in COLUMNS.items()
+                field: values[index[column]] if column in index and index[column] < len(values) else ""
+                for column, field in {**COLUMNS, **POSTAL_COLUMNS}.items()
             }
         )
     return parsed
@@ -111,7 +116,10 @@ def parse(data: bytes) -> list[dict[str, str]]:
     missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
         raise ValidationError(_("列が足りません: %(cols)s") % {"cols": "、".join(missing)})
-    rows = [{field: (row.get(column) or "").strip() for column, field in COLUMNS.items()} for row in reader]
+    rows = [
+        {field: (row.get(column) or "").strip() for column, field in {**COLUMNS, **POSTAL_COLUMNS}.items()}
+        for row in reader
+    ]
     if len(rows) > MAX_ROWS:
         raise ValidationError(_("一度に取り込めるのは%(n)d行までです。") % {"n": MAX_ROWS})
     return rows
@@ -119,8 +127,9 @@ def parse(data: bytes) -> list[dict[str, str]]:
 
 @transaction.atomic
 def do_import_prospects(survey: Survey, data: bytes, *, actor: Any = None) -> int:
-    """All rows or none: a row with no name or area, a bad e-mail, or an organisation already
-    listed (in the file, in this survey, or a member) is refused with its row number."""
+    """All rows or none: a row with no name or area, a bad e-mail, neither an e-mail nor a postal
+    address, a bad postal code, or an organisation already listed (in the file, in this survey,
+    or a member) is refused with its row number."""
     rows = parse(data)
     problems: list[str] = []
     seen = {fold(name) for name in Prospect.objects.filter(survey=survey).values_list("name", flat=True)}
@@ -144,12 +153,25 @@ def do_import_prospects(survey: Survey, data: bytes, *, actor: Any = None) -> in
         if not row["area"]:
             problems.append(_("%(row)s: 地域がありません。") % {"row": label})
         email = unicodedata.normalize("NFKC", row["email"])
-        try:
-            validate_email(email)
-        except ValidationError:
+        postal_code = unicodedata.normalize("NFKC", row["postal_code"]).replace("〒", "").strip()
+        address = unicodedata.normalize("NFKC", row["address"]).strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(
+                    _("%(row)s: メールアドレス「%(email)s」が正しくありません。")
+                    % {"row": label, "email": row["email"]}
+                )
+        elif not address:
             problems.append(
-                _("%(row)s: メールアドレス「%(email)s」が正しくありません。")
-                % {"row": label, "email": row["email"]}
+                _("%(row)s: メールアドレスも住所もありません（郵送で依頼するには住所が必要です）。")
+                % {"row": label}
+            )
+        if postal_code and not POSTAL_CODE.match(postal_code):
+            problems.append(
+                _("%(row)s: 郵便番号「%(code)s」が正しくありません（例: 520-0044）。")
+                % {"row": label, "code": row["postal_code"]}
             )
         seen.add(key)
         new.append(
@@ -161,6 +183,8 @@ def do_import_prospects(survey: Survey, data: bytes, *, actor: Any = None) -> in
                 org_type=row["org_type"][:60] or _("その他"),
                 area=row["area"][:60],
                 email=email,
+                postal_code=postal_code[:8],
+                address=address[:200],
             )
         )
     if problems:
@@ -230,7 +254,10 @@ def do_add_prospect_from_directory(survey: Survey, organization: Any, *, area: s
 @transaction.atomic
 def do_invite_prospects(survey: Survey, *, survey_url: str, actor: Any = None) -> list[mail.OutboxMail]:
     """An answer code for every listed organisation not yet invited, and one request mail each
-    through the outbox (the link carries the code; the key makes a retry send nothing twice)."""
+    through the outbox (the link carries the code; the key makes a retry send nothing twice).
+
+    An organisation with no e-mail address gets its code too, marked to be invited by letter
+    (``letters_pdf`` prints it); no mail is queued for it."""
     if not survey.is_open:
         raise ValidationError(_("調査が回答受付中ではないため、依頼メールは送れません。"))
     pending = list(Prospect.objects.select_for_update().filter(survey=survey, invitation__isnull=True))
@@ -245,7 +272,10 @@ def do_invite_prospects(survey: Survey, *, survey_url: str, actor: Any = None) -
         )
         prospect.invitation = invitation
         prospect.invited_at = now
-        prospect.save(update_fields=["invitation", "invited_at"])
+        prospect.invited_by_letter = not prospect.email
+        prospect.save(update_fields=["invitation", "invited_at", "invited_by_letter"])
+        if prospect.invited_by_letter:
+            continue
         context = _mail_context(survey, prospect, code, survey_url)
         mails.append(
             mail.queue(
@@ -263,9 +293,54 @@ def do_invite_prospects(survey: Survey, *, survey_url: str, actor: Any = None) -
         actor=actor,
         platform=survey.platform,
         obj=survey,
-        data={"count": len(mails)},
+        data={"count": len(mails), "letters": len(pending) - len(mails)},
     )
     return mails
+
+
+# --- invitations by letter -----------------------------------------------------------------------
+
+
+def letter_prospects(survey: Survey) -> QuerySet[Prospect]:
+    """Organisations invited by letter that have not answered yet (the batch to print)."""
+    return (
+        Prospect.objects.filter(
+            survey=survey, invited_by_letter=True, invitation__isnull=False, invitation__used_at__isnull=True
+        )
+        .select_related("invitation")
+        .order_by("area", "name", "id")
+    )
+
+
+def letters_pdf(survey: Survey, prospects: list[Prospect], *, actor: Actor) -> bytes:
+    """One A4 invitation letter per organisation: its address for a window envelope, the survey's
+    URL, its own short invitation code and a QR code of the URL with the code (audited)."""
+    from surveys.printing import qr_svg
+    from tsunagari.lib.pdf import template_to_pdf
+
+    if not prospects:
+        raise ValidationError(_("郵送で依頼する未回答の団体はありません。"))
+    survey_url = site_url("surveys:start", survey.platform.slug, survey.slug)
+    letters = []
+    for prospect in prospects:
+        if prospect.invitation is None or not prospect.invited_by_letter:
+            raise ValidationError(
+                _("「%(name)s」には郵送の招待コードがありません。") % {"name": prospect.name}
+            )
+        url = f"{survey_url}?code={prospect.invitation.code}"
+        letters.append(
+            {"prospect": prospect, "code": prospect.invitation.code, "url": url, "qr": qr_svg(url)}
+        )
+    context = {"survey": survey, "platform": survey.platform, "letters": letters, "survey_url": survey_url}
+    content = template_to_pdf("surveys/print/prospect_letters.html", context)
+    log_action(
+        "survey.prospect_letters_printed",
+        by=actor,
+        platform=survey.platform,
+        obj=survey,
+        data={"count": len(letters)},
+    )
+    return content
 
 
 @dataclass
@@ -273,6 +348,8 @@ class ProspectRow:
     prospect: Prospect
     application: Application | None
     join_intent: Any
+    portal_consent: Any = None
+    directory_draft: bool = False
 
 
 def listing(survey: Survey) -> list[ProspectRow]:
@@ -288,6 +365,8 @@ def listing(survey: Survey) -> list[ProspectRow]:
                 prospect,
                 applications.get(normalise_name(prospect.name)[:120]),
                 response.answers.get("join_intent") if response is not None else None,
+                response.answers.get("portal_consent") if response is not None else None,
+                response is not None and response.exported_service_uuid is not None,
             )
         )
     return rows
@@ -392,6 +471,7 @@ def due_for_reminder(survey: Survey, now: datetime.datetime) -> QuerySet[Prospec
             survey=survey,
             invitation__isnull=False,
             invitation__used_at__isnull=True,
+            invited_by_letter=False,
             opted_out_at__isnull=True,
             invited_at__lte=week_ago,
             reminders_sent__lt=MAX_REMINDERS,
@@ -527,6 +607,11 @@ def do_invite_prospect_to_join(prospect: Prospect, *, actor: Actor) -> mail.Outb
             raise ValidationError(_("「%(name)s」はまだ回答していません。") % {"name": prospect.name})
         if prospect.opted_out_at is not None:
             raise ValidationError(_("「%(name)s」はメールの停止を求めています。") % {"name": prospect.name})
+        if not prospect.email:
+            raise ValidationError(
+                _("「%(name)s」はメールアドレスがないため、入会申込の案内をメールで送れません。")
+                % {"name": prospect.name}
+            )
         response = Response.objects.filter(prospect=prospect).first()
         if response is not None and response.answers.get("join_intent") == NO_JOIN:
             raise ValidationError(
@@ -571,3 +656,222 @@ def do_invite_prospect_to_join(prospect: Prospect, *, actor: Actor) -> mail.Outb
             data={"prospect": str(prospect.uuid), "org_type": guess_org_type(prospect.org_type)},
         )
     return queued
+
+
+# --- from an answer to a draft directory entry ---------------------------------------------------
+
+# The organisation template's 「ポータルサイトへの掲載を希望しますか」: 1 希望する, 2 希望しない.
+NO_PORTAL = 2
+
+
+@transaction.atomic
+def do_draft_directory_entry(prospect: Prospect, *, actor: Actor) -> Any:
+    """A draft directory organisation and service (not published) from a non-member's answers.
+
+    Pre-filled from the list (name, type, e-mail) and the answers (service name, description,
+    target, hours, URL); the secretariat reviews and publishes it in the directory as any other
+    unpublished service. Only for a submitted answer that did not refuse the listing; refused a
+    second time for the same answer; audited.
+    """
+    from directory.models import Organization, Service
+    from surveys.services.organisations import DIRECTORY_FIELDS
+
+    prospect = Prospect.objects.select_for_update(of=("self",)).get(pk=prospect.pk)
+    response = (
+        Response.objects.select_for_update().filter(prospect=prospect, submitted_at__isnull=False).first()
+    )
+    if response is None:
+        raise ValidationError(_("「%(name)s」はまだ回答していません。") % {"name": prospect.name})
+    if response.exported_service_uuid is not None:
+        raise ValidationError(
+            _("「%(name)s」の回答からは既に資源・窓口の下書きを作っています。") % {"name": prospect.name}
+        )
+    answers = response.answers
+    if answers.get("portal_consent") == NO_PORTAL:
+        raise ValidationError(
+            _("「%(name)s」は回答でポータルサイトへの掲載を希望しないと答えています。")
+            % {"name": prospect.name}
+        )
+    key = fold(prospect.name)
+    organization = next(
+        (
+            o
+            for o in Organization.objects.filter(member__isnull=True, name=prospect.name)
+            if fold(o.name) == key
+        ),
+        None,
+    ) or Organization.objects.create(
+        platform=prospect.platform,
+        name=prospect.name[:300],
+        email=prospect.email,
+        legal_status=prospect.org_type[:200],
+    )
+    values = {field: str(answers.get(code) or "").strip() for code, field in DIRECTORY_FIELDS.items()}
+    service = Service(
+        platform=prospect.platform,
+        organization=organization,
+        name=(values.pop("name") or prospect.name)[:300],
+        email=prospect.email,
+        is_published=False,
+        **{k: v for k, v in values.items() if v},
+    )
+    try:
+        service.full_clean(exclude=["organization", "platform", "member"])
+    except ValidationError as error:
+        raise ValidationError(
+            [
+                _("「%(name)s」の回答: %(problem)s") % {"name": prospect.name, "problem": m}
+                for m in error.messages
+            ]
+        ) from error
+    service.save()
+    response.exported_service_uuid = service.uuid
+    response.exported_at = timezone.now()
+    response.save(update_fields=["exported_service_uuid", "exported_at"])
+    log_action(
+        "survey.prospect_directory_draft",
+        by=actor,
+        platform=prospect.platform,
+        obj=prospect.survey,
+        data={"prospect": str(prospect.uuid), "service": str(service.uuid)},
+    )
+    return service
+
+
+# --- other platforms' member registers, where shared ----------------------------------------------
+
+
+def shares_register(platform: Any) -> bool:
+    from surveys.models import RegisterSharing
+
+    with scope(platform=platform):
+        return RegisterSharing.objects.filter(platform=platform, shares_register=True).exists()
+
+
+@transaction.atomic
+def do_set_register_sharing(platform: Any, shares: bool, *, actor: Actor) -> None:
+    """Turn on (or off) the sharing of this platform's member register with other platforms'
+    organisation surveys (audited)."""
+    from surveys.models import RegisterSharing
+
+    RegisterSharing.objects.update_or_create(
+        platform=platform, defaults={"shares_register": shares, "updated_by": actor.user}
+    )
+    log_action(
+        "survey.register_sharing_changed", by=actor, platform=platform, data={"shares_register": shares}
+    )
+
+
+@dataclass
+class SharedMember:
+    """What another platform's register shows of one member: only what it consented to publish."""
+
+    platform: Any
+    uuid: str
+    name: str
+    org_type: str
+    area: str
+    email: str
+    postal_code: str
+    address: str
+
+
+def sharing_platforms(platform: Any) -> list[Any]:
+    """Other platforms whose secretariat chose to share their member register (default: none)."""
+    from platforms.models import Platform
+    from surveys.models import RegisterSharing
+
+    with scopes_disabled():
+        ids = list(
+            RegisterSharing.objects.filter(shares_register=True)
+            .exclude(platform=platform)
+            .values_list("platform_id", flat=True)
+        )
+    return list(Platform.objects.filter(pk__in=ids).order_by("code"))
+
+
+def shared_register(survey: Survey, source: Any) -> list[SharedMember]:
+    """The active members of ``source``'s register that can be invited to ``survey``: on its public
+    register (they consented to their name being published), with an e-mail address or a postal
+    address they consented to publish, not members here, not listed in this survey yet.
+
+    Empty for a platform that does not share its register (or for the survey's own platform);
+    nothing but the published fields leaves the other platform.
+    """
+    if source.pk == survey.platform_id or not shares_register(source):
+        return []
+    listed = set(Prospect.objects.filter(survey=survey).values_list("folded_name", flat=True))
+    members_here = {fold(name) for name in MemberOrganisation.objects.values_list("name", flat=True)}
+    out = []
+    with scope(platform=source):
+        for member in MemberOrganisation.objects.on_public_register().order_by("name_kana", "id"):
+            key = fold(member.name)
+            if key in listed or key in members_here:
+                continue
+            email = member.email if member.is_published("email") else ""
+            published_address = member.is_published("address")
+            if not email and not published_address:
+                continue
+            out.append(
+                SharedMember(
+                    platform=source,
+                    uuid=str(member.uuid),
+                    name=member.name,
+                    org_type=str(member.get_org_type_display()),
+                    area=member.area if member.is_published("area") else "",
+                    email=email,
+                    postal_code=member.postal_code if published_address else "",
+                    address=member.address if published_address else "",
+                )
+            )
+    return out
+
+
+@transaction.atomic
+def do_add_prospects_from_register(
+    survey: Survey, source: Any, member_uuids: list[str], *, area: str = "", actor: Actor
+) -> int:
+    """List the chosen members of another platform's shared register for this survey (audited)."""
+    if not member_uuids:
+        raise ValidationError(_("加える団体を選んでください。"))
+    available = {m.uuid: m for m in shared_register(survey, source)}
+    missing = [u for u in member_uuids if u not in available]
+    if missing:
+        raise ValidationError(
+            _(
+                "選んだ団体のうち%(n)d団体は、共有された名簿から加えられません（既に一覧にある・会員である・共有が止められたなど）。"
+            )
+            % {"n": len(missing)}
+        )
+    problems = []
+    new = []
+    for member in (available[u] for u in dict.fromkeys(member_uuids)):
+        member_area = member.area or area.strip()
+        if not member_area:
+            problems.append(_("「%(name)s」: 地域を入力してください。") % {"name": member.name})
+            continue
+        new.append(
+            Prospect(
+                platform=survey.platform,
+                survey=survey,
+                name=member.name[:200],
+                folded_name=fold(member.name),
+                org_type=member.org_type[:60],
+                area=member_area[:60],
+                email=member.email,
+                postal_code=member.postal_code,
+                address=member.address,
+                source_platform=source,
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    Prospect.objects.bulk_create(new)
+    log_action(
+        "survey.prospects_added_from_register",
+        by=actor,
+        platform=survey.platform,
+        obj=survey,
+        data={"count": len(new), "source_platform": source.slug},
+    )
+    return len(new)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
-from surveys.models import PaperEntry, Sample, Survey
+from surveys.models import Invitation, PaperEntry, Prospect, Sample, Survey
 from surveys.services.questionnaire import do_create_survey
 from tsunagari.lib.jobs.models import ImportJob
 
@@ -21,6 +21,7 @@ SURVEY_URLS = (
     "surveys:organisations",
     "surveys:prospects",
     "surveys:prospects_csv",
+    "surveys:prospect_letters",
     "surveys:results",
     "surveys:crosstab",
     "surveys:free_text",
@@ -55,6 +56,20 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
     entry = PaperEntry.objects.filter(survey=survey).first() or PaperEntry.objects.create(
         platform=platform, survey=survey, version=version, sheet="1", pass_number=1
     )
+    prospect = Prospect.objects.filter(survey=survey).first()
+    if prospect is None:
+        invitation = Invitation.objects.create(platform=platform, survey=survey, code="MTRX-LTR1")
+        prospect = Prospect.objects.create(
+            platform=platform,
+            survey=survey,
+            name="郵送の団体",
+            folded_name="郵送の団体",
+            org_type="NPO法人",
+            area="中央",
+            address="岐阜県岐阜市1-1",
+            invitation=invitation,
+            invited_by_letter=True,
+        )
     found: dict[str, object] = dict.fromkeys(SURVEY_URLS, survey)
     found.update(
         {
@@ -64,6 +79,7 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
             "surveys:sample_letters": sample,
             "surveys:sample_purge": sample,
             "surveys:paper_review": entry,
+            "surveys:prospect_letter": prospect,
             "surveys:import_job": ImportJob.objects.filter(target=str(survey.uuid)).first()
             or ImportJob.objects.create(
                 platform=platform,

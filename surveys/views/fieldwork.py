@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -289,10 +289,52 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
             )
             messages.success(request, _("「%(name)s」を一覧に加えました。") % {"name": added.name})
         elif action == "invite":
+            letters_before = prospects.letter_prospects(survey).count()
             queued = prospects.do_invite_prospects(
                 survey, survey_url=survey_url(request, survey), actor=request.user
             )
             messages.success(request, mail.notice(queued, _("%(n)d通の依頼メール") % {"n": len(queued)}))
+            letters = prospects.letter_prospects(survey).count() - letters_before
+            if letters:
+                messages.info(
+                    request,
+                    _(
+                        "メールアドレスのない%(n)d団体には招待コードを発行しました。依頼状（PDF）を印刷して郵送してください。"
+                    )
+                    % {"n": letters},
+                )
+        elif action == "draft_directory":
+            prospect = get_object_or_404(Prospect, survey=survey, uuid=_uuid(request.POST.get("prospect")))
+            service = prospects.do_draft_directory_entry(prospect, actor=request.actor)
+            messages.success(
+                request,
+                _(
+                    "「%(name)s」を非公開の下書きとして支援・相談窓口に登録しました。内容を確認して公開してください。"
+                )
+                % {"name": service.name},
+            )
+        elif action == "sharing":
+            shares = request.POST.get("shares_register") == "1"
+            prospects.do_set_register_sharing(request.platform, shares, actor=request.actor)
+            messages.success(
+                request,
+                _("会員名簿を他のプラットフォームの団体調査に提供します。")
+                if shares
+                else _("会員名簿の提供を止めました。"),
+            )
+        elif action == "register":
+            source = _sharing_platform(request, request.POST.get("source"))
+            count = prospects.do_add_prospects_from_register(
+                survey,
+                source,
+                request.POST.getlist("member"),
+                area=request.POST.get("area", ""),
+                actor=request.actor,
+            )
+            messages.success(
+                request,
+                _("%(pf)sの会員名簿から%(n)d団体を一覧に加えました。") % {"pf": source.name, "n": count},
+            )
         elif action == "remind":
             queued = prospects.do_remind_prospects(survey, actor=request.actor)
             if queued:
@@ -320,9 +362,16 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if action:
             return redirect("surveys:prospects", request.platform.slug, survey.uuid)
     rates = prospects.rates(survey)
+    sharing = prospects.sharing_platforms(request.platform)
+    source = next((p for p in sharing if p.slug == request.GET.get("register")), None)
     context = {
         "survey": survey,
         "problems": problems,
+        "letters": prospects.letter_prospects(survey).count(),
+        "shares_register": prospects.shares_register(request.platform),
+        "sharing_platforms": sharing,
+        "register_source": source,
+        "register": prospects.shared_register(survey, source) if source is not None else [],
         "prospects": prospects.listing(survey),
         "due": prospects.due_for_reminder(survey, timezone.now()).count(),
         "pending": Prospect.objects.filter(survey=survey, invitation__isnull=True).count(),
@@ -330,6 +379,46 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "dimensions": [(rates["type"], _("種別")), (rates["area"], _("地域"))],
     }
     return render(request, "surveys/prospects.html", context, status=400 if problems else 200)
+
+
+def _sharing_platform(request: StaffRequest, slug: str | None) -> Any:
+    """Another platform that shares its register (404 for one that does not, or for this one)."""
+    for platform in prospects.sharing_platforms(request.platform):
+        if platform.slug == slug:
+            return platform
+    raise Http404("register not shared")
+
+
+@permission_required("surveys.run_fieldwork")
+def prospect_letters(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """Every organisation invited by letter that has not answered: one A4 letter each, one PDF."""
+    survey = get_object_or_404(Survey, uuid=uuid)
+    if (refused := allow(request, "GET")) is not None:
+        return refused
+    batch = list(prospects.letter_prospects(survey))
+    if not batch:
+        messages.info(request, _("郵送で依頼する未回答の団体はありません。"))
+        return redirect("surveys:prospects", request.platform.slug, survey.uuid)
+    content = prospects.letters_pdf(survey, batch, actor=request.actor)
+    return attachment_response(content, f"{survey.slug}-letters.pdf", PDF, inline=True, private=True)
+
+
+@permission_required("surveys.run_fieldwork")
+def prospect_letter(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """The invitation letter of one organisation invited by letter (to print it again)."""
+    prospect: Prospect = get_object_or_404(Prospect.objects.select_related("survey", "invitation"), uuid=uuid)
+    if (refused := allow(request, "GET")) is not None:
+        return refused
+    if not prospect.invited_by_letter or prospect.invitation is None:
+        raise Http404("not invited by letter")
+    content = prospects.letters_pdf(prospect.survey, [prospect], actor=request.actor)
+    return attachment_response(
+        content,
+        f"{prospect.survey.slug}-letter-{prospect.invitation.code}.pdf",
+        PDF,
+        inline=True,
+        private=True,
+    )
 
 
 def _uuid(value: str | None) -> UUID | None:
