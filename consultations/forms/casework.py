@@ -200,6 +200,19 @@ def answer_field() -> forms.CharField:
     )
 
 
+class CaseWording:
+    """A case's referral has no chat and no counsellor: the secretariat that runs the case reads
+    the answer on the case and tells the household."""
+
+    def __init__(self, *args: Any, from_case: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        if from_case:
+            fields = self.fields  # type: ignore[attr-defined]
+            fields["answer"].label = _("事務局への回答（ケースの記録に残り、事務局が世帯に伝えます）")
+            if "note" in fields and fields["note"].label:
+                fields["note"].label = _("事務局へのメモ")
+
+
 def note_field(label: Any = None) -> forms.CharField:
     return forms.CharField(
         label=label, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
@@ -210,7 +223,7 @@ class ForwardForm(ReceiverForm):
     note = note_field(_("紹介先へのメモ"))
 
 
-class RespondForm(forms.Form):
+class RespondForm(CaseWording, forms.Form):
     DECISIONS = [("accept", _("受諾する")), ("hold", _("待機（順番待ち）にする")), ("decline", _("辞退する"))]
 
     decision = forms.ChoiceField(label=_("応答"), choices=DECISIONS, widget=forms.RadioSelect)
@@ -235,7 +248,7 @@ class ContactForm(forms.Form):
     note = note_field()
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(CaseWording, forms.Form):
     outcome = forms.ChoiceField(label=_("結果"), choices=ReferralOutcome.choices)
     answer = answer_field()
     note = note_field()
@@ -452,15 +465,71 @@ class GuestForm(forms.Form):
 
 
 class ConferenceForm(forms.Form):
+    """The conference's date and outcome, and its attendance list: the name of who came from each
+    member organisation taking part (blank: did not attend), and which non-member agencies came."""
+
     held_on = forms.DateField(label=_("開催日"), widget=forms.DateInput(attrs={"type": "date"}))
     outcome = forms.CharField(
         label=_("結果・決定事項"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: Any = (), guests: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("held_on", timezone.localdate())
+        self.organisations = list(organisations)
+        self.guests = list(guests)
+        for organisation in self.organisations:
+            self.fields[f"member_{organisation.pk}"] = forms.CharField(
+                label=_("「%(org)s」の出席者名") % {"org": organisation.name},
+                max_length=60,
+                required=False,
+                help_text=_("欠席なら空欄"),
+            )
+        if self.guests:
+            self.fields["guests"] = forms.MultipleChoiceField(
+                label=_("出席した会員外の機関"),
+                choices=[(str(g.uuid), f"{g.organisation_name}（{g.name}）") for g in self.guests],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        members = [
+            (organisation, data.get(f"member_{organisation.pk}", "").strip())
+            for organisation in self.organisations
+        ]
+        chosen = set(data.get("guests") or [])
+        return {
+            "held_on": data.get("held_on"),
+            "outcome": data.get("outcome", ""),
+            "members": [(organisation, name) for organisation, name in members if name],
+            "guests": [guest for guest in self.guests if str(guest.uuid) in chosen],
+        }
+
+
+class ConferenceInvitationForm(forms.Form):
+    """A mail inviting non-member agencies (with an e-mail address) to the next conference."""
+
+    guests = forms.MultipleChoiceField(label=_("案内を送る機関"), widget=forms.CheckboxSelectMultiple)
+    meets_on = forms.DateField(label=_("開催日"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.CharField(label=_("時間"), max_length=40, required=False, help_text=_("例: 14時〜15時30分"))
+    place = forms.CharField(label=_("場所"), max_length=120)
+
+    def __init__(self, *args: Any, guests: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guest_rows = list(guests)
+        cast(forms.MultipleChoiceField, self.fields["guests"]).choices = [
+            (str(g.uuid), f"{g.organisation_name}（{g.name}）{'' if g.email else _('・メールアドレスなし')}")
+            for g in self.guest_rows
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = set(data.get("guests") or [])
+        data["guests"] = [guest for guest in self.guest_rows if str(guest.uuid) in chosen]
+        return data
 
 
 class EntryForm(forms.Form):

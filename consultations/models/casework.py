@@ -557,13 +557,28 @@ class ReferralEvent(models.Model):
         "reminded": _("期限超過の催促"),
         "cancelled": _("取消"),
         "consent_withdrawn": _("同意の撤回により共有停止"),
+        "member_consent_withdrawn": _("世帯員の同意の撤回により取消"),
+    }
+    # The same steps as a case's referral is told (no chat, no counsellor: the secretariat runs it).
+    CASE_KIND_LABELS = {
+        "created": _("事務局が紹介を作成"),
+        "completed": _("紹介先が結果を記録"),
     }
 
     # Steps whose note is a message between the desk and the receiver (the referral's thread):
     # the secretariat's 紹介先へのメモ, the receiver's 相談員へのメモ, the reason of a cancellation.
     # The receiver reads them while the person's consent is in force; the desk always does.
     THREAD_KINDS = frozenset(
-        {"forwarded", "accepted", "rejected", "on_hold", "contacted", "completed", "cancelled"}
+        {
+            "forwarded",
+            "accepted",
+            "rejected",
+            "on_hold",
+            "contacted",
+            "completed",
+            "cancelled",
+            "member_consent_withdrawn",
+        }
     )
 
     class Meta:
@@ -578,6 +593,8 @@ class ReferralEvent(models.Model):
 
     @property
     def label(self) -> str:
+        if self.referral.case_id is not None and self.kind in self.CASE_KIND_LABELS:
+            return str(self.CASE_KIND_LABELS[self.kind])
         return str(self.KIND_LABELS.get(self.kind, self.kind))
 
 
@@ -854,6 +871,54 @@ class CaseConference(models.Model):
 
     def __str__(self) -> str:
         return f"conference {self.held_on}"
+
+
+class ConferenceAttendee(models.Model):
+    """Who attended a conference and from which organisation: a member organisation (with the
+    name of the person who came) or an invited non-member agency's contact."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    conference = models.ForeignKey(CaseConference, on_delete=models.CASCADE, related_name="attendees")
+    organisation = models.ForeignKey(
+        "partnership.MemberOrganisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    guest = models.ForeignKey(CaseGuest, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    name = models.CharField(_("出席者名"), max_length=60)
+
+    objects = platform_manager()
+
+    class Meta:
+        verbose_name = _("会議の出席者")
+        verbose_name_plural = _("会議の出席者")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organisation__isnull=False, guest__isnull=True)
+                    | models.Q(organisation__isnull=True, guest__isnull=False)
+                ),
+                name="conference_attendee_one_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="unique_conference_member_attendee",
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "guest"],
+                condition=models.Q(guest__isnull=False),
+                name="unique_conference_guest_attendee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"attendee {self.pk}"
+
+    @property
+    def organisation_label(self) -> str:
+        if self.organisation_id is not None:
+            return self.organisation.name  # type: ignore[union-attr]
+        return self.guest.organisation_name  # type: ignore[union-attr]
 
 
 class CaseTask(models.Model):

@@ -40,6 +40,7 @@ from consultations.models import (
     CaseStatus,
     CaseTask,
     ClosedCaseRecord,
+    ConferenceAttendee,
     Consent,
     ContactChannel,
     Conversation,
@@ -51,7 +52,7 @@ from consultations.models import (
     ReferralEvent,
     ShareItem,
 )
-from consultations.services.referrals import checked_consent_terms
+from consultations.services.referrals import cancel_referrals_of_withdrawn_member, checked_consent_terms
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib import mail
@@ -517,8 +518,10 @@ def do_record_member_consent(
     return consent
 
 
-def do_withdraw_member_consent(consent: MemberConsent, *, actor: Actor) -> None:
-    """A member withdraws: what only they allowed stops being shown at once."""
+def do_withdraw_member_consent(consent: MemberConsent, *, actor: Actor) -> int:
+    """A member withdraws: what only they allowed stops being shown at once, and the case's open
+    referrals that went out on their consent are cancelled, each with a note to its receiver.
+    Returns how many referrals were cancelled."""
     with transaction.atomic():
         consent = MemberConsent.objects.select_for_update().select_related("member__case").get(pk=consent.pk)
         if consent.withdrawn_at is not None:
@@ -527,7 +530,15 @@ def do_withdraw_member_consent(consent: MemberConsent, *, actor: Actor) -> None:
         consent.withdrawn_by = actor.user
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
         HouseholdMember.objects.filter(pk=consent.member_id).update(consented=False)
-        _log("member_consent_withdrawn", consent.member.case, actor, member=str(consent.member.uuid))
+        cancelled = cancel_referrals_of_withdrawn_member(consent, actor=actor)
+        _log(
+            "member_consent_withdrawn",
+            consent.member.case,
+            actor,
+            member=str(consent.member.uuid),
+            referrals_cancelled=cancelled,
+        )
+    return cancelled
 
 
 def withdraw_member_consents(case: Case, actor: Actor) -> int:
@@ -694,21 +705,136 @@ def do_invite_guest(
     return guest
 
 
-def do_record_conference(case: Case, *, held_on: datetime.date, outcome: str, actor: Actor) -> CaseConference:
-    """Record a 支援調整会議 held on the case and its outcome (結果・決定事項)."""
+def do_record_conference(
+    case: Case,
+    *,
+    held_on: datetime.date,
+    outcome: str,
+    members: Iterable[tuple[MemberOrganisation, str]] = (),
+    guests: Iterable[CaseGuest] = (),
+    actor: Actor,
+) -> CaseConference:
+    """Record a 支援調整会議 held on the case, its outcome (結果・決定事項) and its attendance list:
+    who came from each member organisation taking part, and which invited non-member agencies
+    came. Only the case's own participants and guests, each once."""
     _require_open(case)
+    members, guests = list(members), list(guests)
     if not outcome.strip():
         raise ValidationError(_("会議の結果・決定事項を入力してください。"))
     if held_on > timezone.localdate():
         raise ValidationError(_("開催日に未来の日付は入力できません。"))
+    participants = set(CaseParticipant.objects.filter(case=case).values_list("organisation_id", flat=True))
+    problems = []
+    for organisation, name in members:
+        if organisation.pk not in participants:
+            problems.append(_("「%(org)s」はこのケースに参加していません。") % {"org": organisation.name})
+        elif not name.strip():
+            problems.append(_("「%(org)s」の出席者名を入力してください。") % {"org": organisation.name})
+    problems += [
+        _("「%(org)s」はこのケースに招待された機関ではありません。") % {"org": guest.organisation_name}
+        for guest in guests
+        if guest.case_id != case.pk
+    ]
+    if len({o.pk for o, _n in members}) < len(members) or len({g.pk for g in guests}) < len(guests):
+        problems.append(_("同じ団体・機関が出席者に2回含まれています。"))
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         conference = CaseConference(
             platform=case.platform, case=case, held_on=held_on, recorded_by=actor.user
         )
         conference.outcome = outcome.strip()
         conference.save()
-        _log("conference_recorded", case, actor, held_on=held_on.isoformat())
+        ConferenceAttendee.objects.bulk_create(
+            [
+                ConferenceAttendee(
+                    platform=case.platform, conference=conference, organisation=org, name=name.strip()[:60]
+                )
+                for org, name in members
+            ]
+            + [
+                ConferenceAttendee(
+                    platform=case.platform, conference=conference, guest=guest, name=guest.name
+                )
+                for guest in guests
+            ]
+        )
+        _log(
+            "conference_recorded",
+            case,
+            actor,
+            held_on=held_on.isoformat(),
+            members=len(members),
+            guests=len(guests),
+        )
     return conference
+
+
+def do_mail_conference_invitation(
+    case: Case,
+    *,
+    guests: Iterable[CaseGuest],
+    meets_on: datetime.date,
+    time: str,
+    place: str,
+    actor: Actor,
+) -> list[mail.OutboxMail]:
+    """Invite non-member agencies to the next conference by mail, through the outbox.
+
+    The mail says only what the household agreed to when the agency was invited: that there
+    is a conference on case <reference>, when and where, and whom to ask. It never carries a
+    household member's name, the 見立て, notes or tasks (they are discussed at the meeting,
+    within the household's consent). Refused while the household's consent is not in force,
+    for a past date, and for an agency with no e-mail address (named).
+    """
+    _require_open(case)
+    guests = list(guests)
+    time, place = time.strip(), place.strip()
+    if not guests:
+        raise ValidationError(_("案内を送る機関を選んでください。"))
+    if not case.consent.is_active():
+        raise ValidationError(_("世帯の同意が撤回されたか期限が切れています。案内は送れません。"))
+    if meets_on < timezone.localdate():
+        raise ValidationError(_("開催日に過去の日付は入力できません。"))
+    if not place:
+        raise ValidationError(_("開催場所を入力してください。"))
+    problems = [
+        _("「%(org)s」はこのケースに招待された機関ではありません。") % {"org": guest.organisation_name}
+        for guest in guests
+        if guest.case_id != case.pk
+    ] + [
+        _("「%(org)s %(name)s」はメールアドレスが登録されていません。")
+        % {"org": guest.organisation_name, "name": guest.name}
+        for guest in guests
+        if not guest.email
+    ]
+    if problems:
+        raise ValidationError(problems)
+    platform = case.platform
+    queued = []
+    with transaction.atomic():
+        for guest in guests:
+            context = {
+                "platform": platform,
+                "case": case,
+                "guest": guest,
+                "meets_on": meets_on,
+                "time": time,
+                "place": place,
+            }
+            queued.append(
+                mail.queue_template(
+                    "consultations/email/case_conference_invitation",
+                    context,
+                    to=[guest.email],
+                    platform=platform,
+                    reply_to=[platform.contact_email] if platform.contact_email else None,
+                    key=f"case.conference_invitation:{guest.uuid}:{meets_on.isoformat()}",
+                    kind="case.conference_invitation",
+                )
+            )
+        _log("conference_invitation_mailed", case, actor, meets_on=meets_on.isoformat(), guests=len(guests))
+    return queued
 
 
 def _task_recipients(task: CaseTask) -> list[str]:

@@ -199,6 +199,41 @@ def do_withdraw_consent(consent: Consent, *, actor: Actor) -> int:
     return cancelled
 
 
+def cancel_referrals_of_withdrawn_member(consent: MemberConsent, *, actor: Actor) -> int:
+    """A household member at the centre of a case withdrew their consent: cancel the case's open
+    referrals whose receiver that consent named (inside the caller's transaction).
+
+    Each gets a 「世帯員の同意の撤回により取消」 step with a note to its receiver (the member is not
+    named) and an audit entry; a receiver that was sent the referral hears of it by mail.
+    """
+    member = consent.member
+    case = member.case
+    household = list(case.household.all())
+    concerns = [m for m in household if m.is_concern] or household
+    if member.pk not in {m.pk for m in concerns}:
+        return 0
+    named = set(consent.organisations.values_list("pk", flat=True))
+    note = _(
+        "世帯員の一人が情報共有への同意を撤回したため、この紹介を取り消しました。"
+        "共有された内容はこれ以降表示されません。手元の記録の扱いは事務局にご相談ください。"
+    )
+    cancelled = 0
+    for referral in Referral.objects.filter(case=case).select_for_update(of=("self",)).open():
+        if referral.receiver_member_id is not None:
+            covered = referral.receiver_member_id in named
+        else:
+            covered = consent.city_divisions
+        if not covered:
+            continue
+        referral.status = ReferralStatus.CANCELLED
+        referral.save(update_fields=["status"])
+        _event(referral, "member_consent_withdrawn", actor, note)
+        if referral.receiver_member_id and (not referral.via_secretariat or referral.sent_to_receiver_at):
+            _notify(referral, "cancelled")
+        cancelled += 1
+    return cancelled
+
+
 # --- referrals -----------------------------------------------------------------------------------
 
 
@@ -585,6 +620,10 @@ def do_chase_overdue(platform: Platform, *, today: datetime.date | None = None) 
 def _recipients(referral: Referral, event: str) -> list[str]:
     """Who hears about it: the receiver's staff for new/overdue, the desk for answers."""
     roles = Role.objects.filter(platform=referral.platform).select_related("user")
+    if event == "cancelled":  # only called for a receiver that was sent the referral
+        staff = roles.filter(kind=Role.MEMBER_STAFF, organisation_id=referral.receiver_member_id)
+        emails = [role.user.email for role in staff if role.user.is_active]
+        return emails or [referral.receiver_member.email]  # type: ignore[union-attr]
     if event in ("new", "overdue") and referral.receiver_member_id and not referral.at_secretariat:
         staff = roles.filter(kind=Role.MEMBER_STAFF, organisation_id=referral.receiver_member_id)
         emails = [role.user.email for role in staff if role.user.is_active]
@@ -612,7 +651,7 @@ def _notify(referral: Referral, event: str) -> None:
         return
     platform = referral.platform
     step = referral.events.order_by("-pk").first()
-    to_receiver = event in ("new", "overdue")
+    to_receiver = event in ("new", "overdue", "cancelled")
     note = ""
     if step is not None and step.in_thread and (not to_receiver or referral.consent.is_active()):
         note = step.note

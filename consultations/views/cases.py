@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
 from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,7 @@ from consultations.forms.casework import (
     CaseIntakeForm,
     CaseOpenForm,
     ConferenceForm,
+    ConferenceInvitationForm,
     ContactLogForm,
     EntryForm,
     ErasureForm,
@@ -37,10 +39,19 @@ from consultations.forms.casework import (
     ReviewForm,
     TaskForm,
 )
-from consultations.models import Case, CaseParticipant, CaseTask, Consent, Conversation, MemberConsent
+from consultations.models import (
+    Case,
+    CaseParticipant,
+    CaseTask,
+    ConferenceAttendee,
+    Consent,
+    Conversation,
+    MemberConsent,
+)
 from consultations.services import cases as services
 from consultations.services.privacy import case_erasure_preview, do_erase_case, export_case
 from partnership.models import MemberOrganisation
+from tsunagari.lib import mail
 from tsunagari.lib.downloads import JSON, attachment_response
 
 
@@ -134,6 +145,11 @@ def _conference(view: services.CaseView, form: Any, request: StaffRequest) -> st
     return _("支援調整会議の結果を記録しました。")
 
 
+def _guest_mail(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+    queued = services.do_mail_conference_invitation(view.case, **form.cleaned_data, actor=request.actor)
+    return mail.notice(queued, _("%(n)d機関への会議の案内メール") % {"n": len(queued)})
+
+
 def _close(view: services.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_close_case(view.case, actor=request.actor)
     return _("ケースを終結しました。匿名の統計記録を残しました。")
@@ -197,7 +213,18 @@ ACTIONS: dict[str, tuple[bool, Callable[[services.CaseView, Any], Form], Callabl
         _task,
     ),
     "guest": (Secretariat, lambda v, d: GuestForm(d, prefix="g"), _guest),
-    "conference": (Secretariat, lambda v, d: ConferenceForm(d, prefix="k"), _conference),
+    "conference": (
+        Secretariat,
+        lambda v, d: ConferenceForm(
+            d, prefix="k", organisations=_participants(v), guests=v.case.guests.all()
+        ),
+        _conference,
+    ),
+    "guest_mail": (
+        Secretariat,
+        lambda v, d: ConferenceInvitationForm(d, prefix="gm", guests=v.case.guests.all()),
+        _guest_mail,
+    ),
     "invite": (Secretariat, lambda v, d: InviteForm(d, prefix="i", organisations=_invitable(v)), _invite),
     "member": (Secretariat, lambda v, d: HouseholdMemberForm(d, prefix="h"), _member),
     "member_consent": (
@@ -247,7 +274,15 @@ def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "tasks": view.tasks(),
         "entries": view.entries(),
         "guests": list(view.case.guests.all()),
-        "conferences": list(view.case.conferences.all()) if view.sees_notes else [],
+        "conferences": list(
+            view.case.conferences.prefetch_related(
+                Prefetch(
+                    "attendees", queryset=ConferenceAttendee.objects.select_related("organisation", "guest")
+                )
+            )
+        )
+        if view.sees_notes
+        else [],
         "household": view.members(),
         "contacts": list(view.case.contacts.select_related("staff")) if view.is_secretariat else [],
         "referrals": list(view.case.referrals.select_related("receiver_member", "receiver_service"))
@@ -266,7 +301,7 @@ def _withdraw_member_consent(request: StaffRequest, view: services.CaseView) -> 
     except (ValueError, MemberConsent.DoesNotExist) as error:
         raise Http404 from error
     try:
-        services.do_withdraw_member_consent(consent, actor=request.actor)
+        cancelled = services.do_withdraw_member_consent(consent, actor=request.actor)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -274,6 +309,11 @@ def _withdraw_member_consent(request: StaffRequest, view: services.CaseView) -> 
             request,
             _("%(who)s の同意を撤回しました。共有は直ちに止まります。") % {"who": consent.member.label},
         )
+        if cancelled:
+            messages.info(
+                request,
+                _("この世帯員の同意で送った紹介%(n)d件を取り消し、紹介先に知らせました。") % {"n": cancelled},
+            )
     return redirect("consultations:case", view.case.platform.slug, view.case.uuid)
 
 

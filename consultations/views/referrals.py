@@ -189,9 +189,17 @@ ACTIONS: dict[
     str, tuple[Permitted, Callable[[Referral, Any], Form], Callable[[Referral, Any, StaffRequest], str]]
 ] = {
     "forward": (_secretariat_forwards, lambda r, d: ForwardForm(d, consent=r.consent, prefix="f"), _forward),
-    "respond": (_responds, lambda r, d: RespondForm(d, prefix="p"), _respond),
+    "respond": (
+        _responds,
+        lambda r, d: RespondForm(d, prefix="p", from_case=r.case_id is not None),
+        _respond,
+    ),
     "contact": (_responds, lambda r, d: ContactForm(d, prefix="c"), _contact),
-    "complete": (_responds, lambda r, d: CompleteForm(d, prefix="o"), _complete),
+    "complete": (
+        _responds,
+        lambda r, d: CompleteForm(d, prefix="o", from_case=r.case_id is not None),
+        _complete,
+    ),
     "relay": (_relays, lambda r, d: RelayForm(d, prefix="y", initial={"text": r.answer}), _relay),
     "cancel": (_cancels, lambda r, d: CancelForm(d, prefix="x"), _cancel),
 }
