@@ -1,4 +1,5 @@
-"""Kamakura's demo: three household cases that came from agencies, and one case conference.
+"""Kamakura's demo: three household cases that came from agencies, and two case conferences
+with members and non-member agencies attending, their outcome and the tasks they assigned.
 
 Kamakura's 政策研究 (seed 001 4-6-3) began with hearings of support bodies on households
 they could only 「長期間にわたり見守るしかない」: an elderly parent cared for by a son who has
@@ -22,8 +23,10 @@ from consultations.services.cases import (
     do_add_entry,
     do_add_task,
     do_invite,
+    do_invite_guest,
     do_log_contact,
     do_open_case_from_contact,
+    do_record_conference,
     do_schedule_review,
 )
 from partnership.models import MemberOrganisation, OrgType
@@ -120,16 +123,35 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
     case.plan = "社協が家計と母の通院送迎、NPOが長男に居場所の案内。急がず、月1回の訪問で関係を保つ。"
     case.save(update_fields=["assessment", "plan"])
     view = CaseView(case, None)
+    # The referring 地域包括支援センター takes part as a non-member agency (the household agreed).
+    houkatsu = do_invite_guest(
+        case,
+        organisation_name="鎌倉市地域包括支援センター（架空）",
+        name="佐藤 主任ケアマネジャー（架空）",
+        email="houkatsu@example.jp",
+        household_agreed=True,
+        actor=actor,
+    )
+    conference = do_record_conference(
+        case,
+        held_on=today - datetime.timedelta(days=14),
+        outcome="見立てを共有し、役割分担を決めた。母の通院送迎は社協、長男への居場所の案内はNPO、"
+        "母のケアプランの見直しは包括が担う。長男には急がず、月1回の訪問で関係を保つ。",
+        members=[(shakyo, "高橋 地域福祉コーディネーター（架空）"), (npos[0], "伊藤 居場所担当（架空）")],
+        guests=[houkatsu],
+        actor=actor,
+    )
     do_add_entry(
         view,
         kind=CaseEntry.MEETING,
         occurred_on=today - datetime.timedelta(days=14),
-        body="第1回世帯支援会議（事務局・社協・NPO）。見立てと役割分担を確認。次回は1か月後に見直す。",
+        body="第1回世帯支援会議（事務局・社協・NPO・包括）。見立てと役割分担を確認。次回は1か月後に見直す。",
         actor=actor,
     )
     do_add_task(
         case,
         organisation=shakyo,
+        conference=conference,
         description="母の通院送迎の手配（移送サービスの紹介）",
         due_on=add_business_days(today, 10),
         actor=actor,
@@ -137,9 +159,66 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
     do_add_task(
         case,
         organisation=npos[0],
+        conference=conference,
         description="長男に居場所のちらしを手渡し、感想を聞く",
         due_on=add_business_days(today, 20),
         actor=actor,
     )
+    do_add_task(
+        case,
+        guest=houkatsu,
+        conference=conference,
+        description="母のケアプランを見直し、ショートステイの利用を提案する",
+        due_on=add_business_days(today, 15),
+        actor=actor,
+    )
     do_schedule_review(case, business_days=20, actor=actor)
+    created["case_conferences"] += 1
+    _young_carer_conference(cases[1], shakyo, today, actor, created)
+
+
+def _young_carer_conference(
+    case: Case, shakyo: MemberOrganisation, today: datetime.date, actor: Actor, created: Counter[str]
+) -> None:
+    """The young carer's household: the school's SSW and the 社協 met; the school follows up."""
+    do_invite(case, shakyo, actor=actor)
+    school = do_invite_guest(
+        case,
+        organisation_name="鎌倉市立小学校（架空）",
+        name="鈴木 スクールソーシャルワーカー（架空）",
+        email="ssw@example.jp",
+        household_agreed=True,
+        actor=actor,
+    )
+    case.assessment = (
+        "児童が母の世話と弟の送迎を担い、学習と友人関係の時間が失われている。母は治療を続けたい意向。"
+    )
+    case.plan = "母の家事支援を社協が調整し、学校は朝の遅刻を責めずに見守る。児童が話せる大人を一人つくる。"
+    case.save(update_fields=["assessment", "plan"])
+    conference = do_record_conference(
+        case,
+        held_on=today - datetime.timedelta(days=7),
+        outcome="母の家事支援（週2回）の利用を社協が調整する。学校は担任とSSWで児童の様子を見守り、"
+        "月1回事務局に様子を伝える。弟の送迎は当面、社協のボランティアが週2回代わる。",
+        members=[(shakyo, "高橋 地域福祉コーディネーター（架空）")],
+        guests=[school],
+        actor=actor,
+    )
+    do_add_task(
+        case,
+        organisation=shakyo,
+        conference=conference,
+        description="家事支援の事業所と送迎ボランティアを調整する",
+        due_on=add_business_days(today, 5),
+        actor=actor,
+    )
+    do_add_task(
+        case,
+        guest=school,
+        conference=conference,
+        description="児童の登校の様子を1か月記録し、事務局に伝える",
+        due_on=add_business_days(today, 20),
+        actor=actor,
+    )
+    do_schedule_review(case, business_days=25, actor=actor)
     created["case_conferences"] += 1

@@ -12,8 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.permissions import Actor
+from partnership.models import Application, OrgType
+from partnership.services.membership import do_approve_application
 from platforms.models import Platform
 from surveys.generate import national_answers, to_csv
 from surveys.models import Audience, Invitation, Mode, Prospect, Response, Survey
@@ -21,7 +25,7 @@ from surveys.national import MODULE_HIKIKOMORI, ORGANISATION
 from surveys.services.collection import unused_codes
 from surveys.services.imports import do_import_responses
 from surveys.services.organisations import do_invite_members
-from surveys.services.prospects import fold
+from surveys.services.prospects import do_draft_directory_entry, fold, guess_org_type
 from surveys.services.questionnaire import bump_revision, do_close_survey, do_create_survey, do_open_survey
 
 
@@ -190,7 +194,7 @@ def _organisation_survey(platform: Platform, created: Counter[str]) -> None:
         )
     Response.objects.bulk_create(responses)
     Invitation.objects.filter(pk__in=[i.pk for i in answering]).update(used_at=now, used_mode=Mode.WEB)
-    created["prospect survey responses"] += _prospects(platform, survey, version, now)
+    created["prospect survey responses"] += _prospects(platform, survey, version, now, created)
     bump_revision(survey)
     created["surveys"] += 1
     created["organisation survey responses"] += len(responses)
@@ -200,7 +204,7 @@ SHIGA_AREAS = ("大津市", "彦根市", "長浜市", "近江八幡市", "草津
 PROSPECT_TYPES = ("NPO法人", "一般社団法人", "社会福祉法人", "任意団体")
 
 
-def _prospects(platform: Platform, survey: Survey, version: Any, now: Any) -> int:
+def _prospects(platform: Platform, survey: Survey, version: Any, now: Any, created: Counter[str]) -> int:
     """Shiga's survey also reached 88 bodies that were not members (fictional names); about
     two thirds answered, and those that want to join are the secretariat's recruitment list."""
     prospects = []
@@ -212,6 +216,8 @@ def _prospects(platform: Platform, survey: Survey, version: Any, now: Any) -> in
             platform=platform, survey=survey, code=code, stratum=f"{kind}／{area}"
         )
         name = f"{kind}{area.removesuffix('市')}つながり{index + 1:02d}の会（架空）"
+        # One body in eight has no e-mail address: it was invited by a posted letter with its code.
+        by_letter = index % 8 == 5
         prospects.append(
             Prospect(
                 platform=platform,
@@ -220,9 +226,12 @@ def _prospects(platform: Platform, survey: Survey, version: Any, now: Any) -> in
                 folded_name=fold(name),
                 org_type=kind,
                 area=area,
-                email=f"prospect{index + 1:02d}@example.jp",
+                email="" if by_letter else f"prospect{index + 1:02d}@example.jp",
+                postal_code=f"520-{index + 1:04d}" if by_letter else "",
+                address=f"滋賀県{area}つながり町{index + 1}-1（架空）" if by_letter else "",
                 invitation=invitation,
                 invited_at=now,
+                invited_by_letter=by_letter,
             )
         )
     Prospect.objects.bulk_create(prospects)
@@ -237,6 +246,15 @@ def _prospects(platform: Platform, survey: Survey, version: Any, now: Any) -> in
                 "activity_content": "地域の居場所づくり",
                 "kodoku_work": 1,
                 "join_intent": 1 + (i % 4 != 0),
+                "portal_consent": 1 if i % 3 != 1 else 2,
+                **(
+                    {
+                        "service_name": f"{p.area}の居場所",
+                        "service_description": "地域の誰でも立ち寄れる居場所です。",
+                    }
+                    if i % 3 != 1
+                    else {}
+                ),
             },
             stratum=p.invitation.stratum if p.invitation else "",
             submitted_at=now,
@@ -247,4 +265,42 @@ def _prospects(platform: Platform, survey: Survey, version: Any, now: Any) -> in
     Invitation.objects.filter(pk__in=[p.invitation_id for p in answering]).update(
         used_at=now, used_mode=Mode.WEB
     )
+    _recruited(platform, [p for i, p in enumerate(answering) if i % 4 == 0 and p.email], now, created)
+    actor = Actor(user=None, role=None, platform=platform)
+    for prospect in [p for i, p in enumerate(answering) if i % 3 != 1][:3]:
+        do_draft_directory_entry(prospect, actor=actor)
+        created["directory drafts from non-member answers"] += 1
     return len(answering)
+
+
+def _recruited(platform: Platform, wanting: list[Prospect], now: Any, created: Counter[str]) -> None:
+    """The recruitment the survey did: the bodies that wished to join were sent the pre-filled
+    入会申込 and eight applied; two of them have been approved as members already."""
+    Prospect.objects.filter(pk__in=[p.pk for p in wanting]).update(join_invited_at=now)
+    actor = Actor(user=None, role=None, platform=platform)
+    for index, prospect in enumerate(wanting[:8]):
+        application = Application.objects.create(
+            platform=platform,
+            name=prospect.name,
+            name_kana="つながりのかい",
+            org_type=guess_org_type(prospect.org_type) or OrgType.NPO,
+            representative="代表 太郎（架空）",
+            postal_code="520-0044",
+            address=f"滋賀県{prospect.area}（架空）",
+            phone="077-000-0000",
+            email=prospect.email,
+            contact_person="担当 花子（架空）",
+            area=prospect.area,
+            description="地域の居場所づくりと見守り活動（支援団体向け活動実態調査への回答から入会）。",
+            published_fields=["name", "area", "description"],
+            consent_bylaws=True,
+            consent_not_antisocial=True,
+            consent_expulsion=True,
+            consent_share_with_members=True,
+        )
+        created["applications from the organisation survey"] += 1
+        if index < 2:
+            try:
+                do_approve_application(application, tier=None, actor=actor)
+            except ValidationError:
+                pass  # a platform that needs a recommendation first keeps it pending

@@ -13,7 +13,17 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import Role
 from audit.models import AuditEntry
 from consultations import demo_households
-from consultations.models import Case, CaseContact, CaseOrigin, HouseholdMember, ShareItem
+from consultations.models import (
+    Case,
+    CaseConference,
+    CaseContact,
+    CaseGuest,
+    CaseOrigin,
+    CaseTask,
+    ConferenceAttendee,
+    HouseholdMember,
+    ShareItem,
+)
 from consultations.services.report import build_report
 from partnership.models import OrgType
 from tsunagari.lib.jpcalendar import is_business_day
@@ -157,10 +167,19 @@ class KamakuraDemoTests(BaseTestCase):
             cases = list(Case.objects.filter(platform=self.platform).order_by("reference"))
             conference = cases[0]
             self.assertEqual(conference.participants.count(), 2)
-            self.assertEqual(conference.tasks.count(), 2)
+            self.assertEqual(conference.tasks.count(), 3)
             self.assertEqual(conference.contacts.count(), 2)
             for task in conference.tasks.all():
                 self.assertTrue(is_business_day(task.due_on))
+                self.assertIsNotNone(task.conference_id)  # decided by the conference
+            # Two conferences with members and non-member agencies attending, and their outcome.
+            held = CaseConference.objects.filter(case__platform=self.platform)
+            self.assertEqual(held.count(), 2)
+            self.assertEqual(CaseGuest.objects.filter(case__platform=self.platform).count(), 2)
+            self.assertEqual(
+                ConferenceAttendee.objects.filter(conference__in=held, guest__isnull=False).count(), 2
+            )
+            self.assertEqual(CaseTask.objects.filter(case__in=cases, guest__isnull=False).count(), 2)
         self.assertEqual(created["household_cases"], 3)
         self.assertEqual([case.origin for case in cases], ["agency", "agency", "counter"])
         self.assertEqual(sum(case.watch_only for case in cases), 2)
@@ -168,6 +187,8 @@ class KamakuraDemoTests(BaseTestCase):
         page = self.client.get(self.url("consultations:case", conference.uuid))
         self.assertContains(page, "第1回世帯支援会議")
         self.assertContains(page, "地域包括支援センター")
+        self.assertContains(page, "高橋 地域福祉コーディネーター（架空）")  # the attendance list
+        self.assertContains(page, "母のケアプランを見直し")  # the guest's task
 
 
 class ReviewDateTests(BaseTestCase):
