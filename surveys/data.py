@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 from django.db import connection, transaction
 
-from surveys.models import FrameSnapshot, Question, QuestionType, Response, Survey
+from surveys.models import FrameSnapshot, ImportBatch, Question, QuestionType, Response, Survey
 from surveys.national import DERIVED, HOMEBOUND_OUTING_CODES, SIX_MONTHS_OR_MORE_CODES
 
 META_COLUMNS = ("response", "mode", "stratum", "weight", "version")
@@ -157,9 +157,7 @@ def _append_new(survey: Survey, frame: pl.DataFrame) -> pl.DataFrame | None:
         return None
     current = {
         u.hex if hasattr(u, "hex") else str(u).replace("-", "")
-        for u in Response.objects.filter(survey=survey, submitted_at__isnull=False).values_list(
-            "uuid", flat=True
-        )
+        for u in Response.objects.submitted().filter(survey=survey).values_list("uuid", flat=True)
     }
     known = set(frame["response"].to_list())
     if not known <= current:
@@ -171,16 +169,25 @@ def _append_new(survey: Survey, frame: pl.DataFrame) -> pl.DataFrame | None:
     return pl.concat([frame, new.select(frame.columns)], how="vertical")
 
 
-def store_snapshot(survey: Survey, frame: pl.DataFrame, revision: int) -> None:
+def snapshot_bytes(frame: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.write_parquet(buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def store_snapshot(
+    survey: Survey, frame: pl.DataFrame, revision: int, *, parquet: bytes | None = None
+) -> None:
+    """Store ``frame`` as the snapshot of ``revision`` (``parquet``: its bytes, when already written,
+    so that a caller holding the write lock does not compress inside it)."""
+    content = parquet if parquet is not None else snapshot_bytes(frame)
     with transaction.atomic():
         FrameSnapshot.objects.update_or_create(
             survey=survey,
             defaults={
                 "platform": survey.platform,
                 "revision": revision,
-                "parquet": buffer.getvalue(),
+                "parquet": content,
                 "rows": frame.height,
             },
         )
@@ -192,10 +199,14 @@ def build_frame(survey: Survey, only: list[str] | None = None) -> pl.DataFrame:
     table = Response._meta.db_table
     answers_sql = "answers::text" if connection.vendor == "postgresql" else "answers"
     version_table = Response._meta.get_field("version").related_model._meta.db_table
+    batch_table = ImportBatch._meta.db_table
+    # Rows of an import still being inserted are left out (ImportBatch.staging), as by .submitted().
     sql = (
         f"SELECT r.uuid, r.mode, r.stratum, r.weight, v.number, {answers_sql} "  # noqa: S608 (table names from _meta)
         f"FROM {table} r JOIN {version_table} v ON v.id = r.version_id "
-        "WHERE r.survey_id = %s AND r.submitted_at IS NOT NULL ORDER BY r.id"
+        f"LEFT JOIN {batch_table} b ON b.id = r.import_batch_id "
+        "WHERE r.survey_id = %s AND r.submitted_at IS NOT NULL "
+        "AND (r.import_batch_id IS NULL OR NOT b.staging) ORDER BY r.id"
     )
     rows: list[Any] = []
     uuid_field = Response._meta.get_field("uuid")

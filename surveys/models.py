@@ -382,7 +382,13 @@ class Invitation(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One imported data file (idempotent by content hash per survey)."""
+    """One imported data file (idempotent by content hash per survey).
+
+    The import worker inserts its rows in short transactions while ``staging`` is true: every
+    reader (``Response.objects.submitted()``, ``surveys.data``) leaves such rows out, so nobody
+    sees half a file. The last step clears ``staging`` in one cheap statement; a failed import
+    deletes its rows and the batch (``surveys.services.imports``).
+    """
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -390,6 +396,7 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
     rows = models.PositiveIntegerField(default=0)
+    staging = models.BooleanField(default=False)  # rows still being inserted: invisible to readers
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -406,8 +413,12 @@ class ImportBatch(models.Model):
 
 
 class ResponseQuerySet(models.QuerySet["Response"]):
+    def visible(self) -> ResponseQuerySet:
+        """Leaves out the rows of an import still being inserted (``ImportBatch.staging``)."""
+        return self.filter(Q(import_batch__isnull=True) | Q(import_batch__staging=False))
+
     def submitted(self) -> ResponseQuerySet:
-        return self.filter(submitted_at__isnull=False)
+        return self.visible().filter(submitted_at__isnull=False)
 
     def random_sample(self) -> ResponseQuerySet:
         return self.submitted().filter(mode__in=SAMPLE_MODES)

@@ -1,4 +1,5 @@
-"""Importing responses from CSV / Excel: every cell checked first, then one bulk insert, or nothing.
+"""Importing responses from CSV / Excel: every cell checked first, then the rows staged and made
+visible all at once, or nothing.
 
 Columns are answer codes of the survey's questionnaire (a question code, or a row code of a
 matrix) plus the optional ``weight`` (> 0), ``stratum``, ``mode`` (web / mail / paper / open_web;
@@ -9,6 +10,11 @@ Any problem — an unknown code, an answer out of range, a weight ≤ 0, a repea
 invitation code, a sheet that is not a table — rejects the whole file with a report by row and
 column (rows counted as in the file: the header is row 1). Importing the same file twice is
 refused (idempotency by content hash).
+
+The rows are inserted in short transactions (about ``STAGE_SECONDS`` each, so the LINE webhook
+and the staff pages never wait long for SQLite's write lock) under an ``ImportBatch`` marked
+``staging``, which results, estimates, exports and response counts leave out; a last short
+transaction makes them visible together. A failure deletes what was staged.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import datetime
 import hashlib
 import io
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +34,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from accounts.permissions import Actor
 from audit.services import log_action
@@ -500,16 +508,27 @@ def import_job(job: ImportJob, progress: jobs.Progress) -> dict[str, int]:
     return {"rows": batch.rows}
 
 
+# Rows inserted per transaction while an import is staged: the size adapts so that one
+# transaction (and SQLite's write lock) lasts about STAGE_SECONDS, between the bounds.
+STAGE_FIRST_ROWS = 2_000
+STAGE_MIN_ROWS = 200
+STAGE_MAX_ROWS = 50_000
+STAGE_SECONDS = 0.4
+
+
 def do_import_responses(
     survey: Survey, content: bytes, filename: str, *, actor: Any = None, progress: Any = None
 ) -> ImportBatch:
     """Check the whole file, then store every row as a submitted response (or nothing).
 
-    Reading and checking take no lock (they are most of the time); the write lock is held only
-    while the checked rows are inserted. ``progress`` (``tsunagari.lib.jobs.runner.Progress``)
-    hears of both steps."""
+    Reading and checking take no lock (they are most of the time). The checked rows are then
+    inserted in short transactions under an ``ImportBatch`` marked ``staging``, which every
+    reader leaves out; one last short transaction makes the batch visible (with its invitation
+    codes, the data revision and the audit entry). A failure at any step deletes the staged rows
+    (in short transactions too) and the batch: nothing was ever visible. ``progress``
+    (``tsunagari.lib.jobs.runner.Progress``) hears of both steps."""
     digest = hashlib.sha256(content).hexdigest()
-    if ImportBatch.objects.filter(survey=survey, sha256=digest).exists():
+    if ImportBatch.objects.filter(survey=survey, sha256=digest, staging=False).exists():
         raise ImportRejected([Problem(None, "", _("このファイルはすでに取り込まれています。"))])
     if progress is not None:
         progress.start("validate")
@@ -517,44 +536,94 @@ def do_import_responses(
     checked = check_table(survey, frame)
     if progress is not None:
         progress.start("apply", frame.height)
+    version = survey.fielded_version() or survey.current_version()
+    batch = _open_batch(survey, digest, filename, frame.height, actor)
+    try:
+        meta = _insert(survey, version.pk, version.number, batch.pk, checked, progress)
+        prepared = _prepare_snapshot(survey, meta, checked)
+        _publish(survey, batch, checked, prepared, actor)
+    except BaseException:
+        discard_batch(batch.pk)
+        raise
+    return batch
+
+
+def _open_batch(survey: Survey, digest: str, filename: str, rows: int, actor: Any) -> ImportBatch:
+    """The staging batch of this file; the rows an earlier attempt left staged (its worker was
+    killed) are deleted first, since the same file has one batch."""
+    for old in ImportBatch.objects.filter(survey=survey, sha256=digest, staging=True).values_list(
+        "pk", flat=True
+    ):
+        discard_batch(old)
+    with transaction.atomic():
+        return ImportBatch.objects.create(
+            platform=survey.platform,
+            survey=survey,
+            filename=os.path.basename(filename)[:200],
+            sha256=digest,
+            rows=rows,
+            staging=True,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+
+
+def discard_batch(batch_id: int, *, chunk: int = 5_000) -> int:
+    """Delete a staging batch's rows in short transactions, then the batch; the rows deleted.
+    A batch that was made visible meanwhile is left alone."""
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            if not ImportBatch.objects.filter(pk=batch_id, staging=True).exists():
+                return deleted
+            ids = list(Response.objects.filter(import_batch_id=batch_id).values_list("pk", flat=True)[:chunk])
+            if not ids:
+                ImportBatch.objects.filter(pk=batch_id, staging=True).delete()
+                return deleted
+            deleted += Response.objects.filter(pk__in=ids).delete()[0]
+
+
+def discard_abandoned(cutoff: Any) -> int:
+    """Staging batches begun before ``cutoff`` (their worker was killed and the job never run
+    again) deleted with their rows; how many batches (``tsunagari.lib.jobs.cleanup`` runs this)."""
+    with scopes_disabled():
+        abandoned = list(
+            ImportBatch.objects.filter(staging=True, created_at__lt=cutoff).values_list("pk", flat=True)
+        )
+        for batch_id in abandoned:
+            discard_batch(batch_id)
+    return len(abandoned)
+
+
+def _publish(survey: Survey, batch: ImportBatch, checked: Checked, prepared: Any, actor: Any) -> None:
+    """The one step readers notice: the staged rows become visible, all at once."""
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
-        if ImportBatch.objects.filter(survey=survey, sha256=digest).exists():
+        if ImportBatch.objects.filter(survey=survey, sha256=batch.sha256, staging=False).exists():
             raise ImportRejected([Problem(None, "", _("このファイルはすでに取り込まれています。"))])
         used = [c for c in checked.invitation.to_list() if c] if checked.invitation is not None else []
         if used and Invitation.objects.filter(survey=survey, code__in=used, used_at__isnull=False).exists():
             message = _("確認している間に招待コードが回答に使われました。もう一度取り込んでください。")
             raise ImportRejected([Problem(None, "invitation", message)])
-        version = survey.fielded_version() or survey.current_version()
-        batch = ImportBatch.objects.create(
-            platform=survey.platform,
-            survey=survey,
-            filename=os.path.basename(filename)[:200],
-            sha256=digest,
-            rows=frame.height,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
         previous = Survey.objects.filter(pk=survey.pk).values_list("data_revision", flat=True).get()
-        snapshot_current = _snapshot_is_current(survey, previous)
-        meta = _insert(survey, version.pk, version.number, batch.pk, checked)
+        snapshot_current = prepared is not None and prepared[0] == previous
+        ImportBatch.objects.filter(pk=batch.pk).update(staging=False)
         if used:
             Invitation.objects.filter(survey=survey, code__in=used).update(
                 used_at=timezone.now(), used_mode=Mode.MAIL
             )
         bump_revision(survey)
         if snapshot_current:
-            _extend_snapshot(survey, meta, checked, previous + 1)
+            _revision, new_frame, parquet = prepared
+            data.store_snapshot(survey, new_frame, previous + 1, parquet=parquet)
         log_action(
             "survey.responses_imported",
             actor=actor,
             platform=survey.platform,
             obj=survey,
-            data={"file": batch.filename, "rows": batch.rows, "sha256": digest},
+            data={"file": batch.filename, "rows": batch.rows, "sha256": batch.sha256},
             label="command" if actor is None else "",
         )
-    if progress is not None:
-        progress.advance(frame.height)
-    return batch
+    batch.staging = False
 
 
 def _uuid_hexes(n: int) -> list[str]:
@@ -568,11 +637,16 @@ def _uuid_hexes(n: int) -> list[str]:
 
 
 def _insert(
-    survey: Survey, version_id: int, version_number: int, batch_id: int, checked: Checked
+    survey: Survey,
+    version_id: int,
+    version_number: int,
+    batch_id: int,
+    checked: Checked,
+    progress: Any = None,
 ) -> pl.DataFrame:
+    """Insert the checked rows under the staging batch, a short transaction per slice."""
     n = checked.mode.len()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    answers = checked.answers
     meta = pl.DataFrame(
         {
             "response": pl.Series(_uuid_hexes(n), dtype=pl.String),
@@ -586,13 +660,36 @@ def _insert(
             "version": pl.Series([version_number] * n, dtype=pl.Int64),
         }
     )
+    json_texts = checked.answers.select(pl.struct(pl.all()).struct.json_encode().alias("a"))["a"]
+    offset, size = 0, STAGE_FIRST_ROWS
+    while offset < n:
+        started = time.monotonic()
+        with transaction.atomic():
+            _insert_rows(
+                survey, version_id, batch_id, now, meta.slice(offset, size), json_texts.slice(offset, size)
+            )
+        took = time.monotonic() - started
+        done = min(size, n - offset)
+        offset += done
+        if progress is not None:
+            progress.advance(done)
+        if took < STAGE_SECONDS / 3:
+            size = min(STAGE_MAX_ROWS, size * 2)
+        elif took > STAGE_SECONDS:
+            size = max(STAGE_MIN_ROWS, size // 2)
+    return meta
+
+
+def _insert_rows(
+    survey: Survey, version_id: int, batch_id: int, now: Any, meta: pl.DataFrame, json_texts: pl.Series
+) -> None:
+    n = meta.height
     table = Response._meta.db_table
     columns = (
         "platform_id, uuid, survey_id, version_id, mode, stratum, weight, answers, "
         "import_batch_id, paper_sheet, started_at, submitted_at"
     )
     if connection.vendor == "postgresql":
-        json_texts = answers.select(pl.struct(pl.all()).struct.json_encode().alias("a"))["a"]
         out = pl.DataFrame(
             {
                 "platform_id": [survey.platform_id] * n,
@@ -614,32 +711,40 @@ def _insert(
             raw = cursor.cursor  # psycopg 3 cursor
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
                 copy.write(buffer)
-    else:
-        # SQLite: values that are the same for every row are written into the statement (integers
-        # from the database and our own timestamp), so only five parameters are bound per row.
-        json_texts = answers.select(pl.struct(pl.all()).struct.json_encode().alias("a"))["a"]
-        stamp = str(now).replace("'", "")
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names from _meta, integers, our timestamp)
-            f"({int(survey.platform_id)}, %s, {int(survey.pk)}, {int(version_id)}, %s, %s, %s, %s, "
-            f"{int(batch_id)}, '', '{stamp}', '{stamp}')"
+        return
+    # SQLite: values that are the same for every row are written into the statement (integers
+    # from the database and our own timestamp), so only five parameters are bound per row.
+    stamp = str(now).replace("'", "")
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names from _meta, integers, our timestamp)
+        f"({int(survey.platform_id)}, %s, {int(survey.pk)}, {int(version_id)}, %s, %s, %s, %s, "
+        f"{int(batch_id)}, '', '{stamp}', '{stamp}')"
+    )
+    rows = list(
+        zip(
+            meta["response"].to_list(),
+            meta["mode"].to_list(),
+            meta["stratum"].to_list(),
+            meta["weight"].to_list(),
+            json_texts.to_list(),
+            strict=True,
         )
-        chunk = 100_000
-        with connection.cursor() as cursor:
-            for offset in range(0, n, chunk):
-                part = meta.slice(offset, chunk)
-                rows = list(
-                    zip(
-                        part["response"].to_list(),
-                        part["mode"].to_list(),
-                        part["stratum"].to_list(),
-                        part["weight"].to_list(),
-                        json_texts.slice(offset, chunk).to_list(),
-                        strict=True,
-                    )
-                )
-                cursor.executemany(sql, rows)
-    return meta
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _prepare_snapshot(survey: Survey, meta: pl.DataFrame, checked: Checked) -> Any:
+    """(revision, frame, parquet bytes) of the current snapshot extended by the imported rows,
+    written before the publishing transaction (which stores it if the revision is unchanged);
+    None when the snapshot is not current (the next read rebuilds it)."""
+    revision = Survey.objects.filter(pk=survey.pk).values_list("data_revision", flat=True).get()
+    if not _snapshot_is_current(survey, revision):
+        return None
+    extended = _extend_snapshot(survey, meta, checked)
+    if extended is None:
+        return None
+    return revision, extended, data.snapshot_bytes(extended)
 
 
 def _snapshot_is_current(survey: Survey, revision: int) -> bool:
@@ -647,11 +752,12 @@ def _snapshot_is_current(survey: Survey, revision: int) -> bool:
     if snapshot is not None:
         return snapshot == revision
     # No snapshot yet: the imported rows alone are the whole frame only if nothing was stored before.
-    return not Response.objects.filter(survey=survey).exists()
+    return not Response.objects.visible().filter(survey=survey).exists()
 
 
-def _extend_snapshot(survey: Survey, meta: pl.DataFrame, checked: Checked, revision: int) -> None:
-    """Append the imported rows to the current Parquet snapshot instead of re-reading the table."""
+def _extend_snapshot(survey: Survey, meta: pl.DataFrame, checked: Checked) -> pl.DataFrame | None:
+    """The current Parquet snapshot with the imported rows appended (instead of re-reading the
+    table), or None when the questionnaire changed since it was built."""
     schema = data.answer_schema(survey)
     new = pl.concat([meta, checked.answers], how="horizontal")
     new = new.with_columns(
@@ -662,6 +768,6 @@ def _extend_snapshot(survey: Survey, meta: pl.DataFrame, checked: Checked, revis
     if old is not None:
         previous = pl.read_parquet(io.BytesIO(bytes(old.parquet)))
         if previous.columns != new.columns:
-            return  # questionnaire changed since: the next read rebuilds from the database
+            return None  # questionnaire changed since: the next read rebuilds from the database
         new = pl.concat([previous, new], how="vertical")
-    data.store_snapshot(survey, new, revision)
+    return new
