@@ -84,6 +84,12 @@ JOBS: tuple[Job, ...] = (
         daily_at=datetime.time(3, 0),
     ),
     Job(
+        "purge_staged_imports",
+        _("古い取り込みファイルの削除"),
+        command=("purge_staged_imports",),
+        daily_at=datetime.time(4, 30),
+    ),
+    Job(
         "clearsessions",
         _("期限切れセッションの削除"),
         command=("clearsessions",),

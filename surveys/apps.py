@@ -16,6 +16,9 @@ class SurveysConfig(AppConfig):
         from tsunagari.lib.jobs import runner as jobs
 
         jobs.register(imports.JOB_KIND, imports.import_job)
+        from tsunagari.lib.jobs.cleanup import register_cleaner
+
+        register_cleaner("survey_import_batches", imports.discard_abandoned)
 
         labels.register(
             {
