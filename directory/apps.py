@@ -20,6 +20,7 @@ class DirectoryConfig(AppConfig):
         from tsunagari.lib.jobs import runner as jobs
 
         jobs.register(sheet.JOB_KIND, sheet.apply_job)
+        jobs.register(sheet.PREVIEW_KIND, sheet.preview_job)
         jobs.register(tabular.HSDS_JOB_KIND, tabular.import_job)
         index.connect()
         api_cache.connect()

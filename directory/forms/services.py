@@ -375,13 +375,8 @@ class DecisionForm(forms.Form):
 
 
 class SheetUploadForm(forms.Form):
+    # The size is counted on the bytes received when the file is staged (directory.services.sheet).
     file = forms.FileField(label=_("情報交換・共有シート（.xlsx）"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("ファイルが大きすぎます（5MBまで）。"))
-        return upload
 
 
 def field_labels() -> dict[str, str]:

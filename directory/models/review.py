@@ -38,12 +38,16 @@ class ServiceChange(ReviewedChange):
 
 
 class SheetUpload(models.Model):
-    """An uploaded 情報交換・共有シート, kept for its preview; applied once (idempotent)."""
+    """An uploaded 情報交換・共有シート: its file staged on disk (``staged``, under VAR_DIR/imports,
+    like every import's file), checked by the task worker (the preview job) and applied once
+    (idempotent). The staged file is removed after the apply, or by ``purge_staged_imports``
+    once it is older than ``tsunagari.lib.jobs.cleanup.KEEP_STAGED``."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     filename = models.CharField(max_length=200)
-    content = models.BinaryField()
+    staged = models.CharField(max_length=500, blank=True)
+    size = models.BigIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -13,9 +13,11 @@ again updates the same services.
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -34,6 +36,7 @@ from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib import japanese, sheets
 from tsunagari.lib.jobs import runner as jobs
+from tsunagari.lib.jobs.cleanup import KEEP_STAGED
 from tsunagari.lib.jobs.models import ImportJob
 from tsunagari.lib.phone import normalise_phone, phone_problem
 from tsunagari.lib.text import normalise_name
@@ -43,8 +46,14 @@ PROGRAMMES = "事業"
 NPOS = "NPO法人"
 HEADER_ROW = 3
 # Rows read from each sheet (to its last value, tsunagari.lib.sheets); a value further down is
-# refused with a message. A department's programmes fill a few hundred.
-MAX_ROWS = 20_000
+# refused with a message. A department's programmes fill a few hundred; a prefecture's whole
+# inventory a few ten thousand. The task worker checks and applies 100,000 rows in minutes (a
+# 100,000-row apply was measured: bench/README.md); the page and docs/imports.md state both limits.
+MAX_ROWS = 100_000
+# The uploaded file, counted on the bytes received (100,000 rows of the template are ~6 MB).
+MAX_UPLOAD = 30 * 1024 * 1024
+# Rows of a checked sheet listed on its preview page (the rest are counted).
+PREVIEW_ROWS = 200
 PROGRAMME_COLUMNS = [
     "事業名等",
     "担当課",
@@ -163,21 +172,23 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def parse(content: bytes) -> Parsed:
-    """Every row of both sheets with its problems; ``problem`` if this is not the template."""
+def parse(content: sheets.Source, progress: jobs.Progress | None = None) -> Parsed:
+    """Every row of both sheets with its problems; ``problem`` if this is not the template.
+    ``content``: the file's bytes or its staged path (read streamed); ``progress`` hears of each
+    row read."""
     try:
         book = sheets.open_workbook(content)
     except sheets.SheetRefused as refused:
         return Parsed([], str(refused) + _("情報交換・共有シートのテンプレートを使ってください。"))
     try:
-        return _parse_book(book)
+        return _parse_book(book, progress)
     except sheets.SheetRefused as refused:
         return Parsed([], str(refused))
     finally:
         book.close()
 
 
-def _parse_book(book: Any) -> Parsed:
+def _parse_book(book: Any, progress: jobs.Progress | None = None) -> Parsed:
     rows: list[Row] = []
     for title, columns in ((PROGRAMMES, PROGRAMME_COLUMNS), (NPOS, NPO_COLUMNS)):
         if title not in book.sheetnames:
@@ -187,8 +198,9 @@ def _parse_book(book: Any) -> Parsed:
                 % {"sheet": title},
             )
         sheet = book[title]
-        cells = list(sheets.data_rows(sheet, max_rows=MAX_ROWS))
-        header = [_text(v) for v in (cells[HEADER_ROW - 1] if len(cells) >= HEADER_ROW else [])]
+        cells = sheets.data_rows(sheet, max_rows=MAX_ROWS)
+        top = [next(cells, ()) for _n in range(HEADER_ROW)]
+        header = [_text(v) for v in top[HEADER_ROW - 1]]
         if header[: len(columns)] != columns:
             return Parsed(
                 [],
@@ -198,7 +210,9 @@ def _parse_book(book: Any) -> Parsed:
                 % {"sheet": title, "columns": "・".join(columns)},
             )
         above: dict[str, str] = {}
-        for number, raw in enumerate(cells[HEADER_ROW:], start=HEADER_ROW + 1):
+        for number, raw in enumerate(cells, start=HEADER_ROW + 1):
+            if progress is not None:
+                progress.advance()
             values = {name: _text(raw[i]) if i < len(raw) else "" for i, name in enumerate(columns)}
             if not any(values.values()):
                 continue
@@ -293,16 +307,105 @@ BATCH_SECONDS = 0.25
 JOB_KIND = "directory.sheet"
 
 
+PREVIEW_KIND = "directory.sheet_preview"
+
+
+def do_upload(platform: Platform, file: Any, *, actor: Actor) -> SheetUpload:
+    """Stage the uploaded file on disk (its real bytes counted against ``MAX_UPLOAD``; raises
+    ``jobs.StageRefused``) and hand its check to the task worker (``preview_job``): nothing of
+    the file is parsed in the web request."""
+    name = os.path.basename(file.name)[:200]
+    staged, size = jobs.stage(file, max_bytes=MAX_UPLOAD, suffix=".xlsx")
+    try:
+        with transaction.atomic():
+            upload = SheetUpload.objects.create(
+                platform=platform, filename=name, staged=staged, size=size, uploaded_by=actor.user
+            )
+            queue_preview(upload, user=actor.user)
+    except BaseException:
+        Path(staged).unlink(missing_ok=True)
+        raise
+    return upload
+
+
+def queue_preview(upload: SheetUpload, *, user: Any = None) -> ImportJob:
+    """The upload's check by the worker (one per upload)."""
+    return jobs.queue(
+        upload.platform,
+        PREVIEW_KIND,
+        key=f"{PREVIEW_KIND}:{upload.uuid}",
+        target=str(upload.uuid),
+        filename=upload.filename,
+        size=upload.size,
+        user=user,
+    )
+
+
+def preview_of(upload: SheetUpload) -> ImportJob | None:
+    return ImportJob.objects.filter(kind=PREVIEW_KIND, target=str(upload.uuid)).first()
+
+
+def _staged_path(upload: SheetUpload, progress: jobs.Progress) -> Path:
+    path = Path(upload.staged) if upload.staged else None
+    if path is None or not path.is_file():
+        progress.error(
+            None,
+            "",
+            _(
+                "アップロードしたファイルはもう保管されていません（%(days)s日で削除されます）。もう一度アップロードしてください。"
+            )
+            % {"days": KEEP_STAGED.days},
+        )
+        raise jobs.JobFailed()
+    return path
+
+
+def preview_job(job: ImportJob, progress: jobs.Progress) -> dict[str, Any]:
+    """The worker's check of an upload: every row read (streamed from the staged file) and checked;
+    the problems are the job's errors by sheet and row, the first rows its result for the page."""
+    upload = SheetUpload.objects.get(uuid=job.target)
+    progress.start("validate")
+    parsed = parse(_staged_path(upload, progress), progress)
+    if not parsed.ok:
+        _report(parsed, progress)
+        raise jobs.JobFailed()
+    return {
+        "rows": len(parsed.rows),
+        "sample": [
+            {
+                "sheet": row.sheet,
+                "number": row.number,
+                "title": row.title,
+                "organisation": row.organisation,
+                "department": row.department,
+            }
+            for row in parsed.rows[:PREVIEW_ROWS]
+        ],
+    }
+
+
+def _report(parsed: Parsed, progress: jobs.Progress) -> None:
+    if parsed.problem:
+        progress.error(None, "", parsed.problem)
+    elif not parsed.rows:
+        progress.error(None, "", _("記入された行がありません。"))
+    for row in parsed.rows:
+        for error in row.errors:
+            progress.error(row.number, row.sheet, error)
+
+
 @transaction.atomic
 def do_queue_apply(upload: SheetUpload, *, actor: Actor) -> ImportJob:
-    """Hand the upload to the task worker (``apply_job``); the same upload twice is one job."""
+    """Hand the upload to the task worker (``apply_job``); the same upload twice is one job. The
+    staged file goes with the job: the runner removes it once the apply is done."""
     return jobs.queue(
         upload.platform,
         JOB_KIND,
         key=f"{JOB_KIND}:{upload.uuid}",
         target=str(upload.uuid),
         filename=upload.filename,
-        size=len(upload.content),
+        staged=upload.staged,
+        size=upload.size,
         user=actor.user,
     )
 
@@ -334,16 +437,12 @@ def do_apply_upload(
         return upload.result  # applied once already (a double submit)
     if progress is not None:
         progress.start("validate")
-    parsed = parse(bytes(upload.content))
+        parsed = parse(_staged_path(upload, progress), progress)
+    else:
+        parsed = parse(upload.staged)
     if not parsed.ok:
         if progress is not None:
-            if parsed.problem:
-                progress.error(None, "", parsed.problem)
-            elif not parsed.rows:
-                progress.error(None, "", _("記入された行がありません。"))
-            for row in parsed.rows:
-                for error in row.errors:
-                    progress.error(row.number, row.sheet, error)
+            _report(parsed, progress)
             raise jobs.JobFailed()
         raise ValueError("the upload has errors")
     platform = upload.platform

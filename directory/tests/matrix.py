@@ -23,7 +23,7 @@ def objects(platform: Platform, member: MemberOrganisation) -> dict[str, object]
         change = ServiceChange.objects.create(
             platform=platform, service=service, changes={"name": "新しい名称"}
         )
-        upload = SheetUpload.objects.create(platform=platform, filename="x.xlsx", content=b"not a workbook")
+        upload = SheetUpload.objects.create(platform=platform, filename="x.xlsx", staged="")
         job = ImportJob.objects.create(
             platform=platform, kind="directory.sheet", key=f"matrix:{upload.uuid}", target=str(upload.uuid)
         )

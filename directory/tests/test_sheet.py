@@ -2,11 +2,14 @@ import io
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 from openpyxl import load_workbook
 
 from directory.models import Service, SheetUpload
 from directory.services import sheet
+from platforms.models import Platform
+from tsunagari.lib.jobs import runner as jobs
+from tsunagari.lib.jobs.models import ImportJob
 from tsunagari.lib.testing import BaseTestCase, run_tasks, whole_sheet_declared
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,6 +24,14 @@ def filled(programmes: list[list[str]], npos: list[list[str]] | None = None) -> 
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def staged_upload(platform: Platform, content: bytes, **fields: object) -> SheetUpload:
+    """An upload whose file is staged on disk, as the upload page leaves it."""
+    path, size = jobs.stage(io.BytesIO(content), max_bytes=1 << 30, suffix=".xlsx")
+    return SheetUpload.objects.create(
+        platform=platform, filename="sheet.xlsx", staged=path, size=size, **fields
+    )
 
 
 ISE_ROWS = [
@@ -73,6 +84,7 @@ class SheetTestCase(BaseTestCase):
         with scope(platform=self.platform):
             upload = SheetUpload.objects.latest("created_at")
         self.assertRedirects(response, self.url("directory:sheet_preview", upload.uuid))
+        run_tasks()  # the worker checks the file
         return upload
 
     def test_it_offers_the_template_with_iseʼs_columns_and_lists(self) -> None:
@@ -172,9 +184,58 @@ class SheetTestCase(BaseTestCase):
             self.assertEqual(made.phones.get().number, "0596-21-5556")  # stored half width
             self.assertEqual(Service.objects.get(name="見守り事業").inventory["新・既"], "既存")
 
+    def test_the_upload_is_staged_on_disk_and_checked_by_the_worker_with_its_progress_shown(self) -> None:
+        self.login(self.admin)
+        page = self.client.get(self.url("directory:sheet"))
+        self.assertContains(page, "読み込めるのは各シート 100,000 行まで、ファイルは 30 MB までです。")
+        content = filled(ISE_ROWS, NPO_ROWS)
+        with mock.patch.object(sheet, "parse", side_effect=AssertionError("parsed in the request")):
+            response = self.client.post(
+                self.url("directory:sheet"),
+                {"file": SimpleUploadedFile("s.xlsx", content, content_type=XLSX)},
+            )
+            with scope(platform=self.platform):
+                upload = SheetUpload.objects.get()
+            self.assertRedirects(response, self.url("directory:sheet_preview", upload.uuid))
+            waiting = self.client.get(self.url("directory:sheet_preview", upload.uuid))
+        self.assertContains(waiting, "順番を待っています")
+        self.assertContains(waiting, 'http-equiv="refresh"')
+        self.assertNotContains(waiting, "すべての行を反映する")
+        with open(upload.staged, "rb") as staged:  # on disk, under var/imports, not in the database
+            self.assertEqual(staged.read(), content)
+        self.assertEqual((upload.size, "imports"), (len(content), upload.staged.split("/")[-2]))
+        with scope(platform=self.platform):
+            preview = sheet.preview_of(upload)
+        with scopes_disabled():
+            ImportJob.objects.filter(pk=preview.pk).update(state="running", phase="validate", done=1234)
+        reading = self.client.get(self.url("directory:sheet_preview", upload.uuid))
+        self.assertContains(reading, "すべての行を確認しています")
+        self.assertContains(reading, "1234 行を読みました。")
+        with scopes_disabled():
+            ImportJob.objects.filter(pk=preview.pk).update(state="queued")
+        run_tasks()
+        checked = self.client.get(self.url("directory:sheet_preview", upload.uuid))
+        self.assertContains(checked, "4 行すべて問題ありません")
+        self.assertContains(checked, "NPO法人いせコンビネット")
+        self.assertNotContains(checked, 'http-equiv="refresh"')
+
+    def test_the_size_limit_is_counted_on_the_bytes_received(self) -> None:
+        self.login(self.admin)
+        with mock.patch.object(sheet, "MAX_UPLOAD", 100):
+            response = self.client.post(
+                self.url("directory:sheet"),
+                {"file": SimpleUploadedFile("s.xlsx", filled(ISE_ROWS), content_type=XLSX)},
+            )
+        self.assertContains(response, "ファイルが大きすぎます", status_code=400)
+        with scope(platform=self.platform):
+            self.assertFalse(SheetUpload.objects.exists())
+
     def test_it_reads_a_sheet_that_declares_the_whole_grid_by_its_data(self) -> None:
-        # Excel writes A1:XFD1048576 and a formatted last row when whole columns are formatted.
-        parsed = sheet.parse(whole_sheet_declared(filled(ISE_ROWS, NPO_ROWS)))
+        # Excel writes A1:XFD1048576 and a formatted last row when whole columns are formatted;
+        # read from its staged file as the worker reads it.
+        with scope(platform=self.platform):
+            upload = staged_upload(self.platform, whole_sheet_declared(filled(ISE_ROWS, NPO_ROWS)))
+        parsed = sheet.parse(upload.staged)
         self.assertEqual(parsed.problem, "")
         self.assertEqual(
             [r.values.get("事業名等") or r.values.get("NPO法人名") for r in parsed.rows][:2],

@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.permissions import Actor
 from directory.models import Attribute, Phone, Service, SheetUpload
 from directory.services import sheet
-from directory.tests.test_sheet import ISE_ROWS, NPO_ROWS, filled
+from directory.tests.test_sheet import ISE_ROWS, NPO_ROWS, filled, staged_upload
 from tsunagari.lib.jobs.models import ImportJob
 from tsunagari.lib.testing import BaseTestCase, run_tasks
 
@@ -20,9 +20,7 @@ from tsunagari.lib.testing import BaseTestCase, run_tasks
 class SheetJobTestCase(BaseTestCase):
     def queued(self, content: bytes) -> ImportJob:
         with scope(platform=self.platform):
-            upload = SheetUpload.objects.create(
-                platform=self.platform, filename="sheet.xlsx", content=content, uploaded_by=self.admin
-            )
+            upload = staged_upload(self.platform, content, uploaded_by=self.admin)
             actor = Actor(user=self.admin, role=None, platform=self.platform)
             return sheet.do_queue_apply(upload, actor=actor)
 
@@ -33,11 +31,11 @@ class SheetJobTestCase(BaseTestCase):
     def test_the_page_queues_the_job_and_shows_its_progress_then_the_result(self) -> None:
         self.login(self.admin)
         with scope(platform=self.platform):
-            upload = SheetUpload.objects.create(
-                platform=self.platform, filename="sheet.xlsx", content=filled(ISE_ROWS, NPO_ROWS)
-            )
+            upload = staged_upload(self.platform, filled(ISE_ROWS, NPO_ROWS))
+            sheet.queue_preview(upload)
+        run_tasks()  # the check
         response = self.client.post(self.url("directory:sheet_preview", upload.uuid))
-        job = self.only_job()
+        job = self.apply_job()
         self.assertRedirects(response, self.url("directory:sheet_job", job.uuid))
         waiting = self.client.get(self.url("directory:sheet_job", job.uuid))
         self.assertContains(waiting, "順番を待っています")
@@ -54,9 +52,9 @@ class SheetJobTestCase(BaseTestCase):
             self.assertEqual(Service.objects.count(), 4)
             self.assertIsNotNone(SheetUpload.objects.get(pk=upload.pk).applied_at)
 
-    def only_job(self) -> ImportJob:
+    def apply_job(self) -> ImportJob:
         with scopes_disabled():
-            return ImportJob.objects.get()
+            return ImportJob.objects.get(kind=sheet.JOB_KIND)
 
     def test_a_wrong_row_fails_the_job_naming_row_and_sheet_and_applies_nothing(self) -> None:
         rows = [ISE_ROWS[0], ["", "健康課", "既存", "周知・啓発", "", "直営", "", "名前のない事業", "", ""]]

@@ -20,9 +20,8 @@ from django_scopes import scope
 from accounts.permissions import Actor
 from consultations.tests.helpers import SECRET
 from consultations.tests.test_line_locked import WebhookWhileAnotherProcessWritesTestCase
-from directory.models import SheetUpload
 from directory.services import sheet
-from directory.tests.test_sheet import ISE_ROWS, NPO_ROWS, filled
+from directory.tests.test_sheet import ISE_ROWS, NPO_ROWS, filled, staged_upload
 
 # The worker side: runs the job as db_worker would, two rows per transaction, and stops after
 # the first batch has committed until the test says go on.
@@ -84,9 +83,7 @@ class WebhookWhileASheetIsAppliedTestCase(WebhookWhileAnotherProcessWritesTestCa
         programmes = [row[:8] + [""] + row[9:] for row in ISE_ROWS]
         npos = [row[:6] + [""] + row[7:] for row in NPO_ROWS]
         with scope(platform=self.platform):
-            upload = SheetUpload.objects.create(
-                platform=self.platform, filename="sheet.xlsx", content=filled(programmes, npos)
-            )
+            upload = staged_upload(self.platform, filled(programmes, npos))
             job = sheet.do_queue_apply(upload, actor=Actor(user=None, role=None, platform=self.platform))
         self.job_id = job.pk
 

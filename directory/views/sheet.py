@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,22 +18,36 @@ from directory.models import SheetUpload
 from directory.services import sheet
 from tsunagari.lib.downloads import XLSX, attachment_response
 from tsunagari.lib.jobs.models import ImportJob
+from tsunagari.lib.jobs.runner import StageRefused
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("directory.upload_sheet")
 def sheet_upload(request: StaffRequest) -> HttpResponse:
+    """The upload is staged on disk and checked by the task worker; the page then shows its check."""
     form = SheetUploadForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        upload = SheetUpload.objects.create(
-            platform=request.platform,
-            filename=form.cleaned_data["file"].name[:200],
-            content=form.cleaned_data["file"].read(),
-            uploaded_by=request.user,
-        )
-        return redirect("directory:sheet_preview", request.platform.slug, upload.uuid)
+        try:
+            upload = sheet.do_upload(request.platform, form.cleaned_data["file"], actor=request.actor)
+        except StageRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            return redirect("directory:sheet_preview", request.platform.slug, upload.uuid)
+    if form.errors:
+        status = 400
     uploads = SheetUpload.objects.select_related("uploaded_by")[:10]
-    return render(request, "directory/services/sheet_upload.html", {"form": form, "uploads": uploads})
+    return render(
+        request,
+        "directory/services/sheet_upload.html",
+        {
+            "form": form,
+            "uploads": uploads,
+            "max_rows": f"{sheet.MAX_ROWS:,}",
+            "max_megabytes": sheet.MAX_UPLOAD // (1024 * 1024),
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -44,16 +59,31 @@ def sheet_template(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("directory.upload_sheet")
 def sheet_preview(request: StaffRequest, uuid: UUID) -> HttpResponse:
+    """The worker's check of the upload (progress while it runs: the page reloads itself), then
+    its rows and the button that hands the apply to the worker."""
     upload: SheetUpload = get_object_or_404(SheetUpload.objects, uuid=uuid)
-    parsed = sheet.parse(bytes(upload.content))
-    if request.method == "POST" and parsed.ok:
-        job = sheet.do_queue_apply(upload, actor=request.actor)
-        return redirect("directory:sheet_job", request.platform.slug, job.uuid)
+    preview = sheet.preview_of(upload)
+    if request.method == "POST" and upload.applied_at is None:
+        if preview is None:  # uploaded before the check moved to the worker
+            with transaction.atomic():
+                sheet.queue_preview(upload, user=request.user)
+            return redirect("directory:sheet_preview", request.platform.slug, upload.uuid)
+        if preview.state == ImportJob.State.DONE:
+            job = sheet.do_queue_apply(upload, actor=request.actor)
+            return redirect("directory:sheet_job", request.platform.slug, job.uuid)
     last_job = ImportJob.objects.filter(kind=sheet.JOB_KIND, target=str(upload.uuid)).first()
+    checked = preview.result if preview is not None and preview.state == ImportJob.State.DONE else {}
+    sample = checked.get("sample", [])
     return render(
         request,
         "directory/services/sheet_preview.html",
-        {"upload": upload, "parsed": parsed, "job": last_job},
+        {
+            "upload": upload,
+            "preview": preview,
+            "sample": sample,
+            "more": checked.get("rows", 0) - len(sample),
+            "job": last_job,
+        },
     )
 
 

@@ -14,6 +14,7 @@ the stated row limit with a message that says so.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
@@ -77,10 +78,23 @@ def refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def check_archive(content: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
+Source = bytes | str | os.PathLike[str]
+
+
+def _opened(source: Source) -> Any:
+    """What zipfile and openpyxl read: the bytes in memory, or the staged file itself (read
+    from disk as it is parsed, never loaded whole)."""
+    return io.BytesIO(source) if isinstance(source, bytes) else os.fspath(source)
+
+
+def _size(source: Source) -> int:
+    return len(source) if isinstance(source, bytes) else os.path.getsize(source)
+
+
+def check_archive(content: Source, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
     """Refuse an archive whose parts unpack beyond the limits, reading only its directory."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
+        archive = zipfile.ZipFile(_opened(content))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise SheetRefused(_("Excelファイル（.xlsx）として読めません。")) from None
@@ -93,26 +107,32 @@ def check_archive(content: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> 
             )
             % {"size": _megabytes(unpacked), "limit": _megabytes(max_unpacked)}
         )
-    if unpacked > max(len(content), 1) * MAX_RATIO and unpacked > 16 * 1024 * 1024:
+    packed = _size(content)
+    if unpacked > max(packed, 1) * MAX_RATIO and unpacked > 16 * 1024 * 1024:
         raise SheetRefused(
             _(
                 "このファイルは大きさ %(packed)s MB に対して展開後が %(size)s MB と不自然に大きく、"
                 "読み込めません。Excelで開いて保存し直してください。"
             )
-            % {"packed": _megabytes(len(content)), "size": _megabytes(unpacked)}
+            % {"packed": _megabytes(packed), "size": _megabytes(unpacked)}
         )
-    refuse_dtd(archive, infos)  # after the size checks: it reads the XML parts
+    try:
+        refuse_dtd(archive, infos)  # after the size checks: it reads the XML parts
+    finally:
+        archive.close()
 
 
-def open_workbook(content: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> Workbook:
+def open_workbook(content: Source, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> Workbook:
     """The workbook read-only with values (not formulas), every sheet's declared size forgotten.
+
+    ``content`` is the file's bytes or the path of a staged file (read streamed from disk).
 
     Raises ``SheetRefused`` (with a Japanese message) for what is not a workbook or too large.
     Close it with ``workbook.close()``.
     """
     check_archive(content, max_unpacked=max_unpacked)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = load_workbook(_opened(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a non-workbook)
         raise SheetRefused(_("Excelファイル（.xlsx）として読めません。")) from None
     for sheet in book.worksheets:
