@@ -2,7 +2,7 @@
 # make prod-rehearsal: production on loopback, from Debian packages and this repository alone.
 #
 # Starts PostgreSQL (a throwaway cluster, scripts/pgtest.sh), two gunicorn web processes, the
-# task worker, the scheduler, a fake LINE platform and nginx as the TLS-terminating reverse
+# task worker, the imports worker, the scheduler, a fake LINE platform and nginx as the TLS-terminating reverse
 # proxy (deploy/nginx/tsunagari.conf with a self-signed certificate), all with production
 # settings (DEBUG off, secure cookies, HSTS, SSL redirect, client address from the trusted proxy
 # only, keys from the environment); runs scripts/smoke.py through nginx; stops everything.
@@ -80,9 +80,10 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
     -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
     -keyout "$R/nginx/key.pem" -out "$R/nginx/cert.pem" >/dev/null 2>&1
 
-say "fake LINE platform, task worker, scheduler, two web processes"
+say "fake LINE platform, task worker, imports worker, scheduler, two web processes"
 "$PY" manage.py line_fake_server --port "$LINE_PORT" >"$R/logs/line.log" 2>&1 & PIDS="$PIDS $!"
-"$PY" manage.py db_worker --queue-name '*' --no-reload >"$R/logs/worker.log" 2>&1 & PIDS="$PIDS $!"
+"$PY" manage.py db_worker --queue-name default,consultations,mail --no-reload >"$R/logs/worker.log" 2>&1 & PIDS="$PIDS $!"
+"$PY" manage.py db_worker --queue-name imports --no-reload >"$R/logs/imports.log" 2>&1 & PIDS="$PIDS $!"
 "$PY" manage.py run_scheduler --interval 5 >"$R/logs/scheduler.log" 2>&1 & PIDS="$PIDS $!"
 PORT=$WEB1 .venv/bin/gunicorn -c scripts/gunicorn.conf.py --pid "$R/web1.pid" tsunagari.wsgi:application >"$R/logs/web1.log" 2>&1 & PIDS="$PIDS $!"
 PORT=$WEB2 .venv/bin/gunicorn -c scripts/gunicorn.conf.py --pid "$R/web2.pid" tsunagari.wsgi:application >"$R/logs/web2.log" 2>&1 & PIDS="$PIDS $!"

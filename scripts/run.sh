@@ -37,13 +37,16 @@ else
     CATCHER=
 fi
 
-# Background tasks (django-tasks, database backend): one worker beside the web server, for
-# every queue (LINE webhook events, message delivery). It stops when the server stops.
-"$PY" manage.py db_worker --queue-name '*' --no-reload &
+# Background tasks (django-tasks, database backend): one worker for LINE webhook events,
+# message delivery and mail, and one for imports (a long import never delays a LINE answer).
+# They stop when the server stops.
+"$PY" manage.py db_worker --queue-name default,consultations,mail --no-reload &
 WORKER=$!
+"$PY" manage.py db_worker --queue-name imports --no-reload &
+WORKER="$WORKER $!"
 # The periodic jobs of operations/schedule.py (retention, referral chasers, retries, ...).
 "$PY" manage.py run_scheduler &
 SCHEDULER=$!
-trap 'kill "$WORKER" "$SCHEDULER" $CATCHER 2>/dev/null' EXIT INT TERM
+trap 'kill $WORKER "$SCHEDULER" $CATCHER 2>/dev/null' EXIT INT TERM
 
 .venv/bin/gunicorn -c scripts/gunicorn.conf.py tsunagari.wsgi:application

@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from typing import Any
 
 PASSWORD = "tsunagari-demo-2026"  # the demo's published password (load_demo)
@@ -33,6 +34,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Client:
     def __init__(self, base: str, context: ssl.SSLContext, follow: bool = True) -> None:
         self.base = base
+        self.last_url = base
         self.jar = http.cookiejar.CookieJar()
         handlers: list[Any] = [
             urllib.request.HTTPCookieProcessor(self.jar),
@@ -49,11 +51,41 @@ class Client:
         request = urllib.request.Request(self.base + path, data=body, headers=headers or {})  # noqa: S310 - our own URLs
         if body is not None:
             request.add_header("Referer", self.base + path)
+        return self._open(request)
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, dict[str, str], str]:
         try:
             with self.opener.open(request, timeout=30) as response:
+                self.last_url = response.geturl()
                 return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
+
+    def upload(
+        self, path: str, data: dict[str, str], field: str, filename: str, content: bytes
+    ) -> tuple[int, dict[str, str], str]:
+        """A multipart/form-data POST with one file."""
+        boundary = "smoke" + uuid.uuid4().hex
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in data.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(  # noqa: S310 - our own URLs
+            self.base + path,
+            data=body,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Referer": self.base + path,
+            },
+        )
+        return self._open(request)
 
 
 def csrf(html: str) -> str:
@@ -197,6 +229,45 @@ def main() -> None:
         seen == "127.0.0.1",
         seen,
     )
+    print("import (the imports worker)")
+    status, _, html = staff.request("/p/gifu/staff/directory/sheet/")
+    check("the sheet page states its limits", "100,000" in html, str(status))
+    sheet = subprocess.run(  # noqa: S603 - our own manage.py: the template with two rows filled
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "import io, sys\nfrom openpyxl import load_workbook\nfrom directory.services import sheet\n"
+            "book = load_workbook(io.BytesIO(sheet.build_template()))\n"
+            "for n, name in enumerate(['スモーク試験事業', 'スモーク試験事業2']):\n"
+            "    for c, v in enumerate([name, '総務課', '既存', 'その他', '市民', '直営', '', '試験'], start=1):\n"
+            "        book['事業'].cell(row=sheet.HEADER_ROW + 1 + n, column=c, value=v)\n"
+            "out = io.BytesIO(); book.save(out); sys.stdout.buffer.write(out.getvalue())",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+    status, headers, html = staff.upload(
+        "/p/gifu/staff/directory/sheet/", {"csrfmiddlewaretoken": csrf(html)}, "file", "smoke.xlsx", sheet
+    )
+    preview = staff.last_url
+    check("the sheet is staged and its check queued", status == 200 and "/sheet/" in preview, str(status))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and "行すべて問題ありません" not in html:
+        time.sleep(1)
+        status, _, html = staff.request(preview.removeprefix(args.https))
+    check(
+        "the imports worker checked it",
+        "2 行すべて問題ありません" in html,
+        html[-300:] if status != 200 else "",
+    )
+    status, _, html = staff.request(preview.removeprefix(args.https), {"csrfmiddlewaretoken": csrf(html)})
+    job = staff.last_url
+    while time.monotonic() < deadline and "新規 2 件" not in html:
+        time.sleep(1)
+        status, _, html = staff.request(job.removeprefix(args.https))
+    check("and applied it (2 services created)", "新規 2 件" in html, str(status))
     direct = Client(args.web, context, follow=False)
     status, _, _ = direct.request("/healthz", headers={"X-Forwarded-Proto": "https", **spoof})
     check("a web process answers directly too (for the balancer's health check)", status == 200, str(status))
