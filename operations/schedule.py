@@ -60,6 +60,12 @@ JOBS: tuple[Job, ...] = (
         every=MINUTE,
     ),
     Job(
+        "imports_worker_heartbeat",
+        _("取り込みワーカーの稼働確認"),
+        task="operations.tasks.heartbeat_imports",
+        every=MINUTE,
+    ),
+    Job(
         "send_mail_queue",
         _("送信待ちメールの再送"),
         command=("send_mail_queue",),

@@ -2,7 +2,7 @@
 
 ``cheap_status()`` answers from memory (migrations are checked once, at the first call, and
 again only while some are pending); ``full_status()`` asks every part: the database, the keys,
-the task worker, the scheduler, the LINE webhook's backlog and the outbox.
+the task worker, the imports worker, the scheduler, the LINE webhook's backlog and the outbox.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from operations.models import Heartbeat, JobRun
 from operations.queries import latest_runs
 from operations.schedule import JOBS
 from operations.services.keys import key_problems
+from tsunagari.lib.jobs.models import STALLED_AFTER, ImportJob
+from tsunagari.lib.jobs.runner import QUEUE as IMPORTS_QUEUE
 from tsunagari.lib.outbox.models import OutboxMail
 
 OK, DEGRADED, ERROR = "ok", "degraded", "error"
@@ -62,7 +64,12 @@ def _worst(*states: str) -> str:
 
 def _worker(now: datetime.datetime) -> dict[str, Any]:
     beat = Heartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
-    waiting = DBTaskResult.objects.ready().aggregate(n=Count("id"), oldest=Min("enqueued_at"))
+    # Imports wait for their own worker (one long import may hold the next for minutes).
+    waiting = (
+        DBTaskResult.objects.ready()
+        .exclude(queue_name=IMPORTS_QUEUE)
+        .aggregate(n=Count("id"), oldest=Min("enqueued_at"))
+    )
     oldest = waiting["oldest"]
     status = OK
     if beat is None or now - beat > WORKER_SILENT_AFTER:
@@ -74,6 +81,26 @@ def _worker(now: datetime.datetime) -> dict[str, Any]:
         "last_heartbeat": beat.isoformat() if beat else None,
         "tasks_waiting": waiting["n"],
         "oldest_waiting_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+    }
+
+
+def _imports_worker(now: datetime.datetime) -> dict[str, Any]:
+    """The imports worker is alive if it ran its heartbeat task lately or is running an import
+    that reports progress (a long import holds it, and its heartbeat task waits meanwhile)."""
+    beat = Heartbeat.objects.filter(name="imports").values_list("beat_at", flat=True).first()
+    with scopes_disabled():
+        running = ImportJob.objects.filter(
+            state=ImportJob.State.RUNNING, heartbeat_at__gte=now - STALLED_AFTER
+        ).count()
+        queued = ImportJob.objects.filter(state=ImportJob.State.QUEUED).count()
+    status = OK
+    if not running and (beat is None or now - beat > WORKER_SILENT_AFTER):
+        status = DEGRADED if beat is None else ERROR
+    return {
+        "status": status,
+        "last_heartbeat": beat.isoformat() if beat else None,
+        "imports_running": running,
+        "imports_queued": queued,
     }
 
 
@@ -147,6 +174,7 @@ def full_status() -> tuple[dict[str, Any], int]:
         },
         "keys": {"status": ERROR if problems else OK, "problems": problems},
         "worker": _worker(now),
+        "imports_worker": _imports_worker(now),
         "scheduler": _scheduler(now),
         "line_webhook": _webhook(now),
         "outbox": _outbox(now),
