@@ -45,12 +45,14 @@ TITLE = "「地方版孤独・孤立対策官民連携プラットフォーム�
 PROGRAMMES = "事業"
 NPOS = "NPO法人"
 HEADER_ROW = 3
-# Rows read from each sheet (to its last value, tsunagari.lib.sheets); a value further down is
-# refused with a message. A department's programmes fill a few hundred; a prefecture's whole
-# inventory a few ten thousand. The task worker checks and applies 100,000 rows in minutes (a
-# 100,000-row apply was measured: bench/README.md); the page and docs/imports.md state both limits.
+# Rows read from each sheet below its header (to its last value, tsunagari.lib.sheets); a value
+# further down is refused with a message naming its row. A department's programmes fill a few
+# hundred, a prefecture's whole inventory a few ten thousand. The imports worker reads the file
+# streamed, but keeps the checked rows in memory until they are applied (a 100,000-row apply was
+# measured: bench/bench_sheet_apply.py, bench/README.md). The upload page, README.md and
+# docs/operations.md state both limits.
 MAX_ROWS = 100_000
-# The uploaded file, counted on the bytes received (100,000 rows of the template are ~6 MB).
+# The uploaded file, counted on the bytes received (100,000 rows of the template are ~5 MB).
 MAX_UPLOAD = 30 * 1024 * 1024
 # Rows of a checked sheet listed on its preview page (the rest are counted).
 PREVIEW_ROWS = 200
@@ -198,7 +200,7 @@ def _parse_book(book: Any, progress: jobs.Progress | None = None) -> Parsed:
                 % {"sheet": title},
             )
         sheet = book[title]
-        cells = sheets.data_rows(sheet, max_rows=MAX_ROWS)
+        cells = sheets.data_rows(sheet, max_rows=HEADER_ROW + MAX_ROWS)  # rows below the header
         top = [next(cells, ()) for _n in range(HEADER_ROW)]
         header = [_text(v) for v in top[HEADER_ROW - 1]]
         if header[: len(columns)] != columns:

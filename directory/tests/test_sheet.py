@@ -242,7 +242,9 @@ class SheetTestCase(BaseTestCase):
             ["広報いせ 発行事業", "CATV 広報いせ 放送事業"],
         )
         self.assertEqual(len(parsed.rows), 4)
-        with mock.patch("directory.services.sheet.MAX_ROWS", 4):
+        with mock.patch("directory.services.sheet.MAX_ROWS", 3):  # rows below the header (row 3)
+            self.assertEqual(len(sheet.parse(filled(ISE_ROWS)).rows), 3)
+        with mock.patch("directory.services.sheet.MAX_ROWS", 1):
             refused = sheet.parse(filled(ISE_ROWS, NPO_ROWS))
         self.assertIn("シート「事業」の 5 行目に値があります。読み込めるのは 4 行までです。", refused.problem)
 
