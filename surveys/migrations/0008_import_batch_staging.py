@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0006_prospect_response_reminders'),
+        ('surveys', '0007_prospect_letters_and_shared_registers'),
     ]
 
     operations = [
