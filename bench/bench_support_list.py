@@ -1,19 +1,21 @@
 """The public サポートリスト PDF: one render per version of the data, then cached bytes.
 
 Standalone: sets up Django on a throwaway SQLite database in a temporary directory, creates a
-platform with N services (default 400) over Ise's eight categories, each with a phone, a
+platform with N services (default 500, issue 21's figure) over Ise's eight categories, each with a phone, a
 location with an address and weekday hours, then measures in the same run, through Django's
 test client (in process, no network):
 
   baseline   GET /healthz (a trivial view)
-  cold       the first GET /p/<slug>/support-list.pdf (builds the document and lays it out)
+  cold       the first GET /p/<slug>/support-list.pdf (builds the document, claims its version,
+             queues the rendering and answers 202 「作成しています」)
+  worker     the task worker (``db_worker --batch``) laying it out and storing the PDF
   cached     further GETs of the same PDF (the current version is remembered in the shared cache
              for a minute: one cache read, one row read, the bytes)
   rebuilt    a GET after forgetting the current version (builds the document, hashes it,
              finds the stored PDF: what the first request after each minute costs)
   304        a GET with If-None-Match
 
-and prints medians in milliseconds and as ratios: cached and 304 to the baseline, cold to cached.
+and prints medians in milliseconds and as ratios: cached and 304 to the baseline, worker to cached.
 
     make bench BENCH=bench_support_list          (N=100 for a quicker run)
 """
@@ -30,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-N = int(os.environ.get("N", "400"))
+N = int(os.environ.get("N", "500"))
 REPEAT = int(os.environ.get("REPEAT", "30"))
 
 
@@ -123,8 +125,15 @@ def main() -> None:
     url = "/p/bench/support-list.pdf"
     baseline = median_ms(lambda: client.get("/healthz"))
     t0 = time.perf_counter()
-    first = client.get(url)
+    preparing = client.get(url)  # claims the version and queues its rendering
     cold = (time.perf_counter() - t0) * 1000
+    assert preparing.status_code == 202, preparing.status_code
+    t0 = time.perf_counter()
+    call_command(
+        "db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload", verbosity=0
+    )
+    worker = (time.perf_counter() - t0) * 1000
+    first = client.get(url)
     assert first.status_code == 200, first.status_code
     cached = median_ms(lambda: client.get(url))
 
@@ -140,13 +149,16 @@ def main() -> None:
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     print(f"PDF: {len(first.content) / 1e3:.0f} kB")
     print(f"baseline  GET /healthz           {baseline:8.1f} ms")
-    print(f"cold      first PDF request      {cold:8.1f} ms")
+    print(
+        f"cold      first PDF request      {cold:8.1f} ms   (answers 「作成しています」 and queues the rendering)"
+    )
+    print(f"worker    renders and stores it  {worker:8.1f} ms   target < 5,000 ms (issue 21)")
     print(f"cached    PDF from the database  {cached:8.1f} ms   ratio to baseline {cached / baseline:6.1f}")
     print(
         f"304       If-None-Match          {not_modified:8.1f} ms   ratio to baseline {not_modified / baseline:6.1f}"
     )
     print(f"rebuilt   document built again   {rebuild:8.1f} ms   ratio to baseline {rebuild / baseline:6.1f}")
-    print(f"cold / cached                    {cold / cached:8.1f}")
+    print(f"worker / cached                  {worker / cached:8.1f}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_scopes import scope
+from django_tasks import task
 
 from accounts.permissions import Actor
 from audit.services import log_action
@@ -438,13 +440,17 @@ def forget_current(platform: Platform) -> None:
     cache.delete_many(keys)
 
 
-def current_pdf(platform: Platform, size: str) -> Pdf:
-    """The current PDF, rendering it at most once per version of the data.
+def current_pdf(platform: Platform, size: str, *, render_now: bool = False) -> Pdf:
+    """The current PDF, rendered at most once per version of the data, by the task worker.
 
     Which version is current is remembered for ``MEMO_SECONDS`` in the shared cache, so that a
     burst of requests does not build the document each time (about a millisecond a service);
     an edit of the directory therefore shows in the PDF within that time (saving the settings
-    forgets it at once).
+    forgets it at once). A version not rendered yet is claimed and handed to the task worker
+    (``directory.tasks.render_support_list``): laying out 500 services takes seconds, which a
+    web worker must not spend. Meanwhile the previous version is served, marked stale, or, when
+    there is none, ``PdfBusy`` says it is being prepared. ``render_now`` renders in this process
+    instead (the task itself, commands, test fixtures).
     """
     language = translation.get_language() or "ja"
     memo = _memo_key(platform, size, language)
@@ -460,24 +466,49 @@ def current_pdf(platform: Platform, size: str) -> Pdf:
     if done is not None:
         cache.set(memo, key, MEMO_SECONDS)
         return Pdf(bytes(done.pdf), key, done.pages)
-    if not _claim(platform, key, size, doc.lang):
-        previous = (
-            SupportListRendering.objects.filter(size=size, language=doc.lang, pages__gt=0)
-            .order_by("-created_at")
-            .first()
-        )
-        if previous is None:
-            raise PdfBusy
-        return Pdf(bytes(previous.pdf), previous.key, previous.pages, stale=True)
+    if _claim(platform, key, size, doc.lang):
+        if render_now:
+            return _render_claimed(platform, doc, key, size)
+        transaction.on_commit(lambda: render_support_list.enqueue(platform.pk, size, doc.lang, key))
+    previous = (
+        SupportListRendering.objects.filter(size=size, language=doc.lang, pages__gt=0)
+        .order_by("-created_at")
+        .first()
+    )
+    if previous is None:
+        raise PdfBusy
+    return Pdf(bytes(previous.pdf), previous.key, previous.pages, stale=True)
+
+
+@task()
+def render_support_list(platform_id: int, size: str, language: str, key: str) -> str:
+    """Render the version claimed as ``key`` (the task worker's half of ``current_pdf``).
+
+    The data may have changed since the claim: the document is built again and stored under the
+    key of what was actually rendered; the claim is released either way.
+    """
+    platform = Platform.objects.get(pk=platform_id)
+    with scope(platform=platform), translation.override(language):
+        doc = build_document(platform, settings_for(platform), size)
+        pdf = _render_claimed(platform, doc, key, size)
+    return f"{platform.slug} {size} {language}: {pdf.pages} pages"
+
+
+def _render_claimed(platform: Platform, doc: Document, claimed: str, size: str) -> Pdf:
+    key = document_key(doc)  # before the layout, which fills in the pages left for notes
     try:
         content, pages = render_pdf(doc)
     except BaseException:
-        SupportListRendering.objects.filter(key=key, pages=0).delete()
+        SupportListRendering.objects.filter(key=claimed, pages=0).delete()
         raise
     with transaction.atomic():
-        SupportListRendering.objects.filter(key=key).update(pdf=content, pages=pages)
-        SupportListRendering.objects.filter(size=size, language=doc.lang, pages__gt=0).exclude(
-            key=key
-        ).delete()
-    cache.set(memo, key, MEMO_SECONDS)
+        rows = SupportListRendering.objects.select_for_update()
+        if key != claimed and rows.filter(key=key).exists():
+            rows.filter(key=claimed, pages=0).delete()  # this version was rendered meanwhile
+        elif not rows.filter(key=claimed).update(key=key, pdf=content, pages=pages):
+            SupportListRendering.objects.create(  # the claim had expired and was taken away
+                platform=platform, key=key, size=size, language=doc.lang, pdf=content, pages=pages
+            )
+        rows.filter(size=size, language=doc.lang, pages__gt=0).exclude(key=key).delete()
+    cache.set(_memo_key(platform, size, doc.lang), key, MEMO_SECONDS)
     return Pdf(content, key, pages)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+from unittest import mock
 
 from django_scopes import scope, scopes_disabled
+from django_tasks_db.models import DBTaskResult
 
 from directory.models import (
     Address,
@@ -20,7 +22,7 @@ from directory.models import (
 )
 from directory.services import support_list
 from directory.tests.support_data import make_entry, term
-from tsunagari.lib.testing import BaseTestCase
+from tsunagari.lib.testing import BaseTestCase, run_tasks
 
 FALLBACK = "アルファ県ふくし総合相談窓口"
 
@@ -133,10 +135,21 @@ class SupportListPdfTestCase(BaseTestCase):
                     platform=p, settings=settings, term=term(code), position=position
                 )
         with scope(platform=p):
-            cls.a4 = support_list.current_pdf(p, "a4")  # rendered once for the class, kept in the database
+            # rendered once for the class, kept in the database
+            cls.a4 = support_list.current_pdf(p, "a4", render_now=True)
+
+    def fetch(self, query: str = "", **headers: str):  # type: ignore[no-untyped-def]
+        """One request, with what it queues for after its commit."""
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.get(self.url("directory:support_list_pdf") + query, headers=headers)
 
     def get(self, query: str = "", **headers: str):  # type: ignore[no-untyped-def]
-        return self.client.get(self.url("directory:support_list_pdf") + query, headers=headers)
+        """The PDF as a resident's browser gets it: if it was being prepared, once the worker made it."""
+        response = self.fetch(query, **headers)
+        if response.status_code == 202:
+            run_tasks()
+            response = self.fetch(query, **headers)
+        return response
 
     def test_it_prints_the_chosen_categories_in_order_with_the_four_columns(self) -> None:
         response = self.get()
@@ -223,6 +236,10 @@ class SupportListPdfTestCase(BaseTestCase):
         # For a minute the current version is taken as known (no document is built per request) …
         self.assertEqual(self.get()["ETag"], first["ETag"])
         support_list.forget_current(self.platform)  # … as if that minute had passed
+        stale = self.get()  # the worker is making the new version: the old one meanwhile
+        self.assertEqual(stale["ETag"], first["ETag"])
+        self.assertEqual(stale["Cache-Control"], "public, max-age=10")
+        run_tasks()
         changed = self.get()
         self.assertNotEqual(changed["ETag"], first["ETag"])
         self.assertIn("☎058-272-9999", squash("".join(pages_text(changed.content))))
@@ -251,9 +268,51 @@ class SupportListPdfTestCase(BaseTestCase):
             SupportListRendering.objects.create(
                 platform=self.platform, key=a5_key, size="a5", language="ja", pdf=b"", pages=0
             )
-        waiting = self.get("?size=a5")
-        self.assertEqual(waiting.status_code, 503)
-        self.assertEqual(waiting["Retry-After"], "10")
+        waiting = self.get("?size=a5")  # another worker has it: nothing to serve yet
+        self.assertEqual(waiting.status_code, 202)
+        self.assertEqual(waiting["Retry-After"], "5")
+        self.assertContains(waiting, "サポートリストを作成しています", status_code=202)
+
+    def test_it_leaves_the_rendering_to_the_task_worker(self) -> None:
+        with mock.patch.object(support_list, "render_pdf", side_effect=AssertionError("in the request")):
+            waiting = self.fetch("?size=a5")
+        self.assertEqual(waiting.status_code, 202)
+        self.assertEqual(waiting["Cache-Control"], "no-store")
+        html = waiting.content.decode()
+        self.assertIn('<meta http-equiv="refresh" content="5">', html)
+        self.assertIn("できあがると PDF が開きます", html)
+        self.assertEqual(self.fetch("?size=a5").status_code, 202)  # claimed once, not queued twice
+        queued = DBTaskResult.objects.filter(task_path=support_list.render_support_list.module_path)
+        self.assertEqual(queued.filter(status="READY").count(), 1)
+        run_tasks()
+        self.assertEqual(queued.filter(status="SUCCESSFUL").count(), 1)
+        ready = self.fetch("?size=a5")
+        self.assertEqual(ready.status_code, 200)
+        self.assertEqual(ready["Content-Type"], "application/pdf")
+        self.assertRegex(poppler("pdfinfo", ready.content), r"Page size:\s+419\.5\d* x 595\.2\d* pts")
+
+    def test_it_stores_what_the_worker_rendered_when_the_data_changed_after_the_claim(self) -> None:
+        with mock.patch.object(support_list, "render_pdf", side_effect=AssertionError("in the request")):
+            self.assertEqual(self.fetch("?size=a5").status_code, 202)
+        with scopes_disabled():
+            Phone.objects.filter(service=self.debt).update(number="058-272-7777")
+        run_tasks()
+        support_list.forget_current(self.platform)
+        ready = self.fetch("?size=a5")
+        self.assertEqual(ready.status_code, 200)
+        self.assertIn("☎058-272-7777", squash("".join(pages_text(ready.content))))
+        with scopes_disabled():
+            self.assertFalse(
+                SupportListRendering.objects.filter(size="a5", pages=0).exists()
+            )  # no claim left
+
+    def test_it_releases_the_claim_when_the_worker_fails(self) -> None:
+        self.assertEqual(self.fetch("?size=a5").status_code, 202)
+        with mock.patch.object(support_list, "render_pdf", side_effect=OSError("fonts gone")):
+            run_tasks()
+        with scopes_disabled():
+            self.assertFalse(SupportListRendering.objects.filter(size="a5").exists())
+        self.assertEqual(self.get("?size=a5").status_code, 200)  # claimed and made again
 
     def test_it_rejects_an_unknown_size_and_hides_private_platforms(self) -> None:
         self.assertEqual(self.get("?size=b4").status_code, 400)

@@ -16,6 +16,7 @@ from directory.support_list_pdf import render_pdf
 from tsunagari.lib.downloads import PDF, attachment_response
 
 FRESH_SECONDS = 300
+PREPARING_RETRY = 5
 
 
 @require_GET
@@ -33,10 +34,15 @@ def support_list_pdf(request: PlatformRequest) -> HttpResponse:
     try:
         pdf = support_list.current_pdf(platform, size)
     except support_list.PdfBusy:
-        response = HttpResponse(
-            _("サポートリストを作成中です。しばらくしてからもう一度お試しください。"), status=503
+        # The first request for a version nobody has rendered yet: the task worker is making it.
+        response = render(
+            request,
+            "directory/support_list/preparing.html",
+            {"platform": platform, "retry_after": PREPARING_RETRY},
+            status=202,  # accepted: being made (a 503 would be logged as a server error)
         )
-        response["Retry-After"] = "10"
+        response["Retry-After"] = str(PREPARING_RETRY)
+        response["Cache-Control"] = "no-store"
         return response
     etag = f'"{pdf.key}"'
     if not pdf.stale and request.headers.get("If-None-Match") == etag:
