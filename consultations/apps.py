@@ -25,7 +25,7 @@ class ConsultationsConfig(AppConfig):
                 "case.conference_recorded": _("支援調整会議の結果の記録"),
                 "case.task_reminded": _("課題の期限のお知らせ"),
                 "case.conference_invitation_mailed": _("会員外の機関への会議の案内メール"),
-                "referral.member_consent_withdrawn": _("世帯員の同意の撤回による紹介の取消"),
+                "referral.member_withdrawn": _("世帯員の同意の撤回による紹介の取消"),
             }
         )
         from consultations import desks

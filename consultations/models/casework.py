@@ -537,7 +537,7 @@ class ReferralEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     actor_organisation = models.CharField(max_length=120, blank=True)
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)  # a key of KIND_LABELS (20 characters at most)
     status = models.CharField(max_length=12, choices=ReferralStatus.choices)
     note = EncryptedTextField(blank=True)
 
@@ -557,7 +557,7 @@ class ReferralEvent(models.Model):
         "reminded": _("期限超過の催促"),
         "cancelled": _("取消"),
         "consent_withdrawn": _("同意の撤回により共有停止"),
-        "member_consent_withdrawn": _("世帯員の同意の撤回により取消"),
+        "member_withdrawn": _("世帯員の同意の撤回により取消"),
     }
     # The same steps as a case's referral is told (no chat, no counsellor: the secretariat runs it).
     CASE_KIND_LABELS = {
@@ -577,7 +577,7 @@ class ReferralEvent(models.Model):
             "contacted",
             "completed",
             "cancelled",
-            "member_consent_withdrawn",
+            "member_withdrawn",
         }
     )
 

@@ -227,7 +227,7 @@ def cancel_referrals_of_withdrawn_member(consent: MemberConsent, *, actor: Actor
             continue
         referral.status = ReferralStatus.CANCELLED
         referral.save(update_fields=["status"])
-        _event(referral, "member_consent_withdrawn", actor, note)
+        _event(referral, "member_withdrawn", actor, note)
         if referral.receiver_member_id and (not referral.via_secretariat or referral.sent_to_receiver_at):
             _notify(referral, "cancelled")
         cancelled += 1

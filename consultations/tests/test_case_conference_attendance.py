@@ -249,9 +249,9 @@ class WithdrawalTests(CaseSetup):
         with scopes_disabled():
             referral = Referral.objects.get()
             self.assertEqual(referral.status, ReferralStatus.CANCELLED)
-            step = ReferralEvent.objects.get(referral=referral, kind="member_consent_withdrawn")
+            step = ReferralEvent.objects.get(referral=referral, kind="member_withdrawn")
             self.assertTrue(step.in_thread)
-            self.assertTrue(AuditEntry.objects.filter(action="referral.member_consent_withdrawn").exists())
+            self.assertTrue(AuditEntry.objects.filter(action="referral.member_withdrawn").exists())
             entry = AuditEntry.objects.filter(action="case.member_consent_withdrawn").latest("id")
             self.assertEqual(entry.data["referrals_cancelled"], 1)
         self.login(self.receiver_staff)
