@@ -99,14 +99,16 @@ def synonym_tags(lemmas: list[str]) -> list[str]:
     when its morphemes occur together; ``split`` tells how each word is split.
     """
     tags: list[str] = []
-    for i in range(len(lemmas)):
-        for _word, parts, word_tags in _split_words():
+    by_first = _split_by_first()
+    for i, lemma in enumerate(lemmas):
+        for _word, parts, word_tags in by_first.get(lemma, ()):
             if tuple(lemmas[i : i + len(parts)]) == parts:
                 tags.extend(word_tags)
     return tags
 
 
 _split_cache: list[tuple[str, tuple[str, ...], list[str]]] = []
+_split_first: dict[str, list[tuple[str, tuple[str, ...], list[str]]]] = {}
 
 
 def _split_words() -> list[tuple[str, tuple[str, ...], list[str]]]:
@@ -117,6 +119,24 @@ def _split_words() -> list[tuple[str, tuple[str, ...], list[str]]]:
                 by_word.setdefault(word, []).append(f"sx{tag}")
         _split_cache.extend((word, tuple(content_lemmas(word)), tags) for word, tags in by_word.items())
     return _split_cache
+
+
+def _split_by_first() -> dict[str, list[tuple[str, tuple[str, ...], list[str]]]]:
+    """The group words by their first morpheme, in the order of ``_split_words`` (a lemma is
+    compared with the few words it can start instead of every word of every group)."""
+    if not _split_first:
+        found: dict[str, list[tuple[str, tuple[str, ...], list[str]]]] = {}
+        for entry in _split_words():
+            if entry[1]:
+                found.setdefault(entry[1][0], []).append(entry)
+        _split_first.update(found)
+    return _split_first
+
+
+@functools.lru_cache(maxsize=50_000)
+def romaji(reading: str) -> str:
+    """A katakana reading in lower-case romaji, as a token (readings repeat: jaconv is slow)."""
+    return token(jaconv.kata2alphabet(reading)).lower()
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
@@ -132,7 +152,7 @@ def analyse(text: str, *, query: bool = False) -> Analysis:
     words: list[str] = []
     syns: list[str] = []
     readings: list[str] = []
-    romaji: list[str] = []
+    romajis: list[str] = []
     lemmas: list[str] = []
     spoken: list[str] = []
     typed_readings: list[str] = []
@@ -164,7 +184,7 @@ def analyse(text: str, *, query: bool = False) -> Analysis:
                 reading = token(m.reading_form())
                 if len(reading) > 1 and _KATAKANA.match(reading):
                     readings.append(reading)
-                    romaji.append(token(jaconv.kata2alphabet(reading)).lower())
+                    romajis.append(romaji(reading))
         syns.extend(synonym_tags(chunk_lemmas))
         spoken_done = True
     if query:
@@ -185,11 +205,9 @@ def analyse(text: str, *, query: bool = False) -> Analysis:
         words=_unique(words),
         synonyms=_unique(syns),
         readings=_unique(readings),
-        romaji=_unique(romaji),
+        romaji=_unique(romajis),
         lemmas=tuple(lemmas),
-        spoken=token(jaconv.kata2alphabet("".join(spoken))).lower()
-        if _KATAKANA.match("".join(spoken))
-        else "",
+        spoken=romaji("".join(spoken)) if _KATAKANA.match("".join(spoken)) else "",
         typed_readings=_unique(typed_readings),
     )
 

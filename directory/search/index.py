@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import Any
 
 import jaconv
-from django.db import transaction
+from django.db import connections, models, router, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from directory.search.analysis import Analysis, analyse, normalise, token, trigrams
@@ -26,6 +28,13 @@ NATIONAL = "000000"
 @functools.lru_cache(maxsize=20_000)
 def _analyse_cached(text: str) -> Analysis:
     return analyse(text)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _trigrams(word: str) -> tuple[str, ...]:
+    """``trigrams`` of one word, cached (the words of readings repeat across services): the
+    trigrams of several words joined are those of the words together."""
+    return trigrams((word,))
 
 
 def _join(items: Iterable[str]) -> str:
@@ -44,6 +53,7 @@ def _merge(texts: Iterable[str]) -> Analysis:
     )
 
 
+@functools.lru_cache(maxsize=20_000)
 def _kana_readings(kana: str) -> tuple[str, str]:
     """ふりがな as a katakana reading and its romaji."""
     reading = token(jaconv.hira2kata(normalise(kana)))
@@ -80,7 +90,7 @@ def entry_fields(service, *, terms: list[str], locations: list, area_codes: list
         "synonyms": _join([*title.synonyms, *body.synonyms]),
         "readings": _join([*title.readings, *body.readings, *(k for k, _r in kana)]),
         "romaji": _join(romaji),
-        "grams": _join(trigrams(romaji)),
+        "grams": _join(gram for word in romaji for gram in _trigrams(word)),
         "is_public": is_public,
         "scope": scope_terms(service.platform_id, is_public, service.platform.is_public),
         "crisis_rank": 4 * service.is_crisis_line + 2 * service.is_24h + service.is_anonymous,
@@ -142,73 +152,178 @@ def index_services(service_ids: Iterable[int]) -> int:
     return count
 
 
-def index_services_bulk(service_ids: Iterable[int], *, chunk: int = 1000) -> int:
-    """(Re)write the entries of many services, ``chunk`` at a time: the services and their terms,
-    places and areas read in five queries per chunk (``related_rows`` makes a few per service),
-    the old entries deleted and the new ones inserted in bulk. The same fields as
-    ``index_service``; used by imports, which write their rows in bulk without signals."""
-    from directory.models import Address, Attribute, Service, ServiceArea, ServiceAtLocation
-    from directory.search.models import SearchEntry
+SERVICE_TEXTS = (
+    "name",
+    "alternate_name",
+    "description",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "department",
+)
+SERVICE_VALUES = (
+    "pk",
+    "platform_id",
+    *SERVICE_TEXTS,
+    "name_kana",
+    "is_published",
+    "status",
+    "is_crisis_line",
+    "is_24h",
+    "is_anonymous",
+    "is_national",
+)
+ORGANIZATION_VALUES = ("name", "alternate_name", "name_kana", "is_national")
+
+
+def index_services_bulk(service_ids: Iterable[int], *, chunk: int = 500) -> int:
+    """(Re)write the entries of many services, ``chunk`` per transaction: the services and their
+    terms, places and areas read in five queries per chunk (``related_rows`` makes a few per
+    service) as plain values, the old entries deleted and the new ones inserted with one
+    prepared statement. The same fields as ``index_service``; used by imports, which write
+    their rows in bulk without signals.
+
+    Before each transaction the chunk's service texts are analysed (Sudachi takes most of the
+    time) into the analysis cache, so that the transaction, which reads the rows again and
+    writes the entries, holds the database's write lock for a short while."""
+    from directory.models import Service
 
     ids = sorted(set(service_ids))
     count = 0
     with scopes_disabled():
         for start in range(0, len(ids), chunk):
             part = ids[start : start + chunk]
-            services = list(Service.objects.filter(pk__in=part).select_related("organization", "platform"))
-            terms: dict[int, list[str]] = {}
-            for service_id, name in (
-                Attribute.objects.filter(service_id__in=part, taxonomy_term__isnull=False)
-                .values_list("service_id", "taxonomy_term__name")
-                .order_by("service_id", "id")
+            for texts in Service.objects.filter(pk__in=part).values_list(
+                *SERVICE_TEXTS, "organization__name", "organization__alternate_name"
             ):
-                names = terms.setdefault(service_id, [])
-                if name not in names:
-                    names.append(name)
-            places: dict[int, list[_Place]] = {}
-            located = list(
-                ServiceAtLocation.objects.filter(service_id__in=part)
-                .select_related("location")
-                .order_by("id")
-            )
-            cities: dict[int, list[str]] = {}
-            for location_id, city in (
-                Address.objects.filter(location_id__in={sal.location_id for sal in located})
-                .values_list("location_id", "city")
-                .order_by("id")
-            ):
-                cities.setdefault(location_id, []).append(city)
-            for sal in located:
-                loc = sal.location
-                city = " ".join(cities.get(loc.pk, [])) if loc.location_type == loc.Type.PHYSICAL else ""
-                places.setdefault(sal.service_id, []).append(
-                    _Place(loc.name, city, loc.latitude, loc.longitude)
-                )
-            areas: dict[int, list[str]] = {}
-            for service_id, code in (
-                ServiceArea.objects.filter(service_id__in=part)
-                .values_list("service_id", "municipality_code")
-                .order_by("id")
-            ):
-                areas.setdefault(service_id, []).append(code or NATIONAL)
-            entries = []
-            for service in services:
-                codes = list(areas.get(service.pk, []))
-                if service.is_national or service.organization.is_national:
-                    codes.append(NATIONAL)
-                if not codes:
-                    codes.append(service.platform.code)
-                fields = entry_fields(
-                    service,
-                    terms=terms.get(service.pk, []),
-                    locations=places.get(service.pk, []),
-                    area_codes=codes,
-                )
-                entries.append(SearchEntry(service_id=service.pk, **fields))
-            SearchEntry.objects.filter(service_id__in=part).delete()
-            SearchEntry.objects.bulk_create(entries, batch_size=500)
+                for text in texts:
+                    if text:
+                        _analyse_cached(text)
+            with transaction.atomic():
+                entries = _entries(part)
+                _write_entries(part, entries)
             count += len(entries)
     return count
+
+
+class _Row:
+    """A service, its organisation or its platform read as plain values (what entry_fields
+    reads of them)."""
+
+    organization: Any
+    platform: Any
+    Status: Any
+
+    def __init__(self, names: Iterable[str], values: Iterable) -> None:
+        self.__dict__.update(zip(names, values, strict=True))
+
+
+def _entries(part: list[int]) -> list[dict]:
+    from directory.models import Address, Attribute, Location, Service, ServiceArea, ServiceAtLocation
+
+    services = []
+    for values in Service.objects.filter(pk__in=part).values_list(
+        *SERVICE_VALUES,
+        *(f"organization__{name}" for name in ORGANIZATION_VALUES),
+        "platform__code",
+        "platform__is_public",
+    ):
+        service = _Row(SERVICE_VALUES, values[: len(SERVICE_VALUES)])
+        service.Status = Service.Status
+        rest = values[len(SERVICE_VALUES) :]
+        service.organization = _Row(ORGANIZATION_VALUES, rest[: len(ORGANIZATION_VALUES)])
+        service.platform = _Row(("code", "is_public"), rest[len(ORGANIZATION_VALUES) :])
+        services.append(service)
+    terms: dict[int, list[str]] = {}
+    for service_id, name in (
+        Attribute.objects.filter(service_id__in=part, taxonomy_term__isnull=False)
+        .values_list("service_id", "taxonomy_term__name")
+        .order_by("service_id", "id")
+    ):
+        names = terms.setdefault(service_id, [])
+        if name not in names:
+            names.append(name)
+    located = list(
+        ServiceAtLocation.objects.filter(service_id__in=part)
+        .values_list(
+            "service_id",
+            "location_id",
+            "location__name",
+            "location__location_type",
+            "location__latitude",
+            "location__longitude",
+        )
+        .order_by("id")
+    )
+    cities: dict[int, list[str]] = {}
+    for location_id, city in (
+        Address.objects.filter(location_id__in={row[1] for row in located})
+        .values_list("location_id", "city")
+        .order_by("id")
+    ):
+        cities.setdefault(location_id, []).append(city)
+    places: dict[int, list[_Place]] = {}
+    physical = Location.Type.PHYSICAL
+    for service_id, location_id, name, location_type, latitude, longitude in located:
+        city = " ".join(cities.get(location_id, [])) if location_type == physical else ""
+        places.setdefault(service_id, []).append(_Place(name, city, latitude, longitude))
+    areas: dict[int, list[str]] = {}
+    for service_id, code in (
+        ServiceArea.objects.filter(service_id__in=part)
+        .values_list("service_id", "municipality_code")
+        .order_by("id")
+    ):
+        areas.setdefault(service_id, []).append(code or NATIONAL)
+    entries = []
+    for service in services:
+        codes = list(areas.get(service.pk, []))
+        if service.is_national or service.organization.is_national:
+            codes.append(NATIONAL)
+        if not codes:
+            codes.append(service.platform.code)
+        fields = entry_fields(
+            service, terms=terms.get(service.pk, []), locations=places.get(service.pk, []), area_codes=codes
+        )
+        fields["service_id"] = service.pk
+        entries.append(fields)
+    return entries
+
+
+def _write_entries(part: list[int], entries: list[dict]) -> None:
+    """The chunk's old entries deleted and the new ones inserted with one prepared statement
+    executed for all of them; the FTS table / vectors and the vocabulary follow with one
+    statement each (``schema.bulk_begin``: their per-row triggers stand aside). Inside the
+    caller's transaction."""
+    from directory.search import schema
+    from directory.search.models import SearchEntry
+
+    connection = connections[router.db_for_write(SearchEntry)]
+    fields = [f for f in SearchEntry._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    qn = connection.ops.quote_name
+    table = qn(SearchEntry._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 (names from _meta)
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    text = [isinstance(f, models.TextField | models.CharField) for f in fields]
+    rows = []
+    for entry in entries:
+        entry["indexed_at"] = now  # auto_now, as save() would
+        rows.append(
+            [
+                entry[f.attname] if is_text else f.get_db_prep_save(entry[f.attname], connection)
+                for f, is_text in zip(fields, text, strict=True)
+            ]
+        )
+    with connection.cursor() as cursor:
+        schema.bulk_begin(cursor)
+        schema.bulk_delete(cursor, part)
+        SearchEntry.objects.filter(service_id__in=part).delete()
+        if rows:
+            cursor.executemany(sql, rows)
+        schema.bulk_fill(cursor, part)
+        schema.bulk_end(cursor)
 
 
 def rebuild(platform) -> int:

