@@ -15,11 +15,19 @@ figures include starting Django, as an operator's run does), in the same run:
   again      the same import once more (every row an update: nothing created)
   export     `manage.py export_hsds bench <folder>`
 
-and prints seconds, services/s, the ratio to the baseline and each process's peak RSS.
+and prints seconds, CPU seconds, services/s, the ratio to the baseline, each process's peak RSS
+and the machine's load average when the step ended (other work on the machine inflates wall
+times: compare CPU seconds and same-run ratios).
+
+With BEFORE_ROOT (a checkout of an older commit, e.g. ``git archive <commit> | tar -x -C dir``)
+the same package is also imported twice and exported by that code, into a second database of
+the same kind, in the same run, and each figure is printed with its ratio to the old code's.
 
     make bench BENCH=bench_hsds_import                 (N=20000 for a quicker run)
     BENCH_DATABASE_URL=postgres://… make bench BENCH=bench_hsds_import
     BENCH_ROOT=/path/to/other/checkout …               (measure another version of the code)
+    BEFORE_ROOT=/tmp/old N=10000 make bench BENCH=bench_hsds_import
+    (with PostgreSQL and BEFORE_ROOT: BEFORE_DATABASE_URL, a second empty database)
 """
 
 from __future__ import annotations
@@ -143,11 +151,11 @@ def write_package(folder: Path, shared_terms: list[str]) -> int:
     return rows
 
 
-def run(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
-    """(wall seconds, CPU seconds, peak RSS MB, stdout) of one whole process."""
+def run(args: list[str], env: dict[str, str], root: Path = ROOT) -> tuple[float, float, int, str, float]:
+    """(wall seconds, CPU seconds, peak RSS MB, stdout, load average at the end) of one whole process."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        args, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     assert proc.stdout is not None
     out = proc.stdout.read()
@@ -157,7 +165,32 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
     if proc.returncode != 0:
         print(out[-3000:])
         raise SystemExit(f"{' '.join(args[:3])} failed ({proc.returncode})")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, out
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, out, os.getloadavg()[0]
+
+
+def prepare(url: str, tmp: Path, root: Path) -> None:
+    """Migrate the database at ``url`` with the code at ``root`` and create the platform (in a
+    process of its own: the code may be another version)."""
+    script = (
+        "import django, os; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from platforms.services import do_create_platform\n"
+        "call_command('migrate', verbosity=0); call_command('createcachetable', verbosity=0)\n"
+        "do_create_platform(slug='bench', code='242039', name='伊勢市PF')\n"
+    )
+    env = environment(url, tmp, root)
+    subprocess.run([sys.executable, "-c", script], cwd=root, env=env, check=True)
+
+
+def environment(url: str, tmp: Path, root: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TSUNAGARI_VAR_DIR": str(tmp),
+        "DJANGO_SETTINGS_MODULE": "tsunagari.settings",
+        "STATIC_MANIFEST": "0",
+        "PYTHONPATH": str(root),
+    }
 
 
 def main() -> None:
@@ -201,22 +234,50 @@ def main() -> None:
     )
     python = sys.executable
     manage = [python, str(ROOT / "manage.py")]
-    figures = []
+    figures: list[tuple[str, tuple, tuple | None]] = []
     base = run([python, "-c", READ_ONLY, str(folder)], env)
-    figures.append(("baseline: read + parse every CSV row", base))
+    figures.append(("baseline: read + parse every CSV row", base, None))
+    before_root = os.environ.get("BEFORE_ROOT")
+    old: dict[str, tuple] = {}
+    if before_root:
+        # The old code first, into a database of its own (same kind), with the same package.
+        old_root = Path(before_root).resolve()
+        old_tmp = tmp / "before"
+        old_tmp.mkdir()
+        old_url = os.environ.get("BEFORE_DATABASE_URL") or f"sqlite:///{old_tmp / 'bench.sqlite3'}"
+        if url.startswith("postgres") and not os.environ.get("BEFORE_DATABASE_URL"):
+            raise SystemExit(
+                "BEFORE_ROOT with PostgreSQL needs BEFORE_DATABASE_URL (a second empty database)"
+            )
+        prepare(old_url, old_tmp, old_root)
+        old_env = environment(old_url, old_tmp, old_root)
+        old_manage = [python, str(old_root / "manage.py")]
+        old["import"] = run([*old_manage, "import_hsds", "bench", str(folder)], old_env, old_root)
+        old["again"] = run([*old_manage, "import_hsds", "bench", str(folder)], old_env, old_root)
+        old["export"] = run([*old_manage, "export_hsds", "bench", str(old_tmp / "out")], old_env, old_root)
+        figures.append((f"BEFORE import_hsds ({old_root.name})", old["import"], None))
+        figures.append(("BEFORE import_hsds again", old["again"], None))
+        figures.append(("BEFORE export_hsds", old["export"], None))
     first = run([*manage, "import_hsds", "bench", str(folder)], env)
-    figures.append(("import_hsds (every row created)", first))
+    figures.append(("import_hsds (every row created)", first, old.get("import")))
     again = run([*manage, "import_hsds", "bench", str(folder)], env)
-    figures.append(("import_hsds again (every row updated)", again))
+    figures.append(("import_hsds again (every row updated)", again, old.get("again")))
     export = run([*manage, "export_hsds", "bench", str(tmp / "out")], env)
-    figures.append(("export_hsds", export))
-    print(f"\n  {'':40} {'wall s':>8} {'cpu s':>8} {'services/s':>11} {'× baseline':>11} {'peak RSS':>9}")
-    for label, (wall, cpu, rss, _out) in figures:
-        print(f"  {label:40} {wall:8.1f} {cpu:8.1f} {N / wall:11,.0f} {wall / base[0]:11.1f} {rss:6d} MB")
+    figures.append(("export_hsds", export, old.get("export")))
+    print(
+        f"\n  {'':40} {'wall s':>8} {'cpu s':>8} {'services/s':>11} {'× baseline':>11} {'peak RSS':>9}"
+        f" {'load':>5} {'÷ before (wall, cpu)':>21}"
+    )
+    for label, (wall, cpu, rss, _out, load), before in figures:
+        versus = f"{wall / before[0]:9.2f} {cpu / before[1]:9.2f}" if before else ""
+        print(
+            f"  {label:40} {wall:8.1f} {cpu:8.1f} {N / wall:11,.0f} {wall / base[0]:11.1f} {rss:6d} MB"
+            f" {load:5.1f} {versus:>21}"
+        )
     rate = N / first[0]
     print(
-        f"\n  import: {rate:,.0f} services/s (target ≥ 2,000; 100,000 in < 60 s): {'OK' if rate >= 2000 else 'MISSED'}"
-        f"   export: {export[0]:.1f} s for {N:,} (target < 30 s at 100,000): "
+        f"\n  import: {rate:,.0f} services/s, {N / first[1]:,.0f} per CPU second (target ≥ 2,000/s; 100,000 in < 60 s): "
+        f"{'OK' if rate >= 2000 else 'MISSED'}   export: {export[0]:.1f} s for {N:,} (target < 30 s at 100,000): "
         f"{'OK' if export[0] * 100000 / N < 30 else 'MISSED'}   load average {os.getloadavg()[0]:.1f}"
     )
     print("  import output: " + " | ".join(first[3].strip().splitlines()[-8:]))

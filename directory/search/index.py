@@ -179,9 +179,10 @@ ORGANIZATION_VALUES = ("name", "alternate_name", "name_kana", "is_national")
 def index_services_bulk(service_ids: Iterable[int], *, chunk: int = 500) -> int:
     """(Re)write the entries of many services, ``chunk`` per transaction: the services and their
     terms, places and areas read in five queries per chunk (``related_rows`` makes a few per
-    service) as plain values, the old entries deleted and the new ones inserted with one
-    prepared statement. The same fields as ``index_service``; used by imports, which write
-    their rows in bulk without signals.
+    service) as plain values, the entries that changed deleted and inserted again with one
+    prepared statement (unchanged ones are left alone). The same fields as ``index_service``;
+    used by imports, which write their rows in bulk without signals. Returns the number of
+    entries written.
 
     Before each transaction the chunk's service texts are analysed (Sudachi takes most of the
     time) into the analysis cache, so that the transaction, which reads the rows again and
@@ -200,10 +201,27 @@ def index_services_bulk(service_ids: Iterable[int], *, chunk: int = 500) -> int:
                     if text:
                         _analyse_cached(text)
             with transaction.atomic():
-                entries = _entries(part)
-                _write_entries(part, entries)
+                entries = _changed(_entries(part))
+                _write_entries([entry["service_id"] for entry in entries], entries)
             count += len(entries)
     return count
+
+
+def _changed(entries: list[dict]) -> list[dict]:
+    """The entries that differ from those stored (a service imported again unchanged keeps its
+    entry: nothing to rewrite, in the table or its FTS index)."""
+    from directory.search.models import SearchEntry
+
+    if not entries:
+        return entries
+    names = [name for name in entries[0] if name != "service_id"]
+    stored = {
+        row[0]: row[1:]
+        for row in SearchEntry.objects.filter(service_id__in=[e["service_id"] for e in entries]).values_list(
+            "service_id", *names
+        )
+    }
+    return [e for e in entries if stored.get(e["service_id"]) != tuple(e[name] for name in names)]
 
 
 class _Row:
@@ -213,6 +231,9 @@ class _Row:
     organization: Any
     platform: Any
     Status: Any
+
+    def __getattr__(self, name: str) -> Any:  # the values named at __init__ (for type checkers)
+        raise AttributeError(name)
 
     def __init__(self, names: Iterable[str], values: Iterable) -> None:
         self.__dict__.update(zip(names, values, strict=True))
@@ -301,9 +322,9 @@ def _write_entries(part: list[int], entries: list[dict]) -> None:
     fields = [f for f in SearchEntry._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     qn = connection.ops.quote_name
-    table = qn(SearchEntry._meta.db_table)
+    table = qn(str(SearchEntry._meta.db_table))
     sql = (
-        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 (names from _meta)
+        f"INSERT INTO {table} ({', '.join(qn(str(f.column)) for f in fields)}) "  # noqa: S608 (names from _meta)
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     text = [isinstance(f, models.TextField | models.CharField) for f in fields]

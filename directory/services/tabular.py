@@ -145,13 +145,16 @@ class Cell:
     """One CSV column of a file as one model field: how its text is read and checked.
 
     The result of a text is kept (``cache``) while the column's texts repeat (a status, a city,
-    a schedule's hours, an organisation's id): a text is parsed and validated once, not once
-    per row. A column whose texts are mostly distinct (names, ids) stops caching."""
+    a schedule's hours, an organisation's id): a text is parsed, validated and converted for the
+    database once, not once per row. A column whose texts are mostly distinct (names, ids)
+    stops caching."""
 
     CACHE_PROBE = 2000  # texts seen before deciding whether the column repeats enough to cache
     CACHE_MAX = 50_000
 
-    def __init__(self, at: int, column: hsds.Column, field: Any) -> None:
+    def __init__(
+        self, at: int, column: hsds.Column, field: Any, convert: Callable[[Any], Any] | None
+    ) -> None:
         self.at = at
         self.column = column
         self.field = field
@@ -162,11 +165,12 @@ class Cell:
         # last_modified (auto_now): the file's value replaces the time of the import when given
         self.stamp = bool(getattr(field, "auto_now", False))
         self.text_field = isinstance(field, (models.CharField, models.TextField))
-        self.cache: dict[str, tuple[Any, str]] | None = {}
+        self.convert = None if self.reference else convert  # when writing: the value for the driver
+        self.cache: dict[str, tuple[Any, str, Any]] | None = {}
         self.hits = 0
 
-    def read(self, text: str) -> tuple[Any, str]:
-        """(value, "") or (None, the message for the user)."""
+    def read(self, text: str) -> tuple[Any, str, Any]:
+        """(value, "", the value for the database driver) or (None, the message for the user, None)."""
         cache = self.cache
         if cache is not None:
             found = cache.get(text)
@@ -176,18 +180,19 @@ class Cell:
         try:
             value = hsds.parse_value(text, self.kind)
         except hsds.CellError as error:
-            result: tuple[Any, str] = (None, str(error))
+            result: tuple[Any, str, Any] = (None, str(error), None)
         else:
-            if self.reference or self.stamp:
-                result = (value, "")
-            else:
+            problem = ""
+            if not (self.reference or self.stamp):
                 if value is None and self.text_field:
                     value = ""
                 try:
                     # The model field's own checks (length, choices, validators), as full_clean.
-                    result = (self.field.clean(value, None), "")
+                    value = self.field.clean(value, None)
                 except ValidationError as error:
-                    result = (value, " ".join(error.messages))
+                    problem = " ".join(error.messages)
+            convert = self.convert
+            result = (value, problem, convert(value) if convert is not None and not problem else None)
         if cache is not None:
             cache[text] = result
             size = len(cache)
@@ -197,19 +202,25 @@ class Cell:
 
 
 class Plan:
-    """How one file's columns are read into one model's rows, and the statements that write them
-    (one prepared INSERT and one prepared UPDATE, each executed for many rows at once)."""
+    """How one file's columns are read into one model's rows, and (``writing``) the statements
+    that write them: one prepared INSERT and one prepared UPDATE, each executed for many rows."""
 
-    def __init__(self, table: hsds.Table, header: list[str], platform: Platform) -> None:
+    def __init__(self, table: hsds.Table, header: list[str], platform: Platform, *, writing: bool) -> None:
         model: Any = table.model
         self.table = table
         self.model = model
-        self.cells = [
-            Cell(header.index(c.name), c, model._meta.get_field(c.field))
-            for c in table.columns
-            if c.name in header and c.name != "id"
-        ]
+        self.connection = connections[router.db_for_write(model)]
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.insert_fields = fields
+        by_attname = {f.attname: i for i, f in enumerate(fields)}
+        self.cells = []
+        for column in table.columns:
+            if column.name in header and column.name != "id":
+                field = model._meta.get_field(column.field)
+                convert = self.converter(field) if writing else None
+                self.cells.append(Cell(header.index(column.name), column, field, convert))
         self.references = [c for c in self.cells if c.reference]
+        self.at = [by_attname[c.attname] for c in self.cells]  # each cell's place in an INSERT row
         # Relations a new row must have (a service's organisation, an address's location):
         # (field, the column that names it).
         given = {c.attname: c.name for c in self.cells}
@@ -218,19 +229,22 @@ class Plan:
             for f in model._meta.concrete_fields
             if f.is_relation and not f.null and f.name != "platform"
         ]
-        # Model.clean() of its own (Service: target groups and age bands): called per row.
+        # Model.clean() of its own (Service: target groups and age bands): called per row on an
+        # instance made from the row's values (positional: Model.__init__'s fast path).
         self.model_clean = model.clean is not models.Model.clean
-        self.connection = connections[router.db_for_write(model)]
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.insert_fields = fields
-        by_attname = {f.attname: i for i, f in enumerate(fields)}
-        self.insert_at = [by_attname[c.attname] for c in self.cells]
+        concrete = list(model._meta.concrete_fields)
+        self.instance_at = {f.attname: i for i, f in enumerate(concrete)}
+        self.instance_template = [None if f.primary_key else f.get_default() for f in concrete]
         self.uuid_at = by_attname["uuid"]
-        self.auto_at = [
-            i
-            for i, f in enumerate(fields)
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        ]
+        self.auto_at = [i for i, f in enumerate(fields) if getattr(f, "auto_now", False)]
+        self.auto_add_at = [i for i, f in enumerate(fields) if getattr(f, "auto_now_add", False)]
+        # The search index follows the services a row names (see Touched).
+        self.touch_at = next(
+            (by_attname[a] for a in ("service_id", "location_id") if table.name in TOUCHES.get(a, ())),
+            None,
+        )
+        if not writing:
+            return
         template: list[Any] = []
         for f in fields:
             if f.attname == "platform_id":
@@ -241,16 +255,17 @@ class Plan:
                 value = f.get_default()
             template.append(f.get_db_prep_save(value, self.connection))
         self.template = template
-        self.convert = [self.converter(f) for f in fields]
+        self.convert_uuid = self.converter(fields[self.uuid_at])
+        self.convert_now = [self.converter(fields[i]) for i in self.auto_at + self.auto_add_at]
         # UPDATE: the file's columns, the auto_now field (last_modified), attributes' service.
         names = [c.attname for c in self.cells]
-        for f in fields:
-            if getattr(f, "auto_now", False) and f.attname not in names:
-                names.append(f.attname)
+        for i in self.auto_at:
+            if fields[i].attname not in names:
+                names.append(fields[i].attname)
         if table.name == "attributes" and "service_id" not in names:
             names.append("service_id")
-        self.update_names = names
-        self.update_fields = [by_attname[n] for n in names]
+        self.update_at = [by_attname[n] for n in names]
+        self.service_at = by_attname.get("service_id")
         qn = self.connection.ops.quote_name
         table_name = qn(model._meta.db_table)
         self.insert_sql = (
@@ -259,18 +274,38 @@ class Plan:
         )
         self.update_sql = (
             f"UPDATE {table_name} SET "  # noqa: S608 (names from _meta; values are params)
-            + ", ".join(f"{qn(fields[i].column)} = %s" for i in self.update_fields)
+            + ", ".join(f"{qn(fields[i].column)} = %s" for i in self.update_at)
             + f" WHERE {qn(model._meta.pk.column)} = %s"
         )
 
     def converter(self, field: Any) -> Callable[[Any], Any]:
-        """The field's value as the database driver takes it (``get_db_prep_save``, skipped for
-        text that is already text)."""
+        """The field's value as the database driver takes it (``get_db_prep_save``; skipped for
+        a value of the field's own Python type that the field would pass on unchanged)."""
         connection = self.connection
         prep = field.get_db_prep_save
         if isinstance(field, (models.CharField, models.TextField)):
-            return lambda value: value if value.__class__ is str else prep(value, connection)
-        return lambda value: prep(value, connection)
+            native: tuple[type, ...] = (str,)
+        elif isinstance(field, models.BooleanField):
+            native = (bool,)
+        elif isinstance(field, (models.IntegerField, models.ForeignKey)):
+            native = (int,)
+        elif isinstance(field, models.FloatField):
+            native = (float,)
+        else:
+            return lambda value: prep(value, connection)
+        return lambda value: value if value is None or value.__class__ in native else prep(value, connection)
+
+    def instance(self, values: dict[str, Any]) -> Any:
+        row = list(self.instance_template)
+        for attname, value in values.items():
+            row[self.instance_at[attname]] = value
+        return self.model(*row)
+
+
+TOUCHES = {
+    "service_id": ("service_areas", "service_at_location", "attributes"),
+    "location_id": ("addresses",),
+}
 
 
 class Importer:
@@ -326,13 +361,13 @@ class Importer:
             keys = keys - found.keys()
         if not keys:
             return found
-        manager: Any = model._default_manager
-        for chunk in _chunks(sorted(keys), 900):
-            if model in SHARED:
+        if model in SHARED:
+            manager: Any = model._default_manager
+            for chunk in _chunks(sorted(keys), 900):
                 rows = manager.available_to(self.platform).filter(uuid__in=chunk).order_by("-platform_id")
-            else:
-                rows = manager.filter(uuid__in=chunk)
-            found.update(rows.values_list("uuid", "pk"))  # this platform's row wins over a shared one
+                found.update(rows.values_list("uuid", "pk"))  # this platform's row wins over a shared one
+        else:
+            found.update(self.lookup(model, keys))
         if self.check_only:
             found.update({k: -1 for k in keys & self.seen.get(model, set()) if k not in found})
         return found
@@ -364,7 +399,7 @@ class Importer:
         if "id" not in header:
             self.error(file, 1, "id", _("id の列がありません。"))
             return
-        plan = Plan(table, header, self.platform)
+        plan = Plan(table, header, self.platform, writing=not self.check_only)
         id_at = header.index("id")
         width = len(header)
         ids: set[uuid.UUID] = set()
@@ -398,6 +433,29 @@ class Importer:
         if batch:
             self.read_batch(plan, file, batch)
 
+    def lookup(self, model: Any, keys: set[uuid.UUID] | list[uuid.UUID], *, service: bool = False) -> dict:
+        """HSDS id → pk (``service``: → (pk, service_id)) of this platform's rows with these ids,
+        one query per 900 ids (written as SQL: the ORM's IN lookup prepares each id twice)."""
+        connection = connections[router.db_for_read(model)]
+        field = model._meta.get_field("uuid")
+        qn = connection.ops.quote_name
+        found: dict = {}
+        for chunk in _chunks(list(keys), 900):
+            prepared = {field.get_db_prep_value(k, connection): k for k in chunk}
+            columns = f"{qn('uuid')}, {qn(model._meta.pk.column)}" + (
+                f", {qn('service_id')}" if service else ""
+            )
+            sql = (
+                f"SELECT {columns} FROM {qn(model._meta.db_table)} "  # noqa: S608 (names from _meta)
+                f"WHERE {qn('platform_id')} = %s AND {qn('uuid')} IN ({', '.join(['%s'] * len(prepared))})"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [self.platform.pk, *prepared])
+                for row in cursor.fetchall():
+                    key = prepared[row[0]]
+                    found[key] = (row[1], row[2]) if service else row[1]
+        return found
+
     def read_batch(self, plan: Plan, file: str, batch: list[tuple[int, uuid.UUID, list[str]]]) -> None:
         table = plan.table
         model: Any = plan.model
@@ -408,13 +466,10 @@ class Importer:
                 self.shared.setdefault(model, {}).update(shared)
                 self.counts[f"{table.name} (shared)"] += len(shared)
                 batch = [row for row in batch if row[1] not in shared]  # referenced, never copied
-            rows = model.objects.filter(platform=self.platform, uuid__in=keys)
-        else:
-            rows = model.objects.filter(uuid__in=keys)
         if table.name == "attributes":
-            existing = {k: (pk, service) for k, pk, service in rows.values_list("uuid", "pk", "service_id")}
+            existing = self.lookup(model, keys, service=True)
         else:
-            existing = {k: (pk, None) for k, pk in rows.values_list("uuid", "pk")}
+            existing = {k: (pk, None) for k, pk in self.lookup(model, keys).items()}
         # Every reference of the batch, one query per column (ids the cells cannot parse are
         # reported by the row).
         targets: dict[str, dict[uuid.UUID, int]] = {}
@@ -422,30 +477,33 @@ class Importer:
             assert cell.column.target is not None
             wanted = set()
             for _n, _k, cells in batch:
-                value, problem = cell.read(cells[cell.at])
+                value, problem, _db = cell.read(cells[cell.at])
                 if value is not None and not problem:
                     wanted.add(value)
             targets[cell.name] = self.resolve(cell.column.target, wanted)
-        links: dict[uuid.UUID, int] = {}
-        link = next((c for c in plan.cells if c.name == "link_id"), None)
-        if table.name == "attributes" and link is not None and not self.check_only:
-            # As Attribute.save() does: a link_entity=service row is linked by its link_id.
-            wanted = set()
-            for _n, _k, cells in batch:
-                value, problem = link.read(cells[link.at])
-                if value is not None and not problem:
-                    wanted.add(value)
-            links = self.resolve(m.Service, wanted)
-        created: list[list[Any]] = []
-        updated: list[list[Any]] = []
+        if self.check_only:
+            self.check_rows(plan, file, batch, existing, targets)
+        else:
+            self.write_rows(plan, file, batch, existing, targets)
+
+    def check_rows(
+        self,
+        plan: Plan,
+        file: str,
+        batch: list[tuple[int, uuid.UUID, list[str]]],
+        existing: dict[uuid.UUID, tuple[int, Any]],
+        targets: dict[str, dict[uuid.UUID, int]],
+    ) -> None:
+        table = plan.table
+        model: Any = plan.model
         names = {c.field: c.name for c in table.columns}
-        now = timezone.now()
+        seen = self.seen.setdefault(model, set())
+        created = updated = 0
         for number, key, cells in batch:
             values: dict[str, Any] = {}
             ok = True
-            stamp = None
             for cell in plan.cells:
-                value, problem = cell.read(cells[cell.at])
+                value, problem, _db = cell.read(cells[cell.at])
                 if problem:
                     self.error(file, number, cell.name, problem)
                     ok = False
@@ -464,9 +522,7 @@ class Importer:
                         ok = False
                         continue
                     values[cell.attname] = pk
-                elif cell.stamp:
-                    stamp = value
-                else:
+                elif not cell.stamp:
                     values[cell.attname] = value
             for field, name in plan.required if ok else ():
                 if values.get(field.attname) is None and (field.attname in values or key not in existing):
@@ -474,7 +530,7 @@ class Importer:
                     ok = False
             if ok and plan.model_clean:
                 try:
-                    model(**values).clean()
+                    plan.instance(values).clean()
                 except ValidationError as error:
                     found = error.message_dict if hasattr(error, "error_dict") else {"-": error.messages}
                     for field_name, messages in found.items():
@@ -483,29 +539,83 @@ class Importer:
             if not ok:
                 self.failed.add((model, key))
                 continue
+            seen.add(key)
+            if key in existing:
+                updated += 1
+            else:
+                created += 1
+            if table.name == "phones" and (problem := phone_problem(values.get("number", ""))):
+                self.warn(file, number, "number", problem)
+            if table.name == "addresses" and (problem := postal_problem(values)):
+                self.warn(file, number, "postal_code", problem)
+        for name, count in (("created", created), ("updated", updated)):
+            if count:
+                self.counts[f"{table.name} {name}"] += count
+
+    def write_rows(
+        self,
+        plan: Plan,
+        file: str,
+        batch: list[tuple[int, uuid.UUID, list[str]]],
+        existing: dict[uuid.UUID, tuple[int, Any]],
+        targets: dict[str, dict[uuid.UUID, int]],
+    ) -> None:
+        """The batch's rows as the parameters of the INSERT (new) or UPDATE (existing), written
+        in short transactions of WRITE_CHUNK rows: the rows were all checked before
+        (``do_import_hsds``), and a second run updates what a first, interrupted one wrote."""
+        table = plan.table
+        model: Any = plan.model
+        links: dict[uuid.UUID, int] = {}
+        link = next((c for c in plan.cells if c.name == "link_id"), None)
+        entity = next((c for c in plan.cells if c.name == "link_entity"), None)
+        if table.name == "attributes" and link is not None and entity is not None:
+            # As Attribute.save() does: a link_entity=service row is linked by its link_id.
+            wanted = {link.read(cells[link.at])[0] for _n, _k, cells in batch} - {None}
+            links = self.lookup(m.Service, wanted)
+        now = timezone.now()
+        stamps = [convert(now) for convert in plan.convert_now]
+        auto = plan.auto_at
+        created: list[list[Any]] = []
+        new_keys: list[uuid.UUID] = []
+        updated: list[list[Any]] = []
+        width = len(plan.insert_fields)
+        for number, key, cells in batch:
             old = existing.get(key)
-            self.counts[f"{table.name} {'created' if old is None else 'updated'}"] += 1
-            if self.check_only:
-                if table.name == "phones" and (problem := phone_problem(values.get("number", ""))):
-                    self.warn(file, number, "number", problem)
-                if table.name == "addresses" and (problem := postal_problem(values)):
-                    self.warn(file, number, "postal_code", problem)
-                continue
+            if old is None:
+                row = list(plan.template)
+                row[plan.uuid_at] = plan.convert_uuid(key)
+                for at, stamp in zip(auto + plan.auto_add_at, stamps, strict=True):
+                    row[at] = stamp
+            else:
+                row = [None] * width
+                for at, stamp in zip(auto, stamps, strict=False):
+                    row[at] = stamp
+            for cell, at in zip(plan.cells, plan.at, strict=True):
+                value, problem, db = cell.read(cells[cell.at])
+                if problem:
+                    self.error(file, number, cell.name, problem)  # the file changed since it was checked
+                elif cell.reference:
+                    row[at] = None if value is None else targets[cell.name].get(value)
+                elif not cell.stamp or value is not None:
+                    row[at] = db
             if table.name == "attributes":
+                assert plan.service_at is not None
                 service = old[1] if old is not None else None
-                if values.get("link_entity") == "service" and service is None:
-                    service = links.get(values.get("link_id"))  # type: ignore[arg-type]
-                values["service_id"] = service
-            row = self.row(plan, key, values, stamp, now, old[0] if old is not None else None)
-            (created if old is None else updated).append(row)
-            self.touched.add(table.name, values, old[0] if old is not None else None)
-        if self.check_only:
-            self.seen.setdefault(model, set()).update(
-                k for _n, k, _c in batch if (model, k) not in self.failed
-            )
+                if service is None and link is not None and entity is not None:
+                    if entity.read(cells[entity.at])[0] == "service":
+                        service = links.get(link.read(cells[link.at])[0])
+                row[plan.service_at] = service
+            if old is None:
+                created.append(row)
+                new_keys.append(key)
+            else:
+                updated.append([row[at] for at in plan.update_at] + [old[0]])
+            self.touched.add(table.name, row[plan.touch_at] if plan.touch_at is not None else None, old)
+        for name, rows in (("created", created), ("updated", updated)):
+            if rows:
+                self.counts[f"{table.name} {name}"] += len(rows)
+        if self.errors:
             return
-        # Applied in short transactions of WRITE_CHUNK rows: the rows were all checked before
-        # (``do_import_hsds``), and a second run updates what a first, interrupted one wrote.
         for start in range(0, max(len(created), len(updated)), self.WRITE_CHUNK):
             new = created[start : start + self.WRITE_CHUNK]
             old_rows = updated[start : start + self.WRITE_CHUNK]
@@ -513,41 +623,10 @@ class Importer:
                 if new:
                     cursor.executemany(plan.insert_sql, new)
                     if table.name == "services":
-                        self.touched.services.update(
-                            model.objects.filter(uuid__in=[r[plan.uuid_at] for r in new]).values_list(
-                                "pk", flat=True
-                            )
-                        )
+                        found = self.lookup(model, new_keys[start : start + self.WRITE_CHUNK])
+                        self.touched.services.update(found.values())
                 if old_rows:
                     cursor.executemany(plan.update_sql, old_rows)
-
-    def row(
-        self, plan: Plan, key: uuid.UUID, values: dict[str, Any], stamp: Any, now: Any, pk: int | None
-    ) -> list[Any]:
-        """The parameters of the row's INSERT (``pk`` None) or UPDATE."""
-        convert = plan.convert
-        if pk is None:
-            row = list(plan.template)
-            for at in plan.auto_at:
-                row[at] = convert[at](now)
-            row[plan.uuid_at] = convert[plan.uuid_at](key)
-        else:
-            row = [None] * len(plan.insert_fields)
-            for at in plan.auto_at:
-                if getattr(plan.insert_fields[at], "auto_now", False):
-                    row[at] = convert[at](now)
-        for cell, at in zip(plan.cells, plan.insert_at, strict=True):
-            if cell.stamp:
-                if stamp is not None:
-                    row[at] = convert[at](stamp)
-            else:
-                row[at] = convert[at](values[cell.attname])
-        if plan.table.name == "attributes":
-            at = plan.update_fields[plan.update_names.index("service_id")]
-            row[at] = values["service_id"]
-        if pk is None:
-            return row
-        return [row[at] for at in plan.update_fields] + [pk]
 
 
 class Touched:
@@ -559,27 +638,22 @@ class Touched:
         self.locations: set[int] = set()  # updated or given addresses
         self.terms: set[int] = set()  # updated
 
-    def add(self, table: str, values: dict[str, Any], pk: int | None) -> None:
-        """A row of ``table`` written (``pk`` None: created; the services' new pks are added
-        after their INSERT)."""
+    def add(self, table: str, named: int | None, old: tuple[int, Any] | None) -> None:
+        """A row of ``table`` written: ``named`` the service or location it names (see
+        Plan.touch_at), ``old`` (pk, …) when it existed (the services' new pks are added after
+        their INSERT)."""
+        if named is not None:
+            (self.locations if table == "addresses" else self.services).add(named)
+        if old is None:
+            return
         if table == "services":
-            if pk is not None:
-                self.services.add(pk)
-        elif table in ("service_areas", "service_at_location", "attributes"):
-            if values.get("service_id"):
-                self.services.add(values["service_id"])
+            self.services.add(old[0])
         elif table == "organizations":
-            if pk is not None:
-                self.organizations.add(pk)
+            self.organizations.add(old[0])
         elif table == "locations":
-            if pk is not None:
-                self.locations.add(pk)
-        elif table == "addresses":
-            if values.get("location_id"):
-                self.locations.add(values["location_id"])
+            self.locations.add(old[0])
         elif table == "taxonomy_terms":
-            if pk is not None:
-                self.terms.add(pk)
+            self.terms.add(old[0])
 
     def service_ids(self) -> set[int]:
         ids = set(self.services)
@@ -735,11 +809,15 @@ def export_rows(platform: Platform, table: hsds.Table) -> Iterator[list[str]]:
         queryset = model.objects.available_to(platform)
     else:
         queryset = model.objects.filter(platform=platform)
-    related = [c.field for c in table.fk_columns]
-    if related:
-        queryset = queryset.select_related(*related)
-    for obj in queryset.order_by("uuid", "pk").iterator(chunk_size=2000):
-        yield hsds.csv_row(obj, table)
+    # Plain values, not model instances: a related row's HSDS id through a join (as
+    # hsds.raw_value reads it from the instance), every other column as stored.
+    names = [f"{c.field}__uuid" if c.kind in ("fk", "term") else c.field for c in table.columns]
+    kinds = [c.kind for c in table.columns]
+    for values in queryset.order_by("uuid", "pk").values_list(*names).iterator(chunk_size=2000):
+        yield [
+            ("" if value is None else value) if kind == "str" else hsds.csv_value(value, kind)
+            for value, kind in zip(values, kinds, strict=True)
+        ]
 
 
 def do_export_hsds(platform: Platform, folder: Path) -> Counter[str]:
