@@ -249,7 +249,7 @@ def vectors_in_entries(apps, schema_editor) -> None:
 # An import rewrites thousands of entries at once. Row by row, the triggers above cost more than
 # the entries themselves (SQLite: an FTS5 insert and a json_each into the vocabulary per entry,
 # ~5x the time of the same rows indexed by one INSERT ... SELECT each; PostgreSQL: a plpgsql call
-# per entry). Since migration 0016 the insert and delete triggers stand aside inside a
+# per entry). Since migration 0017 the insert and delete triggers stand aside inside a
 # transaction that says it writes in bulk, and ``bulk_delete`` / ``bulk_fill`` keep the FTS
 # table, the vectors and the vocabulary in step with one statement each for a whole chunk.
 # SQLite: a row in ``BULK`` (inserted and deleted inside the transaction, so never seen by any

@@ -8,6 +8,6 @@ from directory.search import schema
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0015_move_gaps_models_to_gaps")]
+    dependencies = [("directory", "0016_sheet_upload_staged")]
 
     operations = [migrations.RunPython(schema.bulk_triggers, schema.row_triggers)]
