@@ -364,6 +364,9 @@ def page_of(queryset: Pageable, page: int, per_page: int) -> tuple[list[Any], di
     # The page first: a RankedServices learns the total while finding it.
     items = list(queryset[(page - 1) * per_page : page * per_page])
     total = queryset.count()
+    # A search counts its matches up to 3,000 (or the end of the page asked for): beyond,
+    # total_items is that many and total_items_exact false ("3,000件以上").
+    more = isinstance(queryset, RankedServices) and queryset.more
     pages = max(1, math.ceil(total / per_page))
     envelope = {
         "total_items": total,
@@ -371,9 +374,11 @@ def page_of(queryset: Pageable, page: int, per_page: int) -> tuple[list[Any], di
         "page_number": page,
         "size": len(items),
         "first_page": page == 1,
-        "last_page": page >= pages,
+        "last_page": page >= pages and not more,
         "empty": len(items) == 0,
     }
+    if more:
+        envelope["total_items_exact"] = False
     return items, envelope
 
 
@@ -458,6 +463,11 @@ PAGE_SCHEMA = {
         "first_page": {"type": "boolean"},
         "last_page": {"type": "boolean"},
         "empty": {"type": "boolean"},
+        "total_items_exact": {
+            "type": "boolean",
+            "description": "tsunagari: false when a search counted its matches only up to total_items "
+            "(3,000, or the end of the page asked for) and there are more; absent otherwise",
+        },
     },
 }
 

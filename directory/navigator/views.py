@@ -58,12 +58,14 @@ def search(request: PlatformRequest) -> HttpResponse:
     results = page = after_hours = None
     if form.is_valid():
         data = form.cleaned_data
-        within = queries.filtered_services(
-            category=data["category"], who=data["who"], how=data["how"], free=data["free"]
-        )
+        choices = {key: data[key] for key in ("category", "who", "how", "free")}
+        # Without a choice every public service of the platform may be found: the index's own
+        # scope says as much, and the search needs no filter (and no join) for it.
+        within = queries.filtered_services(**choices) if any(choices.values()) else None
         now = timezone.now()
         if data["open_now"]:
-            within = Service.objects.filter(pk__in=queries.open_now_ids(within, now))
+            candidates = within if within is not None else queries.filtered_services()
+            within = Service.objects.filter(pk__in=queries.open_now_ids(candidates, now))
         area = data["postcode"]
         page = data["page"] or 1
         results = search_services(
@@ -100,7 +102,7 @@ def search(request: PlatformRequest) -> HttpResponse:
         "results": results,
         "services": services,
         "page": page,
-        "has_next": bool(results and page and results.total > page * PAGE_SIZE),
+        "has_next": bool(results and page and (results.more or results.total > page * PAGE_SIZE)),
         "query": query.urlencode(),
         "categories": CATEGORIES,
         "guided": request.GET.get("guided") == "1",

@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django_scopes import scopes_disabled
 
 from directory.search.analysis import Analysis, analyse_query
-from directory.search.backends import Constraint, Near, backend, proximity_sql
+from directory.search.backends import LARGE_RESULT, Constraint, Near, backend, proximity_sql
 
 if TYPE_CHECKING:
     from platforms.models import Platform
@@ -42,6 +43,12 @@ __all__ = ["Hit", "Near", "RankedServices", "SearchResults", "filter_services", 
 
 FUZZY_BELOW = 5
 MAX_LIMIT = 500
+# Matches are counted up to this many (or to the end of the page asked for, if further): above
+# it a search reports "3,000件以上" (``SearchResults.more``), as large engines do. Not below
+# LARGE_RESULT: the count decides whether a match is ranked row by row or names first.
+COUNT_UP_TO = LARGE_RESULT
+# A filter (``within``) that allows at most this many services is applied as their ids.
+FEW_SERVICES = 1000
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class SearchResults:
     total: int
     hits: list[Hit] = field(default_factory=list)
     matched: int = 0  # the engine's count of exact matches (no crisis lines, no similar ones)
+    # True when there are more results than ``total``: counting stopped there (COUNT_UP_TO).
+    more: bool = False
 
     @property
     def crisis(self) -> bool:
@@ -91,22 +100,39 @@ def _constraint(
     """The entries ``search_services`` may return. A ``within`` that can match nothing (Django
     raises EmptyResultSet compiling ``pk__in=[]``, e.g. no service open now) is an empty
     constraint, an empty result: the predicate is a false one and ``empty`` says so, so that
-    callers skip the queries; it is never an exception."""
-    sql, params, empty = "", (), False
+    callers skip the queries; it is never an exception.
+
+    A ``within`` of at most FEW_SERVICES services (one organisation's) becomes the list of
+    their ids (``service_ids``: the backends look their entries up instead of testing every
+    match); a larger one (changed since 2020) a correlated EXISTS, which a page or a bounded
+    count tests only for the matches it reads, where ``IN (subquery)`` would first list every
+    service it allows (95,000 ids)."""
+    sql, params, empty, ids = "", (), False, None
     if within is not None:
+        within = within.order_by()
         try:
-            sub_sql, sub_params = within.order_by().values("pk").query.sql_with_params()
+            sub_sql, sub_params = (
+                within.filter(pk=RawSQL("e.service_id", ())).values("pk").query.sql_with_params()
+            )
         except EmptyResultSet:
             sql, empty = "1 = 0", True
         else:
-            sql, params = f"e.service_id IN ({sub_sql})", tuple(sub_params)
+            few = list(dict.fromkeys(within.values_list("pk", flat=True)[: FEW_SERVICES + 1]))
+            if not few:
+                sql, empty = "1 = 0", True
+            elif len(few) <= FEW_SERVICES:
+                ids = tuple(sorted(few))
+                sql, params = f"e.service_id IN ({', '.join(['%s'] * len(ids))})", ids
+            else:
+                sql, params = f"EXISTS ({sub_sql})", tuple(sub_params)
     return Constraint(
         sql,
         params,
         platform_ids=tuple(int(p) for p in platforms) if platforms is not None else None,
         public_only=public_only,
         open_only=open_only,
-        subquery=within is not None and not empty,
+        subquery=bool(sql) and ids is None and not empty,
+        service_ids=ids,
         empty=empty,
     )
 
@@ -122,11 +148,19 @@ def _crisis_hits(constraint: Constraint) -> list[Hit]:
         return [Hit(sid, float(rank), "crisis") for sid, rank in cursor.fetchall()]
 
 
-def _all_hits(constraint: Constraint, near: Near | None, limit: int, offset: int) -> tuple[int, list[Hit]]:
+def _all_hits(
+    constraint: Constraint, near: Near | None, limit: int, offset: int, cap: int | None
+) -> tuple[int, list[Hit]]:
     prox, prox_params = proximity_sql(near)
     where, params = constraint.where()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM directory_searchentry e WHERE {where}", params)
+        if cap is None:
+            cursor.execute(f"SELECT count(*) FROM directory_searchentry e WHERE {where}", params)
+        else:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM directory_searchentry e WHERE {where} LIMIT %s) counted",
+                [*params, cap],
+            )
         total = cursor.fetchone()[0]
         cursor.execute(
             f"SELECT e.service_id, {prox} AS score FROM directory_searchentry e WHERE {where} "
@@ -182,6 +216,7 @@ def search_services(
     public_only: bool = True,
     public_platforms_only: bool = False,
     matched: int | None = None,
+    exact: bool = False,
 ) -> SearchResults:
     """Services matching ``query``, best first, ``limit`` from ``offset``.
 
@@ -190,7 +225,10 @@ def search_services(
     target group, taxonomy term). ``near`` ranks nearer services higher. Only public services
     unless ``public_only=False``. Works inside or outside a platform scope (the caller has
     already decided which platforms may be searched). ``matched``: the ``matched`` of an
-    earlier page of the same search, so that this page does not count the matches again.
+    earlier page of the same search, so that this page does not count the matches again
+    (only an exact one: not of a result with ``more``). Matches are counted up to COUNT_UP_TO
+    or the end of this page, whichever is further (``more`` says when there are more than
+    ``total``), unless ``exact`` (every result is to be listed, e.g. an NDJSON export).
     """
     limit = max(0, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
@@ -205,6 +243,7 @@ def search_services(
     results = SearchResults(query=query, analysis=analysis, total=0)
     if constraint.empty:
         return results
+    cap = None if exact else max(COUNT_UP_TO, offset + limit) + 1
 
     crisis: list[Hit] = _crisis_hits(constraint) if analysis.crisis else []
     crisis_ids = {hit.service_id for hit in crisis}
@@ -214,6 +253,11 @@ def search_services(
             constraint,
             sql=f"{constraint.sql} AND {not_crisis}" if constraint.sql else not_crisis,
             params=(*constraint.params, *sorted(crisis_ids)),
+            service_ids=(
+                tuple(i for i in constraint.service_ids if i not in crisis_ids)
+                if constraint.service_ids is not None
+                else None
+            ),
         )
     # The crisis lines come first on the first page; the rest continues after them.
     head = crisis[offset : offset + limit]
@@ -221,7 +265,9 @@ def search_services(
     rest_limit = limit - len(head)
 
     if analysis.is_empty:
-        total, rest = _all_hits(constraint, near, rest_limit, rest_offset)
+        total, rest = _all_hits(constraint, near, rest_limit, rest_offset, cap)
+        if cap is not None and total >= cap:
+            results.more, total = True, cap - 1  # counted up to cap: there are more than cap - 1
         results.total, results.hits = len(crisis) + total, head + rest
         return results
 
@@ -229,9 +275,11 @@ def search_services(
     memo = _count_memo(analysis, constraint) if matched is None else None
     if memo is not None:
         matched = memo.known
-    total, rows = engine.ranked(analysis, constraint, near, rest_limit, rest_offset, total=matched)
+    total, rows = engine.ranked(analysis, constraint, near, rest_limit, rest_offset, total=matched, cap=cap)
+    if matched is None and cap is not None and total >= cap:
+        results.more, total = True, cap - 1  # counted up to cap: there are more than cap - 1
     results.matched = total
-    if memo is not None and memo.known is None and total > MEMO_ABOVE:
+    if memo is not None and memo.known is None and total > MEMO_ABOVE and not results.more:
         memo.keep(total)
     rest = [Hit(sid, score, "match") for sid, score in rows]
     if total < FUZZY_BELOW:
@@ -268,8 +316,9 @@ class RankedServices:
     rows: QuerySet | None = None
     _total: int | None = field(default=None, repr=False)
     _matched: int | None = field(default=None, repr=False)
+    _more: bool = field(default=False, repr=False)
 
-    def _search(self, limit: int, offset: int) -> SearchResults:
+    def _search(self, limit: int, offset: int, *, exact: bool = False) -> SearchResults:
         results = search_services(
             self.text,
             platform=self.platform,
@@ -279,14 +328,23 @@ class RankedServices:
             limit=limit,
             offset=offset,
             matched=self._matched,  # count() counted them: a page need not count again
+            exact=exact,
         )
-        self._total, self._matched = results.total, results.matched
+        self._total, self._more = results.total, results.more
+        self._matched = None if results.more else results.matched
         return results
 
     def count(self) -> int:
+        """Every match counted (to list them all), unless a page was taken first: then that
+        page's count, which may stop at COUNT_UP_TO (see ``more``)."""
         if self._total is None:
-            self._search(0, 0)
+            self._search(0, 0, exact=True)
         return self._total or 0
+
+    @property
+    def more(self) -> bool:
+        """The last page's count stopped before the end: there are more than ``count()``."""
+        return self._more
 
     def __getitem__(self, page: slice) -> list[Any]:
         if not isinstance(page, slice) or page.step not in (None, 1):

@@ -333,8 +333,8 @@ class LargeResultTestCase(BaseTestCase):
             self.assertEqual(counted("孤独"), (0, 1))  # another search is counted,
             self.assertEqual(counted("孤独"), (0, 1))  # and not kept: too small to matter
             with scope(platform=self.platform):
-                free = Service.objects.filter(is_free=True)
-            self.assertEqual(counted("相談", within=free), (0, 1))  # so is another filter
+                paid = Service.objects.filter(is_free=False)
+            self.assertEqual(counted("相談", within=paid), (3, 1))  # so is another filter
             make_service(self.other_platform, "ベータの相談窓口", "")
             self.assertEqual(counted("相談"), (4, 1))  # the directory changed: counted again
             with override_settings(DIRECTORY_API_CACHE_SECONDS=0):
