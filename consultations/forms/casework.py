@@ -520,8 +520,9 @@ class ConferenceInvitationForm(forms.Form):
     def __init__(self, *args: Any, guests: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.guest_rows = list(guests)
+        no_address = _("・メールアドレスなし")  # xgettext does not read calls inside f-strings
         cast(forms.MultipleChoiceField, self.fields["guests"]).choices = [
-            (str(g.uuid), f"{g.organisation_name}（{g.name}）{'' if g.email else _('・メールアドレスなし')}")
+            (str(g.uuid), f"{g.organisation_name}（{g.name}）{'' if g.email else no_address}")
             for g in self.guest_rows
         ]
 

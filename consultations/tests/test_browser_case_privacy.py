@@ -55,7 +55,7 @@ class CasePrivacyBrowserTestCase(BrowserTestCase):
                 page.locator("#id_mc-member").select_option(label="長男（本人・50代）")
                 page.get_by_label("年代・相談内容の種類").check()
                 page.get_by_label("本人の連絡先（本人が伝えたもの）").check()
-                page.get_by_label("NPO法人アルファ支援ネット").check()
+                page.get_by_role("checkbox", name="NPO法人アルファ支援ネット").check()
                 page.get_by_role("button", name="同意を記録").click()
                 self.assertIn("長男 の同意を記録しました", page.content())
             self.screenshot(page, f"case-consents-{viewport}")

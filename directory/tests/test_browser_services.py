@@ -15,6 +15,7 @@ from directory.models import Phone, Service, ServiceChange
 from directory.services import sheet
 from directory.tests.hsds_fixtures import make_local_service
 from tsunagari.lib.browser import BrowserTestCase
+from tsunagari.lib.testing import run_tasks
 
 
 @pytest.mark.browser
@@ -123,5 +124,9 @@ class ServicesBrowserTestCase(BrowserTestCase):
         self.screenshot(page, "directory-sheet-upload-desktop")
         page.set_input_files("#id_file", path)
         page.click("button:has-text('内容を確認する')")
+        # The check runs in the imports worker: the page says so and reloads itself.
+        self.assertIn("確認", page.locator("main").inner_text())
+        run_tasks()
+        page.reload()
         self.assertIn("問題があります", page.locator(".error-summary").inner_text())
         self.screenshot(page, "directory-sheet-preview-desktop", full_page=True)
