@@ -29,7 +29,7 @@ class ImportedDirectoryTestCase(BaseTestCase):
 
     def pdf_lines(self) -> list[str]:
         with scope(platform=self.platform):
-            pdf = support_list.current_pdf(self.platform, "a4")
+            pdf = support_list.current_pdf(self.platform, "a4", render_now=True)  # as the worker does
         return "\n".join(pages_text(pdf.content, "-layout")).splitlines()
 
     def test_it_prints_services_without_a_category_under_other(self) -> None:
