@@ -6,10 +6,12 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django_scopes import scope, scopes_disabled
 
 from directory import hsds
 from directory.models import Attribute, Schedule, Service
+from directory.search import search_services
 from directory.search.index import entry_fields, related_rows
 from directory.search.models import SearchEntry
 from directory.services.tabular import ImportFailed, do_export_hsds, do_import_hsds
@@ -211,3 +213,26 @@ class TabularTestCase(BaseTestCase):
         self.import_(self.platform, folder)
         with scopes_disabled():
             self.assertIn("ひきこもり", SearchEntry.objects.get(service=service).title)
+
+    def test_a_service_without_its_organisation_is_rejected_naming_the_row(self) -> None:
+        folder = self.copy_example()
+        self.edit(folder, "services.csv", "organization_id", "")
+        self.assert_rejected(folder, "services.csv", "2行目", "organization_id")
+
+    def test_the_index_written_in_bulk_is_searchable_and_follows_a_new_name(self) -> None:
+        self.import_(self.platform, EXAMPLE)
+        with scopes_disabled():
+            self.assertEqual(search_services("counselling", platform=self.platform).total, 1)
+        folder = self.copy_example()
+        self.edit(folder, "services.csv", "name", "ひきこもり家族会")
+        self.import_(self.platform, folder)
+        with scopes_disabled():
+            self.assertEqual(search_services("ひきこもり", platform=self.platform).total, 1)
+            self.assertEqual(search_services("家族会", platform=self.platform).total, 1)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:  # the FTS index agrees with the entries
+                cursor.execute(
+                    "INSERT INTO directory_search_fts(directory_search_fts, rank) VALUES ('integrity-check', 1)"
+                )
+                cursor.execute("SELECT count(*) FROM directory_search_bulk")
+                self.assertEqual(cursor.fetchone()[0], 0)
