@@ -3,10 +3,10 @@
 The public ``/p/<slug>/support-list.pdf`` must not let anyone make the server render PDFs
 at will. The PDF is therefore cached in the database under a key that is a hash of
 everything printed (the document is built from a handful of queries in milliseconds;
-laying it out takes seconds). A request renders only when the printed content changed,
-and only one request renders a given key at a time: it claims the key by inserting an
-empty row; the others meanwhile get the previous PDF of the same size, or 503 with
-Retry-After when there is none yet.
+laying it out takes seconds). Only a change of the printed content makes a new version,
+which the task worker renders once (``tsunagari.lib.pdf_cache``: the first request claims
+it; meanwhile the previous PDF of the same size is served, or 202 「作成しています」 when
+there is none yet).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Model, Prefetch
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -68,10 +68,9 @@ from directory.support_list_pdf import (
     render_pdf,
 )
 from platforms.models import Platform
+from tsunagari.lib import pdf_cache
 from tsunagari.lib.jpcalendar import wareki_date
 
-# A claim (an empty row) older than this is taken to belong to a process that died.
-STALE_CLAIM = datetime.timedelta(minutes=5)
 MEMO_SECONDS = 60
 
 
@@ -402,32 +401,19 @@ def document_key(doc: Document) -> str:
 
 # --- the cached PDF -------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Pdf:
-    content: bytes
-    key: str
-    pages: int
-    stale: bool = False  # an older version, served while the current one is being made
+# The shared block (tsunagari.lib.pdf_cache): claim a version, the task worker renders it, the
+# previous one meanwhile.
+Pdf = pdf_cache.Pdf
+PdfBusy = pdf_cache.PdfBusy
 
 
-class PdfBusy(Exception):
-    """Another request is rendering this PDF and there is no earlier one to serve."""
+def _store(platform: Platform, size: str, language: str) -> pdf_cache.RenderedPdfs:
+    return pdf_cache.RenderedPdfs(SupportListRendering, platform=platform, size=size, language=language)
 
 
 def _claim(platform: Platform, key: str, size: str, language: str) -> bool:
     """Insert the empty row that marks ``key`` as being rendered; False if someone else has it."""
-    try:
-        with transaction.atomic():
-            SupportListRendering.objects.filter(
-                key=key, pages=0, created_at__lt=timezone.now() - STALE_CLAIM
-            ).delete()
-            SupportListRendering.objects.create(
-                platform=platform, key=key, size=size, language=language, pdf=b"", pages=0
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _store(platform, size, language).claim(key)
 
 
 def _memo_key(platform: Platform, size: str, language: str) -> str:
@@ -447,37 +433,30 @@ def current_pdf(platform: Platform, size: str, *, render_now: bool = False) -> P
     burst of requests does not build the document each time (about a millisecond a service);
     an edit of the directory therefore shows in the PDF within that time (saving the settings
     forgets it at once). A version not rendered yet is claimed and handed to the task worker
-    (``directory.tasks.render_support_list``): laying out 500 services takes seconds, which a
-    web worker must not spend. Meanwhile the previous version is served, marked stale, or, when
-    there is none, ``PdfBusy`` says it is being prepared. ``render_now`` renders in this process
-    instead (the task itself, commands, test fixtures).
+    (``render_support_list``): laying out 500 services takes seconds, which a web worker must
+    not spend. Meanwhile the previous version is served, marked stale, or, when there is none,
+    ``PdfBusy`` says it is being prepared. ``render_now`` renders in this process instead (the
+    task itself, commands, test fixtures).
     """
     language = translation.get_language() or "ja"
     memo = _memo_key(platform, size, language)
     remembered = cache.get(memo)
     if remembered:
-        done = SupportListRendering.objects.filter(key=remembered, pages__gt=0).first()
-        if done is not None:
-            return Pdf(bytes(done.pdf), remembered, done.pages)
+        known = _store(platform, size, language).done(remembered)
+        if known is not None:
+            return known
     settings = settings_for(platform)
     doc = build_document(platform, settings, size)
     key = document_key(doc)
-    done = SupportListRendering.objects.filter(key=key, pages__gt=0).first()
-    if done is not None:
-        cache.set(memo, key, MEMO_SECONDS)
-        return Pdf(bytes(done.pdf), key, done.pages)
-    if _claim(platform, key, size, doc.lang):
-        if render_now:
-            return _render_claimed(platform, doc, key, size)
-        transaction.on_commit(lambda: render_support_list.enqueue(platform.pk, size, doc.lang, key))
-    previous = (
-        SupportListRendering.objects.filter(size=size, language=doc.lang, pages__gt=0)
-        .order_by("-created_at")
-        .first()
+    pdf = pdf_cache.current(
+        _store(platform, size, doc.lang),
+        key,
+        enqueue=lambda: render_support_list.enqueue(platform.pk, size, doc.lang, key),
+        render_now=(lambda: _render_claimed(platform, doc, key, size)) if render_now else None,
     )
-    if previous is None:
-        raise PdfBusy
-    return Pdf(bytes(previous.pdf), previous.key, previous.pages, stale=True)
+    if not pdf.stale:
+        cache.set(memo, pdf.key, MEMO_SECONDS)
+    return pdf
 
 
 @task()
@@ -496,19 +475,6 @@ def render_support_list(platform_id: int, size: str, language: str, key: str) ->
 
 def _render_claimed(platform: Platform, doc: Document, claimed: str, size: str) -> Pdf:
     key = document_key(doc)  # before the layout, which fills in the pages left for notes
-    try:
-        content, pages = render_pdf(doc)
-    except BaseException:
-        SupportListRendering.objects.filter(key=claimed, pages=0).delete()
-        raise
-    with transaction.atomic():
-        rows = SupportListRendering.objects.select_for_update()
-        if key != claimed and rows.filter(key=key).exists():
-            rows.filter(key=claimed, pages=0).delete()  # this version was rendered meanwhile
-        elif not rows.filter(key=claimed).update(key=key, pdf=content, pages=pages):
-            SupportListRendering.objects.create(  # the claim had expired and was taken away
-                platform=platform, key=key, size=size, language=doc.lang, pdf=content, pages=pages
-            )
-        rows.filter(size=size, language=doc.lang, pages__gt=0).exclude(key=key).delete()
+    pdf = pdf_cache.render_claimed(_store(platform, size, doc.lang), claimed, key, lambda: render_pdf(doc))
     cache.set(_memo_key(platform, size, doc.lang), key, MEMO_SECONDS)
-    return Pdf(content, key, pages)
+    return pdf
