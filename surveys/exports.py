@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from surveys.reports import Analysis, QuestionResult, Variable, crosstab, lines
 from surveys.stats.estimation import KIND_MEAN, EstimateTable
+from tsunagari.lib import pdf
 from tsunagari.lib.downloads import csv_writer, safe_cell
-from tsunagari.lib.pdf import html_to_pdf
 
 CSV_HEADER = [
     "question",
@@ -189,6 +189,15 @@ def _notes(analysis: Analysis) -> list[str]:
 
 def pdf_bytes(analysis: Analysis) -> bytes:
     """The report as PDF (WeasyPrint, Noto Sans CJK JP): notes, then a chart and tables per question."""
+    return pdf_document(analysis)[0]
+
+
+REPORT_TEMPLATE = "surveys/report_pdf.html"
+
+
+def pdf_document(analysis: Analysis) -> tuple[bytes, int]:
+    """The report as PDF and its number of pages (rendered by the task worker:
+    ``surveys.services.report``)."""
     assert analysis.published
     results: list[tuple[QuestionResult, Any, list[Any], list[Any]]] = []
     for result in analysis.results():
@@ -202,7 +211,8 @@ def pdf_bytes(analysis: Analysis) -> bytes:
             )  # noqa: S308
         )
     html = render_to_string(
-        "surveys/report_pdf.html",
+        REPORT_TEMPLATE,
         {"analysis": analysis, "survey": analysis.survey, "notes": _notes(analysis), "results": results},
     )
-    return html_to_pdf(html)
+    document = pdf.render(html)
+    return pdf.write(document), len(document.pages)

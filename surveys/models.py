@@ -746,3 +746,28 @@ class RegisterSharing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} register sharing"
+
+
+class ReportRendering(models.Model):
+    """A rendered report PDF (the published results), kept until the data it was made from
+    changes: ``key`` names the version of the responses, weights, settings and layout; an empty
+    row (``pages`` 0) is a claim while the task worker renders it (``tsunagari.lib.pdf_cache``)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    language = models.CharField(max_length=10)
+    pdf = models.BinaryField()
+    pages = models.PositiveSmallIntegerField()
+    # What the report counted, for the audit entry of each download.
+    responses = models.PositiveIntegerField(default=0)
+    small_cell = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = platform_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "key"], name="survey_report_rendering_key")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.language} {self.key[:12]}"

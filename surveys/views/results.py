@@ -20,6 +20,7 @@ from accounts.permissions import permission_required
 from surveys.keywords import group_answers
 from surveys.models import Survey
 from surveys.reports import Analysis, crosstab, lines
+from surveys.services import report
 from surveys.services import results as services
 from surveys.stats.estimation import EstimationError, suppress
 
@@ -135,7 +136,25 @@ def export_xlsx(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return services.export(_analysis(request, uuid, published=True), "xlsx", actor=request.actor)
 
 
+PREPARING_RETRY = 5
+
+
 @permission_required("surveys.view_results")
-@get_only
 def export_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    return services.export(_analysis(request, uuid, published=True), "pdf", actor=request.actor)
+    """The report, rendered by the task worker once per version of the data
+    (``surveys.services.report``); until it is there, a page that says so and reloads itself."""
+    survey = get_object_or_404(Survey, uuid=uuid)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    try:
+        return report.export_report(survey, actor=request.actor)
+    except report.PdfBusy:
+        response = render(
+            request,
+            "surveys/report_preparing.html",
+            {"survey": survey, "retry_after": PREPARING_RETRY},
+            status=202,  # accepted: being made
+        )
+        response["Retry-After"] = str(PREPARING_RETRY)
+        response["Cache-Control"] = "no-store"
+        return response
