@@ -187,17 +187,12 @@ def _notes(analysis: Analysis) -> list[str]:
     ]
 
 
-def pdf_bytes(analysis: Analysis) -> bytes:
-    """The report as PDF (WeasyPrint, Noto Sans CJK JP): notes, then a chart and tables per question."""
-    return pdf_document(analysis)[0]
-
-
 REPORT_TEMPLATE = "surveys/report_pdf.html"
 
 
 def pdf_document(analysis: Analysis) -> tuple[bytes, int]:
-    """The report as PDF and its number of pages (rendered by the task worker:
-    ``surveys.services.report``)."""
+    """The report as PDF (WeasyPrint, Noto Sans CJK JP): notes, then a chart and tables per
+    question; with its number of pages. Rendered by the task worker (``surveys.services.report``)."""
     assert analysis.published
     results: list[tuple[QuestionResult, Any, list[Any], list[Any]]] = []
     for result in analysis.results():

@@ -15,13 +15,13 @@ from tsunagari.lib.downloads import attachment_response
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
 }
 
 
 def export(analysis: Analysis, fmt: str, *, actor: Actor) -> HttpResponse:
-    """Build the published (suppressed) results in ``fmt`` and answer them as a download."""
-    builders = {"csv": exports.csv_bytes, "xlsx": exports.xlsx_bytes, "pdf": exports.pdf_bytes}
+    """Build the published (suppressed) results in ``fmt`` and answer them as a download (the PDF
+    report is rendered by the task worker: ``surveys.services.report.export_report``)."""
+    builders = {"csv": exports.csv_bytes, "xlsx": exports.xlsx_bytes}
     body = builders[fmt](analysis)
     survey = analysis.survey
     log_action(
