@@ -173,7 +173,7 @@ def _notes(analysis: Analysis) -> list[str]:
             else []
         ),
         _("ウェイト: %(method)s。層: %(strata)s。")
-        % {"method": settings.get_method_display(), "strata": analysis.weighted.strata or _("なし")},
+        % {"method": settings.get_method_display(), "strata": analysis.strata_label},
         _("ウェイトの範囲 %(min)s〜%(max)s、ウェイトによる設計効果（Kish）%(deff).2f")
         % {"min": f"{d.minimum:,.2f}", "max": f"{d.maximum:,.2f}", "deff": d.kish_deff},
         _(

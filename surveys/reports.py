@@ -255,6 +255,22 @@ class Analysis:
     def n(self) -> int:
         return self.frame.height
 
+    def column_label(self, column: str) -> str:
+        """A design column as people say it: the question's short name, or 「標本・招待コードの層」
+        for the stratum a sample or invitation code carries (never the code ``stratum``)."""
+        variable = self.variables.get(column)
+        if variable is not None:
+            return variable.short
+        if column == "stratum":
+            return str(_("標本・招待コードの層"))
+        return column
+
+    @property
+    def strata_label(self) -> str:
+        """The strata of the design in words (「なし」 without strata)."""
+        strata = self.weighted.strata
+        return self.column_label(strata) if strata else str(_("なし"))
+
     @property
     def groups(self) -> list[Variable]:
         return [self.variables[c] for c in GROUP_CODES if c in self.variables]

@@ -159,6 +159,7 @@ class ResultsTestCase(ImportedSurveyTestCase):
             handle.flush()
             text = subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, check=True).stdout
         self.assertNotIn("loneliness_direct", text.decode())
+        self.assertNotIn("stratum", text.decode())  # its notes said 「層: stratum」
         self.assertIn("孤独", text.decode())
 
     # --- weighting --------------------------------------------------------------------------

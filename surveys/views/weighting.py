@@ -27,16 +27,6 @@ from surveys.reports import Analysis
 from surveys.services import weighting as services
 
 
-def strata_label(analysis: Analysis, column: str) -> str:
-    """The strata column as people say it: the question's short name, 層 for the stratum column."""
-    variable = analysis.variables.get(column)
-    if variable is not None:
-        return variable.short
-    if column == "stratum":
-        return str(_("標本・招待コードの層"))
-    return column
-
-
 def _strata(analysis: Analysis) -> tuple[str, Any]:
     column = analysis.settings.strata_column(analysis.frame) or "stratum"
     variable = analysis.variables.get(column)
@@ -103,7 +93,7 @@ def weighting(request: StaffRequest, uuid: UUID) -> HttpResponse:
             for i, t in enumerate(analysis.settings.margin_tables())
         ],
         "achieved": _achieved(analysis),
-        "strata_column": strata_label(analysis, column),
+        "strata_column": analysis.column_label(column),
         "entry_variable": entry_variable,
         "population_used": analysis.settings.population_by_stratum(),
     }
