@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import tempfile
+from pathlib import Path
+from unittest import mock
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
@@ -29,6 +32,7 @@ from consultations.services.conversations import do_close, do_send
 from consultations.tasks import drain_line_events
 from consultations.tests.casework import actor
 from consultations.tests.helpers import SECRET, LineTestCase, run_worker
+from consultations.views import line as line_views
 
 USER = "U" + "1" * 32
 
@@ -465,3 +469,32 @@ class CrisisAndHoursOverLineTestCase(LineTestCase):
             self.assertEqual(Consulter.objects.count(), 1)
             newest = Conversation.objects.exclude(pk=first.pk).get()
             self.assertEqual(newest.state, ConversationState.NEW)
+
+
+class WebhookWhileTheDatabaseIsAwayTestCase(LineTestCase):
+    """The database server restarting (bench/load_fault.py kills PostgreSQL mid-load): a web
+    process that has read the channel before keeps verifying and spooling events with it, even
+    after its 10 seconds in memory are over; one that never read it cannot verify (503)."""
+
+    def test_it_spools_with_the_channel_read_earlier_when_the_database_is_away(self) -> None:
+        self.assertEqual(self.post_events(make_event("text", USER, text="はじめまして")).status_code, 200)
+        line_views._channels["alpha"] = (0.0, *line_views._channels["alpha"][1:])  # expired
+        refused = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+        with tempfile.TemporaryDirectory() as var, override_settings(VAR_DIR=var):
+            with (
+                mock.patch.object(line_views.Platform.objects, "filter", side_effect=refused),
+                mock.patch("consultations.services.line_spool.do_store_events", side_effect=refused),
+                self.assertLogs("consultations.views.line", "WARNING"),
+            ):
+                response = self.post_events(make_event("text", USER, text="眠れません"))
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response.json(), {"received": 1, "stored": 0, "spooled": 1})
+            self.assertEqual(len(list((Path(var) / "line-spool").glob("*.events"))), 1)
+
+    def test_a_process_that_never_read_the_channel_answers_503(self) -> None:
+        line_views._channels.clear()
+        refused = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+        with mock.patch.object(line_views.Platform.objects, "filter", side_effect=refused):
+            client = self.client_class(raise_request_exception=False)  # as a server answers
+            response = self.post_events(make_event("text", USER, text="眠れません"), client=client)
+        self.assertEqual(response.status_code, 503)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
+from django.db import OperationalError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, JsonResponse
@@ -19,6 +21,8 @@ from consultations.models import Channel, ChannelKind
 from consultations.services.line import BadWebhook, parse_events
 from consultations.services.line_spool import do_accept_events
 from platforms.models import Platform
+
+log = logging.getLogger(__name__)
 
 # LINE's webhook bodies are small (a few events); anything this large is not from LINE.
 MAX_BODY_BYTES = 1024 * 1024
@@ -38,15 +42,28 @@ def _forget_channels(**kwargs: object) -> None:
 
 
 def _line_channel(slug: str, *, fresh: bool = False) -> tuple[Platform | None, Channel | None]:
+    """The platform and its LINE channel, from this process's memory when read recently.
+
+    While the database cannot be reached (a restart, a failover) the channel last read is used
+    however old it is, so that verified events still reach the spool instead of a 503 that
+    LINE resends only when redelivery is switched on. A process that never read the channel
+    cannot verify a signature without the database: that request still fails (503).
+    """
     now = time.monotonic()
     cached = _channels.get(slug)
     if cached is not None and cached[0] > now and not fresh:
         return cached[1], cached[2]
-    platform = Platform.objects.filter(slug=slug).first()
-    if platform is None:
-        return None, None
-    with scope(platform=platform):
-        channel = Channel.objects.filter(kind=ChannelKind.LINE, is_active=True).first()
+    try:
+        platform = Platform.objects.filter(slug=slug).first()
+        if platform is None:
+            return None, None
+        with scope(platform=platform):
+            channel = Channel.objects.filter(kind=ChannelKind.LINE, is_active=True).first()
+    except OperationalError:
+        if cached is None:
+            raise
+        log.warning("LINE webhook: database unavailable, using the channel of %s read earlier", slug)
+        return cached[1], cached[2]
     _channels[slug] = (now + CHANNEL_CACHE_SECONDS, platform, channel)
     return platform, channel
 
