@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -144,7 +145,7 @@ class Listing(TenantModel):
     is_open = models.BooleanField(_("受付中"), default=True)
     closed_reason = models.CharField(_("受付終了の理由"), max_length=10, choices=Closed.choices, blank=True)
 
-    objects = scoped_manager(ListingQuerySet)  # type: ignore[misc]  # its own queryset on the scoped manager
+    objects: ClassVar = scoped_manager(ListingQuerySet)
 
     class Meta:
         verbose_name = _("ニーズ・提供")

@@ -32,7 +32,8 @@ def scoped_manager(queryset_class: type[models.QuerySet[Any]] | None = None) -> 
 class TenantModel(models.Model):
     """Abstract base of a platform's rows: ``uuid`` (for URLs), ``platform``, timestamps, scope.
 
-    Subclasses with their own queryset set ``objects = scoped_manager(TheirQuerySet)``.
+    Subclasses with their own queryset set ``objects: ClassVar = scoped_manager(TheirQuerySet)``
+    (``ClassVar``: to mypy the inherited manager is a class variable, the plugin infers the rest).
     Look rows up by ``uuid`` inside the platform's scope; never put ``pk`` in a URL.
     """
 
