@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from platforms.models import Platform, platform_manager
 from tsunagari.lib.phone import validate_phone
 from tsunagari.lib.review import ReviewedChange
+from tsunagari.lib.tenancy import TenantModel, scoped_manager
 from tsunagari.lib.text import normalise_name
 
 
@@ -50,19 +51,15 @@ class ActivityField(models.Model):
         return self.name
 
 
-class MemberTier(models.Model):
+class MemberTier(TenantModel):
     """Per-platform member tiers (Gifu: 幹事団体 / 一般団体; Ichihara: コアパートナー / パートナー)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("区分名"), max_length=40)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     is_default = models.BooleanField(_("新規会員の既定区分"), default=False)
     can_recommend = models.BooleanField(
         _("入会を推薦できる"), default=False, help_text=_("岐阜県方式の幹事団体など")
     )
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("会員区分")
@@ -142,14 +139,12 @@ class MemberQuerySet(models.QuerySet["MemberOrganisation"]):
         return self.active().filter(name_published=True)
 
 
-class MemberOrganisation(OrganisationDetails):
+class MemberOrganisation(TenantModel, OrganisationDetails):
     class Status(models.TextChoices):
         ACTIVE = "active", _("会員")
         WITHDRAWN = "withdrawn", _("退会")
         EXPELLED = "expelled", _("除名")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tier = models.ForeignKey(
         MemberTier, verbose_name=_("会員区分"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -160,8 +155,6 @@ class MemberOrganisation(OrganisationDetails):
     joined_on = models.DateField(_("入会日"))
     left_on = models.DateField(_("退会・除名日"), null=True, blank=True)
     rejoin_banned_until = models.DateField(_("再入会禁止期限"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     # Denormalised from published_fields so the register can filter portably
     # (and never matches a member on a value it did not consent to publish).
@@ -170,7 +163,7 @@ class MemberOrganisation(OrganisationDetails):
     # NFKC-normalised 活動地域 for the public register search; empty unless published.
     register_area = models.CharField(max_length=200, blank=True, default="", editable=False)
 
-    objects = platform_manager(MemberQuerySet)
+    objects: ClassVar = scoped_manager(MemberQuerySet)
 
     class Meta:
         verbose_name = _("会員団体")
@@ -203,7 +196,7 @@ class MemberOrganisation(OrganisationDetails):
         return self.status == self.Status.ACTIVE
 
 
-class Application(OrganisationDetails):
+class Application(TenantModel, OrganisationDetails):
     """入会申込書. Approved applications create (or restore) a MemberOrganisation."""
 
     class Status(models.TextChoices):
@@ -211,10 +204,8 @@ class Application(OrganisationDetails):
         APPROVED = "approved", _("承認")
         REJECTED = "rejected", _("不承認")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     # Idempotency: the public form carries this token, so a double submit stores one application.
     submission_token = models.UUIDField(_("送信トークン"), default=uuid.uuid4, unique=True, editable=False)
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(
         _("状態"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -262,8 +253,6 @@ class Application(OrganisationDetails):
     )
     submitted_at = models.DateTimeField(_("申込日時"), auto_now_add=True)
 
-    objects = platform_manager()
-
     class Meta:
         verbose_name = _("入会申込")
         verbose_name_plural = _("入会申込")
@@ -273,7 +262,7 @@ class Application(OrganisationDetails):
         return self.name
 
 
-class ChangeRequest(ReviewedChange):
+class ChangeRequest(TenantModel, ReviewedChange):
     """変更届: proposed new values for a member's details, reviewed by the secretariat."""
 
     class Status(models.TextChoices):
@@ -281,14 +270,10 @@ class ChangeRequest(ReviewedChange):
         APPLIED = "applied", _("反映済み")
         REJECTED = "rejected", _("差戻し")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         MemberOrganisation, on_delete=models.CASCADE, related_name="change_requests"
     )
     status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.PENDING)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("変更届")
@@ -299,7 +284,7 @@ class ChangeRequest(ReviewedChange):
         return f"{self.organisation} 変更届"
 
 
-class Withdrawal(models.Model):
+class Withdrawal(TenantModel):
     """退会届 (Gifu 入会規則第4条): voluntary withdrawal, effective on a date."""
 
     class Status(models.TextChoices):
@@ -307,8 +292,6 @@ class Withdrawal(models.Model):
         ACCEPTED = "accepted", _("退会済み")
         CANCELLED = "cancelled", _("取下げ")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(MemberOrganisation, on_delete=models.CASCADE, related_name="withdrawals")
     reason = models.TextField(_("退会理由"), max_length=2000, blank=True)
     effective_on = models.DateField(_("退会日"))
@@ -325,8 +308,6 @@ class Withdrawal(models.Model):
     )
     processed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = platform_manager()
-
     class Meta:
         verbose_name = _("退会届")
         verbose_name_plural = _("退会届")
@@ -336,7 +317,7 @@ class Withdrawal(models.Model):
         return f"{self.organisation} 退会届"
 
 
-class Expulsion(models.Model):
+class Expulsion(TenantModel):
     """除名 (Gifu 規約第8条): grounds, a recorded hearing opportunity, then the council's decision."""
 
     class Ground(models.TextChoices):
@@ -352,8 +333,6 @@ class Expulsion(models.Model):
         DECIDED = "decided", _("除名決定")
         CANCELLED = "cancelled", _("取りやめ")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(MemberOrganisation, on_delete=models.CASCADE, related_name="expulsions")
     ground = models.CharField(_("除名事由"), max_length=20, choices=Ground.choices)
     reason = models.TextField(_("事実関係"), max_length=4000)
@@ -372,9 +351,6 @@ class Expulsion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("除名")
@@ -385,17 +361,13 @@ class Expulsion(models.Model):
         return f"{self.organisation} 除名"
 
 
-class Council(models.Model):
+class Council(TenantModel):
     """既存の会議体 (Ichihara 4-5-7): an existing council and who sits on it."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("会議体名称"), max_length=120)
     field = models.CharField(_("分野"), max_length=60, blank=True)
     department = models.CharField(_("所管課"), max_length=60, blank=True)
     note = models.TextField(_("備考"), blank=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("既存会議体")
@@ -407,11 +379,9 @@ class Council(models.Model):
         return self.name
 
 
-class CouncilSeat(models.Model):
+class CouncilSeat(TenantModel):
     """One organisation sitting on one council; linked to a member when it is one."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="seats")
     organisation_name = models.CharField(_("団体名"), max_length=120)
     normalised_name = models.CharField(max_length=120, db_index=True, editable=False)
@@ -423,8 +393,6 @@ class CouncilSeat(models.Model):
         related_name="council_seats",
         verbose_name=_("会員団体"),
     )
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("会議体の構成団体")
