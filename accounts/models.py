@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from platforms.models import Platform
-from tsunagari.lib.tenancy import scoped_manager
+from tsunagari.lib.tenancy import TenantModel, scoped_manager
 
 
 class UserManager(BaseUserManager["User"]):
@@ -116,7 +116,7 @@ class Role(models.Model):
         return self.kind == self.SECRETARIAT_ADMIN
 
 
-class Invitation(models.Model):
+class Invitation(TenantModel):
     """A role on a platform offered to a person by e-mail; it becomes a ``Role`` only when the person
     opens the mailed link (signed, expiring after ``DAYS``, usable once) and accepts it.
 
@@ -127,8 +127,6 @@ class Invitation(models.Model):
 
     DAYS = 7
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("メールアドレス"))
     name = models.CharField(_("氏名"), max_length=80)
     kind = models.CharField(_("役割"), max_length=20, choices=Role.KINDS)
@@ -141,15 +139,14 @@ class Invitation(models.Model):
         related_name="+",
     )
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("有効期限"))
     accepted_at = models.DateTimeField(_("承諾日時"), null=True, blank=True)
     accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     cancelled_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
 
-    # Fails closed outside a platform's scope; the invitation link (no platform in its URL) looks
-    # its invitation up with scopes disabled (accounts.services.invitation_for_token).
-    objects = scoped_manager()
+    # The inherited manager fails closed outside a platform's scope; the invitation link (no
+    # platform in its URL) looks its invitation up with scopes disabled
+    # (accounts.services.invitation_for_token).
 
     class Meta:
         verbose_name = _("招待")
