@@ -14,7 +14,7 @@ last seat are serialised on PostgreSQL as on SQLite.
 
 from __future__ import annotations
 
-import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -22,19 +22,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import MemberOrganisation
-from platforms.models import Platform, platform_manager
 from surveys.models import Invitation, Survey
+from tsunagari.lib.tenancy import TenantModel, scoped_manager
 
 
 def default_reminder_days() -> list[int]:
     return [3, 1]
 
 
-class Course(models.Model):
+class Course(TenantModel):
     """A training course made of sessions (events); certificates need ``min_sessions`` attended."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("研修名"), max_length=160)
     description = models.TextField(_("内容"), blank=True)
     min_sessions = models.PositiveSmallIntegerField(
@@ -43,9 +41,6 @@ class Course(models.Model):
     certificate_title = models.CharField(
         _("修了証の称号"), max_length=80, blank=True, help_text=_("例: つながりサポーター")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("研修")
@@ -56,7 +51,7 @@ class Course(models.Model):
         return self.title
 
 
-class Event(models.Model):
+class Event(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("下書き")
         PROPOSED = "proposed", _("承認待ち（会員団体の提案）")
@@ -68,8 +63,6 @@ class Event(models.Model):
         FIRST_COME = "first_come", _("先着順")
         LOTTERY = "lottery", _("抽選")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(
         _("URL名"), max_length=60, help_text=_("半角英小文字・数字・ハイフン。例: forum-2023")
     )
@@ -147,10 +140,6 @@ class Event(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("イベント")
@@ -186,7 +175,7 @@ class RegistrationQuerySet(models.QuerySet["Registration"]):
         return self.exclude(status=Registration.Status.CANCELLED)
 
 
-class Registration(models.Model):
+class Registration(TenantModel):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("参加確定")
         APPLIED = "applied", _("抽選待ち")
@@ -208,8 +197,6 @@ class Registration(models.Model):
 
     SEAT_STATES = (Status.CONFIRMED, Status.OFFERED)
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     mode = models.CharField(_("参加方法"), max_length=8, choices=Mode.choices, default=Mode.VENUE)
     name = models.CharField(_("お名前"), max_length=80)
@@ -235,9 +222,8 @@ class Registration(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = platform_manager(RegistrationQuerySet)
+    objects: ClassVar = scoped_manager(RegistrationQuerySet)
 
     class Meta:
         verbose_name = _("参加申込")
@@ -262,7 +248,7 @@ class Registration(models.Model):
         return self.status in self.SEAT_STATES
 
 
-class Feedback(models.Model):
+class Feedback(TenantModel):
     """One participant's answer to the after-event questionnaire (Shiga's satisfaction question)."""
 
     class Satisfaction(models.TextChoices):
@@ -272,17 +258,12 @@ class Feedback(models.Model):
         DISSATISFIED = "dissatisfied", _("不満")
         NO_ANSWER = "no_answer", _("回答無し")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback")
     registration = models.OneToOneField(
         Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
     )
     satisfaction = models.CharField(_("満足度"), max_length=20, choices=Satisfaction.choices)
     comment = models.TextField(_("ご意見・ご感想"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("アンケート回答")
