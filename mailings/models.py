@@ -9,19 +9,15 @@ shared outbox under a key of the issue and the subscriber.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from platforms.models import Platform, platform_manager
 from tsunagari.lib.outbox.models import OutboxMail
+from tsunagari.lib.tenancy import TenantModel
 
 
-class MailingList(models.Model):
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class MailingList(TenantModel):
     slug = models.SlugField(_("URL名"), max_length=40)
     name = models.CharField(_("名称"), max_length=120)
     description = models.TextField(_("説明"), blank=True, help_text=_("登録ページに表示します。"))
@@ -37,9 +33,6 @@ class MailingList(models.Model):
         default=3,
         help_text=_("宛先が存在しないなどの恒久的な不達がこの回数に達したアドレスへの配信を止めます。"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("メールマガジン")
@@ -51,7 +44,7 @@ class MailingList(models.Model):
         return self.name
 
 
-class Subscriber(models.Model):
+class Subscriber(TenantModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("確認待ち")
         CONFIRMED = "confirmed", _("配信中")
@@ -64,8 +57,6 @@ class Subscriber(models.Model):
         STAFF = "staff", _("事務局が登録")
         PREFERENCES = "preferences", _("配信設定ページ")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE, related_name="subscribers")
     email = models.EmailField(_("メールアドレス"))
     email_key = models.CharField(max_length=254, editable=False)
@@ -83,9 +74,6 @@ class Subscriber(models.Model):
     last_bounce_at = models.DateTimeField(_("最後の不達"), null=True, blank=True)
     last_bounce_reason = models.CharField(_("不達の理由"), max_length=300, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("購読者")
@@ -99,17 +87,13 @@ class Subscriber(models.Model):
         return self.email
 
 
-class Editor(models.Model):
+class Editor(TenantModel):
     """One member of the rotation (Tokushima: four staff take turns)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE, related_name="editors")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
     active = models.BooleanField(_("担当中"), default=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("編集担当")
@@ -121,7 +105,7 @@ class Editor(models.Model):
         return str(self.user)
 
 
-class Issue(models.Model):
+class Issue(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("下書き")
         REVIEW = "review", _("確認待ち")
@@ -129,8 +113,6 @@ class Issue(models.Model):
         SENDING = "sending", _("送信中")
         SENT = "sent", _("送信済み")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE, related_name="issues")
     number = models.PositiveIntegerField(_("号"))
     subject = models.CharField(_("件名"), max_length=160)
@@ -151,10 +133,6 @@ class Issue(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     send_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("号")
@@ -166,19 +144,15 @@ class Issue(models.Model):
         return f"{self.mailing_list} 第{self.number}号 {self.subject}"
 
 
-class Delivery(models.Model):
+class Delivery(TenantModel):
     """One subscriber's copy of one issue; fixed when sending starts, sent through the outbox."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     mail = models.OneToOneField(
         OutboxMail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     skipped = models.BooleanField(default=False)  # unsubscribed after sending started
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("配信")
@@ -190,7 +164,7 @@ class Delivery(models.Model):
         return f"{self.issue} → {self.subscriber}"
 
 
-class Bounce(models.Model):
+class Bounce(TenantModel):
     """One mail that did not reach one subscriber's address (recorded once per mail and address)."""
 
     class Kind(models.TextChoices):
@@ -201,17 +175,12 @@ class Bounce(models.Model):
         SMTP = "smtp", _("送信時に拒否")
         DSN = "dsn", _("不達通知メール")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="bounces")
     # The outbox key of the mail (SMTP refusals) or "dsn:<Message-ID of the report>".
     mail_key = models.CharField(max_length=250)
     kind = models.CharField(_("種類"), max_length=4, choices=Kind.choices)
     source = models.CharField(_("検出"), max_length=4, choices=Source.choices)
     reason = models.CharField(_("サーバーの応答"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("不達")
