@@ -6,25 +6,19 @@ keep their names (``db_table``), so existing data stays where it is.
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Service
-from platforms.models import Platform, platform_manager
+from tsunagari.lib.tenancy import TenantModel
 
 
-class Department(models.Model):
+class Department(TenantModel):
     """A department (部局) of the local government, for Ichihara's touch-point matrix (seed 001, 4-5-13)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("部局名"), max_length=100)
     duties = models.CharField(_("関連する業務の例"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("順番"), default=0)
-
-    objects = platform_manager()
 
     class Meta:
         db_table = "directory_department"  # the table of before the app was split out of directory
@@ -37,16 +31,12 @@ class Department(models.Model):
         return self.name
 
 
-class IsolationSignal(models.Model):
+class IsolationSignal(TenantModel):
     """A sign of isolation that a department meets in its ordinary work (税・水道料金の滞納, 繰り返す救急要請 …)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("孤立のサイン"), max_length=100)
     description = models.CharField(_("説明"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("順番"), default=0)
-
-    objects = platform_manager()
 
     class Meta:
         db_table = "directory_isolationsignal"
@@ -61,11 +51,9 @@ class IsolationSignal(models.Model):
         return self.name
 
 
-class TouchPoint(models.Model):
+class TouchPoint(TenantModel):
     """Department × signal: the department meets this signal and hands the person over to ``services``."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="touch_points")
     signal = models.ForeignKey(IsolationSignal, on_delete=models.CASCADE, related_name="touch_points")
     situation = models.CharField(
@@ -81,9 +69,6 @@ class TouchPoint(models.Model):
     handover = models.TextField(
         _("つなぎ方"), max_length=1000, blank=True, help_text=_("例: 本人の同意を得て、電話で担当者につなぐ")
     )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = platform_manager()
 
     class Meta:
         db_table = "directory_touchpoint"
