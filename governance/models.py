@@ -9,7 +9,6 @@ Model: Gifu's 規約 第5条〜第16条 (seed 001, 4-2-9); the other seeds' bodi
 from __future__ import annotations
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -18,27 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from governance import rules as bylaw_rules
 from partnership.models import Expulsion, MemberOrganisation
-from platforms.models import Platform, platform_manager
+from tsunagari.lib.tenancy import TenantModel
 
 
-class TenantBase(models.Model):
-    """The tenant model contract (uuid, platform, timestamps, fail-closed manager).
-
-    Local until tsunagari.lib.tenancy.TenantModel lands on main; then this becomes that.
-    """
-
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = platform_manager()
-
-    class Meta:
-        abstract = True
-
-
-class Bylaws(TenantBase):
+class Bylaws(TenantModel):
     """A platform's 規約 (or 設置要綱): a title and its articles, each with its effective dates."""
 
     title = models.CharField(_("名称"), max_length=200)
@@ -54,7 +36,7 @@ class Bylaws(TenantBase):
         return self.title
 
 
-class Article(TenantBase):
+class Article(TenantModel):
     """One article (条) as in force from ``effective_from``; an amendment ends it and adds a new row."""
 
     bylaws = models.ForeignKey(Bylaws, on_delete=models.CASCADE, related_name="articles")
@@ -91,7 +73,7 @@ class BodyKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class Body(TenantBase):
+class Body(TenantModel):
     """A governing body (会議体) and the rule set its articles define."""
 
     code = models.SlugField(_("コード"), max_length=40, help_text=_("半角英数字（例: pf-kaigi）"))
@@ -138,7 +120,7 @@ class Body(TenantBase):
         return bylaw_rules.RuleSet.from_dict(self.rules)
 
 
-class Seat(TenantBase):
+class Seat(TenantModel):
     """Who sits on a body, from when to when, in which office, with or without a vote."""
 
     class Role(models.TextChoices):
@@ -184,7 +166,7 @@ class Seat(TenantBase):
         return str(self.uuid)
 
 
-class Meeting(TenantBase):
+class Meeting(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("準備中")
         CONVENED = "convened", _("招集済み")
@@ -233,7 +215,7 @@ class ItemKind(models.TextChoices):
     REPORT = "report", _("報告（議決なし）")
 
 
-class AgendaItem(TenantBase):
+class AgendaItem(TenantModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     code = models.CharField(_("議案番号"), max_length=20, help_text=_("例: 議案1"))
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
@@ -284,7 +266,7 @@ class AgendaItem(TenantBase):
         return self.kind != ItemKind.REPORT
 
 
-class Response(TenantBase):
+class Response(TenantModel):
     """A seat's answer to the convocation, and its check-in on the day."""
 
     class Mode(models.TextChoices):
@@ -317,7 +299,7 @@ class Response(TenantBase):
         return f"{self.meeting} / {self.seat}"
 
 
-class Vote(TenantBase):
+class Vote(TenantModel):
     """A named vote cast in the room (in person, or by a holder for the proxy's giver)."""
 
     class Choice(models.TextChoices):
@@ -338,7 +320,7 @@ class Vote(TenantBase):
         return f"{self.item} / {self.seat}: {self.choice}"
 
 
-class WrittenResolution(TenantBase):
+class WrittenResolution(TenantModel):
     """書面又は電磁的記録による決議 (Gifu 第13条5, みなし決議)."""
 
     class Status(models.TextChoices):
@@ -379,7 +361,7 @@ class WrittenResolution(TenantBase):
         return self.status == self.Status.OPEN
 
 
-class Ballot(TenantBase):
+class Ballot(TenantModel):
     class Choice(models.TextChoices):
         APPROVE = "approve", _("賛成")
         REJECT = "reject", _("反対")
@@ -399,7 +381,7 @@ class Ballot(TenantBase):
         return f"{self.resolution} / {self.seat}"
 
 
-class Minutes(TenantBase):
+class Minutes(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("下書き")
         FINAL = "final", _("確定")
@@ -421,7 +403,7 @@ class Minutes(TenantBase):
         return f"{self.meeting} 議事録"
 
 
-class LaunchPlan(TenantBase):
+class LaunchPlan(TenantModel):
     """A platform being set up: the seeds' paths as a checklist (市原市, 鎌倉市, 徳島県)."""
 
     title = models.CharField(_("名称"), max_length=200)
@@ -437,7 +419,7 @@ class LaunchPlan(TenantBase):
         return self.title
 
 
-class LaunchStep(TenantBase):
+class LaunchStep(TenantModel):
     plan = models.ForeignKey(LaunchPlan, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
     title = models.CharField(_("工程"), max_length=200)
