@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+
+from tsunagari.lib.tenancy import TenantModel
 
 # A running job whose worker has not written progress for this long died (kill -9, a restart):
 # the page shows it failed and offers to run it again.
 STALLED_AFTER = timedelta(minutes=5)
 
 
-class ImportJob(models.Model):
+class ImportJob(TenantModel):
     """One import of one file (or folder): queued by the staff page, run by ``manage.py db_worker``.
 
     ``key`` is the idempotency key (the same upload applied twice is one job). The worker writes
@@ -30,8 +30,6 @@ class ImportJob(models.Model):
         DONE = "done", _("完了")
         FAILED = "failed", _("失敗")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("種類コード"), max_length=80)
     key = models.CharField(_("重複防止キー"), max_length=200, unique=True)
     target = models.CharField(_("対象"), max_length=200, blank=True)  # the uuid of what it imports into
@@ -48,13 +46,10 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-
-    objects = ScopedManager(platform="platform")
 
     class Meta:
         verbose_name = _("取り込みジョブ")
