@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import MemberOrganisation
-from platforms.models import Platform, platform_manager
+from platforms.models import Platform
+from tsunagari.lib.tenancy import TenantModel, scoped_manager
 
 if TYPE_CHECKING:
     import polars as pl
@@ -45,14 +46,12 @@ class Audience(models.TextChoices):
     ORGANISATIONS = "organisations", _("会員団体")
 
 
-class Survey(models.Model):
+class Survey(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("準備中")
         OPEN = "open", _("回答受付中")
         CLOSED = "closed", _("終了")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(
         _("調査の識別名"),
         max_length=60,
@@ -80,9 +79,6 @@ class Survey(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("調査")
@@ -110,18 +106,13 @@ class Survey(models.Model):
         return self.versions.filter(frozen_at__isnull=False).order_by("-number").first()
 
 
-class QuestionnaireVersion(models.Model):
+class QuestionnaireVersion(TenantModel):
     """One version of a questionnaire. Frozen once in the field: edits make a new version."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("版"), default=1)
     note = models.CharField(_("変更内容"), max_length=200, blank=True)
     frozen_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("調査票の版")
@@ -137,16 +128,12 @@ class QuestionnaireVersion(models.Model):
         return self.frozen_at is not None
 
 
-class Section(models.Model):
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Section(TenantModel):
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     title = models.CharField(_("見出し"), max_length=200)
     title_easy = models.CharField(_("見出し（やさしい日本語）"), max_length=200, blank=True)
     module = models.CharField(max_length=30, blank=True, editable=False)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("セクション")
@@ -170,15 +157,13 @@ class QuestionType(models.TextChoices):
 CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.MATRIX)
 
 
-class Question(models.Model):
+class Question(TenantModel):
     """A question. ``options`` = [{"code": int, "label": str, "label_easy": str, "exclusive": bool}];
     ``rows`` (matrix only) = [{"code": answer code, "label": str, "label_easy": str}];
     ``conditions`` = [{"code": answer code, "op": "in"|"not_in"|"answered"|"gte"|"lte", "values": [...]}],
     all of which must hold for the question to be shown (and answered).
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
@@ -200,8 +185,6 @@ class Question(models.Model):
     locked = models.BooleanField(default=False, editable=False)
     options_editable = models.BooleanField(default=True, editable=False)
     module = models.CharField(max_length=30, blank=True, editable=False)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("設問")
@@ -284,15 +267,13 @@ class Mode(models.TextChoices):
 SAMPLE_MODES = (Mode.WEB, Mode.MAIL, Mode.PAPER)
 
 
-class Sample(models.Model):
+class Sample(TenantModel):
     """A stratified random draw from an uploaded frame, reproducible from its seed."""
 
     class Allocation(models.TextChoices):
         PROPORTIONAL = "proportional", _("比例配分")
         FIXED = "fixed", _("層ごとに同数")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="samples")
     frame_name = models.CharField(_("名簿ファイル"), max_length=200)
     frame_size = models.PositiveIntegerField(_("名簿の人数"))
@@ -307,9 +288,6 @@ class Sample(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("標本")
@@ -334,15 +312,13 @@ def new_invitation_code() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-class Invitation(models.Model):
+class Invitation(TenantModel):
     """A code printed on a mailed letter: one web answer per sampled resident.
 
     ``address`` holds the mail-merge fields of the frame row (name, address) until staff purge
     them after mailing; responses are never linked to it, so answers stay anonymous.
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     sample = models.ForeignKey(
         Sample, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
@@ -362,8 +338,6 @@ class Invitation(models.Model):
         "Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="draft_of"
     )
 
-    objects = platform_manager()
-
     class Meta:
         verbose_name = _("招待コード")
         verbose_name_plural = _("招待コード")
@@ -381,7 +355,7 @@ class Invitation(models.Model):
         return self.code
 
 
-class ImportBatch(models.Model):
+class ImportBatch(TenantModel):
     """One imported data file (idempotent by content hash per survey).
 
     The import worker inserts its rows in short transactions while ``staging`` is true: every
@@ -390,8 +364,6 @@ class ImportBatch(models.Model):
     deletes its rows and the batch (``surveys.services.imports``).
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
@@ -400,9 +372,6 @@ class ImportBatch(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -427,9 +396,7 @@ class ResponseQuerySet(models.QuerySet["Response"]):
         return self.submitted().filter(mode=Mode.OPEN_WEB)
 
 
-class Response(models.Model):
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Response(TenantModel):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="responses")
     mode = models.CharField(_("回答方法"), max_length=10, choices=Mode.choices)
@@ -454,7 +421,7 @@ class Response(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("回答完了日時"), null=True, blank=True)
 
-    objects = platform_manager(ResponseQuerySet)
+    objects: ClassVar = scoped_manager(ResponseQuerySet)
 
     class Meta:
         verbose_name = _("回答")
@@ -475,11 +442,9 @@ class Response(models.Model):
         return str(self.uuid)
 
 
-class PaperEntry(models.Model):
+class PaperEntry(TenantModel):
     """One keying of a paper questionnaire; two independent keyings are compared (double entry)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="paper_entries")
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="+")
     sheet = models.CharField(_("調査票番号"), max_length=40)
@@ -491,8 +456,6 @@ class PaperEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("紙の調査票の入力")
@@ -506,18 +469,15 @@ class PaperEntry(models.Model):
         return f"{self.sheet} ({self.pass_number})"
 
 
-class Reminder(models.Model):
+class Reminder(TenantModel):
     """A reminder e-mail sent to a member organisation that had not answered."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="reminders")
     organisation = models.ForeignKey(MemberOrganisation, on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-
-    objects = platform_manager()
 
     class Meta:
         ordering = ["-sent_at"]
@@ -526,26 +486,23 @@ class Reminder(models.Model):
         return f"{self.organisation} {self.sent_at:%Y-%m-%d}"
 
 
-class FrameSnapshot(models.Model):
+class FrameSnapshot(TenantModel):
     """Parquet copy of a survey's submitted responses (one column per answer code).
 
     Valid while ``revision == survey.data_revision``; rebuilt from ``Response.answers`` otherwise.
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="snapshot")
     revision = models.PositiveIntegerField()
     parquet = models.BinaryField()
     rows = models.PositiveIntegerField(default=0)
     built_at = models.DateTimeField(auto_now=True)
 
-    objects = platform_manager()
-
     def __str__(self) -> str:
         return f"{self.survey} r{self.revision}"
 
 
-class WeightingSettings(models.Model):
+class WeightingSettings(TenantModel):
     """How a survey's responses are weighted and published (one per survey, edited by the secretariat).
 
     Base weights: population/respondents per stratum when ``stratum_population`` is filled (by
@@ -566,8 +523,6 @@ class WeightingSettings(models.Model):
         POSTSTRATIFY = "poststratify", _("事後層化（組合せの表に合わせる）")
         RAKE = "rake", _("レーキング（各周辺分布に合わせる）")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="weighting")
     scope = models.CharField(_("集計する回答"), max_length=10, choices=Scope.choices, default=Scope.AUTO)
     stratum_code = models.CharField(
@@ -587,9 +542,6 @@ class WeightingSettings(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("ウェイト設定")
@@ -669,15 +621,13 @@ class WeightingSettings(models.Model):
         return "weight" in frame.columns and frame["weight"].null_count() < frame.height
 
 
-class Prospect(models.Model):
+class Prospect(TenantModel):
     """An organisation that is not a member, invited to an organisation survey from a list.
 
     Saitama surveyed NPOs that were not members and Shiga's survey of 88 bodies doubled as
     recruitment (seed 001): the list comes from a CSV upload (name, type, area, e-mail).
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="prospects")
     name = models.CharField(_("団体名"), max_length=200)
     folded_name = models.CharField(max_length=200, editable=False)
@@ -705,8 +655,6 @@ class Prospect(models.Model):
     opted_out_at = models.DateTimeField(_("配信停止"), null=True, blank=True)
     # The secretariat sent it the pre-filled membership application (入会申込) link.
     join_invited_at = models.DateTimeField(_("入会申込の案内"), null=True, blank=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("会員外の調査対象団体")
