@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Field, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from partnership.models import (
@@ -188,7 +188,9 @@ def member_values(member: MemberOrganisation) -> dict[str, Any]:
 
 def field_label(name: str) -> str:
     """The Japanese label of a member field."""
-    return str(MemberOrganisation._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    field = MemberOrganisation._meta.get_field(name)
+    assert isinstance(field, Field), f"{name} is a column of the member, not a relation to it"
+    return str(field.verbose_name)
 
 
 def display_value(name: str, value: Any) -> str:

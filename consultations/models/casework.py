@@ -481,10 +481,11 @@ class Referral(models.Model):
 
     @property
     def receiver_label(self) -> str:
-        if self.receiver_member_id:
-            return self.receiver_member.name  # type: ignore[union-attr]
-        if self.receiver_service_id:
-            return self.receiver_service.name  # type: ignore[union-attr]
+        # An empty foreign key reads as None without a query.
+        if (member := self.receiver_member) is not None:
+            return member.name
+        if (service := self.receiver_service) is not None:
+            return service.name
         return str(_("（事務局で選定）"))
 
     @property
@@ -515,16 +516,18 @@ class Referral(models.Model):
             covered = self.consent.covers(item, self.receiver_member_id)
         else:
             covered = self.consent.covers(item, division=True)
-        if not covered or self.case_id is None:
+        if not covered or (case := self.case) is None:
             return covered
-        return self.case.household_consents(item, self.receiver_member_id)  # type: ignore[union-attr]
+        return case.household_consents(item, self.receiver_member_id)
 
     @property
     def subject_label(self) -> str:
         """Who the referral is about, as staff call it: the chat person or the case's reference."""
-        if self.case_id is not None:
-            return str(self.case)
-        return str(self.conversation.consulter)  # type: ignore[union-attr]
+        if (case := self.case) is not None:
+            return str(case)
+        conversation = self.conversation
+        assert conversation is not None, "the check constraint: a referral has a case or a chat"
+        return str(conversation.consulter)
 
 
 class ReferralEvent(models.Model):
@@ -971,9 +974,11 @@ class CaseTask(models.Model):
 
     @property
     def owner_label(self) -> str:
-        if self.organisation_id is not None:
-            return self.organisation.name  # type: ignore[union-attr]
-        return self.guest.organisation_name  # type: ignore[union-attr]
+        if (organisation := self.organisation) is not None:
+            return organisation.name
+        guest = self.guest
+        assert guest is not None, "the check constraint: a task has one owner, a member or a guest"
+        return guest.organisation_name
 
 
 class CaseEntry(models.Model):

@@ -838,14 +838,15 @@ def do_mail_conference_invitation(
 
 
 def _task_recipients(task: CaseTask) -> list[str]:
-    if task.guest_id is not None:
-        return [task.guest.email] if task.guest.email else []  # type: ignore[union-attr]
+    if (guest := task.guest) is not None:
+        return [guest.email] if guest.email else []
     staff = Role.objects.filter(
         platform=task.platform, kind=Role.MEMBER_STAFF, organisation_id=task.organisation_id
     ).select_related("user")
     emails = [role.user.email for role in staff if role.user.is_active and role.user.email]
-    if not emails and task.organisation.email:  # type: ignore[union-attr]
-        emails = [task.organisation.email]  # type: ignore[union-attr]
+    organisation = task.organisation
+    if not emails and organisation is not None and organisation.email:
+        emails = [organisation.email]
     return emails
 
 

@@ -425,8 +425,8 @@ def do_forward_referral(
         if receiver_member is None and receiver_service is None:
             raise ValidationError(_("紹介先を選んでください。"))
         _check_receiver(referral.consent, receiver_member, receiver_service)
-        if referral.case_id is not None:
-            _check_household(referral.case, receiver_member)  # type: ignore[arg-type]
+        if (case := referral.case) is not None:
+            _check_household(case, receiver_member)
         now = timezone.now()
         referral.receiver_member = receiver_member
         referral.receiver_service = receiver_service
@@ -621,13 +621,16 @@ def _recipients(referral: Referral, event: str) -> list[str]:
     """Who hears about it: the receiver's staff for new/overdue, the desk for answers."""
     roles = Role.objects.filter(platform=referral.platform).select_related("user")
     if event == "cancelled":  # only called for a receiver that was sent the referral
-        staff = roles.filter(kind=Role.MEMBER_STAFF, organisation_id=referral.receiver_member_id)
+        member = referral.receiver_member
+        assert member is not None, "a cancellation is only mailed to a member organisation"
+    elif event in ("new", "overdue") and not referral.at_secretariat:
+        member = referral.receiver_member
+    else:
+        member = None
+    if member is not None:
+        staff = roles.filter(kind=Role.MEMBER_STAFF, organisation_id=member.pk)
         emails = [role.user.email for role in staff if role.user.is_active]
-        return emails or [referral.receiver_member.email]  # type: ignore[union-attr]
-    if event in ("new", "overdue") and referral.receiver_member_id and not referral.at_secretariat:
-        staff = roles.filter(kind=Role.MEMBER_STAFF, organisation_id=referral.receiver_member_id)
-        emails = [role.user.email for role in staff if role.user.is_active]
-        return emails or [referral.receiver_member.email]  # type: ignore[union-attr]
+        return emails or [member.email]
     if event in ("new", "overdue") or referral.case_id is not None:
         # A case's referral is followed up by the secretariat that runs the case.
         staff = roles.filter(kind__in=sorted(Role.SECRETARIAT))

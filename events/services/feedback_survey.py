@@ -100,8 +100,8 @@ def do_attach_feedback_survey(event: Event, *, actor: Actor) -> Survey:
     """Create the event's questionnaire from the template and open it (once: the same one after)."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
-        if event.feedback_survey_id is not None:
-            return event.feedback_survey  # type: ignore[return-value]
+        if (survey := event.feedback_survey) is not None:
+            return survey
         if event.status == Event.Status.CANCELLED:
             raise ValidationError(_("中止したイベントにはアンケートを作成できません。"))
         survey = do_create_survey(

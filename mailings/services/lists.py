@@ -15,7 +15,9 @@ from mailings.services.subscriptions import do_subscribe
 
 def do_create_list(mailing_list: MailingList, *, actor: Actor) -> MailingList:
     """Save a new list (built by the form) on the actor's platform; a taken URL name is refused."""
-    mailing_list.platform = actor.platform  # type: ignore[assignment]
+    if actor.platform is None:
+        raise ValueError("a mailing list is created on a platform")
+    mailing_list.platform = actor.platform
     try:
         with transaction.atomic():
             mailing_list.save()

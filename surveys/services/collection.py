@@ -82,8 +82,8 @@ def do_start_response(survey: Survey, *, invitation_code: str = "") -> Response:
                 "この招待コードでは、すでにご回答をいただいています。ご協力ありがとうございました。回答は1つのコードにつき1回です。"
             )
         )
-    if invitation.draft_id is not None:
-        return invitation.draft  # type: ignore[return-value]
+    if (draft := invitation.draft) is not None:
+        return draft
     sample = invitation.sample
     response = Response.objects.create(
         platform=survey.platform,
