@@ -7,6 +7,8 @@ from django.apps import apps
 from django.test import SimpleTestCase
 from django_scopes import ScopeError
 
+from tsunagari.lib.tenancy import TenantModel
+
 # label -> why its rows are read without a platform scope
 NOT_SCOPED = {
     "accounts.Role": "a user's roles on every platform (sign-in, the platform chooser, the middleware)",
@@ -15,6 +17,19 @@ NOT_SCOPED = {
     "directory.TaxonomyTerm": "platform=None: terms of the shared taxonomy",
     "surveys.Benchmark": "platform=None: the shipped national figures",
 }
+
+# label -> why it writes its tenant preamble by hand instead of inheriting TenantModel
+NOT_TENANT_MODELS = {
+    "accounts.Role": "not scoped (NOT_SCOPED); the middleware reads platform.roles",
+    "audit.AuditEntry": "platform is nullable (sign-in events) and PROTECT: entries outlive nothing",
+    "outbox.OutboxMail": "platform is nullable (mail to operators) and read by the worker unscoped",
+    "surveys.Benchmark": "platform is nullable (platform=None: the shipped national figures)",
+    "directory.Taxonomy": "platform is nullable (platform=None: the shared taxonomy)",
+    "directory.TaxonomyTerm": "platform is nullable (platform=None: terms of the shared taxonomy)",
+}
+# Still to move (issue 11): their tables lack uuid or timestamps on many rows; each needs the
+# three-step unique-uuid migration and its own check on a loaded database.
+NOT_YET_MOVED = {"consultations", "directory"}
 
 
 def models_with_a_platform() -> list[type]:
@@ -50,3 +65,13 @@ class TenantModelsTestCase(SimpleTestCase):
                 continue
             with self.assertRaises(ScopeError, msg=model._meta.label):
                 model._default_manager.filter(pk=0).exists()
+
+    def test_it_builds_tenant_models_on_the_abstract_base(self) -> None:
+        by_hand = sorted(
+            m._meta.label
+            for m in models_with_a_platform()
+            if not issubclass(m, TenantModel)
+            and m._meta.label not in NOT_TENANT_MODELS
+            and m._meta.app_label not in NOT_YET_MOVED
+        )
+        self.assertEqual(by_hand, [], "inherit tsunagari.lib.tenancy.TenantModel, or say why not here")
