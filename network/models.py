@@ -10,7 +10,6 @@ Model: Tokushima's platform (seed 004): マッチング, 情報交換会 case st
 from __future__ import annotations
 
 import datetime
-import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -410,7 +409,7 @@ class Profile(TenantModel):
         return self.member.name
 
 
-class ProfileChange(ReviewedChange):
+class ProfileChange(TenantModel, ReviewedChange):
     """A member's edit of a public profile, applied or returned by the secretariat (lib.review)."""
 
     class Status(models.TextChoices):
@@ -418,12 +417,8 @@ class ProfileChange(ReviewedChange):
         APPLIED = "applied", _("反映済み")
         RETURNED = "returned", _("差戻し")
 
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="changes")
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.PENDING)
-
-    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("得意分野・相談体制の変更")

@@ -686,7 +686,7 @@ class RegisterSharing(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = platform_manager()
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("会員名簿の共有")

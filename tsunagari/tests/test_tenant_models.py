@@ -24,6 +24,7 @@ NOT_TENANT_MODELS = {
     "audit.AuditEntry": "platform is nullable (sign-in events) and PROTECT: entries outlive nothing",
     "outbox.OutboxMail": "platform is nullable (mail to operators) and read by the worker unscoped",
     "surveys.Benchmark": "platform is nullable (platform=None: the shipped national figures)",
+    "surveys.RegisterSharing": "one setting per platform (a OneToOneField), never in a URL",
     "directory.Taxonomy": "platform is nullable (platform=None: the shared taxonomy)",
     "directory.TaxonomyTerm": "platform is nullable (platform=None: terms of the shared taxonomy)",
 }
