@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('platforms', '0002_platform_notices'),
-        ('surveys', '0007_prospect_letters_and_shared_registers'),
+        ('surveys', '0008_import_batch_staging'),
     ]
 
     operations = [
