@@ -687,7 +687,7 @@ def _insert_rows(
     table = Response._meta.db_table
     columns = (
         "platform_id, uuid, survey_id, version_id, mode, stratum, weight, answers, "
-        "import_batch_id, paper_sheet, started_at, submitted_at"
+        "import_batch_id, paper_sheet, started_at, submitted_at, created_at, updated_at"
     )
     if connection.vendor == "postgresql":
         out = pl.DataFrame(
@@ -704,6 +704,8 @@ def _insert_rows(
                 "paper_sheet": [""] * n,
                 "started_at": [str(now)] * n,
                 "submitted_at": [str(now)] * n,
+                "created_at": [str(now)] * n,
+                "updated_at": [str(now)] * n,
             }
         )
         buffer = out.write_csv(include_header=False, null_value="\\N").encode()
@@ -718,7 +720,7 @@ def _insert_rows(
     sql = (
         f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names from _meta, integers, our timestamp)
         f"({int(survey.platform_id)}, %s, {int(survey.pk)}, {int(version_id)}, %s, %s, %s, %s, "
-        f"{int(batch_id)}, '', '{stamp}', '{stamp}')"
+        f"{int(batch_id)}, '', '{stamp}', '{stamp}', '{stamp}', '{stamp}')"
     )
     rows = list(
         zip(
