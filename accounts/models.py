@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from platforms.models import Platform
-from tsunagari.lib.tenancy import TenantModel, scoped_manager
+from tsunagari.lib.tenancy import TenantModel
 
 
 class UserManager(BaseUserManager["User"]):

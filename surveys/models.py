@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import MemberOrganisation
-from platforms.models import Platform
+from platforms.models import Platform, platform_manager
 from tsunagari.lib.tenancy import TenantModel, scoped_manager
 
 if TYPE_CHECKING:

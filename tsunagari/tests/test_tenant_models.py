@@ -25,6 +25,10 @@ NOT_TENANT_MODELS = {
     "outbox.OutboxMail": "platform is nullable (mail to operators) and read by the worker unscoped",
     "surveys.Benchmark": "platform is nullable (platform=None: the shipped national figures)",
     "surveys.RegisterSharing": "one setting per platform (a OneToOneField), never in a URL",
+    "surveys.ReportRendering": (
+        "a cached report PDF with tsunagari.lib.pdf_cache's row shape, like directory's "
+        "SupportListRendering: replaced when the data changes, never in a URL"
+    ),
     "directory.Taxonomy": "platform is nullable (platform=None: the shared taxonomy)",
     "directory.TaxonomyTerm": "platform is nullable (platform=None: terms of the shared taxonomy)",
 }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("surveys", "0010_fill_uuid")]
+    dependencies = [("surveys", "0011_fill_uuid")]
 
     operations = [
         migrations.AlterField(

@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def fill_uuid(apps, schema_editor):
-    """Give every existing row its own uuid (the column was added nullable in 0009_tenant_model)."""
+    """Give every existing row its own uuid (the column was added nullable in 0010_tenant_model)."""
     for name in ("framesnapshot", "reminder",):
         model = apps.get_model("surveys", name)
         rows = list(model._base_manager.filter(uuid__isnull=True).only("pk"))
@@ -16,6 +16,6 @@ def fill_uuid(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("surveys", "0009_tenant_model")]
+    dependencies = [("surveys", "0010_tenant_model")]
 
     operations = [migrations.RunPython(fill_uuid, migrations.RunPython.noop)]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('platforms', '0002_platform_notices'),
-        ('surveys', '0008_import_batch_staging'),
+        ('surveys', '0009_report_rendering'),
     ]
 
     operations = [
