@@ -20,7 +20,8 @@ Then it waits (up to DRAIN seconds) for the worker to process every event and ch
     message per LINE message id, no duplicates), none left pending;
   - answers other than 200: none except while a fault is active (connection reset by the kill,
     the 503 of the database away) — counted by fault window;
-  - memory: each web worker's RSS at the start and at the end of the load (flat = within 25 %).
+  - memory: each web worker's RSS at the start, warm (15 % into the run) and at the end (flat = the
+    end within 25 % of warm).
 
     .venv/bin/python bench/load_fault.py                         (SECONDS=120)
     SECONDS=600 .venv/bin/python bench/load_fault.py             (the issue's 10 minutes)
@@ -97,6 +98,7 @@ class Run:
         self.fault = "none"  # the fault window a request falls in
         self.results: collections.Counter[tuple[str, str, int]] = collections.Counter()
         self.acked: set[str] = set()
+        self.acked_at: dict[str, tuple[float, str]] = {}  # id -> (time answered, fault then)
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
@@ -255,6 +257,7 @@ class Run:
                 if status == 200:
                     with self.lock:
                         self.acked.add(event["webhookEventId"])
+                        self.acked_at[event["webhookEventId"]] = (time.monotonic(), self.fault)
             elif pick < 0.6:
                 self.request("search", "GET", f"/p/load/search?q={quote(rng.choice(QUERIES))}")
             elif pick < 0.8:
@@ -283,6 +286,7 @@ class Run:
         time.sleep(2)
         workers = children(self.procs["web"].pid)
         rss_start = {pid: rss_mb(pid) for pid in workers}
+        rss_warm: dict[int, float] = {}
         threads = [threading.Thread(target=self.client, args=(k,)) for k in range(THREADS)]
         t0 = time.monotonic()
         for t in threads:
@@ -290,6 +294,7 @@ class Run:
         importer = None
         events = []
         plan = [
+            (0.15, "rss warm"),
             (0.2, "import"),
             (0.25, "kill web worker"),
             (0.5, "kill task worker"),
@@ -298,7 +303,11 @@ class Run:
         for at, what in plan:
             while time.monotonic() - t0 < at * SECONDS:
                 time.sleep(0.1)
-            if what == "import":
+            if what == "rss warm":
+                # After the first searches loaded the dictionaries and warmed the caches: the
+                # figure that memory growth under steady load is judged against.
+                rss_warm.update({pid: rss_mb(pid) for pid in children(self.procs["web"].pid)})
+            elif what == "import":
                 importer = subprocess.Popen(
                     [sys.executable, "manage.py", "import_hsds", "load", str(self.package2)],
                     cwd=ROOT,
@@ -343,7 +352,8 @@ class Run:
         elapsed = time.monotonic() - t0
         for at, what in events:
             print(f"  {at:6.1f} s  {what}")
-        self.report(elapsed, rss_start, rss_end, import_rc, importer)
+        self.t0 = t0
+        self.report(elapsed, rss_start, rss_warm, rss_end, import_rc, importer)
 
     def watch_import(self, importer: subprocess.Popen[bytes], t0: float, events: list) -> None:
         started = time.monotonic()
@@ -351,7 +361,7 @@ class Run:
         self.import_window = (started, time.monotonic())
         events.append((time.monotonic() - t0, f"HSDS import finished (exit {importer.returncode})"))
 
-    def report(self, elapsed, rss_start, rss_end, import_rc, importer) -> None:
+    def report(self, elapsed, rss_start, rss_warm, rss_end, import_rc, importer) -> None:
         by_kind: dict[str, collections.Counter[int]] = collections.defaultdict(collections.Counter)
         unexpected = 0
         for (fault, kind, status), n in sorted(self.results.items()):
@@ -424,6 +434,9 @@ class Run:
                 .values_list("line_message_id", flat=True)
             )
         missing = self.acked - set(stored)
+        for event_id in sorted(missing)[:10]:
+            at, fault = self.acked_at[event_id]
+            print(f"  missing {event_id}: answered 200 at {at - self.t0:.1f} s (fault: {fault})")
         dup_events = len(stored) - len(set(stored))
         dup_messages = len(inbound) - len(set(inbound))
         print(
@@ -443,13 +456,15 @@ class Run:
         for pid, start in rss_start.items():
             end = rss_end.get(pid)
             print(
-                f"  web worker {pid}: RSS {start:.0f} MB at the start, "
+                f"  web worker {pid}: RSS {start:.0f} MB at the start, {rss_warm.get(pid, 0):.0f} MB warm (15 %), "
                 + (f"{end:.0f} MB at the end" if end else "killed (replaced)")
             )
         for pid in set(rss_end) - set(rss_start):
             print(f"  web worker {pid} (started after a kill): RSS {rss_end[pid]:.0f} MB at the end")
-        flat = all(rss_end[p] <= 1.25 * rss_start[p] for p in rss_start if p in rss_end)
-        print(f"  memory flat (within 25 %): {'PASS' if flat else 'FAIL'}")
+        # Flat: no growth under steady load, judged from the warm figure (the first searches load
+        # the Sudachi dictionary and fill per-process caches once: that is not growth).
+        flat = all(rss_end[p] <= 1.25 * rss_warm[p] for p in rss_warm if p in rss_end)
+        print(f"  memory flat (end within 25 % of warm): {'PASS' if flat else 'FAIL'}")
 
     def close(self) -> None:
         for proc in self.procs.values():
