@@ -19,7 +19,8 @@ Then it waits (up to DRAIN seconds) for the worker to process every event and ch
   - every LINE event answered 200 is stored exactly once, and processed once (one inbound
     message per LINE message id, no duplicates), none left pending;
   - answers other than 200: none except while a fault is active (connection reset by the kill,
-    the 503 of the database away) — counted by fault window;
+    the 503 of the database away) — counted by fault window: the one active when the request
+    was sent, or else the one active when its answer came (it was in flight at the kill);
   - memory: each web worker's RSS at the start, warm (15 % into the run) and at the end (flat = the
     end within 25 % of warm).
 
@@ -229,6 +230,8 @@ class Run:
                 status = 599  # a 503 that is not the Japanese page
         except OSError:
             status = 0
+        if fault == "none":  # in flight when a fault began (a kill resets or fails it): its window
+            fault = self.fault
         with self.lock:
             self.results[(fault, kind, status)] += 1
             if kind == "line":
