@@ -221,3 +221,21 @@ class MailingCommandsTestCase(BaseTestCase):
             call_command("mailing_subscribe", "alpha", "news", "not-an-address")
         with self.assertRaises(CommandError):
             call_command("mailing_issue", "alpha", "nope", "--subject", "x", "--body-file", "/nonexistent")
+
+    def test_it_reads_the_body_from_standard_input_with_a_dash(self) -> None:
+        make_list(self.platform)
+        out = io.StringIO()
+        call_command(
+            "mailing_issue",
+            "alpha",
+            "news",
+            "--subject",
+            "第2号",
+            "--body-file",
+            "-",
+            stdin=io.StringIO(BODY),
+            stdout=out,
+        )
+        with scopes_disabled():
+            issue = Issue.objects.get(uuid=out.getvalue().strip())
+        self.assertEqual((issue.subject, issue.body), ("第2号", BODY))

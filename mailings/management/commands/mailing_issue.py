@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         "Create an issue from a text file and print its id (uuid). A command-line issue counts as "
         "reviewed and approved by whoever runs it, ready for mailing_send."
     )
+    stealth_options = ("stdin",)  # call_command(stdin=...) for --body-file - (as createsuperuser)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
@@ -35,7 +37,8 @@ class Command(BaseCommand):
         platform = platform_of(options["slug"])
         source = options["body_file"]
         try:
-            body = self.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")  # type: ignore[attr-defined]
+            stdin = options.get("stdin") or sys.stdin
+            body = stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"--body-file: {error}") from error
         with scope(platform=platform), translation.override("ja"):
