@@ -28,7 +28,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Prefetch
-from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -387,7 +386,7 @@ def print_summary(platform: Platform, settings: SupportListSettings) -> PrintSum
 @functools.cache
 def layout_version() -> str:
     """A hash of the layout (template and layout module): a new release re-renders the PDFs."""
-    template = get_template(PDF_TEMPLATE).template.source  # type: ignore[attr-defined]
+    template = pdf_cache.template_source(PDF_TEMPLATE)
     module = inspect.getsource(support_list_pdf)
     return hashlib.sha256((template + module).encode()).hexdigest()
 

@@ -24,7 +24,6 @@ from typing import Any
 
 from django.db.models import Count, Max, Sum
 from django.http import HttpResponse
-from django.template.loader import get_template
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 from django_tasks import task
@@ -54,7 +53,7 @@ PdfBusy = pdf_cache.PdfBusy
 @functools.cache
 def layout_version() -> str:
     """A hash of the layout (template and the modules that compute and draw the report)."""
-    template = get_template(exports.REPORT_TEMPLATE).template.source  # type: ignore[attr-defined]
+    template = pdf_cache.template_source(exports.REPORT_TEMPLATE)
     modules = "".join(inspect.getsource(m) for m in (exports, reports, charts))
     return hashlib.sha256((template + modules).encode()).hexdigest()
 

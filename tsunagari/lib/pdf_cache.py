@@ -22,13 +22,22 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, models, transaction
+from django.template.backends.django import Template as DjangoTemplate
+from django.template.loader import get_template
 from django.utils import timezone
 
 # A claim (an empty row) older than this is taken to belong to a process that died.
 STALE_CLAIM = datetime.timedelta(minutes=5)
+
+
+def template_source(name: str) -> str:
+    """The text of a template, for the layout part of a key (a new release re-renders)."""
+    # DjangoTemplates is the project's only template engine (settings.TEMPLATES), whose
+    # templates keep the parsed template and its source; get_template() is typed for any engine.
+    return cast(DjangoTemplate, get_template(name)).template.source
 
 
 @dataclass(frozen=True)
