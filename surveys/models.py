@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -99,7 +99,9 @@ class Survey(TenantModel):
 
     def current_version(self) -> QuestionnaireVersion:
         """The newest version (a draft while being edited, otherwise the one in the field)."""
-        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+        # A survey is created with its first version (do_create_survey) and versions are never
+        # deleted on their own (CASCADE with the survey), so there is always one.
+        return cast(QuestionnaireVersion, self.versions.order_by("-number").first())
 
     def fielded_version(self) -> QuestionnaireVersion | None:
         """The newest frozen version: the one residents answer."""

@@ -27,7 +27,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -246,7 +246,8 @@ def _read_xlsx(content: bytes) -> pl.DataFrame:
     )
     # Trailing blank lines are common in Excel; blank rows in the middle are kept and checked.
     non_empty = frame.select(pl.any_horizontal(pl.all().is_not_null()).alias("x"))["x"]
-    last = int(non_empty.arg_true().max()) + 1 if non_empty.any() else 0  # type: ignore[arg-type]
+    # arg_true() of a series with a true value: row indices (UInt32), so its maximum is an int.
+    last = int(cast(int, non_empty.arg_true().max())) + 1 if non_empty.any() else 0
     return frame.head(last)
 
 

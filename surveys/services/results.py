@@ -9,6 +9,7 @@ from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
 from surveys import exports
+from surveys.models import Survey
 from surveys.reports import Analysis
 from tsunagari.lib.downloads import attachment_response
 
@@ -39,10 +40,10 @@ def export(analysis: Analysis, fmt: str, *, actor: Actor) -> HttpResponse:
     return attachment_response(body, f"{survey.slug}-results-{stamp}.{fmt}", CONTENT_TYPES[fmt])
 
 
-def log_free_text_read(survey: object, *, actor: Actor) -> None:
+def log_free_text_read(survey: Survey, *, actor: Actor) -> None:
     log_action(
         AuditEntry.READ_SENSITIVE,
         by=actor,
-        obj=survey,  # type: ignore[arg-type]
+        obj=survey,
         data={"kind": "survey_free_text"},
     )

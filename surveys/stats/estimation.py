@@ -10,10 +10,11 @@ Unweighted counts are kept beside every weighted figure.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 import svy
@@ -243,7 +244,7 @@ def _grouped(
         if part[columns[0]].null_count() == part.height:
             continue  # nobody in the group answered: the grouped call has no row for it either
         sample = svy.Sample(part, design)
-        result = _svy_call(lambda sample=sample: call(sample, None))  # type: ignore[misc]
+        result = _svy_call(functools.partial(call, sample, None))
         results.append(result.with_columns(pl.lit(name, dtype=pl.Utf8).alias(GROUP)))
     return pl.concat(results, how="diagonal_relaxed")
 
@@ -264,7 +265,8 @@ def strata_groups(
         (group.ne_missing(group.first())).any().alias("mixed"),
         pl.len().alias("n"),
     )
-    if strata["mixed"].any() or strata["n"].min() < 2:  # type: ignore[operator]
+    # "n" counts rows per stratum (pl.len(), UInt32): its minimum is an int.
+    if strata["mixed"].any() or cast(int, strata["n"].min()) < 2:
         return None
     strata = strata.with_columns(pl.col("group").cast(pl.Utf8).fill_null(MISSING))
     group_of = dict(zip(strata[STRATUM_COLUMN].to_list(), strata["group"].to_list(), strict=True))

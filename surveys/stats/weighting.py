@@ -15,7 +15,7 @@ import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 import svy
@@ -290,8 +290,9 @@ def diagnostics(weights: pl.Series) -> WeightDiagnostics:
     return WeightDiagnostics(
         n=n,
         total=total,
-        minimum=float(weights.min()),  # type: ignore[arg-type]
-        maximum=float(weights.max()),  # type: ignore[arg-type]
+        # A non-empty Float64 series (n > 0 above): its minimum and maximum are floats.
+        minimum=float(cast(float, weights.min())),
+        maximum=float(cast(float, weights.max())),
         mean=total / n if n else math.nan,
         kish_deff=n * squares / (total * total) if total else math.nan,
     )
