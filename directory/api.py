@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 import jaconv
 from django.db.models import Q, QuerySet
@@ -224,10 +224,15 @@ def centroid(area: Area, platform_ids: set[int] | None) -> tuple[float, float]:
         locations = locations.filter(platform_id__in=platform_ids)
     for prefix in (area.postcode, area.postcode[:5], area.postcode[:3]):
         dashed = prefix if len(prefix) <= 3 else f"{prefix[:3]}-{prefix[3:]}"
-        points: list[tuple[float, float]] = list(
-            locations.filter(  # type: ignore[arg-type]
-                Q(addresses__postal_code__startswith=prefix) | Q(addresses__postal_code__startswith=dashed)
-            ).values_list("latitude", "longitude")
+        # Both columns are nullable, but ``locations`` keeps only rows where neither is null.
+        points = cast(
+            list[tuple[float, float]],
+            list(
+                locations.filter(
+                    Q(addresses__postal_code__startswith=prefix)
+                    | Q(addresses__postal_code__startswith=dashed)
+                ).values_list("latitude", "longitude")
+            ),
         )
         if points:
             return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)

@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -332,7 +333,7 @@ class Service(HSDSModel):
     inventory = models.JSONField(_("共有シートの項目"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = platform_manager(ServiceQuerySet)  # type: ignore[misc]
+    objects: ClassVar = platform_manager(ServiceQuerySet)
 
     class Meta(HSDSModel.Meta):
         verbose_name = _("支援・相談窓口")

@@ -84,12 +84,13 @@ class SearchResults:
 
         with scopes_disabled():
             qs = queryset if queryset is not None else Service.objects.select_related("organization")
-            by_id = {s.pk: s for s in qs.filter(pk__in=[h.service_id for h in self.hits])}
+            # Any: each service gains ``search_hit`` below, an attribute the model does not declare.
+            by_id: dict[int, Any] = {s.pk: s for s in qs.filter(pk__in=[h.service_id for h in self.hits])}
         ordered = []
         for hit in self.hits:
             service = by_id.get(hit.service_id)
             if service is not None:
-                service.search_hit = hit  # type: ignore[union-attr]
+                service.search_hit = hit
                 ordered.append(service)
         return ordered
 
