@@ -919,9 +919,11 @@ class ConferenceAttendee(models.Model):
 
     @property
     def organisation_label(self) -> str:
-        if self.organisation_id is not None:
-            return self.organisation.name  # type: ignore[union-attr]
-        return self.guest.organisation_name  # type: ignore[union-attr]
+        if (organisation := self.organisation) is not None:
+            return organisation.name
+        guest = self.guest
+        assert guest is not None, "conference_attendee_one_organisation: an organisation or a guest"
+        return guest.organisation_name
 
 
 class CaseTask(models.Model):

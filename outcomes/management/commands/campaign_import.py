@@ -46,8 +46,9 @@ class Command(PlatformCommand):
             do_import_media(campaign, sheet, by=system)
         rows, total = report(sheet.rows, sheet.total)
         if options["json"]:
-            out = {"media": [r.as_json() for r in rows], "total": total.as_json()}
-            del out["total"]["name"]  # type: ignore[attr-defined]
+            total_json = total.as_json()
+            del total_json["name"]
+            out = {"media": [r.as_json() for r in rows], "total": total_json}
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
         for row in [*rows, total]:
