@@ -4,6 +4,7 @@ few that are deliberately shared or cross-platform, each named here with its rea
 from __future__ import annotations
 
 from django.apps import apps
+from django.db import models
 from django.test import SimpleTestCase
 from django_scopes import ScopeError
 
@@ -37,8 +38,8 @@ NOT_TENANT_MODELS = {
 NOT_YET_MOVED = {"consultations", "directory"}
 
 
-def models_with_a_platform() -> list[type]:
-    found = []
+def models_with_a_platform() -> list[type[models.Model]]:
+    found: list[type[models.Model]] = []
     for model in apps.get_models():
         field = next((f for f in model._meta.get_fields() if f.name == "platform"), None)
         if field is not None and getattr(field, "related_model", None) is apps.get_model(
