@@ -102,6 +102,8 @@ class Run:
         self.acked_at: dict[str, tuple[float, str]] = {}  # id -> (time answered, fault then)
         self.lock = threading.Lock()
         self.stop = threading.Event()
+        self.finished = threading.Event()  # the drain is over: no more worker restarts
+        self.worker_restarts = 0
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         # Each LINE webhook: (start, seconds to answer, status), to count those during the import.
         self.line_log: list[tuple[float, float, int]] = []
@@ -195,6 +197,19 @@ class Run:
             except OSError:
                 time.sleep(0.3)
         raise SystemExit("gunicorn did not start")
+
+    def supervise_worker(self) -> None:
+        """Start the task worker again whenever it exits, 2 s later, as systemd's Restart=always
+        does in production (deploy/systemd/tsunagari-worker.service): db_worker exits when its
+        database connection is lost (PostgreSQL restarting)."""
+        while not self.finished.is_set():
+            worker = self.procs.get("worker")
+            if worker is not None and worker.poll() is not None and self.fault != "task worker killed":
+                time.sleep(2)
+                if self.fault != "task worker killed" and self.procs["worker"].poll() is not None:
+                    self.worker_restarts += 1
+                    self.start_worker()
+            time.sleep(0.5)
 
     def start_worker(self) -> None:
         self.procs["worker"] = subprocess.Popen(
@@ -291,6 +306,7 @@ class Run:
         rss_start = {pid: rss_mb(pid) for pid in workers}
         rss_warm: dict[int, float] = {}
         threads = [threading.Thread(target=self.client, args=(k,)) for k in range(THREADS)]
+        threading.Thread(target=self.supervise_worker, daemon=True).start()
         t0 = time.monotonic()
         for t in threads:
             t.start()
@@ -428,6 +444,8 @@ class Run:
                 break
             time.sleep(1)
         drained_in = DRAIN - (deadline - time.monotonic())
+        self.finished.set()
+        print(f"  task worker started again after it exited by itself: {self.worker_restarts} time(s)")
         with scopes_disabled():
             stored = list(InboundEvent.objects.values_list("webhook_event_id", flat=True))
             states = collections.Counter(InboundEvent.objects.values_list("state", flat=True))
