@@ -37,16 +37,34 @@ else
     CATCHER=
 fi
 
+# Started again 2 s after it exits, as systemd's Restart=always does in production
+# (deploy/systemd/): db_worker exits when its database connection is lost, and LINE events
+# would otherwise wait unprocessed until the next `make run`.
+supervise() {
+    while :; do
+        "$@" || true
+        echo "run: '$*' exited; starting it again in 2 s" >&2
+        sleep 2
+    done
+}
+# Stops a supervise loop and what it runs (the loop first, so that it starts nothing again).
+stop_supervised() {
+    for loop in "$@"; do
+        children=$(pgrep -P "$loop" 2>/dev/null || true)
+        kill "$loop" $children 2>/dev/null || true
+    done
+}
+
 # Background tasks (django-tasks, database backend): one worker for LINE webhook events,
 # message delivery and mail, and one for imports (a long import never delays a LINE answer).
 # They stop when the server stops.
-"$PY" manage.py db_worker --queue-name default,consultations,mail --no-reload &
+supervise "$PY" manage.py db_worker --queue-name default,consultations,mail --no-reload &
 WORKER=$!
-"$PY" manage.py db_worker --queue-name imports --no-reload &
+supervise "$PY" manage.py db_worker --queue-name imports --no-reload &
 WORKER="$WORKER $!"
 # The periodic jobs of operations/schedule.py (retention, referral chasers, retries, ...).
-"$PY" manage.py run_scheduler &
+supervise "$PY" manage.py run_scheduler &
 SCHEDULER=$!
-trap 'kill $WORKER "$SCHEDULER" $CATCHER 2>/dev/null' EXIT INT TERM
+trap 'stop_supervised $WORKER "$SCHEDULER"; kill $CATCHER 2>/dev/null || true' EXIT INT TERM
 
 .venv/bin/gunicorn -c scripts/gunicorn.conf.py tsunagari.wsgi:application

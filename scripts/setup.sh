@@ -13,7 +13,7 @@ say() { echo "setup: $*"; }
 sha() { sha256sum | cut -c1-16; }
 
 # --- 1. Debian packages ------------------------------------------------------------------
-DEB_PACKAGES="postgresql chromium clamav fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils r-cran-survey"
+DEB_PACKAGES="postgresql chromium clamav fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils procps r-cran-survey"
 # Debian's python3 needs python3-venv for `python3 -m venv` (pyenv builds have ensurepip).
 if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     DEB_PACKAGES="python3-venv $DEB_PACKAGES"
