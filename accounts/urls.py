@@ -4,7 +4,8 @@ from django.urls import path, reverse_lazy
 from accounts import views
 
 app_name = "accounts"
-urlpatterns = [
+# Not per platform: signing in, two-factor, password reset, invitations
+root_patterns = [
     path("accounts/", views.home, name="home"),
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
@@ -29,12 +30,11 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/invitation/<str:token>/", views.invitation, name="invitation"),
-    # Staff management lives under the platform URL so that the tenant middleware guards it.
-    path("p/<slug:platform_slug>/staff/users/", views.staff_users, name="staff_users"),
-    path("p/<slug:platform_slug>/staff/users/<uuid:role_uuid>/", views.staff_role, name="staff_role"),
-    path(
-        "p/<slug:platform_slug>/staff/users/invitations/<uuid:uuid>/cancel/",
-        views.invitation_cancel,
-        name="invitation_cancel",
-    ),
+]
+# Staff management, under /p/<slug>/staff/ (tsunagari/urls.py mounts both) so that the tenant
+# middleware guards it.
+staff_patterns = [
+    path("users/", views.staff_users, name="staff_users"),
+    path("users/<uuid:role_uuid>/", views.staff_role, name="staff_role"),
+    path("users/invitations/<uuid:uuid>/cancel/", views.invitation_cancel, name="invitation_cancel"),
 ]

@@ -3,7 +3,7 @@ from django.urls import path
 from operations.views import status
 
 app_name = "operations"
-
-urlpatterns = [
-    path("staff/operations/", status.status, name="status"),
+# Staff, under /p/<slug>/staff/ (tsunagari/urls.py mounts it).
+staff_patterns = [
+    path("operations/", status.status, name="status"),
 ]

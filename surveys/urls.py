@@ -3,13 +3,19 @@ from django.urls import path
 from surveys.views import answer, builder, fieldwork, results, weighting
 
 app_name = "surveys"
-P = "p/<slug:platform_slug>/"
-S = P + "staff/surveys/"
-urlpatterns = [
+# Public, under /p/<slug>/
+public_patterns = [
     # Public answering
-    path(P + "s/<slug:survey_slug>/", answer.start, name="start"),
-    path(P + "s/<slug:survey_slug>/<int:number>/", answer.page, name="page"),
-    path(P + "s/<slug:survey_slug>/done/", answer.done, name="done"),
+    path("s/<slug:survey_slug>/", answer.start, name="start"),
+    path("s/<slug:survey_slug>/<int:number>/", answer.page, name="page"),
+    path("s/<slug:survey_slug>/done/", answer.done, name="done"),
+    # Fieldwork: the stop link in the mails to prospective respondents
+    path("survey-mail/stop/<str:token>/", fieldwork.prospect_stop, name="prospect_stop"),
+]
+
+# Staff, under /p/<slug>/staff/ (tsunagari/urls.py mounts both)
+S = "surveys/"
+staff_patterns = [
     # Staff: questionnaire builder
     path(S, builder.survey_list, name="list"),
     path(S + "new/", builder.survey_create, name="create"),
@@ -35,7 +41,6 @@ urlpatterns = [
     path(S + "<uuid:uuid>/prospects.csv", fieldwork.prospect_csv, name="prospects_csv"),
     path(S + "<uuid:uuid>/prospects/letters.pdf", fieldwork.prospect_letters, name="prospect_letters"),
     path(S + "prospects/<uuid:uuid>/letter.pdf", fieldwork.prospect_letter, name="prospect_letter"),
-    path(P + "survey-mail/stop/<str:token>/", fieldwork.prospect_stop, name="prospect_stop"),
     # Staff: results and exports (issue 6, item 5)
     path(S + "<uuid:uuid>/results/", results.results, name="results"),
     path(S + "<uuid:uuid>/results/crosstab/", results.crosstab_view, name="crosstab"),
