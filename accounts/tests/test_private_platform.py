@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 import uuid
 
-from django.test import Client
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
+from accounts.middleware import PlatformMiddleware
 from accounts.models import Role
 from mailings.models import MailingList
 from mailings.services.subscriptions import do_subscribe, manage_token
@@ -68,6 +71,40 @@ class PrivatePlatformTestCase(BaseTestCase):
                 self.assertEqual(self.client.get(url).status_code, 404)
                 self.assertEqual(self.client.post(url, {"name": "x"}).status_code, 404)
         self.assertGreater(hidden, 30)
+
+    def test_it_refuses_every_public_url_in_the_middleware_before_the_view(self) -> None:
+        """Not the view's own 404 for a sample address (an unknown link code or survey slug would
+        give one anyway): the middleware itself refuses every public page of a private platform,
+        web chat, survey answering and /go/ links included, and lets the same pages through
+        when the platform is public."""
+        reached: list[str] = []
+
+        def view_reached(request: HttpRequest) -> HttpResponse:
+            reached.append(request.path)
+            return HttpResponse()
+
+        middleware = PlatformMiddleware(view_reached)
+        urls = [
+            concrete(route, self.platform.slug)
+            for route, view in public_patterns()
+            if not getattr(view, "reachable_when_private", False)
+        ]
+        for needed in ("/p/alpha/chat/", "/p/alpha/chat/room/", "/p/alpha/go/x", "/p/alpha/s/x/1/"):
+            self.assertIn(needed, urls)
+        for url in urls:
+            request = RequestFactory().get(url)
+            request.user = AnonymousUser()
+            with self.subTest(url=url), self.assertRaises(Http404):
+                middleware(request)
+        self.assertEqual(reached, [])
+        with scopes_disabled():
+            self.platform.is_public = True
+            self.platform.save(update_fields=["is_public"])
+        for url in urls:
+            request = RequestFactory().get(url)
+            request.user = AnonymousUser()
+            middleware(request)
+        self.assertEqual(reached, urls)
 
     def test_it_answers_the_same_404_as_a_platform_that_does_not_exist(self) -> None:
         private = self.client.get(f"/p/{self.platform.slug}/")

@@ -16,6 +16,7 @@ record the current resolver (after a deliberate change), run::
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import os
 import re
@@ -120,3 +121,20 @@ class UrlInterfaceTestCase(SimpleTestCase):
         """LINE's webhook is the busiest URL: nothing but the home page and healthz is tried first."""
         names = [name for name, _route, _callback in walk(get_resolver().url_patterns)]
         self.assertEqual(names[:3], ["index", "healthz", "consultations:line_webhook"])
+
+    def test_it_gives_no_view_of_a_platform_page_the_slug(self) -> None:
+        """The middleware drops ``platform_slug`` (views read ``request.platform``); only a view that
+        resolves its own platform (LINE's webhook, outside /p/<slug>/) takes it."""
+        taking = []
+        for name, route, callback in walk(get_resolver().url_patterns):
+            if "<slug:platform_slug>" not in route or getattr(callback, "resolves_own_platform", False):
+                continue
+            if "platform_slug" in inspect.signature(callback).parameters:  # type: ignore[arg-type]
+                taking.append(name)
+        self.assertEqual(taking, [])
+        own = [
+            name
+            for name, _route, callback in walk(get_resolver().url_patterns)
+            if getattr(callback, "resolves_own_platform", False)
+        ]
+        self.assertEqual(own, ["consultations:line_webhook"])
