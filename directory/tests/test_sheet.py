@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope, scopes_disabled
 from openpyxl import load_workbook
 
-from directory.models import Service, SheetUpload
+from directory.models import Attribute, Phone, Service, SheetUpload
+from directory.search.models import SearchEntry
 from directory.services import sheet
 from platforms.models import Platform
 from tsunagari.lib.jobs import runner as jobs
@@ -128,6 +129,33 @@ class SheetTestCase(BaseTestCase):
         run_tasks()
         with scope(platform=self.platform):
             self.assertEqual(Service.objects.count(), 4)
+
+    def test_applying_again_changes_only_what_changed_and_keeps_the_search_index_in_step(self) -> None:
+        twice = [*ISE_ROWS, [*ISE_ROWS[0][:7], "同じ事業の二度目の行", "", ""]]
+        upload = self.upload(filled(twice, NPO_ROWS))
+        self.client.post(self.url("directory:sheet_preview", upload.uuid))
+        run_tasks()
+        with scope(platform=self.platform):
+            self.assertEqual(SheetUpload.objects.get(pk=upload.pk).result, {"created": 4, "updated": 1})
+            kouhou = Service.objects.get(name="広報いせ 発行事業")  # one service, the later row's values
+            self.assertEqual(kouhou.description, "同じ事業の二度目の行")
+            self.assertEqual(SearchEntry.objects.filter(service__platform=self.platform).count(), 4)
+            self.assertIn("同じ", SearchEntry.objects.get(service=kouhou).words)
+            before = dict(Service.objects.values_list("name", "last_modified"))
+        changed = [[*ISE_ROWS[0][:7], "紙とウェブで発信", "", ""], *ISE_ROWS[1:]]
+        again = self.upload(filled(changed, NPO_ROWS))
+        self.client.post(self.url("directory:sheet_preview", again.uuid))
+        run_tasks()
+        with scope(platform=self.platform):
+            self.assertEqual(SheetUpload.objects.get(pk=again.pk).result, {"created": 0, "updated": 4})
+            after = dict(Service.objects.values_list("name", "last_modified"))
+            self.assertGreater(after.pop("広報いせ 発行事業"), before.pop("広報いせ 発行事業"))
+            self.assertEqual(after, before)  # rows that did not change are not rewritten
+            entry = SearchEntry.objects.get(service__name="広報いせ 発行事業")
+            self.assertIn("ウェブ", entry.words)
+            self.assertNotIn("同じ", entry.words)
+            self.assertEqual(Phone.objects.count(), 1)
+            self.assertEqual(Attribute.objects.count(), 2)
 
     def test_it_shows_every_row_error_and_applies_nothing(self) -> None:
         rows = [

@@ -73,19 +73,18 @@ class SheetJobTestCase(BaseTestCase):
 
     def test_a_run_that_died_mid_apply_is_shown_failed_and_a_rerun_completes_it_once(self) -> None:
         job = self.queued(filled(ISE_ROWS, NPO_ROWS))
-        real = sheet._apply_row
+        real = sheet._apply_batch
         calls = {"n": 0}
 
-        def dies_at_the_third_row(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def dies_in_the_second_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
             calls["n"] += 1
-            if calls["n"] == 3:
+            if calls["n"] == 2:
                 raise RuntimeError("the worker died")
             return real(*args, **kwargs)
 
         with (
             mock.patch.object(sheet, "BATCH_ROWS", 2),
-            mock.patch.object(sheet, "BATCH_SECONDS", 3600),
-            mock.patch.object(sheet, "_apply_row", dies_at_the_third_row),
+            mock.patch.object(sheet, "_apply_batch", dies_in_the_second_batch),
         ):
             run_tasks()
         job = self.job(job)

@@ -35,7 +35,6 @@ APPLY = textwrap.dedent(
     from tsunagari.lib.jobs import runner
 
     sheet.BATCH_ROWS = 2
-    sheet.BATCH_SECONDS = 3600  # batches by rows alone here
     advance = runner.Progress.advance
     paused = []
 
