@@ -60,8 +60,28 @@ def _sqlite_name_tier() -> str:
     return f"(CASE WHEN bm25({FTS}, {weights}) < 0 THEN {NAME_TIER} ELSE 0.0 END)"
 
 
-def _scope_match(constraint: Constraint) -> str:
-    return "".join(f" AND scope : ({' OR '.join(terms)})" for terms in constraint.scope_groups())
+def _scope_match(constraint: Constraint, *, platforms_only: bool = False) -> str:
+    """The scope groups as MATCH conditions; ``platforms_only``: the platform group alone
+    (the publication terms are then checked on the entry, see _publication_sql)."""
+    groups = constraint.scope_groups()
+    if platforms_only:
+        groups = [terms for terms in groups if terms[0].startswith("pf")]
+    return "".join(f" AND scope : ({' OR '.join(terms)})" for terms in groups)
+
+
+def _publication_sql(constraint: Constraint) -> tuple[str, list]:
+    """The publication scope (``pub``, ``open``) as conditions on the entry ``e``, for the
+    bm25-ranked queries: FTS5's bm25() reads the whole posting list of every phrase of the
+    MATCH to weigh it, and ``pub``/``open`` are in nearly every row (~10 ms a query at
+    100,000 services), while their weight is zero (a zero-weight column adds nothing to the
+    score): ranked without them in the MATCH, the scores and the order are the same."""
+    sql: str = ""
+    params: list = []
+    if constraint.public_only and not constraint.open_only:
+        sql, params = " AND e.is_public = %s", [True]
+    if constraint.open_only:  # "open" implies "pub" (see scope_terms)
+        sql, params = " AND e.scope LIKE %s", ["% open%"]
+    return sql, params
 
 
 FUZZY_MIN_SIMILARITY = 0.6
@@ -255,21 +275,27 @@ def _services_of_words(
     return hits[:FUZZY_CANDIDATES]
 
 
-def _joined(constraint: Constraint) -> tuple[str, list]:
+def _joined(cursor, constraint: Constraint) -> tuple[str, list]:
     """What SQLite puts after ``FROM fts`` and before ``WHERE fts MATCH %s`` (the entry
     table, ``e``), and what after it (the constraint's condition), with the latter's
     parameters, as (``join WHERE fts MATCH %s AND condition`` with a placeholder for the
-    MATCH, parameters after it). A small set of services
-    (``constraint.service_ids``) as the FTS rowids of their entries instead, which FTS5 looks
-    up one by one rather than testing every match (an organisation's 30 services among
-    20,000 matches of 介護: ~10 ms against ~300 ms)."""
+    MATCH, parameters after it).
+
+    A small set of services (``constraint.service_ids``) as the FTS rowids of their entries
+    instead, within their rowid range (which FTS5 reads as a range of every posting list)
+    and tested one by one (``+rowid IN (…)``, which SQLite does not hand to FTS5): an
+    organisation's 30 services among 20,000 matches of 介護 in ~5 ms. Handed to FTS5 as
+    ``rowid IN (…)``, each rowid would be a lookup of its own, with a cursor of its own, and
+    bm25() weighs every phrase of the MATCH again for each cursor (150 ms for 107 services,
+    1.3 s for 相談)."""
     if constraint.service_ids is not None:
         ids = list(constraint.service_ids) or [0]
-        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(f"SELECT id FROM {TABLE} WHERE service_id IN ({', '.join(['%s'] * len(ids))})", ids)
+        rowids = sorted(row[0] for row in cursor.fetchall()) or [0]
         return (
-            f"JOIN {TABLE} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH %s AND {FTS}.rowid IN "
-            f"(SELECT id FROM {TABLE} WHERE service_id IN ({marks}))",
-            ids,
+            f"JOIN {TABLE} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH %s AND {FTS}.rowid >= %s "
+            f"AND {FTS}.rowid <= %s AND +{FTS}.rowid IN ({', '.join(['%s'] * len(rowids))})",
+            [rowids[0], rowids[-1], *rowids],
         )
     extra, extra_params = constraint.extra()
     return f"JOIN {TABLE} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH %s AND ({extra})", extra_params
@@ -305,22 +331,26 @@ class SQLiteBackend:
         if not terms:
             return 0, []
         match = f"({terms}){_scope_match(constraint)}"
+        # What bm25 ranks: without the publication terms (see _publication_sql).
+        rank_match = f"({terms}){_scope_match(constraint, platforms_only=True)}"
         if constraint.sql or near is not None:
-            return self._ranked_joined(analysis, match, constraint, near, limit, offset, total, cap)
-        # Only index terms constrain the match: rank inside FTS5, join just the page.
+            return self._ranked_joined(
+                analysis, match, rank_match, constraint, near, limit, offset, total, cap
+            )
+        # Only index terms constrain the match: count inside FTS5.
         with connection.cursor() as cursor:
             total = _count(cursor, f"FROM {FTS} WHERE {FTS} MATCH %s", [match], total, cap)
-            if total <= LARGE_RESULT:
-                cursor.execute(
-                    f"SELECT rowid, {_sqlite_name_tier()} AS tier, {_sqlite_relevance()} AS score "
-                    f"FROM {FTS} WHERE {FTS} MATCH %s "
-                    "ORDER BY tier DESC, score DESC, rowid LIMIT %s OFFSET %s",
-                    [match, limit, offset],
-                )
-                page = [(rowid, tier + score) for rowid, tier, score in cursor.fetchall()]
-            else:
+            if total > LARGE_RESULT:
                 page = self._large_page(cursor, analysis, constraint, match, limit, offset)
-            return total, _services_of_rows(cursor, page)
+                return total, _services_of_rows(cursor, page)
+            publication, publication_params = _publication_sql(constraint)
+            cursor.execute(
+                f"SELECT e.service_id, {_sqlite_name_tier()} AS tier, {_sqlite_relevance()} AS score "
+                f"FROM {FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH %s{publication} "
+                f"ORDER BY tier DESC, score DESC, {FTS}.rowid LIMIT %s OFFSET %s",
+                [rank_match, *publication_params, limit, offset],
+            )
+            return total, [(sid, float(tier) + float(score)) for sid, tier, score in cursor.fetchall()]
 
     def _large_page(
         self,
@@ -374,6 +404,7 @@ class SQLiteBackend:
         self,
         analysis: Analysis,
         match: str,
+        rank_match: str,
         constraint: Constraint,
         near: Near | None,
         limit: int,
@@ -382,10 +413,10 @@ class SQLiteBackend:
         cap: int | None,
     ) -> tuple[int, list[tuple[int, float]]]:
         prox, prox_params = proximity_sql(near)
-        where, join_params = _joined(constraint)
-        base = f"FROM {FTS} {where}"
-        params = [match, *join_params]
         with connection.cursor() as cursor:
+            where, join_params = _joined(cursor, constraint)
+            base = f"FROM {FTS} {where}"
+            params = [match, *join_params]
             total = _count(cursor, base, params, total, cap)
             if total > LARGE_RESULT and near is None:
                 # As without the constraint (and as on PostgreSQL): names first, index order.
@@ -393,10 +424,11 @@ class SQLiteBackend:
                     cursor, analysis, constraint, match, limit, offset, (where, join_params)
                 )
                 return total, _services_of_rows(cursor, page)
+            publication, publication_params = _publication_sql(constraint)
             cursor.execute(
                 f"SELECT e.service_id, {_sqlite_name_tier()} AS tier, {_sqlite_relevance()} * {prox} AS score "
-                f"{base} ORDER BY tier DESC, score DESC, e.service_id LIMIT %s OFFSET %s",
-                [*prox_params, *params, limit, offset],
+                f"{base}{publication} ORDER BY tier DESC, score DESC, e.service_id LIMIT %s OFFSET %s",
+                [*prox_params, rank_match, *join_params, *publication_params, limit, offset],
             )
             rows = [(row[0], float(row[1]) + float(row[2])) for row in cursor.fetchall()]
         return total, rows
