@@ -16,6 +16,7 @@ record the current resolver (after a deliberate change), run::
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 import json
 import os
@@ -24,6 +25,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.apps import apps
 from django.test import SimpleTestCase
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
@@ -138,3 +140,25 @@ class UrlInterfaceTestCase(SimpleTestCase):
             if getattr(callback, "resolves_own_platform", False)
         ]
         self.assertEqual(own, ["consultations:line_webhook"])
+
+    def test_it_keeps_every_app_in_the_mounted_shape(self) -> None:
+        """An app's urls.py lists public_patterns / staff_patterns (and root_patterns) without the
+        platform or staff prefix; tsunagari/urls.py mounts them (CONTRIBUTING, step 6)."""
+        checked = 0
+        for config in apps.get_app_configs():
+            if not config.path.startswith(str(Path(__file__).parents[2])):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.urls")
+            except ModuleNotFoundError:
+                continue
+            if config.name == "tsunagari":
+                continue
+            checked += 1
+            with self.subTest(app=config.name):
+                self.assertFalse(hasattr(module, "urlpatterns"))
+                for kind in ("public_patterns", "staff_patterns"):
+                    for pattern in getattr(module, kind, []):
+                        self.assertNotIn("platform_slug", str(pattern.pattern))
+                        self.assertFalse(str(pattern.pattern).startswith("staff/"), pattern)
+        self.assertGreaterEqual(checked, 14)
