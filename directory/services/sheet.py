@@ -308,7 +308,7 @@ class _Organisations:
 
 # Rows applied in one transaction: read, written and indexed in a few statements per table, so
 # that the write lock is held for a short while (the LINE webhook waits at most 2 s for it).
-BATCH_ROWS = 500
+BATCH_ROWS = 200
 JOB_KIND = "directory.sheet"
 
 
