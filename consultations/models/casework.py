@@ -19,7 +19,7 @@ properties; nothing sensitive is ever indexed, logged or put in a URL.
 from __future__ import annotations
 
 import datetime
-import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.crypto import EncryptedTextField
 from platforms.models import Platform, platform_manager
+from tsunagari.lib.tenancy import TenantModel, scoped_manager
 
 
 class AgeBand(models.TextChoices):
@@ -123,10 +124,9 @@ class CaseworkSettings(models.Model):
 # --- the counsellor's record of a conversation ---------------------------------------------------
 
 
-class ConversationRecord(models.Model):
+class ConversationRecord(TenantModel):
     """What the counsellor records per consultation: age band, topics, risk level, outcome."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     conversation = models.OneToOneField(
         "consultations.Conversation", on_delete=models.CASCADE, related_name="record"
     )
@@ -135,9 +135,6 @@ class ConversationRecord(models.Model):
         _("リスク"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.NONE
     )
     outcome = models.CharField(_("対応結果"), max_length=12, choices=Outcome.choices, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("相談記録")
@@ -151,14 +148,11 @@ class ConversationRecord(models.Model):
         return [row.topic for row in self.topic_rows.all()]
 
 
-class ConversationTopic(models.Model):
+class ConversationTopic(TenantModel):
     """One topic of a consultation (multi-select, so counts per topic do not sum to consultations)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     record = models.ForeignKey(ConversationRecord, on_delete=models.CASCADE, related_name="topic_rows")
     topic = models.CharField(_("相談内容の種類"), max_length=20, choices=Topic.choices)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("相談内容の種類")
@@ -169,15 +163,12 @@ class ConversationTopic(models.Model):
         return self.get_topic_display()
 
 
-class ReadMarker(models.Model):
+class ReadMarker(TenantModel):
     """When a staff user last read a conversation: unread = the person's messages after it."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     conversation = models.ForeignKey("consultations.Conversation", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     read_at = models.DateTimeField()
-
-    objects = platform_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="unique_read_marker")]
@@ -186,11 +177,9 @@ class ReadMarker(models.Model):
         return f"{self.user_id} read {self.conversation_id} at {self.read_at:%Y-%m-%d %H:%M}"
 
 
-class InternalNote(models.Model):
+class InternalNote(TenantModel):
     """A note between staff about a conversation; never sent to the person."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     conversation = models.ForeignKey(
         "consultations.Conversation", on_delete=models.CASCADE, related_name="internal_notes"
     )
@@ -198,9 +187,7 @@ class InternalNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     body = EncryptedTextField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = platform_manager()
+    created_at = models.DateTimeField(default=timezone.now)  # not auto_now_add: a given time is kept
 
     class Meta:
         verbose_name = _("内部メモ")
@@ -211,17 +198,12 @@ class InternalNote(models.Model):
         return f"note {self.uuid}"
 
 
-class CannedReply(models.Model):
+class CannedReply(TenantModel):
     """An editable reply template of the platform's desk (定型文)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("見出し"), max_length=60)
     body = models.TextField(_("本文"), max_length=2000)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("定型文")
@@ -253,12 +235,10 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
         return self.filter(withdrawn_at__isnull=True, valid_until__gte=day)
 
 
-class ConsentBase(models.Model):
+class ConsentBase(TenantModel):
     """What a consent records, whoever gave it: what may be shared, with which member
     organisations or the city's divisions, until when, and when it was withdrawn."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     items = models.JSONField(_("共有してよい情報"), default=list)
     organisations = models.ManyToManyField(
         "partnership.MemberOrganisation", verbose_name=_("共有してよい団体"), related_name="+", blank=True
@@ -275,7 +255,7 @@ class ConsentBase(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = platform_manager(ConsentQuerySet)
+    objects: ClassVar = scoped_manager(ConsentQuerySet)
 
     class Meta:
         abstract = True
@@ -383,11 +363,9 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.filter(receiver_member_id=organisation_id, sent_to_receiver_at__isnull=False)
 
 
-class Referral(models.Model):
+class Referral(TenantModel):
     """One consent-gated referral from the desk to a member organisation or a city window (directory)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # A referral starts from a chat consultation or from a case (a household case from a phone
     # call, a counter or home visit or an agency has no conversation): exactly one of the two.
     conversation = models.ForeignKey(
@@ -433,7 +411,7 @@ class Referral(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)  # not auto_now_add: a given time is kept
     sent_to_receiver_at = models.DateTimeField(_("紹介先への送付"), null=True, blank=True)
     due_on = models.DateField(_("応答期限"), db_index=True)
     received_at = models.DateTimeField(null=True, blank=True)
@@ -450,7 +428,7 @@ class Referral(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_reminded_on = models.DateField(null=True, blank=True)
 
-    objects = platform_manager(ReferralQuerySet)
+    objects: ClassVar = scoped_manager(ReferralQuerySet)
 
     class Meta:
         verbose_name = _("紹介")
@@ -530,10 +508,9 @@ class Referral(models.Model):
         return str(conversation.consulter)
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(TenantModel):
     """The referral's path, step by step, shown to the counsellor (FHIR Task history)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
@@ -543,8 +520,6 @@ class ReferralEvent(models.Model):
     kind = models.CharField(max_length=20)  # a key of KIND_LABELS (20 characters at most)
     status = models.CharField(max_length=12, choices=ReferralStatus.choices)
     note = EncryptedTextField(blank=True)
-
-    objects = platform_manager()
 
     KIND_LABELS = {
         "created": _("相談員が紹介を作成"),
@@ -619,11 +594,9 @@ class CaseOrigin(models.TextChoices):
     AGENCY = "agency", _("関係機関からの紹介")
 
 
-class Case(models.Model):
+class Case(TenantModel):
     """A household supported by several organisations (Kamakura's 政策研究)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("ケース番号"), max_length=20)
     conversation = models.ForeignKey(
         "consultations.Conversation", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
@@ -655,8 +628,6 @@ class Case(models.Model):
     content_deleted_at = models.DateTimeField(null=True, blank=True)
     # Set when the household (or the person) asked for their data to be erased.
     erased_at = models.DateTimeField(_("消去日時"), null=True, blank=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("ケース会議")
@@ -720,11 +691,9 @@ class MemberAgeBand(models.TextChoices):
     EIGHTIES_PLUS = "80s+", _("80代以上")
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(TenantModel):
     """One member of the household a case concerns; the label (how staff call them) is encrypted."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="household")
     label = EncryptedTextField()
     relationship = models.CharField(_("続柄"), max_length=12, choices=Relationship.choices)
@@ -735,8 +704,6 @@ class HouseholdMember(models.Model):
     consented = models.BooleanField(_("情報共有に同意した"), default=False)
     # How to reach this member, as they gave it (shared only with their consent to 連絡先).
     contact = EncryptedTextField(blank=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("世帯員")
@@ -776,10 +743,9 @@ class ContactChannel(models.TextChoices):
     LETTER = "letter", _("手紙・メール")
 
 
-class CaseContact(models.Model):
+class CaseContact(TenantModel):
     """One contact on a case, of any channel: when, how, who, what (summary encrypted)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
     occurred_on = models.DateField(_("日付"))
     channel = models.CharField(_("経路"), max_length=12, choices=ContactChannel.choices)
@@ -787,9 +753,7 @@ class CaseContact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     summary = EncryptedTextField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = platform_manager()
+    created_at = models.DateTimeField(default=timezone.now)  # not auto_now_add: a given time is kept
 
     class Meta:
         verbose_name = _("接触記録")
@@ -800,15 +764,12 @@ class CaseContact(models.Model):
         return f"{self.channel} {self.occurred_on}"
 
 
-class CaseParticipant(models.Model):
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+class CaseParticipant(TenantModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
     organisation = models.ForeignKey(
         "partnership.MemberOrganisation", on_delete=models.PROTECT, related_name="+"
     )
     invited_at = models.DateTimeField(default=timezone.now)
-
-    objects = platform_manager()
 
     class Meta:
         constraints = [
@@ -819,7 +780,7 @@ class CaseParticipant(models.Model):
         return f"{self.case_id}/{self.organisation_id}"
 
 
-class CaseGuest(models.Model):
+class CaseGuest(TenantModel):
     """An agency that is not a member, invited to the case's conferences by name and organisation.
 
     It has no account here: it sees nothing online, and hears of its tasks by mail (when an
@@ -827,8 +788,6 @@ class CaseGuest(models.Model):
     to that agency taking part.
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="guests")
     name = models.CharField(_("担当者名"), max_length=60)
     organisation_name = models.CharField(_("機関名"), max_length=120)
@@ -837,8 +796,6 @@ class CaseGuest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     invited_at = models.DateTimeField(default=timezone.now)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("会員外の参加機関")
@@ -852,11 +809,9 @@ class CaseGuest(models.Model):
         return f"{self.organisation_name} {self.name}"
 
 
-class CaseConference(models.Model):
+class CaseConference(TenantModel):
     """One 支援調整会議 held on the case: when, and its outcome (結果・決定事項), encrypted."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conferences")
     held_on = models.DateField(_("開催日"))
     outcome = EncryptedTextField()
@@ -864,8 +819,6 @@ class CaseConference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("支援調整会議")
@@ -876,19 +829,16 @@ class CaseConference(models.Model):
         return f"conference {self.held_on}"
 
 
-class ConferenceAttendee(models.Model):
+class ConferenceAttendee(TenantModel):
     """Who attended a conference and from which organisation: a member organisation (with the
     name of the person who came) or an invited non-member agency's contact."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     conference = models.ForeignKey(CaseConference, on_delete=models.CASCADE, related_name="attendees")
     organisation = models.ForeignKey(
         "partnership.MemberOrganisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     guest = models.ForeignKey(CaseGuest, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     name = models.CharField(_("出席者名"), max_length=60)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("会議の出席者")
@@ -926,12 +876,10 @@ class ConferenceAttendee(models.Model):
         return guest.organisation_name
 
 
-class CaseTask(models.Model):
+class CaseTask(TenantModel):
     """A task of the support plan, owned by one member organisation or one invited non-member
     agency, with a due date; the conference that assigned it, when one did."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     organisation = models.ForeignKey(
         "partnership.MemberOrganisation",
@@ -957,8 +905,6 @@ class CaseTask(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     last_reminded_on = models.DateField(null=True, blank=True)
 
-    objects = platform_manager()
-
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
@@ -983,14 +929,13 @@ class CaseTask(models.Model):
         return guest.organisation_name
 
 
-class CaseEntry(models.Model):
+class CaseEntry(TenantModel):
     """A meeting note (会議記録) or what one organisation did (各機関の対応)."""
 
     MEETING = "meeting"
     ACTION = "action"
     KINDS = [(MEETING, _("会議記録")), (ACTION, _("対応記録"))]
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=8, choices=KINDS)
     organisation = models.ForeignKey(
@@ -1001,9 +946,7 @@ class CaseEntry(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = platform_manager()
+    created_at = models.DateTimeField(default=timezone.now)  # not auto_now_add: a given time is kept
 
     class Meta:
         ordering = ["occurred_on", "id"]

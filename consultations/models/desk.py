@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid as uuidlib
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.crypto import EncryptedBinaryField, EncryptedTextField
 from platforms.models import Platform, platform_manager
+from tsunagari.lib.tenancy import TenantModel, scoped_manager
 
 
 class ChannelKind(models.TextChoices):
@@ -72,11 +74,9 @@ class DeskSettings(models.Model):
         return self.name
 
 
-class Channel(models.Model):
+class Channel(TenantModel):
     """A way in: the platform's LINE official account or its web chat."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False)
     kind = models.CharField(_("種類"), max_length=10, choices=ChannelKind.choices)
     name = models.CharField(_("名称"), max_length=80)
     is_active = models.BooleanField(_("受付中"), default=True)
@@ -93,9 +93,6 @@ class Channel(models.Model):
         blank=True,
         help_text=_("例: @733gquft（友だち追加リンクに使います）"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("受付チャネル")
@@ -110,7 +107,7 @@ class Channel(models.Model):
         return bool(self.line_channel_secret and self.line_access_token)
 
 
-class Consulter(models.Model):
+class Consulter(TenantModel):
     """One person as seen through one channel identity (a LINE user, a web-chat code).
 
     ``identity_hash`` is a keyed hash of the identity (blind index) used to find the person
@@ -118,8 +115,6 @@ class Consulter(models.Model):
     message needs it. ``label`` is a short pseudonym for counsellors (相談者 A7K2).
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False)
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="consulters")
     identity_hash = models.CharField(max_length=64)
     line_user_id = EncryptedTextField(blank=True)
@@ -142,8 +137,6 @@ class Consulter(models.Model):
     # Erased on the person's request: no way to reach or recognise them is left
     # (privacy.do_erase_person); their web chat session and code no longer open anything.
     erased_at = models.DateTimeField(_("消去日時"), null=True, blank=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("相談者")
@@ -178,11 +171,9 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
         return self.order_by("-urgent", "last_inbound_at")
 
 
-class Conversation(models.Model):
+class Conversation(TenantModel):
     """One consultation (相談件数 counts these). A message after closing opens a new one."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False)
     consulter = models.ForeignKey(Consulter, on_delete=models.PROTECT, related_name="conversations")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="conversations")
     state = models.CharField(
@@ -212,7 +203,7 @@ class Conversation(models.Model):
     )
     content_deleted_at = models.DateTimeField(null=True, blank=True)
 
-    objects = platform_manager(ConversationQuerySet)
+    objects: ClassVar = scoped_manager(ConversationQuerySet)
 
     class Meta:
         verbose_name = _("相談")
@@ -255,9 +246,7 @@ class Delivery(models.TextChoices):
     FAILED = "failed", _("送信失敗")
 
 
-class Message(models.Model):
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False)
+class Message(TenantModel):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(_("方向"), max_length=4, choices=Direction.choices)
     kind = models.CharField(_("種類"), max_length=10, choices=MessageKind.choices, default=MessageKind.TEXT)
@@ -266,6 +255,8 @@ class Message(models.Model):
     image_type = models.CharField(max_length=40, blank=True)
     # Non-sensitive facts: sticker ids, image size, "too large" marks, truncation.
     meta = models.JSONField(default=dict, blank=True)
+    # Not TenantModel's auto_now_add: a message is dated when it was sent or received, which
+    # the services (and the demo) give explicitly.
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -277,8 +268,6 @@ class Message(models.Model):
     retry_key = models.UUIDField(default=uuidlib.uuid4, editable=False)
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     delivery_error = models.CharField(max_length=200, blank=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("メッセージ")
@@ -301,14 +290,13 @@ class EventState(models.TextChoices):
     FAILED = "failed", _("失敗")
 
 
-class InboundEvent(models.Model):
+class InboundEvent(TenantModel):
     """One LINE webhook event, stored (encrypted) before the webhook answers 200.
 
     ``webhook_event_id`` is LINE's idempotency key: a redelivered event finds its row and is
     not stored or processed again.
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="events")
     webhook_event_id = models.CharField(max_length=64)
     event_type = models.CharField(max_length=30)
@@ -320,8 +308,6 @@ class InboundEvent(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=200, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("受信イベント")
@@ -336,7 +322,7 @@ class InboundEvent(models.Model):
         return f"{self.event_type} {self.webhook_event_id}"
 
 
-class EventDrain(models.Model):
+class EventDrain(TenantModel):
     """Per LINE channel: when the webhook must queue a processing task.
 
     ``stored`` counts the webhook requests that stored new events; a processing run sets
@@ -346,18 +332,15 @@ class EventDrain(models.Model):
     will see their events. So a busy channel costs one task per run, not one per request.
     """
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="+")
     stored = models.PositiveBigIntegerField(default=0)
     drained = models.PositiveBigIntegerField(default=0)
-
-    objects = platform_manager()
 
     def __str__(self) -> str:
         return f"{self.channel_id}: {self.drained}/{self.stored}"
 
 
-class BusinessHours(models.Model):
+class BusinessHours(TenantModel):
     """One answering window on a weekday; an end at or before the start runs past midnight."""
 
     WEEKDAYS = [
@@ -370,13 +353,9 @@ class BusinessHours(models.Model):
         (6, _("日曜")),
     ]
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False)
     weekday = models.PositiveSmallIntegerField(_("曜日"), choices=WEEKDAYS)
     start = models.TimeField(_("開始"))
     end = models.TimeField(_("終了"), help_text=_("開始より前の時刻は翌日（深夜をまたぐ枠）"))
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("対応時間")
@@ -387,12 +366,10 @@ class BusinessHours(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
 
-class SpecialPeriod(models.Model):
+class SpecialPeriod(TenantModel):
     """Days that differ from the week: closed (お盆), or answered in their own window every day
     (May 孤独・孤立対策強化月間 with extended evening hours)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False)
     name = models.CharField(_("名称"), max_length=60)
     start_date = models.DateField(_("開始日"))
     end_date = models.DateField(_("終了日"))
@@ -400,8 +377,6 @@ class SpecialPeriod(models.Model):
     start = models.TimeField(_("開始"), null=True, blank=True)
     end = models.TimeField(_("終了"), null=True, blank=True)
     include_weekends = models.BooleanField(_("土日・祝日も対応"), default=False)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("特別期間")
@@ -438,19 +413,14 @@ code_validator = RegexValidator(
 )
 
 
-class TrackedLink(models.Model):
+class TrackedLink(TenantModel):
     """A link or QR code for one medium (Yamagata's 周知方法別アクセス数): counted on our own server."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False)
     code = models.CharField(_("コード"), max_length=16, validators=[code_validator])
     medium = models.CharField(_("媒体"), max_length=20, choices=Medium.choices)
     label = models.CharField(_("名称"), max_length=80, help_text=_("例: Instagram 広告（2月）"))
     target = models.CharField(_("行き先"), max_length=10, choices=LinkTarget.choices, default=LinkTarget.LINE)
     clicks = models.PositiveIntegerField(_("クリック数"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = platform_manager()
 
     class Meta:
         verbose_name = _("計測リンク")
@@ -462,15 +432,12 @@ class TrackedLink(models.Model):
         return self.label
 
 
-class LinkClickDay(models.Model):
+class LinkClickDay(TenantModel):
     """Clicks per link per day (no cookie, no IP, no third party: a counter)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="days")
     day = models.DateField()
     clicks = models.PositiveIntegerField(default=0)
-
-    objects = platform_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["link", "day"], name="one_click_row_per_day")]

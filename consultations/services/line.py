@@ -100,6 +100,7 @@ def do_store_events(channel: Channel, events: list[dict[str, Any]]) -> int:
 
     connection = connections[router.db_for_write(InboundEvent)]
     statements = _insert_statements(channel, events, connection)
+    bump = _bump_params(channel, connection)
     new: set[str] = set()
     queue_run = False
     with transaction.atomic(using=connection.alias):
@@ -108,7 +109,7 @@ def do_store_events(channel: Channel, events: list[dict[str, Any]]) -> int:
                 cursor.execute(sql, params)
                 new.update(row[0] for row in cursor.fetchall())
             if new:
-                cursor.execute(_bump_sql(connection), [channel.platform_id, channel.pk])
+                cursor.execute(_bump_sql(connection), bump)
                 stored, drained = cursor.fetchone()
                 queue_run = stored == drained + 1
         if queue_run:
@@ -138,6 +139,8 @@ def _insert_statements(
             "payload": json.dumps(event, ensure_ascii=False),
             "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery", False)),
             "received_at": now,
+            "created_at": now,  # auto_now_add and auto_now, as save() would
+            "updated_at": now,
         }
         rows.append(
             [
@@ -169,16 +172,34 @@ def _columns(model: type[models.Model], names: list[str], connection: BaseDataba
 
 
 def _bump_sql(connection: BaseDatabaseWrapper) -> str:
-    """Count one more request with new events for the channel; returns (stored, drained)."""
+    """Count one more request with new events for the channel; returns (stored, drained).
+    Parameters: ``_bump_params``."""
     table = connection.ops.quote_name(EventDrain._meta.db_table)
-    platform, channel, stored, drained = _columns(
-        EventDrain, ["platform", "channel", "stored", "drained"], connection
+    platform, channel, uuid, created, updated, stored, drained = _columns(
+        EventDrain,
+        ["platform", "channel", "uuid", "created_at", "updated_at", "stored", "drained"],
+        connection,
     ).values()
     return (
-        f"INSERT INTO {table} ({platform}, {channel}, {stored}, {drained}) VALUES (%s, %s, 1, 0) "  # noqa: S608 (names from _meta; values are params)
+        f"INSERT INTO {table} ({platform}, {channel}, {uuid}, {created}, {updated}, {stored}, {drained}) "  # noqa: S608 (names from _meta; values are params)
+        f"VALUES (%s, %s, %s, %s, %s, 1, 0) "
         f"ON CONFLICT ({channel}) DO UPDATE SET {stored} = {table}.{stored} + 1 "
         f"RETURNING {stored}, {drained}"
     )
+
+
+def _bump_params(channel: Channel, connection: BaseDatabaseWrapper) -> list[Any]:
+    """The values of a new counter row (used only when the channel has none yet): platform,
+    channel, and a uuid and timestamps prepared by the fields as save() would."""
+    fields = {f.name: f for f in EventDrain._meta.concrete_fields}
+    now = timezone.now()
+    return [
+        channel.platform_id,
+        channel.pk,
+        fields["uuid"].get_db_prep_save(fields["uuid"].get_default(), connection),
+        fields["created_at"].get_db_prep_save(now, connection),
+        fields["updated_at"].get_db_prep_save(now, connection),
+    ]
 
 
 # --- processing (worker) ---------------------------------------------------------------------
