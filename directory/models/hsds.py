@@ -6,8 +6,8 @@ Each row's HSDS ``id`` is its ``uuid`` (unique per platform; the same HSDS data 
 imported into several platforms).
 
 Tenancy
-    Every row belongs to one platform (``platform`` FK, ``objects = platform_manager()``, fail
-    closed outside ``scope(platform=...)``) -- except taxonomies, see below.
+    Every row belongs to one platform (``HSDSModel`` is a ``tsunagari.lib.tenancy.TenantModel``:
+    fail closed outside ``scope(platform=...)``) -- except taxonomies, see below.
 
 Taxonomies are global *and* per platform
     ``Taxonomy`` / ``TaxonomyTerm`` rows with ``platform=None`` are the shared tsunagari taxonomy
@@ -55,8 +55,9 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from partnership.models import MemberOrganisation
-from platforms.models import Platform, platform_manager
+from platforms.models import Platform
 from tsunagari.lib import jiscode
+from tsunagari.lib.tenancy import TenantModel, scoped_manager
 
 kana_validator = RegexValidator(
     r"^[ぁ-ゖァ-ヺー・\s　0-9０-９A-Za-zＡ-Ｚａ-ｚ]*$", _("ふりがなはひらがな・カタカナで入力してください。")
@@ -70,13 +71,15 @@ def validate_municipality_code(value: str) -> None:
         )
 
 
-class HSDSModel(models.Model):
-    """Abstract base: platform, HSDS id (``uuid``), fail-closed manager."""
+class HSDSModel(TenantModel):
+    """Abstract base: a tenant model whose ``uuid`` is the row's HSDS id.
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    Unlike other tenant models' uuid, the HSDS id is unique per platform, not across them: the
+    same HSDS data set (with its ids) may be imported into several platforms. Inside a
+    platform's scope a uuid still names one row.
+    """
+
     uuid = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
-
-    objects = platform_manager()
 
     class Meta:
         abstract = True
@@ -331,9 +334,8 @@ class Service(HSDSModel):
     is_published = models.BooleanField(_("公開"), default=False)
     # The 情報交換・共有シート columns that have no HSDS field (新・既, 種別, 形態, 委託先).
     inventory = models.JSONField(_("共有シートの項目"), default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar = platform_manager(ServiceQuerySet)
+    objects: ClassVar = scoped_manager(ServiceQuerySet)
 
     class Meta(HSDSModel.Meta):
         verbose_name = _("支援・相談窓口")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models.hsds import TaxonomyTerm
 from platforms.models import Platform, platform_manager
+from tsunagari.lib.tenancy import TenantModel
 
 
 class SupportListSettings(models.Model):
@@ -70,15 +71,12 @@ class SupportListSettings(models.Model):
         return str(self.platform)
 
 
-class SupportListCategory(models.Model):
+class SupportListCategory(TenantModel):
     """One category (a taxonomy term) printed in the サポートリスト, at ``position``."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     settings = models.ForeignKey(SupportListSettings, on_delete=models.CASCADE, related_name="categories")
     term = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveSmallIntegerField(_("順番"))
-
-    objects = platform_manager()
 
     class Meta:
         ordering = ["position", "id"]

@@ -543,11 +543,11 @@ def _apply_batch(
         elif any(getattr(found, k) != v for k, v in fields.items()):
             for k, v in fields.items():
                 setattr(found, k, v)
-            found.last_modified = now
+            found.last_modified = found.updated_at = now  # auto_now, as save() would
             changed.append(found)
     Service.objects.bulk_create(new)
     Service.objects.bulk_update(
-        changed, ["description", "eligibility_description", "inventory", "last_modified"]
+        changed, ["description", "eligibility_description", "inventory", "last_modified", "updated_at"]
     )
     ids = [existing[key].pk for key in keyed]
     has_term = set(

@@ -141,15 +141,17 @@ class SheetTestCase(BaseTestCase):
             self.assertEqual(kouhou.description, "同じ事業の二度目の行")
             self.assertEqual(SearchEntry.objects.filter(service__platform=self.platform).count(), 4)
             self.assertIn("同じ", SearchEntry.objects.get(service=kouhou).words)
-            before = dict(Service.objects.values_list("name", "last_modified"))
+            stamps = ("last_modified", "updated_at")
+            before = {s.name: (s.last_modified, s.updated_at) for s in Service.objects.only("name", *stamps)}
         changed = [[*ISE_ROWS[0][:7], "紙とウェブで発信", "", ""], *ISE_ROWS[1:]]
         again = self.upload(filled(changed, NPO_ROWS))
         self.client.post(self.url("directory:sheet_preview", again.uuid))
         run_tasks()
         with scope(platform=self.platform):
             self.assertEqual(SheetUpload.objects.get(pk=again.pk).result, {"created": 0, "updated": 4})
-            after = dict(Service.objects.values_list("name", "last_modified"))
-            self.assertGreater(after.pop("広報いせ 発行事業"), before.pop("広報いせ 発行事業"))
+            after = {s.name: (s.last_modified, s.updated_at) for s in Service.objects.only("name", *stamps)}
+            for old, new in zip(before.pop("広報いせ 発行事業"), after.pop("広報いせ 発行事業"), strict=True):
+                self.assertGreater(new, old)
             self.assertEqual(after, before)  # rows that did not change are not rewritten
             entry = SearchEntry.objects.get(service__name="広報いせ 発行事業")
             self.assertIn("ウェブ", entry.words)
