@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.permissions import Actor
 from audit.services import log_action
-from consultations.crisis import URGENT_REASON, crisis_reply, recognise
+from consultations.crisis import URGENT_REASON, crisis_reply, platform_words, recognise
+from consultations.crisis_rules import PlatformWord
 from consultations.hours import Schedule, format_slot
 from consultations.models import (
     ChannelKind,
@@ -31,6 +33,7 @@ from consultations.models import (
     MessageKind,
 )
 from consultations.services.delivery import deliver_line_messages
+from platforms.models import Platform
 
 # Do not repeat the same automatic answer within this time in one consultation.
 AUTO_REPLY_QUIET = datetime.timedelta(hours=6)
@@ -44,6 +47,64 @@ NO_HOURS = "メッセージありがとうございます。相談員が確認�
 IN_HOURS = "メッセージありがとうございます。相談員がお返事しますので、少しお待ちください。"
 
 
+class Desk:
+    """What ``do_receive`` reads about a platform's desk, read once for many messages.
+
+    The LINE worker keeps one for a batch of events: the hours and the crisis words are read
+    once (the first time they are needed); the open consultation of each person met is
+    remembered inside one transaction (``forget_open()`` when it ends: a counsellor may close
+    one between two), and when each consultation was last sent each kind of automatic answer
+    for the whole batch (only the worker writes those; ``forget()`` after a rolled-back
+    savepoint). So a batch costs a few queries per message instead of a dozen.
+    """
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self._schedule: Schedule | None = None
+        self._words: list[PlatformWord] | None = None
+        # consulter pk -> the open consultation (None: none is open)
+        self.open: dict[int, Conversation | None] = {}
+        # (conversation pk, auto reason) -> the latest automatic answer of that reason (None: none)
+        self.said: dict[tuple[int, str], datetime.datetime | None] = {}
+
+    @property
+    def schedule(self) -> Schedule:
+        if self._schedule is None:
+            self._schedule = Schedule.for_platform(self.platform)
+        return self._schedule
+
+    @property
+    def words(self) -> list[PlatformWord]:
+        if self._words is None:
+            self._words = platform_words(self.platform)
+        return self._words
+
+    def read_said(self, conversations: list[int]) -> None:
+        """Remember the latest automatic answer of each reason of these consultations (one query)."""
+        unknown = [pk for pk in conversations if (pk, "crisis") not in self.said]
+        if not unknown:
+            return
+        for pk in unknown:
+            self.said[(pk, "crisis")] = self.said[(pk, "out_of_hours")] = None
+        latest = (
+            Message.objects.filter(conversation__in=unknown, direction=Direction.AUTO)
+            .values_list("conversation_id", "meta__auto")
+            .annotate(latest=Max("created_at"))
+            .order_by()
+        )
+        for pk, reason, at in latest:
+            self.said[(pk, reason)] = at
+
+    def forget_open(self) -> None:
+        """The transaction that read the open consultations ended."""
+        self.open.clear()
+
+    def forget(self) -> None:
+        """Drop everything read or written of rows (a savepoint was rolled back)."""
+        self.open.clear()
+        self.said.clear()
+
+
 @dataclass
 class Received:
     message: Message
@@ -52,10 +113,19 @@ class Received:
     auto_replies: list[Message] = field(default_factory=list)
 
 
-def open_conversation(consulter: Consulter, at: datetime.datetime) -> tuple[Conversation, bool]:
+def open_conversation(
+    consulter: Consulter, at: datetime.datetime, desk: Desk | None = None
+) -> tuple[Conversation, bool]:
     """The consulter's consultation that is not closed, or a new one."""
-    current = Conversation.objects.filter(consulter=consulter).exclude(state=ConversationState.CLOSED).first()
+    desk = desk or Desk(consulter.platform)
+    if consulter.pk in desk.open:
+        current = desk.open[consulter.pk]
+    else:
+        current = (
+            Conversation.objects.filter(consulter=consulter).exclude(state=ConversationState.CLOSED).first()
+        )
     if current is not None:
+        desk.open[consulter.pk] = current
         return current, False
     try:
         with transaction.atomic():
@@ -64,10 +134,15 @@ def open_conversation(consulter: Consulter, at: datetime.datetime) -> tuple[Conv
                 consulter=consulter,
                 channel=consulter.channel,
                 opened_at=at,
-                arrived_in_hours=Schedule.for_platform(consulter.platform).is_open(at),
+                arrived_in_hours=desk.schedule.is_open(at),
             )
     except IntegrityError:  # another process opened it a moment ago
-        return Conversation.objects.exclude(state=ConversationState.CLOSED).get(consulter=consulter), False
+        conversation = Conversation.objects.exclude(state=ConversationState.CLOSED).get(consulter=consulter)
+        desk.open[consulter.pk] = conversation
+        return conversation, False
+    desk.open[consulter.pk] = conversation
+    # A new consultation has sent no automatic answer yet.
+    desk.said.update({(conversation.pk, "crisis"): None, (conversation.pk, "out_of_hours"): None})
     return conversation, True
 
 
@@ -81,10 +156,14 @@ def do_receive(
     meta: dict[str, Any] | None = None,
     line_message_id: str = "",
     at: datetime.datetime | None = None,
+    desk: Desk | None = None,
 ) -> Received:
+    """``desk``: the platform's hours, crisis words and rows read for earlier messages of the
+    same transaction (the LINE worker's batch); read here when not given."""
     at = at or timezone.now()
+    desk = desk or Desk(consulter.platform)
     with transaction.atomic():
-        conversation, opened = open_conversation(consulter, at)
+        conversation, opened = open_conversation(consulter, at, desk)
         message = Message.objects.create(
             platform=consulter.platform,
             conversation=conversation,
@@ -99,11 +178,15 @@ def do_receive(
         )
         conversation.last_message_at = at
         conversation.last_inbound_at = at
+        changed = ["last_message_at", "last_inbound_at"]
         if conversation.state == ConversationState.WAITING:
             conversation.state = ConversationState.OPEN
+            changed.append("state")
         received = Received(message, conversation, opened)
         found = (
-            recognise(text, consulter.platform) if kind in (MessageKind.TEXT, MessageKind.POSTBACK) else None
+            recognise(text, words=desk.words)
+            if kind in (MessageKind.TEXT, MessageKind.POSTBACK) and text.strip()
+            else None
         )
         if found is not None and found.crisis:
             if not conversation.urgent:
@@ -111,6 +194,7 @@ def do_receive(
                 # The category in clear, the words as written only encrypted (urgent_words).
                 conversation.urgent_reason = URGENT_REASON
                 conversation.urgent_words = "、".join(found.matched[:3])
+                changed += ["urgent", "urgent_reason", "urgent_words"]
                 log_action(
                     "consultation.flagged_urgent",
                     platform=consulter.platform,
@@ -118,36 +202,58 @@ def do_receive(
                     label="auto",
                     data={"words": len(found.matched)},
                 )
-            if not _said_recently(conversation, "crisis", CRISIS_REPLY_QUIET, at):
+            if not _said_recently(conversation, "crisis", CRISIS_REPLY_QUIET, at, desk):
                 received.auto_replies.append(
-                    _auto(conversation, crisis_reply(consulter.platform), "crisis", at)
+                    _auto(conversation, crisis_reply(consulter.platform), "crisis", at, desk)
                 )
-        conversation.save()
-        auto = _hours_reply(conversation, opened, at)
+        # Only what changed: a counsellor may be assigning or closing it meanwhile (PostgreSQL),
+        # and the encrypted words are not encrypted again for every message.
+        conversation.save(update_fields=changed)
+        auto = _hours_reply(conversation, opened, at, desk)
         if auto is not None:
             received.auto_replies.append(auto)
     return received
 
 
-def _hours_reply(conversation: Conversation, opened: bool, at: datetime.datetime) -> Message | None:
-    schedule = Schedule.for_platform(conversation.platform)
+def _hours_reply(
+    conversation: Conversation, opened: bool, at: datetime.datetime, desk: Desk
+) -> Message | None:
+    schedule = desk.schedule
     if schedule.is_open(at):
-        return _auto(conversation, IN_HOURS, "in_hours", at) if opened else None
-    if _said_recently(conversation, "out_of_hours", AUTO_REPLY_QUIET, at):
+        return _auto(conversation, IN_HOURS, "in_hours", at, desk) if opened else None
+    if _said_recently(conversation, "out_of_hours", AUTO_REPLY_QUIET, at, desk):
         return None
     slot = schedule.next_open(at)
     text = OUT_OF_HOURS.format(slot=format_slot(slot, language="ja")) if slot else NO_HOURS
-    return _auto(conversation, text, "out_of_hours", at)
+    return _auto(conversation, text, "out_of_hours", at, desk)
 
 
-def _said_recently(conversation: Conversation, reason: str, quiet: datetime.timedelta, at) -> bool:
-    return Message.objects.filter(
-        conversation=conversation, direction=Direction.AUTO, meta__auto=reason, created_at__gt=at - quiet
-    ).exists()
+def _said_recently(
+    conversation: Conversation, reason: str, quiet: datetime.timedelta, at: datetime.datetime, desk: Desk
+) -> bool:
+    """Whether the consultation was sent the automatic answer ``reason`` within ``quiet`` before ``at``."""
+    key = (conversation.pk, reason)
+    if key not in desk.said:
+        desk.said[key] = (
+            Message.objects.filter(conversation=conversation, direction=Direction.AUTO, meta__auto=reason)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+    latest = desk.said[key]
+    return latest is not None and latest > at - quiet
 
 
-def _auto(conversation: Conversation, text: str, reason: str, at: datetime.datetime) -> Message:
-    return _outbound(conversation, text, direction=Direction.AUTO, meta={"auto": reason}, at=at)
+def _auto(conversation: Conversation, text: str, reason: str, at: datetime.datetime, desk: Desk) -> Message:
+    # do_receive sets the consultation's last_message_at to ``at`` itself (the same moment).
+    message = _outbound(
+        conversation, text, direction=Direction.AUTO, meta={"auto": reason}, at=at, touch=False
+    )
+    key = (conversation.pk, reason)
+    if key in desk.said:
+        latest = desk.said[key]
+        desk.said[key] = at if latest is None or latest < at else latest
+    return message
 
 
 def _outbound(
@@ -158,7 +264,9 @@ def _outbound(
     meta: dict[str, Any] | None = None,
     user: Any = None,
     at: datetime.datetime | None = None,
+    touch: bool = True,
 ) -> Message:
+    """``touch``: set the consultation's last_message_at (the caller does not)."""
     at = at or timezone.now()
     is_line = conversation.channel.kind == ChannelKind.LINE
     message = Message.objects.create(
@@ -172,7 +280,8 @@ def _outbound(
         created_at=at,
         delivery=Delivery.PENDING if is_line else Delivery.NONE,
     )
-    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=at)
+    if touch:
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=at)
     if is_line:
         # The database task backend writes the task row in this same transaction: the
         # delivery exists exactly when the message does (no lost or orphaned sends).

@@ -16,13 +16,14 @@ import datetime
 import json
 import logging
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from django_tasks import task
@@ -44,6 +45,8 @@ from consultations.crypto import blind_index
 from consultations.models import (
     Channel,
     Consulter,
+    Conversation,
+    ConversationState,
     EventDrain,
     EventState,
     InboundEvent,
@@ -51,13 +54,20 @@ from consultations.models import (
     TrackedLink,
     new_label,
 )
-from consultations.services.conversations import do_hide_unsent, do_receive
+from consultations.services.conversations import Desk, do_hide_unsent, do_receive
 from consultations.services.delivery import QUEUE
 from tsunagari.lib.untrusted import UnreadableFile, loads_json
 
 log = logging.getLogger(__name__)
 
 MAX_EVENT_ATTEMPTS = 5
+# A processing run claims and reads this many events at once, and writes them in transactions of
+# at most WRITE_EVENTS events and WRITE_SECONDS (on SQLite the webhooks wait for the one write
+# lock meanwhile: LINE_STORE_WAIT_MS), reading their people WRITE_EVENTS at a time.
+BATCH = 100
+WRITE_EVENTS = 25
+WRITE_SECONDS = 0.2
+PREFETCH = WRITE_EVENTS
 # Tracked-link reference carried by a LINE link's prefilled first message (see links.py).
 REF_PATTERN = re.compile(r"[#＃]([a-z0-9]{3,16})\b")
 
@@ -224,33 +234,150 @@ def drain_events(channel: Channel) -> None:
 
 
 def process_events(channel: Channel, event_ids: list[str]) -> None:
-    for event_id in event_ids:
-        process_event(channel, event_id)
+    """Process the named events (those not done and not being processed elsewhere), in order,
+    ``BATCH`` at a time."""
+    for start in range(0, len(event_ids), BATCH):
+        _Batch(channel).run(event_ids[start : start + BATCH])
 
 
 def process_event(channel: Channel, event_id: str) -> None:
-    claimed = InboundEvent.objects.filter(
-        channel=channel, webhook_event_id=event_id, state__in=[EventState.PENDING, EventState.FAILED]
-    ).update(state=EventState.PROCESSING, attempts=F("attempts") + 1)
-    if not claimed:
-        return  # done already, or another worker has it
-    row = InboundEvent.objects.get(channel=channel, webhook_event_id=event_id)
-    try:
-        _handle(channel, row)
-    except Exception as exc:  # noqa: BLE001 (recorded on the row and retried later)
-        failed = row.attempts >= MAX_EVENT_ATTEMPTS
-        InboundEvent.objects.filter(pk=row.pk).update(
-            state=EventState.FAILED if failed else EventState.PENDING, error=type(exc).__name__[:200]
+    process_events(channel, [event_id])
+
+
+def _claim(channel: Channel, event_ids: list[str]) -> list[InboundEvent]:
+    """Mark the named events that wait (pending, or failed and retried) as being processed, and
+    read them, oldest first. One short write transaction: on PostgreSQL rows another worker is
+    claiming at the same moment are skipped, on SQLite the write lock serialises claims."""
+    with transaction.atomic():
+        rows = list(
+            InboundEvent.objects.select_for_update(skip_locked=True)
+            .filter(
+                channel=channel,
+                webhook_event_id__in=event_ids,
+                state__in=[EventState.PENDING, EventState.FAILED],
+            )
+            .order_by("event_timestamp", "id")
         )
-        # Only the exception's type is logged: its message could quote the content.
-        log.warning("LINE event %s failed (%s, attempt %s)", row.pk, type(exc).__name__, row.attempts)
-        if not failed:
-            later = timezone.now() + datetime.timedelta(seconds=30 * 2**row.attempts)
-            process_line_events.using(run_after=later).enqueue(channel.pk, [event_id])
-        return
-    InboundEvent.objects.filter(pk=row.pk).update(
-        state=EventState.DONE, processed_at=timezone.now(), error=""
-    )
+        InboundEvent.objects.filter(pk__in=[row.pk for row in rows]).update(
+            state=EventState.PROCESSING, attempts=F("attempts") + 1
+        )
+    for row in rows:
+        row.state = EventState.PROCESSING
+        row.attempts += 1
+    return rows
+
+
+class _Batch:
+    """Up to ``BATCH`` claimed events of one channel, processed together.
+
+    Each event is parsed and prepared first (an image is downloaded outside any transaction:
+    what was prepared before it is written first), then written in its own savepoint inside a
+    write transaction shared with the events around it; that transaction also marks them done,
+    so an event is never left written but not done. A transaction is committed once it has run
+    ``WRITE_SECONDS`` (SQLite has one writer: the webhooks wait for its lock meanwhile). The
+    people, their open consultations, the desk's hours and crisis words are read once per
+    transaction, not once per event. An event that fails is rolled back alone and retried later
+    with backoff, as before.
+    """
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.desk = Desk(channel.platform)
+        self.ready: list[tuple[InboundEvent, Event | None, Prepared | None]] = []
+        self.failed: list[tuple[InboundEvent, BaseException]] = []
+
+    def run(self, event_ids: list[str]) -> None:
+        for row in _claim(self.channel, event_ids):
+            try:
+                event = _event_of(row)
+                if _downloads(event):
+                    self.write()  # what is prepared goes first: no transaction waits on the network
+                prepared = _prepare(self.channel, event) if event is not None else None
+            except Exception as exc:  # noqa: BLE001 (recorded on the row and retried later)
+                self.failed.append((row, exc))
+                continue
+            self.ready.append((row, event, prepared))
+        self.write()
+
+    def write(self) -> None:
+        ready, self.ready = self.ready, []
+        position = 0
+        while position < len(ready) or self.failed:
+            with transaction.atomic():
+                people: dict[str, Consulter] = {}
+                read_up_to = position
+                started = time.monotonic()
+                done: list[int] = []
+                while position < len(ready) and (
+                    not done or (len(done) < WRITE_EVENTS and time.monotonic() - started < WRITE_SECONDS)
+                ):
+                    if position == read_up_to:
+                        read_up_to = position + PREFETCH
+                        self._read_people(people, [event for _r, event, _p in ready[position:read_up_to]])
+                    row, event, prepared = ready[position]
+                    position += 1
+                    try:
+                        with transaction.atomic():
+                            if event is not None:
+                                _handle(self.channel, row, event, prepared, self.desk, people)
+                    except Exception as exc:  # noqa: BLE001 (recorded on the row and retried later)
+                        # What the savepoint wrote is gone: forget what was read or made in it.
+                        self.desk.forget()
+                        people.clear()
+                        self.failed.append((row, exc))
+                    else:
+                        done.append(row.pk)
+                if done:
+                    InboundEvent.objects.filter(pk__in=done).update(
+                        state=EventState.DONE, processed_at=timezone.now(), error=""
+                    )
+                self._record_failures()
+            self.desk.forget_open()
+
+    def _read_people(self, people: dict[str, Consulter], events: list[Event | None]) -> None:
+        """Read the channel's people among the events' senders not read yet into ``people`` (by
+        blind index), and have the desk remember their open consultations. The encrypted
+        columns are not read (not needed here: one decryption less per row)."""
+        digests = {
+            blind_index(event.source.user_id, "line")
+            for event in events
+            if event is not None and isinstance(getattr(event, "source", None), UserSource)
+        } - people.keys()
+        if not digests:
+            return
+        found = (
+            Consulter.objects.filter(channel=self.channel, identity_hash__in=digests)
+            .defer("line_user_id", "reply_token")
+            .annotate(reachable=ExpressionWrapper(~Q(line_user_id=""), output_field=BooleanField()))
+        )
+        for consulter in found:
+            consulter.channel = self.channel
+            consulter.platform = self.channel.platform
+            people[consulter.identity_hash] = consulter
+            self.desk.open[consulter.pk] = None
+        open_ones = (
+            Conversation.objects.filter(consulter__in=[people[d].pk for d in digests if d in people])
+            .exclude(state=ConversationState.CLOSED)
+            .defer("urgent_words")
+        )
+        for conversation in open_ones:
+            conversation.channel = self.channel
+            conversation.platform = self.channel.platform
+            self.desk.open[conversation.consulter_id] = conversation
+        self.desk.read_said([c.pk for c in self.desk.open.values() if c is not None])
+
+    def _record_failures(self) -> None:
+        failed, self.failed = self.failed, []
+        for row, exc in failed:
+            final = row.attempts >= MAX_EVENT_ATTEMPTS
+            InboundEvent.objects.filter(pk=row.pk).update(
+                state=EventState.FAILED if final else EventState.PENDING, error=type(exc).__name__[:200]
+            )
+            # Only the exception's type is logged: its message could quote the content.
+            log.warning("LINE event %s failed (%s, attempt %s)", row.pk, type(exc).__name__, row.attempts)
+            if not final:
+                later = timezone.now() + datetime.timedelta(seconds=30 * 2**row.attempts)
+                process_line_events.using(run_after=later).enqueue(self.channel.pk, [row.webhook_event_id])
 
 
 @dataclass
@@ -262,47 +389,70 @@ class Prepared:
     meta: dict[str, Any] | None = None
 
 
-def _handle(channel: Channel, row: InboundEvent) -> None:
-    payload = json.loads(row.payload)
+def _event_of(row: InboundEvent) -> Event | None:
+    """The stored event as the SDK reads it; None for what is not a consultation (a type this
+    SDK version does not know, group and room events): kept, nothing to do."""
     try:
-        event = Event.from_dict(payload)
+        event = Event.from_dict(json.loads(row.payload))
     except ValueError:
-        event = None  # a type this SDK version does not know: stored, nothing to do
-    if event is None or not isinstance(getattr(event, "source", None), UserSource):
-        return  # group/room events and unknown types are kept but not consultations
+        return None
+    if not isinstance(getattr(event, "source", None), UserSource):
+        return None
+    return event
+
+
+def _downloads(event: Event | None) -> bool:
+    """Whether preparing the event downloads its content from LINE."""
+    return (
+        isinstance(event, MessageEvent)
+        and isinstance(event.message, ImageMessageContent)
+        and getattr(event.message.content_provider, "type", "line") == "line"
+    )
+
+
+def _handle(
+    channel: Channel,
+    row: InboundEvent,
+    event: Event,
+    prepared: Prepared | None,
+    desk: Desk,
+    people: dict[str, Consulter],
+) -> None:
     user_id = event.source.user_id
     at = (
         datetime.datetime.fromtimestamp(row.event_timestamp / 1000, tz=datetime.UTC)
         if row.event_timestamp
         else None
     )
-    prepared = _prepare(channel, event)  # network (image download) outside any transaction
-    with transaction.atomic():
-        consulter = _consulter(channel, user_id, at)
-        token = getattr(event, "reply_token", None)
-        # The token's minute runs from LINE's delivery, i.e. when the webhook stored the event.
-        if token and (consulter.reply_token_at is None or consulter.reply_token_at < row.received_at):
-            consulter.reply_token = token
-            consulter.reply_token_at = row.received_at
-            consulter.save(update_fields=["reply_token", "reply_token_at"])
-        if isinstance(event, FollowEvent):
-            Consulter.objects.filter(pk=consulter.pk).update(following=True, unfollowed_at=None)
-        elif isinstance(event, UnfollowEvent):
-            Consulter.objects.filter(pk=consulter.pk).update(following=False, unfollowed_at=timezone.now())
-        elif isinstance(event, UnsendEvent):
-            do_hide_unsent(consulter, event.unsend.message_id)
-        elif prepared is not None:
-            _attribute(consulter, prepared)
-            do_receive(
-                consulter,
-                kind=prepared.kind,
-                text=prepared.text,
-                image=prepared.image,
-                image_type=prepared.image_type,
-                meta=prepared.meta,
-                line_message_id=getattr(getattr(event, "message", None), "id", "") or "",
-                at=at,
-            )
+    consulter = _consulter(channel, user_id, at, people, desk)
+    token = getattr(event, "reply_token", None)
+    # The token's minute runs from LINE's delivery, i.e. when the webhook stored the event.
+    if token and (consulter.reply_token_at is None or consulter.reply_token_at < row.received_at):
+        consulter.reply_token = token
+        consulter.reply_token_at = row.received_at
+        consulter.save(update_fields=["reply_token", "reply_token_at"])
+    if isinstance(event, FollowEvent):
+        Consulter.objects.filter(pk=consulter.pk).update(following=True, unfollowed_at=None)
+        consulter.following, consulter.unfollowed_at = True, None
+    elif isinstance(event, UnfollowEvent):
+        now = timezone.now()
+        Consulter.objects.filter(pk=consulter.pk).update(following=False, unfollowed_at=now)
+        consulter.following, consulter.unfollowed_at = False, now
+    elif isinstance(event, UnsendEvent):
+        do_hide_unsent(consulter, event.unsend.message_id)
+    elif prepared is not None:
+        _attribute(consulter, prepared, desk)
+        do_receive(
+            consulter,
+            kind=prepared.kind,
+            text=prepared.text,
+            image=prepared.image,
+            image_type=prepared.image_type,
+            meta=prepared.meta,
+            line_message_id=getattr(getattr(event, "message", None), "id", "") or "",
+            at=at,
+            desk=desk,
+        )
 
 
 def _prepare(channel: Channel, event: Event) -> Prepared | None:
@@ -341,34 +491,47 @@ def _image(channel: Channel, content: ImageMessageContent) -> Prepared:
     )
 
 
-def _consulter(channel: Channel, user_id: str, at: datetime.datetime | None) -> Consulter:
+def _consulter(
+    channel: Channel, user_id: str, at: datetime.datetime | None, people: dict[str, Consulter], desk: Desk
+) -> Consulter:
+    """The channel's person behind ``user_id`` (from ``people``, the batch's, or created)."""
     digest = blind_index(user_id, "line")
-    found = Consulter.objects.filter(channel=channel, identity_hash=digest).first()
+    found = people.get(digest)
     if found is not None:
-        if not found.line_user_id:
+        # ``reachable``: whether line_user_id is set, read without decrypting it (_read_people).
+        reachable = found.reachable if hasattr(found, "reachable") else bool(found.line_user_id)
+        if not reachable:
             # Retention forgot how to reach this person (content_deleted_at); they wrote again,
             # so answers can be pushed to them again, and retention may forget them later again.
             found.line_user_id = user_id
             found.content_deleted_at = None
             found.save(update_fields=["line_user_id", "content_deleted_at"])
+            found.reachable = True  # type: ignore[attr-defined]
         return found
     try:
         with transaction.atomic():
-            return Consulter.objects.create(
-                platform_id=channel.platform_id,
+            found = Consulter.objects.create(
+                platform=channel.platform,
                 channel=channel,
                 identity_hash=digest,
                 line_user_id=user_id,
                 label=new_label(),
                 first_contact_at=at or timezone.now(),
             )
+        desk.open[found.pk] = None  # someone new has no consultation yet
+        found.new = True  # type: ignore[attr-defined]
     except IntegrityError:
-        return Consulter.objects.get(channel=channel, identity_hash=digest)
+        found = Consulter.objects.get(channel=channel, identity_hash=digest)
+        found.channel, found.platform = channel, channel.platform
+    people[digest] = found
+    return found
 
 
-def _attribute(consulter: Consulter, prepared: Prepared) -> None:
+def _attribute(consulter: Consulter, prepared: Prepared, desk: Desk) -> None:
     """First contact from a tracked link: ``#code`` in the first text or ``ref=code`` postback."""
-    if consulter.source_id is not None or consulter.conversations.exists():
+    if consulter.source_id is not None or desk.open.get(consulter.pk) is not None:
+        return
+    if not getattr(consulter, "new", False) and consulter.conversations.exists():
         return
     code = ""
     if prepared.kind == MessageKind.POSTBACK and prepared.text.startswith("ref="):
