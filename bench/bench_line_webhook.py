@@ -59,6 +59,19 @@ USERS = int(os.environ.get("USERS", "300"))
 WORKER = os.environ.get("WORKER", "1") == "1"
 DRAIN_LIMIT = float(os.environ.get("DRAIN", "300"))
 SECRET = "0123456789abcdef0123456789abcdef"
+# What people write (one in 50 a crisis expression: flagged urgent, answered with 24-hour lines).
+TEXTS = [
+    "仕事のことで相談したいです。最近眠れない日が続いています。",
+    "家族とうまくいかなくて、誰にも話せません。",
+    "子育てがつらいです。夜中に泣いてしまいます。",
+    "お金のことで困っています。家賃が払えそうにありません。",
+    "学校に行けなくなって三か月になります。",
+    "一人暮らしで、もう何日も誰とも話していません。",
+    "介護と仕事の両立ができなくて限界です。",
+    "相談できる窓口を教えてください。",
+    "はじめまして。少し話を聞いてほしいです。",
+    "返信ありがとうございます。また連絡します。",
+] * 5 + ["もう消えたいです。"]
 # The task worker as `make run` and deploy/systemd/tsunagari-worker.service start it.
 WORKER_COMMAND = ["manage.py", "db_worker", "--queue-name", "default,consultations,mail", "--no-reload"]
 
@@ -310,10 +323,10 @@ def main() -> None:
     server.start()
     meter = Meter(server, worker, postmaster_pid())
     people = ["U" + f"{i:032x}" for i in range(USERS)]
-    text = "仕事のことで相談したいです。最近眠れない日が続いています。"
 
     def event() -> dict:
         user = random.choice(people)  # noqa: S311 (not security)
+        text = random.choice(TEXTS)  # noqa: S311
         return make_event("text", user, text=text, reply_token=fake.state.issue_reply_token(user))
 
     one = lambda: body_of(event())  # noqa: E731

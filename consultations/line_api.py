@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 from base64 import b64encode
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -63,13 +65,29 @@ def _api(channel: Channel, host: str) -> ApiClient:
     return ApiClient(config)
 
 
+@contextmanager
+def session(channel: Channel) -> Iterator[ApiClient]:
+    """One client (and its kept-alive connections) for several calls of the channel."""
+    with _api(channel, settings.LINE_API_BASE) as client:
+        yield client
+
+
+@contextmanager
+def _client(channel: Channel, client: ApiClient | None) -> Iterator[ApiClient]:
+    if client is not None:
+        yield client
+    else:
+        with session(channel) as new:
+            yield new
+
+
 def _texts(texts: list[str]) -> list[TextMessage]:
     return [TextMessage(text=text[:MAX_TEXT_CHARS]) for text in texts]
 
 
-def reply(channel: Channel, reply_token: str, texts: list[str]) -> None:
+def reply(channel: Channel, reply_token: str, texts: list[str], *, client: ApiClient | None = None) -> None:
     """Answer with the (single-use) reply token: free of charge, up to five messages."""
-    with _api(channel, settings.LINE_API_BASE) as client:
+    with _client(channel, client) as client:
         try:
             MessagingApi(client).reply_message(
                 ReplyMessageRequest(replyToken=reply_token, messages=_texts(texts)),
@@ -79,9 +97,9 @@ def reply(channel: Channel, reply_token: str, texts: list[str]) -> None:
             raise LineApiError(exc.status or 0, str(exc.reason)) from exc
 
 
-def push(channel: Channel, to: str, text: str, retry_key: str) -> bool:
+def push(channel: Channel, to: str, text: str, retry_key: str, *, client: ApiClient | None = None) -> bool:
     """Push one message. False when LINE already accepted this retry key (409): not sent twice."""
-    with _api(channel, settings.LINE_API_BASE) as client:
+    with _client(channel, client) as client:
         try:
             MessagingApi(client).push_message(
                 PushMessageRequest(to=to, messages=_texts([text])),

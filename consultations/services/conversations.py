@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.permissions import Actor
 from audit.services import log_action
-from consultations.crisis import URGENT_REASON, crisis_reply, platform_words, recognise
+from consultations.crisis import URGENT_REASON, Recognition, crisis_reply, platform_words, recognise
 from consultations.crisis_rules import PlatformWord
 from consultations.hours import Schedule, format_slot
 from consultations.models import (
@@ -66,6 +66,9 @@ class Desk:
         self.open: dict[int, Conversation | None] = {}
         # (conversation pk, auto reason) -> the latest automatic answer of that reason (None: none)
         self.said: dict[tuple[int, str], datetime.datetime | None] = {}
+        # When a set: the consultations whose automatic LINE answers are to be delivered, for the
+        # caller to queue one delivery for all in the same transaction (else one per answer).
+        self.deliveries: set[str] | None = None
 
     @property
     def schedule(self) -> Schedule:
@@ -78,6 +81,12 @@ class Desk:
         if self._words is None:
             self._words = platform_words(self.platform)
         return self._words
+
+    def recognise(self, kind: str, text: str) -> Recognition | None:
+        """Crisis expressions in a person's text or postback (None for other kinds)."""
+        if kind not in (MessageKind.TEXT, MessageKind.POSTBACK) or not text.strip():
+            return None
+        return recognise(text, words=self.words)
 
     def read_said(self, conversations: list[int]) -> None:
         """Remember the latest automatic answer of each reason of these consultations (one query)."""
@@ -157,9 +166,11 @@ def do_receive(
     line_message_id: str = "",
     at: datetime.datetime | None = None,
     desk: Desk | None = None,
+    recognition: Recognition | None = None,
 ) -> Received:
     """``desk``: the platform's hours, crisis words and rows read for earlier messages of the
-    same transaction (the LINE worker's batch); read here when not given."""
+    same transaction (the LINE worker's batch); read here when not given. ``recognition``: the
+    text's crisis expressions (``desk.recognise``) found before the transaction began."""
     at = at or timezone.now()
     desk = desk or Desk(consulter.platform)
     with transaction.atomic():
@@ -183,11 +194,7 @@ def do_receive(
             conversation.state = ConversationState.OPEN
             changed.append("state")
         received = Received(message, conversation, opened)
-        found = (
-            recognise(text, words=desk.words)
-            if kind in (MessageKind.TEXT, MessageKind.POSTBACK) and text.strip()
-            else None
-        )
+        found = recognition if recognition is not None else desk.recognise(kind, text)
         if found is not None and found.crisis:
             if not conversation.urgent:
                 conversation.urgent = True
@@ -247,7 +254,13 @@ def _said_recently(
 def _auto(conversation: Conversation, text: str, reason: str, at: datetime.datetime, desk: Desk) -> Message:
     # do_receive sets the consultation's last_message_at to ``at`` itself (the same moment).
     message = _outbound(
-        conversation, text, direction=Direction.AUTO, meta={"auto": reason}, at=at, touch=False
+        conversation,
+        text,
+        direction=Direction.AUTO,
+        meta={"auto": reason},
+        at=at,
+        touch=False,
+        deliveries=desk.deliveries,
     )
     key = (conversation.pk, reason)
     if key in desk.said:
@@ -265,8 +278,10 @@ def _outbound(
     user: Any = None,
     at: datetime.datetime | None = None,
     touch: bool = True,
+    deliveries: set[str] | None = None,
 ) -> Message:
-    """``touch``: set the consultation's last_message_at (the caller does not)."""
+    """``touch``: set the consultation's last_message_at (the caller does not). ``deliveries``:
+    collect the consultation there for the caller to queue its delivery (else queued here)."""
     at = at or timezone.now()
     is_line = conversation.channel.kind == ChannelKind.LINE
     message = Message.objects.create(
@@ -282,7 +297,9 @@ def _outbound(
     )
     if touch:
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=at)
-    if is_line:
+    if is_line and deliveries is not None:
+        deliveries.add(str(conversation.uuid))
+    elif is_line:
         # The database task backend writes the task row in this same transaction: the
         # delivery exists exactly when the message does (no lost or orphaned sends).
         deliver_line_messages.enqueue(str(conversation.uuid))

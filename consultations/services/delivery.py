@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+from contextlib import ExitStack
 
 from django.db.models import F
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from django_tasks import task
+from linebot.v3.messaging import ApiClient
 
 from audit.services import log_action
 from consultations import line_api
@@ -35,8 +37,39 @@ def deliver_line_messages(conversation_uuid: str) -> None:
             deliver_line_messages.using(run_after=later).enqueue(conversation_uuid)
 
 
-def deliver(conversation: Conversation) -> bool:
-    """Send the conversation's pending LINE messages. True when something is left to retry."""
+@task(queue_name=QUEUE)
+def deliver_line_batch(conversation_uuids: list[str]) -> None:
+    """Deliver the pending LINE messages of several consultations (the automatic answers written
+    by one transaction of the LINE worker): one task and one connection to LINE per channel
+    instead of one of each per answer. A consultation that cannot be finished now gets its own
+    retry, as ``deliver_line_messages`` does."""
+    with scopes_disabled():
+        conversations = list(
+            Conversation.objects.select_related("platform", "channel")
+            .filter(uuid__in=conversation_uuids)
+            .order_by("pk")
+        )
+    later = timezone.now() + datetime.timedelta(seconds=30)
+    with ExitStack() as stack:
+        clients: dict[int, ApiClient] = {}
+        for conversation in conversations:
+            channel = conversation.channel
+            if channel.pk not in clients:
+                clients[channel.pk] = stack.enter_context(line_api.session(channel))
+            with scope(platform=conversation.platform):
+                try:
+                    retry = deliver(conversation, client=clients[channel.pk])
+                except Exception:  # noqa: BLE001 (the others are still delivered; this one retried)
+                    log.exception("delivery of a LINE answer failed; retried later")
+                    retry = True
+                if retry:
+                    deliver_line_messages.using(run_after=later).enqueue(str(conversation.uuid))
+
+
+def deliver(conversation: Conversation, *, client: ApiClient | None = None) -> bool:
+    """Send the conversation's pending LINE messages. True when something is left to retry.
+
+    ``client``: a LINE API client to share between several calls (``line_api.session``)."""
     channel = conversation.channel
     consulter = Consulter.objects.get(pk=conversation.consulter_id)
     pending = list(
@@ -50,7 +83,7 @@ def deliver(conversation: Conversation) -> bool:
     if token:
         batch = pending[: line_api.MAX_MESSAGES_PER_CALL]
         try:
-            line_api.reply(channel, token, [m.text for m in batch])
+            line_api.reply(channel, token, [m.text for m in batch], client=client)
         except line_api.LineApiError as exc:
             log.info("reply token refused (%s); pushing instead", exc.status)
         else:
@@ -58,7 +91,7 @@ def deliver(conversation: Conversation) -> bool:
             pending = pending[len(batch) :]
     retry = False
     for message in pending:
-        retry = _push(channel, consulter, message) or retry
+        retry = _push(channel, consulter, message, client) or retry
     return retry
 
 
@@ -75,12 +108,12 @@ def _take_reply_token(consulter: Consulter) -> str:
     return consulter.reply_token if claimed and fresh else ""
 
 
-def _push(channel: Channel, consulter: Consulter, message: Message) -> bool:
+def _push(channel: Channel, consulter: Consulter, message: Message, client: ApiClient | None) -> bool:
     if not consulter.following:
         Message.objects.filter(pk=message.pk).update(delivery=Delivery.FAILED, delivery_error="unfollowed")
         return False
     try:
-        line_api.push(channel, consulter.line_user_id, message.text, str(message.retry_key))
+        line_api.push(channel, consulter.line_user_id, message.text, str(message.retry_key), client=client)
     except line_api.LineApiError as exc:
         attempts = message.delivery_attempts + 1
         final = attempts >= MAX_DELIVERY_ATTEMPTS or 400 <= exc.status < 500 and exc.status != 429

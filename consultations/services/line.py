@@ -41,6 +41,7 @@ from linebot.v3.webhooks import (
 )
 
 from consultations import line_api
+from consultations.crisis import Recognition
 from consultations.crypto import blind_index
 from consultations.models import (
     Channel,
@@ -55,7 +56,7 @@ from consultations.models import (
     new_label,
 )
 from consultations.services.conversations import Desk, do_hide_unsent, do_receive
-from consultations.services.delivery import QUEUE
+from consultations.services.delivery import QUEUE, deliver_line_batch
 from tsunagari.lib.untrusted import UnreadableFile, loads_json
 
 log = logging.getLogger(__name__)
@@ -293,6 +294,8 @@ class _Batch:
                 if _downloads(event):
                     self.write()  # what is prepared goes first: no transaction waits on the network
                 prepared = _prepare(self.channel, event) if event is not None else None
+                if prepared is not None:
+                    prepared.recognition = self.desk.recognise(prepared.kind, prepared.text)
             except Exception as exc:  # noqa: BLE001 (recorded on the row and retried later)
                 self.failed.append((row, exc))
                 continue
@@ -305,6 +308,7 @@ class _Batch:
         while position < len(ready) or self.failed:
             with transaction.atomic():
                 people: dict[str, Consulter] = {}
+                self.desk.deliveries = set()  # one delivery task for the answers of the transaction
                 read_up_to = position
                 started = time.monotonic()
                 done: list[int] = []
@@ -316,6 +320,7 @@ class _Batch:
                         self._read_people(people, [event for _r, event, _p in ready[position:read_up_to]])
                     row, event, prepared = ready[position]
                     position += 1
+                    deliveries = set(self.desk.deliveries)
                     try:
                         with transaction.atomic():
                             if event is not None:
@@ -323,6 +328,7 @@ class _Batch:
                     except Exception as exc:  # noqa: BLE001 (recorded on the row and retried later)
                         # What the savepoint wrote is gone: forget what was read or made in it.
                         self.desk.forget()
+                        self.desk.deliveries = deliveries
                         people.clear()
                         self.failed.append((row, exc))
                     else:
@@ -331,8 +337,11 @@ class _Batch:
                     InboundEvent.objects.filter(pk__in=done).update(
                         state=EventState.DONE, processed_at=timezone.now(), error=""
                     )
+                if self.desk.deliveries:
+                    deliver_line_batch.enqueue(sorted(self.desk.deliveries))
                 self._record_failures()
             self.desk.forget_open()
+            self.desk.deliveries = None
 
     def _read_people(self, people: dict[str, Consulter], events: list[Event | None]) -> None:
         """Read the channel's people among the events' senders not read yet into ``people`` (by
@@ -387,6 +396,8 @@ class Prepared:
     image: bytes | None = None
     image_type: str = ""
     meta: dict[str, Any] | None = None
+    # Crisis expressions of the text, found before the write transaction (Sudachi takes time).
+    recognition: Recognition | None = None
 
 
 def _event_of(row: InboundEvent) -> Event | None:
@@ -452,6 +463,7 @@ def _handle(
             line_message_id=getattr(getattr(event, "message", None), "id", "") or "",
             at=at,
             desk=desk,
+            recognition=prepared.recognition,
         )
 
 

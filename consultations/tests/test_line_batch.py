@@ -18,12 +18,14 @@ from consultations.models import (
     BusinessHours,
     Consulter,
     Conversation,
+    Delivery,
     Direction,
     EventState,
     InboundEvent,
     Message,
 )
 from consultations.services import conversations, line
+from consultations.services.delivery import deliver_line_batch
 from consultations.services.line import drain_events, process_events
 from consultations.tests.helpers import LineTestCase, run_worker
 
@@ -137,3 +139,20 @@ class LineBatchTestCase(LineTestCase):
             # In hours: one answer per new consultation, not one per transaction.
             self.assertEqual(Message.objects.filter(direction=Direction.AUTO).count(), 2)
             self.assertEqual(set(InboundEvent.objects.values_list("state", flat=True)), {EventState.DONE})
+
+    def test_the_answers_of_one_transaction_are_delivered_by_one_task(self) -> None:
+        self.post_messages([(PEOPLE[i], "はじめまして", at(17, 22, i)) for i in range(3)])
+        with scope(platform=self.platform):
+            drain_events(self.channel)
+        deliveries = DBTaskResult.objects.filter(status="READY").exclude(
+            task_path__endswith="drain_line_events"
+        )
+        self.assertEqual(
+            list(deliveries.values_list("task_path", flat=True)), [deliver_line_batch.module_path]
+        )
+        run_worker()
+        # Each person got the out-of-hours answer with their own reply token, exactly once.
+        for person in PEOPLE[:3]:
+            self.assertEqual([how for _text, how in self.fake.state.sent_to(person)], ["reply"])
+        with scope(platform=self.platform):
+            self.assertFalse(Message.objects.filter(delivery=Delivery.PENDING).exists())
