@@ -1,16 +1,14 @@
-"""``log_action``: the one way to write to the audit log."""
+"""``log_action``: the one way to write to the audit log (re-exported as ``audit.services.log_action``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
 
 from audit.models import AuditEntry
-from tsunagari.lib import mail
 from tsunagari.lib.client import client_ip
-from tsunagari.lib.outbox.models import OutboxMail
 
 if TYPE_CHECKING:  # platforms sits above audit (it writes the log)
     from platforms.models import Platform
@@ -63,12 +61,3 @@ def log_action(
         data=data or {},
         ip_address=ip_address,
     )
-
-
-@transaction.atomic
-def do_requeue_mail(outbox_mail: OutboxMail, *, by: Acting) -> bool:
-    """The secretariat sends a failed mail again (False when it is not failed)."""
-    if not mail.requeue(outbox_mail):
-        return False
-    log_action(AuditEntry.MAIL_REQUEUED, obj=outbox_mail, by=by)
-    return True

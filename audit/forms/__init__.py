@@ -1,0 +1,1 @@
+"""Forms of the audit app, one module per topic."""
