@@ -17,7 +17,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.view_log": SECRETARIAT,
     # the mail outbox: what was sent, what failed, and sending a failed mail again
     "audit.manage_outbox": SECRETARIAT,
-    # the platform's own staff pages (platforms/views.py)
+    # the platform's own staff pages (platforms/views/)
     # the staff dashboard
     "platforms.view_dashboard": ANY_STAFF,
     # platform settings and membership rules

@@ -42,6 +42,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from accounts.permissions import Actor
+from platforms import queries as platforms_queries
 from platforms.models import Platform
 
 View = Callable[..., HttpResponse]
@@ -82,7 +83,7 @@ class PlatformMiddleware:
         staff = request.path_info.startswith(f"/p/{slug}/staff/")
         if not staff and getattr(match.func, "resolves_own_platform", False):
             return self.get_response(request)
-        platform = Platform.objects.filter(slug=slug).first()
+        platform = platforms_queries.platform_by_slug(slug)
         if platform is None:
             raise Http404("platform")
         _state(request).platform = platform

@@ -401,7 +401,7 @@ def main() -> None:
     from django.db import connection
     from django_scopes import scopes_disabled
 
-    from platforms.services import do_create_platform
+    from platforms.services.creation import do_create_platform
     from tsunagari.lib import jiscode
 
     call_command("migrate", verbosity=0)

@@ -174,7 +174,8 @@ def prepare(url: str, tmp: Path, root: Path) -> None:
     script = (
         "import django, os; django.setup()\n"
         "from django.core.management import call_command\n"
-        "from platforms.services import do_create_platform\n"
+        "try:\n    from platforms.services.creation import do_create_platform\n"
+        "except ImportError:  # a version before the app shape\n    from platforms.services import do_create_platform\n"
         "call_command('migrate', verbosity=0); call_command('createcachetable', verbosity=0)\n"
         "do_create_platform(slug='bench', code='242039', name='伊勢市PF')\n"
     )
@@ -214,7 +215,7 @@ def main() -> None:
     from django_scopes import scopes_disabled
 
     from directory.models import TaxonomyTerm
-    from platforms.services import do_create_platform
+    from platforms.services.creation import do_create_platform
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

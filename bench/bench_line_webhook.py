@@ -289,7 +289,7 @@ def main() -> None:
     from consultations.line_fake import FakeLine, body_of, make_event
     from consultations.models import InboundEvent
     from consultations.services.channels import do_configure_line
-    from platforms.services import do_create_platform
+    from platforms.services.creation import do_create_platform
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # as in production (the database cache)

@@ -185,7 +185,7 @@ def main() -> None:
 
     from directory.models import Organization, Service
     from platforms.models import Platform
-    from platforms.services import do_create_platform
+    from platforms.services.creation import do_create_platform
     from tsunagari.lib import jiscode
 
     settings.ALLOWED_HOSTS = ["*"]

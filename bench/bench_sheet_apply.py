@@ -105,7 +105,7 @@ def main() -> None:
 
     from directory.models import Service, SheetUpload
     from directory.services import sheet
-    from platforms.services import do_create_platform
+    from platforms.services.creation import do_create_platform
     from tsunagari.lib.jobs import runner
     from tsunagari.lib.jobs.models import ImportJob
 

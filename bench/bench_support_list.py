@@ -112,7 +112,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from platforms.services import do_create_platform
+    from platforms.services.creation import do_create_platform
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

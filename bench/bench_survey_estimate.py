@@ -195,7 +195,7 @@ def command_path() -> None:
     from django.core.management import call_command
     from django_scopes import scope
 
-    from platforms.services import do_create_platform
+    from platforms.services.creation import do_create_platform
     from surveys.generate import national_answers, to_csv
     from surveys.models import FrameSnapshot
     from surveys.services.imports import do_import_responses

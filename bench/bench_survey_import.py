@@ -39,7 +39,7 @@ def main() -> None:
     from django.core.management import call_command
     from django_scopes import scope
 
-    from platforms.services import do_create_platform
+    from platforms.services.creation import do_create_platform
     from surveys.data import build_frame, responses_frame
     from surveys.generate import national_answers
     from surveys.services.imports import do_import_responses

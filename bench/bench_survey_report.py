@@ -58,7 +58,7 @@ def main() -> None:
     from django_scopes import scope
 
     from accounts.models import Role, User
-    from platforms.services import do_create_platform
+    from platforms.services.creation import do_create_platform
     from surveys import demo, exports
     from surveys.generate import national_answers, to_csv
     from surveys.models import ReportRendering

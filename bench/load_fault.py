@@ -133,7 +133,7 @@ class Run:
         from django_scopes import scope
 
         from consultations.services.channels import do_configure_line
-        from platforms.services import do_create_platform
+        from platforms.services.creation import do_create_platform
 
         call_command("migrate", verbosity=0)
         call_command("createcachetable", verbosity=0)

@@ -8,7 +8,7 @@ class PartnershipConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.services.tiers import do_create_default_tiers
-        from platforms.services import on_platform_created
+        from platforms.services.creation import on_platform_created
 
         on_platform_created(do_create_default_tiers)
         from accounts import permissions

@@ -3,7 +3,7 @@ from django.http import HttpRequest
 
 from audit.services import log_action
 from platforms.models import Platform
-from platforms.services import set_up
+from platforms.services.creation import set_up
 
 
 @admin.register(Platform)

@@ -22,12 +22,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scope
 
+from platforms import queries
 from platforms.models import Platform
 
 
 def platform_of(slug: str) -> Platform:
     """The platform with this slug, or the command's error."""
-    platform = Platform.objects.filter(slug=slug).first()
+    platform = queries.platform_by_slug(slug)
     if platform is None:
         raise CommandError(f"unknown platform: {slug!r}")
     return platform

@@ -1,15 +1,15 @@
 from django.urls import path
 
-from platforms import views
+from platforms.views import dashboard, public, rules
 
 app_name = "platforms"
 # Public, under /p/<slug>/: the platform's 規約 and how it handles personal information.
 public_patterns = [
-    path("terms/", views.terms, name="terms"),
-    path("privacy/", views.privacy, name="privacy"),
+    path("terms/", public.terms, name="terms"),
+    path("privacy/", public.privacy, name="privacy"),
 ]
 # Staff, under /p/<slug>/staff/ (tsunagari/urls.py mounts both).
 staff_patterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("settings/", views.settings_view, name="settings"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("settings/", rules.settings_view, name="settings"),
 ]

@@ -23,7 +23,7 @@ from consultations.models import (
     RiskLevel,
 )
 from consultations.tests.casework import make_consent, make_conversation
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 from tsunagari.lib.browser import BrowserTestCase
 
 

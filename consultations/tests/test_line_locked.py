@@ -23,7 +23,7 @@ from django_scopes import scope, scopes_disabled
 from consultations.models import InboundEvent
 from consultations.services.channels import do_configure_line
 from consultations.tests.helpers import SECRET
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 
 ROOT = Path(settings.BASE_DIR)
 

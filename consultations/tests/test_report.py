@@ -14,7 +14,7 @@ from accounts.models import Role
 from consultations import demo_casework
 from consultations.models import ChannelKind
 from consultations.tests.casework import make_conversation
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 from tsunagari.lib.testing import BaseTestCase
 
 TOKYO = datetime.timezone(datetime.timedelta(hours=9))

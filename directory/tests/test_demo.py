@@ -7,7 +7,7 @@ from directory import demo
 from directory.models import Location, Service
 from directory.services import national
 from partnership.models import ActivityField
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 from tsunagari.lib.testing import BaseTestCase, make_member
 
 

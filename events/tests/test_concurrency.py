@@ -22,7 +22,7 @@ from events.models import Registration
 from events.services.registration import RegistrationError, SignUp, do_cancel, do_register
 from events.services.seating import do_move_to_table
 from events.tests.helpers import make_event
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 
 
 def _parallel(count: int, work) -> list[object]:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from network import queries
 from network.models import CaseStudy, Listing, Match, Pledge
 from network.services import cases, engagements, matches
 from network.tests.helpers import APRIL, KOMATSUSHIMA, actor, listing, pledge
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 from tsunagari.lib.testing import BaseTestCase, make_member
 
 

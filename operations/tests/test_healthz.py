@@ -13,7 +13,7 @@ from operations.models import Heartbeat, JobRun
 from operations.schedule import JOBS
 from operations.services import health
 from operations.services.keys import do_record_key_fingerprints
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 from tsunagari.lib.jobs.models import ImportJob
 from tsunagari.lib.jobs.runner import run_job
 

@@ -7,7 +7,7 @@ from django_scopes import scope, scopes_disabled
 from consultations.services.webchat import do_start
 from operations.models import KeyFingerprint
 from operations.services.keys import do_record_key_fingerprints, fingerprint, key_problems
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 
 NEW_KEY = "y2m0bH6v2yN2JrA0Zy3lZtYk3x8P5b1m2Hq2JtVq9sQ="
 NEW_INDEX_KEY = "a-different-index-key-for-the-test"

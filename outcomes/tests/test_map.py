@@ -15,7 +15,7 @@ from time_machine import travel
 from accounts.models import Role
 from outcomes import boundaries, charts
 from outcomes.tests.test_dashboard import NIGHT, consultations
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 from tsunagari.lib import jiscode
 from tsunagari.lib.testing import BaseTestCase
 

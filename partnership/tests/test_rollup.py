@@ -2,7 +2,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from partnership.models import Application, OrgType
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 from tsunagari.lib.testing import BaseTestCase, make_member
 
 

@@ -36,7 +36,7 @@ from partnership.models import (
 from partnership.services.councils import active_members_by_name
 from partnership.services.membership import mail_decision, mail_submission
 from platforms.models import Platform
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 from tsunagari.demo import notices, totp
 from tsunagari.demo.platforms import PLATFORMS
 from tsunagari.demo.specs import (

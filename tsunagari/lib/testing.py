@@ -26,7 +26,7 @@ from django_tasks_db.management.commands import db_worker
 from accounts.models import Role, User
 from partnership.models import ActivityField, MemberOrganisation, MemberTier, OrgType
 from platforms.models import Platform
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 from tsunagari.lib import mail
 
 PASSWORD = "correct horse battery staple"

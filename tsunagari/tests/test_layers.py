@@ -12,7 +12,7 @@ platform's creation and rules, sign-ins and roles), and the log names its platfo
 string (``"platforms.Platform"``, ``AUTH_USER_MODEL``). Pages of the apps below accounts are
 guarded with ``tsunagari.lib.permissions`` (accounts grants their capabilities) and typed with
 ``accounts.http`` under ``TYPE_CHECKING`` only. What a new platform needs from apps above
-(partnership's default tiers) is a step they register (``platforms.services.on_platform_created``).
+(partnership's default tiers) is a step they register (``platforms.services.creation.on_platform_created``).
 The demo's name and place generator and its staff specs (``tsunagari.demo.fiction``, ``places``,
 ``specs``) are shared by the apps' demo hooks, so they sit below them, above partnership (whose
 types the generator uses).

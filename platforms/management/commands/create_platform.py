@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from platforms.services import do_create_platform
+from platforms.services.creation import do_create_platform
 
 
 class Command(BaseCommand):

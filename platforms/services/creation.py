@@ -1,9 +1,9 @@
-"""Writes on platforms: creation (operator) and rule changes (secretariat)."""
+"""A platform's creation (by the operator, from the command or the admin site) and the setup steps
+the apps above register for every new platform."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,9 +11,6 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from platforms.models import Platform
-
-if TYPE_CHECKING:  # accounts sits above platforms: annotations only
-    from accounts.permissions import Actor
 from tsunagari.lib import jiscode
 
 # What every new platform needs from the apps above (partnership: its default member tiers).
@@ -47,16 +44,3 @@ def do_create_platform(*, slug: str, code: str, name: str, owner_name: str = "")
     set_up(platform)
     log_action("platform.created", platform=platform, obj=platform, label="operator")
     return platform
-
-
-@transaction.atomic
-def do_update_rules(platform: Platform, changed: list[str], *, actor: Actor) -> None:
-    platform.save()
-    log_action(
-        "platform.rules_changed",
-        actor=actor.user,
-        platform=platform,
-        obj=platform,
-        data={"changed": sorted(changed)},
-        by=actor,
-    )

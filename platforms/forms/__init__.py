@@ -1,0 +1,1 @@
+"""Forms of the platforms app, one module per topic."""
