@@ -78,6 +78,12 @@ JOBS: tuple[Job, ...] = (
         every=MINUTE,
     ),
     Job(
+        "line_events_stuck",
+        _("止まったワーカーが処理中だったLINEイベントの再処理"),
+        command=("line_events", "--stuck"),
+        every=MINUTE,
+    ),
+    Job(
         "line_events_retry",
         _("取り残されたLINEイベントの再処理"),
         command=("line_events", "--retry"),

@@ -308,6 +308,10 @@ class InboundEvent(TenantModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=200, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Who is processing the event and since when (state PROCESSING): "host:pid" of the worker.
+    # An event whose worker is gone is taken back within a minute (``line_events --stuck``).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=80, blank=True)
 
     class Meta:
         verbose_name = _("受信イベント")

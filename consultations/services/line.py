@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import os
 import re
+import socket
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -260,12 +262,79 @@ def _claim(channel: Channel, event_ids: list[str]) -> list[InboundEvent]:
             .order_by("event_timestamp", "id")
         )
         InboundEvent.objects.filter(pk__in=[row.pk for row in rows]).update(
-            state=EventState.PROCESSING, attempts=F("attempts") + 1
+            state=EventState.PROCESSING,
+            attempts=F("attempts") + 1,
+            claimed_at=timezone.now(),
+            claimed_by=claimer(),
         )
     for row in rows:
         row.state = EventState.PROCESSING
         row.attempts += 1
     return rows
+
+
+def claimer() -> str:
+    """This process, as a claim records it: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claimer_gone(claimed_by: str) -> bool:
+    """Whether the process that claimed an event has ended. Known only for a process of this
+    machine (its pid no longer exists); one of another machine counts as alive, and only
+    ``STUCK_AFTER`` takes its events back."""
+    host, _sep, pid = claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, run by another user
+        return False
+    return False
+
+
+# An event still being processed this long after its claim is taken back whoever claimed it.
+STUCK_AFTER = datetime.timedelta(minutes=10)
+
+
+def do_take_back_claims(*, only_gone: bool) -> dict[int, list[str]]:
+    """Put back to pending the events claimed by a worker that is gone (its process ended on
+    this machine: a kill -9, an out-of-memory kill, a crash) and, unless ``only_gone``, those
+    claimed longer than ``STUCK_AFTER`` ago; return them by channel id, to be processed again.
+
+    A claim is taken back only if it is still the same claim (same state and claimer, updated
+    in one statement), so an event its worker finishes meanwhile stays done and is not
+    processed twice. Events claimed before claims were recorded fall under the time rule by
+    the time they were received.
+    """
+    now = timezone.now()
+    with scopes_disabled():
+        claimed = list(
+            InboundEvent.objects.filter(state=EventState.PROCESSING).values_list(
+                "pk", "claimed_by", "claimed_at", "received_at"
+            )
+        )
+        by_claimer: dict[str, list[int]] = {}
+        for pk, claimed_by, claimed_at, received_at in claimed:
+            since = claimed_at or received_at
+            if (claimed_by and claimer_gone(claimed_by)) or (not only_gone and since < now - STUCK_AFTER):
+                by_claimer.setdefault(claimed_by, []).append(pk)
+        back: dict[int, list[str]] = {}
+        for claimed_by, pks in by_claimer.items():
+            same_claim = InboundEvent.objects.filter(
+                pk__in=pks, state=EventState.PROCESSING, claimed_by=claimed_by
+            )
+            with transaction.atomic():
+                taken = list(same_claim.values_list("channel_id", "webhook_event_id"))
+                # The same conditions again in the UPDATE: an event finished between the two
+                # statements stays done (its id is queued anyway; a claim skips done events).
+                count = same_claim.update(state=EventState.PENDING, claimed_by="", claimed_at=None)
+            for channel_id, event_id in taken:
+                back.setdefault(channel_id, []).append(event_id)
+            if count:
+                log.warning("LINE: %s event(s) claimed by %s taken back", count, claimed_by or "?")
+    return back
 
 
 class _Batch:
