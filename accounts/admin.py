@@ -1,7 +1,7 @@
 """The operator's admin pages for accounts.
 
 No password is ever typed by an operator: a new account gets a mailed link to choose its own
-(``services.do_send_password_link``), and the admin's "change password" page is gone. Roles
+(``services.signin.do_send_password_link``), and the admin's "change password" page is gone. Roles
 granted, changed or removed here are written to the audit log of the platform concerned, and a
 change of an account's operator rights (``is_staff``, ``is_superuser``, ``is_active``) to the
 operator-wide log and to every platform the account has a role on."""
@@ -15,9 +15,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from accounts import services
 from accounts.models import Invitation, Role, User
 from accounts.permissions import Actor
+from accounts.services.roles import do_log_role_by_operator
+from accounts.services.signin import do_send_password_link
 from audit.models import AuditEntry
 from audit.services import log_action
 
@@ -76,7 +77,7 @@ class UserAdmin(BaseUserAdmin):
             for role in obj.roles.select_related("platform"):
                 log_action(AuditEntry.OPERATOR_CHANGED, by=actor, obj=obj, data=data, platform=role.platform)
         if not change:
-            services.do_send_password_link(obj, actor=actor)
+            do_send_password_link(obj, actor=actor)
             messages.info(request, f"{obj.email} にパスワード設定の案内メールの送信を予約しました。")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -89,12 +90,12 @@ class UserAdmin(BaseUserAdmin):
         super().save_formset(request, form, formset, change)
         actor = Actor.from_request(request)
         for role in formset.new_objects:
-            services.log_role_by_operator(AuditEntry.ROLE_GRANTED, role, actor=actor)
+            do_log_role_by_operator(AuditEntry.ROLE_GRANTED, role, actor=actor)
         for role, _fields in formset.changed_objects:
             kind, _platform = before.get(role.pk, (None, None))
-            services.log_role_by_operator(AuditEntry.ROLE_CHANGED, role, actor=actor, previous=kind)
+            do_log_role_by_operator(AuditEntry.ROLE_CHANGED, role, actor=actor, previous=kind)
         for role in formset.deleted_objects:
-            services.log_role_by_operator(AuditEntry.ROLE_REVOKED, role, actor=actor)
+            do_log_role_by_operator(AuditEntry.ROLE_REVOKED, role, actor=actor)
 
 
 @admin.register(Invitation)

@@ -146,7 +146,7 @@ class Invitation(TenantModel):
 
     # The inherited manager fails closed outside a platform's scope; the invitation link (no
     # platform in its URL) looks its invitation up with scopes disabled
-    # (accounts.services.invitation_for_token).
+    # (accounts.queries.invitation_for_token).
 
     class Meta:
         verbose_name = _("招待")

@@ -10,7 +10,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django_scopes import scopes_disabled
 
-from accounts.services import clear_login_failures, record_login_failure
+from accounts.services.signin import do_clear_login_failures, do_record_login_failure
 from audit.models import AuditEntry
 from audit.services import log_action
 from platforms.models import Platform
@@ -19,7 +19,7 @@ from platforms.models import Platform
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     log_action(AuditEntry.LOGIN, actor=user, request=request, platform=None)
-    clear_login_failures(user.email)
+    do_clear_login_failures(user.email)
 
 
 @receiver(user_logged_out)
@@ -36,7 +36,7 @@ def on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwarg
     user = User.objects.filter(email=email.lower()).first()
     log_action(AuditEntry.LOGIN_FAILED, actor=user, request=request, platform=None, label=email)
     if email:
-        record_login_failure(email)
+        do_record_login_failure(email)
 
 
 @receiver(user_locked_out)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Invitation, LoginDelay, Role
-from accounts.services import invitation_url
+from accounts.queries import invitation_url
 from tsunagari.lib.browser import BrowserTestCase
 
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"

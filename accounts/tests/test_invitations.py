@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Invitation, Role, User
-from accounts.services import invitation_token
+from accounts.queries import invitation_token
 from audit.models import AuditEntry
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import PASSWORD, BaseTestCase

@@ -20,7 +20,8 @@ from django_scopes import scope
 
 from accounts.models import Role
 from accounts.permissions import Actor
-from accounts.services import do_invite, invitation_url
+from accounts.queries import invitation_url
+from accounts.services.invitations import do_invite
 from consultations.line_fake import make_event
 from consultations.models import Channel, ChannelKind
 from consultations.services.channels import do_configure_line

@@ -1,3 +1,5 @@
+"""Signing in with an e-mail address (the growing delays checked first) and the password reset."""
+
 from typing import Any
 
 from django import forms
@@ -5,7 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import login_wait
+from accounts.models import User
+from accounts.queries import login_wait
 from tsunagari.lib import mail
 
 
@@ -45,21 +48,6 @@ class EmailAuthenticationForm(AuthenticationForm):
         return super().clean()
 
 
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label=_("確認コード（6桁）"),
-        min_length=6,
-        max_length=8,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-        help_text=_("認証アプリに表示されている6桁の数字、またはバックアップコードを入力してください。"),
-    )
-
-    def clean_token(self) -> str:
-        return self.cleaned_data["token"].replace(" ", "").strip()
-
-
 class StaffPasswordResetForm(PasswordResetForm):
     """Also reaches invited staff who have not chosen a password yet; mail goes through the outbox.
 
@@ -91,6 +79,4 @@ class StaffPasswordResetForm(PasswordResetForm):
         )
 
     def get_users(self, email: str):
-        from accounts.models import User
-
         return User.objects.filter(email__iexact=email.strip(), is_active=True)

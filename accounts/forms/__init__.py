@@ -1,0 +1,1 @@
+"""Forms of the accounts app, one module per topic (``signin``, ``otp``, ``staff_users``, ``invitation``)."""
