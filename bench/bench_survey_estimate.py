@@ -11,7 +11,11 @@ Two parts, each against a bare polars baseline timed in the same run (best of 3)
      baseline+  the same plus the linearised SE of each share (a hand-written formula; a baseline
                 only, never used by the application)
      estimate   share of each loneliness_direct answer by region, design weights population/sample
-                per region (stratum = region), Taylor SEs and 95 % logit CIs (svy)
+                per region (stratum = region), Taylor SEs and 95 % logit CIs (estimation.fast_prop:
+                one group_by into cell sums, the same figures as svy and R, see
+                surveys/tests/test_estimation_fast.py)
+     estimate w the same with the weights as a column of the frame (weight=, strata=): Σw and Σw²
+                per cell summed over the rows
      raked      the same after raking to age band × sex × region margins (weights recomputed), and
                 on a sample already raked
 
@@ -25,7 +29,8 @@ Two parts, each against a bare polars baseline timed in the same run (best of 3)
                 --strata stratum --json: everything the command does (look-ups, reading the
                 responses from the database, the estimate, JSON to a buffer)
 
-Targets (issue 6): estimate under 1 s; within 3× of the bare aggregation.
+Targets (issues 6 and 21.4): estimate under 1 s; within 3× of the bare aggregation.
+RAKED=0 skips the raked lines (svy's raking takes about a minute at a million).
 Run: make bench BENCH=bench_survey_estimate  (N=… to change the number of responses; COMMAND=0
 skips part 2, which spends about a minute importing; PROFILE=1 prints a profile of the command)
 """
@@ -33,6 +38,7 @@ skips part 2, which spends about a minute importing; PROFILE=1 prints a profile 
 from __future__ import annotations
 
 import io
+import math
 import os
 import sys
 import tempfile
@@ -158,6 +164,21 @@ def main() -> None:
         )
 
     weighted = prepare(frame, plan=raked_plan)
+    weight_of = {r: population[r] / frame.filter(pl.col("region") == r).height for r in REGIONS}
+    framed = frame.with_columns(
+        pl.col("region").replace_strict(weight_of, return_dtype=pl.Float64).alias("w")
+    )
+
+    def run_weight_column() -> object:
+        return estimate(
+            framed,
+            "loneliness_direct",
+            by="region",
+            weight="w",
+            strata="region",
+            kind=KIND_PROP,
+            categories=categories,
+        )
 
     def run_prepared() -> object:
         return estimate(weighted, "loneliness_direct", by="region", kind=KIND_PROP, categories=categories)
@@ -165,20 +186,44 @@ def main() -> None:
     t_base, base = best(lambda: baseline(frame, population))
     t_base_se, base_se = best(lambda: baseline_with_se(frame, population))
     t_est, table = best(run)
-    t_raked, _ = best(run_raked, repeat=2)
-    t_prepared, _ = best(run_prepared)
+    t_weight_column, table_w = best(run_weight_column)
+    cpu = time.process_time()
+    for _ in range(5):
+        baseline(frame, population)
+    cpu_base = (time.process_time() - cpu) / 5
+    cpu = time.process_time()
+    for _ in range(5):
+        run()
+    cpu_est = (time.process_time() - cpu) / 5
+    cpu = time.process_time()
+    for _ in range(5):
+        run_weight_column()
+    cpu_weight_column = (time.process_time() - cpu) / 5
+    raked = os.environ.get("RAKED", "1") != "0"
+    t_raked, _ = best(run_raked, repeat=2) if raked else (math.nan, None)
+    t_prepared, _ = best(run_prepared) if raked else (math.nan, None)
     # The engine and the baselines agree (guards against timing two different computations).
     check = {(r.group, r.category): (r.estimate, r.se) for r in table.rows}
     for region, y, share, se in base_se.select("region", "y", "p", "se").iter_rows():
         est, est_se = check[(region, y)]
         assert abs(est - share) < 1e-9 and abs(est_se - se) / se < 1e-6, (region, y, est, share, est_se, se)
     assert base.height == len(REGIONS) * 6
+    for a, b in zip(table.rows, table_w.rows, strict=True):
+        assert abs(a.estimate - b.estimate) < 1e-9 and abs(a.se - b.se) <= 1e-9 * b.se, (a, b)
     print(f"responses                        {N:>12,}")
     print(f"baseline: bare polars shares     {t_base:10.3f} s")
     print(f"baseline+: polars shares + SE    {t_base_se:10.3f} s")
     print(
         f"estimate by region (design wts)  {t_est:10.3f} s   target < 1 s   ratio {t_est / t_base:6.1f}× bare, "
         f"{t_est / t_base_se:5.1f}× bare+SE   (target ≤ 3×)"
+    )
+    print(
+        f"estimate by region (weight col.) {t_weight_column:10.3f} s   target < 1 s   "
+        f"ratio {t_weight_column / t_base:6.1f}× bare"
+    )
+    print(
+        f"CPU seconds per call: bare {cpu_base:.3f}, estimate {cpu_est:.3f} ({cpu_est / cpu_base:.2f}×), "
+        f"weight column {cpu_weight_column:.3f} ({cpu_weight_column / cpu_base:.2f}×)"
     )
     print(
         f"estimate by region, raked        {t_raked:10.3f} s   (weights recomputed: rake age × sex × region)"

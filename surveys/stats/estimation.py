@@ -20,7 +20,17 @@ import polars as pl
 import svy
 from django.utils.translation import gettext as _
 
-from surveys.stats.weighting import STRATUM_COLUMN, WeightedSample, WeightingError, WeightingPlan, prepare
+from surveys.stats.weighting import (
+    METHOD_NONE,
+    STRATUM_COLUMN,
+    WeightedSample,
+    WeightingError,
+    WeightingPlan,
+    check_design_columns,
+    check_weight_column,
+    design_weights,
+    prepare,
+)
 
 MISSING = "NA"  # category / group code of "no answer"
 KIND_PROP = "prop"
@@ -110,6 +120,18 @@ def estimate(
         frame = data.data
         _check_columns(frame, question, by)
         kind = kind or _guess_kind(frame[question])
+        if kind == KIND_PROP and not data.adjusted:
+            fast = fast_prop(
+                frame,
+                question,
+                by,
+                weight=data.weight,
+                strata=STRATUM_COLUMN if data.strata else None,
+                categories=categories,
+                alpha=alpha,
+            )
+            if fast is not None:
+                return _labelled(fast, by, weight, data.strata)
         columns = _analysis_columns(frame, question, by, kind, categories)
         # One rebind of the sample's data for all the columns this estimate needs: every rebind
         # makes svy re-derive its design codes and singleton state over the whole frame.
@@ -121,6 +143,13 @@ def estimate(
         # infers metadata for every column), with the estimation columns added before the sample
         # is built, so that svy derives its design once.
         plan = plan or WeightingPlan()
+        if kind == KIND_PROP and _unadjusted(plan):
+            try:
+                fast = _fast_prop_frame(data, question, by, weight, strata, plan, categories, alpha)
+            except WeightingError as error:
+                raise EstimationError(str(error)) from error
+            if fast is not None:
+                return _labelled(fast, by, weight, strata or plan.stratum)
         needed = dict.fromkeys(
             c
             for c in (question, by, weight, strata or plan.stratum, *plan.variables)
@@ -139,9 +168,13 @@ def estimate(
         table = _mean(weighted, question, by, alpha)
     else:
         table = _multi(weighted, question, by, categories, alpha)
+    return _labelled(table, by, weight, weighted.strata)
+
+
+def _labelled(table: EstimateTable, by: str | None, weight: str | None, strata: str | None) -> EstimateTable:
     table.by = by
     table.weight = weight
-    table.strata = weighted.strata
+    table.strata = strata
     return table
 
 
@@ -344,6 +377,218 @@ def _prop(
                 )
             )
     return EstimateTable(question, KIND_PROP, None, None, None, rows, cats, groups)
+
+
+# --- shares with design weights, computed from cell sums -------------------------------------
+#
+# With design weights (given, or population/sample per stratum) and no adjustment, every figure
+# of a share by domain follows from three sums per cell of (stratum, group, answer): the
+# respondents n, the weights s = Σw and their squares q = Σw². For the share p of category c in
+# domain g (W = Σw of g), Taylor linearisation scores each respondent i with
+# z_i = w_i (1[a_i = c] − p) / W inside the domain and 0 outside, and with each respondent a PSU
+# var(p) = Σ_h n_h/(n_h − 1) Σ_{i∈h} (z_i − z̄_h)², n_h counting the whole stratum (R's svyby,
+# svy's domain estimation). Within a cell z_i = k·w_i with k = (1[a = c] − p)/W, so
+# Σ_{i∈h} (z_i − z̄_h)² = Σ_cells [k²(q − s²/n) + n(k·s/n − z̄_h)²] + (n_h − n_hg)·z̄_h²,
+# a sum of non-negative terms (no cancellation between large numbers). Intervals are svy's
+# logit intervals with the domain's degrees of freedom (respondents minus strata in the domain).
+# The data are read once, by one group_by; svy takes the cases this does not cover (raked,
+# post-stratified or trimmed weights, a stratum of one respondent, numbers with decimals as
+# answers or groups).
+
+_FLOATS = (pl.Float32, pl.Float64)
+_PROP_CI_TOL = 1e-12  # svy's bound below which a share, or its SE, counts as 0 (or 1)
+
+
+def _unadjusted(plan: WeightingPlan) -> bool:
+    return plan.method == METHOD_NONE and not plan.trim.active and not plan.tables
+
+
+def _fast_prop_frame(
+    frame: pl.DataFrame,
+    question: str,
+    by: str | None,
+    weight: str | None,
+    strata: str | None,
+    plan: WeightingPlan,
+    categories: Sequence[str] | None,
+    alpha: float,
+) -> EstimateTable | None:
+    """:func:`fast_prop` on a frame not yet weighted, with :func:`prepare`'s checks and weights."""
+    strata = strata or plan.stratum
+    design = weight is None and plan.stratum_population is not None and plan.stratum is not None
+    if design and strata != plan.stratum:
+        return None
+    check_design_columns(frame, weight, strata, plan)
+    if weight is not None:
+        check_weight_column(frame, weight)
+    return fast_prop(
+        frame,
+        question,
+        by,
+        weight=weight,
+        strata=strata,
+        population=plan if design else None,
+        categories=categories,
+        alpha=alpha,
+    )
+
+
+def fast_prop(
+    frame: pl.DataFrame,
+    question: str,
+    by: str | None,
+    *,
+    weight: str | None,
+    strata: str | None,
+    population: WeightingPlan | None = None,
+    categories: Sequence[str] | None = None,
+    alpha: float = 0.05,
+) -> EstimateTable | None:
+    """Shares of ``question`` (by ``by``) with Taylor SEs and logit intervals, from cell sums.
+
+    The design is ``ids=~1, strata=~strata, weights=~weight`` (``weight`` a column, or, with
+    ``population``, the plan's population/sample of each stratum, or 1). The same figures as
+    svy's (and R's ``svyby(~q, ~by, design, svymean)`` with ``svyciprop(method="logit")``);
+    None when the data need svy (see above)."""
+    for name in (question, by):
+        if name is not None and (frame[name].dtype in _FLOATS or frame[name].dtype.is_nested()):
+            return None
+    if weight is not None and not frame[weight].dtype.is_numeric():
+        return None
+    keys = [pl.col(question).alias("_a")]
+    if strata is not None:
+        keys.append(pl.col(strata).alias("_h"))
+    if by is not None and by != strata:
+        keys.append(pl.col(by).alias("_g"))
+    sums: list[pl.Expr] = [pl.len().alias("n")]
+    if weight is not None:
+        w = pl.col(weight).cast(pl.Float64)
+        sums += [w.sum().alias("s"), (w * w).sum().alias("q")]
+    cells = frame.lazy().group_by(keys).agg(sums).collect()
+    # The cells named as svy names them (text, no answer = NA), merged where two values read alike.
+    h = pl.col("_h").cast(pl.Utf8) if strata is not None else pl.lit("", dtype=pl.Utf8)
+    # Without groups, one group named "" (a join key must not be null), reported as None.
+    g = pl.col("_h" if by == strata else "_g") if by is not None else pl.lit("", dtype=pl.Utf8)
+    named: list[pl.Expr] = [
+        h.alias("_h"),
+        g.cast(pl.Utf8).fill_null(MISSING).alias(GROUP),
+        pl.col("_a").cast(pl.Utf8).fill_null(MISSING).alias(ANSWER),
+        pl.col("n"),
+    ]
+    if weight is not None:
+        cells = cells.select(*named, "s", "q")
+    elif population is not None:
+        strata_n = cells.group_by("_h").agg(pl.col("n").sum())
+        per_stratum = design_weights(strata_n.iter_rows(), population)
+        wh = pl.col("_h").replace_strict(per_stratum, return_dtype=pl.Float64)
+        cells = cells.select(*named).with_columns(
+            (pl.col("n") * wh).alias("s"), (pl.col("n") * wh * wh).alias("q")
+        )
+    else:
+        cells = cells.select(*named).with_columns(pl.col("n").cast(pl.Float64).alias(s) for s in "sq")
+    cells = cells.group_by("_h", GROUP, ANSWER).agg(pl.col("n", "s", "q").sum())
+    if not math.isfinite(cells["s"].sum()):
+        return None  # a weight that is not a number: svy's path decides what that means
+    strata_table = cells.group_by("_h").agg(
+        pl.col("n").sum().alias("n_h"), pl.col(GROUP).n_unique().alias("groups")
+    )
+    if cast(int, strata_table["n_h"].min()) < 2:
+        return None  # a stratum of one respondent: svy's rules for singletons apply
+    present = sorted(cells[ANSWER].unique().to_list(), key=_sort_key)
+    cats = [str(c) for c in categories] if categories is not None else [c for c in present if c != MISSING]
+    if MISSING in present and MISSING not in cats:
+        cats.append(MISSING)
+    unknown = sorted(set(present) - set(cats), key=_sort_key)
+    if unknown:
+        raise EstimationError(
+            _("設問「%(name)s」に選択肢にない値があります: %(values)s")
+            % {"name": question, "values": ", ".join(unknown)}
+        )
+    # Each group a union of whole strata: the svy path estimated such groups one by one on their
+    # own rows, where a category nobody in the group chose has no row (an interval of 0 to 0).
+    whole_strata = strata is not None and by is not None and cast(int, strata_table["groups"].max()) == 1
+
+    groups = cells.group_by(GROUP).agg(
+        pl.col("n").sum().alias("n_group"),
+        pl.col("s").sum().alias("W"),
+        pl.col("_h").n_unique().alias("strata"),
+    )
+    shares = (
+        groups.join(pl.DataFrame({"_c": cats}, schema={"_c": pl.Utf8}), how="cross")
+        .join(
+            cells.group_by(GROUP, ANSWER).agg(pl.col("n", "s").sum()),
+            left_on=[GROUP, "_c"],
+            right_on=[GROUP, ANSWER],
+            how="left",
+        )
+        .with_columns(pl.col("n").fill_null(0), pl.col("s").fill_null(0.0))
+        .with_columns((pl.col("s") / pl.col("W")).alias("p"))
+    )
+    k = ((pl.col(ANSWER) == pl.col("_c")).cast(pl.Float64) - pl.col("p")) / pl.col("W")
+    zbar = (k * pl.col("s")).sum().over("_h", GROUP, "_c") / pl.col("n_h")
+    within = k * k * (pl.col("q") - pl.col("s") * pl.col("s") / pl.col("n"))
+    between = pl.col("n") * (k * pl.col("s") / pl.col("n") - zbar) ** 2
+    variance = (
+        cells.join(shares.select(GROUP, "_c", "p", "W"), on=GROUP)
+        .join(strata_table.select("_h", "n_h"), on="_h")
+        .with_columns(zbar.alias("zbar"), (within + between).alias("t"))
+        .group_by("_h", GROUP, "_c")
+        .agg(
+            pl.col("t").sum(),
+            pl.col("n").sum().alias("n_hg"),
+            pl.col("n_h").first(),
+            pl.col("zbar").first(),
+        )
+        .with_columns(
+            (
+                pl.col("n_h")
+                / (pl.col("n_h") - 1)
+                * (pl.col("t") + (pl.col("n_h") - pl.col("n_hg")) * pl.col("zbar") ** 2)
+            ).alias("v")
+        )
+        .group_by(GROUP, "_c")
+        .agg(pl.col("v").sum())
+    )
+    table = shares.join(variance, on=[GROUP, "_c"], how="left").with_columns(
+        pl.col("v").fill_null(0.0).clip(lower_bound=0.0).sqrt().alias("se"),
+        (pl.col("n_group") - pl.col("strata")).alias("df"),
+    )
+    found = {(r[GROUP], r["_c"]): r for r in table.iter_rows(named=True)}
+    names: list[str] = sorted(groups[GROUP].unique().to_list(), key=_sort_key) if by is not None else []
+    group_list: list[str | None] = [*names] if by is not None else [None]
+    rows: list[EstimateRow] = []
+    for group in group_list:
+        for category in cats:
+            r = found[(group if group is not None else "", category)]
+            est, se, df = float(r["p"]), float(r["se"]), int(r["df"])
+            if r["n"] == 0 and (whole_strata or category not in present):
+                low = high = 0.0  # svy had no row for it (see above)
+            else:
+                low, high = _logit_interval(est, se, df, alpha)
+            rows.append(
+                EstimateRow(group, category, int(r["n"]), int(r["n_group"]), est, se, low, high, df, r["s"])
+            )
+    return EstimateTable(question, KIND_PROP, None, None, None, rows, cats, group_list)
+
+
+@functools.cache
+def _t_quantile(df: int, alpha: float) -> float:
+    from scipy.special import stdtrit
+
+    return float(stdtrit(df, 1 - alpha / 2))
+
+
+def _logit_interval(p: float, se: float, df: int, alpha: float) -> tuple[float, float]:
+    """svy's logit interval (R's ``svyciprop(method="logit")``): NaN at a share of 0 or 1 or
+    without degrees of freedom, the point itself when the SE is 0."""
+    if df <= 0 or p <= _PROP_CI_TOL or p >= 1.0 - _PROP_CI_TOL:
+        return math.nan, math.nan
+    if se <= _PROP_CI_TOL:
+        return p, p
+    t = _t_quantile(df, alpha)
+    scale = se / (p * (1.0 - p))
+    logit = math.log(p / (1.0 - p))
+    return 1.0 / (1.0 + math.exp(-(logit - t * scale))), 1.0 / (1.0 + math.exp(-(logit + t * scale)))
 
 
 def _row(

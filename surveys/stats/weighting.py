@@ -358,16 +358,9 @@ def prepare(
     """
     plan = plan or WeightingPlan()
     strata = strata or plan.stratum
-    for name in (weight, strata, *plan.variables):
-        if name is not None and name not in frame.columns:
-            raise WeightingError(_("列「%(name)s」がデータにありません。") % {"name": name})
+    check_design_columns(frame, weight, strata, plan)
     frame = frame.with_columns(_base_weight(frame, weight, plan))
     if strata is not None:
-        if frame[strata].null_count():
-            raise WeightingError(
-                _("層の列「%(name)s」が空の回答が %(count)d 件あります。")
-                % {"name": strata, "count": frame[strata].null_count()}
-            )
         # svy factorises the design's stratum column again for every new version of its data
         # (each estimate adds its columns): small integer codes, one per stratum, make that an
         # integer pass instead of a sort of a million strings. The labels stay in ``strata``.
@@ -433,38 +426,27 @@ def prepare(
     )
 
 
+def check_design_columns(
+    frame: pl.DataFrame, weight: str | None, strata: str | None, plan: WeightingPlan
+) -> None:
+    """The design's columns are in the frame, and the stratum column has no empty value."""
+    for name in (weight, strata, *plan.variables):
+        if name is not None and name not in frame.columns:
+            raise WeightingError(_("列「%(name)s」がデータにありません。") % {"name": name})
+    if strata is not None and frame[strata].null_count():
+        raise WeightingError(
+            _("層の列「%(name)s」が空の回答が %(count)d 件あります。")
+            % {"name": strata, "count": frame[strata].null_count()}
+        )
+
+
 def _base_weight(frame: pl.DataFrame, weight: str | None, plan: WeightingPlan) -> pl.Expr:
     if weight is not None:
-        series = frame[weight]
-        if not series.dtype.is_numeric():
-            raise WeightingError(_("ウェイトの列「%(name)s」が数値ではありません。") % {"name": weight})
-        bad = frame.with_row_index("_row").filter(pl.col(weight).is_null() | (pl.col(weight) <= 0))
-        if bad.height:
-            row = int(bad["_row"][0]) + 1
-            raise WeightingError(
-                _(
-                    "ウェイトの列「%(name)s」に0以下または空の値が %(count)d 件あります（最初は %(row)d 件目）。"
-                )
-                % {"name": weight, "count": bad.height, "row": row}
-            )
+        check_weight_column(frame, weight)
         return pl.col(weight).cast(pl.Float64).alias(WEIGHT_COLUMN)
     if plan.stratum_population is not None and plan.stratum:
         counts = frame.group_by(pl.col(plan.stratum).cast(pl.Utf8)).len()
-        population = {str(k): float(v) for k, v in plan.stratum_population.items()}
-        design: dict[str, float] = {}
-        for level, n in counts.iter_rows():
-            if level is None:
-                continue
-            if level not in population:
-                raise WeightingError(
-                    _("層「%(level)s」の母集団がありません。") % {"level": level},
-                )
-            if population[level] < n:
-                raise WeightingError(
-                    _("層「%(level)s」の母集団 %(population)s が回答数 %(n)d より少なくなっています。")
-                    % {"level": level, "population": _format_number(population[level]), "n": n}
-                )
-            design[level] = population[level] / n
+        design = design_weights(counts.iter_rows(), plan)
         return (
             pl.col(plan.stratum)
             .cast(pl.Utf8)
@@ -472,6 +454,45 @@ def _base_weight(frame: pl.DataFrame, weight: str | None, plan: WeightingPlan) -
             .alias(WEIGHT_COLUMN)
         )
     return pl.lit(1.0, dtype=pl.Float64).alias(WEIGHT_COLUMN)
+
+
+def check_weight_column(frame: pl.DataFrame, weight: str) -> None:
+    """A weight column must be numeric, without empty or non-positive values (the first one named)."""
+    series = frame[weight]
+    if not series.dtype.is_numeric():
+        raise WeightingError(_("ウェイトの列「%(name)s」が数値ではありません。") % {"name": weight})
+    invalid = pl.col(weight).is_null() | (pl.col(weight) <= 0)
+    # One pass to learn whether anything is wrong; the row numbers only when something is.
+    if not frame.select(invalid.any()).item():
+        return
+    bad = frame.with_row_index("_row").filter(invalid)
+    row = int(bad["_row"][0]) + 1
+    raise WeightingError(
+        _("ウェイトの列「%(name)s」に0以下または空の値が %(count)d 件あります（最初は %(row)d 件目）。")
+        % {"name": weight, "count": bad.height, "row": row}
+    )
+
+
+def design_weights(counts: Iterable[tuple[Any, int]], plan: WeightingPlan) -> dict[str, float]:
+    """Population/sample of each stratum, from (stratum as text, respondents) pairs and the plan's
+    populations by stratum (a stratum without population, or with fewer people than respondents,
+    is an error naming it)."""
+    population = {str(k): float(v) for k, v in (plan.stratum_population or {}).items()}
+    design: dict[str, float] = {}
+    for level, n in counts:
+        if level is None:
+            continue
+        if level not in population:
+            raise WeightingError(
+                _("層「%(level)s」の母集団がありません。") % {"level": level},
+            )
+        if population[level] < n:
+            raise WeightingError(
+                _("層「%(level)s」の母集団 %(population)s が回答数 %(n)d より少なくなっています。")
+                % {"level": level, "population": _format_number(population[level]), "n": n}
+            )
+        design[level] = population[level] / n
+    return design
 
 
 def _check_levels(frame: pl.DataFrame, controls: Mapping[str, Mapping[str, float]]) -> None:

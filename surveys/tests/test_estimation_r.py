@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import polars as pl
@@ -224,6 +225,16 @@ class RSurveyCrossCheckTestCase(SimpleTestCase):
         self.assertIsNone(strata_groups(weighted.with_columns({GROUP: pl.col("region")}), GROUP, ["q"]))
         raked = prepare(self.frame, weight="w", strata="stratum", plan=PLANS["rk"])
         self.assertIsNone(strata_groups(raked.with_columns({GROUP: pl.col("stratum")}), GROUP, ["q"]))
+
+    def test_shares_with_design_weights_equal_r_without_svy(self) -> None:
+        # Shares with design weights are computed from cell sums (estimation.fast_prop), never
+        # by svy: the same figures as R, overall, by domains across strata and by whole strata.
+        with mock.patch("svy.Sample", side_effect=AssertionError("svy was called")):
+            tables = [
+                estimate(self.frame, "q", by=by, weight="w", strata="stratum", kind=KIND_PROP)
+                for by in (None, "region", "stratum", "area")
+            ]
+        self.assertEqual(sum(self.assert_matches("base", KIND_PROP, t) for t in tables), 5 * (1 + 3 + 4 + 2))
 
     def test_it_changes_estimates_when_weighting(self) -> None:
         # Guards the comparison above against a plan that silently does nothing.
