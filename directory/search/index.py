@@ -25,9 +25,25 @@ from directory.search.backends import scope_terms
 NATIONAL = "000000"
 
 
-@functools.lru_cache(maxsize=20_000)
+ANALYSED_MAX = 20_000
+_analysed: dict[str, Analysis] = {}
+
+
 def _analyse_cached(text: str) -> Analysis:
-    return analyse(text)
+    """``analyse`` of an indexed text, cached (names, descriptions and terms repeat across
+    services); the oldest analyses go first beyond ``ANALYSED_MAX``. An import's texts may be
+    put here ahead by another process (``_store``)."""
+    found = _analysed.get(text)
+    if found is None:
+        found = _store(text, analyse(text))
+    return found
+
+
+def _store(text: str, analysis: Analysis) -> Analysis:
+    if len(_analysed) >= ANALYSED_MAX and text not in _analysed:
+        del _analysed[next(iter(_analysed))]
+    _analysed[text] = analysis
+    return analysis
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -176,7 +192,7 @@ SERVICE_VALUES = (
 ORGANIZATION_VALUES = ("name", "alternate_name", "name_kana", "is_national")
 
 
-def index_services_bulk(service_ids: Iterable[int], *, chunk: int = 500) -> int:
+def index_services_bulk(service_ids: Iterable[int], *, chunk: int = 500, prefetch: Any = None) -> int:
     """(Re)write the entries of many services, ``chunk`` per transaction: the services and their
     terms, places and areas read in five queries per chunk (``related_rows`` makes a few per
     service) as plain values, the entries that changed deleted and inserted again with one
@@ -186,7 +202,9 @@ def index_services_bulk(service_ids: Iterable[int], *, chunk: int = 500) -> int:
 
     Before each transaction the chunk's service texts are analysed (Sudachi takes most of the
     time) into the analysis cache, so that the transaction, which reads the rows again and
-    writes the entries, holds the database's write lock for a short while."""
+    writes the entries, holds the database's write lock for a short while. ``prefetch``
+    (``directory.search.prefetch.Prefetch``): analyses made ahead by another process, taken
+    into the cache before each chunk (what it has not reached is analysed here)."""
     from directory.models import Service
 
     ids = sorted(set(service_ids))
@@ -194,12 +212,18 @@ def index_services_bulk(service_ids: Iterable[int], *, chunk: int = 500) -> int:
     with scopes_disabled():
         for start in range(0, len(ids), chunk):
             part = ids[start : start + chunk]
-            for texts in Service.objects.filter(pk__in=part).values_list(
-                *SERVICE_TEXTS, "organization__name", "organization__alternate_name"
-            ):
-                for text in texts:
-                    if text:
-                        _analyse_cached(text)
+            wanted = {
+                text
+                for texts in Service.objects.filter(pk__in=part).values_list(
+                    *SERVICE_TEXTS, "organization__name", "organization__alternate_name"
+                )
+                for text in texts
+                if text and text not in _analysed
+            }
+            if prefetch is not None and wanted:
+                prefetch.drain(_store, wanted, limit=2 * chunk)
+            for text in sorted(wanted):
+                _analyse_cached(text)
             with transaction.atomic():
                 entries = _changed(_entries(part))
                 _write_entries([entry["service_id"] for entry in entries], entries)

@@ -33,7 +33,8 @@ from audit.services import log_action
 from directory import api_cache, hsds
 from directory import models as m
 from directory.models import Taxonomy, TaxonomyTerm
-from directory.search.index import index_services_bulk
+from directory.search.index import SERVICE_TEXTS, index_services_bulk
+from directory.search.prefetch import Prefetch
 from platforms.models import Platform
 from tsunagari.lib import japanese
 from tsunagari.lib.jobs import runner as jobs
@@ -41,6 +42,8 @@ from tsunagari.lib.phone import phone_problem
 from tsunagari.lib.postcode import address_problem, lookup
 
 MAX_ERRORS = 200
+# The services' columns whose texts the search index analyses (their model fields: SERVICE_TEXTS).
+SERVICE_TEXT_COLUMNS = tuple(c.name for c in hsds.BY_NAME["services"].columns if c.field in SERVICE_TEXTS)
 SHARED = (Taxonomy, TaxonomyTerm)  # may be platform=None (the shared tsunagari taxonomy)
 
 
@@ -727,6 +730,41 @@ def do_import_hsds(
     file, row and column.
     """
     source = Source.open(path)
+    prefetch = start_prefetch(source)
+    try:
+        return _import(platform, source, actor=actor, warnings=warnings, progress=progress, prefetch=prefetch)
+    finally:
+        if prefetch is not None:
+            prefetch.close()
+
+
+PREFETCH_MIN_BYTES = 1_000_000  # services.csv from which its texts are analysed ahead in a second process
+
+
+def start_prefetch(source: Source) -> Prefetch | None:
+    """A second process analysing the texts the search index will need while the rows are
+    checked and written (``directory.search.prefetch``), for a large enough import."""
+    found = source.files.get("services")
+    if found is None or found[1].stat().st_size < PREFETCH_MIN_BYTES:
+        return None
+    files = [(found[1], list(SERVICE_TEXT_COLUMNS))]
+    if "organizations" in source.files:
+        files.insert(0, (source.files["organizations"][1], ["name", "alternate_name"]))
+    try:
+        return Prefetch(files)
+    except OSError:  # no process to spare: the import analyses its texts itself
+        return None
+
+
+def _import(
+    platform: Platform,
+    source: Source,
+    *,
+    actor: Any,
+    warnings: list[RowError] | None,
+    progress: Any,
+    prefetch: Prefetch | None,
+) -> Counter[str]:
     check = Importer(platform, check_only=True)
     if progress is not None:
         progress.start("validate")
@@ -747,7 +785,7 @@ def do_import_hsds(
         importer.on_row = lambda n: progress.advance(n - progress.done)
     counts = importer.run(source)
     japanese.tokenizer()  # the index's dictionary loads for seconds: not inside a transaction
-    index_services_bulk(sorted(importer.touched.service_ids()))
+    index_services_bulk(sorted(importer.touched.service_ids()), prefetch=prefetch)
     with transaction.atomic():
         api_cache.bump()
         log_action(

@@ -3,6 +3,7 @@ import io
 import shutil
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -12,8 +13,11 @@ from django_scopes import scope, scopes_disabled
 from directory import hsds
 from directory.models import Attribute, Schedule, Service
 from directory.search import search_services
+from directory.search.analysis import Analysis, analyse
 from directory.search.index import entry_fields, related_rows
 from directory.search.models import SearchEntry
+from directory.search.prefetch import Prefetch
+from directory.services import tabular
 from directory.services.tabular import ImportFailed, do_export_hsds, do_import_hsds
 from directory.tests.hsds_fixtures import EXAMPLE, EXAMPLE_SERVICE
 from tsunagari.lib.testing import BaseTestCase
@@ -236,3 +240,64 @@ class TabularTestCase(BaseTestCase):
                 )
                 cursor.execute("SELECT count(*) FROM directory_search_bulk")
                 self.assertEqual(cursor.fetchone()[0], 0)
+
+
+class PrefetchTestCase(TabularTestCase):
+    """The services' texts analysed ahead by a second process (directory.search.prefetch)."""
+
+    def test_a_second_process_analyses_the_services_texts_as_the_index_does(self) -> None:
+        folder = self.copy_example()
+        texts = [row["name"] for row in read_csv(folder / "services.csv")]
+        texts += [row["description"] for row in read_csv(folder / "services.csv") if row["description"]]
+        prefetch = Prefetch([(folder / "services.csv", ["name", "description"])])
+        self.addCleanup(prefetch.close)
+        got: dict[str, Analysis] = {}
+        wanted = set(texts)
+        prefetch.drain(got.__setitem__, wanted, limit=100, wait=60)
+        self.assertEqual(wanted, set())
+        self.assertEqual(sorted(got), sorted(set(texts)))
+        for text, analysis in got.items():
+            self.assertEqual(analysis, analyse(text))
+        prefetch.close()
+        self.assertFalse(prefetch.process.is_alive())
+
+    def test_an_import_with_its_texts_analysed_ahead_indexes_as_without(self) -> None:
+        self.import_(self.platform, EXAMPLE)
+        with scopes_disabled():
+            alone = list(SearchEntry.objects.values_list(*ENTRY_COLUMNS))
+        with (
+            mock.patch.object(tabular, "PREFETCH_MIN_BYTES", 0),
+            mock.patch.object(tabular, "Prefetch", wraps=Prefetch) as started,
+        ):
+            self.import_(self.other_platform, EXAMPLE)
+        self.assertEqual(started.call_count, 1)
+        with scopes_disabled():
+            ahead = list(SearchEntry.objects.filter(platform=self.other_platform).values_list(*ENTRY_COLUMNS))
+        self.assertEqual(len(ahead), 1)
+        self.assertEqual(
+            [row[1:] for row in ahead],
+            [row[1:] for row in alone if row[0] == self.platform.pk],
+        )
+        # A rejected import ends its worker too.
+        folder = self.copy_example()
+        self.edit(folder, "services.csv", "organization_id", "")
+        with (
+            mock.patch.object(tabular, "PREFETCH_MIN_BYTES", 0),
+            mock.patch.object(tabular, "Prefetch", wraps=Prefetch) as started,
+            self.assertRaises(ImportFailed),
+        ):
+            self.import_(self.platform, folder)
+        self.assertEqual(started.call_count, 1)
+
+
+ENTRY_COLUMNS = (
+    "platform_id",
+    "title",
+    "words",
+    "synonyms",
+    "readings",
+    "romaji",
+    "grams",
+    "crisis_rank",
+    "sort_key",
+)
