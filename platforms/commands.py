@@ -30,7 +30,9 @@ def platform_of(slug: str) -> Platform:
     """The platform with this slug, or the command's error."""
     platform = queries.platform_by_slug(slug)
     if platform is None:
-        raise CommandError(f"unknown platform: {slug!r}")
+        known = list(Platform.objects.order_by("slug").values_list("slug", flat=True)[:21])
+        listed = ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
+        raise CommandError(f"unknown platform: {slug!r} (platforms: {listed or 'none yet'})")
     return platform
 
 

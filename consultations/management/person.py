@@ -23,13 +23,6 @@ def add_person_arguments(parser: ArgumentParser) -> None:
     )
 
 
-def platform_of(slug: str) -> Platform:
-    platform = Platform.objects.filter(slug=slug).first()
-    if platform is None:
-        raise CommandError(f"no platform with slug {slug!r}")
-    return platform
-
-
 def find_person(platform: Platform, *, person: str | None, code: str | None) -> Consulter:
     """The person named by ``--person`` or ``--code``; call inside the platform's scope."""
     if code:

@@ -161,7 +161,7 @@ class CrisisCheckCommandTestCase(BaseTestCase):
         self.assertEqual(output.splitlines(), ["緊急\tしにたい\tｼﾆﾀｲ", "-\t\t画面が消えた"])
 
     def test_it_names_an_unknown_platform(self) -> None:
-        with self.assertRaisesMessage(CommandError, "プラットフォーム 'nowhere' はありません"):
+        with self.assertRaisesMessage(CommandError, "unknown platform: 'nowhere' (platforms: alpha, beta)"):
             self.run_check("死にたい\n", "nowhere")
 
 

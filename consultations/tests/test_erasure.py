@@ -359,7 +359,7 @@ class EraseCommandTestCase(LineTestCase):
         for args, message in cases:
             with self.subTest(args=args), self.assertRaisesMessage(CommandError, message):
                 self.command(*args)
-        with self.assertRaisesMessage(CommandError, "no platform with slug 'nowhere'"):
+        with self.assertRaisesMessage(CommandError, "unknown platform: 'nowhere'"):
             call_command("consult_erase", "nowhere", "--person", str(consulter.uuid), "--reason", "x")
         # Another platform's person is not found on this one.
         with self.assertRaisesMessage(CommandError, "no person"):

@@ -91,5 +91,5 @@ class SimulateCommandTestCase(BaseTestCase):
             run("{}")
         with self.assertRaisesRegex(CommandError, "no body"):
             run("{}", "alpha", "--body", "nothing")
-        with self.assertRaisesRegex(CommandError, "no platform"):
+        with self.assertRaisesRegex(CommandError, "unknown platform"):
             run("{}", "gamma", "--body", "pf")

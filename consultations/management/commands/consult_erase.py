@@ -20,13 +20,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
 from accounts.permissions import Actor
-from consultations.management.person import add_person_arguments, find_case, find_person, platform_of
+from consultations.management.person import add_person_arguments, find_case, find_person
 from consultations.services.privacy import (
     case_erasure_preview,
     do_erase_case,
     do_erase_person,
     erasure_preview,
 )
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):

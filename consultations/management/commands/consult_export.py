@@ -15,8 +15,9 @@ from django.core.management.base import BaseCommand
 from django_scopes import scope
 
 from accounts.permissions import Actor
-from consultations.management.person import add_person_arguments, find_case, find_person, platform_of
+from consultations.management.person import add_person_arguments, find_case, find_person
 from consultations.services.privacy import export_case, export_person
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):

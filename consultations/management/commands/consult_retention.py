@@ -7,10 +7,11 @@ for people with nothing left, the LINE userId needed to reach them.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django_scopes import scope
 
 from consultations.services.privacy import do_apply_retention
+from platforms.commands import platform_of
 from platforms.models import Platform
 
 
@@ -21,11 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--platform", help="only this platform (slug)")
 
     def handle(self, *args, platform: str | None, **options) -> None:
-        platforms = Platform.objects.all()
-        if platform:
-            platforms = platforms.filter(slug=platform)
-            if not platforms.exists():
-                raise CommandError(f"no platform with slug {platform!r}")
+        platforms = [platform_of(platform)] if platform else Platform.objects.all()
         for item in platforms:
             with scope(platform=item):
                 counts = do_apply_retention(item)

@@ -11,11 +11,11 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django_scopes import scope
 
 from consultations.crisis import platform_words, recognise
-from platforms.models import Platform
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):
@@ -26,12 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help='print [{"text", "crisis", "matched"}, ...]')
 
     def handle(self, *args: Any, **options: Any) -> None:
-        platform = Platform.objects.filter(slug=options["slug"]).first()
-        if platform is None:
-            known = ", ".join(Platform.objects.order_by("slug").values_list("slug", flat=True)[:20])
-            raise CommandError(
-                f"プラットフォーム {options['slug']!r} はありません（あるもの: {known or 'なし'}）"
-            )
+        platform = platform_of(options["slug"])
         stdin = getattr(self, "stdin", None) or sys.stdin
         results: list[dict[str, Any]] = []
         with scope(platform=platform):

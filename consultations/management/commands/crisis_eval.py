@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scope
 
 from consultations.crisis import evaluate, platform_words, read_corpus
-from platforms.models import Platform
+from platforms.commands import platform_of
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 
@@ -46,9 +46,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: {error}") from error
         words = []
         if options["slug"]:
-            platform = Platform.objects.filter(slug=options["slug"]).first()
-            if platform is None:
-                raise CommandError(f"プラットフォーム {options['slug']!r} はありません")
+            platform = platform_of(options["slug"])
             with scope(platform=platform):
                 words = platform_words(platform)
         if len(corpora) > 1:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
 from consultations.services.channels import do_configure_line
-from platforms.models import Platform
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):
@@ -19,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--basic-id", default=None, help="LINE basic ID such as @733gquft")
 
     def handle(self, *args, slug: str, secret: str, token: str, basic_id: str | None, **options) -> None:
-        platform = Platform.objects.filter(slug=slug).first()
-        if platform is None:
-            raise CommandError(f"no platform with slug {slug!r}")
+        platform = platform_of(slug)
         if not (secret or token or basic_id is not None):
             raise CommandError("give --secret, --token and/or --basic-id")
         if secret and len(secret) < 16:

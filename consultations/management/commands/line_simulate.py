@@ -26,7 +26,7 @@ from django_scopes import scope
 from consultations.line_api import signature
 from consultations.line_fake import body_of, make_event
 from consultations.models import Channel, ChannelKind
-from platforms.models import Platform
+from platforms.commands import platform_of
 
 KINDS = ["text", "sticker", "image", "postback", "follow", "unfollow", "unsend"]
 
@@ -60,9 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--wait", type=float, default=3.0, help="seconds to wait for answers")
 
     def handle(self, *args, **o) -> None:
-        platform = Platform.objects.filter(slug=o["slug"]).first()
-        if platform is None:
-            raise CommandError(f"no platform with slug {o['slug']!r}")
+        platform = platform_of(o["slug"])
         with scope(platform=platform):
             channel = Channel.objects.filter(kind=ChannelKind.LINE).first()
             if channel is None or not channel.line_configured:

@@ -17,7 +17,7 @@ from django_scopes import scope
 
 from governance import rules
 from governance.queries import body_by_code, voting_seat_ids
-from platforms.models import Platform
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):
@@ -52,9 +52,7 @@ class Command(BaseCommand):
     def _body(self, slug: str, code: str | None, data: Any) -> tuple[rules.RuleSet, Any]:
         if not code:
             raise CommandError("--body <code> is needed with a platform slug")
-        platform = Platform.objects.filter(slug=slug).first()
-        if platform is None:
-            raise CommandError(f"no platform {slug!r}")
+        platform = platform_of(slug)
         with scope(platform=platform):
             body = body_by_code(code)
             if body is None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django_scopes import scope
 
 from accounts.permissions import Actor
+from platforms.commands import platform_of
 from platforms.models import Platform
 from surveys.models import Prospect, Survey
 from surveys.services.prospects import do_remind_prospects
@@ -27,11 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--platform", help="only this platform (slug)")
 
     def handle(self, *args: Any, platform: str | None = None, **options: Any) -> None:
-        platforms = Platform.objects.all()
-        if platform:
-            platforms = platforms.filter(slug=platform)
-            if not platforms.exists():
-                raise CommandError(f"no platform with slug {platform!r}")
+        platforms = [platform_of(platform)] if platform else Platform.objects.all()
         for item in platforms:
             with scope(platform=item):
                 system = Actor(user=None, role=None, platform=item)
