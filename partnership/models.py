@@ -89,6 +89,28 @@ PUBLISHABLE_FIELDS = [
     ("description", _("活動内容")),
 ]
 PUBLISHABLE_FIELD_NAMES = [name for name, _label in PUBLISHABLE_FIELDS]
+# The OrganisationDetails fields in the order of Saitama's form (seed 001, 4-1-9). The activity fields
+# (the M2M ``fields``) stand between website and other_field where a list includes them.
+CONTACT_FIELDS = [
+    "name",
+    "name_kana",
+    "org_type",
+    "representative",
+    "postal_code",
+    "address",
+    "phone",
+    "email",
+    "contact_person",
+]
+ACTIVITY_FIELDS = ["other_field", "area", "description"]
+# The details an application carries over to the member record (and the demo writes on both).
+DETAIL_FIELDS = [*CONTACT_FIELDS, "website", *ACTIVITY_FIELDS, "published_fields"]
+CONSENT_FIELDS = [
+    "consent_bylaws",
+    "consent_not_antisocial",
+    "consent_expulsion",
+    "consent_share_with_members",
+]
 
 
 class OrganisationDetails(models.Model):

@@ -14,6 +14,8 @@ from django.db.models import Count, Field, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from partnership.models import (
+    ACTIVITY_FIELDS,
+    CONTACT_FIELDS,
     PUBLISHABLE_FIELD_NAMES,
     PUBLISHABLE_FIELDS,
     ActivityField,
@@ -28,23 +30,7 @@ from tsunagari.lib.jpcalendar import wareki_year
 from tsunagari.lib.text import normalise_name
 
 # Fields a member may change through a 変更届 (the application form's fields).
-CHANGEABLE_FIELDS = [
-    "name",
-    "name_kana",
-    "org_type",
-    "representative",
-    "postal_code",
-    "address",
-    "phone",
-    "email",
-    "contact_person",
-    "website",
-    "fields",
-    "other_field",
-    "area",
-    "description",
-    "published_fields",
-]
+CHANGEABLE_FIELDS = [*CONTACT_FIELDS, "website", "fields", *ACTIVITY_FIELDS, "published_fields"]
 _PUBLISHABLE_LABELS = dict(PUBLISHABLE_FIELDS)
 
 

@@ -14,7 +14,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnership.models import PUBLISHABLE_FIELDS, ActivityField, Application, MemberTier, OrgType
+from partnership.models import (
+    ACTIVITY_FIELDS,
+    CONSENT_FIELDS,
+    CONTACT_FIELDS,
+    PUBLISHABLE_FIELDS,
+    ActivityField,
+    Application,
+    MemberTier,
+    OrgType,
+)
 from partnership.services.membership import check_applicant, recommenders
 from platforms.models import Platform
 from tsunagari.lib.phone import check_phone
@@ -30,25 +39,12 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212\u30FC\uFF70\uFE63]")
 OTHER_FIELD_CODE = "other"
 # Saitama's order (seed 001, 4-1-9), then Gifu's rejoin reason, the consents and the publication choice.
 FIELD_ORDER = [
-    "name",
-    "name_kana",
-    "org_type",
-    "representative",
-    "postal_code",
-    "address",
-    "phone",
-    "email",
-    "contact_person",
+    *CONTACT_FIELDS,
     "website",
     "activity_fields",
-    "other_field",
-    "area",
-    "description",
+    *ACTIVITY_FIELDS,
     "rejoin_reason",
-    "consent_bylaws",
-    "consent_not_antisocial",
-    "consent_expulsion",
-    "consent_share_with_members",
+    *CONSENT_FIELDS,
     "published_fields",
 ]
 
@@ -137,21 +133,8 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "name",
-            "name_kana",
-            "org_type",
-            "representative",
-            "postal_code",
-            "address",
-            "phone",
-            "email",
-            "contact_person",
-            # website and activity_fields (the M2M ``fields``) are declared above
-            "other_field",
-            "area",
-            "description",
-        ]
+        # website and activity_fields (the M2M ``fields``) are declared above
+        fields = [*CONTACT_FIELDS, *ACTIVITY_FIELDS]
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "organization"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),

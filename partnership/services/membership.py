@@ -27,6 +27,8 @@ from django_scopes import scope, scopes_disabled
 from accounts.permissions import Actor
 from audit.services import log_action
 from partnership.models import (
+    CONSENT_FIELDS,
+    DETAIL_FIELDS,
     Application,
     MemberOrganisation,
     MemberTier,
@@ -38,29 +40,6 @@ from tsunagari.lib.text import normalise_name
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
-# The organisation details an application carries over to the member record.
-DETAIL_FIELDS = [
-    "name",
-    "name_kana",
-    "org_type",
-    "representative",
-    "postal_code",
-    "address",
-    "phone",
-    "email",
-    "contact_person",
-    "website",
-    "other_field",
-    "area",
-    "description",
-    "published_fields",
-]
-CONSENT_FIELDS = [
-    "consent_bylaws",
-    "consent_not_antisocial",
-    "consent_expulsion",
-    "consent_share_with_members",
-]
 # Members that may recommend an applicant besides tiers with can_recommend (Gifu 入会規則第2条).
 RECOMMENDING_ORG_TYPES = (OrgType.PREFECTURE, OrgType.MUNICIPALITY)
 

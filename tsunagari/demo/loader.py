@@ -24,6 +24,7 @@ from django_scopes import scope
 from accounts.models import Role, User
 from audit.services import log_action
 from partnership.models import (
+    DETAIL_FIELDS,
     ActivityField,
     Application,
     Council,
@@ -51,22 +52,6 @@ from tsunagari.demo.specs import (
 )
 from tsunagari.lib.text import normalise_name
 
-DETAILS = [
-    "name",
-    "name_kana",
-    "org_type",
-    "representative",
-    "postal_code",
-    "address",
-    "phone",
-    "email",
-    "contact_person",
-    "website",
-    "other_field",
-    "area",
-    "description",
-    "published_fields",
-]
 AUDIT_LABEL = "load_demo"
 
 
@@ -184,7 +169,7 @@ def _new_member(platform: Platform, org: OrgSpec, tiers: dict[str, MemberTier]) 
         joined_on=org.joined_on,
         left_on=org.left_on,
         rejoin_banned_until=org.rejoin_banned_until,
-        **{name: getattr(org, name) for name in DETAILS},
+        **{name: getattr(org, name) for name in DETAIL_FIELDS},
     )
     member.save()
     return member
@@ -277,7 +262,7 @@ def _applications(
             decided_at=now - datetime.timedelta(days=20)
             if spec.status != Application.Status.PENDING
             else None,
-            **{name: getattr(org, name) for name in DETAILS},
+            **{name: getattr(org, name) for name in DETAIL_FIELDS},
         )
         application.save()
         new.append((application, org))
