@@ -230,59 +230,6 @@ def _build_small(
     return data
 
 
-def build_yamagata_city() -> PlatformData:
-    others = (
-        [OrgType.NPO] * 12
-        + [OrgType.COMPANY] * 2
-        + [OrgType.MEDICAL_WELFARE, OrgType.EDUCATION, OrgType.PROFESSIONAL]
-    )
-    return _build_small(
-        "yamagata-shi",
-        YAMAGATA,
-        [YAMAGATA_CITY],
-        start=datetime.date(2023, 2, 14),
-        public=[YAMAGATA_CITY],
-        shakyo=[YAMAGATA_CITY],
-        others=others,
-    )
-
-
-def build_kamakura() -> PlatformData:
-    return _build_small(
-        "kamakura",
-        KANAGAWA,
-        [KAMAKURA],
-        start=datetime.date(2023, 6, 1),
-        public=[KAMAKURA],
-        shakyo=[KAMAKURA],
-        others=[OrgType.NPO] * 11 + [OrgType.EDUCATION, OrgType.MEDICAL_WELFARE],
-    )
-
-
-def build_tsuruoka() -> PlatformData:
-    return _build_small(
-        "tsuruoka",
-        YAMAGATA,
-        [TSURUOKA],
-        start=datetime.date(2023, 10, 1),
-        public=[TSURUOKA],
-        shakyo=[TSURUOKA],
-        others=[OrgType.NPO] * 9 + [OrgType.MEDICAL_WELFARE, OrgType.OTHER],
-    )
-
-
-def build_ise() -> PlatformData:
-    return _build_small(
-        "ise",
-        MIE,
-        [ISE],
-        start=datetime.date(2023, 4, 1),
-        public=[ISE],
-        shakyo=[ISE],
-        others=[OrgType.NPO] * 14 + [OrgType.COMPANY] * 2 + [OrgType.MEDICAL_WELFARE, OrgType.OTHER],
-    )
-
-
 def build_tokushima() -> PlatformData:
     named = by_name(TOKUSHIMA_MUNICIPALITIES)
     return _build_small(
@@ -296,15 +243,32 @@ def build_tokushima() -> PlatformData:
     )
 
 
-def _municipal(
-    slug: str, prefecture: Prefecture, place: Place, *, start: datetime.date, others: Sequence[str]
-):
+def municipal(
+    slug: str,
+    prefecture: Prefecture,
+    place: Place,
+    name: str,
+    secretariat_name: str,
+    *,
+    start: datetime.date,
+    others: Sequence[str],
+) -> PlatformSpec:
+    """A city's platform of the small shape: the city, its 社協 and fictitious ``others``."""
+
     def build() -> PlatformData:
         return _build_small(
             slug, prefecture, [place], start=start, public=[place], shakyo=[place], others=others
         )
 
-    return build
+    return PlatformSpec(
+        slug=slug,
+        code=place.code,
+        name=name,
+        owner_name=place.name,
+        secretariat_name=secretariat_name,
+        contact_phone=secretariat_phone(slug, place),
+        build=build,
+    )
 
 
 GIFU_CITY = by_name(GIFU_MUNICIPALITIES)["岐阜市"]
@@ -313,55 +277,41 @@ KUMAGAYA = by_name(SAITAMA_MUNICIPALITIES)["熊谷市"]
 TOKOROZAWA = by_name(SAITAMA_MUNICIPALITIES)["所沢市"]
 
 MUNICIPAL_PLATFORMS = [
-    PlatformSpec(
-        slug="gifu-shi",
-        code=GIFU_CITY.code,
-        name="岐阜市孤独・孤立対策官民連携プラットフォーム",
-        owner_name="岐阜市",
-        secretariat_name="岐阜市福祉部福祉政策課",
-        contact_phone=secretariat_phone("gifu-shi", GIFU_CITY),
-        build=_municipal(
-            "gifu-shi",
-            GIFU,
-            GIFU_CITY,
-            start=datetime.date(2024, 4, 1),
-            others=[OrgType.NPO] * 9 + [OrgType.COMPANY] * 3,
-        ),
+    municipal(
+        "gifu-shi",
+        GIFU,
+        GIFU_CITY,
+        "岐阜市孤独・孤立対策官民連携プラットフォーム",
+        "岐阜市福祉部福祉政策課",
+        start=datetime.date(2024, 4, 1),
+        others=[OrgType.NPO] * 9 + [OrgType.COMPANY] * 3,
     ),
-    PlatformSpec(
-        slug="ogaki",
-        code=OGAKI.code,
-        name="大垣市孤独・孤立対策官民連携プラットフォーム",
-        owner_name="大垣市",
-        secretariat_name="大垣市福祉部社会福祉課",
-        contact_phone=secretariat_phone("ogaki", OGAKI),
-        build=_municipal("ogaki", GIFU, OGAKI, start=datetime.date(2024, 10, 1), others=[OrgType.NPO] * 5),
+    municipal(
+        "ogaki",
+        GIFU,
+        OGAKI,
+        "大垣市孤独・孤立対策官民連携プラットフォーム",
+        "大垣市福祉部社会福祉課",
+        start=datetime.date(2024, 10, 1),
+        others=[OrgType.NPO] * 5,
     ),
-    PlatformSpec(
-        slug="kumagaya",
-        code=KUMAGAYA.code,
-        name="熊谷市孤独・孤立対策官民連携プラットフォーム",
-        owner_name="熊谷市",
-        secretariat_name="熊谷市福祉部福祉政策課",
-        contact_phone=secretariat_phone("kumagaya", KUMAGAYA),
-        build=_municipal(
-            "kumagaya",
-            SAITAMA,
-            KUMAGAYA,
-            start=datetime.date(2024, 7, 1),
-            others=[OrgType.NPO] * 7 + [OrgType.COMPANY],
-        ),
+    municipal(
+        "kumagaya",
+        SAITAMA,
+        KUMAGAYA,
+        "熊谷市孤独・孤立対策官民連携プラットフォーム",
+        "熊谷市福祉部福祉政策課",
+        start=datetime.date(2024, 7, 1),
+        others=[OrgType.NPO] * 7 + [OrgType.COMPANY],
     ),
-    PlatformSpec(
-        slug="tokorozawa",
-        code=TOKOROZAWA.code,
-        name="所沢市孤独・孤立対策官民連携プラットフォーム",
-        owner_name="所沢市",
-        secretariat_name="所沢市福祉部福祉総務課",
-        contact_phone=secretariat_phone("tokorozawa", TOKOROZAWA),
-        build=_municipal(
-            "tokorozawa", SAITAMA, TOKOROZAWA, start=datetime.date(2025, 4, 1), others=[OrgType.NPO] * 10
-        ),
+    municipal(
+        "tokorozawa",
+        SAITAMA,
+        TOKOROZAWA,
+        "所沢市孤独・孤立対策官民連携プラットフォーム",
+        "所沢市福祉部福祉総務課",
+        start=datetime.date(2025, 4, 1),
+        others=[OrgType.NPO] * 10,
     ),
 ]
 
@@ -395,14 +345,16 @@ PLATFORMS = [
         contact_phone=secretariat_phone("shiga", SHIGA_MUNICIPALITIES[0]),
         build=build_shiga,
     ),
-    PlatformSpec(
-        slug="yamagata-shi",
-        code="062014",
-        name="山形市つながりよりそうプラットフォーム",
-        owner_name="山形市",
-        secretariat_name="山形市福祉推進部生活福祉課",
-        contact_phone=secretariat_phone("yamagata-shi", YAMAGATA_CITY),
-        build=build_yamagata_city,
+    municipal(
+        "yamagata-shi",
+        YAMAGATA,
+        YAMAGATA_CITY,
+        "山形市つながりよりそうプラットフォーム",
+        "山形市福祉推進部生活福祉課",
+        start=datetime.date(2023, 2, 14),
+        others=[OrgType.NPO] * 12
+        + [OrgType.COMPANY] * 2
+        + [OrgType.MEDICAL_WELFARE, OrgType.EDUCATION, OrgType.PROFESSIONAL],
     ),
     PlatformSpec(
         slug="ichihara",
@@ -414,32 +366,32 @@ PLATFORMS = [
         build=ichihara.build,
         tier_names=(ichihara.CORE, ichihara.PARTNER),
     ),
-    PlatformSpec(
-        slug="kamakura",
-        code="142042",
-        name="かまくら孤独・孤立対策官民連携プラットフォーム",
-        owner_name="鎌倉市",
-        secretariat_name="鎌倉市共生共創部地域共生課",
-        contact_phone=secretariat_phone("kamakura", KAMAKURA),
-        build=build_kamakura,
+    municipal(
+        "kamakura",
+        KANAGAWA,
+        KAMAKURA,
+        "かまくら孤独・孤立対策官民連携プラットフォーム",
+        "鎌倉市共生共創部地域共生課",
+        start=datetime.date(2023, 6, 1),
+        others=[OrgType.NPO] * 11 + [OrgType.EDUCATION, OrgType.MEDICAL_WELFARE],
     ),
-    PlatformSpec(
-        slug="tsuruoka",
-        code="062031",
-        name="鶴岡市孤独・孤立対策官民連携プラットフォーム",
-        owner_name="鶴岡市",
-        secretariat_name="鶴岡市健康福祉部地域包括ケア推進室",
-        contact_phone=secretariat_phone("tsuruoka", TSURUOKA),
-        build=build_tsuruoka,
+    municipal(
+        "tsuruoka",
+        YAMAGATA,
+        TSURUOKA,
+        "鶴岡市孤独・孤立対策官民連携プラットフォーム",
+        "鶴岡市健康福祉部地域包括ケア推進室",
+        start=datetime.date(2023, 10, 1),
+        others=[OrgType.NPO] * 9 + [OrgType.MEDICAL_WELFARE, OrgType.OTHER],
     ),
-    PlatformSpec(
-        slug="ise",
-        code="242039",
-        name="伊勢市多分野協働プラットフォーム",
-        owner_name="伊勢市",
-        secretariat_name="伊勢市健康福祉部福祉生活相談センター",
-        contact_phone=secretariat_phone("ise", ISE),
-        build=build_ise,
+    municipal(
+        "ise",
+        MIE,
+        ISE,
+        "伊勢市多分野協働プラットフォーム",
+        "伊勢市健康福祉部福祉生活相談センター",
+        start=datetime.date(2023, 4, 1),
+        others=[OrgType.NPO] * 14 + [OrgType.COMPANY] * 2 + [OrgType.MEDICAL_WELFARE, OrgType.OTHER],
     ),
     PlatformSpec(
         slug="tokushima",
