@@ -68,6 +68,29 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+def _seat(
+    body: Body,
+    starts_on: datetime.date,
+    *,
+    member: MemberOrganisation | None = None,
+    name: str = "",
+    role: str = Seat.Role.VOTING,
+    office: str = "",
+    ends_on: datetime.date | None = None,
+) -> Seat:
+    """A seat without an e-mail address (the demo's seats are reached through their member)."""
+    return bodies.do_add_seat(
+        body,
+        member=member,
+        name=name,
+        email="",
+        role=role,
+        office=office,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+
+
 def _gifu(platform: Platform, created: Counter[str]) -> None:
     if Body.objects.filter(code="pf-kaigi").exists():
         return
@@ -90,16 +113,7 @@ def _gifu(platform: Platform, created: Counter[str]) -> None:
     created["governance bodies"] += 1
     steering = list(MemberOrganisation.objects.active().filter(tier__name="幹事団体").order_by("name_kana"))
     seats = [
-        bodies.do_add_seat(
-            body,
-            member=m,
-            name="",
-            email="",
-            role=Seat.Role.VOTING,
-            office="",
-            starts_on=GIFU_ENACTED,
-            ends_on=datetime.date(2027, 3, 31) if i == 0 else None,
-        )
+        _seat(body, GIFU_ENACTED, member=m, ends_on=datetime.date(2027, 3, 31) if i == 0 else None)
         for i, m in enumerate(steering)
     ]
     created["governance seats"] += len(seats)
@@ -114,16 +128,7 @@ def _gifu(platform: Platform, created: Counter[str]) -> None:
         description="会員の一部により組織する分科会（規約第16条）。",
     )
     for m in steering[4:9]:
-        bodies.do_add_seat(
-            subcommittee,
-            member=m,
-            name="",
-            email="",
-            role=Seat.Role.VOTING,
-            office="",
-            starts_on=datetime.date(2024, 6, 1),
-            ends_on=None,
-        )
+        _seat(subcommittee, datetime.date(2024, 6, 1), member=m)
     created["governance bodies"] += 1
     if len(seats) >= 12:
         _gifu_past_meeting(body, seats, created)
@@ -288,26 +293,8 @@ def _kamakura(platform: Platform, created: Counter[str]) -> None:
         "鎌倉市",
     ):
         member = next((m for n, m in by_name.items() if name in n), None)
-        bodies.do_add_seat(
-            body,
-            member=member,
-            name=name,
-            email="",
-            role=Seat.Role.VOTING,
-            office="",
-            starts_on=start,
-            ends_on=None,
-        )
-    bodies.do_add_seat(
-        body,
-        member=None,
-        name="日本総合研究所（オブザーバー）",
-        email="",
-        role=Seat.Role.OBSERVER,
-        office="",
-        starts_on=start,
-        ends_on=None,
-    )
+        _seat(body, start, member=member, name=name)
+    _seat(body, start, name="日本総合研究所（オブザーバー）", role=Seat.Role.OBSERVER)
     meeting = meetings.do_create_meeting(
         body, number=1, title="第1回準備会", starts_at=_at(start, 10), place="鎌倉市役所 第3会議室"
     )
@@ -371,16 +358,7 @@ def _ichihara(platform: Platform, created: Counter[str]) -> None:
     )
     start = datetime.date(2022, 6, 1)
     for department in ICHIHARA_DEPARTMENTS:
-        bodies.do_add_seat(
-            body,
-            member=None,
-            name=department,
-            email="",
-            role=Seat.Role.VOTING,
-            office="次長",
-            starts_on=start,
-            ends_on=None,
-        )
+        _seat(body, start, name=department, office="次長")
     created["governance bodies"] += 1
     if not LaunchPlan.objects.exists():
         plan = records.do_create_plan(
