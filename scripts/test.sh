@@ -132,27 +132,23 @@ trap 'stop_pg' EXIT
 trap 'stop_pg; exit 130' INT TERM
 
 what=${1:-all}
-case "$what" in
-    all | lint) step "ruff check + format" 1 lint ;;
-esac
-case "$what" in
-    all | mypy) step "mypy (django-stubs)" "$MYPY_FATAL" types ;;
-esac
-case "$what" in
-    all | deploy) step "check --deploy" 1 deploy_check ;;
-esac
-case "$what" in
-    all | migrations) step "makemigrations --check" 1 migrations_check ;;
-esac
-case "$what" in
-    all | audit) step "pip-audit (requirements)" 1 dependency_audit ;;
-esac
-case "$what" in
-    all | sqlite) step "pytest on SQLite" 1 suite_sqlite ;;
-esac
-case "$what" in
-    all | pg) step "pytest on PostgreSQL 15" 1 suite_pg ;;
-esac
+# only NAME LABEL FATAL COMMAND: the step, when the argument is "all" or NAME.
+only() {
+    case "$what" in
+        all | "$1")
+            shift
+            step "$@"
+            ;;
+    esac
+}
+
+only lint "ruff check + format" 1 lint
+only mypy "mypy (django-stubs)" "$MYPY_FATAL" types
+only deploy "check --deploy" 1 deploy_check
+only migrations "makemigrations --check" 1 migrations_check
+only audit "pip-audit (requirements)" 1 dependency_audit
+only sqlite "pytest on SQLite" 1 suite_sqlite
+only pg "pytest on PostgreSQL 15" 1 suite_pg
 case "$what" in
     all | lint | mypy | deploy | migrations | audit | sqlite | pg) ;;
     *)
