@@ -52,6 +52,18 @@ class Job:
 
 MINUTE = datetime.timedelta(minutes=1)
 
+
+def command(
+    name: str,
+    label: str | Promise,
+    *,
+    every: datetime.timedelta | None = None,
+    daily_at: datetime.time | None = None,
+) -> Job:
+    """A job that runs the management command of its own name."""
+    return Job(name, label, command=(name,), every=every, daily_at=daily_at)
+
+
 JOBS: tuple[Job, ...] = (
     Job(
         "worker_heartbeat",
@@ -65,12 +77,7 @@ JOBS: tuple[Job, ...] = (
         task="operations.tasks.heartbeat_imports",
         every=MINUTE,
     ),
-    Job(
-        "send_mail_queue",
-        _("送信待ちメールの再送"),
-        command=("send_mail_queue",),
-        every=5 * MINUTE,
-    ),
+    command("send_mail_queue", _("送信待ちメールの再送"), every=5 * MINUTE),
     Job(
         "line_spool",
         _("データベースが使えない間に受けたLINEイベントの保存"),
@@ -89,72 +96,19 @@ JOBS: tuple[Job, ...] = (
         command=("line_events", "--retry"),
         every=10 * MINUTE,
     ),
-    Job(
-        "consult_retention",
-        _("相談記録の保存期間の適用"),
-        command=("consult_retention",),
-        daily_at=datetime.time(3, 0),
+    command("consult_retention", _("相談記録の保存期間の適用"), daily_at=datetime.time(3, 0)),
+    command("purge_staged_imports", _("古い取り込みファイルの削除"), daily_at=datetime.time(4, 30)),
+    command("clearsessions", _("期限切れセッションの削除"), daily_at=datetime.time(4, 0)),
+    command("event_expire_offers", _("期限切れの繰り上げ案内を次の方へ"), every=15 * MINUTE),
+    command("event_reminders", _("イベント前のリマインダー送信"), every=60 * MINUTE),
+    command("event_feedback_requests", _("イベント後のアンケート依頼の送信"), every=30 * MINUTE),
+    command("mailing_bounces", _("不達メールの記録と配信の一時停止"), every=10 * MINUTE),
+    command("chase_referrals", _("回答期限を過ぎた紹介の督促"), daily_at=datetime.time(8, 30)),
+    command(
+        "remind_case_tasks", _("支援調整会議で決めた課題の期限のお知らせ"), daily_at=datetime.time(8, 40)
     ),
-    Job(
-        "purge_staged_imports",
-        _("古い取り込みファイルの削除"),
-        command=("purge_staged_imports",),
-        daily_at=datetime.time(4, 30),
-    ),
-    Job(
-        "clearsessions",
-        _("期限切れセッションの削除"),
-        command=("clearsessions",),
-        daily_at=datetime.time(4, 0),
-    ),
-    Job(
-        "event_expire_offers",
-        _("期限切れの繰り上げ案内を次の方へ"),
-        command=("event_expire_offers",),
-        every=15 * MINUTE,
-    ),
-    Job(
-        "event_reminders",
-        _("イベント前のリマインダー送信"),
-        command=("event_reminders",),
-        every=60 * MINUTE,
-    ),
-    Job(
-        "event_feedback_requests",
-        _("イベント後のアンケート依頼の送信"),
-        command=("event_feedback_requests",),
-        every=30 * MINUTE,
-    ),
-    Job(
-        "mailing_bounces",
-        _("不達メールの記録と配信の一時停止"),
-        command=("mailing_bounces",),
-        every=10 * MINUTE,
-    ),
-    Job(
-        "chase_referrals",
-        _("回答期限を過ぎた紹介の督促"),
-        command=("chase_referrals",),
-        daily_at=datetime.time(8, 30),
-    ),
-    Job(
-        "remind_case_tasks",
-        _("支援調整会議で決めた課題の期限のお知らせ"),
-        command=("remind_case_tasks",),
-        daily_at=datetime.time(8, 40),
-    ),
-    Job(
-        "grant_reminders",
-        _("助成・補助の締切のお知らせ"),
-        command=("grant_reminders",),
-        daily_at=datetime.time(8, 0),
-    ),
-    Job(
-        "survey_remind_prospects",
-        _("会員外の団体への調査の督促"),
-        command=("survey_remind_prospects",),
-        daily_at=datetime.time(9, 30),
-    ),
+    command("grant_reminders", _("助成・補助の締切のお知らせ"), daily_at=datetime.time(8, 0)),
+    command("survey_remind_prospects", _("会員外の団体への調査の督促"), daily_at=datetime.time(9, 30)),
 )
 
 
