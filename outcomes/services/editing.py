@@ -105,6 +105,15 @@ def _kpi_tree(kpi: Kpi) -> dict[str, Any]:
     return {"kpi": snapshot(kpi), "measurements": [snapshot(m) for m in Measurement.objects.filter(kpi=kpi)]}
 
 
+def _delete(
+    row: Any, action: str, *, by: Actor, about: models.Model, data: dict[str, Any], restore: dict[str, Any]
+) -> AuditEntry:
+    """Delete ``row`` after writing its audit entry (on ``about``), with what undo needs in ``restore``."""
+    entry = log_action(action, by=by, platform=row.platform, obj=about, data={**data, "restore": restore})
+    row.delete()
+    return entry
+
+
 @transaction.atomic
 def do_delete_project(project: TrialProject, *, by: Actor) -> AuditEntry:
     restore = {
@@ -115,58 +124,31 @@ def do_delete_project(project: TrialProject, *, by: Actor) -> AuditEntry:
             str(u) for u in Campaign.objects.filter(project=project).values_list("uuid", flat=True)
         ],
     }
-    entry = log_action(
-        "outcomes.project_deleted",
-        by=by,
-        platform=project.platform,
-        obj=project,
-        data={"name": project.name, "restore": restore},
-    )
-    project.delete()
-    return entry
+    data = {"name": project.name}
+    return _delete(project, "outcomes.project_deleted", by=by, about=project, data=data, restore=restore)
 
 
 @transaction.atomic
 def do_delete_cost(line: CostLine, *, by: Actor) -> AuditEntry:
-    entry = log_action(
-        "outcomes.cost_deleted",
-        by=by,
-        platform=line.platform,
-        obj=line.project,
-        data={"amount": line.amount, "restore": {"cost": snapshot(line)}},
-    )
-    line.delete()
-    return entry
+    data = {"amount": line.amount}
+    restore = {"cost": snapshot(line)}
+    return _delete(line, "outcomes.cost_deleted", by=by, about=line.project, data=data, restore=restore)
 
 
 @transaction.atomic
 def do_delete_kpi(kpi: Kpi, *, by: Actor) -> AuditEntry:
-    entry = log_action(
-        "outcomes.kpi_deleted",
-        by=by,
-        platform=kpi.platform,
-        obj=kpi.project,
-        data={"kpi": kpi.name, "restore": _kpi_tree(kpi)},
-    )
-    kpi.delete()
-    return entry
+    data = {"kpi": kpi.name}
+    return _delete(kpi, "outcomes.kpi_deleted", by=by, about=kpi.project, data=data, restore=_kpi_tree(kpi))
 
 
 @transaction.atomic
 def do_delete_measurement(measurement: Measurement, *, by: Actor) -> AuditEntry:
-    entry = log_action(
-        "outcomes.measurement_deleted",
-        by=by,
-        platform=measurement.platform,
-        obj=measurement.kpi.project,
-        data={
-            "kpi": measurement.kpi.name,
-            "value": str(measurement.value),
-            "restore": {"measurements": [snapshot(measurement)]},
-        },
+    data = {"kpi": measurement.kpi.name, "value": str(measurement.value)}
+    restore = {"measurements": [snapshot(measurement)]}
+    project = measurement.kpi.project
+    return _delete(
+        measurement, "outcomes.measurement_deleted", by=by, about=project, data=data, restore=restore
     )
-    measurement.delete()
-    return entry
 
 
 @transaction.atomic
@@ -176,15 +158,8 @@ def do_delete_campaign(campaign: Campaign, *, by: Actor) -> AuditEntry:
         "media": [snapshot(m) for m in CampaignMedium.objects.filter(campaign=campaign)],
         "flyers": [str(u) for u in campaign.flyers.values_list("uuid", flat=True)],
     }
-    entry = log_action(
-        "outcomes.campaign_deleted",
-        by=by,
-        platform=campaign.platform,
-        obj=campaign,
-        data={"name": campaign.name, "restore": restore},
-    )
-    campaign.delete()
-    return entry
+    data = {"name": campaign.name}
+    return _delete(campaign, "outcomes.campaign_deleted", by=by, about=campaign, data=data, restore=restore)
 
 
 UNDOABLE = (
