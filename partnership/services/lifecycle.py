@@ -75,6 +75,42 @@ def _require_active(member: MemberOrganisation) -> None:
         )
 
 
+def _submitted(
+    model: type[ChangeRequest] | type[Withdrawal],
+    member: MemberOrganisation,
+    *,
+    refusal: str,
+    action: str,
+    data: dict[str, Any],
+    actor: Actor,
+    **fields: Any,
+) -> Any:
+    """A 変更届 or 退会届 of ``member`` (locked, active): refused with ``refusal`` while one of the
+    same kind awaits the secretariat; otherwise created and audited as ``action``."""
+    if model.objects.filter(organisation=member, status=model.Status.PENDING).exists():
+        raise ValidationError(refusal)
+    record = model.objects.create(
+        platform=member.platform, organisation=member, submitted_by=actor.user, **fields
+    )
+    log_action(action, actor=actor.user, obj=record, data=data, by=actor)
+    return record
+
+
+def _pending_withdrawal(withdrawal: Withdrawal) -> Withdrawal:
+    """``withdrawal`` locked; refused when the secretariat processed it already."""
+    withdrawal = _locked(Withdrawal, withdrawal)
+    if withdrawal.status != Withdrawal.Status.PENDING:
+        raise ValidationError(_("この退会届は既に処理されています。"))
+    return withdrawal
+
+
+def _process(withdrawal: Withdrawal, status: str, actor: Actor) -> None:
+    withdrawal.status = status
+    withdrawal.processed_by = actor.user
+    withdrawal.processed_at = timezone.now()
+    withdrawal.save(update_fields=["status", "processed_by", "processed_at"])
+
+
 def _ban_until(platform: Platform, left_on: datetime.date, *, applies: bool) -> datetime.date | None:
     years = platform.rejoin_ban_years
     return add_years(left_on, years) if applies and years > 0 else None
@@ -173,23 +209,15 @@ def do_submit_change(
     _require_active(member)
     if not changes:
         raise ValidationError(_("変更された項目がありません。変更する項目を書き換えてから提出してください。"))
-    if ChangeRequest.objects.filter(organisation=member, status=ChangeRequest.Status.PENDING).exists():
-        raise ValidationError(
-            _("事務局の確認待ちの変更届があります。確認が終わってから、改めて提出してください。")
-        )
-    change = ChangeRequest.objects.create(
-        platform=member.platform,
-        organisation=member,
+    change: ChangeRequest = _submitted(
+        ChangeRequest,
+        member,
+        refusal=_("事務局の確認待ちの変更届があります。確認が終わってから、改めて提出してください。"),
+        action="change_request.submitted",
+        data={"fields": sorted(changes)},
+        actor=actor,
         changes=changes,
         previous=previous,
-        submitted_by=actor.user,
-    )
-    log_action(
-        "change_request.submitted",
-        actor=actor.user,
-        obj=change,
-        data={"fields": sorted(changes)},
-        by=actor,
     )
     return change
 
@@ -261,21 +289,15 @@ def do_submit_withdrawal(
 ) -> Withdrawal:
     member = _locked(MemberOrganisation, member)
     _require_active(member)
-    if Withdrawal.objects.filter(organisation=member, status=Withdrawal.Status.PENDING).exists():
-        raise ValidationError(_("退会届は既に提出されています。事務局の受理をお待ちください。"))
-    withdrawal = Withdrawal.objects.create(
-        platform=member.platform,
-        organisation=member,
+    withdrawal: Withdrawal = _submitted(
+        Withdrawal,
+        member,
+        refusal=_("退会届は既に提出されています。事務局の受理をお待ちください。"),
+        action="withdrawal.submitted",
+        data={"effective_on": effective_on.isoformat()},
+        actor=actor,
         effective_on=effective_on,
         reason=reason,
-        submitted_by=actor.user,
-    )
-    log_action(
-        "withdrawal.submitted",
-        actor=actor.user,
-        obj=withdrawal,
-        data={"effective_on": effective_on.isoformat()},
-        by=actor,
     )
     return withdrawal
 
@@ -283,9 +305,7 @@ def do_submit_withdrawal(
 @transaction.atomic
 def do_accept_withdrawal(withdrawal: Withdrawal, *, actor: Actor) -> MemberOrganisation:
     """退会: the member leaves the register on the effective date (入会規則第4条)."""
-    withdrawal = _locked(Withdrawal, withdrawal)
-    if withdrawal.status != Withdrawal.Status.PENDING:
-        raise ValidationError(_("この退会届は既に処理されています。"))
+    withdrawal = _pending_withdrawal(withdrawal)
     member = _locked(MemberOrganisation, withdrawal.organisation)
     _require_active(member)
     if open_expulsion(member) is not None:
@@ -293,10 +313,7 @@ def do_accept_withdrawal(withdrawal: Withdrawal, *, actor: Actor) -> MemberOrgan
             _("除名の手続中のため受理できません。先に除名の手続を取りやめるか、決定してください。")
         )
     platform = member.platform
-    withdrawal.status = Withdrawal.Status.ACCEPTED
-    withdrawal.processed_by = actor.user
-    withdrawal.processed_at = timezone.now()
-    withdrawal.save(update_fields=["status", "processed_by", "processed_at"])
+    _process(withdrawal, Withdrawal.Status.ACCEPTED, actor)
     ban = _ban_until(platform, withdrawal.effective_on, applies=platform.ban_after_withdrawal)
     _leave(member, MemberOrganisation.Status.WITHDRAWN, withdrawal.effective_on, ban)
     _close_pending(member, _("退会のため"), actor.user)
@@ -318,13 +335,8 @@ def do_accept_withdrawal(withdrawal: Withdrawal, *, actor: Actor) -> MemberOrgan
 
 @transaction.atomic
 def do_cancel_withdrawal(withdrawal: Withdrawal, *, actor: Actor) -> None:
-    withdrawal = _locked(Withdrawal, withdrawal)
-    if withdrawal.status != Withdrawal.Status.PENDING:
-        raise ValidationError(_("この退会届は既に処理されています。"))
-    withdrawal.status = Withdrawal.Status.CANCELLED
-    withdrawal.processed_by = actor.user
-    withdrawal.processed_at = timezone.now()
-    withdrawal.save(update_fields=["status", "processed_by", "processed_at"])
+    withdrawal = _pending_withdrawal(withdrawal)
+    _process(withdrawal, Withdrawal.Status.CANCELLED, actor)
     log_action("withdrawal.cancelled", actor=actor.user, obj=withdrawal, by=actor)
 
 
