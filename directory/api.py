@@ -393,18 +393,24 @@ def ndjson(items: Iterator[dict[str, Any]]) -> StreamingHttpResponse:
     )
 
 
+class Paging(Schema):
+    """The HSDS query parameters of every list endpoint: which page, how long, JSON or NDJSON."""
+
+    page: int | None = None
+    per_page: int | None = None
+    format: str | None = None
+
+
 @dataclass(frozen=True)
 class Listing:
     """How a list endpoint answers: one page with the HSDS envelope, or every row as NDJSON.
 
-    Built once per request from the endpoint's ``page``, ``per_page`` and ``format`` parameters;
-    each endpoint then names only its rows and how one row is written.
+    Built once per request from the endpoint's ``Paging`` parameters; each endpoint then names
+    only its rows and how one row is written.
     """
 
     ctx: Context
-    page: int | None
-    per_page: int | None
-    fmt: str | None
+    paging: Paging
 
     def __call__(
         self,
@@ -413,8 +419,8 @@ class Listing:
         *,
         chunk_prefetch: Callable[[Any], Pageable] | None = None,
     ) -> Any:
-        output = parse_format(self.fmt)
-        page_number, size = parse_page(self.page, self.per_page)
+        output = parse_format(self.paging.format)
+        page_number, size = parse_page(self.paging.page, self.paging.per_page)
         prepared = chunk_prefetch(queryset) if chunk_prefetch else queryset
         if output == "ndjson":
 
@@ -515,15 +521,14 @@ def build_router() -> Router:
     @hsds_view
     def services(
         request: HttpRequest,
+        *,
         filters: Query[ServiceFilters],
-        page: int | None = None,
-        per_page: int | None = None,
-        format: str | None = None,  # noqa: A002 (HSDS parameter name)
+        paging: Query[Paging],
         minimal: bool = False,
         full: bool = False,
     ) -> Any:
         ctx = Context.of(request)
-        listed = Listing(ctx, page, per_page, format)
+        listed = Listing(ctx, paging)
         queryset: Any
         if filters.search:  # directory.search orders by relevance (crisis lines first), page by page
             queryset = ranked_services(ctx, filters)
@@ -567,15 +572,14 @@ def build_router() -> Router:
     @hsds_view
     def organizations(
         request: HttpRequest,
+        *,
         search: str | None = None,
         full_service: bool = False,
         full: bool = False,
-        page: int | None = None,
-        per_page: int | None = None,
-        format: str | None = None,  # noqa: A002
+        paging: Query[Paging],
     ) -> Any:
         ctx = Context.of(request)
-        listed = Listing(ctx, page, per_page, format)
+        listed = Listing(ctx, paging)
         queryset = organizations_of(ctx)
         if search:
             word = normalise_query(search)
@@ -617,14 +621,13 @@ def build_router() -> Router:
     @hsds_view
     def service_at_locations(
         request: HttpRequest,
+        *,
         filters: Query[ServiceFilters],
         full: bool = False,
-        page: int | None = None,
-        per_page: int | None = None,
-        format: str | None = None,  # noqa: A002
+        paging: Query[Paging],
     ) -> Any:
         ctx = Context.of(request)
-        listed = Listing(ctx, page, per_page, format)
+        listed = Listing(ctx, paging)
         services = filter_services(ctx, filters)
         queryset = ServiceAtLocation.objects.filter(service__in=services).order_by(
             "service__name_kana", "service__name", "pk"
@@ -659,13 +662,12 @@ def build_router() -> Router:
     @hsds_view
     def taxonomies(
         request: HttpRequest,
+        *,
         search: str | None = None,
-        page: int | None = None,
-        per_page: int | None = None,
-        format: str | None = None,  # noqa: A002
+        paging: Query[Paging],
     ) -> Any:
         ctx = Context.of(request)
-        listed = Listing(ctx, page, per_page, format)
+        listed = Listing(ctx, paging)
         queryset = ctx.taxonomies()
         if search:
             queryset = queryset.filter(name__icontains=normalise_query(search))
@@ -690,16 +692,15 @@ def build_router() -> Router:
     @hsds_view
     def taxonomy_terms(
         request: HttpRequest,
+        *,
         search: str | None = None,
-        page: int | None = None,
-        per_page: int | None = None,
-        format: str | None = None,  # noqa: A002
+        paging: Query[Paging],
         taxonomy_id: str | None = None,
         top_only: bool = False,
         parent_id: str | None = None,
     ) -> Any:
         ctx = Context.of(request)
-        listed = Listing(ctx, page, per_page, format)
+        listed = Listing(ctx, paging)
         queryset = ctx.terms()
         taxonomy_key = parse_uuid("taxonomy_id", taxonomy_id)
         parent_key = parse_uuid("parent_id", parent_id)
