@@ -15,6 +15,9 @@ Other vendors: nothing (search raises).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from directory.search.backends import (
     FTS,
     TABLE,
@@ -90,30 +93,23 @@ def _run(schema_editor, statements: list[str]) -> None:
         schema_editor.execute(sql)
 
 
-def create(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        _run(schema_editor, SQLITE_CREATE)
-    elif vendor == "postgresql":
-        _run(schema_editor, PG_CREATE)
+def _migration(*, sqlite: Sequence[str] = (), postgresql: Sequence[str] = ()) -> Callable[[Any, Any], None]:
+    """A ``RunPython`` function: the statements of the connection's database, in order (none on
+    another database)."""
+    by_vendor = {"sqlite": list(sqlite), "postgresql": list(postgresql)}
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        _run(schema_editor, by_vendor.get(schema_editor.connection.vendor, []))
+
+    return run
 
 
-def drop(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        _run(schema_editor, SQLITE_DROP)
-    elif vendor == "postgresql":
-        _run(schema_editor, PG_DROP)
+create = _migration(sqlite=SQLITE_CREATE, postgresql=PG_CREATE)
+drop = _migration(sqlite=SQLITE_DROP, postgresql=PG_DROP)
 
 
-def create_words(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        _run(schema_editor, [*SQLITE_WORDS_CREATE, SQLITE_WORDS_FILL])
-
-
-def drop_words(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        _run(schema_editor, SQLITE_WORDS_DROP)
+create_words = _migration(sqlite=[*SQLITE_WORDS_CREATE, SQLITE_WORDS_FILL])
+drop_words = _migration(sqlite=SQLITE_WORDS_DROP)
 
 
 def rebuild_words(cursor) -> None:
@@ -137,14 +133,8 @@ PG_EXPRESSION_VECTOR = [
 ]
 
 
-def store_vector(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, PG_STORED_VECTOR)
-
-
-def unstore_vector(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, PG_EXPRESSION_VECTOR)
+store_vector = _migration(postgresql=PG_STORED_VECTOR)
+unstore_vector = _migration(postgresql=PG_EXPRESSION_VECTOR)
 
 
 # PostgreSQL: vectors that GIN answers exactly (no weight restrictions in queries, see
@@ -165,14 +155,8 @@ PG_EXACT_VECTORS_UNDO = [
 ]
 
 
-def exact_vectors(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, PG_EXACT_VECTORS)
-
-
-def no_title_vector(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, PG_EXACT_VECTORS_UNDO)
+exact_vectors = _migration(postgresql=PG_EXACT_VECTORS)
+no_title_vector = _migration(postgresql=PG_EXACT_VECTORS_UNDO)
 
 
 # PostgreSQL: the two vectors move to a table of their own, ``VECTORS`` (entry id, service id,
@@ -234,14 +218,8 @@ PG_VECTORS_TABLE_UNDO = [
 ]
 
 
-def vectors_table(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, PG_VECTORS_TABLE)
-
-
-def vectors_in_entries(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, PG_VECTORS_TABLE_UNDO)
+vectors_table = _migration(postgresql=PG_VECTORS_TABLE)
+vectors_in_entries = _migration(postgresql=PG_VECTORS_TABLE_UNDO)
 
 
 # --- the index written in bulk (imports) --------------------------------------------------------
@@ -297,20 +275,8 @@ PG_BULK = [
 PG_BULK_UNDO = [_pg_sync("")]
 
 
-def bulk_triggers(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        _run(schema_editor, SQLITE_BULK)
-    elif vendor == "postgresql":
-        _run(schema_editor, PG_BULK)
-
-
-def row_triggers(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        _run(schema_editor, SQLITE_BULK_UNDO)
-    elif vendor == "postgresql":
-        _run(schema_editor, PG_BULK_UNDO)
+bulk_triggers = _migration(sqlite=SQLITE_BULK, postgresql=PG_BULK)
+row_triggers = _migration(sqlite=SQLITE_BULK_UNDO, postgresql=PG_BULK_UNDO)
 
 
 def _in(vendor: str, ids: list[int]) -> tuple[str, list]:
