@@ -62,14 +62,11 @@ def roster(event: Event) -> dict[str, list[str]]:
     return found
 
 
-@dataclass
-class Figures:
-    registered: int
-    confirmed: int
-    waiting: int
+class Rates:
+    """Attendance (attended / confirmed) and satisfaction (満足・やや満足 / answers) of an event's figures."""
+
     attended: int
-    walk_ins: int
-    capacity: int
+    confirmed: int
     answers: int
     satisfied: int
 
@@ -82,17 +79,41 @@ class Figures:
         return self.satisfied / self.answers if self.answers else None
 
 
+@dataclass
+class Figures(Rates):
+    registered: int
+    confirmed: int
+    waiting: int
+    attended: int
+    walk_ins: int
+    capacity: int
+    answers: int
+    satisfied: int
+
+
+def registration_counts(via: str = "") -> dict[str, Count]:
+    """Registrations counted by state (COUNTED): of the rows queried (``via=""``, on Registration),
+    or through the relation ``via`` (e.g. ``"registrations"`` from Event)."""
+    field = via or "id"
+    at = f"{via}__" if via else ""
+    status = f"{at}status"
+    return {
+        "registered": Count(field, filter=~Q(**{status: Registration.Status.CANCELLED})),
+        "confirmed": Count(field, filter=Q(**{status: Registration.Status.CONFIRMED})),
+        "waiting": Count(
+            field,
+            filter=Q(**{f"{status}__in": [Registration.Status.WAITLISTED, Registration.Status.OFFERED]}),
+        ),
+        "cancelled": Count(field, filter=Q(**{status: Registration.Status.CANCELLED})),
+        "attended": Count(field, filter=Q(**{f"{at}checked_in_at__isnull": False})),
+        "walk_ins": Count(field, filter=Q(**{f"{at}source": Registration.Source.WALK_IN})),
+    }
+
+
 def figures(event: Event) -> Figures:
     people = Registration.objects.filter(event=event)
-    counts = people.aggregate(
-        registered=Count("id", filter=~Q(status=Registration.Status.CANCELLED)),
-        confirmed=Count("id", filter=Q(status=Registration.Status.CONFIRMED)),
-        waiting=Count(
-            "id", filter=Q(status__in=[Registration.Status.WAITLISTED, Registration.Status.OFFERED])
-        ),
-        attended=Count("id", filter=Q(checked_in_at__isnull=False)),
-        walk_ins=Count("id", filter=Q(source=Registration.Source.WALK_IN)),
-    )
+    counts = people.aggregate(**registration_counts())
+    del counts["cancelled"]
     answers = satisfaction_counts(event)
     return Figures(
         capacity=event.capacity_venue + event.capacity_online,
@@ -278,7 +299,7 @@ def supporters() -> list[Supporter]:
 
 
 @dataclass
-class EventFigures:
+class EventFigures(Rates):
     """One event's line of the figures page (and of its CSV)."""
 
     event: Event
@@ -290,14 +311,6 @@ class EventFigures:
     walk_ins: int
     answers: int
     satisfied: int
-
-    @property
-    def attendance_rate(self) -> float | None:
-        return self.attended / self.confirmed if self.confirmed else None
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return self.satisfied / self.answers if self.answers else None
 
 
 @dataclass
@@ -352,19 +365,7 @@ def period_figures(start: datetime.date, end: datetime.date) -> PeriodFigures:
     """
     events = list(
         events_between(start, end).annotate(
-            n_registered=Count(
-                "registrations", filter=~Q(registrations__status=Registration.Status.CANCELLED)
-            ),
-            n_confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
-            n_waiting=Count(
-                "registrations",
-                filter=Q(
-                    registrations__status__in=[Registration.Status.WAITLISTED, Registration.Status.OFFERED]
-                ),
-            ),
-            n_cancelled=Count("registrations", filter=Q(registrations__status=Registration.Status.CANCELLED)),
-            n_attended=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
-            n_walk_ins=Count("registrations", filter=Q(registrations__source=Registration.Source.WALK_IN)),
+            **{f"n_{name}": count for name, count in registration_counts("registrations").items()}
         )
     )
     lines = []
