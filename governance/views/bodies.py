@@ -18,8 +18,8 @@ from governance import queries, rules
 from governance.forms.pages import ArticleAmendForm, BodyForm, EndSeatForm, RulesForm, SeatForm
 from governance.models import Article, Body, Bylaws, Seat
 from governance.services import bodies as services
-from governance.views.common import attempt
 from tsunagari.lib.downloads import attachment_response, csv_writer
+from tsunagari.lib.views import attempt
 
 
 def _body(uuid: UUID) -> Body:

@@ -28,9 +28,9 @@ from governance.models import AgendaItem, ItemKind, Meeting, Minutes, Response, 
 from governance.services import meetings as services
 from governance.services import records
 from governance.views.bodies import _body, _require_editor
-from governance.views.common import attempt
 from tsunagari.lib.downloads import attachment_response
 from tsunagari.lib.untrusted import UnreadableFile, loads_json
+from tsunagari.lib.views import attempt
 
 
 def _meeting(uuid: UUID) -> Meeting:

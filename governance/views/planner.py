@@ -17,7 +17,7 @@ from governance.forms.pages import PlanForm, StepForm
 from governance.models import LaunchPlan, LaunchStep
 from governance.services import records
 from governance.views.bodies import _require_editor
-from governance.views.common import attempt
+from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,8 +18,8 @@ from governance.forms.pages import ResponseForm
 from governance.models import AgendaItem, Meeting, Response, WrittenResolution
 from governance.services import meetings as services
 from governance.services.common import RESPONSE_SALT, unsign
-from governance.views.common import attempt
 from tsunagari.lib.downloads import attachment_response
+from tsunagari.lib.views import attempt
 
 
 @reachable_when_private

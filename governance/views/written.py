@@ -19,7 +19,7 @@ from governance.models import Ballot, WrittenResolution
 from governance.services import written as services
 from governance.services.common import BALLOT_SALT, unsign
 from governance.views.bodies import _body, _require_editor
-from governance.views.common import attempt
+from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET", "POST"])

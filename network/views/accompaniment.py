@@ -13,8 +13,8 @@ from accounts.permissions import permission_required
 from network import queries
 from network.forms.pages import EngagementForm
 from network.services import engagements as services
-from network.views.common import attempt
 from tsunagari.lib.jiscode import is_prefecture
+from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET", "POST"])

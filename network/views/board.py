@@ -22,8 +22,9 @@ from network.models import Attachment, Forward, GrantSubscription, Notice, Umbre
 from network.services import board as services
 from network.services import reminders
 from network.services.common import has_pledged
-from network.views.common import attempt, member_of
+from network.views.common import member_of
 from tsunagari.lib.downloads import attachment_response
+from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,7 +17,8 @@ from network import queries
 from network.forms.pages import CaseForm, StepForm, StepFormSet, steps_of
 from network.models import CaseStudy
 from network.services import cases as services
-from network.views.common import attempt, member_of
+from network.views.common import member_of
+from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET"])

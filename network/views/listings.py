@@ -18,7 +18,8 @@ from network.forms.pages import DeliveryForm, ListingEditForm, ListingForm
 from network.models import Listing, Match
 from network.services import matches as services
 from network.services.common import has_pledged
-from network.views.common import attempt, member_of
+from network.views.common import member_of
+from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET", "POST"])

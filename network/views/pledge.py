@@ -13,8 +13,9 @@ from network.forms.pages import PledgeForm
 from network.models import PledgeAcceptance
 from network.services import pledges
 from network.services.common import current_pledge, has_pledged
-from network.views.common import attempt, member_of
+from network.views.common import member_of
 from partnership.models import MemberOrganisation
+from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET", "POST"])

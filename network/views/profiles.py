@@ -16,9 +16,10 @@ from accounts.permissions import permission_required
 from network.forms.pages import ProfileForm
 from network.models import Profile, ProfileChange
 from network.services import profiles as services
-from network.views.common import attempt, member_of
+from network.views.common import member_of
 from partnership.models import MemberOrganisation
 from tsunagari.lib.japanese import normalise
+from tsunagari.lib.views import attempt
 
 
 def _with_strength(profiles: list[Profile], strength: str) -> list[Profile]:

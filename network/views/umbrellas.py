@@ -14,7 +14,8 @@ from accounts.permissions import permission_required
 from network.forms.pages import RecipientsForm, UmbrellaForm
 from network.models import Umbrella
 from network.services import board as services
-from network.views.common import attempt, member_of
+from network.views.common import member_of
+from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET", "POST"])

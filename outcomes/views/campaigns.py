@@ -18,8 +18,8 @@ from outcomes.forms.pages import CampaignForm, ImportForm, MediaLinksForm
 from outcomes.importing import parse_file
 from outcomes.models import Campaign, CampaignMedium
 from outcomes.services import campaigns as service
-from outcomes.views.common import attempt
 from outcomes.views.editing import take_undo
+from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET", "POST"])

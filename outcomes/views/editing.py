@@ -23,7 +23,7 @@ from outcomes.forms.pages import CampaignForm, CostForm, KpiForm, ProjectForm
 from outcomes.models import Campaign, CostLine, Kpi, Measurement, TrialProject
 from outcomes.services import editing
 from outcomes.services import projects as project_service
-from outcomes.views.common import attempt
+from tsunagari.lib.views import attempt
 
 UNDO_KEY = "outcomes_undo"
 

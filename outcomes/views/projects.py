@@ -18,9 +18,9 @@ from outcomes.forms.pages import CostForm, KpiForm, MeasurementForm, ProjectForm
 from outcomes.models import CostLine, Kpi, TrialProject
 from outcomes.project_import import parse_file as parse_projects
 from outcomes.services import projects as service
-from outcomes.views.common import attempt
 from outcomes.views.editing import take_undo
 from tsunagari.lib.downloads import CSV, XLSX, attachment_response, csv_writer, xlsx_value
+from tsunagari.lib.views import attempt
 
 
 @require_GET
