@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -43,21 +44,46 @@ def _norm(value: object) -> str:
     return unicodedata.normalize("NFKC", "" if value is None else str(value)).strip().lower()
 
 
-def _header(cells: list[object]) -> dict[str, int] | None:
+def header_columns(
+    cells: list[object],
+    columns: Mapping[str, Sequence[str]],
+    needed: set[str],
+    norm: Callable[[object], str],
+) -> dict[str, int] | None:
+    """Where each of ``columns`` stands in the row ``cells``: the first cell holding one of its
+    words (keys tried in order, so a longer word listed first wins); None when a ``needed``
+    column is missing (not a header row)."""
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        text = _norm(cell)
+        text = norm(cell)
         if not text:
             continue
-        for key, words in COLUMNS.items():  # ordered: クリック率 before クリック
+        for key, words in columns.items():
             if key not in found and any(w in text for w in words):
                 found[key] = index
                 break
-    needed = {"impressions", "clicks", "cost"}
     return found if needed <= set(found) else None
 
 
-def _cell(row: int, column: int) -> str:
+def find_header(
+    table: list[list[object]], header: Callable[[list[object]], dict[str, int] | None], missing: str
+) -> tuple[int, dict[str, int]]:
+    """The first row ``header`` recognises (its number, from 1) and its columns; else
+    ValidationError(missing)."""
+    for number, cells in enumerate(table, start=1):
+        columns = header(cells)
+        if columns is not None:
+            return number, columns
+    raise ValidationError(missing)
+
+
+def _header(cells: list[object]) -> dict[str, int] | None:
+    # COLUMNS is ordered: クリック率 before クリック
+    return header_columns(cells, COLUMNS, {"impressions", "clicks", "cost"}, _norm)
+
+
+def cell_name(row: int, column: int) -> str:
+    """A cell's name as the spreadsheet shows it (column from 0, row from 1): ``B3``."""
     return f"{get_column_letter(column + 1)}{row}"
 
 
@@ -101,7 +127,7 @@ def _stated(value: object, where: str, what: str, *, percent: bool) -> str:
 
 
 def _number(cells: list[object], row: int, columns: dict[str, int], key: str, label: str) -> int:
-    return _integer(cells[columns[key]], _cell(row, columns[key]), label)
+    return _integer(cells[columns[key]], cell_name(row, columns[key]), label)
 
 
 def _stated_at(
@@ -109,19 +135,14 @@ def _stated_at(
 ) -> str:
     if key not in columns:
         return ""
-    return _stated(cells[columns[key]], _cell(row, columns[key]), label, percent=percent)
+    return _stated(cells[columns[key]], cell_name(row, columns[key]), label, percent=percent)
 
 
 def parse_rows(table: list[list[object]]) -> Sheet:
     """``table`` as rows of cells (row 1 first); raises ValidationError naming the first bad cell."""
-    header_at, columns = None, None
-    for number, cells in enumerate(table, start=1):
-        columns = _header(cells)
-        if columns is not None:
-            header_at = number
-            break
-    if columns is None or header_at is None:
-        raise ValidationError(_("見出し行（表示回数・クリック・費用）が見つかりません。"))
+    header_at, columns = find_header(
+        table, _header, _("見出し行（表示回数・クリック・費用）が見つかりません。")
+    )
     name_col = columns.get("name", 0)
     rows: list[Figures] = []
     total: StatedTotal | None = None
@@ -148,11 +169,11 @@ def parse_rows(table: list[list[object]]) -> Sheet:
             total = StatedTotal(*figures, ctr=ctr, cpc=cpc)
             continue
         if not name:
-            raise ValidationError(_("%(cell)s: 媒体名が空です。") % {"cell": _cell(number, name_col)})
+            raise ValidationError(_("%(cell)s: 媒体名が空です。") % {"cell": cell_name(number, name_col)})
         if name in seen:
             raise ValidationError(
                 _("%(cell)s: 媒体「%(name)s」が二度あります。")
-                % {"cell": _cell(number, name_col), "name": name}
+                % {"cell": cell_name(number, name_col), "name": name}
             )
         seen.add(name)
         rows.append(Figures(name, *figures, stated_ctr=ctr, stated_cpc=cpc))

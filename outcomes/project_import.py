@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 
-from outcomes.importing import read_table
+from outcomes.importing import cell_name, find_header, header_columns, read_table
 from outcomes.metrics import clean_number_text
 
 COLUMNS = {
@@ -60,19 +59,9 @@ def _norm(value: object) -> str:
     return unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
 
 
-def _cell(row: int, column: int) -> str:
-    return f"{get_column_letter(column + 1)}{row}"
-
-
 def _header(cells: list[object]) -> dict[str, int] | None:
-    found: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        text = _norm(cell)
-        for key, words in COLUMNS.items():  # 期待される効果 is matched before 効果 alone
-            if text and key not in found and any(w in text for w in words):
-                found[key] = index
-                break
-    return found if {"name", "payee"} <= set(found) else None
+    # COLUMNS is ordered: 期待される効果 is matched before 効果 alone
+    return header_columns(cells, COLUMNS, {"name", "payee"}, _norm)
 
 
 def _yen(text: str, where: str) -> int:
@@ -120,14 +109,7 @@ def parse_costs(text: str, where: str) -> list[CostRow]:
 
 def parse_rows(table: list[list[object]], default_year: int | None) -> tuple[list[ProjectRow], int | None]:
     """The projects and the stated total (None if the sheet has no totals row)."""
-    header_at, columns = None, None
-    for number, cells in enumerate(table, start=1):
-        columns = _header(cells)
-        if columns is not None:
-            header_at = number
-            break
-    if columns is None or header_at is None:
-        raise ValidationError(_("見出し行（事業名称・発注先）が見つかりません。"))
+    header_at, columns = find_header(table, _header, _("見出し行（事業名称・発注先）が見つかりません。"))
     projects: list[ProjectRow] = []
     stated_total: int | None = None
     seen: set[str] = set()
@@ -144,11 +126,11 @@ def parse_rows(table: list[list[object]], default_year: int | None) -> tuple[lis
                 (i for i, c in enumerate(texts) if PAIR.search(c) or clean_number_text(c).isdigit()), None
             )
             if total_cell is not None:
-                where = _cell(number, total_cell)
+                where = cell_name(number, total_cell)
                 inside = PAIR.search(texts[total_cell])
                 stated_total = _yen(inside.group(2) if inside else texts[total_cell], where)
             continue
-        where_name = _cell(number, columns["name"])
+        where_name = cell_name(number, columns["name"])
         if not get["name"]:
             raise ValidationError(_("%(cell)s: 事業名称が空です。") % {"cell": where_name})
         if get["name"] in seen:
@@ -156,12 +138,12 @@ def parse_rows(table: list[list[object]], default_year: int | None) -> tuple[lis
                 _("%(cell)s: 事業「%(name)s」が二度あります。") % {"cell": where_name, "name": get["name"]}
             )
         seen.add(get["name"])
-        where_payee = _cell(number, columns["payee"])
+        where_payee = cell_name(number, columns["payee"])
         if "amount" in columns and get["amount"]:
             costs = [
                 CostRow(
                     PAIR.sub("", get["payee"]).strip() or get["payee"],
-                    _yen(get["amount"], _cell(number, columns["amount"])),
+                    _yen(get["amount"], cell_name(number, columns["amount"])),
                 )
             ]
         else:
@@ -171,7 +153,9 @@ def parse_rows(table: list[list[object]], default_year: int | None) -> tuple[lis
                     _("%(cell)s: 発注先「%(value)s」に金額がありません（例: 丸井工文社 (70,000)）。")
                     % {"cell": where_payee, "value": get["payee"]}
                 )
-        year = parse_year(get["year"], _cell(number, columns["year"])) if get.get("year") else default_year
+        year = (
+            parse_year(get["year"], cell_name(number, columns["year"])) if get.get("year") else default_year
+        )
         if year is None:
             raise ValidationError(
                 _("%(cell)s: 年度がありません（年度の列を足すか、取り込み時に年度を指定してください）。")
