@@ -16,7 +16,7 @@ from collections import Counter
 from django.utils import timezone
 
 from accounts.permissions import Actor
-from consultations.models import Case, CaseEntry, CaseOrigin, ShareItem
+from consultations.models import Case, CaseConference, CaseEntry, CaseGuest, CaseOrigin, ShareItem
 from consultations.services.cases import (
     CaseView,
     MemberInput,
@@ -148,33 +148,39 @@ def load(platform: Platform, slug: str, created: Counter[str]) -> None:
         body="第1回世帯支援会議（事務局・社協・NPO・包括）。見立てと役割分担を確認。次回は1か月後に見直す。",
         actor=actor,
     )
-    do_add_task(
+    _tasks(
         case,
-        organisation=shakyo,
-        conference=conference,
-        description="母の通院送迎の手配（移送サービスの紹介）",
-        due_on=add_business_days(today, 10),
-        actor=actor,
-    )
-    do_add_task(
-        case,
-        organisation=npos[0],
-        conference=conference,
-        description="長男に居場所のちらしを手渡し、感想を聞く",
-        due_on=add_business_days(today, 20),
-        actor=actor,
-    )
-    do_add_task(
-        case,
-        guest=houkatsu,
-        conference=conference,
-        description="母のケアプランを見直し、ショートステイの利用を提案する",
-        due_on=add_business_days(today, 15),
-        actor=actor,
+        conference,
+        today,
+        actor,
+        (shakyo, "母の通院送迎の手配（移送サービスの紹介）", 10),
+        (npos[0], "長男に居場所のちらしを手渡し、感想を聞く", 20),
+        (houkatsu, "母のケアプランを見直し、ショートステイの利用を提案する", 15),
     )
     do_schedule_review(case, business_days=20, actor=actor)
     created["case_conferences"] += 1
     _young_carer_conference(cases[1], shakyo, today, actor, created)
+
+
+def _tasks(
+    case: Case,
+    conference: CaseConference,
+    today: datetime.date,
+    actor: Actor,
+    *tasks: tuple[MemberOrganisation | CaseGuest, str, int],
+) -> None:
+    """The conference's tasks: (who, what, due in so many business days), a member or a guest."""
+    for who, description, business_days in tasks:
+        organisation, guest = (None, who) if isinstance(who, CaseGuest) else (who, None)
+        do_add_task(
+            case,
+            organisation=organisation,
+            guest=guest,
+            conference=conference,
+            description=description,
+            due_on=add_business_days(today, business_days),
+            actor=actor,
+        )
 
 
 def _young_carer_conference(
@@ -204,21 +210,13 @@ def _young_carer_conference(
         guests=[school],
         actor=actor,
     )
-    do_add_task(
+    _tasks(
         case,
-        organisation=shakyo,
-        conference=conference,
-        description="家事支援の事業所と送迎ボランティアを調整する",
-        due_on=add_business_days(today, 5),
-        actor=actor,
-    )
-    do_add_task(
-        case,
-        guest=school,
-        conference=conference,
-        description="児童の登校の様子を1か月記録し、事務局に伝える",
-        due_on=add_business_days(today, 20),
-        actor=actor,
+        conference,
+        today,
+        actor,
+        (shakyo, "家事支援の事業所と送迎ボランティアを調整する", 5),
+        (school, "児童の登校の様子を1か月記録し、事務局に伝える", 20),
     )
     do_schedule_review(case, business_days=25, actor=actor)
     created["case_conferences"] += 1
