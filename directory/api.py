@@ -504,6 +504,11 @@ def documented(schema: str, *, paged: bool) -> dict[str, Any]:
 def build_router() -> Router:
     router = Router(tags=["HSDS"])
 
+    def route(path: str, summary: str, schema: str, *, paged: bool) -> Callable[[Callable[..., Any]], Any]:
+        """A GET route answered through ``hsds_view`` and documented with the HSDS 3.0 ``schema``."""
+        get = router.get(path, summary=summary, openapi_extra=documented(schema, paged=paged))
+        return lambda view: get(hsds_view(view))
+
     @router.get("/", summary="About this API")
     @hsds_view
     def root(request: HttpRequest) -> dict[str, Any]:
@@ -513,12 +518,7 @@ def build_router() -> Router:
             "openapi_url": request.build_absolute_uri("openapi.json"),
         }
 
-    @router.get(
-        "/services",
-        summary="Paginated list of services",
-        openapi_extra=documented("compiled/service_list.json", paged=True),
-    )
-    @hsds_view
+    @route("/services", "Paginated list of services", "compiled/service_list.json", paged=True)
     def services(
         request: HttpRequest,
         *,
@@ -553,23 +553,13 @@ def build_router() -> Router:
             lambda w, s: w.service_list_item(s),
         )
 
-    @router.get(
-        "/services/{id}",
-        summary="A fully nested service",
-        openapi_extra=documented("compiled/service.json", paged=False),
-    )
-    @hsds_view
+    @route("/services/{id}", "A fully nested service", "compiled/service.json", paged=False)
     def service(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)
         obj = found(ctx.services().prefetch_related(*service_prefetch()), "id", id)
         return document(obj, lambda w, o: w.service(o))
 
-    @router.get(
-        "/organizations",
-        summary="Paginated list of organizations",
-        openapi_extra=documented("compiled/organization_list.json", paged=True),
-    )
-    @hsds_view
+    @route("/organizations", "Paginated list of organizations", "compiled/organization_list.json", paged=True)
     def organizations(
         request: HttpRequest,
         *,
@@ -601,24 +591,19 @@ def build_router() -> Router:
             lambda w, o: w.organization_list_item(o),
         )
 
-    @router.get(
-        "/organizations/{id}",
-        summary="A fully nested organization",
-        openapi_extra=documented("compiled/organization.json", paged=False),
-    )
-    @hsds_view
+    @route("/organizations/{id}", "A fully nested organization", "compiled/organization.json", paged=False)
     def organization(request: HttpRequest, id: str, full_service: bool = False) -> Any:  # noqa: A002
         ctx = Context.of(request)
         obj = found(organizations_of(ctx), "id", id)
         services = ctx.services().filter(organization=obj)
         return document(obj, lambda w, o: w.organization(o, services, full_service=full_service))
 
-    @router.get(
+    @route(
         "/service_at_locations",
-        summary="Paginated list of services at locations",
-        openapi_extra=documented("compiled/service_at_location_list.json", paged=True),
+        "Paginated list of services at locations",
+        "compiled/service_at_location_list.json",
+        paged=True,
     )
-    @hsds_view
     def service_at_locations(
         request: HttpRequest,
         *,
@@ -643,23 +628,18 @@ def build_router() -> Router:
             lambda w, s: w.service_at_location_list_item(s),
         )
 
-    @router.get(
+    @route(
         "/service_at_locations/{id}",
-        summary="A fully nested service at a location",
-        openapi_extra=documented("compiled/service_at_location.json", paged=False),
+        "A fully nested service at a location",
+        "compiled/service_at_location.json",
+        paged=False,
     )
-    @hsds_view
     def service_at_location(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)
         queryset = sal_prefetch(ServiceAtLocation.objects.filter(service__in=ctx.services()))
         return document(found(queryset, "id", id), lambda w, o: w.service_at_location(o))
 
-    @router.get(
-        "/taxonomies",
-        summary="Paginated list of taxonomies",
-        openapi_extra=documented("taxonomy.json", paged=True),
-    )
-    @hsds_view
+    @route("/taxonomies", "Paginated list of taxonomies", "taxonomy.json", paged=True)
     def taxonomies(
         request: HttpRequest,
         *,
@@ -676,20 +656,12 @@ def build_router() -> Router:
             lambda w, t: hsds.to_json(t, hsds.BY_NAME["taxonomies"]),
         )
 
-    @router.get(
-        "/taxonomies/{id}", summary="A taxonomy", openapi_extra=documented("taxonomy.json", paged=False)
-    )
-    @hsds_view
+    @route("/taxonomies/{id}", "A taxonomy", "taxonomy.json", paged=False)
     def taxonomy(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)
         return hsds.to_json(found(ctx.taxonomies(), "id", id), hsds.BY_NAME["taxonomies"])
 
-    @router.get(
-        "/taxonomy_terms",
-        summary="Paginated list of taxonomy terms",
-        openapi_extra=documented("taxonomy_term.json", paged=True),
-    )
-    @hsds_view
+    @route("/taxonomy_terms", "Paginated list of taxonomy terms", "taxonomy_term.json", paged=True)
     def taxonomy_terms(
         request: HttpRequest,
         *,
@@ -717,12 +689,7 @@ def build_router() -> Router:
             lambda w, t: term_json(t),
         )
 
-    @router.get(
-        "/taxonomy_terms/{id}",
-        summary="A taxonomy term",
-        openapi_extra=documented("taxonomy_term.json", paged=False),
-    )
-    @hsds_view
+    @route("/taxonomy_terms/{id}", "A taxonomy term", "taxonomy_term.json", paged=False)
     def taxonomy_term(request: HttpRequest, id: str) -> Any:  # noqa: A002
         ctx = Context.of(request)
         return term_json(found(ctx.terms(), "id", id))
