@@ -20,6 +20,7 @@ from governance.models import (
     Ballot,
     Body,
     BodyKind,
+    ItemKind,
     LaunchPlan,
     Meeting,
     Response,
@@ -136,6 +137,21 @@ def _gifu(platform: Platform, created: Counter[str]) -> None:
         _gifu_written(body, seats, created)
 
 
+def _agenda(meeting: Meeting, *items: tuple[str, str]) -> list[AgendaItem]:
+    """The meeting's items (code, title) in order; a 報告 is a report (no vote)."""
+    return [
+        AgendaItem.objects.create(
+            platform=meeting.platform,
+            meeting=meeting,
+            code=code,
+            order=order,
+            title=title,
+            kind=ItemKind.REPORT if code.startswith("報告") else ItemKind.GENERAL,
+        )
+        for order, (code, title) in enumerate(items, start=1)
+    ]
+
+
 def _responses(meeting: Meeting, present: list[Seat], checked_at: datetime.datetime | None) -> None:
     for seat in present:
         Response.objects.create(
@@ -160,26 +176,12 @@ def _gifu_past_meeting(body: Body, seats: list[Seat], created: Counter[str]) -> 
         online_url="https://meet.example.jp/gifu-pf",
         materials="資料1 令和5年度活動報告\n資料2 令和6年度事業計画（案）\n資料3 分科会の設置について（案）",
     )
-    items = [
-        AgendaItem.objects.create(
-            platform=body.platform,
-            meeting=meeting,
-            code="報告1",
-            order=1,
-            title="令和5年度活動報告",
-            kind="report",
-        ),
-        AgendaItem.objects.create(
-            platform=body.platform, meeting=meeting, code="議案1", order=2, title="令和6年度事業計画（案）"
-        ),
-        AgendaItem.objects.create(
-            platform=body.platform,
-            meeting=meeting,
-            code="議案2",
-            order=3,
-            title="居場所づくり分科会の設置（案）",
-        ),
-    ]
+    items = _agenda(
+        meeting,
+        ("報告1", "令和5年度活動報告"),
+        ("議案1", "令和6年度事業計画（案）"),
+        ("議案2", "居場所づくり分科会の設置（案）"),
+    )
     meeting.status = Meeting.Status.CONVENED
     meeting.convened_at = meeting.starts_at - datetime.timedelta(days=14)
     meeting.save()
@@ -233,12 +235,7 @@ def _gifu_next_meeting(body: Body, seats: list[Seat], created: Counter[str]) -> 
         online_url="https://meet.example.jp/gifu-pf",
         response_deadline=_at(day - datetime.timedelta(days=1), 17),
     )
-    for order, (code, title) in enumerate(
-        (("議案1", "令和7年度事業計画（案）"), ("議案2", "一般団体入会規則の改正（案）")), start=1
-    ):
-        AgendaItem.objects.create(
-            platform=body.platform, meeting=meeting, code=code, order=order, title=title
-        )
+    _agenda(meeting, ("議案1", "令和7年度事業計画（案）"), ("議案2", "一般団体入会規則の改正（案）"))
     meeting.status = Meeting.Status.CONVENED
     meeting.convened_at = timezone.now() - datetime.timedelta(days=10)
     meeting.save()
@@ -298,22 +295,12 @@ def _kamakura(platform: Platform, created: Counter[str]) -> None:
     meeting = meetings.do_create_meeting(
         body, number=1, title="第1回準備会", starts_at=_at(start, 10), place="鎌倉市役所 第3会議室"
     )
-    for order, (code, title) in enumerate(
-        (
-            ("報告1", "孤独・孤立対策官民連携プラットフォームの概要"),
-            ("報告2", "本準備会の立ち上げの経緯"),
-            ("議題1", "今後の取組（重点領域から始める）"),
-        ),
-        start=1,
-    ):
-        AgendaItem.objects.create(
-            platform=platform,
-            meeting=meeting,
-            code=code,
-            order=order,
-            title=title,
-            kind="report" if code.startswith("報告") else "general",
-        )
+    _agenda(
+        meeting,
+        ("報告1", "孤独・孤立対策官民連携プラットフォームの概要"),
+        ("報告2", "本準備会の立ち上げの経緯"),
+        ("議題1", "今後の取組（重点領域から始める）"),
+    )
     meeting.status = Meeting.Status.CONVENED
     meeting.save()
     seats = list(Seat.objects.filter(body=body))
