@@ -335,18 +335,43 @@ def _municipal(platform: Platform, slug: str, created: Counter[str]) -> None:
             value = measure_kpi(kpi, until=day)
             if value is not None:
                 Measurement.objects.create(platform=platform, kpi=kpi, measured_on=day, value=value)
-    flyer = Flyer.objects.create(
-        platform=platform,
+    _make_flyer(
+        platform,
+        link,
         title=f"{platform.owner_name}の相談窓口",
         lead="ひとりで悩まず、まずはご相談ください。電話でも、スマートフォンからのチャットでも相談できます。",
+        copies=copies,
+        points=points,
+        note="公民館、市内の薬局、図書館、市役所の窓口",
+        services=4,
+    )
+    created["projects"] += 1
+    created["flyers"] += 1
+
+
+def _make_flyer(
+    platform: Platform,
+    link: TrackedLink,
+    *,
+    title: str,
+    lead: str,
+    copies: int,
+    points: int,
+    note: str,
+    services: int,
+) -> Flyer:
+    """A flyer through ``link`` listing the first ``services`` active services by name."""
+    flyer = Flyer.objects.create(
+        platform=platform,
+        title=title,
+        lead=lead,
         tracked_link=link,
         copies=copies,
         distribution_points=points,
-        distribution_note="公民館、市内の薬局、図書館、市役所の窓口",
+        distribution_note=note,
     )
-    flyer.services.set(Service.objects.filter(status=Service.Status.ACTIVE).order_by("name")[:4])
-    created["projects"] += 1
-    created["flyers"] += 1
+    flyer.services.set(Service.objects.filter(status=Service.Status.ACTIVE).order_by("name")[:services])
+    return flyer
 
 
 def _flyer(platform: Platform, slug: str, created: Counter[str]) -> None:
@@ -366,16 +391,16 @@ def _flyer(platform: Platform, slug: str, created: Counter[str]) -> None:
     link = TrackedLink.objects.filter(code=code).first() or TrackedLink.objects.create(
         platform=platform, code=code, medium=Medium.FLYER, label=label, target=LinkTarget.WEB
     )
-    flyer = Flyer.objects.create(
-        platform=platform,
+    _make_flyer(
+        platform,
+        link,
         title=title,
         lead="悩みごとの相談先をまとめました。QRコードからチャットでも相談できます。",
-        tracked_link=link,
         copies=copies,
-        distribution_points=points,
-        distribution_note="市町村役場、社会福祉協議会、薬局、コンビニエンスストア（予定）",
+        points=points,
+        note="市町村役場、社会福祉協議会、薬局、コンビニエンスストア（予定）",
+        services=5,
     )
-    flyer.services.set(Service.objects.filter(status=Service.Status.ACTIVE).order_by("name")[:5])
     created["flyers"] += 1
 
 
