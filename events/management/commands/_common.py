@@ -1,4 +1,4 @@
-"""Shared by the events commands: the platform and the event by slug, inside the platform's scope;
+"""Shared by the events commands: the event by slug (inside the platform's scope), date-times,
 the daytime mail runs per platform."""
 
 from __future__ import annotations
@@ -13,14 +13,8 @@ from django_scopes import scope
 from accounts.permissions import Actor
 from events.models import Event
 from events.services.events import parse_local
+from platforms.commands import platform_of
 from platforms.models import Platform
-
-
-def platform_of(slug: str) -> Platform:
-    platform = Platform.objects.filter(slug=slug).first()
-    if platform is None:
-        raise CommandError(f"unknown platform: {slug!r}")
-    return platform
 
 
 def event_of(slug: str) -> Event:

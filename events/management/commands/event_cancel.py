@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django_scopes import scope
 
-from events.management.commands._common import event_of, platform_of
+from events.management.commands._common import event_of
 from events.models import Registration
 from events.services.registration import RegistrationError, do_cancel, email_key
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):

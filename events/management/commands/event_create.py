@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django_scopes import scope
 
-from events.management.commands._common import platform_of, when
+from events.management.commands._common import when
 from events.services.events import do_create_event
+from platforms.commands import platform_of
 from platforms.models import slug_validator
 
 

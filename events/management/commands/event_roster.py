@@ -8,9 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django_scopes import scope
 
-from events.management.commands._common import event_of, platform_of
+from events.management.commands._common import event_of
 from events.queries import roster
 from events.services.registration import do_expire_offers
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):

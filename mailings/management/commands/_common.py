@@ -5,14 +5,6 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 
 from mailings.models import MailingList
-from platforms.models import Platform
-
-
-def platform_of(slug: str) -> Platform:
-    platform = Platform.objects.filter(slug=slug).first()
-    if platform is None:
-        raise CommandError(f"unknown platform: {slug!r}")
-    return platform
 
 
 def list_of(slug: str) -> MailingList:

@@ -9,8 +9,8 @@ from django.utils import translation
 from django_scopes import scope
 
 from accounts.permissions import Actor
-from mailings.management.commands._common import platform_of
 from mailings.services.bounces import do_record_bounces
+from platforms.commands import platform_of
 from platforms.models import Platform
 
 

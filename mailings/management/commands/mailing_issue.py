@@ -12,9 +12,10 @@ from django.utils import timezone, translation
 from django_scopes import scope
 
 from audit.services import log_action
-from mailings.management.commands._common import list_of, platform_of
+from mailings.management.commands._common import list_of
 from mailings.models import Issue
 from mailings.services.issues import do_create_issue
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):

@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django_scopes import scope
 
-from mailings.management.commands._common import platform_of
 from mailings.models import Issue
 from mailings.services.issues import do_start_sending, finish_if_done, progress, send_now
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):

@@ -12,9 +12,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django_scopes import scope
 
-from mailings.management.commands._common import list_of, platform_of
+from mailings.management.commands._common import list_of
 from mailings.models import Subscriber
 from mailings.services.subscriptions import SubscriptionError, do_subscribe
+from platforms.commands import platform_of
 
 
 class Command(BaseCommand):
