@@ -63,6 +63,11 @@ def C(name: str, kind: str = "str", attr: str = "", target: type[models.Model] |
     return Column(name, attr, kind, target)
 
 
+def FK(relation: str, target: type[models.Model]) -> Column:  # noqa: N802
+    """``<relation>_id``: the id of the ``target`` row that the model's ``relation`` points at."""
+    return Column(f"{relation}_id", relation, "fk", target)
+
+
 def X(name: str, kind: str = "str") -> Column:  # noqa: N802
     return Column(name, "", kind, None, True)
 
@@ -123,7 +128,7 @@ TABLES: list[Table] = [
         m.Program,
         (
             ID,
-            C("organization_id", "fk", "organization", m.Organization),
+            FK("organization", m.Organization),
             C("name"),
             C("alternate_name"),
             C("description"),
@@ -136,8 +141,8 @@ TABLES: list[Table] = [
         m.Service,
         (
             ID,
-            C("organization_id", "fk", "organization", m.Organization),
-            C("program_id", "fk", "program", m.Program),
+            FK("organization", m.Organization),
+            FK("program", m.Program),
             C("name"),
             C("alternate_name"),
             C("description"),
@@ -199,7 +204,7 @@ TABLES: list[Table] = [
         m.Address,
         (
             ID,
-            C("location_id", "fk", "location", m.Location),
+            FK("location", m.Location),
             C("attention"),
             C("address_1"),
             C("address_2"),
@@ -218,8 +223,8 @@ TABLES: list[Table] = [
         m.ServiceAtLocation,
         (
             ID,
-            C("service_id", "fk", "service", m.Service),
-            C("location_id", "fk", "location", m.Location),
+            FK("service", m.Service),
+            FK("location", m.Location),
             C("description"),
         ),
     ),
@@ -230,9 +235,9 @@ TABLES: list[Table] = [
         (
             ID,
             C("organization_id", "ref", "organization_ref"),
-            C("service_id", "fk", "service", m.Service),
+            FK("service", m.Service),
             C("service_at_location_id", "ref", "service_at_location_ref"),
-            C("location_id", "fk", "location", m.Location),
+            FK("location", m.Location),
             C("name"),
             C("title"),
             C("department"),
@@ -245,11 +250,11 @@ TABLES: list[Table] = [
         m.Phone,
         (
             ID,
-            C("location_id", "fk", "location", m.Location),
-            C("service_id", "fk", "service", m.Service),
-            C("organization_id", "fk", "organization", m.Organization),
-            C("contact_id", "fk", "contact", m.Contact),
-            C("service_at_location_id", "fk", "service_at_location", m.ServiceAtLocation),
+            FK("location", m.Location),
+            FK("service", m.Service),
+            FK("organization", m.Organization),
+            FK("contact", m.Contact),
+            FK("service_at_location", m.ServiceAtLocation),
             C("number"),
             C("extension", "int"),
             C("type"),
@@ -263,9 +268,9 @@ TABLES: list[Table] = [
         m.Schedule,
         (
             ID,
-            C("service_id", "fk", "service", m.Service),
-            C("location_id", "fk", "location", m.Location),
-            C("service_at_location_id", "fk", "service_at_location", m.ServiceAtLocation),
+            FK("service", m.Service),
+            FK("location", m.Location),
+            FK("service_at_location", m.ServiceAtLocation),
             C("valid_from", "date"),
             C("valid_to", "date"),
             C("dtstart", "date"),
@@ -293,7 +298,7 @@ TABLES: list[Table] = [
         m.ServiceArea,
         (
             ID,
-            C("service_id", "fk", "service", m.Service),
+            FK("service", m.Service),
             C("name"),
             C("description"),
             C("extent"),
@@ -308,9 +313,9 @@ TABLES: list[Table] = [
         m.Language,
         (
             ID,
-            C("service_id", "fk", "service", m.Service),
-            C("location_id", "fk", "location", m.Location),
-            C("phone_id", "fk", "phone", m.Phone),
+            FK("service", m.Service),
+            FK("location", m.Location),
+            FK("phone", m.Phone),
             C("name"),
             C("code"),
             C("note"),
@@ -320,7 +325,7 @@ TABLES: list[Table] = [
         "accessibility",
         "accessibility",
         m.Accessibility,
-        (ID, C("location_id", "fk", "location", m.Location), C("description"), C("details"), C("url")),
+        (ID, FK("location", m.Location), C("description"), C("details"), C("url")),
     ),
     Table(
         "cost_options",
@@ -328,7 +333,7 @@ TABLES: list[Table] = [
         m.CostOption,
         (
             ID,
-            C("service_id", "fk", "service", m.Service),
+            FK("service", m.Service),
             C("valid_from", "date"),
             C("valid_to", "date"),
             C("option"),
@@ -343,8 +348,8 @@ TABLES: list[Table] = [
         m.Funding,
         (
             ID,
-            C("organization_id", "fk", "organization", m.Organization),
-            C("service_id", "fk", "service", m.Service),
+            FK("organization", m.Organization),
+            FK("service", m.Service),
             C("source"),
         ),
     ),
@@ -352,7 +357,7 @@ TABLES: list[Table] = [
         "required_documents",
         "required_document",
         m.RequiredDocument,
-        (ID, C("service_id", "fk", "service", m.Service), C("document"), C("uri")),
+        (ID, FK("service", m.Service), C("document"), C("uri")),
     ),
     Table(
         "organization_identifiers",
@@ -360,7 +365,7 @@ TABLES: list[Table] = [
         m.OrganizationIdentifier,
         (
             ID,
-            C("organization_id", "fk", "organization", m.Organization),
+            FK("organization", m.Organization),
             C("identifier_scheme"),
             C("identifier_type"),
             C("identifier"),
