@@ -3,6 +3,8 @@ members' public posts, umbrellas forwarding by mail, and the public board with i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -311,18 +313,13 @@ def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpRespons
     recipient: UmbrellaRecipient = get_object_or_404(
         UmbrellaRecipient.objects.select_related("umbrella__member"), uuid=uuid
     )
-    if not services.token_matches(recipient, token):
-        raise Http404("token")
-    if request.method == "POST":
-        services.do_unsubscribe_recipient(recipient)
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            return HttpResponse(_("配信を停止しました。"), content_type="text/plain; charset=utf-8")
-        return redirect(request.path)
-    recipient.refresh_from_db()
-    return render(
+    return _unsubscribe_page(
         request,
-        "network/unsubscribe.html",
-        {"done": recipient.unsubscribed_at is not None, "what": recipient.umbrella.member.name},
+        recipient,
+        signed=services.token_matches(recipient, token),
+        stop=services.do_unsubscribe_recipient,
+        stopped=lambda: recipient.unsubscribed_at is not None,
+        what=lambda: recipient.umbrella.member.name,
     )
 
 
@@ -332,16 +329,33 @@ def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpRespons
 def grant_unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpResponse:
     """A member's staff stop the deadline reminders from the link in one (no login)."""
     subscription = get_object_or_404(GrantSubscription, uuid=uuid)
-    if not reminders.token_matches(subscription, token):
+    return _unsubscribe_page(
+        request,
+        subscription,
+        signed=reminders.token_matches(subscription, token),
+        stop=reminders.do_unsubscribe_by_link,
+        stopped=lambda: not subscription.active,
+        what=lambda: _("助成・補助の締切のお知らせ"),
+    )
+
+
+def _unsubscribe_page(
+    request: PlatformRequest,
+    row: Any,
+    *,
+    signed: bool,
+    stop: Callable[[Any], Any],
+    stopped: Callable[[], bool],
+    what: Callable[[], str],
+) -> HttpResponse:
+    """A signed unsubscribe link: a POST stops the mail (RFC 8058 one-click answers in plain text),
+    a GET shows whether ``row`` is stopped (re-read) and ``what`` it was."""
+    if not signed:
         raise Http404("token")
     if request.method == "POST":
-        reminders.do_unsubscribe_by_link(subscription)
+        stop(row)
         if request.POST.get("List-Unsubscribe") == "One-Click":
             return HttpResponse(_("配信を停止しました。"), content_type="text/plain; charset=utf-8")
         return redirect(request.path)
-    subscription.refresh_from_db()
-    return render(
-        request,
-        "network/unsubscribe.html",
-        {"done": not subscription.active, "what": _("助成・補助の締切のお知らせ")},
-    )
+    row.refresh_from_db()
+    return render(request, "network/unsubscribe.html", {"done": stopped(), "what": what()})
