@@ -58,18 +58,22 @@ def board_facets() -> dict[str, list[str]]:
     }
 
 
-def listings_for(member: MemberOrganisation | None, *, side: str = "") -> QuerySet[Listing]:
-    """Open needs/offers for a member who pledged (the secretariat passes ``None``)."""
+def require_pledge(member: MemberOrganisation | None) -> None:
+    """PledgeRequired unless the member accepted the newest pledge (the secretariat, ``None``, passes)."""
     if member is not None and not has_pledged(member):
         raise PledgeRequired
+
+
+def listings_for(member: MemberOrganisation | None, *, side: str = "") -> QuerySet[Listing]:
+    """Open needs/offers for a member who pledged (the secretariat passes ``None``)."""
+    require_pledge(member)
     found = Listing.objects.current().select_related("member")
     return found.filter(side=side) if side else found
 
 
 def cases_for(member: MemberOrganisation | None, *, tag: str = "", text: str = "") -> QuerySet[CaseStudy]:
     """Shared case studies for a pledged member; the secretariat (``None``) sees drafts too."""
-    if member is not None and not has_pledged(member):
-        raise PledgeRequired
+    require_pledge(member)
     cases = CaseStudy.objects.prefetch_related("steps")
     if member is not None:
         cases = cases.filter(Q(status=CaseStudy.Status.SHARED) | Q(author=member))

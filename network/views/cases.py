@@ -17,19 +17,17 @@ from network import queries
 from network.forms.pages import CaseForm, StepForm, StepFormSet, steps_of
 from network.models import CaseStudy
 from network.services import cases as services
-from network.views.common import member_of
+from network.views.common import member_of, pledge_gate
 from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET"])
 @permission_required("network.member")
+@pledge_gate
 def library(request: StaffRequest) -> HttpResponse:
-    try:
-        found = queries.cases_for(
-            member_of(request), tag=request.GET.get("tag", ""), text=request.GET.get("q", "")
-        )
-    except queries.PledgeRequired:
-        return redirect("network:pledge", request.platform.slug)
+    found = queries.cases_for(
+        member_of(request), tag=request.GET.get("tag", ""), text=request.GET.get("q", "")
+    )
     drafts = request.GET.get("status") == CaseStudy.Status.DRAFT
     if drafts:  # the secretariat's home links here: what members brought, not yet shared
         found = found.filter(status=CaseStudy.Status.DRAFT, author__isnull=False)
@@ -42,12 +40,10 @@ def library(request: StaffRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("network.member")
+@pledge_gate
 def case(request: StaffRequest, uuid: UUID) -> HttpResponse:
     member = member_of(request)
-    try:
-        found = get_object_or_404(queries.cases_for(member), uuid=uuid)
-    except queries.PledgeRequired:
-        return redirect("network:pledge", request.platform.slug)
+    found = get_object_or_404(queries.cases_for(member), uuid=uuid)
     form = StepForm(request.POST or None)
     if request.method == "POST":
         if member is not None:
@@ -96,13 +92,11 @@ def _case_forms(request: StaffRequest, case: CaseStudy | None = None) -> tuple[C
 
 @require_http_methods(["GET", "POST"])
 @permission_required("network.member")
+@pledge_gate
 def new_case(request: StaffRequest) -> HttpResponse:
     """A member (or the secretariat) writes a case with its path; it starts as a draft."""
     member = member_of(request)
-    try:
-        queries.cases_for(member)
-    except queries.PledgeRequired:
-        return redirect("network:pledge", request.platform.slug)
+    queries.require_pledge(member)
     form, formset = _case_forms(request)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = {**form.cleaned_data}
@@ -128,12 +122,10 @@ def new_case(request: StaffRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("network.member")
+@pledge_gate
 def edit_case(request: StaffRequest, uuid: UUID) -> HttpResponse:
     member = member_of(request)
-    try:
-        found = get_object_or_404(queries.cases_for(member), uuid=uuid)
-    except queries.PledgeRequired:
-        return redirect("network:pledge", request.platform.slug)
+    found = get_object_or_404(queries.cases_for(member), uuid=uuid)
     if not services.can_edit(found, member):
         raise PermissionDenied
     form, formset = _case_forms(request, found)

@@ -18,18 +18,16 @@ from network.forms.pages import DeliveryForm, ListingEditForm, ListingForm
 from network.models import Listing, Match
 from network.services import matches as services
 from network.services.common import has_pledged
-from network.views.common import member_of
+from network.views.common import member_of, pledge_gate
 from tsunagari.lib.views import attempt
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("network.member")
+@pledge_gate
 def listings(request: StaffRequest) -> HttpResponse:
     member = member_of(request)
-    try:
-        found = queries.listings_for(member)
-    except queries.PledgeRequired:
-        return redirect("network:pledge", request.platform.slug)
+    found = queries.listings_for(member)
     form = ListingForm(request.POST or None)
     if request.method == "POST" and member is not None and form.is_valid():
         if attempt(
@@ -53,13 +51,11 @@ def listings(request: StaffRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("network.member")
+@pledge_gate
 def need(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """A need with its suggested offers, each score explained; the secretariat proposes a match."""
     member = member_of(request)
-    try:
-        queries.listings_for(member)
-    except queries.PledgeRequired:
-        return redirect("network:pledge", request.platform.slug)
+    queries.require_pledge(member)
     listing: Listing = get_object_or_404(
         Listing.objects.select_related("member"), uuid=uuid, side=Listing.Side.NEED
     )
@@ -136,13 +132,11 @@ def match(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("network.member")
+@pledge_gate
 def edit_listing(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """Its owner (or the secretariat) changes or withdraws a need or an offer."""
     member = member_of(request)
-    try:
-        queries.listings_for(member)
-    except queries.PledgeRequired:
-        return redirect("network:pledge", request.platform.slug)
+    queries.require_pledge(member)
     listing: Listing = get_object_or_404(Listing.objects.select_related("member"), uuid=uuid)
     if member is not None and listing.member_id != member.pk:
         raise Http404
