@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,21 +88,14 @@ def consultations_home(platform: Platform, role: Any, now: datetime.datetime) ->
             order=6,
         )
     elif role.kind == "member_staff" and role.organisation_id:
-        referrals = list(
-            Referral.objects.for_member(role.organisation_id)
-            .open()
-            .select_related("receiver_member", "receiver_service", "conversation__consulter")
-            .order_by("due_on")[: SHOWN + 1]
-        )
-        yield Block(
+        yield _referrals_block(
+            Referral.objects.for_member(role.organisation_id).open(),
             _("届いた紹介（応答期限順）"),
-            count=len(referrals) if len(referrals) <= SHOWN else None,
-            url=reverse("consultations:referrals", args=[slug]),
-            lines=_referral_lines(referrals[:SHOWN], platform, today, who="person"),
+            platform,
+            today,
+            who="person",
             empty=_("対応中の紹介はありません。"),
-            urgent=any(r.is_overdue(today) for r in referrals),
             order=10,
-            more=reverse("consultations:referrals", args=[slug]) if len(referrals) > SHOWN else "",
         )
     elif role.kind == "viewer":
         start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -110,6 +103,36 @@ def consultations_home(platform: Platform, role: Any, now: datetime.datetime) ->
         yield Block(
             _("今月の相談件数"), count=opened, url=reverse("consultations:report", args=[slug]), order=30
         )
+
+
+def _referrals_block(
+    referrals: QuerySet[Referral],
+    title: str,
+    platform: Platform,
+    today: datetime.date,
+    *,
+    who: str,
+    empty: str,
+    order: int,
+) -> Block:
+    """The first SHOWN of ``referrals`` by due date, urgent when one of them is overdue, with a link
+    to the referrals page (and "more" when there are more)."""
+    shown = list(
+        referrals.select_related("receiver_member", "receiver_service", "conversation__consulter").order_by(
+            "due_on"
+        )[: SHOWN + 1]
+    )
+    url = reverse("consultations:referrals", args=[platform.slug])
+    return Block(
+        title,
+        count=len(shown) if len(shown) <= SHOWN else None,
+        url=url,
+        lines=_referral_lines(shown[:SHOWN], platform, today, who=who),
+        empty=empty,
+        urgent=any(r.is_overdue(today) for r in shown),
+        order=order,
+        more=url if len(shown) > SHOWN else "",
+    )
 
 
 def _counsellor(platform: Platform, now: datetime.datetime, today: datetime.date) -> Iterator[Block]:
@@ -150,20 +173,14 @@ def _counsellor(platform: Platform, now: datetime.datetime, today: datetime.date
         order=10,
         more=inbox if counts["total"] > len(waiting) else "",
     )
-    referrals = list(
-        Referral.objects.filter(status__in=AWAITING_RESPONSE_STATUSES)
-        .select_related("receiver_member", "receiver_service", "conversation__consulter")
-        .order_by("due_on")[: SHOWN + 1]
-    )
-    yield Block(
+    yield _referrals_block(
+        Referral.objects.filter(status__in=AWAITING_RESPONSE_STATUSES),
         _("応答待ち・期限超過の紹介"),
-        count=len(referrals) if len(referrals) <= SHOWN else None,
-        url=reverse("consultations:referrals", args=[slug]),
-        lines=_referral_lines(referrals[:SHOWN], platform, today, who="receiver"),
+        platform,
+        today,
+        who="receiver",
         empty=_("応答待ちの紹介はありません。"),
-        urgent=any(r.is_overdue(today) for r in referrals),
         order=20,
-        more=reverse("consultations:referrals", args=[slug]) if len(referrals) > SHOWN else "",
     )
     yield Block(
         _("今日の対応時間"),
