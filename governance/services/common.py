@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
@@ -53,11 +52,10 @@ def mail(platform: Platform, to: str, template: str, context: dict[str, Any], *,
     if not to:
         return
     context = {"platform": platform, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"governance/email/{template}_subject.txt", context).split())
-    outbox.queue(
+    outbox.queue_template(
+        f"governance/email/{template}",
+        context,
         to=[to],
-        subject=subject,
-        body=render_to_string(f"governance/email/{template}.txt", context),
         platform=platform,
         key=f"governance.{template}:{key}",
         kind=f"governance.{template}",

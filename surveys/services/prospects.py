@@ -23,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -278,10 +277,10 @@ def do_invite_prospects(survey: Survey, *, survey_url: str, actor: Any = None) -
             continue
         context = _mail_context(survey, prospect, code, survey_url)
         mails.append(
-            mail.queue(
+            mail.queue_template(
+                "surveys/email/prospect_invitation",
+                context,
                 to=[prospect.email],
-                subject=render_to_string("surveys/email/prospect_invitation_subject.txt", context).strip(),
-                body=render_to_string("surveys/email/prospect_invitation.txt", context),
                 reply_to=[survey.platform.contact_email] if survey.platform.contact_email else None,
                 platform=survey.platform,
                 key=f"survey.prospect:{survey.uuid}:{prospect.uuid}",
@@ -505,10 +504,10 @@ def do_remind_prospects(
                 "number": number,
             }
             mails.append(
-                mail.queue(
+                mail.queue_template(
+                    "surveys/email/prospect_reminder",
+                    context,
                     to=[prospect.email],
-                    subject=render_to_string("surveys/email/prospect_reminder_subject.txt", context).strip(),
-                    body=render_to_string("surveys/email/prospect_reminder.txt", context),
                     reply_to=[survey.platform.contact_email] if survey.platform.contact_email else None,
                     platform=survey.platform,
                     key=f"survey.prospect_reminder:{survey.uuid}:{prospect.uuid}:{number}",
@@ -637,10 +636,10 @@ def do_invite_prospect_to_join(prospect: Prospect, *, actor: Actor) -> mail.Outb
             "url": site_url("partnership:join", platform.slug) + "?" + urlencode({"prefill": token}),
             "stop_url": site_url("surveys:prospect_stop", platform.slug, stop_token(prospect)),
         }
-        queued = mail.queue(
+        queued = mail.queue_template(
+            "surveys/email/prospect_join",
+            context,
             to=[prospect.email],
-            subject=render_to_string("surveys/email/prospect_join_subject.txt", context).strip(),
-            body=render_to_string("surveys/email/prospect_join.txt", context),
             reply_to=[platform.contact_email] if platform.contact_email else None,
             platform=platform,
             key=f"survey.prospect_join:{prospect.uuid}",
