@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,8 +109,6 @@ def do_remind(
             "first": first,
             "platform": survey.platform,
         }
-        subject = render_to_string("surveys/email/reminder_subject.txt", context).strip()
-        body = render_to_string("surveys/email/reminder.txt", context)
         reminder = Reminder.objects.create(
             platform=survey.platform,
             survey=survey,
@@ -119,10 +116,10 @@ def do_remind(
             sent_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         mails.append(
-            mail.queue(
+            mail.queue_template(
+                "surveys/email/reminder",
+                context,
                 to=[member.email],
-                subject=subject,
-                body=body,
                 reply_to=[survey.platform.contact_email] if survey.platform.contact_email else None,
                 platform=survey.platform,
                 key=f"survey.reminder:{survey.uuid}:{member.uuid}:{reminder.pk}",
