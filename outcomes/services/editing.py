@@ -106,10 +106,18 @@ def _kpi_tree(kpi: Kpi) -> dict[str, Any]:
 
 
 def _delete(
-    row: Any, action: str, *, by: Actor, about: models.Model, data: dict[str, Any], restore: dict[str, Any]
+    row: Any,
+    *,
+    audit_action: str,
+    by: Actor,
+    about: models.Model,
+    data: dict[str, Any],
+    restore: dict[str, Any],
 ) -> AuditEntry:
     """Delete ``row`` after writing its audit entry (on ``about``), with what undo needs in ``restore``."""
-    entry = log_action(action, by=by, platform=row.platform, obj=about, data={**data, "restore": restore})
+    entry = log_action(
+        audit_action, by=by, platform=row.platform, obj=about, data={**data, "restore": restore}
+    )
     row.delete()
     return entry
 
@@ -125,20 +133,26 @@ def do_delete_project(project: TrialProject, *, by: Actor) -> AuditEntry:
         ],
     }
     data = {"name": project.name}
-    return _delete(project, "outcomes.project_deleted", by=by, about=project, data=data, restore=restore)
+    return _delete(
+        project, audit_action="outcomes.project_deleted", by=by, about=project, data=data, restore=restore
+    )
 
 
 @transaction.atomic
 def do_delete_cost(line: CostLine, *, by: Actor) -> AuditEntry:
     data = {"amount": line.amount}
     restore = {"cost": snapshot(line)}
-    return _delete(line, "outcomes.cost_deleted", by=by, about=line.project, data=data, restore=restore)
+    return _delete(
+        line, audit_action="outcomes.cost_deleted", by=by, about=line.project, data=data, restore=restore
+    )
 
 
 @transaction.atomic
 def do_delete_kpi(kpi: Kpi, *, by: Actor) -> AuditEntry:
     data = {"kpi": kpi.name}
-    return _delete(kpi, "outcomes.kpi_deleted", by=by, about=kpi.project, data=data, restore=_kpi_tree(kpi))
+    return _delete(
+        kpi, audit_action="outcomes.kpi_deleted", by=by, about=kpi.project, data=data, restore=_kpi_tree(kpi)
+    )
 
 
 @transaction.atomic
@@ -147,7 +161,12 @@ def do_delete_measurement(measurement: Measurement, *, by: Actor) -> AuditEntry:
     restore = {"measurements": [snapshot(measurement)]}
     project = measurement.kpi.project
     return _delete(
-        measurement, "outcomes.measurement_deleted", by=by, about=project, data=data, restore=restore
+        measurement,
+        audit_action="outcomes.measurement_deleted",
+        by=by,
+        about=project,
+        data=data,
+        restore=restore,
     )
 
 
@@ -159,7 +178,9 @@ def do_delete_campaign(campaign: Campaign, *, by: Actor) -> AuditEntry:
         "flyers": [str(u) for u in campaign.flyers.values_list("uuid", flat=True)],
     }
     data = {"name": campaign.name}
-    return _delete(campaign, "outcomes.campaign_deleted", by=by, about=campaign, data=data, restore=restore)
+    return _delete(
+        campaign, audit_action="outcomes.campaign_deleted", by=by, about=campaign, data=data, restore=restore
+    )
 
 
 UNDOABLE = (

@@ -80,19 +80,19 @@ def _submitted(
     member: MemberOrganisation,
     *,
     refusal: str,
-    action: str,
+    audit_action: str,
     data: dict[str, Any],
     actor: Actor,
     **fields: Any,
 ) -> Any:
     """A 変更届 or 退会届 of ``member`` (locked, active): refused with ``refusal`` while one of the
-    same kind awaits the secretariat; otherwise created and audited as ``action``."""
+    same kind awaits the secretariat; otherwise created and audited as ``audit_action``."""
     if model.objects.filter(organisation=member, status=model.Status.PENDING).exists():
         raise ValidationError(refusal)
     record = model.objects.create(
         platform=member.platform, organisation=member, submitted_by=actor.user, **fields
     )
-    log_action(action, actor=actor.user, obj=record, data=data, by=actor)
+    log_action(audit_action, actor=actor.user, obj=record, data=data, by=actor)
     return record
 
 
@@ -213,7 +213,7 @@ def do_submit_change(
         ChangeRequest,
         member,
         refusal=_("事務局の確認待ちの変更届があります。確認が終わってから、改めて提出してください。"),
-        action="change_request.submitted",
+        audit_action="change_request.submitted",
         data={"fields": sorted(changes)},
         actor=actor,
         changes=changes,
@@ -293,7 +293,7 @@ def do_submit_withdrawal(
         Withdrawal,
         member,
         refusal=_("退会届は既に提出されています。事務局の受理をお待ちください。"),
-        action="withdrawal.submitted",
+        audit_action="withdrawal.submitted",
         data={"effective_on": effective_on.isoformat()},
         actor=actor,
         effective_on=effective_on,

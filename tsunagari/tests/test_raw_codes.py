@@ -22,7 +22,8 @@ CODE = re.compile(
 
 
 def logged_actions() -> set[str]:
-    """Every action code passed to log_action() in the product code (f-strings expanded)."""
+    """Every action code passed to log_action() in the product code (f-strings expanded), or as
+    ``audit_action="…"`` to a helper that logs it."""
     constants = {
         name: value for name, value in vars(AuditEntry).items() if name.isupper() and isinstance(value, str)
     }
@@ -33,6 +34,14 @@ def logged_actions() -> set[str]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                found.update(
+                    keyword.value.value
+                    for keyword in node.keywords
+                    if keyword.arg == "audit_action"
+                    and isinstance(keyword.value, ast.Constant)
+                    and isinstance(keyword.value.value, str)
+                )
             if not (
                 isinstance(node, ast.Call) and getattr(node.func, "id", None) == "log_action" and node.args
             ):
