@@ -34,14 +34,11 @@ def logged_actions() -> set[str]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                found.update(
-                    keyword.value.value
-                    for keyword in node.keywords
-                    if keyword.arg == "audit_action"
-                    and isinstance(keyword.value, ast.Constant)
-                    and isinstance(keyword.value.value, str)
-                )
+            for keyword in node.keywords if isinstance(node, ast.Call) else ():
+                value = keyword.value
+                if keyword.arg == "audit_action" and isinstance(value, ast.Constant):
+                    if isinstance(value.value, str):
+                        found.add(value.value)
             if not (
                 isinstance(node, ast.Call) and getattr(node.func, "id", None) == "log_action" and node.args
             ):
