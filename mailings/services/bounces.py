@@ -26,11 +26,9 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 from email.message import Message
-from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from accounts.permissions import Actor
 from audit.services import log_action
@@ -42,7 +40,6 @@ from tsunagari.lib.outbox.models import OutboxMail
 LOOK_BACK = datetime.timedelta(days=30)
 _PER_RECIPIENT = re.compile(r"^(?P<rcpt>[^\s;:]+@[^\s;:]+): (?P<code>\d{3})\b\s*(?P<text>.*)$")
 _WHOLE_MAIL = re.compile(r"^(?P<code>\d{3})\b\s*(?P<text>.*)$")
-_OUTBOX_ID = re.compile(r"<([0-9a-f]{32})@tsunagari\.outbox>")
 
 
 def refusals(mail: OutboxMail) -> dict[str, tuple[str, str]]:
@@ -171,17 +168,8 @@ def _original_id(part: Message) -> str:
     return (headers.get("Message-ID") or "").strip()
 
 
-def mail_of_report(report: Report) -> OutboxMail | None:
-    """The outbox mail the report is about (by the Message-ID the outbox gave it)."""
-    found = _OUTBOX_ID.search(report.original_message_id)
-    if not found:
-        return None
-    with scopes_disabled():  # the report itself says which platform's mail it is about
-        return OutboxMail.objects.filter(uuid=UUID(found.group(1))).select_related("platform").first()
-
-
 def do_record_dsn(report: Report, *, actor: Actor | None = None) -> BounceRun:
-    """Record a bounce report (call in the scope of the platform of ``mail_of_report``)."""
+    """Record a bounce report (call in the scope of the platform of ``queries.mail_of_report``)."""
     now = timezone.now()
     run = BounceRun()
     key = f"dsn:{report.message_id or report.original_message_id}"[:250]

@@ -15,7 +15,6 @@ The rate is ``rate_per_minute`` per batch and minute (the task re-schedules itse
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,38 +27,14 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
 from audit.services import log_action
-from mailings.models import Delivery, Editor, Issue, MailingList, Subscriber
+from mailings.models import Delivery, Issue, MailingList, Subscriber
+from mailings.queries import next_editor, progress
 from mailings.services.subscriptions import preferences_url, unsubscribe_url
 from tsunagari.lib import mail
 from tsunagari.lib.outbox.models import OutboxMail
 from tsunagari.lib.outbox.sending import Outcome, send_mails
 
 MAX_SUBJECT = 160
-
-
-def next_editor(mailing_list: MailingList) -> Any:
-    """The editor whose turn it is: the one after the last issue's editor, in rotation order."""
-    editors = list(Editor.objects.filter(mailing_list=mailing_list, active=True).select_related("user"))
-    if not editors:
-        return None
-    last = Issue.objects.filter(mailing_list=mailing_list, editor__isnull=False).order_by("-number").first()
-    users = [e.user for e in editors]
-    if last is None or last.editor not in users:
-        return users[0]
-    return users[(users.index(last.editor) + 1) % len(users)]
-
-
-def rotation(mailing_list: MailingList, count: int = 4) -> list[tuple[int, Any]]:
-    """The next ``count`` issue numbers and who writes each (Tokushima's 4 staff in turn)."""
-    editors = [
-        e.user for e in Editor.objects.filter(mailing_list=mailing_list, active=True).select_related("user")
-    ]
-    if not editors:
-        return []
-    first = next_editor(mailing_list)
-    start = editors.index(first)
-    number = (Issue.objects.filter(mailing_list=mailing_list).aggregate(n=Max("number"))["n"] or 0) + 1
-    return [(number + i, editors[(start + i) % len(editors)]) for i in range(count)]
 
 
 def _check(subject: str, body: str) -> None:
@@ -195,35 +170,6 @@ def do_start_sending(issue: Issue, *, actor: Actor | None = None) -> int:
         return count
 
 
-@dataclass
-class Progress:
-    total: int
-    sent: int
-    waiting: int
-    failed: int
-    skipped: int
-
-    @property
-    def done(self) -> bool:
-        return self.waiting == 0
-
-
-def progress(issue: Issue) -> Progress:
-    deliveries = Delivery.objects.filter(issue=issue)
-    states = list(deliveries.values_list("mail__state", "skipped"))
-    return Progress(
-        total=len(states),
-        sent=sum(1 for state, _skipped in states if state == OutboxMail.State.SENT),
-        failed=sum(1 for state, _skipped in states if state == OutboxMail.State.FAILED),
-        skipped=sum(1 for _state, skipped in states if skipped),
-        waiting=sum(
-            1
-            for state, skipped in states
-            if not skipped and state not in (OutboxMail.State.SENT, OutboxMail.State.FAILED)
-        ),
-    )
-
-
 def queue_batch(issue: Issue, limit: int) -> list[int]:
     """Queue the next ``limit`` deliveries' mails in the outbox; returns the outbox ids queued."""
     queued: list[int] = []
@@ -259,14 +205,6 @@ def queue_batch(issue: Issue, limit: int) -> list[int]:
             delivery.save(update_fields=["mail"])
             queued.append(stored.pk)
     return queued
-
-
-def unsent_mail_ids(issue: Issue, limit: int) -> list[int]:
-    return list(
-        Delivery.objects.filter(issue=issue, mail__state=OutboxMail.State.QUEUED)
-        .order_by("id")
-        .values_list("mail_id", flat=True)[:limit]
-    )
 
 
 def finish_if_done(issue: Issue) -> bool:

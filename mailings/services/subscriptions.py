@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Actor
 from audit.services import log_action
 from mailings.models import MailingList, Subscriber
+from mailings.queries import subscriptions_of
 from tsunagari.lib import mail
 
 CONFIRM_SALT = "mailings.confirm"
@@ -220,13 +221,6 @@ def do_unsubscribe(subscriber: Subscriber, *, how: str = "link", actor: Actor | 
             label="subscriber",
         )
         return True
-
-
-def subscriptions_of(subscriber: Subscriber) -> dict[MailingList, Subscriber | None]:
-    """Every list a person may choose on the preferences page, with their subscription if any."""
-    mine = {s.mailing_list_id: s for s in Subscriber.objects.filter(email_key=subscriber.email_key)}
-    lists = MailingList.objects.filter(is_public=True) | MailingList.objects.filter(pk__in=list(mine))
-    return {ml: mine.get(ml.pk) for ml in lists.distinct().order_by("name")}
 
 
 def do_set_preferences(subscriber: Subscriber, wanted: set[int], *, actor: Actor | None = None) -> None:

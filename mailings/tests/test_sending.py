@@ -15,14 +15,8 @@ from django_scopes import scopes_disabled
 from accounts.models import Role
 from accounts.permissions import Actor
 from mailings.models import Editor, Issue
-from mailings.services.issues import (
-    do_create_issue,
-    do_start_sending,
-    do_step,
-    next_editor,
-    progress,
-    rotation,
-)
+from mailings.queries import next_editor, progress, rotation
+from mailings.services.issues import do_create_issue, do_start_sending, do_step
 from mailings.services.subscriptions import do_subscribe, do_unsubscribe
 from mailings.tests.test_subscriptions import make_list
 from tsunagari.lib.smtp import SmtpServer, body_of

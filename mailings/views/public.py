@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import PlatformRequest
 from accounts.middleware import reachable_when_private
+from mailings import queries
 from mailings.forms.subscriptions import PreferencesForm, SubscribeForm
 from mailings.models import Issue, MailingList, Subscriber
 from mailings.services import subscriptions as services
@@ -135,7 +136,7 @@ def preferences(request: PlatformRequest, uuid: UUID, token: str) -> HttpRespons
     subscriber = _subscriber(uuid)
     if not services.manage_token_matches(subscriber, token):
         raise Http404("token")
-    current = services.subscriptions_of(subscriber)
+    current = queries.subscriptions_of(subscriber)
     form = PreferencesForm(
         request.POST or None,
         choices=[(ml.pk, ml.name) for ml in current],

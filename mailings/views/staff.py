@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
+from mailings import queries
 from mailings.forms.subscriptions import EditorForm, ImportForm, IssueForm, MailingListForm
 from mailings.models import Editor, Issue, MailingList, Subscriber
 from mailings.services import bounces as bounce_services
@@ -86,7 +87,7 @@ def list_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             "list": mailing_list,
             "counts": {s: subscribers.filter(status=s).count() for s in Subscriber.Status.values},
             "editors": list(Editor.objects.filter(mailing_list=mailing_list).select_related("user")),
-            "rotation": issue_services.rotation(mailing_list),
+            "rotation": queries.rotation(mailing_list),
             "issues": list(Issue.objects.filter(mailing_list=mailing_list).select_related("editor")[:100]),
             "bounced": list(
                 subscribers.filter(hard_bounces__gt=0)
@@ -115,7 +116,7 @@ def issue_create(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(
         request,
         "mailings/staff/issue_form.html",
-        {"list": mailing_list, "form": form, "editor": issue_services.next_editor(mailing_list)},
+        {"list": mailing_list, "form": form, "editor": queries.next_editor(mailing_list)},
     )
 
 
@@ -164,7 +165,7 @@ def issue_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             "issue": issue,
             "list": issue.mailing_list,
             "form": IssueForm(instance=issue),
-            "progress": issue_services.progress(issue),
+            "progress": queries.progress(issue),
             "failed": list(failed),
             "preview": issue_services.body_text(
                 issue, unsubscribe="（配信停止のURL）", preferences="（配信設定のURL）"

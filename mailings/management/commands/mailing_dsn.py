@@ -15,7 +15,8 @@ from django.utils import translation
 from django_scopes import scope
 
 from accounts.permissions import Actor
-from mailings.services.bounces import NotAReport, do_record_dsn, mail_of_report, parse_dsn
+from mailings.queries import mail_of_report
+from mailings.services.bounces import NotAReport, do_record_dsn, parse_dsn
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             report = parse_dsn(raw)
         except NotAReport as error:
             raise CommandError(f"not a delivery status notification: {error}") from error
-        mail = mail_of_report(report)
+        mail = mail_of_report(report.original_message_id)
         if mail is None or mail.platform is None:
             raise CommandError(
                 f"the report is about a mail tsunagari did not send: {report.original_message_id!r}"

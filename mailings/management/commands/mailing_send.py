@@ -18,7 +18,8 @@ from django.utils import translation
 from django_scopes import scope
 
 from mailings.models import Issue
-from mailings.services.issues import do_start_sending, finish_if_done, progress, send_now
+from mailings.queries import progress
+from mailings.services.issues import do_start_sending, finish_if_done, send_now
 from platforms.commands import platform_of
 
 
