@@ -51,8 +51,9 @@ from consultations.models import (  # noqa: E402
     InboundEvent,
     Message,
 )
+from consultations.queries import erasure_preview  # noqa: E402
 from consultations.services.channels import do_configure_line  # noqa: E402
-from consultations.services.privacy import do_erase_person, erasure_preview  # noqa: E402
+from consultations.services.privacy import do_erase_person  # noqa: E402
 from platforms.services.creation import do_create_platform  # noqa: E402
 
 N = int(os.environ.get("N", "30000"))

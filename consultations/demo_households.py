@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.permissions import Actor
 from consultations.models import Case, CaseConference, CaseEntry, CaseGuest, CaseOrigin, ShareItem
+from consultations.queries import CaseView
 from consultations.services.cases import (
-    CaseView,
     MemberInput,
     do_add_entry,
     do_add_task,

@@ -34,7 +34,7 @@ from consultations.models import (
     ShareItem,
     Topic,
 )
-from consultations.services.referrals import city_windows
+from consultations.queries import city_windows
 from directory.models import Service
 from partnership.models import MemberOrganisation
 from platforms.models import Platform

@@ -14,13 +14,11 @@ import datetime
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +50,12 @@ from consultations.models import (
     ReferralEvent,
     ShareItem,
 )
-from consultations.services.referrals import cancel_referrals_of_withdrawn_member, checked_consent_terms
+from consultations.queries import CaseView
+from consultations.services.referrals import (
+    cancel_referrals_of_withdrawn_member,
+    checked_consent_terms,
+    save_consent,
+)
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib import mail
@@ -61,137 +64,6 @@ from tsunagari.lib.jpcalendar import add_business_days
 
 def _log(action: str, case: Case, actor: Actor, **data: Any) -> None:
     log_action(f"case.{action}", by=actor, platform=case.platform, obj=case, data=data)
-
-
-# --- access --------------------------------------------------------------------------------------
-
-
-@dataclass
-class CaseView:
-    """What one role sees of a case: the consent gate of everything shown.
-
-    The secretariat sees everything. An invited organisation sees an item (見立て, notes …)
-    while the case is open and the case's consent covers it for that organisation; for a
-    household case, every member at the centre of the case must also have consented to it
-    (their own ``MemberConsent``), and a member's own row and contact are shown only with that
-    member's consent.
-    """
-
-    case: Case
-    organisation_id: int | None  # None: the secretariat (sees everything)
-
-    @property
-    def is_secretariat(self) -> bool:
-        return self.organisation_id is None
-
-    @cached_property
-    def household(self) -> list[HouseholdMember]:
-        in_force = MemberConsent.objects.filter(withdrawn_at__isnull=True).prefetch_related("organisations")
-        members = self.case.household.prefetch_related(Prefetch("consents", queryset=in_force))
-        return list(members)
-
-    def _case_covers(self, item: str) -> bool:
-        return self.case.is_open and self.case.consent.covers(item, self.organisation_id)
-
-    def member_covers(self, member: HouseholdMember, item: str) -> bool:
-        """Has this member consented to ``item`` going to this organisation (within the case's consent)?"""
-        if self.is_secretariat:
-            return True
-        if not self._case_covers(item):
-            return False
-        return any(consent.covers(item, self.organisation_id) for consent in member.consents.all())
-
-    def sees(self, item: str) -> bool:
-        if self.is_secretariat:
-            return True
-        if not self._case_covers(item):
-            return False
-        if not self.household:
-            return True  # a case from a chat: the person's own consent
-        concerns = [member for member in self.household if member.is_concern] or self.household
-        return all(self.member_covers(member, item) for member in concerns)
-
-    @property
-    def sees_assessment(self) -> bool:
-        return self.sees(ShareItem.ASSESSMENT)
-
-    @property
-    def sees_notes(self) -> bool:
-        return self.sees(ShareItem.MEETING_NOTES)
-
-    def members(self) -> list[MemberRow]:
-        """The household members this role may see, each with whether their contact is shown."""
-        rows = []
-        for member in self.household:
-            shown = self.member_covers(member, ShareItem.PROFILE) or self.member_covers(
-                member, ShareItem.ASSESSMENT
-            )
-            if shown:
-                rows.append(MemberRow(member, self.member_covers(member, ShareItem.CONTACT)))
-        return rows
-
-    def tasks(self) -> list[CaseTask]:
-        tasks = self.case.tasks.select_related("organisation", "guest", "conference")
-        if self.sees_assessment:
-            return list(tasks)
-        return [task for task in tasks if task.organisation_id == self.organisation_id]
-
-    def entries(self) -> list[CaseEntry]:
-        if not self.sees_notes:
-            return []
-        return list(self.case.entries.select_related("organisation"))
-
-    def can_edit_task(self, task: CaseTask) -> bool:
-        return self.case.is_open and (self.is_secretariat or task.organisation_id == self.organisation_id)
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    member: HouseholdMember
-    shows_contact: bool
-
-    @property
-    def consents(self) -> list[MemberConsent]:
-        return list(self.member.consents.all())
-
-
-def _member_consent_active(case: Case, organisation_id: int) -> bool:
-    consent = case.consent
-    return consent.is_active() and consent.organisations.filter(pk=organisation_id).exists()
-
-
-def case_for(actor: Actor, uuid: Any) -> CaseView:
-    """The case as this role may see it; 404 alike for missing, not invited, closed or consent gone."""
-    role = actor.role
-    case = Case.objects.select_related("consent", "conversation").filter(uuid=uuid).first()
-    if case is None or role is None:
-        raise Http404
-    if role.is_secretariat:
-        return CaseView(case, None)
-    if role.kind != Role.MEMBER_STAFF or not role.organisation_id:
-        raise Http404
-    invited = CaseParticipant.objects.filter(case=case, organisation_id=role.organisation_id).exists()
-    if not invited or not case.is_open or not _member_consent_active(case, role.organisation_id):
-        raise Http404
-    return CaseView(case, role.organisation_id)
-
-
-def cases_visible_to(actor: Actor) -> QuerySet[Case]:
-    role = actor.role
-    cases = Case.objects.select_related("consent")
-    if role is None:
-        return cases.none()
-    if role.is_secretariat:
-        return cases
-    invited = CaseParticipant.objects.filter(organisation_id=role.organisation_id or 0).values("case_id")
-    today = timezone.localdate()
-    return cases.filter(
-        pk__in=invited,
-        status=CaseStatus.OPEN,
-        consent__withdrawn_at__isnull=True,
-        consent__valid_until__gte=today,
-        consent__organisations=role.organisation_id or 0,
-    )
 
 
 # --- writes --------------------------------------------------------------------------------------
@@ -397,17 +269,16 @@ def do_open_case_from_contact(
     if valid_until < timezone.localdate():
         raise ValidationError(_("同意の期限は今日以降の日付にしてください。"))
     with transaction.atomic():
-        consent = Consent(
-            platform=platform,
-            conversation=None,
+        consent = save_consent(
+            platform,
+            None,
             items=items if shares else [],
+            organisations=organisations,
             city_divisions=city_divisions,
             valid_until=valid_until,
-            recorded_by=actor.user,
+            statement=statement.strip(),
+            actor=actor,
         )
-        consent.statement = statement.strip()
-        consent.save()
-        consent.organisations.set(organisations)
         now = timezone.now()
         case = Case(
             platform=platform,

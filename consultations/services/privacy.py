@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import base64
 import datetime
-import json
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet, Value
+from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +25,9 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
-from consultations.crypto import blind_index
 from consultations.models import (
     Case,
     CaseStatus,
-    ChannelKind,
     Consent,
     Consulter,
     Conversation,
@@ -39,10 +35,9 @@ from consultations.models import (
     Delivery,
     EventState,
     InboundEvent,
-    MemberConsent,
     Message,
-    Referral,
 )
+from consultations.queries import raw_events_of, with_content
 from consultations.services.cases import (
     do_close_case,
     erase_case_content,
@@ -125,10 +120,6 @@ def do_apply_retention(platform: Platform, *, now: datetime.datetime | None = No
     return counts
 
 
-def _with_content(messages: QuerySet[Message]) -> QuerySet[Message]:
-    return messages.filter(~Q(text="") | Q(image__isnull=False) | ~Q(line_message_id="") | ~Q(meta={}))
-
-
 def erase_conversations(ids: list[int], now: datetime.datetime) -> dict[str, int]:
     """The one erase step of retention and of a person's erasure request.
 
@@ -140,7 +131,7 @@ def erase_conversations(ids: list[int], now: datetime.datetime) -> dict[str, int
     """
     if not ids:
         return {"consultations": 0, "messages": 0, "casework": 0}
-    messages = _with_content(Message.objects.filter(conversation_id__in=ids)).update(
+    messages = with_content(Message.objects.filter(conversation_id__in=ids)).update(
         text="", image=None, meta={}, line_message_id=""
     )
     Message.objects.filter(conversation_id__in=ids, delivery=Delivery.PENDING).update(
@@ -168,75 +159,6 @@ def _forget_contact(people: QuerySet[Consulter], now: datetime.datetime, **also:
 
 
 # --- erasure on request (個人情報保護法 利用停止・消去等の請求) -----------------------------------
-
-
-@dataclass
-class ErasurePreview:
-    """What erasing one person would touch (shown before confirming; no content)."""
-
-    consultations: int
-    open_consultations: int
-    messages: int
-    referrals: int
-    referrals_sent: int
-    open_referrals: int
-    active_consents: int
-    cases: int
-    open_cases: int
-    raw_events: int
-    erased_at: datetime.datetime | None
-
-    @property
-    def nothing_left(self) -> bool:
-        return not (
-            self.open_consultations
-            or self.messages
-            or self.active_consents
-            or self.open_cases
-            or self.raw_events
-            or self.erased_at is None
-        )
-
-
-def erasure_preview(consulter: Consulter) -> ErasurePreview:
-    conversations = Conversation.objects.filter(consulter=consulter)
-    referrals = Referral.objects.filter(conversation__consulter=consulter)
-    cases = Case.objects.filter(conversation__consulter=consulter)
-    return ErasurePreview(
-        consultations=conversations.count(),
-        open_consultations=conversations.active().count(),
-        messages=_with_content(Message.objects.filter(conversation__consulter=consulter)).count(),
-        referrals=referrals.count(),
-        referrals_sent=referrals.filter(sent_to_receiver_at__isnull=False).count(),
-        open_referrals=referrals.open().count(),
-        active_consents=Consent.objects.filter(
-            conversation__consulter=consulter, withdrawn_at__isnull=True
-        ).count(),
-        cases=cases.count(),
-        open_cases=cases.filter(status=CaseStatus.OPEN).count(),
-        raw_events=len(_raw_events_of(consulter)),
-        erased_at=consulter.erased_at,
-    )
-
-
-def _raw_events_of(consulter: Consulter) -> list[int]:
-    """The stored LINE webhook events that came from this person (whose payload is still kept).
-
-    An event is tied to nobody in the schema; its (encrypted) payload names the LINE user, and
-    the person's keyed hash of that user id identifies them exactly. Web chat has no events.
-    """
-    if consulter.channel.kind != ChannelKind.LINE or consulter.erased_at is not None:
-        return []
-    found = []
-    events = InboundEvent.objects.filter(channel_id=consulter.channel_id).exclude(payload="")
-    for pk, payload in events.values_list("pk", "payload").iterator(chunk_size=500):
-        try:
-            user_id = (json.loads(payload).get("source") or {}).get("userId")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(user_id, str) and blind_index(user_id, "line") == consulter.identity_hash:
-            found.append(pk)
-    return found
 
 
 def do_erase_person(consulter: Consulter, *, actor: Actor, reason: str) -> dict[str, int]:
@@ -271,7 +193,7 @@ def do_erase_person(consulter: Consulter, *, actor: Actor, reason: str) -> dict[
             do_close_case(case, actor=actor)
             cases += 1
         erased = erase_conversations(ids, now)
-        events = _raw_events_of(consulter)
+        events = raw_events_of(consulter)
         InboundEvent.objects.filter(pk__in=events).update(payload="")
         # An identified event not processed yet never will be: nothing of it is left to process.
         InboundEvent.objects.filter(pk__in=events, state__in=[EventState.PENDING, EventState.FAILED]).update(
@@ -364,38 +286,6 @@ def _message(message: Message) -> dict[str, Any]:
 
 
 # --- a household's case (one that began outside a chat) -----------------------------------------
-
-
-@dataclass
-class CaseErasurePreview:
-    """What erasing a household's case would touch (shown before confirming; no content)."""
-
-    members: int
-    contacts: int
-    tasks: int
-    entries: int
-    is_open: bool
-    active_consents: int
-    organisations: int
-    erased_at: datetime.datetime | None
-
-    @property
-    def nothing_left(self) -> bool:
-        return self.erased_at is not None and not (self.is_open or self.active_consents)
-
-
-def case_erasure_preview(case: Case) -> CaseErasurePreview:
-    return CaseErasurePreview(
-        members=case.household.count(),
-        contacts=case.contacts.count(),
-        tasks=case.tasks.count(),
-        entries=case.entries.count(),
-        is_open=case.is_open,
-        active_consents=Consent.objects.filter(pk=case.consent_id, withdrawn_at__isnull=True).count()
-        + MemberConsent.objects.filter(member__case=case, withdrawn_at__isnull=True).count(),
-        organisations=case.participants.count(),
-        erased_at=case.erased_at,
-    )
 
 
 def do_erase_case(case: Case, *, actor: Actor, reason: str) -> dict[str, int]:

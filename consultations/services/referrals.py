@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -79,45 +76,6 @@ def _event(referral: Referral, kind: str, actor: Actor, note: str = "") -> Refer
     return event
 
 
-# --- access --------------------------------------------------------------------------------------
-
-
-def referral_for(actor: Actor, uuid: Any) -> Referral:
-    """The referral if this role may see it; the same 404 for missing and forbidden."""
-    role = actor.role
-    queryset = Referral.objects.select_related("consent", "receiver_member", "conversation", "case")
-    if role is None:
-        raise Http404
-    if role.kind == Role.MEMBER_STAFF:
-        if not role.organisation_id:
-            raise Http404
-        queryset = queryset.for_member(role.organisation_id)
-    referral = queryset.filter(uuid=uuid).first()
-    if referral is None:
-        raise Http404
-    return referral
-
-
-def referrals_visible_to(actor: Actor):
-    role = actor.role
-    queryset = Referral.objects.select_related("receiver_member", "conversation__consulter", "case")
-    if role is None:
-        return queryset.none()
-    if role.kind == Role.MEMBER_STAFF:
-        return queryset.for_member(role.organisation_id or 0)
-    return queryset
-
-
-def can_respond(actor: Actor, referral: Referral) -> bool:
-    """The receiver's staff answer; for a city division (no accounts here) the secretariat does."""
-    role = actor.role
-    if role is None or referral.at_secretariat:
-        return False
-    if referral.receiver_member_id:
-        return role.kind == Role.MEMBER_STAFF and role.organisation_id == referral.receiver_member_id
-    return role.is_secretariat
-
-
 # --- consent -------------------------------------------------------------------------------------
 
 
@@ -141,6 +99,33 @@ def checked_consent_terms(
     return ordered, bodies
 
 
+def save_consent(
+    platform: Platform,
+    conversation: Conversation | None,
+    *,
+    items: list[str],
+    organisations: Iterable[MemberOrganisation],
+    city_divisions: bool,
+    valid_until: datetime.date,
+    statement: str,
+    actor: Actor,
+) -> Consent:
+    """Save a consent whose terms the caller checked, inside the caller's transaction: the
+    person's in a consultation, or a household's recorded with its case (``conversation=None``)."""
+    consent = Consent(
+        platform=platform,
+        conversation=conversation,
+        items=items,
+        city_divisions=city_divisions,
+        valid_until=valid_until,
+        recorded_by=actor.user,
+    )
+    consent.statement = statement
+    consent.save()
+    consent.organisations.set(organisations)
+    return consent
+
+
 def do_record_consent(
     conversation: Conversation,
     *,
@@ -153,17 +138,16 @@ def do_record_consent(
 ) -> Consent:
     items, organisations = checked_consent_terms(items, organisations, city_divisions, valid_until)
     with transaction.atomic():
-        consent = Consent(
-            platform=conversation.platform,
-            conversation=conversation,
+        consent = save_consent(
+            conversation.platform,
+            conversation,
             items=items,
+            organisations=organisations,
             city_divisions=city_divisions,
             valid_until=valid_until,
-            recorded_by=actor.user,
+            statement=statement,
+            actor=actor,
         )
-        consent.statement = statement
-        consent.save()
-        consent.organisations.set(organisations)
         log_action(
             "consent.recorded",
             by=actor,
@@ -237,15 +221,6 @@ def cancel_referrals_of_withdrawn_member(consent: MemberConsent, *, actor: Actor
 # --- referrals -----------------------------------------------------------------------------------
 
 
-def city_windows(platform: Platform) -> QuerySet[Service]:
-    """The platform owner's own public windows in the directory (its divisions), not run by a member."""
-    return (
-        Service.objects.public()
-        .filter(is_national=False, member__isnull=True, organization__name=platform.owner_name)
-        .order_by("name_kana", "name", "id")
-    )
-
-
 def _check_receiver(consent: Consent, member: MemberOrganisation | None, division: Service | None) -> None:
     if member is not None and division is not None:
         raise ValidationError(_("紹介先は会員団体か市の窓口のどちらか一方にしてください。"))
@@ -281,22 +256,12 @@ def do_create_referral(
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.conversation_id != conversation.pk:
             raise ValidationError(_("この相談の同意ではありません。"))
-        if not consent.is_active():
-            raise ValidationError(_("同意が撤回されたか期限が切れています。紹介はできません。"))
-        via = rules.referrals_via_secretariat
-        if not via and receiver_member is None and receiver_service is None:
-            raise ValidationError(_("紹介先を選んでください。"))
-        _check_receiver(consent, receiver_member, receiver_service)
-        if summary.strip() and ShareItem.SUMMARY not in consent.items:
-            raise ValidationError(_("本人は相談内容の要約の共有に同意していません。要約は空にしてください。"))
-        record = ConversationRecord.objects.filter(conversation=conversation).first()
         referral = _save_new_referral(
             Referral(platform=platform, conversation=conversation),
             consent=consent,
             receiver_member=receiver_member,
             receiver_service=receiver_service,
-            via=via,
-            topics=record.topics if record is not None else [],
+            via=rules.referrals_via_secretariat,
             summary=summary,
             actor=actor,
         )
@@ -312,11 +277,29 @@ def _save_new_referral(
     receiver_member: MemberOrganisation | None,
     receiver_service: Service | None,
     via: bool,
-    topics: list[str],
     summary: str,
     actor: Actor,
+    household: Case | None = None,
 ) -> Referral:
-    """Fill and save a new referral (from a chat or from a case), with its "created" event."""
+    """Check, fill and save a new referral (from a chat or from a case), with its "created" event.
+
+    Refused: a consent withdrawn or expired, no receiver (unless the secretariat routes
+    referrals), a receiver the consent does not name, for a case (``household``) a receiver some
+    member at its centre did not consent to, a summary the person did not agree to share.
+    The topics are those the counsellor recorded on the consultation, if any.
+    """
+    if not consent.is_active():
+        raise ValidationError(_("同意が撤回されたか期限が切れています。紹介はできません。"))
+    if not via and receiver_member is None and receiver_service is None:
+        raise ValidationError(_("紹介先を選んでください。"))
+    _check_receiver(consent, receiver_member, receiver_service)
+    if household is not None and (receiver_member is not None or receiver_service is not None):
+        _check_household(household, receiver_member)
+    if summary.strip() and ShareItem.SUMMARY not in consent.items:
+        raise ValidationError(_("本人は相談内容の要約の共有に同意していません。要約は空にしてください。"))
+    conversation_id = household.conversation_id if household is not None else referral.conversation_id
+    record = ConversationRecord.objects.filter(conversation_id=conversation_id or 0).first()
+    topics = record.topics if record is not None else []
     now = timezone.now()
     referral.consent = consent
     referral.receiver_member = receiver_member
@@ -354,26 +337,15 @@ def do_create_case_referral(
         if not case.is_open:
             raise ValidationError(_("このケースは終結しています。紹介はできません。"))
         consent = Consent.objects.select_for_update().get(pk=case.consent_id)
-        if not consent.is_active():
-            raise ValidationError(_("同意が撤回されたか期限が切れています。紹介はできません。"))
-        via = rules.referrals_via_secretariat
-        if not via and receiver_member is None and receiver_service is None:
-            raise ValidationError(_("紹介先を選んでください。"))
-        _check_receiver(consent, receiver_member, receiver_service)
-        if receiver_member is not None or receiver_service is not None:
-            _check_household(case, receiver_member)
-        if summary.strip() and ShareItem.SUMMARY not in consent.items:
-            raise ValidationError(_("本人は相談内容の要約の共有に同意していません。要約は空にしてください。"))
-        record = ConversationRecord.objects.filter(conversation_id=case.conversation_id or 0).first()
         referral = _save_new_referral(
             Referral(platform=platform, case=case),
             consent=consent,
             receiver_member=receiver_member,
             receiver_service=receiver_service,
-            via=via,
-            topics=record.topics if record is not None else [],
+            via=rules.referrals_via_secretariat,
             summary=summary,
             actor=actor,
+            household=case,
         )
         _notify(referral, "new")
     return referral

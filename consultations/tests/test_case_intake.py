@@ -24,7 +24,7 @@ from consultations.models import (
     HouseholdMember,
     ShareItem,
 )
-from consultations.services.report import build_report
+from consultations.queries import build_report
 from partnership.models import OrgType
 from tsunagari.lib.jpcalendar import is_business_day
 from tsunagari.lib.testing import BaseTestCase, make_member

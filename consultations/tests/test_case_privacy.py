@@ -36,8 +36,8 @@ from consultations.models import (
     HouseholdMember,
     ShareItem,
 )
+from consultations.queries import CaseView
 from consultations.services.cases import (
-    CaseView,
     MemberInput,
     do_add_entry,
     do_add_task,

@@ -43,7 +43,8 @@ from consultations.models import (
     ReferralStatus,
     ShareItem,
 )
-from consultations.services.privacy import do_erase_person, erasure_preview
+from consultations.queries import erasure_preview
+from consultations.services.privacy import do_erase_person
 from consultations.services.referrals import do_create_referral, do_respond
 from consultations.services.webchat import do_start, find_by_code
 from consultations.tests.casework import actor, make_consent, make_conversation

@@ -22,6 +22,7 @@ from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
+from consultations import queries
 from consultations.forms.casework import (
     CaseIntakeForm,
     CaseOpenForm,
@@ -49,7 +50,7 @@ from consultations.models import (
     MemberConsent,
 )
 from consultations.services import cases as services
-from consultations.services.privacy import case_erasure_preview, do_erase_case, export_case
+from consultations.services.privacy import do_erase_case, export_case
 from partnership.models import MemberOrganisation
 from tsunagari.lib import mail
 from tsunagari.lib.downloads import JSON, attachment_response
@@ -111,56 +112,56 @@ def case_intake(request: StaffRequest) -> HttpResponse:
 @require_GET
 @permission_required("consultations.view_cases")
 def case_list(request: StaffRequest) -> HttpResponse:
-    page = Paginator(services.cases_visible_to(request.actor), 50).get_page(request.GET.get("page"))
+    page = Paginator(queries.cases_visible_to(request.actor), 50).get_page(request.GET.get("page"))
     return render(request, "consultations/staff/case_list.html", {"cases": page.object_list, "page": page})
 
 
-def _plan(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _plan(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_update_plan(view.case, **form.cleaned_data, actor=request.actor)
     return _("見立て・支援方針を更新しました。")
 
 
-def _task(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _task(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_add_task(view.case, **form.cleaned_data, actor=request.actor)
     return _("課題を追加しました。")
 
 
-def _entry(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _entry(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_add_entry(view, **form.cleaned_data, actor=request.actor)
     return _("記録を追加しました。")
 
 
-def _invite(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _invite(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_invite(view.case, form.cleaned_data["organisation"], actor=request.actor)
     return _("団体を招待しました。")
 
 
-def _guest(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _guest(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     guest = services.do_invite_guest(view.case, **form.cleaned_data, actor=request.actor)
     return _("「%(org)s」を会員外の参加機関として招待しました。") % {"org": guest.organisation_name}
 
 
-def _conference(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _conference(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_record_conference(view.case, **form.cleaned_data, actor=request.actor)
     return _("支援調整会議の結果を記録しました。")
 
 
-def _guest_mail(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _guest_mail(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     queued = services.do_mail_conference_invitation(view.case, **form.cleaned_data, actor=request.actor)
     return mail.notice(queued, _("%(n)d機関への会議の案内メール") % {"n": len(queued)})
 
 
-def _close(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _close(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_close_case(view.case, actor=request.actor)
     return _("ケースを終結しました。匿名の統計記録を残しました。")
 
 
-def _member(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _member(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_add_member(view.case, services.MemberInput(**form.cleaned_data), actor=request.actor)
     return _("世帯員を追加しました。")
 
 
-def _member_consent(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _member_consent(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     data = form.cleaned_data
     services.do_record_member_consent(
         data["member"],
@@ -174,28 +175,28 @@ def _member_consent(view: services.CaseView, form: Any, request: StaffRequest) -
     return _("%(who)s の同意を記録しました。") % {"who": data["member"].label}
 
 
-def _contact(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _contact(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     services.do_log_contact(view.case, **form.cleaned_data, actor=request.actor)
     return _("接触記録を追加しました。")
 
 
-def _review(view: services.CaseView, form: Any, request: StaffRequest) -> str:
+def _review(view: queries.CaseView, form: Any, request: StaffRequest) -> str:
     day = services.do_schedule_review(view.case, **form.cleaned_data, actor=request.actor)
     return _("次回の見直しを %(day)s にしました。") % {"day": day.isoformat()}
 
 
-def _participants(view: services.CaseView) -> Any:
+def _participants(view: queries.CaseView) -> Any:
     ids = CaseParticipant.objects.filter(case=view.case).values("organisation_id")
     return MemberOrganisation.objects.filter(pk__in=ids).order_by("name_kana")
 
 
-def _invitable(view: services.CaseView) -> Any:
+def _invitable(view: queries.CaseView) -> Any:
     ids = CaseParticipant.objects.filter(case=view.case).values("organisation_id")
     return view.case.consent.organisations.exclude(pk__in=ids).order_by("name_kana")
 
 
 Secretariat = True
-ACTIONS: dict[str, tuple[bool, Callable[[services.CaseView, Any], Form], Callable[..., str]]] = {
+ACTIONS: dict[str, tuple[bool, Callable[[queries.CaseView, Any], Form], Callable[..., str]]] = {
     "plan": (
         Secretariat,
         lambda v, d: PlanForm(d, prefix="p", initial={"assessment": v.case.assessment, "plan": v.case.plan}),
@@ -242,7 +243,7 @@ ACTIONS: dict[str, tuple[bool, Callable[[services.CaseView, Any], Form], Callabl
 @require_http_methods(["GET", "POST"])
 @permission_required("consultations.view_cases")
 def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    view = services.case_for(request.actor, uuid)
+    view = queries.case_for(request.actor, uuid)
     allowed = [
         name
         for name, (secretariat_only, _f, _s) in ACTIONS.items()
@@ -293,7 +294,7 @@ def case_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(request, "consultations/staff/case_detail.html", context, status=400 if action else 200)
 
 
-def _withdraw_member_consent(request: StaffRequest, view: services.CaseView) -> HttpResponse:
+def _withdraw_member_consent(request: StaffRequest, view: queries.CaseView) -> HttpResponse:
     try:
         consent = MemberConsent.objects.select_related("member").get(
             member__case=view.case, uuid=UUID(request.POST.get("consent", ""))
@@ -317,7 +318,7 @@ def _withdraw_member_consent(request: StaffRequest, view: services.CaseView) -> 
     return redirect("consultations:case", view.case.platform.slug, view.case.uuid)
 
 
-def _task_done(request: StaffRequest, view: services.CaseView) -> HttpResponse:
+def _task_done(request: StaffRequest, view: queries.CaseView) -> HttpResponse:
     try:
         task = CaseTask.objects.get(case=view.case, uuid=UUID(request.POST.get("task", "")))
     except (ValueError, CaseTask.DoesNotExist) as error:
@@ -365,5 +366,5 @@ def case_erase(request: StaffRequest, uuid: UUID) -> HttpResponse:
                     % {"ref": case.reference},
                 )
             return redirect("consultations:case", request.platform.slug, case.uuid)
-    context = {"case": case, "preview": case_erasure_preview(case), "form": form}
+    context = {"case": case, "preview": queries.case_erasure_preview(case), "form": form}
     return render(request, "consultations/staff/case_erase.html", context, status=400 if form.errors else 200)

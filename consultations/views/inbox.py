@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
+from consultations import queries
 from consultations.forms.casework import (
     AssignForm,
     CannedReplyForm,
@@ -43,7 +44,7 @@ PAGE_SIZE = 50
 def inbox_list(request: StaffRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    filters = services.InboxFilters(
+    filters = queries.InboxFilters(
         state=data.get("state") or "active",
         channel=data.get("channel") or "",
         assigned=data.get("assigned") or "",
@@ -52,12 +53,12 @@ def inbox_list(request: StaffRequest) -> HttpResponse:
     )
     # 50 a page with the filters kept (the page polls its own URL, page number included); the
     # count is of every matching conversation, not of the page.
-    page = Paginator(services.inbox(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.inbox(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "conversations": page.object_list,
-        "summary": services.unread_summary(request.user),
+        "summary": queries.unread_summary(request.user),
         "query": request.GET.urlencode(),
     }
     if request.headers.get("HX-Request"):
@@ -101,7 +102,7 @@ ACTIONS: dict[str, tuple[Make, Callable[[Conversation, Any, StaffRequest], str]]
     "note": (lambda c, data, r: NoteForm(data, prefix="n"), _note),
     "assign": (
         lambda c, data, r: AssignForm(
-            data, prefix="a", users=services.staff_users(c.platform), initial={"assignee": c.assigned_to_id}
+            data, prefix="a", users=queries.staff_users(c.platform), initial={"assignee": c.assigned_to_id}
         ),
         _assign,
     ),
@@ -122,7 +123,7 @@ def _canned_initial(request: StaffRequest) -> dict[str, str]:
 
 
 def _record_initial(conversation: Conversation) -> dict[str, Any]:
-    record = services.record_of(conversation)
+    record = queries.record_of(conversation)
     topics = record.topics if record.pk else []
     return {
         "age_band": record.age_band,
@@ -158,7 +159,7 @@ def conversation_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "conversation": conversation,
         "chat": chat,
         "notes": conversation.internal_notes.select_related("author"),
-        "record": services.record_of(conversation),
+        "record": queries.record_of(conversation),
         "consents": Consent.objects.filter(conversation=conversation).prefetch_related("organisations"),
         "referrals": conversation.referrals.select_related("receiver_member"),
         "cases": conversation.cases.all(),

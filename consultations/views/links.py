@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import PlatformRequest
 from consultations.models import LinkTarget, TrackedLink
-from consultations.services.links import do_count_click, line_url
+from consultations.queries import line_url
+from consultations.services.links import do_count_click
 
 
 @require_GET

@@ -19,6 +19,7 @@ from accounts.http import StaffRequest
 from accounts.permissions import can, permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
+from consultations import queries
 from consultations.forms.casework import (
     CancelForm,
     CompleteForm,
@@ -31,7 +32,6 @@ from consultations.forms.casework import (
 )
 from consultations.models import Case, CaseworkSettings, Consent, Conversation, Referral, ShareItem
 from consultations.services import referrals as services
-from consultations.services.inbox import record_of
 from consultations.services.privacy import read_conversation
 
 PAGE_SIZE = 50
@@ -110,7 +110,7 @@ def case_referral_new(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @require_GET
 @permission_required("consultations.view_referrals")
 def referral_list(request: StaffRequest) -> HttpResponse:
-    referrals = services.referrals_visible_to(request.actor)
+    referrals = queries.referrals_visible_to(request.actor)
     show = request.GET.get("show", "open")
     if show == "open":
         referrals = referrals.open()
@@ -181,7 +181,7 @@ def _secretariat_forwards(request: StaffRequest, referral: Referral) -> bool:
 
 
 def _responds(request: StaffRequest, referral: Referral) -> bool:
-    return services.can_respond(request.actor, referral)
+    return queries.can_respond(request.actor, referral)
 
 
 # action → (who may, form factory, service call returning the success message)
@@ -208,7 +208,7 @@ ACTIONS: dict[
 @require_http_methods(["GET", "POST"])
 @permission_required("consultations.view_referrals")
 def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    referral = services.referral_for(request.actor, uuid)
+    referral = queries.referral_for(request.actor, uuid)
     allowed = {name for name, (may, _f, _s) in ACTIONS.items() if may(request, referral)}
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action and action not in allowed:
@@ -222,7 +222,7 @@ def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect("consultations:referral", request.platform.slug, referral.uuid)
-    if services.can_respond(request.actor, referral):
+    if queries.can_respond(request.actor, referral):
         services.do_mark_received(referral, actor=request.actor)
         referral.refresh_from_db()
     log_action(AuditEntry.READ_SENSITIVE, by=request.actor, obj=referral)
@@ -239,7 +239,7 @@ def referral_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "shares": shares,
         "is_desk": is_desk,
         "consent_active": referral.consent.is_active(),
-        "record": record_of(referral.conversation)
+        "record": queries.record_of(referral.conversation)
         if referral.conversation is not None and (is_desk or shares[ShareItem.PROFILE])
         else None,
         "transcript": read_conversation(referral.conversation, actor=request.actor)

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import StaffRequest
 from accounts.permissions import can, permission_required
 from audit.services import log_action
+from consultations import queries
 from consultations.forms.casework import CaseworkSettingsForm, ReportForm
 from consultations.models import CaseworkSettings
-from consultations.services import report as services
 
 
 def _default_period() -> dict[str, datetime.date]:
@@ -33,11 +33,11 @@ def report(request: StaffRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "consultations/staff/report.html", {"form": form}, status=400)
     platform = request.platform
-    data = services.build_report(platform, form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+    data = queries.build_report(platform, form.cleaned_data["date_from"], form.cleaned_data["date_to"])
     if not can(request.actor, "consultations.view_unsuppressed_report"):
-        data = services.suppress(data, services.threshold_for(platform))
+        data = queries.suppress(data, queries.threshold_for(platform))
     charts = {
-        key: services.bars(data[key])
+        key: queries.bars(data[key])
         for key in (
             "by_age_band",
             "by_topic",
@@ -47,7 +47,7 @@ def report(request: StaffRequest) -> HttpResponse:
             "case_contacts_by_channel",
         )
     }
-    charts["referral_outcomes"] = services.bars(data["referrals"]["by_outcome"])
+    charts["referral_outcomes"] = queries.bars(data["referrals"]["by_outcome"])
     return render(
         request, "consultations/staff/report.html", {"form": form, "report": data, "charts": charts}
     )

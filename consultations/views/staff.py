@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import PlatformRequest, StaffRequest
 from accounts.permissions import can, permission_required
+from consultations import queries
 from consultations.forms.casework import ErasureForm
 from consultations.forms.desk import (
     BusinessHoursForm,
@@ -37,8 +38,8 @@ from consultations.models import (
     TrackedLink,
 )
 from consultations.services import channels as services
-from consultations.services.links import do_create_link, link_stats
-from consultations.services.privacy import do_erase_person, erasure_preview, export_person
+from consultations.services.links import do_create_link
+from consultations.services.privacy import do_erase_person, export_person
 from tsunagari.lib.downloads import JSON, SVG, attachment_response
 
 
@@ -133,7 +134,7 @@ def links(request: StaffRequest) -> HttpResponse:
         do_create_link(platform, actor=request.actor, **form.cleaned_data)
         messages.success(request, _("計測リンクを作成しました。"))
         return redirect("consultations:links", request.platform.slug)
-    rows = list(link_stats(platform))
+    rows = list(queries.link_stats(platform))
     base = request.build_absolute_uri(f"/p/{request.platform.slug}/go/")
     totals = {k: sum(getattr(r, k) for r in rows) for k in ("clicks", "people", "consultations")}
     context = {"form": form, "rows": rows, "base": base, "totals": totals, "can_edit": can_edit}
@@ -186,7 +187,12 @@ def person_erase(request: StaffRequest, uuid: UUID) -> HttpResponse:
         if latest is None:
             return redirect("consultations:inbox", request.platform.slug)
         return redirect("consultations:conversation", request.platform.slug, latest.uuid)
-    context = {"person": consulter, "preview": erasure_preview(consulter), "form": form, "latest": latest}
+    context = {
+        "person": consulter,
+        "preview": queries.erasure_preview(consulter),
+        "form": form,
+        "latest": latest,
+    }
     return render(
         request, "consultations/staff/person_erase.html", context, status=400 if form.errors else 200
     )

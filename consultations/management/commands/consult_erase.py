@@ -21,12 +21,8 @@ from django_scopes import scope
 
 from accounts.permissions import Actor
 from consultations.management.person import add_person_arguments, find_case, find_person
-from consultations.services.privacy import (
-    case_erasure_preview,
-    do_erase_case,
-    do_erase_person,
-    erasure_preview,
-)
+from consultations.queries import case_erasure_preview, erasure_preview
+from consultations.services.privacy import do_erase_case, do_erase_person
 from platforms.commands import platform_of
 
 

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from audit.models import AuditEntry
 from audit.services import log_action
-from consultations.services.report import build_report, suppress, threshold_for
+from consultations.queries import build_report, suppress, threshold_for
 from platforms.commands import PlatformCommand
 from platforms.models import Platform
 
