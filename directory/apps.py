@@ -13,6 +13,7 @@ class DirectoryConfig(AppConfig):
         permissions.register(CAPABILITIES)
         from directory import api_cache, desks
         from directory.home import directory_home
+        from directory.queries import PREVIEW_KIND
         from directory.search import index
         from directory.services import sheet, tabular
         from platforms import homes, staffnav
@@ -20,7 +21,7 @@ class DirectoryConfig(AppConfig):
         from tsunagari.lib.jobs import runner as jobs
 
         jobs.register(sheet.JOB_KIND, sheet.apply_job)
-        jobs.register(sheet.PREVIEW_KIND, sheet.preview_job)
+        jobs.register(PREVIEW_KIND, sheet.preview_job)
         jobs.register(tabular.HSDS_JOB_KIND, tabular.import_job)
         index.connect()
         api_cache.connect()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from directory.models import Schedule
 from directory.opening import is_open, next_opening
-from directory.services.support_list import settings_for
+from directory.queries import settings_for
 from platforms.models import Platform
 
 _DAYS = "月火水木金土日"

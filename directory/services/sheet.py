@@ -31,6 +31,7 @@ from accounts.permissions import Actor
 from audit.services import log_action
 from directory import api_cache, taxonomy
 from directory.models import Attribute, Organization, Phone, Service, SheetUpload, TaxonomyTerm
+from directory.queries import PREVIEW_KIND
 from directory.search.index import index_services_bulk
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
@@ -312,9 +313,6 @@ BATCH_ROWS = 200
 JOB_KIND = "directory.sheet"
 
 
-PREVIEW_KIND = "directory.sheet_preview"
-
-
 def do_upload(platform: Platform, file: Any, *, actor: Actor) -> SheetUpload:
     """Stage the uploaded file on disk (its real bytes counted against ``MAX_UPLOAD``; raises
     ``jobs.StageRefused``) and hand its check to the task worker (``preview_job``): nothing of
@@ -344,10 +342,6 @@ def queue_preview(upload: SheetUpload, *, user: Any = None) -> ImportJob:
         size=upload.size,
         user=user,
     )
-
-
-def preview_of(upload: SheetUpload) -> ImportJob | None:
-    return ImportJob.objects.filter(kind=PREVIEW_KIND, target=str(upload.uuid)).first()
 
 
 def _staged_path(upload: SheetUpload, progress: jobs.Progress) -> Path:

@@ -772,7 +772,7 @@ def _import(
     check.run(source)
     changed = []
     for file, found in sorted(check.files.items()):
-        stat = source_stat(source, file)
+        stat = _source_stat(source, file)
         if (stat.st_size, stat.st_mtime_ns) != found:
             changed.append(file)
     if changed:
@@ -805,7 +805,7 @@ def _import(
     return counts
 
 
-def source_stat(source: Source, file: str) -> os.stat_result:
+def _source_stat(source: Source, file: str) -> os.stat_result:
     return next(path for name, path in source.files.values() if name == file).stat()
 
 
@@ -837,7 +837,7 @@ def import_job(job: Any, progress: jobs.Progress) -> dict[str, int]:
     return dict(counts)
 
 
-def export_rows(platform: Platform, table: hsds.Table) -> Iterator[list[str]]:
+def _export_rows(platform: Platform, table: hsds.Table) -> Iterator[list[str]]:
     """The table's rows as CSV cells, by id, streamed from the database (``chunk`` rows at a time).
 
     Ordering by the uuid column orders as the ids' text does (SQLite keeps 32 hex digits, PostgreSQL
@@ -866,7 +866,7 @@ def do_export_hsds(platform: Platform, folder: Path) -> Counter[str]:
         with (folder / table.file).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow(table.column_names())
-            for row in export_rows(platform, table):
+            for row in _export_rows(platform, table):
                 writer.writerow(row)
                 counts[table.name] += 1
         counts[table.name] += 0

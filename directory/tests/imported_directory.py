@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 from directory.models import SupportListCategory, SupportListSettings
-from directory.services.support_list import default_terms
+from directory.queries import default_terms
 
 SERVICES = [
     (

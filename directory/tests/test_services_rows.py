@@ -7,6 +7,7 @@ from typing import Any
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
+from directory import queries
 from directory.models import (
     Address,
     Location,
@@ -16,7 +17,7 @@ from directory.models import (
     ServiceAtLocation,
     ServiceChange,
 )
-from directory.services import editing, support_list
+from directory.queries import support_list as support_list_queries
 from directory.tests.hsds_fixtures import make_local_service
 from directory.tests.test_services_staff import FORM, rows
 from tsunagari.lib.testing import BaseTestCase
@@ -25,7 +26,7 @@ from tsunagari.lib.testing import BaseTestCase
 def form_rows(service: Service, **changes: Any) -> dict[str, str]:
     """The phone and place rows as the edit page sends them (current values, ids hidden),
     plus one empty extra row each, as the page has."""
-    values = editing.current_values(service)
+    values = queries.current_values(service)
     data: dict[str, str] = {}
     for prefix in ("phones", "places"):
         items = [{k: "" if v is None else str(v) for k, v in row.items()} for row in values[prefix]]
@@ -302,7 +303,7 @@ class RowsTestCase(BaseTestCase):
         with scope(platform=self.platform):
             prefetched = Service.objects.filter(pk=self.service.pk).prefetch_related("phones").get()
             prefetched.printed_phones = list(prefetched.phones.all())  # type: ignore[attr-defined]
-            phones = support_list._phones(prefetched, [], "運営団体")
+            phones = support_list_queries._phones(prefetched, [], "運営団体")
         self.assertEqual(
             [(p.number, p.fax) for p in phones],
             [("0596-21-5556", False), ("0596-21-5557", True), ("0120-00-1234", False)],

@@ -1,9 +1,8 @@
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
-from directory import taxonomy
+from directory import queries, taxonomy
 from directory.models import Location, Metadata, Organization, Service, ServiceChange
-from directory.services import editing
 from directory.tests.hsds_fixtures import make_local_service
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
@@ -278,7 +277,7 @@ class LocationEditTestCase(BaseTestCase):
     def test_it_fills_prefecture_and_city_from_the_postal_code_and_moves_the_location(self) -> None:
         service = make_local_service(self.platform, "移転する窓口")
         with scope(platform=self.platform):
-            place = editing.current_values(service)["places"][0]
+            place = queries.current_values(service)["places"][0]
         self.login(self.admin)
         moved = {
             "id": place["id"],

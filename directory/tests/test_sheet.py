@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope, scopes_disabled
 from openpyxl import load_workbook
 
+from directory import queries
 from directory.models import Attribute, Phone, Service, SheetUpload
 from directory.search.models import SearchEntry
 from directory.services import sheet
@@ -235,7 +236,7 @@ class SheetTestCase(BaseTestCase):
             self.assertEqual(staged.read(), content)
         self.assertEqual((upload.size, "imports"), (len(content), upload.staged.split("/")[-2]))
         with scope(platform=self.platform):
-            preview = sheet.preview_of(upload)
+            preview = queries.preview_of(upload)
         with scopes_disabled():
             ImportJob.objects.filter(pk=preview.pk).update(state="running", phase="validate", done=1234)
         reading = self.client.get(self.url("directory:sheet_preview", upload.uuid))

@@ -10,6 +10,7 @@ from unittest import mock
 from django_scopes import scope, scopes_disabled
 from django_tasks_db.models import DBTaskResult
 
+from directory import queries
 from directory.models import (
     Address,
     Location,
@@ -252,7 +253,7 @@ class SupportListPdfTestCase(BaseTestCase):
         support_list.forget_current(self.platform)
         with scope(platform=self.platform):
             key = support_list.document_key(
-                support_list.build_document(self.platform, support_list.settings_for(self.platform), "a4")
+                queries.build_document(self.platform, queries.settings_for(self.platform), "a4")
             )
             SupportListRendering.objects.create(
                 platform=self.platform, key=key, size="a4", language="ja", pdf=b"", pages=0
@@ -263,7 +264,7 @@ class SupportListPdfTestCase(BaseTestCase):
         self.assertEqual(response["Cache-Control"], "public, max-age=10")
         with scope(platform=self.platform):  # nothing was ever rendered in A5
             a5_key = support_list.document_key(
-                support_list.build_document(self.platform, support_list.settings_for(self.platform), "a5")
+                queries.build_document(self.platform, queries.settings_for(self.platform), "a5")
             )
             SupportListRendering.objects.create(
                 platform=self.platform, key=a5_key, size="a5", language="ja", pdf=b"", pages=0

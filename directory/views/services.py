@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import can, permission_required
+from directory import queries
 from directory.forms.services import (
     DecisionForm,
     NewServiceForm,
@@ -75,17 +76,17 @@ def service_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     context = {
         "service": service,
-        "values": editing.current_values(service),
+        "values": queries.current_values(service),
         "hours": describe(service.schedules.all()).inline(),
         "locations": service.service_at_locations.select_related("location").prefetch_related(
             "location__addresses"
         ),
-        "history": editing.history_rows(
+        "history": queries.history_rows(
             Metadata.objects.filter(resource_id=service.uuid).select_related("user")[:50], field_labels()
         ),
         "changes": service.changes.select_related("submitted_by")[:10],
-        "can_edit": editing.can_edit(request.role, service),
-        "pending": editing.pending_change(service),
+        "can_edit": queries.can_edit(request.role, service),
+        "pending": queries.pending_change(service),
     }
     return render(request, "directory/services/service_detail.html", context)
 
@@ -94,20 +95,20 @@ def service_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @permission_required("directory.propose_service")
 def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
     service: Service = get_object_or_404(Service.objects, uuid=uuid)
-    if not editing.can_edit(request.role, service):
+    if not queries.can_edit(request.role, service):
         raise PermissionDenied
     secretariat = can(request.actor, "directory.edit_service")
-    pending = None if secretariat else editing.pending_change(service)
+    pending = None if secretariat else queries.pending_change(service)
     if pending is not None:  # say so before the long form, not after it is submitted
         return render(
             request, "directory/services/service_pending.html", {"service": service, "pending": pending}
         )
-    returned = None if secretariat else editing.returned_change(service)
+    returned = None if secretariat else queries.returned_change(service)
     form = ServiceForm(
         request.POST or None,
-        initial=editing.proposal_values(service, returned),
+        initial=queries.proposal_values(service, returned),
         secretariat=secretariat,
-        shared=editing.shared_places(service),
+        shared=queries.shared_places(service),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +126,7 @@ def service_edit(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "service": service,
         "returned": returned,
         "hours_now": describe(service.schedules.all()).inline(),
-        "other_hours": describe(editing.other_schedules(service)).inline(),
+        "other_hours": describe(queries.other_schedules(service)).inline(),
         **_map_tiles(),
     }
     return render(request, "directory/services/service_form.html", context)
@@ -191,7 +192,7 @@ def change_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             return redirect("directory:changes", request.platform.slug)
         except ValidationError as error:
             form.add_error("reason", error)
-    rows = editing.change_rows(change, field_labels())
+    rows = queries.change_rows(change, field_labels())
     return render(
         request, "directory/services/change_detail.html", {"change": change, "rows": rows, "form": form}
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
+from directory import queries
 from directory.forms.services import SheetUploadForm
 from directory.models import SheetUpload
 from directory.services import sheet
@@ -62,7 +63,7 @@ def sheet_preview(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """The worker's check of the upload (progress while it runs: the page reloads itself), then
     its rows and the button that hands the apply to the worker."""
     upload: SheetUpload = get_object_or_404(SheetUpload.objects, uuid=uuid)
-    preview = sheet.preview_of(upload)
+    preview = queries.preview_of(upload)
     if request.method == "POST" and upload.applied_at is None:
         if preview is None:  # uploaded before the check moved to the worker
             with transaction.atomic():

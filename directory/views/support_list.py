@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import PlatformRequest, StaffRequest
 from accounts.permissions import permission_required
+from directory import queries
 from directory.forms.support_list import CategoriesForm, SizeForm, SupportListSettingsForm
 from directory.services import support_list
 from directory.support_list_pdf import render_pdf
@@ -30,7 +31,7 @@ def support_list_pdf(request: PlatformRequest) -> HttpResponse:
         return HttpResponseBadRequest(
             _("用紙の大きさは a4 または a5 を指定してください。"), content_type="text/plain"
         )
-    size = form.cleaned_data["size"] or support_list.settings_for(platform).size
+    size = form.cleaned_data["size"] or queries.settings_for(platform).size
     try:
         pdf = support_list.current_pdf(platform, size)
     except support_list.PdfBusy:
@@ -61,19 +62,17 @@ def support_list_pdf(request: PlatformRequest) -> HttpResponse:
 def support_list_settings(request: StaffRequest) -> HttpResponse:
     """Choose categories, their order, the size and the fallback window; preview without saving."""
     platform = request.platform
-    settings = support_list.settings_for(platform)
-    terms = support_list.available_terms(platform)
+    settings = queries.settings_for(platform)
+    terms = queries.available_terms(platform)
     form = SupportListSettingsForm(request.POST or None, instance=settings, terms=terms)
     categories = CategoriesForm(
-        request.POST or None, prefix="c", terms=terms, chosen=support_list.chosen_terms(settings)
+        request.POST or None, prefix="c", terms=terms, chosen=queries.chosen_terms(settings)
     )
     if request.method == "POST" and form.is_valid() and categories.is_valid():
         terms = categories.cleaned_data["terms"]
         if request.POST.get("action") == "preview":
             draft = form.save(commit=False)
-            content, _pages = render_pdf(
-                support_list.build_document(platform, draft, draft.size, terms=terms)
-            )
+            content, _pages = render_pdf(queries.build_document(platform, draft, draft.size, terms=terms))
             return attachment_response(content, f"support-list-{platform.slug}-preview.pdf", PDF, inline=True)
         support_list.do_save_settings(platform, form.values(), terms, actor=request.actor)
         messages.success(request, _("サポートリストの設定を保存しました。"))
@@ -82,6 +81,6 @@ def support_list_settings(request: StaffRequest) -> HttpResponse:
         "form": form,
         "categories": categories,
         "settings": settings,
-        "printed": support_list.print_summary(platform, settings),
+        "printed": queries.print_summary(platform, settings),
     }
     return render(request, "directory/support_list/settings.html", context)
