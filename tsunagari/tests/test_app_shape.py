@@ -5,11 +5,22 @@ keep ``models.py`` or ``models/``, ``views/``, ``forms/`` and ``services/`` as p
 by topic (never a flat ``views.py`` beside them), ``queries.py`` for the reads of an app that has
 services (``queries/`` by topic in a large app), ``urls.py`` and ``tests/``. Someone who knows one app finds their way in all of them.
 
+Reads and writes are kept apart: queries never import a ``services`` module (services import
+queries, not the other way; ``KNOWN_QUERY_IMPORTS`` names the one exception still to fold,
+network's ``has_pledged``), and in the apps of ``WRITES_ONLY`` every public function at the top of
+``<app>/services/*.py`` is a write named ``do_<verb>()`` or is in ``NOT_DO`` with the reason it
+stays there (a task the worker runs, a step of another service's transaction, a pure computation
+the writes use). A new read goes to ``queries``; a new write is a ``do_<verb>()``. The other apps
+with a ``services/`` package still keep some reads or helpers there and are not in
+``WRITES_ONLY`` yet: accounts, events, governance, network, operations, partnership, surveys.
+Add an app to ``WRITES_ONLY`` once its services are only writes.
+
 An app is exempt from a part only for a reason written below.
 """
 
 from __future__ import annotations
 
+import ast
 import tempfile
 from pathlib import Path
 
@@ -31,9 +42,101 @@ WITHOUT_FORMS = {
     "surveys": "forms.py not yet split",
 }
 
-# TEMPORARY (issue 11, item 1): queries.py for these three is being added by another change
-# running at the same time ("queries"); remove each app from this set when its queries.py lands.
-WITHOUT_QUERIES_YET = {"consultations", "directory", "mailings"}
+WRITES_ONLY = ("audit", "consultations", "directory", "gaps", "mailings", "outcomes", "platforms")
+
+TASK = "runs on the task worker or from a command (writes without an actor)"
+STEP = "a write step inside the transaction of the do_ function that calls it"
+PURE = "pure computation without the database, used by the writes of this module"
+GET_OR_CREATE = "get-or-create: creates the row on first use, so it cannot be a query"
+AUDITED_READ = "a read of personal data that writes its audit entry (READ_SENSITIVE / EXPORT)"
+
+NOT_DO: dict[str, str] = {
+    # audit, platforms
+    "audit/services/log.py:log_action": "the one way to write the audit log, inside every write's transaction",
+    "platforms/services/creation.py:on_platform_created": "registers an app's setup step (AppConfig.ready())",
+    "platforms/services/creation.py:set_up": STEP + " (do_create_platform runs the apps' setup steps)",
+    # consultations
+    "consultations/services/cases.py:withdraw_member_consents": STEP + " (an erasure request)",
+    "consultations/services/cases.py:erase_casework_content": STEP + " (retention and erasure)",
+    "consultations/services/cases.py:erase_case_content": STEP + " (retention and erasure)",
+    "consultations/services/channels.py:desk_settings": GET_OR_CREATE,
+    "consultations/services/channels.py:web_channel": GET_OR_CREATE,
+    "consultations/services/conversations.py:open_conversation": STEP + " (do_receive)",
+    "consultations/services/delivery.py:deliver_line_messages": TASK,
+    "consultations/services/delivery.py:deliver_line_batch": TASK,
+    "consultations/services/delivery.py:deliver": TASK + " (the tasks' delivery to LINE)",
+    "consultations/services/line.py:parse_events": PURE + " (the webhook body)",
+    "consultations/services/line.py:claimer": PURE + " (this process as host:pid, for event claims)",
+    "consultations/services/line.py:claimer_gone": "asks the OS whether a claiming process ended (no database)",
+    "consultations/services/line.py:drain_events": TASK,
+    "consultations/services/line.py:process_events": TASK,
+    "consultations/services/line.py:process_event": TASK,
+    "consultations/services/line.py:drain_line_events": TASK,
+    "consultations/services/line.py:process_line_events": TASK,
+    "consultations/services/line_spool.py:spool_dir": PURE + " (the spool folder's path)",
+    "consultations/services/line_spool.py:spool": "writes the events to the spool folder when the database is locked",
+    "consultations/services/line_spool.py:spooled_files": "lists the spool folder (files, not the database)",
+    "consultations/services/line_spool.py:ingest_spool": TASK,
+    "consultations/services/line_spool.py:recover_claimed": TASK,
+    "consultations/services/privacy.py:read_conversation": AUDITED_READ,
+    "consultations/services/privacy.py:months_before": PURE,
+    "consultations/services/privacy.py:erase_conversations": STEP + " (retention and erasure)",
+    "consultations/services/privacy.py:export_person": AUDITED_READ,
+    "consultations/services/privacy.py:export_case": AUDITED_READ,
+    "consultations/services/referrals.py:checked_consent_terms": PURE + " (and of cases.py)",
+    "consultations/services/referrals.py:save_consent": STEP + " (a person's or a household's consent)",
+    "consultations/services/referrals.py:cancel_referrals_of_withdrawn_member": STEP,
+    "consultations/services/webchat.py:new_code": PURE,
+    "consultations/services/webchat.py:normalise_code": PURE,
+    "consultations/services/webchat.py:code_hash": PURE,
+    "consultations/services/webchat.py:find_by_code": "looks up through web_channel(), a " + GET_OR_CREATE,
+    # directory
+    "directory/services/editing.py:normalise": PURE + " (form data in the stored shape)",
+    "directory/services/editing.py:diff": "what an edit changes, compared inside the write",
+    "directory/services/editing.py:secretariat_label": PURE,
+    "directory/services/editing.py:organization_for_member": GET_OR_CREATE,
+    "directory/services/editing.py:mail_change": STEP + " (queues the review's mail)",
+    "directory/services/sheet.py:category_names": PURE,
+    "directory/services/sheet.py:build_template": PURE + " (the blank spreadsheet)",
+    "directory/services/sheet.py:parse": PURE + " (reads an uploaded spreadsheet)",
+    "directory/services/sheet.py:check": PURE + " (checks its rows)",
+    "directory/services/sheet.py:split_categories": PURE,
+    "directory/services/sheet.py:queue_preview": STEP + " (queues the upload's check)",
+    "directory/services/sheet.py:preview_job": TASK,
+    "directory/services/sheet.py:apply_job": TASK,
+    "directory/services/support_list.py:layout_version": PURE + " (the PDF's cache key)",
+    "directory/services/support_list.py:document_key": PURE + " (the PDF's cache key)",
+    "directory/services/support_list.py:forget_current": "drops the cached PDF keys (a cache write)",
+    "directory/services/support_list.py:current_pdf": "claims and queues the PDF's rendering (pdf_cache)",
+    "directory/services/support_list.py:render_support_list": TASK,
+    "directory/services/tabular.py:read_text": PURE + " (decodes an import file)",
+    "directory/services/tabular.py:postal_problem": PURE + " (checks an imported address)",
+    "directory/services/tabular.py:import_job": TASK,
+    "directory/services/tabular.py:start_prefetch": STEP + " (starts the import's search-analysis process)",
+    # gaps, outcomes
+    "gaps/services/coverage.py:filename": PURE + " (the export's file name)",
+    "gaps/services/touch_points.py:filename": PURE + " (the export's file name)",
+    "outcomes/services/editing.py:snapshot": PURE + " (a row as the undo log keeps it)",
+    # mailings
+    "mailings/services/bounces.py:refusals": PURE + " (the SMTP answers of a failed mail)",
+    "mailings/services/bounces.py:parse_dsn": PURE + " (a bounce report)",
+    "mailings/services/issues.py:body_html": PURE + " (renders the issue's mail)",
+    "mailings/services/issues.py:body_text": PURE + " (renders the issue's mail)",
+    "mailings/services/issues.py:queue_batch": TASK,
+    "mailings/services/issues.py:finish_if_done": TASK,
+    "mailings/services/issues.py:send_now": TASK,
+    "mailings/services/subscriptions.py:email_key": PURE,
+    "mailings/services/subscriptions.py:manage_token": PURE + " (signed link token)",
+    "mailings/services/subscriptions.py:manage_token_matches": PURE + " (signed link token)",
+    "mailings/services/subscriptions.py:confirm_token": PURE + " (signed link token)",
+    "mailings/services/subscriptions.py:confirm_token_state": PURE + " (signed link token)",
+    "mailings/services/subscriptions.py:site_url": PURE,
+    "mailings/services/subscriptions.py:unsubscribe_url": PURE,
+    "mailings/services/subscriptions.py:preferences_url": PURE,
+}
+
+# queries module -> the services module it still imports (to fold into queries).
+KNOWN_QUERY_IMPORTS = {"network/queries.py": {"network.services.common"}}
 
 
 def project_apps() -> dict[str, Path]:
@@ -84,9 +187,35 @@ def problems(name: str, folder: Path) -> list[str]:
 
 
 def allowed(name: str, problem: str) -> bool:
-    if name in WITHOUT_FORMS and problem in ("forms/", "forms.py instead of forms/"):
-        return True
-    return name in WITHOUT_QUERIES_YET and problem == "queries.py"
+    return name in WITHOUT_FORMS and problem in ("forms/", "forms.py instead of forms/")
+
+
+def _query_modules(app_dir: Path) -> list[Path]:
+    if (app_dir / "queries").is_dir():
+        return sorted((app_dir / "queries").rglob("*.py"))
+    return [app_dir / "queries.py"] if (app_dir / "queries.py").is_file() else []
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _not_do(path: Path) -> list[str]:
+    """``<app>/services/<module>.py:<function>`` of each public top-level function not named do_*."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    where = path.relative_to(ROOT).as_posix()
+    return [
+        f"{where}:{node.name}"
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith(("_", "do_"))
+    ]
 
 
 class AppShapeTestCase(SimpleTestCase):
@@ -136,3 +265,44 @@ class AppShapeTestCase(SimpleTestCase):
                     "forms_staff.py beside forms/",
                 ],
             )
+
+    def test_queries_do_not_import_services(self) -> None:
+        offenders = []
+        for app in project_apps().values():
+            for path in _query_modules(app):
+                where = path.relative_to(ROOT).as_posix()
+                known = KNOWN_QUERY_IMPORTS.get(where, set())
+                services = {
+                    name
+                    for name in _imported(ast.parse(path.read_text(encoding="utf-8")))
+                    if "services" in name.split(".") and not any(name.startswith(k) for k in known)
+                }
+                if services:
+                    offenders.append(f"{where}: {sorted(services)}")
+        self.assertEqual(
+            offenders, [], "services import queries, never the other way:\n" + "\n".join(offenders)
+        )
+
+    def test_services_of_the_checked_apps_are_writes(self) -> None:
+        found: list[str] = []
+        for app in WRITES_ONLY:
+            for path in sorted((ROOT / app / "services").glob("*.py")):
+                found += _not_do(path)
+        unexplained = [name for name in found if name not in NOT_DO]
+        self.assertEqual(
+            unexplained,
+            [],
+            "a read belongs in <app>/queries.py, a write is named do_<verb>(); "
+            "anything else needs a line in NOT_DO saying why",
+        )
+        stale = sorted(set(NOT_DO) - set(found))
+        self.assertEqual(stale, [], "NOT_DO names functions that are gone or renamed")
+
+    def test_it_would_catch_a_read_in_services(self) -> None:
+        tree = ast.parse("def do_save(x): ...\ndef rows_of(x): ...\ndef _helper(x): ...\n")
+        public = [
+            n.name
+            for n in tree.body
+            if isinstance(n, ast.FunctionDef) and not n.name.startswith(("_", "do_"))
+        ]
+        self.assertEqual(public, ["rows_of"])
