@@ -39,7 +39,7 @@ from django_scopes import scopes_disabled
 from accounts.permissions import Actor
 from audit.services import log_action
 from surveys import data
-from surveys.forms import MAX_UPLOAD
+from surveys.forms.imports import MAX_UPLOAD
 from surveys.models import (
     FrameSnapshot,
     ImportBatch,
@@ -60,7 +60,7 @@ MAX_PER_COLUMN = 20
 TEXT_LIMIT = 4000
 META_IMPORT_COLUMNS = ("weight", "stratum", "mode", "invitation")
 # An Excel sheet is read up to its last value (tsunagari.lib.sheets); answers beyond this row
-# are refused with a message (a CSV has no row limit but the upload size, forms.MAX_UPLOAD).
+# are refused with a message (a CSV has no row limit but the upload size, forms.imports.MAX_UPLOAD).
 MAX_XLSX_ROWS = 1_000_001
 
 

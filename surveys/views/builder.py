@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import PlatformRequest, StaffRequest
 from accounts.permissions import can, permission_required
 from surveys import logic, printing
-from surveys.forms import BenchmarkForm, QuestionForm, SectionForm, SurveyCreateForm, UploadForm
+from surveys.forms.imports import UploadForm
+from surveys.forms.questionnaire import BenchmarkForm, QuestionForm, SectionForm, SurveyCreateForm
 from surveys.models import Benchmark, Question, Section, Survey
 from surveys.queries import survey_summaries
 from surveys.services import questionnaire

@@ -20,7 +20,7 @@ from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
 from surveys import logic, printing
-from surveys.forms import SampleForm
+from surveys.forms.sampling import SampleForm
 from surveys.models import Invitation, PaperEntry, Prospect, Response, Sample, Survey
 from surveys.services import organisations, paper, prospects, sampling
 from surveys.services.imports import ImportRejected

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
-from surveys.forms import (
+from surveys.forms.weighting import (
     MarginEntryForm,
     RemoveTableForm,
     SettingsForm,

@@ -37,9 +37,6 @@ NOT_AN_APP = {"tsunagari"}
 WITHOUT_FORMS = {
     # Health and status pages only: no page takes input.
     "operations": "no forms",
-    # Its staff forms are still one forms.py module (475 lines; the answering forms are built per
-    # questionnaire in views/answer.py): to be split by topic like the others (issue 11, item 1).
-    "surveys": "forms.py not yet split",
 }
 
 WRITES_ONLY = ("audit", "consultations", "directory", "gaps", "mailings", "outcomes", "platforms")

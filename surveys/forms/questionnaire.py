@@ -1,10 +1,8 @@
-"""Forms of the surveys capability: surveys, sections, questions (with a line syntax for options,
-rows and conditions), uploads for import and sampling frames, benchmarks; weighting settings,
-populations per stratum and population tables."""
+"""The questionnaire: a new survey, its sections and questions (with a line syntax for options,
+rows and conditions), and benchmarks to compare results with."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
@@ -13,165 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from surveys import logic
-from surveys.models import (
-    Audience,
-    Question,
-    QuestionType,
-    Sample,
-    Section,
-    WeightingSettings,
-    code_validator,
-)
+from surveys.models import Audience, Question, QuestionType, Section, code_validator
 from surveys.national import MODULE_HIKIKOMORI, MODULE_YOUNG_CARER, NATIONAL, ORGANISATION
-from surveys.reports import KIND_PROP, Variable
-from surveys.stats.weighting import MarginTable, TrimBounds, WeightingError, parse_margin_csv
-
-MAX_CSV_BYTES = 1_000_000
-
-
-def level_choices(variables: Mapping[str, Variable]) -> dict[str, dict[str, str]]:
-    """Variables usable for weighting (single choice with options): {code: {option code: label}}."""
-    return {code: dict(v.options) for code, v in variables.items() if v.kind == KIND_PROP and v.options}
-
-
-class SettingsForm(forms.ModelForm):
-    class Meta:
-        model = WeightingSettings
-        fields = ["scope", "stratum_code", "method", "trim_lower", "trim_upper", "small_cell"]
-        widgets = {"stratum_code": forms.Select}
-
-    def __init__(self, *args: Any, variables: Mapping[str, Variable], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices: list[tuple[str, Any]] = [("", _("標本抽出の層（回答に記録された層）"))]
-        choices += [(code, variables[code].text[:40]) for code in level_choices(variables)]
-        self.fields["stratum_code"].widget.choices = choices
-        self.fields["trim_lower"].help_text = _(
-            "例: 0.3（中央値の0.3倍より小さいウェイトを引き上げます）。空欄なら下限なし。"
-        )
-        self.fields["trim_upper"].help_text = _(
-            "例: 3.5（中央値の3.5倍より大きいウェイトを切り詰めます）。空欄なら上限なし。"
-        )
-        self.fields["small_cell"].help_text = _(
-            "PDF・Excel・オープンデータでは、回答者がこの人数未満のセルを隠します。"
-        )
-        self.allowed_codes = set(level_choices(variables))
-
-    def clean_stratum_code(self) -> str:
-        code: str = self.cleaned_data["stratum_code"]
-        if code and code not in self.allowed_codes:
-            raise forms.ValidationError(_("層に使えるのは選択肢のある単一回答の設問です。"))
-        return code
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        try:
-            TrimBounds(lower=data.get("trim_lower"), upper=data.get("trim_upper"))
-        except WeightingError as error:
-            raise forms.ValidationError(str(error)) from error
-        return data
-
-
-class TableForm(forms.Form):
-    """A population table typed (pasted) as CSV text or uploaded as a CSV file."""
-
-    text = forms.CharField(
-        label=_("母集団の表（CSV）"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text=mark_safe(  # noqa: S308 -- our own text: the columns shown as code
-            _(
-                "1行目に設問コードと <code>population</code>、2行目から区分と人数。区分は選択肢の番号か名前で。"
-                "例: <code>age_band,sex,population</code> ／ <code>20-29歳,男性,10234</code>"
-            )
-        ),
-    )
-    file = forms.FileField(label=_("またはCSVファイル"), required=False)
-
-    def __init__(self, *args: Any, levels: Mapping[str, Mapping[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.levels = levels
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        upload = data.get("file")
-        if upload is not None:
-            if upload.size > MAX_CSV_BYTES:
-                raise forms.ValidationError(_("CSVファイルが大きすぎます（1MBまで）。"))
-            raw = upload.read()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                try:
-                    text = raw.decode("cp932")
-                except UnicodeDecodeError as error:
-                    raise forms.ValidationError(
-                        _("CSVファイルの文字コードを読めません（UTF-8 か Shift_JIS で保存してください）。")
-                    ) from error
-        else:
-            text = data.get("text") or ""
-        if not text.strip():
-            raise forms.ValidationError(_("表を入力するか、CSVファイルを選んでください。"))
-        try:
-            data["table"] = parse_margin_csv(text, known_levels=self.levels)
-        except WeightingError as error:
-            raise forms.ValidationError(str(error)) from error
-        return data
-
-
-class MarginEntryForm(forms.Form):
-    """One variable's margin typed in option by option (one number field per option)."""
-
-    def __init__(self, *args: Any, variable: Variable, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.variable = variable
-        for code, label in variable.options:
-            self.fields[f"level_{code}"] = forms.FloatField(label=label, min_value=0, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        cells: dict[tuple[str, ...], float] = {
-            (code,): data[f"level_{code}"]
-            for code, _label in self.variable.options
-            if data.get(f"level_{code}")
-        }
-        if not cells:
-            raise forms.ValidationError(_("少なくとも1つの区分に人数を入力してください。"))
-        data["table"] = MarginTable((self.variable.code,), cells)
-        return data
-
-
-class StratumPopulationForm(forms.Form):
-    text = forms.CharField(
-        label=_("層ごとの母集団（CSV）"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-    )
-
-    def __init__(self, *args: Any, column: str, levels: Mapping[str, str] | list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.column, self.levels = column, levels
-        self.fields["text"].help_text = _(
-            "1行目に %(column)s,population、2行目から層と人数。空にすると標本抽出の記録を使います。"
-        ) % {"column": column}
-
-    def clean_text(self) -> dict[str, float]:
-        text = self.cleaned_data["text"]
-        if not text.strip():
-            return {}
-        try:
-            table = parse_margin_csv(text, known_levels={self.column: self.levels})
-        except WeightingError as error:
-            raise forms.ValidationError(str(error)) from error
-        if len(table.variables) != 1:
-            raise forms.ValidationError(_("層の列は1つだけにしてください。"))
-        return {key[0]: value for key, value in table.cells.items()}
-
-
-class RemoveTableForm(forms.Form):
-    index = forms.IntegerField(min_value=0)
-
-
-MAX_UPLOAD = 200 * 1024 * 1024
 
 
 class SurveyCreateForm(forms.Form):
@@ -392,44 +233,6 @@ class QuestionForm(forms.ModelForm):
         elif question.options_editable:
             question.options = self.cleaned_data.get("options_text") or question.options
         return question
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label=_("ファイル（CSV または Excel .xlsx）"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError(_("ファイルが大きすぎます（200MBまで）。"))
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError(_("CSV（.csv）またはExcel（.xlsx）のファイルを指定してください。"))
-        return upload
-
-
-class SampleForm(UploadForm):
-    strata = forms.CharField(
-        label=_("層に使う列"),
-        max_length=200,
-        help_text=_("名簿の列名をカンマ区切りで。例: 地区,年齢階級"),
-    )
-    allocation = forms.ChoiceField(
-        label=_("配分"), choices=Sample.Allocation.choices, initial=Sample.Allocation.PROPORTIONAL
-    )
-    size = forms.IntegerField(
-        label=_("標本の大きさ"),
-        min_value=1,
-        max_value=1_000_000,
-        help_text=_("比例配分では全体の人数、層ごとに同数では1層あたりの人数"),
-    )
-    seed = forms.IntegerField(
-        label=_("乱数の種"),
-        required=False,
-        min_value=0,
-        help_text=_("空欄なら自動で決めて記録します。同じ種と名簿なら同じ標本になります。"),
-    )
-
-    def strata_columns(self) -> list[str]:
-        return [c.strip() for c in self.cleaned_data["strata"].replace("、", ",").split(",") if c.strip()]
 
 
 class BenchmarkForm(forms.Form):
