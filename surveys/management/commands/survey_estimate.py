@@ -16,8 +16,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scope
 
-from platforms.models import Platform
+from platforms.commands import platform_of
 from surveys.data import META_COLUMNS
+from surveys.models import Survey
 from surveys.reports import KIND_TEXT, Analysis, variables
 from surveys.stats.estimation import EstimationError, suppress
 from surveys.stats.weighting import WeightingError
@@ -39,12 +40,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        platform = Platform.objects.filter(slug=options["platform"]).first()
-        if platform is None:
-            raise CommandError(f"unknown platform {options['platform']!r}")
+        platform = platform_of(options["platform"])
         with scope(platform=platform):
-            from surveys.models import Survey
-
             survey = Survey.objects.filter(slug=options["survey"]).first()
             if survey is None:
                 known = ", ".join(Survey.objects.values_list("slug", flat=True)) or "none"
