@@ -12,7 +12,7 @@ network's ``has_pledged``), and in the apps of ``WRITES_ONLY`` every public func
 stays there (a task the worker runs, a step of another service's transaction, a pure computation
 the writes use). A new read goes to ``queries``; a new write is a ``do_<verb>()``. The other apps
 with a ``services/`` package still keep some reads or helpers there and are not in
-``WRITES_ONLY`` yet: accounts, events, governance, network, operations, partnership, surveys.
+``WRITES_ONLY`` yet: events, governance, network, operations, partnership, surveys.
 Add an app to ``WRITES_ONLY`` once its services are only writes.
 
 An app is exempt from a part only for a reason written below.
@@ -39,7 +39,7 @@ WITHOUT_FORMS = {
     "operations": "no forms",
 }
 
-WRITES_ONLY = ("audit", "consultations", "directory", "gaps", "mailings", "outcomes", "platforms")
+WRITES_ONLY = ("accounts", "audit", "consultations", "directory", "gaps", "mailings", "outcomes", "platforms")
 
 TASK = "runs on the task worker or from a command (writes without an actor)"
 STEP = "a write step inside the transaction of the do_ function that calls it"
