@@ -78,10 +78,16 @@ class SecurityPagesBrowserTestCase(BrowserTestCase):
     def test_it_shows_the_japanese_429_page_with_lines_to_call(self) -> None:
         for viewport in ("desktop", "mobile"):
             page = self.new_page(viewport)
-            page.goto(self.live_url("directory:search", "alpha"))
-            response = page.goto(self.live_url("directory:search", "alpha"))
-            assert response is not None
-            self.assertEqual(response.status, 429)
+            # One search a minute, counted in fixed minutes: a minute may begin between two
+            # requests (the final run failed once that way: 200 twice), never twice within three.
+            statuses = []
+            for _attempt in range(3):
+                response = page.goto(self.live_url("directory:search", "alpha"))
+                assert response is not None
+                statuses.append(response.status)
+                if response.status == 429:
+                    break
+            self.assertEqual(statuses[-1], 429, statuses)
             self.assertIn("分ほどたってから", page.locator("main").inner_text())
             self.assertLessEqual(page.evaluate(OVERFLOW), 0, viewport)
             self.screenshot(page, f"security-429-{viewport}")

@@ -9,6 +9,9 @@ are not rolled back with this one (the full run failed twice that way: 429 on th
 
 from __future__ import annotations
 
+import time
+
+import time_machine
 from django.core.cache import cache
 from django.test import override_settings
 from django_scopes import scopes_disabled
@@ -25,6 +28,13 @@ class PublicRateLimitTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         cache.clear()
+        # The counters run in fixed windows (a multiple of 60 s): start each test just after
+        # the next hour begins, which starts every window here, so that no window ends
+        # between the requests of one test (the clock keeps running from there).
+        hour = (int(time.time()) // 3600 + 1) * 3600
+        traveller = time_machine.travel(hour + 1, tick=True)
+        traveller.start()
+        self.addCleanup(traveller.stop)
 
     def assert_limited(self, response) -> None:  # type: ignore[no-untyped-def]
         self.assertEqual(response.status_code, 429)
