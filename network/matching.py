@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tsunagari.lib.japanese import normalise
 from tsunagari.lib.jiscode import prefecture_of
+
+if TYPE_CHECKING:
+    from network.models import Listing
 
 # Neighbouring municipalities (隣接市町村), by 団体コード; Tokushima's, as far as the demo uses them.
 _BORDERS = [
@@ -41,6 +45,18 @@ class Side:
     ends_on: datetime.date
     quantity: int
     text: str = ""  # title and description (of a need: what strengths are looked for in)
+
+
+def side_of(listing: Listing) -> Side:
+    """A need's or an offer's values as the score reads them."""
+    return Side(
+        kind=listing.kind,
+        municipality_code=listing.municipality_code,
+        starts_on=listing.starts_on,
+        ends_on=listing.ends_on,
+        quantity=listing.quantity,
+        text=f"{listing.title} {listing.description}",
+    )
 
 
 @dataclass(frozen=True)

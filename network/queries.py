@@ -7,10 +7,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from network.models import CaseStudy, Engagement, Forward, Listing, Match, Notice
-from network.services.common import has_pledged
+from network import matching
+from network.anonymity import findings
+from network.models import (
+    Attachment,
+    CaseStudy,
+    Engagement,
+    Forward,
+    Listing,
+    Match,
+    Notice,
+    Pledge,
+    PledgeAcceptance,
+    Profile,
+    ProfileChange,
+)
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib.japanese import normalise
@@ -58,6 +72,32 @@ def board_facets() -> dict[str, list[str]]:
     }
 
 
+def can_change(notice: Notice, member: MemberOrganisation | None) -> bool:
+    """The secretariat (``member=None``) changes any post; a member only its own; none once withdrawn."""
+    return notice.withdrawn_at is None and (member is None or notice.author_id == member.pk)
+
+
+def can_delete_file(attachment: Attachment, member: MemberOrganisation | None) -> bool:
+    """The secretariat deletes any file; a member the files of its own post and of its own comments."""
+    if attachment.notice.withdrawn_at is not None:
+        return False
+    if member is None:
+        return True
+    if attachment.comment_id is not None:
+        return attachment.comment is not None and attachment.comment.member_id == member.pk
+    return attachment.notice.author_id == member.pk
+
+
+def current_pledge() -> Pledge | None:
+    return Pledge.objects.order_by("-version").first()
+
+
+def has_pledged(member: MemberOrganisation) -> bool:
+    """True when the member accepted the newest version of the pledge (a new version asks again)."""
+    pledge = current_pledge()
+    return pledge is not None and PledgeAcceptance.objects.filter(pledge=pledge, member=member).exists()
+
+
 def require_pledge(member: MemberOrganisation | None) -> None:
     """PledgeRequired unless the member accepted the newest pledge (the secretariat, ``None``, passes)."""
     if member is not None and not has_pledged(member):
@@ -86,10 +126,92 @@ def cases_for(member: MemberOrganisation | None, *, tag: str = "", text: str = "
     return cases
 
 
+CASE_FIELDS = {"title": "表題", "summary": "概要", "lessons": "学び", "area": "地域"}
+
+
+def can_edit(case: CaseStudy, member: MemberOrganisation | None) -> bool:
+    """The secretariat edits every case; a member its own draft."""
+    if member is None:
+        return True
+    return case.author_id == member.pk and case.status == CaseStudy.Status.DRAFT
+
+
+def personal_details(case: CaseStudy) -> list[str]:
+    """Each personal detail left in the case, as a Japanese message naming where it is."""
+    problems: list[str] = []
+    for name, label in CASE_FIELDS.items():
+        for finding in findings(getattr(case, name)):
+            problems.append(
+                _("%(where)s に%(kind)s「%(text)s」")
+                % {"where": label, "kind": finding.kind, "text": finding.text}
+            )
+    for step in case.steps.all():
+        for source, value in (("団体", step.organisation_label), ("内容", step.text)):
+            for finding in findings(value):
+                problems.append(
+                    _("つなぎ方の%(n)s番目（%(where)s）に%(kind)s「%(text)s」")
+                    % {"n": step.order, "where": source, "kind": finding.kind, "text": finding.text}
+                )
+    return problems
+
+
 def matches_of(member: MemberOrganisation) -> QuerySet[Match]:
     return Match.objects.filter(Q(need__member=member) | Q(offer__member=member)).select_related(
         "need__member", "offer__member"
     )
+
+
+def strengths_of(member: MemberOrganisation) -> list[str]:
+    profile = Profile.objects.filter(member=member).first()
+    return list(profile.strengths) if profile else []
+
+
+def past_thanked(member: MemberOrganisation) -> int:
+    return Match.objects.filter(offer__member=member, status=Match.Status.THANKED).count()
+
+
+def suggestions(need: Listing, limit: int = 10) -> list[tuple[Listing, matching.Score]]:
+    """Open offers for ``need``, best first, each with its explained score."""
+    if need.side != Listing.Side.NEED:
+        raise ValueError("suggestions are for needs")
+    taken = Match.objects.filter(need=need).values_list("offer_id", flat=True)
+    found: list[tuple[Listing, matching.Score]] = []
+    history: dict[int, int] = {}
+    offers = (
+        Listing.objects.current()
+        .filter(side=Listing.Side.OFFER, kind=need.kind)
+        .exclude(pk__in=taken)
+        .exclude(member=need.member)
+        .select_related("member")
+    )
+    strengths = {
+        p.member_id: list(p.strengths)
+        for p in Profile.objects.filter(member_id__in={offer.member_id for offer in offers})
+    }
+    for offer in offers:
+        if offer.member_id not in history:
+            history[offer.member_id] = past_thanked(offer.member)
+        result = matching.score(
+            matching.side_of(need),
+            matching.side_of(offer),
+            history[offer.member_id],
+            strengths.get(offer.member_id, []),
+        )
+        if result is not None:
+            found.append((offer, result))
+    found.sort(key=lambda pair: (-pair[1].total, pair[0].created_at))
+    return found[:limit]
+
+
+def profile_of(member: MemberOrganisation) -> Profile:
+    """The member's profile (an empty, unsaved one if it has none yet)."""
+    return Profile.objects.filter(member=member).first() or Profile(member=member, platform=member.platform)
+
+
+def pending_change(profile: Profile) -> ProfileChange | None:
+    if profile.pk is None:
+        return None
+    return ProfileChange.objects.filter(profile=profile, status=ProfileChange.Status.PENDING).first()
 
 
 def outcomes() -> dict[str, int]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from network import files
 from network.models import CaseStudy, Engagement, Listing, Notice, ReferralStep
 from network.services.cases import Step
-from network.services.profiles import parse_strengths
+from network.strengths import parse_strengths
 from partnership.models import MemberOrganisation
 
 # Lazy (``%`` on a lazy string would translate it once, at import): each request's language.

@@ -10,32 +10,22 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
 from audit.services import log_action
-from network import files
+from network import files, tokens
 from network.models import Attachment, Comment, Forward, Notice, Umbrella, UmbrellaRecipient
+from network.queries import can_change, can_delete_file
 from network.services import reminders
 from network.services.common import platform_of, require_active
 from partnership.models import MemberOrganisation
 from tsunagari.lib import mail
 from tsunagari.lib.japanese import normalise
-
-UNSUBSCRIBE_SALT = "network.umbrella.unsubscribe"
-FILE_SALT = "network.umbrella.file"
-# Forwarded mails carry a post's files as signed links, not as attachments: five files of up to
-# 10 MB would pass the 10–25 MB most mail servers take, and one copy per umbrella member would
-# fill the outbox. Each link is for one file and one recipient and lasts FILE_LINK_DAYS.
-FILE_LINK_DAYS = 30
 
 
 class Upload(Protocol):
@@ -210,11 +200,6 @@ EDITABLE = (
 )
 
 
-def can_change(notice: Notice, member: MemberOrganisation | None) -> bool:
-    """The secretariat (``member=None``) changes any post; a member only its own; none once withdrawn."""
-    return notice.withdrawn_at is None and (member is None or notice.author_id == member.pk)
-
-
 def _require_can_change(notice: Notice, member: MemberOrganisation | None) -> None:
     if notice.withdrawn_at is not None:
         raise ValidationError(_("この掲示は取り下げられています。"))
@@ -326,17 +311,6 @@ def do_withdraw_notice(actor: Actor, notice: Notice, *, member: MemberOrganisati
     return notice
 
 
-def can_delete_file(attachment: Attachment, member: MemberOrganisation | None) -> bool:
-    """The secretariat deletes any file; a member the files of its own post and of its own comments."""
-    if attachment.notice.withdrawn_at is not None:
-        return False
-    if member is None:
-        return True
-    if attachment.comment_id is not None:
-        return attachment.comment is not None and attachment.comment.member_id == member.pk
-    return attachment.notice.author_id == member.pk
-
-
 @transaction.atomic
 def do_delete_attachment(actor: Actor, attachment: Attachment, *, member: MemberOrganisation | None) -> None:
     """Delete a file (its name, size and SHA-256 stay in the audit log)."""
@@ -443,50 +417,6 @@ def do_set_umbrella(
     return umbrella
 
 
-def unsubscribe_token(recipient: UmbrellaRecipient) -> str:
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(recipient.uuid)).split(":", 1)[1]
-
-
-def token_matches(recipient: UmbrellaRecipient, token: str) -> bool:
-    return constant_time_compare(unsubscribe_token(recipient), token or "")
-
-
-def unsubscribe_url(recipient: UmbrellaRecipient) -> str:
-    path = reverse(
-        "network:unsubscribe", args=[recipient.platform.slug, recipient.uuid, unsubscribe_token(recipient)]
-    )
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _file_value(attachment: Attachment, recipient: UmbrellaRecipient) -> str:
-    return f"{attachment.uuid}.{recipient.uuid}"
-
-
-def file_token(attachment: Attachment, recipient: UmbrellaRecipient) -> str:
-    """``timestamp:signature`` of the file for the recipient (the value itself is in the URL)."""
-    value = _file_value(attachment, recipient)
-    return signing.TimestampSigner(salt=FILE_SALT).sign(value)[len(value) + 1 :]
-
-
-def file_token_ok(attachment: Attachment, recipient: UmbrellaRecipient, token: str) -> bool:
-    value = _file_value(attachment, recipient)
-    try:
-        signing.TimestampSigner(salt=FILE_SALT).unsign(
-            f"{value}:{token}", max_age=datetime.timedelta(days=FILE_LINK_DAYS)
-        )
-    except signing.BadSignature:  # forged, or expired (SignatureExpired is a BadSignature)
-        return False
-    return True
-
-
-def file_link(attachment: Attachment, recipient: UmbrellaRecipient) -> str:
-    path = reverse(
-        "network:forwarded_file",
-        args=[recipient.platform.slug, attachment.uuid, recipient.uuid, file_token(attachment, recipient)],
-    )
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _email_key(email: str) -> str:
     return unicodedata.normalize("NFKC", email or "").strip().lower()
 
@@ -585,7 +515,7 @@ def do_forward(actor: Actor, notice: Notice, umbrella: Umbrella) -> Forward:
     )
     attachments = list(notice.attachments.filter(comment=None).defer("content"))
     for recipient in recipients:
-        link = unsubscribe_url(recipient)
+        link = tokens.recipient_unsubscribe_url(recipient)
         mail.queue_template(
             "network/email/forward",
             {
@@ -594,8 +524,8 @@ def do_forward(actor: Actor, notice: Notice, umbrella: Umbrella) -> Forward:
                 "recipient": recipient,
                 "platform": platform,
                 "unsubscribe": link,
-                "files": [(a.filename, a.size, file_link(a, recipient)) for a in attachments],
-                "link_days": FILE_LINK_DAYS,
+                "files": [(a.filename, a.size, tokens.file_link(a, recipient)) for a in attachments],
+                "link_days": tokens.FILE_LINK_DAYS,
             },
             to=[recipient.email],
             platform=platform,

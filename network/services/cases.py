@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
 from audit.services import log_action
-from network.anonymity import findings
 from network.models import CaseStudy, ReferralStep
+from network.queries import can_edit, personal_details
 from network.services.common import platform_of, require_active
 from partnership.models import MemberOrganisation
-
-CASE_FIELDS = {"title": "表題", "summary": "概要", "lessons": "学び", "area": "地域"}
 
 
 @dataclass(frozen=True)
@@ -98,13 +96,6 @@ def do_create_case(
     return case
 
 
-def can_edit(case: CaseStudy, member: MemberOrganisation | None) -> bool:
-    """The secretariat edits every case; a member its own draft."""
-    if member is None:
-        return True
-    return case.author_id == member.pk and case.status == CaseStudy.Status.DRAFT
-
-
 @transaction.atomic
 def do_update_case(
     actor: Actor,
@@ -181,25 +172,6 @@ def do_add_step(
         "network.case_step_added", by=actor, platform=platform_of(actor), obj=case, data={"order": step.order}
     )
     return step
-
-
-def personal_details(case: CaseStudy) -> list[str]:
-    """Each personal detail left in the case, as a Japanese message naming where it is."""
-    problems: list[str] = []
-    for field, label in CASE_FIELDS.items():
-        for finding in findings(getattr(case, field)):
-            problems.append(
-                _("%(where)s に%(kind)s「%(text)s」")
-                % {"where": label, "kind": finding.kind, "text": finding.text}
-            )
-    for step in case.steps.all():
-        for source, value in (("団体", step.organisation_label), ("内容", step.text)):
-            for finding in findings(value):
-                problems.append(
-                    _("つなぎ方の%(n)s番目（%(where)s）に%(kind)s「%(text)s」")
-                    % {"n": step.order, "where": source, "kind": finding.kind, "text": finding.text}
-                )
-    return problems
 
 
 @transaction.atomic

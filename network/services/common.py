@@ -1,4 +1,4 @@
-"""Helpers shared by the network services: the refusal of a member who left, the pledge gate."""
+"""Helpers shared by the network services: the platform acted on, the refusal of a member who left."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
-from network.models import Pledge, PledgeAcceptance
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 
@@ -23,22 +22,4 @@ def require_active(member: MemberOrganisation) -> None:
         raise ValidationError(
             _("%(name)s は%(status)sしたため、投稿・応諾はできません。")
             % {"name": member.name, "status": member.get_status_display()}
-        )
-
-
-def current_pledge() -> Pledge | None:
-    return Pledge.objects.order_by("-version").first()
-
-
-def has_pledged(member: MemberOrganisation) -> bool:
-    """True when the member accepted the newest version of the pledge (a new version asks again)."""
-    pledge = current_pledge()
-    return pledge is not None and PledgeAcceptance.objects.filter(pledge=pledge, member=member).exists()
-
-
-def require_pledge(member: MemberOrganisation) -> None:
-    if not has_pledged(member):
-        raise ValidationError(
-            _("%(name)s はプラットフォームの守秘義務の誓約（最新版）に同意していません。")
-            % {"name": member.name}
         )

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Actor
 from audit.services import log_action
 from network import matching
-from network.models import Closed, Listing, Match, Profile
-from network.services.common import platform_of, require_active, require_pledge
+from network.models import Closed, Listing, Match
+from network.queries import has_pledged, past_thanked, strengths_of
+from network.services.common import platform_of, require_active
 from partnership.models import MemberOrganisation
 from tsunagari.lib.jiscode import validate_code
 
@@ -151,8 +152,8 @@ def do_update_listing(
         Q(need=listing) | Q(offer=listing), status=Match.Status.PROPOSED
     ).select_related("need__member", "offer__member"):
         result = matching.score(
-            _side(match.need),
-            _side(match.offer),
+            matching.side_of(match.need),
+            matching.side_of(match.offer),
             past_thanked(match.offer.member),
             strengths_of(match.offer.member),
         )
@@ -196,56 +197,6 @@ def do_withdraw_listing(actor: Actor, listing: Listing, member: MemberOrganisati
     return listing
 
 
-def _side(listing: Listing) -> matching.Side:
-    return matching.Side(
-        kind=listing.kind,
-        municipality_code=listing.municipality_code,
-        starts_on=listing.starts_on,
-        ends_on=listing.ends_on,
-        quantity=listing.quantity,
-        text=f"{listing.title} {listing.description}",
-    )
-
-
-def strengths_of(member: MemberOrganisation) -> list[str]:
-    profile = Profile.objects.filter(member=member).first()
-    return list(profile.strengths) if profile else []
-
-
-def past_thanked(member: MemberOrganisation) -> int:
-    return Match.objects.filter(offer__member=member, status=Match.Status.THANKED).count()
-
-
-def suggestions(need: Listing, limit: int = 10) -> list[tuple[Listing, matching.Score]]:
-    """Open offers for ``need``, best first, each with its explained score."""
-    if need.side != Listing.Side.NEED:
-        raise ValueError("suggestions are for needs")
-    taken = Match.objects.filter(need=need).values_list("offer_id", flat=True)
-    found: list[tuple[Listing, matching.Score]] = []
-    history: dict[int, int] = {}
-    offers = (
-        Listing.objects.current()
-        .filter(side=Listing.Side.OFFER, kind=need.kind)
-        .exclude(pk__in=taken)
-        .exclude(member=need.member)
-        .select_related("member")
-    )
-    strengths = {
-        p.member_id: list(p.strengths)
-        for p in Profile.objects.filter(member_id__in={offer.member_id for offer in offers})
-    }
-    for offer in offers:
-        if offer.member_id not in history:
-            history[offer.member_id] = past_thanked(offer.member)
-        result = matching.score(
-            _side(need), _side(offer), history[offer.member_id], strengths.get(offer.member_id, [])
-        )
-        if result is not None:
-            found.append((offer, result))
-    found.sort(key=lambda pair: (-pair[1].total, pair[0].created_at))
-    return found[:limit]
-
-
 @transaction.atomic
 def do_propose_match(actor: Actor, need: Listing, offer: Listing) -> Match:
     if need.side != Listing.Side.NEED or offer.side != Listing.Side.OFFER:
@@ -254,7 +205,12 @@ def do_propose_match(actor: Actor, need: Listing, offer: Listing) -> Match:
         raise ValidationError(_("受付を終えたニーズ・提供はマッチングできません。"))
     if need.is_expired or offer.is_expired:
         raise ValidationError(_("期限が過ぎたニーズ・提供はマッチングできません。"))
-    result = matching.score(_side(need), _side(offer), past_thanked(offer.member), strengths_of(offer.member))
+    result = matching.score(
+        matching.side_of(need),
+        matching.side_of(offer),
+        past_thanked(offer.member),
+        strengths_of(offer.member),
+    )
     if result is None:
         raise ValidationError(_("種類が違うか期間が重ならないため、マッチングできません。"))
     match, created = Match.objects.get_or_create(
@@ -277,6 +233,14 @@ def do_propose_match(actor: Actor, need: Listing, offer: Listing) -> Match:
     return match
 
 
+def _require_pledge(member: MemberOrganisation) -> None:
+    if not has_pledged(member):
+        raise ValidationError(
+            _("%(name)s はプラットフォームの守秘義務の誓約（最新版）に同意していません。")
+            % {"name": member.name}
+        )
+
+
 def _locked(match: Match) -> Match:
     return Match.objects.select_for_update().select_related("need__member", "offer__member").get(pk=match.pk)
 
@@ -294,7 +258,7 @@ def do_accept_match(actor: Actor, match: Match, member: MemberOrganisation) -> M
     if member.pk not in (match.need.member_id, match.offer.member_id):
         raise ValidationError(_("%(name)s はこのマッチングの当事者ではありません。") % {"name": member.name})
     require_active(member)
-    require_pledge(member)
+    _require_pledge(member)
     now = timezone.now()
     if member.pk == match.need.member_id:
         match.need_accepted_at = match.need_accepted_at or now
@@ -302,8 +266,8 @@ def do_accept_match(actor: Actor, match: Match, member: MemberOrganisation) -> M
         match.offer_accepted_at = match.offer_accepted_at or now
     if match.need_accepted_at and match.offer_accepted_at:
         # the other side may have withdrawn its pledge acceptance by a new version since
-        require_pledge(match.need.member)
-        require_pledge(match.offer.member)
+        _require_pledge(match.need.member)
+        _require_pledge(match.offer.member)
         match.status = Match.Status.AGREED
         # an agreed pairing takes both out of the suggestions (a partial need is posted again)
         Listing.objects.filter(pk__in=[match.need_id, match.offer_id]).update(

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Actor
 from audit.services import log_action
 from network.models import Pledge, PledgeAcceptance
-from network.services.common import current_pledge, platform_of, require_active
+from network.queries import current_pledge
+from network.services.common import platform_of, require_active
 from partnership.models import MemberOrganisation
 
 

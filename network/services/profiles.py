@@ -7,8 +7,6 @@ it is on the public page (or the edit would put it there) the edit is a ``Profil
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,23 +16,13 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Actor
 from audit.services import log_action
 from network.models import Profile, ProfileChange
+from network.queries import pending_change, profile_of
 from network.services.common import platform_of, require_active
 from partnership.models import MemberOrganisation
 from tsunagari.lib.review import pending_for_decision
 
 FIELDS = ("strengths", "consultation_setup", "support_content", "is_public")
 MAX_STRENGTHS = 10
-_SPLIT = re.compile(r"[,、，;；/／\s]+")
-
-
-def parse_strengths(text: str) -> list[str]:
-    """「見守り、食支援 居場所」 → ['見守り', '食支援', '居場所'] (NFKC, duplicates dropped)."""
-    found: list[str] = []
-    for word in _SPLIT.split(unicodedata.normalize("NFKC", text or "")):
-        word = word.strip()
-        if word and word not in found:
-            found.append(word)
-    return found
 
 
 def _validate(values: dict[str, Any]) -> dict[str, Any]:
@@ -57,17 +45,6 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return values
-
-
-def profile_of(member: MemberOrganisation) -> Profile:
-    """The member's profile (an empty, unsaved one if it has none yet)."""
-    return Profile.objects.filter(member=member).first() or Profile(member=member, platform=member.platform)
-
-
-def pending_change(profile: Profile) -> ProfileChange | None:
-    if profile.pk is None:
-        return None
-    return ProfileChange.objects.filter(profile=profile, status=ProfileChange.Status.PENDING).first()
 
 
 def _apply(profile: Profile, values: dict[str, Any]) -> Profile:

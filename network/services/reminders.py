@@ -13,36 +13,23 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
 from audit.services import log_action
+from network import tokens
 from network.models import GrantSubscription, Notice
 from network.services.common import platform_of, require_active
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 from tsunagari.lib import mail
-from tsunagari.lib.jpcalendar import is_business_day, wareki_date
+from tsunagari.lib.jpcalendar import business_days_before, is_business_day, wareki_date
 
 STAGES = (5, 1)  # business days before the deadline
-SALT = "network.grants.unsubscribe"
-
-
-def business_days_before(day: datetime.date, days: int) -> datetime.date:
-    """The ``days``-th business day before ``day`` (``day`` itself never counts)."""
-    remaining = days
-    while remaining > 0:
-        day -= datetime.timedelta(days=1)
-        if is_business_day(day):
-            remaining -= 1
-    return day
 
 
 def due_stage(deadline: datetime.date, today: datetime.date) -> int | None:
@@ -51,18 +38,6 @@ def due_stage(deadline: datetime.date, today: datetime.date) -> int | None:
         return None
     due = [stage for stage in STAGES if business_days_before(deadline, stage) <= today]
     return min(due) if due else None
-
-
-def unsubscribe_token(subscription: GrantSubscription) -> str:
-    return signing.Signer(salt=SALT).sign(str(subscription.uuid)).split(":", 1)[1]
-
-
-def token_matches(subscription: GrantSubscription, token: str) -> bool:
-    return constant_time_compare(unsubscribe_token(subscription), token or "")
-
-
-def _site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 MAX_CHOICES = 20
@@ -127,15 +102,6 @@ def do_subscribe_grants(
     return subscription
 
 
-def unsubscribe_url(platform: Platform, subscription: GrantSubscription) -> str:
-    return _site(
-        reverse(
-            "network:grant_unsubscribe",
-            args=[platform.slug, subscription.uuid, unsubscribe_token(subscription)],
-        )
-    )
-
-
 def queue_new_post(platform: Platform, notice: Notice, *, poster_id: int | None = None) -> int:
     """Mail a new post to the people who asked for new posts of its topic and area (inside the
     posting transaction: a refused post mails nothing); the number of mails queued."""
@@ -144,7 +110,7 @@ def queue_new_post(platform: Platform, notice: Notice, *, poster_id: int | None 
         .select_related("user", "member")
         .order_by("pk")
     )
-    url = _site(reverse("network:notice", args=[platform.slug, notice.uuid]))
+    url = tokens.site_url(reverse("network:notice", args=[platform.slug, notice.uuid]))
     names = [a.filename for a in notice.attachments.filter(comment=None).only("filename")]
     queued = 0
     for subscription in subscriptions:
@@ -156,7 +122,7 @@ def queue_new_post(platform: Platform, notice: Notice, *, poster_id: int | None 
             continue  # not to the one who posted, nor to the author's own staff
         if not wants(subscription, notice):
             continue
-        link = unsubscribe_url(platform, subscription)
+        link = tokens.subscription_unsubscribe_url(platform, subscription)
         mail.queue_template(
             "network/email/new_post",
             {
@@ -204,7 +170,7 @@ def do_send_grant_reminders(platform: Platform, today: datetime.date | None = No
     subscriptions = [s for s in subscriptions if s.member is None or s.member.is_active]
     everyone = subscriptions
     queued = 0
-    board = _site(reverse("network:index", args=[platform.slug]))
+    board = tokens.site_url(reverse("network:index", args=[platform.slug]))
     for notice in grants:
         assert notice.deadline is not None
         stage = due_stage(notice.deadline, today)
@@ -218,7 +184,7 @@ def do_send_grant_reminders(platform: Platform, today: datetime.date | None = No
             todo = [s for s in subscriptions if keys[s.pk] not in done]
             for subscription in todo:
                 key = keys[subscription.pk]
-                link = unsubscribe_url(platform, subscription)
+                link = tokens.subscription_unsubscribe_url(platform, subscription)
                 mail.queue_template(
                     "network/email/grant_reminder",
                     {

@@ -200,7 +200,7 @@ class ListingEditTestCase(BaseTestCase):
         with time_machine.travel(datetime.datetime.combine(after, datetime.time(9)).astimezone(), tick=False):
             with scope(platform=self.platform):
                 self.assertEqual(list(queries.listings_for(self.member_org)), [])
-                self.assertEqual(matches.suggestions(self.need), [])
+                self.assertEqual(queries.suggestions(self.need), [])
                 other = listing(self.staff, self.company, "offer", start=after, title="新しい提供")
                 with self.assertRaisesMessage(Exception, "期限が過ぎたニーズ・提供はマッチングできません。"):
                     matches.do_propose_match(self.staff, self.need, other)

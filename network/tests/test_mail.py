@@ -15,7 +15,7 @@ from network.models import Forward, GrantSubscription, UmbrellaRecipient
 from network.services import board, reminders
 from network.tests.helpers import actor
 from partnership.models import MemberOrganisation
-from tsunagari.lib import mail
+from tsunagari.lib import jpcalendar, mail
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
 
@@ -46,10 +46,10 @@ class GrantReminderTestCase(BaseTestCase):
             return reminders.do_send_grant_reminders(self.platform, day(today))
 
     def test_it_counts_business_days_back_over_the_new_year(self) -> None:
-        self.assertEqual(reminders.business_days_before(DEADLINE, 1), day("2027-01-04"))
-        self.assertEqual(reminders.business_days_before(DEADLINE, 5), day("2026-12-23"))
+        self.assertEqual(jpcalendar.business_days_before(DEADLINE, 1), day("2027-01-04"))
+        self.assertEqual(jpcalendar.business_days_before(DEADLINE, 5), day("2026-12-23"))
         # a deadline after a national holiday: 2027-02-24 (Wed) follows 天皇誕生日 (Tue 2/23)
-        self.assertEqual(reminders.business_days_before(day("2027-02-24"), 1), day("2027-02-22"))
+        self.assertEqual(jpcalendar.business_days_before(day("2027-02-24"), 1), day("2027-02-22"))
         self.assertIsNone(reminders.due_stage(DEADLINE, day("2026-12-30")))  # 年末年始: nothing is sent
 
     def test_it_mails_each_stage_once_on_business_days_and_stops_on_the_link(self) -> None:

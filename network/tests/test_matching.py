@@ -7,7 +7,7 @@ import datetime
 from django.test import SimpleTestCase
 from django_scopes import scope
 
-from network import matching
+from network import matching, queries
 from network.models import Listing, Match
 from network.services import matches
 from network.tests.helpers import (
@@ -93,7 +93,7 @@ class SuggestionsTestCase(BaseTestCase):
         listing(self.staff, self.same, "offer", code=TOKUSHIMA, quantity=4)
         listing(self.staff, self.same, "offer", kind=Listing.Kind.MONEY)
         listing(self.staff, self.needer, "offer")  # its own offer is never suggested
-        ranked = [(offer.member.name, found.total) for offer, found in matches.suggestions(need)]
+        ranked = [(offer.member.name, found.total) for offer, found in queries.suggestions(need)]
         # neighbour 20+25+25; same municipality but 40% of the people 30+25+10; same prefecture 10+25+25
         self.assertEqual(ranked, [("株式会社小松島", 70), ("株式会社とくしま", 65), ("株式会社阿南", 60)])
 
@@ -109,7 +109,7 @@ class SuggestionsTestCase(BaseTestCase):
         need = listing(self.staff, self.needer, "need")
         listing(self.staff, self.near, "offer", code=KOMATSUSHIMA)  # 70 + 4
         listing(self.staff, self.same, "offer", quantity=8)  # 30+25+20 = 75
-        ranked = matches.suggestions(need)
+        ranked = queries.suggestions(need)
         self.assertEqual(
             [(o.member.name, s.total) for o, s in ranked], [("株式会社とくしま", 75), ("株式会社小松島", 74)]
         )

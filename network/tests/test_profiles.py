@@ -7,6 +7,7 @@ from __future__ import annotations
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
+from network import queries
 from network.models import Profile, ProfileChange
 from network.services import matches, profiles
 from network.tests.helpers import KOMATSUSHIMA, actor, listing, pledge
@@ -113,7 +114,7 @@ class ProfileTestCase(BaseTestCase):
             plain = listing(
                 self.staff, make_member(self.platform, "合同会社よそ"), "offer", code=KOMATSUSHIMA
             )
-            ranked = matches.suggestions(need)
+            ranked = queries.suggestions(need)
             match = matches.do_propose_match(self.staff, need, offer)
         self.assertEqual([o for o, _s in ranked], [offer, plain])
         self.assertIn(("提供団体の得意分野「見守り」", 10), ranked[0][1].parts)

@@ -18,12 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import PlatformRequest, StaffRequest
 from accounts.middleware import reachable_when_private
 from accounts.permissions import permission_required
-from network import queries
+from network import queries, tokens
 from network.forms.pages import CommentForm, NoticeForm
 from network.models import Attachment, Forward, GrantSubscription, Notice, Umbrella, UmbrellaRecipient
 from network.services import board as services
 from network.services import reminders
-from network.services.common import has_pledged
 from network.views.common import member_of
 from tsunagari.lib.downloads import attachment_response
 from tsunagari.lib.views import attempt
@@ -64,7 +63,7 @@ def index(request: StaffRequest) -> HttpResponse:
         **filters,
         "form": form,
         "member": member,
-        "pledged": member is None or has_pledged(member),
+        "pledged": member is None or queries.has_pledged(member),
         "umbrella": umbrella,
         "forwarded": set(Forward.objects.filter(umbrella=umbrella).values_list("notice_id", flat=True))
         if umbrella
@@ -114,7 +113,7 @@ def notice(request: StaffRequest, uuid: UUID) -> HttpResponse:
         ),
         "form": form,
         "reach": queries.reach(found),
-        "can_change": services.can_change(found, member),
+        "can_change": queries.can_change(found, member),
         "member": member,
     }
     return render(request, "network/notice.html", context)
@@ -126,7 +125,7 @@ def edit_notice(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """The author (or the secretariat) edits a post and adds files; a public post goes back to review."""
     found: Notice = get_object_or_404(Notice.objects.select_related("author"), uuid=uuid)
     member = member_of(request)
-    if not services.can_change(found, member):
+    if not queries.can_change(found, member):
         if found.withdrawn_at is not None:
             raise Http404("withdrawn")
         raise PermissionDenied
@@ -168,7 +167,7 @@ def withdraw_notice(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     member = member_of(request)
-    if found.withdrawn_at is None and not services.can_change(found, member):
+    if found.withdrawn_at is None and not queries.can_change(found, member):
         raise PermissionDenied
     if attempt(
         request,
@@ -188,7 +187,7 @@ def delete_attachment(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     member = member_of(request)
-    if not services.can_delete_file(found, member):
+    if not queries.can_delete_file(found, member):
         raise PermissionDenied
     attempt(
         request,
@@ -300,7 +299,7 @@ def forwarded_file(request: PlatformRequest, uuid: UUID, recipient: UUID, token:
     to: UmbrellaRecipient = get_object_or_404(UmbrellaRecipient, uuid=recipient)
     if not Forward.objects.filter(notice=found.notice, umbrella=to.umbrella).exists():
         raise Http404("not forwarded")
-    if not services.file_token_ok(found, to, token):
+    if not tokens.file_token_ok(found, to, token):
         raise Http404("token")
     return attachment_response(bytes(found.content), found.filename, found.content_type, private=True)
 
@@ -316,7 +315,7 @@ def unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpRespons
     return _unsubscribe_page(
         request,
         recipient,
-        signed=services.token_matches(recipient, token),
+        signed=tokens.recipient_token_matches(recipient, token),
         stop=services.do_unsubscribe_recipient,
         stopped=lambda: recipient.unsubscribed_at is not None,
         what=lambda: recipient.umbrella.member.name,
@@ -332,7 +331,7 @@ def grant_unsubscribe(request: PlatformRequest, uuid: UUID, token: str) -> HttpR
     return _unsubscribe_page(
         request,
         subscription,
-        signed=reminders.token_matches(subscription, token),
+        signed=tokens.subscription_token_matches(subscription, token),
         stop=reminders.do_unsubscribe_by_link,
         stopped=lambda: not subscription.active,
         what=lambda: _("助成・補助の締切のお知らせ"),

@@ -61,9 +61,9 @@ def case(request: StaffRequest, uuid: UUID) -> HttpResponse:
     context = {
         "case": found,
         "steps": found.steps.all(),
-        "can_edit": services.can_edit(found, member),
+        "can_edit": queries.can_edit(found, member),
         "form": form if member is None else None,
-        "problems": services.personal_details(found) if member is None and found.status == "draft" else [],
+        "problems": queries.personal_details(found) if member is None and found.status == "draft" else [],
     }
     return render(request, "network/case.html", context)
 
@@ -126,7 +126,7 @@ def new_case(request: StaffRequest) -> HttpResponse:
 def edit_case(request: StaffRequest, uuid: UUID) -> HttpResponse:
     member = member_of(request)
     found = get_object_or_404(queries.cases_for(member), uuid=uuid)
-    if not services.can_edit(found, member):
+    if not queries.can_edit(found, member):
         raise PermissionDenied
     form, formset = _case_forms(request, found)
     if request.method == "POST" and form.is_valid() and formset.is_valid():

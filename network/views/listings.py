@@ -17,7 +17,6 @@ from network import queries
 from network.forms.pages import DeliveryForm, ListingEditForm, ListingForm
 from network.models import Listing, Match
 from network.services import matches as services
-from network.services.common import has_pledged
 from network.views.common import member_of, pledge_gate
 from tsunagari.lib.views import attempt
 
@@ -73,7 +72,7 @@ def need(request: StaffRequest, uuid: UUID) -> HttpResponse:
     return render(
         request,
         "network/need.html",
-        {"listing": listing, "suggestions": services.suggestions(listing), "member": member},
+        {"listing": listing, "suggestions": queries.suggestions(listing), "member": member},
     )
 
 
@@ -94,7 +93,7 @@ def match(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """A match: each side accepts (under the pledge) or declines; the secretariat records delivery and thanks."""
     found = _match(request, uuid)
     member = member_of(request)
-    if member is not None and not has_pledged(member):
+    if member is not None and not queries.has_pledged(member):
         return redirect("network:pledge", request.platform.slug)
     actor = request.actor
     delivery = DeliveryForm(request.POST if request.POST.get("action") == "deliver" else None)

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
+from network import queries
 from network.forms.pages import PledgeForm
 from network.models import PledgeAcceptance
 from network.services import pledges
-from network.services.common import current_pledge, has_pledged
 from network.views.common import member_of
 from partnership.models import MemberOrganisation
 from tsunagari.lib.views import attempt
@@ -27,7 +27,7 @@ def pledge(request: StaffRequest) -> HttpResponse:
             request, lambda: pledges.do_accept_pledge(request.actor, member), _("誓約を記録しました。")
         ):
             return redirect("network:listings", request.platform.slug)
-    current = current_pledge()
+    current = queries.current_pledge()
     accepted = (
         PledgeAcceptance.objects.filter(pledge=current).select_related("member", "accepted_by")
         if current is not None and member is None
@@ -36,7 +36,7 @@ def pledge(request: StaffRequest) -> HttpResponse:
     context = {
         "pledge": current,
         "member": member,
-        "pledged": member is not None and has_pledged(member),
+        "pledged": member is not None and queries.has_pledged(member),
         "acceptances": accepted,
         "missing": MemberOrganisation.objects.active().exclude(pk__in=[a.member_id for a in accepted])
         if current is not None and member is None
@@ -50,7 +50,7 @@ def pledge(request: StaffRequest) -> HttpResponse:
 @permission_required("network.manage")
 def publish(request: StaffRequest) -> HttpResponse:
     """The secretariat publishes a new version; every member must accept it again."""
-    current = current_pledge()
+    current = queries.current_pledge()
     form = PledgeForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         if attempt(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import PlatformRequest, StaffRequest
 from accounts.permissions import permission_required
+from network import queries
 from network.forms.pages import ProfileForm
 from network.models import Profile, ProfileChange
 from network.services import profiles as services
@@ -53,7 +54,7 @@ def member_profile(request: StaffRequest, uuid: UUID) -> HttpResponse:
     organisation = get_object_or_404(MemberOrganisation.objects.active(), uuid=uuid)
     member = member_of(request)
     can_edit = member is None or member.pk == organisation.pk
-    profile = services.profile_of(organisation)
+    profile = queries.profile_of(organisation)
     initial = {
         "strengths": "、".join(profile.strengths),
         "consultation_setup": profile.consultation_setup,
@@ -82,7 +83,7 @@ def member_profile(request: StaffRequest, uuid: UUID) -> HttpResponse:
         "organisation": organisation,
         "profile": profile,
         "form": form,
-        "pending": services.pending_change(profile),
+        "pending": queries.pending_change(profile),
         "returned": ProfileChange.objects.filter(
             profile=profile, status=ProfileChange.Status.RETURNED
         ).first()

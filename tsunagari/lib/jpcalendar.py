@@ -53,6 +53,16 @@ def add_business_days(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
+def business_days_before(day: datetime.date, days: int) -> datetime.date:
+    """The ``days``-th business day before ``day`` (``day`` itself never counts)."""
+    remaining = days
+    while remaining > 0:
+        day -= datetime.timedelta(days=1)
+        if is_business_day(day):
+            remaining -= 1
+    return day
+
+
 def wareki_year(year: int) -> str:
     """和暦 of a fiscal year that starts in ``year`` (2019 → 令和元, as 年度 are usually named)."""
     for start, era in _ERAS:

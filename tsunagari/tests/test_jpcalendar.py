@@ -32,6 +32,11 @@ class JapaneseCalendarTest(SimpleTestCase):
         self.assertEqual(jpcalendar.add_business_days(D(2026, 12, 28), 1), D(2027, 1, 4))
         self.assertEqual(jpcalendar.add_business_days(D(2026, 12, 30), 0), D(2026, 12, 30))
         self.assertTrue(jpcalendar.is_business_day(D(2027, 1, 4)))
+        # and back: the business day before 1/4 is 12/28 (年末年始), before Thu 5/7 is Fri 5/1 (ゴールデンウィーク)
+        self.assertEqual(jpcalendar.business_days_before(D(2027, 1, 4), 1), D(2026, 12, 28))
+        self.assertEqual(jpcalendar.business_days_before(D(2026, 5, 7), 1), D(2026, 5, 1))
+        self.assertEqual(jpcalendar.business_days_before(D(2026, 4, 28), 2), D(2026, 4, 24))
+        self.assertEqual(jpcalendar.business_days_before(D(2026, 12, 30), 0), D(2026, 12, 30))
 
     def test_it_writes_wareki_with_gannen_at_each_era_boundary(self) -> None:
         self.assertEqual(jpcalendar.wareki_date(D(2019, 4, 30)), "平成31年4月30日")
