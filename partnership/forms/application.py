@@ -24,7 +24,7 @@ from partnership.models import (
     MemberTier,
     OrgType,
 )
-from partnership.services.membership import check_applicant, recommenders
+from partnership.queries import check_applicant, recommenders
 from platforms.models import Platform
 from tsunagari.lib.phone import check_phone
 from tsunagari.lib.postcode import address_problem, complete_address, lookup

@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnership import queries, ranking
 from partnership.models import Council, CouncilSeat, MemberOrganisation
-from partnership.services import councils as council_services
+from partnership.seat_csv import NAME_MAX_LENGTH
 from tsunagari.lib.text import normalise_name
 
 NAMES_MAX_LINES = 200
@@ -63,7 +64,7 @@ class AddMemberSeatForm(forms.Form):
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["member"]).queryset = council_services.addable_members(
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = queries.addable_members(
             council
         ).select_related("tier")
 
@@ -98,7 +99,7 @@ class AddNamesForm(forms.Form):
         first_line: dict[str, int] = {}
         for number, name in lines:
             norm = normalise_name(name)
-            if len(name) > council_services.NAME_MAX_LENGTH:
+            if len(name) > NAME_MAX_LENGTH:
                 errors.append(_("%(line)d行目: 団体名は120文字以内にしてください。") % {"line": number})
             elif not norm:
                 errors.append(
@@ -236,9 +237,7 @@ class CorePartnerOptionsForm(forms.Form):
             for key in ("invalid", "min_value", "max_value")
         },
     )
-    sort = forms.ChoiceField(
-        label=_("並べ替え"), choices=[(k, k) for k in council_services.SORT_KEYS], required=False
-    )
+    sort = forms.ChoiceField(label=_("並べ替え"), choices=[(k, k) for k in ranking.SORT_KEYS], required=False)
     dir = forms.ChoiceField(label=_("順序"), choices=[("asc", "asc"), ("desc", "desc")], required=False)
 
     def option(self, name: str) -> Any:
@@ -247,7 +246,7 @@ class CorePartnerOptionsForm(forms.Form):
             self.is_valid()  # invalid fields are left out of cleaned_data
         value = getattr(self, "cleaned_data", {}).get(name)
         if value in (None, ""):
-            return {"top": council_services.DEFAULT_TOP, "sort": "councils", "dir": ""}[name]
+            return {"top": queries.DEFAULT_TOP, "sort": "councils", "dir": ""}[name]
         return value
 
     @property
@@ -275,7 +274,7 @@ class CorePartnerOptionsForm(forms.Form):
             else:
                 aria, next_desc = "", desc_first
             query = {"sort": key, "dir": "desc" if next_desc else "asc"}
-            if self.top_n != council_services.DEFAULT_TOP:
+            if self.top_n != queries.DEFAULT_TOP:
                 query["top"] = str(self.top_n)
             result.append(SortColumn(key, str(label), aria, "?" + urlencode(query)))
         return result

@@ -10,7 +10,8 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from partnership.models import Council, CouncilSeat, MemberOrganisation, MemberTier
-from partnership.services.councils import core_partner_ranking, sort_rows
+from partnership.queries import core_partner_ranking
+from partnership.ranking import sort_rows
 from platforms.models import Platform
 from tsunagari.lib.testing import BaseTestCase, make_member
 

@@ -8,8 +8,8 @@ from typing import Any
 from django_scopes import scopes_disabled
 
 from audit.models import AuditEntry
+from partnership.dates import today_in_tokyo
 from partnership.models import Application, MemberOrganisation
-from partnership.services.membership import today_in_tokyo
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase, make_member
 

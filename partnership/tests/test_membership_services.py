@@ -15,9 +15,10 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.permissions import Actor
 from audit.models import AuditEntry
+from partnership import queries
+from partnership.dates import today_in_tokyo
 from partnership.models import ActivityField, Application, MemberOrganisation
 from partnership.services import membership
-from partnership.services.membership import today_in_tokyo
 from partnership.tests.test_screening import make_application, tier
 from tsunagari.lib.testing import BaseTestCase, make_member
 
@@ -67,11 +68,9 @@ class MembershipServicesTestCase(BaseTestCase):
             rejoin_banned_until=today_in_tokyo() + datetime.timedelta(days=10),
         )
         with scope(platform=self.platform):
-            active = membership.check_applicant(
-                self.platform, name="アルファ支援ネット", email="x@example.jp"
-            )
-            pending = membership.check_applicant(self.platform, name="別の名前", email="MICHI@example.jp")
-            banned = membership.check_applicant(self.platform, name="みちしるべ", email="new@example.jp")
+            active = queries.check_applicant(self.platform, name="アルファ支援ネット", email="x@example.jp")
+            pending = queries.check_applicant(self.platform, name="別の名前", email="MICHI@example.jp")
+            banned = queries.check_applicant(self.platform, name="みちしるべ", email="new@example.jp")
         self.assertEqual(list(active.errors), ["name"])
         self.assertIn("既に会員として登録されています", active.errors["name"][0])
         self.assertEqual(list(pending.errors), ["email"])
@@ -95,11 +94,11 @@ class MembershipServicesTestCase(BaseTestCase):
         )
         date = f"{until.year}年{until.month}月{until.day}日"
         self.assertEqual(
-            membership.ban_message(self.platform, expelled),
+            queries.ban_message(self.platform, expelled),
             f"除名から5年間は再入会できません。{date}以降に申し込んでください。",
         )
         self.assertEqual(
-            membership.ban_message(self.platform, withdrawn),
+            queries.ban_message(self.platform, withdrawn),
             f"退会から3年間は再入会できません。{date}以降に申し込んでください。",
         )
 
@@ -243,6 +242,6 @@ class MembershipServicesTestCase(BaseTestCase):
         member = make_member(self.platform, "電話が同じ", phone="058-000-1234")
         make_member(self.other_platform, "NPO法人みちしるべ")
         with scope(platform=self.platform):
-            found = membership.possible_duplicates(application)
+            found = queries.possible_duplicates(application)
         self.assertEqual([a.pk for a in found.applications], [other.pk])
         self.assertEqual([m.pk for m in found.members], [member.pk])

@@ -9,8 +9,8 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from audit.models import AuditEntry
+from partnership.dates import today_in_tokyo
 from partnership.models import ActivityField, Application, MemberOrganisation, MemberTier, OrgType
-from partnership.services.membership import today_in_tokyo
 from platforms.models import Platform
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase, make_member

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import StaffRequest
 from accounts.permissions import can, permission_required
+from partnership import queries, ranking
 from partnership.forms.councils import (
     AddMemberSeatForm,
     AddNamesForm,
@@ -31,6 +32,7 @@ from partnership.forms.councils import (
     SeatForm,
 )
 from partnership.models import Council
+from partnership.seat_csv import SeatImportError
 from partnership.services import councils as services
 
 Service = Callable[[Council, Any, StaffRequest], str]
@@ -118,7 +120,7 @@ def council_list(request: StaffRequest) -> HttpResponse:
                 create_missing=create_missing,
                 actor=request.actor,
             )
-        except services.SeatImportError as error:
+        except SeatImportError as error:
             import_errors = error.shown
         else:
             messages.success(
@@ -129,7 +131,7 @@ def council_list(request: StaffRequest) -> HttpResponse:
             return redirect("partnership:councils", request.platform.slug)
     status = 400 if action not in ("", "create", "upload") else 200
     context = {
-        "councils": services.councils_with_counts(),
+        "councils": queries.councils_with_counts(),
         "create_form": create_form,
         "upload_form": upload_form,
         "import_errors": import_errors,
@@ -175,7 +177,7 @@ def _render_detail(
 ) -> HttpResponse:
     context = {
         "council": council,
-        "seats": services.council_seats(council),
+        "seats": queries.council_seats(council),
         "delete_form": delete_form,
         **{f"{name}_form": form for name, form in forms.items()},
     }
@@ -186,14 +188,14 @@ def _render_detail(
 @permission_required("partnership.view_councils")
 def core_partners(request: StaffRequest) -> HttpResponse:
     options = CorePartnerOptionsForm(request.GET or None)
-    rows = services.core_partner_ranking(top=options.top_n)
+    rows = queries.core_partner_ranking(top=options.top_n)
     context = {
         "options": options,
-        "rows": services.sort_rows(rows, options.sort_key, options.descending),
+        "rows": ranking.sort_rows(rows, options.sort_key, options.descending),
         "columns": options.columns(),
         "top": options.top_n,
         "top_count": sum(1 for row in rows if row.top),
         "member_count": sum(1 for row in rows if row.is_member),
-        "council_count": services.councils_with_counts().count(),
+        "council_count": queries.councils_with_counts().count(),
     }
     return render(request, "partnership/core_partners.html", context)

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import PlatformRequest
 from partnership.forms.application import ApplicationForm
-from partnership.services.membership import do_submit_application, prefill_initial, submitted_application
+from partnership.prefill import prefill_initial
+from partnership.queries import submitted_application
+from partnership.services.membership import do_submit_application
 from tsunagari.lib.throttle import throttled
 
 # Each application sends a receipt mail to the address typed in: cap submissions per client

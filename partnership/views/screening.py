@@ -18,6 +18,7 @@ from accounts.http import StaffRequest
 from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
+from partnership import queries
 from partnership.forms.application import ApproveForm, RecommendForm, RejectForm
 from partnership.models import PUBLISHABLE_FIELDS, Application
 from partnership.services import membership
@@ -111,7 +112,7 @@ def application_detail(request: StaffRequest, uuid: str) -> HttpResponse:
         log_action(AuditEntry.READ_SENSITIVE, by=request.actor, obj=application, data={"what": "application"})
     context = {
         "application": application,
-        "duplicates": membership.possible_duplicates(application),
+        "duplicates": queries.possible_duplicates(application),
         "publishable": PUBLISHABLE_FIELDS,
         **forms,
     }

@@ -32,7 +32,7 @@ from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
 from partnership.models import Application, MemberOrganisation, OrgType
-from partnership.services.membership import prefill_token
+from partnership.prefill import prefill_token
 from surveys.models import Invitation, Prospect, Response, Survey
 from surveys.services.collection import unused_codes
 from tsunagari.lib import mail, sheets

@@ -34,7 +34,7 @@ from partnership.models import (
     MemberTier,
     Withdrawal,
 )
-from partnership.services.councils import active_members_by_name
+from partnership.queries import active_members_by_name
 from partnership.services.membership import mail_decision, mail_submission
 from platforms.models import Platform
 from platforms.services.creation import do_create_platform

@@ -11,7 +11,7 @@ queries, not the other way), and in the apps of ``WRITES_ONLY`` every public fun
 stays there (a task the worker runs, a step of another service's transaction, a pure computation
 the writes use). A new read goes to ``queries``; a new write is a ``do_<verb>()``. The other apps
 with a ``services/`` package still keep some reads or helpers there and are not in
-``WRITES_ONLY`` yet: events, governance, operations, partnership, surveys.
+``WRITES_ONLY`` yet: events, governance, operations, surveys.
 Add an app to ``WRITES_ONLY`` once its services are only writes.
 
 An app is exempt from a part only for a reason written below.
@@ -47,6 +47,7 @@ WRITES_ONLY = (
     "mailings",
     "network",
     "outcomes",
+    "partnership",
     "platforms",
 )
 
@@ -146,6 +147,12 @@ NOT_DO: dict[str, str] = {
     "network/services/reminders.py:due_stage": PURE + " (the reminder a deadline is due today)",
     "network/services/reminders.py:wants": PURE + " (whether a subscription chose a post's topic and area)",
     "network/services/reminders.py:queue_new_post": STEP + " (do_post_notice mails the new post)",
+    # partnership
+    "partnership/services/export.py:columns": PURE + " (the register's columns: header, value, width)",
+    "partnership/services/membership.py:mail_submission": STEP
+    + " (do_submit_application queues the receipt and the secretariat's notice)",
+    "partnership/services/membership.py:mail_decision": STEP
+    + " (do_approve_application and do_reject_application queue the decision)",
 }
 
 

@@ -24,7 +24,7 @@ from partnership.models import (
     OrgType,
     Withdrawal,
 )
-from partnership.services.councils import core_partner_ranking
+from partnership.queries import core_partner_ranking
 from platforms.models import Platform
 from tsunagari.demo.platforms import PLATFORMS
 from tsunagari.demo.specs import DEMO_PASSWORD
