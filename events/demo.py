@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.permissions import Actor
 from events.models import Course, Event, Feedback, Registration
 from events.services.feedback_survey import do_attach_feedback_survey
-from events.services.seating import plan
+from events.tables import plan
 from platforms.models import Platform
 from surveys.models import Invitation, Response
 from surveys.services.collection import unused_codes

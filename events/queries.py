@@ -1,16 +1,21 @@
-"""Reads of the events app: lists, figures per event, feedback results, course attendance."""
+"""Reads of the events app: lists, seats, figures per event, feedback results, course attendance,
+certificates, the seating chart."""
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events.models import Course, Event, Feedback, Registration
+from partnership.models import MemberOrganisation
 from surveys.models import Response
+from tsunagari.lib.text import normalise_name
 
 # The after-event survey's satisfaction options (events.services.feedback_survey) -> Feedback codes.
 SURVEY_SATISFACTION = {1: "satisfied", 2: "rather_satisfied", 3: "rather_dissatisfied", 4: "dissatisfied"}
@@ -31,6 +36,14 @@ def staff_events() -> QuerySet[Event]:
         waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
         attended=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
     ).order_by("-starts_at", "-id")
+
+
+def seats_taken(event: Event, mode: str) -> int:
+    return Registration.objects.filter(event=event, mode=mode).holding_seats().count()
+
+
+def seats_left(event: Event, mode: str) -> int:
+    return max(event.capacity_of(mode) - seats_taken(event, mode), 0)
 
 
 def roster(event: Event) -> dict[str, list[str]]:
@@ -389,3 +402,68 @@ def fiscal_year_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """年度 (April to March) containing ``day``."""
     first = day.year if day.month >= 4 else day.year - 1
     return datetime.date(first, 4, 1), datetime.date(first + 1, 3, 31)
+
+
+@dataclass
+class Certificate:
+    name: str
+    organisation: str
+    title: str
+    body: str
+    number: str
+
+
+def certificates_for_event(event: Event) -> list[Certificate]:
+    """One certificate for each person who attended (checked in), numbered in kana order."""
+    people = Registration.objects.filter(event=event, checked_in_at__isnull=False).order_by(
+        "name_kana", "name"
+    )
+    return [
+        Certificate(p.name, p.organisation, event.title, "", f"{event.slug}-{index:04d}")
+        for index, p in enumerate(people, start=1)
+    ]
+
+
+def certificates_for_course(course: Course) -> list[Certificate]:
+    """One certificate for each person who attended enough sessions of the course."""
+    lines = [line for line in course_attendance(course) if line.completed]
+    return [
+        Certificate(line.name, line.organisation, course.title, course.certificate_title, f"C{index:04d}")
+        for index, line in enumerate(lines, start=1)
+    ]
+
+
+def group_key(people: list[Registration], attribute: str) -> Callable[[Registration], str]:
+    """The group a person sits with: the attribute as typed, or their organisation's member type.
+
+    Member types come from the platform's current members, matched by the organisation name as
+    people write it (widths, 株式会社/（株）, spaces folded by ``normalise_name``).
+    """
+    if attribute != "member_type":
+        return lambda person: (getattr(person, attribute, "") or "").strip() or "～"
+    names = {normalise_name(p.organisation) for p in people if p.organisation.strip()}
+    members = MemberOrganisation.objects.filter(
+        normalised_name__in=names, status=MemberOrganisation.Status.ACTIVE
+    ).only("normalised_name", "org_type")
+    types = {m.normalised_name: str(m.get_org_type_display()) for m in members}
+    outside = str(_("会員外"))
+    return lambda person: (
+        types.get(normalise_name(person.organisation), outside) if person.organisation else outside
+    )
+
+
+def seated_people(event: Event) -> list[Registration]:
+    """The confirmed people at the venue, in kana order (those the seating plan seats)."""
+    return list(
+        Registration.objects.filter(
+            event=event, status=Registration.Status.CONFIRMED, mode=Registration.Mode.VENUE
+        ).order_by("name_kana", "name", "id")
+    )
+
+
+def tables_of(event: Event) -> list[tuple[int, list[Registration]]]:
+    """The current chart: (table number, people) in order, unseated confirmed people as table 0."""
+    chart: dict[int, list[Registration]] = {}
+    for person in seated_people(event):
+        chart.setdefault(person.table or 0, []).append(person)
+    return sorted(chart.items())

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
@@ -146,11 +144,3 @@ def do_create_course(platform: Platform, data: dict[str, Any], *, actor: Actor) 
         )
         log_action("events.course_create", by=actor, platform=platform, obj=course)
     return course
-
-
-def parse_local(value: str) -> datetime.datetime:
-    """An ISO date-time as given on the command line; naive values are Japan time."""
-    parsed = datetime.datetime.fromisoformat(value)
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
-    return parsed

@@ -9,7 +9,7 @@ invitation code (one answer per code), and the response is not linked to the reg
 ``do_send_feedback_requests`` (scheduler: ``manage.py event_feedback_requests``) mails the code
 to everyone checked in, once the event has ended: one invitation per registration, kept on
 the registration, so nobody gets the request twice, and a person checked in late (after the
-first run) gets it on the next run. No mail at night (``reminders.is_quiet_time``), none for
+first run) gets it on the next run. No mail at night (``events.timing.is_quiet_time``), none for
 events ended more than ``REQUEST_WITHIN`` ago (a survey attached months later mails nobody).
 """
 
@@ -29,15 +29,13 @@ from audit.services import log_action
 from events import mail
 from events.models import Event, Registration
 from events.services.registration import mail_context
-from events.services.reminders import is_quiet_time
+from events.timing import ended_at, is_quiet_time
 from surveys.models import Invitation, Question, Survey
 from surveys.services.collection import unused_codes
 from surveys.services.questionnaire import do_add_section, do_create_survey, do_open_survey, do_save_question
 
 # How long after an event the request still goes out (a late check-in entered days later too).
 REQUEST_WITHIN = datetime.timedelta(days=14)
-# An event without an end time is taken to last this long.
-DEFAULT_LENGTH = datetime.timedelta(hours=3)
 
 SATISFACTION_CODE = "satisfaction"
 COMMENT_CODE = "comment"
@@ -81,10 +79,6 @@ FEEDBACK_TEMPLATE: list[dict[str, object]] = [
         "text": "ご意見・ご感想をお聞かせください。",
     },
 ]
-
-
-def ended_at(event: Event) -> datetime.datetime:
-    return event.ends_at or event.starts_at + DEFAULT_LENGTH
 
 
 def _free_slug(event: Event) -> str:

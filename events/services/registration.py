@@ -20,7 +20,6 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -31,8 +30,9 @@ from accounts.permissions import Actor
 from audit.services import log_action
 from events import mail
 from events.models import Event, Registration
+from events.queries import seats_left
+from events.tokens import email_key, manage_token
 
-MANAGE_SALT = "events.registration.manage"
 STAFF_SOURCES = {
     Registration.Source.PHONE,
     Registration.Source.FAX,
@@ -48,19 +48,6 @@ class RegistrationError(ValidationError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-def email_key(email: str) -> str:
-    return unicodedata.normalize("NFKC", email or "").strip().lower()
-
-
-def manage_token(registration: Registration) -> str:
-    """The secret of the registrant's own link (status, confirm an offer, cancel)."""
-    return signing.Signer(salt=MANAGE_SALT).sign(str(registration.uuid)).split(":", 1)[1]
-
-
-def token_matches(registration: Registration, token: str) -> bool:
-    return secrets.compare_digest(manage_token(registration), token or "")
 
 
 @dataclass
@@ -80,21 +67,6 @@ class SignUp:
 
 def _locked(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
-
-
-def seats_taken(event: Event, mode: str) -> int:
-    return Registration.objects.filter(event=event, mode=mode).holding_seats().count()
-
-
-def seats_left(event: Event, mode: str) -> int:
-    return max(event.capacity_of(mode) - seats_taken(event, mode), 0)
-
-
-def is_open(event: Event, now: datetime.datetime | None = None) -> bool:
-    now = now or timezone.now()
-    if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
-        return False
-    return event.deadline is None or now < event.deadline
 
 
 def _validate(event: Event, signup: SignUp, *, source: str, now: datetime.datetime) -> str:

@@ -1,7 +1,7 @@
 """Reminders before an event (e.g. 3 days and 1 day before) to confirmed registrants only.
 
 Each event lists its reminder days (``Event.reminder_days``). The reminder of N days is due on
-the N-th calendar day before the event's date, at ``SEND_FROM`` (Japan time); with
+the N-th calendar day before the event's date, at ``SEND_FROM`` (Japan time, ``events.timing``); with
 ``reminders_on_business_days`` a due day that is a Saturday, Sunday, 祝日 or 年末年始 moves back
 to the business day before, so that the secretariat can answer the replies it brings.
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,39 +26,10 @@ from audit.services import log_action
 from events import mail
 from events.models import Event, Registration
 from events.services.registration import mail_context
-from tsunagari.lib import jpcalendar
+from events.timing import due_at, is_quiet_time, reminder_due
 from tsunagari.lib.outbox.models import OutboxMail
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-SEND_FROM = datetime.time(8, 0)
-SEND_UNTIL = datetime.time(21, 0)
 MAX_DAYS = 14
-
-
-def due_day(event: Event, days: int) -> datetime.date:
-    """The day the reminder of ``days`` days goes out (moved back over days off if asked)."""
-    day = timezone.localtime(event.starts_at, TOKYO).date() - datetime.timedelta(days=days)
-    if event.reminders_on_business_days:
-        while jpcalendar.is_day_off(day):
-            day -= datetime.timedelta(days=1)
-    return day
-
-
-def due_at(event: Event, days: int) -> datetime.datetime:
-    return datetime.datetime.combine(due_day(event, days), SEND_FROM, tzinfo=TOKYO)
-
-
-def reminder_due(event: Event, now: datetime.datetime) -> int | None:
-    """The reminder (its number of days) to send now: the latest one due, or None."""
-    if now >= event.starts_at:
-        return None
-    due = [days for days in event.reminder_days or [] if isinstance(days, int) and due_at(event, days) <= now]
-    return min(due) if due else None
-
-
-def is_quiet_time(now: datetime.datetime) -> bool:
-    local = timezone.localtime(now, TOKYO).time()
-    return not (SEND_FROM <= local < SEND_UNTIL)
 
 
 def reminder_key(event: Event, registration: Registration, days: int) -> str:

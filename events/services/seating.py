@@ -4,14 +4,11 @@ the organisation, or by the member type of the organisation a person came from �
 
 Tables are balanced (sizes differ by at most one: 100 people at tables of 8 make 13 tables of
 7 or 8, not 12 of 8 and one of 4) and people of one group sit together as far as the sizes
-allow: groups are laid out largest first, in order, across the tables.
+allow: groups are laid out largest first, in order, across the tables (``events.tables.plan``;
+the chart as it stands is read by ``events.queries.tables_of``).
 """
 
 from __future__ import annotations
-
-import math
-from collections import Counter
-from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import Actor
 from audit.services import log_action
 from events.models import Event, Registration
-from partnership.models import MemberOrganisation
-from tsunagari.lib.text import normalise_name
+from events.queries import group_key, seated_people
+from events.tables import plan
 
 # Lazy: built at import time, shown in the language of each request.
 ATTRIBUTES = {
@@ -30,59 +27,6 @@ ATTRIBUTES = {
     "organisation": gettext_lazy("所属団体"),
     "member_type": gettext_lazy("会員の種別（NPO・社協・企業など）"),
 }
-
-Key = Callable[[Registration], str]
-
-
-def group_key(people: list[Registration], attribute: str) -> Key:
-    """The group a person sits with: the attribute as typed, or their organisation's member type.
-
-    Member types come from the platform's current members, matched by the organisation name as
-    people write it (widths, 株式会社/（株）, spaces folded by ``normalise_name``).
-    """
-    if attribute != "member_type":
-        return lambda person: (getattr(person, attribute, "") or "").strip() or "～"
-    names = {normalise_name(p.organisation) for p in people if p.organisation.strip()}
-    members = MemberOrganisation.objects.filter(
-        normalised_name__in=names, status=MemberOrganisation.Status.ACTIVE
-    ).only("normalised_name", "org_type")
-    types = {m.normalised_name: str(m.get_org_type_display()) for m in members}
-    outside = str(_("会員外"))
-    return lambda person: (
-        types.get(normalise_name(person.organisation), outside) if person.organisation else outside
-    )
-
-
-def seated_people(event: Event) -> list[Registration]:
-    return list(
-        Registration.objects.filter(
-            event=event, status=Registration.Status.CONFIRMED, mode=Registration.Mode.VENUE
-        ).order_by("name_kana", "name", "id")
-    )
-
-
-def plan(
-    people: list[Registration], attribute: str, table_size: int, key: Key | None = None
-) -> dict[int, list[Registration]]:
-    """Tables numbered from 1 → people; pure (given ``key``), so it is tested on its own."""
-    if table_size < 2:
-        raise ValidationError(_("1テーブルの人数は2人以上にしてください。"))
-    if not people:
-        return {}
-    tables = math.ceil(len(people) / table_size)
-    base, extra = divmod(len(people), tables)
-    sizes = [base + (1 if index < extra else 0) for index in range(tables)]
-
-    group = key or group_key(people, attribute)
-
-    counts = Counter(group(person) for person in people)
-    ordered = sorted(people, key=lambda p: (-counts[group(p)], group(p), p.name_kana or p.name, p.pk or 0))
-    result: dict[int, list[Registration]] = {}
-    index = 0
-    for number, size in enumerate(sizes, start=1):
-        result[number] = ordered[index : index + size]
-        index += size
-    return result
 
 
 def do_assign_tables(
@@ -157,11 +101,3 @@ def do_move_to_table(registration: Registration, table: int | None, *, actor: Ac
             data={"from": before, "to": table},
         )
         return before
-
-
-def tables_of(event: Event) -> list[tuple[int, list[Registration]]]:
-    """The current chart: (table number, people) in order, unseated confirmed people as table 0."""
-    chart: dict[int, list[Registration]] = {}
-    for person in seated_people(event):
-        chart.setdefault(person.table or 0, []).append(person)
-    return sorted(chart.items())

@@ -12,10 +12,11 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from events.models import Course, Feedback, Registration
-from events.queries import course_attendance, figures, satisfaction_shares
+from events.queries import course_attendance, figures, group_key, satisfaction_shares, seated_people
 from events.services.feedback import do_submit_feedback
 from events.services.registration import do_check_in
-from events.services.seating import do_assign_tables, group_key, plan, seated_people
+from events.services.seating import do_assign_tables
+from events.tables import plan
 from events.tests.helpers import make_event, register, staff_actor
 from tsunagari.lib.testing import BaseTestCase, make_member
 

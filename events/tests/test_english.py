@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from events.services.certificates import Certificate
+from events.queries import Certificate
 from events.services.seating import ATTRIBUTES
 from events.tests.helpers import make_event
 from tsunagari.lib.testing import BaseTestCase

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from events.models import Event, Feedback, Registration
-from events.services.registration import do_cancel, do_check_in, manage_token
+from events.services.registration import do_cancel, do_check_in
 from events.tests.helpers import make_event, register
+from events.tokens import manage_token
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase
 

@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 
 from audit.models import AuditEntry
 from events.models import Event, Registration
+from events.queries import seats_left
 from events.services.registration import (
     RegistrationError,
     SignUp,
@@ -19,7 +20,6 @@ from events.services.registration import (
     do_expire_offers,
     do_register,
     do_walk_in,
-    seats_left,
 )
 from events.tests.helpers import make_event, register, staff_actor, statuses
 from tsunagari.lib.mail import OutboxMail

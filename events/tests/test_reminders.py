@@ -14,8 +14,9 @@ from django_scopes import scope, scopes_disabled
 from audit.models import AuditEntry
 from events.models import Event, Registration
 from events.services.registration import SignUp, do_cancel, do_register
-from events.services.reminders import do_send_reminders, due_day
+from events.services.reminders import do_send_reminders
 from events.tests.helpers import make_event, register, staff_actor
+from events.timing import due_day
 from tsunagari.lib.mail import OutboxMail
 from tsunagari.lib.smtp import body_of, smtp_server
 from tsunagari.lib.testing import BaseTestCase

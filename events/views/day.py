@@ -16,10 +16,11 @@ from accounts.permissions import can, permission_required
 from events.forms.events import MoveSeatForm, SeatingForm
 from events.forms.registration import FeedbackForm
 from events.models import Event, Registration
-from events.queries import comments, feedback_requests, figures, satisfaction_shares
+from events.queries import comments, feedback_requests, figures, satisfaction_shares, tables_of
 from events.services import certificates, feedback_survey, seating
 from events.services import feedback as feedback_services
 from events.services import registration as services
+from events.timing import ended_at
 from tsunagari.lib.downloads import PDF, attachment_response
 from tsunagari.lib.pdf import template_to_pdf
 
@@ -72,7 +73,7 @@ def seating_chart(request: StaffRequest, uuid: UUID) -> HttpResponse:
                 return JsonResponse({"ok": True, "message": message})
             messages.success(request, message)
         return redirect("events:seating", request.platform.slug, event.uuid)
-    tables = seating.tables_of(event)
+    tables = tables_of(event)
     return render(
         request,
         "events/staff/seating.html",
@@ -89,7 +90,7 @@ def seating_chart(request: StaffRequest, uuid: UUID) -> HttpResponse:
 def seating_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     """The seating chart for the wall and the reception, then name cards (tent cards, 2 per page)."""
     event = _event(uuid)
-    tables = [(number, people) for number, people in seating.tables_of(event) if number]
+    tables = [(number, people) for number, people in tables_of(event) if number]
     body = template_to_pdf(
         "events/print/seating.html", {"event": event, "tables": tables, "platform": event.platform}
     )
@@ -182,7 +183,7 @@ def feedback_results(request: StaffRequest, uuid: UUID) -> HttpResponse:
             "form": form,
             "figures": figures(event),
             "requests": feedback_requests(event),
-            "sends_at": feedback_survey.ended_at(event),
+            "sends_at": ended_at(event),
         },
     )
 

@@ -20,9 +20,11 @@ from accounts.middleware import reachable_when_private
 from events import ics
 from events.forms.registration import CancelForm, FeedbackForm, RegistrationForm
 from events.models import Event, Feedback, Registration
-from events.queries import public_events, public_results
+from events.queries import public_events, public_results, seats_left
 from events.services import feedback as feedback_services
 from events.services import registration as services
+from events.timing import is_open
+from events.tokens import manage_token, token_matches
 
 
 def _public_event(slug: str) -> Event:
@@ -59,7 +61,7 @@ def _manage_url(registration: Registration) -> str:
             registration.platform.slug,
             registration.event.slug,
             registration.uuid,
-            services.manage_token(registration),
+            manage_token(registration),
         ],
     )
 
@@ -67,7 +69,7 @@ def _manage_url(registration: Registration) -> str:
 @require_http_methods(["GET", "POST"])
 def event_detail(request: PlatformRequest, event_slug: str) -> HttpResponse:
     event = _public_event(event_slug)
-    open_now = services.is_open(event)
+    open_now = is_open(event)
     form = RegistrationForm(request.POST if request.method == "POST" else None, event=event)
     if request.method == "POST" and open_now and form.is_valid():
         try:
@@ -76,7 +78,7 @@ def event_detail(request: PlatformRequest, event_slug: str) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.messages[0])
         else:
             return redirect(_manage_url(registration) + "?new=1")
-    seats = {mode: services.seats_left(event, mode) for mode in event.modes}
+    seats = {mode: seats_left(event, mode) for mode in event.modes}
     return render(
         request,
         "events/public/detail.html",
@@ -90,7 +92,7 @@ def _registration(event_slug: str, uuid: UUID, token: str) -> Registration:
     registration: Registration = get_object_or_404(
         Registration.objects.select_related("event"), event=event, uuid=uuid
     )
-    if not services.token_matches(registration, token):
+    if not token_matches(registration, token):
         raise Http404("token")
     return registration
 

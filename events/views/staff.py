@@ -20,7 +20,7 @@ from audit.services import log_action
 from events.forms.events import EventForm, ProposalForm, StatusForm
 from events.forms.registration import StaffSignUpForm
 from events.models import Event, Registration
-from events.queries import figures, staff_events
+from events.queries import figures, seats_left, staff_events
 from events.services import events as event_services
 from events.services import registration as services
 from tsunagari.lib.downloads import CSV, attachment_response, csv_writer
@@ -123,7 +123,7 @@ def event_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             "people": list(people[:2000]),
             "status": status,
             "statuses": Registration.Status.choices,
-            "seats": {mode: services.seats_left(event, mode) for mode in event.modes},
+            "seats": {mode: seats_left(event, mode) for mode in event.modes},
         },
     )
 

@@ -11,7 +11,7 @@ queries, not the other way), and in the apps of ``WRITES_ONLY`` every public fun
 stays there (a task the worker runs, a step of another service's transaction, a pure computation
 the writes use). A new read goes to ``queries``; a new write is a ``do_<verb>()``. The other apps
 with a ``services/`` package still keep some reads or helpers there and are not in
-``WRITES_ONLY`` yet: events, governance, operations, surveys.
+``WRITES_ONLY`` yet: governance, operations, surveys.
 Add an app to ``WRITES_ONLY`` once its services are only writes.
 
 An app is exempt from a part only for a reason written below.
@@ -43,6 +43,7 @@ WRITES_ONLY = (
     "audit",
     "consultations",
     "directory",
+    "events",
     "gaps",
     "mailings",
     "network",
@@ -120,6 +121,10 @@ NOT_DO: dict[str, str] = {
     "directory/services/tabular.py:postal_problem": PURE + " (checks an imported address)",
     "directory/services/tabular.py:import_job": TASK,
     "directory/services/tabular.py:start_prefetch": STEP + " (starts the import's search-analysis process)",
+    # events
+    "events/services/feedback_survey.py:answer_url": PURE + " (the questionnaire's link in the request mail)",
+    "events/services/registration.py:mail_context": PURE + " (and of feedback_survey.py, reminders.py)",
+    "events/services/reminders.py:reminder_key": PURE + " (the outbox key that sends a reminder once)",
     # gaps, outcomes
     "gaps/services/coverage.py:filename": PURE + " (the export's file name)",
     "gaps/services/touch_points.py:filename": PURE + " (the export's file name)",

@@ -12,7 +12,7 @@ from django_scopes import scope
 
 from accounts.permissions import Actor
 from events.models import Event
-from events.services.events import parse_local
+from events.timing import parse_local
 from platforms.commands import platform_of
 from platforms.models import Platform
 

@@ -10,7 +10,8 @@ from django_scopes import scope
 
 from events.management.commands._common import event_of
 from events.models import Registration
-from events.services.registration import RegistrationError, do_cancel, email_key
+from events.services.registration import RegistrationError, do_cancel
+from events.tokens import email_key
 from platforms.commands import platform_of
 
 
