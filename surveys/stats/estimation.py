@@ -319,6 +319,21 @@ def _cells(frame: pl.DataFrame, keys: Mapping[str, str], weight: str) -> pl.Data
     return counts.select(*named, "n", "w").group_by(list(keys)).agg(pl.col("n").sum(), pl.col("w").sum())
 
 
+def _categories(present: list[str], categories: Sequence[str] | None, question: str) -> list[str]:
+    """The categories to estimate: those asked for (or every answer present), with the missing
+    answers last when there are any; an answer outside them is an error naming the question."""
+    cats = [str(c) for c in categories] if categories is not None else [c for c in present if c != MISSING]
+    if MISSING in present and MISSING not in cats:
+        cats.append(MISSING)
+    unknown = sorted(set(present) - set(cats), key=_sort_key)
+    if unknown:
+        raise EstimationError(
+            _("設問「%(name)s」に選択肢にない値があります: %(values)s")
+            % {"name": question, "values": ", ".join(unknown)}
+        )
+    return cats
+
+
 def _prop(
     weighted: WeightedSample,
     question: str,
@@ -332,15 +347,7 @@ def _prop(
     keys = {GROUP: by, ANSWER: question} if by is not None else {ANSWER: question}
     counts = _cells(weighted.data, keys, weighted.weight)
     present = sorted(counts[ANSWER].unique().to_list(), key=_sort_key)
-    cats = [str(c) for c in categories] if categories is not None else [c for c in present if c != MISSING]
-    if MISSING in present and MISSING not in cats:
-        cats.append(MISSING)
-    unknown = sorted(set(present) - set(cats), key=_sort_key)
-    if unknown:
-        raise EstimationError(
-            _("設問「%(name)s」に選択肢にない値があります: %(values)s")
-            % {"name": question, "values": ", ".join(unknown)}
-        )
+    cats = _categories(present, categories, question)
     # svyby of svymean on a factor: every category of every group.
     result = _grouped(
         weighted,
@@ -495,15 +502,7 @@ def fast_prop(
     if cast(int, strata_table["n_h"].min()) < 2:
         return None  # a stratum of one respondent: svy's rules for singletons apply
     present = sorted(cells[ANSWER].unique().to_list(), key=_sort_key)
-    cats = [str(c) for c in categories] if categories is not None else [c for c in present if c != MISSING]
-    if MISSING in present and MISSING not in cats:
-        cats.append(MISSING)
-    unknown = sorted(set(present) - set(cats), key=_sort_key)
-    if unknown:
-        raise EstimationError(
-            _("設問「%(name)s」に選択肢にない値があります: %(values)s")
-            % {"name": question, "values": ", ".join(unknown)}
-        )
+    cats = _categories(present, categories, question)
     # Each group a union of whole strata: the svy path estimated such groups one by one on their
     # own rows, where a category nobody in the group chose has no row (an interval of 0 to 0).
     whole_strata = strata is not None and by is not None and cast(int, strata_table["groups"].max()) == 1
