@@ -59,11 +59,10 @@ def main() -> None:
 
     from accounts.models import Role, User
     from platforms.services.creation import do_create_platform
-    from surveys import demo, exports
+    from surveys import demo, exports, queries
     from surveys.generate import national_answers, to_csv
     from surveys.models import ReportRendering
     from surveys.reports import Analysis
-    from surveys.services import report
     from surveys.services.imports import do_import_responses
     from surveys.services.questionnaire import do_close_survey, do_create_survey, do_open_survey
 
@@ -110,7 +109,7 @@ def main() -> None:
     with scope(platform=platform):
         counted = Analysis(survey, published=True).n
         csv = median_ms(lambda: exports.csv_bytes(Analysis(survey, published=True)), repeat=3)
-        key = median_ms(lambda: report.report_key(survey, "ja"))
+        key = median_ms(lambda: queries.report_key(survey, "ja"))
     t0 = time.perf_counter()
     preparing = client.get(url)  # claims the version and queues its rendering
     cold = (time.perf_counter() - t0) * 1000

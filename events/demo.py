@@ -24,7 +24,7 @@ from events.services.feedback_survey import do_attach_feedback_survey
 from events.tables import plan
 from platforms.models import Platform
 from surveys.models import Invitation, Response
-from surveys.services.collection import unused_codes
+from surveys.queries import unused_codes
 from surveys.services.questionnaire import bump_revision
 from tsunagari.demo.fiction import Fiction
 

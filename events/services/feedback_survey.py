@@ -31,7 +31,7 @@ from events.models import Event, Registration
 from events.services.registration import mail_context
 from events.timing import ended_at, is_quiet_time
 from surveys.models import Invitation, Question, Survey
-from surveys.services.collection import unused_codes
+from surveys.queries import unused_codes
 from surveys.services.questionnaire import do_add_section, do_create_survey, do_open_survey, do_save_question
 
 # How long after an event the request still goes out (a late check-in entered days later too).

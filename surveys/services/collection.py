@@ -10,44 +10,13 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from surveys import logic
-from surveys.models import (
-    Invitation,
-    Mode,
-    Prospect,
-    QuestionnaireVersion,
-    Response,
-    Section,
-    Survey,
-    new_invitation_code,
-)
+from surveys.codes import normalise_code
+from surveys.models import Invitation, Mode, Prospect, QuestionnaireVersion, Response, Section, Survey
 from surveys.services.questionnaire import bump_revision
 
 
 class AnswerRefused(Exception):
     """A polite refusal shown to the respondent (closed survey, code already used, …)."""
-
-
-def unused_codes(survey: Survey, count: int) -> list[str]:
-    """``count`` new invitation codes, none already used in this survey (the unique constraint backs this)."""
-    taken = set(Invitation.objects.filter(survey=survey).values_list("code", flat=True))
-    codes: list[str] = []
-    while len(codes) < count:
-        code = new_invitation_code()
-        if code not in taken:
-            taken.add(code)
-            codes.append(code)
-    return codes
-
-
-def normalise_code(code: str) -> str:
-    raw = "".join(ch for ch in code.upper() if ch.isalnum())
-    raw = raw.translate(
-        str.maketrans(
-            "ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＳＴＵＶＷＸＹＺ２３４５６７８９",
-            "ABCDEFGHJKLMNPQRSTUVWXYZ23456789",
-        )
-    )
-    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
 
 
 def _fielded(survey: Survey) -> QuestionnaireVersion:
@@ -96,15 +65,6 @@ def do_start_response(survey: Survey, *, invitation_code: str = "") -> Response:
     invitation.draft = response
     invitation.save(update_fields=["draft"])
     return response
-
-
-def pages(response: Response) -> list[Section]:
-    """Sections that have at least one question to show given the answers so far."""
-    out = []
-    for section, items in logic.outline(response.version):
-        if any(logic.is_visible(i.question, response.answers) for i in items):
-            out.append(section)
-    return out
 
 
 @transaction.atomic

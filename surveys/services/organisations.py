@@ -13,41 +13,8 @@ from django.utils.translation import gettext as _
 from audit.services import log_action
 from partnership.models import MemberOrganisation
 from surveys.models import Invitation, Reminder, Response, Survey
-from surveys.services.collection import unused_codes
+from surveys.queries import unused_codes
 from tsunagari.lib import mail
-
-
-def tracking(survey: Survey) -> list[dict[str, Any]]:
-    """Every active member with its invitation, whether it answered and its last reminder."""
-    invitations = {
-        i.organisation_id: i for i in Invitation.objects.filter(survey=survey, organisation__isnull=False)
-    }
-    answered = set(
-        Response.objects.submitted()
-        .filter(survey=survey, organisation__isnull=False)
-        .values_list("organisation_id", flat=True)
-    )
-    reminders: dict[int, list[Reminder]] = {}
-    for reminder in Reminder.objects.filter(survey=survey).order_by("-sent_at"):
-        reminders.setdefault(reminder.organisation_id, []).append(reminder)
-    rows = []
-    for member in MemberOrganisation.objects.active().order_by("name_kana", "id"):
-        rows.append(
-            {
-                "member": member,
-                "invitation": invitations.get(member.pk),
-                "answered": member.pk in answered,
-                "reminders": reminders.get(member.pk, []),
-            }
-        )
-    return rows
-
-
-def response_rate(survey: Survey) -> tuple[int, int]:
-    """(organisations that answered, organisations invited) — Shiga's 86/88."""
-    invited = Invitation.objects.filter(survey=survey, organisation__isnull=False).count()
-    answered = Response.objects.submitted().filter(survey=survey, organisation__isnull=False).count()
-    return answered, invited
 
 
 @transaction.atomic

@@ -11,37 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
-from surveys import logic
+from surveys.codes import normalise_code
+from surveys.double_entry import META_FIELDS, differences
 from surveys.models import Invitation, Mode, PaperEntry, Response, Survey
-from surveys.services.collection import normalise_code
 from surveys.services.questionnaire import bump_revision
-
-META_FIELDS = ("invitation_code", "stratum")
-
-
-def parse_sheet(survey: Survey, data: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Every question of the fielded version as keyed from the paper (no required check, no skipping:
-    the paper is keyed as written)."""
-    version = survey.fielded_version() or survey.current_version()
-    answers: dict[str, Any] = {}
-    errors: list[tuple[str, str]] = []
-    for question in version.questions.all():
-        values, problems = logic.parse_question(question, data)
-        answers.update(values)
-        errors.extend((question.code, p) for p in problems)
-    return answers, errors
-
-
-def differences(first: PaperEntry, second: PaperEntry) -> list[tuple[str, Any, Any]]:
-    out = []
-    for field in META_FIELDS:
-        if getattr(first, field) != getattr(second, field):
-            out.append((field, getattr(first, field), getattr(second, field)))
-    for code in sorted(set(first.answers) | set(second.answers)):
-        a, b = first.answers.get(code), second.answers.get(code)
-        if a != b:
-            out.append((code, a, b))
-    return out
 
 
 @transaction.atomic

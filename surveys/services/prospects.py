@@ -34,7 +34,7 @@ from audit.services import log_action
 from partnership.models import Application, MemberOrganisation, OrgType
 from partnership.prefill import prefill_token
 from surveys.models import Invitation, Prospect, Response, Survey
-from surveys.services.collection import unused_codes
+from surveys.queries import unused_codes
 from tsunagari.lib import mail, sheets
 from tsunagari.lib.jpcalendar import is_business_day
 from tsunagari.lib.text import normalise_name

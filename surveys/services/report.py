@@ -5,7 +5,7 @@ takes seconds, which a web worker must not spend: the download claims the versio
 and the task worker renders it (``tsunagari.lib.pdf_cache``, as the サポートリスト does); the
 page says 「調査報告書を作成しています」 and reloads itself until the PDF is there.
 
-The version (``report_key``) is a hash of everything the report is made from, read in a few
+The version (``surveys.queries.report_key``) is a hash of everything the report is made from, read in a few
 small queries: the submitted responses (count, last id and time, imported weights, modes), the
 survey's data revision (bumped on every write to responses), the weighting settings, the
 questionnaire, the samples' strata, the benchmarks, the language and the layout (template and
@@ -16,13 +16,8 @@ get the previous one.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import inspect
-import json
 from typing import Any
 
-from django.db.models import Count, Max, Sum
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
@@ -31,97 +26,14 @@ from django_tasks import task
 from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
-from surveys import charts, exports, reports
-from surveys.models import (
-    Benchmark,
-    Question,
-    QuestionnaireVersion,
-    ReportRendering,
-    Response,
-    Sample,
-    Section,
-    Survey,
-    WeightingSettings,
-)
+from surveys import exports, reports
+from surveys.models import ReportRendering, Survey
+from surveys.queries import report_key
 from tsunagari.lib import pdf_cache
 from tsunagari.lib.downloads import PDF, attachment_response
 
 Pdf = pdf_cache.Pdf
 PdfBusy = pdf_cache.PdfBusy
-
-
-@functools.cache
-def layout_version() -> str:
-    """A hash of the layout (template and the modules that compute and draw the report)."""
-    template = pdf_cache.template_source(exports.REPORT_TEMPLATE)
-    modules = "".join(inspect.getsource(m) for m in (exports, reports, charts))
-    return hashlib.sha256((template + modules).encode()).hexdigest()
-
-
-def report_key(survey: Survey, language: str) -> str:
-    """The version of the report: a hash of what it is made from (see the module's docstring)."""
-    responses = Response.objects.submitted().filter(survey=survey)
-    counted = responses.aggregate(
-        n=Count("id"),
-        last=Max("id"),
-        submitted=Max("submitted_at"),
-        weights=Sum("weight"),
-        weighted=Count("weight"),
-    )
-    payload: dict[str, Any] = {
-        "survey": list(
-            Survey.objects.filter(pk=survey.pk).values_list(
-                "title", "slug", "audience", "template", "modules", "data_revision", "allow_open_web"
-            )
-        ),
-        "responses": counted,
-        "modes": sorted(responses.values_list("mode").annotate(n=Count("id"))),
-        "listed": responses.filter(prospect__isnull=False).count(),
-        "weighting": list(
-            WeightingSettings.objects.filter(survey=survey).values_list(
-                "scope",
-                "stratum_code",
-                "stratum_population",
-                "method",
-                "tables",
-                "trim_lower",
-                "trim_upper",
-                "small_cell",
-            )
-        ),
-        "versions": list(
-            QuestionnaireVersion.objects.filter(survey=survey).order_by("pk").values_list("pk", "frozen_at")
-        ),
-        "sections": list(Section.objects.filter(version__survey=survey).order_by("pk").values_list()),
-        "questions": list(
-            Question.objects.filter(version__survey=survey)
-            .order_by("pk")
-            .values_list(
-                "pk",
-                "version_id",
-                "section_id",
-                "order",
-                "code",
-                "type",
-                "text",
-                "options",
-                "rows",
-                "min_value",
-                "max_value",
-                "max_choices",
-                "conditions",
-            )
-        ),
-        "samples": list(Sample.objects.filter(survey=survey).order_by("pk").values_list("pk", "strata")),
-        "benchmarks": list(
-            Benchmark.objects.available_to(survey.platform)
-            .order_by("pk")
-            .values_list("pk", "question_code", "source", "year", "n", "percentages", "no_answer")
-        ),
-        "language": language,
-        "layout": layout_version(),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _store(survey: Survey, language: str) -> pdf_cache.RenderedPdfs:
@@ -170,7 +82,7 @@ def _render_claimed(survey: Survey, language: str, claimed: str) -> Pdf:
     return pdf_cache.render_claimed(_store(survey, language), claimed, key, make, lambda: counted)
 
 
-def export_report(survey: Survey, *, actor: Actor) -> HttpResponse:
+def do_export_report(survey: Survey, *, actor: Actor) -> HttpResponse:
     """The report as a download, audited for the person who downloads it; ``PdfBusy`` while it
     is being made (nothing is audited then: nothing was read)."""
     pdf = current_report(survey)

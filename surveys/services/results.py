@@ -19,9 +19,9 @@ CONTENT_TYPES = {
 }
 
 
-def export(analysis: Analysis, fmt: str, *, actor: Actor) -> HttpResponse:
+def do_export_results(analysis: Analysis, fmt: str, *, actor: Actor) -> HttpResponse:
     """Build the published (suppressed) results in ``fmt`` and answer them as a download (the PDF
-    report is rendered by the task worker: ``surveys.services.report.export_report``)."""
+    report is rendered by the task worker: ``surveys.services.report.do_export_report``)."""
     builders = {"csv": exports.csv_bytes, "xlsx": exports.xlsx_bytes}
     body = builders[fmt](analysis)
     survey = analysis.survey

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from surveys.models import Invitation, Sample, Survey
-from surveys.services.collection import unused_codes
+from surveys.queries import unused_codes
 from surveys.services.imports import ImportRejected, Problem, read_table
 from tsunagari.lib.downloads import csv_writer, safe_cell
 

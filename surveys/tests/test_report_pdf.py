@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
-from surveys import exports
+from surveys import exports, queries
 from surveys.generate import national_answers, to_csv
 from surveys.models import ReportRendering, Response, WeightingSettings
 from surveys.services import report
@@ -46,7 +46,7 @@ class ReportPdfTestCase(SurveyTestCase):
 
     def key(self) -> str:
         with scope(platform=self.platform):
-            return report.report_key(self.survey, "ja")
+            return queries.report_key(self.survey, "ja")
 
     def queued(self):  # type: ignore[no-untyped-def]
         return DBTaskResult.objects.filter(task_path=report.render_report.module_path)

@@ -11,7 +11,8 @@ from consultations.crisis import crisis_lines
 from platforms.desks import desks_of
 from surveys import logic
 from surveys.models import Response, Survey
-from surveys.services.collection import AnswerRefused, do_save_page, do_start_response, do_submit, pages
+from surveys.queries import pages
+from surveys.services.collection import AnswerRefused, do_save_page, do_start_response, do_submit
 from surveys.wellbeing import help_signal
 
 

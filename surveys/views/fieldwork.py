@@ -19,7 +19,8 @@ from accounts.middleware import reachable_when_private
 from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
-from surveys import logic, printing
+from surveys import logic, printing, queries
+from surveys.double_entry import differences
 from surveys.forms.sampling import SampleForm
 from surveys.models import Invitation, PaperEntry, Prospect, Response, Sample, Survey
 from surveys.services import organisations, paper, prospects, sampling
@@ -126,7 +127,7 @@ def paper_entry(request: StaffRequest, uuid: UUID) -> HttpResponse:
     errors: list[tuple[str, str]] = []
     answers: dict = {}
     if request.method == "POST":
-        answers, errors = paper.parse_sheet(survey, request.POST)
+        answers, errors = queries.parse_sheet(survey, request.POST)
         if not errors:
             try:
                 entry, response = paper.do_enter_sheet(
@@ -194,7 +195,7 @@ def paper_review(request: StaffRequest, uuid: UUID) -> HttpResponse:
     numbers = logic.number_of(first.version)
     rows = [
         {"code": code, "number": numbers.get(code), "first": a, "second": b}
-        for code, a, b in (paper.differences(first, second) if second else [])
+        for code, a, b in (differences(first, second) if second else [])
     ]
     return render(
         request,
@@ -246,12 +247,12 @@ def organisation_tracking(request: StaffRequest, uuid: UUID) -> HttpResponse:
     log_action(
         AuditEntry.READ_SENSITIVE, by=request.actor, obj=survey, data={"what": "organisation_tracking"}
     )
-    answered, invited = organisations.response_rate(survey)
+    answered, invited = queries.response_rate(survey)
     responses = {
         r.organisation_id: r
         for r in Response.objects.submitted().filter(survey=survey, organisation__isnull=False)
     }
-    rows = organisations.tracking(survey)
+    rows = queries.tracking(survey)
     for row in rows:
         row["response"] = responses.get(row["member"].pk)
     context = {

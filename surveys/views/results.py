@@ -127,13 +127,13 @@ def free_text(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @permission_required("surveys.view_results")
 @get_only
 def export_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    return services.export(_analysis(request, uuid, published=True), "csv", actor=request.actor)
+    return services.do_export_results(_analysis(request, uuid, published=True), "csv", actor=request.actor)
 
 
 @permission_required("surveys.view_results")
 @get_only
 def export_xlsx(request: StaffRequest, uuid: UUID) -> HttpResponse:
-    return services.export(_analysis(request, uuid, published=True), "xlsx", actor=request.actor)
+    return services.do_export_results(_analysis(request, uuid, published=True), "xlsx", actor=request.actor)
 
 
 PREPARING_RETRY = 5
@@ -147,7 +147,7 @@ def export_pdf(request: StaffRequest, uuid: UUID) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     try:
-        return report.export_report(survey, actor=request.actor)
+        return report.do_export_report(survey, actor=request.actor)
     except report.PdfBusy:
         response = render(
             request,
