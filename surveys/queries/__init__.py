@@ -3,8 +3,10 @@
 - ``summaries``: every survey with its responses by mode and its invitations used;
 - ``invitations``: new invitation codes not used in a survey yet;
 - ``answering``: the pages a web respondent sees, the questions keyed from a paper sheet;
+- ``imports``: the check of an import of responses (every cell, before anything is stored);
 - ``organisations``: which member organisation was invited, answered and reminded;
 - ``questionnaire``: whether a question fits among the others of its version;
+- ``samples``: a sample's mail-merge list (codes, names and addresses for the letters);
 - ``report``: the version of the report PDF (what it is made from).
 
 Callers import the names from here (``from surveys.queries import unused_codes``). Queries
@@ -12,15 +14,22 @@ never import ``surveys.services``; services import queries.
 """
 
 from surveys.queries.answering import pages, parse_sheet
+from surveys.queries.imports import Checked, check_table
 from surveys.queries.invitations import unused_codes
 from surveys.queries.organisations import response_rate, tracking
 from surveys.queries.questionnaire import check_question
 from surveys.queries.report import layout_version, report_key
+from surveys.queries.samples import mail_merge_csv, mail_merge_rows, mail_merge_xlsx
 from surveys.queries.summaries import survey_summaries
 
 __all__ = [
+    "Checked",
     "check_question",
+    "check_table",
     "layout_version",
+    "mail_merge_csv",
+    "mail_merge_rows",
+    "mail_merge_xlsx",
     "pages",
     "parse_sheet",
     "report_key",

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 
 from surveys.models import Invitation, Mode, PaperEntry, Response, Sample
-from surveys.services.sampling import allocate
+from surveys.stratified import allocate
 from surveys.tests.helpers import SurveyTestCase
 
 

@@ -11,7 +11,8 @@ from django_scopes import scope
 
 from surveys.data import responses_frame
 from surveys.models import ImportBatch, Invitation, Response
-from surveys.services.imports import ImportRejected, do_import_responses
+from surveys.services.imports import do_import_responses
+from surveys.tables import ImportRejected
 from surveys.tests.helpers import SurveyTestCase
 from tsunagari.lib.testing import understated_part, whole_sheet_declared
 
@@ -170,7 +171,7 @@ class ImportTestCase(SurveyTestCase):
             self.assertEqual(sorted(frame["loneliness_direct"].to_list()), [1, 3, 4])
 
     def test_it_refuses_an_excel_sheet_beyond_its_row_limit_or_larger_than_it_says(self) -> None:
-        with mock.patch("surveys.services.imports.MAX_XLSX_ROWS", 3):
+        with mock.patch("surveys.tables.MAX_XLSX_ROWS", 3):
             problems = "\n".join(self._rejected(_xlsx([["loneliness_direct"], [1], [2], [3]]), "a.xlsx"))
         self.assertIn("4 行目に値があります。読み込めるのは 3 行までです。", problems)
         rows = [["loneliness_direct"], *([[1]] * 400)]

@@ -24,7 +24,7 @@ from surveys.double_entry import differences
 from surveys.forms.sampling import SampleForm
 from surveys.models import Invitation, PaperEntry, Prospect, Response, Sample, Survey
 from surveys.services import organisations, paper, prospects, sampling
-from surveys.services.imports import ImportRejected
+from surveys.tables import ImportRejected
 from surveys.views.builder import allow
 from tsunagari.lib import mail
 from tsunagari.lib.downloads import CSV, PDF, XLSX, attachment_response
@@ -75,9 +75,9 @@ def sample_mail_merge(request: StaffRequest, uuid: UUID) -> HttpResponse:
     url = survey_url(request, sample.survey)
     name = f"{sample.survey.slug}-sample-{sample.created_at:%Y%m%d}"
     if request.GET.get("format") == "xlsx":
-        content = sampling.mail_merge_xlsx(sample, url)
+        content = queries.mail_merge_xlsx(sample, url)
         return attachment_response(content, f"{name}.xlsx", XLSX)
-    return attachment_response(sampling.mail_merge_csv(sample, url), f"{name}.csv", CSV)
+    return attachment_response(queries.mail_merge_csv(sample, url), f"{name}.csv", CSV)
 
 
 @permission_required("surveys.run_fieldwork")

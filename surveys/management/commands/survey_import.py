@@ -11,7 +11,8 @@ from django.core.management.base import CommandError, CommandParser
 from platforms.commands import PlatformCommand
 from platforms.models import Platform
 from surveys.models import Survey
-from surveys.services.imports import ImportRejected, do_import_responses
+from surveys.services.imports import do_import_responses
+from surveys.tables import ImportRejected
 
 
 class Command(PlatformCommand):
