@@ -22,10 +22,11 @@ from platforms.models import Platform
 from surveys.generate import national_answers, to_csv
 from surveys.models import Audience, Invitation, Mode, Prospect, Response, Survey
 from surveys.national import MODULE_HIKIKOMORI, ORGANISATION
+from surveys.prospect_lists import fold, guess_org_type
 from surveys.queries import unused_codes
 from surveys.services.imports import do_import_responses
 from surveys.services.organisations import do_invite_members
-from surveys.services.prospects import do_draft_directory_entry, fold, guess_org_type
+from surveys.services.prospects import do_draft_directory_entry
 from surveys.services.questionnaire import bump_revision, do_close_survey, do_create_survey, do_open_survey
 
 

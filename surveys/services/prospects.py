@@ -1,5 +1,7 @@
 """Organisation surveys beyond the members (issue 20): a list of organisations that are not
-members yet, invited by mail with their own answer code; response rates by type and area.
+members yet, invited by mail (or by letter) with their own answer code, reminded, invited to join.
+The list and its response rates are read in ``surveys.queries.prospects``; an uploaded list is
+read and the mails' links are signed in ``surveys.prospect_lists``.
 
 Saitama surveyed NPOs that were not members; Shiga's survey reached 88 bodies and doubled as
 recruitment; Ichihara surveyed outside agencies (seed 001).
@@ -12,116 +14,28 @@ import datetime
 import io
 import re
 import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scope, scopes_disabled
 
 from accounts.permissions import Actor
 from audit.models import AuditEntry
 from audit.services import log_action
-from partnership.models import Application, MemberOrganisation, OrgType
+from partnership.models import MemberOrganisation
 from partnership.prefill import prefill_token
 from surveys.models import Invitation, Prospect, Response, Survey
-from surveys.queries import unused_codes
-from tsunagari.lib import mail, sheets
+from surveys.prospect_lists import fold, guess_org_type, parse, site_url, stop_token
+from surveys.queries import application_of, due_for_reminder, listing, shared_register, unused_codes
+from tsunagari.lib import mail
 from tsunagari.lib.jpcalendar import is_business_day
 from tsunagari.lib.text import normalise_name
 
-COLUMNS = {"団体名": "name", "種別": "org_type", "地域": "area", "メールアドレス": "email"}
-# Optional: an organisation with no e-mail address is invited by a letter sent to its address.
-POSTAL_COLUMNS = {"郵便番号": "postal_code", "住所": "address"}
-MAX_ROWS = 2000
 POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")
-
-
-def fold(name: str) -> str:
-    """The name as compared for duplicates: NFKC, no spaces, lower case (株式会社 Ａ = 株式会社A)."""
-    return unicodedata.normalize("NFKC", name).replace(" ", "").replace("\u3000", "").lower()[:200]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _parse_xlsx(data: bytes) -> list[dict[str, str]]:
-    """Rows of the first sheet of an uploaded workbook, its first row naming the columns.
-
-    Read by ``tsunagari.lib.sheets`` (size and DTD checks, the sheet read by its data, not by the
-    range it declares); rows with no value at all are skipped.
-    """
-    try:
-        book = sheets.open_workbook(data)
-    except sheets.SheetRefused as refused:
-        raise ValidationError(str(refused)) from refused
-    try:
-        sheet = book.worksheets[0]
-        rows = list(sheets.data_rows(sheet, max_rows=MAX_ROWS + 1))
-    except sheets.SheetRefused as refused:
-        raise ValidationError(str(refused)) from refused
-    finally:
-        book.close()
-    if not rows:
-        raise ValidationError(_("取り込む行がありません。"))
-    header = [_cell(value) for value in rows[0]]
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        raise ValidationError(_("列が足りません: %(cols)s") % {"cols": "、".join(missing)})
-    index = {column: header.index(column) for column in {**COLUMNS, **POSTAL_COLUMNS} if column in header}
-    parsed = []
-    for row in rows[1:]:
-        values = [_cell(value) for value in row]
-        parsed.append(
-            {
-                field: values[index[column]] if column in index and index[column] < len(values) else ""
-                for column, field in {**COLUMNS, **POSTAL_COLUMNS}.items()
-            }
-        )
-    return parsed
-
-
-def parse(data: bytes) -> list[dict[str, str]]:
-    """Rows of the uploaded list: an Excel workbook (.xlsx), or a CSV (UTF-8 with or without
-    BOM, or Shift_JIS from Excel). Row numbers in messages are the file's (the header is row 1)."""
-    if data[:4] == b"PK\x03\x04":
-        rows = _parse_xlsx(data)
-        if len(rows) > MAX_ROWS:
-            raise ValidationError(_("一度に取り込めるのは%(n)d行までです。") % {"n": MAX_ROWS})
-        return rows
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationError(_("文字コードを読めません。UTF-8かShift_JISのCSVにしてください。"))
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        raise ValidationError(_("列が足りません: %(cols)s") % {"cols": "、".join(missing)})
-    rows = [
-        {field: (row.get(column) or "").strip() for column, field in {**COLUMNS, **POSTAL_COLUMNS}.items()}
-        for row in reader
-    ]
-    if len(rows) > MAX_ROWS:
-        raise ValidationError(_("一度に取り込めるのは%(n)d行までです。") % {"n": MAX_ROWS})
-    return rows
 
 
 @transaction.atomic
@@ -201,18 +115,6 @@ def do_import_prospects(survey: Survey, data: bytes, *, actor: Any = None) -> in
     return len(new)
 
 
-def directory_candidates(survey: Survey) -> QuerySet[Any]:
-    """Organisations of the platform's directory that may be added to the list: not a member,
-    with an e-mail address, not listed in this survey yet."""
-    from directory.models import Organization
-
-    listed = set(Prospect.objects.filter(survey=survey).values_list("folded_name", flat=True))
-    members = {fold(name) for name in MemberOrganisation.objects.values_list("name", flat=True)}
-    candidates = Organization.objects.filter(member__isnull=True).exclude(email="").order_by("name")
-    keep = [org.pk for org in candidates if fold(org.name) not in listed and fold(org.name) not in members]
-    return candidates.filter(pk__in=keep)
-
-
 @transaction.atomic
 def do_add_prospect_from_directory(survey: Survey, organization: Any, *, area: str, actor: Actor) -> Prospect:
     """List one organisation of the directory (not a member) for this survey, ready to be invited."""
@@ -256,7 +158,7 @@ def do_invite_prospects(survey: Survey, *, survey_url: str, actor: Any = None) -
     through the outbox (the link carries the code; the key makes a retry send nothing twice).
 
     An organisation with no e-mail address gets its code too, marked to be invited by letter
-    (``letters_pdf`` prints it); no mail is queued for it."""
+    (``do_print_letters`` prints it); no mail is queued for it."""
     if not survey.is_open:
         raise ValidationError(_("調査が回答受付中ではないため、依頼メールは送れません。"))
     pending = list(Prospect.objects.select_for_update().filter(survey=survey, invitation__isnull=True))
@@ -300,18 +202,7 @@ def do_invite_prospects(survey: Survey, *, survey_url: str, actor: Any = None) -
 # --- invitations by letter -----------------------------------------------------------------------
 
 
-def letter_prospects(survey: Survey) -> QuerySet[Prospect]:
-    """Organisations invited by letter that have not answered yet (the batch to print)."""
-    return (
-        Prospect.objects.filter(
-            survey=survey, invited_by_letter=True, invitation__isnull=False, invitation__used_at__isnull=True
-        )
-        .select_related("invitation")
-        .order_by("area", "name", "id")
-    )
-
-
-def letters_pdf(survey: Survey, prospects: list[Prospect], *, actor: Actor) -> bytes:
+def do_print_letters(survey: Survey, prospects: list[Prospect], *, actor: Actor) -> bytes:
     """One A4 invitation letter per organisation: its address for a window envelope, the survey's
     URL, its own short invitation code and a QR code of the URL with the code (audited)."""
     from surveys.printing import qr_svg
@@ -342,36 +233,7 @@ def letters_pdf(survey: Survey, prospects: list[Prospect], *, actor: Actor) -> b
     return content
 
 
-@dataclass
-class ProspectRow:
-    prospect: Prospect
-    application: Application | None
-    join_intent: Any
-    portal_consent: Any = None
-    directory_draft: bool = False
-
-
-def listing(survey: Survey) -> list[ProspectRow]:
-    """Every listed organisation with its answers' 入会の意向 and the application it sent."""
-    applications: dict[str, Application] = {}
-    for application in Application.objects.order_by("submitted_at"):
-        applications[application.normalised_name] = application
-    rows = []
-    for prospect in Prospect.objects.filter(survey=survey).select_related("invitation", "response"):
-        response = getattr(prospect, "response", None)
-        rows.append(
-            ProspectRow(
-                prospect,
-                applications.get(normalise_name(prospect.name)[:120]),
-                response.answers.get("join_intent") if response is not None else None,
-                response.answers.get("portal_consent") if response is not None else None,
-                response is not None and response.exported_service_uuid is not None,
-            )
-        )
-    return rows
-
-
-def export_csv(survey: Survey, *, actor: Actor) -> bytes:
+def do_export_csv(survey: Survey, *, actor: Actor) -> bytes:
     """The listed organisations, their state and their answers (one column per answer code)."""
     rows = listing(survey)
     codes = sorted(
@@ -408,41 +270,7 @@ def export_csv(survey: Survey, *, actor: Actor) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def rates(survey: Survey) -> dict[str, list[tuple[str, int, int]]]:
-    """Response rates of the invited prospects by type and by area: (label, answered, invited)."""
-    by: dict[str, dict[str, list[int]]] = {
-        "type": defaultdict(lambda: [0, 0]),
-        "area": defaultdict(lambda: [0, 0]),
-    }
-    for prospect in Prospect.objects.filter(survey=survey, invitation__isnull=False).select_related(
-        "invitation"
-    ):
-        for dimension, label in (("type", prospect.org_type), ("area", prospect.area)):
-            by[dimension][label][1] += 1
-            by[dimension][label][0] += int(prospect.answered)
-    return {dimension: sorted((k, a, i) for k, (a, i) in rows.items()) for dimension, rows in by.items()}
-
-
 # --- links in the mails --------------------------------------------------------------------------
-
-STOP_SALT = "surveys.prospect.stop"
-
-
-def stop_token(prospect: Prospect) -> str:
-    """The signed id in the 「今後のメールを停止」 link of every mail to a listed organisation."""
-    return signing.dumps(str(prospect.uuid), salt=STOP_SALT)
-
-
-def prospect_for_stop(token: str) -> Prospect | None:
-    try:
-        key = signing.loads(token, salt=STOP_SALT)
-    except signing.BadSignature:
-        return None
-    return Prospect.objects.filter(uuid=key).first()
-
-
-def site_url(name: str, *args: Any) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
 
 
 def _mail_context(survey: Survey, prospect: Prospect, code: str, survey_url: str) -> dict[str, Any]:
@@ -457,27 +285,6 @@ def _mail_context(survey: Survey, prospect: Prospect, code: str, survey_url: str
 
 
 # --- reminders -----------------------------------------------------------------------------------
-
-REMINDER_INTERVAL_DAYS = 7
-MAX_REMINDERS = 2
-
-
-def due_for_reminder(survey: Survey, now: datetime.datetime) -> QuerySet[Prospect]:
-    """Invited, not answered, not stopped, a week since the request or the last reminder."""
-    week_ago = now - datetime.timedelta(days=REMINDER_INTERVAL_DAYS)
-    return (
-        Prospect.objects.filter(
-            survey=survey,
-            invitation__isnull=False,
-            invitation__used_at__isnull=True,
-            invited_by_letter=False,
-            opted_out_at__isnull=True,
-            invited_at__lte=week_ago,
-            reminders_sent__lt=MAX_REMINDERS,
-        )
-        .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=week_ago))
-        .select_related("invitation")
-    )
 
 
 def do_remind_prospects(
@@ -549,43 +356,8 @@ def do_stop_prospect_mail(prospect: Prospect) -> bool:
 
 # --- from respondent to member -------------------------------------------------------------------
 
-ORG_TYPES = {
-    "npo": OrgType.NPO,
-    "任意団体": OrgType.NPO,
-    "市民活動": OrgType.NPO,
-    "社会福祉法人": OrgType.MEDICAL_WELFARE,
-    "社会福祉協議会": OrgType.SHAKYO,
-    "社協": OrgType.SHAKYO,
-    "株式会社": OrgType.COMPANY,
-    "企業": OrgType.COMPANY,
-    "学校": OrgType.EDUCATION,
-    "大学": OrgType.EDUCATION,
-}
-
-
-def guess_org_type(text: str) -> str:
-    """The membership form's 種別 for a list's free-text type (NPO法人 → npo); "" when unsure."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    for value, label in OrgType.choices:
-        if folded in (str(label).lower(), value):
-            return str(value)
-    for word, org_type in ORG_TYPES.items():
-        if word in folded:
-            return str(org_type)
-    return ""
-
-
 # The organisation template's 「参画を希望しますか」: 1 希望する, 2 検討中, 3 希望しない.
 NO_JOIN = 3
-
-
-def application_of(prospect: Prospect) -> Application | None:
-    """The membership application this organisation sent (same name, as the join form folds it)."""
-    return (
-        Application.objects.filter(normalised_name=normalise_name(prospect.name)[:120])
-        .order_by("-submitted_at")
-        .first()
-    )
 
 
 def do_invite_prospect_to_join(prospect: Prospect, *, actor: Actor) -> mail.OutboxMail | None:
@@ -740,13 +512,6 @@ def do_draft_directory_entry(prospect: Prospect, *, actor: Actor) -> Any:
 # --- other platforms' member registers, where shared ----------------------------------------------
 
 
-def shares_register(platform: Any) -> bool:
-    from surveys.models import RegisterSharing
-
-    with scope(platform=platform):
-        return RegisterSharing.objects.filter(platform=platform, shares_register=True).exists()
-
-
 @transaction.atomic
 def do_set_register_sharing(platform: Any, shares: bool, *, actor: Actor) -> None:
     """Turn on (or off) the sharing of this platform's member register with other platforms'
@@ -759,71 +524,6 @@ def do_set_register_sharing(platform: Any, shares: bool, *, actor: Actor) -> Non
     log_action(
         "survey.register_sharing_changed", by=actor, platform=platform, data={"shares_register": shares}
     )
-
-
-@dataclass
-class SharedMember:
-    """What another platform's register shows of one member: only what it consented to publish."""
-
-    platform: Any
-    uuid: str
-    name: str
-    org_type: str
-    area: str
-    email: str
-    postal_code: str
-    address: str
-
-
-def sharing_platforms(platform: Any) -> list[Any]:
-    """Other platforms whose secretariat chose to share their member register (default: none)."""
-    from platforms.models import Platform
-    from surveys.models import RegisterSharing
-
-    with scopes_disabled():
-        ids = list(
-            RegisterSharing.objects.filter(shares_register=True)
-            .exclude(platform=platform)
-            .values_list("platform_id", flat=True)
-        )
-    return list(Platform.objects.filter(pk__in=ids).order_by("code"))
-
-
-def shared_register(survey: Survey, source: Any) -> list[SharedMember]:
-    """The active members of ``source``'s register that can be invited to ``survey``: on its public
-    register (they consented to their name being published), with an e-mail address or a postal
-    address they consented to publish, not members here, not listed in this survey yet.
-
-    Empty for a platform that does not share its register (or for the survey's own platform);
-    nothing but the published fields leaves the other platform.
-    """
-    if source.pk == survey.platform_id or not shares_register(source):
-        return []
-    listed = set(Prospect.objects.filter(survey=survey).values_list("folded_name", flat=True))
-    members_here = {fold(name) for name in MemberOrganisation.objects.values_list("name", flat=True)}
-    out = []
-    with scope(platform=source):
-        for member in MemberOrganisation.objects.on_public_register().order_by("name_kana", "id"):
-            key = fold(member.name)
-            if key in listed or key in members_here:
-                continue
-            email = member.email if member.is_published("email") else ""
-            published_address = member.is_published("address")
-            if not email and not published_address:
-                continue
-            out.append(
-                SharedMember(
-                    platform=source,
-                    uuid=str(member.uuid),
-                    name=member.name,
-                    org_type=str(member.get_org_type_display()),
-                    area=member.area if member.is_published("area") else "",
-                    email=email,
-                    postal_code=member.postal_code if published_address else "",
-                    address=member.address if published_address else "",
-                )
-            )
-    return out
 
 
 @transaction.atomic

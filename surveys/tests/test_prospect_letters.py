@@ -17,6 +17,7 @@ from accounts.permissions import Actor
 from audit.models import AuditEntry
 from directory.models import Service
 from partnership.models import MemberOrganisation
+from surveys import queries
 from surveys.models import Prospect, RegisterSharing, Response
 from surveys.services import prospects
 from surveys.services.questionnaire import do_create_survey, do_open_survey
@@ -155,7 +156,7 @@ class LetterTests(SurveyCase):
             self.client.post(self.page, {"action": "invite"})
         with scope(platform=self.platform):
             Prospect.objects.update(invited_at="2020-01-01T00:00:00+09:00")
-            due = prospects.due_for_reminder(self.survey, timezone.now())
+            due = queries.due_for_reminder(self.survey, timezone.now())
             self.assertEqual([p.area for p in due], ["大津市"])
             konan = Prospect.objects.get(area="湖南市")
         self.answer(konan.invitation.code)  # type: ignore[union-attr]
@@ -318,7 +319,7 @@ class SharedRegisterTests(SurveyCase):
         self.assertContains(page, "会員名簿の提供を止める")
         self.assertContains(page, "会員名簿を提供しているプラットフォームはありません")
         with scope(platform=self.platform):
-            self.assertEqual(prospects.shared_register(self.survey, self.platform), [])
+            self.assertEqual(queries.shared_register(self.survey, self.platform), [])
             self.assertEqual(MemberOrganisation.objects.count(), 1)
 
 

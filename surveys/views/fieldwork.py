@@ -283,19 +283,19 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
             raise ValidationError(_("CSVまたはExcelのファイルを選んでください。"))
         elif action == "directory":
             organization = get_object_or_404(
-                prospects.directory_candidates(survey), pk=request.POST.get("organization") or 0
+                queries.directory_candidates(survey), pk=request.POST.get("organization") or 0
             )
             added = prospects.do_add_prospect_from_directory(
                 survey, organization, area=request.POST.get("area", ""), actor=request.actor
             )
             messages.success(request, _("「%(name)s」を一覧に加えました。") % {"name": added.name})
         elif action == "invite":
-            letters_before = prospects.letter_prospects(survey).count()
+            letters_before = queries.letter_prospects(survey).count()
             queued = prospects.do_invite_prospects(
                 survey, survey_url=survey_url(request, survey), actor=request.user
             )
             messages.success(request, mail.notice(queued, _("%(n)d通の依頼メール") % {"n": len(queued)}))
-            letters = prospects.letter_prospects(survey).count() - letters_before
+            letters = queries.letter_prospects(survey).count() - letters_before
             if letters:
                 messages.info(
                     request,
@@ -362,21 +362,21 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
     else:
         if action:
             return redirect("surveys:prospects", request.platform.slug, survey.uuid)
-    rates = prospects.rates(survey)
-    sharing = prospects.sharing_platforms(request.platform)
+    rates = queries.rates(survey)
+    sharing = queries.sharing_platforms(request.platform)
     source = next((p for p in sharing if p.slug == request.GET.get("register")), None)
     context = {
         "survey": survey,
         "problems": problems,
-        "letters": prospects.letter_prospects(survey).count(),
-        "shares_register": prospects.shares_register(request.platform),
+        "letters": queries.letter_prospects(survey).count(),
+        "shares_register": queries.shares_register(request.platform),
         "sharing_platforms": sharing,
         "register_source": source,
-        "register": prospects.shared_register(survey, source) if source is not None else [],
-        "prospects": prospects.listing(survey),
-        "due": prospects.due_for_reminder(survey, timezone.now()).count(),
+        "register": queries.shared_register(survey, source) if source is not None else [],
+        "prospects": queries.listing(survey),
+        "due": queries.due_for_reminder(survey, timezone.now()).count(),
         "pending": Prospect.objects.filter(survey=survey, invitation__isnull=True).count(),
-        "directory": prospects.directory_candidates(survey)[:500],
+        "directory": queries.directory_candidates(survey)[:500],
         "dimensions": [(rates["type"], _("種別")), (rates["area"], _("地域"))],
     }
     return render(request, "surveys/prospects.html", context, status=400 if problems else 200)
@@ -384,7 +384,7 @@ def prospect_list(request: StaffRequest, uuid: UUID) -> HttpResponse:
 
 def _sharing_platform(request: StaffRequest, slug: str | None) -> Any:
     """Another platform that shares its register (404 for one that does not, or for this one)."""
-    for platform in prospects.sharing_platforms(request.platform):
+    for platform in queries.sharing_platforms(request.platform):
         if platform.slug == slug:
             return platform
     raise Http404("register not shared")
@@ -396,11 +396,11 @@ def prospect_letters(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
         return refused
-    batch = list(prospects.letter_prospects(survey))
+    batch = list(queries.letter_prospects(survey))
     if not batch:
         messages.info(request, _("郵送で依頼する未回答の団体はありません。"))
         return redirect("surveys:prospects", request.platform.slug, survey.uuid)
-    content = prospects.letters_pdf(survey, batch, actor=request.actor)
+    content = prospects.do_print_letters(survey, batch, actor=request.actor)
     return attachment_response(content, f"{survey.slug}-letters.pdf", PDF, inline=True, private=True)
 
 
@@ -412,7 +412,7 @@ def prospect_letter(request: StaffRequest, uuid: UUID) -> HttpResponse:
         return refused
     if not prospect.invited_by_letter or prospect.invitation is None:
         raise Http404("not invited by letter")
-    content = prospects.letters_pdf(prospect.survey, [prospect], actor=request.actor)
+    content = prospects.do_print_letters(prospect.survey, [prospect], actor=request.actor)
     return attachment_response(
         content,
         f"{prospect.survey.slug}-letter-{prospect.invitation.code}.pdf",
@@ -435,7 +435,7 @@ def prospect_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
     survey = get_object_or_404(Survey, uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
         return refused
-    content = prospects.export_csv(survey, actor=request.actor)
+    content = prospects.do_export_csv(survey, actor=request.actor)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return attachment_response(content, f"{survey.slug}-non-members-{stamp}.csv", CSV, private=True)
 
@@ -444,7 +444,7 @@ def prospect_csv(request: StaffRequest, uuid: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def prospect_stop(request: PlatformRequest, token: str) -> HttpResponse:
     """The link in every mail to a listed organisation: stop the reminders (no login)."""
-    prospect = prospects.prospect_for_stop(token)
+    prospect = queries.prospect_for_stop(token)
     stopped = prospect is not None and prospect.opted_out_at is not None
     if request.method == "POST" and prospect is not None:
         prospects.do_stop_prospect_mail(prospect)
