@@ -11,7 +11,7 @@ queries, not the other way), and in the apps of ``WRITES_ONLY`` every public fun
 stays there (a task the worker runs, a step of another service's transaction, a pure computation
 the writes use). A new read goes to ``queries``; a new write is a ``do_<verb>()``. The other apps
 with a ``services/`` package still keep some reads or helpers there and are not in
-``WRITES_ONLY`` yet: governance, operations, surveys.
+``WRITES_ONLY`` yet: governance, operations.
 Add an app to ``WRITES_ONLY`` once its services are only writes.
 
 An app is exempt from a part only for a reason written below.
@@ -50,6 +50,7 @@ WRITES_ONLY = (
     "outcomes",
     "partnership",
     "platforms",
+    "surveys",
 )
 
 TASK = "runs on the task worker or from a command (writes without an actor)"
@@ -158,6 +159,18 @@ NOT_DO: dict[str, str] = {
     + " (do_submit_application queues the receipt and the secretariat's notice)",
     "partnership/services/membership.py:mail_decision": STEP
     + " (do_approve_application and do_reject_application queue the decision)",
+    # surveys
+    "surveys/services/imports.py:import_job": TASK,
+    "surveys/services/imports.py:discard_batch": "deletes a staging batch in short transactions of its own "
+    "(after a failed import, and for discard_abandoned)",
+    "surveys/services/imports.py:discard_abandoned": TASK + " (tsunagari.lib.jobs.cleanup)",
+    "surveys/services/questionnaire.py:ensure_national_benchmark": GET_OR_CREATE + " (do_create_survey)",
+    "surveys/services/questionnaire.py:bump_revision": STEP
+    + " (every write of responses bumps the data revision)",
+    "surveys/services/report.py:current_report": "claims and queues the report PDF's rendering (pdf_cache)",
+    "surveys/services/report.py:render_report": TASK,
+    "surveys/services/results.py:log_free_text_read": AUDITED_READ
+    + " (the free text the results page shows)",
 }
 
 
