@@ -153,6 +153,13 @@ def written_input(resolution: WrittenResolution) -> dict[str, Any]:
     }
 
 
+def evaluate_written(resolution: WrittenResolution) -> dict[str, Any]:
+    """The written resolution's tally so far: deemed resolved or not, with the refused ballots."""
+    verdict = rules.simulate(resolution.body.ruleset(), written_input(resolution))
+    deemed = verdict["deemed_resolution"] or {}
+    return {**deemed, "refused": verdict["refused"]}
+
+
 def public_minutes() -> QuerySet[Minutes]:
     return (
         Minutes.objects.filter(

@@ -1,21 +1,19 @@
-"""Helpers shared by the governance services: actors, locks, signed links and mail after commit."""
+"""Helpers shared by the governance services: actors, locks, refusals and mail after commit.
+
+The signed links the mails carry are made in ``governance.signing``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from accounts.models import User
 from accounts.permissions import Actor
 from platforms.models import Platform
 from tsunagari.lib import mail as outbox
-
-RESPONSE_SALT = "governance.response"
-BALLOT_SALT = "governance.ballot"
 
 
 def user_of(actor: Actor | None) -> User | None:
@@ -26,22 +24,6 @@ def user_of(actor: Actor | None) -> User | None:
 def locked(model: Any, obj: Any) -> Any:
     """Re-read ``obj`` with a row lock so two clicks cannot decide the same thing twice."""
     return model.objects.select_for_update().get(pk=obj.pk)
-
-
-def sign(value: str, salt: str) -> str:
-    return signing.dumps(value, salt=salt, compress=False)
-
-
-def unsign(token: str, salt: str) -> str | None:
-    try:
-        value = signing.loads(token, salt=salt)
-    except signing.BadSignature:
-        return None
-    return value if isinstance(value, str) else None
-
-
-def absolute(name: str, *args: Any) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
 
 
 def mail(platform: Platform, to: str, template: str, context: dict[str, Any], *, key: str) -> None:

@@ -21,7 +21,8 @@ from governance import rules
 from governance.models import AgendaItem, Body, ItemKind, Meeting, Response, Seat, Vote
 from governance.queries import meeting_input, seat_names, seats_on, voting_seats
 from governance.services.bodies import do_add_seat, do_end_seat
-from governance.services.common import RESPONSE_SALT, absolute, locked, mail, refuse, sign, user_of
+from governance.services.common import locked, mail, refuse, user_of
+from governance.signing import RESPONSE_SALT, absolute, sign
 from partnership.models import Expulsion, MemberOrganisation, MemberTier
 from partnership.services import lifecycle
 

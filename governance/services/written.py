@@ -8,7 +8,6 @@ members approve (resolved at once) or when the deadline passes (resolved or fail
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,17 +16,13 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor
 from audit.services import log_action
-from governance import rules
 from governance.models import Ballot, Body, ItemKind, WrittenResolution
-from governance.queries import voting_seats, written_input
-from governance.services.common import BALLOT_SALT, absolute, locked, mail, refuse, sign, user_of
+from governance.queries import evaluate_written, voting_seats
+from governance.services.common import locked, mail, refuse, user_of
 from governance.services.meetings import apply_officer_election, apply_officer_withdrawal
+from governance.signing import ballot_link
 from partnership.models import Expulsion, MemberOrganisation
 from partnership.services import lifecycle
-
-
-def ballot_link(ballot: Ballot) -> str:
-    return absolute("governance:ballot", ballot.platform.slug, sign(str(ballot.uuid), BALLOT_SALT))
 
 
 @transaction.atomic
@@ -89,12 +84,6 @@ def do_open_written(
         by=actor,
     )
     return resolution
-
-
-def evaluate_written(resolution: WrittenResolution) -> dict[str, Any]:
-    verdict = rules.simulate(resolution.body.ruleset(), written_input(resolution))
-    deemed = verdict["deemed_resolution"] or {}
-    return {**deemed, "refused": verdict["refused"]}
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from governance.models import Response
-from governance.services.common import RESPONSE_SALT, sign
+from governance.signing import RESPONSE_SALT, sign
 from governance.tests.helpers import check_in, make_body, make_meeting
 from tsunagari.lib.browser import BrowserTestCase
 

@@ -14,7 +14,7 @@ from audit.models import AuditEntry
 from governance.models import AgendaItem, ItemKind, Meeting, Response, Seat, Vote
 from governance.queries import evaluate_meeting
 from governance.services import meetings as services
-from governance.services.common import RESPONSE_SALT, unsign
+from governance.signing import RESPONSE_SALT, unsign
 from governance.tests.helpers import check_in, make_body, make_meeting
 from partnership.models import MemberOrganisation, MemberTier
 from partnership.services import lifecycle

@@ -16,7 +16,7 @@ from docx import Document
 from audit.models import AuditEntry
 from governance.models import Body, LaunchPlan, Minutes, Response, Seat
 from governance.services import records
-from governance.services.common import RESPONSE_SALT, sign
+from governance.signing import RESPONSE_SALT, sign
 from governance.tests.helpers import check_in, make_body, make_meeting
 from platforms.services.creation import do_create_platform
 from tsunagari.lib.testing import BaseTestCase

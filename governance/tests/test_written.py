@@ -15,9 +15,10 @@ from django_scopes import scope
 from accounts.permissions import Actor
 from audit.models import AuditEntry
 from governance.models import Ballot, ItemKind, WrittenResolution
+from governance.queries import evaluate_written
 from governance.rules import MAJORITY
 from governance.services import written as services
-from governance.services.common import BALLOT_SALT, unsign
+from governance.signing import BALLOT_SALT, ballot_link, unsign
 from governance.tests.helpers import make_body
 from partnership.models import MemberOrganisation, MemberTier
 from partnership.services import lifecycle
@@ -67,7 +68,7 @@ class WrittenResolutionTestCase(WrittenSetup):
             services.do_cast_ballot(ballot, choice="approve")
         resolution.refresh_from_db()
         self.assertEqual(resolution.status, WrittenResolution.Status.OPEN)  # 7 of 12: one short
-        self.assertEqual(services.evaluate_written(resolution)["missing"], 1)
+        self.assertEqual(evaluate_written(resolution)["missing"], 1)
         services.do_cast_ballot(ballots[7], choice="approve")
         resolution.refresh_from_db()
         self.assertEqual(resolution.status, WrittenResolution.Status.RESOLVED)
@@ -136,7 +137,7 @@ class WrittenResolutionTestCase(WrittenSetup):
         resolution = self.open()
         ballot = resolution.ballots.first()
         assert ballot is not None
-        link = services.ballot_link(ballot).split("testserver")[-1].split("8000")[-1]
+        link = ballot_link(ballot).split("testserver")[-1].split("8000")[-1]
         response = self.client.get(link)
         self.assertContains(response, "令和7年度事業計画の承認")
         response = self.client.post(link, {"choice": "approve"}, follow=True)

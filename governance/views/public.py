@@ -17,7 +17,7 @@ from governance import queries
 from governance.forms.pages import ResponseForm
 from governance.models import AgendaItem, Meeting, Response, WrittenResolution
 from governance.services import meetings as services
-from governance.services.common import RESPONSE_SALT, unsign
+from governance.signing import RESPONSE_SALT, unsign
 from tsunagari.lib.downloads import attachment_response
 from tsunagari.lib.views import attempt
 

@@ -17,7 +17,7 @@ from governance import queries
 from governance.forms.pages import BallotForm, ReasonForm, WrittenForm
 from governance.models import Ballot, WrittenResolution
 from governance.services import written as services
-from governance.services.common import BALLOT_SALT, unsign
+from governance.signing import BALLOT_SALT, unsign
 from governance.views.bodies import _body, _require_editor
 from tsunagari.lib.views import attempt
 
@@ -73,7 +73,7 @@ def written_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             )
         if done:
             return redirect("governance:written", request.platform.slug, resolution.uuid)
-    tally = services.evaluate_written(resolution)
+    tally = queries.evaluate_written(resolution)
     context = {
         "resolution": resolution,
         "ballots": queries.ballots(resolution),

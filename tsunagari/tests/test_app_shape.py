@@ -11,7 +11,7 @@ queries, not the other way), and in the apps of ``WRITES_ONLY`` every public fun
 stays there (a task the worker runs, a step of another service's transaction, a pure computation
 the writes use). A new read goes to ``queries``; a new write is a ``do_<verb>()``. The other apps
 with a ``services/`` package still keep some reads or helpers there and are not in
-``WRITES_ONLY`` yet: governance, operations.
+``WRITES_ONLY`` yet: operations.
 Add an app to ``WRITES_ONLY`` once its services are only writes.
 
 An app is exempt from a part only for a reason written below.
@@ -45,6 +45,7 @@ WRITES_ONLY = (
     "directory",
     "events",
     "gaps",
+    "governance",
     "mailings",
     "network",
     "outcomes",
@@ -126,6 +127,14 @@ NOT_DO: dict[str, str] = {
     "events/services/feedback_survey.py:answer_url": PURE + " (the questionnaire's link in the request mail)",
     "events/services/registration.py:mail_context": PURE + " (and of feedback_survey.py, reminders.py)",
     "events/services/reminders.py:reminder_key": PURE + " (the outbox key that sends a reminder once)",
+    # governance
+    "governance/services/common.py:user_of": PURE + " (who acts: None for the system)",
+    "governance/services/common.py:locked": STEP + " (re-reads a row with its lock)",
+    "governance/services/common.py:mail": STEP + " (queues a mail; and governance_tasks)",
+    "governance/services/common.py:refuse": PURE + " (a refusal naming its article)",
+    "governance/services/meetings.py:resolution_label": PURE + " (names the decision)",
+    "governance/services/meetings.py:apply_officer_election": STEP + " (a decided item or written vote)",
+    "governance/services/meetings.py:apply_officer_withdrawal": STEP + " (a decided item or written vote)",
     # gaps, outcomes
     "gaps/services/coverage.py:filename": PURE + " (the export's file name)",
     "gaps/services/touch_points.py:filename": PURE + " (the export's file name)",
