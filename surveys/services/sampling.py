@@ -9,9 +9,12 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.permissions import Actor
+from audit.models import AuditEntry
 from audit.services import log_action
+from surveys import printing
 from surveys.models import Invitation, Sample, Survey
-from surveys.queries import unused_codes
+from surveys.queries import mail_merge_csv, mail_merge_xlsx, unused_codes
 from surveys.stratified import check_frame, draw, stratum_names
 from surveys.tables import read_table
 
@@ -87,3 +90,30 @@ def do_purge_addresses(sample: Sample, *, actor: Any = None) -> int:
         data={"count": count},
     )
     return count
+
+
+def do_export_mail_merge(sample: Sample, survey_url: str, *, xlsx: bool = False, actor: Actor) -> bytes:
+    """The mail-merge list (names and addresses of the residents drawn) as CSV or Excel, audited as
+    an export of personal data: who took it, of which sample, how many rows."""
+    content = mail_merge_xlsx(sample, survey_url) if xlsx else mail_merge_csv(sample, survey_url)
+    _log_address_export(sample, "sample_mail_merge", "xlsx" if xlsx else "csv", actor)
+    return content
+
+
+def do_print_letters(sample: Sample, survey_url: str, *, actor: Actor) -> bytes:
+    """The request letters (one per resident drawn, with the window-envelope address) as a PDF,
+    audited as an export of personal data."""
+    content = printing.letters_pdf(sample, survey_url)
+    _log_address_export(sample, "sample_letters", "pdf", actor)
+    return content
+
+
+def _log_address_export(sample: Sample, kind: str, file_format: str, actor: Actor) -> None:
+    rows = Invitation.objects.filter(sample=sample).exclude(address={}).count()
+    log_action(
+        AuditEntry.EXPORT,
+        by=actor,
+        platform=sample.platform,
+        obj=sample.survey,
+        data={"kind": kind, "format": file_format, "sample": str(sample.uuid), "rows": rows},
+    )

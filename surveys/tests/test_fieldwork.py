@@ -9,6 +9,7 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 
+from audit.models import AuditEntry
 from surveys.models import Invitation, Mode, PaperEntry, Response, Sample
 from surveys.stratified import allocate
 from surveys.tests.helpers import SurveyTestCase
@@ -97,6 +98,16 @@ class SamplingTestCase(SurveyTestCase):
         self.assertEqual(text.count("へのご協力のお願い"), 12)
         self.assertIn(invitation.code, text)
         self.assertIn(invitation.address["氏名"] + " 様", text)
+        exports = AuditEntry.objects.filter(action=AuditEntry.EXPORT, platform=self.platform).order_by("id")
+        self.assertEqual(
+            [(e.data["kind"], e.data["format"], e.data["rows"]) for e in exports],
+            [
+                ("sample_mail_merge", "csv", 12),
+                ("sample_mail_merge", "xlsx", 12),
+                ("sample_letters", "pdf", 12),
+            ],
+        )
+        self.assertTrue(all(e.actor_id and e.data["sample"] == str(sample.uuid) for e in exports))
         self.client.post(self.url("surveys:sample_purge", sample.uuid))
         with scope(platform=self.platform):
             self.assertFalse(Invitation.objects.exclude(address={}).exists())

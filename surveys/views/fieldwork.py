@@ -19,7 +19,7 @@ from accounts.middleware import reachable_when_private
 from accounts.permissions import permission_required
 from audit.models import AuditEntry
 from audit.services import log_action
-from surveys import logic, printing, queries
+from surveys import logic, queries
 from surveys.double_entry import differences
 from surveys.forms.sampling import SampleForm
 from surveys.models import Invitation, PaperEntry, Prospect, Response, Sample, Survey
@@ -74,10 +74,11 @@ def sample_mail_merge(request: StaffRequest, uuid: UUID) -> HttpResponse:
         return refused
     url = survey_url(request, sample.survey)
     name = f"{sample.survey.slug}-sample-{sample.created_at:%Y%m%d}"
-    if request.GET.get("format") == "xlsx":
-        content = queries.mail_merge_xlsx(sample, url)
+    xlsx = request.GET.get("format") == "xlsx"
+    content = sampling.do_export_mail_merge(sample, url, xlsx=xlsx, actor=request.actor)
+    if xlsx:
         return attachment_response(content, f"{name}.xlsx", XLSX)
-    return attachment_response(queries.mail_merge_csv(sample, url), f"{name}.csv", CSV)
+    return attachment_response(content, f"{name}.csv", CSV)
 
 
 @permission_required("surveys.run_fieldwork")
@@ -85,7 +86,7 @@ def sample_letters(request: StaffRequest, uuid: UUID) -> HttpResponse:
     sample: Sample = get_object_or_404(Sample.objects.select_related("survey"), uuid=uuid)
     if (refused := allow(request, "GET")) is not None:
         return refused
-    pdf = printing.letters_pdf(sample, survey_url(request, sample.survey))
+    pdf = sampling.do_print_letters(sample, survey_url(request, sample.survey), actor=request.actor)
     return attachment_response(pdf, f"{sample.survey.slug}-letters.pdf", PDF, inline=True)
 
 
