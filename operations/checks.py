@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.checks import Error, Tags, register
 
-from operations.services.keys import key_problems
+from operations.queries import key_problems
 
 
 @register(Tags.database)

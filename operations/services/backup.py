@@ -22,7 +22,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from operations.services.keys import configured_fingerprints, recorded_fingerprints
+from operations.fingerprints import configured_fingerprints
+from operations.queries import recorded_fingerprints
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -194,24 +195,3 @@ def do_restore(source: Path) -> dict[str, Any]:
     if media.is_dir() and root:
         shutil.copytree(media, Path(root), dirs_exist_ok=True)
     return manifest
-
-
-def table_digests() -> dict[str, tuple[int, str]]:
-    """Row count and a digest of the ordered rows of every table (to compare two databases)."""
-    digests = {}
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for table in sorted(connection.introspection.table_names()):
-            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 - names from introspection
-            rows = sorted(repr(tuple(_plain(v) for v in row)) for row in cursor.fetchall())
-            digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
-            digests[table] = (len(rows), digest)
-    return digests
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, memoryview):
-        return bytes(value)
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        return value.astimezone(datetime.UTC).replace(tzinfo=None)
-    return value

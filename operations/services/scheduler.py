@@ -6,45 +6,18 @@ import datetime
 import io
 import logging
 import socket
-from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from operations.models import JobRun
+from operations.queries import Due, due_jobs
 from operations.schedule import JOBS, Job
 
 logger = logging.getLogger("tsunagari.scheduler")
 OUTPUT_LIMIT = 20_000
-
-
-@dataclass(frozen=True)
-class Due:
-    job: Job
-    slot: datetime.datetime
-    missed: int
-
-
-def due_jobs(now: datetime.datetime, jobs: tuple[Job, ...] = JOBS) -> list[Due]:
-    """The jobs whose latest slot has no run yet, with how many earlier slots were missed."""
-    latest = dict(
-        JobRun.objects.filter(job__in=[job.name for job in jobs])
-        .values("job")
-        .annotate(last=Max("scheduled_for"))
-        .values_list("job", "last")
-    )
-    due = []
-    for job in jobs:
-        slot = job.latest_slot(now)
-        last = latest.get(job.name)
-        if last is not None and last >= slot:
-            continue
-        missed = max(0, job.slots_between(last, slot) - 1) if last is not None else 0
-        due.append(Due(job, slot, missed))
-    return due
 
 
 def do_run_job(due: Due) -> JobRun | None:

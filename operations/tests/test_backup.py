@@ -21,7 +21,7 @@ from django.test import TransactionTestCase
 from django_scopes import scopes_disabled
 
 from consultations.models import Message
-from operations.services.backup import table_digests
+from operations.queries import table_digests
 
 ROOT = Path(settings.BASE_DIR)
 OTHER_KEY = "y2m0bH6v2yN2JrA0Zy3lZtYk3x8P5b1m2Hq2JtVq9sQ="

@@ -5,8 +5,10 @@ from django.test import TestCase, override_settings
 from django_scopes import scope, scopes_disabled
 
 from consultations.services.webchat import do_start
+from operations.fingerprints import fingerprint
 from operations.models import KeyFingerprint
-from operations.services.keys import do_record_key_fingerprints, fingerprint, key_problems
+from operations.queries import key_problems
+from operations.services.keys import do_record_key_fingerprints
 from platforms.services.creation import do_create_platform
 
 NEW_KEY = "y2m0bH6v2yN2JrA0Zy3lZtYk3x8P5b1m2Hq2JtVq9sQ="

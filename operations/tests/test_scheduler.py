@@ -8,8 +8,9 @@ from django.test import TestCase
 from django_tasks_db.models import DBTaskResult
 
 from operations.models import JobRun
+from operations.queries import Due, due_jobs
 from operations.schedule import JOBS, Job
-from operations.services.scheduler import Due, do_run_job, due_jobs, run_due
+from operations.services.scheduler import do_run_job, run_due
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

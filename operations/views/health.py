@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from operations.services.health import cheap_status, full_status
+from operations.queries import cheap_status, full_status
 
 
 @never_cache

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import StaffRequest
 from accounts.permissions import permission_required
-from operations.queries import job_table
-from operations.services.health import full_status
+from operations.queries import full_status, job_table
 
 
 @never_cache

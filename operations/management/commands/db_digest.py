@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from operations.services.backup import table_digests
+from operations.queries import table_digests
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from operations.queries import key_problems
 from operations.services.backup import BackupError, do_restore
-from operations.services.keys import key_problems
 
 
 class Command(BaseCommand):
