@@ -16,7 +16,7 @@ from accounts.permissions import Actor
 from audit.services import log_action
 from governance import rules
 from governance.models import Article, Body, Bylaws, Seat
-from governance.services.common import locked
+from governance.services.common import locked, mail
 from partnership.models import MemberOrganisation
 from platforms.models import Platform
 
@@ -221,3 +221,28 @@ def do_end_seat(seat: Seat, *, ends_on: datetime.date, reason: str, actor: Actor
         by=actor,
     )
     return seat
+
+
+def do_warn_terms_ending(platform: Platform, *, today: datetime.date, days: int = 30) -> int:
+    """Mail the secretariat once about each seat whose term ends within ``days`` (run daily by
+    ``governance_tasks``); each seat is marked in the transaction that queues its mail."""
+    soon = Seat.objects.filter(
+        platform=platform,
+        ends_on__gte=today,
+        ends_on__lte=today + datetime.timedelta(days=days),
+        reminded_on__isnull=True,
+    ).select_related("body")
+    warned = 0
+    for seat in soon:
+        with transaction.atomic():
+            mail(
+                platform,
+                platform.contact_email,
+                "term_ending",
+                {"seat": seat},
+                key=f"{seat.uuid}:{seat.ends_on}",
+            )
+            seat.reminded_on = today
+            seat.save(update_fields=["reminded_on", "updated_at"])
+        warned += 1
+    return warned

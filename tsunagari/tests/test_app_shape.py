@@ -130,7 +130,7 @@ NOT_DO: dict[str, str] = {
     # governance
     "governance/services/common.py:user_of": PURE + " (who acts: None for the system)",
     "governance/services/common.py:locked": STEP + " (re-reads a row with its lock)",
-    "governance/services/common.py:mail": STEP + " (queues a mail; and governance_tasks)",
+    "governance/services/common.py:mail": STEP + " (queues a mail)",
     "governance/services/common.py:refuse": PURE + " (a refusal naming its article)",
     "governance/services/meetings.py:resolution_label": PURE + " (names the decision)",
     "governance/services/meetings.py:apply_officer_election": STEP + " (a decided item or written vote)",

@@ -8,12 +8,11 @@ import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from governance.models import Seat, WrittenResolution
-from governance.services.common import mail
+from governance.models import WrittenResolution
+from governance.services.bodies import do_warn_terms_ending
 from governance.services.written import do_close_written, do_remind_written
 from platforms.models import Platform
 
@@ -36,21 +35,5 @@ class Command(BaseCommand):
                         or now - resolution.reminded_at > datetime.timedelta(days=1)
                     ):
                         reminded += do_remind_written(resolution)
-                soon = Seat.objects.filter(
-                    ends_on__gte=today,
-                    ends_on__lte=today + datetime.timedelta(days=30),
-                    reminded_on__isnull=True,
-                ).select_related("body")
-                for seat in soon:
-                    with transaction.atomic():
-                        mail(
-                            platform,
-                            platform.contact_email,
-                            "term_ending",
-                            {"seat": seat},
-                            key=f"{seat.uuid}:{seat.ends_on}",
-                        )
-                        seat.reminded_on = today
-                        seat.save(update_fields=["reminded_on", "updated_at"])
-                    terms += 1
+                terms += do_warn_terms_ending(platform, today=today)
         self.stdout.write(f"closed {closed}, reminded {reminded} ballots, {terms} terms ending")
