@@ -165,7 +165,11 @@ def run(args: list[str], env: dict[str, str], root: Path = ROOT) -> tuple[float,
     if proc.returncode != 0:
         print(out[-3000:])
         raise SystemExit(f"{' '.join(args[:3])} failed ({proc.returncode})")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, out, os.getloadavg()[0]
+    cpu, load = usage.ru_utime + usage.ru_stime, os.getloadavg()[0]
+    # Each step as it ends (the table comes at the end): a long run shows where it is.
+    step = "baseline read" if args[1] == "-c" else f"{args[2]} ({root.name})"
+    print(f"  … {step}: {wall:.1f} s wall, {cpu:.1f} s CPU, load {load:.1f}", flush=True)
+    return wall, cpu, usage.ru_maxrss // 1024, out, load
 
 
 def prepare(url: str, tmp: Path, root: Path) -> None:
@@ -217,9 +221,15 @@ def main() -> None:
     from directory.models import TaxonomyTerm
     from platforms.services.creation import do_create_platform
 
+    # Migrating the throwaway database takes minutes on a loaded machine (SQLite rebuilds tables
+    # for many migrations) and printed nothing: a long silence before the first figure was this
+    # step, not reading the package (round 5).
+    t0 = time.perf_counter()
+    print("migrating the throwaway database …", flush=True)
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     do_create_platform(slug="bench", code="242039", name="伊勢市PF")
+    print(f"  … migrated in {time.perf_counter() - t0:.1f} s, load {os.getloadavg()[0]:.1f}", flush=True)
     with scopes_disabled():
         terms = [str(u) for u in TaxonomyTerm.objects.filter(platform=None).values_list("uuid", flat=True)]
     from django.db import connection
@@ -231,7 +241,8 @@ def main() -> None:
     print(
         f"database: {'PostgreSQL' if url.startswith('postgres') else 'SQLite (WAL)'}; code: {ROOT}; "
         f"{N:,} services, {rows:,} rows in 8 CSV files ({sum(p.stat().st_size for p in folder.iterdir()) / 1e6:.0f} MB), "
-        f"written in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.1f}"
+        f"written in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.1f}",
+        flush=True,
     )
     python = sys.executable
     manage = [python, str(ROOT / "manage.py")]
