@@ -2,12 +2,14 @@ import csv
 import io
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import SimpleTestCase
 from django_scopes import scope, scopes_disabled
 
 from directory import hsds
@@ -301,3 +303,45 @@ ENTRY_COLUMNS = (
     "crisis_rank",
     "sort_key",
 )
+
+
+class ParseUuidTestCase(SimpleTestCase):
+    """``hsds.parse_uuid``, the import's fast path for ids, gives what ``uuid.UUID`` gives."""
+
+    def test_it_parses_ids_without_uuid_init_and_as_uuid_does(self) -> None:
+        text = "3f7b145d-84af-42d7-8fae-eaca714b02b2"
+        with mock.patch.object(uuid.UUID, "__init__", side_effect=AssertionError("__init__ called")):
+            made = hsds.parse_value(text, "uuid")  # the fast path: no __init__
+        self.assertEqual(made, uuid.UUID(text))
+        self.assertEqual(hash(made), hash(uuid.UUID(text)))
+        self.assertEqual(
+            (str(made), made.hex, made.version, made.is_safe),
+            (text, text.replace("-", ""), 4, uuid.SafeUUID.unknown),
+        )
+        forms = [
+            text.upper(),
+            text.replace("-", ""),
+            "3f7b145d84af-42d7-8fae-eaca714b02b2",  # dashes elsewhere: uuid.UUID ignores them too
+            "{" + text + "}",
+            "urn:uuid:" + text,
+            "+" + text[1:],
+            "3f7b_145d-84af-42d7-8fae-eaca714b02b",
+        ]
+        forms.append("{" + text)  # uuid.UUID strips braces, even one
+        for form in forms:
+            with self.subTest(form=form):
+                self.assertEqual(hsds.parse_uuid(form), uuid.UUID(form))
+        for bad in [
+            "",
+            "3f7b145d",
+            text[:-1] + "g",
+            text + "0",
+            "3f7b145d:84af-42d7-8fae-eaca714b02b2",
+        ]:
+            with self.subTest(bad=bad), self.assertRaises(ValueError):
+                uuid.UUID(bad)
+            with self.subTest(bad=bad), self.assertRaises(ValueError):
+                hsds.parse_uuid(bad)
+            if bad:
+                with self.subTest(bad=bad), self.assertRaises(hsds.CellError):
+                    hsds.parse_value(bad, "uuid")
