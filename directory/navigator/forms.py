@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import TargetGroup
@@ -20,20 +21,62 @@ HOW_CHOICES = [
 WHO_CHOICES = [("", _("指定しない"))] + list(TargetGroup.choices)
 
 
+# The filter form's widgets are rendered on every search page; through Django's widget
+# templates (an include per <option>) that was a fifth of the page's CPU. Their HTML depends
+# only on the widget, its name, value and attributes and the language, so it is kept per
+# those (bounded; a long value typed by hand is not kept).
+_RENDERED: dict[tuple, str] = {}
+_RENDERED_MAX = 2000
+
+
+class _RememberedRender:
+    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
+        shown = repr(value)
+        if len(shown) > 64:
+            return super().render(name, value, attrs, renderer)  # type: ignore[misc]
+        key = (
+            type(self),
+            name,
+            shown,
+            tuple(sorted((attrs or {}).items())),
+            tuple(sorted(self.attrs.items())),  # type: ignore[attr-defined]
+            translation.get_language(),
+        )
+        html = _RENDERED.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)  # type: ignore[misc]
+            if len(_RENDERED) >= _RENDERED_MAX:
+                _RENDERED.clear()
+            _RENDERED[key] = html
+        return html
+
+
+class _Select(_RememberedRender, forms.Select):
+    pass
+
+
+class _TextInput(_RememberedRender, forms.TextInput):
+    pass
+
+
+class _CheckboxInput(_RememberedRender, forms.CheckboxInput):
+    pass
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("困っていること・キーワード"), max_length=100, required=False)
-    category = forms.ChoiceField(label=_("分類"), choices=CATEGORY_CHOICES, required=False)
+    category = forms.ChoiceField(label=_("分類"), choices=CATEGORY_CHOICES, required=False, widget=_Select)
     postcode = forms.CharField(
         label=_("郵便番号"),
         max_length=10,
         required=False,
         help_text=_("近くの窓口を先に表示します（例: 248-0005）"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+        widget=_TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
-    who = forms.ChoiceField(label=_("相談する人"), choices=WHO_CHOICES, required=False)
-    how = forms.ChoiceField(label=_("相談のしかた"), choices=HOW_CHOICES, required=False)
-    free = forms.BooleanField(label=_("無料の窓口だけ"), required=False)
-    open_now = forms.BooleanField(label=_("今開いている窓口だけ"), required=False)
+    who = forms.ChoiceField(label=_("相談する人"), choices=WHO_CHOICES, required=False, widget=_Select)
+    how = forms.ChoiceField(label=_("相談のしかた"), choices=HOW_CHOICES, required=False, widget=_Select)
+    free = forms.BooleanField(label=_("無料の窓口だけ"), required=False, widget=_CheckboxInput)
+    open_now = forms.BooleanField(label=_("今開いている窓口だけ"), required=False, widget=_CheckboxInput)
     page = forms.IntegerField(min_value=1, max_value=500, required=False)
 
     def clean_postcode(self) -> Area | None:
