@@ -39,7 +39,7 @@ class WebhookHandler(WSGIHandler):
         self._view_middleware: list[Any] = []
         self._template_response_middleware: list[Any] = []
         self._exception_middleware: list[Any] = []
-        handler = convert_exception_to_response(self._get_response)
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
         for path in reversed(self.middleware):
             instance = import_string(path)(handler)
             if hasattr(instance, "process_view"):

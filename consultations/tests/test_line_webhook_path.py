@@ -57,7 +57,7 @@ class WebhookMiddlewareTestCase(LineTestCase):
 
     def test_webhook_requests_skip_the_session_csrf_auth_and_platform_middleware(self) -> None:
         handler = wsgi.application.handler_for("/line/alpha/webhook")
-        self.assertIsInstance(handler, wsgi.WebhookHandler)
+        assert isinstance(handler, wsgi.WebhookHandler)
         self.assertNotIn("django.contrib.sessions.middleware.SessionMiddleware", handler.middleware)
         self.assertNotIn("accounts.middleware.PlatformMiddleware", handler.middleware)
         # Every other URL keeps the whole stack, also one that only looks like the webhook.
@@ -96,7 +96,9 @@ class BadSignatureTestCase(LineTestCase):
         with scope(platform=self.platform):
             do_configure_line(self.platform, secret="e" * 32, token="t")
         line_views._channels.update(cached)  # as this process's memory still holds it
-        self.assertEqual(line_views._channels["alpha"][2].line_channel_secret, SECRET)
+        cached_channel = line_views._channels["alpha"][2]
+        assert cached_channel is not None
+        self.assertEqual(cached_channel.line_channel_secret, SECRET)
         response = self.post_events(make_event("text", USER, text="新しい秘密"), secret="e" * 32)
         self.assertEqual(response.status_code, 200)
         # And the old secret is still accepted within the overlap window.
