@@ -45,3 +45,16 @@ class PdfTest(SimpleTestCase):
         for row in rows:  # name type encoding emb sub uni object ID
             self.assertIn("Noto-Sans-CJK-JP", row[0])
             self.assertEqual(row[-5:-2], ["yes", "yes", "yes"])  # embedded, as a subset, with a ToUnicode map
+
+    def test_the_tagged_write_reads_the_page_references_without_building_them_again(self) -> None:
+        import pydyf
+
+        pdf.write(pdf.render(HTML))  # the first write installs the cached page references
+        document = pydyf.PDF()
+        for _ in range(3):
+            document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        references = document.page_references
+        self.assertIs(document.page_references, references)  # not a new tuple per tag
+        self.assertEqual(references, tuple(f"{n} 0 R".encode() for n in document.pages["Kids"][::3]))
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        self.assertEqual(len(document.page_references), 4)  # a page added: built again
