@@ -13,7 +13,7 @@ caching the bytes live in ``directory.services.support_list``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.template.loader import render_to_string
 
@@ -97,6 +97,9 @@ class Document:
     issuer_contact: str = ""
     lang: str = "ja"
     memo_pages: int = 0
+    # The メモ pages alone, numbered on from first_page (laid out apart, then joined).
+    memo_only: bool = False
+    first_page: int = 1
 
     # Values the template reads.
     @property
@@ -140,11 +143,13 @@ def _html(doc: Document) -> str:
 
 
 def render_pdf(doc: Document) -> tuple[bytes, int]:
-    """(PDF bytes, page count). A5 booklets are padded to a multiple of four pages."""
+    """(PDF bytes, page count). A5 booklets are padded to a multiple of four pages: the メモ
+    pages are laid out alone, numbered on, and joined (not the whole list laid out again)."""
     document = pdf.render(_html(doc))
     pages = len(document.pages)
     if doc.size.key == "a5" and pages % 4:
-        doc.memo_pages = 4 - pages % 4
-        document = pdf.render(_html(doc))
+        memo = replace(doc, memo_pages=4 - pages % 4, memo_only=True, first_page=pages + 1)
+        document = pdf.join(document, pdf.render(_html(memo)))
+        doc.memo_pages = memo.memo_pages
         pages = len(document.pages)
     return pdf.write(document), pages

@@ -224,6 +224,28 @@ class SupportListPdfTestCase(BaseTestCase):
         self.assertRegex(info, r"Page size:\s+419\.5\d* x 595\.2\d* pts")  # A5
         self.assertRegex(poppler("pdfinfo", self.get().content), r"Page size:\s+595\.2\d* x 841\.8\d* pts")
         self.assertRegex(info, r"Tagged:\s+yes")  # structure for screen readers
+        pages_text_a5 = pages_text(response.content)
+        self.assertIn("メモ", pages_text_a5[-1])
+        self.assertRegex(pages_text_a5[-1], rf"(?m)^\s*(.*\s)?{pages}\s*$")  # numbered on
+
+    def test_an_a5_booklet_lays_out_only_its_memo_pages_again(self) -> None:
+        from directory.support_list_pdf import render_pdf
+        from tsunagari.lib import pdf
+
+        laid_out: list[int] = []
+        real_render = pdf.render
+
+        def render(html: str):  # type: ignore[no-untyped-def]
+            document = real_render(html)
+            laid_out.append(len(document.pages))
+            return document
+
+        with scope(platform=self.platform), mock.patch.object(pdf, "render", render):
+            doc = queries.build_document(self.platform, queries.settings_for(self.platform), "a5")
+            _content, pages = render_pdf(doc)
+        self.assertEqual(pages % 4, 0)
+        self.assertGreater(doc.memo_pages, 0)  # this list needs メモ pages on A5
+        self.assertEqual(sum(laid_out), pages)  # the list once, then the メモ pages alone
 
     def test_it_renders_once_per_version_of_the_data(self) -> None:
         first = self.get()

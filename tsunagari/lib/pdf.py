@@ -59,6 +59,14 @@ def render(html: str) -> Document:
     return HTML(string=html).render(font_config=_fonts())
 
 
+def join(*documents: Document) -> Document:
+    """One document of the pages of several laid out apart (in this process, with the same
+    fonts), the first one's metadata: an appendix laid out alone is not laid out again with the
+    pages before it. Its CSS numbers its pages on (``@page :first { counter-reset: page N }``)."""
+    first, *_ = documents
+    return first.copy([page for document in documents for page in document.pages])
+
+
 def write(document: Document) -> bytes:
     _fast_page_references()
     return document.write_pdf(pdf_tags=True)
