@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import TargetGroup
@@ -25,26 +28,28 @@ WHO_CHOICES = [("", _("指定しない"))] + list(TargetGroup.choices)
 # templates (an include per <option>) that was a fifth of the page's CPU. Their HTML depends
 # only on the widget, its name, value and attributes and the language, so it is kept per
 # those (bounded; a long value typed by hand is not kept).
-_RENDERED: dict[tuple, str] = {}
+_RENDERED: dict[tuple[Any, ...], SafeString] = {}
 _RENDERED_MAX = 2000
 
 
-class _RememberedRender:
-    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
+class _RememberedRender(forms.Widget):
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         shown = repr(value)
         if len(shown) > 64:
-            return super().render(name, value, attrs, renderer)  # type: ignore[misc]
+            return super().render(name, value, attrs, renderer)
         key = (
             type(self),
             name,
             shown,
             tuple(sorted((attrs or {}).items())),
-            tuple(sorted(self.attrs.items())),  # type: ignore[attr-defined]
+            tuple(sorted(self.attrs.items())),
             translation.get_language(),
         )
         html = _RENDERED.get(key)
         if html is None:
-            html = super().render(name, value, attrs, renderer)  # type: ignore[misc]
+            html = super().render(name, value, attrs, renderer)
             if len(_RENDERED) >= _RENDERED_MAX:
                 _RENDERED.clear()
             _RENDERED[key] = html
