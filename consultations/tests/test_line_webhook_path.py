@@ -7,7 +7,8 @@ import io
 import sys
 from unittest import mock
 
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
@@ -48,11 +49,19 @@ class WebhookMiddlewareTestCase(LineTestCase):
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> None:
             answer["status"], answer["headers"] = status, dict(headers)
 
-        result = wsgi.application(environ(path, body, sig), start_response)
+        # As Django's test client does: the request signals must not close the test's database
+        # connection (inside the test's transaction, PostgreSQL's would be closed and lost).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         try:
-            content = b"".join(result)
+            result = wsgi.application(environ(path, body, sig), start_response)
+            try:
+                content = b"".join(result)
+            finally:
+                result.close()  # type: ignore[attr-defined]
         finally:
-            result.close()  # type: ignore[attr-defined]
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return str(answer["status"]), answer["headers"], content  # type: ignore[return-value]
 
     def test_webhook_requests_skip_the_session_csrf_auth_and_platform_middleware(self) -> None:
