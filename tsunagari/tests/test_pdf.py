@@ -58,3 +58,34 @@ class PdfTest(SimpleTestCase):
         self.assertEqual(references, tuple(f"{n} 0 R".encode() for n in document.pages["Kids"][::3]))
         document.add_page(pydyf.Dictionary({"Type": "/Page"}))
         self.assertEqual(len(document.page_references), 4)  # a page added: built again
+
+    def test_the_garbage_collector_is_paused_while_it_lays_out_and_writes_then_resumed(self) -> None:
+        import gc
+        from unittest import mock
+
+        from weasyprint import HTML as WeasyHTML
+
+        seen = []
+        real_render = WeasyHTML.render
+
+        def render(self: WeasyHTML, *args: object, **kwargs: object) -> object:
+            seen.append(gc.isenabled())
+            return real_render(self, *args, **kwargs)
+
+        self.assertTrue(gc.isenabled())
+        with mock.patch.object(WeasyHTML, "render", render):
+            document = pdf.render(HTML)
+        self.assertEqual(seen, [False])
+        self.assertTrue(gc.isenabled())  # resumed after the render
+        pdf.write(document)
+        self.assertTrue(gc.isenabled())  # and after the write
+        gc.disable()  # a caller that paused it itself keeps it paused
+        try:
+            pdf.write(pdf.render(HTML))
+            self.assertFalse(gc.isenabled())
+        finally:
+            gc.enable()
+        with mock.patch.object(WeasyHTML, "render", side_effect=ValueError("broken")):
+            with self.assertRaises(ValueError):
+                pdf.render(HTML)
+        self.assertTrue(gc.isenabled())  # resumed after an error too
