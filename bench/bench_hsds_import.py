@@ -168,7 +168,10 @@ def run(args: list[str], env: dict[str, str], root: Path = ROOT) -> tuple[float,
     cpu, load = usage.ru_utime + usage.ru_stime, os.getloadavg()[0]
     # Each step as it ends (the table comes at the end): a long run shows where it is.
     step = "baseline read" if args[1] == "-c" else f"{args[2]} ({root.name})"
-    print(f"  … {step}: {wall:.1f} s wall, {cpu:.1f} s CPU, load {load:.1f}", flush=True)
+    print(
+        f"  … {step}: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS {usage.ru_maxrss // 1024} MB, load {load:.1f}",
+        flush=True,
+    )
     return wall, cpu, usage.ru_maxrss // 1024, out, load
 
 

@@ -12,6 +12,7 @@ import → export → import → export gives byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import json
@@ -133,6 +134,30 @@ def read_text(path: Path) -> str:
         raise ImportFailed([RowError(path.name, 0, "-", _("UTF-8 のテキストではありません。"))]) from None
 
 
+Key = str  # an HSDS id as the import keys it: its 32 lowercase hex digits (``uuid.UUID(text).hex``)
+
+
+def parse_key(text: str, kind: str = "uuid") -> Key | None:
+    """An id cell as its ``Key`` (None when empty): what ``hsds.parse_value(text, kind).hex``
+    gives, errors included, without making a ``uuid.UUID`` for the usual 32 hex digits with
+    or without dashes. The import keys its sets and dicts by these strings (their hash is
+    kept by the string) and hands them to SQLite as stored (``uuid.UUID.hex``); ~40 ids per
+    service went through ``uuid.UUID`` objects before, ~18 % of the import."""
+    digits = text.strip().replace("-", "")
+    if len(digits) == 32:
+        try:
+            return f"{int(digits, 16):032x}"  # the value uuid.UUID takes from the same digits
+        except ValueError:
+            pass
+    value = hsds.parse_value(text, kind)  # braces, urn:uuid:, empty or not an id: as before
+    return None if value is None else value.hex
+
+
+def show_key(key: Key) -> str:
+    """A key as the user wrote an id (with dashes), for messages."""
+    return str(uuid.UUID(hex=key))
+
+
 def _records(handle: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
     """(spreadsheet row, cells) of the CSV rows after the header; blank lines are skipped and not
     counted, as csv.DictReader does."""
@@ -181,7 +206,7 @@ class Cell:
                 self.hits += 1
                 return found
         try:
-            value = hsds.parse_value(text, self.kind)
+            value = parse_key(text, self.kind) if self.reference else hsds.parse_value(text, self.kind)
         except hsds.CellError as error:
             result: tuple[Any, str, Any] = (None, str(error), None)
         else:
@@ -258,7 +283,6 @@ class Plan:
                 value = f.get_default()
             template.append(f.get_db_prep_save(value, self.connection))
         self.template = template
-        self.convert_uuid = self.converter(fields[self.uuid_at])
         self.convert_now = [self.converter(fields[i]) for i in self.auto_at + self.auto_add_at]
         # UPDATE: the file's columns, the auto_now field (last_modified), attributes' service.
         names = [c.attname for c in self.cells]
@@ -305,6 +329,10 @@ class Plan:
         return self.model(*row)
 
 
+# The models that other tables' fk/term columns name: their ids are kept through the check
+# pass (``Importer.seen``).
+REFERENCED = frozenset(c.target for t in hsds.TABLES for c in t.columns if c.kind in ("fk", "term"))
+
 TOUCHES = {
     "service_id": ("service_areas", "service_at_location", "attributes"),
     "location_id": ("addresses",),
@@ -329,12 +357,14 @@ class Importer:
         # check_only: read and check every row, write nothing; a reference to a row of the same
         # import counts as found (``seen``), as it will be when the rows are applied.
         self.check_only = check_only
-        self.seen: dict[type[models.Model], set[uuid.UUID]] = {}
+        # Only the ids of tables that other tables reference (organisations, services,
+        # locations, …): a phone's or a schedule's id is kept only while its file is read.
+        self.seen: dict[type[models.Model], set[Key]] = {}
         self.errors: list[RowError] = []
         self.warnings: list[RowError] = []  # kept but worth a look (a phone number that is not one)
         self.warning_count = 0
-        self.shared: dict[type[models.Model], dict[uuid.UUID, int]] = {}  # shared taxonomy rows referenced
-        self.failed: set[tuple[type[models.Model], uuid.UUID]] = set()  # rows already reported
+        self.shared: dict[type[models.Model], dict[Key, int]] = {}  # shared taxonomy rows referenced
+        self.failed: set[tuple[type[models.Model], Key]] = set()  # rows already reported
         self.counts: Counter[str] = Counter()
         self.touched = Touched()
         self.on_row: Callable[[int], None] | None = None  # progress: called with rows read so far
@@ -351,10 +381,10 @@ class Importer:
         if len(self.warnings) < self.MAX_WARNINGS:
             self.warnings.append(RowError(file, row, field, message))
 
-    def resolve(self, model: type[models.Model], keys: set[uuid.UUID]) -> dict[uuid.UUID, int]:
+    def resolve(self, model: type[models.Model], keys: set[Key]) -> dict[Key, int]:
         """The primary keys of the rows with these HSDS ids (this platform's; the shared taxonomy).
         When only checking, rows of the same import found valid count as found (pk -1)."""
-        found: dict[uuid.UUID, int] = {}
+        found: dict[Key, int] = {}
         if model in self.shared:
             found.update({k: self.shared[model][k] for k in keys if k in self.shared[model]})
             keys = keys - found.keys()
@@ -368,7 +398,8 @@ class Importer:
             manager: Any = model._default_manager
             for chunk in _chunks(sorted(keys), 900):
                 rows = manager.available_to(self.platform).filter(uuid__in=chunk).order_by("-platform_id")
-                found.update(rows.values_list("uuid", "pk"))  # this platform's row wins over a shared one
+                # this platform's row wins over a shared one
+                found.update((key.hex, pk) for key, pk in rows.values_list("uuid", "pk"))
         else:
             found.update(self.lookup(model, keys))
         if self.check_only:
@@ -405,8 +436,8 @@ class Importer:
         plan = Plan(table, header, self.platform, writing=not self.check_only)
         id_at = header.index("id")
         width = len(header)
-        ids: set[uuid.UUID] = set()
-        batch: list[tuple[int, uuid.UUID, list[str]]] = []
+        ids: set[Key] = set()
+        batch: list[tuple[int, Key, list[str]]] = []
         for number, cells in _records(reader):
             self.rows_read += 1
             if self.on_row is not None and self.rows_read % self.BATCH == 0:
@@ -416,7 +447,7 @@ class Importer:
                 continue
             text = cells[id_at] if id_at < len(cells) else ""
             try:
-                key = hsds.parse_value(text, "uuid")
+                key = parse_key(text)
             except hsds.CellError as error:
                 self.error(file, number, "id", str(error))
                 continue
@@ -424,7 +455,7 @@ class Importer:
                 self.error(file, number, "id", _("id が空です。"))
                 continue
             if key in ids:
-                self.error(file, number, "id", _("id %(id)s が重複しています。") % {"id": key})
+                self.error(file, number, "id", _("id %(id)s が重複しています。") % {"id": show_key(key)})
                 continue
             ids.add(key)
             if len(cells) < width:
@@ -436,35 +467,38 @@ class Importer:
         if batch:
             self.read_batch(plan, file, batch)
 
-    def lookup(self, model: Any, keys: set[uuid.UUID] | list[uuid.UUID], *, service: bool = False) -> dict:
-        """HSDS id → pk (``service``: → (pk, service_id)) of this platform's rows with these ids,
-        one query per 900 ids (written as SQL: the ORM's IN lookup prepares each id twice)."""
+    def lookup(self, model: Any, keys: set[Key] | list[Key], *, service: bool = False) -> dict:
+        """Key → pk (``service``: → (pk, service_id)) of this platform's rows with these ids,
+        one query per 900 ids (written as SQL: the ORM's IN lookup prepares each id twice).
+        The keys go to the database as they are (SQLite stores the 32 hex digits; PostgreSQL
+        reads them as uuid); PostgreSQL's answers come back as ``uuid.UUID``."""
         connection = connections[router.db_for_read(model)]
-        field = model._meta.get_field("uuid")
         qn = connection.ops.quote_name
         found: dict = {}
         for chunk in _chunks(list(keys), 900):
-            prepared = {field.get_db_prep_value(k, connection): k for k in chunk}
             columns = f"{qn('uuid')}, {qn(model._meta.pk.column)}" + (
                 f", {qn('service_id')}" if service else ""
             )
             sql = (
                 f"SELECT {columns} FROM {qn(model._meta.db_table)} "  # noqa: S608 (names from _meta)
-                f"WHERE {qn('platform_id')} = %s AND {qn('uuid')} IN ({', '.join(['%s'] * len(prepared))})"
+                f"WHERE {qn('platform_id')} = %s AND {qn('uuid')} IN ({', '.join(['%s'] * len(chunk))})"
             )
             with connection.cursor() as cursor:
-                cursor.execute(sql, [self.platform.pk, *prepared])
+                cursor.execute(sql, [self.platform.pk, *chunk])
                 for row in cursor.fetchall():
-                    key = prepared[row[0]]
+                    key = row[0] if row[0].__class__ is str else row[0].hex
                     found[key] = (row[1], row[2]) if service else row[1]
         return found
 
-    def read_batch(self, plan: Plan, file: str, batch: list[tuple[int, uuid.UUID, list[str]]]) -> None:
+    def read_batch(self, plan: Plan, file: str, batch: list[tuple[int, Key, list[str]]]) -> None:
         table = plan.table
         model: Any = plan.model
         keys = {key for _n, key, _c in batch}
         if model in SHARED:
-            shared = dict(model.objects.filter(platform=None, uuid__in=keys).values_list("uuid", "pk"))
+            shared = {
+                key.hex: pk
+                for key, pk in model.objects.filter(platform=None, uuid__in=keys).values_list("uuid", "pk")
+            }
             if shared:
                 self.shared.setdefault(model, {}).update(shared)
                 self.counts[f"{table.name} (shared)"] += len(shared)
@@ -475,7 +509,7 @@ class Importer:
             existing = {k: (pk, None) for k, pk in self.lookup(model, keys).items()}
         # Every reference of the batch, one query per column (ids the cells cannot parse are
         # reported by the row).
-        targets: dict[str, dict[uuid.UUID, int]] = {}
+        targets: dict[str, dict[Key, int]] = {}
         for cell in plan.references:
             assert cell.column.target is not None
             wanted = set()
@@ -493,14 +527,14 @@ class Importer:
         self,
         plan: Plan,
         file: str,
-        batch: list[tuple[int, uuid.UUID, list[str]]],
-        existing: dict[uuid.UUID, tuple[int, Any]],
-        targets: dict[str, dict[uuid.UUID, int]],
+        batch: list[tuple[int, Key, list[str]]],
+        existing: dict[Key, tuple[int, Any]],
+        targets: dict[str, dict[Key, int]],
     ) -> None:
         table = plan.table
         model: Any = plan.model
         names = {c.field: c.name for c in table.columns}
-        seen = self.seen.setdefault(model, set())
+        seen = self.seen.setdefault(model, set()) if model in REFERENCED else set()
         created = updated = 0
         for number, key, cells in batch:
             values: dict[str, Any] = {}
@@ -521,7 +555,12 @@ class Importer:
                         continue
                     pk = targets[cell.name].get(value)
                     if pk is None:
-                        self.error(file, number, cell.name, _("id %(id)s が見つかりません。") % {"id": value})
+                        self.error(
+                            file,
+                            number,
+                            cell.name,
+                            _("id %(id)s が見つかりません。") % {"id": show_key(value)},
+                        )
                         ok = False
                         continue
                     values[cell.attname] = pk
@@ -559,34 +598,34 @@ class Importer:
         self,
         plan: Plan,
         file: str,
-        batch: list[tuple[int, uuid.UUID, list[str]]],
-        existing: dict[uuid.UUID, tuple[int, Any]],
-        targets: dict[str, dict[uuid.UUID, int]],
+        batch: list[tuple[int, Key, list[str]]],
+        existing: dict[Key, tuple[int, Any]],
+        targets: dict[str, dict[Key, int]],
     ) -> None:
         """The batch's rows as the parameters of the INSERT (new) or UPDATE (existing), written
         in short transactions of WRITE_CHUNK rows: the rows were all checked before
         (``do_import_hsds``), and a second run updates what a first, interrupted one wrote."""
         table = plan.table
         model: Any = plan.model
-        links: dict[uuid.UUID, int] = {}
+        links: dict[Key, int] = {}
         link = next((c for c in plan.cells if c.name == "link_id"), None)
         entity = next((c for c in plan.cells if c.name == "link_entity"), None)
         if table.name == "attributes" and link is not None and entity is not None:
             # As Attribute.save() does: a link_entity=service row is linked by its link_id.
             wanted = {link.read(cells[link.at])[0] for _n, _k, cells in batch} - {None}
-            links = self.lookup(m.Service, wanted)
+            links = self.lookup(m.Service, {value.hex for value in wanted})
         now = timezone.now()
         stamps = [convert(now) for convert in plan.convert_now]
         auto = plan.auto_at
         created: list[list[Any]] = []
-        new_keys: list[uuid.UUID] = []
+        new_keys: list[Key] = []
         updated: list[list[Any]] = []
         width = len(plan.insert_fields)
         for number, key, cells in batch:
             old = existing.get(key)
             if old is None:
                 row = list(plan.template)
-                row[plan.uuid_at] = plan.convert_uuid(key)
+                row[plan.uuid_at] = key
                 for at, stamp in zip(auto + plan.auto_add_at, stamps, strict=True):
                     row[at] = stamp
             else:
@@ -606,7 +645,8 @@ class Importer:
                 service = old[1] if old is not None else None
                 if service is None and link is not None and entity is not None:
                     if entity.read(cells[entity.at])[0] == "service":
-                        service = links.get(link.read(cells[link.at])[0])
+                        linked = link.read(cells[link.at])[0]
+                        service = links.get(linked.hex) if linked is not None else None
                 row[plan.service_at] = service
             if old is None:
                 created.append(row)
@@ -732,10 +772,38 @@ def do_import_hsds(
     source = Source.open(path)
     prefetch = start_prefetch(source)
     try:
-        return _import(platform, source, actor=actor, warnings=warnings, progress=progress, prefetch=prefetch)
+        with sqlite_cache(connections[router.db_for_write(m.Service)]):
+            return _import(
+                platform, source, actor=actor, warnings=warnings, progress=progress, prefetch=prefetch
+            )
     finally:
         if prefetch is not None:
             prefetch.close()
+
+
+IMPORT_CACHE_KIB = 65_536  # SQLite's page cache while importing (its default is 2 MB)
+
+
+@contextlib.contextmanager
+def sqlite_cache(connection: Any, kib: int = IMPORT_CACHE_KIB) -> Iterator[None]:
+    """A larger page cache for the import's connection on SQLite, the previous size restored
+    after (the task worker keeps its connection). At 100,000 services the tables' id indexes
+    alone are tens of MB, and each row's id lands on a random page of them: with the default
+    2 MB most of those pages were read again from the file for each batch. A fixed size:
+    memory does not grow with the import."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        if connection.connection is not None:  # still the same connection
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
 PREFETCH_MIN_BYTES = 1_000_000  # services.csv from which its texts are analysed ahead in a second process

@@ -30,7 +30,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-class TabularTestCase(BaseTestCase):
+class TabularBase(BaseTestCase):
     def setUp(self) -> None:
         self.tmp = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, self.tmp)
@@ -60,6 +60,8 @@ class TabularTestCase(BaseTestCase):
         with scopes_disabled():
             return sum(table.model._default_manager.count() for table in hsds.TABLES)
 
+
+class TabularTestCase(TabularBase):
     def test_it_round_trips_the_hsds_example_byte_for_byte(self) -> None:
         self.import_(self.platform, EXAMPLE)
         self.export(self.platform, self.tmp / "first")
@@ -220,6 +222,28 @@ class TabularTestCase(BaseTestCase):
         with scopes_disabled():
             self.assertIn("ひきこもり", SearchEntry.objects.get(service=service).title)
 
+    def test_the_import_reads_with_a_larger_sqlite_cache_and_restores_the_size(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's page cache")
+
+        def cache_size() -> int:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                return int(cursor.fetchone()[0])
+
+        before = cache_size()
+        during = []
+        real = tabular._import
+
+        def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+            during.append(cache_size())
+            return real(*args, **kwargs)
+
+        with mock.patch.object(tabular, "_import", side_effect=spy):
+            self.import_(self.platform, EXAMPLE)
+        self.assertEqual(during, [-tabular.IMPORT_CACHE_KIB])
+        self.assertEqual(cache_size(), before)
+
     def test_a_service_without_its_organisation_is_rejected_naming_the_row(self) -> None:
         folder = self.copy_example()
         self.edit(folder, "services.csv", "organization_id", "")
@@ -242,6 +266,76 @@ class TabularTestCase(BaseTestCase):
                 )
                 cursor.execute("SELECT count(*) FROM directory_search_bulk")
                 self.assertEqual(cursor.fetchone()[0], 0)
+
+
+class LargeImportTestCase(TabularBase):
+    """More rows than one batch (``Importer.BATCH``): the ids kept between batches and files."""
+
+    def write_package(self, services: int) -> tuple[Path, list[str]]:
+        folder = self.tmp / "large"
+        folder.mkdir()
+        ids = [str(uuid.UUID(int=i + 1, version=4)) for i in range(services)]
+        org = str(uuid.UUID(int=10**9, version=4))
+        with (folder / "organizations.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([["id", "name"], [org, "ささえあい"]])
+        with (folder / "services.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "organization_id", "name", "status"])
+            writer.writerows([key, org, f"居場所 {i}", "active"] for i, key in enumerate(ids))
+        with (folder / "phones.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "service_id", "number"])
+            for i, key in enumerate(ids):
+                # ids written as uuid.UUID reads them: upper case, braces, no dashes
+                named = [key, key.upper(), "{" + key + "}", key.replace("-", "")][i % 4]
+                writer.writerow([str(uuid.UUID(int=2 * 10**9 + i, version=4)), named, "0596-00-0000"])
+        with (folder / "schedules.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "service_id", "freq", "byday", "opens_at", "closes_at"])
+            for i, key in enumerate(ids):
+                writer.writerow(
+                    [str(uuid.UUID(int=3 * 10**9 + i, version=4)), key, "WEEKLY", "MO", "09:00", "17:00"]
+                )
+        return folder, ids
+
+    def test_a_bad_row_at_the_end_of_a_large_file_leaves_nothing_written(self) -> None:
+        services = tabular.Importer.BATCH + 100
+        folder, ids = self.write_package(services)
+        unknown = "11111111-2222-4333-8444-555555555555"
+        with (folder / "phones.csv").open("a", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerow([str(uuid.uuid4()), unknown, "0596-00-0000"])
+        before = self.count()  # the shared taxonomy
+        with self.assertRaises(ImportFailed) as raised:
+            self.import_(self.platform, folder)
+        errors = [str(e) for e in raised.exception.errors]
+        self.assertEqual(len(errors), 1, errors)  # the other ids, in any form, were found
+        self.assertIn(f"phones.csv {services + 2}行目 service_id", errors[0])
+        self.assertIn(unknown, errors[0])
+        self.assertEqual(self.count(), before, "nothing may be stored")
+        with scopes_disabled():
+            self.assertFalse(SearchEntry.objects.exists())
+        # A duplicated id at the end, named in its written form (with dashes).
+        lines = (folder / "phones.csv").read_text(encoding="utf-8").splitlines()
+        lines[-1] = lines[2].replace("0596-00-0000", "0596-11-1111")
+        (folder / "phones.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with self.assertRaises(ImportFailed) as raised:
+            self.import_(self.platform, folder)
+        errors = [str(e) for e in raised.exception.errors]
+        self.assertEqual(len(errors), 1, errors)
+        self.assertIn(f"phones.csv {services + 2}行目 id", errors[0])
+        self.assertIn(lines[2].split(",")[0], errors[0])
+        self.assertEqual(self.count(), before, "nothing may be stored")
+
+    def test_only_the_ids_other_tables_reference_are_kept_through_the_check(self) -> None:
+        folder, ids = self.write_package(tabular.Importer.BATCH + 10)
+        check = tabular.Importer(self.platform, check_only=True)
+        with scope(platform=self.platform):
+            check.run(tabular.Source.open(folder))
+        kept = {model.__name__: len(keys) for model, keys in check.seen.items()}
+        # phones are named by languages.phone_id; schedules by no table
+        self.assertEqual(kept, {"Organization": 1, "Service": len(ids), "Phone": len(ids)})
+        self.assertEqual(check.counts["schedules created"], len(ids))
+        self.assertEqual(check.seen[Service], {uuid.UUID(key).hex for key in ids})
 
 
 class PrefetchTestCase(TabularTestCase):
@@ -345,3 +439,35 @@ class ParseUuidTestCase(SimpleTestCase):
             if bad:
                 with self.subTest(bad=bad), self.assertRaises(hsds.CellError):
                     hsds.parse_value(bad, "uuid")
+
+
+class ParseKeyTestCase(SimpleTestCase):
+    """``tabular.parse_key``: an id as the import keys it, ``uuid.UUID(text).hex``, errors as
+    ``hsds.parse_value``'s."""
+
+    def test_it_keys_ids_as_uuid_reads_them(self) -> None:
+        text = "3f7b145d-84af-42d7-8fae-eaca714b02b2"
+        with mock.patch.object(uuid.UUID, "__init__", side_effect=AssertionError("__init__ called")):
+            self.assertEqual(tabular.parse_key(text), text.replace("-", ""))
+            self.assertEqual(tabular.parse_key(" " + text.upper() + " "), text.replace("-", ""))
+        for form in [
+            text.upper(),
+            text.replace("-", ""),
+            "3f7b145d84af-42d7-8fae-eaca714b02b2",
+            "{" + text + "}",
+            "urn:uuid:" + text,
+            "+" + text[1:],
+            "3f7b_145d-84af-42d7-8fae-eaca714b02b",
+            "{" + text,
+            "00000000-0000-0000-0000-00000000000a",
+        ]:
+            with self.subTest(form=form):
+                self.assertEqual(tabular.parse_key(form), uuid.UUID(form).hex)
+                self.assertEqual(tabular.show_key(tabular.parse_key(form) or ""), str(uuid.UUID(form)))
+        self.assertIsNone(tabular.parse_key(""))
+        self.assertIsNone(tabular.parse_key("  ", "fk"))
+        for bad in ["3f7b145d", text[:-1] + "g", text + "0", "3f7b145d:84af-42d7-8fae-eaca714b02b2"]:
+            for kind in ("uuid", "fk", "term"):
+                with self.subTest(bad=bad, kind=kind), self.assertRaises(hsds.CellError) as raised:
+                    tabular.parse_key(bad, kind)
+                self.assertEqual(str(raised.exception), str(hsds.EXPECTED[kind]))
