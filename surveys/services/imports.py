@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import queue
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,10 @@ STAGE_FIRST_ROWS = 2_000
 STAGE_MIN_ROWS = 200
 STAGE_MAX_ROWS = 50_000
 STAGE_SECONDS = 0.4
+# PostgreSQL: an import of at least PARALLEL_MIN_ROWS rows is COPYed over this many connections at
+# once (the server's work per row is most of the time; one core per connection).
+PARALLEL_CONNECTIONS = 2
+PARALLEL_MIN_ROWS = 20_000
 
 
 def do_import_responses(
@@ -254,6 +260,9 @@ def _insert(
         }
     )
     json_texts = checked.answers.select(pl.struct(pl.all()).struct.json_encode().alias("a"))["a"]
+    if connection.vendor == "postgresql" and n >= PARALLEL_MIN_ROWS and not connection.in_atomic_block:
+        _insert_parallel(survey, version_id, batch_id, now, meta, json_texts, progress)
+        return meta
     offset, size = 0, STAGE_FIRST_ROWS
     while offset < n:
         started = time.monotonic()
@@ -271,6 +280,77 @@ def _insert(
         elif took > STAGE_SECONDS:
             size = max(STAGE_MIN_ROWS, size // 2)
     return meta
+
+
+def _insert_parallel(
+    survey: Survey,
+    version_id: int,
+    batch_id: int,
+    now: Any,
+    meta: pl.DataFrame,
+    json_texts: pl.Series,
+    progress: Any = None,
+) -> None:
+    """PostgreSQL: the slices COPYed by ``PARALLEL_CONNECTIONS`` threads, each with a connection of
+    its own, each slice in its own transaction (as the serial loop does: the staging batch keeps
+    them invisible until ``_publish``). The server's work per row (parsing the jsonb, eight index
+    entries, four deferred foreign-key checks at each commit) is most of an import's time and
+    runs on one core per connection; this thread only reports the progress. The first failure
+    stops the other threads after their current slice and is raised here (the caller discards the
+    staged rows)."""
+    n = meta.height
+    claim = threading.Lock()
+    done: queue.SimpleQueue[int | BaseException] = queue.SimpleQueue()
+    state = {"offset": 0, "failed": False}
+
+    def work() -> None:
+        size = STAGE_FIRST_ROWS
+        try:
+            while True:
+                with claim:
+                    if state["failed"] or state["offset"] >= n:
+                        return
+                    offset = state["offset"]
+                    state["offset"] = offset + size
+                started = time.monotonic()
+                with transaction.atomic():
+                    _insert_rows(
+                        survey,
+                        version_id,
+                        batch_id,
+                        now,
+                        meta.slice(offset, size),
+                        json_texts.slice(offset, size),
+                    )
+                done.put(min(size, n - offset))
+                took = time.monotonic() - started
+                if took < STAGE_SECONDS / 3:
+                    size = min(STAGE_MAX_ROWS, size * 2)
+                elif took > STAGE_SECONDS:
+                    size = max(STAGE_MIN_ROWS, size // 2)
+        except BaseException as error:  # noqa: BLE001 (reported to the calling thread, which raises it)
+            with claim:
+                state["failed"] = True
+            done.put(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(PARALLEL_CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    stored, failure = 0, None
+    while stored < n and failure is None:
+        item = done.get()
+        if isinstance(item, BaseException):
+            failure = item
+        else:
+            stored += item
+            if progress is not None:
+                progress.advance(item)
+    for thread in threads:
+        thread.join()
+    if failure is not None:
+        raise failure
 
 
 def _insert_rows(

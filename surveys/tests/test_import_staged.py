@@ -3,17 +3,21 @@ and a failure in a late batch (or a worker killed mid-import) leaves nothing vis
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 from unittest import mock
 
+from django.test import TransactionTestCase
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from platforms.services.creation import do_create_platform
 from surveys.data import build_frame, responses_frame
 from surveys.models import ImportBatch, Response
 from surveys.queries import survey_summaries
 from surveys.services import imports
+from surveys.services.questionnaire import do_create_survey, do_open_survey
 from surveys.tests.helpers import SurveyTestCase
 from surveys.tests.test_frame import CSV
 from surveys.tests.test_import import GOOD
@@ -114,3 +118,72 @@ class StagedImportTestCase(SurveyTestCase):
         with scope(platform=self.platform):
             self.assertEqual(Response.objects.filter(survey=self.survey).count(), 3)
             self.assertEqual(list(ImportBatch.objects.values_list("filename", flat=True)), ["first.csv"])
+
+
+class ParallelImportTestCase(TransactionTestCase):
+    """On PostgreSQL a large import is COPYed over several connections at once (threads): the same
+    rows, still invisible until the end, and a failure in one thread leaves nothing. On SQLite the
+    same calls take the serial path (the assertions hold for both)."""
+
+    def setUp(self) -> None:
+        with scopes_disabled():
+            self.platform = do_create_platform(slug="alpha", code="210005", name="アルファ県PF")
+        with scope(platform=self.platform):
+            self.survey = do_create_survey(
+                self.platform,
+                slug="kodoku-2025",
+                title="孤独・孤立に関する実態調査",
+                template="national",
+                modules=["hikikomori"],
+                regions=["中央", "西部", "東部", "北部", "秩父"],
+            )
+            do_open_survey(self.survey)
+            self.survey.refresh_from_db()
+
+    def _import(self, on_batch: Any) -> None:
+        real = imports._insert_rows
+        calls = {"n": 0}
+        lock = threading.Lock()
+
+        def insert_rows(*args: Any, **kwargs: Any) -> None:
+            real(*args, **kwargs)
+            with lock:
+                calls["n"] += 1
+                n = calls["n"]
+            on_batch(n)
+
+        with (
+            mock.patch.multiple(imports, PARALLEL_MIN_ROWS=0, **SMALL_BATCHES),
+            mock.patch.object(imports, "_insert_rows", insert_rows),
+            scope(platform=self.platform),
+        ):
+            imports.do_import_responses(self.survey, CSV.encode(), "second.csv")
+
+    def test_every_row_is_stored_once_and_seen_only_at_the_end(self) -> None:
+        visible: list[int] = []
+
+        def read(n: int) -> None:
+            with scopes_disabled():  # a worker thread: the scope is the calling thread's
+                visible.append(Response.objects.submitted().filter(survey=self.survey).count())
+
+        self._import(read)
+        self.assertEqual(visible, [0] * 10)  # 40 rows, 4 per transaction
+        with scope(platform=self.platform):
+            self.assertEqual(Response.objects.submitted().filter(survey=self.survey).count(), 40)
+            self.assertEqual(
+                Response.objects.filter(survey=self.survey).values("uuid").distinct().count(), 40
+            )
+            self.assertEqual(build_frame(self.survey).height, 40)
+            self.assertEqual(responses_frame(self.survey).height, 40)
+            self.assertFalse(ImportBatch.objects.filter(staging=True).exists())
+
+    def test_a_failure_in_one_thread_leaves_nothing(self) -> None:
+        def fail_late(n: int) -> None:
+            if n == 6:
+                raise RuntimeError("disk full")
+
+        with self.assertRaises(RuntimeError):
+            self._import(fail_late)
+        with scope(platform=self.platform):
+            self.assertEqual(Response.objects.filter(survey=self.survey).count(), 0)
+            self.assertFalse(ImportBatch.objects.exists())
