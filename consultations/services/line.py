@@ -57,7 +57,7 @@ from consultations.models import (
     TrackedLink,
     new_label,
 )
-from consultations.services.conversations import Desk, do_hide_unsent, do_receive
+from consultations.services.conversations import Desk, ReceiveBatch, do_hide_unsent, do_receive
 from consultations.services.delivery import QUEUE, deliver_line_batch
 from tsunagari.lib.untrusted import UnreadableFile, loads_json
 
@@ -337,6 +337,61 @@ def do_take_back_claims(*, only_gone: bool) -> dict[int, list[str]]:
     return back
 
 
+class _Staged:
+    """Events of a write transaction waiting to be written together (``ReceiveBatch``): messages
+    and postbacks of people whose consultation is open, without crisis expressions, their
+    reply tokens kept in memory until then."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.batch = ReceiveBatch(desk)
+        self.rows: list[tuple[InboundEvent, Event | None, Prepared | None]] = []
+        self.tokens: dict[int, Consulter] = {}
+        self.deliveries: set[str] = set()  # the transaction's deliveries before the first staged
+        self.broken = False
+
+    def take(
+        self, row: InboundEvent, event: Event | None, prepared: Prepared | None, people: dict[str, Consulter]
+    ) -> bool:
+        """Stage the event if it can be written with the others; False: write it alone."""
+        if prepared is None or not isinstance(event, MessageEvent | PostbackEvent):
+            return False
+        consulter = people.get(blind_index(event.source.user_id, "line"))
+        if consulter is None:
+            return False  # someone new: created (and perhaps attributed to a tracked link) alone
+        reachable = consulter.reachable if hasattr(consulter, "reachable") else bool(consulter.line_user_id)
+        if not reachable or not self.batch.accepts(
+            consulter, prepared.kind, prepared.text, prepared.recognition
+        ):
+            return False
+        if not self.rows:
+            assert self.desk.deliveries is not None  # noqa: S101 (inside write())
+            self.deliveries = set(self.desk.deliveries)
+        self.rows.append((row, event, prepared))
+        if self.broken:
+            return True
+        try:
+            token = getattr(event, "reply_token", None)
+            # As _handle: the token's minute runs from LINE's delivery (when the event was stored).
+            if token and (consulter.reply_token_at is None or consulter.reply_token_at < row.received_at):
+                consulter.reply_token = token
+                consulter.reply_token_at = row.received_at
+                self.tokens[consulter.pk] = consulter
+            self.batch.add(
+                consulter,
+                kind=prepared.kind,
+                text=prepared.text,
+                image=prepared.image,
+                image_type=prepared.image_type,
+                meta=prepared.meta,
+                line_message_id=getattr(getattr(event, "message", None), "id", "") or "",
+                at=_at(row),
+            )
+        except Exception:  # noqa: BLE001 (the staged events are written one by one: this one fails alone)
+            self.broken = True
+        return True
+
+
 class _Batch:
     """Up to ``BATCH`` claimed events of one channel, processed together.
 
@@ -378,30 +433,25 @@ class _Batch:
             with transaction.atomic():
                 people: dict[str, Consulter] = {}
                 self.desk.deliveries = set()  # one delivery task for the answers of the transaction
+                staged = _Staged(self.desk)
                 read_up_to = position
                 started = time.monotonic()
                 done: list[int] = []
-                while position < len(ready) and (
-                    not done or (len(done) < WRITE_EVENTS and time.monotonic() - started < WRITE_SECONDS)
-                ):
+                while position < len(ready):
+                    taken = len(done) + len(staged.rows)
+                    if taken and (taken >= WRITE_EVENTS or time.monotonic() - started >= WRITE_SECONDS):
+                        break
                     if position == read_up_to:
                         read_up_to = position + PREFETCH
                         self._read_people(people, [event for _r, event, _p in ready[position:read_up_to]])
                     row, event, prepared = ready[position]
                     position += 1
-                    deliveries = set(self.desk.deliveries)
-                    try:
-                        with transaction.atomic():
-                            if event is not None:
-                                _handle(self.channel, row, event, prepared, self.desk, people)
-                    except Exception as exc:  # noqa: BLE001 (recorded on the row and retried later)
-                        # What the savepoint wrote is gone: forget what was read or made in it.
-                        self.desk.forget()
-                        self.desk.deliveries = deliveries
-                        people.clear()
-                        self.failed.append((row, exc))
-                    else:
-                        done.append(row.pk)
+                    if staged.take(row, event, prepared, people):
+                        continue
+                    # Anything else reads what the staged events write: they go first.
+                    done += self._flush(staged, people)
+                    done += self._one(row, event, prepared, people)
+                done += self._flush(staged, people)
                 if done:
                     InboundEvent.objects.filter(pk__in=done).update(
                         state=EventState.DONE, processed_at=timezone.now(), error=""
@@ -411,6 +461,55 @@ class _Batch:
                 self._record_failures()
             self.desk.forget_open()
             self.desk.deliveries = None
+
+    def _one(
+        self, row: InboundEvent, event: Event | None, prepared: Prepared | None, people: dict[str, Consulter]
+    ) -> list[int]:
+        """Write one event in its own savepoint: ``[row.pk]``, or ``[]`` (recorded as failed)."""
+        assert self.desk.deliveries is not None  # noqa: S101 (inside write())
+        deliveries = set(self.desk.deliveries)
+        try:
+            with transaction.atomic():
+                if event is not None:
+                    _handle(self.channel, row, event, prepared, self.desk, people)
+        except Exception as exc:  # noqa: BLE001 (recorded on the row and retried later)
+            # What the savepoint wrote is gone: forget what was read or made in it.
+            self.desk.forget()
+            self.desk.deliveries = deliveries
+            people.clear()
+            self.failed.append((row, exc))
+            return []
+        return [row.pk]
+
+    def _flush(self, staged: _Staged, people: dict[str, Consulter]) -> list[int]:
+        """Write the staged events together (a few statements in one savepoint); if that fails,
+        forget what they changed in memory and write them one by one (``_one``), so that only
+        the event at fault fails and is retried. Returns the ids of the events written."""
+        rows, tokens, deliveries = staged.rows, list(staged.tokens.values()), staged.deliveries
+        if not rows:
+            return []
+        broken, staged.broken = staged.broken, False
+        staged.rows, staged.tokens = [], {}
+        if not broken:
+            try:
+                with transaction.atomic():
+                    staged.batch.flush()
+                    if tokens:
+                        Consulter.objects.bulk_update(tokens, ["reply_token", "reply_token_at"])
+            except Exception as exc:  # noqa: BLE001 (each event is written alone below)
+                log.warning(
+                    "LINE: %s events written together failed (%s); one by one", len(rows), type(exc).__name__
+                )
+            else:
+                return [row.pk for row, _event, _prepared in rows]
+        staged.batch = ReceiveBatch(self.desk)
+        self.desk.forget()
+        self.desk.deliveries = deliveries
+        people.clear()
+        done: list[int] = []
+        for row, event, prepared in rows:
+            done += self._one(row, event, prepared, people)
+        return done
 
     def _read_people(self, people: dict[str, Consulter], events: list[Event | None]) -> None:
         """Read the channel's people among the events' senders not read yet into ``people`` (by
@@ -490,6 +589,13 @@ def _downloads(event: Event | None) -> bool:
     )
 
 
+def _at(row: InboundEvent) -> datetime.datetime | None:
+    """When the person sent the event (LINE's timestamp), if given."""
+    if not row.event_timestamp:
+        return None
+    return datetime.datetime.fromtimestamp(row.event_timestamp / 1000, tz=datetime.UTC)
+
+
 def _handle(
     channel: Channel,
     row: InboundEvent,
@@ -499,11 +605,7 @@ def _handle(
     people: dict[str, Consulter],
 ) -> None:
     user_id = event.source.user_id
-    at = (
-        datetime.datetime.fromtimestamp(row.event_timestamp / 1000, tz=datetime.UTC)
-        if row.event_timestamp
-        else None
-    )
+    at = _at(row)
     consulter = _consulter(channel, user_id, at, people, desk)
     token = getattr(event, "reply_token", None)
     # The token's minute runs from LINE's delivery, i.e. when the webhook stored the event.
