@@ -7,7 +7,7 @@ tagged (``pdf_tags``), so screen readers can read it. WeasyPrint is imported on 
 (loading it costs ~0.5 s) and the font configuration is built once per process.
 
 Speed (issue 21 item 5): most of the time is WeasyPrint's layout (the サポートリスト of 500
-services: ~10 s CPU of layout and ~4.5 s of tagged write for 74 pages); this module removes a
+services: ~5.5 s CPU of layout and ~2.4 s of tagged write for 74 pages); this module removes a
 cost of the tagged write that grew with pages × tagged elements (``_fast_page_references``),
 and pauses Python's cyclic garbage collector while WeasyPrint lays out and writes
 (``_gc_paused``).
