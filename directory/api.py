@@ -31,7 +31,7 @@ from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
-from directory import api_cache, hsds
+from directory import api_cache, hsds, pieces
 from directory.models import Location, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from directory.search import Near, RankedServices
 from directory.serialize import Writer, service_prefetch, term_json
@@ -418,6 +418,7 @@ class Listing:
         render: Callable[[Writer, Any], dict[str, Any]],
         *,
         chunk_prefetch: Callable[[Any], Pageable] | None = None,
+        piece: Piece | None = None,
     ) -> Any:
         output = parse_format(self.paging.format)
         page_number, size = parse_page(self.paging.page, self.paging.per_page)
@@ -437,11 +438,50 @@ class Listing:
                 # The middleware's scope ends before the response streams: materialise in scope.
                 return ndjson(iter(list(stream())))
             return ndjson(stream())
+        if piece is not None and pieces.enabled():
+            return self.page_of_pieces(page_number, size, render, piece)
         items, envelope = page_of(prepared, page_number, size)
         writer = Writer()
         envelope["contents"] = [render(writer, obj) for obj in items]
         writer.finish(self.ctx.platform_ids())
         return envelope
+
+    def page_of_pieces(
+        self,
+        page_number: int,
+        size: int,
+        render: Callable[[Writer, Any], dict[str, Any]],
+        piece: Piece,
+    ) -> dict[str, Any]:
+        """The page with each object's item kept once written (directory.pieces): the page's
+        ids first, then only the objects not kept are loaded (``piece.load``) and written."""
+        items, envelope = page_of(piece.ids, page_number, size)
+        scope = self.ctx.platform.pk if self.ctx.platform is not None else None
+        keys = [(piece.kind, scope, obj.pk) for obj in items]
+        generation = pieces.current()
+        kept = pieces.get_many(generation, keys)
+        missing = [key[2] for key in keys if key not in kept]
+        if missing:
+            writer = Writer()
+            with scopes_disabled():  # ids of the page just found in this request's scope
+                written = {obj.pk: render(writer, obj) for obj in piece.load(missing)}
+            writer.finish(self.ctx.platform_ids())
+            made = {(piece.kind, scope, pk): data for pk, data in written.items()}
+            pieces.put_many(generation, made)
+            kept.update(made)
+        envelope["contents"] = [kept[key] for key in keys if key in kept]
+        return envelope
+
+
+@dataclass(frozen=True)
+class Piece:
+    """How a list endpoint's items are kept (directory.pieces): under ``kind`` and the object's
+    id; ``ids`` lists the same objects in the same order, loading only their ids; ``load`` loads
+    the objects whose items are not kept (by id, with the relations ``render`` reads)."""
+
+    kind: str
+    ids: Pageable
+    load: Callable[[list[int]], Any]
 
 
 def document(obj: Any, render: Callable[[Writer, Any], dict[str, Any]]) -> dict[str, Any]:
@@ -551,6 +591,11 @@ def build_router() -> Router:
         return listed(
             queryset.select_related("organization", "program"),
             lambda w, s: w.service_list_item(s),
+            piece=Piece(
+                "service-list-item",
+                queryset.only("pk"),
+                lambda ids: Service.objects.select_related("organization", "program").filter(pk__in=ids),
+            ),
         )
 
     @route("/services/{id}", "A fully nested service", "compiled/service.json", paged=False)

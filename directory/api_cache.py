@@ -90,6 +90,26 @@ def lookup(key: str) -> tuple[str, Any]:
     return generation, None  # nothing, an older generation's, or a shape of an older release
 
 
+def generation() -> str:
+    """The directory's current generation (one cache round trip; made when there is none)."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, current, timeout=None):
+            current = cache.get(GENERATION_KEY, current)
+    return current
+
+
+def changing() -> bool:
+    """This thread's transaction has changed the directory and not committed yet (its new
+    generation waits for the commit): what it reads now must not be kept or taken from what
+    others keep (directory.pieces)."""
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(
+        func is _new_generation for _ids, func, _robust in connection.run_on_commit
+    )
+
+
 def store(key: str, generation: str, value: Any) -> None:
     """Keep ``value`` under ``key`` while ``generation`` is current (see ``bump``)."""
     cache.set(key, (generation, value), timeout=settings.DIRECTORY_API_CACHE_SECONDS)

@@ -16,6 +16,7 @@ from directory.fallback import fallback_window
 from directory.hours import humanise
 from directory.models import Service
 from directory.navigator import queries
+from directory.navigator.cards import cards
 from directory.navigator.easy import easy_japanese
 from directory.navigator.forms import GuideForm, SearchForm
 from directory.opening import next_opening, runs_every_day
@@ -76,11 +77,8 @@ def search(request: PlatformRequest) -> HttpResponse:
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
         )
-        services = results.services(
-            queries.with_schedules(Service.objects.select_related("organization")).prefetch_related("phones")
-        )
-        for service in services:
-            service.open_now = queries.service_is_open(service, now)
+        # Each card written once and kept until the directory changes; "open now" per request.
+        services = cards([hit.service_id for hit in results.hits], platform, now)
         if data["open_now"] and page == 1 and not any(not s.is_national for s in services):
             # Nothing local is open (at night, on a Sunday): the national 24-hour lines first,
             # then where to turn when the local windows open again.
