@@ -455,9 +455,9 @@ class Listing:
     ) -> dict[str, Any]:
         """The page with each object's item kept once written (directory.pieces): the page's
         ids first, then only the objects not kept are loaded (``piece.load``) and written."""
-        items, envelope = page_of(piece.ids, page_number, size)
+        ids, envelope = page_of(piece.ids, page_number, size)
         scope = self.ctx.platform.pk if self.ctx.platform is not None else None
-        keys = [(piece.kind, scope, obj.pk) for obj in items]
+        keys = [(piece.kind, scope, pk) for pk in ids]
         generation = pieces.current()
         kept = pieces.get_many(generation, keys)
         missing = [key[2] for key in keys if key not in kept]
@@ -476,7 +476,7 @@ class Listing:
 @dataclass(frozen=True)
 class Piece:
     """How a list endpoint's items are kept (directory.pieces): under ``kind`` and the object's
-    id; ``ids`` lists the same objects in the same order, loading only their ids; ``load`` loads
+    id; ``ids`` lists the same objects' ids in the same order (nothing loaded); ``load`` loads
     the objects whose items are not kept (by id, with the relations ``render`` reads)."""
 
     kind: str
@@ -593,7 +593,9 @@ def build_router() -> Router:
             lambda w, s: w.service_list_item(s),
             piece=Piece(
                 "service-list-item",
-                queryset.only("pk"),
+                queryset.ids()
+                if isinstance(queryset, RankedServices)
+                else queryset.values_list("pk", flat=True),
                 lambda ids: Service.objects.select_related("organization", "program").filter(pk__in=ids),
             ),
         )

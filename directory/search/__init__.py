@@ -315,6 +315,7 @@ class RankedServices:
     within: QuerySet | None = None
     near: Near | None = None
     rows: QuerySet | None = None
+    only_ids: bool = False
     _total: int | None = field(default=None, repr=False)
     _matched: int | None = field(default=None, repr=False)
     _more: bool = field(default=False, repr=False)
@@ -354,7 +355,14 @@ class RankedServices:
         stop = page.stop if page.stop is not None else start + MAX_LIMIT
         if stop <= start:
             return []
-        return self._search(stop - start, start).services(self.rows)
+        results = self._search(stop - start, start)
+        if self.only_ids:
+            return [hit.service_id for hit in results.hits]
+        return results.services(self.rows)
+
+    def ids(self) -> RankedServices:
+        """The same page source, whose slices are the services' ids (nothing loaded)."""
+        return replace(self, only_ids=True, _total=None, _matched=None)
 
     def _rows(self) -> QuerySet:
         from directory.models import Service
