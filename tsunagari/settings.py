@@ -368,8 +368,9 @@ DIRECTORY_MAP_ATTRIBUTION = envstr("DIRECTORY_MAP_ATTRIBUTION", "© OpenStreetMa
 # once anyway. 0 turns both off.
 DIRECTORY_API_CACHE_SECONDS = envint("DIRECTORY_API_CACHE_SECONDS", 600)
 # Search answers' pieces written once per service (an API list item, a navigator card) that each
-# process keeps until the directory changes (directory.pieces), at most this many; 0 = none.
-DIRECTORY_PIECES = envint("DIRECTORY_PIECES", 20000)
+# process keeps until the directory changes (directory.pieces), at most this many (~1.6 KB
+# each); 0 = none.
+DIRECTORY_PIECES = envint("DIRECTORY_PIECES", 10000)
 # Virus scan of files uploaded to the network's board (network/scanning.py): "" = none, and every
 # file is shown as 「未検査」; "clamav" runs clamscan (or NETWORK_CLAMSCAN, e.g. clamdscan) on each
 # file, with NETWORK_CLAMAV_DATABASE as its signature database when given.
