@@ -469,7 +469,9 @@ class Listing:
             made = {(piece.kind, scope, pk): data for pk, data in written.items()}
             pieces.put_many(generation, made)
             kept.update(made)
-        envelope["contents"] = [kept[key] for key in keys if key in kept]
+        # A service deleted since the search found it is left out, as RankedServices does.
+        contents = [kept[key] for key in keys if key in kept]
+        envelope.update(contents=contents, size=len(contents), empty=not contents)
         return envelope
 
 
