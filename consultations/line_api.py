@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import urllib3
 from django.conf import settings
 from linebot.v3.messaging import (
     ApiClient,
@@ -38,6 +39,13 @@ class LineApiError(Exception):
         super().__init__(f"LINE API {status}: {reason}")
         self.status = status
         self.reason = reason
+
+
+def _unreachable(exc: Exception) -> LineApiError:
+    """LINE could not be reached or did not answer in time (refused, reset, DNS, timeout): the
+    SDK lets urllib3's errors through, which are not ``ApiException``. Status 0, so the caller
+    counts an attempt and retries (a push keeps its retry key: never delivered twice)."""
+    return LineApiError(0, f"unreachable: {type(exc).__name__}")
 
 
 class ContentTooLarge(Exception):
@@ -95,6 +103,8 @@ def reply(channel: Channel, reply_token: str, texts: list[str], *, client: ApiCl
             )
         except ApiException as exc:
             raise LineApiError(exc.status or 0, str(exc.reason)) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise _unreachable(exc) from exc
 
 
 def push(channel: Channel, to: str, text: str, retry_key: str, *, client: ApiClient | None = None) -> bool:
@@ -110,6 +120,8 @@ def push(channel: Channel, to: str, text: str, retry_key: str, *, client: ApiCli
             if exc.status == 409:
                 return False
             raise LineApiError(exc.status or 0, str(exc.reason)) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise _unreachable(exc) from exc
     return True
 
 

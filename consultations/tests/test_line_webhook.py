@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import socket
 import tempfile
 from pathlib import Path
 from unittest import mock
@@ -498,3 +499,35 @@ class WebhookWhileTheDatabaseIsAwayTestCase(LineTestCase):
             client = self.client_class(raise_request_exception=False)  # as a server answers
             response = self.post_events(make_event("text", USER, text="眠れません"), client=client)
         self.assertEqual(response.status_code, 503)
+
+
+class DeliveryWhileLineIsUnreachableTestCase(LineTestCase):
+    """LINE refuses the connection (or times out): the answer stays pending with the attempt
+    counted and a retry queued, instead of the task failing and the answer never being sent."""
+
+    def test_an_unreachable_line_leaves_the_answer_pending_with_a_retry_then_delivers_it_once(self) -> None:
+        self.post_events(make_event("text", USER, text="話を聞いてほしい"))
+        run_worker()
+        with scope(platform=self.platform):
+            conversation = Conversation.objects.get()
+            Message.objects.filter(direction=Direction.OUTBOUND).update(delivery=Delivery.PUSHED)
+            message = do_send(
+                conversation, "届くまで待ちます", actor=actor(self.users["counsellor"], self.platform)
+            )
+        with socket.socket() as closed:  # a port nobody listens on: connection refused
+            closed.bind(("127.0.0.1", 0))
+            unreachable = f"http://127.0.0.1:{closed.getsockname()[1]}"
+            with override_settings(LINE_API_BASE=unreachable):
+                run_worker()
+        with scope(platform=self.platform):
+            pending = Message.objects.get(pk=message.pk)
+            self.assertEqual(pending.delivery, Delivery.PENDING)
+            self.assertEqual(pending.delivery_attempts, 1)
+            self.assertTrue(pending.delivery_error.startswith("0 unreachable"), pending.delivery_error)
+        retry = DBTaskResult.objects.filter(task_path__endswith="deliver_line_messages", status="READY").get()
+        self.assertGreater(retry.run_after, timezone.now())
+        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+        run_worker()
+        with scope(platform=self.platform):
+            self.assertEqual(Message.objects.get(pk=message.pk).delivery, Delivery.PUSHED)
+        self.assertEqual([t for t, _h in self.fake.state.sent_to(USER)].count("届くまで待ちます"), 1)
