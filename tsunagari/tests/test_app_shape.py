@@ -125,7 +125,8 @@ NOT_DO: dict[str, str] = {
     "directory/services/tabular.py:start_prefetch": STEP + " (starts the import's search-analysis process)",
     "directory/services/tabular.py:parse_key": PURE + " (an imported id cell as the import's key)",
     "directory/services/tabular.py:show_key": PURE + " (an import key written as the user wrote the id)",
-    "directory/services/tabular.py:sqlite_cache": STEP + " (the import connection's page cache, restored after)",
+    "directory/services/tabular.py:sqlite_cache": STEP
+    + " (the import connection's page cache, restored after)",
     # events
     "events/services/feedback_survey.py:answer_url": PURE + " (the questionnaire's link in the request mail)",
     "events/services/registration.py:mail_context": PURE + " (and of feedback_survey.py, reminders.py)",
