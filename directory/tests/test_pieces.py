@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.db import connection
-from django.test import TransactionTestCase, override_settings
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
@@ -20,6 +20,7 @@ from directory import pieces
 from directory.models import Location, Phone, Schedule, ServiceAtLocation
 from directory.tests.search_helpers import make_service
 from platforms.services.creation import do_create_platform
+from tsunagari.lib.testing import RestoringTransactionTestCase
 
 JST = ZoneInfo("Asia/Tokyo")
 TUESDAY_10 = datetime.datetime(2026, 2, 17, 10, 0, tzinfo=JST)
@@ -27,7 +28,7 @@ TUESDAY_18 = datetime.datetime(2026, 2, 17, 18, 0, tzinfo=JST)
 
 
 @override_settings(PUBLIC_RATE_LIMITS={}, DIRECTORY_API_CACHE_SECONDS=0, DIRECTORY_PIECES=100)
-class PiecesTestCase(TransactionTestCase):
+class PiecesTestCase(RestoringTransactionTestCase):
     def setUp(self) -> None:
         pieces.clear()
         with scopes_disabled():

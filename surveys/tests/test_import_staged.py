@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 from unittest import mock
 
-from django.test import TransactionTestCase
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -22,6 +21,7 @@ from surveys.tests.helpers import SurveyTestCase
 from surveys.tests.test_frame import CSV
 from surveys.tests.test_import import GOOD
 from tsunagari.lib.jobs.cleanup import purge_staged
+from tsunagari.lib.testing import RestoringTransactionTestCase
 
 SMALL_BATCHES = {"STAGE_FIRST_ROWS": 4, "STAGE_MIN_ROWS": 4, "STAGE_MAX_ROWS": 4}
 
@@ -120,7 +120,7 @@ class StagedImportTestCase(SurveyTestCase):
             self.assertEqual(list(ImportBatch.objects.values_list("filename", flat=True)), ["first.csv"])
 
 
-class ParallelImportTestCase(TransactionTestCase):
+class ParallelImportTestCase(RestoringTransactionTestCase):
     """On PostgreSQL a large import is COPYed over several connections at once (threads): the same
     rows, still invisible until the end, and a failure in one thread leaves nothing. On SQLite the
     same calls take the serial path (the assertions hold for both)."""

@@ -179,16 +179,10 @@ class BrowserMixin(_MixinBase):
 
     @classmethod
     def _restore_serialized_contents(cls) -> None:
-        """Leave the database as this class found it: the last test's flush emptied it.
+        """Leave the database as this class found it: the last test's flush emptied it."""
+        from tsunagari.lib.testing import restore_serialized_contents
 
-        Django runs live-server tests after the others, but pytest-xdist may not (it schedules
-        the largest classes first), and a TestCase that runs later in this process expects the
-        rows of data migrations.
-        """
-        for alias in connections:
-            contents = connections[alias].__dict__.get("_test_serialized_contents")
-            if contents is not None and alias in cls.databases:
-                connections[alias].creation.deserialize_db_from_string(contents)
+        restore_serialized_contents(cls.databases)
 
     def setUp(self) -> None:
         super().setUp()

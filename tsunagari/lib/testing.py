@@ -17,8 +17,8 @@ from typing import Any, cast
 from unittest import mock
 
 from django.core.management import call_command
-from django.db import connection
-from django.test import Client, TestCase
+from django.db import connection, connections
+from django.test import Client, TestCase, TransactionTestCase
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from django_tasks_db.management.commands import db_worker
@@ -90,6 +90,31 @@ def run_tasks() -> str:
         if connection.vendor == "sqlite":
             cast(Any, connection).transaction_mode = mode
     return out.getvalue()
+
+
+def restore_serialized_contents(databases: Any) -> None:
+    """Put back the rows the test database was created with (data migrations: the shared
+    taxonomy, the activity fields...) after a TransactionTestCase's last flush emptied it.
+
+    Django runs those test cases after the others, but pytest-xdist's ``--dist loadscope``
+    schedules the largest classes first, so a TestCase that runs later in the same process
+    would find the data migrations' rows gone."""
+    for alias in connections:
+        contents = connections[alias].__dict__.get("_test_serialized_contents")
+        if contents is not None and alias in databases:
+            connections[alias].creation.deserialize_db_from_string(contents)
+
+
+class RestoringTransactionTestCase(TransactionTestCase):
+    """A TransactionTestCase (its tests commit) that starts each test from the database's
+    serialized contents and leaves them behind when the class ends."""
+
+    serialized_rollback = True
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        super().tearDownClass()
+        restore_serialized_contents(cls.databases)
 
 
 class BaseTestCase(TestCase):
